@@ -1,0 +1,2 @@
+// Placeholder until the strace panel lands (issue 6).
+export {};

@@ -1,0 +1,2 @@
+// Placeholder until the debug adapter lands (issue 5).
+export {};

@@ -1,0 +1,32 @@
+// Bundles every process of the extension into dist/ with esbuild. `--production` minifies.
+import * as esbuild from 'esbuild';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist', { recursive: true });
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  legalComments: 'none',
+  logLevel: 'warning',
+  external: ['vscode'],
+};
+
+await Promise.all([
+  esbuild.build({ ...node, entryPoints: { extension: 'client/extension.ts' }, outdir: 'dist' }),
+  esbuild.build({ ...node, entryPoints: { server: 'server/main.ts' }, outdir: 'dist' }),
+  esbuild.build({ ...node, entryPoints: { 'debug-adapter': 'debug-adapter/main.ts' }, outdir: 'dist' }),
+  esbuild.build({ ...node, entryPoints: { cli: 'trace/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production,
+    sourcemap: production ? false : 'inline', logLevel: 'warning',
+    entryPoints: { webview: 'client/trace/webview/main.ts' }, outdir: 'dist',
+  }),
+]);
+chmodSync('dist/cli.js', 0o755);

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseLinkerMessages, parseNasmMessages, type ToolMessage } from './nasmMessages';
+import { requireTool, runProgram, type ToolPaths } from './tools';
+
+export type SourceKind = 'nasm' | 'c';
+
+export interface BuildRequest {
+  /** Absolute path of the .asm/.nasm or .c file. */
+  source: string;
+  tools?: Partial<ToolPaths>;
+  /** Extra nasm -I directories (the source's own directory is always first). */
+  includePaths?: string[];
+  /** Where to put the object, listing and program; default: a private cache folder per source. */
+  buildDirectory?: string;
+  /** nasm output format when the source does not say `bits 32`. */
+  defaultFormat?: 'elf64' | 'elf32';
+}
+
+export interface BuildStep {
+  tool: string;
+  args: string[];
+  exitCode: number | null;
+  stderr: string;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  /** The linked program (exists only when ok). */
+  program: string;
+  /** nasm's listing (`-l`), used to attribute macro-expanded lines to their call site. */
+  listing?: string;
+  format: 'elf64' | 'elf32' | 'c';
+  messages: ToolMessage[];
+  steps: BuildStep[];
+}
+
+export function sourceKindOf(file: string): SourceKind | undefined {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.asm' || ext === '.nasm') return 'nasm';
+  if (ext === '.c') return 'c';
+  return undefined;
+}
+
+/** `bits 32` / `[bits 32]` / `use32` anywhere at statement start means a 32-bit program. */
+export function detectFormat(text: string, fallback: 'elf64' | 'elf32' = 'elf64'): 'elf64' | 'elf32' {
+  if (/^[ \t]*(\[[ \t]*bits[ \t]+32[ \t]*\]|bits[ \t]+32\b|\[?[ \t]*use32\b)/im.test(text)) return 'elf32';
+  if (/^[ \t]*(\[[ \t]*bits[ \t]+64[ \t]*\]|bits[ \t]+64\b)/im.test(text)) return 'elf64';
+  return fallback;
+}
+
+/** A program that defines `main` (and so expects the C runtime) is linked with gcc rather than ld. */
+function definesMain(text: string): boolean {
+  return /^[ \t]*global[ \t]+([^;\n]*,[ \t]*)?main\b/im.test(text);
+}
+
+export function defaultBuildDirectory(source: string): string {
+  const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  const key = createHash('sha256').update(path.resolve(source)).digest('hex').slice(0, 16);
+  return path.join(cache, 'syscall-lens', 'build', key);
+}
+
+/** Builds a NASM or C source into a program with DWARF line information. Never uses a shell. */
+export async function buildProgram(request: BuildRequest): Promise<BuildResult> {
+  const source = path.resolve(request.source);
+  const kind = sourceKindOf(source);
+  if (!kind) throw new Error(`Cannot build "${path.basename(source)}": only .asm, .nasm and .c files can be built.`);
+  const text = readFileSync(source, 'utf8');
+  const dir = request.buildDirectory ? path.resolve(request.buildDirectory) : defaultBuildDirectory(source);
+  mkdirSync(dir, { recursive: true });
+  const base = path.basename(source).replace(/\.[^.]+$/, '') || 'program';
+  const program = path.join(dir, base);
+  const steps: BuildStep[] = [];
+  const run = async (tool: string, file: string, args: string[]) => {
+    const result = await runProgram(file, args, { cwd: path.dirname(source), timeoutMs: 60_000 });
+    steps.push({ tool, args, exitCode: result.exitCode, stderr: result.stderr });
+    return result;
+  };
+
+  if (kind === 'c') {
+    const gcc = requireTool('gcc', request.tools);
+    const result = await run('gcc', gcc, ['-g', '-O0', '-o', program, source]);
+    const messages = parseGccMessages(result.stderr);
+    return { ok: result.exitCode === 0, program, format: 'c', messages, steps };
+  }
+
+  const nasm = requireTool('nasm', request.tools);
+  const format = detectFormat(text, request.defaultFormat);
+  const object = `${program}.o`;
+  const listing = `${program}.lst`;
+  const includes = [path.dirname(source), ...(request.includePaths ?? [])]
+    .map((dir) => `-I${dir.endsWith('/') ? dir : dir + '/'}`);
+  const assembled = await run('nasm', nasm, ['-f', format, '-g', '-F', 'dwarf', ...includes, '-l', listing, '-o', object, source]);
+  const messages = parseNasmMessages(assembled.stderr);
+  if (assembled.exitCode !== 0) return { ok: false, program, listing, format, messages, steps };
+
+  const useGcc = definesMain(text);
+  const linker = useGcc ? requireTool('gcc', request.tools) : requireTool('ld', request.tools);
+  const linkArgs = useGcc
+    ? [...(format === 'elf32' ? ['-m32'] : []), '-no-pie', '-g', '-o', program, object]
+    : [...(format === 'elf32' ? ['-m', 'elf_i386'] : []), '-o', program, object];
+  const linked = await run(useGcc ? 'gcc' : 'ld', linker, linkArgs);
+  messages.push(...parseLinkerMessages(linked.stderr));
+  return { ok: linked.exitCode === 0, program, listing, format, messages, steps };
+}
+
+const GCC_LINE = /^(.+?):(\d+):(\d+): (error|warning|note|fatal error): (.*)$/;
+
+function parseGccMessages(stderr: string): ToolMessage[] {
+  const messages: ToolMessage[] = [];
+  for (const line of stderr.split('\n')) {
+    const match = GCC_LINE.exec(line);
+    if (!match) continue;
+    const word = match[4]!;
+    messages.push({
+      file: match[1]!, line: Number(match[2]),
+      severity: word === 'warning' ? 'warning' : word === 'note' ? 'info' : 'error',
+      message: match[5]!, context: [],
+    });
+  }
+  if (messages.length === 0 && stderr.trim()) {
+    messages.push({ file: '', line: 0, severity: 'error', message: stderr.trim(), context: [] });
+  }
+  return messages;
+}
+
+/** One-line summary of a failed build, for notifications and CLI errors. */
+export function describeBuildFailure(result: BuildResult): string {
+  const first = result.messages.find((m) => m.severity === 'error') ?? result.messages[0];
+  if (!first) return 'The build failed without a message.';
+  const where = first.file ? `${path.basename(first.file)}${first.line ? `:${first.line}` : ''}: ` : '';
+  const more = result.messages.length > 1 ? ` (and ${result.messages.length - 1} more)` : '';
+  return `Build failed: ${where}${first.message}${more}`;
+}

@@ -1,0 +1,68 @@
+/** One message printed by nasm (or ld), attributed to the file and 1-based line it names. */
+export interface ToolMessage {
+  file: string;
+  /** 1-based; 0 when the tool named no line. */
+  line: number;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  /** nasm's "... from macro `x' defined here" lines that followed, innermost first. */
+  context: { file: string; line: number; message: string }[];
+}
+
+// nasm's default (gnu) format: `file:line: severity: text`; the file may contain colons.
+const NASM_LINE = /^(.+?):(\d+): (error|warning|fatal|panic|note|info|debug): (.*)$/;
+const NASM_CONTEXT = /^(.+?):(\d+): \.\.\. (.*)$/;
+const NASM_FILELESS = /^nasm: (error|warning|fatal|panic|note|info): (.*)$/;
+
+function severityOf(word: string): ToolMessage['severity'] {
+  if (word === 'warning') return 'warning';
+  if (word === 'note' || word === 'info' || word === 'debug') return 'info';
+  return 'error';
+}
+
+/** Parses nasm's stderr. Lines it does not recognise are kept as file-less messages. */
+export function parseNasmMessages(stderr: string): ToolMessage[] {
+  const messages: ToolMessage[] = [];
+  for (const raw of stderr.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    if (!line.trim()) continue;
+    const context = NASM_CONTEXT.exec(line);
+    if (context && messages.length > 0) {
+      messages[messages.length - 1]!.context.push({ file: context[1]!, line: Number(context[2]), message: context[3]! });
+      continue;
+    }
+    const full = NASM_LINE.exec(line);
+    if (full) {
+      messages.push({ file: full[1]!, line: Number(full[2]), severity: severityOf(full[3]!), message: full[4]!, context: [] });
+      continue;
+    }
+    const fileless = NASM_FILELESS.exec(line);
+    messages.push({
+      file: '', line: 0,
+      severity: fileless ? severityOf(fileless[1]!) : 'error',
+      message: fileless ? fileless[2]! : line,
+      context: [],
+    });
+  }
+  return messages;
+}
+
+// ld: `/path/file.asm:6: undefined reference to `x'` after an `ld: obj.o: in function ...` line.
+const LD_LOCATED = /^(.+?):(\d+): (.*)$/;
+
+/** Parses ld's stderr into messages; located ones name the source file and line from DWARF. */
+export function parseLinkerMessages(stderr: string): ToolMessage[] {
+  const messages: ToolMessage[] = [];
+  for (const raw of stderr.split('\n')) {
+    const line = raw.trimEnd();
+    if (!line.trim() || /: in function [`'].*':$/.test(line)) continue;
+    const located = LD_LOCATED.exec(line);
+    if (located && !line.startsWith('ld:')) {
+      messages.push({ file: located[1]!, line: Number(located[2]), severity: 'error', message: located[3]!, context: [] });
+    } else {
+      const text = line.replace(/^(\S*\/)?ld(\.bfd)?: /, '');
+      messages.push({ file: '', line: 0, severity: /warning:/.test(text) ? 'warning' : 'error', message: text, context: [] });
+    }
+  }
+  return messages;
+}
