@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildProgram, describeBuildFailure } from '../../../toolchain/build';
+import { runProgram } from '../../../toolchain/tools';
+
+const work = mkdtempSync(path.join(tmpdir(), 'syscall-lens-build-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const HELLO = `section .data
+msg db "hi", 10
+section .text
+global _start
+_start:
+  mov rax, 1
+  mov rdi, 1
+  mov rsi, msg
+  mov rdx, 3
+  syscall
+  mov rax, 60
+  mov rdi, 7
+  syscall
+`;
+
+function source(dirName: string, fileName: string, text: string): string {
+  const dir = path.join(work, dirName);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, fileName);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('building a NASM program with DWARF', () => {
+  it('assembles and links into the build folder, not beside the source, and the program runs', async () => {
+    const file = source('plain', 'hello.asm', HELLO);
+    const out = path.join(work, 'out-plain');
+    const result = await buildProgram({ source: file, buildDirectory: out });
+    expect(result.ok).toBe(true);
+    expect(path.dirname(result.program)).toBe(out);
+    expect(readFileSync(result.listing!, 'utf8')).toMatch(/mov rax, 1/);
+    const run = await runProgram(result.program, []);
+    expect(run.stdout).toBe('hi\n');
+    expect(run.exitCode).toBe(7);
+    const sections = await runProgram('readelf', ['-S', result.program]);
+    expect(sections.stdout).toMatch(/\.debug_line/);
+  });
+
+  it('builds a file whose name has spaces, quotes and $(...) without a shell', async () => {
+    const file = source(`odd dir (1)`, `he"l'lo $(touch pwned).asm`, HELLO);
+    const result = await buildProgram({ source: file, buildDirectory: path.join(work, 'out odd') });
+    expect(result.ok).toBe(true);
+    expect((await runProgram(result.program, [])).stdout).toBe('hi\n');
+  });
+
+  it('follows %include relative to the source file', async () => {
+    source('inc', 'consts.inc', 'SYS_exit equ 60\n');
+    const file = source('inc', 'main.asm', '%include "consts.inc"\nsection .text\nglobal _start\n_start:\n mov eax, SYS_exit\n mov edi, 3\n syscall\n');
+    const result = await buildProgram({ source: file, buildDirectory: path.join(work, 'out-inc') });
+    expect(result.ok).toBe(true);
+    expect((await runProgram(result.program, [])).exitCode).toBe(3);
+  });
+
+  it('builds bits 32 programs for i386', async () => {
+    const file = source('i386', 'h32.asm', 'bits 32\nsection .text\nglobal _start\n_start:\n mov eax, 1\n mov ebx, 5\n int 0x80\n');
+    const result = await buildProgram({ source: file, buildDirectory: path.join(work, 'out-32') });
+    expect(result.format).toBe('elf32');
+    expect(result.ok).toBe(true);
+    expect((await runProgram('readelf', ['-h', result.program])).stdout).toMatch(/ELF32/);
+    expect((await runProgram(result.program, [])).exitCode).toBe(5);
+  });
+
+  it('reports assembler errors with file and line and does not link', async () => {
+    const file = source('bad', 'bad.asm', 'section .text\nglobal _start\n_start:\n  movx rax, 1\n');
+    const result = await buildProgram({ source: file, buildDirectory: path.join(work, 'out-bad') });
+    expect(result.ok).toBe(false);
+    expect(result.steps.map((s) => s.tool)).toEqual(['nasm']);
+    expect(result.messages[0]).toMatchObject({ line: 4, severity: 'error' });
+    expect(describeBuildFailure(result)).toMatch(/^Build failed: bad\.asm:4: /);
+  });
+
+  it('reports undefined references from the linker at their source line', async () => {
+    const file = source('link', 'link.asm', 'section .text\nglobal _start\nextern nowhere\n_start:\n  call nowhere\n');
+    const result = await buildProgram({ source: file, buildDirectory: path.join(work, 'out-link') });
+    expect(result.ok).toBe(false);
+    expect(result.messages).toContainEqual(expect.objectContaining({ line: 5, message: expect.stringMatching(/undefined reference/) }));
+  });
+
+  it('builds C with debug information', async () => {
+    const file = source('c', 'hello.c', '#include <stdio.h>\nint main(void) { puts("hey"); return 4; }\n');
+    const result = await buildProgram({ source: file, buildDirectory: path.join(work, 'out-c') });
+    expect(result.ok).toBe(true);
+    const run = await runProgram(result.program, []);
+    expect([run.stdout, run.exitCode]).toEqual(['hey\n', 4]);
+  });
+});

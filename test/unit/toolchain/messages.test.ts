@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { parseLinkerMessages, parseNasmMessages } from '../../../toolchain/nasmMessages';
+import { detectFormat, sourceKindOf } from '../../../toolchain/build';
+import { findExecutable, requireTool, ToolNotFoundError } from '../../../toolchain/tools';
+
+describe('nasm messages', () => {
+  it('keeps file, line, severity and text, with macro context attached to the message before it', () => {
+    const stderr = [
+      't.asm:5: error: parser: instruction expected',
+      "inc.inc:3: ... from macro `bad' defined here",
+      'w.asm:3: warning: dword data exceeds bounds [-w+number-overflow]',
+    ].join('\n');
+    expect(parseNasmMessages(stderr)).toEqual([
+      { file: 't.asm', line: 5, severity: 'error', message: 'parser: instruction expected',
+        context: [{ file: 'inc.inc', line: 3, message: "from macro `bad' defined here" }] },
+      { file: 'w.asm', line: 3, severity: 'warning', message: 'dword data exceeds bounds [-w+number-overflow]', context: [] },
+    ]);
+  });
+
+  it('accepts file names with colons and spaces', () => {
+    const [m] = parseNasmMessages('my dir/a:b.asm:12: fatal: unable to open include file `x.inc\'');
+    expect(m).toMatchObject({ file: 'my dir/a:b.asm', line: 12, severity: 'error' });
+  });
+
+  it('keeps lines it does not recognise instead of dropping them', () => {
+    expect(parseNasmMessages('nasm: fatal: no input file specified\nsomething odd')).toEqual([
+      { file: '', line: 0, severity: 'error', message: 'no input file specified', context: [] },
+      { file: '', line: 0, severity: 'error', message: 'something odd', context: [] },
+    ]);
+  });
+});
+
+describe('ld messages', () => {
+  it('locates undefined references by the DWARF file:line ld prints', () => {
+    const stderr = "ld: u.o: in function `_start':\n/tmp/nt//u.asm:6: undefined reference to `nothere'\n";
+    expect(parseLinkerMessages(stderr)).toEqual([
+      { file: '/tmp/nt//u.asm', line: 6, severity: 'error', message: "undefined reference to `nothere'", context: [] },
+    ]);
+  });
+
+  it('keeps unlocated linker errors', () => {
+    expect(parseLinkerMessages("ld: cannot find entry symbol _start; defaulting to 401000\n")[0])
+      .toMatchObject({ file: '', message: 'cannot find entry symbol _start; defaulting to 401000' });
+  });
+});
+
+describe('source kinds and formats', () => {
+  it('tells NASM from C and refuses the rest', () => {
+    expect(sourceKindOf('/x/hello.asm')).toBe('nasm');
+    expect(sourceKindOf('/x/hello.NASM')).toBe('nasm');
+    expect(sourceKindOf('/x/hello.c')).toBe('c');
+    expect(sourceKindOf('/x/hello.s')).toBeUndefined();
+  });
+
+  it('reads bits 32 in every spelling, and falls back to the setting', () => {
+    expect(detectFormat('bits 32\n')).toBe('elf32');
+    expect(detectFormat('  [BITS 32]\n')).toBe('elf32');
+    expect(detectFormat('; bits 32 in a comment\nsection .text\n')).toBe('elf64');
+    expect(detectFormat('section .text\n', 'elf32')).toBe('elf32');
+    expect(detectFormat('bits 64\n', 'elf32')).toBe('elf64');
+  });
+});
+
+describe('tool discovery', () => {
+  it('finds programs on PATH without a shell and refuses missing ones with an install hint', () => {
+    expect(findExecutable('sh')).toMatch(/\/sh$/);
+    expect(findExecutable('definitely-not-a-tool-xyz')).toBeUndefined();
+    expect(() => requireTool('strace', { strace: '/nonexistent/strace' })).toThrow(ToolNotFoundError);
+    expect(() => requireTool('strace', { strace: '/nonexistent/strace' })).toThrow(/apt-get install strace/);
+  });
+});
