@@ -1,0 +1,241 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { formatEvent, type SyscallEvent, type TraceEvent } from '../../../trace/events';
+import { parseStraceText, StraceParser } from '../../../trace/parser';
+
+const REFERENCE = '/work/shared/reference/strace/';
+const reference = (name: string) => readFileSync(REFERENCE + name, 'utf8');
+const calls = (events: TraceEvent[]) => events.filter((e): e is SyscallEvent => e.kind === 'syscall');
+
+/** One line per event: what a reader of the trace needs to see, for golden comparison. */
+function render(events: TraceEvent[]): string {
+  return events.map((e) => {
+    const where = [e.pid ? `pid=${e.pid}` : '', e.ip !== undefined ? `ip=${e.ip.toString(16)}` : '',
+      e.stack.length ? `frames=${e.stack.length}` : ''].filter(Boolean).join(' ');
+    const extra = e.kind === 'syscall' && e.duration !== undefined ? ` <${e.duration}>` : '';
+    return `${where} | ${formatEvent(e)}${extra}`;
+  }).join('\n');
+}
+
+describe('parses real strace 6.1 and 7.2 output (golden)', () => {
+  const files = ['asm_i.txt', 'asm_k.txt', 'asm_kk_strace72.txt', 'c_kk_strace72.txt', 'edge_i.txt', 'edge_i_stderr.txt',
+    'edge_pie_ik.txt', 'edge_pie_i_noaslr.txt', 'k.txt', 'mt_f_k.txt', 'mt_f_tt_T_y_i.txt', 'mt_strace72_f_kk_N.txt',
+    'sig_f.txt', 'sig_Y.txt', 'sock_Xverbose.txt', 'sock_yy.txt', 'sock_r.txt', 'sock_ts_ns.txt', 'sock_n.txt',
+    'sock_inject.txt', 'string_escaping.txt', 'unknown_errno_inject.txt', 'live_fifo_capture.txt'];
+  for (const file of files) {
+    it(file, () => {
+      const parsed = parseStraceText(reference(file));
+      // Only the `### command` header that the capture script added is not strace output.
+      expect(parsed.unparsed.filter((l) => !l.startsWith('### '))).toEqual([]);
+      expect(render(parsed.events)).toMatchSnapshot();
+    });
+  }
+});
+
+describe('prefixes: pid, timestamps, instruction pointer', () => {
+  it('reads `N  HH:MM:SS.us [ip]` and -T durations', () => {
+    const [first] = parseStraceText(reference('mt_f_tt_T_y_i.txt')).events as SyscallEvent[];
+    expect(first).toMatchObject({ pid: 4388, name: 'execve', ip: 0x7efedf561ad7, duration: 0.000286, result: '0' });
+    expect(first!.time).toBeCloseTo(10 * 3600 + 13 * 60 + 56.384122, 6);
+  });
+  it('reads `[pid N]` prefixes and -ttt epoch times', () => {
+    const [event] = parseStraceText('[pid  4242] 1795431808.190598 getpid() = 4242 <0.000002>\n').events;
+    expect(event).toMatchObject({ pid: 4242, time: 1795431808.190598, name: 'getpid', returnValue: 4242 });
+  });
+  it('marks 8-digit ips (a process in 32-bit mode) as i386 and `[????????????????]` as unknown', () => {
+    const events = parseStraceText(reference('edge_i.txt')).events;
+    expect(calls(events).map((e) => [e.name, e.abi])).toEqual([
+      ['execve', 'x86_64'], ['write', 'i386'], ['syscall_0x1f4', 'x86_64'], ['getpid', 'x86_64']]);
+    expect(events.at(-1)).toMatchObject({ kind: 'exit', killedBy: 'SIGSEGV' });
+    expect(events.at(-1)!.ip).toBeUndefined();
+  });
+  it('turns the personality notice into a notice event', () => {
+    const events = parseStraceText(reference('edge_i_stderr.txt')).events;
+    expect(events.filter((e) => e.kind === 'notice').map((e) => formatEvent(e)))
+      .toEqual(['[ Process PID=5055 runs in 32 bit mode. ]', '[ Process PID=5055 runs in 64 bit mode. ]']);
+  });
+});
+
+describe('results, errno and annotations', () => {
+  it('reads errno names and messages', () => {
+    const open = calls(parseStraceText(reference('asm_i.txt')).events).find((e) => e.name === 'open')!;
+    expect(open).toMatchObject({ result: '-1', returnValue: -1, errno: 'ENOENT', errnoMessage: 'No such file or directory' });
+  });
+  it('reads `= ?` and `= ? ERESTARTSYS (...)`', () => {
+    const events = calls(parseStraceText(reference('sig_f.txt')).events);
+    expect(events.find((e) => e.name === 'exit_group')).toMatchObject({ result: '?', annotations: [] });
+    expect(events.find((e) => e.name === 'read' && e.errno)).toMatchObject({ result: '?', errno: 'ERESTARTSYS' });
+  });
+  it('keeps (INJECTED) and unknown errnos as annotations', () => {
+    const [connect] = calls(parseStraceText(reference('sock_inject.txt')).events).filter((e) => e.name === 'connect');
+    expect(connect).toMatchObject({ errno: 'ECONNREFUSED', annotations: ['(INJECTED)'] });
+    const [write] = calls(parseStraceText(reference('unknown_errno_inject.txt')).events);
+    expect(write).toMatchObject({ result: '-1', annotations: ['(errno 1234)', '(INJECTED)'] });
+  });
+  it('reads hexadecimal results and -y paths of returned descriptors', () => {
+    const events = calls(parseStraceText(reference('sock_yy.txt')).events);
+    expect(events.find((e) => e.name === 'brk')).toMatchObject({ result: '0x564ef7455000', returnValue: 0x564ef7455000 });
+    expect(events.find((e) => e.name === 'openat')).toMatchObject({ result: '3', resultPath: '/etc/ld.so.cache' });
+  });
+});
+
+describe('arguments: strings, structs, -X verbose, -y, -N', () => {
+  it('does not end a call at `) = ` inside a string', () => {
+    const [, second] = calls(parseStraceText(reference('string_escaping.txt')).events);
+    expect(second!.args.map((a) => a.text)).toEqual(['1', '"f(x) = 5, y) = 6"', '16']);
+    expect(second!.returnValue).toBe(16);
+  });
+  it('keeps nested structs, arrays and bit sets whole', () => {
+    const sigaction = calls(parseStraceText(reference('mt_f_tt_T_y_i.txt')).events).find((e) => e.name === 'rt_sigaction')!;
+    expect(sigaction.args).toHaveLength(4);
+    expect(sigaction.args[1]!.text).toMatch(/^\{sa_handler=.*sa_restorer=0x7f0fc56dd050\}$/);
+    const mask = calls(parseStraceText(reference('mt_f_tt_T_y_i.txt')).events).find((e) => e.name === 'rt_sigprocmask')!;
+    expect(mask.args[1]!.text).toBe('[RTMIN RT_1]');
+  });
+  it('splits -X verbose into the symbolic text and the raw number', () => {
+    const mmap = calls(parseStraceText(reference('sock_Xverbose.txt')).events).find((e) => e.name === 'mmap')!;
+    expect(mmap.args[2]).toEqual({ text: 'PROT_READ|PROT_WRITE', raw: '0x3' });
+    expect(mmap.args[0]).toEqual({ text: 'NULL' });
+  });
+  it('separates -y descriptor paths, also combined with -X verbose', () => {
+    const [event] = calls(parseStraceText(
+      '7917  1795431808.192472 [00007f050b02ab1d] openat(-100 /* AT_FDCWD */</tmp/a, b>, "/etc/x", 0x80000 /* O_RDONLY|O_CLOEXEC */) = 3</etc/x> <0.000004>\n').events);
+    expect(event!.args).toEqual([
+      { text: 'AT_FDCWD', raw: '-100', fdPath: '/tmp/a, b' }, { text: '"/etc/x"' }, { text: 'O_RDONLY|O_CLOEXEC', raw: '0x80000' }]);
+    expect(event).toMatchObject({ resultPath: '/etc/x', duration: 0.000004 });
+  });
+  it('reads argument names (strace -N, and clone\'s own)', () => {
+    const clone = calls(parseStraceText(reference('sig_f.txt')).events).find((e) => e.name === 'clone')!;
+    expect(clone.args.map((a) => a.name)).toEqual(['child_stack', 'flags', 'child_tidptr']);
+  });
+});
+
+describe('unfinished and resumed calls', () => {
+  it('joins halves with the comma before <unfinished ...> (strace <= 6.15)', () => {
+    const events = calls(parseStraceText(reference('mt_f_tt_T_y_i.txt')).events);
+    const mask = events.find((e) => e.pid === 4388 && e.ip === 0x7f0fc572a907)!;
+    expect(mask.args.map((a) => a.text)).toEqual(['SIG_SETMASK', '[]', 'NULL', '8']);
+    expect(mask).toMatchObject({ inProgress: false, result: '0', ip: 0x7f0fc572a907, duration: 0.000029 });
+  });
+  it('joins halves with the comma in the resumed half (strace >= 6.16)', () => {
+    const events = calls(parseStraceText(reference('mt_strace72_f_kk_N.txt')).events);
+    const mask = events.find((e) => e.pid === 19187 && e.name === 'rt_sigprocmask' && e.args[0]!.text === 'SIG_SETMASK')!;
+    expect(mask.args.map((a) => `${a.name}=${a.text}`)).toEqual(['how=SIG_SETMASK', 'set=[]', 'oldset=NULL', 'sigsetsize=8']);
+  });
+  it('emits the call in progress first and complete later under the same seq', () => {
+    const seen: SyscallEvent[] = [];
+    const parser = new StraceParser({ onEvent: (e) => { if (e.kind === 'syscall') seen.push(e); } });
+    parser.push('5130  read(0,  <unfinished ...>\n5131  getppid() = 5130\n5130  <... read resumed>"x", 1) = 1\n');
+    parser.end();
+    expect(seen.map((e) => [e.seq, e.name, e.inProgress])).toEqual([[1, 'read', true], [2, 'getppid', false], [1, 'read', false]]);
+    expect(seen[2]!.args.map((a) => a.text)).toEqual(['0', '"x"', '1']);
+  });
+  it('treats a partial last line as the call strace is blocked in', () => {
+    const seen: TraceEvent[] = [];
+    const parser = new StraceParser({ onEvent: (e) => seen.push(e) });
+    parser.push('1795431808.1 write(1, "a", 1) = 1\n1795431808.2 read(0, ');
+    const blocked = parser.inProgress();
+    expect(seen).toHaveLength(1);
+    expect(blocked).toMatchObject({ name: 'read', inProgress: true, seq: 2, time: 1795431808.2 });
+    parser.push('"x", 1) = 1\n');
+    parser.end();
+    expect(seen[1]).toMatchObject({ name: 'read', inProgress: false, seq: 2, returnValue: 1 });
+  });
+  it('drops the `<unfinished ...>` of a call cut short by death', () => {
+    const [sleep] = calls(parseStraceText('clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=10, tv_nsec=0},  <unfinished ...>) = ?\n').events);
+    expect(sleep!.args).toHaveLength(3);
+    expect(sleep!.result).toBe('?');
+  });
+});
+
+describe('signals, exits and stacks', () => {
+  it('reads signals and `killed by ... (core dumped)`', () => {
+    const events = parseStraceText('--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL} ---\n+++ killed by SIGSEGV (core dumped) +++\n').events;
+    expect(events[0]).toMatchObject({ kind: 'signal', signal: 'SIGSEGV', details: '{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL}' });
+    expect(events[1]).toMatchObject({ kind: 'exit', killedBy: 'SIGSEGV', coreDumped: true });
+  });
+  it('attaches -k frames to their call, the exit call\'s frames after `+++ exited`', () => {
+    const events = parseStraceText(reference('asm_k.txt')).events;
+    const write = calls(events).find((e) => e.name === 'write')!;
+    expect(write.stack).toEqual([{ module: '/home/user/samples/hello_asm', address: 0x101b }]);
+    expect(calls(events).find((e) => e.name === 'exit')!.stack).toEqual([
+      { module: '/home/user/samples/hello_asm', address: 0x1078, symbolOffset: 0 }]);
+    expect(events.at(-1)).toMatchObject({ kind: 'exit', exitCode: 7, stack: [] });
+  });
+  it('reads libdw frames with symbols and source hints', () => {
+    const write = calls(parseStraceText(reference('asm_kk_strace72.txt')).events).find((e) => e.name === 'write')!;
+    expect(write.stack).toEqual([{ module: '/home/user/samples/hello_asm', symbol: '_start', symbolOffset: 0x1b,
+      address: 0x40101b, sourceHint: '/home/user/samples//hello.asm:19' }]);
+  });
+  it('reads frames of modules whose path has parentheses', () => {
+    const [event] = calls(parseStraceText('getpid() = 5\n > /tmp/a (b)/prog(x)(_start+0x5) [0x1005]\n').events);
+    expect(event!.stack).toEqual([{ module: '/tmp/a (b)/prog(x)', symbol: '_start', symbolOffset: 5, address: 0x1005 }]);
+  });
+});
+
+describe('never throws, keeps what it cannot read', () => {
+  it('counts unparsed lines and keeps them verbatim', () => {
+    const parsed = parseStraceText('write(1, "a", 1) = 1\nthis is not strace\n\u0000\u0001garbage(\nread(0, "", 1) = 0\n');
+    expect(calls(parsed.events).map((e) => e.name)).toEqual(['write', 'read']);
+    expect(parsed.unparsedCount).toBe(2);
+    expect(parsed.unparsed).toEqual(['this is not strace', '\u0000\u0001garbage(']);
+  });
+  it('gives the same events however the stream is chunked', () => {
+    const text = reference('mt_f_tt_T_y_i.txt');
+    const whole = render(parseStraceText(text).events);
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let round = 0; round < 5; round++) {
+      const bySeq = new Map<number, TraceEvent>();
+      const parser = new StraceParser({ onEvent: (e) => bySeq.set(e.seq, e) });
+      for (let i = 0; i < text.length;) {
+        const size = 1 + Math.floor(random() * 300);
+        parser.push(text.slice(i, i + size));
+        i += size;
+      }
+      parser.end();
+      expect(render([...bySeq.values()].sort((a, b) => a.seq - b.seq))).toBe(whole);
+    }
+  });
+});
+
+/** Escapes bytes the way strace does in quoted strings. */
+function straceQuote(bytes: Uint8Array): string {
+  let out = '"';
+  bytes.forEach((b, i) => {
+    const next = bytes[i + 1];
+    if (b === 0x22) out += '\\"';
+    else if (b === 0x5c) out += '\\\\';
+    else if (b === 0x0a) out += '\\n';
+    else if (b === 0x09) out += '\\t';
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    // An octal escape is cut short unless a digit follows (`\0` vs `\0001`).
+    else out += next !== undefined && next >= 0x30 && next <= 0x37 ? `\\${b.toString(8).padStart(3, '0')}` : `\\${b.toString(8)}`;
+  });
+  return out + '"';
+}
+
+describe('hostile strings (property test)', () => {
+  const alphabet = ['"', '\\', ')', '(', ' = ', ',', '<', '>', '{', '}', '[', ']', '/*', '*/', '\n', '\t', '\0', '\x7f', 'é', 'a',
+    ' <unfinished ...>', '<... write resumed>', '+++ exited with 0 +++', '--- SIGSEGV', '<img src=x onerror=alert(1)>'];
+  it('recovers every argument and the result of 2000 random writes', () => {
+    let seed = 42;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const encoder = new TextEncoder();
+    let log = '';
+    const expected: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      let text = '';
+      const pieces = Math.floor(random() * 12);
+      for (let p = 0; p < pieces; p++) text += alphabet[Math.floor(random() * alphabet.length)];
+      const quoted = straceQuote(encoder.encode(text));
+      expected.push(quoted);
+      log += `${1000 + (i % 3)}  1795431808.${String(i).padStart(6, '0')} [0000000000401010] write(1, ${quoted}, ${text.length}) = ${i} <0.000001>\n`;
+    }
+    const parsed = parseStraceText(log);
+    expect(parsed.unparsedCount).toBe(0);
+    const writes = calls(parsed.events);
+    expect(writes.map((e) => e.args[1]!.text)).toEqual(expected);
+    expect(writes.map((e) => e.returnValue)).toEqual(expected.map((_, i) => i));
+  });
+});

@@ -1,0 +1,113 @@
+// Typed events produced by the strace parser and enriched by the source mapper.
+
+/** One frame of a `-k` stack trace: ` > /path/module(symbol+0x1b) [0x101b]`. */
+export interface StackFrame {
+  module: string;
+  symbol?: string;
+  /** Offset from `symbol` when strace printed one. */
+  symbolOffset?: number;
+  /** The bracketed number: a file offset (libunwind strace) or a module address (libdw strace). */
+  address: number;
+  /** `file:line` that a libdw strace printed after the frame (`-kk`). */
+  sourceHint?: string;
+}
+
+/** Where in the user's source an event came from. */
+export interface SourceLocation {
+  file: string;
+  /** 1-based line of the statement that made the call (the macro invocation for macro-expanded code). */
+  line: number;
+  /** 1-based line inside the `%macro` body, when the instruction came from a macro. */
+  macroLine?: number;
+  macroFile?: string;
+}
+
+export interface SyscallArgument {
+  /** The argument as a reader wants it: strace's symbolic form (`O_RDONLY|O_CLOEXEC`, `"hi\n"`, `3`). */
+  text: string;
+  /** The raw number when `-X verbose` printed one beside the symbolic form (`0x80000`). */
+  raw?: string;
+  /** The path strace's `-y` printed for a file descriptor (`3</etc/passwd>`). */
+  fdPath?: string;
+  /** The argument name printed by `strace -N` / `--argument-names`. */
+  name?: string;
+}
+
+interface EventBase {
+  /** 1-based order of appearance in the trace; stable across in-progress → complete updates. */
+  seq: number;
+  /** 0 when strace printed no pid (a single-process trace without -f). */
+  pid: number;
+  /** Seconds since the epoch (-ttt) or since midnight (-t/-tt); undefined without timestamps. */
+  time?: number;
+  /** The instruction pointer strace printed with -i; undefined for `[????????????????]` or without -i. */
+  ip?: number;
+  stack: StackFrame[];
+  location?: SourceLocation;
+}
+
+export interface SyscallEvent extends EventBase {
+  kind: 'syscall';
+  name: string;
+  args: SyscallArgument[];
+  /** The result as printed (`-1`, `0x7f…`, `?`); undefined while the call is in progress. */
+  result?: string;
+  /** The numeric result, when it is a number. */
+  returnValue?: number;
+  /** The path `-y` printed beside a returned descriptor. */
+  resultPath?: string;
+  errno?: string;
+  errnoMessage?: string;
+  /** Extra text after the result: `(INJECTED)`, `(Timeout)`, `(flags FD_CLOEXEC)`. */
+  annotations: string[];
+  /** Seconds spent in the call (-T). */
+  duration?: number;
+  /** The call has not returned yet (an `<unfinished ...>` or a partial line at the end of the stream). */
+  inProgress: boolean;
+  /** The ABI strace reported for this call (the personality notice switches it). */
+  abi: 'x86_64' | 'i386';
+}
+
+export interface SignalEvent extends EventBase {
+  kind: 'signal';
+  signal: string;
+  /** The siginfo text inside the braces, or the whole description (`stopped by SIGSTOP`). */
+  details: string;
+}
+
+export interface ExitEvent extends EventBase {
+  kind: 'exit';
+  exitCode?: number;
+  killedBy?: string;
+  coreDumped: boolean;
+}
+
+/** strace's own messages and notices (`strace: Process 5274 attached`, personality changes). */
+export interface NoticeEvent extends EventBase {
+  kind: 'notice';
+  text: string;
+}
+
+export type TraceEvent = SyscallEvent | SignalEvent | ExitEvent | NoticeEvent;
+
+/** Display form of a call: `write(1, "hi\n", 3) = 3`. */
+export function formatSyscallLine(event: SyscallEvent): string {
+  const args = event.args.map((a) => (a.name ? `${a.name}=${a.text}` : a.text)).join(', ');
+  if (event.inProgress) return `${event.name}(${args} …`;
+  let result = ` = ${event.result ?? '?'}`;
+  if (event.errno) result += ` ${event.errno}${event.errnoMessage ? ` (${event.errnoMessage})` : ''}`;
+  for (const note of event.annotations) result += ` ${note}`;
+  return `${event.name}(${args})${result}`;
+}
+
+/** Display form of any event, without pid/time/location. */
+export function formatEvent(event: TraceEvent): string {
+  switch (event.kind) {
+    case 'syscall': return formatSyscallLine(event);
+    case 'signal': return `--- ${event.signal} ${event.details} ---`;
+    case 'exit': return event.killedBy
+      ? `+++ killed by ${event.killedBy}${event.coreDumped ? ' (core dumped)' : ''} +++`
+      : `+++ exited with ${event.exitCode} +++`;
+    case 'notice': return event.text;
+  }
+}
