@@ -22,6 +22,10 @@ export interface SyscallInfo {
   returns: string;
   category: SyscallCategory;
   summary?: string;
+  /** Kernel source file of the definition the x86 build compiles, e.g. `fs/read_write.c`. */
+  source?: string;
+  /** The call does not return to the caller when it succeeds (exit, exit_group, rt_sigreturn...). */
+  noReturn?: boolean;
   manUrl: string;
 }
 

@@ -1,0 +1,122 @@
+import type { SyscallInfo, SyscallParam } from './types';
+import { CALLING_CONVENTIONS } from './conventions';
+import { argumentDecoder, constantsForArgument, decodeArgument } from './decode';
+import { abiLabel, tableOrigin } from './table';
+
+/** An argument as known to the caller: a register value, a symbolic text (`msg`), or both. */
+export type CallArgument = { value?: bigint | number; text?: string } | undefined;
+
+/** `write(fd=1 (stdout), buf=msg, count=14)`; arguments not set show as `<not set>`. */
+export function formatCall(syscall: SyscallInfo, args: ReadonlyArray<CallArgument>): string {
+  const shown = syscall.params.map((param, i) => `${param.name}=${argumentText(syscall, i, args[i])}`);
+  return `${syscall.name}(${shown.join(', ')})`;
+}
+
+function argumentText(syscall: SyscallInfo, index: number, arg: CallArgument): string {
+  if (arg?.text !== undefined && arg.text !== '') return arg.text;
+  if (arg?.value !== undefined) return decodeArgument(syscall, index, arg.value).text;
+  return '<not set>';
+}
+
+/** `long write(unsigned int fd, const char *buf, size_t count)`. */
+export function signature(syscall: SyscallInfo): string {
+  const params = syscall.params.map(declaration);
+  return `${syscall.returns} ${syscall.name}(${params.length ? params.join(', ') : 'void'})`;
+}
+
+/** `const char *buf`, `int fd`. */
+function declaration(param: SyscallParam): string {
+  return `${param.type}${param.type.endsWith('*') ? '' : ' '}${param.name}`;
+}
+
+const escapeMarkdown = (text: string): string => text.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
+
+/** Hover text: signature, what it does, registers to load, how it returns, where it is defined, man page. */
+export function syscallMarkdown(syscall: SyscallInfo): string {
+  const convention = CALLING_CONVENTIONS[syscall.abi];
+  const lines: string[] = ['```c', `${signature(syscall)};`, '```'];
+  const entry = syscall.entry ? ` · \`${syscall.entry}\`${syscall.source ? ` in ${syscall.source}` : ''}` : ' · not implemented by Linux';
+  lines.push(`**${abiLabel(syscall.abi)} syscall ${syscall.number}** · ${syscall.category}${entry}`, '');
+  if (syscall.summary) lines.push(escapeMarkdown(syscall.summary), '');
+  lines.push('| Register | Value |', '|---|---|');
+  lines.push(`| \`${convention.numberRegister}\` | ${syscall.number} (\`${syscall.name}\`) |`);
+  syscall.params.forEach((param, i) => {
+    const register = convention.argumentRegisters[i] ?? 'stack';
+    const hint = constantHint(syscall, i);
+    lines.push(`| \`${register}\` | \`${declaration(param)}\`${hint ? ` — ${escapeMarkdown(hint)}` : ''} |`);
+  });
+  lines.push('');
+  if (syscall.noReturn) lines.push(`Does not return when it succeeds.`);
+  else {
+    lines.push(`Returns in \`${convention.resultRegister}\`; −4095…−1 means failure with −errno.`);
+  }
+  if (convention.clobbered.length) {
+    lines.push(`\`${convention.instructions[0]}\` also overwrites ${convention.clobbered.map((r) => `\`${r}\``).join(' and ')}.`);
+  }
+  const { kernel } = tableOrigin(syscall.abi);
+  lines.push('', `[man 2 ${syscall.name}](${syscall.manUrl}) · Linux ${kernel}`);
+  return lines.join('\n');
+}
+
+function constantHint(syscall: SyscallInfo, index: number): string | undefined {
+  switch (argumentDecoder(syscall, index).kind) {
+    case 'fd': return 'file descriptor';
+    case 'dirfd': return 'directory descriptor or AT_FDCWD (−100)';
+    case 'mode': return 'permissions, e.g. 0644';
+    case 'signal': return 'signal number';
+    case 'pointer': return 'address';
+    case 'set': {
+      const names = constantsForArgument(syscall, index).map((c) => c.name);
+      return names.length > 4 ? `${names.slice(0, 4).join(', ')}, …` : names.join(', ');
+    }
+    default: return undefined;
+  }
+}
+
+const PATH_PARAMS = new Set(['filename', 'pathname', 'path', 'oldname', 'newname', 'oldpath', 'newpath', 'specialfile',
+  'dir_name', 'library', 'new_root', 'put_old', 'dev_name', 'linkpath', 'target']);
+const CREATES = /^(open|openat|openat2|creat|mkdir|mkdirat|mknod|mknodat|link|linkat|symlink|symlinkat|rename|renameat2?)$/;
+const BLOCKING = /^(read|readv|pread64|preadv2?|write|writev|pwrite64|pwritev2?|wait4|waitid|waitpid|nanosleep|clock_nanosleep|pause|rt_sigsuspend|rt_sigtimedwait|accept4?|connect|recv\w*|send\w*|poll|ppoll|select|_newselect|pselect6|epoll_wait|epoll_pwait2?|futex|flock|fcntl|fcntl64|msgrcv|msgsnd|semop|semtimedop|mq_timedsend|mq_timedreceive|io_getevents|open|openat|splice|tee)$/;
+
+/** Per-syscall errnos the generic rules do not cover, most likely first. */
+const SPECIFIC: Record<string, string[]> = {
+  read: ['EAGAIN', 'EISDIR', 'EIO'], write: ['EAGAIN', 'EPIPE', 'ENOSPC', 'EFBIG', 'EIO', 'EDQUOT'],
+  open: ['EISDIR', 'ETXTBSY'], openat: ['EISDIR', 'ETXTBSY'],
+  execve: ['E2BIG', 'ENOEXEC', 'ETXTBSY', 'ENOMEM'], execveat: ['E2BIG', 'ENOEXEC', 'ETXTBSY', 'ENOMEM'],
+  fork: ['EAGAIN', 'ENOMEM'], vfork: ['EAGAIN', 'ENOMEM'], clone: ['EAGAIN', 'ENOMEM', 'EPERM'], clone3: ['EAGAIN', 'ENOMEM', 'EPERM'],
+  wait4: ['ECHILD'], waitid: ['ECHILD'], waitpid: ['ECHILD'],
+  kill: ['ESRCH', 'EPERM'], tkill: ['ESRCH', 'EPERM'], tgkill: ['ESRCH', 'EPERM'],
+  mmap: ['ENOMEM', 'EACCES', 'EPERM', 'ENODEV'], mmap2: ['ENOMEM', 'EACCES', 'EPERM', 'ENODEV'],
+  mprotect: ['ENOMEM', 'EACCES'], munmap: [], brk: ['ENOMEM'], mremap: ['ENOMEM', 'EAGAIN'],
+  socket: ['EAFNOSUPPORT', 'EPROTONOSUPPORT', 'EMFILE', 'EACCES', 'ENOBUFS'],
+  connect: ['ECONNREFUSED', 'ETIMEDOUT', 'ENETUNREACH', 'EINPROGRESS', 'EADDRNOTAVAIL', 'EISCONN'],
+  bind: ['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES'], listen: ['EADDRINUSE', 'EOPNOTSUPP'],
+  accept: ['EAGAIN', 'ECONNABORTED', 'EMFILE'], accept4: ['EAGAIN', 'ECONNABORTED', 'EMFILE'],
+  sendto: ['EAGAIN', 'EPIPE', 'ECONNRESET', 'EMSGSIZE'], recvfrom: ['EAGAIN', 'ECONNRESET', 'ENOTCONN'],
+  close: ['EIO'], lseek: ['ESPIPE', 'EOVERFLOW'], ioctl: ['ENOTTY'], pipe: ['EMFILE', 'ENFILE'], pipe2: ['EMFILE', 'ENFILE'],
+  dup: ['EMFILE'], dup2: ['EMFILE', 'EBUSY'], dup3: ['EMFILE', 'EBUSY'], unlink: ['EISDIR', 'EBUSY', 'EPERM', 'EROFS'],
+  rmdir: ['ENOTEMPTY', 'EBUSY', 'EROFS'], chdir: [], getrandom: ['EAGAIN'], futex: ['EAGAIN', 'ETIMEDOUT'],
+  nanosleep: [], clock_nanosleep: [], ptrace: ['EPERM', 'ESRCH'], setuid: ['EPERM', 'EAGAIN'],
+};
+
+/** Errnos this call can plausibly return, most likely first — for "fail this call with…" menus. */
+export function likelyErrnos(syscall: SyscallInfo): string[] {
+  const out = new Set<string>();
+  const add = (...names: string[]) => names.forEach((n) => out.add(n));
+  if (!syscall.entry || syscall.entry === 'sys_ni_syscall') return ['ENOSYS'];
+  const decoders = syscall.params.map((_, i) => argumentDecoder(syscall, i).kind);
+  const hasPath = syscall.params.some((p) => PATH_PARAMS.has(p.name) && p.type.includes('char *'));
+  if (hasPath) add('ENOENT', 'EACCES');
+  if (decoders.includes('fd') || decoders.includes('dirfd')) add('EBADF');
+  add(...(SPECIFIC[syscall.name] ?? []));
+  if (BLOCKING.test(syscall.name)) add('EINTR');
+  if (CREATES.test(syscall.name)) add('EEXIST', 'ENOSPC', 'EROFS', 'EDQUOT');
+  if (/^(open|openat|openat2|creat)$/.test(syscall.name)) add('EMFILE', 'ENFILE');
+  if (hasPath) add('ENOTDIR', 'ENAMETOOLONG', 'ELOOP');
+  if (syscall.category === 'credentials') add('EPERM');
+  if (syscall.category === 'memory' || syscall.category === 'process') add('ENOMEM');
+  if (decoders.includes('pointer')) add('EFAULT');
+  if (syscall.params.length > 0) add('EINVAL');
+  if (syscall.category === 'network' && !out.has('ENOTSOCK')) add('ENOTSOCK');
+  return [...out];
+}

@@ -1,0 +1,13 @@
+// The syscall database shared by the language server, the debug adapter and the trace engine.
+// vscode-free and browser-safe (no node modules); the man-page helper lives apart in ./manpage.
+export * from './types';
+export { lookupSyscall, lookupSyscallByName, allSyscalls, tableOrigin, manUrl, abiLabel } from './table';
+export { CALLING_CONVENTIONS, argumentIndexOfRegister, registerOfArgument, canonicalRegister, registerWidth } from './conventions';
+export {
+  decodeArgument, decodeResult, decodeMode, encodeFlags, constantsForArgument, argumentDecoder, cTypeOf,
+  type ArgumentDecoder,
+} from './decode';
+export { errnoByNumber, errnoByName, allErrnos } from './errno';
+export { signalName, signalNumber, standardSignals } from './signals';
+export { formatCall, syscallMarkdown, signature, likelyErrnos, type CallArgument } from './format';
+export { CONSTANT_SETS, AT_FDCWD, type ConstantSetName } from './constants';
