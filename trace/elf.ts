@@ -1,0 +1,164 @@
+// A small reader for little-endian ELF32/ELF64 files: sections, loadable segments and symbols,
+// enough to find `.debug_line`, read instruction bytes and turn file offsets into addresses.
+import { readFileSync } from 'node:fs';
+
+export interface ElfSection {
+  name: string;
+  type: number;
+  address: number;
+  offset: number;
+  size: number;
+}
+
+export interface ElfSegment {
+  type: number;
+  offset: number;
+  address: number;
+  fileSize: number;
+  memorySize: number;
+  flags: number;
+}
+
+export interface ElfSymbol {
+  name: string;
+  value: number;
+  size: number;
+  /** STT_* (low 4 bits of st_info). */
+  type: number;
+}
+
+const PT_LOAD = 1;
+const SHT_NOBITS = 8;
+const SHT_SYMTAB = 2;
+const ET_DYN = 3;
+
+/** Raised for files that are not ELF programs we can read; the message names the file. */
+export class ElfFormatError extends Error {
+  constructor(file: string, reason: string) {
+    super(`${file} is not a readable ELF program: ${reason}`);
+    this.name = 'ElfFormatError';
+  }
+}
+
+export class ElfFile {
+  readonly is64: boolean;
+  /** ET_DYN: a PIE or static-pie (or a shared library), loaded at an address chosen at run time. */
+  readonly isPositionIndependent: boolean;
+  readonly entry: number;
+  readonly sections: ElfSection[] = [];
+  readonly segments: ElfSegment[] = [];
+  private symbolCache: ElfSymbol[] | undefined;
+
+  constructor(readonly path: string, readonly data: Buffer) {
+    if (data.length < 52 || data.readUInt32BE(0) !== 0x7f454c46) throw new ElfFormatError(path, 'no ELF magic');
+    if (data[5] !== 1) throw new ElfFormatError(path, 'big-endian ELF is not supported');
+    this.is64 = data[4] === 2;
+    const word = (offset: number) => (this.is64 ? Number(data.readBigUInt64LE(offset)) : data.readUInt32LE(offset));
+    this.isPositionIndependent = data.readUInt16LE(16) === ET_DYN;
+    this.entry = word(24);
+    const phoff = word(this.is64 ? 32 : 28);
+    const shoff = word(this.is64 ? 40 : 32);
+    const base = this.is64 ? 52 : 40;
+    const phentsize = data.readUInt16LE(base + 2);
+    const phnum = data.readUInt16LE(base + 4);
+    const shentsize = data.readUInt16LE(base + 6);
+    const shnum = data.readUInt16LE(base + 8);
+    const shstrndx = data.readUInt16LE(base + 10);
+    if (phoff + phnum * phentsize > data.length || shoff + shnum * shentsize > data.length) {
+      throw new ElfFormatError(path, 'truncated headers');
+    }
+    for (let i = 0; i < phnum; i++) {
+      const at = phoff + i * phentsize;
+      this.segments.push(this.is64
+        ? { type: data.readUInt32LE(at), flags: data.readUInt32LE(at + 4), offset: word(at + 8), address: word(at + 16), fileSize: word(at + 32), memorySize: word(at + 40) }
+        : { type: data.readUInt32LE(at), offset: word(at + 4), address: word(at + 8), fileSize: word(at + 16), memorySize: word(at + 20), flags: data.readUInt32LE(at + 24) });
+    }
+    const raw: (Omit<ElfSection, 'name'> & { nameOffset: number })[] = [];
+    for (let i = 0; i < shnum; i++) {
+      const at = shoff + i * shentsize;
+      raw.push(this.is64
+        ? { nameOffset: data.readUInt32LE(at), type: data.readUInt32LE(at + 4), address: word(at + 16), offset: word(at + 24), size: word(at + 32) }
+        : { nameOffset: data.readUInt32LE(at), type: data.readUInt32LE(at + 4), address: word(at + 12), offset: word(at + 16), size: word(at + 20) });
+    }
+    const names = raw[shstrndx];
+    for (const section of raw) {
+      const name = names ? readCString(data, names.offset + section.nameOffset) : '';
+      this.sections.push({ name, type: section.type, address: section.address, offset: section.offset, size: section.size });
+    }
+  }
+
+  static read(path: string): ElfFile {
+    return new ElfFile(path, readFileSync(path));
+  }
+
+  section(name: string): ElfSection | undefined {
+    return this.sections.find((s) => s.name === name);
+  }
+
+  /** The bytes of a section, or undefined when it is absent or occupies no file space. */
+  sectionData(name: string): Buffer | undefined {
+    const section = this.section(name);
+    if (!section || section.type === SHT_NOBITS || section.offset + section.size > this.data.length) return undefined;
+    return this.data.subarray(section.offset, section.offset + section.size);
+  }
+
+  /** The link-time address of a file offset inside a loadable segment (libunwind's `-k` frames print offsets). */
+  addressOfFileOffset(offset: number): number | undefined {
+    for (const segment of this.segments) {
+      if (segment.type === PT_LOAD && offset >= segment.offset && offset < segment.offset + segment.fileSize) {
+        return offset - segment.offset + segment.address;
+      }
+    }
+    return undefined;
+  }
+
+  /** Bytes at a link-time address, from the file; undefined when not backed by the file. */
+  bytesAt(address: number, length: number): Buffer | undefined {
+    for (const segment of this.segments) {
+      if (segment.type !== PT_LOAD) continue;
+      if (address >= segment.address && address + length <= segment.address + segment.fileSize) {
+        const offset = address - segment.address + segment.offset;
+        return this.data.subarray(offset, offset + length);
+      }
+    }
+    return undefined;
+  }
+
+  /** Whether a link-time address lies in an executable loadable segment. */
+  isCode(address: number): boolean {
+    return this.segments.some((s) => s.type === PT_LOAD && (s.flags & 1) !== 0 && address >= s.address && address < s.address + s.memorySize);
+  }
+
+  get symbols(): ElfSymbol[] {
+    if (this.symbolCache) return this.symbolCache;
+    const symbols: ElfSymbol[] = [];
+    const table = this.sections.find((s) => s.type === SHT_SYMTAB);
+    const strings = table ? this.sections[this.sectionIndexOfLink(table)] : undefined;
+    if (table && strings) {
+      const size = this.is64 ? 24 : 16;
+      for (let at = table.offset; at + size <= table.offset + table.size; at += size) {
+        const nameOffset = this.data.readUInt32LE(at);
+        const info = this.data[this.is64 ? at + 4 : at + 12]!;
+        const value = this.is64 ? Number(this.data.readBigUInt64LE(at + 8)) : this.data.readUInt32LE(at + 4);
+        const symbolSize = this.is64 ? Number(this.data.readBigUInt64LE(at + 16)) : this.data.readUInt32LE(at + 8);
+        const name = readCString(this.data, strings.offset + nameOffset);
+        if (name) symbols.push({ name, value, size: symbolSize, type: info & 0xf });
+      }
+    }
+    this.symbolCache = symbols;
+    return symbols;
+  }
+
+  private sectionIndexOfLink(section: ElfSection): number {
+    const index = this.sections.indexOf(section);
+    const shoff = this.is64 ? Number(this.data.readBigUInt64LE(40)) : this.data.readUInt32LE(32);
+    const shentsize = this.data.readUInt16LE(this.is64 ? 58 : 46);
+    return this.data.readUInt32LE(shoff + index * shentsize + (this.is64 ? 40 : 24));
+  }
+}
+
+export function readCString(data: Buffer, offset: number): string {
+  let end = offset;
+  while (end < data.length && data[end] !== 0) end++;
+  return data.toString('utf8', offset, end);
+}

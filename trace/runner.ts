@@ -1,0 +1,131 @@
+// Runs a program under strace. The trace goes through a private FIFO, never `-o /dev/fd/N`
+// (the program would inherit that descriptor and its own descriptor numbers would shift), so the
+// program keeps its stdin/stdout/stderr to itself.
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { closeSync, constants, createReadStream, mkdtempSync, openSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runProgram } from '../toolchain/tools';
+
+/** Tracing could not start or was refused; the message says what to do. */
+export class TraceError extends Error {
+  constructor(readonly reason: 'ptrace-denied' | 'program-not-found' | 'build-failed' | 'strace-failed' | 'not-a-program', message: string) {
+    super(message);
+    this.name = 'TraceError';
+  }
+}
+
+export const PTRACE_DENIED_HINT =
+  'strace may not trace processes here (ptrace: Operation not permitted). In a container, run it with ' +
+  '--cap-add=SYS_PTRACE; on a host, allow tracing children with `sudo sysctl kernel.yama.ptrace_scope=1` (or 0).';
+
+export interface RunnerRequest {
+  strace: string;
+  options: string[];
+  program: string;
+  args: string[];
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /**
+   * The program's stdin, stdout and stderr: `inherit` the caller's terminal, `pipe` all three to us,
+   * or `output` (stdin inherited, stdout and stderr piped to us).
+   */
+  stdio: 'inherit' | 'pipe' | 'output';
+  /** Put strace and the program in their own process group so Stop can kill the whole tree. */
+  ownProcessGroup: boolean;
+  onTrace: (chunk: string) => void;
+  /** strace's own diagnostics (and, sharing the descriptor, the program's stderr when piped). */
+  onStderr?: (chunk: string) => void;
+}
+
+export interface RunnerOutcome {
+  straceExitCode: number | null;
+  straceSignal: NodeJS.Signals | null;
+  stopped: boolean;
+  stderr: string;
+}
+
+export interface RunningTrace {
+  child: ChildProcess;
+  done: Promise<RunnerOutcome>;
+  stop(): void;
+}
+
+async function makeFifo(): Promise<{ dir: string; fifo: string }> {
+  // mkdtemp creates the folder with mode 0700: nobody else can open the FIFO inside it.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-'));
+  const fifo = path.join(dir, 'trace');
+  const made = await runProgram('mkfifo', ['-m', '600', fifo], { timeoutMs: 10_000 }).catch((error: Error) => ({ exitCode: 1, stderr: error.message }));
+  if (made.exitCode !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new TraceError('strace-failed', `Could not create a FIFO for the trace (mkfifo: ${made.stderr.trim()}).`);
+  }
+  return { dir, fifo };
+}
+
+export async function startStrace(request: RunnerRequest): Promise<RunningTrace> {
+  const { dir, fifo } = await makeFifo();
+  const stdio: StdioOptions = request.stdio === 'inherit' ? ['inherit', 'inherit', 'pipe']
+    : request.stdio === 'output' ? ['inherit', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
+  const child = spawn(request.strace, [...request.options, '-o', fifo, '--', request.program, ...request.args], {
+    cwd: request.cwd, env: request.env ?? process.env, stdio, shell: false, detached: request.ownProcessGroup,
+  });
+  let stopped = false;
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    if (stderr.length < 65536) stderr += chunk;
+    request.onStderr?.(chunk);
+  });
+
+  // Opening a FIFO for reading blocks until strace opens it for writing.
+  const reader = createReadStream(fifo, { encoding: 'utf8', highWaterMark: 1 << 16 });
+  reader.on('data', (chunk) => request.onTrace(chunk as string));
+  const readerDone = new Promise<void>((resolve) => {
+    reader.on('close', resolve);
+    reader.on('error', () => resolve());
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('error', (error) => {
+      stderr += `\n${error.message}`;
+      resolve({ code: null, signal: null });
+    });
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
+
+  const done = (async (): Promise<RunnerOutcome> => {
+    const { code, signal } = await exited;
+    // If strace died before opening the FIFO, our reader is still blocked in open(): unblock it.
+    try {
+      const fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+      closeSync(fd);
+    } catch { /* no reader waiting: strace had opened it and the reader sees EOF */ }
+    await readerDone;
+    rmSync(dir, { recursive: true, force: true });
+    return { straceExitCode: code, straceSignal: signal, stopped, stderr };
+  })();
+
+  const stop = () => {
+    if (stopped || child.exitCode !== null || child.signalCode !== null) return;
+    stopped = true;
+    // Killing the process group takes strace and every traced process with it.
+    if (request.ownProcessGroup && child.pid) {
+      try { process.kill(-child.pid, 'SIGKILL'); return; } catch { /* fall back to strace alone */ }
+    }
+    child.kill('SIGKILL');
+  };
+  return { child, done, stop };
+}
+
+/** Turns strace's diagnostics into a clear error, or undefined when tracing itself worked. */
+export function diagnoseStraceFailure(stderr: string, program: string): TraceError | undefined {
+  if (/PTRACE_TRACEME|ptrace\(PTRACE_|Operation not permitted/.test(stderr) && /^strace: /m.test(stderr)) {
+    return new TraceError('ptrace-denied', PTRACE_DENIED_HINT);
+  }
+  if (/^strace: Can't stat/m.test(stderr)) return new TraceError('program-not-found', `Program not found: ${program}`);
+  if (/^strace: exec: /m.test(stderr)) {
+    const reason = /^strace: exec: (.*)$/m.exec(stderr)?.[1] ?? 'exec failed';
+    return new TraceError('not-a-program', `Could not run ${program}: ${reason}`);
+  }
+  return undefined;
+}

@@ -1,0 +1,178 @@
+// One trace from start to finish: build (for sources), probe strace, run it, and stream
+// strace output → parser → mapper → model, reporting each event as it completes.
+import type { ChildProcess } from 'node:child_process';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { buildProgram, describeBuildFailure, sourceKindOf, type BuildResult } from '../toolchain/build';
+import { requireTool, type ToolPaths } from '../toolchain/tools';
+import { ElfFile } from './elf';
+import type { ExitEvent, SyscallEvent, TraceEvent } from './events';
+import { TraceModel } from './model';
+import { StraceParser } from './parser';
+import { diagnoseStraceFailure, startStrace, TraceError, type RunningTrace } from './runner';
+import { SourceMapper } from './sourceMapper';
+import { probeStrace, traceOptions, type StraceCapabilities, type TraceFlags } from './straceProbe';
+
+export interface TraceTarget {
+  program: string;
+  /** The source that was built, when the user traced a source file. */
+  source?: string;
+  listing?: string;
+  /** Goes through libc: its syscalls are made inside libc, so -k stacks are needed to find the caller. */
+  usesLibc: boolean;
+  build?: BuildResult;
+}
+
+export interface TraceRequest {
+  /** A .asm/.nasm/.c source (built first) or a program. */
+  file: string;
+  args: string[];
+  cwd?: string;
+  tools?: Partial<ToolPaths>;
+  includePaths?: string[];
+  buildDirectory?: string;
+  defaultFormat?: 'elf64' | 'elf32';
+  stringLimit?: number;
+  inject?: TraceFlags['inject'];
+  stdio: 'inherit' | 'pipe' | 'output';
+  ownProcessGroup?: boolean;
+  /** Directories whose binaries count as the user's own for -k frame mapping. */
+  workspaceRoots?: string[];
+  onEvent?: (event: TraceEvent) => void;
+  /** The call strace is blocked in right now (refreshed while the trace is quiet). */
+  onInProgress?: (event: SyscallEvent) => void;
+  onStderr?: (chunk: string) => void;
+}
+
+export interface TraceResult {
+  target: TraceTarget;
+  model: TraceModel;
+  capabilities: StraceCapabilities;
+  unparsed: string[];
+  unparsedCount: number;
+  /** The first process's exit, i.e. the program's exit status. */
+  programExit?: ExitEvent;
+  stopped: boolean;
+  straceStderr: string;
+}
+
+/** Builds a source or checks a program; throws TraceError with a message a user can act on. */
+export async function prepareTarget(request: Pick<TraceRequest, 'file' | 'tools' | 'includePaths' | 'buildDirectory' | 'defaultFormat'>): Promise<TraceTarget> {
+  const file = path.resolve(request.file);
+  if (!existsSync(file)) throw new TraceError('program-not-found', `Program not found: ${request.file}`);
+  if (sourceKindOf(file)) {
+    const build = await buildProgram({
+      source: file, tools: request.tools, includePaths: request.includePaths,
+      buildDirectory: request.buildDirectory, defaultFormat: request.defaultFormat,
+    });
+    if (!build.ok) throw new TraceError('build-failed', describeBuildFailure(build));
+    const target: TraceTarget = { program: build.program, source: file, usesLibc: build.format === 'c' || programUsesLibc(build.program), build };
+    if (build.listing) target.listing = build.listing;
+    return target;
+  }
+  try {
+    accessSync(file, constants.X_OK);
+    if (!statSync(file).isFile()) throw new Error('not a file');
+  } catch {
+    throw new TraceError('not-a-program', `${request.file} is neither a source file (.asm, .nasm, .c) nor an executable program.`);
+  }
+  const target: TraceTarget = { program: file, usesLibc: programUsesLibc(file) };
+  // A listing beside the program (nasm -l prog.lst) lets macro calls map to their call site.
+  const listing = file.replace(/(\.[^./]*)?$/, '.lst');
+  if (existsSync(listing)) target.listing = listing;
+  return target;
+}
+
+/** A dynamically linked program (PT_INTERP) or one with libc's start code goes through libc. */
+function programUsesLibc(program: string): boolean {
+  try {
+    const elf = ElfFile.read(program);
+    return elf.segments.some((s) => s.type === 3) || elf.symbols.some((s) => s.name === '__libc_start_main');
+  } catch {
+    return false;
+  }
+}
+
+export class TraceSession {
+  private constructor(
+    readonly target: TraceTarget,
+    private readonly running: RunningTrace,
+    readonly done: Promise<TraceResult>,
+  ) {}
+
+  /** The strace process; with stdio 'pipe' its stdin/stdout are the program's. */
+  get child(): ChildProcess {
+    return this.running.child;
+  }
+
+  /** Kills strace and every process it traces. */
+  stop(): void {
+    this.running.stop();
+  }
+
+  static async start(request: TraceRequest, preparedTarget?: TraceTarget): Promise<TraceSession> {
+    const strace = requireTool('strace', request.tools);
+    const target = preparedTarget ?? await prepareTarget(request);
+    const capabilities = await probeStrace(strace);
+    const model = new TraceModel();
+    const roots = (request.workspaceRoots ?? []).map((r) => path.resolve(r) + path.sep);
+    const mapper = new SourceMapper({
+      program: target.program, listing: target.listing, mainSource: target.source,
+      frameAddresses: capabilities.stackTrace === 'libdw' ? 'module-address' : 'file-offset',
+      isWorkspaceBinary: (module) => roots.some((root) => module.startsWith(root)),
+    });
+    let programExit: ExitEvent | undefined;
+    let rootPid: number | undefined;
+    const parser = new StraceParser({
+      onEvent: (event) => {
+        rootPid ??= event.pid;
+        mapper.map(event);
+        model.upsert(event);
+        if (event.kind === 'exit' && event.pid === rootPid) programExit = event;
+        request.onEvent?.(event);
+      },
+    });
+    let quietSince = Date.now();
+    let reported: SyscallEvent | undefined;
+    const running = await startStrace({
+      strace,
+      options: traceOptions(capabilities, { stack: target.usesLibc, stringLimit: request.stringLimit ?? 256, inject: request.inject }),
+      program: target.program, args: request.args, cwd: request.cwd ?? path.dirname(target.source ?? target.program),
+      stdio: request.stdio, ownProcessGroup: request.ownProcessGroup ?? false,
+      onTrace: (chunk) => {
+        quietSince = Date.now();
+        parser.push(chunk);
+      },
+      onStderr: request.onStderr,
+    });
+    // strace writes a call's entry half as soon as it starts: while the trace is quiet, that partial
+    // line is the call the program is blocked in.
+    const ticker = request.onInProgress ? setInterval(() => {
+      if (Date.now() - quietSince < 150) return;
+      const blocked = parser.inProgress();
+      if (blocked && blocked.seq !== reported?.seq) {
+        mapper.map(blocked);
+        reported = blocked;
+        request.onInProgress!(blocked);
+      }
+    }, 200) : undefined;
+
+    const done = (async (): Promise<TraceResult> => {
+      const outcome = await running.done;
+      if (ticker) clearInterval(ticker);
+      parser.end();
+      if (model.size === 0 && !outcome.stopped) {
+        const failure = diagnoseStraceFailure(outcome.stderr, target.program);
+        if (failure) throw failure;
+        throw new TraceError('strace-failed', `strace produced no trace${outcome.stderr.trim() ? `: ${outcome.stderr.trim().split('\n')[0]}` : '.'}`);
+      }
+      const result: TraceResult = {
+        target, model, capabilities, unparsed: parser.unparsed, unparsedCount: parser.unparsedCount,
+        stopped: outcome.stopped, straceStderr: outcome.stderr,
+      };
+      if (programExit) result.programExit = programExit;
+      return result;
+    })();
+    return new TraceSession(target, running, done);
+  }
+}
