@@ -1,0 +1,164 @@
+// The breakpoints the user asked for and what gdb made of them: source lines (verified at the line
+// gdb really chose), labels, addresses, data watchpoints, logpoints and syscall catchpoints.
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Engine } from './engine';
+import {
+  catchSyscalls, deleteBreakpoints, insertBreakpoint, insertDprintf, insertWatchpoint, listLines,
+  type BreakOptions, type GdbBreakpoint,
+} from './mi/breakpoint';
+
+export interface BreakpointResult {
+  verified: boolean;
+  id?: number;
+  line?: number;
+  address?: bigint;
+  message?: string;
+}
+
+/** Marks the text of logpoint output among gdb's console chatter. */
+export const LOGPOINT_MARKER = '\u001fsyscall-lens-log\u001f';
+
+/** `hit count: 3`, `>= 3`, `==3` → gdb's ignore count (hits to skip before stopping). */
+export function ignoreCountOf(hitCondition: string | undefined): number | undefined {
+  if (!hitCondition) return undefined;
+  const match = /^\s*(?:>=|==|=)?\s*(\d+)\s*$/.exec(hitCondition);
+  if (!match) throw new Error(`Hit count "${hitCondition}" is not understood; use a number such as 3 (stop on the third hit).`);
+  return Math.max(0, Number(match[1]) - 1);
+}
+
+/** `value is {rax}` → dprintf format and arguments; each `{expr}` prints as a signed integer. */
+export function logMessageToDprintf(message: string): { format: string; args: string[] } {
+  const args: string[] = [];
+  const format = message.replace(/%/g, '%%').replace(/\{([^}]+)\}/g, (_, expr: string) => {
+    args.push(`(long long)(${/^[a-z][a-z0-9]*$/.test(expr.trim()) ? `$${expr.trim()}` : expr})`);
+    return '%lld';
+  });
+  return { format: `${LOGPOINT_MARKER}${format}\\n`, args };
+}
+
+function result(bp: GdbBreakpoint): BreakpointResult {
+  return {
+    verified: !bp.pending, id: Number(bp.number) || undefined, line: bp.line, address: bp.address,
+    message: bp.pending ? 'Not found yet: the location is not in the loaded program.' : undefined,
+  };
+}
+
+export class BreakpointBook {
+  private readonly bySource = new Map<string, string[]>();
+  private functionPoints: string[] = [];
+  private instructionPoints: string[] = [];
+  private dataPoints: string[] = [];
+  private catchpoints: string[] = [];
+  private readonly lineCache = new Map<string, number[]>();
+
+  constructor(private readonly engine: Engine) {}
+
+  private get gdb() { return this.engine.gdb; }
+
+  private async replace(old: string[], insert: () => Promise<Array<{ numbers: string[]; result: BreakpointResult }>>) {
+    return this.engine.insert(async () => {
+      await deleteBreakpoints(this.gdb, old).catch(() => undefined);
+      return insert();
+    });
+  }
+
+  private async insertOne(location: string, options: BreakOptions & { logMessage?: string }) {
+    try {
+      const log = options.logMessage ? logMessageToDprintf(options.logMessage) : undefined;
+      const bp = log
+        ? await insertDprintf(this.gdb, location, log.format, log.args, options)
+        : await insertBreakpoint(this.gdb, location, options);
+      return { numbers: [bp.number], result: result(bp) };
+    } catch (error) {
+      return { numbers: [], result: { verified: false, message: (error as Error).message } };
+    }
+  }
+
+  async setSourceBreakpoints(file: string, requested: DebugProtocol.SourceBreakpoint[]): Promise<BreakpointResult[]> {
+    const inserted = await this.replace(this.bySource.get(file) ?? [], async () => {
+      const out = [];
+      for (const bp of requested) {
+        out.push(await this.insertOne(`${file}:${bp.line}`, {
+          condition: bp.condition, ignoreCount: ignoreCountOf(bp.hitCondition), logMessage: bp.logMessage,
+        }));
+      }
+      return out;
+    });
+    this.bySource.set(file, inserted.flatMap((i) => i.numbers));
+    return inserted.map((i) => i.result);
+  }
+
+  async setFunctionBreakpoints(requested: DebugProtocol.FunctionBreakpoint[]): Promise<BreakpointResult[]> {
+    const inserted = await this.replace(this.functionPoints, async () => {
+      const out = [];
+      for (const bp of requested) out.push(await this.insertOne(bp.name, { condition: bp.condition, ignoreCount: ignoreCountOf(bp.hitCondition) }));
+      return out;
+    });
+    this.functionPoints = inserted.flatMap((i) => i.numbers);
+    return inserted.map((i) => i.result);
+  }
+
+  async setInstructionBreakpoints(requested: DebugProtocol.InstructionBreakpoint[]): Promise<BreakpointResult[]> {
+    const inserted = await this.replace(this.instructionPoints, async () => {
+      const out = [];
+      for (const bp of requested) {
+        const address = BigInt(bp.instructionReference) + BigInt(bp.offset ?? 0);
+        out.push(await this.insertOne(`*0x${address.toString(16)}`, { condition: bp.condition, ignoreCount: ignoreCountOf(bp.hitCondition) }));
+      }
+      return out;
+    });
+    this.instructionPoints = inserted.flatMap((i) => i.numbers);
+    return inserted.map((i) => i.result);
+  }
+
+  /** dataId is `size|expression`, made by the session from a Data-scope label. */
+  async setDataBreakpoints(requested: DebugProtocol.DataBreakpoint[]): Promise<BreakpointResult[]> {
+    const inserted = await this.replace(this.dataPoints, async () => {
+      const out = [];
+      for (const bp of requested) {
+        const expression = bp.dataId.slice(bp.dataId.indexOf('|') + 1);
+        try {
+          const number = await insertWatchpoint(this.gdb, expression, bp.accessType ?? 'write');
+          out.push({ numbers: [number], result: { verified: true, id: Number(number) } });
+        } catch (error) {
+          out.push({ numbers: [], result: { verified: false, message: (error as Error).message } });
+        }
+      }
+      return out;
+    });
+    this.dataPoints = inserted.flatMap((i) => i.numbers);
+    return inserted.map((i) => i.result);
+  }
+
+  /**
+   * Syscall entry/return filters. gdb's one `catch syscall` stops at both; the engine drops the
+   * phase nobody asked for. Conditions name calls, numbers or groups (`%file` is gdb's `group:file`).
+   */
+  async setSyscallCatch(options: Array<{ filterId: string; condition?: string }>): Promise<void> {
+    const entry = options.find((o) => o.filterId === 'syscall-entry');
+    const ret = options.find((o) => o.filterId === 'syscall-return');
+    await this.engine.insert(async () => {
+      await deleteBreakpoints(this.gdb, this.catchpoints).catch(() => undefined);
+      this.catchpoints = [];
+      const phases: Array<['entry' | 'return', { condition?: string } | undefined]> = [['entry', entry], ['return', ret]];
+      const filters: Record<'entry' | 'return', Set<number> | 'all' | undefined> = { entry: undefined, return: undefined };
+      for (const [phase, option] of phases) {
+        if (!option) continue;
+        const words = (option.condition ?? '').split(/[\s,]+/).filter(Boolean).map((w) => (w.startsWith('%') ? `group:${w.slice(1)}` : w));
+        const { number, syscalls } = await catchSyscalls(this.gdb, words);
+        this.catchpoints.push(number);
+        filters[phase] = syscalls;
+      }
+      this.engine.setSyscallFilter(filters);
+    });
+  }
+
+  /** Lines of `file` that hold code (for breakpointLocations). */
+  async codeLines(file: string): Promise<number[]> {
+    if (!this.lineCache.has(file)) {
+      const rows = await listLines(this.gdb, file).catch(() => []);
+      this.lineCache.set(file, [...new Set(rows.map((r) => r.line))].sort((a, b) => a - b));
+    }
+    return this.lineCache.get(file)!;
+  }
+}

@@ -1,0 +1,439 @@
+// The debugging engine: one gdb, one program. It runs, steps and stops the program and reports typed
+// stop events. It knows nothing of DAP; the session translates.
+import { EventEmitter } from 'node:events';
+import { Gdb, type AsyncRecord } from './mi/gdb';
+import * as exec from './mi/exec';
+import * as data from './mi/data';
+import { catchSyscalls, deleteBreakpoints, insertBreakpoint } from './mi/breakpoint';
+import { listFrames, toFrame, type GdbFrame } from './mi/stack';
+import { str, tuple, type MITuple } from './mi/parser';
+import { describeSyscallState, isInterruptedCall, readSyscallState, type SyscallPhase, type SyscallState } from './syscallStop';
+import type { Abi } from '../syscalls';
+
+export interface LaunchOptions {
+  program: string;
+  args: string[];
+  cwd?: string;
+  env?: Record<string, string | null>;
+  gdbPath: string;
+  /** The terminal device the program uses for stdin, stdout and stderr. */
+  tty: string;
+  trace?: (direction: '>' | '<', line: string) => void;
+}
+
+export type StopReason =
+  | 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint'
+  | 'step' | 'pause' | 'exception' | 'syscall' | 'goto';
+
+export interface StopEvent {
+  reason: StopReason;
+  /** One line for the UI: `write(fd=1 (stdout), …)`, `SIGSEGV at 0x0`. */
+  description?: string;
+  address: bigint;
+  /** gdb numbers of the breakpoints that caused the stop. */
+  breakpoints: string[];
+  syscall?: SyscallState;
+  signal?: { name: string; meaning: string; faultAddress?: bigint };
+  /** gdb's frame for the stop; for syscall stops the line is that of the syscall instruction. */
+  frame: GdbFrame;
+}
+
+export interface EngineEvents {
+  stopped: [StopEvent];
+  continued: [];
+  exited: [code: number, signal?: string];
+  /** gdb went away on its own (killed, crashed). */
+  gdbExited: [message: string];
+  output: [text: string, category: 'console' | 'stdout' | 'stderr' | 'important'];
+}
+
+/** Which syscalls stop the program, per phase; undefined: that phase does not stop. */
+export interface SyscallFilter {
+  entry: Set<number> | 'all' | undefined;
+  return: Set<number> | 'all' | undefined;
+}
+
+/** What a resumed program did next. */
+type Outcome = { kind: 'stopped'; record: AsyncRecord } | { kind: 'exited'; code: number; signal?: string };
+
+/** An x86 instruction that enters the kernel, all 2 bytes: syscall (0f 05), int 0x80 (cd 80), sysenter (0f 34). */
+const KERNEL_ENTRY = [[0x0f, 0x05], [0xcd, 0x80], [0x0f, 0x34]];
+const KERNEL_ENTRY_LENGTH = 2n;
+
+export class Engine extends EventEmitter<EngineEvents> {
+  private state: 'starting' | 'stopped' | 'running' | 'exited' = 'starting';
+  private waiter: ((outcome: Outcome) => void) | undefined;
+  private pauseRequested = false;
+  private inferiorPid: number | undefined;
+  private syscallFilter: SyscallFilter = { entry: undefined, return: undefined };
+  private lastStop: StopEvent | undefined;
+  abi: Abi = 'x86_64';
+
+  private constructor(readonly gdb: Gdb) {
+    super();
+    gdb.on('exec', (record) => this.onExec(record));
+    gdb.on('notify', (record) => this.onNotify(record));
+    gdb.on('stream', (kind, text) => { if (kind === 'log') this.emit('output', text, 'console'); });
+    gdb.on('unknown', (line) => this.emit('output', line + '\n', 'stdout'));
+    gdb.on('exit', (code, signal) => this.onGdbExit(code, signal));
+  }
+
+  /** Starts gdb and loads the program; the program is not running yet. */
+  static async create(options: LaunchOptions): Promise<Engine> {
+    const gdb = await Gdb.start({ path: options.gdbPath, cwd: options.cwd, trace: options.trace });
+    const engine = new Engine(gdb);
+    try {
+      await exec.loadProgram(gdb, options.program);
+      await exec.setArguments(gdb, options.args);
+      if (options.cwd) await exec.setWorkingDirectory(gdb, options.cwd);
+      for (const [name, value] of Object.entries(options.env ?? {})) await exec.setEnvironment(gdb, name, value);
+      await exec.setInferiorTty(gdb, options.tty);
+    } catch (error) {
+      await gdb.exit();
+      throw error;
+    }
+    return engine;
+  }
+
+  get isStopped(): boolean { return this.state === 'stopped'; }
+  get isRunning(): boolean { return this.state === 'running'; }
+  get currentStop(): StopEvent | undefined { return this.state === 'stopped' ? this.lastStop : undefined; }
+
+  /** Starts the program: stopped at its entry (or main), or running to the first breakpoint. */
+  start(stopAtEntry: boolean, hasMain: boolean): void {
+    const at = stopAtEntry ? (hasMain ? 'main' : 'entry') : 'none';
+    this.resume(() => exec.run(this.gdb, at), (outcome) => this.classifyStart(outcome, stopAtEntry));
+  }
+
+  continue(): void { this.resume(() => exec.execContinue(this.gdb)); }
+  next(instruction: boolean): void { this.resume(() => exec.execNext(this.gdb, instruction)); }
+  stepIn(instruction: boolean): void { this.resume(() => exec.execStep(this.gdb, instruction)); }
+
+  /** Runs until the program makes its next system call, stopping at the call's entry. */
+  runToNextSyscall(): void {
+    this.resume(async () => {
+      const { number } = await catchSyscalls(this.gdb, []);
+      this.temporaryCatchpoint = number;
+      await exec.execContinue(this.gdb);
+    });
+  }
+  private temporaryCatchpoint: string | undefined;
+
+  /**
+   * Step Out without frame information (NASM emits no CFI, so gdb's `finish` fails): run to the
+   * return address, known exactly at a label's entry ([rsp]) and otherwise taken from gdb's
+   * prologue analysis, stopping only once rsp is above its current value (recursion).
+   */
+  stepOut(): void {
+    this.resume(async () => {
+      const target = await this.returnAddress();
+      const sp = await data.evaluateInteger(this.gdb, '$sp');
+      const bp = await insertBreakpoint(this.gdb, `*0x${target.toString(16)}`, { temporary: true, condition: `$sp > ${sp}` });
+      this.stepOutBreakpoint = bp.number;
+      await exec.execContinue(this.gdb);
+    });
+  }
+  private stepOutBreakpoint: string | undefined;
+
+  private async returnAddress(): Promise<bigint> {
+    const frames = await listFrames(this.gdb, 2);
+    const top = frames[0];
+    const atEntry = top && /<[^+>.]*>$/.test(await data.evaluate(this.gdb, '$pc'));
+    if (atEntry) return data.evaluateInteger(this.gdb, `*(unsigned long long *)$sp`);
+    const caller = frames[1];
+    if (caller && caller.address !== 0n && caller.file) return caller.address;
+    throw new Error('Step Out needs the return address, and it cannot be found here (no caller frame). Use Continue or a breakpoint.');
+  }
+
+  pause(): Promise<void> {
+    if (this.state !== 'running') return Promise.resolve();
+    this.pauseRequested = true;
+    return exec.execInterrupt(this.gdb).then(() => undefined);
+  }
+
+  /** Kills the program and gdb; leaves no process behind. */
+  async terminate(): Promise<void> {
+    const pid = this.inferiorPid;
+    await this.gdb.exit();
+    if (pid !== undefined) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+  }
+
+  setSyscallFilter(filter: SyscallFilter): void {
+    this.syscallFilter = filter;
+  }
+
+  /** Runs `action` with the program stopped, interrupting and resuming it when it is running. */
+  async whileStopped<T>(action: () => Promise<T>): Promise<T> {
+    if (this.state !== 'running') return action();
+    this.internalPause = true;
+    await exec.execInterrupt(this.gdb);
+    await new Promise<void>((resolve) => { this.internalPauseDone = resolve; });
+    try {
+      return await action();
+    } finally {
+      this.internalPause = false;
+      this.continueAfterInternalPause?.();
+    }
+  }
+  private internalPause = false;
+  private internalPauseDone: (() => void) | undefined;
+  private continueAfterInternalPause: (() => void) | undefined;
+
+  /** Sends a resume command, then waits for the program to stop or exit and reports it. */
+  private resume(command: () => Promise<unknown>, classify?: (outcome: Outcome) => Promise<StopEvent | undefined>): void {
+    if (this.state === 'running' || this.state === 'exited') return;
+    this.state = 'running';
+    this.pauseRequested = false;
+    this.emit('continued');
+    void (async () => {
+      try {
+        let outcome = await this.runCommand(command);
+        for (;;) {
+          if (outcome.kind === 'exited') return this.reportExit(outcome);
+          // A pause for a command sent while running (e.g. new breakpoints): resume as before.
+          if (this.internalPause && signalOf(outcome.record) === 'SIGINT') {
+            const resumed = new Promise<void>((resolve) => { this.continueAfterInternalPause = resolve; });
+            this.internalPauseDone?.();
+            await resumed;
+            outcome = await this.runCommand(() => exec.execContinue(this.gdb));
+            continue;
+          }
+          const event = await (classify ?? ((o) => this.classify(o)))(outcome);
+          if (event) return this.reportStop(event);
+          outcome = await this.runCommand(() => exec.execContinue(this.gdb)); // a filtered syscall stop
+        }
+      } catch (error) {
+        if (!this.gdb.running) return;
+        this.emit('output', `${(error as Error).message}\n`, 'important');
+        this.state = 'stopped';
+        const frame = (await listFrames(this.gdb, 1).catch(() => []))[0];
+        this.reportStop({ reason: 'step', address: frame?.address ?? 0n, breakpoints: [], frame: frame ?? { level: 0, address: 0n } });
+      }
+    })();
+  }
+
+  private async runCommand(command: () => Promise<unknown>): Promise<Outcome> {
+    const outcome = new Promise<Outcome>((resolve) => { this.waiter = resolve; });
+    this.state = 'running';
+    try {
+      await command();
+    } catch (error) {
+      this.waiter = undefined;
+      throw error;
+    }
+    return outcome;
+  }
+
+  private onExec(record: AsyncRecord): void {
+    if (record.asyncClass === 'running') return;
+    if (record.asyncClass !== 'stopped') return;
+    const reason = str(record.results.reason);
+    const outcome: Outcome = reason?.startsWith('exited')
+      ? { kind: 'exited', code: parseExitCode(str(record.results['exit-code'])), signal: str(record.results['signal-name']) }
+      : { kind: 'stopped', record };
+    this.state = outcome.kind === 'exited' ? 'exited' : 'stopped';
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    if (waiter) waiter(outcome);
+    else if (outcome.kind === 'exited') this.reportExit(outcome);
+    else void this.classify(outcome).then((event) => event && this.reportStop(event));
+  }
+
+  private onNotify(record: AsyncRecord): void {
+    if (record.asyncClass === 'thread-group-started') this.inferiorPid = Number(str(record.results.pid));
+    if (record.asyncClass === 'thread-group-exited') this.inferiorPid = undefined;
+  }
+
+  private onGdbExit(code: number | null, signal: NodeJS.Signals | null): void {
+    const pid = this.inferiorPid;
+    // gdb does not take its program with it when it dies; do it here so nothing is left behind.
+    if (pid !== undefined) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+    if (this.state === 'exited') return;
+    this.state = 'exited';
+    this.emit('gdbExited', `gdb ended unexpectedly${signal ? ` (${signal})` : code !== null ? ` (exit code ${code})` : ''}; the debug session is over.`);
+  }
+
+  private reportExit(outcome: Extract<Outcome, { kind: 'exited' }>): void {
+    this.state = 'exited';
+    this.emit('exited', outcome.code, outcome.signal);
+  }
+
+  private reportStop(event: StopEvent): void {
+    this.lastStop = event;
+    this.state = 'stopped';
+    this.emit('stopped', event);
+  }
+
+  private async classifyStart(outcome: Outcome, stopAtEntry: boolean): Promise<StopEvent | undefined> {
+    const event = await this.classify(outcome);
+    if (event && stopAtEntry && outcome.kind === 'stopped' && (signalOf(outcome.record) === '0' || event.reason === 'step')) {
+      event.reason = 'entry';
+      event.description = 'Stopped at the program entry';
+    }
+    return event;
+  }
+
+  /** Turns gdb's `*stopped` into a StopEvent; undefined means "not for the user, continue". */
+  private async classify(outcome: Outcome): Promise<StopEvent | undefined> {
+    if (outcome.kind !== 'stopped') return undefined;
+    const results = outcome.record.results;
+    const frame = toFrame(tuple(results.frame) ?? {});
+    if (str(tuple(results.frame)?.arch) === 'i386') this.abi = 'i386';
+    const reason = str(results.reason);
+    const bkptno = str(results.bkptno);
+    const event: StopEvent = { reason: 'step', address: frame.address, breakpoints: bkptno ? [bkptno] : [], frame };
+    await this.clearInternalPoints(bkptno);
+    switch (reason) {
+      case 'breakpoint-hit':
+        if (bkptno && bkptno === this.stepOutBreakpointHit) { this.stepOutBreakpointHit = undefined; event.breakpoints = []; return event; }
+        event.reason = 'breakpoint';
+        return event;
+      case 'watchpoint-trigger':
+      case 'read-watchpoint-trigger':
+      case 'access-watchpoint-trigger':
+        event.reason = 'data breakpoint';
+        event.breakpoints = [str(tuple(results.wpt)?.number) ?? str(tuple(results['hw-rwpt'])?.number) ?? str(tuple(results['hw-awpt'])?.number) ?? ''];
+        return event;
+      case 'syscall-entry':
+      case 'syscall-return':
+        return this.syscallStop(event, reason === 'syscall-entry' ? 'entry' : 'return', bkptno, results);
+      case 'signal-received':
+        return this.signalStop(event, results);
+      default:
+        return event; // end-stepping-range, function-finished, or a stop without a reason
+    }
+  }
+
+  private stepOutBreakpointHit: string | undefined;
+
+  /** Removes the temporary breakpoint/catchpoint of Step Out and Run to Next Syscall once anything stops. */
+  private async clearInternalPoints(bkptno: string | undefined): Promise<void> {
+    if (this.stepOutBreakpoint) {
+      if (bkptno === this.stepOutBreakpoint) this.stepOutBreakpointHit = bkptno;
+      else await deleteBreakpoints(this.gdb, [this.stepOutBreakpoint]).catch(() => undefined);
+      this.stepOutBreakpoint = undefined;
+    }
+    if (this.temporaryCatchpoint) {
+      if (bkptno === this.temporaryCatchpoint) this.runToSyscallHit = true;
+      await deleteBreakpoints(this.gdb, [this.temporaryCatchpoint]).catch(() => undefined);
+      this.temporaryCatchpoint = undefined;
+    }
+  }
+  private runToSyscallHit = false;
+
+  private async syscallStop(event: StopEvent, phase: SyscallPhase, bkptno: string | undefined, results: MITuple): Promise<StopEvent | undefined> {
+    const requested = this.runToSyscallHit;
+    this.runToSyscallHit = false;
+    const filter = phase === 'entry' ? this.syscallFilter.entry : this.syscallFilter.return;
+    const number = Number(str(results['syscall-number']));
+    const wanted = requested || filter === 'all' || (filter !== undefined && filter.has(number));
+    if (!wanted) return undefined;
+    event.reason = 'syscall';
+    event.breakpoints = requested || !bkptno ? [] : [bkptno];
+    event.syscall = await readSyscallState(this.programReader(), this.abi, phase);
+    event.description = describeSyscallState(event.syscall);
+    // gdb reports the address after the 2-byte syscall instruction; show the line that holds it.
+    await this.moveToKernelEntry(event);
+    return event;
+  }
+
+  private async signalStop(event: StopEvent, results: Record<string, unknown>): Promise<StopEvent> {
+    const name = String(results['signal-name'] ?? '');
+    const meaning = String(results['signal-meaning'] ?? '');
+    if (name === '0') {
+      event.reason = 'entry'; // `starti` stops with "signal 0"
+      return event;
+    }
+    if (name === 'SIGINT' && this.pauseRequested) {
+      event.reason = 'pause';
+      const rax = await data.evaluateInteger(this.gdb, '$rax').catch(() => 0n);
+      if (isInterruptedCall(rax) && (await this.kernelEntryBefore(event.address))) {
+        event.syscall = await readSyscallState(this.programReader(), this.abi, 'blocked');
+        event.description = describeSyscallState(event.syscall);
+        await this.moveToKernelEntry(event);
+      }
+      return event;
+    }
+    event.reason = 'exception';
+    event.signal = { name, meaning };
+    if (/^SIG(SEGV|BUS|ILL|FPE|TRAP)$/.test(name)) {
+      const fault = await data.evaluateInteger(this.gdb, '$_siginfo._sifields._sigfault.si_addr').catch(() => undefined);
+      event.signal.faultAddress = fault;
+    }
+    const where = event.frame.file ? ` (${event.frame.file}:${event.frame.line ?? '?'})` : '';
+    const fault = event.signal.faultAddress !== undefined ? `, fault address 0x${event.signal.faultAddress.toString(16)}` : '';
+    event.description = `${name} (${meaning}) at 0x${event.address.toString(16)}${fault}${where}`;
+    return event;
+  }
+
+  private async kernelEntryBefore(address: bigint): Promise<boolean> {
+    const bytes = await data.readMemory(this.gdb, address - KERNEL_ENTRY_LENGTH, 2).catch(() => undefined);
+    return !!bytes && KERNEL_ENTRY.some(([a, b]) => bytes.bytes[0] === a && bytes.bytes[1] === b);
+  }
+
+  /** Points the stop's frame at the syscall instruction (pc − 2) and its source line. */
+  private async moveToKernelEntry(event: StopEvent): Promise<void> {
+    if (!(await this.kernelEntryBefore(event.address))) return;
+    const address = event.address - KERNEL_ENTRY_LENGTH;
+    event.frame = { ...event.frame, address, line: (await this.lineOf(address)) ?? event.frame.line };
+  }
+
+  /** The source line holding `address`, from gdb's line table. */
+  async lineOf(address: bigint): Promise<number | undefined> {
+    const text = await this.gdb.cli(`info line *0x${address.toString(16)}`).catch(() => '');
+    const match = /^Line (\d+) of/m.exec(text);
+    return match ? Number(match[1]) : undefined;
+  }
+
+  /** Reads registers and memory of the stopped program, for the syscall decoder. */
+  programReader() {
+    return {
+      registers: async (names: string[]) => {
+        const values = new Map<string, bigint>();
+        for (const name of names) values.set(name, await data.evaluateInteger(this.gdb, `$${name}`).catch(() => 0n));
+        return values;
+      },
+      memory: async (address: bigint, count: number) => (await data.readMemory(this.gdb, address, count)).bytes,
+    };
+  }
+
+  /** The syscall the program is about to make, when stopped on a kernel-entry instruction. */
+  async pendingSyscall(): Promise<SyscallState | undefined> {
+    const stop = this.currentStop;
+    if (!stop) return undefined;
+    if (stop.syscall) return stop.syscall;
+    const pc = await data.evaluateInteger(this.gdb, '$pc').catch(() => undefined);
+    if (pc === undefined) return undefined;
+    const bytes = await data.readMemory(this.gdb, pc, 2).catch(() => undefined);
+    if (!bytes || !KERNEL_ENTRY.some(([a, b]) => bytes.bytes[0] === a && bytes.bytes[1] === b)) return undefined;
+    return readSyscallState(this.programReader(), this.abi, 'instruction');
+  }
+
+  /** Installs a breakpoint even while the program runs. */
+  insert<T>(action: () => Promise<T>): Promise<T> {
+    return this.whileStopped(action);
+  }
+
+  async frames(): Promise<GdbFrame[]> {
+    const frames = await listFrames(this.gdb);
+    // Without CFI gdb's unwinder walks off the stack into `??` at 0; those frames are noise.
+    const real = frames.filter((f, i) => i === 0 || (f.address !== 0n && f.func !== undefined));
+    const stop = this.currentStop;
+    if (stop && real[0] && stop.frame.address !== real[0].address) real[0] = { ...real[0], ...stop.frame, level: 0 };
+    return real;
+  }
+}
+
+function signalOf(record: AsyncRecord): string | undefined {
+  return str(record.results['signal-name']);
+}
+
+/** gdb prints exit codes in octal: `exit-code="012"` is 10. */
+export function parseExitCode(text: string | undefined): number {
+  if (!text) return 0;
+  return parseInt(text, 8);
+}

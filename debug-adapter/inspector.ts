@@ -1,0 +1,240 @@
+// What the Variables view shows of a stopped program: registers, typed data labels, the stack and the
+// pending syscall, as a tree of nodes with lazily fetched children. No DAP types here either.
+import { readFileSync } from 'node:fs';
+import * as data from './mi/data';
+import type { Gdb } from './mi/gdb';
+import { list, str, tuple } from './mi/parser';
+import { parseDataLabels, quoteBytes, type DataLabel } from './dataLabels';
+import {
+  GENERAL_REGISTERS_32, GENERAL_REGISTERS_64, SEGMENT_REGISTERS, decodeFlags, formatFlags, formatInteger,
+  isVectorOrFloatRegister, parseRegisterValue, partValue,
+} from './registers';
+import type { SyscallState } from './syscallStop';
+import type { Abi } from '../syscalls';
+
+export interface VariableNode {
+  name: string;
+  value: string;
+  type?: string;
+  evaluateName?: string;
+  memoryReference?: string;
+  /** Changed since the previous stop. */
+  changed?: boolean;
+  children?: () => Promise<VariableNode[]>;
+  /** Writes a new value; returns the value to show. */
+  set?: (value: string) => Promise<string>;
+  /** Data breakpoint target: expression and size in bytes. */
+  watch?: { expression: string; size: number; description: string };
+}
+
+const hex = (v: bigint) => `0x${v.toString(16)}`;
+const MAX_LABEL_BYTES = 4096;
+const STACK_SLOTS_ABOVE = 16;
+const STACK_SLOTS_BELOW = 2;
+
+export class Inspector {
+  private registerNumbers: Map<string, number> | undefined;
+  private previous = new Map<string, bigint>();
+  private current = new Map<string, bigint>();
+  private labels: DataLabel[] | undefined;
+  private readonly labelAddresses = new Map<string, bigint | null>();
+
+  constructor(private readonly gdb: Gdb, private readonly abi: () => Abi) {}
+
+  /** Call on every stop: fetches the general registers once, so changes can be marked. */
+  async refresh(): Promise<void> {
+    this.previous = this.current;
+    this.current = new Map();
+    const numbers = await this.numbers();
+    const wanted = [...numbers.entries()].filter(([name]) => !isVectorOrFloatRegister(name));
+    const values = await data.registerValues(this.gdb, 'x', wanted.map(([, n]) => n));
+    for (const [name, number] of wanted) {
+      const value = parseRegisterValue(values.get(number));
+      if (value !== undefined) this.current.set(name, value);
+    }
+  }
+
+  register(name: string): bigint | undefined { return this.current.get(name); }
+
+  private async numbers(): Promise<Map<string, number>> {
+    if (!this.registerNumbers) {
+      const names = await data.registerNames(this.gdb);
+      this.registerNumbers = new Map(names.map((name, i) => [name, i] as [string, number]).filter(([name]) => name !== ''));
+    }
+    return this.registerNumbers;
+  }
+
+  private changed(name: string): boolean {
+    const before = this.previous.get(name);
+    return before !== undefined && before !== this.current.get(name);
+  }
+
+  private setter(register: string) {
+    return async (value: string) => {
+      await data.setRegister(this.gdb, register, value);
+      const updated = await data.evaluateInteger(this.gdb, `$${register}`);
+      return hex(updated);
+    };
+  }
+
+  registersScope(): VariableNode[] {
+    const wide = this.abi() === 'x86_64';
+    const general = wide ? GENERAL_REGISTERS_64 : GENERAL_REGISTERS_32;
+    const width = wide ? 64 : 32;
+    const pc = wide ? 'rip' : 'eip';
+    const changedNames = general.map((r) => r.name).filter((n) => this.changed(n));
+    const nodes: VariableNode[] = [{
+      name: 'General purpose', value: changedNames.length ? `changed: ${changedNames.join(' ')}` : '',
+      children: async () => general.map((reg) => {
+        const full = this.current.get(reg.name) ?? 0n;
+        return {
+          name: reg.name, value: formatInteger(full, width), evaluateName: `$${reg.name}`, changed: this.changed(reg.name),
+          set: this.setter(reg.name),
+          children: async () => reg.parts.map((part) => ({
+            name: part.name, value: formatInteger(partValue(full, part), part.bits), evaluateName: `$${part.name}`, set: this.setter(part.name),
+          })),
+        };
+      }),
+    }];
+    const ip = this.current.get(pc);
+    if (ip !== undefined) nodes.push({ name: pc, value: hex(ip), evaluateName: `$${pc}`, changed: this.changed(pc), memoryReference: hex(ip), set: this.setter(pc) });
+    const flags = this.current.get('eflags');
+    if (flags !== undefined) {
+      nodes.push({
+        name: wide ? 'rflags' : 'eflags', value: formatFlags(flags), evaluateName: '$eflags', changed: this.changed('eflags'),
+        children: async () => decodeFlags(flags).map((f) => ({ name: f.name, value: f.set ? '1' : '0', type: f.meaning })),
+      });
+    }
+    nodes.push({
+      name: 'Segment', value: '',
+      children: async () => SEGMENT_REGISTERS.filter((r) => this.current.has(r))
+        .map((r) => ({ name: r, value: hex(this.current.get(r)!), evaluateName: `$${r}`, changed: this.changed(r) })),
+    });
+    const orig = wide ? 'orig_rax' : 'orig_eax';
+    const origValue = this.current.get(orig);
+    if (origValue !== undefined) nodes.push({ name: orig, value: formatInteger(origValue, width), evaluateName: `$${orig}`, type: 'system call number the kernel saw' });
+    nodes.push({ name: 'x87 / SSE / AVX', value: '', children: () => this.vectorRegisters() });
+    return nodes;
+  }
+
+  private async vectorRegisters(): Promise<VariableNode[]> {
+    const numbers = await this.numbers();
+    const vector = [...numbers.entries()].filter(([name]) => isVectorOrFloatRegister(name));
+    const values = await data.registerValues(this.gdb, 'N', vector.map(([, n]) => n));
+    const hexValues = await data.registerValues(this.gdb, 'x', vector.filter(([name]) => /^(xmm|ymm)\d+$/.test(name)).map(([, n]) => n));
+    return vector.filter(([, n]) => values.has(n)).map(([name, n]) => {
+      const natural = values.get(n)!;
+      const wide = hexValues.get(n);
+      const summary = wide ? /uint(128|256) = (0x[0-9a-f]+)/.exec(wide)?.[2] ?? natural : natural;
+      return { name, value: summary, evaluateName: `$${name}` };
+    });
+  }
+
+  /** Parses data labels from the program's NASM sources (gdb's list of source files). */
+  private async dataLabels(): Promise<DataLabel[]> {
+    if (this.labels) return this.labels;
+    const reply = await this.gdb.send('-file-list-exec-source-files').catch(() => ({ files: [] }));
+    const files = new Set<string>();
+    for (const item of list((reply as { files?: unknown }).files as never)) {
+      const file = str(tuple(item)?.fullname);
+      if (file && /\.(asm|nasm|inc|s)$/i.test(file)) files.add(file);
+    }
+    const labels: DataLabel[] = [];
+    for (const file of files) {
+      try { labels.push(...parseDataLabels(readFileSync(file, 'utf8'))); } catch { /* source moved */ }
+    }
+    this.labels = labels;
+    return labels;
+  }
+
+  async labelAddress(name: string): Promise<bigint | undefined> {
+    if (!this.labelAddresses.has(name)) {
+      const address = await data.evaluateInteger(this.gdb, `&${name}`).catch(() => null);
+      this.labelAddresses.set(name, address);
+    }
+    return this.labelAddresses.get(name) ?? undefined;
+  }
+
+  async findLabel(name: string): Promise<DataLabel | undefined> {
+    return (await this.dataLabels()).find((l) => l.name === name);
+  }
+
+  async labelNames(): Promise<string[]> {
+    return (await this.dataLabels()).map((l) => l.name);
+  }
+
+  async dataScope(): Promise<VariableNode[]> {
+    const nodes: VariableNode[] = [];
+    for (const label of await this.dataLabels()) {
+      const node = await this.labelNode(label);
+      if (node) nodes.push(node);
+    }
+    return nodes;
+  }
+
+  /** A label typed from its definition: text as a string, numbers as numbers, arrays with children. */
+  async labelNode(label: DataLabel): Promise<VariableNode | undefined> {
+    const address = await this.labelAddress(label.name);
+    if (address === undefined) return undefined;
+    const size = Math.min(label.elementSize * label.count, MAX_LABEL_BYTES);
+    const bytes = (await data.readMemory(this.gdb, address, size).catch(() => undefined))?.bytes ?? Buffer.alloc(0);
+    const type = `${label.kind === 'string' ? 'char' : `int${label.elementSize * 8}`}[${label.count}] in ${label.section}`;
+    const base: VariableNode = {
+      name: label.name, value: '', type, memoryReference: hex(address), evaluateName: label.name,
+      watch: { expression: `*(char (*)[${size}])${hex(address)}`, size, description: `${label.name} (${size} bytes)` },
+    };
+    if (label.kind === 'string') return { ...base, value: quoteBytes(bytes.subarray(0, size)) };
+    const elements = readElements(bytes, label.elementSize);
+    if (label.count === 1 && elements.length === 1) return { ...base, value: formatElement(elements[0]!, label.elementSize) };
+    base.value = `[${elements.slice(0, 8).map((e) => e.toString()).join(', ')}${elements.length > 8 ? ', …' : ''}]`;
+    base.children = async () => elements.map((e, i) => ({
+      name: `[${i}]`, value: formatElement(e, label.elementSize), memoryReference: hex(address + BigInt(i * label.elementSize)),
+    }));
+    return base;
+  }
+
+  /** The qwords around rsp, labelled by offset. */
+  async stackScope(): Promise<VariableNode[]> {
+    const wide = this.abi() === 'x86_64';
+    const slot = wide ? 8 : 4;
+    const sp = this.current.get(wide ? 'rsp' : 'esp');
+    if (sp === undefined) return [];
+    const start = sp - BigInt(STACK_SLOTS_BELOW * slot);
+    const block = await data.readMemory(this.gdb, start, (STACK_SLOTS_ABOVE + STACK_SLOTS_BELOW) * slot).catch(() => undefined);
+    if (!block) return [];
+    const values = readElements(block.bytes, slot);
+    const reg = wide ? 'rsp' : 'esp';
+    return values.map((value, i) => {
+      const offset = (i - STACK_SLOTS_BELOW) * slot;
+      const name = offset === 0 ? `[${reg}]` : offset > 0 ? `[${reg}+0x${offset.toString(16)}]` : `[${reg}-0x${(-offset).toString(16)}]`;
+      return { name, value: hex(value), memoryReference: hex(start + BigInt(i * slot)) };
+    });
+  }
+
+  syscallScope(state: SyscallState): VariableNode[] {
+    const nodes: VariableNode[] = [
+      { name: 'call', value: state.call },
+      { name: 'number', value: `${state.number}${state.syscall ? ` (${state.syscall.name})` : ''}` },
+      ...state.arguments.map((arg) => ({
+        name: arg.name, type: `${arg.type} in ${arg.register}`, value: arg.text || formatInteger(arg.value, 64),
+        evaluateName: `$${arg.register}`,
+      })),
+    ];
+    if (state.result !== undefined) nodes.push({ name: 'result', value: state.result });
+    return nodes;
+  }
+}
+
+function readElements(bytes: Uint8Array, size: number): bigint[] {
+  const out: bigint[] = [];
+  for (let i = 0; i + size <= bytes.length; i += size) {
+    let v = 0n;
+    for (let b = size - 1; b >= 0; b--) v = (v << 8n) | BigInt(bytes[i + b]!);
+    out.push(v);
+  }
+  return out;
+}
+
+function formatElement(value: bigint, size: number): string {
+  return size > 8 ? hex(value) : formatInteger(value, size * 8).replace(/^(0x[0-9a-f]+) \((-?\d+)\)$/, '$2 ($1)');
+}

@@ -1,0 +1,74 @@
+// Turns launch.json arguments into a program ready for gdb: builds sources, checks files and tools.
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { buildProgram, describeBuildFailure, sourceKindOf } from '../toolchain/build';
+import { findExecutable, requireTool, runProgram } from '../toolchain/tools';
+
+export interface LaunchArguments {
+  /** The program, or an .asm/.nasm/.c source to build first. */
+  program: string;
+  args?: string[];
+  cwd?: string;
+  env?: Record<string, string | null>;
+  /** A file the program reads as its standard input. */
+  stdin?: string;
+  /** `auto` builds sources, `off` never builds, anything else is a build command run before launching. */
+  build?: string;
+  stopAtEntry?: boolean;
+  gdbPath?: string;
+  terminal?: 'integrated' | 'external' | 'none';
+  /** Log the MI conversation to the Debug Console. */
+  trace?: boolean;
+  /** Extra nasm include directories and the build directory, passed by the extension. */
+  includePaths?: string[];
+  buildDirectory?: string;
+  nasmPath?: string;
+  ldPath?: string;
+  gccPath?: string;
+}
+
+export interface PreparedProgram {
+  program: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string | null>;
+  gdbPath: string;
+}
+
+/** Splits a build command into words; quotes group words. No shell is involved. */
+export function splitCommand(command: string): string[] {
+  const words: string[] = [];
+  const pattern = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  for (const m of command.matchAll(pattern)) words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2] ?? m[3]!);
+  return words;
+}
+
+export async function prepareProgram(args: LaunchArguments, log: (text: string) => void): Promise<PreparedProgram> {
+  if (!args.program) throw new Error('The launch configuration has no "program": set it to an .asm/.c file or a built program.');
+  const gdbPath = requireTool('gdb', { gdb: args.gdbPath || 'gdb' });
+  let program = path.resolve(args.cwd ?? process.cwd(), args.program);
+  const cwd = args.cwd ? path.resolve(args.cwd) : path.dirname(program);
+  const build = args.build ?? 'auto';
+  if (build !== 'auto' && build !== 'off') {
+    const [command, ...rest] = splitCommand(build);
+    if (!command) throw new Error('The "build" command is empty.');
+    log(`Building: ${build}\n`);
+    const result = await runProgram(requireToolPath(command), rest, { cwd, timeoutMs: 300_000 });
+    if (result.exitCode !== 0) throw new Error(`The build command failed (exit code ${result.exitCode}): ${(result.stderr || result.stdout).trim().slice(0, 2000)}`);
+  } else if (build === 'auto' && sourceKindOf(program)) {
+    const result = await buildProgram({
+      source: program, includePaths: args.includePaths, buildDirectory: args.buildDirectory,
+      tools: { nasm: args.nasmPath || 'nasm', ld: args.ldPath || 'ld', gcc: args.gccPath || 'gcc' },
+    });
+    if (!result.ok) throw new Error(describeBuildFailure(result));
+    program = result.program;
+  }
+  if (!existsSync(program) || !statSync(program).isFile()) throw new Error(`The program "${program}" does not exist. Build it first, or point "program" at an .asm file.`);
+  return { program, args: args.args ?? [], cwd, env: args.env ?? {}, gdbPath };
+}
+
+function requireToolPath(command: string): string {
+  const found = findExecutable(command);
+  if (!found) throw new Error(`The build command "${command}" was not found.`);
+  return found;
+}

@@ -1,0 +1,86 @@
+// MI breakpoint commands: line, function, instruction and data breakpoints, dprintf, syscall catchpoints.
+import type { Gdb } from './gdb';
+import { list, quoteMI, str, tuple, type MITuple } from './parser';
+
+export interface GdbBreakpoint {
+  number: string;
+  /** Address gdb chose, absent while pending. */
+  address?: bigint;
+  file?: string;
+  fullname?: string;
+  /** The line gdb really chose: a breakpoint on a comment or data line slides to the next code line. */
+  line?: number;
+  pending: boolean;
+  hits: number;
+}
+
+export interface BreakOptions {
+  temporary?: boolean;
+  condition?: string;
+  ignoreCount?: number;
+}
+
+export function toBreakpoint(bkpt: MITuple): GdbBreakpoint {
+  // A breakpoint with several locations (MI3 `locations=[...]`) reports the first one.
+  const where = tuple(list(bkpt.locations)[0]) ?? bkpt;
+  const addr = str(where.addr);
+  const line = str(where.line);
+  return {
+    number: str(bkpt.number) ?? '',
+    address: addr && /^0x[0-9a-f]+$/i.test(addr) ? BigInt(addr) : undefined,
+    file: str(where.file), fullname: str(where.fullname),
+    line: line ? Number(line) : undefined,
+    pending: str(bkpt.addr) === '<PENDING>' || str(bkpt.pending) !== undefined,
+    hits: Number(str(bkpt.times) ?? 0),
+  };
+}
+
+function optionFlags(options: BreakOptions): string {
+  const flags: string[] = [];
+  if (options.temporary) flags.push('-t');
+  if (options.condition) flags.push('-c', quoteMI(options.condition));
+  if (options.ignoreCount) flags.push('-i', String(options.ignoreCount));
+  return flags.join(' ');
+}
+
+/** `location` is `file:line`, a label, or `*address`. */
+export async function insertBreakpoint(gdb: Gdb, location: string, options: BreakOptions = {}): Promise<GdbBreakpoint> {
+  const reply = await gdb.send(`-break-insert ${optionFlags(options)} ${quoteMI(location)}`);
+  return toBreakpoint(tuple(reply.bkpt) ?? {});
+}
+
+/** A logpoint: prints `format` with `args` and continues (gdb's dprintf). */
+export async function insertDprintf(gdb: Gdb, location: string, format: string, args: string[], options: BreakOptions = {}): Promise<GdbBreakpoint> {
+  const reply = await gdb.send(`-dprintf-insert ${optionFlags(options)} ${quoteMI(location)} ${quoteMI(format)} ${args.map(quoteMI).join(' ')}`);
+  return toBreakpoint(tuple(reply.bkpt) ?? {});
+}
+
+export async function insertWatchpoint(gdb: Gdb, expression: string, access: 'read' | 'write' | 'readWrite'): Promise<string> {
+  const flag = access === 'read' ? '-r ' : access === 'readWrite' ? '-a ' : '';
+  const reply = await gdb.send(`-break-watch ${flag}${quoteMI(expression)}`);
+  const point = tuple(reply.wpt) ?? tuple(reply['hw-rwpt']) ?? tuple(reply['hw-awpt']) ?? {};
+  return str(point.number) ?? '';
+}
+
+export async function deleteBreakpoints(gdb: Gdb, numbers: readonly string[]): Promise<void> {
+  if (numbers.length > 0) await gdb.send(`-break-delete ${numbers.join(' ')}`);
+}
+
+/**
+ * `catch syscall` with names, numbers or groups (`group:file`). Returns the catchpoint number and the
+ * syscall numbers it covers, which gdb prints: "Catchpoint 1 (syscalls 'write' [1] 'read' [0])".
+ */
+export async function catchSyscalls(gdb: Gdb, filters: readonly string[]): Promise<{ number: string; syscalls: Set<number> | 'all' }> {
+  const text = await gdb.cli(`catch syscall ${filters.join(' ')}`.trim());
+  const number = /Catchpoint (\d+)/.exec(text)?.[1] ?? '';
+  if (/any syscall/.test(text)) return { number, syscalls: 'all' };
+  return { number, syscalls: new Set([...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]))) };
+}
+
+/** Every line of `file` that has code, with its address (the line table). */
+export async function listLines(gdb: Gdb, file: string): Promise<Array<{ line: number; address: bigint }>> {
+  const reply = await gdb.send(`-symbol-list-lines ${quoteMI(file)}`);
+  return list(reply.lines).map(tuple).filter((row): row is MITuple => !!row)
+    .map((row) => ({ line: Number(str(row.line)), address: BigInt(str(row.pc) ?? '0') }))
+    .filter((row) => row.line > 0);
+}

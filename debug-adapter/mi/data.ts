@@ -1,0 +1,81 @@
+// MI data commands: expressions, registers, memory and disassembly.
+import type { Gdb } from './gdb';
+import { list, quoteMI, str, tuple, type MITuple } from './parser';
+
+export async function evaluate(gdb: Gdb, expression: string): Promise<string> {
+  const reply = await gdb.send(`-data-evaluate-expression ${quoteMI(expression)}`);
+  return str(reply.value) ?? '';
+}
+
+/** Evaluates an integer expression (a register, `$pc - 2`, a label's address) as an unsigned 64-bit value. */
+export async function evaluateInteger(gdb: Gdb, expression: string): Promise<bigint> {
+  const text = await evaluate(gdb, `(unsigned long long)(${expression})`);
+  return BigInt(text.split(' ')[0]!);
+}
+
+/** Register names by number; gdb leaves gaps (empty names) in the list. */
+export async function registerNames(gdb: Gdb): Promise<string[]> {
+  const reply = await gdb.send('-data-list-register-names');
+  return list(reply['register-names']).map((name) => str(name) ?? '');
+}
+
+/** Register values in hex (`x`) or natural (`N`) format, by register number. */
+export async function registerValues(gdb: Gdb, format: 'x' | 'N', numbers?: readonly number[]): Promise<Map<number, string>> {
+  const reply = await gdb.send(`-data-list-register-values --skip-unavailable ${format}${numbers ? ' ' + numbers.join(' ') : ''}`);
+  const values = new Map<number, string>();
+  for (const item of list(reply['register-values'])) {
+    const entry = tuple(item);
+    if (entry) values.set(Number(str(entry.number)), str(entry.value) ?? '');
+  }
+  return values;
+}
+
+export async function readMemory(gdb: Gdb, address: bigint, count: number): Promise<{ address: bigint; bytes: Buffer }> {
+  const reply = await gdb.send(`-data-read-memory-bytes 0x${address.toString(16)} ${count}`);
+  const block = tuple(list(reply.memory)[0]);
+  if (!block) return { address, bytes: Buffer.alloc(0) };
+  return { address: BigInt(str(block.begin) ?? '0'), bytes: Buffer.from(str(block.contents) ?? '', 'hex') };
+}
+
+export async function writeMemory(gdb: Gdb, address: bigint, bytes: Buffer): Promise<void> {
+  if (bytes.length === 0) return;
+  await gdb.send(`-data-write-memory-bytes 0x${address.toString(16)} ${bytes.toString('hex')}`);
+}
+
+export interface GdbInstruction {
+  address: bigint;
+  func?: string;
+  offset?: number;
+  bytes: string;
+  text: string;
+  file?: string;
+  line?: number;
+}
+
+/** Disassembles [start, end) with opcodes and source lines (mode 5), in gdb's configured (Intel) flavor. */
+export async function disassemble(gdb: Gdb, start: bigint, end: bigint): Promise<GdbInstruction[]> {
+  const reply = await gdb.send(`-data-disassemble -s 0x${start.toString(16)} -e 0x${end.toString(16)} -- 5`);
+  const out: GdbInstruction[] = [];
+  for (const item of list(reply.asm_insns)) {
+    const entry = tuple(item);
+    if (!entry) continue;
+    if ('line_asm_insn' in entry) {
+      const line = Number(str(entry.line));
+      for (const insn of list(entry.line_asm_insn)) out.push(toInstruction(tuple(insn) ?? {}, str(entry.fullname), line || undefined));
+    } else out.push(toInstruction(entry));
+  }
+  return out;
+}
+
+function toInstruction(insn: MITuple, file?: string, line?: number): GdbInstruction {
+  const offset = str(insn.offset);
+  return {
+    address: BigInt(str(insn.address) ?? '0'),
+    func: str(insn['func-name']), offset: offset ? Number(offset) : undefined,
+    bytes: str(insn.opcodes) ?? '', text: str(insn.inst) ?? '', file, line,
+  };
+}
+
+export async function setRegister(gdb: Gdb, name: string, value: string): Promise<void> {
+  await evaluate(gdb, `$${name} = ${value}`);
+}

@@ -1,0 +1,204 @@
+// Owns one gdb process speaking MI: starts it, sends token-keyed commands, routes every record.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { parseRecord, quoteMI, str, type MIRecord, type MITuple } from './parser';
+
+/** gdb answered `^error`; `message` is gdb's own text, fit to show a user. */
+export class MIError extends Error {
+  constructor(readonly command: string, message: string, readonly code?: string) {
+    super(message);
+    this.name = 'MIError';
+  }
+}
+
+/** gdb could not be used at all (missing, too old, died). */
+export class GdbUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GdbUnavailableError';
+  }
+}
+
+export type AsyncRecord = Extract<MIRecord, { kind: 'exec' | 'status' | 'notify' }>;
+
+export interface GdbEvents {
+  exec: [AsyncRecord];
+  notify: [AsyncRecord];
+  /** Console (`~`), target (`@`) and log (`&`) stream text. */
+  stream: [kind: 'console' | 'target' | 'log', text: string];
+  /** Lines that are not MI: output of a program that shares gdb's stdout. */
+  unknown: [string];
+  exit: [code: number | null, signal: NodeJS.Signals | null];
+}
+
+interface Pending {
+  command: string;
+  resolve(results: MITuple): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export interface GdbOptions {
+  /** Resolved gdb executable. */
+  path: string;
+  cwd?: string;
+  /** Called with every line sent (`>`) and received (`<`), for `trace: true`. */
+  trace?: (direction: '>' | '<', line: string) => void;
+  commandTimeoutMs?: number;
+}
+
+/** The oldest gdb with `--interpreter=mi3`. */
+const MIN_GDB_MAJOR = 9;
+
+export class Gdb extends EventEmitter<GdbEvents> {
+  private readonly process: ChildProcessWithoutNullStreams;
+  private readonly pending = new Map<number, Pending>();
+  private nextToken = 1;
+  private buffered = '';
+  private exited = false;
+  private readonly timeoutMs: number;
+
+  private constructor(private readonly options: GdbOptions) {
+    super();
+    this.timeoutMs = options.commandTimeoutMs ?? 15_000;
+    this.process = spawn(options.path, ['--interpreter=mi3', '-q', '-nx'], {
+      cwd: options.cwd, shell: false, stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C', TERM: 'dumb' },
+    });
+    this.process.stdout.setEncoding('utf8');
+    this.process.stdout.on('data', (chunk: string) => this.receive(chunk));
+    this.process.stderr.setEncoding('utf8');
+    this.process.stderr.on('data', (chunk: string) => this.emit('stream', 'log', chunk));
+    this.process.stdin.on('error', () => { /* gdb died; 'exit' reports it */ });
+    this.process.on('error', (error) => this.finish(null, null, error));
+    this.process.on('exit', (code, signal) => this.finish(code, signal));
+  }
+
+  /** Starts gdb, checks its version and applies the settings every session needs. */
+  static async start(options: GdbOptions): Promise<Gdb> {
+    const gdb = new Gdb(options);
+    try {
+      const version = await gdb.consoleOutput('-gdb-version');
+      const match = /GNU gdb .*?(\d+)\.(\d+)/.exec(version);
+      if (match && Number(match[1]) < MIN_GDB_MAJOR) {
+        throw new GdbUnavailableError(`gdb ${match[1]}.${match[2]} is too old: Syscall Lens needs gdb ${MIN_GDB_MAJOR} or newer (sudo apt-get install gdb).`);
+      }
+      for (const setting of [
+        'mi-async on', 'pagination off', 'confirm off', 'width 0', 'height 0', 'disassembly-flavor intel',
+        'print pretty off', 'startup-with-shell off', 'disable-randomization on',
+      ]) await gdb.send(`-gdb-set ${setting}`);
+      // Downloading debug info from the network would stall every launch; not every gdb knows the setting.
+      await gdb.send('-gdb-set debuginfod enabled off').catch(() => undefined);
+    } catch (error) {
+      gdb.kill();
+      if (error instanceof GdbUnavailableError) throw error;
+      throw new GdbUnavailableError(`gdb at "${options.path}" could not be started: ${(error as Error).message}`);
+    }
+    return gdb;
+  }
+
+  get pid(): number | undefined { return this.process.pid; }
+  get running(): boolean { return !this.exited; }
+
+  /** Sends one MI command; resolves with the results of `^done`/`^running`, rejects on `^error`. */
+  send(command: string, timeoutMs = this.timeoutMs): Promise<MITuple> {
+    if (this.exited) return Promise.reject(new GdbUnavailableError('gdb is no longer running.'));
+    const token = this.nextToken++;
+    return new Promise<MITuple>((resolve, reject) => {
+      const timer = timeoutMs > 0
+        ? setTimeout(() => {
+          this.pending.delete(token);
+          reject(new MIError(command, `gdb did not answer "${command}" within ${timeoutMs / 1000} s.`));
+        }, timeoutMs)
+        : undefined;
+      this.pending.set(token, { command, resolve, reject, timer });
+      this.options.trace?.('>', `${token}${command}`);
+      this.process.stdin.write(`${token}${command}\n`);
+    });
+  }
+
+  /** Runs a command and collects the console text it printed (CLI commands through MI). */
+  async consoleOutput(command: string): Promise<string> {
+    let text = '';
+    const collect = (kind: string, chunk: string) => { if (kind === 'console') text += chunk; };
+    this.on('stream', collect);
+    try {
+      await this.send(command);
+    } finally {
+      this.off('stream', collect);
+    }
+    return text;
+  }
+
+  /** Runs a CLI command (`catch syscall write`, `info line`) and returns what it printed. */
+  cli(command: string): Promise<string> {
+    return this.consoleOutput(`-interpreter-exec console ${quoteMI(command)}`);
+  }
+
+  /** Asks gdb to quit (it kills the program it started); force-kills it if it does not. */
+  async exit(graceMs = 2_000): Promise<void> {
+    if (this.exited) return;
+    const gone = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
+    this.send('-gdb-exit', graceMs).catch(() => undefined);
+    const timer = setTimeout(() => this.kill(), graceMs);
+    await gone;
+    clearTimeout(timer);
+  }
+
+  kill(): void {
+    if (!this.exited) this.process.kill('SIGKILL');
+  }
+
+  private receive(chunk: string): void {
+    this.buffered += chunk;
+    let newline: number;
+    while ((newline = this.buffered.indexOf('\n')) >= 0) {
+      const line = this.buffered.slice(0, newline);
+      this.buffered = this.buffered.slice(newline + 1);
+      if (line.length > 0) this.handle(line);
+    }
+  }
+
+  private handle(line: string): void {
+    this.options.trace?.('<', line);
+    const record = parseRecord(line);
+    switch (record.kind) {
+      case 'result': return this.settle(record);
+      case 'exec': this.emit('exec', record); return;
+      case 'status':
+      case 'notify': this.emit('notify', record); return;
+      case 'console':
+      case 'target':
+      case 'log': this.emit('stream', record.kind, record.text); return;
+      case 'unknown': this.emit('unknown', record.line); return;
+      case 'prompt': return;
+    }
+  }
+
+  private settle(record: Extract<MIRecord, { kind: 'result' }>): void {
+    if (record.token === undefined) return;
+    const pending = this.pending.get(record.token);
+    if (!pending) return;
+    this.pending.delete(record.token);
+    if (pending.timer) clearTimeout(pending.timer);
+    if (record.resultClass === 'error') {
+      pending.reject(new MIError(pending.command, str(record.results.msg) ?? 'gdb reported an error.', str(record.results.code)));
+    } else {
+      pending.resolve(record.results);
+    }
+  }
+
+  private finish(code: number | null, signal: NodeJS.Signals | null, error?: Error): void {
+    if (this.exited) return;
+    this.exited = true;
+    const reason = error
+      ? new GdbUnavailableError(`gdb could not be started: ${error.message}`)
+      : new GdbUnavailableError(`gdb exited${signal ? ` (killed by ${signal})` : code !== null ? ` with code ${code}` : ''}.`);
+    for (const pending of this.pending.values()) {
+      if (pending.timer) clearTimeout(pending.timer);
+      pending.reject(reason);
+    }
+    this.pending.clear();
+    this.emit('exit', code, signal);
+  }
+}

@@ -1,0 +1,443 @@
+// The DAP session: one short method per request, translating between DAP and the engine.
+import * as path from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import {
+  Breakpoint, DebugSession, ExitedEvent, Handles, InitializedEvent, OutputEvent, Scope, Source, StackFrame,
+  StoppedEvent, TerminatedEvent, Thread, ContinuedEvent, InvalidatedEvent, MemoryEvent,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { Engine, type StopEvent } from './engine';
+import { Inspector, type VariableNode } from './inspector';
+import { Disassembler } from './disassembly';
+import { BreakpointBook } from './breakpoints';
+import { prepareProgram, type LaunchArguments } from './launch';
+import { PtyRelay, encodeTerminalInput, releaseReportedTty, ttyReporterCommand, waitForReportedTty } from './terminal';
+import * as data from './mi/data';
+import { frameName } from './frames';
+import { readFileSync } from 'node:fs';
+
+const THREAD_ID = 1;
+const SYSCALL_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
+  {
+    filter: 'syscall-entry', label: 'Syscall entry', default: false, supportsCondition: true,
+    description: 'Stop when the program enters a system call, with the decoded call.',
+    conditionDescription: 'System calls to stop at: names, numbers or groups (write, exit_group, %file). Empty: all.',
+  },
+  {
+    filter: 'syscall-return', label: 'Syscall return', default: false, supportsCondition: true,
+    description: 'Stop when a system call returns, with its decoded result.',
+    conditionDescription: 'System calls to stop at: names, numbers or groups (read, 60, %network). Empty: all.',
+  },
+];
+
+export class SyscallGdbSession extends DebugSession {
+  private engine: Engine | undefined;
+  private inspector: Inspector | undefined;
+  private disassembler: Disassembler | undefined;
+  private breakpoints: BreakpointBook | undefined;
+  private relay: PtyRelay | undefined;
+  private ttyReport: string | undefined;
+  private clientSupportsTerminal = false;
+  private configurationDone!: () => void;
+  private readonly configured = new Promise<void>((resolve) => { this.configurationDone = resolve; });
+  private variables = new Handles<() => Promise<VariableNode[]>>();
+  private nodesByReference = new Map<number, VariableNode[]>();
+  private launchArgs: LaunchArguments | undefined;
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.clientSupportsTerminal = !!args.supportsRunInTerminalRequest;
+    response.body = {
+      supportsConfigurationDoneRequest: true, supportsFunctionBreakpoints: true, supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true, supportsLogPoints: true, supportsEvaluateForHovers: true,
+      supportsSetVariable: true, supportsCompletionsRequest: true, completionTriggerCharacters: ['$'],
+      supportsReadMemoryRequest: true, supportsWriteMemoryRequest: true, supportsDisassembleRequest: true,
+      supportsSteppingGranularity: true, supportsInstructionBreakpoints: true, supportsDataBreakpoints: true,
+      supportsBreakpointLocationsRequest: true, supportsExceptionInfoRequest: true, supportsTerminateRequest: true,
+      supportsExceptionFilterOptions: true, exceptionBreakpointFilters: SYSCALL_FILTERS,
+    };
+    this.sendResponse(response);
+  }
+
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, request: DebugProtocol.LaunchRequestArguments): Promise<void> {
+    const args = request as LaunchArguments & DebugProtocol.LaunchRequestArguments;
+    await this.guard(response, async () => {
+      this.launchArgs = args;
+      const prepared = await prepareProgram(args, (text) => this.sendEvent(new OutputEvent(text, 'console')));
+      const tty = await this.programTerminal(args, prepared.cwd);
+      const trace = args.trace ? (dir: string, line: string) => this.sendEvent(new OutputEvent(`${dir} ${line}\n`, 'console')) : undefined;
+      const engine = await Engine.create({ ...prepared, tty, trace });
+      this.attachEngine(engine);
+      this.sendEvent(new InitializedEvent());
+      await this.configured;
+      const hasMain = await data.evaluate(engine.gdb, '&main').then(() => true, () => false);
+      engine.start(args.stopAtEntry ?? !hasMain, hasMain);
+    });
+  }
+
+  /** The program's terminal: the user's (runInTerminal) by default, else a relay to the Debug Console. */
+  private async programTerminal(args: LaunchArguments, cwd: string): Promise<string> {
+    const wanted = args.terminal ?? 'integrated';
+    if (wanted !== 'none' && this.clientSupportsTerminal && !args.stdin) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-tty-'));
+      this.ttyReport = path.join(dir, 'tty');
+      const command = ttyReporterCommand(__filename, this.ttyReport);
+      await new Promise<void>((resolve, reject) => this.runInTerminalRequest({
+        kind: wanted === 'external' ? 'external' : 'integrated', title: `${path.basename(args.program)} (Syscall Lens)`,
+        cwd, args: command, env: { ELECTRON_RUN_AS_NODE: '1' },
+      }, 10_000, (reply) => (reply.success ? resolve() : reject(new Error(`Could not open a terminal: ${reply.message}`)))));
+      return waitForReportedTty(this.ttyReport);
+    }
+    this.relay = await PtyRelay.start(args.gdbPath || 'gdb');
+    this.relay.on('output', (chunk) => this.sendEvent(new OutputEvent(chunk.toString('utf8'), 'stdout')));
+    // Without a terminal, stdin is the given file or empty: the program reads its data, then end-of-file.
+    this.relay.write(encodeTerminalInput(args.stdin ? readFileSync(path.resolve(cwd, args.stdin)) : Buffer.alloc(0)));
+    return this.relay.tty;
+  }
+
+  private attachEngine(engine: Engine): void {
+    this.engine = engine;
+    this.inspector = new Inspector(engine.gdb, () => engine.abi);
+    this.disassembler = new Disassembler(engine.gdb);
+    this.breakpoints = new BreakpointBook(engine);
+    engine.on('stopped', (event) => void this.onStopped(event));
+    engine.on('continued', () => this.sendEvent(new ContinuedEvent(THREAD_ID, true)));
+    engine.on('output', (text, category) => this.sendEvent(new OutputEvent(text, category)));
+    engine.on('exited', (code, signal) => {
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      this.sendEvent(new OutputEvent(`Program ${how}.\n`, 'console'));
+      this.sendEvent(new ExitedEvent(code));
+      void this.endSession().then(() => this.sendEvent(new TerminatedEvent()));
+    });
+    engine.on('gdbExited', (message) => {
+      this.sendEvent(new OutputEvent(`${message}\n`, 'important'));
+      void this.endSession().then(() => this.sendEvent(new TerminatedEvent()));
+    });
+  }
+
+  private async onStopped(event: StopEvent): Promise<void> {
+    this.variables.reset();
+    this.nodesByReference.clear();
+    await this.inspector?.refresh().catch(() => undefined);
+    const stopped = new StoppedEvent(event.reason, THREAD_ID, event.description) as DebugProtocol.StoppedEvent;
+    stopped.body.description = event.description;
+    stopped.body.allThreadsStopped = true;
+    const ids = event.breakpoints.map(Number).filter((n) => Number.isInteger(n) && n > 0);
+    if (ids.length) stopped.body.hitBreakpointIds = ids;
+    this.sendEvent(stopped);
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.configurationDone();
+    this.sendResponse(response);
+  }
+
+  protected override async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
+    await this.guard(response, async () => {
+      const file = args.source.path ?? '';
+      const results = await this.book().setSourceBreakpoints(file, args.breakpoints ?? []);
+      response.body = { breakpoints: results.map((r) => this.toBreakpoint(r, file)) };
+    });
+  }
+
+  protected override async setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): Promise<void> {
+    await this.guard(response, async () => {
+      const results = await this.book().setFunctionBreakpoints(args.breakpoints);
+      response.body = { breakpoints: results.map((r) => this.toBreakpoint(r)) };
+    });
+  }
+
+  protected override async setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): Promise<void> {
+    await this.guard(response, async () => {
+      const results = await this.book().setInstructionBreakpoints(args.breakpoints);
+      response.body = { breakpoints: results.map((r) => this.toBreakpoint(r)) };
+    });
+  }
+
+  protected override async setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): Promise<void> {
+    await this.guard(response, async () => {
+      const options = [
+        ...(args.filters ?? []).map((filterId) => ({ filterId, condition: undefined as string | undefined })),
+        ...(args.filterOptions ?? []).map((o) => ({ filterId: o.filterId, condition: o.condition })),
+      ];
+      await this.book().setSyscallCatch(options);
+      response.body = { breakpoints: options.map(() => ({ verified: true })) };
+    });
+  }
+
+  protected override async dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): Promise<void> {
+    const node = this.nodesByReference.get(args.variablesReference ?? -1)?.find((n) => n.name === args.name);
+    const label = node?.watch ?? (await this.labelWatch(args.name));
+    response.body = label
+      ? { dataId: `${label.size}|${label.expression}`, description: label.description, accessTypes: ['write', 'read', 'readWrite'], canPersist: false }
+      : { dataId: null, description: 'Only labels of the Data scope can be watched.' };
+    this.sendResponse(response);
+  }
+
+  private async labelWatch(name: string): Promise<VariableNode['watch']> {
+    const label = await this.inspector?.findLabel(name);
+    return label ? (await this.inspector!.labelNode(label))?.watch : undefined;
+  }
+
+  protected override async setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): Promise<void> {
+    await this.guard(response, async () => {
+      const results = await this.book().setDataBreakpoints(args.breakpoints);
+      response.body = { breakpoints: results.map((r) => this.toBreakpoint(r)) };
+    });
+  }
+
+  protected override async breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): Promise<void> {
+    await this.guard(response, async () => {
+      const lines = await this.book().codeLines(args.source.path ?? '');
+      const last = args.endLine ?? args.line;
+      response.body = { breakpoints: lines.filter((l) => l >= args.line && l <= last).map((line) => ({ line })) };
+    });
+  }
+
+  private toBreakpoint(result: import('./breakpoints').BreakpointResult, file?: string): DebugProtocol.Breakpoint {
+    const bp = new Breakpoint(result.verified, result.line, undefined, result.line && file ? this.source(file) : undefined) as DebugProtocol.Breakpoint;
+    if (result.id !== undefined) bp.id = result.id;
+    if (result.message) bp.message = result.message;
+    if (result.address !== undefined) bp.instructionReference = `0x${result.address.toString(16)}`;
+    return bp;
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    const name = this.launchArgs ? path.basename(this.launchArgs.program) : 'program';
+    response.body = { threads: [new Thread(THREAD_ID, name)] };
+    this.sendResponse(response);
+  }
+
+  protected override async stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): Promise<void> {
+    await this.guard(response, async () => {
+      const frames = await this.running().frames();
+      const start = args.startFrame ?? 0;
+      const shown = frames.slice(start, args.levels ? start + args.levels : undefined);
+      response.body = {
+        totalFrames: frames.length,
+        stackFrames: shown.map((frame) => {
+          const sf = new StackFrame(frame.level, frameName(frame), frame.fullname ? this.source(frame.fullname) : undefined, frame.line ?? 0) as DebugProtocol.StackFrame;
+          sf.instructionPointerReference = `0x${frame.address.toString(16)}`;
+          if (!frame.fullname) sf.presentationHint = 'subtle';
+          return sf;
+        }),
+      };
+    });
+  }
+
+  protected override async scopesRequest(response: DebugProtocol.ScopesResponse): Promise<void> {
+    await this.guard(response, async () => {
+      const inspector = this.inspector!;
+      const scopes: DebugProtocol.Scope[] = [];
+      const syscall = await this.running().pendingSyscall();
+      if (syscall) scopes.push(new Scope('Syscall', this.variables.create(async () => inspector.syscallScope(syscall)), false));
+      const registers = new Scope('Registers', this.variables.create(async () => inspector.registersScope()), false) as DebugProtocol.Scope;
+      registers.presentationHint = 'registers';
+      scopes.push(registers);
+      scopes.push(new Scope('Data', this.variables.create(() => inspector.dataScope()), false));
+      scopes.push(new Scope('Stack', this.variables.create(() => inspector.stackScope()), true));
+      response.body = { scopes };
+    });
+  }
+
+  protected override async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
+    await this.guard(response, async () => {
+      const fetch = this.variables.get(args.variablesReference);
+      const nodes = fetch ? await fetch() : [];
+      this.nodesByReference.set(args.variablesReference, nodes);
+      response.body = { variables: nodes.map((node) => this.toVariable(node)) };
+    });
+  }
+
+  private toVariable(node: VariableNode): DebugProtocol.Variable {
+    const variable: DebugProtocol.Variable = {
+      name: node.name, value: node.value, type: node.type, evaluateName: node.evaluateName,
+      memoryReference: node.memoryReference, variablesReference: node.children ? this.variables.create(node.children) : 0,
+    };
+    const attributes: string[] = [];
+    if (node.changed) attributes.push('changed');
+    if (!node.set && !node.children) attributes.push('readOnly');
+    if (attributes.length) variable.presentationHint = { attributes };
+    return variable;
+  }
+
+  protected override async setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): Promise<void> {
+    await this.guard(response, async () => {
+      const node = this.nodesByReference.get(args.variablesReference)?.find((n) => n.name === args.name);
+      if (!node?.set) throw new Error(`${args.name} cannot be changed here.`);
+      response.body = { value: await node.set(args.value) };
+      this.sendEvent(new InvalidatedEvent(['variables']));
+    });
+  }
+
+  protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
+    await this.guard(response, async () => {
+      const engine = this.running();
+      const expression = args.expression.trim();
+      if (expression.startsWith('-exec ')) {
+        const output = await engine.whileStopped(() => engine.gdb.cli(expression.slice(6)));
+        response.body = { result: output.trimEnd(), variablesReference: 0 };
+        this.sendEvent(new InvalidatedEvent(['variables']));
+        return;
+      }
+      const label = await this.inspector!.findLabel(expression);
+      if (label) {
+        const node = await this.inspector!.labelNode(label);
+        if (node) {
+          response.body = { result: node.value, type: node.type, memoryReference: node.memoryReference, variablesReference: node.children ? this.variables.create(node.children) : 0 };
+          return;
+        }
+      }
+      const gdbExpression = /^[a-z][a-z0-9_]*$/.test(expression) && this.inspector!.register(expression) !== undefined ? `$${expression}` : expression;
+      const value = await data.evaluate(engine.gdb, gdbExpression);
+      response.body = { result: value, variablesReference: 0 };
+    });
+  }
+
+  protected override async completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): Promise<void> {
+    await this.guard(response, async () => {
+      const before = args.text.slice(0, (args.column ?? args.text.length + 1) - 1);
+      const word = /[$\w.]*$/.exec(before)![0];
+      const registers = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'eflags', 'orig_rax']
+        .map((r) => (word.startsWith('$') ? `$${r}` : r));
+      const labels = (await this.inspector?.labelNames()) ?? [];
+      const targets = [...registers.map((label) => ({ label, type: 'variable' as const })), ...labels.map((label) => ({ label, type: 'field' as const }))]
+        .filter((t) => t.label.startsWith(word) && t.label !== word);
+      response.body = { targets: targets.map((t) => ({ ...t, start: before.length - word.length, length: word.length })) };
+    });
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    this.running().continue();
+    response.body = { allThreadsContinued: true };
+    this.sendResponse(response);
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.running().next(args.granularity === 'instruction');
+    this.sendResponse(response);
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.running().stepIn(args.granularity === 'instruction');
+    this.sendResponse(response);
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    this.running().stepOut();
+    this.sendResponse(response);
+  }
+
+  protected override async pauseRequest(response: DebugProtocol.PauseResponse): Promise<void> {
+    await this.guard(response, () => this.running().pause());
+  }
+
+  /** Custom requests: the "Step Instruction", "Next Instruction" and "Run to Next Syscall" commands. */
+  protected override customRequest(command: string, response: DebugProtocol.Response): void {
+    const engine = this.engine;
+    if (!engine?.isStopped) return this.sendErrorResponse(response, 1, 'The program is not stopped.');
+    switch (command) {
+      case 'stepInstruction': engine.stepIn(true); break;
+      case 'nextInstruction': engine.next(true); break;
+      case 'runToNextSyscall': engine.runToNextSyscall(); break;
+      default: return this.sendErrorResponse(response, 1, `Unknown request "${command}".`);
+    }
+    this.sendResponse(response);
+  }
+
+  protected override async readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): Promise<void> {
+    await this.guard(response, async () => {
+      const address = BigInt(args.memoryReference) + BigInt(args.offset ?? 0);
+      const block = await data.readMemory(this.running().gdb, address, args.count).catch(() => undefined);
+      response.body = block
+        ? { address: `0x${block.address.toString(16)}`, data: block.bytes.toString('base64'), unreadableBytes: args.count - block.bytes.length }
+        : { address: `0x${address.toString(16)}`, unreadableBytes: args.count };
+    });
+  }
+
+  protected override async writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): Promise<void> {
+    await this.guard(response, async () => {
+      const address = BigInt(args.memoryReference) + BigInt(args.offset ?? 0);
+      const bytes = Buffer.from(args.data, 'base64');
+      await data.writeMemory(this.running().gdb, address, bytes);
+      response.body = { bytesWritten: bytes.length };
+      this.sendEvent(new MemoryEvent(`0x${address.toString(16)}`, 0, bytes.length));
+      this.sendEvent(new InvalidatedEvent(['variables']));
+    });
+  }
+
+  protected override async disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): Promise<void> {
+    await this.guard(response, async () => {
+      const address = BigInt(args.memoryReference) + BigInt(args.offset ?? 0);
+      const window = await this.disassembler!.window(address, args.instructionOffset ?? 0, args.instructionCount);
+      let lastLocation = '';
+      response.body = {
+        instructions: window.map((insn) => {
+          const out: DebugProtocol.DisassembledInstruction = {
+            address: `0x${insn.address.toString(16)}`, instruction: insn.text, instructionBytes: insn.bytes || undefined, symbol: insn.symbol,
+          };
+          if (insn.invalid) out.presentationHint = 'invalid';
+          const location = insn.file ? `${insn.file}:${insn.line}` : '';
+          if (insn.file && location !== lastLocation) { out.location = this.source(insn.file); out.line = insn.line; }
+          lastLocation = location;
+          return out;
+        }),
+      };
+    });
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const stop = this.engine?.currentStop;
+    const id = stop?.signal?.name ?? (stop?.syscall ? `syscall-${stop.syscall.phase}` : 'stop');
+    response.body = { exceptionId: id, description: stop?.description ?? '', breakMode: stop?.signal ? 'always' : 'userUnhandled' };
+    this.sendResponse(response);
+  }
+
+  protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
+    await this.endSession();
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
+    await this.endSession();
+    this.sendResponse(response);
+  }
+
+  private async endSession(): Promise<void> {
+    await this.engine?.terminate().catch(() => undefined);
+    this.relay?.close();
+    this.relay = undefined;
+    if (this.ttyReport) releaseReportedTty(this.ttyReport);
+  }
+
+  private running(): Engine {
+    if (!this.engine) throw new Error('The program has not been started.');
+    return this.engine;
+  }
+
+  private book(): BreakpointBook {
+    if (!this.breakpoints) throw new Error('The program has not been loaded yet.');
+    return this.breakpoints;
+  }
+
+  private source(file: string): Source {
+    return new Source(path.basename(file), this.convertDebuggerPathToClient(file));
+  }
+
+  /** Runs a request handler; any error becomes an error response with its message, never a stack trace. */
+  private async guard(response: DebugProtocol.Response, handler: () => Promise<unknown>): Promise<void> {
+    try {
+      await handler();
+      this.sendResponse(response);
+    } catch (error) {
+      this.sendErrorResponse(response, { id: 1, format: '{message}', variables: { message: (error as Error).message }, showUser: true });
+    }
+  }
+}

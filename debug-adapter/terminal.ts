@@ -1,0 +1,139 @@
+// The program's own terminal. It must never share gdb's pipes: a read(0, …) in the program would
+// swallow the MI commands we send to gdb. So the program gets a terminal device of its own, either
+// the user's (runInTerminal) or a pseudo-terminal this module owns and relays to the Debug Console.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+
+// Node has no pty API; gdb is always present and embeds Python, whose `pty` module does the ioctls.
+// The relay keeps the slave open (so the program's exit is no hang-up), turns off echo and newline
+// translation, and copies master <-> its own stdio until its stdin closes.
+const RELAY_SCRIPT = `
+import os, sys, select, termios
+master, slave = os.openpty()
+a = termios.tcgetattr(slave)
+a[0] &= ~(termios.ICRNL | termios.IXON)
+a[1] &= ~termios.ONLCR
+a[3] &= ~(termios.ECHO | termios.ECHONL | termios.ISIG)
+termios.tcsetattr(slave, termios.TCSANOW, a)
+os.write(1, (os.ttyname(slave) + "\\n").encode())
+while True:
+    ready = select.select([master, 0], [], [])[0]
+    if master in ready:
+        data = os.read(master, 65536)
+        if data: os.write(1, data)
+    if 0 in ready:
+        data = os.read(0, 65536)
+        if not data: os._exit(0)
+        os.write(master, data)
+`;
+
+/** Terminal line-editing characters that must be quoted with ^V to reach the program as data. */
+const SPECIAL_INPUT = new Set([0x04, 0x7f, 0x15, 0x17, 0x16, 0x12, 0x08]);
+const LNEXT = 0x16;
+const EOF_CHAR = 0x04;
+
+/** Encodes bytes for a canonical-mode terminal so the program reads them verbatim, then end-of-file. */
+export function encodeTerminalInput(data: Buffer): Buffer {
+  const out: number[] = [];
+  for (const byte of data) {
+    if (SPECIAL_INPUT.has(byte)) out.push(LNEXT);
+    out.push(byte);
+  }
+  // ^D ends a pending partial line; a second ^D at the start of a line is end-of-file.
+  if (data.length > 0 && data[data.length - 1] !== 0x0a) out.push(EOF_CHAR);
+  out.push(EOF_CHAR);
+  return Buffer.from(out);
+}
+
+export interface RelayEvents {
+  output: [Buffer];
+}
+
+/** A pseudo-terminal whose output arrives as 'output' events. */
+export class PtyRelay extends EventEmitter<RelayEvents> {
+  private constructor(private readonly child: ChildProcessWithoutNullStreams, readonly tty: string) {
+    super();
+  }
+
+  static start(gdbPath: string): Promise<PtyRelay> {
+    const child = spawn(gdbPath, ['-q', '-nx', '-batch', '-ex', `python exec(${JSON.stringify(RELAY_SCRIPT)})`], {
+      shell: false, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    return new Promise((resolve, reject) => {
+      let head = Buffer.alloc(0);
+      let errors = '';
+      child.stderr.on('data', (chunk: Buffer) => { errors += chunk.toString(); });
+      const onData = (chunk: Buffer) => {
+        head = Buffer.concat([head, chunk]);
+        const newline = head.indexOf(0x0a);
+        if (newline < 0) return;
+        child.stdout.off('data', onData);
+        const relay = new PtyRelay(child, head.subarray(0, newline).toString());
+        child.stdout.on('data', (data: Buffer) => relay.emit('output', data));
+        const rest = head.subarray(newline + 1);
+        resolve(relay);
+        if (rest.length) setImmediate(() => relay.emit('output', rest));
+      };
+      child.stdout.on('data', onData);
+      child.on('error', reject);
+      child.on('exit', () => reject(new Error(`Could not create a terminal for the program (gdb's Python: ${errors.trim() || 'exited'}).`)));
+      child.stdin.on('error', () => undefined);
+    });
+  }
+
+  /** Types into the program's terminal. */
+  write(data: Buffer): void {
+    this.child.stdin.write(data);
+  }
+
+  close(): void {
+    this.child.stdin.end();
+    this.child.kill('SIGKILL');
+  }
+}
+
+/**
+ * The argument list for DAP runInTerminal: this bundle in "report tty" mode, which writes the
+ * terminal's device name to `reportFile` and then idles (never reading the terminal) until the
+ * adapter process is gone.
+ */
+export function ttyReporterCommand(script: string, reportFile: string): string[] {
+  return [process.execPath, script, '--report-tty', reportFile, String(process.pid)];
+}
+
+/** Entry of the reporter mode; returns false when argv does not ask for it. */
+export function runTtyReporterIfAsked(argv: readonly string[]): boolean {
+  const at = argv.indexOf('--report-tty');
+  if (at < 0) return false;
+  const reportFile = argv[at + 1]!;
+  const adapterPid = Number(argv[at + 2]);
+  writeFileSync(reportFile, readlinkSync('/proc/self/fd/0'));
+  const timer = setInterval(() => {
+    try {
+      process.kill(adapterPid, 0);
+      readFileSync(reportFile); // the adapter deletes the file when the session ends
+    } catch {
+      clearInterval(timer);
+      process.exit(0);
+    }
+  }, 500);
+  return true;
+}
+
+/** Waits for the reporter to write the terminal's name. */
+export async function waitForReportedTty(reportFile: string, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const tty = readFileSync(reportFile, 'utf8').trim();
+      if (tty.startsWith('/dev/')) return tty;
+    } catch { /* not written yet */ }
+    if (Date.now() > deadline) throw new Error('The terminal did not start in time; set "terminal": "none" to use the Debug Console.');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export function releaseReportedTty(reportFile: string): void {
+  rmSync(reportFile, { force: true });
+}

@@ -1,0 +1,68 @@
+// Shared setup of the debug adapter integration tests: the adapter bundled fresh, fixtures, markers.
+import * as esbuild from 'esbuild';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+
+export const FIXTURES = path.resolve(__dirname, '../../fixtures/dap');
+export const fixture = (name: string) => path.join(FIXTURES, name);
+
+/** Bundles debug-adapter/main.ts alone, so these tests do not depend on the other bundles building. */
+export async function bundleAdapter(): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-dap-'));
+  const outfile = path.join(dir, 'debug-adapter.js');
+  await esbuild.build({
+    entryPoints: [path.resolve(__dirname, '../../../debug-adapter/main.ts')], outfile, bundle: true,
+    platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
+  });
+  return outfile;
+}
+
+/** The 1-based line of `; MARKER` in a fixture. */
+export function lineOf(file: string, marker: string): number {
+  const index = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(`; ${marker}`));
+  if (index < 0) throw new Error(`${marker} not in ${file}`);
+  return index + 1;
+}
+
+export function buildDirectory(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-dap-build-'));
+}
+
+export async function startClient(adapter: string): Promise<DebugClient> {
+  const dc = new DebugClient('node', adapter, 'syscall-gdb');
+  dc.defaultTimeout = 20_000;
+  await dc.start();
+  return dc;
+}
+
+/** Launches `program` (a fixture source) with the Debug Console as its terminal. */
+export async function launch(dc: DebugClient, args: Record<string, unknown>): Promise<void> {
+  await Promise.all([
+    dc.configurationSequence(),
+    dc.launch({ terminal: 'none', buildDirectory: buildDirectory(), ...args }),
+  ]);
+}
+
+export async function stoppedEvent(dc: DebugClient): Promise<DebugProtocol.StoppedEvent> {
+  return (await dc.waitForEvent('stopped')) as DebugProtocol.StoppedEvent;
+}
+
+export async function topFrame(dc: DebugClient): Promise<DebugProtocol.StackFrame> {
+  const trace = await dc.stackTraceRequest({ threadId: 1 });
+  return trace.body.stackFrames[0]!;
+}
+
+export async function scopeVariables(dc: DebugClient, scopeName: string): Promise<DebugProtocol.Variable[]> {
+  const frame = await topFrame(dc);
+  const scopes = await dc.scopesRequest({ frameId: frame.id });
+  const scope = scopes.body.scopes.find((s) => s.name === scopeName);
+  if (!scope) throw new Error(`no ${scopeName} scope; have ${scopes.body.scopes.map((s) => s.name).join(', ')}`);
+  return (await dc.variablesRequest({ variablesReference: scope.variablesReference })).body.variables;
+}
+
+export async function children(dc: DebugClient, variable: DebugProtocol.Variable): Promise<DebugProtocol.Variable[]> {
+  return (await dc.variablesRequest({ variablesReference: variable.variablesReference })).body.variables;
+}
