@@ -1,0 +1,131 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runProgram } from '../../../toolchain/tools';
+import type { SignalEvent, SyscallEvent, TraceEvent } from '../../../trace/events';
+import { TraceSession, type TraceResult } from '../../../trace/session';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures/trace');
+const buildRoot = mkdtempSync(path.join(os.tmpdir(), 'trace-mapping-'));
+
+/** The 1-based line carrying `; @marker` or a C comment with it. */
+function lineOf(file: string, marker: string): number {
+  const index = readFileSync(file, 'utf8').split('\n').findIndex((l) => new RegExp(`@${marker}\\b`).test(l));
+  if (index < 0) throw new Error(`no @${marker} in ${file}`);
+  return index + 1;
+}
+
+async function trace(file: string, args: string[] = []): Promise<TraceResult> {
+  const buildDirectory = mkdtempSync(path.join(buildRoot, 'b-'));
+  const session = await TraceSession.start({ file, args, stdio: 'pipe', buildDirectory, workspaceRoots: [buildRoot, FIXTURES] });
+  session.child.stdin?.end();
+  return session.done;
+}
+
+const events = (result: TraceResult) => result.model.events.filter((e): e is TraceEvent => e !== undefined);
+const calls = (result: TraceResult, name: string) => events(result).filter((e): e is SyscallEvent => e.kind === 'syscall' && e.name === name);
+
+describe('exact lines in a NASM program (write, open, read, mmap, exit)', () => {
+  it('maps every syscall to the line of its `syscall` instruction, not the line after', async () => {
+    const source = path.join(FIXTURES, 'calls.asm');
+    const result = await trace(source);
+    for (const name of ['write', 'open', 'read', 'mmap', 'exit']) {
+      const [call] = calls(result, name);
+      expect(call, name).toBeDefined();
+      expect(call!.location, name).toEqual({ file: source, line: lineOf(source, name) });
+    }
+    expect(calls(result, 'open')[0]).toMatchObject({ errno: 'ENOENT' });
+    expect(calls(result, 'read')[0]).toMatchObject({ errno: 'EBADF' });
+    expect(result.programExit).toMatchObject({ exitCode: 7 });
+  });
+});
+
+describe('int 0x80 and signals', () => {
+  it('maps int 0x80 (cd 80) and a SIGSEGV at the faulting instruction', async () => {
+    const source = path.join(FIXTURES, 'edge.asm');
+    const result = await trace(source);
+    const write = calls(result, 'write')[0]!;
+    expect(write.abi).toBe('i386');
+    expect(write.location).toEqual({ file: source, line: lineOf(source, 'int80') });
+    expect(calls(result, 'getpid')[0]!.location).toEqual({ file: source, line: lineOf(source, 'getpid') });
+    const segv = events(result).find((e): e is SignalEvent => e.kind === 'signal')!;
+    expect(segv.signal).toBe('SIGSEGV');
+    expect(segv.location).toEqual({ file: source, line: lineOf(source, 'fault') });
+    expect(result.programExit).toMatchObject({ killedBy: 'SIGSEGV' });
+  });
+});
+
+describe('macro-wrapped syscalls', () => {
+  it('attributes each expansion to its invoking line and keeps the macro line', async () => {
+    const source = path.join(FIXTURES, 'macro.asm');
+    const result = await trace(source);
+    const writes = calls(result, 'write');
+    expect(writes.map((w) => w.location)).toEqual([
+      { file: source, line: lineOf(source, 'first'), macroLine: lineOf(source, 'macro-syscall'), macroFile: source },
+      { file: source, line: lineOf(source, 'second'), macroLine: lineOf(source, 'macro-syscall'), macroFile: source },
+    ]);
+    expect(calls(result, 'exit')[0]!.location).toEqual({ file: source, line: lineOf(source, 'exit') });
+  });
+});
+
+describe('forking and threaded programs (-f)', () => {
+  it('follows the child of fork() and maps both processes', async () => {
+    const source = path.join(FIXTURES, 'fork.asm');
+    const result = await trace(source);
+    const fork = calls(result, 'fork')[0]!;
+    expect(fork.location?.line).toBe(lineOf(source, 'fork'));
+    const child = fork.returnValue!;
+    const writes = calls(result, 'write');
+    expect(writes.find((w) => w.pid === child)?.location?.line).toBe(lineOf(source, 'child-write'));
+    expect(writes.find((w) => w.pid !== child)?.location?.line).toBe(lineOf(source, 'parent-write'));
+    expect(calls(result, 'wait4')[0]!.location?.line).toBe(lineOf(source, 'wait'));
+    expect(result.model.processes.get(child)).toMatchObject({ parent: fork.pid, thread: false, exit: 'exited with 3' });
+  });
+
+  it('maps libc calls of a threaded C program through -k frames to the calling line', async () => {
+    const source = path.join(FIXTURES, 'threads.c');
+    const result = await trace(source);
+    const writes = calls(result, 'write');
+    const threadWrites = writes.filter((w) => w.location?.line === lineOf(source, 'thread-write'));
+    expect(threadWrites).toHaveLength(2);
+    expect(new Set(threadWrites.map((w) => w.pid)).size).toBe(2);
+    expect(writes.find((w) => w.args[1]?.text === '"main\\n"')?.location).toEqual({ file: source, line: lineOf(source, 'main-write') });
+    const threads = [...result.model.processes.values()].filter((p) => p.thread);
+    expect(threads).toHaveLength(2);
+  });
+});
+
+describe('position-independent programs', () => {
+  it('rebases a static-pie by its run-time load address', async () => {
+    const dir = mkdtempSync(path.join(buildRoot, 'pie-'));
+    const source = path.join(dir, 'calls.asm');
+    copyFileSync(path.join(FIXTURES, 'calls.asm'), source);
+    // `default rel` keeps the code position independent; the fixture's absolute `mov rsi, msg` is patched to lea.
+    const text = readFileSync(source, 'utf8').replace('global  _start', 'default rel\n        global  _start')
+      .replace(/mov {5}(rsi|rdi), (msg|path)/g, 'lea     $1, [$2]');
+    writeFileSync(source, text);
+    const object = path.join(dir, 'calls.o');
+    const program = path.join(dir, 'calls-pie');
+    expect((await runProgram('nasm', ['-f', 'elf64', '-g', '-F', 'dwarf', '-o', object, source])).exitCode).toBe(0);
+    expect((await runProgram('ld', ['-pie', '--no-dynamic-linker', '-o', program, object])).exitCode).toBe(0);
+    const result = await trace(program);
+    const write = calls(result, 'write')[0]!;
+    expect(write.ip! > 0x10000).toBe(true);
+    for (const name of ['write', 'open', 'read', 'mmap', 'exit']) {
+      expect(calls(result, name)[0]!.location, name).toEqual({ file: source, line: lineOf(source, name) });
+    }
+  });
+});
+
+describe('odd file names', () => {
+  it('traces and maps a source whose path has spaces, parentheses and quotes', async () => {
+    const dir = path.join(mkdtempSync(path.join(buildRoot, 'odd-')), 'my (odd) "dir"');
+    mkdirSync(dir);
+    const source = path.join(dir, "it's a (test).asm");
+    copyFileSync(path.join(FIXTURES, 'calls.asm'), source);
+    const result = await trace(source);
+    expect(calls(result, 'write')[0]!.location).toEqual({ file: source, line: lineOf(source, 'write') });
+    expect(calls(result, 'exit')[0]!.location).toEqual({ file: source, line: lineOf(source, 'exit') });
+  });
+});

@@ -1,0 +1,118 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ToolNotFoundError } from '../../../toolchain/tools';
+import type { SyscallEvent } from '../../../trace/events';
+import { TraceError } from '../../../trace/runner';
+import { TraceSession } from '../../../trace/session';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures/trace');
+const work = mkdtempSync(path.join(os.tmpdir(), 'trace-runner-'));
+const cli = path.join(work, 'cli.js');
+
+beforeAll(async () => {
+  // The CLI exactly as shipped: the same esbuild bundle as dist/cli.js.
+  await build({ entryPoints: [path.resolve(__dirname, '../../../trace/cli.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'error' });
+});
+
+function lineOf(file: string, marker: string): number {
+  return readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(`@${marker}`)) + 1;
+}
+
+function runCli(args: string[], cwd = FIXTURES) {
+  return spawnSync(process.execPath, [cli, 'trace', ...args], { cwd, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: work } });
+}
+
+describe('syscall-lens trace (CLI)', () => {
+  it('prints each syscall beside its source line and reports the exit status', () => {
+    const run = runCli(['calls.asm']);
+    expect(run.status).toBe(0);
+    const source = path.join(FIXTURES, 'calls.asm');
+    expect(run.stdout).toContain(`calls.asm:${lineOf(source, 'write')}`.padEnd(14) + ' write(1, "calls\\n", 6) = 6');
+    expect(run.stdout).toContain(`calls.asm:${lineOf(source, 'open')}`.padEnd(14) + ' open("/nonexistent/syscall-lens", O_RDONLY) = -1 ENOENT (No such file or directory)');
+    // The program's own output goes to stderr, never into the trace.
+    expect(run.stdout).not.toMatch(/^calls$/m);
+    expect(run.stderr).toMatch(/^calls$/m);
+    expect(run.stderr).toContain('calls exited with 7');
+  });
+
+  it('--json prints JSON Lines with the documented schema', () => {
+    const run = runCli(['--json', 'calls.asm']);
+    expect(run.status).toBe(0);
+    const records = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const write = records.find((r) => r.name === 'write');
+    expect(Object.keys(write)).toEqual(['type', 'seq', 'pid', 'time', 'duration', 'name', 'args', 'result', 'errno', 'signal', 'ip', 'file', 'line', 'macroLine']);
+    expect(write).toMatchObject({ type: 'syscall', args: ['1', '"calls\\n"', '6'], result: '6', errno: null, file: path.join(FIXTURES, 'calls.asm'), line: lineOf(path.join(FIXTURES, 'calls.asm'), 'write'), macroLine: null });
+    expect(write.ip).toMatch(/^0x[0-9a-f]+$/);
+    expect(records.at(-1)).toMatchObject({ type: 'exit', result: '7' });
+  });
+
+  it('--summary prints the strace -c style table', () => {
+    const run = runCli(['--summary', 'calls.asm']);
+    expect(run.stdout).toMatch(/^% time +seconds +usecs\/call +calls +errors syscall$/m);
+    expect(run.stdout).toMatch(/^ *[\d.]+ +[\d.]+ +\d+ +1 +1 open$/m);
+    expect(run.stdout).toMatch(/ 6 +2 total$/m);
+  });
+
+  it('exits 1 with the build error when the source does not assemble', () => {
+    const bad = path.join(work, 'bad.asm');
+    writeFileSync(bad, 'section .text\nglobal _start\n_start:\n    mov rax, nosuchlabel\n');
+    const run = runCli([bad]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/Build failed: bad\.asm:4: .*nosuchlabel/);
+  });
+
+  it('exits 1 for a missing program and 2 for wrong usage', () => {
+    expect(runCli(['no-such-program']).stderr).toContain('Program not found: no-such-program');
+    expect(runCli(['no-such-program']).status).toBe(1);
+    expect(runCli(['--bogus', 'x']).status).toBe(2);
+    expect(runCli([]).status).toBe(2);
+    expect(runCli(['--help']).stdout).toContain('Usage: syscall-lens trace');
+  });
+});
+
+describe('clear errors', () => {
+  it('says how to install strace when it is missing', async () => {
+    await expect(TraceSession.start({ file: path.join(FIXTURES, 'calls.asm'), args: [], stdio: 'pipe', tools: { strace: '/nonexistent/strace' } }))
+      .rejects.toThrow(new ToolNotFoundError('strace', '/nonexistent/strace'));
+  });
+  it('refuses a file that is neither a source nor a program', async () => {
+    const text = path.join(work, 'notes.txt');
+    writeFileSync(text, 'hello');
+    await expect(TraceSession.start({ file: text, args: [], stdio: 'pipe' })).rejects.toBeInstanceOf(TraceError);
+  });
+});
+
+describe('live tracing and Stop', () => {
+  it('reports a blocked call as in progress, then completes it', async () => {
+    const inProgress: SyscallEvent[] = [];
+    const session = await TraceSession.start({
+      file: path.join(FIXTURES, 'blocked.asm'), args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(work, 'b-')),
+      onInProgress: (event) => inProgress.push(event),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(inProgress.map((e) => [e.name, e.inProgress])).toEqual([['read', true]]);
+    expect(inProgress[0]!.location?.line).toBe(lineOf(path.join(FIXTURES, 'blocked.asm'), 'read'));
+    session.child.stdin!.end('hi\n');
+    const result = await session.done;
+    const read = result.model.get(inProgress[0]!.seq) as SyscallEvent;
+    expect(read).toMatchObject({ name: 'read', inProgress: false, returnValue: 3 });
+  });
+
+  it('Stop kills strace and the whole traced tree', async () => {
+    const session = await TraceSession.start({
+      file: path.join(FIXTURES, 'blocked.asm'), args: [], stdio: 'pipe', ownProcessGroup: true, buildDirectory: mkdtempSync(path.join(work, 'b-')),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const tracees = readFileSync(`/proc/${session.child.pid}/task/${session.child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    expect(tracees.length).toBe(1);
+    session.stop();
+    const result = await session.done;
+    expect(result.stopped).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const pid of [session.child.pid!, ...tracees]) expect(existsSync(`/proc/${pid}`) && !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8'))).toBe(false);
+  });
+});
