@@ -1,5 +1,63 @@
-import type * as vscode from 'vscode';
+// Starts the NASM language server (dist/server.js) over IPC and keeps it told about settings and
+// workspace trust. Everything language-specific lives in the server.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { TRUST_NOTIFICATION, type InitializationOptions, type ServerSettings, type TrustParams } from '../server/protocol';
+import { readConfig } from './config';
 
-// Placeholder until the language client lands (issue 4).
-export async function startLanguageClient(_context: vscode.ExtensionContext): Promise<void> {}
-export async function stopLanguageClient(): Promise<void> {}
+let client: LanguageClient | undefined;
+
+/** The server's view of the settings, from the one typed reading of them in config.ts. */
+function serverSettings(scope?: vscode.ConfigurationScope): ServerSettings {
+  const config = readConfig(scope);
+  return {
+    nasmPath: config.tools.nasm,
+    includePaths: config.includePaths,
+    outputFormat: config.outputFormat,
+    diagnosticsEnabled: config.diagnosticsEnabled,
+    inlayHints: config.inlayHints,
+  };
+}
+
+export async function startLanguageClient(context: vscode.ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const initializationOptions: InitializationOptions = { settings: serverSettings(), trusted: vscode.workspace.isTrusted };
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{asm,nasm,inc}');
+  context.subscriptions.push(watcher);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'nasm' }],
+    initializationOptions,
+    synchronize: { fileEvents: watcher },
+    middleware: {
+      workspace: {
+        // Answer workspace/configuration with the typed settings rather than the raw section.
+        configuration: (params, token, next) => {
+          if (params.items.every((item) => item.section === 'syscallLens')) {
+            return params.items.map((item) => serverSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined));
+          }
+          return next(params, token);
+        },
+      },
+    },
+  };
+  client = new LanguageClient('syscallLens', 'Syscall Lens (NASM)', serverOptions, clientOptions);
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void client?.sendNotification(TRUST_NOTIFICATION, { trusted: true } satisfies TrustParams);
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('syscallLens')) void client?.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    }),
+  );
+  await client.start();
+}
+
+export async function stopLanguageClient(): Promise<void> {
+  const running = client;
+  client = undefined;
+  if (running) await running.stop();
+}

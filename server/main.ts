@@ -1,2 +1,8 @@
-// Placeholder until the language server lands (issue 4).
-export {};
+// Entry of the NASM language server. createConnection() picks the transport from argv
+// (--stdio, --node-ipc, --socket=N), so any LSP client can run `syscall-lens lsp --stdio`.
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { startServer } from './server';
+
+const connection = createConnection(ProposedFeatures.all);
+startServer(connection);
+connection.listen();

@@ -1,0 +1,106 @@
+// A NASM document: its lines and their parsed statements, re-parsed line by line on each edit.
+import { parseLine, type Statement } from '../parser/statement';
+import { buildStructure, type Structure } from './structure';
+
+export interface Position { line: number; character: number }
+export interface Range { start: Position; end: Position }
+export interface TextChange { range?: Range; text: string }
+
+/** What an edit touched, so analyses can keep what it did not. */
+export interface EditEffect {
+  firstLine: number;
+  removedLines: number;
+  insertedLines: number;
+  /** A label, constant, macro, section, data or preprocessor line changed: symbols must be rebuilt. */
+  structural: boolean;
+}
+
+/** Lines whose change can move a symbol or change what a name means. */
+function isStructural(statement: Statement): boolean {
+  return statement.label !== undefined || statement.kind === 'equ' || statement.kind === 'directive'
+    || statement.kind === 'preprocessor' || statement.kind === 'data' || statement.kind === 'reserve'
+    || statement.kind === 'label';
+}
+
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+export class AsmDocument {
+  private lines: string[];
+  private statements: Statement[];
+  private structureCache: Structure | undefined;
+  /** Incremented whenever the structure (symbols, constants, macros) may have changed. */
+  structureVersion = 0;
+  /** Incremented on every edit. */
+  editVersion = 0;
+  private readonly listeners: ((effect: EditEffect) => void)[] = [];
+
+  constructor(readonly uri: string, text: string, public version = 0) {
+    this.lines = splitLines(text);
+    this.statements = this.lines.map(parseLine);
+  }
+
+  get lineCount(): number { return this.lines.length; }
+  lineText(line: number): string { return this.lines[line] ?? ''; }
+  statement(line: number): Statement { return this.statements[line] ?? parseLine(''); }
+  getText(): string { return this.lines.join('\n'); }
+
+  /** Symbols, constants, macros, includes: rebuilt only after structural edits. */
+  get structure(): Structure {
+    this.structureCache ??= buildStructure(this.uri, this.lines, this.statements);
+    return this.structureCache;
+  }
+
+  onEdit(listener: (effect: EditEffect) => void): void { this.listeners.push(listener); }
+
+  setText(text: string, version = this.version + 1): void {
+    const removedLines = this.lines.length;
+    this.lines = splitLines(text);
+    this.statements = this.lines.map(parseLine);
+    this.version = version;
+    this.finishEdit({ firstLine: 0, removedLines, insertedLines: this.lines.length, structural: true });
+  }
+
+  /** Applies one LSP content change; re-parses only the lines it touches. */
+  applyChange(change: TextChange, version = this.version + 1): EditEffect {
+    if (!change.range) {
+      this.setText(change.text, version);
+      return { firstLine: 0, removedLines: 0, insertedLines: this.lines.length, structural: true };
+    }
+    const last = this.lines.length - 1;
+    const start = this.clamp(change.range.start, last);
+    const end = this.clamp(change.range.end, last);
+    const before = this.lines[start.line]!.slice(0, start.character);
+    const after = this.lines[end.line]!.slice(end.character);
+    const replacement = splitLines(before + change.text + after);
+    const removed = this.statements.slice(start.line, end.line + 1);
+    const inserted = replacement.map(parseLine);
+    this.lines.splice(start.line, end.line - start.line + 1, ...replacement);
+    this.statements.splice(start.line, end.line - start.line + 1, ...inserted);
+    this.version = version;
+    const effect: EditEffect = {
+      firstLine: start.line,
+      removedLines: removed.length,
+      insertedLines: inserted.length,
+      structural: removed.length !== inserted.length || removed.some(isStructural) || inserted.some(isStructural),
+    };
+    this.finishEdit(effect);
+    return effect;
+  }
+
+  private clamp(position: Position, lastLine: number): Position {
+    const line = Math.max(0, Math.min(position.line, lastLine));
+    const character = Math.max(0, Math.min(position.character, this.lines[line]!.length));
+    return { line, character };
+  }
+
+  private finishEdit(effect: EditEffect): void {
+    this.editVersion++;
+    if (effect.structural) {
+      this.structureCache = undefined;
+      this.structureVersion++;
+    }
+    for (const listener of this.listeners) listener(effect);
+  }
+}

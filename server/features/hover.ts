@@ -1,0 +1,76 @@
+// Every hover: syscall facts first, then symbols, instructions, registers and directives.
+import type { AsmDocument } from '../document/document';
+import { INSTRUCTIONS, instructionInfo, referenceUrl } from '../knowledge/instructions';
+import { DIRECTIVE_DOCS } from '../knowledge/directives';
+import { REGISTER_ROLES } from '../knowledge/registers';
+import { REGISTERS } from '../parser/vocabulary';
+import type { Workspace } from '../workspace';
+import { syscallInstructionOf } from '../analysis/dataflow';
+import { hoverOnSetter, hoverOnSyscall, type HoverResult } from './syscallHover';
+import { quoteData } from './syscallFacts';
+import { tokenAt } from './symbolAt';
+import { describeSymbol } from './symbolDescription';
+
+function registerHover(name: string): string | undefined {
+  const info = REGISTERS.get(name);
+  if (!info) return undefined;
+  if (!info.family) return `**${name}** — ${info.bits}-bit register`;
+  const aliases = [...REGISTERS.values()].filter((r) => r.family === info.family && !/^r\d+l$/.test(r.name))
+    .map((r) => `\`${r.name}\` (${r.bits}${r.high ? ', bits 8–15' : ''})`).join(', ');
+  const role = REGISTER_ROLES[info.family]!;
+  const write32 = info.bits === 32 ? '\n\nWriting it zero-extends into the whole 64-bit register.' : info.bits < 32 ? `\n\nWriting it leaves the other bits of ${info.family} unchanged.` : '';
+  return [
+    `**${name}** — ${info.bits}-bit${info.family !== name ? ` part of ${info.family}` : ' general-purpose register'}`,
+    '', `Sizes: ${aliases}`, '',
+    `- Syscalls: ${role.syscall}`,
+    `- Function calls (System V): ${role.functionCall}`,
+    `- ${role.calleeSaved ? 'Callee-saved: a function must preserve it' : 'Caller-saved: a call may change it'}`,
+  ].join('\n') + write32;
+}
+
+function instructionHover(mnemonic: string): string | undefined {
+  const found = instructionInfo(mnemonic);
+  if (!found) return undefined;
+  const { key, info } = found;
+  return [`**${mnemonic}** — ${info.summary}`, '', '```nasm', ...info.forms, '```', `[Reference: ${key}](${referenceUrl(key, info)})`].join('\n');
+}
+
+export function hoverAt(workspace: Workspace, document: AsmDocument, line: number, character: number): HoverResult | undefined {
+  const statement = document.statement(line);
+  const labelData = (label: string) => document.structure.labelData.get(label);
+  const block = statement.kind === 'instruction' ? workspace.analysis(document).blockAt(line) : undefined;
+  const keyword = statement.keyword;
+  const inStatement = keyword && character >= (statement.label?.end ?? keyword.start) && character <= (statement.operands.at(-1)?.end ?? keyword.end);
+  if (block && inStatement) {
+    if (syscallInstructionOf(statement)) {
+      const hover = hoverOnSyscall(block, line, labelData);
+      if (hover) return hover;
+    }
+    const setter = hoverOnSetter(block, line, character, labelData);
+    if (setter) return setter;
+  }
+  const token = tokenAt(document, line, character);
+  if (!token) return undefined;
+  const range = { line, start: token.start, end: token.end };
+  const lower = token.text.toLowerCase();
+  if (token.kind === 'identifier') {
+    if (keyword && token.start === keyword.start) {
+      const text = statement.kind === 'instruction' ? instructionHover(lower) : DIRECTIVE_DOCS[lower];
+      if (text) return { ...range, markdown: text };
+    }
+    if (statement.prefix && token.start === statement.prefix.start && INSTRUCTIONS[lower]) return { ...range, markdown: instructionHover(lower)! };
+    const register = registerHover(lower);
+    if (register && REGISTERS.has(lower)) return { ...range, markdown: register };
+    const symbol = describeSymbol(workspace, document, token.text, line);
+    if (symbol) return { ...range, markdown: symbol };
+    if (DIRECTIVE_DOCS[lower]) return { ...range, markdown: DIRECTIVE_DOCS[lower] };
+  }
+  if (token.kind === 'string' && token.string !== undefined && token.string.length > 0) {
+    return { ...range, markdown: `${Buffer.byteLength(token.string, 'utf8')} bytes: \`${quoteData(token.string, 200)}\`` };
+  }
+  if (token.kind === 'number' && token.value !== undefined) {
+    const v = token.value;
+    return { ...range, markdown: `\`${v}\` = \`0x${v.toString(16)}\` = \`0o${v.toString(8)}\` = \`0b${v.toString(2)}\`` };
+  }
+  return undefined;
+}

@@ -1,0 +1,130 @@
+// Syscall lints and their quick fixes. Each lint is a plain value; the server turns them into
+// diagnostics and code actions.
+import { lookupSyscallByName } from '../../syscalls';
+import type { BlockAnalysis, Setter } from '../analysis/dataflow';
+import type { AsmDocument } from '../document/document';
+import { REGISTERS, registerOfWidth } from '../parser/vocabulary';
+import { argumentFamilies, familyOf, numberFamily, resolvedSites, type ResolvedSite } from './syscallFacts';
+
+export interface Edit { line: number; start: number; end: number; newText: string }
+
+export type LintCode = 'rcx-instead-of-r10' | 'int80-in-64-bit-code' | 'unknown-syscall' | 'unset-argument' | 'clobbered-register-read';
+
+export interface Lint {
+  code: LintCode;
+  severity: 'warning' | 'information';
+  message: string;
+  line: number;
+  start: number;
+  end: number;
+  fix?: { title: string; edits: Edit[] };
+}
+
+function sameWidth(register: string, targetFamily: string): string {
+  const info = REGISTERS.get(register.toLowerCase());
+  return registerOfWidth(targetFamily, info?.bits ?? 64) ?? targetFamily;
+}
+
+/** The 4th argument in rcx: the function-call convention's register, which `syscall` overwrites. */
+function rcxInsteadOfR10(resolved: ResolvedSite, block: BlockAnalysis, previousSiteLine: number): Lint | undefined {
+  const { site, syscall } = resolved;
+  if (site.abi !== 'x86_64' || !syscall || syscall.params.length < 4 || site.registers.get('r10')?.setter) return undefined;
+  const rcx: Setter | undefined = [...block.writes].reverse()
+    .find((w) => w.line < site.line && w.line > previousSiteLine && familyOf(w.register.toLowerCase()) === 'rcx');
+  if (!rcx) return undefined;
+  const param = syscall.params[3]!;
+  const replacement = sameWidth(rcx.register, 'r10');
+  return {
+    code: 'rcx-instead-of-r10', severity: 'warning', line: rcx.line, start: rcx.registerStart, end: rcx.registerEnd,
+    message: `The 4th syscall argument (${param.name} of ${syscall.name}) goes in r10, not ${rcx.register}: ` +
+      'rcx is the function-call register, and the syscall instruction overwrites it with the return address.',
+    fix: { title: `Use ${replacement}`, edits: [{ line: rcx.line, start: rcx.registerStart, end: rcx.registerEnd, newText: replacement }] },
+  };
+}
+
+/** `int 0x80` in 64-bit code: the i386 table and 32-bit pointers. Fix: the x86-64 `syscall` form. */
+function int80In64Bit(resolved: ResolvedSite, document: AsmDocument, bits: number): Lint | undefined {
+  const { site } = resolved;
+  if (site.instruction !== 'int 0x80' || bits !== 64) return undefined;
+  const meaning = resolved.syscall && resolved.number !== undefined
+    ? ` Here eax = ${resolved.number} means ${resolved.syscall.name} in that table.` : '';
+  const lint: Lint = {
+    code: 'int80-in-64-bit-code', severity: 'warning', line: site.line, start: site.start, end: site.end,
+    message: '`int 0x80` in 64-bit code uses the 32-bit (i386) syscall table and truncates pointers to 32 bits.' + meaning +
+      ' Use `syscall` with the x86-64 numbers and registers.',
+  };
+  const i386Name = resolved.syscall?.name;
+  const target = i386Name ? lookupSyscallByName('x86_64', i386Name) : undefined;
+  if (!target?.known || !resolved.syscall) return lint;
+  const edits: Edit[] = [{ line: site.line, start: site.start, end: site.end, newText: 'syscall' }];
+  const numberSetter = resolved.numberState.setter;
+  if (!numberSetter?.source) return lint;
+  edits.push({ line: numberSetter.line, start: numberSetter.source.start, end: numberSetter.source.end, newText: String(target.syscall.number) });
+  const from = argumentFamilies('i386');
+  const to = argumentFamilies('x86_64');
+  const rename = new Map(from.map((f, i) => [f, to[i]!]));
+  const lines = new Set<number>();
+  for (let i = 0; i < resolved.syscall.params.length; i++) {
+    const setter = site.registers.get(from[i]!)?.setter;
+    if (setter) lines.add(setter.line);
+  }
+  for (const line of lines) {
+    for (const token of document.statement(line).tokens) {
+      const info = token.kind === 'identifier' ? REGISTERS.get(token.text.toLowerCase()) : undefined;
+      const target64 = info?.family ? rename.get(info.family) : undefined;
+      if (target64) edits.push({ line, start: token.start, end: token.end, newText: sameWidth(token.text, target64) });
+    }
+  }
+  lint.fix = { title: `Rewrite as x86-64 syscall (${target.syscall.name} = ${target.syscall.number})`, edits };
+  return lint;
+}
+
+function unknownSyscall(resolved: ResolvedSite): Lint | undefined {
+  if (!resolved.lookup || resolved.lookup.known) return undefined;
+  const setter = resolved.numberState.setter;
+  const at = setter?.source ? { line: setter.line, start: setter.source.start, end: setter.source.end }
+    : { line: resolved.site.line, start: resolved.site.start, end: resolved.site.end };
+  return { code: 'unknown-syscall', severity: 'warning', ...at, message: `${resolved.lookup.message} in the ${resolved.site.abi} table.` };
+}
+
+function unsetArguments(resolved: ResolvedSite): Lint | undefined {
+  const { site, syscall } = resolved;
+  const families = argumentFamilies(site.abi);
+  const missing: string[] = [];
+  if (!resolved.numberState.setter) missing.push(`${numberFamily(site.abi)} (the syscall number)`);
+  for (let i = 0; syscall && i < syscall.params.length; i++) {
+    if (!site.registers.get(families[i]!)?.setter) missing.push(`${families[i]} (${syscall.params[i]!.name})`);
+  }
+  if (missing.length === 0) return undefined;
+  const what = syscall ? syscall.name : site.instruction;
+  return {
+    code: 'unset-argument', severity: 'information', line: site.line, start: site.start, end: site.end,
+    message: `${what} reads ${missing.join(', ')}, not set in this block; the value comes from earlier code.`,
+  };
+}
+
+const CLOBBER_REASON: Record<string, string> = {
+  rcx: 'the syscall instruction stores the return address there',
+  r11: 'the syscall instruction stores rflags there',
+};
+
+/** Every syscall lint of one block. */
+export function lintBlock(block: BlockAnalysis, document: AsmDocument, bitsAt: (line: number) => number): Lint[] {
+  const lints: Lint[] = [];
+  let previousSiteLine = block.start - 1;
+  for (const resolved of resolvedSites(block)) {
+    for (const lint of [
+      rcxInsteadOfR10(resolved, block, previousSiteLine), int80In64Bit(resolved, document, bitsAt(resolved.site.line)),
+      unknownSyscall(resolved), unsetArguments(resolved),
+    ]) if (lint) lints.push(lint);
+    previousSiteLine = resolved.site.line;
+  }
+  for (const read of block.clobberedReads) {
+    lints.push({
+      code: 'clobbered-register-read', severity: 'warning', line: read.line, start: read.start, end: read.end,
+      message: `${read.register} is read here, but the syscall on line ${read.syscallLine + 1} overwrote it (${CLOBBER_REASON[read.register] ?? 'clobbered'}). ` +
+        'Keep the value in another register or on the stack.',
+    });
+  }
+  return lints;
+}

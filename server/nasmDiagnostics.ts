@@ -1,0 +1,95 @@
+// Diagnostics from the real nasm, run on a private temporary copy of the document.
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { detectFormat } from '../toolchain/build';
+import { parseNasmMessages, type ToolMessage } from '../toolchain/nasmMessages';
+import { requireTool, runProgram, ToolNotFoundError } from '../toolchain/tools';
+import type { AsmDocument } from './document/document';
+import { pathToUri, uriToPath, type Workspace } from './workspace';
+
+export interface Location { uri: string; line: number }
+
+export interface NasmDiagnostic {
+  uri: string;
+  /** 0-based. */
+  line: number;
+  severity: 'error' | 'warning' | 'information';
+  message: string;
+  related: (Location & { message: string })[];
+}
+
+export type NasmOutcome =
+  | { kind: 'ok'; diagnostics: NasmDiagnostic[]; format: 'elf64' | 'elf32' }
+  | { kind: 'tool-missing'; message: string }
+  | { kind: 'failed'; message: string };
+
+export interface NasmRunOptions {
+  nasmPath: string;
+  includePaths: string[];
+  outputFormat: 'elf64' | 'elf32';
+}
+
+function scratchDirectory(uri: string): string {
+  const key = createHash('sha256').update(uri).digest('hex').slice(0, 16);
+  const dir = path.join(os.tmpdir(), `syscall-lens-lsp-${process.getuid?.() ?? 'user'}`, key);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+function withSlash(dir: string): string { return dir.endsWith(path.sep) ? dir : dir + path.sep; }
+
+/** Runs nasm on the document's current text; messages are attributed to the files they name. */
+export async function runNasm(document: AsmDocument, workspace: Workspace, options: NasmRunOptions): Promise<NasmOutcome> {
+  let nasm: string;
+  try {
+    nasm = requireTool('nasm', { nasm: options.nasmPath });
+  } catch (error) {
+    if (error instanceof ToolNotFoundError) return { kind: 'tool-missing', message: error.message };
+    throw error;
+  }
+  const original = uriToPath(document.uri);
+  const sourceDir = original ? path.dirname(original) : process.cwd();
+  const scratch = scratchDirectory(document.uri);
+  const copy = path.join(scratch, original ? path.basename(original) : 'untitled.asm');
+  const text = document.getText();
+  writeFileSync(copy, text);
+  const format = detectFormat(text, options.outputFormat);
+  const args = ['-f', format, '-I', withSlash(sourceDir)];
+  for (const dir of options.includePaths) args.push('-I', withSlash(path.resolve(sourceDir, dir)));
+  args.push('-o', path.join(scratch, 'out.o'), copy);
+  const result = await runProgram(nasm, args, { cwd: sourceDir, timeoutMs: 15_000 });
+  if (result.timedOut) return { kind: 'failed', message: 'nasm took longer than 15 s on this file and was stopped.' };
+  const uriOf = (file: string): string => {
+    if (!file) return document.uri;
+    const full = path.resolve(sourceDir, file);
+    return full === copy ? document.uri : pathToUri(full);
+  };
+  const severity = (m: ToolMessage): NasmDiagnostic['severity'] => (m.severity === 'info' ? 'information' : m.severity);
+  const diagnostics: NasmDiagnostic[] = [];
+  for (const message of parseNasmMessages(result.stderr)) {
+    const uri = uriOf(message.file);
+    const related = message.context.map((c) => ({ uri: uriOf(c.file), line: Math.max(0, c.line - 1), message: c.message }));
+    const line = Math.max(0, message.line - 1);
+    diagnostics.push({ uri, line, severity: severity(message), message: message.message, related });
+    if (uri !== document.uri) {
+      // Also flag the %include line that brings the faulty file in.
+      const edge = document.structure.includes.find((e) => {
+        const included = workspace.resolveInclude(document, e.path);
+        if (!included) return false;
+        if (included === uri) return true;
+        const doc = workspace.get(included);
+        return !!doc && workspace.includedDocuments(doc).some((d) => d.uri === uri);
+      });
+      if (edge) {
+        diagnostics.push({
+          uri: document.uri, line: edge.line, severity: severity(message),
+          message: `In included file ${path.basename(uriToPath(uri) ?? uri)}, line ${message.line}: ${message.message}`,
+          related: [{ uri, line, message: message.message }],
+        });
+      }
+    }
+  }
+  return { kind: 'ok', diagnostics, format };
+}

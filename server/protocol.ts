@@ -1,0 +1,50 @@
+// The custom parts of the protocol between the VS Code client and this server, typed in one place.
+// Other LSP clients need none of it: every field has a sensible default.
+
+/** Settings the server reads (section `syscallLens` of workspace/configuration, or initializationOptions.settings). */
+export interface ServerSettings {
+  nasmPath: string;
+  includePaths: string[];
+  outputFormat: 'elf64' | 'elf32';
+  diagnosticsEnabled: boolean;
+  inlayHints: { syscallCall: boolean; parameterNames: boolean };
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = {
+  nasmPath: 'nasm',
+  includePaths: [],
+  outputFormat: 'elf64',
+  diagnosticsEnabled: true,
+  inlayHints: { syscallCall: true, parameterNames: true },
+};
+
+export interface InitializationOptions {
+  settings?: Partial<ServerSettings>;
+  /** VS Code workspace trust. Absent (other editors): trusted, since the user chose to run the server. */
+  trusted?: boolean;
+}
+
+/** Client → server when workspace trust changes; in an untrusted folder the server never runs nasm. */
+export const TRUST_NOTIFICATION = 'syscallLens/trustChanged';
+export interface TrustParams { trusted: boolean }
+
+/** Merges a raw configuration object (shaped like the `syscallLens` settings section) onto the defaults. */
+export function settingsFromConfiguration(raw: unknown, base: ServerSettings = DEFAULT_SETTINGS): ServerSettings {
+  if (!raw || typeof raw !== 'object') return base;
+  const r = raw as Record<string, unknown>;
+  const str = (v: unknown, d: string) => (typeof v === 'string' && v ? v : d);
+  const bool = (v: unknown, d: boolean) => (typeof v === 'boolean' ? v : d);
+  const nested = (key: string) => (r[key] && typeof r[key] === 'object' ? r[key] as Record<string, unknown> : {});
+  const diagnostics = nested('diagnostics');
+  const hints = nested('inlayHints');
+  return {
+    nasmPath: str(r.nasmPath, base.nasmPath),
+    includePaths: Array.isArray(r.includePaths) ? r.includePaths.filter((p): p is string => typeof p === 'string') : base.includePaths,
+    outputFormat: r.outputFormat === 'elf32' || r.outputFormat === 'elf64' ? r.outputFormat : base.outputFormat,
+    diagnosticsEnabled: bool(r.diagnosticsEnabled, bool(diagnostics.enable, base.diagnosticsEnabled)),
+    inlayHints: {
+      syscallCall: bool(hints.syscallCall, base.inlayHints.syscallCall),
+      parameterNames: bool(hints.parameterNames, base.inlayHints.parameterNames),
+    },
+  };
+}

@@ -1,0 +1,247 @@
+// Every NASM file the server knows: open documents and files found on disk, with their %include
+// edges, global/extern declarations, macros and constants; lookups follow includes.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DocumentAnalysis } from './analysis/documentAnalysis';
+import type { SymbolEnvironment } from './analysis/dataflow';
+import { AsmDocument } from './document/document';
+import type { MacroDefinition, SymbolDefinition } from './document/structure';
+import type { Value } from './parser/expression';
+
+export const NASM_EXTENSIONS = ['.asm', '.nasm', '.inc', '.s', '.mac'];
+const MAX_INDEXED_FILES = 5000;
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+export function uriToPath(uri: string): string | undefined {
+  try { return uri.startsWith('file:') ? fileURLToPath(uri) : undefined; } catch { return undefined; }
+}
+export function pathToUri(file: string): string { return pathToFileURL(file).href; }
+
+export interface FoundDefinition { document: AsmDocument; symbol: SymbolDefinition }
+
+export class Workspace {
+  private readonly documents = new Map<string, AsmDocument>();
+  private readonly analyses = new WeakMap<AsmDocument, DocumentAnalysis>();
+  private readonly openUris = new Set<string>();
+  /** Bumped when any document's structure changes, so cached dataflow re-resolves names. */
+  private generation = 0;
+  includePaths: string[] = [];
+  defaultBits = 64;
+
+  all(): AsmDocument[] { return [...this.documents.values()]; }
+  get(uri: string): AsmDocument | undefined { return this.documents.get(uri); }
+  isOpen(uri: string): boolean { return this.openUris.has(uri); }
+
+  open(uri: string, text: string, version: number): AsmDocument {
+    this.openUris.add(uri);
+    const existing = this.documents.get(uri);
+    if (existing) { existing.setText(text, version); return existing; }
+    return this.add(new AsmDocument(uri, text, version));
+  }
+
+  close(uri: string): void {
+    this.openUris.delete(uri);
+    const file = uriToPath(uri);
+    // Keep the on-disk version indexed so other files still see its symbols.
+    if (file && existsSync(file)) this.refreshFromDisk(uri); else { this.documents.delete(uri); this.generation++; }
+  }
+
+  private add(document: AsmDocument): AsmDocument {
+    this.documents.set(document.uri, document);
+    document.onEdit((effect) => { if (effect.structural) this.generation++; });
+    this.generation++;
+    return document;
+  }
+
+  /** Re-reads a file that changed on disk (unless the editor has it open). */
+  refreshFromDisk(uri: string): void {
+    if (this.openUris.has(uri)) return;
+    const file = uriToPath(uri);
+    const text = file ? readTextFile(file) : undefined;
+    if (text === undefined) { if (this.documents.delete(uri)) this.generation++; return; }
+    const existing = this.documents.get(uri);
+    if (existing) existing.setText(text);
+    else this.add(new AsmDocument(uri, text));
+  }
+
+  forget(uri: string): void {
+    if (!this.openUris.has(uri) && this.documents.delete(uri)) this.generation++;
+  }
+
+  /** Indexes the NASM files under a folder (skipping dependency and VCS folders). */
+  indexFolder(root: string): number {
+    let count = 0;
+    const walk = (dir: string, depth: number) => {
+      if (depth > 12 || count >= MAX_INDEXED_FILES) return;
+      let entries: import('node:fs').Dirent[];
+      try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
+      for (const entry of entries) {
+        if (count >= MAX_INDEXED_FILES) return;
+        if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full, depth + 1);
+        else if (entry.isFile() && NASM_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
+          const uri = pathToUri(full);
+          if (!this.documents.has(uri)) this.refreshFromDisk(uri);
+          count++;
+        }
+      }
+    };
+    walk(root, 0);
+    return count;
+  }
+
+  analysis(document: AsmDocument): DocumentAnalysis {
+    let analysis = this.analyses.get(document);
+    if (!analysis) {
+      analysis = new DocumentAnalysis(document, () => ({
+        environment: this.environment(document),
+        generation: this.generation,
+        defaultBits: this.defaultBits,
+      }));
+      this.analyses.set(document, analysis);
+    }
+    return analysis;
+  }
+
+  /** The file an `%include "name"` on `from` refers to: its own folder first, then the include paths. */
+  resolveInclude(from: AsmDocument, name: string): string | undefined {
+    const file = uriToPath(from.uri);
+    const dirs = [...(file ? [path.dirname(file)] : []), ...this.includePaths];
+    for (const dir of dirs) {
+      const candidate = path.resolve(dir, name);
+      const uri = pathToUri(candidate);
+      if (this.documents.has(uri)) return uri;
+      if (isFile(candidate)) { this.refreshFromDisk(uri); return this.documents.has(uri) ? uri : undefined; }
+    }
+    return undefined;
+  }
+
+  private readonly includeCache = new WeakMap<AsmDocument, { generation: number; documents: AsmDocument[] }>();
+
+  /** Documents included by `document`, transitively, nearest first. */
+  includedDocuments(document: AsmDocument): AsmDocument[] {
+    const cached = this.includeCache.get(document);
+    if (cached && cached.generation === this.generation) return cached.documents;
+    const documents = this.computeIncludes(document);
+    this.includeCache.set(document, { generation: this.generation, documents });
+    return documents;
+  }
+
+  private computeIncludes(document: AsmDocument): AsmDocument[] {
+    const seen = new Set<string>([document.uri]);
+    const result: AsmDocument[] = [];
+    const queue = [document];
+    while (queue.length > 0) {
+      const current = queue.shift()!;
+      for (const edge of current.structure.includes) {
+        const uri = this.resolveInclude(current, edge.path);
+        if (!uri || seen.has(uri)) continue;
+        seen.add(uri);
+        const included = this.documents.get(uri)!;
+        result.push(included);
+        queue.push(included);
+      }
+    }
+    return result;
+  }
+
+  /** Documents that %include `document` (directly or not). */
+  includers(document: AsmDocument): AsmDocument[] {
+    return this.all().filter((d) => d !== document && this.includedDocuments(d).includes(document));
+  }
+
+  /** Constants and labels visible in `document` from its includes (for names it does not define). */
+  private externalResolver(document: AsmDocument): (name: string) => Value | undefined {
+    return (name) => {
+      for (const included of this.includedDocuments(document)) {
+        const s = included.structure;
+        if (s.constants.has(name) || s.fieldOffsets.has(name)) return s.constantValue(name);
+      }
+      return undefined;
+    };
+  }
+
+  constantValue(document: AsmDocument, name: string, line: number): Value | undefined {
+    const s = document.structure;
+    return s.constantValue(s.qualify(name, line), this.externalResolver(document));
+  }
+
+  /** Where a constant visible from `document` is defined (this file or an include). */
+  constantOwner(document: AsmDocument, name: string): AsmDocument | undefined {
+    if (document.structure.constants.has(name)) return document;
+    return this.includedDocuments(document).find((d) => d.structure.constants.has(name));
+  }
+
+  macro(document: AsmDocument, name: string): MacroDefinition | undefined {
+    const own = document.structure.macros.get(name);
+    if (own) return own;
+    for (const included of this.includedDocuments(document)) {
+      const found = included.structure.macros.get(name);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  environment(document: AsmDocument): SymbolEnvironment {
+    const s = document.structure;
+    const external = this.externalResolver(document);
+    return {
+      resolve: (name, line) => {
+        const qualified = s.qualify(name, line);
+        if (s.constants.has(qualified) || s.fieldOffsets.has(qualified)) {
+          const value = s.constantValue(qualified, external);
+          return value ? { value, constant: name } : undefined;
+        }
+        if (s.definitions.has(qualified) || s.externs.has(qualified)) {
+          return { value: { kind: 'address', anchor: qualified, offset: 0n } };
+        }
+        const value = external(name);
+        if (value) return { value: value.kind === 'number' ? value : { kind: 'address', anchor: name, offset: 0n }, constant: name };
+        return undefined;
+      },
+      isMacro: (name) => this.macro(document, name) !== undefined,
+    };
+  }
+
+  /**
+   * Definitions of `name` as seen from `document` at `line`: this file (local labels scoped),
+   * its includes, and — for names declared global/extern — every file of the workspace.
+   */
+  findDefinitions(document: AsmDocument, name: string, line: number): FoundDefinition[] {
+    const qualified = document.structure.qualify(name, line);
+    const local = document.structure.definitions.get(qualified);
+    if (local) return local.map((symbol) => ({ document, symbol }));
+    for (const included of this.includedDocuments(document)) {
+      const found = included.structure.definitions.get(qualified);
+      if (found) return found.map((symbol) => ({ document: included, symbol }));
+    }
+    for (const includer of this.includers(document)) {
+      const found = includer.structure.definitions.get(qualified);
+      if (found) return found.map((symbol) => ({ document: includer, symbol }));
+    }
+    if (document.structure.externs.has(name) || document.structure.globals.has(name)) {
+      const results: FoundDefinition[] = [];
+      for (const other of this.all()) {
+        if (other === document || !other.structure.globals.has(name)) continue;
+        for (const symbol of other.structure.definitions.get(name) ?? []) results.push({ document: other, symbol });
+      }
+      return results;
+    }
+    return [];
+  }
+}
+
+function isFile(file: string): boolean {
+  try { return statSync(file).isFile(); } catch { return false; }
+}
+
+function readTextFile(file: string): string | undefined {
+  try {
+    if (statSync(file).size > MAX_FILE_BYTES) return undefined;
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

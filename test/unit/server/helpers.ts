@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { hoverAt } from '../../../server/features/hover';
+import { syscallInlayHints } from '../../../server/features/inlayHints';
+import { lintBlock } from '../../../server/features/syscallLints';
+import { pathToUri, Workspace } from '../../../server/workspace';
+import type { AsmDocument } from '../../../server/document/document';
+
+export const FIXTURES = path.resolve(__dirname, '../../fixtures/server');
+export const EXAMPLES = path.resolve(__dirname, '../../../examples');
+
+/** Opens a fixture (or inline text) in a fresh workspace, as the server would. */
+export function openDocument(file: string, text?: string): { workspace: Workspace; document: AsmDocument } {
+  const workspace = new Workspace();
+  const full = path.isAbsolute(file) ? file : path.join(FIXTURES, file);
+  const document = workspace.open(pathToUri(full), text ?? readFileSync(full, 'utf8'), 1);
+  return { workspace, document };
+}
+
+/** The line and column of the first occurrence of `needle` (after `after` lines). */
+export function find(document: AsmDocument, needle: string, occurrence = 0): { line: number; character: number } {
+  let seen = 0;
+  for (let line = 0; line < document.lineCount; line++) {
+    const character = document.lineText(line).indexOf(needle);
+    if (character >= 0 && seen++ === occurrence) return { line, character };
+  }
+  throw new Error(`"${needle}" not found`);
+}
+
+export function hover(workspace: Workspace, document: AsmDocument, needle: string, occurrence = 0): string | undefined {
+  const at = find(document, needle, occurrence);
+  return hoverAt(workspace, document, at.line, at.character + 1)?.markdown;
+}
+
+export function lints(workspace: Workspace, document: AsmDocument) {
+  return workspace.analysis(document).allBlocks().flatMap((b) => lintBlock(b, document, (l) => document.structure.bitsAt(l, workspace.defaultBits)));
+}
+
+export function inlayHints(workspace: Workspace, document: AsmDocument) {
+  return syscallInlayHints(workspace.analysis(document).allBlocks(), 0, document.lineCount, { syscallCall: true, parameterNames: true });
+}
