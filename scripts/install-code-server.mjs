@@ -143,6 +143,10 @@ function install(target) {
     fail(`npm ci of code-server failed. Its native modules need a compiler and libraries: ${APT_HINT}`);
   }
   if (!existsSync(staged.entry)) fail(`code-server installed, but ${staged.entry} is missing.`);
+  // code-server's postinstall installs VS Code's own modules; without them it starts but cannot open a window.
+  if (!existsSync(path.join(staged.dir, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules'))) {
+    fail('code-server\'s postinstall did not run (its install scripts were skipped?), so VS Code\'s modules are missing.');
+  }
 
   const seconds = Math.round((Date.now() - started) / 1000);
   writeFileSync(staged.marker, JSON.stringify({ installedAt: new Date().toISOString(), seconds }) + '\n');
@@ -163,6 +167,7 @@ if (!ready()) {
   mkdirSync(path.dirname(target.dir), { recursive: true });
   const lock = `${target.dir}.lock`;
   acquireLock(lock);
+  process.on('exit', () => rmSync(lock, { recursive: true, force: true }));
   try {
     if (!ready()) install(target);
   } finally {

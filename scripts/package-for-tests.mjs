@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// Prepares what the end-to-end tests need: a fresh production .vsix (exactly what `npm run package`
+// ships) and the cached code-server. Prints the .vsix path as the last line of stdout.
+//
+// The package is built in a private staging folder under .build/ rather than in dist/, so packaging
+// never empties dist/ under another process (a language-server test, a running `npm start`) using it.
+//
+//   node scripts/package-for-tests.mjs               package, then install code-server if missing
+//   node scripts/package-for-tests.mjs --vsix-only   package only
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync,
+} from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT_DIR = path.join(ROOT, '.build');
+// What goes into the package is copied (vsce does not follow symlinks); the sources esbuild reads are linked.
+const COPIED = [
+  'package.json', '.vscodeignore', 'README.md', 'LICENSE', 'CHANGELOG.md', 'language-configuration.json',
+  'syntaxes', 'images', 'media',
+];
+const NOT_LINKED = new Set([...COPIED, 'dist', '.build', '.git', 'artifacts']);
+
+class PackagingError extends Error {}
+
+function fail(message) {
+  throw new PackagingError(message);
+}
+
+function run(file, args, cwd) {
+  const result = spawnSync(file, args, { cwd, stdio: ['ignore', process.stderr, process.stderr], shell: false });
+  if (result.error) fail(`could not start ${file}: ${result.error.message}`);
+  if (result.status !== 0) fail(`${path.basename(args[0] ?? file)} ${args.slice(1).join(' ')} failed (exit ${result.status})`);
+}
+
+export function packageExtension() {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const vsixName = `${manifest.name}-${manifest.version}.vsix`;
+  for (const required of ['README.md', 'LICENSE']) {
+    if (!existsSync(path.join(ROOT, required))) fail(`${required} is missing; vsce refuses to package without it.`);
+  }
+  mkdirSync(OUT_DIR, { recursive: true });
+  const stage = mkdtempSync(path.join(OUT_DIR, 'vsix-stage-'));
+  try {
+    for (const entry of readdirSync(ROOT)) {
+      if (NOT_LINKED.has(entry) || entry.endsWith('.vsix')) continue;
+      symlinkSync(path.join(ROOT, entry), path.join(stage, entry));
+    }
+    for (const file of COPIED) {
+      if (existsSync(path.join(ROOT, file))) cpSync(path.join(ROOT, file), path.join(stage, file), { recursive: true });
+    }
+    run(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--production'], stage);
+    const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+    if (!existsSync(vsce)) fail('@vscode/vsce is not installed: run npm ci');
+    // vsce rewrites README's relative links against the repository; it cannot guess them for a non-GitHub host.
+    const repository = String(manifest.repository?.url ?? manifest.repository ?? '').replace(/\.git$/, '');
+    const bases = repository ? ['--baseContentUrl', `${repository}/blob/HEAD`, '--baseImagesUrl', `${repository}/raw/HEAD`] : [];
+    run(process.execPath, [vsce, 'package', '--no-dependencies', ...bases, '--out', vsixName], stage);
+    const target = path.join(OUT_DIR, vsixName);
+    renameSync(path.join(stage, vsixName), target);
+    return target;
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    const vsix = packageExtension();
+    if (!process.argv.includes('--vsix-only')) {
+      const installer = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'install-code-server.mjs')], {
+        stdio: ['ignore', 'ignore', process.stderr], shell: false,
+      });
+      if (installer.status !== 0) fail('installing code-server failed; see the messages above.');
+    }
+    process.stdout.write(`${vsix}\n`);
+  } catch (error) {
+    if (!(error instanceof PackagingError)) throw error;
+    process.stderr.write(`[package-for-tests] error: ${error.message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,72 @@
+// The .vsix users install: everything the extension runs, nothing it does not (sources, tests,
+// examples and their binaries, node_modules, source maps).
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listZipEntries, type ZipEntry } from './zip';
+
+const ROOT = path.resolve(__dirname, '../../..');
+let entries: ZipEntry[] = [];
+let names: string[] = [];
+
+beforeAll(() => {
+  const output = execFileSync(process.execPath, [path.join(ROOT, 'scripts/package-for-tests.mjs'), '--vsix-only'], {
+    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const vsix = output.trim().split('\n').pop()!;
+  entries = listZipEntries(vsix);
+  names = entries.map((entry) => entry.name);
+}, 180_000);
+
+describe('the packaged extension contains what it runs', () => {
+  it.each([
+    'extension/package.json',
+    'extension/dist/extension.js',
+    'extension/dist/server.js',
+    'extension/dist/debug-adapter.js',
+    'extension/dist/cli.js',
+    'extension/dist/webview.js',
+    'extension/syntaxes/nasm.tmLanguage.json',
+    'extension/syntaxes/strace.tmLanguage.json',
+    'extension/language-configuration.json',
+    'extension/readme.md',
+    'extension/LICENSE.txt',
+    'extension/changelog.md',
+    'extension/images/icon.png',
+    'extension/images/activity.svg',
+    'extension.vsixmanifest',
+  ])('%s', (name) => {
+    expect(names).toContain(name);
+    expect(entries.find((entry) => entry.name === name)!.size).toBeGreaterThan(0);
+  });
+
+  it('has every file the manifest refers to', async () => {
+    const manifest = (await import('../../../package.json')).default as Record<string, any>;
+    const referenced = [
+      manifest.main, manifest.icon, ...Object.values(manifest.bin as Record<string, string>),
+      ...manifest.contributes.grammars.map((grammar: { path: string }) => grammar.path),
+      ...manifest.contributes.languages.flatMap((language: { configuration?: string }) => language.configuration ?? []),
+    ];
+    for (const file of referenced) expect(names).toContain(`extension/${path.posix.normalize(file)}`);
+  });
+});
+
+describe('the packaged extension leaves out what it does not run', () => {
+  const forbidden: Array<[string, RegExp]> = [
+    ['TypeScript sources', /\.ts$/],
+    ['tests', /^extension\/test\//],
+    ['examples and their binaries', /^extension\/examples\//],
+    ['node_modules (dependencies are bundled)', /node_modules\//],
+    ['source maps', /\.map$/],
+    ['scripts', /^extension\/scripts\//],
+    ['build configuration', /(tsconfig|vitest\.config|\.vscodeignore|package-lock\.json)/],
+    ['object files and vsix files', /\.(o|vsix)$/],
+  ];
+  it.each(forbidden)('no %s', (_what, pattern) => {
+    expect(names.filter((name) => pattern.test(name))).toEqual([]);
+  });
+
+  it('stays small (under 2 MB uncompressed)', () => {
+    expect(entries.reduce((sum, entry) => sum + entry.size, 0)).toBeLessThan(2 * 1024 * 1024);
+  });
+});
