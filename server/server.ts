@@ -2,7 +2,7 @@
 // translates between LSP types and the features; the features know nothing about LSP transport.
 import * as path from 'node:path';
 import {
-  CodeActionKind, DiagnosticSeverity, DidChangeConfigurationNotification, InlayHintKind,
+  CodeActionKind, DiagnosticSeverity, DidChangeConfigurationNotification, InlayHintKind, MessageType, ShowMessageNotification,
   TextDocumentSyncKind, type CodeAction, type Connection, type Diagnostic, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { Debouncer } from './diagnosticsScheduler';
@@ -90,8 +90,9 @@ export class LanguageServer {
       // One message for the whole session, not one per keystroke.
       if (!this.toolMissingReported) {
         this.toolMissingReported = true;
-        if (outcome.kind === 'tool-missing') this.connection.window.showWarningMessage(outcome.message);
-        else this.connection.window.showErrorMessage(outcome.message);
+        void this.connection.sendNotification(ShowMessageNotification.type, {
+          type: outcome.kind === 'tool-missing' ? MessageType.Warning : MessageType.Error, message: outcome.message,
+        });
       }
       return;
     }

@@ -376,8 +376,8 @@ export function buildStructure(_uri: string, lines: readonly string[], statement
       if (dataLabel && statement.kind === 'data') {
         const text = byteText(statement);
         if (text !== undefined) {
-          const previous = label ? '' : labelData.get(dataLabel);
-          if (previous !== undefined && previous.length < 4096) labelData.set(dataLabel, previous + text);
+          const previous = label ? '' : labelData.get(dataLabel) ?? '';
+          if (previous.length < 4096) labelData.set(dataLabel, previous + text);
         } else {
           dataLabel = undefined;
         }

@@ -38,9 +38,9 @@ export function syscallInlayHints(
     if (options.parameterNames) {
       for (const consumed of consumedSetters(block)) {
         const { setter, role, resolved } = consumed;
-        if (setter.line < from || setter.line > to || role.kind !== 'argument' || !resolved.syscall || !setter.source) continue;
+        if (setter.line < from || setter.line > to || role.kind !== 'argument' || !resolved.syscall) continue;
         const param = resolved.syscall.params[role.index];
-        if (param) hints.push({ line: setter.line, character: setter.source.start, label: `${param.name}:`, kind: 'parameter' });
+        if (param) hints.push({ line: setter.line, character: setter.source?.start ?? setter.registerStart, label: `${param.name}:`, kind: 'parameter' });
       }
     }
   }
