@@ -27,7 +27,7 @@ const O_FLAGS: FlagSet['bits'] = [
   ['O_NOFOLLOW', 0o400000], ['O_NOATIME', 0o1000000], ['O_CLOEXEC', 0o2000000], ['O_PATH', 0o10000000],
 ];
 
-export const CONSTANT_SETS = {
+const SETS = {
   /** open/openat flags: the low two bits are the access mode, O_RDONLY being 0. */
   openFlags: {
     kind: 'flags', bits: O_FLAGS,
@@ -35,7 +35,7 @@ export const CONSTANT_SETS = {
   },
   /** pipe2, dup3: descriptor flags without an access mode. */
   descriptorFlags: {
-    kind: 'flags', bits: [['O_NONBLOCK', 0o4000], ['O_DIRECT', 0o40000], ['O_CLOEXEC', 0o2000000], ['O_NOTIFICATION_PIPE', 0o100]],
+    kind: 'flags', bits: [['O_NONBLOCK', 0o4000], ['O_DIRECT', 0o40000], ['O_CLOEXEC', 0o2000000], ['O_NOTIFICATION_PIPE', 0o200]],
     zero: '0',
   },
   mmapProt: {
@@ -153,7 +153,7 @@ export const CONSTANT_SETS = {
     values: [['ARCH_SET_GS', 0x1001], ['ARCH_SET_FS', 0x1002], ['ARCH_GET_FS', 0x1003], ['ARCH_GET_GS', 0x1004],
       ['ARCH_GET_CPUID', 0x1011], ['ARCH_SET_CPUID', 0x1012], ['ARCH_GET_XCOMP_SUPP', 0x1021],
       ['ARCH_GET_XCOMP_PERM', 0x1022], ['ARCH_REQ_XCOMP_PERM', 0x1023], ['ARCH_GET_XCOMP_GUEST_PERM', 0x1024],
-      ['ARCH_REQ_XCOMP_GUEST_PERM', 0x1025], ['ARCH_XCOMP_TILECFG', 17], ['ARCH_XCOMP_TILEDATA', 18],
+      ['ARCH_REQ_XCOMP_GUEST_PERM', 0x1025],
       ['ARCH_MAP_VDSO_X32', 0x2001], ['ARCH_MAP_VDSO_32', 0x2002], ['ARCH_MAP_VDSO_64', 0x2003],
       ['ARCH_GET_UNTAG_MASK', 0x4001], ['ARCH_ENABLE_TAGGED_ADDR', 0x4002], ['ARCH_GET_MAX_TAG_BITS', 0x4003],
       ['ARCH_FORCE_TAGGED_SVA', 0x4004], ['ARCH_SHSTK_ENABLE', 0x5001], ['ARCH_SHSTK_DISABLE', 0x5002],
@@ -161,7 +161,10 @@ export const CONSTANT_SETS = {
   },
 } satisfies Record<string, ConstantSet>;
 
-export type ConstantSetName = keyof typeof CONSTANT_SETS;
+export type ConstantSetName = keyof typeof SETS;
+
+/** Every constant set the decoders use, by name. */
+export const CONSTANT_SETS: Readonly<Record<ConstantSetName, ConstantSet>> = SETS;
 
 /** File type bits of a mode (S_IFMT = 0170000). */
 export const FILE_TYPES: ReadonlyArray<readonly [string, number]> = [

@@ -236,13 +236,7 @@ export function decodeResult(syscall: SyscallInfo | undefined, value: bigint | n
 /** The constant set used for argument `index`, if any (for completions). */
 export function constantsForArgument(syscall: SyscallInfo, index: number): Array<{ name: string; value: number }> {
   const decoder = argumentDecoder(syscall, index);
-  if (decoder.kind === 'set') {
-    const constants: ConstantSet = CONSTANT_SETS[decoder.set];
-    const pairs = constants.kind === 'enum'
-      ? constants.values
-      : [...(constants.field && 'values' in constants.field ? constants.field.values : []), ...constants.bits];
-    return pairs.map(([name, value]) => ({ name, value }));
-  }
+  if (decoder.kind === 'set') return constantsOf(CONSTANT_SETS[decoder.set]);
   if (decoder.kind === 'mode') return MODE_BITS.map(([name, value]) => ({ name, value }));
   if (decoder.kind === 'signal') return standardSignals();
   if (decoder.kind === 'dirfd') return [{ name: 'AT_FDCWD', value: AT_FDCWD }];
@@ -251,40 +245,44 @@ export function constantsForArgument(syscall: SyscallInfo, index: number): Array
 }
 
 /**
- * Turns `O_WRONLY|O_CREAT` back into a number. `target` is a syscall name of `abi` (its first parameter
- * with constants is used, or the one named `param`) or a constant set name such as `mmapProt`.
- * Numbers inside the expression (`0x8000`, `0644`) are accepted. Undefined when a name is unknown.
+ * Turns `O_WRONLY|O_CREAT` back into a number. `target` is a constant set name such as `mmapProt`, or a
+ * syscall name of `abi`: then the first parameter (or the one named `param`) whose constants name every
+ * token is used. Numbers inside the expression (`0x8000`, `0644`) are accepted. Undefined when a name is unknown.
  */
 export function encodeFlags(target: string, expression: string, param?: string, abi: Abi = 'x86_64'): number | undefined {
-  const names = new Map<string, number>();
-  const add = (pairs: ReadonlyArray<readonly [string, number]>) => pairs.forEach(([n, v]) => names.set(n, v));
-  if (target in CONSTANT_SETS) addSet(CONSTANT_SETS[target as ConstantSetName]);
+  const tokens = expression.split('|').map((t) => t.trim());
+  if (tokens.some((t) => t === '')) return undefined;
+  const candidates: Array<ReadonlyArray<{ name: string; value: number }>> = [];
+  if (target in CONSTANT_SETS) candidates.push(constantsOf(CONSTANT_SETS[target as ConstantSetName]));
   else {
     const lookup = lookupSyscallByName(abi, target);
     if (!lookup.known) return undefined;
     const syscall = lookup.syscall;
-    const indexes = syscall.params.map((_, i) => i).filter((i) => !param || syscall.params[i]?.name === param);
-    const index = indexes.find((i) => constantsForArgument(syscall, i).length > 0);
-    if (index === undefined) return undefined;
-    for (const { name, value } of constantsForArgument(syscall, index)) names.set(name, value);
+    syscall.params.forEach((p, i) => {
+      if (!param || p.name === param) candidates.push(constantsForArgument(syscall, i));
+    });
   }
-  let result = 0n;
-  for (const token of expression.split('|').map((t) => t.trim())) {
-    if (!token) return undefined;
-    const known = names.get(token);
-    if (known !== undefined) result |= BigInt(known);
-    else if (/^(0x[0-9a-f]+|0o?[0-7]+|[1-9][0-9]*|0)$/i.test(token)) result |= parseNumber(token);
-    else return undefined;
-  }
-  return Number(result);
-
-  function addSet(constants: ConstantSet): void {
-    if (constants.kind === 'enum') add(constants.values);
-    else {
-      if (constants.field && 'values' in constants.field) add(constants.field.values);
-      add(constants.bits);
+  for (const constants of candidates) {
+    if (constants.length === 0) continue;
+    const names = new Map(constants.map((c) => [c.name, c.value]));
+    let result = 0n;
+    let complete = true;
+    for (const token of tokens) {
+      const known = names.get(token);
+      if (known !== undefined) result |= BigInt(known);
+      else if (/^(0x[0-9a-f]+|0o?[0-7]+|[1-9][0-9]*|0)$/i.test(token)) result |= parseNumber(token);
+      else complete = false;
     }
+    if (complete) return Number(result);
   }
+  return undefined;
+}
+
+function constantsOf(constants: ConstantSet): Array<{ name: string; value: number }> {
+  const pairs = constants.kind === 'enum'
+    ? constants.values
+    : [...(constants.field && 'values' in constants.field ? constants.field.values : []), ...constants.bits];
+  return pairs.map(([name, value]) => ({ name, value }));
 }
 
 /** C-style numbers: 0x1f hex, leading 0 octal (0644), else decimal. */
