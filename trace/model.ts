@@ -34,6 +34,16 @@ export function isFailed(event: SyscallEvent): boolean {
   return !event.inProgress && (event.errno !== undefined || (event.result === '-1'));
 }
 
+// Signals raised by a faulting instruction (or abort): the ones that mean the program failed.
+const FAULT_SIGNALS = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGABRT', 'SIGSYS', 'SIGTRAP']);
+
+/** A failed call, a fault signal, or a process killed by a signal. */
+export function isFailure(event: TraceEvent): boolean {
+  if (event.kind === 'syscall') return isFailed(event);
+  if (event.kind === 'signal') return FAULT_SIGNALS.has(event.signal);
+  return event.kind === 'exit' && event.killedBy !== undefined;
+}
+
 /** `14`, `-1 ENOENT`, `?` — the short result used in annotations. */
 export function shortResult(event: SyscallEvent): string {
   if (event.inProgress) return '…';

@@ -38,6 +38,8 @@ export interface TraceRequest {
   ownProcessGroup?: boolean;
   /** Directories whose binaries count as the user's own for -k frame mapping. */
   workspaceRoots?: string[];
+  /** Collect into this model (e.g. one a view already shows); a new one by default. */
+  model?: TraceModel;
   onEvent?: (event: TraceEvent) => void;
   /** The call strace is blocked in right now (refreshed while the trace is quiet). */
   onInProgress?: (event: SyscallEvent) => void;
@@ -114,7 +116,7 @@ export class TraceSession {
     const strace = requireTool('strace', request.tools);
     const target = preparedTarget ?? await prepareTarget(request);
     const capabilities = await probeStrace(strace);
-    const model = new TraceModel();
+    const model = request.model ?? new TraceModel();
     const roots = (request.workspaceRoots ?? []).map((r) => path.resolve(r) + path.sep);
     const mapper = new SourceMapper({
       program: target.program, listing: target.listing, mainSource: target.source,

@@ -1,2 +1,372 @@
-// Placeholder until the strace panel lands (issue 6).
-export {};
+// The trace panel, running in the webview. Everything a traced program printed reaches the DOM
+// through textContent only, never as markup. The table is virtual: it asks the host for the rows
+// in view, so a million-row trace costs only the rows on screen.
+import type { CompareView, HostMessage, PanelMessage, ProcessRow, SummaryRow, TraceFilter, TraceRow } from '../protocol';
+
+declare function acquireVsCodeApi(): { postMessage(message: PanelMessage): void; getState(): unknown; setState(state: unknown): void };
+const vscode = acquireVsCodeApi();
+const post = (message: PanelMessage) => vscode.postMessage(message);
+
+const ROW_HEIGHT = 22;
+const PAGE = 200;
+/** Browsers cap element heights (about 33 million px in Chromium): beyond this the scroll is scaled. */
+const MAX_SCROLL_HEIGHT = 15_000_000;
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function button(label: string, title: string, onClick: () => void): HTMLButtonElement {
+  const node = element('button', 'action', label);
+  node.title = title;
+  node.addEventListener('click', onClick);
+  return node;
+}
+
+// ---- layout -------------------------------------------------------------------------------
+const root = document.getElementById('root')!;
+const toolbar = element('div', 'toolbar');
+const traceButton = button('▶ Trace', 'Build and trace the active NASM or C file', () => post({ type: 'command', command: 'trace' }));
+const stopButton = button('■ Stop', 'Kill strace and every traced process', () => post({ type: 'command', command: 'stop' }));
+stopButton.disabled = true;
+const status = element('span', 'status', 'No trace yet.');
+toolbar.append(traceButton, stopButton,
+  button('Open log…', 'Open an existing strace log (.strace)', () => post({ type: 'command', command: 'openLog' })),
+  button('Export JSONL…', 'Save this trace as JSON Lines', () => post({ type: 'command', command: 'exportJsonl' })),
+  button('Compare…', 'Compare this run with another run or log', () => post({ type: 'command', command: 'compare' })),
+  status);
+
+const tabs = element('div', 'tabs');
+const pages = new Map<string, HTMLElement>();
+function addTab(id: string, label: string): HTMLElement {
+  const tab = element('button', 'tab', label);
+  tab.dataset.tab = id;
+  tab.setAttribute('role', 'tab');
+  tab.addEventListener('click', () => showTab(id));
+  tabs.append(tab);
+  const page = element('div', 'page');
+  page.dataset.page = id;
+  pages.set(id, page);
+  return page;
+}
+function showTab(id: string): void {
+  for (const tab of Array.from(tabs.querySelectorAll<HTMLElement>('.tab'))) tab.classList.toggle('selected', tab.dataset.tab === id);
+  for (const [key, page] of pages) page.hidden = key !== id;
+  if (id === 'calls') render();
+}
+const callsPage = addTab('calls', 'Calls');
+const summaryPage = addTab('summary', 'Summary');
+const processPage = addTab('processes', 'Processes');
+const comparePage = addTab('compare', 'Compare');
+
+// ---- filters ------------------------------------------------------------------------------
+const filters = element('div', 'filters');
+const categorySelect = element('select');
+categorySelect.title = 'Category';
+categorySelect.append(new Option('all categories', ''));
+const failedOnly = element('input');
+failedOnly.type = 'checkbox';
+const failedLabel = element('label', 'check');
+failedLabel.append(failedOnly, document.createTextNode(' failed only'));
+const pidInput = element('input', 'pid');
+pidInput.type = 'number';
+pidInput.placeholder = 'pid';
+const textInput = element('input', 'text');
+textInput.type = 'search';
+textInput.placeholder = 'filter text';
+const regexBox = element('input');
+regexBox.type = 'checkbox';
+const regexLabel = element('label', 'check');
+regexLabel.append(regexBox, document.createTextNode(' regex'));
+const countLabel = element('span', 'count');
+filters.append(categorySelect, failedLabel, pidInput, textInput, regexLabel, countLabel);
+
+let filterTimer: ReturnType<typeof setTimeout> | undefined;
+function sendFilter(): void {
+  clearTimeout(filterTimer);
+  filterTimer = setTimeout(() => {
+    const pid = pidInput.value.trim() ? Number(pidInput.value) : undefined;
+    const filter: TraceFilter = { category: categorySelect.value, failedOnly: failedOnly.checked, pid: Number.isFinite(pid) ? pid : undefined, text: textInput.value, regex: regexBox.checked };
+    textInput.classList.toggle('invalid', filter.regex && !isValidRegex(filter.text));
+    post({ type: 'filter', filter });
+  }, 150);
+}
+function isValidRegex(text: string): boolean {
+  try { new RegExp(text); return true; } catch { return false; }
+}
+for (const input of [categorySelect, failedOnly, pidInput, textInput, regexBox]) input.addEventListener('input', sendFilter);
+
+// ---- the virtual table ---------------------------------------------------------------------
+const COLUMNS = ['#', 'time', 'pid', 'syscall', 'arguments', 'result', 'duration', 'source'];
+const header = element('div', 'row header');
+for (const name of COLUMNS) header.append(element('span', `cell c-${name === '#' ? 'seq' : name}`, name));
+const viewport = element('div', 'viewport');
+viewport.tabIndex = 0;
+const spacer = element('div', 'spacer');
+const layer = element('div', 'layer');
+viewport.append(spacer, layer);
+const inProgressBar = element('div', 'in-progress');
+inProgressBar.hidden = true;
+const detail = element('div', 'detail');
+const detailText = element('span', 'detail-text');
+const failButton = button('Fail this call…', 'Run again with this call failing (strace -e inject)', () => { if (selected !== undefined) post({ type: 'failCall', seq: selected }); });
+failButton.disabled = true;
+detail.append(detailText, failButton);
+callsPage.append(filters, header, viewport, inProgressBar, detail);
+
+let total = 0;
+let generation = 0;
+let selected: number | undefined;
+const cache = new Map<number, TraceRow>();
+const requested = new Set<number>();
+const pool: HTMLElement[] = [];
+
+function scrollScale(): number {
+  const natural = total * ROW_HEIGHT;
+  return natural > MAX_SCROLL_HEIGHT ? natural / MAX_SCROLL_HEIGHT : 1;
+}
+
+function firstVisibleRow(): number {
+  const scale = scrollScale();
+  if (scale === 1) return Math.floor(viewport.scrollTop / ROW_HEIGHT);
+  const maxTop = Math.max(1, spacer.offsetHeight - viewport.clientHeight);
+  const visible = Math.ceil(viewport.clientHeight / ROW_HEIGHT);
+  return Math.floor((viewport.scrollTop / maxTop) * Math.max(0, total - visible));
+}
+
+function ensurePage(index: number): void {
+  const page = Math.floor(index / PAGE);
+  if (page < 0 || page * PAGE >= total || requested.has(page)) return;
+  requested.add(page);
+  post({ type: 'range', start: page * PAGE, count: PAGE, generation });
+}
+
+function rowElement(i: number): HTMLElement {
+  let row = pool[i];
+  if (!row) {
+    row = element('div', 'row');
+    for (const name of COLUMNS) row.append(element('span', `cell c-${name === '#' ? 'seq' : name}`));
+    row.addEventListener('click', () => {
+      const seq = Number(row!.dataset.seq);
+      if (!Number.isFinite(seq)) return;
+      select(seq);
+      post({ type: 'reveal', seq });
+    });
+    pool[i] = row;
+    layer.append(row);
+  }
+  return row;
+}
+
+function pidColor(pid: number): string {
+  return `hsl(${(pid * 47) % 360}, 55%, 62%)`;
+}
+
+function fillRow(node: HTMLElement, data: TraceRow | undefined): void {
+  const cells = node.children as HTMLCollectionOf<HTMLElement>;
+  if (!data) {
+    node.dataset.seq = '';
+    node.className = 'row loading';
+    for (const cell of Array.from(cells)) cell.textContent = '';
+    return;
+  }
+  node.dataset.seq = String(data.seq);
+  // VS Code reads this attribute to offer the row's context menu ("Fail this call").
+  node.dataset.vscodeContext = JSON.stringify({ webviewSection: data.kind === 'syscall' ? 'syscallRow' : 'row', seq: data.seq, preventDefaultContextMenuItems: true });
+  node.className = `row kind-${data.kind}${data.failed ? ' failed' : ''}${data.inProgress ? ' pending' : ''}${data.seq === selected ? ' selected' : ''}`;
+  const result = data.inProgress ? 'in progress…' : data.result;
+  const texts = [String(data.seq), data.time, String(data.pid || ''), data.name, data.args,
+    data.errno ? `${result} ${data.errno}${data.errnoMessage ? ` (${data.errnoMessage})` : ''}` : result, data.duration,
+    data.where + (data.macroWhere ? ` ⟵ ${data.macroWhere}` : '')];
+  texts.forEach((text, i) => { cells[i]!.textContent = text; });
+  cells[2]!.style.color = data.pid ? pidColor(data.pid) : '';
+  cells[4]!.title = data.args;
+  cells[5]!.title = data.errnoMessage ?? '';
+  cells[7]!.title = data.macroWhere ? `called at ${data.where}, from the macro line ${data.macroWhere}` : data.where;
+}
+
+let frame = 0;
+function render(): void {
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    spacer.style.height = `${Math.min(total * ROW_HEIGHT, MAX_SCROLL_HEIGHT)}px`;
+    const first = firstVisibleRow();
+    const count = Math.ceil(viewport.clientHeight / ROW_HEIGHT) + 1;
+    layer.style.transform = `translateY(${viewport.scrollTop}px)`;
+    for (let i = 0; i < count; i++) {
+      const index = first + i;
+      const node = rowElement(i);
+      node.hidden = index >= total;
+      if (index >= total) continue;
+      const data = cache.get(index);
+      if (!data) ensurePage(index);
+      fillRow(node, data);
+    }
+    for (let i = count; i < pool.length; i++) pool[i]!.hidden = true;
+    ensurePage(first + count + PAGE / 2);
+    trimCache(first);
+  });
+}
+
+/** Keeps only the pages near the view: memory stays bounded however long the trace is. */
+function trimCache(first: number): void {
+  if (cache.size <= PAGE * 8) return;
+  const keepFrom = first - PAGE * 3;
+  const keepTo = first + PAGE * 4;
+  for (const index of cache.keys()) if (index < keepFrom || index > keepTo) cache.delete(index);
+  for (const page of requested) if ((page + 1) * PAGE < keepFrom || page * PAGE > keepTo) requested.delete(page);
+}
+
+function select(seq: number): void {
+  selected = seq;
+  const row = [...cache.values()].find((r) => r.seq === seq);
+  detailText.textContent = row ? `#${row.seq} ${row.name}(${row.args})${row.result ? ` = ${row.result}` : ''}${row.errno ? ` ${row.errno} (${row.errnoMessage ?? ''})` : ''}${row.where ? `  —  ${row.where}` : ''}` : '';
+  failButton.disabled = !row || row.kind !== 'syscall';
+  render();
+}
+
+viewport.addEventListener('scroll', render, { passive: true });
+new ResizeObserver(render).observe(viewport);
+viewport.addEventListener('keydown', (event) => {
+  const step = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : event.key === 'PageDown' ? 20 : event.key === 'PageUp' ? -20 : 0;
+  if (!step) return;
+  event.preventDefault();
+  viewport.scrollTop += step * ROW_HEIGHT;
+});
+
+// ---- in-progress call -----------------------------------------------------------------------
+let inProgress: TraceRow | undefined;
+setInterval(() => {
+  if (!inProgress) return;
+  const elapsed = inProgress.startedAt !== undefined ? Math.max(0, Date.now() / 1000 - inProgress.startedAt) : undefined;
+  inProgressBar.textContent = `⏳ pid ${inProgress.pid}: ${inProgress.name}(${inProgress.args} … in progress${elapsed !== undefined ? ` for ${elapsed.toFixed(1)} s` : ''}${inProgress.where ? `  —  ${inProgress.where}` : ''}`;
+}, 100);
+
+// ---- summary, processes, compare -----------------------------------------------------------
+function table(headers: string[], rows: string[][], rowClass?: (i: number) => string): HTMLTableElement {
+  const node = element('table', 'grid');
+  const head = node.createTHead().insertRow();
+  for (const h of headers) head.append(element('th', undefined, h));
+  const body = node.createTBody();
+  rows.forEach((cells, i) => {
+    const tr = body.insertRow();
+    if (rowClass) tr.className = rowClass(i);
+    for (const c of cells) tr.append(element('td', undefined, c));
+  });
+  return node;
+}
+
+function showSummary(rows: SummaryRow[], totalCalls: number, totalErrors: number): void {
+  const body = rows.map((r) => [r.percent.toFixed(2), r.totalTime.toFixed(6), String(r.calls ? Math.round((r.totalTime * 1e6) / r.calls) : 0), String(r.calls), r.errors ? String(r.errors) : '', r.name]);
+  body.push(['100.00', rows.reduce((t, r) => t + r.totalTime, 0).toFixed(6), '', String(totalCalls), totalErrors ? String(totalErrors) : '', 'total']);
+  summaryPage.replaceChildren(table(['% time', 'seconds', 'usecs/call', 'calls', 'errors', 'syscall'], body, (i) => (rows[i]?.errors ? 'has-errors' : i === rows.length ? 'total' : '')));
+}
+
+function showProcesses(rows: ProcessRow[]): void {
+  const list = element('div', 'tree');
+  for (const p of rows) {
+    const line = element('div', 'tree-row');
+    line.style.paddingLeft = `${p.depth * 16 + 4}px`;
+    const pid = element('span', 'tree-pid', `${p.thread ? 'thread' : 'process'} ${p.pid}`);
+    pid.style.color = pidColor(p.pid);
+    pid.addEventListener('click', () => { pidInput.value = String(p.pid); showTab('calls'); sendFilter(); });
+    pid.title = 'Show only this pid';
+    line.append(pid, element('span', 'tree-info', `  ${p.command ?? ''}  ${p.calls} calls${p.exit ? ` — ${p.exit}` : ''}`));
+    list.append(line);
+  }
+  processPage.replaceChildren(list);
+}
+
+function showCompare(view: CompareView | undefined): void {
+  if (!view) {
+    comparePage.replaceChildren(element('p', 'hint', 'Run Compare… to put two runs side by side: calls per syscall, new and vanished syscalls.'));
+    return;
+  }
+  const title = element('p', 'compare-title', `${view.titleA}: ${view.totalA} calls   →   ${view.titleB}: ${view.totalB} calls   (${view.totalB - view.totalA >= 0 ? '+' : ''}${view.totalB - view.totalA})`);
+  const rows = view.rows.map((r) => [r.name, String(r.callsA), String(r.callsB), `${r.difference > 0 ? '+' : ''}${r.difference}`, r.status === 'both' ? '' : r.status]);
+  comparePage.replaceChildren(title, table(['syscall', view.titleA, view.titleB, 'difference', ''], rows, (i) => `status-${view.rows[i]!.status}`));
+}
+
+// ---- messages from the host ----------------------------------------------------------------
+window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'reset':
+      cache.clear();
+      requested.clear();
+      total = 0;
+      selected = undefined;
+      inProgress = undefined;
+      inProgressBar.hidden = true;
+      detailText.textContent = '';
+      failButton.disabled = true;
+      status.textContent = message.title;
+      stopButton.disabled = !message.running;
+      viewport.scrollTop = 0;
+      render();
+      break;
+    case 'status':
+      status.textContent = message.text;
+      status.classList.toggle('error', Boolean(message.error));
+      stopButton.disabled = !message.running;
+      traceButton.disabled = message.running;
+      if (!message.running) {
+        inProgress = undefined;
+        inProgressBar.hidden = true;
+      }
+      break;
+    case 'count': {
+      const atEnd = viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT;
+      const grewPartialPage = Math.floor((total - 1) / PAGE);
+      if (message.generation !== generation) {
+        generation = message.generation;
+        cache.clear();
+        requested.clear();
+      }
+      total = message.matching;
+      countLabel.textContent = `${message.matching.toLocaleString()} of ${message.total.toLocaleString()} events${message.unparsed ? ` · ${message.unparsed} lines not understood` : ''}`;
+      // The last page was partial: ask for it again to get the new rows.
+      requested.delete(grewPartialPage);
+      if (atEnd && total > 0) viewport.scrollTop = viewport.scrollHeight;
+      render();
+      break;
+    }
+    case 'rows':
+      if (message.generation !== generation) {
+        generation = message.generation;
+        cache.clear();
+        requested.clear();
+      }
+      message.rows.forEach((row, i) => cache.set(message.start + i, row));
+      if (message.rows.length < PAGE) requested.delete(Math.floor(message.start / PAGE));
+      if (selected !== undefined && message.rows.some((r) => r.seq === selected)) select(selected);
+      render();
+      break;
+    case 'inProgress':
+      inProgress = message.row;
+      inProgressBar.hidden = !message.row;
+      break;
+    case 'summary':
+      showSummary(message.rows, message.totalCalls, message.totalErrors);
+      break;
+    case 'processes':
+      showProcesses(message.rows);
+      break;
+    case 'compare':
+      showCompare(message.view);
+      if (message.view) showTab('compare');
+      break;
+    case 'categories':
+      for (const category of message.categories) categorySelect.append(new Option(category, category));
+      break;
+  }
+});
+
+root.append(toolbar, tabs, ...pages.values());
+showTab('calls');
+showCompare(undefined);
+post({ type: 'ready' });

@@ -1,0 +1,254 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { likelyErrnos, lookupSyscallByName, errnoByName } from '../../syscalls';
+import type { SyscallEvent, TraceEvent } from '../../trace/events';
+import { toJsonLine } from '../../trace/jsonl';
+import { loadStraceLog } from '../../trace/logFile';
+import { compareSummaries, TraceModel, type SyscallStats } from '../../trace/model';
+import { TraceError } from '../../trace/runner';
+import { TraceSession, type TraceRequest } from '../../trace/session';
+import { ToolNotFoundError } from '../../toolchain/tools';
+import { ensureTrusted, readConfig } from '../config';
+import type { TraceAnnotations } from './annotations';
+import { ProgramTerminal } from './programTerminal';
+import type { PanelMessage } from './protocol';
+import type { TraceViewProvider } from './traceView';
+import { toRow, TraceViewModel } from './viewModel';
+
+interface RunRecord {
+  title: string;
+  summary: SyscallStats[];
+}
+
+const CATEGORIES = ['file', 'descriptor', 'network', 'memory', 'process', 'signal', 'ipc', 'time', 'credentials', 'system', 'other'];
+
+/** One trace at a time: runs it, feeds the panel and the editor, answers the panel's requests. */
+export class TraceController implements vscode.Disposable {
+  private model = new TraceModel();
+  private readonly viewModel = new TraceViewModel(this.model);
+  private session: TraceSession | undefined;
+  private terminal: ProgramTerminal | undefined;
+  private title = 'No trace yet.';
+  private source: vscode.Uri | undefined;
+  private unparsedCount = 0;
+  private readonly history: RunRecord[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastHeavyFlush = 0;
+
+  constructor(private readonly view: TraceViewProvider, private readonly annotations: TraceAnnotations) {}
+
+  handle(message: PanelMessage): void {
+    switch (message.type) {
+      case 'ready':
+        this.view.post({ type: 'categories', categories: CATEGORIES });
+        this.view.post({ type: 'reset', title: this.title, running: this.session !== undefined });
+        this.flush(true);
+        break;
+      case 'range':
+        this.view.post({ type: 'rows', start: message.start, rows: this.viewModel.rows(message.start, message.count), generation: this.viewModel.generation });
+        break;
+      case 'filter':
+        this.viewModel.setFilter(message.filter);
+        this.flush(false);
+        break;
+      case 'reveal':
+        void this.reveal(message.seq);
+        break;
+      case 'failCall':
+        void this.failCall(message.seq);
+        break;
+      case 'command':
+        void vscode.commands.executeCommand(`syscallLens.${message.command}`);
+        break;
+    }
+  }
+
+  /** Builds and traces a source file (or traces a program) with the user's settings. */
+  async trace(uri: vscode.Uri | undefined, inject?: TraceRequest['inject']): Promise<void> {
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    if (!target || target.scheme !== 'file') {
+      void vscode.window.showInformationMessage('Open a NASM (.asm) or C file to trace, or choose a program.');
+      return;
+    }
+    if (!ensureTrusted('build, run or trace programs')) return;
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
+    if (document?.isDirty) await document.save();
+    this.stop();
+    const config = readConfig(target);
+    const folder = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath;
+    const name = path.basename(target.fsPath);
+    this.startRun(`${name}${inject ? ` with ${inject.syscall} #${inject.when} failing (${inject.errno})` : ''}`, target);
+    await this.view.reveal();
+    this.terminal?.dispose();
+    this.terminal = new ProgramTerminal(`Syscall Lens: ${name}`);
+    try {
+      const session = await TraceSession.start({
+        file: target.fsPath, args: [], cwd: folder ?? path.dirname(target.fsPath), tools: config.tools,
+        includePaths: config.includePaths.map((p) => path.resolve(folder ?? path.dirname(target.fsPath), p)),
+        buildDirectory: config.buildDirectory && folder ? path.resolve(folder, config.buildDirectory) : config.buildDirectory,
+        defaultFormat: config.outputFormat, stringLimit: config.traceStringLimit, inject,
+        stdio: 'pipe', ownProcessGroup: true, model: this.model,
+        workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+        onEvent: (event) => this.onEvent(event),
+        onInProgress: (event) => this.view.post({ type: 'inProgress', row: toRow(event, this.model.firstTime) }),
+      });
+      this.session = session;
+      const terminal = this.terminal;
+      terminal.attach(session.child.stdin);
+      session.child.stdout?.on('data', (chunk: Buffer) => terminal.output(chunk));
+      session.child.stderr?.on('data', (chunk: Buffer) => terminal.output(chunk));
+      terminal.show();
+      this.view.post({ type: 'status', text: `Tracing ${this.title}…`, running: true });
+      const result = await session.done;
+      this.unparsedCount = result.unparsedCount;
+      const exit = result.programExit;
+      const outcome = result.stopped ? 'stopped' : exit?.killedBy ? `killed by ${exit.killedBy}` : exit ? `exited with ${exit.exitCode}` : 'ended';
+      terminal.note(`[${path.basename(result.target.program)} ${outcome}]`);
+      this.finishRun(`${this.title} — ${outcome}`);
+    } catch (error) {
+      const message = error instanceof TraceError || error instanceof ToolNotFoundError ? error.message : `Tracing failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.finishRun(message, true);
+      void vscode.window.showErrorMessage(message);
+    }
+  }
+
+  stop(): void {
+    this.session?.stop();
+  }
+
+  async openLog(uri?: vscode.Uri): Promise<void> {
+    const target = uri ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'strace logs': ['strace', 'txt', 'log'], 'All files': ['*'] }, openLabel: 'Open in trace panel' }))?.[0];
+    if (!target) return;
+    let loaded;
+    try {
+      loaded = loadStraceLog(readFileSync(target.fsPath, 'utf8'), target.fsPath, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Could not open ${path.basename(target.fsPath)}: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    this.stop();
+    this.startRun(path.basename(target.fsPath), undefined, loaded.model);
+    this.unparsedCount = loaded.unparsedCount;
+    this.finishRun(`${this.title} — ${this.model.size} events${loaded.program ? '' : ' (program not found: no source lines)'}`);
+    await this.view.reveal();
+  }
+
+  async exportJsonl(): Promise<void> {
+    if (this.model.size === 0) {
+      void vscode.window.showInformationMessage('There is no trace to export yet.');
+      return;
+    }
+    const base = this.source ? path.join(path.dirname(this.source.fsPath), `${path.basename(this.source.fsPath)}.trace.jsonl`) : 'trace.jsonl';
+    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(base), filters: { 'JSON Lines': ['jsonl'] } });
+    if (!target) return;
+    const lines: string[] = [];
+    for (const event of this.model.events) if (event) lines.push(toJsonLine(event));
+    writeFileSync(target.fsPath, lines.join('\n') + '\n');
+    void vscode.window.showInformationMessage(`Exported ${lines.length} events to ${path.basename(target.fsPath)}.`);
+  }
+
+  /** Puts the current run beside an earlier run (or a log): calls per syscall and the difference. */
+  async compare(): Promise<void> {
+    const items: (vscode.QuickPickItem & { run?: RunRecord })[] = this.history.slice(0, -1).reverse()
+      .map((run) => ({ label: run.title, description: `${run.summary.reduce((n, s) => n + s.calls, 0)} calls`, run }));
+    items.push({ label: '$(folder-opened) Open a strace log…' });
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: `Compare the current trace (${this.title}) with…` });
+    if (!picked) return;
+    let other = picked.run;
+    if (!other) {
+      const file = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'strace logs': ['strace', 'txt', 'log'], 'All files': ['*'] } }))?.[0];
+      if (!file) return;
+      other = { title: path.basename(file.fsPath), summary: loadStraceLog(readFileSync(file.fsPath, 'utf8'), file.fsPath).model.summary() };
+    }
+    const { rows, totalA, totalB } = compareSummaries(other.summary, this.model.summary());
+    this.view.post({ type: 'compare', view: { titleA: other.title, titleB: this.title, totalA, totalB, rows } });
+    await this.view.reveal();
+  }
+
+  /** Re-runs the program with this call failing: `-e inject=NAME:error=ERRNO:when=N`. */
+  async failCall(seq: number): Promise<void> {
+    const event = this.model.get(seq);
+    if (!event || event.kind !== 'syscall' || !this.source) {
+      void vscode.window.showInformationMessage('Fail this call works on calls of a program traced from a source file.');
+      return;
+    }
+    const lookup = lookupSyscallByName(event.abi, event.name);
+    const errnos = lookup.known ? likelyErrnos(lookup.syscall) : ['EIO', 'ENOMEM', 'EINVAL'];
+    const picked = await vscode.window.showQuickPick(
+      errnos.map((name) => ({ label: name, description: errnoByName(name)?.message ?? '' })),
+      { placeHolder: `Make ${event.name} call #${this.occurrence(event)} of pid ${event.pid} fail with…` });
+    if (!picked) return;
+    await this.trace(this.source, { syscall: event.name, errno: picked.label, when: this.occurrence(event) });
+  }
+
+  /** strace counts `when=N` per syscall; this call is the Nth of its name in the trace. */
+  private occurrence(event: SyscallEvent): number {
+    let count = 0;
+    for (const other of this.model.events) {
+      if (other?.kind === 'syscall' && other.name === event.name) count++;
+      if (other === event) break;
+    }
+    return count;
+  }
+
+  private async reveal(seq: number): Promise<void> {
+    const where = this.model.get(seq)?.location;
+    if (!where) return;
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(where.file));
+    const editor = await vscode.window.showTextDocument(document, { preserveFocus: false, preview: true, viewColumn: vscode.ViewColumn.One });
+    const line = Math.min(where.line, document.lineCount) - 1;
+    const range = document.lineAt(line).range;
+    editor.selection = new vscode.Selection(range.start, range.start);
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private startRun(title: string, source: vscode.Uri | undefined, model = new TraceModel()): void {
+    this.model = model;
+    this.viewModel.reset(model);
+    this.title = title;
+    this.source = source;
+    this.unparsedCount = 0;
+    this.annotations.show(model);
+    this.view.post({ type: 'reset', title, running: source !== undefined });
+    this.view.post({ type: 'inProgress', row: undefined });
+    this.flush(true);
+  }
+
+  private finishRun(text: string, error = false): void {
+    this.session = undefined;
+    if (this.model.size > 0) {
+      this.history.push({ title: this.title, summary: this.model.summary() });
+      if (this.history.length > 20) this.history.shift();
+    }
+    this.flush(true);
+    this.view.post({ type: 'status', text, running: false, error });
+  }
+
+  private onEvent(event: TraceEvent): void {
+    this.viewModel.add(event);
+    if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(false), 50);
+  }
+
+  /** Rows count often; summary, process tree and editor annotations at most 4 times a second. */
+  private flush(everything: boolean): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.view.post({ type: 'count', total: this.model.size, matching: this.viewModel.matchingCount, unparsed: this.unparsedCount, generation: this.viewModel.generation });
+    const now = Date.now();
+    if (!everything && now - this.lastHeavyFlush < 250) {
+      this.flushTimer = setTimeout(() => this.flush(false), 250);
+      return;
+    }
+    this.lastHeavyFlush = now;
+    this.view.post({ type: 'summary', ...this.viewModel.summaryRows() });
+    this.view.post({ type: 'processes', rows: this.viewModel.processRows() });
+    this.annotations.refresh();
+  }
+
+  dispose(): void {
+    this.stop();
+    clearTimeout(this.flushTimer);
+    this.terminal?.dispose();
+  }
+}

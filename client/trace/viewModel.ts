@@ -1,0 +1,185 @@
+// What the trace panel shows, computed on the extension host (no vscode imports): the filtered
+// list of rows, fetched by the webview one visible window at a time so its memory stays bounded.
+import * as path from 'node:path';
+import { lookupSyscallByName } from '../../syscalls';
+import { formatEvent, type SyscallEvent, type TraceEvent } from '../../trace/events';
+import { isFailed, isFailure, type TraceModel } from '../../trace/model';
+import type { ProcessRow, SummaryRow, TraceFilter, TraceRow } from './protocol';
+
+export const NO_FILTER: TraceFilter = { category: '', failedOnly: false, pid: undefined, text: '', regex: false };
+
+export function categoryOf(event: TraceEvent): string {
+  if (event.kind === 'signal') return 'signal';
+  if (event.kind === 'exit') return 'process';
+  if (event.kind === 'notice') return 'other';
+  const lookup = lookupSyscallByName(event.abi, event.name);
+  return lookup.known ? lookup.syscall.category : 'other';
+}
+
+function argumentsText(event: SyscallEvent): string {
+  return event.args.map((a) => `${a.name ? `${a.name}=` : ''}${a.text}${a.fdPath !== undefined ? `<${a.fdPath}>` : ''}`).join(', ');
+}
+
+export function toRow(event: TraceEvent, firstTime: number | undefined): TraceRow {
+  const time = event.time !== undefined && firstTime !== undefined ? (event.time - firstTime).toFixed(6) : '';
+  const where = event.location ? `${path.basename(event.location.file)}:${event.location.line}` : '';
+  const row: TraceRow = {
+    seq: event.seq, kind: event.kind, time, pid: event.pid, name: '', args: '', result: '', failed: false,
+    inProgress: false, duration: '', where, category: categoryOf(event),
+  };
+  if (event.location?.macroLine !== undefined) {
+    row.macroWhere = `${path.basename(event.location.macroFile ?? event.location.file)}:${event.location.macroLine}`;
+  }
+  switch (event.kind) {
+    case 'syscall':
+      row.name = event.name;
+      row.args = argumentsText(event);
+      row.inProgress = event.inProgress;
+      row.failed = isFailed(event);
+      row.result = event.inProgress ? '' : [event.result ?? '?', event.resultPath !== undefined ? `<${event.resultPath}>` : '', ...event.annotations].filter(Boolean).join(' ');
+      if (event.errno) row.errno = event.errno;
+      if (event.errnoMessage) row.errnoMessage = event.errnoMessage;
+      if (event.duration !== undefined) row.duration = event.duration.toFixed(6);
+      if (event.inProgress && event.time !== undefined) row.startedAt = event.time;
+      break;
+    case 'signal':
+      row.name = event.signal;
+      row.args = event.details;
+      row.failed = isFailure(event);
+      break;
+    case 'exit':
+      row.name = event.killedBy ? 'killed' : 'exit';
+      row.result = formatEvent(event).replace(/^\+\+\+ | \+\+\+$/g, '');
+      row.failed = event.killedBy !== undefined;
+      break;
+    case 'notice':
+      row.name = 'strace';
+      row.args = event.text;
+      break;
+  }
+  return row;
+}
+
+function compileFilter(filter: TraceFilter): (event: TraceEvent) => boolean {
+  let textTest: ((text: string) => boolean) | undefined;
+  if (filter.text) {
+    if (filter.regex) {
+      let pattern: RegExp | undefined;
+      try { pattern = new RegExp(filter.text, 'i'); } catch { pattern = undefined; }
+      textTest = pattern ? (text) => pattern!.test(text) : () => false;
+    } else {
+      const needle = filter.text.toLowerCase();
+      textTest = (text) => text.toLowerCase().includes(needle);
+    }
+  }
+  return (event) => {
+    if (filter.pid !== undefined && event.pid !== filter.pid) return false;
+    if (filter.failedOnly && !isFailure(event)) return false;
+    if (filter.category && categoryOf(event) !== filter.category) return false;
+    if (textTest) {
+      // Search what the row shows, -y paths and source location included.
+      const row = toRow(event, undefined);
+      if (!textTest(`${row.name}(${row.args}) = ${row.result} ${row.errno ?? ''} ${row.where}`)) return false;
+    }
+    return true;
+  };
+}
+
+export class TraceViewModel {
+  /** Seqs of the events that pass the filter, in order. */
+  private matching: number[] = [];
+  private test: (event: TraceEvent) => boolean = () => true;
+  filter: TraceFilter = NO_FILTER;
+  /** Bumped whenever row positions change wholesale, so the webview drops rows it cached. */
+  generation = 0;
+
+  constructor(public model: TraceModel) {}
+
+  get matchingCount(): number {
+    return this.matching.length;
+  }
+
+  reset(model: TraceModel): void {
+    this.model = model;
+    this.matching = [];
+    this.generation++;
+    for (const event of model.events) if (event && this.test(event)) this.matching.push(event.seq);
+  }
+
+  setFilter(filter: TraceFilter): void {
+    this.filter = filter;
+    this.test = compileFilter(filter);
+    this.reset(this.model);
+  }
+
+  /** Call after the model took the event in; returns whether the visible list changed. */
+  add(event: TraceEvent): boolean {
+    const matches = this.test(event);
+    const last = this.matching[this.matching.length - 1];
+    if (last === undefined || event.seq > last) {
+      if (matches) this.matching.push(event.seq);
+      return matches;
+    }
+    // An update of an earlier event (a call that completed): place it if it matches only now.
+    const index = lowerBound(this.matching, event.seq);
+    const present = this.matching[index] === event.seq;
+    if (matches && !present) this.matching.splice(index, 0, event.seq);
+    return present || matches;
+  }
+
+  rows(start: number, count: number): TraceRow[] {
+    const rows: TraceRow[] = [];
+    const end = Math.min(this.matching.length, start + Math.min(count, 2000));
+    for (let i = Math.max(0, start); i < end; i++) {
+      const event = this.model.get(this.matching[i]!);
+      if (event) rows.push(toRow(event, this.model.firstTime));
+    }
+    return rows;
+  }
+
+  summaryRows(): { rows: SummaryRow[]; totalCalls: number; totalErrors: number } {
+    const stats = this.model.summary();
+    const total = stats.reduce((t, s) => t + s.totalTime, 0);
+    return {
+      rows: stats.map((s) => ({ ...s, percent: total ? (100 * s.totalTime) / total : 0 })),
+      totalCalls: stats.reduce((n, s) => n + s.calls, 0),
+      totalErrors: stats.reduce((n, s) => n + s.errors, 0),
+    };
+  }
+
+  /** Processes and threads as a depth-first tree. */
+  processRows(): ProcessRow[] {
+    const all = [...this.model.processes.values()];
+    const children = new Map<number | undefined, typeof all>();
+    for (const p of all) {
+      const parent = p.parent !== undefined && this.model.processes.has(p.parent) ? p.parent : undefined;
+      const list = children.get(parent) ?? [];
+      list.push(p);
+      children.set(parent, list);
+    }
+    const rows: ProcessRow[] = [];
+    const visit = (parent: number | undefined, depth: number) => {
+      for (const p of children.get(parent) ?? []) {
+        const row: ProcessRow = { pid: p.pid, thread: p.thread, calls: p.calls, depth };
+        if (p.parent !== undefined) row.parent = p.parent;
+        if (p.command !== undefined) row.command = p.command;
+        if (p.exit !== undefined) row.exit = p.exit;
+        rows.push(row);
+        if (rows.length < 10_000) visit(p.pid, depth + 1);
+      }
+    };
+    visit(undefined, 0);
+    return rows;
+  }
+}
+
+function lowerBound(values: number[], target: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (values[mid]! < target) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
