@@ -1,5 +1,6 @@
 // Messages between the extension host and the trace panel's webview. Types only: both sides
 // import this file, the webview bundle included.
+import type { ComparisonRow, ProcessInfo, SyscallStats } from '../../trace/model';
 
 /** One row of the calls table, already formatted by the host. */
 export interface TraceRow {
@@ -34,21 +35,12 @@ export interface TraceFilter {
   regex: boolean;
 }
 
-export interface SummaryRow {
-  name: string;
-  calls: number;
-  errors: number;
-  totalTime: number;
+export interface SummaryRow extends SyscallStats {
   percent: number;
 }
 
-export interface ProcessRow {
-  pid: number;
-  parent?: number;
-  thread: boolean;
-  command?: string;
-  exit?: string;
-  calls: number;
+/** A process or thread, with its depth in the process tree. */
+export interface ProcessRow extends ProcessInfo {
   depth: number;
 }
 
@@ -57,7 +49,7 @@ export interface CompareView {
   titleB: string;
   totalA: number;
   totalB: number;
-  rows: { name: string; callsA: number; callsB: number; difference: number; status: 'both' | 'new' | 'vanished' }[];
+  rows: ComparisonRow[];
 }
 
 export type HostMessage =
