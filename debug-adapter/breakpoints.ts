@@ -6,6 +6,7 @@ import {
   catchSyscalls, deleteBreakpoints, insertBreakpoint, insertDprintf, insertWatchpoint, listLines,
   type BreakOptions, type GdbBreakpoint,
 } from './mi/breakpoint';
+import { logMessageToDprintf } from './logpoints';
 
 export interface BreakpointResult {
   verified: boolean;
@@ -15,25 +16,12 @@ export interface BreakpointResult {
   message?: string;
 }
 
-/** Marks the text of logpoint output among gdb's console chatter. */
-export const LOGPOINT_MARKER = '\u001fsyscall-lens-log\u001f';
-
 /** `hit count: 3`, `>= 3`, `==3` → gdb's ignore count (hits to skip before stopping). */
 export function ignoreCountOf(hitCondition: string | undefined): number | undefined {
   if (!hitCondition) return undefined;
   const match = /^\s*(?:>=|==|=)?\s*(\d+)\s*$/.exec(hitCondition);
   if (!match) throw new Error(`Hit count "${hitCondition}" is not understood; use a number such as 3 (stop on the third hit).`);
   return Math.max(0, Number(match[1]) - 1);
-}
-
-/** `value is {rax}` → dprintf format and arguments; each `{expr}` prints as a signed integer. */
-export function logMessageToDprintf(message: string): { format: string; args: string[] } {
-  const args: string[] = [];
-  const format = message.replace(/%/g, '%%').replace(/\{([^}]+)\}/g, (_, expr: string) => {
-    args.push(`(long long)(${/^[a-z][a-z0-9]*$/.test(expr.trim()) ? `$${expr.trim()}` : expr})`);
-    return '%lld';
-  });
-  return { format: `${LOGPOINT_MARKER}${format}\\n`, args };
 }
 
 function result(bp: GdbBreakpoint): BreakpointResult {

@@ -19,23 +19,35 @@ export interface WindowInstruction {
 
 const MAX_INSTRUCTION_LENGTH = 15n;
 
+interface LineRow { address: bigint; file: string; line: number }
+
 export class Disassembler {
-  private anchors: bigint[] | undefined;
+  private rows: LineRow[] | undefined;
 
   constructor(private readonly gdb: Gdb) {}
 
-  /** Sorted instruction boundaries known from the line tables of every source file. */
-  private async knownBoundaries(): Promise<bigint[]> {
-    if (this.anchors) return this.anchors;
+  /** Every line-table row of every source file, sorted; line 0 rows end a sequence. */
+  private async lineRows(): Promise<LineRow[]> {
+    if (this.rows) return this.rows;
     const reply = await this.gdb.send('-file-list-exec-source-files').catch(() => ({}));
-    const addresses = new Set<bigint>();
+    const rows: LineRow[] = [];
     for (const item of list((reply as Record<string, never>).files)) {
       const file = str(tuple(item)?.fullname);
       if (!file) continue;
-      for (const row of await listLines(this.gdb, file).catch(() => [])) addresses.add(row.address);
+      for (const row of await listLines(this.gdb, file, true).catch(() => [])) rows.push({ ...row, file });
     }
-    this.anchors = [...addresses].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return this.anchors;
+    this.rows = rows.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    return this.rows;
+  }
+
+  /** The source line of the instruction at `address`, if the line table covers it. */
+  private lineAt(rows: LineRow[], address: bigint): LineRow | undefined {
+    let found: LineRow | undefined;
+    for (const row of rows) {
+      if (row.address > address) break;
+      found = row;
+    }
+    return found && found.line > 0 ? found : undefined;
   }
 
   /** The start of the symbol containing `address` (`info symbol` prints `name + offset in section`). */
@@ -45,21 +57,26 @@ export class Disassembler {
     return match ? address - BigInt(match[1] ?? 0) : undefined;
   }
 
-  /** A boundary at or before `address`, as close as we know. */
-  private async boundaryBefore(address: bigint): Promise<bigint> {
-    const anchors = await this.knownBoundaries();
+  /**
+   * A boundary to start decoding from: the closest known one at or before `wanted`, else the first one
+   * between `wanted` and `limit` (the window is then padded), else `wanted` itself.
+   */
+  private async boundaryNear(wanted: bigint, limit: bigint): Promise<bigint> {
+    const rows = await this.lineRows();
     let best: bigint | undefined;
-    for (const a of anchors) if (a <= address) best = a;
-    const symbol = await this.symbolStart(address);
+    for (const row of rows) if (row.address <= wanted) best = row.address;
+    const symbol = await this.symbolStart(wanted);
     if (symbol !== undefined && (best === undefined || symbol > best)) best = symbol;
-    return best ?? address;
+    if (best !== undefined) return best;
+    const later = rows.find((row) => row.address > wanted && row.address <= limit);
+    return later?.address ?? wanted;
   }
 
   /** `count` instructions starting `offset` instructions away from `address` (negative: before). */
   async window(address: bigint, offset: number, count: number): Promise<WindowInstruction[]> {
     const before = offset < 0 ? BigInt(-offset) : 0n;
     const lookback = address > before * MAX_INSTRUCTION_LENGTH ? address - before * MAX_INSTRUCTION_LENGTH : 0n;
-    const start = before > 0n ? await this.boundaryBefore(lookback) : address;
+    const start = before > 0n ? await this.boundaryNear(lookback, address) : address;
     const end = address + BigInt(Math.max(0, offset + count) + 1) * MAX_INSTRUCTION_LENGTH;
     const decoded = await this.decode(start, end);
     let index = decoded.findIndex((insn) => insn.address >= address);
@@ -72,14 +89,18 @@ export class Disassembler {
     return out;
   }
 
-  /** Decodes [start, end); ranges that cross unreadable memory shrink until gdb can read them. */
+  /** Decodes [start, end) and attaches source lines from the line table. */
   private async decode(start: bigint, end: bigint): Promise<WindowInstruction[]> {
+    const rows = await this.lineRows();
     try {
       const insns = await data.disassemble(this.gdb, start, end);
-      return insns.map((insn) => ({
-        address: insn.address, bytes: insn.bytes, text: insn.text,
-        symbol: insn.func ? `${insn.func}+${insn.offset ?? 0}` : undefined, file: insn.file, line: insn.line,
-      }));
+      return insns.map((insn) => {
+        const row = this.lineAt(rows, insn.address);
+        return {
+          address: insn.address, bytes: insn.bytes, text: insn.text,
+          symbol: insn.func ? `${insn.func}+${insn.offset ?? 0}` : undefined, file: row?.file, line: row?.line,
+        };
+      });
     } catch {
       return [];
     }

@@ -9,6 +9,7 @@ import { listFrames, toFrame, type GdbFrame } from './mi/stack';
 import { str, tuple, type MITuple } from './mi/parser';
 import { describeSyscallState, isInterruptedCall, readSyscallState, type SyscallPhase, type SyscallState } from './syscallStop';
 import type { Abi } from '../syscalls';
+import { LOGPOINT_MARKER } from './logpoints';
 
 export interface LaunchOptions {
   program: string;
@@ -73,7 +74,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     super();
     gdb.on('exec', (record) => this.onExec(record));
     gdb.on('notify', (record) => this.onNotify(record));
-    gdb.on('stream', (kind, text) => { if (kind === 'log') this.emit('output', text, 'console'); });
+    gdb.on('stream', (kind, text) => this.onStream(kind, text));
     gdb.on('unknown', (line) => this.emit('output', line + '\n', 'stdout'));
     gdb.on('exit', (code, signal) => this.onGdbExit(code, signal));
   }
@@ -102,47 +103,77 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Starts the program: stopped at its entry (or main), or running to the first breakpoint. */
   start(stopAtEntry: boolean, hasMain: boolean): void {
     const at = stopAtEntry ? (hasMain ? 'main' : 'entry') : 'none';
-    this.resume(() => exec.run(this.gdb, at), (outcome) => this.classifyStart(outcome, stopAtEntry));
+    this.resume(() => this.runCommand(() => exec.run(this.gdb, at)), (outcome) => this.classifyStart(outcome, stopAtEntry));
   }
 
-  continue(): void { this.resume(() => exec.execContinue(this.gdb)); }
-  next(instruction: boolean): void { this.resume(() => exec.execNext(this.gdb, instruction)); }
-  stepIn(instruction: boolean): void { this.resume(() => exec.execStep(this.gdb, instruction)); }
+  continue(): void { this.resume(() => this.runCommand(() => exec.execContinue(this.gdb))); }
+  next(instruction: boolean): void { this.resume(() => this.runCommand(() => exec.execNext(this.gdb, instruction))); }
+  stepIn(instruction: boolean): void { this.resume(() => this.runCommand(() => exec.execStep(this.gdb, instruction))); }
 
   /** Runs until the program makes its next system call, stopping at the call's entry. */
   runToNextSyscall(): void {
     this.resume(async () => {
       const { number } = await catchSyscalls(this.gdb, []);
-      this.temporaryCatchpoint = number;
-      await exec.execContinue(this.gdb);
+      try {
+        const outcome = await this.runCommand(() => exec.execContinue(this.gdb));
+        if (outcome.kind === 'stopped' && str(outcome.record.results.bkptno) === number) this.syscallRequested = true;
+        return outcome;
+      } finally {
+        await deleteBreakpoints(this.gdb, [number]).catch(() => undefined);
+      }
     });
   }
-  private temporaryCatchpoint: string | undefined;
+  private syscallRequested = false;
 
   /**
-   * Step Out without frame information (NASM emits no CFI, so gdb's `finish` fails): run to the
-   * return address, known exactly at a label's entry ([rsp]) and otherwise taken from gdb's
-   * prologue analysis, stopping only once rsp is above its current value (recursion).
+   * Step Out without frame information (NASM emits no CFI, so gdb's `finish` fails): at a label's
+   * entry the return address is [rsp]; elsewhere, run to any `ret` of the current routine reached with
+   * rsp at or above its present value (deeper recursion has a lower rsp), then step over that `ret`.
    */
   stepOut(): void {
     this.resume(async () => {
-      const target = await this.returnAddress();
       const sp = await data.evaluateInteger(this.gdb, '$sp');
-      const bp = await insertBreakpoint(this.gdb, `*0x${target.toString(16)}`, { temporary: true, condition: `$sp > ${sp}` });
-      this.stepOutBreakpoint = bp.number;
-      await exec.execContinue(this.gdb);
+      const atEntry = /<[^+>.]*>$/.test(await data.evaluate(this.gdb, '$pc'));
+      const targets = atEntry
+        ? [`*0x${(await data.evaluateInteger(this.gdb, '*(unsigned long long *)$sp')).toString(16)}`]
+        : (await this.returnsAhead()).map((a) => `*0x${a.toString(16)}`);
+      if (targets.length === 0) throw new Error('Step Out found no `ret` in this routine; use Continue or a breakpoint.');
+      const condition = atEntry ? `$sp > ${sp}` : `$sp >= ${sp}`;
+      const numbers: string[] = [];
+      for (const target of targets) numbers.push((await insertBreakpoint(this.gdb, target, { temporary: true, condition })).number);
+      let outcome: Outcome;
+      try {
+        outcome = await this.runCommand(() => exec.execContinue(this.gdb));
+      } finally {
+        await deleteBreakpoints(this.gdb, numbers).catch(() => undefined);
+      }
+      if (outcome.kind !== 'stopped' || !numbers.includes(str(outcome.record.results.bkptno) ?? '')) return outcome;
+      if (atEntry) return { ...outcome, record: { ...outcome.record, results: { ...outcome.record.results, reason: 'end-stepping-range' } } };
+      return this.runCommand(() => exec.execStep(this.gdb, true)); // over the `ret`
     });
   }
-  private stepOutBreakpoint: string | undefined;
 
-  private async returnAddress(): Promise<bigint> {
-    const frames = await listFrames(this.gdb, 2);
-    const top = frames[0];
-    const atEntry = top && /<[^+>.]*>$/.test(await data.evaluate(this.gdb, '$pc'));
-    if (atEntry) return data.evaluateInteger(this.gdb, `*(unsigned long long *)$sp`);
-    const caller = frames[1];
-    if (caller && caller.address !== 0n && caller.file) return caller.address;
-    throw new Error('Step Out needs the return address, and it cannot be found here (no caller frame). Use Continue or a breakpoint.');
+  /** Addresses of the `ret` instructions from pc to the end of the current global label's code. */
+  private async returnsAhead(): Promise<bigint[]> {
+    let address = await data.evaluateInteger(this.gdb, '$pc');
+    const out: bigint[] = [];
+    let routine: string | undefined;
+    // Read in chunks: a range running past the end of the mapped code fails as a whole.
+    for (let chunk = 256n, total = 0n; total < 16384n && chunk >= 16n;) {
+      const insns = await data.disassemble(this.gdb, address, address + chunk).catch(() => undefined);
+      if (!insns?.length) { chunk /= 4n; continue; }
+      for (const insn of insns) {
+        const name = insn.func?.split('.')[0];
+        routine ??= name;
+        if (name !== routine) return out;
+        if (/^ret[nf]?\b/.test(insn.text)) out.push(insn.address);
+      }
+      const last = insns[insns.length - 1]!;
+      const next = last.address + BigInt(last.bytes.split(' ').filter(Boolean).length || 1);
+      total += next - address;
+      address = next;
+    }
+    return out;
   }
 
   pause(): Promise<void> {
@@ -167,39 +198,29 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Runs `action` with the program stopped, interrupting and resuming it when it is running. */
   async whileStopped<T>(action: () => Promise<T>): Promise<T> {
     if (this.state !== 'running') return action();
-    this.internalPause = true;
+    const paused = new Promise<void>((resolve) => { this.internalPause = { paused: resolve, done: new Promise((r) => { this.internalPauseDone = r; }) }; });
     await exec.execInterrupt(this.gdb);
-    await new Promise<void>((resolve) => { this.internalPauseDone = resolve; });
+    await paused;
     try {
       return await action();
     } finally {
-      this.internalPause = false;
-      this.continueAfterInternalPause?.();
+      this.internalPauseDone?.();
     }
   }
-  private internalPause = false;
+  private internalPause: { paused: () => void; done: Promise<void> } | undefined;
   private internalPauseDone: (() => void) | undefined;
-  private continueAfterInternalPause: (() => void) | undefined;
 
-  /** Sends a resume command, then waits for the program to stop or exit and reports it. */
-  private resume(command: () => Promise<unknown>, classify?: (outcome: Outcome) => Promise<StopEvent | undefined>): void {
+  /** Runs a plan of resume commands, then reports where the program stopped (or that it exited). */
+  private resume(plan: () => Promise<Outcome>, classify?: (outcome: Outcome) => Promise<StopEvent | undefined>): void {
     if (this.state === 'running' || this.state === 'exited') return;
     this.state = 'running';
     this.pauseRequested = false;
     this.emit('continued');
     void (async () => {
       try {
-        let outcome = await this.runCommand(command);
+        let outcome = await plan();
         for (;;) {
           if (outcome.kind === 'exited') return this.reportExit(outcome);
-          // A pause for a command sent while running (e.g. new breakpoints): resume as before.
-          if (this.internalPause && signalOf(outcome.record) === 'SIGINT') {
-            const resumed = new Promise<void>((resolve) => { this.continueAfterInternalPause = resolve; });
-            this.internalPauseDone?.();
-            await resumed;
-            outcome = await this.runCommand(() => exec.execContinue(this.gdb));
-            continue;
-          }
           const event = await (classify ?? ((o) => this.classify(o)))(outcome);
           if (event) return this.reportStop(event);
           outcome = await this.runCommand(() => exec.execContinue(this.gdb)); // a filtered syscall stop
@@ -207,23 +228,32 @@ export class Engine extends EventEmitter<EngineEvents> {
       } catch (error) {
         if (!this.gdb.running) return;
         this.emit('output', `${(error as Error).message}\n`, 'important');
-        this.state = 'stopped';
         const frame = (await listFrames(this.gdb, 1).catch(() => []))[0];
         this.reportStop({ reason: 'step', address: frame?.address ?? 0n, breakpoints: [], frame: frame ?? { level: 0, address: 0n } });
       }
     })();
   }
 
+  /** Sends one resume command and waits for the stop; pauses made to send commands are resumed here. */
   private async runCommand(command: () => Promise<unknown>): Promise<Outcome> {
-    const outcome = new Promise<Outcome>((resolve) => { this.waiter = resolve; });
-    this.state = 'running';
-    try {
-      await command();
-    } catch (error) {
-      this.waiter = undefined;
-      throw error;
+    for (;;) {
+      const outcome = new Promise<Outcome>((resolve) => { this.waiter = resolve; });
+      this.state = 'running';
+      try {
+        await command();
+      } catch (error) {
+        this.waiter = undefined;
+        this.state = 'stopped';
+        throw error;
+      }
+      const result = await outcome;
+      const pause = this.internalPause;
+      if (!pause || result.kind !== 'stopped' || signalOf(result.record) !== 'SIGINT') return result;
+      this.internalPause = undefined;
+      pause.paused();
+      await pause.done;
+      command = () => exec.execContinue(this.gdb);
     }
-    return outcome;
   }
 
   private onExec(record: AsyncRecord): void {
@@ -240,6 +270,26 @@ export class Engine extends EventEmitter<EngineEvents> {
     else if (outcome.kind === 'exited') this.reportExit(outcome);
     else void this.classify(outcome).then((event) => event && this.reportStop(event));
   }
+
+  /** gdb's log stream goes to the Debug Console; of its console chatter only logpoint output does. */
+  private onStream(kind: 'console' | 'target' | 'log', text: string): void {
+    if (kind === 'log') return void this.emit('output', text, 'console');
+    if (kind !== 'console') return;
+    if (this.logpointText === undefined) {
+      const at = text.indexOf(LOGPOINT_MARKER);
+      if (at < 0) return;
+      this.logpointText = '';
+      text = text.slice(at + LOGPOINT_MARKER.length);
+    }
+    this.logpointText += text;
+    const newline = this.logpointText.indexOf('\n');
+    if (newline < 0) return;
+    this.emit('output', this.logpointText.slice(0, newline + 1), 'console');
+    const rest = this.logpointText.slice(newline + 1);
+    this.logpointText = undefined;
+    if (rest) this.onStream(kind, rest);
+  }
+  private logpointText: string | undefined;
 
   private onNotify(record: AsyncRecord): void {
     if (record.asyncClass === 'thread-group-started') this.inferiorPid = Number(str(record.results.pid));
@@ -286,10 +336,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     const reason = str(results.reason);
     const bkptno = str(results.bkptno);
     const event: StopEvent = { reason: 'step', address: frame.address, breakpoints: bkptno ? [bkptno] : [], frame };
-    await this.clearInternalPoints(bkptno);
     switch (reason) {
       case 'breakpoint-hit':
-        if (bkptno && bkptno === this.stepOutBreakpointHit) { this.stepOutBreakpointHit = undefined; event.breakpoints = []; return event; }
         event.reason = 'breakpoint';
         return event;
       case 'watchpoint-trigger':
@@ -308,26 +356,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
-  private stepOutBreakpointHit: string | undefined;
-
-  /** Removes the temporary breakpoint/catchpoint of Step Out and Run to Next Syscall once anything stops. */
-  private async clearInternalPoints(bkptno: string | undefined): Promise<void> {
-    if (this.stepOutBreakpoint) {
-      if (bkptno === this.stepOutBreakpoint) this.stepOutBreakpointHit = bkptno;
-      else await deleteBreakpoints(this.gdb, [this.stepOutBreakpoint]).catch(() => undefined);
-      this.stepOutBreakpoint = undefined;
-    }
-    if (this.temporaryCatchpoint) {
-      if (bkptno === this.temporaryCatchpoint) this.runToSyscallHit = true;
-      await deleteBreakpoints(this.gdb, [this.temporaryCatchpoint]).catch(() => undefined);
-      this.temporaryCatchpoint = undefined;
-    }
-  }
-  private runToSyscallHit = false;
-
   private async syscallStop(event: StopEvent, phase: SyscallPhase, bkptno: string | undefined, results: MITuple): Promise<StopEvent | undefined> {
-    const requested = this.runToSyscallHit;
-    this.runToSyscallHit = false;
+    const requested = this.syscallRequested;
+    this.syscallRequested = false;
     const filter = phase === 'entry' ? this.syscallFilter.entry : this.syscallFilter.return;
     const number = Number(str(results['syscall-number']));
     const wanted = requested || filter === 'all' || (filter !== undefined && filter.has(number));

@@ -81,3 +81,10 @@ export function parseRegisterValue(text: string | undefined): bigint | undefined
 export function isVectorOrFloatRegister(name: string): boolean {
   return /^(st\d|f(ctrl|stat|tag|iseg|ioff|oseg|ooff|op)|xmm\d+|ymm\d+|zmm\d+|k\d|mxcsr)$/.test(name);
 }
+
+const REGISTER_WORD = /(?<![$\w.])(r[a-d]x|e[a-d]x|[a-d][xlh]|[re]?(?:si|di|bp|sp|ip)|(?:si|di|bp|sp)l|r(?:8|9|1[0-5])[dwb]?|eflags|orig_[re]ax|[c-gs]s|fs_base|gs_base)(?![\w.])/g;
+
+/** `rax + 8` → `$rax + 8`: NASM reserves register names, so a bare one can only mean the register. */
+export function withRegisterSigils(expression: string): string {
+  return expression.replace(REGISTER_WORD, '$$$1');
+}

@@ -15,6 +15,7 @@ import { prepareProgram, type LaunchArguments } from './launch';
 import { PtyRelay, encodeTerminalInput, releaseReportedTty, ttyReporterCommand, waitForReportedTty } from './terminal';
 import * as data from './mi/data';
 import { frameName } from './frames';
+import { withRegisterSigils } from './registers';
 import { readFileSync } from 'node:fs';
 
 const THREAD_ID = 1;
@@ -294,8 +295,7 @@ export class SyscallGdbSession extends DebugSession {
           return;
         }
       }
-      const gdbExpression = /^[a-z][a-z0-9_]*$/.test(expression) && this.inspector!.register(expression) !== undefined ? `$${expression}` : expression;
-      const value = await data.evaluate(engine.gdb, gdbExpression);
+      const value = await data.evaluate(engine.gdb, withRegisterSigils(expression));
       response.body = { result: value, variablesReference: 0 };
     });
   }
@@ -437,7 +437,7 @@ export class SyscallGdbSession extends DebugSession {
       await handler();
       this.sendResponse(response);
     } catch (error) {
-      this.sendErrorResponse(response, { id: 1, format: '{message}', variables: { message: (error as Error).message }, showUser: true });
+      this.sendErrorResponse(response, { id: 1, format: (error as Error).message, showUser: true });
     }
   }
 }

@@ -77,10 +77,10 @@ export async function catchSyscalls(gdb: Gdb, filters: readonly string[]): Promi
   return { number, syscalls: new Set([...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]))) };
 }
 
-/** Every line of `file` that has code, with its address (the line table). */
-export async function listLines(gdb: Gdb, file: string): Promise<Array<{ line: number; address: bigint }>> {
+/** Every line of `file` that has code, with its address (the line table); line 0 rows end a sequence. */
+export async function listLines(gdb: Gdb, file: string, withEnds = false): Promise<Array<{ line: number; address: bigint }>> {
   const reply = await gdb.send(`-symbol-list-lines ${quoteMI(file)}`);
   return list(reply.lines).map(tuple).filter((row): row is MITuple => !!row)
     .map((row) => ({ line: Number(str(row.line)), address: BigInt(str(row.pc) ?? '0') }))
-    .filter((row) => row.line > 0);
+    .filter((row) => withEnds || row.line > 0);
 }

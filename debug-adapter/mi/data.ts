@@ -48,31 +48,20 @@ export interface GdbInstruction {
   offset?: number;
   bytes: string;
   text: string;
-  file?: string;
-  line?: number;
 }
 
-/** Disassembles [start, end) with opcodes and source lines (mode 5), in gdb's configured (Intel) flavor. */
+/** Disassembles [start, end) with opcodes (mode 2), in gdb's configured (Intel) flavor. */
 export async function disassemble(gdb: Gdb, start: bigint, end: bigint): Promise<GdbInstruction[]> {
-  const reply = await gdb.send(`-data-disassemble -s 0x${start.toString(16)} -e 0x${end.toString(16)} -- 5`);
-  const out: GdbInstruction[] = [];
-  for (const item of list(reply.asm_insns)) {
-    const entry = tuple(item);
-    if (!entry) continue;
-    if ('line_asm_insn' in entry) {
-      const line = Number(str(entry.line));
-      for (const insn of list(entry.line_asm_insn)) out.push(toInstruction(tuple(insn) ?? {}, str(entry.fullname), line || undefined));
-    } else out.push(toInstruction(entry));
-  }
-  return out;
+  const reply = await gdb.send(`-data-disassemble -s 0x${start.toString(16)} -e 0x${end.toString(16)} -- 2`);
+  return list(reply.asm_insns).map(tuple).filter((i): i is MITuple => !!i).map(toInstruction);
 }
 
-function toInstruction(insn: MITuple, file?: string, line?: number): GdbInstruction {
+function toInstruction(insn: MITuple): GdbInstruction {
   const offset = str(insn.offset);
   return {
     address: BigInt(str(insn.address) ?? '0'),
     func: str(insn['func-name']), offset: offset ? Number(offset) : undefined,
-    bytes: str(insn.opcodes) ?? '', text: str(insn.inst) ?? '', file, line,
+    bytes: str(insn.opcodes) ?? '', text: str(insn.inst) ?? '',
   };
 }
 

@@ -73,21 +73,22 @@ function parseName(c: Cursor): string {
 function parseValue(c: Cursor): MIValue {
   const ch = c.peek();
   if (ch === '"') return parseCString(c);
-  if (ch === '{') return parseTuple(c);
+  if (ch === '{') return parseBraced(c);
   if (ch === '[') return parseList(c);
   throw new SyntaxError_(`expected a value at ${c.pos}`);
 }
 
-/**
- * Adds `name=value` to a tuple. A repeated name turns into a list, so nothing is lost.
- */
+/** Lists made from a repeated name, as opposed to lists gdb wrote. */
+const repeatedLists = new WeakSet<MIValue[]>();
+
+/** Adds `name=value` to a tuple. A repeated name turns into a list, so nothing is lost. */
 function addResult(tuple: MITuple, name: string, value: MIValue): void {
   if (!(name in tuple)) { tuple[name] = value; return; }
   const existing = tuple[name]!;
-  if (Array.isArray(existing) && (existing as MIValue[] & { repeated?: boolean }).repeated) existing.push(value);
+  if (Array.isArray(existing) && repeatedLists.has(existing)) existing.push(value);
   else {
-    const list: MIValue[] & { repeated?: boolean } = [existing, value];
-    list.repeated = true;
+    const list: MIValue[] = [existing, value];
+    repeatedLists.add(list);
     tuple[name] = list;
   }
 }
@@ -122,6 +123,21 @@ function parseTuple(c: Cursor): MITuple {
   parseResults(c, tuple, '}');
   c.expect('}');
   return tuple;
+}
+
+/** A `{…}` value; gdb also writes braces around bare values (`script={"printf …"}`), read as a list. */
+function parseBraced(c: Cursor): MITuple | MIValue[] {
+  const next = c.text[c.pos + 1];
+  if (next !== '"' && next !== '[') return parseTuple(c);
+  c.expect('{');
+  const values: MIValue[] = [];
+  while (c.peek() !== '}') {
+    values.push(parseValue(c));
+    if (c.peek() === ',') c.pos++;
+    else break;
+  }
+  c.expect('}');
+  return values;
 }
 
 /** A list holds values or results; for results the names are dropped (`stack=[frame={..},frame={..}]`). */

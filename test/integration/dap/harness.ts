@@ -3,6 +3,7 @@ import * as esbuild from 'esbuild';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterEach, beforeAll, beforeEach } from 'vitest';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
@@ -65,4 +66,21 @@ export async function scopeVariables(dc: DebugClient, scopeName: string): Promis
 
 export async function children(dc: DebugClient, variable: DebugProtocol.Variable): Promise<DebugProtocol.Variable[]> {
   return (await dc.variablesRequest({ variablesReference: variable.variablesReference })).body.variables;
+}
+
+/** Registers hooks that bundle the adapter once and give each test a fresh client; returns its getter. */
+export function useDebugClient(): () => DebugClient {
+  let adapter: string;
+  let dc: DebugClient;
+  beforeAll(async () => { adapter = await bundleAdapter(); });
+  beforeEach(async () => { dc = await startClient(adapter); });
+  afterEach(async () => { await dc.stop(); });
+  return () => dc;
+}
+
+/** Launches and resolves with the first stop (the entry, unless stopAtEntry is false). */
+export async function launchStopped(dc: DebugClient, program: string, args: Record<string, unknown> = {}): Promise<DebugProtocol.StoppedEvent> {
+  const stopped = stoppedEvent(dc);
+  await launch(dc, { program, ...args });
+  return stopped;
 }

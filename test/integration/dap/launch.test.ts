@@ -1,21 +1,221 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
-import { bundleAdapter, fixture, launch, lineOf, startClient, stoppedEvent, topFrame } from './harness';
+import {
+  children, fixture, launch, launchStopped as launchAt, lineOf, scopeVariables, stoppedEvent, topFrame, useDebugClient,
+} from './harness';
 
-let adapter: string;
+const HELLO = fixture('hello.asm');
+const client = useDebugClient();
 let dc: DebugClient;
-beforeAll(async () => { adapter = await bundleAdapter(); });
-beforeEach(async () => { dc = await startClient(adapter); });
-afterEach(async () => { await dc.stop(); });
+beforeEach(() => { dc = client(); });
+
+const launchStopped = (program: string, args: Record<string, unknown> = {}) => launchAt(dc, program, args);
 
 describe('stop at entry', () => {
   it('builds the .asm and stops on the first instruction of _start', async () => {
-    const stopped = stoppedEvent(dc);
-    await launch(dc, { program: fixture('hello.asm') });
-    expect((await stopped).body.reason).toBe('entry');
+    expect((await launchStopped(HELLO)).body.reason).toBe('entry');
     const frame = await topFrame(dc);
     expect(frame.name).toBe('_start');
-    expect(frame.source?.path).toBe(fixture('hello.asm'));
-    expect(frame.line).toBe(lineOf(fixture('hello.asm'), 'LINE_CALL') - 2);
+    expect(frame.source?.path).toBe(HELLO);
+    expect(frame.line).toBe(lineOf(HELLO, 'LINE_CALL') - 2);
+  });
+});
+
+describe('line breakpoints', () => {
+  it('stops at a breakpoint and reports it verified at the line gdb chose', async () => {
+    await launchStopped(HELLO);
+    const onCode = lineOf(HELLO, 'LINE_CALL');
+    const reply = await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [{ line: onCode }, { line: onCode + 2 }] });
+    expect(reply.body.breakpoints[0]).toMatchObject({ verified: true, line: onCode });
+    // The blank line after `mov rax, [rel counts]` slides to the next code line.
+    expect(reply.body.breakpoints[1]).toMatchObject({ verified: true, line: onCode + 3 });
+    const stopped = stoppedEvent(dc);
+    await dc.continueRequest({ threadId: 1 });
+    expect((await stopped).body.reason).toBe('breakpoint');
+    expect((await topFrame(dc)).line).toBe(onCode);
+  });
+});
+
+describe('stepping', () => {
+  it('steps over a call that makes a syscall, and the program output reaches the Debug Console', async () => {
+    await launchStopped(HELLO);
+    await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [{ line: lineOf(HELLO, 'LINE_CALL') }] });
+    let stopped = stoppedEvent(dc);
+    await dc.continueRequest({ threadId: 1 });
+    await stopped;
+    const output = dc.assertOutput('stdout', 'Hello, world!');
+    stopped = stoppedEvent(dc);
+    await dc.nextRequest({ threadId: 1 });
+    expect((await stopped).body.reason).toBe('step');
+    expect((await topFrame(dc)).line).toBe(lineOf(HELLO, 'LINE_CALL') + 1);
+    await output;
+    const general = (await scopeVariables(dc, 'Registers')).find((v) => v.name === 'General purpose')!;
+    const rax = (await children(dc, general)).find((v) => v.name === 'rax')!;
+    expect(rax.value).toBe('0xe (14)');
+  });
+
+  it('steps into a call, then out of it without frame information', async () => {
+    const nested = fixture('nested.asm');
+    await launchStopped(nested);
+    let stopped = stoppedEvent(dc);
+    await dc.stepInRequest({ threadId: 1 });
+    await stopped;
+    expect((await topFrame(dc)).name).toBe('outer');
+    await dc.setBreakpointsRequest({ source: { path: nested }, breakpoints: [{ line: lineOf(nested, 'LINE_INNER_POP') }] });
+    stopped = stoppedEvent(dc);
+    await dc.continueRequest({ threadId: 1 });
+    await stopped;
+    stopped = stoppedEvent(dc);
+    await dc.stepOutRequest({ threadId: 1 });
+    expect((await stopped).body.reason).toBe('step');
+    const frame = await topFrame(dc);
+    expect(frame.name).toBe('outer');
+    expect(frame.line).toBe(lineOf(nested, 'LINE_AFTER_INNER'));
+    stopped = stoppedEvent(dc);
+    await dc.stepOutRequest({ threadId: 1 });
+    await stopped;
+    expect((await topFrame(dc)).line).toBe(lineOf(nested, 'LINE_AFTER_OUTER'));
+  });
+
+  it('steps single instructions', async () => {
+    await launchStopped(HELLO);
+    const before = await topFrame(dc);
+    const stopped = stoppedEvent(dc);
+    await dc.nextRequest({ threadId: 1, granularity: 'instruction' });
+    await stopped;
+    const after = await topFrame(dc);
+    expect(BigInt(after.instructionPointerReference!) - BigInt(before.instructionPointerReference!)).toBe(7n); // lea rsi, [rel msg]
+  });
+});
+
+describe('registers', () => {
+  it('groups registers, shows sub-registers and decoded flags, and edits a register', async () => {
+    await launchStopped(HELLO);
+    const scope = await scopeVariables(dc, 'Registers');
+    expect(scope.map((v) => v.name)).toEqual(expect.arrayContaining(['General purpose', 'rip', 'rflags', 'Segment', 'orig_rax', 'x87 / SSE / AVX']));
+    const general = await children(dc, scope.find((v) => v.name === 'General purpose')!);
+    expect(general.map((v) => v.name).slice(0, 4)).toEqual(['rax', 'rbx', 'rcx', 'rdx']);
+    const rax = general.find((v) => v.name === 'rax')!;
+    expect((await children(dc, rax)).map((v) => v.name)).toEqual(['eax', 'ax', 'al', 'ah']);
+    const flags = await children(dc, scope.find((v) => v.name === 'rflags')!);
+    expect(flags.find((f) => f.name === 'IF')?.value).toBe('1');
+    const set = await dc.setVariableRequest({ variablesReference: scope.find((v) => v.name === 'General purpose')!.variablesReference, name: 'rbx', value: '-2' });
+    expect(set.body.value).toBe('0xfffffffffffffffe');
+    const vector = await children(dc, scope.find((v) => v.name === 'x87 / SSE / AVX')!);
+    expect(vector.map((v) => v.name)).toEqual(expect.arrayContaining(['st0', 'xmm0', 'mxcsr']));
+  });
+});
+
+describe('data labels', () => {
+  it('types labels from the source: text as a string, dq as numbers, res* as arrays', async () => {
+    await launchStopped(HELLO);
+    const labels = await scopeVariables(dc, 'Data');
+    const msg = labels.find((v) => v.name === 'msg')!;
+    expect(msg.value).toBe('"Hello, world!\\n"');
+    expect(msg.memoryReference).toMatch(/^0x[0-9a-f]+$/);
+    const counts = labels.find((v) => v.name === 'counts')!;
+    expect((await children(dc, counts)).map((v) => v.value)).toEqual(['3 (0x3)', '-1 (0xffffffffffffffff)', '42 (0x2a)']);
+    expect(labels.find((v) => v.name === 'flag')!.value).toBe('7 (0x7)');
+    expect(labels.find((v) => v.name === 'buffer')!.type).toBe('int8[32] in .bss');
+    const evaluated = await dc.evaluateRequest({ expression: 'msg', context: 'watch' });
+    expect(evaluated.body.result).toBe('"Hello, world!\\n"');
+  });
+});
+
+describe('memory and disassembly', () => {
+  it('reads and writes memory at a label', async () => {
+    await launchStopped(HELLO);
+    const msg = (await scopeVariables(dc, 'Data')).find((v) => v.name === 'msg')!;
+    const read = await dc.customRequest('readMemory', { memoryReference: msg.memoryReference, count: 5 });
+    expect(Buffer.from(read.body.data, 'base64').toString()).toBe('Hello');
+    await dc.customRequest('writeMemory', { memoryReference: msg.memoryReference, data: Buffer.from('J').toString('base64') });
+    const again = await dc.evaluateRequest({ expression: 'msg', context: 'repl' });
+    expect(again.body.result).toBe('"Jello, world!\\n"');
+  });
+
+  it('disassembles in Intel syntax, forwards and backwards from the pc', async () => {
+    await launchStopped(HELLO);
+    const frame = await topFrame(dc);
+    const reply = await dc.disassembleRequest({ memoryReference: frame.instructionPointerReference!, instructionOffset: -4, instructionCount: 8 });
+    const insns = reply.body!.instructions;
+    expect(insns).toHaveLength(8);
+    expect(insns[4]!.address).toBe(`0x${BigInt(frame.instructionPointerReference!).toString(16)}`);
+    expect(insns[4]!.instruction).toMatch(/^lea\s+rsi,\[rip\+0x[0-9a-f]+\]/);
+    expect(insns[3]!.instruction).toMatch(/^ret/);
+    expect(insns[2]!.instruction).toMatch(/^syscall/);
+    expect(insns[4]!.line).toBe(frame.line);
+  });
+});
+
+describe('syscall stops', () => {
+  it('stops at the entry of a filtered syscall with decoded arguments, on the syscall line, then at its return', async () => {
+    await launchStopped(HELLO);
+    await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: 'write' }, { filterId: 'syscall-return', condition: 'write' }] });
+    let stopped = stoppedEvent(dc);
+    await dc.continueRequest({ threadId: 1 });
+    const entry = await stopped;
+    expect(entry.body.reason).toBe('syscall');
+    expect(entry.body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "Hello, world!\\n", count=14\)$/);
+    const frame = await topFrame(dc);
+    expect(frame.name).toBe('print');
+    expect(frame.line).toBe(lineOf(HELLO, 'SYS_write') + 2);
+    const scope = await scopeVariables(dc, 'Syscall');
+    expect(scope.find((v) => v.name === 'count')?.value).toBe('0xe (14)');
+    stopped = stoppedEvent(dc);
+    await dc.continueRequest({ threadId: 1 });
+    expect((await stopped).body.description).toMatch(/^write\(.*\) = 14$/);
+  });
+
+  it('runs to the next syscall', async () => {
+    await launchStopped(HELLO);
+    const stopped = stoppedEvent(dc);
+    await dc.customRequest('runToNextSyscall');
+    expect((await stopped).body.description).toMatch(/^syscall write\(/);
+  });
+});
+
+describe('the end', () => {
+  it('reports the exit code in decimal', async () => {
+    await launchStopped(HELLO);
+    const exited = dc.waitForEvent('exited');
+    const terminated = dc.waitForEvent('terminated');
+    await dc.continueRequest({ threadId: 1 });
+    expect((await exited).body.exitCode).toBe(10);
+    await terminated;
+  });
+
+  it('stops on SIGSEGV as an exception with the faulting address and line', async () => {
+    const crash = fixture('crash.asm');
+    const stopped = stoppedEvent(dc);
+    await launch(dc, { program: crash, stopAtEntry: false });
+    const event = await stopped;
+    expect(event.body.reason).toBe('exception');
+    expect(event.body.description).toMatch(/^SIGSEGV \(Segmentation fault\) at 0x[0-9a-f]+, fault address 0x0/);
+    expect((await topFrame(dc)).line).toBe(lineOf(crash, 'LINE_FAULT'));
+    const info = await dc.exceptionInfoRequest({ threadId: 1 });
+    expect(info.body.exceptionId).toBe('SIGSEGV');
+  });
+});
+
+describe('standard input', () => {
+  it('feeds a file to the program, which echoes it to the Debug Console', async () => {
+    const output = dc.assertOutput('stdout', 'line one\nline two\n');
+    const exited = dc.waitForEvent('exited');
+    await launch(dc, { program: fixture('echo.asm'), stdin: fixture('input.txt'), stopAtEntry: false });
+    await output;
+    expect((await exited).body.exitCode).toBe(0);
+  });
+});
+
+describe('pause', () => {
+  it('pauses a program in an endless loop', async () => {
+    const spin = fixture('spin.asm');
+    await launch(dc, { program: spin, stopAtEntry: false });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stopped = stoppedEvent(dc);
+    await dc.pauseRequest({ threadId: 1 });
+    expect((await stopped).body.reason).toBe('pause');
+    const line = (await topFrame(dc)).line;
+    expect([lineOf(spin, 'LINE_SPIN'), lineOf(spin, 'LINE_SPIN') + 1]).toContain(line);
   });
 });

@@ -1,0 +1,135 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { fixture, launchStopped as launchAt, lineOf, stoppedEvent, topFrame, useDebugClient } from './harness';
+
+const HELLO = fixture('hello.asm');
+const client = useDebugClient();
+let dc: DebugClient;
+beforeEach(() => { dc = client(); });
+
+const launchStopped = (program: string, args: Record<string, unknown> = {}) => launchAt(dc, program, args);
+
+/** A process that is gone or a zombie (nothing reaps orphans in some containers) is not running. */
+function isRunning(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Processes whose command line mentions `needle`, other than this test process. */
+function processesMentioning(needle: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.includes(needle) && !l.includes('vitest'));
+}
+
+describe('breakpoint kinds', () => {
+  it('stops at a label (function breakpoint) and honours a hit count', async () => {
+    await launchStopped(fixture('echo.asm'), { stdin: fixture('input.txt') });
+    const reply = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: '_start.done' }] });
+    expect(reply.body.breakpoints[0]!.verified).toBe(true);
+    const echo = fixture('echo.asm');
+    await dc.setBreakpointsRequest({ source: { path: echo }, breakpoints: [{ line: lineOf(echo, 'LINE_READ'), hitCondition: '3' }] });
+    const firstLine = dc.assertOutput('stdout', 'line one\nline two\n');
+    let stopped = stoppedEvent(dc);
+    await dc.continueRequest({ threadId: 1 });
+    expect((await stopped).body.reason).toBe('breakpoint');
+    // A terminal delivers a line per read: the third read is the one that meets end-of-file.
+    await firstLine;
+    stopped = stoppedEvent(dc);
+    await dc.continueRequest({ threadId: 1 });
+    await stopped;
+    expect((await topFrame(dc)).name).toBe('_start · .done');
+  });
+
+  it('prints logpoint messages with {expressions} without stopping', async () => {
+    await launchStopped(HELLO);
+    await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [{ line: lineOf(HELLO, 'SYS_write') + 2, logMessage: 'writing {rdx} bytes' }] });
+    const logged = dc.assertOutput('console', 'writing 14 bytes');
+    const exited = dc.waitForEvent('exited');
+    await dc.continueRequest({ threadId: 1 });
+    await logged;
+    expect((await exited).body.exitCode).toBe(10);
+  });
+});
+
+describe('evaluate', () => {
+  it('evaluates registers, gdb expressions and raw gdb commands with -exec', async () => {
+    await launchStopped(HELLO);
+    expect((await dc.evaluateRequest({ expression: 'rsp == $sp', context: 'repl' })).body.result).toBe('1');
+    const raw = await dc.evaluateRequest({ expression: '-exec info line *$pc', context: 'repl' });
+    expect(raw.body.result).toMatch(/^Line \d+ of ".*hello\.asm"/);
+    const completions = await dc.completionsRequest({ text: 'ms', column: 3 });
+    expect(completions.body.targets.map((t) => t.label)).toContain('msg');
+  });
+
+  it('reports gdb errors as messages, not stack traces', async () => {
+    await launchStopped(HELLO);
+    await expect(dc.evaluateRequest({ expression: 'nosuchthing + 1', context: 'repl' })).rejects.toThrow(/No symbol "nosuchthing"/);
+  });
+});
+
+describe('hostile file names', () => {
+  it('builds and debugs a file whose path has spaces, quotes and $(…)', async () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'dap names ')), `it's "$(touch pwned)"`);
+    mkdirSync(dir, { recursive: true });
+    const source = path.join(dir, 'hello world.asm');
+    copyFileSync(HELLO, source);
+    await launchStopped(source);
+    expect((await topFrame(dc)).source?.path).toBe(source);
+    const reply = await dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: lineOf(source, 'LINE_EXIT') }] });
+    expect(reply.body.breakpoints[0]!.verified).toBe(true);
+    const stopped = stoppedEvent(dc);
+    await dc.continueRequest({ threadId: 1 });
+    await stopped;
+    expect((await topFrame(dc)).line).toBe(lineOf(source, 'LINE_EXIT'));
+  });
+});
+
+describe('faults', () => {
+  it('refuses to launch with a build error, naming the file and line', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dap-bad-'));
+    const source = path.join(dir, 'bad.asm');
+    writeFileSync(source, 'section .text\nglobal _start\n_start:\n    mov rax, [\n');
+    await dc.initializeRequest();
+    await expect(dc.launchRequest({ program: source, terminal: 'none' } as never)).rejects.toThrow(/Build failed: bad\.asm:4: /);
+  });
+
+  it('names the missing gdb with an install hint', async () => {
+    await dc.initializeRequest();
+    await expect(dc.launchRequest({ program: HELLO, terminal: 'none', gdbPath: '/nonexistent/gdb' } as never))
+      .rejects.toThrow(/gdb was not found at "\/nonexistent\/gdb".*apt-get install gdb/);
+  });
+
+  it('ends the session with a message when gdb is killed, leaving no program behind', async () => {
+    const spin = fixture('spin.asm');
+    await launchStopped(spin);
+    const program = (await dc.evaluateRequest({ expression: '-exec info inferiors', context: 'repl' })).body.result;
+    const pid = Number(/process (\d+)/.exec(program)![1]);
+    const gdbPid = Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }).trim());
+    const message = dc.assertOutput('important', 'gdb ended unexpectedly');
+    const terminated = dc.waitForEvent('terminated');
+    process.kill(gdbPid, 'SIGKILL');
+    await message;
+    await terminated;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(isRunning(pid)).toBe(false);
+  });
+
+  it('terminate leaves neither gdb nor the program running', async () => {
+    const spin = fixture('spin.asm');
+    await launchStopped(spin);
+    const info = (await dc.evaluateRequest({ expression: '-exec info inferiors', context: 'repl' })).body.result;
+    const pid = Number(/process (\d+)/.exec(info)![1]);
+    await dc.continueRequest({ threadId: 1 });
+    await dc.terminateRequest({});
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(isRunning(pid)).toBe(false);
+    expect(processesMentioning(`--interpreter=mi3`).filter((l) => l.includes(String(process.pid)))).toEqual([]);
+  });
+});
