@@ -1,6 +1,8 @@
 // Generates syscalls/data/{x86_64,i386}.json from a Linux source tarball (dev-time only, never shipped).
 //
 //   node scripts/gen-syscalls.mjs [--tarball /usr/src/linux-source-6.12.tar.xz] [--out syscalls/data]
+//                                 [--keep DIR]   keep the extracted sources in DIR
+//                                 [--source DIR] read a tree kept earlier instead of the tarball
 //
 // Numbers and entry points come from arch/x86/entry/syscalls/syscall_{64,32}.tbl; parameter names and
 // types from the SYSCALL_DEFINEn(...) definitions, choosing per ABI the one the x86 build compiles.
@@ -56,11 +58,11 @@ const ADDRESS_RESULTS = new Set(['mmap', 'mmap2', 'mremap', 'shmat', 'brk']);
 const isX32Only = (row) => row.abi === 'x32';
 
 function parseArgs(argv) {
-  const options = { tarball: DEFAULT_TARBALL, out: 'syscalls/data' };
+  const options = { tarball: DEFAULT_TARBALL, out: 'syscalls/data', keep: undefined, source: undefined };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    if (flag === '--tarball' || flag === '--out') options[flag.slice(2)] = argv[++i];
-    else throw new Error(`unknown option ${flag}; usage: gen-syscalls.mjs [--tarball FILE] [--out DIR]`);
+    if (['--tarball', '--out', '--keep', '--source'].includes(flag) && argv[i + 1]) options[flag.slice(2)] = argv[++i];
+    else throw new Error(`unknown option ${flag}; usage: gen-syscalls.mjs [--tarball FILE] [--out DIR] [--keep DIR | --source DIR]`);
   }
   return options;
 }
@@ -320,9 +322,10 @@ function generate(abi, rows, index, summaries, categorize, unresolved) {
 
 function main() {
   const options = parseArgs(process.argv.slice(2));
-  const work = mkdtempSync(join(tmpdir(), 'gen-syscalls-'));
+  const work = options.keep ?? mkdtempSync(join(tmpdir(), 'gen-syscalls-'));
   try {
-    const root = extract(options.tarball, work);
+    if (options.keep) mkdirSync(options.keep, { recursive: true });
+    const root = options.source ?? extract(options.tarball, work);
     const version = kernelVersion(root);
     const index = buildIndex(root);
     const data = (name) => JSON.parse(readFileSync(new URL(`../syscalls/data/${name}`, import.meta.url), 'utf8'));
@@ -342,7 +345,7 @@ function main() {
     }
     for (const line of unresolved) console.warn(`no SYSCALL_DEFINE found for ${line}`);
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    if (!options.keep) rmSync(work, { recursive: true, force: true });
   }
 }
 
