@@ -12,6 +12,7 @@ import { namedConstantActions } from './features/namedConstant';
 import { hoverAt } from './features/hover';
 import { lintBlock, type Edit, type Lint } from './features/syscallLints';
 import { registerNavigation } from './features/navigationHandlers';
+import { registerEditing, SEMANTIC_TOKENS_LEGEND } from './features/editingHandlers';
 import { runNasm, type NasmDiagnostic } from './nasmDiagnostics';
 import {
   DEFAULT_SETTINGS, settingsFromConfiguration, TRUST_NOTIFICATION, type InitializationOptions, type ServerSettings, type TrustParams,
@@ -169,6 +170,12 @@ export class LanguageServer {
         referencesProvider: true,
         documentHighlightProvider: true,
         renameProvider: { prepareProvider: true },
+        completionProvider: { triggerCharacters: [' ', ',', '%', '.'] },
+        signatureHelpProvider: { triggerCharacters: [' ', ','] },
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
+        foldingRangeProvider: true,
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
       },
       serverInfo: { name: 'syscall-lens', version: '0.1.0' },
     };
@@ -284,6 +291,7 @@ export function startServer(connection: Connection): LanguageServer {
 
   connection.onCodeAction(({ textDocument, range }) => server.codeActions(textDocument.uri, range));
   registerNavigation(connection, server);
+  registerEditing(connection, server);
   connection.onShutdown(() => undefined);
   return server;
 }

@@ -33,7 +33,7 @@ export function parseNasmNumber(text: string): bigint | undefined {
       if (prefixed !== undefined) return prefixed;
     }
   }
-  const suffixRadix = { h: 16, x: 16, q: 8, o: 8, b: 2, y: 2, d: 10, t: 10 }[t[t.length - 1]!];
+  const suffixRadix = { h: 16, q: 8, o: 8, b: 2, y: 2, d: 10, t: 10 }[t[t.length - 1]!];
   if (suffixRadix !== undefined) {
     const suffixed = digitsToBigInt(t.slice(0, -1), suffixRadix);
     if (suffixed !== undefined) return suffixed;
