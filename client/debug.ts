@@ -1,4 +1,151 @@
-import type * as vscode from 'vscode';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { buildProgram, describeBuildFailure, sourceKindOf } from '../toolchain/build';
+import type { ToolMessage } from '../toolchain/nasmMessages';
+import { ToolNotFoundError } from '../toolchain/tools';
+import { ensureTrusted, readConfig } from './config';
 
-// Placeholder until the debug adapter wiring lands (issue 5).
-export function registerDebugging(_context: vscode.ExtensionContext): void {}
+export const DEBUG_TYPE = 'syscall-gdb';
+
+/** Language ids whose files F5 can build and debug (other assembly extensions use the asm* ids). */
+const DEBUGGABLE_LANGUAGES = new Set(['nasm', 'asm', 'asm-intel-x86-generic', 'asm-collection', 'c']);
+
+interface SyscallGdbConfiguration extends vscode.DebugConfiguration {
+  program?: string;
+  build?: string;
+  stopAtEntry?: boolean;
+  gdbPath?: string;
+  includePaths?: string[];
+  buildDirectory?: string;
+}
+
+function activeSource(): vscode.Uri | undefined {
+  const document = vscode.window.activeTextEditor?.document;
+  if (!document || document.uri.scheme !== 'file') return undefined;
+  return DEBUGGABLE_LANGUAGES.has(document.languageId) || sourceKindOf(document.fileName) ? document.uri : undefined;
+}
+
+function configurationFor(file: string): SyscallGdbConfiguration {
+  return {
+    type: DEBUG_TYPE, request: 'launch', name: `Debug ${path.basename(file)}`,
+    program: file, stopAtEntry: sourceKindOf(file) !== 'c',
+  };
+}
+
+/** F5 without launch.json, the dynamic configurations, and building the program before each launch. */
+class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvider {
+  constructor(private readonly diagnostics: vscode.DiagnosticCollection) {}
+
+  provideDebugConfigurations(): vscode.DebugConfiguration[] {
+    return [{ ...configurationFor('${file}'), name: 'Debug the active file' }];
+  }
+
+  async resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: SyscallGdbConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+    if (!config.type && !config.request && !config.name) {
+      const source = activeSource();
+      if (!source) {
+        void vscode.window.showInformationMessage('Open an .asm or .c file to debug it, or add a "syscall-gdb" configuration to launch.json.');
+        return undefined;
+      }
+      config = configurationFor(source.fsPath);
+    }
+    if (!config.program) {
+      void vscode.window.showErrorMessage('The Syscall Lens launch configuration needs a "program" (an .asm/.c file or a built program).');
+      return undefined;
+    }
+    if (!ensureTrusted('build or debug programs')) return undefined;
+    return config;
+  }
+
+  /** Runs after ${file} and friends are substituted: builds the source, or stops with diagnostics. */
+  async resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: SyscallGdbConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+    const settings = readConfig(folder?.uri);
+    config.gdbPath ||= settings.tools.gdb;
+    const program = path.resolve(folder?.uri.fsPath ?? '', config.program ?? '');
+    if ((config.build ?? 'auto') !== 'auto' || !sourceKindOf(program)) return config;
+    const built = await this.build(program, folder, settings);
+    if (!built) return undefined;
+    return { ...config, program: built, build: 'off', stopAtEntry: config.stopAtEntry ?? sourceKindOf(program) !== 'c' };
+  }
+
+  private async build(source: string, folder: vscode.WorkspaceFolder | undefined, settings: ReturnType<typeof readConfig>): Promise<string | undefined> {
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `Building ${path.basename(source)}` },
+        () => buildProgram({
+          source, tools: settings.tools, defaultFormat: settings.outputFormat,
+          includePaths: settings.includePaths.map((dir) => path.resolve(folder?.uri.fsPath ?? path.dirname(source), dir)),
+          buildDirectory: settings.buildDirectory && path.resolve(folder?.uri.fsPath ?? path.dirname(source), settings.buildDirectory),
+        }),
+      );
+      this.showDiagnostics(source, result.messages);
+      if (result.ok) return result.program;
+      void vscode.window.showErrorMessage(`${describeBuildFailure(result)} — the program was not started.`);
+    } catch (error) {
+      const message = error instanceof ToolNotFoundError ? error.message : `Could not build ${path.basename(source)}: ${(error as Error).message}`;
+      void vscode.window.showErrorMessage(message);
+    }
+    return undefined;
+  }
+
+  private showDiagnostics(source: string, messages: ToolMessage[]): void {
+    this.diagnostics.clear();
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    for (const message of messages) {
+      const file = message.file ? path.resolve(path.dirname(source), message.file) : source;
+      const line = Math.max(0, message.line - 1);
+      const severity = message.severity === 'error' ? vscode.DiagnosticSeverity.Error
+        : message.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+      const diagnostic = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), message.message, severity);
+      diagnostic.source = 'build';
+      byFile.set(file, [...(byFile.get(file) ?? []), diagnostic]);
+    }
+    for (const [file, diagnostics] of byFile) this.diagnostics.set(vscode.Uri.file(file), diagnostics);
+  }
+}
+
+/** The adapter runs as its own Node process (the bundle is also `syscall-lens dap`). */
+class SyscallGdbAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
+  createDebugAdapterDescriptor(): vscode.DebugAdapterDescriptor {
+    return new vscode.DebugAdapterExecutable(process.execPath, [vscode.Uri.joinPath(this.extensionUri, 'dist', 'debug-adapter.js').fsPath], {
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    });
+  }
+}
+
+/** Sends one of the adapter's custom stepping requests to the active syscall-gdb session. */
+function customStep(request: 'stepInstruction' | 'nextInstruction' | 'runToNextSyscall') {
+  return async () => {
+    const session = vscode.debug.activeDebugSession;
+    if (session?.type !== DEBUG_TYPE) {
+      void vscode.window.showInformationMessage('Start a Syscall Lens debug session (F5 on an .asm file) first.');
+      return;
+    }
+    try {
+      await session.customRequest(request);
+    } catch (error) {
+      void vscode.window.showWarningMessage((error as Error).message);
+    }
+  };
+}
+
+export function registerDebugging(context: vscode.ExtensionContext): void {
+  const diagnostics = vscode.languages.createDiagnosticCollection('syscall-lens-build');
+  const provider = new SyscallGdbConfigurationProvider(diagnostics);
+  context.subscriptions.push(
+    diagnostics,
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, {
+      provideDebugConfigurations: () => {
+        const source = activeSource();
+        return source ? [configurationFor(source.fsPath)] : [];
+      },
+    }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new SyscallGdbAdapterFactory(context.extensionUri)),
+    vscode.commands.registerCommand('syscallLens.stepInstruction', customStep('stepInstruction')),
+    vscode.commands.registerCommand('syscallLens.nextInstruction', customStep('nextInstruction')),
+    vscode.commands.registerCommand('syscallLens.runToNextSyscall', customStep('runToNextSyscall')),
+  );
+}
