@@ -126,9 +126,10 @@ const SETS = {
     bits: [['SOCK_NONBLOCK', 0o4000], ['SOCK_CLOEXEC', 0o2000000]],
   },
   socketFlags: { kind: 'flags', zero: '0', bits: [['SOCK_NONBLOCK', 0o4000], ['SOCK_CLOEXEC', 0o2000000]] },
+  /** 0 is left out: it asks for the type's default protocol, whatever the domain. */
   socketProtocol: {
     kind: 'enum',
-    values: [['IPPROTO_IP', 0], ['IPPROTO_ICMP', 1], ['IPPROTO_IGMP', 2], ['IPPROTO_IPIP', 4], ['IPPROTO_TCP', 6],
+    values: [['IPPROTO_ICMP', 1], ['IPPROTO_IGMP', 2], ['IPPROTO_IPIP', 4], ['IPPROTO_TCP', 6],
       ['IPPROTO_EGP', 8], ['IPPROTO_PUP', 12], ['IPPROTO_UDP', 17], ['IPPROTO_IDP', 22], ['IPPROTO_TP', 29],
       ['IPPROTO_DCCP', 33], ['IPPROTO_IPV6', 41], ['IPPROTO_RSVP', 46], ['IPPROTO_GRE', 47], ['IPPROTO_ESP', 50],
       ['IPPROTO_AH', 51], ['IPPROTO_ICMPV6', 58], ['IPPROTO_MTP', 92], ['IPPROTO_BEETPH', 94], ['IPPROTO_ENCAP', 98],
@@ -146,7 +147,7 @@ const SETS = {
   waitIdType: { kind: 'enum', values: [['P_ALL', 0], ['P_PID', 1], ['P_PGID', 2], ['P_PIDFD', 3]] },
   sigprocmaskHow: { kind: 'enum', values: [['SIG_BLOCK', 0], ['SIG_UNBLOCK', 1], ['SIG_SETMASK', 2]] },
   getrandomFlags: { kind: 'flags', zero: '0', bits: [['GRND_NONBLOCK', 1], ['GRND_RANDOM', 2], ['GRND_INSECURE', 4]] },
-  eventfdFlags: { kind: 'flags', zero: '0', bits: [['EFD_SEMAPHORE', 1], ['EFD_NONBLOCK', 0o4000], ['EFD_CLOEXEC', 0o2000000]] },
+  eventfdFlags: { kind: 'flags', zero: '0', bits: [['EFD_SEMAPHORE', 1], ['EFD_CLOEXEC', 0o2000000], ['EFD_NONBLOCK', 0o4000]] },
   /** arch_prctl codes (asm/prctl.h): how 64-bit programs set up thread-local storage. */
   archPrctlCode: {
     kind: 'enum',
