@@ -11,6 +11,7 @@ import { syscallInlayHints } from './features/inlayHints';
 import { namedConstantActions } from './features/namedConstant';
 import { hoverAt } from './features/hover';
 import { lintBlock, type Edit, type Lint } from './features/syscallLints';
+import { lintDocument } from './features/documentLints';
 import { registerNavigation } from './features/navigationHandlers';
 import { registerEditing, SEMANTIC_TOKENS_LEGEND } from './features/editingHandlers';
 import { runNasm, type NasmDiagnostic } from './nasmDiagnostics';
@@ -53,9 +54,7 @@ export class LanguageServer {
   constructor(readonly connection: Connection) {}
 
   lints(document: AsmDocument): Lint[] {
-    const structure = document.structure;
-    const bitsAt = (line: number) => structure.bitsAt(line, this.workspace.defaultBits);
-    return this.workspace.analysis(document).allBlocks().flatMap((block) => lintBlock(block, document, bitsAt));
+    return lintDocument(this.workspace, document);
   }
 
   private publish(uri: string): void {

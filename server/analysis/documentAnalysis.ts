@@ -51,7 +51,9 @@ export class DocumentAnalysis {
   // Keyed by the block's first non-empty statement object: it survives lines being inserted above.
   private cache = new WeakMap<Statement, CacheEntry>();
 
-  constructor(private readonly document: AsmDocument, private readonly context: () => AnalysisContext) {}
+  constructor(private readonly document: AsmDocument, private readonly context: () => AnalysisContext) {
+    document.onEdit((effect) => this.noteEdit(effect.firstLine, effect.removedLines, effect.insertedLines));
+  }
 
   private blockEnd(start: number): number {
     const last = this.document.lineCount - 1;
@@ -70,25 +72,28 @@ export class DocumentAnalysis {
     return start;
   }
 
-  private analyze(start: number, end: number): BlockAnalysis {
-    const context = this.context();
-    const statements: Statement[] = [];
+  private analyze(start: number, end: number, context = this.context()): BlockAnalysis {
+    const document = this.document;
     let key: Statement | undefined;
-    for (let line = start; line <= end; line++) {
-      const statement = this.document.statement(line);
-      statements.push(statement);
-      if (!key && statement.kind !== 'empty') key = statement;
+    for (let line = start; line <= end && !key; line++) {
+      const statement = document.statement(line);
+      if (statement.kind !== 'empty') key = statement;
     }
     if (!key) return { start, end, sites: [], clobberedReads: [], writes: [] };
     const cached = this.cache.get(key);
-    if (cached && cached.generation === context.generation && cached.statements.length === statements.length
-      && cached.statements.every((s, i) => s === statements[i])) {
-      if (cached.analysis.start !== start) cached.analysis = shiftBlock(cached.analysis, start - cached.analysis.start);
-      return cached.analysis;
+    if (cached && cached.generation === context.generation && cached.statements.length === end - start + 1) {
+      let same = true;
+      for (let i = 0; i < cached.statements.length && same; i++) same = cached.statements[i] === document.statement(start + i);
+      if (same) {
+        if (cached.analysis.start !== start) cached.analysis = shiftBlock(cached.analysis, start - cached.analysis.start);
+        return cached.analysis;
+      }
     }
-    const structure = this.document.structure;
+    const statements: Statement[] = [];
+    for (let line = start; line <= end; line++) statements.push(document.statement(line));
+    const structure = document.structure;
     const analysis = analyzeBlock(
-      (line) => this.document.statement(line), start, end, context.environment,
+      (line) => document.statement(line), start, end, context.environment,
       (line) => !(structure.lineFlags[line]! & LINE_INACTIVE),
       (line) => structure.bitsAt(line, context.defaultBits) === 64,
     );
@@ -104,14 +109,61 @@ export class DocumentAnalysis {
 
   /** Every block of the document, in order; unchanged blocks come from the cache. */
   allBlocks(): BlockAnalysis[] {
+    const context = this.context();
+    const previous = this.blockList;
+    if (previous && previous.generation === context.generation && previous.lineCount === this.document.lineCount) {
+      if (this.dirty) this.patchBlocks(previous, context);
+      this.dirty = undefined;
+      return previous.blocks;
+    }
     const blocks: BlockAnalysis[] = [];
     let start = 0;
     const count = this.document.lineCount;
     while (start < count) {
       const end = this.blockEnd(start);
-      blocks.push(this.analyze(start, end));
+      blocks.push(this.analyze(start, end, context));
       start = end + 1;
     }
+    this.blockList = { blocks, generation: context.generation, lineCount: count };
+    this.dirty = undefined;
     return blocks;
+  }
+
+  private blockList: { blocks: BlockAnalysis[]; generation: number; lineCount: number } | undefined;
+  private dirty: { from: number; to: number } | undefined;
+
+  /** Called for every edit: a same-line-count edit only dirties its lines; others drop the block list. */
+  noteEdit(firstLine: number, removedLines: number, insertedLines: number): void {
+    if (removedLines !== insertedLines) { this.blockList = undefined; this.dirty = undefined; return; }
+    const to = firstLine + insertedLines - 1;
+    this.dirty = this.dirty ? { from: Math.min(this.dirty.from, firstLine), to: Math.max(this.dirty.to, to) } : { from: firstLine, to };
+  }
+
+  /** Re-splits only the blocks around the dirty lines, until the new boundaries meet the old ones. */
+  private patchBlocks(list: { blocks: BlockAnalysis[] }, context: AnalysisContext): void {
+    const { from, to } = this.dirty!;
+    const blocks = list.blocks;
+    // The first block that contains or follows the line before the edit (its end may move).
+    let lo = 0;
+    let hi = blocks.length - 1;
+    const anchor = Math.max(0, from - 1);
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (blocks[mid]!.end < anchor) lo = mid + 1; else hi = mid;
+    }
+    const firstIndex = lo;
+    const oldStarts = new Map<number, number>();
+    for (let i = firstIndex; i < blocks.length; i++) oldStarts.set(blocks[i]!.start, i);
+    const replacement: BlockAnalysis[] = [];
+    let start = blocks[firstIndex]!.start;
+    let resumeIndex = blocks.length;
+    const count = this.document.lineCount;
+    while (start < count) {
+      if (start > to + 1 && oldStarts.has(start)) { resumeIndex = oldStarts.get(start)!; break; }
+      const end = this.blockEnd(start);
+      replacement.push(this.analyze(start, end, context));
+      start = end + 1;
+    }
+    blocks.splice(firstIndex, resumeIndex - firstIndex, ...replacement);
   }
 }

@@ -42,7 +42,9 @@ export function parseNasmNumber(text: string): bigint | undefined {
 }
 
 /** A character constant (`'ab'`) as a number: the bytes in little-endian order, as NASM does. */
-export function characterConstantValue(body: string): bigint {
+export function characterConstantValue(body: string): bigint | undefined {
+  // Only up to 8 bytes fit in a number; longer strings are data, not character constants.
+  if (body.length > 8) return undefined;
   const bytes = Buffer.from(body, 'utf8');
   let value = 0n;
   for (let i = Math.min(bytes.length, 8) - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]!);

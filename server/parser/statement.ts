@@ -54,6 +54,8 @@ export interface Statement {
   tokens: Token[];
 }
 
+const NO_TOKENS: Token[] = [];
+const NO_OPERANDS: Operand[] = [];
 const EMPTY: Statement = Object.freeze({ kind: 'empty', operands: [], args: [], tokens: [] }) as Statement;
 
 function labelKindOf(name: string): LabelKind {
@@ -140,15 +142,14 @@ function parseBody(statement: Statement, tokens: Token[], index: number, line: s
     name = tokens[i]!.text.toLowerCase();
   }
   statement.keyword = word(tokens[i]!);
-  const rest = tokens.slice(i + 1);
+  const rest = i + 1 < tokens.length ? tokens.slice(i + 1) : NO_TOKENS;
   if (name in DATA_SIZES) statement.kind = 'data';
   else if (name in RESERVE_SIZES) statement.kind = 'reserve';
   else if (name === 'equ') statement.kind = 'equ';
   else if (DIRECTIVES.has(name)) statement.kind = 'directive';
   else if (MNEMONICS.has(name) || PREFIXES.has(name)) statement.kind = 'instruction';
   else statement.kind = 'macroCall';
-  statement.operands = splitOperands(rest, line);
-  statement.args = rest;
+  statement.operands = rest.length ? splitOperands(rest, line) : NO_OPERANDS;
   return statement;
 }
 
@@ -156,12 +157,11 @@ function parseBody(statement: Statement, tokens: Token[], index: number, line: s
 export function parseLine(line: string): Statement {
   if (line.length === 0) return EMPTY;
   let tokens = tokenizeLine(line);
-  const statement: Statement = { kind: 'empty', operands: [], args: [], tokens };
+  const statement: Statement = { kind: 'empty', operands: NO_OPERANDS, args: NO_TOKENS, tokens };
   const last = tokens[tokens.length - 1];
   if (last?.kind === 'comment') {
     statement.comment = { text: last.text, start: last.start, end: last.end };
-    tokens = tokens.slice(0, -1);
-    statement.tokens = tokens;
+    tokens.pop();
   }
   if (tokens.length === 0) return statement;
   // `[bits 32]`, `[section .text]`: the bracketed form of a directive.

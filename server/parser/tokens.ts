@@ -57,10 +57,11 @@ export function tokenizeLine(line: string): Token[] {
       const end = terminated ? j + 1 : n;
       const raw = line.slice(i + 1, terminated ? j : n);
       const body = c === 96 ? unescapeBackquoted(raw) : raw;
-      tokens.push({
-        kind: 'string', text: line.slice(i, end), start, end, string: body,
-        value: characterConstantValue(body), ...(terminated ? {} : { unterminated: true }),
-      });
+      const token: Token = { kind: 'string', text: line.slice(i, end), start, end, string: body };
+      const value = characterConstantValue(body);
+      if (value !== undefined) token.value = value;
+      if (!terminated) token.unterminated = true;
+      tokens.push(token);
       i = end;
       continue;
     }

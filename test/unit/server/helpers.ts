@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { hoverAt } from '../../../server/features/hover';
 import { syscallInlayHints } from '../../../server/features/inlayHints';
-import { lintBlock } from '../../../server/features/syscallLints';
+import { lintDocument } from '../../../server/features/documentLints';
 import { pathToUri, Workspace } from '../../../server/workspace';
 import type { AsmDocument } from '../../../server/document/document';
 
@@ -33,7 +33,7 @@ export function hover(workspace: Workspace, document: AsmDocument, needle: strin
 }
 
 export function lints(workspace: Workspace, document: AsmDocument) {
-  return workspace.analysis(document).allBlocks().flatMap((b) => lintBlock(b, document, (l) => document.structure.bitsAt(l, workspace.defaultBits)));
+  return lintDocument(workspace, document);
 }
 
 export function inlayHints(workspace: Workspace, document: AsmDocument) {
