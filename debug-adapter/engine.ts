@@ -11,15 +11,19 @@ import { describeSyscallState, isInterruptedCall, readSyscallState, type Syscall
 import type { Abi } from '../syscalls';
 import { LOGPOINT_MARKER } from './logpoints';
 
-export interface LaunchOptions {
+export interface GdbLaunchOptions {
+  gdbPath: string;
+  cwd?: string;
+  trace?: (direction: '>' | '<', line: string) => void;
+}
+
+export interface ProgramOptions {
   program: string;
   args: string[];
   cwd?: string;
   env?: Record<string, string | null>;
-  gdbPath: string;
   /** The terminal device the program uses for stdin, stdout and stderr. */
   tty: string;
-  trace?: (direction: '>' | '<', line: string) => void;
 }
 
 export type StopReason =
@@ -41,7 +45,6 @@ export interface StopEvent {
 
 export interface EngineEvents {
   stopped: [StopEvent];
-  continued: [];
   exited: [code: number, signal?: string];
   /** gdb went away on its own (killed, crashed). */
   gdbExited: [message: string];
@@ -79,22 +82,26 @@ export class Engine extends EventEmitter<EngineEvents> {
     gdb.on('exit', (code, signal) => this.onGdbExit(code, signal));
   }
 
-  /** Starts gdb and loads the program; the program is not running yet. */
-  static async create(options: LaunchOptions): Promise<Engine> {
-    const gdb = await Gdb.start({ path: options.gdbPath, cwd: options.cwd, trace: options.trace });
-    const engine = new Engine(gdb);
-    try {
-      await exec.loadProgram(gdb, options.program);
-      await exec.setArguments(gdb, options.args);
-      if (options.cwd) await exec.setWorkingDirectory(gdb, options.cwd);
-      for (const [name, value] of Object.entries(options.env ?? {})) await exec.setEnvironment(gdb, name, value);
-      await exec.setInferiorTty(gdb, options.tty);
-    } catch (error) {
-      await gdb.exit();
-      throw error;
-    }
-    return engine;
+  /** Starts gdb, ready for a program. */
+  static async create(options: GdbLaunchOptions): Promise<Engine> {
+    return new Engine(await Gdb.start({ path: options.gdbPath, cwd: options.cwd, trace: options.trace }));
   }
+
+  /** Loads the program and its arguments, directory, environment and terminal; it does not run yet. */
+  async load(options: ProgramOptions): Promise<void> {
+    const gdb = this.gdb;
+    await Promise.all([
+      exec.loadProgram(gdb, options.program),
+      exec.setArguments(gdb, options.args),
+      options.cwd ? exec.setWorkingDirectory(gdb, options.cwd) : undefined,
+      ...Object.entries(options.env ?? {}).map(([name, value]) => exec.setEnvironment(gdb, name, value)),
+      exec.setInferiorTty(gdb, options.tty),
+    ]);
+    this.hasMain = await data.evaluate(gdb, '&main').then(() => true, () => false);
+  }
+
+  /** The program has a `main` (C runtime): stopping "at entry" means at main. */
+  hasMain = false;
 
   get isStopped(): boolean { return this.state === 'stopped'; }
   get isRunning(): boolean { return this.state === 'running'; }
@@ -215,7 +222,6 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (this.state === 'running' || this.state === 'exited') return;
     this.state = 'running';
     this.pauseRequested = false;
-    this.emit('continued');
     void (async () => {
       try {
         let outcome = await plan();

@@ -41,8 +41,19 @@ export class Inspector {
 
   constructor(private readonly gdb: Gdb, private readonly abi: () => Abi) {}
 
-  /** Call on every stop: fetches the general registers once, so changes can be marked. */
-  async refresh(): Promise<void> {
+  private fetched: Promise<void> | undefined;
+
+  /** Call on every stop; registers are fetched again when first needed, and compared with the last fetch. */
+  invalidate(): void {
+    this.fetched = undefined;
+  }
+
+  private refresh(): Promise<void> {
+    this.fetched ??= this.fetchRegisters();
+    return this.fetched;
+  }
+
+  private async fetchRegisters(): Promise<void> {
     this.previous = this.current;
     this.current = new Map();
     const numbers = await this.numbers();
@@ -54,7 +65,6 @@ export class Inspector {
     }
   }
 
-  register(name: string): bigint | undefined { return this.current.get(name); }
 
   private async numbers(): Promise<Map<string, number>> {
     if (!this.registerNumbers) {
@@ -77,7 +87,8 @@ export class Inspector {
     };
   }
 
-  registersScope(): VariableNode[] {
+  async registersScope(): Promise<VariableNode[]> {
+    await this.refresh();
     const wide = this.abi() === 'x86_64';
     const general = wide ? GENERAL_REGISTERS_64 : GENERAL_REGISTERS_32;
     const width = wide ? 64 : 32;
@@ -195,6 +206,7 @@ export class Inspector {
 
   /** The qwords around rsp, labelled by offset. */
   async stackScope(): Promise<VariableNode[]> {
+    await this.refresh();
     const wide = this.abi() === 'x86_64';
     const slot = wide ? 8 : 4;
     const sp = this.current.get(wide ? 'rsp' : 'esp');

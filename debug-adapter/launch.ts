@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildProgram, describeBuildFailure, sourceKindOf } from '../toolchain/build';
-import { findExecutable, requireTool, runProgram } from '../toolchain/tools';
+import { findExecutable, runProgram } from '../toolchain/tools';
 
 export interface LaunchArguments {
   /** The program, or an .asm/.nasm/.c source to build first. */
@@ -32,7 +32,6 @@ export interface PreparedProgram {
   args: string[];
   cwd: string;
   env: Record<string, string | null>;
-  gdbPath: string;
 }
 
 /** Splits a build command into words; quotes group words. No shell is involved. */
@@ -43,11 +42,15 @@ export function splitCommand(command: string): string[] {
   return words;
 }
 
-export async function prepareProgram(args: LaunchArguments, log: (text: string) => void): Promise<PreparedProgram> {
+/** The program's working directory: `cwd`, else the folder of `program`. */
+export function launchDirectory(args: LaunchArguments): string {
   if (!args.program) throw new Error('The launch configuration has no "program": set it to an .asm/.c file or a built program.');
-  const gdbPath = requireTool('gdb', { gdb: args.gdbPath || 'gdb' });
+  return args.cwd ? path.resolve(args.cwd) : path.dirname(path.resolve(args.program));
+}
+
+export async function prepareProgram(args: LaunchArguments, log: (text: string) => void): Promise<PreparedProgram> {
+  const cwd = launchDirectory(args);
   let program = path.resolve(args.cwd ?? process.cwd(), args.program);
-  const cwd = args.cwd ? path.resolve(args.cwd) : path.dirname(program);
   const build = args.build ?? 'auto';
   if (build !== 'auto' && build !== 'off') {
     const [command, ...rest] = splitCommand(build);
@@ -64,7 +67,7 @@ export async function prepareProgram(args: LaunchArguments, log: (text: string) 
     program = result.program;
   }
   if (!existsSync(program) || !statSync(program).isFile()) throw new Error(`The program "${program}" does not exist. Build it first, or point "program" at an .asm file.`);
-  return { program, args: args.args ?? [], cwd, env: args.env ?? {}, gdbPath };
+  return { program, args: args.args ?? [], cwd, env: args.env ?? {} };
 }
 
 function requireToolPath(command: string): string {

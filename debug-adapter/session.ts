@@ -4,14 +4,15 @@ import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import {
   Breakpoint, DebugSession, ExitedEvent, Handles, InitializedEvent, OutputEvent, Scope, Source, StackFrame,
-  StoppedEvent, TerminatedEvent, Thread, ContinuedEvent, InvalidatedEvent, MemoryEvent,
+  StoppedEvent, TerminatedEvent, Thread, InvalidatedEvent, MemoryEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Engine, type StopEvent } from './engine';
 import { Inspector, type VariableNode } from './inspector';
 import { Disassembler } from './disassembly';
 import { BreakpointBook } from './breakpoints';
-import { prepareProgram, type LaunchArguments } from './launch';
+import { launchDirectory, prepareProgram, type LaunchArguments } from './launch';
+import { findExecutable, requireTool } from '../toolchain/tools';
 import { PtyRelay, encodeTerminalInput, releaseReportedTty, ttyReporterCommand, waitForReportedTty } from './terminal';
 import * as data from './mi/data';
 import { frameName } from './frames';
@@ -54,6 +55,7 @@ export class SyscallGdbSession extends DebugSession {
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.clientSupportsTerminal = !!args.supportsRunInTerminalRequest;
+    this.prestart();
     response.body = {
       supportsConfigurationDoneRequest: true, supportsFunctionBreakpoints: true, supportsConditionalBreakpoints: true,
       supportsHitConditionalBreakpoints: true, supportsLogPoints: true, supportsEvaluateForHovers: true,
@@ -70,22 +72,59 @@ export class SyscallGdbSession extends DebugSession {
     const args = request as LaunchArguments & DebugProtocol.LaunchRequestArguments;
     await this.guard(response, async () => {
       this.launchArgs = args;
-      const prepared = await prepareProgram(args, (text) => this.sendEvent(new OutputEvent(text, 'console')));
-      const tty = await this.programTerminal(args, prepared.cwd);
       const trace = args.trace ? (dir: string, line: string) => this.sendEvent(new OutputEvent(`${dir} ${line}\n`, 'console')) : undefined;
-      const engine = await Engine.create({ ...prepared, tty, trace });
-      this.attachEngine(engine);
+      const gdbPath = requireTool('gdb', { gdb: args.gdbPath || 'gdb' });
+      const cwd = launchDirectory(args);
+      // Building, starting gdb and opening the program's terminal do not depend on each other.
+      const engine = this.takePrestarted('engine', gdbPath) ?? Engine.create({ gdbPath, cwd });
+      void engine.then((e) => e.gdb.setTrace(trace), () => undefined);
+      const terminal = this.programTerminal(args, cwd, gdbPath);
+      const [prepared, tty] = await Promise.all([
+        prepareProgram(args, (text) => this.sendEvent(new OutputEvent(text, 'console'))), terminal, engine,
+      ]).catch(async (error) => {
+        await engine.then((e) => e.gdb.exit(), () => undefined);
+        throw error;
+      });
+      const ready = await engine;
+      await ready.load({ ...prepared, tty });
+      this.attachEngine(ready);
       this.sendEvent(new InitializedEvent());
       await this.configured;
-      const hasMain = await data.evaluate(engine.gdb, '&main').then(() => true, () => false);
-      engine.start(args.stopAtEntry ?? !hasMain, hasMain);
+      ready.start(args.stopAtEntry ?? !ready.hasMain, ready.hasMain);
     });
   }
 
+  /**
+   * gdb (and, for clients without terminals, the pty relay) start while the client is still sending
+   * launch.json, so launching waits only for the build. Unused if launch.json names another gdb.
+   */
+  private prestart(): void {
+    const gdbPath = findExecutable('gdb');
+    if (!gdbPath) return;
+    const engine = Engine.create({ gdbPath });
+    engine.catch(() => undefined);
+    const relay = this.clientSupportsTerminal ? undefined : PtyRelay.start(gdbPath);
+    relay?.catch(() => undefined);
+    this.prestarted = { gdbPath, engine, relay };
+  }
+  private prestarted: { gdbPath: string; engine: Promise<Engine>; relay?: Promise<PtyRelay> } | undefined;
+
+  /** Takes the prestarted gdb or relay when it is the one wanted, and ends it otherwise. */
+  private takePrestarted<K extends 'engine' | 'relay'>(key: K, gdbPath: string): NonNullable<NonNullable<typeof this.prestarted>[K]> | undefined {
+    const prestarted = this.prestarted;
+    const value = prestarted?.[key];
+    if (!prestarted || !value) return undefined;
+    prestarted[key] = undefined as never;
+    if (prestarted.gdbPath === gdbPath) return value as never;
+    void (value as Promise<Engine | PtyRelay>).then((v) => (v instanceof PtyRelay ? v.close() : v.terminate()), () => undefined);
+    return undefined;
+  }
+
   /** The program's terminal: the user's (runInTerminal) by default, else a relay to the Debug Console. */
-  private async programTerminal(args: LaunchArguments, cwd: string): Promise<string> {
+  private async programTerminal(args: LaunchArguments, cwd: string, gdbPath: string): Promise<string> {
     const wanted = args.terminal ?? 'integrated';
     if (wanted !== 'none' && this.clientSupportsTerminal && !args.stdin) {
+      this.takePrestarted('relay', ''); // not needed: the program gets a real terminal
       const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-tty-'));
       this.ttyReport = path.join(dir, 'tty');
       const command = ttyReporterCommand(__filename, this.ttyReport);
@@ -95,7 +134,7 @@ export class SyscallGdbSession extends DebugSession {
       }, 10_000, (reply) => (reply.success ? resolve() : reject(new Error(`Could not open a terminal: ${reply.message}`)))));
       return waitForReportedTty(this.ttyReport);
     }
-    this.relay = await PtyRelay.start(args.gdbPath || 'gdb');
+    this.relay = await (this.takePrestarted('relay', gdbPath) ?? PtyRelay.start(gdbPath));
     this.relay.on('output', (chunk) => this.sendEvent(new OutputEvent(chunk.toString('utf8'), 'stdout')));
     // Without a terminal, stdin is the given file or empty: the program reads its data, then end-of-file.
     this.relay.write(encodeTerminalInput(args.stdin ? readFileSync(path.resolve(cwd, args.stdin)) : Buffer.alloc(0)));
@@ -107,8 +146,7 @@ export class SyscallGdbSession extends DebugSession {
     this.inspector = new Inspector(engine.gdb, () => engine.abi);
     this.disassembler = new Disassembler(engine.gdb);
     this.breakpoints = new BreakpointBook(engine);
-    engine.on('stopped', (event) => void this.onStopped(event));
-    engine.on('continued', () => this.sendEvent(new ContinuedEvent(THREAD_ID, true)));
+    engine.on('stopped', (event) => this.onStopped(event));
     engine.on('output', (text, category) => this.sendEvent(new OutputEvent(text, category)));
     engine.on('exited', (code, signal) => {
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
@@ -122,10 +160,10 @@ export class SyscallGdbSession extends DebugSession {
     });
   }
 
-  private async onStopped(event: StopEvent): Promise<void> {
+  private onStopped(event: StopEvent): void {
     this.variables.reset();
     this.nodesByReference.clear();
-    await this.inspector?.refresh().catch(() => undefined);
+    this.inspector?.invalidate();
     const stopped = new StoppedEvent(event.reason, THREAD_ID, event.description) as DebugProtocol.StoppedEvent;
     stopped.body.description = event.description;
     stopped.body.allThreadsStopped = true;
@@ -411,6 +449,8 @@ export class SyscallGdbSession extends DebugSession {
   }
 
   private async endSession(): Promise<void> {
+    this.takePrestarted('engine', '');
+    this.takePrestarted('relay', '');
     await this.engine?.terminate().catch(() => undefined);
     this.relay?.close();
     this.relay = undefined;

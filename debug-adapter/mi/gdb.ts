@@ -83,10 +83,11 @@ export class Gdb extends EventEmitter<GdbEvents> {
       if (match && Number(match[1]) < MIN_GDB_MAJOR) {
         throw new GdbUnavailableError(`gdb ${match[1]}.${match[2]} is too old: Syscall Lens needs gdb ${MIN_GDB_MAJOR} or newer (sudo apt-get install gdb).`);
       }
-      for (const setting of [
+      // gdb answers in order, so the settings go out together rather than one round trip each.
+      await Promise.all([
         'mi-async on', 'pagination off', 'confirm off', 'width 0', 'height 0', 'disassembly-flavor intel',
         'print pretty off', 'startup-with-shell off', 'disable-randomization on',
-      ]) await gdb.send(`-gdb-set ${setting}`);
+      ].map((setting) => gdb.send(`-gdb-set ${setting}`)));
       // Downloading debug info from the network would stall every launch; not every gdb knows the setting.
       await gdb.send('-gdb-set debuginfod enabled off').catch(() => undefined);
     } catch (error) {
@@ -98,6 +99,11 @@ export class Gdb extends EventEmitter<GdbEvents> {
   }
 
   get pid(): number | undefined { return this.process.pid; }
+
+  /** Starts or stops logging the MI conversation (`trace: true` in launch.json). */
+  setTrace(trace: GdbOptions['trace']): void {
+    this.options.trace = trace;
+  }
   get running(): boolean { return !this.exited; }
 
   /** Sends one MI command; resolves with the results of `^done`/`^running`, rejects on `^error`. */

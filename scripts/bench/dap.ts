@@ -1,0 +1,139 @@
+// Debug adapter benchmarks, each a ratio against a baseline measured side by side in this run:
+//  1. step round trip: DAP `next` → `stopped` event, against gdb's own `-exec-next` → `*stopped`;
+//  2. launch to first stop, build included, against nasm + ld + `gdb -batch -ex starti` by hand.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+
+const ADAPTER = path.resolve('dist/debug-adapter.js');
+const SPIN = path.resolve('test/fixtures/dap/spin.asm');
+const HELLO = path.resolve('test/fixtures/dap/hello.asm');
+const STEPS = 200;
+const LAUNCHES = 8;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const now = () => performance.now();
+
+async function startSession(program: string, buildDirectory: string): Promise<DebugClient> {
+  const dc = new DebugClient('node', ADAPTER, 'syscall-gdb');
+  await dc.start();
+  const stopped = dc.waitForEvent('stopped');
+  await Promise.all([dc.configurationSequence(), dc.launch({ program, terminal: 'none', buildDirectory })]);
+  await stopped;
+  return dc;
+}
+
+async function dapStepTimes(buildDirectory: string): Promise<number[]> {
+  const dc = await startSession(SPIN, buildDirectory);
+  const times: number[] = [];
+  for (let i = 0; i < STEPS; i++) {
+    const start = now();
+    const stopped = dc.waitForEvent('stopped');
+    await dc.nextRequest({ threadId: 1 });
+    await stopped;
+    times.push(now() - start);
+  }
+  await dc.stop();
+  return times;
+}
+
+/** gdb alone, driven over MI the same way: each -exec-next until its *stopped. */
+async function gdbStepTimes(program: string): Promise<number[]> {
+  const gdb = spawn('gdb', ['--interpreter=mi3', '-q', '-nx'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  let buffer = '';
+  let waiting: { marker: string; resolve: () => void } | undefined;
+  gdb.stdout.setEncoding('utf8');
+  gdb.stdout.on('data', (chunk: string) => {
+    buffer += chunk;
+    if (waiting && buffer.includes(waiting.marker)) {
+      buffer = '';
+      const done = waiting;
+      waiting = undefined;
+      done.resolve();
+    }
+  });
+  const send = (command: string, marker: string) => new Promise<void>((resolve) => {
+    waiting = { marker, resolve };
+    gdb.stdin.write(command + '\n');
+  });
+  await send('-gdb-set mi-async on', '^done');
+  await send(`-file-exec-and-symbols "${program}"`, '^done');
+  await send('-inferior-tty-set /dev/null', '^done');
+  await send('-interpreter-exec console starti', '*stopped');
+  const times: number[] = [];
+  for (let i = 0; i < STEPS; i++) {
+    const start = now();
+    await send('-exec-next', '*stopped');
+    times.push(now() - start);
+  }
+  gdb.kill('SIGKILL');
+  return times;
+}
+
+/** From spawning the adapter, and from the launch request (VS Code starts adapters ahead). */
+async function dapLaunchTime(): Promise<{ fromSpawn: number; fromLaunch: number }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-dap-'));
+  const start = now();
+  const dc = new DebugClient('node', ADAPTER, 'syscall-gdb');
+  await dc.start();
+  const stopped = dc.waitForEvent('stopped');
+  await dc.initializeRequest();
+  const launchAt = now();
+  const configured = dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest());
+  await Promise.all([configured, dc.launchRequest({ program: HELLO, terminal: 'none', buildDirectory: dir } as never)]);
+  await stopped;
+  const end = now();
+  await dc.stop();
+  rmSync(dir, { recursive: true, force: true });
+  return { fromSpawn: end - start, fromLaunch: end - launchAt };
+}
+
+function byHandLaunchTime(): number {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-hand-'));
+  const start = now();
+  spawnSync('nasm', ['-f', 'elf64', '-g', '-F', 'dwarf', '-o', path.join(dir, 'hello.o'), HELLO]);
+  spawnSync('ld', ['-o', path.join(dir, 'hello'), path.join(dir, 'hello.o')]);
+  spawnSync('gdb', ['-q', '-nx', '-batch', '-ex', 'starti', path.join(dir, 'hello')], { stdio: 'ignore' });
+  const elapsed = now() - start;
+  rmSync(dir, { recursive: true, force: true });
+  return elapsed;
+}
+
+async function main(): Promise<void> {
+  const buildDirectory = mkdtempSync(path.join(os.tmpdir(), 'bench-dap-build-'));
+  // Build the loop once through the adapter, so both sides step the same program.
+  await (await startSession(SPIN, buildDirectory)).stop();
+  const program = path.join(buildDirectory, 'spin');
+
+  const dapSteps: number[] = [];
+  const gdbSteps: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    gdbSteps.push(...(await gdbStepTimes(program)));
+    dapSteps.push(...(await dapStepTimes(buildDirectory)));
+  }
+  const stepRatio = median(dapSteps) / median(gdbSteps);
+  console.log(`step round trip: DAP next→stopped ${median(dapSteps).toFixed(2)} ms, gdb -exec-next→*stopped ${median(gdbSteps).toFixed(2)} ms (median of ${dapSteps.length})`);
+  console.log(`  ratio ${stepRatio.toFixed(2)}x (target ≤ 1.2x)`);
+
+  const fromSpawn: number[] = [];
+  const fromLaunch: number[] = [];
+  const handLaunch: number[] = [];
+  for (let i = 0; i < LAUNCHES; i++) {
+    handLaunch.push(byHandLaunchTime());
+    const times = await dapLaunchTime();
+    fromSpawn.push(times.fromSpawn);
+    fromLaunch.push(times.fromLaunch);
+  }
+  const hand = median(handLaunch);
+  console.log(`launch to first stop, build included (median of ${LAUNCHES}): nasm + ld + gdb -batch -ex starti by hand ${hand.toFixed(0)} ms`);
+  console.log(`  adapter from its spawn ${median(fromSpawn).toFixed(0)} ms: ratio ${(median(fromSpawn) / hand).toFixed(2)}x (target ≤ 1.5x)`);
+  console.log(`  adapter from the launch request ${median(fromLaunch).toFixed(0)} ms: ratio ${(median(fromLaunch) / hand).toFixed(2)}x`);
+  rmSync(buildDirectory, { recursive: true, force: true });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
