@@ -114,6 +114,9 @@ export class TraceModel {
   }
 
   private recordProcess(event: SyscallEvent): void {
+    const first = event.name.charCodeAt(0);
+    // Only clone/fork/vfork/execve matter here; most calls stop at the first letter.
+    if (first !== 99 /* c */ && first !== 102 /* f */ && first !== 118 /* v */ && first !== 101 /* e */) return;
     if (/^(clone|clone3|fork|vfork)$/.test(event.name) && event.returnValue !== undefined && event.returnValue > 0) {
       const child = this.process(event.returnValue);
       child.parent = event.pid;

@@ -1,8 +1,8 @@
-// Runs a program under strace. The trace goes through a private FIFO, never `-o /dev/fd/N`
+// Runs a program under strace. The trace goes to a private FIFO or file, never `-o /dev/fd/N`
 // (the program would inherit that descriptor and its own descriptor numbers would shift), so the
 // program keeps its stdin/stdout/stderr to itself.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { closeSync, constants, createReadStream, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, constants, createReadStream, mkdtempSync, openSync, read, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runProgram } from '../toolchain/tools';
@@ -34,6 +34,12 @@ export interface RunnerRequest {
   /** Put strace and the program in their own process group so Stop can kill the whole tree. */
   ownProcessGroup: boolean;
   onTrace: (chunk: string) => void;
+  /**
+   * `fifo`: strace writes into a FIFO we read as it goes. `file`: strace writes a private file we
+   * follow; strace writes each call in two halves, and a FIFO wakes the reader for every write,
+   * which on a busy machine costs more than the tracing itself.
+   */
+  capture?: 'fifo' | 'file';
   /** strace's own diagnostics (and, sharing the descriptor, the program's stderr when piped). */
   onStderr?: (chunk: string) => void;
 }
@@ -51,10 +57,14 @@ export interface RunningTrace {
   stop(): void;
 }
 
-async function makeFifo(): Promise<{ dir: string; fifo: string }> {
-  // mkdtemp creates the folder with mode 0700: nobody else can open the FIFO inside it.
+async function makeCapture(kind: 'fifo' | 'file'): Promise<{ dir: string; fifo: string }> {
+  // mkdtemp creates the folder with mode 0700: nobody else can open the FIFO or file inside it.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-'));
   const fifo = path.join(dir, 'trace');
+  if (kind === 'file') {
+    writeFileSync(fifo, '', { mode: 0o600 });
+    return { dir, fifo };
+  }
   const made = await runProgram('mkfifo', ['-m', '600', fifo], { timeoutMs: 10_000 }).catch((error: Error) => ({ exitCode: 1, stderr: error.message }));
   if (made.exitCode !== 0) {
     rmSync(dir, { recursive: true, force: true });
@@ -64,7 +74,8 @@ async function makeFifo(): Promise<{ dir: string; fifo: string }> {
 }
 
 export async function startStrace(request: RunnerRequest): Promise<RunningTrace> {
-  const { dir, fifo } = await makeFifo();
+  const capture = request.capture ?? 'file';
+  const { dir, fifo } = await makeCapture(capture);
   const stdio: StdioOptions = request.stdio === 'inherit' ? ['inherit', 'inherit', 'pipe']
     : request.stdio === 'output' ? ['inherit', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
   const child = spawn(request.strace, [...request.options, '-o', fifo, '--', request.program, ...request.args], {
@@ -78,13 +89,8 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
     request.onStderr?.(chunk);
   });
 
-  // Opening a FIFO for reading blocks until strace opens it for writing.
-  const reader = createReadStream(fifo, { encoding: 'utf8', highWaterMark: 1 << 16 });
-  reader.on('data', (chunk) => request.onTrace(chunk as string));
-  const readerDone = new Promise<void>((resolve) => {
-    reader.on('close', resolve);
-    reader.on('error', () => resolve());
-  });
+  let straceEnded = false;
+  const readerDone = capture === 'fifo' ? readFifo(fifo, request.onTrace) : followFile(fifo, request.onTrace, () => straceEnded);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('error', (error) => {
       stderr += `\n${error.message}`;
@@ -95,11 +101,13 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
 
   const done = (async (): Promise<RunnerOutcome> => {
     const { code, signal } = await exited;
+    straceEnded = true;
     // If strace died before opening the FIFO, our reader is still blocked in open(): unblock it.
-    try {
-      const fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
-      closeSync(fd);
-    } catch { /* no reader waiting: strace had opened it and the reader sees EOF */ }
+    if (capture === 'fifo') {
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch { /* no reader waiting: strace had opened it and the reader sees EOF */ }
+    }
     await readerDone;
     rmSync(dir, { recursive: true, force: true });
     return { straceExitCode: code, straceSignal: signal, stopped, stderr };
@@ -115,6 +123,42 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
     child.kill('SIGKILL');
   };
   return { child, done, stop };
+}
+
+function readFifo(fifo: string, onTrace: (chunk: string) => void): Promise<void> {
+  // Opening a FIFO for reading blocks until strace opens it for writing.
+  const reader = createReadStream(fifo, { encoding: 'utf8', highWaterMark: 1 << 16 });
+  reader.on('data', (chunk) => onTrace(chunk as string));
+  return new Promise<void>((resolve) => {
+    reader.on('close', resolve);
+    reader.on('error', () => resolve());
+  });
+}
+
+/** Reads a growing file to its end, then waits for more until strace has exited and all is read. */
+async function followFile(file: string, onTrace: (chunk: string) => void, ended: () => boolean): Promise<void> {
+  const fd = openSync(file, 'r');
+  const decoder = new TextDecoder('utf-8');
+  const buffer = Buffer.alloc(1 << 20);
+  let position = 0;
+  try {
+    for (;;) {
+      const finished = ended();
+      const bytes = await new Promise<number>((resolve, reject) => read(fd, buffer, 0, buffer.length, position, (error, n) => (error ? reject(error) : resolve(n))));
+      if (bytes > 0) {
+        position += bytes;
+        onTrace(decoder.decode(buffer.subarray(0, bytes), { stream: true }));
+        continue;
+      }
+      if (finished) break;
+      // At the end for now: nap briefly. (Change notices would fire for every write strace makes.)
+      await new Promise<void>((resolve) => setTimeout(resolve, 20));
+    }
+    const rest = decoder.decode();
+    if (rest) onTrace(rest);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Turns strace's diagnostics into a clear error, or undefined when tracing itself worked. */

@@ -35,6 +35,8 @@ export interface TraceRequest {
   stringLimit?: number;
   inject?: TraceFlags['inject'];
   stdio: 'inherit' | 'pipe' | 'output';
+  /** How strace's output reaches us (see RunnerRequest.capture). */
+  capture?: 'fifo' | 'file';
   ownProcessGroup?: boolean;
   /** Directories whose binaries count as the user's own for -k frame mapping. */
   workspaceRoots?: string[];
@@ -140,7 +142,7 @@ export class TraceSession {
       strace,
       options: traceOptions(capabilities, { stack: target.usesLibc, stringLimit: request.stringLimit ?? 256, inject: request.inject }),
       program: target.program, args: request.args, cwd: request.cwd ?? path.dirname(target.source ?? target.program),
-      stdio: request.stdio, ownProcessGroup: request.ownProcessGroup ?? false,
+      stdio: request.stdio, ownProcessGroup: request.ownProcessGroup ?? false, capture: request.capture,
       onTrace: (chunk) => {
         quietSince = Date.now();
         parser.push(chunk);

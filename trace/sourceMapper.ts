@@ -92,8 +92,14 @@ export class SourceMapper {
     try { this.programReal = realpathSync(this.program); } catch { this.programReal = this.program; }
   }
 
+  private programImage: ProgramImage | undefined | null = null;
+
+  /** The traced program's image, read once per mapper (a trace never outlives a rebuild). */
   get image(): ProgramImage | undefined {
-    return loadProgramImage(this.program, { listing: this.options.listing, mainSource: this.options.mainSource });
+    if (this.programImage === null) {
+      this.programImage = loadProgramImage(this.program, { listing: this.options.listing, mainSource: this.options.mainSource });
+    }
+    return this.programImage;
   }
 
   /** Sets `event.location` when the event came from a line with debug info; returns it. */

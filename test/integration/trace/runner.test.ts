@@ -86,6 +86,19 @@ describe('clear errors', () => {
   });
 });
 
+describe('capture paths', () => {
+  it('gives the same trace through a FIFO as through the followed file', async () => {
+    const run = async (capture: 'fifo' | 'file') => {
+      const session = await TraceSession.start({ file: path.join(FIXTURES, 'calls.asm'), args: [], stdio: 'pipe', capture, buildDirectory: mkdtempSync(path.join(work, 'b-')) });
+      const result = await session.done;
+      return result.model.events.map((e) => (e?.kind === 'syscall' ? `${e.name}=${e.result}@${e.location?.line}` : e?.kind));
+    };
+    const viaFile = await run('file');
+    expect(viaFile).toHaveLength(7);
+    expect(await run('fifo')).toEqual(viaFile);
+  });
+});
+
 describe('live tracing and Stop', () => {
   it('reports a blocked call as in progress, then completes it', async () => {
     const inProgress: SyscallEvent[] = [];
