@@ -8,6 +8,8 @@ export interface FlagSet {
   bits: ReadonlyArray<readonly [string, number]>;
   /** A multi-bit field inside the value, decoded as one choice (open's access mode, the socket type). */
   field?: { mask: number; values: ReadonlyArray<readonly [string, number]> } | { mask: number; signal: true };
+  /** A number stored at a bit offset, shown as `21<<MAP_HUGE_SHIFT` (the huge page size of mmap). */
+  shifted?: { name: string; shift: number; width: number };
   /** Shown when the value is 0 and no field names it. */
   zero?: string;
 }
@@ -20,12 +22,22 @@ export interface EnumSet {
 
 export type ConstantSet = FlagSet | EnumSet;
 
+// In strace's order, so the editor, the debugger and the trace panel print the same text.
 const O_FLAGS: FlagSet['bits'] = [
   ['O_CREAT', 0o100], ['O_EXCL', 0o200], ['O_NOCTTY', 0o400], ['O_TRUNC', 0o1000], ['O_APPEND', 0o2000],
-  ['O_NONBLOCK', 0o4000], ['O_SYNC', 0o4010000], ['O_DSYNC', 0o10000], ['O_ASYNC', 0o20000],
-  ['O_DIRECT', 0o40000], ['O_LARGEFILE', 0o100000], ['O_TMPFILE', 0o20200000], ['O_DIRECTORY', 0o200000],
-  ['O_NOFOLLOW', 0o400000], ['O_NOATIME', 0o1000000], ['O_CLOEXEC', 0o2000000], ['O_PATH', 0o10000000],
+  ['O_NONBLOCK', 0o4000], ['O_SYNC', 0o4010000], ['O_DSYNC', 0o10000], ['O_DIRECT', 0o40000],
+  ['O_LARGEFILE', 0o100000], ['O_NOFOLLOW', 0o400000], ['O_NOATIME', 0o1000000], ['O_CLOEXEC', 0o2000000],
+  ['O_PATH', 0o10000000], ['O_TMPFILE', 0o20200000], ['O_DIRECTORY', 0o200000], ['FASYNC', 0o20000],
 ];
+
+const FUTEX_COMMANDS: ReadonlyArray<readonly [string, number]> = [
+  ['FUTEX_WAIT', 0], ['FUTEX_WAKE', 1], ['FUTEX_FD', 2], ['FUTEX_REQUEUE', 3], ['FUTEX_CMP_REQUEUE', 4],
+  ['FUTEX_WAKE_OP', 5], ['FUTEX_LOCK_PI', 6], ['FUTEX_UNLOCK_PI', 7], ['FUTEX_TRYLOCK_PI', 8],
+  ['FUTEX_WAIT_BITSET', 9], ['FUTEX_WAKE_BITSET', 10], ['FUTEX_WAIT_REQUEUE_PI', 11],
+  ['FUTEX_CMP_REQUEUE_PI', 12], ['FUTEX_LOCK_PI2', 13],
+];
+/** FUTEX_PRIVATE_FLAG (128) is written as a `_PRIVATE` suffix of the command; FUTEX_FD has none. */
+const FUTEX_PRIVATE_FLAG = 128;
 
 const SETS = {
   /** open/openat flags: the low two bits are the access mode, O_RDONLY being 0. */
@@ -43,17 +55,21 @@ const SETS = {
     bits: [['PROT_READ', 0x1], ['PROT_WRITE', 0x2], ['PROT_EXEC', 0x4], ['PROT_SEM', 0x8],
       ['PROT_GROWSDOWN', 0x01000000], ['PROT_GROWSUP', 0x02000000]],
   },
-  /** The low nibble (MAP_TYPE) selects shared or private; the rest are independent bits. */
+  /**
+   * The low nibble (MAP_TYPE) selects shared or private; bits 26..31 hold log2 of the huge page size
+   * (MAP_HUGE_SHIFT; MAP_UNINITIALIZED shares bit 26 and is left out, as strace does).
+   */
   mmapFlags: {
     kind: 'flags', zero: '0',
     field: { mask: 0x0f, values: [['MAP_SHARED', 0x01], ['MAP_PRIVATE', 0x02], ['MAP_SHARED_VALIDATE', 0x03]] },
-    bits: [['MAP_FIXED', 0x10], ['MAP_ANONYMOUS', 0x20], ['MAP_32BIT', 0x40], ['MAP_GROWSDOWN', 0x100],
-      ['MAP_DENYWRITE', 0x800], ['MAP_EXECUTABLE', 0x1000], ['MAP_LOCKED', 0x2000], ['MAP_NORESERVE', 0x4000],
-      ['MAP_POPULATE', 0x8000], ['MAP_NONBLOCK', 0x10000], ['MAP_STACK', 0x20000], ['MAP_HUGETLB', 0x40000],
-      ['MAP_SYNC', 0x80000], ['MAP_FIXED_NOREPLACE', 0x100000], ['MAP_UNINITIALIZED', 0x4000000]],
+    bits: [['MAP_FIXED', 0x10], ['MAP_ANONYMOUS', 0x20], ['MAP_32BIT', 0x40], ['MAP_NORESERVE', 0x4000],
+      ['MAP_POPULATE', 0x8000], ['MAP_NONBLOCK', 0x10000], ['MAP_GROWSDOWN', 0x100], ['MAP_DENYWRITE', 0x800],
+      ['MAP_EXECUTABLE', 0x1000], ['MAP_LOCKED', 0x2000], ['MAP_STACK', 0x20000], ['MAP_HUGETLB', 0x40000],
+      ['MAP_SYNC', 0x80000], ['MAP_FIXED_NOREPLACE', 0x100000]],
+    shifted: { name: 'MAP_HUGE_SHIFT', shift: 26, width: 6 },
   },
   mremapFlags: { kind: 'flags', zero: '0', bits: [['MREMAP_MAYMOVE', 1], ['MREMAP_FIXED', 2], ['MREMAP_DONTUNMAP', 4]] },
-  msyncFlags: { kind: 'flags', zero: '0', bits: [['MS_ASYNC', 1], ['MS_INVALIDATE', 2], ['MS_SYNC', 4]] },
+  msyncFlags: { kind: 'flags', zero: '0', bits: [['MS_SYNC', 4], ['MS_ASYNC', 1], ['MS_INVALIDATE', 2]] },
   mlockallFlags: { kind: 'flags', zero: '0', bits: [['MCL_CURRENT', 1], ['MCL_FUTURE', 2], ['MCL_ONFAULT', 4]] },
   madviseAdvice: {
     kind: 'enum',
@@ -105,6 +121,19 @@ const SETS = {
       ['AT_NO_AUTOMOUNT', 0x800], ['AT_EMPTY_PATH', 0x1000], ['AT_STATX_FORCE_SYNC', 0x2000],
       ['AT_STATX_DONT_SYNC', 0x4000], ['AT_RECURSIVE', 0x8000]],
   },
+  /** statx: the sync mode is a two-bit field (AT_STATX_SYNC_AS_STAT being 0), the rest are *at flags. */
+  statxFlags: {
+    kind: 'flags',
+    field: { mask: 0x6000, values: [['AT_STATX_SYNC_AS_STAT', 0], ['AT_STATX_FORCE_SYNC', 0x2000], ['AT_STATX_DONT_SYNC', 0x4000]] },
+    bits: [['AT_SYMLINK_NOFOLLOW', 0x100], ['AT_NO_AUTOMOUNT', 0x800], ['AT_EMPTY_PATH', 0x1000]],
+  },
+  statxMask: {
+    kind: 'flags', zero: '0',
+    bits: [['STATX_ALL', 0xfff], ['STATX_BASIC_STATS', 0x7ff], ['STATX_TYPE', 0x1], ['STATX_MODE', 0x2],
+      ['STATX_NLINK', 0x4], ['STATX_UID', 0x8], ['STATX_GID', 0x10], ['STATX_ATIME', 0x20], ['STATX_MTIME', 0x40],
+      ['STATX_CTIME', 0x80], ['STATX_INO', 0x100], ['STATX_SIZE', 0x200], ['STATX_BLOCKS', 0x400],
+      ['STATX_BTIME', 0x800], ['STATX_MNT_ID', 0x1000], ['STATX_DIOALIGN', 0x2000]],
+  },
   unlinkatFlags: { kind: 'flags', zero: '0', bits: [['AT_REMOVEDIR', 0x200]] },
   renameFlags: { kind: 'flags', zero: '0', bits: [['RENAME_NOREPLACE', 1], ['RENAME_EXCHANGE', 2], ['RENAME_WHITEOUT', 4]] },
   socketDomain: {
@@ -123,9 +152,9 @@ const SETS = {
     kind: 'flags',
     field: { mask: 0xf, values: [['SOCK_STREAM', 1], ['SOCK_DGRAM', 2], ['SOCK_RAW', 3], ['SOCK_RDM', 4],
       ['SOCK_SEQPACKET', 5], ['SOCK_DCCP', 6], ['SOCK_PACKET', 10]] },
-    bits: [['SOCK_NONBLOCK', 0o4000], ['SOCK_CLOEXEC', 0o2000000]],
+    bits: [['SOCK_CLOEXEC', 0o2000000], ['SOCK_NONBLOCK', 0o4000]],
   },
-  socketFlags: { kind: 'flags', zero: '0', bits: [['SOCK_NONBLOCK', 0o4000], ['SOCK_CLOEXEC', 0o2000000]] },
+  socketFlags: { kind: 'flags', zero: '0', bits: [['SOCK_CLOEXEC', 0o2000000], ['SOCK_NONBLOCK', 0o4000]] },
   /** 0 is left out: it asks for the type's default protocol, whatever the domain. */
   socketProtocol: {
     kind: 'enum',
@@ -137,12 +166,40 @@ const SETS = {
       ['IPPROTO_UDPLITE', 136], ['IPPROTO_MPLS', 137], ['IPPROTO_ETHERNET', 143], ['IPPROTO_RAW', 255],
       ['IPPROTO_MPTCP', 262]],
   },
+  rlimitResource: {
+    kind: 'enum',
+    values: [['RLIMIT_CPU', 0], ['RLIMIT_FSIZE', 1], ['RLIMIT_DATA', 2], ['RLIMIT_STACK', 3], ['RLIMIT_CORE', 4],
+      ['RLIMIT_RSS', 5], ['RLIMIT_NPROC', 6], ['RLIMIT_NOFILE', 7], ['RLIMIT_MEMLOCK', 8], ['RLIMIT_AS', 9],
+      ['RLIMIT_LOCKS', 10], ['RLIMIT_SIGPENDING', 11], ['RLIMIT_MSGQUEUE', 12], ['RLIMIT_NICE', 13],
+      ['RLIMIT_RTPRIO', 14], ['RLIMIT_RTTIME', 15]],
+  },
+  futexOperation: {
+    kind: 'flags',
+    field: {
+      mask: 0xff,
+      values: [...FUTEX_COMMANDS, ...FUTEX_COMMANDS.filter(([name]) => name !== 'FUTEX_FD')
+        .map(([name, value]) => [`${name}_PRIVATE`, value | FUTEX_PRIVATE_FLAG] as const)],
+    },
+    bits: [['FUTEX_CLOCK_REALTIME', 256]],
+  },
+  /** The terminal and descriptor ioctls of asm-generic/ioctls.h that plain programs use. */
+  ioctlRequest: {
+    kind: 'enum',
+    values: [['TCGETS', 0x5401], ['TCSETS', 0x5402], ['TCSETSW', 0x5403], ['TCSETSF', 0x5404], ['TCGETA', 0x5405],
+      ['TCSETA', 0x5406], ['TCSETAW', 0x5407], ['TCSETAF', 0x5408], ['TCSBRK', 0x5409], ['TCXONC', 0x540a],
+      ['TCFLSH', 0x540b], ['TIOCEXCL', 0x540c], ['TIOCNXCL', 0x540d], ['TIOCSCTTY', 0x540e], ['TIOCGPGRP', 0x540f],
+      ['TIOCSPGRP', 0x5410], ['TIOCOUTQ', 0x5411], ['TIOCSTI', 0x5412], ['TIOCGWINSZ', 0x5413], ['TIOCSWINSZ', 0x5414],
+      ['TIOCMGET', 0x5415], ['TIOCMBIS', 0x5416], ['TIOCMBIC', 0x5417], ['TIOCMSET', 0x5418], ['FIONREAD', 0x541b],
+      ['TIOCLINUX', 0x541c], ['TIOCCONS', 0x541d], ['TIOCPKT', 0x5420], ['FIONBIO', 0x5421], ['TIOCNOTTY', 0x5422],
+      ['TIOCSETD', 0x5423], ['TIOCGETD', 0x5424], ['TIOCSBRK', 0x5427], ['TIOCCBRK', 0x5428], ['TIOCGSID', 0x5429],
+      ['TIOCVHANGUP', 0x5437], ['FIONCLEX', 0x5450], ['FIOCLEX', 0x5451], ['FIOASYNC', 0x5452]],
+  },
   shutdownHow: { kind: 'enum', values: [['SHUT_RD', 0], ['SHUT_WR', 1], ['SHUT_RDWR', 2]] },
   accessMode: { kind: 'flags', zero: 'F_OK', bits: [['R_OK', 4], ['W_OK', 2], ['X_OK', 1]] },
   waitOptions: {
     kind: 'flags', zero: '0',
-    bits: [['WNOHANG', 0x1], ['WUNTRACED', 0x2], ['WEXITED', 0x4], ['WCONTINUED', 0x8], ['WNOWAIT', 0x1000000],
-      ['__WNOTHREAD', 0x20000000], ['__WALL', 0x40000000], ['__WCLONE', 0x80000000]],
+    bits: [['WNOHANG', 0x1], ['WEXITED', 0x4], ['WSTOPPED', 0x2], ['WCONTINUED', 0x8], ['WNOWAIT', 0x1000000],
+      ['__WCLONE', 0x80000000], ['__WALL', 0x40000000], ['__WNOTHREAD', 0x20000000]],
   },
   waitIdType: { kind: 'enum', values: [['P_ALL', 0], ['P_PID', 1], ['P_PGID', 2], ['P_PIDFD', 3]] },
   sigprocmaskHow: { kind: 'enum', values: [['SIG_BLOCK', 0], ['SIG_UNBLOCK', 1], ['SIG_SETMASK', 2]] },
@@ -166,6 +223,13 @@ export type ConstantSetName = keyof typeof SETS;
 
 /** Every constant set the decoders use, by name. */
 export const CONSTANT_SETS: Readonly<Record<ConstantSetName, ConstantSet>> = SETS;
+
+/** Other spellings accepted when encoding: the C library's names for what strace and we print. */
+export const CONSTANT_ALIASES: Readonly<Record<string, string>> = {
+  O_ASYNC: 'FASYNC', O_NDELAY: 'O_NONBLOCK', O_FSYNC: 'O_SYNC', O_RSYNC: 'O_SYNC', WUNTRACED: 'WSTOPPED',
+  MAP_ANON: 'MAP_ANONYMOUS', AF_LOCAL: 'AF_UNIX', AF_FILE: 'AF_UNIX', PF_UNIX: 'AF_UNIX', PF_INET: 'AF_INET',
+  PF_INET6: 'AF_INET6', TIOCINQ: 'FIONREAD',
+};
 
 /** File type bits of a mode (S_IFMT = 0170000). */
 export const FILE_TYPES: ReadonlyArray<readonly [string, number]> = [

@@ -4,14 +4,14 @@ import { errnoByNumber } from './errno';
 import { signalName, standardSignals } from './signals';
 import { lookupSyscallByName } from './table';
 import {
-  AT_FDCWD, CONSTANT_SETS, FILE_TYPES, MODE_BITS, S_IFMT, STANDARD_FDS,
+  AT_FDCWD, CONSTANT_ALIASES, CONSTANT_SETS, FILE_TYPES, MODE_BITS, S_IFMT, STANDARD_FDS,
   type ConstantSet, type ConstantSetName, type FlagSet,
 } from './constants';
 
 /** How one parameter is shown. */
 export type ArgumentDecoder =
   | { kind: 'set'; set: ConstantSetName }
-  | { kind: 'fd' | 'dirfd' | 'mode' | 'signal' | 'pointer' | 'number' };
+  | { kind: 'fd' | 'dirfd' | 'mode' | 'signal' | 'pointer' | 'hex' | 'number' };
 
 const FD_PARAMS = new Set(['fd', 'oldfd', 'newfd', 'fd_in', 'fd_out', 'fdin', 'fdout', 'in_fd', 'out_fd', 'epfd', 'ufd',
   'fanotify_fd', 'pidfd', 'mountdirfd', 'ruleset_fd', 'kernel_fd', 'initrd_fd', 'group_fd', 'fs_fd']);
@@ -36,7 +36,17 @@ const RULES: ReadonlyArray<readonly [string[], string, ArgumentDecoder]> = [
   [['fcntl', 'fcntl64'], 'cmd', set('fcntlCommand')],
   [['lseek', '_llseek'], 'whence', set('seekWhence')],
   [['fchownat', 'newfstatat', 'fstatat64', 'name_to_handle_at'], 'flag', set('atFlags')],
-  [['linkat', 'utimensat', 'utimensat_time64', 'statx', 'execveat', 'faccessat2', 'fchmodat2', 'open_tree'], 'flags', set('atFlags')],
+  [['statx'], 'flags', set('statxFlags')],
+  [['statx'], 'mask', set('statxMask')],
+  [['getrlimit', 'setrlimit', 'ugetrlimit', 'prlimit64'], 'resource', set('rlimitResource')],
+  [['futex', 'futex_time64'], 'op', set('futexOperation')],
+  [['ioctl'], 'cmd', set('ioctlRequest')],
+  // Offsets, ioctl arguments (usually addresses) and rseq's magic values read best in hex, as strace prints them.
+  [['mmap'], 'off', { kind: 'hex' }],
+  [['ioctl'], 'arg', { kind: 'hex' }],
+  [['rseq'], 'rseq_len', { kind: 'hex' }],
+  [['rseq'], 'sig', { kind: 'hex' }],
+  [['linkat', 'utimensat', 'utimensat_time64', 'execveat', 'faccessat2', 'fchmodat2', 'open_tree'], 'flags', set('atFlags')],
   [['unlinkat'], 'flag', set('unlinkatFlags')],
   [['renameat2'], 'flags', set('renameFlags')],
   [['socket', 'socketpair'], 'family', set('socketDomain')],
@@ -141,6 +151,10 @@ export function decodeArgument(syscall: SyscallInfo, index: number, value: bigin
     }
     case 'pointer':
       return { text: register === 0n ? 'NULL' : hex(register), kind: 'pointer' };
+    case 'hex': {
+      const n = valueAsType(register, { bits: type.bits, signed: false });
+      return { text: n === 0n ? '0' : hex(n), kind: 'number' };
+    }
     case 'set': {
       const constants: ConstantSet = CONSTANT_SETS[decoder.set];
       const raw = BigInt.asUintN(type.bits, register);
@@ -165,6 +179,7 @@ function decodeFd(fd: bigint): DecodedValue {
 export function formatFlags(constants: FlagSet, value: bigint): string {
   const parts: string[] = [];
   let signalPart: string | undefined;
+  let shiftedPart: string | undefined;
   let rest = value;
   if (constants.field) {
     const mask = BigInt(constants.field.mask);
@@ -179,6 +194,13 @@ export function formatFlags(constants: FlagSet, value: bigint): string {
       else if (fieldValue !== 0n) parts.push(hex(fieldValue));
     }
   }
+  if (constants.shifted) {
+    const { name, shift, width } = constants.shifted;
+    const mask = ((1n << BigInt(width)) - 1n) << BigInt(shift);
+    const n = (rest & mask) >> BigInt(shift);
+    rest &= ~mask;
+    if (n !== 0n) shiftedPart = `${n}<<${name}`;
+  }
   for (const [name, bit] of constants.bits) {
     const b = BigInt(bit);
     if (b !== 0n && (rest & b) === b) {
@@ -186,6 +208,7 @@ export function formatFlags(constants: FlagSet, value: bigint): string {
       rest &= ~b;
     }
   }
+  if (shiftedPart) parts.push(shiftedPart);
   if (rest !== 0n) parts.push(hex(rest));
   if (signalPart) parts.push(signalPart);
   if (parts.length === 0) return constants.zero ?? '0';
@@ -268,8 +291,10 @@ export function encodeFlags(target: string, expression: string, param?: string, 
     let result = 0n;
     let complete = true;
     for (const token of tokens) {
-      const known = names.get(token);
+      const known = names.get(token) ?? names.get(CONSTANT_ALIASES[token] ?? '');
+      const shifted = token.match(/^(\d+)\s*<<\s*(\w+)$/);
       if (known !== undefined) result |= BigInt(known);
+      else if (shifted && SHIFTS[shifted[2]!] !== undefined) result |= BigInt(shifted[1]!) << BigInt(SHIFTS[shifted[2]!]!);
       else if (/^(0x[0-9a-f]+|0o?[0-7]+|[1-9][0-9]*|0)$/i.test(token)) result |= parseNumber(token);
       else complete = false;
     }
@@ -277,6 +302,10 @@ export function encodeFlags(target: string, expression: string, param?: string, 
   }
   return undefined;
 }
+
+/** Shift names a number can be written against, e.g. `21<<MAP_HUGE_SHIFT`. */
+const SHIFTS: Readonly<Record<string, number>> = Object.fromEntries(Object.values(CONSTANT_SETS)
+  .flatMap((set) => (set.kind === 'flags' && set.shifted ? [[set.shifted.name, set.shifted.shift]] : [])));
 
 function constantsOf(constants: ConstantSet): Array<{ name: string; value: number }> {
   const pairs = constants.kind === 'enum'

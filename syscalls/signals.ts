@@ -8,17 +8,19 @@ const SIGRTMIN = 32;
 const SIGRTMAX = 64;
 const ALIASES: Record<string, number> = { SIGIOT: 6, SIGPOLL: 29, SIGLOST: 29, SIGUNUSED: 31, SIGCLD: 17 };
 
-/** 9 → 'SIGKILL', 34 → 'SIGRTMIN+2'. */
+/** 9 → 'SIGKILL', 34 → 'SIGRT_2' (as strace names real-time signals, counting from the kernel's 32). */
 export function signalName(n: number): string | undefined {
   if (!Number.isInteger(n)) return undefined;
-  if (n >= SIGRTMIN && n <= SIGRTMAX) return n === SIGRTMIN ? 'SIGRTMIN' : `SIGRTMIN+${n - SIGRTMIN}`;
+  if (n >= SIGRTMIN && n <= SIGRTMAX) return n === SIGRTMIN ? 'SIGRTMIN' : `SIGRT_${n - SIGRTMIN}`;
   return SIGNALS[n];
 }
 
-/** 'SIGKILL', 'KILL', 'sigkill', 'SIGRTMIN+2' or 'SIGRTMAX' → the number. */
+/** 'SIGKILL', 'KILL', 'sigkill', 'SIGRT_2', 'SIGRTMIN+2' or 'SIGRTMAX' → the number. */
 export function signalNumber(name: string): number | undefined {
   let upper = name.trim().toUpperCase();
   if (!upper.startsWith('SIG')) upper = `SIG${upper}`;
+  const numbered = upper.match(/^SIGRT_(\d+)$/);
+  if (numbered) upper = `SIGRTMIN+${numbered[1]}`;
   const realtime = upper.match(/^SIGRT(MIN|MAX)(?:([+-])(\d+))?$/);
   if (realtime) {
     const base = realtime[1] === 'MIN' ? SIGRTMIN : SIGRTMAX;

@@ -90,7 +90,10 @@ describe('signals', () => {
       expect(headerValue(definitions, name), name).toBe(BigInt(n));
       expect(signalNumber(name)).toBe(n);
     }
-    expect(signalName(34)).toBe('SIGRTMIN+2');
+    expect(signalName(32)).toBe('SIGRTMIN');
+    expect(signalName(34)).toBe('SIGRT_2');
+    expect(signalName(64)).toBe('SIGRT_32');
+    expect(signalNumber('SIGRT_2')).toBe(34);
     expect(signalNumber('SIGRTMIN+2')).toBe(34);
     expect(signalNumber('kill')).toBe(9);
     expect(signalNumber('SIGRTMAX')).toBe(64);

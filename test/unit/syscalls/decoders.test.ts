@@ -24,7 +24,7 @@ describe('argument decoding', () => {
 
   it('keeps unknown bits visible', () => {
     expect(arg('openat', 2, 0x80000001)).toBe('O_WRONLY|0x80000000');
-    expect(arg('mmap', 3, 0x80000022)).toBe('MAP_PRIVATE|MAP_ANONYMOUS|0x80000000');
+    expect(arg('mmap', 3, 0x222)).toBe('MAP_PRIVATE|MAP_ANONYMOUS|0x200');
     expect(arg('openat', 2, 3)).toBe('0x3');
   });
 
@@ -46,6 +46,8 @@ describe('argument decoding', () => {
     expect(arg('mmap', 3, 0x22)).toBe('MAP_PRIVATE|MAP_ANONYMOUS');
     expect(arg('mmap', 3, 0x32)).toBe('MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS');
     expect(arg('mmap2', 3, 0x1, 'i386')).toBe('MAP_SHARED');
+    expect(arg('mmap', 3, 0x54040022)).toBe('MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|21<<MAP_HUGE_SHIFT');
+    expect(encodeFlags('mmapFlags', 'MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|21<<MAP_HUGE_SHIFT')).toBe(0x54040022);
   });
 
   it('descriptors: well-known fds, AT_FDCWD sign-extended from a 64-bit register, -1 from an unsigned long', () => {
@@ -74,7 +76,7 @@ describe('argument decoding', () => {
     expect(arg('lseek', 2, 2)).toBe('SEEK_END');
     expect(arg('lseek', 2, 9)).toBe('9');
     expect(arg('socket', 0, 2)).toBe('AF_INET');
-    expect(arg('socket', 1, 0o2004001)).toBe('SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC');
+    expect(arg('socket', 1, 0o2004001)).toBe('SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK');
     expect(arg('socket', 2, 6)).toBe('IPPROTO_TCP');
     expect(arg('shutdown', 1, 2)).toBe('SHUT_RDWR');
     expect(arg('arch_prctl', 0, 0x1002)).toBe('ARCH_SET_FS');
@@ -114,6 +116,8 @@ describe('encoding, for completion snippets', () => {
     expect(encodeFlags('kill', 'SIGTERM')).toBe(15);
     expect(encodeFlags('openFlags', 'O_RDWR|0x8000')).toBe(0x8002);
     expect(encodeFlags('open', 'S_IRUSR|S_IWUSR', 'mode')).toBe(0o600);
+    expect(encodeFlags('open', 'O_WRONLY|O_ASYNC')).toBe(0o20001); // the C library's name for FASYNC
+    expect(encodeFlags('wait4', 'WNOHANG|WUNTRACED')).toBe(3);
     expect(encodeFlags('open', 'O_BOGUS')).toBeUndefined();
     expect(encodeFlags('no_such_call', 'O_RDONLY')).toBeUndefined();
     expect(encodeFlags('write', 'O_RDONLY')).toBeUndefined();
@@ -148,10 +152,12 @@ function textFor(name: ConstantSetName, value: number): string {
     openFlags: ['open', 1], descriptorFlags: ['pipe2', 1], mmapProt: ['mmap', 2], mmapFlags: ['mmap', 3],
     mremapFlags: ['mremap', 3], msyncFlags: ['msync', 2], mlockallFlags: ['mlockall', 0], madviseAdvice: ['madvise', 2],
     cloneFlags: ['clone', 0], namespaceFlags: ['unshare', 0], fcntlCommand: ['fcntl', 1], seekWhence: ['lseek', 2],
-    atFlags: ['statx', 2], unlinkatFlags: ['unlinkat', 2], renameFlags: ['renameat2', 4], socketDomain: ['socket', 0],
+    atFlags: ['newfstatat', 3], unlinkatFlags: ['unlinkat', 2], renameFlags: ['renameat2', 4], socketDomain: ['socket', 0],
     socketType: ['socket', 1], socketFlags: ['accept4', 3], socketProtocol: ['socket', 2], shutdownHow: ['shutdown', 1],
     accessMode: ['access', 1], waitOptions: ['wait4', 2], waitIdType: ['waitid', 0], sigprocmaskHow: ['rt_sigprocmask', 0],
     getrandomFlags: ['getrandom', 2], eventfdFlags: ['eventfd2', 1], archPrctlCode: ['arch_prctl', 0],
+    statxFlags: ['statx', 2], statxMask: ['statx', 3], rlimitResource: ['prlimit64', 1], futexOperation: ['futex', 1],
+    ioctlRequest: ['ioctl', 1],
   };
   const [syscall, index] = users[name];
   const found = lookupSyscallByName('x86_64', syscall);

@@ -15,7 +15,8 @@ export const HEADER_FILES = [
   `${INCLUDE}/x86_64-linux-gnu/bits/socket.h`, `${INCLUDE}/x86_64-linux-gnu/bits/socket_type.h`,
   `${INCLUDE}/x86_64-linux-gnu/sys/socket.h`, `${INCLUDE}/x86_64-linux-gnu/sys/eventfd.h`,
   `${INCLUDE}/x86_64-linux-gnu/bits/eventfd.h`, `${INCLUDE}/unistd.h`, `${INCLUDE}/x86_64-linux-gnu/bits/sigaction.h`,
-  `${INCLUDE}/x86_64-linux-gnu/bits/fcntl-linux.h`,
+  `${INCLUDE}/x86_64-linux-gnu/bits/fcntl-linux.h`, `${INCLUDE}/asm-generic/resource.h`, `${INCLUDE}/linux/futex.h`,
+  `${INCLUDE}/asm-generic/ioctls.h`,
 ];
 
 /** Every `#define NAME expr` and `NAME = expr,` (enums) in the header files; the first definition wins. */
@@ -23,7 +24,7 @@ export function headerDefinitions(files = HEADER_FILES): Map<string, string> {
   const definitions = new Map<string, string>();
   for (const file of files) {
     if (!existsSync(file)) continue;
-    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, ' ');
+    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\\\n/g, ' ');
     for (const match of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)[ \t]+([^\n]+)$/gm)) {
       const value = match[2]!.trim();
       // glibc writes `#define SOCK_STREAM SOCK_STREAM` after the enum member; the enum holds the value.
