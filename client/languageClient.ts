@@ -25,7 +25,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
-  const initializationOptions: InitializationOptions = { settings: serverSettings(), trusted: vscode.workspace.isTrusted };
+  const initializationOptions: InitializationOptions = { settings: serverSettings(), trusted: vscode.workspace.isTrusted, clientWatchesFiles: true };
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.{asm,nasm,inc}');
   context.subscriptions.push(watcher);
   const clientOptions: LanguageClientOptions = {

@@ -22,6 +22,8 @@ export interface InitializationOptions {
   settings?: Partial<ServerSettings>;
   /** VS Code workspace trust. Absent (other editors): trusted, since the user chose to run the server. */
   trusted?: boolean;
+  /** The client already sends workspace/didChangeWatchedFiles for NASM files (VS Code does). */
+  clientWatchesFiles?: boolean;
 }
 
 /** Client → server when workspace trust changes; in an untrusted folder the server never runs nasm. */

@@ -2,7 +2,7 @@
 // translates between LSP types and the features; the features know nothing about LSP transport.
 import * as path from 'node:path';
 import {
-  CodeActionKind, DiagnosticSeverity, DidChangeConfigurationNotification, InlayHintKind, MessageType, ShowMessageNotification,
+  CodeActionKind, DiagnosticSeverity, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, InlayHintKind, MessageType, ShowMessageNotification,
   TextDocumentSyncKind, type CodeAction, type Connection, type Diagnostic, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { Debouncer } from './diagnosticsScheduler';
@@ -18,7 +18,7 @@ import { runNasm, type NasmDiagnostic } from './nasmDiagnostics';
 import {
   DEFAULT_SETTINGS, settingsFromConfiguration, TRUST_NOTIFICATION, type InitializationOptions, type ServerSettings, type TrustParams,
 } from './protocol';
-import { uriToPath, Workspace } from './workspace';
+import { NASM_EXTENSIONS, uriToPath, Workspace } from './workspace';
 
 const LINT_DELAY_MS = 150;
 const NASM_DELAY_MS = 600;
@@ -42,6 +42,7 @@ export class LanguageServer {
   trusted = true;
   private configurationSupported = false;
   private inlayRefreshSupported = false;
+  private registerWatchers = false;
   private roots: string[] = [];
   private readonly lintTimer = new Debouncer(LINT_DELAY_MS);
   private readonly nasmTimer = new Debouncer(NASM_DELAY_MS);
@@ -154,6 +155,7 @@ export class LanguageServer {
     this.configurationSupported = !!params.capabilities?.workspace?.configuration;
     this.inlayRefreshSupported = !!params.capabilities?.workspace?.inlayHint?.refreshSupport;
     if (typeof options.trusted === 'boolean') this.trusted = options.trusted;
+    this.registerWatchers = !options.clientWatchesFiles && !!params.capabilities?.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : []);
     this.roots = folders.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     this.applySettings(settingsFromConfiguration(options.settings ?? {}));
@@ -183,6 +185,12 @@ export class LanguageServer {
   initialized(): void {
     if (this.configurationSupported) {
       void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'syscallLens' }).catch(() => undefined);
+    }
+    if (this.registerWatchers) {
+      // Other editors keep the include graph fresh only if asked to watch the files.
+      void this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: NASM_EXTENSIONS.map((ext) => ({ globPattern: `**/*${ext}` })),
+      }).catch(() => undefined);
     }
     void this.loadSettings().then(() => {
       // Index after answering initialize, so the editor is never kept waiting.

@@ -4,7 +4,7 @@ import { INSTRUCTIONS, instructionInfo, referenceUrl } from '../knowledge/instru
 import { DIRECTIVE_DOCS } from '../knowledge/directives';
 import { REGISTER_ROLES } from '../knowledge/registers';
 import { REGISTERS } from '../parser/vocabulary';
-import type { Workspace } from '../workspace';
+import { uriToPath, type Workspace } from '../workspace';
 import { syscallInstructionOf } from '../analysis/dataflow';
 import { hoverOnSetter, hoverOnSyscall, type HoverResult } from './syscallHover';
 import { quoteData } from './syscallFacts';
@@ -64,6 +64,12 @@ export function hoverAt(workspace: Workspace, document: AsmDocument, line: numbe
     const symbol = describeSymbol(workspace, document, token.text, line);
     if (symbol) return { ...range, markdown: symbol };
     if (DIRECTIVE_DOCS[lower]) return { ...range, markdown: DIRECTIVE_DOCS[lower] };
+  }
+  const include = document.structure.includes.find((e) => e.line === line && e.start === token.start);
+  if (include) {
+    const uri = workspace.resolveInclude(document, include.path);
+    const where = uri ? `\`${uriToPath(uri) ?? uri}\`` : 'not found next to this file or in the include paths (syscallLens.includePaths)';
+    return { ...range, markdown: `**%include** \`${include.path}\` → ${where}` };
   }
   if (token.kind === 'string' && token.string !== undefined && token.string.length > 0) {
     return { ...range, markdown: `${Buffer.byteLength(token.string, 'utf8')} bytes: \`${quoteData(token.string, 200)}\`` };

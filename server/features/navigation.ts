@@ -8,6 +8,12 @@ import { symbolTokenAt } from './symbolAt';
 
 export interface Occurrence { document: AsmDocument; line: number; start: number; end: number; text: string; isDefinition: boolean }
 
+/** The file an `%include` line names, when the cursor is on its file name. */
+export function includedFileAt(workspace: Workspace, document: AsmDocument, line: number, character: number): string | undefined {
+  const edge = document.structure.includes.find((e) => e.line === line && e.start <= character && character <= e.end);
+  return edge ? workspace.resolveInclude(document, edge.path) : undefined;
+}
+
 export function definitionsAt(workspace: Workspace, document: AsmDocument, line: number, character: number): FoundDefinition[] {
   const token = symbolTokenAt(document, line, character);
   if (!token || REGISTERS.has(token.text.toLowerCase())) return [];

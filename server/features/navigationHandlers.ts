@@ -2,7 +2,7 @@
 import { SymbolKind, type Connection, type DocumentSymbol } from 'vscode-languageserver/node';
 import type { LanguageServer } from '../server';
 import { documentOutline, type OutlineKind, type OutlineNode } from './documentSymbols';
-import { definitionsAt, prepareRename, referencesOf, renameSymbol } from './navigation';
+import { definitionsAt, includedFileAt, prepareRename, referencesOf, renameSymbol } from './navigation';
 
 const KIND: Record<OutlineKind, SymbolKind> = {
   section: SymbolKind.Namespace, label: SymbolKind.Function, localLabel: SymbolKind.Key, constant: SymbolKind.Constant,
@@ -47,6 +47,8 @@ export function registerNavigation(connection: Connection, server: LanguageServe
   connection.onDefinition(({ textDocument, position }) => {
     const document = workspace.get(textDocument.uri);
     if (!document) return [];
+    const included = includedFileAt(workspace, document, position.line, position.character);
+    if (included) return [{ uri: included, range: range(0, 0, 0) }];
     return definitionsAt(workspace, document, position.line, position.character)
       .map((d) => ({ uri: d.document.uri, range: range(d.symbol.line, d.symbol.start, d.symbol.end) }));
   });

@@ -196,3 +196,15 @@ describe('quick fixes', () => {
     expect(second!.edits).toHaveLength(1);
   });
 });
+
+describe('%include', () => {
+  it('resolves the file name next to the including file, for hover and go to definition', async () => {
+    const { includedFileAt } = await import('../../../server/features/navigation');
+    const { workspace, document } = openDocument(path.join(FIXTURES, 'constants.asm'));
+    const at = find(document, '"syscalls.inc"');
+    expect(includedFileAt(workspace, document, at.line, at.character + 2)).toMatch(/fixtures\/server\/syscalls\.inc$/);
+    expect(hover(workspace, document, '"syscalls.inc"')).toContain('fixtures/server/syscalls.inc');
+    const missing = openDocument('inline.asm', '%include "nowhere.inc"\n');
+    expect(hover(missing.workspace, missing.document, '"nowhere')).toContain('not found');
+  });
+});
