@@ -74,7 +74,8 @@ export function hoverOnSetter(block: BlockAnalysis, line: number, character: num
   if (role.kind === 'number') {
     if (!resolved.syscall) return { ...range, markdown: numberDescription(resolved) + abiNote(resolved) };
     const s = resolved.syscall;
-    return { ...range, markdown: `**${s.name}** — syscall ${s.number} (${s.abi})\n\n${syscallMarkdown(s)}${abiNote(resolved)}` };
+    const call = describeCall(resolved, labelData);
+    return { ...range, markdown: `**${s.name}** — syscall ${s.number} (${s.abi})\n\nHere: \`${call}\`\n\n${syscallMarkdown(s)}${abiNote(resolved)}` };
   }
   const syscall = resolved.syscall;
   const facts = argumentFacts(resolved.site.registers.get(consumed.family), labelData);

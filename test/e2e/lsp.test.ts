@@ -1,0 +1,64 @@
+// The language server in a real VS Code: hovering `mov rax, 60` in hello.asm explains exit, and the
+// decoded call appears as an inlay hint after each syscall — also in Restricted Mode, where nothing runs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import {
+  editorLines, EXAMPLES, openFile, runCommand, screenshot, startVSCode, waitForTokens, type VSCodeSession,
+} from './harness';
+
+/** Puts the cursor at a 1-based position with Go to Line/Column, keeping the ':' that selects that mode. */
+async function moveCursor(page: Page, line: number, column: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Shows the hover at a position and waits until it contains `text`; leaves it open. */
+async function showHover(page: Page, line: number, column: number, text: string): Promise<string> {
+  await moveCursor(page, line, column);
+  await runCommand(page, 'Show or Focus Hover');
+  const hover = page.locator('.monaco-editor .monaco-hover:not(.hidden)', { hasText: text }).first();
+  await hover.waitFor({ timeout: 30_000 });
+  return hover.innerText();
+}
+
+async function waitForLine(vscode: VSCodeSession, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let lines: string[] = [];
+  while (Date.now() < deadline) {
+    lines = await editorLines(vscode.page);
+    const found = lines.find((l) => pattern.test(l));
+    if (found) return found;
+    await vscode.page.waitForTimeout(250);
+  }
+  throw new Error(`No editor line matches ${pattern}:\n${lines.join('\n')}`);
+}
+
+for (const trusted of [true, false]) {
+  describe(trusted ? 'in a trusted folder' : 'in Restricted Mode', () => {
+    let vscode: VSCodeSession;
+    beforeAll(async () => { vscode = await startVSCode({ folder: EXAMPLES, trusted }); });
+    afterAll(async () => { await vscode?.close(); });
+
+    it('hovering `mov rax, 60` in hello.asm shows exit', async () => {
+      await openFile(vscode.page, 'hello.asm');
+      await waitForTokens(vscode.page);
+      const text = await showHover(vscode.page, 22, 9, 'syscall 60');
+      expect(text).toContain('exit');
+      expect(text).toContain('man 2 exit');
+      await screenshot(vscode.page, `lsp-hover-exit-${trusted ? 'trusted' : 'restricted'}`);
+      await vscode.page.keyboard.press('Escape');
+    });
+
+    it('shows the decoded call as an inlay hint after each syscall', async () => {
+      const write = await waitForLine(vscode, /^\s*syscall\s*write\(1, msg, 14\)/);
+      expect(write).toContain('write(1, msg, 14)');
+      await waitForLine(vscode, /^\s*syscall\s*exit\(0\)/);
+      expect(await waitForLine(vscode, /mov\s+rdi, fd:\s*1/)).toContain('fd:');
+      await screenshot(vscode.page, `lsp-inlay-hints-${trusted ? 'trusted' : 'restricted'}`);
+    });
+  });
+}
