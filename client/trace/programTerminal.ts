@@ -10,11 +10,17 @@ export class ProgramTerminal implements vscode.Disposable {
   private readonly terminal: vscode.Terminal;
   private stdin: Writable | undefined;
   private line = '';
+  /** Output that arrived before VS Code opened the terminal (it would be lost otherwise). */
+  private early: string[] | undefined = [];
 
   constructor(name: string) {
     const pty: vscode.Pseudoterminal = {
       onDidWrite: this.writeEmitter.event,
-      open: () => undefined,
+      open: () => {
+        const early = this.early ?? [];
+        this.early = undefined;
+        for (const text of early) this.writeEmitter.fire(text);
+      },
       close: () => { this.stdin?.end(); },
       handleInput: (data) => this.input(data),
     };
@@ -31,11 +37,16 @@ export class ProgramTerminal implements vscode.Disposable {
   }
 
   output(chunk: Buffer | string): void {
-    this.writeEmitter.fire(chunk.toString().replace(/\r?\n/g, '\r\n'));
+    this.write(chunk.toString().replace(/\r?\n/g, '\r\n'));
   }
 
   note(text: string): void {
-    this.writeEmitter.fire(`\r\n\x1b[2m${text}\x1b[0m\r\n`);
+    this.write(`\r\n\x1b[2m${text}\x1b[0m\r\n`);
+  }
+
+  private write(text: string): void {
+    if (this.early) this.early.push(text);
+    else this.writeEmitter.fire(text);
   }
 
   /** A line discipline of our own: echo, backspace, Enter sends the line, Ctrl-D closes stdin. */

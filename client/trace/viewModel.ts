@@ -48,7 +48,7 @@ export function toRow(event: TraceEvent, firstTime: number | undefined): TraceRo
       row.failed = isFailure(event);
       break;
     case 'exit':
-      row.name = event.killedBy ? 'killed' : 'exit';
+      row.name = event.killedBy ? 'killed' : 'exited';
       row.result = formatEvent(event).replace(/^\+\+\+ | \+\+\+$/g, '');
       row.failed = event.killedBy !== undefined;
       break;

@@ -170,6 +170,7 @@ function fillRow(node: HTMLElement, data: TraceRow | undefined): void {
   if (!data) {
     node.dataset.seq = '';
     node.className = 'row loading';
+    node.style.borderLeftColor = 'transparent';
     for (const cell of Array.from(cells)) cell.textContent = '';
     return;
   }
@@ -183,6 +184,7 @@ function fillRow(node: HTMLElement, data: TraceRow | undefined): void {
     data.where + (data.macroWhere ? ` ⟵ ${data.macroWhere}` : '')];
   texts.forEach((text, i) => { cells[i]!.textContent = text; });
   cells[2]!.style.color = data.pid ? pidColor(data.pid) : '';
+  node.style.borderLeftColor = data.pid ? pidColor(data.pid) : 'transparent';
   cells[4]!.title = data.args;
   cells[5]!.title = data.errnoMessage ?? '';
   cells[7]!.title = data.macroWhere ? `called at ${data.where}, from the macro line ${data.macroWhere}` : data.where;
