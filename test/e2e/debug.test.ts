@@ -1,0 +1,62 @@
+// The debug adapter in a real VS Code: F5 on examples/hello.asm builds it, stops at _start, and after
+// stepping over the write the Registers view shows rax = 14 (the bytes written).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { EXAMPLES, goToPosition, openFile, screenshot, startVSCode, type VSCodeSession } from './harness';
+
+/** examples/hello.asm: the write's `syscall` and the `mov rax, 60` after it. */
+const LINE_AFTER_WRITE = 22;
+
+const variablesRow = (page: Page, text: string | RegExp) =>
+  page.locator('.debug-variables .monaco-list-row', { hasText: text }).first();
+
+/** Expands a row of the Variables view (a scope or a variable with children) unless it is open. */
+async function expand(page: Page, text: string | RegExp): Promise<void> {
+  const row = variablesRow(page, text);
+  await row.waitFor({ timeout: 30_000 });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await page.waitForTimeout(300);
+}
+
+/** The source line of the top stack frame, from the Call Stack view. */
+async function stoppedLine(page: Page): Promise<string> {
+  const frame = page.locator('.debug-call-stack .monaco-list-row .stack-frame').first();
+  await frame.waitFor({ timeout: 60_000 });
+  return frame.innerText();
+}
+
+describe('debugging hello.asm', () => {
+  let vscode: VSCodeSession;
+  beforeAll(async () => { vscode = await startVSCode({ folder: EXAMPLES }); });
+  afterAll(async () => { await vscode?.close(); });
+
+  it('F5 builds the program and stops at _start', async () => {
+    const page = vscode.page;
+    await openFile(page, 'hello.asm');
+    await page.keyboard.press('F5');
+    await page.locator('.debug-toolbar').waitFor({ timeout: 60_000 });
+    // The Call Stack and Variables views live in the Run and Debug side bar.
+    await page.keyboard.press('Control+Shift+D');
+    await expect.poll(() => stoppedLine(page), { timeout: 60_000 }).toMatch(/_start/);
+    expect(await stoppedLine(page)).toMatch(/hello\.asm\s*16/);
+    await screenshot(page, 'debug-stopped-at-start');
+  });
+
+  it('stepping over the write shows rax = 14 in the Registers view', async () => {
+    const page = vscode.page;
+    await goToPosition(page, LINE_AFTER_WRITE);
+    await page.keyboard.press('F9');
+    await page.keyboard.press('F5');
+    await expect.poll(() => stoppedLine(page), { timeout: 60_000 }).toMatch(new RegExp(`hello\\.asm\\s*${LINE_AFTER_WRITE}`));
+    await expand(page, /^Registers/);
+    await expand(page, /^General purpose/);
+    const rax = variablesRow(page, /^rax/);
+    await expect.poll(() => rax.innerText(), { timeout: 30_000 }).toMatch(/^rax\s*[:=]?\s*0xe \(14\)$/);
+    await screenshot(page, 'debug-registers-rax-14');
+    await variablesRow(page, /^Registers/).click(); // collapse, so the Data scope scrolls into view
+    await expand(page, /^Data/);
+    await expect.poll(() => variablesRow(page, /^msg/).innerText(), { timeout: 30_000 }).toContain('"Hello, world!\\n"');
+    await screenshot(page, 'debug-data-msg');
+    await page.keyboard.press('Shift+F5');
+  });
+});
