@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { hoverAt } from '../../server/features/hover';
 import { lintDocument } from '../../server/features/documentLints';
 import { findExecutable } from '../../toolchain/tools';
+import { tuneHeapForParsing } from '../../server/runtime';
 import { pathToUri, Workspace } from '../../server/workspace';
 import type { AsmDocument } from '../../server/document/document';
 
@@ -67,6 +68,7 @@ function fullAnalysis(uri: string, text: string): { workspace: Workspace; docume
 }
 
 function main(): void {
+  tuneHeapForParsing(); // as server/main.ts does
   const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-bench-server-'));
   try {
     const file = path.join(dir, 'big.asm');

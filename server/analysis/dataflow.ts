@@ -154,9 +154,9 @@ class BlockInterpreter {
     const setter: Setter = {
       line, register: operand.text, registerStart: operand.start, registerEnd: operand.end,
       literal: !!source && source.tokens.length === 1 && source.tokens[0]!.kind === 'number',
-      ...(source ? { source: { start: source.start, end: source.end, text: source.text } } : {}),
-      ...(constant ? { constant } : {}),
     };
+    if (source) setter.source = { start: source.start, end: source.end, text: source.text };
+    if (constant) setter.constant = constant;
     this.state.set(name, { value: result, setter });
     this.writes.push(setter);
     if (register.bits >= 32) this.clobbered.delete(name);

@@ -25,13 +25,15 @@ const SNIPPET_SYSCALLS = [
   'wait4', 'kill', 'nanosleep', 'socket', 'connect', 'accept', 'bind', 'listen', 'pipe', 'dup2', 'lseek', 'fstat', 'getdents64',
 ];
 
+/** The whole call set up in the file's ABI: `syscall` in 64-bit code, `int 0x80` in 32-bit code. */
 function syscallSnippet(syscall: SyscallInfo, indent: string): string {
-  const convention = CALLING_CONVENTIONS.x86_64;
-  const lines = [`mov${' '.repeat(5)}rax, ${syscall.number}${' '.repeat(Math.max(1, 24 - String(syscall.number).length - 5))}; ${syscall.name}`];
+  const convention = CALLING_CONVENTIONS[syscall.abi];
+  const number = convention.numberRegister;
+  const lines = [`mov${' '.repeat(5)}${number}, ${syscall.number}${' '.repeat(Math.max(1, 24 - String(syscall.number).length - number.length - 2))}; ${syscall.name}`];
   syscall.params.forEach((param, i) => {
     lines.push(`${indent}mov${' '.repeat(5)}${convention.argumentRegisters[i]}, \${${i + 1}:${param.name}}`);
   });
-  lines.push(`${indent}syscall`);
+  lines.push(`${indent}${syscall.abi === 'x86_64' ? 'syscall' : 'int     0x80'}`);
   return lines.join('\n') + '$0';
 }
 
@@ -69,6 +71,7 @@ export function completions(workspace: Workspace, document: AsmDocument, line: n
   const before = text.slice(0, character);
   if (before.includes(';')) return [];
   const indent = /^\s*/.exec(text)![0];
+  const abi = document.structure.bitsAt(line, workspace.defaultBits) === 32 ? 'i386' : 'x86_64';
   // `%` at the start of a statement: preprocessor words.
   if (/^\s*%\w*$/.test(before)) {
     return Object.keys(DIRECTIVE_DOCS).filter((k) => k.startsWith('%')).map((k) => ({ label: k, kind: 'keyword' as const, documentation: DIRECTIVE_DOCS[k], insertText: k.slice(1) }));
@@ -77,7 +80,7 @@ export function completions(workspace: Workspace, document: AsmDocument, line: n
   const numberSetter = /^\s*(?:[\w.]+:\s*)?mov\s+(rax|eax)\s*,\s*(\w*)$/i.exec(before);
   if (numberSetter) {
     const restEmpty = text.slice(character).trim() === '';
-    const items = allSyscalls('x86_64').map((s): Completion => ({
+    const items = allSyscalls(abi).map((s): Completion => ({
       label: s.name, kind: 'value', detail: `syscall ${s.number}`, documentation: s.summary ?? '',
       insertText: restEmpty ? `${s.number} ; ${s.name}` : String(s.number),
       sortText: s.name,
@@ -95,7 +98,7 @@ export function completions(workspace: Workspace, document: AsmDocument, line: n
       items.push({ label: word, kind: 'keyword', detail: 'directive', ...(DIRECTIVE_DOCS[word] ? { documentation: DIRECTIVE_DOCS[word] } : {}) });
     }
     items.push(...macroCompletions(workspace, document));
-    for (const syscall of allSyscalls('x86_64')) {
+    for (const syscall of allSyscalls(abi)) {
       if (!SNIPPET_SYSCALLS.includes(syscall.name)) continue;
       items.push({
         label: `sys_${syscall.name}`, kind: 'snippet', detail: `${syscall.name} syscall: set up every register`,

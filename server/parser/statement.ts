@@ -157,6 +157,7 @@ function parseBody(statement: Statement, tokens: Token[], index: number, line: s
 export function parseLine(line: string): Statement {
   if (line.length === 0) return EMPTY;
   let tokens = tokenizeLine(line);
+  if (tokens.length === 0) return EMPTY;
   const statement: Statement = { kind: 'empty', operands: NO_OPERANDS, args: NO_TOKENS, tokens };
   const last = tokens[tokens.length - 1];
   if (last?.kind === 'comment') {

@@ -208,3 +208,12 @@ describe('%include', () => {
     expect(hover(missing.workspace, missing.document, '"nowhere')).toContain('not found');
   });
 });
+
+describe('completion in 32-bit code', () => {
+  it('uses the i386 numbers and int 0x80', () => {
+    const { workspace, document } = openDocument('inline.asm', 'bits 32\n_start:\n  mov eax, \n  ');
+    expect(completions(workspace, document, 2, 11).find((c) => c.label === 'write')).toMatchObject({ insertText: '4 ; write' });
+    const snippet = completions(workspace, document, 3, 2).find((c) => c.label === 'sys_exit')!.insertText!;
+    expect(snippet).toBe('mov     eax, 1                  ; exit\n  mov     ebx, ${1:error_code}\n  int     0x80$0');
+  });
+});
