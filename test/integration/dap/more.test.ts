@@ -1,0 +1,134 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import * as path from 'node:path';
+import {
+  buildDirectory, children, fixture, launch, launchStopped as launchAt, lineOf, scopeVariables, stoppedEvent, topFrame, useDebugClient,
+} from './harness';
+
+const EXAMPLES = path.resolve(__dirname, '../../../examples');
+const client = useDebugClient();
+let dc: DebugClient;
+beforeEach(() => { dc = client(); });
+
+const launchStopped = (program: string, args: Record<string, unknown> = {}) => launchAt(dc, program, args);
+
+async function continueToStop() {
+  const stopped = stoppedEvent(dc);
+  await dc.continueRequest({ threadId: 1 });
+  return stopped;
+}
+
+describe('the Syscall scope', () => {
+  it('shows what the syscall instruction under the cursor is about to do', async () => {
+    const hello = fixture('hello.asm');
+    await launchStopped(hello);
+    await dc.setBreakpointsRequest({ source: { path: hello }, breakpoints: [{ line: lineOf(hello, 'SYS_write') + 2 }] });
+    await continueToStop();
+    const scope = await scopeVariables(dc, 'Syscall');
+    expect(scope.find((v) => v.name === 'call')?.value).toMatch(/^write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "Hello, world!\\n", count=14\)$/);
+    expect(scope.find((v) => v.name === 'fd')?.type).toMatch(/in rdi$/);
+  });
+
+  it('shows a call interrupted by a pause as blocked in it', async () => {
+    const wait = fixture('wait.asm');
+    await launch(dc, { program: wait, stopAtEntry: false });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stopped = stoppedEvent(dc);
+    await dc.pauseRequest({ threadId: 1 });
+    const event = await stopped;
+    expect(event.body.reason).toBe('pause');
+    expect(event.body.description).toBe('blocked in pause()');
+    expect((await topFrame(dc)).line).toBe(lineOf(wait, 'LINE_PAUSE'));
+  });
+
+  it('stops only at the syscalls of a group condition', async () => {
+    const hello = fixture('hello.asm');
+    await launchStopped(hello);
+    await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: '%process' }] });
+    const event = await continueToStop();
+    expect(event.body.description).toMatch(/^syscall exit\(error_code=10\)$/);
+  });
+});
+
+describe('commands sent while the program runs', () => {
+  it('sets a breakpoint in a running endless loop, which then stops there', async () => {
+    const spin = fixture('spin.asm');
+    await launch(dc, { program: spin, stopAtEntry: false });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stopped = stoppedEvent(dc);
+    const reply = await dc.setBreakpointsRequest({ source: { path: spin }, breakpoints: [{ line: lineOf(spin, 'LINE_SPIN') }] });
+    expect(reply.body.breakpoints[0]!.verified).toBe(true);
+    expect((await stopped).body.reason).toBe('breakpoint');
+    expect((await topFrame(dc)).line).toBe(lineOf(spin, 'LINE_SPIN'));
+  });
+});
+
+describe('data, instruction and location breakpoints', () => {
+  it('stops when a label from the Data scope is written', async () => {
+    const counter = fixture('counter.asm');
+    await launchStopped(counter);
+    const count = (await scopeVariables(dc, 'Data')).find((v) => v.name === 'count')!;
+    const info = await dc.dataBreakpointInfoRequest({ name: 'count', variablesReference: (await dataScopeReference()) });
+    expect(info.body.dataId).toBeTruthy();
+    expect(info.body.description).toBe('count (8 bytes)');
+    const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
+    expect(set.body.breakpoints[0]!.verified).toBe(true);
+    const event = await continueToStop();
+    expect(event.body.reason).toBe('data breakpoint');
+    expect((await dc.evaluateRequest({ expression: 'count', context: 'watch' })).body.result).toBe('1 (0x1)');
+    expect(count.memoryReference).toMatch(/^0x/);
+  });
+
+  it('stops at an instruction address', async () => {
+    const hello = fixture('hello.asm');
+    await launchStopped(hello);
+    const frame = await topFrame(dc);
+    const target = BigInt(frame.instructionPointerReference!) + 7n;
+    const set = await dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: `0x${target.toString(16)}` }] });
+    expect(set.body.breakpoints[0].verified).toBe(true);
+    await continueToStop();
+    expect(BigInt((await topFrame(dc)).instructionPointerReference!)).toBe(target);
+  });
+
+  it('lists the lines that can hold a breakpoint', async () => {
+    const hello = fixture('hello.asm');
+    await launchStopped(hello);
+    const call = lineOf(hello, 'LINE_CALL');
+    const reply = await dc.customRequest('breakpointLocations', { source: { path: hello }, line: call, endLine: call + 3 });
+    expect(reply.body.breakpoints.map((b: { line: number }) => b.line)).toEqual([call, call + 1, call + 3]);
+  });
+});
+
+describe('other programs', () => {
+  it('decodes int 0x80 syscalls of a 32-bit program with the i386 convention', async () => {
+    const hello32 = path.join(EXAMPLES, 'hello32.asm');
+    await launchStopped(hello32);
+    await dc.setExceptionBreakpointsRequest({ filters: ['syscall-entry'] });
+    const event = await continueToStop();
+    expect(event.body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "Hello, world!\\n", count=14\)$/);
+    const general = (await scopeVariables(dc, 'Registers')).find((v) => v.name === 'General purpose')!;
+    expect((await children(dc, general)).map((v) => v.name).slice(0, 4)).toEqual(['eax', 'ebx', 'ecx', 'edx']);
+    expect((await topFrame(dc)).line).toBe(lineOf(hello32, 'write(fd, buf, count)') + 4);
+  });
+
+  it('debugs a C program: runs to a breakpoint in main (no stop at the ELF entry by default)', async () => {
+    const hello = path.join(EXAMPLES, 'hello.c');
+    const returnLine = 13;
+    const stopped = stoppedEvent(dc);
+    const configured = dc.waitForEvent('initialized').then(async () => {
+      await dc.setBreakpointsRequest({ source: { path: hello }, breakpoints: [{ line: returnLine }] });
+      await dc.configurationDoneRequest();
+    });
+    await Promise.all([configured, dc.launch({ program: hello, terminal: 'none', buildDirectory: buildDirectory() })]);
+    expect((await stopped).body.reason).toBe('breakpoint');
+    const frame = await topFrame(dc);
+    expect(frame.name).toBe('main');
+    expect(frame.line).toBe(returnLine);
+  });
+});
+
+async function dataScopeReference(): Promise<number> {
+  const frame = await topFrame(dc);
+  const scopes = await dc.scopesRequest({ frameId: frame.id });
+  return scopes.body.scopes.find((s) => s.name === 'Data')!.variablesReference;
+}
