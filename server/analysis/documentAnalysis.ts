@@ -19,10 +19,47 @@ export function endsBlockAfter(statement: Statement): boolean {
   return statement.kind === 'instruction' && endsBlock(statement.keyword!.name);
 }
 
+/** One name the block's analysis looked up, and what it meant then. */
+interface Resolution { macro: boolean; name: string; line: number; meaning: string }
+
 interface CacheEntry {
   statements: Statement[];
   generation: number;
   analysis: BlockAnalysis;
+  /** Every name lookup the analysis made: if they all still mean the same, so does the analysis. */
+  resolutions: Resolution[];
+  /** Inactive/macro flags and the `bits` mode of the block's lines when it was analysed. */
+  layout: string;
+}
+
+function meaningOf(resolved: ReturnType<SymbolEnvironment['resolve']>): string {
+  if (!resolved) return '';
+  const v = resolved.value;
+  return `${v.kind === 'number' ? v.value : `${v.anchor}+${v.offset}`}|${resolved.constant ?? ''}`;
+}
+
+/** Wraps an environment so every lookup is remembered. */
+function recordingEnvironment(environment: SymbolEnvironment, log: Resolution[]): SymbolEnvironment {
+  return {
+    resolve(name, line) {
+      const resolved = environment.resolve(name, line);
+      log.push({ macro: false, name, line, meaning: meaningOf(resolved) });
+      return resolved;
+    },
+    isMacro(name) {
+      const macro = environment.isMacro(name);
+      log.push({ macro: true, name, line: 0, meaning: macro ? 'macro' : '' });
+      return macro;
+    },
+  };
+}
+
+function stillMeansTheSame(resolutions: readonly Resolution[], environment: SymbolEnvironment, delta: number): boolean {
+  for (const r of resolutions) {
+    const now = r.macro ? (environment.isMacro(r.name) ? 'macro' : '') : meaningOf(environment.resolve(r.name, r.line + delta));
+    if (now !== r.meaning) return false;
+  }
+  return true;
 }
 
 function shiftBlock(analysis: BlockAnalysis, delta: number): BlockAnalysis {
@@ -81,24 +118,43 @@ export class DocumentAnalysis {
     }
     if (!key) return { start, end, sites: [], clobberedReads: [], writes: [] };
     const cached = this.cache.get(key);
-    if (cached && cached.generation === context.generation && cached.statements.length === end - start + 1) {
-      let same = true;
+    const structure = document.structure;
+    const layout = this.layoutOf(start, end, context);
+    if (cached && cached.statements.length === end - start + 1) {
+      let same = cached.layout === layout;
       for (let i = 0; i < cached.statements.length && same; i++) same = cached.statements[i] === document.statement(start + i);
+      const delta = start - cached.analysis.start;
+      // After an edit elsewhere changed some names, re-check only the names this block used.
+      if (same && cached.generation !== context.generation) {
+        same = stillMeansTheSame(cached.resolutions, context.environment, delta);
+        if (same) cached.generation = context.generation;
+      }
       if (same) {
-        if (cached.analysis.start !== start) cached.analysis = shiftBlock(cached.analysis, start - cached.analysis.start);
+        if (delta !== 0) {
+          cached.analysis = shiftBlock(cached.analysis, delta);
+          for (const r of cached.resolutions) r.line += delta;
+        }
         return cached.analysis;
       }
     }
     const statements: Statement[] = [];
     for (let line = start; line <= end; line++) statements.push(document.statement(line));
-    const structure = document.structure;
+    const resolutions: Resolution[] = [];
     const analysis = analyzeBlock(
-      (line) => document.statement(line), start, end, context.environment,
+      (line) => document.statement(line), start, end, recordingEnvironment(context.environment, resolutions),
       (line) => !(structure.lineFlags[line]! & LINE_INACTIVE),
       (line) => structure.bitsAt(line, context.defaultBits) === 64,
     );
-    this.cache.set(key, { statements, generation: context.generation, analysis });
+    this.cache.set(key, { statements, generation: context.generation, analysis, resolutions, layout });
     return analysis;
+  }
+
+  /** What besides its own lines decides a block's analysis: inactive lines and the bits mode. */
+  private layoutOf(start: number, end: number, context: AnalysisContext): string {
+    const structure = this.document.structure;
+    let flags = '';
+    for (let line = start; line <= end; line++) if (structure.lineFlags[line]) flags += `${line - start}:${structure.lineFlags[line]},`;
+    return `${structure.bitsAt(start, context.defaultBits)}|${flags}`;
   }
 
   /** The basic block containing `line`. */
