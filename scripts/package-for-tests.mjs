@@ -7,6 +7,7 @@
 //
 //   node scripts/package-for-tests.mjs               package, then install code-server if missing
 //   node scripts/package-for-tests.mjs --vsix-only   package only
+//   … --out FILE                                      put the .vsix at FILE instead of .build/
 import { spawnSync } from 'node:child_process';
 import {
   cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync,
@@ -35,7 +36,7 @@ function run(file, args, cwd) {
   if (result.status !== 0) fail(`${path.basename(args[0] ?? file)} ${args.slice(1).join(' ')} failed (exit ${result.status})`);
 }
 
-export function packageExtension() {
+export function packageExtension(out) {
   const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const vsixName = `${manifest.name}-${manifest.version}.vsix`;
   for (const required of ['README.md', 'LICENSE']) {
@@ -58,8 +59,10 @@ export function packageExtension() {
     const repository = String(manifest.repository?.url ?? manifest.repository ?? '').replace(/\.git$/, '');
     const bases = repository ? ['--baseContentUrl', `${repository}/blob/HEAD`, '--baseImagesUrl', `${repository}/raw/HEAD`] : [];
     run(process.execPath, [vsce, 'package', '--no-dependencies', ...bases, '--out', vsixName], stage);
-    const target = path.join(OUT_DIR, vsixName);
-    renameSync(path.join(stage, vsixName), target);
+    const target = out ? path.resolve(out) : path.join(OUT_DIR, vsixName);
+    // Copied beside the target, then renamed: the package appears at once, never half written.
+    cpSync(path.join(stage, vsixName), `${target}.partial`);
+    renameSync(`${target}.partial`, target);
     return target;
   } finally {
     rmSync(stage, { recursive: true, force: true });
@@ -68,7 +71,8 @@ export function packageExtension() {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const vsix = packageExtension();
+    const outIndex = process.argv.indexOf('--out');
+    const vsix = packageExtension(outIndex > 0 ? process.argv[outIndex + 1] : undefined);
     if (!process.argv.includes('--vsix-only')) {
       const installer = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'install-code-server.mjs')], {
         stdio: ['ignore', 'ignore', process.stderr], shell: false,
