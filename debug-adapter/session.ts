@@ -15,11 +15,13 @@ import { launchDirectory, prepareProgram, type LaunchArguments } from './launch'
 import { findExecutable, requireTool } from '../toolchain/tools';
 import { PtyRelay, encodeTerminalInput, releaseReportedTty, ttyReporterCommand, waitForReportedTty } from './terminal';
 import * as data from './mi/data';
+import { list, quoteMI, str } from './mi/parser';
 import { frameName } from './frames';
 import { withRegisterSigils } from './registers';
 import { readFileSync } from 'node:fs';
 
 const THREAD_ID = 1;
+const COMPLETION_REGISTERS = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'eflags', 'orig_rax'];
 const SYSCALL_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
   {
     filter: 'syscall-entry', label: 'Syscall entry', default: false, supportsCondition: true,
@@ -341,14 +343,25 @@ export class SyscallGdbSession extends DebugSession {
   protected override async completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): Promise<void> {
     await this.guard(response, async () => {
       const before = args.text.slice(0, (args.column ?? args.text.length + 1) - 1);
-      const word = /[$\w.]*$/.exec(before)![0];
-      const registers = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'eflags', 'orig_rax']
-        .map((r) => (word.startsWith('$') ? `$${r}` : r));
-      const labels = (await this.inspector?.labelNames()) ?? [];
-      const targets = [...registers.map((label) => ({ label, type: 'variable' as const })), ...labels.map((label) => ({ label, type: 'field' as const }))]
-        .filter((t) => t.label.startsWith(word) && t.label !== word);
-      response.body = { targets: targets.map((t) => ({ ...t, start: before.length - word.length, length: word.length })) };
+      response.body = { targets: before.startsWith('-exec ') ? await this.gdbCompletions(before.slice(6)) : await this.expressionCompletions(before) };
     });
+  }
+
+  /** Registers and data labels for the word before the cursor. */
+  private async expressionCompletions(before: string): Promise<DebugProtocol.CompletionItem[]> {
+    const word = /[$\w.]*$/.exec(before)![0];
+    const registers = COMPLETION_REGISTERS.map((r) => (word.startsWith('$') ? `$${r}` : r));
+    const labels = (await this.inspector?.labelNames()) ?? [];
+    return [...registers.map((label) => ({ label, type: 'variable' as const })), ...labels.map((label) => ({ label, type: 'field' as const }))]
+      .filter((t) => t.label.startsWith(word) && t.label !== word)
+      .map((t) => ({ ...t, start: before.length - word.length, length: word.length }));
+  }
+
+  /** gdb's own completion of a console command (`-exec info reg` → `info registers`). */
+  private async gdbCompletions(command: string): Promise<DebugProtocol.CompletionItem[]> {
+    const reply = await this.running().gdb.send(`-complete ${quoteMI(command)}`);
+    return list(reply.matches).map((m) => str(m) ?? '').filter(Boolean)
+      .map((match) => ({ label: match, text: `-exec ${match}`, start: 0, length: command.length + 6 }));
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {

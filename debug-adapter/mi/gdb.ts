@@ -50,6 +50,14 @@ export interface GdbOptions {
 /** The oldest gdb with `--interpreter=mi3`. */
 const MIN_GDB_MAJOR = 9;
 
+/** Reads `-gdb-version` output; returns why this gdb cannot be used, or undefined when it can. */
+export function checkGdbVersion(banner: string): string | undefined {
+  const match = /^GNU gdb .*?(\d+)\.(\d+)/m.exec(banner);
+  if (!match) return undefined; // a vendor build with another banner: let it try
+  if (Number(match[1]) >= MIN_GDB_MAJOR) return undefined;
+  return `gdb ${match[1]}.${match[2]} is too old: Syscall Lens needs gdb ${MIN_GDB_MAJOR} or newer (sudo apt-get install gdb).`;
+}
+
 export class Gdb extends EventEmitter<GdbEvents> {
   private readonly process: ChildProcessWithoutNullStreams;
   private readonly pending = new Map<number, Pending>();
@@ -78,11 +86,8 @@ export class Gdb extends EventEmitter<GdbEvents> {
   static async start(options: GdbOptions): Promise<Gdb> {
     const gdb = new Gdb(options);
     try {
-      const version = await gdb.consoleOutput('-gdb-version');
-      const match = /GNU gdb .*?(\d+)\.(\d+)/.exec(version);
-      if (match && Number(match[1]) < MIN_GDB_MAJOR) {
-        throw new GdbUnavailableError(`gdb ${match[1]}.${match[2]} is too old: Syscall Lens needs gdb ${MIN_GDB_MAJOR} or newer (sudo apt-get install gdb).`);
-      }
+      const tooOld = checkGdbVersion(await gdb.consoleOutput('-gdb-version'));
+      if (tooOld) throw new GdbUnavailableError(tooOld);
       // gdb answers in order, so the settings go out together rather than one round trip each.
       await Promise.all([
         'mi-async on', 'pagination off', 'confirm off', 'width 0', 'height 0', 'disassembly-flavor intel',

@@ -66,6 +66,8 @@ describe('evaluate', () => {
     expect(raw.body.result).toMatch(/^Line \d+ of ".*hello\.asm"/);
     const completions = await dc.completionsRequest({ text: 'ms', column: 3 });
     expect(completions.body.targets.map((t) => t.label)).toContain('msg');
+    const gdbCompletions = await dc.completionsRequest({ text: '-exec info regi', column: 16 });
+    expect(gdbCompletions.body.targets.map((t) => t.label)).toContain('info registers');
   });
 
   it('reports gdb errors as messages, not stack traces', async () => {

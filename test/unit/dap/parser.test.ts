@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { list, parseRecord, quoteMI, str, tuple, type MIRecord } from '../../../debug-adapter/mi/parser';
 import { toBreakpoint } from '../../../debug-adapter/mi/breakpoint';
 import { parseExitCode } from '../../../debug-adapter/engine';
+import { checkGdbVersion } from '../../../debug-adapter/mi/gdb';
 
 const REFERENCE = '/work/shared/reference/gdb-mi';
 const transcript = (name: string) => readFileSync(path.join(REFERENCE, name), 'utf8').split('\n').filter(Boolean);
@@ -180,5 +181,12 @@ describe('braces around bare values', () => {
     const bkpt = record.kind === 'result' ? tuple(record.results.bkpt)! : {};
     expect(list(bkpt.script)).toEqual(['printf "x %lld\\n",(long long)($rdx)']);
     expect(str(bkpt['original-location'])).toBe('a.asm:18');
+  });
+});
+
+describe('gdb version', () => {
+  it('accepts gdb 13 and refuses gdb 8 with an install hint', () => {
+    expect(checkGdbVersion('GNU gdb (Debian 13.1-3) 13.1\nCopyright (C) 2023\n')).toBeUndefined();
+    expect(checkGdbVersion('GNU gdb (Ubuntu 8.1-0ubuntu3) 8.1.0.20180409-git\n')).toMatch(/gdb 8\.1 is too old: .*gdb 9 or newer \(sudo apt-get install gdb\)/);
   });
 });
