@@ -66,7 +66,7 @@ describe('the packaged extension leaves out what it does not run', () => {
     expect(names.filter((name) => pattern.test(name))).toEqual([]);
   });
 
-  it('stays small (under 2 MB uncompressed)', () => {
-    expect(entries.reduce((sum, entry) => sum + entry.size, 0)).toBeLessThan(2 * 1024 * 1024);
+  it('stays small (under 4 MB uncompressed)', () => {
+    expect(entries.reduce((sum, entry) => sum + entry.size, 0)).toBeLessThan(4 * 1024 * 1024);
   });
 });
