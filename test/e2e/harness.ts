@@ -196,7 +196,15 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 const liveGroups = new Set<ChildProcess>();
-process.on('exit', () => { for (const child of liveGroups) killGroup(child, 'SIGKILL'); });
+const killLiveGroups = () => { for (const child of liveGroups) killGroup(child, 'SIGKILL'); };
+process.on('exit', killLiveGroups);
+// A test run interrupted by Ctrl-C or a timeout must not leave code-server and its children behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killLiveGroups();
+    process.kill(process.pid, signal);
+  });
+}
 
 export async function startVSCode(options: StartOptions): Promise<VSCodeSession> {
   const folder = path.resolve(options.folder);
