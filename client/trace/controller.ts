@@ -118,7 +118,11 @@ export class TraceController implements vscode.Disposable {
   }
 
   async openLog(uri?: vscode.Uri): Promise<void> {
-    const target = uri ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'strace logs': ['strace', 'txt', 'log'], 'All files': ['*'] }, openLabel: 'Open in trace panel' }))?.[0];
+    // The active tab's file, even when VS Code shows no text editor for it (a log too large to display).
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    const active = input instanceof vscode.TabInputText && input.uri.scheme === 'file' && /\.strace$/i.test(input.uri.fsPath) ? input.uri : undefined;
+    const target = uri ?? active
+      ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'strace logs': ['strace', 'txt', 'log'], 'All files': ['*'] }, openLabel: 'Open in trace panel' }))?.[0];
     if (!target) return;
     let loaded;
     try {

@@ -1,8 +1,10 @@
 // The trace panel in a real VS Code: "Trace" on examples/hello.asm lists write at its exact line and
 // the exit; clicking the write row moves the cursor to that line; the inline annotation shows.
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrameLocator, Page } from 'playwright-core';
-import { EXAMPLES, hover, openFile, runCommand, screenshot, startVSCode, statusBarText, type VSCodeSession } from './harness';
+import { EXAMPLES, REPO_ROOT, hover, openFile, runCommand, screenshot, startVSCode, statusBarText, type VSCodeSession } from './harness';
 
 /** The panel's own document inside VS Code's two webview iframes. */
 function panel(page: Page): FrameLocator {
@@ -79,5 +81,65 @@ describe('Trace on examples/hello.asm', () => {
     expect(text).toContain('Traced syscalls on this line');
     expect(text).toMatch(/write.*×1.*14/);
     await screenshot(vscode.page, 'trace-hello-annotations');
+  });
+});
+
+describe('hostile program output and a million-row log', () => {
+  const folder = path.join(REPO_ROOT, 'test/fixtures/trace');
+  const bigLog = path.join(folder, 'million.strace');
+  let vscode: VSCodeSession;
+  const dialogs: string[] = [];
+  beforeAll(async () => {
+    // One million calls, as strace -f prints them: small lines, so the log itself stays ~20 MB.
+    const lines: string[] = [];
+    for (let i = 1; i <= 1_000_000; i++) lines.push(`${1000 + (i % 4)}  getppid() = ${i}`);
+    writeFileSync(bigLog, lines.join('\n') + '\n+++ exited with 0 +++\n');
+    vscode = await startVSCode({ folder, viewport: { width: 1600, height: 1000 } });
+    vscode.page.on('dialog', (dialog) => { dialogs.push(dialog.message()); void dialog.dismiss(); });
+  });
+  afterAll(async () => {
+    await vscode?.close();
+    const { rmSync } = await import('node:fs');
+    rmSync(bigLog, { force: true });
+  });
+
+  it('shows markup the program wrote as text, never as markup', async () => {
+    await openFile(vscode.page, 'hostile.asm');
+    await runCommand(vscode.page, 'Syscall Lens: Trace Program with strace');
+    const frame = panel(vscode.page);
+    const write = frame.locator('.row:not(.header)', { has: frame.locator('.c-syscall', { hasText: /^write$/ }) }).first();
+    await write.waitFor({ timeout: 60_000 });
+    expect(await write.locator('.c-arguments').innerText()).toContain('"<img src=x onerror=alert(1)>\\n"');
+    const open = frame.locator('.row:not(.header)', { has: frame.locator('.c-syscall', { hasText: /^open$/ }) }).first();
+    expect(await open.locator('.c-arguments').innerText()).toContain('<script>alert(2)</script>');
+    expect(await frame.locator('img').count()).toBe(0);
+    expect(await frame.locator('script', { hasText: 'alert' }).count()).toBe(0);
+    await vscode.page.waitForTimeout(500);
+    expect(dialogs).toEqual([]);
+    await screenshot(vscode.page, 'trace-hostile-output');
+  });
+
+  it('opens a 1 000 000-call log, shows its first rows at once and scrolls to the last', async () => {
+    // VS Code shows no text editor for a file this large, only its tab: open it through Quick Open.
+    await vscode.page.keyboard.press('Control+P');
+    await vscode.page.locator('.quick-input-widget input').fill('million.strace');
+    await vscode.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'million.strace' }).first().click();
+    await vscode.page.locator('.tabs-container .tab.active', { hasText: 'million.strace' }).waitFor({ timeout: 30_000 });
+    const started = Date.now();
+    await runCommand(vscode.page, 'Syscall Lens: Open strace Log in Trace Panel');
+    const frame = panel(vscode.page);
+    await frame.locator('.count', { hasText: '1,000,001 of 1,000,001 events' }).waitFor({ timeout: 120_000 });
+    await frame.locator('.row:not(.header)', { has: frame.locator('.c-seq', { hasText: /^1$/ }) }).first().waitFor({ timeout: 10_000 });
+    const firstRowsAfter = Date.now() - started;
+    // Jump to the end: the last call and the exit must be there, nothing lost on the way.
+    await frame.locator('.viewport').evaluate((element) => { element.scrollTop = element.scrollHeight; });
+    const last = frame.locator('.row:not(.header)', { has: frame.locator('.c-seq', { hasText: /^1000000$/ }) }).first();
+    await last.waitFor({ timeout: 10_000 });
+    expect(await last.locator('.c-result').innerText()).toBe('1000000');
+    // Halfway: the row shown is the one that belongs there.
+    await frame.locator('.viewport').evaluate((element) => { element.scrollTop = element.scrollHeight / 2; });
+    await frame.locator('.row:not(.header):not(.loading)', { has: frame.locator('.c-seq', { hasText: /^50\d{4}$/ }) }).first().waitFor({ timeout: 10_000 });
+    console.log(`1 000 000-call log: first rows shown ${firstRowsAfter} ms after the command (parsing included)`);
+    await screenshot(vscode.page, 'trace-million-rows');
   });
 });

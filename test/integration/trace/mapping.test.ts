@@ -2,7 +2,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../../toolchain/build';
 import { runProgram } from '../../../toolchain/tools';
+import { loadStraceLog } from '../../../trace/logFile';
 import type { SignalEvent, SyscallEvent, TraceEvent } from '../../../trace/events';
 import { TraceSession, type TraceResult } from '../../../trace/session';
 
@@ -53,6 +55,43 @@ describe('int 0x80 and signals', () => {
     expect(segv.signal).toBe('SIGSEGV');
     expect(segv.location).toEqual({ file: source, line: lineOf(source, 'fault') });
     expect(result.programExit).toMatchObject({ killedBy: 'SIGSEGV' });
+  });
+});
+
+describe('32-bit programs', () => {
+  it('maps int 0x80 calls of an ELF32 program', async () => {
+    const source = path.join(FIXTURES, 'calls32.asm');
+    const result = await trace(source);
+    expect(calls(result, 'write')[0]).toMatchObject({ abi: 'i386', returnValue: 8, location: { file: source, line: lineOf(source, 'write') } });
+    expect(calls(result, 'exit')[0]!.location).toEqual({ file: source, line: lineOf(source, 'exit') });
+    expect(result.programExit).toMatchObject({ exitCode: 5 });
+  });
+});
+
+describe('opening an existing strace log', () => {
+  it('maps a log written by plain strace -i to the program\'s lines', async () => {
+    const source = path.join(FIXTURES, 'calls.asm');
+    const dir = mkdtempSync(path.join(buildRoot, 'log-'));
+    const build = await buildProgram({ source, buildDirectory: dir });
+    const log = path.join(dir, 'calls.strace');
+    const run = await runProgram('strace', ['-i', '-o', log, build.program]);
+    expect(run.exitCode).toBe(7);
+    const loaded = loadStraceLog(readFileSync(log, 'utf8'), log);
+    expect(loaded.program).toBe(build.program);
+    const write = loaded.model.events.find((e): e is SyscallEvent => e?.kind === 'syscall' && e.name === 'write');
+    expect(write?.location).toEqual({ file: source, line: lineOf(source, 'write') });
+  });
+});
+
+describe('fault injection', () => {
+  it('re-runs with the chosen call failing (strace -e inject)', async () => {
+    const source = path.join(FIXTURES, 'calls.asm');
+    const session = await TraceSession.start({
+      file: source, args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(buildRoot, 'inject-')),
+      inject: { syscall: 'write', errno: 'EACCES', when: 1 },
+    });
+    const result = await session.done;
+    expect(calls(result, 'write')[0]).toMatchObject({ result: '-1', errno: 'EACCES', annotations: ['(INJECTED)'], location: { line: lineOf(source, 'write') } });
   });
 });
 
