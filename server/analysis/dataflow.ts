@@ -215,7 +215,7 @@ class BlockInterpreter {
     }
   }
 
-  step(statement: Statement, line: number, abi64: boolean): void {
+  step(statement: Statement, line: number): void {
     if (statement.kind === 'macroCall' || (statement.kind === 'label' && this.env.isMacro(statement.label!.text))) {
       const name = statement.keyword?.text ?? statement.label?.text ?? 'macro';
       for (const f of GPR_FAMILIES) this.forget(f, `the macro \`${name}\` may change it`);
@@ -232,7 +232,7 @@ class BlockInterpreter {
 
     const entry = syscallInstructionOf(statement);
     if (entry) {
-      this.recordSite(statement, line, entry, abi64);
+      this.recordSite(statement, line, entry);
       const result = entry === 'syscall' ? 'the syscall\'s result' : 'the result of int 0x80';
       this.forget('rax', result);
       if (entry === 'syscall') {
@@ -323,7 +323,7 @@ class BlockInterpreter {
     }
   }
 
-  private recordSite(statement: Statement, line: number, instruction: SyscallInstruction, abi64: boolean): void {
+  private recordSite(statement: Statement, line: number, instruction: SyscallInstruction): void {
     const abi: Abi = instruction === 'syscall' ? 'x86_64' : 'i386';
     const convention = CALLING_CONVENTIONS[abi];
     const registers = new Map<string, RegisterState>();
@@ -334,7 +334,6 @@ class BlockInterpreter {
       // int 0x80 sees only the low 32 bits of each register.
       registers.set(f, abi === 'i386' && held.value.kind === 'number' ? { ...held, value: num(held.value.value & mask(32)) } : held);
     }
-    void abi64;
     this.sites.push({ line, start: statement.keyword!.start, end: statement.operands.at(-1)?.end ?? statement.keyword!.end, instruction, abi, registers });
   }
 }
@@ -342,12 +341,11 @@ class BlockInterpreter {
 /** Analyses lines [start, end] as one basic block. */
 export function analyzeBlock(
   statements: (line: number) => Statement, start: number, end: number, env: SymbolEnvironment, isActive: (line: number) => boolean,
-  is64: (line: number) => boolean,
 ): BlockAnalysis {
   const interpreter = new BlockInterpreter(env);
   for (let line = start; line <= end; line++) {
     if (!isActive(line)) continue;
-    interpreter.step(statements(line), line, is64(line));
+    interpreter.step(statements(line), line);
   }
   return { start, end, sites: interpreter.sites, clobberedReads: interpreter.clobberedReads, writes: interpreter.writes };
 }

@@ -143,7 +143,6 @@ export class DocumentAnalysis {
     const analysis = analyzeBlock(
       (line) => document.statement(line), start, end, recordingEnvironment(context.environment, resolutions),
       (line) => !(structure.lineFlags[line]! & LINE_INACTIVE),
-      (line) => structure.bitsAt(line, context.defaultBits) === 64,
     );
     this.cache.set(key, { statements, generation: context.generation, analysis, resolutions, layout });
     return analysis;

@@ -46,7 +46,7 @@ export function hoverAt(workspace: Workspace, document: AsmDocument, line: numbe
       const hover = hoverOnSyscall(block, line, labelData);
       if (hover) return hover;
     }
-    const setter = hoverOnSetter(block, line, character, labelData);
+    const setter = hoverOnSetter(block, line, labelData);
     if (setter) return setter;
   }
   const token = tokenAt(document, line, character);

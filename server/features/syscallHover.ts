@@ -65,12 +65,11 @@ export function hoverOnSyscall(block: BlockAnalysis, line: number, labelData: La
 }
 
 /** Hover for the instruction that sets the number or an argument consumed by a syscall in this block. */
-export function hoverOnSetter(block: BlockAnalysis, line: number, character: number, labelData: LabelData): HoverResult | undefined {
+export function hoverOnSetter(block: BlockAnalysis, line: number, labelData: LabelData): HoverResult | undefined {
   const consumed = consumedSetters(block).find((c) => c.setter.line === line);
   if (!consumed) return undefined;
   const { setter, role, resolved } = consumed;
   const range = { line, start: setter.registerStart, end: setter.source?.end ?? setter.registerEnd };
-  void character;
   if (role.kind === 'number') {
     if (!resolved.syscall) return { ...range, markdown: numberDescription(resolved) + abiNote(resolved) };
     const s = resolved.syscall;
