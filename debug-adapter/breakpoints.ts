@@ -4,8 +4,9 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Engine } from './engine';
 import {
   catchSyscalls, deleteBreakpoints, insertBreakpoint, insertDprintf, insertWatchpoint, listLines,
-  type BreakOptions, type GdbBreakpoint,
+  toBreakpoint, type BreakOptions, type GdbBreakpoint,
 } from './mi/breakpoint';
+import { str, tuple } from './mi/parser';
 import { logMessageToDprintf } from './logpoints';
 
 export interface BreakpointResult {
@@ -39,7 +40,28 @@ export class BreakpointBook {
   private catchpoints: string[] = [];
   private readonly lineCache = new Map<string, number[]>();
 
-  constructor(private readonly engine: Engine) {}
+  /** What the user was last told about each breakpoint, to report only real changes. */
+  private readonly reported = new Map<number, string>();
+
+  constructor(private readonly engine: Engine, onChange: (change: BreakpointResult & { id: number }) => void) {
+    // A pending breakpoint resolves, or a PIE program's breakpoints move when it is loaded.
+    engine.gdb.on('notify', (record) => {
+      if (record.asyncClass !== 'breakpoint-modified') return;
+      const bp = tuple(record.results.bkpt);
+      if (!bp || str(bp.type) === 'catchpoint') return;
+      const change = { ...result(toBreakpoint(bp)), id: Number(str(bp.number)) };
+      const key = `${change.verified}:${change.line}:${change.address}`;
+      if (!this.reported.has(change.id) || this.reported.get(change.id) === key) return;
+      this.reported.set(change.id, key);
+      onChange(change);
+    });
+  }
+
+  /** Remembers what a request answered, so later notifications compare against it. */
+  private remember(results: BreakpointResult[]): BreakpointResult[] {
+    for (const r of results) if (r.id !== undefined) this.reported.set(r.id, `${r.verified}:${r.line}:${r.address}`);
+    return results;
+  }
 
   private get gdb() { return this.engine.gdb; }
 
@@ -73,7 +95,7 @@ export class BreakpointBook {
       return out;
     });
     this.bySource.set(file, inserted.flatMap((i) => i.numbers));
-    return inserted.map((i) => i.result);
+    return this.remember(inserted.map((i) => i.result));
   }
 
   async setFunctionBreakpoints(requested: DebugProtocol.FunctionBreakpoint[]): Promise<BreakpointResult[]> {
@@ -83,7 +105,7 @@ export class BreakpointBook {
       return out;
     });
     this.functionPoints = inserted.flatMap((i) => i.numbers);
-    return inserted.map((i) => i.result);
+    return this.remember(inserted.map((i) => i.result));
   }
 
   async setInstructionBreakpoints(requested: DebugProtocol.InstructionBreakpoint[]): Promise<BreakpointResult[]> {
@@ -96,7 +118,7 @@ export class BreakpointBook {
       return out;
     });
     this.instructionPoints = inserted.flatMap((i) => i.numbers);
-    return inserted.map((i) => i.result);
+    return this.remember(inserted.map((i) => i.result));
   }
 
   /** dataId is `size|expression`, made by the session from a Data-scope label. */

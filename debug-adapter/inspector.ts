@@ -7,7 +7,7 @@ import { list, str, tuple } from './mi/parser';
 import { parseDataLabels, quoteBytes, type DataLabel } from './dataLabels';
 import {
   GENERAL_REGISTERS_32, GENERAL_REGISTERS_64, SEGMENT_REGISTERS, decodeFlags, formatFlags, formatInteger,
-  isVectorOrFloatRegister, parseRegisterValue, partValue,
+  isVectorOrFloatRegister, parseRegisterValue, partValue, toSigned,
 } from './registers';
 import type { SyscallState } from './syscallStop';
 import type { Abi } from '../syscalls';
@@ -197,7 +197,7 @@ export class Inspector {
     if (label.kind === 'string') return { ...base, value: quoteBytes(bytes.subarray(0, size)) };
     const elements = readElements(bytes, label.elementSize);
     if (label.count === 1 && elements.length === 1) return { ...base, value: formatElement(elements[0]!, label.elementSize) };
-    base.value = `[${elements.slice(0, 8).map((e) => e.toString()).join(', ')}${elements.length > 8 ? ', …' : ''}]`;
+    base.value = `[${elements.slice(0, 8).map((e) => (label.elementSize <= 8 ? toSigned(e, label.elementSize * 8) : e).toString()).join(', ')}${elements.length > 8 ? ', …' : ''}]`;
     base.children = async () => elements.map((e, i) => ({
       name: `[${i}]`, value: formatElement(e, label.elementSize), memoryReference: hex(address + BigInt(i * label.elementSize)),
     }));

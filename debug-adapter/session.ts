@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import {
-  Breakpoint, DebugSession, ExitedEvent, Handles, InitializedEvent, OutputEvent, Scope, Source, StackFrame,
+  Breakpoint, BreakpointEvent, DebugSession, ExitedEvent, Handles, InitializedEvent, OutputEvent, Scope, Source, StackFrame,
   StoppedEvent, TerminatedEvent, Thread, InvalidatedEvent, MemoryEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -147,7 +147,10 @@ export class SyscallGdbSession extends DebugSession {
     this.engine = engine;
     this.inspector = new Inspector(engine.gdb, () => engine.abi);
     this.disassembler = new Disassembler(engine.gdb);
-    this.breakpoints = new BreakpointBook(engine);
+    this.breakpoints = new BreakpointBook(engine, (change) => {
+      const bp = this.toBreakpoint(change, undefined);
+      this.sendEvent(new BreakpointEvent('changed', { ...bp, id: change.id }));
+    });
     engine.on('stopped', (event) => this.onStopped(event));
     engine.on('output', (text, category) => this.sendEvent(new OutputEvent(text, category)));
     engine.on('exited', (code, signal) => {

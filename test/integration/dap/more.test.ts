@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as path from 'node:path';
 import {
   buildDirectory, children, fixture, launch, launchStopped as launchAt, lineOf, scopeVariables, stoppedEvent, topFrame, useDebugClient,
@@ -115,6 +116,8 @@ describe('other programs', () => {
     const hello = path.join(EXAMPLES, 'hello.c');
     const returnLine = 13;
     const stopped = stoppedEvent(dc);
+    // gcc makes a PIE: once loaded, its breakpoint moves to the real address, and the client hears of it.
+    const moved = dc.waitForEvent('breakpoint') as Promise<DebugProtocol.BreakpointEvent>;
     const configured = dc.waitForEvent('initialized').then(async () => {
       await dc.setBreakpointsRequest({ source: { path: hello }, breakpoints: [{ line: returnLine }] });
       await dc.configurationDoneRequest();
@@ -124,6 +127,10 @@ describe('other programs', () => {
     const frame = await topFrame(dc);
     expect(frame.name).toBe('main');
     expect(frame.line).toBe(returnLine);
+    const change = (await moved).body;
+    expect(change.reason).toBe('changed');
+    expect(change.breakpoint).toMatchObject({ verified: true, line: returnLine });
+    expect(BigInt(change.breakpoint.instructionReference!)).toBe(BigInt(frame.instructionPointerReference!));
   });
 });
 
