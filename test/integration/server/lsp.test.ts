@@ -107,6 +107,29 @@ describe('a client with no VS Code options (Neovim, eglot)', () => {
     ]);
   });
 
+  it('serves completion, signature help, semantic tokens, folding, highlights and formatting', async () => {
+    const source = '%macro say 2\n%endmacro\n        section .text\n_start:\n  mov rax, \n  say msg, \n  mov eax, 1\n  mov rdi, \n';
+    writeFileSync(path.join(dir, 'editing.asm'), source);
+    await client.open(uri('editing.asm'), source);
+    const doc = { textDocument: { uri: uri('editing.asm') } };
+    const completion = await client.request<any[]>('textDocument/completion', { ...doc, position: at(4, 11) });
+    expect(completion.find((c) => c.label === 'exit')).toMatchObject({ insertText: '60 ; exit', detail: 'syscall 60' });
+    const macroHelp = await client.request('textDocument/signatureHelp', { ...doc, position: at(5, 11) });
+    expect(macroHelp).toMatchObject({ signatures: [{ label: 'say %1, %2' }], activeParameter: 1 });
+    const syscallHelp = await client.request('textDocument/signatureHelp', { ...doc, position: at(7, 11) });
+    expect(syscallHelp.signatures[0].label).toBe('write(unsigned int fd, const char *buf, size_t count)');
+    expect(syscallHelp.activeParameter).toBe(0);
+    const tokens = await client.request('textDocument/semanticTokens/full', doc);
+    expect(tokens.data.length % 5).toBe(0);
+    expect(tokens.data.length).toBeGreaterThan(0);
+    const folds = await client.request<any[]>('textDocument/foldingRange', doc);
+    expect(folds).toEqual(expect.arrayContaining([expect.objectContaining({ startLine: 0, endLine: 1 })]));
+    const formatting = await client.request<any[]>('textDocument/formatting', { ...doc, options: { tabSize: 8, insertSpaces: true } });
+    expect(formatting).toContainEqual({ range: { start: at(6, 0), end: at(6, 12) }, newText: '        mov     eax, 1' });
+    const highlights = await client.request<any[]>('textDocument/documentHighlight', { textDocument: { uri: uri('util.asm') }, position: positionOf(text('util.asm'), 'message.length') });
+    expect(highlights.map((h) => h.range.start.line).sort((a, b) => a - b)).toEqual([5, 14]);
+  });
+
   it('outlines sections, labels and their local labels', async () => {
     const symbols = await client.request<any[]>('textDocument/documentSymbol', { textDocument: { uri: uri('util.asm') } });
     const text = symbols.find((s) => s.name === '.text');
