@@ -8,7 +8,7 @@ import { catchSyscalls, deleteBreakpoints, insertBreakpoint } from './mi/breakpo
 import { listFrames, toFrame, type GdbFrame } from './mi/stack';
 import { str, tuple, type MITuple } from './mi/parser';
 import { describeSyscallState, isInterruptedCall, readSyscallState, type SyscallPhase, type SyscallState } from './syscallStop';
-import type { Abi } from '../syscalls';
+import { signalNumber, type Abi } from '../syscalls';
 import { LOGPOINT_MARKER } from './logpoints';
 
 export interface GdbLaunchOptions {
@@ -266,9 +266,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (record.asyncClass === 'running') return;
     if (record.asyncClass !== 'stopped') return;
     const reason = str(record.results.reason);
-    const outcome: Outcome = reason?.startsWith('exited')
-      ? { kind: 'exited', code: parseExitCode(str(record.results['exit-code'])), signal: str(record.results['signal-name']) }
-      : { kind: 'stopped', record };
+    const signal = str(record.results['signal-name']);
+    // A shell would report a program killed by signal N as exit status 128 + N; so do we.
+    const code = signal ? 128 + (signalNumber(signal) ?? 0) : parseExitCode(str(record.results['exit-code']));
+    const outcome: Outcome = reason?.startsWith('exited') ? { kind: 'exited', code, signal } : { kind: 'stopped', record };
     this.state = outcome.kind === 'exited' ? 'exited' : 'stopped';
     const waiter = this.waiter;
     this.waiter = undefined;

@@ -153,11 +153,13 @@ export class SyscallGdbSession extends DebugSession {
     });
     engine.on('stopped', (event) => this.onStopped(event));
     engine.on('output', (text, category) => this.sendEvent(new OutputEvent(text, category)));
-    engine.on('exited', (code, signal) => {
+    engine.on('exited', async (code, signal) => {
+      await this.relay?.drain();
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       this.sendEvent(new OutputEvent(`Program ${how}.\n`, 'console'));
       this.sendEvent(new ExitedEvent(code));
-      void this.endSession().then(() => this.sendEvent(new TerminatedEvent()));
+      await this.endSession();
+      this.sendEvent(new TerminatedEvent());
     });
     engine.on('gdbExited', (message) => {
       this.sendEvent(new OutputEvent(`${message}\n`, 'important'));

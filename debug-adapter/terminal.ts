@@ -82,6 +82,23 @@ export class PtyRelay extends EventEmitter<RelayEvents> {
     });
   }
 
+  /** Resolves once output has been quiet for a moment: the last words of an exiting program. */
+  drain(quietMs = 40, maxMs = 500): Promise<void> {
+    return new Promise((resolve) => {
+      let timer = setTimeout(done, quietMs);
+      const limit = setTimeout(done, maxMs);
+      const onOutput = () => { clearTimeout(timer); timer = setTimeout(done, quietMs); };
+      this.on('output', onOutput);
+      const relay = this;
+      function done() {
+        clearTimeout(timer);
+        clearTimeout(limit);
+        relay.off('output', onOutput);
+        resolve();
+      }
+    });
+  }
+
   /** Types into the program's terminal. */
   write(data: Buffer): void {
     this.child.stdin.write(data);

@@ -194,6 +194,11 @@ describe('the end', () => {
     expect((await topFrame(dc)).line).toBe(lineOf(crash, 'LINE_FAULT'));
     const info = await dc.exceptionInfoRequest({ threadId: 1 });
     expect(info.body.exceptionId).toBe('SIGSEGV');
+    const killed = dc.assertOutput('console', 'Program was killed by SIGSEGV.');
+    const exited = dc.waitForEvent('exited');
+    await dc.continueRequest({ threadId: 1 });
+    await killed;
+    expect((await exited).body.exitCode).toBe(139);
   });
 });
 
