@@ -11,6 +11,8 @@ import type { Value } from './parser/expression';
 
 export const NASM_EXTENSIONS = ['.asm', '.nasm', '.inc', '.s', '.mac'];
 const MAX_INDEXED_FILES = 5000;
+const MAX_INDEXED_FOLDERS = 20_000;
+const MAX_INDEXED_BYTES = 64 * 1024 * 1024;
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 export function uriToPath(uri: string): string | undefined {
@@ -69,27 +71,35 @@ export class Workspace {
     if (!this.openUris.has(uri) && this.documents.delete(uri)) this.generation++;
   }
 
-  /** Indexes the NASM files under a folder (skipping dependency and VCS folders). */
+  /**
+   * Indexes the NASM files under a folder (skipping dependency and VCS folders), within limits so
+   * opening a huge folder never stalls the server: files, folders visited and total bytes.
+   */
   indexFolder(root: string): number {
-    let count = 0;
+    let files = 0;
+    let folders = 0;
+    let bytes = 0;
+    const full = () => files >= MAX_INDEXED_FILES || folders >= MAX_INDEXED_FOLDERS || bytes >= MAX_INDEXED_BYTES;
     const walk = (dir: string, depth: number) => {
-      if (depth > 12 || count >= MAX_INDEXED_FILES) return;
+      if (depth > 12 || full()) return;
+      folders++;
       let entries: import('node:fs').Dirent[];
       try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
       for (const entry of entries) {
-        if (count >= MAX_INDEXED_FILES) return;
+        if (full()) return;
         if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) walk(full, depth + 1);
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file, depth + 1);
         else if (entry.isFile() && NASM_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
-          const uri = pathToUri(full);
+          const uri = pathToUri(file);
           if (!this.documents.has(uri)) this.refreshFromDisk(uri);
-          count++;
+          bytes += this.documents.get(uri)?.getText().length ?? 0;
+          files++;
         }
       }
     };
     walk(root, 0);
-    return count;
+    return files;
   }
 
   analysis(document: AsmDocument): DocumentAnalysis {

@@ -1,5 +1,5 @@
 // The three syscall hovers: on the number setter, on an argument setter, and on the syscall itself.
-import { decodeArgument, formatCall, syscallMarkdown, type SyscallInfo } from '../../syscalls';
+import { decodeArgument, formatCall, likelyErrnos, syscallMarkdown, type SyscallInfo } from '../../syscalls';
 import type { BlockAnalysis } from '../analysis/dataflow';
 import {
   argumentFacts, argumentFamilies, consumedSetters, resolvedSites, type ArgumentFacts, type ResolvedSite,
@@ -56,10 +56,12 @@ export function hoverOnSyscall(block: BlockAnalysis, line: number, labelData: La
   const unset = syscall.params
     .map((p, i) => (facts[i]!.set ? undefined : `\`${families[i]}\` (${p.name})`))
     .filter((x): x is string => !!x);
+  const errnos = likelyErrnos(syscall);
   const parts = [
     '```c', call, '```',
     unset.length ? `Not set in this block: ${unset.join(', ')}.` : '',
     syscallMarkdown(syscall),
+    errnos.length ? `\nCan fail with: ${errnos.map((e) => `\`${e}\``).join(', ')}` : '',
   ];
   return { ...range, markdown: parts.filter(Boolean).join('\n') + abiNote(resolved) };
 }
