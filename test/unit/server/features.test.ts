@@ -170,7 +170,7 @@ describe('rename', () => {
     const { workspace, document } = openDocument(path.join(FIXTURES, 'constants.asm'));
     const inc = workspace.includedDocuments(document)[0]!;
     const target = { document: inc, symbol: inc.structure.definitions.get('SYS_write')![0]! };
-    expect(referencesOf(workspace, target, false).map((o) => `${path.basename(o.document.uri)}:${o.line}`)).toEqual(['constants.asm:13']);
+    expect(referencesOf(workspace, target, false).map((o) => `${path.basename(o.document.uri)}:${o.line}`)).toEqual(['constants.asm:13', 'constants.asm:22']);
   });
 });
 
