@@ -2,9 +2,9 @@
 // (its first successful execve) still exists with debug info.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { SyscallEvent } from './events';
+import type { SyscallEvent, TraceEvent } from './events';
 import { TraceModel } from './model';
-import { parseStraceText } from './parser';
+import { parseStraceText, StraceParser } from './parser';
 import { SourceMapper } from './sourceMapper';
 
 export interface LoadedLog {
@@ -39,29 +39,56 @@ export function unquoteStraceString(text: string): string | undefined {
   return Buffer.from(bytes).toString('utf8');
 }
 
-export function loadStraceLog(text: string, logPath: string, workspaceRoots: string[] = []): LoadedLog {
-  const parsed = parseStraceText(text);
+/** The program of the log's first execve, found without parsing the whole log. */
+function programOfLog(text: string, logPath: string): string | undefined {
+  const head = text.slice(0, 1 << 16);
+  const parsed = parseStraceText(head.slice(0, head.lastIndexOf('\n') + 1));
   const execve = parsed.events.find((e): e is SyscallEvent => e.kind === 'syscall' && e.name === 'execve' && e.returnValue === 0);
   const named = execve?.args[0] ? unquoteStraceString(execve.args[0].text) : undefined;
-  const program = named ? path.resolve(path.dirname(logPath), named) : undefined;
+  return named ? path.resolve(path.dirname(logPath), named) : undefined;
+}
+
+function mapperForLog(text: string, program: string | undefined, workspaceRoots: string[]): SourceMapper | undefined {
+  if (!program || !existsSync(program)) return undefined;
+  const roots = workspaceRoots.map((r) => path.resolve(r) + path.sep);
+  // A libdw strace prints source hints (`-kk`) and module addresses; Debian's libunwind one, file offsets.
+  const libdw = /^ > .*\) \[0x[0-9a-f]+\] \S+:\d+$/m.test(text.slice(0, 1 << 20));
+  return new SourceMapper({
+    program, frameAddresses: libdw ? 'module-address' : 'file-offset',
+    isWorkspaceBinary: (module) => roots.some((root) => module.startsWith(root)),
+  });
+}
+
+/** Parses and maps a whole log at once. */
+export function loadStraceLog(text: string, logPath: string, workspaceRoots: string[] = []): LoadedLog {
+  const program = programOfLog(text, logPath);
+  const mapper = mapperForLog(text, program, workspaceRoots);
   const model = new TraceModel();
-  let mapper: SourceMapper | undefined;
-  if (program && existsSync(program)) {
-    const listing = program.replace(/(\.[^./]*)?$/, '.lst');
-    const roots = workspaceRoots.map((r) => path.resolve(r) + path.sep);
-    // A libdw strace prints symbols with its frames (`_start+0x1b`), a libunwind one rarely does for NASM code.
-    const libdw = parsed.events.some((e) => e.stack.some((f) => f.sourceHint !== undefined));
-    mapper = new SourceMapper({
-      program, frameAddresses: libdw ? 'module-address' : 'file-offset',
-      ...(existsSync(listing) ? { listing } : {}),
-      isWorkspaceBinary: (module) => roots.some((root) => module.startsWith(root)),
-    });
+  const parser = new StraceParser({ onEvent: (event) => { mapper?.map(event); model.upsert(event); } });
+  parser.push(text);
+  parser.end();
+  const loaded: LoadedLog = { model, unparsed: parser.unparsed, unparsedCount: parser.unparsedCount };
+  if (program) loaded.program = program;
+  return loaded;
+}
+
+/**
+ * The same, a slice at a time, yielding between slices so a view can show the first rows of a
+ * million-line log at once. `onProgress` runs after each slice.
+ */
+export async function loadStraceLogIncrementally(
+  text: string, logPath: string, workspaceRoots: string[], onEvent: (event: TraceEvent) => void, model = new TraceModel(),
+): Promise<LoadedLog> {
+  const program = programOfLog(text, logPath);
+  const mapper = mapperForLog(text, program, workspaceRoots);
+  const parser = new StraceParser({ onEvent: (event) => { mapper?.map(event); model.upsert(event); onEvent(event); } });
+  const slice = 1 << 18;
+  for (let at = 0; at < text.length; at += slice) {
+    parser.push(text.slice(at, at + slice));
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  for (const event of parsed.events) {
-    mapper?.map(event);
-    model.upsert(event);
-  }
-  const loaded: LoadedLog = { model, unparsed: parsed.unparsed, unparsedCount: parsed.unparsedCount };
+  parser.end();
+  const loaded: LoadedLog = { model, unparsed: parser.unparsed, unparsedCount: parser.unparsedCount };
   if (program) loaded.program = program;
   return loaded;
 }

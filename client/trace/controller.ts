@@ -1,10 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { likelyErrnos, lookupSyscallByName, errnoByName } from '../../syscalls';
 import type { SyscallEvent, TraceEvent } from '../../trace/events';
 import { toJsonLine } from '../../trace/jsonl';
-import { loadStraceLog } from '../../trace/logFile';
+import { loadStraceLog, loadStraceLogIncrementally } from '../../trace/logFile';
 import { compareSummaries, TraceModel, type SyscallStats } from '../../trace/model';
 import { TraceError } from '../../trace/runner';
 import { TraceSession, type TraceRequest } from '../../trace/session';
@@ -124,17 +124,23 @@ export class TraceController implements vscode.Disposable {
     const target = uri ?? active
       ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'strace logs': ['strace', 'txt', 'log'], 'All files': ['*'] }, openLabel: 'Open in trace panel' }))?.[0];
     if (!target) return;
-    let loaded;
+    let text: string;
     try {
-      loaded = loadStraceLog(readFileSync(target.fsPath, 'utf8'), target.fsPath, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+      text = readFileSync(target.fsPath, 'utf8');
     } catch (error) {
       void vscode.window.showErrorMessage(`Could not open ${path.basename(target.fsPath)}: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
     this.stop();
-    this.startRun(path.basename(target.fsPath), undefined, loaded.model);
+    const model = new TraceModel();
+    this.startRun(path.basename(target.fsPath), undefined, model);
+    this.view.post({ type: 'status', text: `Reading ${this.title}…`, running: false });
+    void this.view.reveal();
+    const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const loaded = await loadStraceLogIncrementally(text, target.fsPath, roots, (event) => this.onEvent(event), model);
+    if (this.model !== model) return; // another trace started meanwhile
     this.unparsedCount = loaded.unparsedCount;
-    this.finishRun(`${this.title} — ${this.model.size} events${loaded.program ? '' : ' (program not found: no source lines)'}`);
+    this.finishRun(`${this.title} — ${model.size.toLocaleString()} events${loaded.program && existsSync(loaded.program) ? '' : ' (no program to map to source lines)'}`);
     await this.view.reveal();
   }
 
