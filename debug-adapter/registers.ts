@@ -88,3 +88,7 @@ const REGISTER_WORD = /(?<![$\w.])(r[a-d]x|e[a-d]x|[a-d][xlh]|[re]?(?:si|di|bp|s
 export function withRegisterSigils(expression: string): string {
   return expression.replace(REGISTER_WORD, '$$$1');
 }
+
+export function isRegisterName(name: string): boolean {
+  return withRegisterSigils(name) !== name;
+}

@@ -17,7 +17,7 @@ import { PtyRelay, encodeTerminalInput, releaseReportedTty, ttyReporterCommand, 
 import * as data from './mi/data';
 import { list, quoteMI, str } from './mi/parser';
 import { frameName } from './frames';
-import { withRegisterSigils } from './registers';
+import { toGdbExpression } from './expressions';
 import { readFileSync } from 'node:fs';
 
 const THREAD_ID = 1;
@@ -340,7 +340,7 @@ export class SyscallGdbSession extends DebugSession {
           return;
         }
       }
-      const value = await data.evaluate(engine.gdb, withRegisterSigils(expression));
+      const value = await data.evaluate(engine.gdb, toGdbExpression(expression));
       response.body = { result: value, variablesReference: 0 };
     });
   }

@@ -62,6 +62,8 @@ describe('evaluate', () => {
   it('evaluates registers, gdb expressions and raw gdb commands with -exec', async () => {
     await launchStopped(HELLO);
     expect((await dc.evaluateRequest({ expression: 'rsp == $sp', context: 'repl' })).body.result).toBe('1');
+    expect((await dc.evaluateRequest({ expression: 'qword [rsp]', context: 'repl' })).body.result).toBe('1'); // argc
+    expect((await dc.evaluateRequest({ expression: 'byte [rel msg + 1]', context: 'repl' })).body.result).toBe("101 'e'");
     const raw = await dc.evaluateRequest({ expression: '-exec info line *$pc', context: 'repl' });
     expect(raw.body.result).toMatch(/^Line \d+ of ".*hello\.asm"/);
     const completions = await dc.completionsRequest({ text: 'ms', column: 3 });

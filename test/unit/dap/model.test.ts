@@ -6,6 +6,7 @@ import { logMessageToDprintf, LOGPOINT_MARKER } from '../../../debug-adapter/log
 import { encodeTerminalInput } from '../../../debug-adapter/terminal';
 import { splitCommand } from '../../../debug-adapter/launch';
 import { frameName } from '../../../debug-adapter/frames';
+import { toGdbExpression } from '../../../debug-adapter/expressions';
 
 describe('data labels typed from NASM source', () => {
   const source = [
@@ -101,5 +102,16 @@ describe('build commands and frame names', () => {
   it('names frames by their global label with the local label as location', () => {
     expect(frameName({ level: 0, address: 1n, func: '_start.loop' })).toBe('_start · .loop');
     expect(frameName({ level: 0, address: 0x10n })).toBe('0x10');
+  });
+});
+
+describe('NASM notation in the Debug Console', () => {
+  it('reads memory operands as gdb dereferences', () => {
+    expect(toGdbExpression('qword [rsp+8]')).toBe('*(unsigned long long *)($rsp+8)');
+    expect(toGdbExpression('byte [rel msg]')).toBe('*(unsigned char *)((char *)&msg)');
+    expect(toGdbExpression('[msg + 2]')).toBe('*(unsigned long long *)((char *)&msg + 2)');
+    expect(toGdbExpression('dword [r8]')).toBe('*(unsigned int *)($r8)');
+    expect(toGdbExpression('rax * 2')).toBe('$rax * 2');
+    expect(toGdbExpression('[end]')).toBe('*(unsigned long long *)((char *)&end)');
   });
 });
