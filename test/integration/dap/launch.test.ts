@@ -101,6 +101,9 @@ describe('registers', () => {
     expect(flags.find((f) => f.name === 'IF')?.value).toBe('1');
     const set = await dc.setVariableRequest({ variablesReference: scope.find((v) => v.name === 'General purpose')!.variablesReference, name: 'rbx', value: '-2' });
     expect(set.body.value).toBe('0xfffffffffffffffe');
+    const stack = await scopeVariables(dc, 'Stack');
+    expect(stack.slice(1, 4).map((v) => v.name)).toEqual(['[rsp-0x8]', '[rsp]', '[rsp+0x8]']);
+    expect(stack[2]!.value).toBe('0x1'); // argc at the ELF entry
     const vector = await children(dc, scope.find((v) => v.name === 'x87 / SSE / AVX')!);
     expect(vector.map((v) => v.name)).toEqual(expect.arrayContaining(['st0', 'xmm0', 'mxcsr']));
   });
