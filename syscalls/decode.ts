@@ -239,6 +239,13 @@ const FD_RESULTS = new Set(['open', 'openat', 'openat2', 'creat', 'dup', 'dup2',
   'pidfd_getfd', 'io_uring_setup', 'open_by_handle_at', 'fsopen', 'fsmount', 'fspick', 'open_tree', 'mq_open',
   'landlock_create_ruleset', 'bpf']);
 
+/** What a successful result is: a new descriptor, an address, or a plain number. */
+export function resultKind(syscall: SyscallInfo): 'fd' | 'pointer' | 'number' {
+  if (ADDRESS_RESULTS.has(syscall.name)) return 'pointer';
+  if (FD_RESULTS.has(syscall.name)) return 'fd';
+  return 'number';
+}
+
 /** The largest errno the kernel returns: results in −4095…−1 are failures. */
 const MAX_ERRNO = 4095n;
 
@@ -251,8 +258,9 @@ export function decodeResult(syscall: SyscallInfo | undefined, value: bigint | n
     if (errno) return { text: `${signed} ${errno.name} (${errno.message})`, kind: 'errno', errno };
     return { text: `${signed} (errno ${-signed})`, kind: 'errno' };
   }
-  if (syscall && ADDRESS_RESULTS.has(syscall.name)) return { text: hex(register), kind: 'pointer' };
-  if (syscall && FD_RESULTS.has(syscall.name)) return decodeFd(signed);
+  const kind = syscall ? resultKind(syscall) : 'number';
+  if (kind === 'pointer') return { text: hex(register), kind: 'pointer' };
+  if (kind === 'fd') return decodeFd(signed);
   return { text: signed.toString(), kind: 'number' };
 }
 

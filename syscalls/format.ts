@@ -1,6 +1,6 @@
 import type { SyscallInfo, SyscallParam } from './types';
 import { CALLING_CONVENTIONS } from './conventions';
-import { argumentDecoder, constantsForArgument, decodeArgument } from './decode';
+import { argumentDecoder, constantsForArgument, decodeArgument, resultKind } from './decode';
 import { abiLabel, tableOrigin } from './table';
 
 /** An argument as known to the caller: a register value, a symbolic text (`msg`), or both. */
@@ -25,48 +25,61 @@ export function signature(syscall: SyscallInfo): string {
 }
 
 /** `const char *buf`, `int fd`. */
-function declaration(param: SyscallParam): string {
+export function declaration(param: SyscallParam): string {
   return `${param.type}${param.type.endsWith('*') ? '' : ' '}${param.name}`;
 }
 
 const escapeMarkdown = (text: string): string => text.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
 
-/** Hover text: signature, what it does, registers to load, how it returns, where it is defined, man page. */
+/** Hover text: signature, what it does, registers to load, what it returns, common errors, source, man page. */
 export function syscallMarkdown(syscall: SyscallInfo): string {
   const convention = CALLING_CONVENTIONS[syscall.abi];
   const lines: string[] = ['```c', `${signature(syscall)};`, '```'];
-  const entry = syscall.entry ? ` · \`${syscall.entry}\`${syscall.source ? ` in ${syscall.source}` : ''}` : ' · not implemented by Linux';
-  lines.push(`**${abiLabel(syscall.abi)} syscall ${syscall.number}** · ${syscall.category}${entry}`, '');
+  const where = syscall.entry
+    ? ` · \`${syscall.entry}\`${syscall.source ? ` in \`${syscall.source}\`` : ''}`
+    : ' · not implemented by Linux';
+  lines.push(`**${abiLabel(syscall.abi)} syscall ${syscall.number}** · ${syscall.category}${where}`, '');
   if (syscall.summary) lines.push(escapeMarkdown(syscall.summary), '');
   lines.push('| Register | Value |', '|---|---|');
   lines.push(`| \`${convention.numberRegister}\` | ${syscall.number} (\`${syscall.name}\`) |`);
   syscall.params.forEach((param, i) => {
     const register = convention.argumentRegisters[i] ?? 'stack';
     const hint = constantHint(syscall, i);
-    lines.push(`| \`${register}\` | \`${declaration(param)}\`${hint ? ` — ${escapeMarkdown(hint)}` : ''} |`);
+    lines.push(`| \`${register}\` | \`${declaration(param)}\`${hint ? ` — ${hint}` : ''} |`);
   });
-  lines.push('');
-  if (syscall.noReturn) lines.push(`Does not return when it succeeds.`);
-  else {
-    lines.push(`Returns in \`${convention.resultRegister}\`; −4095…−1 means failure with −errno.`);
-  }
+  lines.push('', resultSentence(syscall));
   if (convention.clobbered.length) {
-    lines.push(`\`${convention.instructions[0]}\` also overwrites ${convention.clobbered.map((r) => `\`${r}\``).join(' and ')}.`);
+    lines.push('', `\`${convention.instructions[0]}\` also overwrites ${convention.clobbered.map((r) => `\`${r}\``).join(' and ')}.`);
   }
+  const errors = likelyErrnos(syscall).slice(0, 6);
+  if (errors.length && !syscall.noReturn) lines.push('', `Common errors: ${errors.map((e) => `\`${e}\``).join(', ')}.`);
   const { kernel } = tableOrigin(syscall.abi);
   lines.push('', `[man 2 ${syscall.name}](${syscall.manUrl}) · Linux ${kernel}`);
   return lines.join('\n');
 }
 
+/** How the result register reads for this call. */
+function resultSentence(syscall: SyscallInfo): string {
+  const register = `\`${CALLING_CONVENTIONS[syscall.abi].resultRegister}\``;
+  if (!syscall.entry || syscall.entry === 'sys_ni_syscall') return `Always fails: ${register} = −38 (\`ENOSYS\`).`;
+  if (syscall.noReturn) return 'Does not return when it succeeds.';
+  const failure = 'a value in −4095…−1 is −errno';
+  switch (resultKind(syscall)) {
+    case 'fd': return `Returns a new file descriptor in ${register}; ${failure}.`;
+    case 'pointer': return `Returns an address in ${register}; ${failure}.`;
+    default: return `Returns in ${register}; ${failure}.`;
+  }
+}
+
 function constantHint(syscall: SyscallInfo, index: number): string | undefined {
   switch (argumentDecoder(syscall, index).kind) {
     case 'fd': return 'file descriptor';
-    case 'dirfd': return 'directory descriptor or AT_FDCWD (−100)';
-    case 'mode': return 'permissions, e.g. 0644';
-    case 'signal': return 'signal number';
-    case 'pointer': return 'address';
+    case 'dirfd': return 'directory descriptor or `AT_FDCWD` (−100)';
+    case 'mode': return 'permissions, e.g. `0644`';
+    case 'signal': return 'signal number, e.g. `SIGTERM` (15)';
+    case 'pointer': return /\bchar \*$/.test(syscall.params[index]?.type ?? '') ? 'address of a string' : 'address';
     case 'set': {
-      const names = constantsForArgument(syscall, index).map((c) => c.name);
+      const names = constantsForArgument(syscall, index).map((c) => `\`${c.name}\``);
       return names.length > 4 ? `${names.slice(0, 4).join(', ')}, …` : names.join(', ');
     }
     default: return undefined;
@@ -107,14 +120,14 @@ export function likelyErrnos(syscall: SyscallInfo): string[] {
   const decoders = syscall.params.map((_, i) => argumentDecoder(syscall, i).kind);
   const hasPath = syscall.params.some((p) => PATH_PARAMS.has(p.name) && p.type.includes('char *'));
   if (hasPath) add('ENOENT', 'EACCES');
-  if (decoders.includes('fd') || decoders.includes('dirfd')) add('EBADF');
   add(...(SPECIFIC[syscall.name] ?? []));
+  if (decoders.includes('fd') || decoders.includes('dirfd')) add('EBADF');
   if (BLOCKING.test(syscall.name)) add('EINTR');
   if (CREATES.test(syscall.name)) add('EEXIST', 'ENOSPC', 'EROFS', 'EDQUOT');
   if (/^(open|openat|openat2|creat)$/.test(syscall.name)) add('EMFILE', 'ENFILE');
   if (hasPath) add('ENOTDIR', 'ENAMETOOLONG', 'ELOOP');
   if (syscall.category === 'credentials') add('EPERM');
-  if (syscall.category === 'memory' || syscall.category === 'process') add('ENOMEM');
+  if (syscall.params.length > 0 && (syscall.category === 'memory' || syscall.category === 'process')) add('ENOMEM');
   if (decoders.includes('pointer')) add('EFAULT');
   if (syscall.params.length > 0) add('EINVAL');
   if (syscall.category === 'network' && !out.has('ENOTSOCK')) add('ENOTSOCK');

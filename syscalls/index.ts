@@ -4,10 +4,10 @@ export * from './types';
 export { lookupSyscall, lookupSyscallByName, allSyscalls, tableOrigin, manUrl, abiLabel } from './table';
 export { CALLING_CONVENTIONS, argumentIndexOfRegister, registerOfArgument, canonicalRegister, registerWidth } from './conventions';
 export {
-  decodeArgument, decodeResult, decodeMode, encodeFlags, constantsForArgument, argumentDecoder, cTypeOf,
+  decodeArgument, decodeResult, decodeMode, encodeFlags, constantsForArgument, argumentDecoder, cTypeOf, resultKind,
   type ArgumentDecoder,
 } from './decode';
 export { errnoByNumber, errnoByName, allErrnos } from './errno';
 export { signalName, signalNumber, standardSignals } from './signals';
-export { formatCall, syscallMarkdown, signature, likelyErrnos, type CallArgument } from './format';
+export { formatCall, syscallMarkdown, signature, declaration, likelyErrnos, type CallArgument } from './format';
 export { CONSTANT_SETS, AT_FDCWD, type ConstantSetName } from './constants';
