@@ -105,7 +105,8 @@ export class ElfFile {
   /** The link-time address of a file offset inside a loadable segment (libunwind's `-k` frames print offsets). */
   addressOfFileOffset(offset: number): number | undefined {
     for (const segment of this.segments) {
-      if (segment.type === PT_LOAD && offset >= segment.offset && offset < segment.offset + segment.fileSize) {
+      // The end is included: the ip after a segment's last instruction (a final `syscall`) lies there.
+      if (segment.type === PT_LOAD && offset >= segment.offset && offset <= segment.offset + segment.fileSize) {
         return offset - segment.offset + segment.address;
       }
     }

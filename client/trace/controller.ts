@@ -192,11 +192,11 @@ export class TraceController implements vscode.Disposable {
     await this.trace(this.source, { syscall: event.name, errno: picked.label, when: this.occurrence(event) });
   }
 
-  /** strace counts `when=N` per syscall; this call is the Nth of its name in the trace. */
+  /** strace counts `when=N` per syscall and per traced process: this call is the Nth of its name in its pid. */
   private occurrence(event: SyscallEvent): number {
     let count = 0;
     for (const other of this.model.events) {
-      if (other?.kind === 'syscall' && other.name === event.name) count++;
+      if (other?.kind === 'syscall' && other.name === event.name && other.pid === event.pid) count++;
       if (other === event) break;
     }
     return count;

@@ -4,7 +4,10 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../../toolchain/build';
 import { runProgram } from '../../../toolchain/tools';
+import { ElfFile } from '../../../trace/elf';
 import { loadStraceLog } from '../../../trace/logFile';
+import { parseStraceText } from '../../../trace/parser';
+import { SourceMapper } from '../../../trace/sourceMapper';
 import type { SignalEvent, SyscallEvent, TraceEvent } from '../../../trace/events';
 import { TraceSession, type TraceResult } from '../../../trace/session';
 
@@ -132,6 +135,30 @@ describe('forking and threaded programs (-f)', () => {
     expect(writes.find((w) => w.args[1]?.text === '"main\\n"')?.location).toEqual({ file: source, line: lineOf(source, 'main-write') });
     const threads = [...result.model.processes.values()].filter((p) => p.thread);
     expect(threads).toHaveLength(2);
+  });
+});
+
+describe('-k frames from both kinds of strace', () => {
+  it('maps file offsets (libunwind, Debian) and module addresses (libdw) to the same lines', async () => {
+    const source = path.join(FIXTURES, 'calls.asm');
+    const dir = mkdtempSync(path.join(buildRoot, 'frames-'));
+    const build = await buildProgram({ source, buildDirectory: dir });
+    const log = path.join(dir, 'calls-k.strace');
+    // Debian's strace -k: frames carry file offsets (`[0x101b]`), no -i ip to fall back on.
+    expect((await runProgram('strace', ['-k', '-o', log, build.program])).exitCode).toBe(7);
+    const libunwind = readFileSync(log, 'utf8');
+    const elf = ElfFile.read(build.program);
+    // The same trace as a libdw strace prints it: the frame's address inside the module.
+    const libdw = libunwind.replace(/\[0x([0-9a-f]+)\]$/gm, (_, offset: string) => `[0x${elf.addressOfFileOffset(parseInt(offset, 16))!.toString(16)}]`);
+    expect(libdw).not.toBe(libunwind);
+    for (const [text, frameAddresses] of [[libunwind, 'file-offset'], [libdw, 'module-address']] as const) {
+      const mapper = new SourceMapper({ program: build.program, frameAddresses });
+      const lines = new Map<string, number | undefined>();
+      for (const event of parseStraceText(text).events) {
+        if (event.kind === 'syscall') lines.set(event.name, mapper.map(event)?.line);
+      }
+      for (const name of ['write', 'open', 'read', 'mmap', 'exit']) expect(lines.get(name), `${frameAddresses} ${name}`).toBe(lineOf(source, name));
+    }
   });
 });
 
