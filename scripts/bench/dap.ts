@@ -25,18 +25,23 @@ async function startSession(program: string, buildDirectory: string): Promise<De
   return dc;
 }
 
-async function dapStepTimes(buildDirectory: string): Promise<number[]> {
+/** DAP next → stopped, and (as the floor any DAP adapter pays) a trivial request's round trip. */
+async function dapStepTimes(buildDirectory: string): Promise<{ steps: number[]; floor: number[] }> {
   const dc = await startSession(SPIN, buildDirectory);
-  const times: number[] = [];
+  const steps: number[] = [];
+  const floor: number[] = [];
   for (let i = 0; i < STEPS; i++) {
-    const start = now();
+    let start = now();
     const stopped = dc.waitForEvent('stopped');
     await dc.nextRequest({ threadId: 1 });
     await stopped;
-    times.push(now() - start);
+    steps.push(now() - start);
+    start = now();
+    await dc.threadsRequest();
+    floor.push(now() - start);
   }
   await dc.stop();
-  return times;
+  return { steps, floor };
 }
 
 /** gdb alone, driven over MI the same way: each -exec-next until its *stopped. */
@@ -108,14 +113,19 @@ async function main(): Promise<void> {
   const program = path.join(buildDirectory, 'spin');
 
   const dapSteps: number[] = [];
+  const dapFloor: number[] = [];
   const gdbSteps: number[] = [];
   for (let round = 0; round < 2; round++) {
     gdbSteps.push(...(await gdbStepTimes(program)));
-    dapSteps.push(...(await dapStepTimes(buildDirectory)));
+    const { steps, floor } = await dapStepTimes(buildDirectory);
+    dapSteps.push(...steps);
+    dapFloor.push(...floor);
   }
   const stepRatio = median(dapSteps) / median(gdbSteps);
   console.log(`step round trip: DAP next→stopped ${median(dapSteps).toFixed(2)} ms, gdb -exec-next→*stopped ${median(gdbSteps).toFixed(2)} ms (median of ${dapSteps.length})`);
   console.log(`  ratio ${stepRatio.toFixed(2)}x (target ≤ 1.2x)`);
+  const beyondFloor = median(dapSteps) - median(dapFloor);
+  console.log(`  a DAP threads request alone takes ${median(dapFloor).toFixed(2)} ms; next→stopped beyond that: ${beyondFloor.toFixed(2)} ms = ${(beyondFloor / median(gdbSteps)).toFixed(2)}x gdb`);
 
   const fromSpawn: number[] = [];
   const fromLaunch: number[] = [];
