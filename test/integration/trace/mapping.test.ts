@@ -28,6 +28,16 @@ async function trace(file: string, args: string[] = []): Promise<TraceResult> {
   return session.done;
 }
 
+/** Builds calls.asm and runs plain strace with `flags` on it, as a user would, writing a log. */
+async function straceLogOfCalls(flags: string[]): Promise<{ source: string; program: string; log: string }> {
+  const source = path.join(FIXTURES, 'calls.asm');
+  const dir = mkdtempSync(path.join(buildRoot, 'log-'));
+  const build = await buildProgram({ source, buildDirectory: dir });
+  const log = path.join(dir, 'calls.strace');
+  expect((await runProgram('strace', [...flags, '-o', log, build.program])).exitCode).toBe(7);
+  return { source, program: build.program, log };
+}
+
 const events = (result: TraceResult) => result.model.events.filter((e): e is TraceEvent => e !== undefined);
 const calls = (result: TraceResult, name: string) => events(result).filter((e): e is SyscallEvent => e.kind === 'syscall' && e.name === name);
 
@@ -73,14 +83,9 @@ describe('32-bit programs', () => {
 
 describe('opening an existing strace log', () => {
   it('maps a log written by plain strace -i to the program\'s lines', async () => {
-    const source = path.join(FIXTURES, 'calls.asm');
-    const dir = mkdtempSync(path.join(buildRoot, 'log-'));
-    const build = await buildProgram({ source, buildDirectory: dir });
-    const log = path.join(dir, 'calls.strace');
-    const run = await runProgram('strace', ['-i', '-o', log, build.program]);
-    expect(run.exitCode).toBe(7);
+    const { source, program, log } = await straceLogOfCalls(['-i']);
     const loaded = loadStraceLog(readFileSync(log, 'utf8'), log);
-    expect(loaded.program).toBe(build.program);
+    expect(loaded.program).toBe(program);
     const write = loaded.model.events.find((e): e is SyscallEvent => e?.kind === 'syscall' && e.name === 'write');
     expect(write?.location).toEqual({ file: source, line: lineOf(source, 'write') });
   });
@@ -140,12 +145,9 @@ describe('forking and threaded programs (-f)', () => {
 
 describe('-k frames from both kinds of strace', () => {
   it('maps file offsets (libunwind, Debian) and module addresses (libdw) to the same lines', async () => {
-    const source = path.join(FIXTURES, 'calls.asm');
-    const dir = mkdtempSync(path.join(buildRoot, 'frames-'));
-    const build = await buildProgram({ source, buildDirectory: dir });
-    const log = path.join(dir, 'calls-k.strace');
     // Debian's strace -k: frames carry file offsets (`[0x101b]`), no -i ip to fall back on.
-    expect((await runProgram('strace', ['-k', '-o', log, build.program])).exitCode).toBe(7);
+    const { source, program, log } = await straceLogOfCalls(['-k']);
+    const build = { program };
     const libunwind = readFileSync(log, 'utf8');
     const elf = ElfFile.read(build.program);
     // The same trace as a libdw strace prints it: the frame's address inside the module.
