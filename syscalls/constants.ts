@@ -194,6 +194,23 @@ const SETS = {
       ['TIOCSETD', 0x5423], ['TIOCGETD', 0x5424], ['TIOCSBRK', 0x5427], ['TIOCCBRK', 0x5428], ['TIOCGSID', 0x5429],
       ['TIOCVHANGUP', 0x5437], ['FIONCLEX', 0x5450], ['FIOCLEX', 0x5451], ['FIOASYNC', 0x5452]],
   },
+  clockId: {
+    kind: 'enum',
+    values: [['CLOCK_REALTIME', 0], ['CLOCK_MONOTONIC', 1], ['CLOCK_PROCESS_CPUTIME_ID', 2],
+      ['CLOCK_THREAD_CPUTIME_ID', 3], ['CLOCK_MONOTONIC_RAW', 4], ['CLOCK_REALTIME_COARSE', 5],
+      ['CLOCK_MONOTONIC_COARSE', 6], ['CLOCK_BOOTTIME', 7], ['CLOCK_REALTIME_ALARM', 8], ['CLOCK_BOOTTIME_ALARM', 9],
+      ['CLOCK_TAI', 11]],
+  },
+  timerFlags: { kind: 'flags', zero: '0', bits: [['TIMER_ABSTIME', 1]] },
+  itimerWhich: { kind: 'enum', values: [['ITIMER_REAL', 0], ['ITIMER_VIRTUAL', 1], ['ITIMER_PROF', 2]] },
+  /** i386 socketcall: which socket call the single entry point performs (linux/net.h). */
+  socketcallCall: {
+    kind: 'enum',
+    values: [['SYS_SOCKET', 1], ['SYS_BIND', 2], ['SYS_CONNECT', 3], ['SYS_LISTEN', 4], ['SYS_ACCEPT', 5],
+      ['SYS_GETSOCKNAME', 6], ['SYS_GETPEERNAME', 7], ['SYS_SOCKETPAIR', 8], ['SYS_SEND', 9], ['SYS_RECV', 10],
+      ['SYS_SENDTO', 11], ['SYS_RECVFROM', 12], ['SYS_SHUTDOWN', 13], ['SYS_SETSOCKOPT', 14], ['SYS_GETSOCKOPT', 15],
+      ['SYS_SENDMSG', 16], ['SYS_RECVMSG', 17], ['SYS_ACCEPT4', 18], ['SYS_RECVMMSG', 19], ['SYS_SENDMMSG', 20]],
+  },
   shutdownHow: { kind: 'enum', values: [['SHUT_RD', 0], ['SHUT_WR', 1], ['SHUT_RDWR', 2]] },
   accessMode: { kind: 'flags', zero: 'F_OK', bits: [['R_OK', 4], ['W_OK', 2], ['X_OK', 1]] },
   waitOptions: {

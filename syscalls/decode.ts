@@ -41,6 +41,12 @@ const RULES: ReadonlyArray<readonly [string[], string, ArgumentDecoder]> = [
   [['getrlimit', 'setrlimit', 'ugetrlimit', 'prlimit64'], 'resource', set('rlimitResource')],
   [['futex', 'futex_time64'], 'op', set('futexOperation')],
   [['ioctl'], 'cmd', set('ioctlRequest')],
+  [['clock_gettime', 'clock_settime', 'clock_getres', 'clock_nanosleep', 'clock_adjtime', 'timer_create',
+    'clock_gettime64', 'clock_settime64', 'clock_adjtime64', 'clock_getres_time64', 'clock_nanosleep_time64'], 'which_clock', set('clockId')],
+  [['timerfd_create'], 'clockid', set('clockId')],
+  [['clock_nanosleep', 'clock_nanosleep_time64', 'timer_settime', 'timer_settime64'], 'flags', set('timerFlags')],
+  [['getitimer', 'setitimer'], 'which', set('itimerWhich')],
+  [['socketcall'], 'call', set('socketcallCall')],
   // Offsets, ioctl arguments (usually addresses) and rseq's magic values read best in hex, as strace prints them.
   [['mmap'], 'off', { kind: 'hex' }],
   [['ioctl'], 'arg', { kind: 'hex' }],

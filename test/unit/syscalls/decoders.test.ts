@@ -157,10 +157,11 @@ function textFor(name: ConstantSetName, value: number): string {
     accessMode: ['access', 1], waitOptions: ['wait4', 2], waitIdType: ['waitid', 0], sigprocmaskHow: ['rt_sigprocmask', 0],
     getrandomFlags: ['getrandom', 2], eventfdFlags: ['eventfd2', 1], archPrctlCode: ['arch_prctl', 0],
     statxFlags: ['statx', 2], statxMask: ['statx', 3], rlimitResource: ['prlimit64', 1], futexOperation: ['futex', 1],
-    ioctlRequest: ['ioctl', 1],
+    ioctlRequest: ['ioctl', 1], clockId: ['clock_gettime', 0], timerFlags: ['clock_nanosleep', 1],
+    itimerWhich: ['setitimer', 0], socketcallCall: ['socketcall', 0],
   };
   const [syscall, index] = users[name];
-  const found = lookupSyscallByName('x86_64', syscall);
+  const found = lookupSyscallByName(syscall === 'socketcall' ? 'i386' : 'x86_64', syscall);
   if (!found.known) throw new Error(found.message);
   expect(constantsForArgument(found.syscall, index).length).toBeGreaterThan(0);
   return decodeArgument(found.syscall, index, value).text;

@@ -16,7 +16,7 @@ export const HEADER_FILES = [
   `${INCLUDE}/x86_64-linux-gnu/sys/socket.h`, `${INCLUDE}/x86_64-linux-gnu/sys/eventfd.h`,
   `${INCLUDE}/x86_64-linux-gnu/bits/eventfd.h`, `${INCLUDE}/unistd.h`, `${INCLUDE}/x86_64-linux-gnu/bits/sigaction.h`,
   `${INCLUDE}/x86_64-linux-gnu/bits/fcntl-linux.h`, `${INCLUDE}/asm-generic/resource.h`, `${INCLUDE}/linux/futex.h`,
-  `${INCLUDE}/asm-generic/ioctls.h`,
+  `${INCLUDE}/asm-generic/ioctls.h`, `${INCLUDE}/linux/time.h`,
 ];
 
 /** Every `#define NAME expr` and `NAME = expr,` (enums) in the header files; the first definition wins. */
