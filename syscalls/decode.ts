@@ -116,8 +116,9 @@ export function cTypeOf(type: string, abi: Abi): CType {
   if (isPointerType(bare)) return { bits: width, signed: false };
   const signed = !/^(unsigned\b|u\d+$|__u\d+$|size_t$|umode_t$|uid_t$|gid_t$|old_uid_t$|old_gid_t$|qid_t$|aio_context_t$|rwf_t$|old_sigset_t$)/.test(bare);
   if (/^(umode_t|old_uid_t|old_gid_t)$/.test(bare)) return { bits: 16, signed: false };
+  // 64-bit types fill the register; on i386 a register holds only their low half anyway.
   if (/\blong\b|^(size_t|off_t|loff_t|aio_context_t|old_sigset_t|u64|__u64|__s64|time_t|clock_t)$/.test(bare)) {
-    return { bits: Math.min(width, /64/.test(bare) || bare === 'loff_t' ? 64 : width), signed };
+    return { bits: width, signed };
   }
   return { bits: 32, signed };
 }

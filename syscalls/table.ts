@@ -30,7 +30,8 @@ const MAN_PAGE_ALIASES: Record<string, string> = {
 };
 
 export function manPageName(name: string): string {
-  const base = MAN_PAGE_ALIASES[name] ?? name.replace(/_time64$|_time32$/, '');
+  // i386's 64-bit-time variants (clock_gettime64, timer_settime64, ppoll_time64) share the page of the call.
+  const base = MAN_PAGE_ALIASES[name] ?? name.replace(/_time64$|_time32$/, '').replace(/^((clock|timer|timerfd)_\w+)64$/, '$1');
   return base.replace(/^_+/, '');
 }
 

@@ -69,6 +69,8 @@ describe('tables record where they came from', () => {
       }
     }
     expect(known('x86_64', 'newfstatat').manUrl).toContain('/fstatat.2.html');
+    expect(known('i386', 'clock_gettime64').manUrl).toContain('/clock_gettime.2.html');
+    expect(known('i386', 'ppoll_time64').manUrl).toContain('/ppoll.2.html');
   });
 
   it('categorises the common calls the way a reader expects', () => {
