@@ -210,7 +210,7 @@ export class LanguageServer {
       const block = analysis.blockAt(line);
       if (seenBlocks.has(block.start)) continue;
       seenBlocks.add(block.start);
-      for (const lint of lintBlock(block, document, bitsAt)) {
+      for (const lint of lintBlock(block, document, bitsAt, analysis.entryMask(block.start))) {
         if (!lint.fix || lint.line < range.start.line || lint.line > range.end.line) continue;
         actions.push({
           title: lint.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [lintToDiagnostic(lint)], isPreferred: true,
@@ -287,7 +287,7 @@ export function startServer(connection: Connection): LanguageServer {
       blocks.push(block);
       line = block.end + 1;
     }
-    return syscallInlayHints(blocks, range.start.line, range.end.line, server.settings.inlayHints).map((hint) => ({
+    return syscallInlayHints(blocks, range.start.line, range.end.line, server.settings.inlayHints, (b) => analysis.entryMask(b.start)).map((hint) => ({
       position: { line: hint.line, character: hint.character },
       label: hint.label,
       kind: hint.kind === 'parameter' ? InlayHintKind.Parameter : undefined,

@@ -4,7 +4,7 @@ import { CALLING_CONVENTIONS, type Abi } from '../../syscalls';
 import { evaluateExpression, num, type Value } from '../parser/expression';
 import type { Operand, Statement } from '../parser/statement';
 import type { Token } from '../parser/tokens';
-import { CONDITION_CODES, REGISTERS, type RegisterInfo } from '../parser/vocabulary';
+import { CONDITION_CODES, endsBlock, REGISTERS, type RegisterInfo } from '../parser/vocabulary';
 import { IMPLICIT_READS, IMPLICIT_WRITES, NO_DESTINATION, PURE_WRITE } from './registerEffects';
 
 export type RegisterValue = Value | { kind: 'unknown'; reason: string };
@@ -47,6 +47,14 @@ export interface ClobberedRead { line: number; start: number; end: number; regis
 /** A register set in the block that a later syscall reads — the fact behind setter hovers. */
 export interface ConsumedSetter { setter: Setter; site: SyscallSite; family: string }
 
+/** How control leaves a block: on to the next line, to a label, or neither. */
+export interface BlockExit {
+  falls: boolean;
+  /** The label a jump or branch names, as written, and the line it is on. */
+  target?: string;
+  line?: number;
+}
+
 export interface BlockAnalysis {
   start: number;
   end: number;
@@ -54,6 +62,9 @@ export interface BlockAnalysis {
   clobberedReads: ClobberedRead[];
   /** Register writes in the block, in order (for the rcx-instead-of-r10 lint). */
   writes: Setter[];
+  /** Registers (GPR_FAMILIES bits) the block writes in any way. */
+  touched: number;
+  exit: BlockExit;
 }
 
 /** What the analysis needs to know about names. */
@@ -64,7 +75,15 @@ export interface SymbolEnvironment {
 }
 
 const UNKNOWN_AT_ENTRY: RegisterValue = { kind: 'unknown', reason: 'not set in this block' };
-const GPR_FAMILIES = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
+export const GPR_FAMILIES = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
+/** Registers a called function may change (System V): after a call they hold whatever it left. */
+const CALLER_SAVED = ['rax', 'rcx', 'rdx', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11'];
+
+/** The bit of a 64-bit register family in a `touched`/entry mask. */
+export function familyBit(family: string): number {
+  const index = GPR_FAMILIES.indexOf(family);
+  return index < 0 ? 0 : 1 << index;
+}
 
 function mask(bits: number): bigint { return (1n << BigInt(bits)) - 1n; }
 
@@ -95,6 +114,12 @@ class BlockInterpreter {
   readonly writes: Setter[] = [];
 
   constructor(private readonly env: SymbolEnvironment) {}
+
+  touchedMask(): number {
+    let mask = 0;
+    for (const name of this.state.keys()) mask |= familyBit(name);
+    return mask;
+  }
 
   get(familyName: string): RegisterState {
     return this.state.get(familyName) ?? { value: UNKNOWN_AT_ENTRY };
@@ -224,6 +249,10 @@ class BlockInterpreter {
     }
     if (statement.kind !== 'instruction' || !statement.keyword) return;
     const mnemonic = statement.keyword.name;
+    if (mnemonic === 'call') {
+      for (const f of CALLER_SAVED) this.forget(f, `may be changed by the function \`${statement.operands[0]?.text ?? ''}\``);
+      return;
+    }
     const [dst, src] = statement.operands;
     const dstFamily = dst?.register?.family;
     const selfClear = (mnemonic === 'xor' || mnemonic === 'sub') && !!dstFamily && dst!.register!.name === src?.register?.name;
@@ -343,9 +372,36 @@ export function analyzeBlock(
   statements: (line: number) => Statement, start: number, end: number, env: SymbolEnvironment, isActive: (line: number) => boolean,
 ): BlockAnalysis {
   const interpreter = new BlockInterpreter(env);
+  let last: { statement: Statement; line: number } | undefined;
   for (let line = start; line <= end; line++) {
     if (!isActive(line)) continue;
-    interpreter.step(statements(line), line);
+    const statement = statements(line);
+    interpreter.step(statement, line);
+    if (statement.kind === 'instruction' || statement.kind === 'macroCall') last = { statement, line };
   }
-  return { start, end, sites: interpreter.sites, clobberedReads: interpreter.clobberedReads, writes: interpreter.writes };
+  const exit = blockExit(last, interpreter.sites.at(-1));
+  return {
+    start, end, sites: interpreter.sites, clobberedReads: interpreter.clobberedReads, writes: interpreter.writes,
+    touched: interpreter.touchedMask(), exit,
+  };
+}
+
+const NO_RETURN = new Set(['ret', 'retn', 'retf', 'iret', 'iretd', 'iretq', 'sysret', 'hlt', 'ud2']);
+
+/** Where control goes after the block's last instruction. */
+function blockExit(last: { statement: Statement; line: number } | undefined, lastSite: SyscallSite | undefined): BlockExit {
+  if (!last || last.statement.kind !== 'instruction') return { falls: true };
+  const mnemonic = last.statement.keyword!.name;
+  if (NO_RETURN.has(mnemonic)) return { falls: false };
+  // exit and exit_group never come back.
+  if (lastSite?.line === last.line) {
+    const number = lastSite.registers.get('rax')?.value;
+    const exits = lastSite.abi === 'x86_64' ? [60n, 231n] : [1n, 252n];
+    if (number?.kind === 'number' && exits.includes(number.value)) return { falls: false };
+  }
+  const operand = last.statement.operands[0];
+  const target = operand?.tokens.length === 1 && operand.tokens[0]!.kind === 'identifier' && !operand.register ? operand.tokens[0]!.text : undefined;
+  if (mnemonic === 'jmp') return target ? { falls: false, target, line: last.line } : { falls: false };
+  if (mnemonic !== 'call' && endsBlock(mnemonic)) return target ? { falls: true, target, line: last.line } : { falls: true };
+  return { falls: true };
 }

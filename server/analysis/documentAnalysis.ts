@@ -73,7 +73,14 @@ function shiftBlock(analysis: BlockAnalysis, delta: number): BlockAnalysis {
     })),
     clobberedReads: analysis.clobberedReads.map((r) => ({ ...shift(r), syscallLine: r.syscallLine + delta })),
     writes: analysis.writes.map(shift),
+    touched: analysis.touched,
+    exit: analysis.exit.line === undefined ? analysis.exit : { ...analysis.exit, line: analysis.exit.line + delta },
   };
+}
+
+function sameFlow(a: BlockAnalysis, b: BlockAnalysis): boolean {
+  return a.start === b.start && a.end === b.end && a.touched === b.touched && a.exit.falls === b.exit.falls
+    && a.exit.target === b.exit.target && a.exit.line === b.exit.line;
 }
 
 export interface AnalysisContext {
@@ -116,7 +123,7 @@ export class DocumentAnalysis {
       const statement = document.statement(line);
       if (statement.kind !== 'empty') key = statement;
     }
-    if (!key) return { start, end, sites: [], clobberedReads: [], writes: [] };
+    if (!key) return { start, end, sites: [], clobberedReads: [], writes: [], touched: 0, exit: { falls: true } };
     const cached = this.cache.get(key);
     const structure = document.structure;
     const layout = this.layoutOf(start, end, context);
@@ -167,7 +174,8 @@ export class DocumentAnalysis {
     const context = this.context();
     const previous = this.blockList;
     if (previous && previous.generation === context.generation && previous.lineCount === this.document.lineCount) {
-      if (this.dirty) this.patchBlocks(previous, context);
+      // Entry masks only depend on the blocks' extents, exits and written registers.
+      if (this.dirty && this.patchBlocks(previous, context)) this.entryMasks = undefined;
       this.dirty = undefined;
       return previous.blocks;
     }
@@ -181,10 +189,65 @@ export class DocumentAnalysis {
     }
     this.blockList = { blocks, generation: context.generation, lineCount: count };
     this.dirty = undefined;
+    this.entryMasks = undefined;
     return blocks;
   }
 
   private blockList: { blocks: BlockAnalysis[]; generation: number; lineCount: number } | undefined;
+  private entryMasks: Uint16Array | undefined;
+
+  /**
+   * Registers set on every path into the block starting at `start` (GPR_FAMILIES bits), from the
+   * blocks that fall or jump into it. A label nothing here reaches is entered from elsewhere (a call,
+   * another file): its registers count as set; `_start` gets nothing.
+   */
+  entryMask(start: number): number {
+    const blocks = this.allBlocks();
+    this.entryMasks ??= this.computeEntryMasks(blocks);
+    let lo = 0;
+    let hi = blocks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (blocks[mid]!.start <= start) lo = mid; else hi = mid - 1;
+    }
+    return blocks[lo]?.start === start ? this.entryMasks[lo]! : 0;
+  }
+
+  private computeEntryMasks(blocks: readonly BlockAnalysis[]): Uint16Array {
+    const structure = this.document.structure;
+    const ALL = 0xffff;
+    const labelIndex = new Map<string, number>();
+    blocks.forEach((block, i) => {
+      const label = this.document.statement(block.start).label;
+      if (label) labelIndex.set(structure.qualify(label.text, block.start), i);
+    });
+    const predecessors: number[][] = blocks.map(() => []);
+    blocks.forEach((block, i) => {
+      if (block.exit.falls && i + 1 < blocks.length) predecessors[i + 1]!.push(i);
+      if (block.exit.target !== undefined) {
+        const target = labelIndex.get(structure.qualify(block.exit.target, block.exit.line ?? block.end));
+        if (target !== undefined) predecessors[target]!.push(i);
+      }
+    });
+    const entry = new Uint16Array(blocks.length);
+    blocks.forEach((block, i) => {
+      if (predecessors[i]!.length > 0) { entry[i] = ALL; return; }
+      const label = this.document.statement(block.start).label;
+      entry[i] = label && label.text !== '_start' ? ALL : 0;
+    });
+    // Must-analysis to a fixpoint: a register is set on entry only if every predecessor leaves it set.
+    for (let round = 0, changed = true; changed && round < 50; round++) {
+      changed = false;
+      for (let i = 0; i < blocks.length; i++) {
+        const preds = predecessors[i]!;
+        if (preds.length === 0) continue;
+        let mask = ALL;
+        for (const p of preds) mask &= entry[p]! | blocks[p]!.touched;
+        if (mask !== entry[i]) { entry[i] = mask; changed = true; }
+      }
+    }
+    return entry;
+  }
   private dirty: { from: number; to: number } | undefined;
 
   /** Called for every edit: a same-line-count edit only dirties its lines; others drop the block list. */
@@ -194,8 +257,11 @@ export class DocumentAnalysis {
     this.dirty = this.dirty ? { from: Math.min(this.dirty.from, firstLine), to: Math.max(this.dirty.to, to) } : { from: firstLine, to };
   }
 
-  /** Re-splits only the blocks around the dirty lines, until the new boundaries meet the old ones. */
-  private patchBlocks(list: { blocks: BlockAnalysis[] }, context: AnalysisContext): void {
+  /**
+   * Re-splits only the blocks around the dirty lines, until the new boundaries meet the old ones.
+   * Returns whether the control flow (extents, exits, written registers) changed.
+   */
+  private patchBlocks(list: { blocks: BlockAnalysis[] }, context: AnalysisContext): boolean {
     const { from, to } = this.dirty!;
     const blocks = list.blocks;
     // The first block that contains or follows the line before the edit (its end may move).
@@ -219,6 +285,7 @@ export class DocumentAnalysis {
       replacement.push(this.analyze(start, end, context));
       start = end + 1;
     }
-    blocks.splice(firstIndex, resumeIndex - firstIndex, ...replacement);
+    const removed = blocks.splice(firstIndex, resumeIndex - firstIndex, ...replacement);
+    return removed.length !== replacement.length || removed.some((old, i) => !sameFlow(old, replacement[i]!));
   }
 }

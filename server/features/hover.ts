@@ -38,15 +38,16 @@ function instructionHover(mnemonic: string): string | undefined {
 export function hoverAt(workspace: Workspace, document: AsmDocument, line: number, character: number): HoverResult | undefined {
   const statement = document.statement(line);
   const labelData = (label: string) => document.structure.labelData.get(label);
-  const block = statement.kind === 'instruction' ? workspace.analysis(document).blockAt(line) : undefined;
+  const analysis = workspace.analysis(document);
+  const block = statement.kind === 'instruction' ? analysis.blockAt(line) : undefined;
   const keyword = statement.keyword;
   const inStatement = keyword && character >= (statement.label?.end ?? keyword.start) && character <= (statement.operands.at(-1)?.end ?? keyword.end);
   if (block && inStatement) {
     if (syscallInstructionOf(statement)) {
-      const hover = hoverOnSyscall(block, line, labelData);
+      const hover = hoverOnSyscall(block, line, labelData, analysis.entryMask(block.start));
       if (hover) return hover;
     }
-    const setter = hoverOnSetter(block, line, labelData);
+    const setter = hoverOnSetter(block, line, labelData, analysis.entryMask(block.start));
     if (setter) return setter;
   }
   const token = tokenAt(document, line, character);

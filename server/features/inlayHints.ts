@@ -1,5 +1,5 @@
 // Inlay hints: the decoded call after each syscall instruction, parameter names at argument setters.
-import type { BlockAnalysis } from '../analysis/dataflow';
+import { familyBit, type BlockAnalysis } from '../analysis/dataflow';
 import { argumentFacts, argumentFamilies, consumedSetters, resolvedSites } from './syscallFacts';
 
 export interface SyscallInlayHint {
@@ -18,17 +18,18 @@ function shortValue(value: bigint): string {
 
 /** Hints for the blocks given, limited to lines [from, to]. */
 export function syscallInlayHints(
-  blocks: readonly BlockAnalysis[], from: number, to: number, options: InlayHintOptions,
+  blocks: readonly BlockAnalysis[], from: number, to: number, options: InlayHintOptions, entryOf: (block: BlockAnalysis) => number,
 ): SyscallInlayHint[] {
   const hints: SyscallInlayHint[] = [];
   for (const block of blocks) {
     if (options.syscallCall) {
+      const entry = block.sites.length ? entryOf(block) : 0;
       for (const resolved of resolvedSites(block)) {
         const { site, syscall } = resolved;
         if (site.line < from || site.line > to || !syscall) continue;
         const families = argumentFamilies(site.abi);
         const args = syscall.params.map((_, i) => {
-          const facts = argumentFacts(site.registers.get(families[i]!), () => undefined);
+          const facts = argumentFacts(site.registers.get(families[i]!), () => undefined, (entry & familyBit(families[i]!)) !== 0);
           if (!facts.set) return '∅';
           return facts.value !== undefined ? shortValue(facts.value) : facts.label ?? '?';
         });

@@ -44,8 +44,11 @@ export function quoteData(data: string, limit = 40): string {
   return `"${escaped}${data.length > limit ? '…' : ''}"`;
 }
 
-export function argumentFacts(state: RegisterState | undefined, labelData: (label: string) => string | undefined): ArgumentFacts {
-  if (!state?.setter) return { set: false };
+/** `setBefore`: the register is not set in this block but on every path into it. */
+export function argumentFacts(
+  state: RegisterState | undefined, labelData: (label: string) => string | undefined, setBefore = false,
+): ArgumentFacts {
+  if (!state?.setter) return setBefore ? { set: true, text: '?', unknownReason: 'set before this block' } : { set: false };
   const value = state.value;
   if (value.kind === 'number') return { set: true, value: value.value };
   if (value.kind === 'address') {

@@ -1,6 +1,6 @@
 // The three syscall hovers: on the number setter, on an argument setter, and on the syscall itself.
 import { decodeArgument, formatCall, likelyErrnos, syscallMarkdown, type SyscallInfo } from '../../syscalls';
-import type { BlockAnalysis } from '../analysis/dataflow';
+import { familyBit, type BlockAnalysis } from '../analysis/dataflow';
 import {
   argumentFacts, argumentFamilies, consumedSetters, resolvedSites, type ArgumentFacts, type ResolvedSite,
 } from './syscallFacts';
@@ -14,16 +14,17 @@ export function declaration(param: { type: string; name: string }): string {
 
 type LabelData = (label: string) => string | undefined;
 
-function callArguments(resolved: ResolvedSite, syscall: SyscallInfo, labelData: LabelData): (ArgumentFacts)[] {
+function callArguments(resolved: ResolvedSite, syscall: SyscallInfo, labelData: LabelData, entry: number): ArgumentFacts[] {
   const families = argumentFamilies(resolved.site.abi);
-  return syscall.params.map((_, index) => argumentFacts(resolved.site.registers.get(families[index]!), labelData));
+  return syscall.params.map((_, index) =>
+    argumentFacts(resolved.site.registers.get(families[index]!), labelData, (entry & familyBit(families[index]!)) !== 0));
 }
 
 /** `write(fd=1 (stdout), buf=msg "Hello, world!\n", count=14)` with unset parameters marked. */
-export function describeCall(resolved: ResolvedSite, labelData: LabelData): string | undefined {
+export function describeCall(resolved: ResolvedSite, labelData: LabelData, entry: number): string | undefined {
   const syscall = resolved.syscall;
   if (!syscall) return undefined;
-  const args = callArguments(resolved, syscall, labelData).map((a) => {
+  const args = callArguments(resolved, syscall, labelData, entry).map((a) => {
     if (!a.set) return undefined;
     if (a.value !== undefined) return { value: a.value };
     return { text: a.unknownReason ? `? (${a.unknownReason})` : a.text ?? '?' };
@@ -43,15 +44,16 @@ function abiNote(resolved: ResolvedSite): string {
 }
 
 /** Hover for `syscall` / `int 0x80` / `sysenter` on `line`. */
-export function hoverOnSyscall(block: BlockAnalysis, line: number, labelData: LabelData): HoverResult | undefined {
+/** `entry`: registers set on every path into the block (see DocumentAnalysis.entryMask). */
+export function hoverOnSyscall(block: BlockAnalysis, line: number, labelData: LabelData, entry: number): HoverResult | undefined {
   const resolved = resolvedSites(block).find((r) => r.site.line === line);
   if (!resolved) return undefined;
   const { site } = resolved;
   const range = { line, start: site.start, end: site.end };
   if (!resolved.syscall) return { ...range, markdown: `**${site.instruction}** — ${numberDescription(resolved)}${abiNote(resolved)}` };
   const syscall = resolved.syscall;
-  const call = describeCall(resolved, labelData)!;
-  const facts = callArguments(resolved, syscall, labelData);
+  const call = describeCall(resolved, labelData, entry)!;
+  const facts = callArguments(resolved, syscall, labelData, entry);
   const families = argumentFamilies(site.abi);
   const unset = syscall.params
     .map((p, i) => (facts[i]!.set ? undefined : `\`${families[i]}\` (${p.name})`))
@@ -59,7 +61,7 @@ export function hoverOnSyscall(block: BlockAnalysis, line: number, labelData: La
   const errnos = likelyErrnos(syscall);
   const parts = [
     '```c', call, '```',
-    unset.length ? `Not set in this block: ${unset.join(', ')}.` : '',
+    unset.length ? `Not set on every path to this syscall: ${unset.join(', ')}.` : '',
     syscallMarkdown(syscall),
     errnos.length ? `\nCan fail with: ${errnos.map((e) => `\`${e}\``).join(', ')}` : '',
   ];
@@ -67,7 +69,7 @@ export function hoverOnSyscall(block: BlockAnalysis, line: number, labelData: La
 }
 
 /** Hover for the instruction that sets the number or an argument consumed by a syscall in this block. */
-export function hoverOnSetter(block: BlockAnalysis, line: number, labelData: LabelData): HoverResult | undefined {
+export function hoverOnSetter(block: BlockAnalysis, line: number, labelData: LabelData, entry: number): HoverResult | undefined {
   const consumed = consumedSetters(block).find((c) => c.setter.line === line);
   if (!consumed) return undefined;
   const { setter, role, resolved } = consumed;
@@ -75,7 +77,7 @@ export function hoverOnSetter(block: BlockAnalysis, line: number, labelData: Lab
   if (role.kind === 'number') {
     if (!resolved.syscall) return { ...range, markdown: numberDescription(resolved) + abiNote(resolved) };
     const s = resolved.syscall;
-    const call = describeCall(resolved, labelData);
+    const call = describeCall(resolved, labelData, entry);
     return { ...range, markdown: `**${s.name}** — syscall ${s.number} (${s.abi})\n\nHere: \`${call}\`\n\n${syscallMarkdown(s)}${abiNote(resolved)}` };
   }
   const syscall = resolved.syscall;
@@ -88,7 +90,7 @@ export function hoverOnSetter(block: BlockAnalysis, line: number, labelData: Lab
   if (facts.value !== undefined) shown = decodeArgument(syscall, role.index, facts.value).text;
   else if (facts.unknownReason) shown = `unknown (${facts.unknownReason})`;
   else shown = facts.text ?? 'unknown';
-  const call = describeCall(resolved, labelData);
+  const call = describeCall(resolved, labelData, entry);
   const markdown = `argument ${role.index + 1} of ${syscall.name} — \`${declaration(param)}\` = ${shown}`
     + (call ? `\n\n\`\`\`c\n${call}\n\`\`\`` : '') + abiNote(resolved);
   return { ...range, markdown };

@@ -1,7 +1,7 @@
 // Syscall lints and their quick fixes. Each lint is a plain value; the server turns them into
 // diagnostics and code actions.
 import { lookupSyscallByName } from '../../syscalls';
-import type { BlockAnalysis, Setter } from '../analysis/dataflow';
+import { familyBit, type BlockAnalysis, type Setter } from '../analysis/dataflow';
 import type { AsmDocument } from '../document/document';
 import { REGISTERS, registerOfWidth } from '../parser/vocabulary';
 import { argumentFamilies, familyOf, numberFamily, resolvedSites, type ResolvedSite } from './syscallFacts';
@@ -87,19 +87,20 @@ function unknownSyscall(resolved: ResolvedSite): Lint | undefined {
   return { code: 'unknown-syscall', severity: 'warning', ...at, message: `${resolved.lookup.message} in the ${resolved.site.abi} table.` };
 }
 
-function unsetArguments(resolved: ResolvedSite): Lint | undefined {
+function unsetArguments(resolved: ResolvedSite, entry: number): Lint | undefined {
   const { site, syscall } = resolved;
   const families = argumentFamilies(site.abi);
   const missing: string[] = [];
-  if (!resolved.numberState.setter) missing.push(`${numberFamily(site.abi)} (the syscall number)`);
+  const unset = (family: string) => !site.registers.get(family)?.setter && !(entry & familyBit(family));
+  if (unset(numberFamily(site.abi))) missing.push(`${numberFamily(site.abi)} (the syscall number)`);
   for (let i = 0; syscall && i < syscall.params.length; i++) {
-    if (!site.registers.get(families[i]!)?.setter) missing.push(`${families[i]} (${syscall.params[i]!.name})`);
+    if (unset(families[i]!)) missing.push(`${families[i]} (${syscall.params[i]!.name})`);
   }
   if (missing.length === 0) return undefined;
   const what = syscall ? syscall.name : site.instruction;
   return {
     code: 'unset-argument', severity: 'information', line: site.line, start: site.start, end: site.end,
-    message: `${what} reads ${missing.join(', ')}, not set in this block; the value comes from earlier code.`,
+    message: `${what} reads ${missing.join(', ')}, not set in this block nor on every path into it.`,
   };
 }
 
@@ -109,13 +110,14 @@ const CLOBBER_REASON: Record<string, string> = {
 };
 
 /** Every syscall lint of one block. */
-export function lintBlock(block: BlockAnalysis, document: AsmDocument, bitsAt: (line: number) => number): Lint[] {
+/** `entry`: registers set on every path into the block (see DocumentAnalysis.entryMask). */
+export function lintBlock(block: BlockAnalysis, document: AsmDocument, bitsAt: (line: number) => number, entry: number): Lint[] {
   const lints: Lint[] = [];
   let previousSiteLine = block.start - 1;
   for (const resolved of resolvedSites(block)) {
     for (const lint of [
       rcxInsteadOfR10(resolved, block, previousSiteLine), int80In64Bit(resolved, document, bitsAt(resolved.site.line)),
-      unknownSyscall(resolved), unsetArguments(resolved),
+      unknownSyscall(resolved), unsetArguments(resolved, entry),
     ]) if (lint) lints.push(lint);
     previousSiteLine = resolved.site.line;
   }

@@ -179,7 +179,7 @@ describe('quick fixes', () => {
     const source = 'section .text\n_start:\n  mov eax, 4\n  mov ebx, 1\n  mov ecx, msg\n  mov edx, 3\n  int 0x80\n';
     const { workspace, document } = openDocument('inline.asm', source);
     const block = workspace.analysis(document).blockAt(6);
-    const lint = lintBlock(block, document, () => 64).find((l) => l.code === 'int80-in-64-bit-code')!;
+    const lint = lintBlock(block, document, () => 64, 0).find((l) => l.code === 'int80-in-64-bit-code')!;
     expect(lint.message).toContain('eax = 4 means write');
     expect(applyEdits(source, lint.fix!.edits)).toBe('section .text\n_start:\n  mov eax, 1\n  mov edi, 1\n  mov esi, msg\n  mov edx, 3\n  syscall\n');
   });

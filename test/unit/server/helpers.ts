@@ -37,5 +37,6 @@ export function lints(workspace: Workspace, document: AsmDocument) {
 }
 
 export function inlayHints(workspace: Workspace, document: AsmDocument) {
-  return syscallInlayHints(workspace.analysis(document).allBlocks(), 0, document.lineCount, { syscallCall: true, parameterNames: true });
+  const analysis = workspace.analysis(document);
+  return syscallInlayHints(analysis.allBlocks(), 0, document.lineCount, { syscallCall: true, parameterNames: true }, (b) => analysis.entryMask(b.start));
 }
