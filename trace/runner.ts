@@ -97,6 +97,9 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
       resolve({ code: null, signal: null });
     });
     child.on('close', (code, signal) => resolve({ code, signal }));
+    // 'close' waits for every holder of strace's stdio; a traced process that outlives strace keeps
+    // them open, so give up waiting shortly after strace itself exited.
+    child.on('exit', (code, signal) => setTimeout(() => resolve({ code, signal }), 500));
   });
 
   const done = (async (): Promise<RunnerOutcome> => {

@@ -101,6 +101,7 @@ export class TraceSession {
   private constructor(
     readonly target: TraceTarget,
     private readonly running: RunningTrace,
+    private readonly model: TraceModel,
     readonly done: Promise<TraceResult>,
   ) {}
 
@@ -111,6 +112,13 @@ export class TraceSession {
 
   /** Kills strace and every process it traces. */
   stop(): void {
+    // Traced processes first, while strace still holds them: one that left our process group
+    // (setsid, a daemon) would otherwise run on once strace is gone.
+    for (const [pid, info] of this.model.processes) {
+      if (pid > 0 && info.exit === undefined) {
+        try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+      }
+    }
     this.running.stop();
   }
 
@@ -177,6 +185,6 @@ export class TraceSession {
       if (programExit) result.programExit = programExit;
       return result;
     })();
-    return new TraceSession(target, running, done);
+    return new TraceSession(target, running, model, done);
   }
 }

@@ -115,6 +115,23 @@ describe('live tracing and Stop', () => {
     expect(read).toMatchObject({ name: 'read', inProgress: false, returnValue: 3 });
   });
 
+  it('Stop also ends a traced child that left the process group (setsid)', async () => {
+    const session = await TraceSession.start({
+      file: path.join(FIXTURES, 'daemon.asm'), args: [], stdio: 'pipe', ownProcessGroup: false, buildDirectory: mkdtempSync(path.join(work, 'b-')),
+    });
+    const started = Date.now();
+    let result: Awaited<typeof session.done> | undefined;
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    session.stop();
+    result = await session.done;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const pids = [...result.model.processes.keys()];
+    expect(pids.length).toBe(2);
+    expect(result.model.summary().map((s) => s.name)).toContain('setsid');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const pid of pids) expect(existsSync(`/proc/${pid}`) && !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8'))).toBe(false);
+  });
+
   it('Stop kills strace and the whole traced tree', async () => {
     const session = await TraceSession.start({
       file: path.join(FIXTURES, 'blocked.asm'), args: [], stdio: 'pipe', ownProcessGroup: true, buildDirectory: mkdtempSync(path.join(work, 'b-')),
