@@ -78,7 +78,9 @@ class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvid
           buildDirectory: settings.buildDirectory && path.resolve(folder?.uri.fsPath ?? path.dirname(source), settings.buildDirectory),
         }),
       );
-      this.showDiagnostics(source, result.messages);
+      // With diagnostics on, the language server already shows nasm's own messages; repeat only the rest.
+      const nasmFailed = result.steps.at(-1)?.tool === 'nasm';
+      this.showDiagnostics(source, settings.diagnosticsEnabled && nasmFailed ? [] : result.messages);
       if (result.ok) return result.program;
       void vscode.window.showErrorMessage(`${describeBuildFailure(result)} — the program was not started.`);
     } catch (error) {

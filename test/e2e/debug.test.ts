@@ -1,8 +1,11 @@
 // The debug adapter in a real VS Code: F5 on examples/hello.asm builds it, stops at _start, and after
 // stepping over the write the Registers view shows rax = 14 (the bytes written).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { EXAMPLES, goToPosition, openFile, screenshot, startVSCode, type VSCodeSession } from './harness';
+import { EXAMPLES, goToPosition, notifications, openFile, screenshot, startVSCode, type VSCodeSession } from './harness';
 
 /** examples/hello.asm: the write's `syscall` and the `mov rax, 60` after it. */
 const LINE_AFTER_WRITE = 22;
@@ -58,5 +61,58 @@ describe('debugging hello.asm', () => {
     await expect.poll(() => variablesRow(page, /^msg/).innerText(), { timeout: 30_000 }).toContain('"Hello, world!\\n"');
     await screenshot(page, 'debug-data-msg');
     await page.keyboard.press('Shift+F5');
+  });
+});
+
+/** A folder holding one .asm file that assembles but does not link: line 5 calls an undefined label. */
+function brokenFolder(): string {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-e2e-broken-'));
+  writeFileSync(path.join(folder, 'broken.asm'), 'section .text\nglobal _start\nextern missing\n_start:\n    call missing\n');
+  return folder;
+}
+
+async function waitForNotification(page: Page, pattern: RegExp): Promise<string> {
+  let found = '';
+  await expect.poll(async () => {
+    found = (await notifications(page)).find((n) => pattern.test(n)) ?? '';
+    return found;
+  }, { timeout: 60_000 }).toMatch(pattern);
+  return found;
+}
+
+describe('F5 on a file that does not build', () => {
+  let vscode: VSCodeSession;
+  beforeAll(async () => { vscode = await startVSCode({ folder: brokenFolder() }); });
+  afterAll(async () => { await vscode?.close(); });
+
+  it('shows the link error as a diagnostic and starts nothing', async () => {
+    const page = vscode.page;
+    await openFile(page, 'broken.asm');
+    await page.keyboard.press('F5');
+    expect(await waitForNotification(page, /Build failed: broken\.asm:5: undefined reference to `missing'/)).toMatch(/the program was not started/);
+    await page.keyboard.press('Control+Shift+M'); // the Problems panel
+    await expect.poll(() => page.locator('.markers-panel .monaco-list-row').allInnerTexts(), { timeout: 30_000 })
+      .toEqual(expect.arrayContaining([expect.stringMatching(/undefined reference to `missing'\s*build\s*\[Ln 5/)]));
+    expect(await page.locator('.debug-toolbar').isVisible()).toBe(false);
+    await screenshot(page, 'debug-build-error');
+  });
+});
+
+describe('F5 in Restricted Mode', () => {
+  let vscode: VSCodeSession;
+  beforeAll(async () => { vscode = await startVSCode({ folder: EXAMPLES, trusted: false }); });
+  afterAll(async () => { await vscode?.close(); });
+
+  it('asks for trust first, and on Cancel builds and runs nothing', async () => {
+    const page = vscode.page;
+    await openFile(page, 'hello.asm');
+    await page.keyboard.press('F5');
+    // VS Code guards debugging itself; ensureTrusted in the provider is the second line of defence.
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Do you trust the authors' });
+    await dialog.waitFor({ timeout: 60_000 });
+    await screenshot(page, 'debug-restricted-mode');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForTimeout(2000);
+    expect(await page.locator('.debug-toolbar').isVisible()).toBe(false);
   });
 });
