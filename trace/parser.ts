@@ -105,6 +105,14 @@ export class StraceParser {
     return this.syscall(this.partialSeq, prefix, name[1]!, scanned.parts, true);
   }
 
+  /** A message strace wrote to its stderr rather than the trace (the personality notice, `strace: …`). */
+  addNotice(text: string): void {
+    const personality = PERSONALITY.exec(text);
+    const pid = personality ? Number(personality[1]) : 0;
+    if (personality) this.abiOfPid.set(pid, personality[2] === '32' ? 'i386' : 'x86_64');
+    this.notice(++this.seq, { pid, narrowIp: false, body: text }, text);
+  }
+
   private parseLine(line: string, final = false): void {
     this.lineCount++;
     if (line.startsWith(' > ')) {

@@ -166,12 +166,14 @@ async function followFile(file: string, onTrace: (chunk: string) => void, ended:
 
 /** Turns strace's diagnostics into a clear error, or undefined when tracing itself worked. */
 export function diagnoseStraceFailure(stderr: string, program: string): TraceError | undefined {
-  if (/PTRACE_TRACEME|ptrace\(PTRACE_|Operation not permitted/.test(stderr) && /^strace: /m.test(stderr)) {
+  // strace names itself as it was run: `strace: …` or `/usr/bin/strace: …`.
+  const from = (text: string) => new RegExp(`^\\S*strace: ${text}`, 'm');
+  if (/PTRACE_TRACEME|ptrace\(PTRACE_|Operation not permitted/.test(stderr) && from('').test(stderr)) {
     return new TraceError('ptrace-denied', PTRACE_DENIED_HINT);
   }
-  if (/^strace: Can't stat/m.test(stderr)) return new TraceError('program-not-found', `Program not found: ${program}`);
-  if (/^strace: exec: /m.test(stderr)) {
-    const reason = /^strace: exec: (.*)$/m.exec(stderr)?.[1] ?? 'exec failed';
+  if (from("Can't stat").test(stderr)) return new TraceError('program-not-found', `Program not found: ${program}`);
+  if (from('exec: ').test(stderr)) {
+    const reason = from('exec: (.*)$').exec(stderr)?.[1] ?? 'exec failed';
     return new TraceError('not-a-program', `Could not run ${program}: ${reason}`);
   }
   return undefined;

@@ -11,6 +11,7 @@ import { TraceModel } from './model';
 import { StraceParser } from './parser';
 import { diagnoseStraceFailure, startStrace, TraceError, type RunningTrace } from './runner';
 import { SourceMapper } from './sourceMapper';
+import { StderrSplitter } from './stderrSplitter';
 import { probeStrace, traceOptions, type StraceCapabilities, type TraceFlags } from './straceProbe';
 
 export interface TraceTarget {
@@ -45,7 +46,8 @@ export interface TraceRequest {
   onEvent?: (event: TraceEvent) => void;
   /** The call strace is blocked in right now (refreshed while the trace is quiet). */
   onInProgress?: (event: SyscallEvent) => void;
-  onStderr?: (chunk: string) => void;
+  /** The program's own stderr output (strace's messages become notice events instead). */
+  onProgramStderr?: (text: string) => void;
 }
 
 export interface TraceResult {
@@ -144,6 +146,7 @@ export class TraceSession {
         request.onEvent?.(event);
       },
     });
+    const stderr = new StderrSplitter((text) => request.onProgramStderr?.(text), (line) => parser.addNotice(line), strace);
     let quietSince = Date.now();
     let reported: SyscallEvent | undefined;
     const running = await startStrace({
@@ -155,7 +158,7 @@ export class TraceSession {
         quietSince = Date.now();
         parser.push(chunk);
       },
-      onStderr: request.onStderr,
+      onStderr: (chunk) => stderr.push(chunk),
     });
     // strace writes a call's entry half as soon as it starts: while the trace is quiet, that partial
     // line is the call the program is blocked in.
@@ -172,8 +175,15 @@ export class TraceSession {
     const done = (async (): Promise<TraceResult> => {
       const outcome = await running.done;
       if (ticker) clearInterval(ticker);
+      stderr.end();
       parser.end();
-      if (model.size === 0 && !outcome.stopped) {
+      // The program never started: its execve failed (not an executable format, no permission).
+      const execs = model.events.filter((e): e is SyscallEvent => e?.kind === 'syscall' && e.name === 'execve');
+      if (!outcome.stopped && execs.length > 0 && execs.every((e) => e.errno !== undefined)) {
+        throw new TraceError('not-a-program', `Could not run ${target.program}: ${execs[0]!.errnoMessage ?? execs[0]!.errno}`);
+      }
+      // strace's own messages alone (`strace: exec: …`) mean nothing was traced.
+      if (!outcome.stopped && !model.events.some((e) => e !== undefined && e.kind !== 'notice')) {
         const failure = diagnoseStraceFailure(outcome.stderr, target.program);
         if (failure) throw failure;
         throw new TraceError('strace-failed', `strace produced no trace${outcome.stderr.trim() ? `: ${outcome.stderr.trim().split('\n')[0]}` : '.'}`);

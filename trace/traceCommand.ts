@@ -86,10 +86,10 @@ export const traceCommand: Subcommand = {
       const session = await TraceSession.start({
         file: options.file, args: options.args, cwd, stdio: 'output', workspaceRoots: [cwd],
         onEvent: options.summary ? undefined : print,
+        onProgramStderr: (text) => process.stderr.write(text),
       });
       // The program's output goes to stderr so that stdout is the trace alone.
       session.child.stdout?.pipe(process.stderr, { end: false });
-      session.child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
       const stopOnSignal = () => session.stop();
       process.once('SIGINT', stopOnSignal);
       process.once('SIGTERM', stopOnSignal);

@@ -81,7 +81,8 @@ export class TraceController implements vscode.Disposable {
     this.startRun(`${name}${inject ? ` with ${inject.syscall} #${inject.when} failing (${inject.errno})` : ''}`, target);
     await this.view.reveal();
     this.terminal?.dispose();
-    this.terminal = new ProgramTerminal(`Syscall Lens: ${name}`);
+    const terminal = new ProgramTerminal(`Syscall Lens: ${name}`);
+    this.terminal = terminal;
     try {
       const session = await TraceSession.start({
         file: target.fsPath, args: [], cwd: folder ?? path.dirname(target.fsPath), tools: config.tools,
@@ -92,12 +93,11 @@ export class TraceController implements vscode.Disposable {
         workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
         onEvent: (event) => this.onEvent(event),
         onInProgress: (event) => this.view.post({ type: 'inProgress', row: toRow(event, this.model.firstTime) }),
+        onProgramStderr: (text) => terminal.output(text),
       });
       this.session = session;
-      const terminal = this.terminal;
       terminal.attach(session.child.stdin);
       session.child.stdout?.on('data', (chunk: Buffer) => terminal.output(chunk));
-      session.child.stderr?.on('data', (chunk: Buffer) => terminal.output(chunk));
       terminal.show();
       this.view.post({ type: 'status', text: `Tracing ${this.title}…`, running: true });
       const result = await session.done;

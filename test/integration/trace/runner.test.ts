@@ -86,6 +86,17 @@ describe('clear errors', () => {
   });
 });
 
+describe('strace\'s own messages', () => {
+  it('never reach the program\'s stderr, and explain why nothing could be traced', async () => {
+    const script = path.join(work, 'not-a-program');
+    writeFileSync(script, 'just text\n', { mode: 0o755 });
+    let programStderr = '';
+    const session = await TraceSession.start({ file: script, args: [], stdio: 'pipe', onProgramStderr: (text) => { programStderr += text; } });
+    await expect(session.done).rejects.toMatchObject({ reason: 'not-a-program', message: `Could not run ${script}: Exec format error` });
+    expect(programStderr).toBe('');
+  });
+});
+
 describe('capture paths', () => {
   it('gives the same trace through a FIFO as through the followed file', async () => {
     const run = async (capture: 'fifo' | 'file') => {

@@ -6,6 +6,7 @@ import { annotationText, compareSummaries, formatSummaryTable, TraceModel } from
 import { macroBodies, parseListing } from '../../../trace/nasmListing';
 import { parseStraceText } from '../../../trace/parser';
 import { diagnoseStraceFailure, PTRACE_DENIED_HINT } from '../../../trace/runner';
+import { StderrSplitter } from '../../../trace/stderrSplitter';
 import { readCapabilities, traceOptions } from '../../../trace/straceProbe';
 
 const REFERENCE = '/work/shared/reference/strace/';
@@ -133,5 +134,31 @@ describe('nasm listing', () => {
   });
   it('finds %macro bodies', () => {
     expect(macroBodies('%macro a 0\n  nop\n  syscall\n%endmacro\nnop\n%imacro b 1\nret\n%endm\n')).toEqual([[2, 4], [7, 8]]);
+  });
+});
+
+describe('strace messages on the shared stderr', () => {
+  it('sends strace\'s own lines to the trace and the rest to the program, partial lines included', () => {
+    const program: string[] = [];
+    const trace: string[] = [];
+    const splitter = new StderrSplitter((t) => program.push(t), (l) => trace.push(l));
+    splitter.push('oops: bad\n[ Process PID=5055 runs in 32 bit mode. ]\nEnter a name: ');
+    splitter.push('str');
+    splitter.push('ace: Process 12 detached\nstrange but mine\nstr');
+    splitter.end();
+    expect(trace).toEqual(['[ Process PID=5055 runs in 32 bit mode. ]', 'strace: Process 12 detached']);
+    expect(program.join('')).toBe('oops: bad\nEnter a name: strange but mine\nstr');
+  });
+});
+
+describe('strace named by its path', () => {
+  it('recognises `/usr/bin/strace: …` messages too', () => {
+    expect(diagnoseStraceFailure('/usr/bin/strace: exec: Permission denied\n', '/x')?.message).toBe('Could not run /x: Permission denied');
+    const trace: string[] = [];
+    const program: string[] = [];
+    const splitter = new StderrSplitter((t) => program.push(t), (l) => trace.push(l), '/usr/bin/strace');
+    splitter.push('/usr/bin/strace: Process 7 attached\n/usr/lib/x: mine\n');
+    expect(trace).toEqual(['/usr/bin/strace: Process 7 attached']);
+    expect(program).toEqual(['/usr/lib/x: mine\n']);
   });
 });
