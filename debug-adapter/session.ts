@@ -19,6 +19,8 @@ import { list, quoteMI, str } from './mi/parser';
 import { frameName } from './frames';
 import { toGdbExpression } from './expressions';
 import { readFileSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { Prestarted } from './prestarted';
 
 const THREAD_ID = 1;
 const COMPLETION_REGISTERS = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'eflags', 'orig_rax'];
@@ -78,7 +80,7 @@ export class SyscallGdbSession extends DebugSession {
       const gdbPath = requireTool('gdb', { gdb: args.gdbPath || 'gdb' });
       const cwd = launchDirectory(args);
       // Building, starting gdb and opening the program's terminal do not depend on each other.
-      const engine = this.takePrestarted('engine', gdbPath) ?? Engine.create({ gdbPath, cwd });
+      const engine = this.prestartedEngine?.take(gdbPath) ?? Engine.create({ gdbPath, cwd });
       void engine.then((e) => e.gdb.setTrace(trace), () => undefined);
       const terminal = this.programTerminal(args, cwd, gdbPath);
       const [prepared, tty] = await Promise.all([
@@ -103,30 +105,17 @@ export class SyscallGdbSession extends DebugSession {
   private prestart(): void {
     const gdbPath = findExecutable('gdb');
     if (!gdbPath) return;
-    const engine = Engine.create({ gdbPath });
-    engine.catch(() => undefined);
-    const relay = this.clientSupportsTerminal ? undefined : PtyRelay.start(gdbPath);
-    relay?.catch(() => undefined);
-    this.prestarted = { gdbPath, engine, relay };
+    this.prestartedEngine = new Prestarted(gdbPath, Engine.create({ gdbPath }), (engine) => engine.terminate());
+    if (!this.clientSupportsTerminal) this.prestartedRelay = new Prestarted(gdbPath, PtyRelay.start(gdbPath), (relay) => relay.close());
   }
-  private prestarted: { gdbPath: string; engine: Promise<Engine>; relay?: Promise<PtyRelay> } | undefined;
-
-  /** Takes the prestarted gdb or relay when it is the one wanted, and ends it otherwise. */
-  private takePrestarted<K extends 'engine' | 'relay'>(key: K, gdbPath: string): NonNullable<NonNullable<typeof this.prestarted>[K]> | undefined {
-    const prestarted = this.prestarted;
-    const value = prestarted?.[key];
-    if (!prestarted || !value) return undefined;
-    prestarted[key] = undefined as never;
-    if (prestarted.gdbPath === gdbPath) return value as never;
-    void (value as Promise<Engine | PtyRelay>).then((v) => (v instanceof PtyRelay ? v.close() : v.terminate()), () => undefined);
-    return undefined;
-  }
+  private prestartedEngine: Prestarted<Engine> | undefined;
+  private prestartedRelay: Prestarted<PtyRelay> | undefined;
 
   /** The program's terminal: the user's (runInTerminal) by default, else a relay to the Debug Console. */
   private async programTerminal(args: LaunchArguments, cwd: string, gdbPath: string): Promise<string> {
     const wanted = args.terminal ?? 'integrated';
     if (wanted !== 'none' && this.clientSupportsTerminal && !args.stdin) {
-      this.takePrestarted('relay', ''); // not needed: the program gets a real terminal
+      this.prestartedRelay?.discard(); // not needed: the program gets a real terminal
       const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-tty-'));
       this.ttyReport = path.join(dir, 'tty');
       const command = ttyReporterCommand(__filename, this.ttyReport);
@@ -136,8 +125,9 @@ export class SyscallGdbSession extends DebugSession {
       }, 10_000, (reply) => (reply.success ? resolve() : reject(new Error(`Could not open a terminal: ${reply.message}`)))));
       return waitForReportedTty(this.ttyReport);
     }
-    this.relay = await (this.takePrestarted('relay', gdbPath) ?? PtyRelay.start(gdbPath));
-    this.relay.on('output', (chunk) => this.sendEvent(new OutputEvent(chunk.toString('utf8'), 'stdout')));
+    this.relay = await (this.prestartedRelay?.take(gdbPath) ?? PtyRelay.start(gdbPath));
+    const decoder = new StringDecoder('utf8'); // a character may be split between reads
+    this.relay.on('output', (chunk) => this.sendEvent(new OutputEvent(decoder.write(chunk), 'stdout')));
     // Without a terminal, stdin is the given file or empty: the program reads its data, then end-of-file.
     this.relay.write(encodeTerminalInput(args.stdin ? readFileSync(path.resolve(cwd, args.stdin)) : Buffer.alloc(0)));
     return this.relay.tty;
@@ -467,8 +457,8 @@ export class SyscallGdbSession extends DebugSession {
   }
 
   private async endSession(): Promise<void> {
-    this.takePrestarted('engine', '');
-    this.takePrestarted('relay', '');
+    this.prestartedEngine?.discard();
+    this.prestartedRelay?.discard();
     await this.engine?.terminate().catch(() => undefined);
     this.relay?.close();
     this.relay = undefined;

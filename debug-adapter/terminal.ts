@@ -4,6 +4,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 // Node has no pty API; gdb is always present and embeds Python, whose `pty` module does the ioctls.
 // The relay keeps the slave open (so the program's exit is no hang-up), turns off echo and newline
@@ -152,5 +153,5 @@ export async function waitForReportedTty(reportFile: string, timeoutMs = 10_000)
 }
 
 export function releaseReportedTty(reportFile: string): void {
-  rmSync(reportFile, { force: true });
+  rmSync(path.dirname(reportFile), { recursive: true, force: true });
 }
