@@ -1,6 +1,9 @@
 // The language server in a real VS Code: hovering `mov rax, 60` in hello.asm explains exit, and the
-// decoded call appears as an inlay hint after each syscall — also in Restricted Mode, where nothing runs.
+// decoded call appears as an inlay hint after each syscall — also in Restricted Mode, where nasm never runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
   editorLines, EXAMPLES, openFile, runCommand, screenshot, startVSCode, waitForTokens, type VSCodeSession,
@@ -37,11 +40,27 @@ async function waitForLine(vscode: VSCodeSession, pattern: RegExp, timeoutMs = 6
   throw new Error(`No editor line matches ${pattern}:\n${lines.join('\n')}`);
 }
 
+const PROJECT = path.resolve(__dirname, '../fixtures/server/project');
+
+async function errorSquiggles(page: Page): Promise<number> {
+  return page.locator('.editor-instance .monaco-editor .squiggly-error').count();
+}
+
 for (const trusted of [true, false]) {
   describe(trusted ? 'in a trusted folder' : 'in Restricted Mode', () => {
     let vscode: VSCodeSession;
-    beforeAll(async () => { vscode = await startVSCode({ folder: EXAMPLES, trusted }); });
-    afterAll(async () => { await vscode?.close(); });
+    let folder: string;
+    beforeAll(async () => {
+      // hello.asm from the examples, plus a file with nasm errors (one inside an included file).
+      folder = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-e2e-lsp-'));
+      cpSync(path.join(EXAMPLES, 'hello.asm'), path.join(folder, 'hello.asm'));
+      for (const name of ['broken.asm', 'bad.inc']) cpSync(path.join(PROJECT, name), path.join(folder, name));
+      vscode = await startVSCode({ folder, trusted });
+    });
+    afterAll(async () => {
+      await vscode?.close();
+      rmSync(folder, { recursive: true, force: true });
+    });
 
     it('hovering `mov rax, 60` in hello.asm shows exit', async () => {
       await openFile(vscode.page, 'hello.asm');
@@ -59,6 +78,22 @@ for (const trusted of [true, false]) {
       await waitForLine(vscode, /^\s*syscall\s*exit\(0\)/);
       expect(await waitForLine(vscode, /mov\s+rdi, fd:\s*1/)).toContain('fd:');
       await screenshot(vscode.page, `lsp-inlay-hints-${trusted ? 'trusted' : 'restricted'}`);
+    });
+
+    it(trusted ? 'underlines nasm errors, the include line included' : 'never runs nasm, so no nasm errors appear', async () => {
+      await openFile(vscode.page, 'broken.asm');
+      await waitForTokens(vscode.page);
+      if (trusted) {
+        await vscode.page.waitForFunction(() => document.querySelectorAll('.editor-instance .monaco-editor .squiggly-error').length >= 2, undefined, { timeout: 60_000 });
+        await screenshot(vscode.page, 'lsp-nasm-diagnostics-trusted');
+        // The error inside the included file is shown in that file too.
+        await openFile(vscode.page, 'bad.inc');
+        await vscode.page.waitForFunction(() => document.querySelectorAll('.editor-instance .monaco-editor .squiggly-error').length >= 1, undefined, { timeout: 30_000 });
+      } else {
+        await vscode.page.waitForTimeout(5_000);
+        expect(await errorSquiggles(vscode.page)).toBe(0);
+      }
+      await screenshot(vscode.page, trusted ? 'lsp-nasm-diagnostics-included-file' : 'lsp-nasm-diagnostics-restricted');
     });
   });
 }
