@@ -1,6 +1,6 @@
 // Diagnostics from the real nasm, run on a private temporary copy of the document.
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectFormat } from '../toolchain/build';
@@ -31,11 +31,21 @@ export interface NasmRunOptions {
   outputFormat: 'elf64' | 'elf32';
 }
 
+const SCRATCH_ROOT = path.join(os.tmpdir(), `syscall-lens-lsp-${process.getuid?.() ?? 'user'}`);
+
+function scratchPath(uri: string): string {
+  return path.join(SCRATCH_ROOT, createHash('sha256').update(uri).digest('hex').slice(0, 16));
+}
+
 function scratchDirectory(uri: string): string {
-  const key = createHash('sha256').update(uri).digest('hex').slice(0, 16);
-  const dir = path.join(os.tmpdir(), `syscall-lens-lsp-${process.getuid?.() ?? 'user'}`, key);
+  const dir = scratchPath(uri);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
+}
+
+/** Removes the temporary copy and object file kept for a document (on close). */
+export function discardScratch(uri: string): void {
+  rmSync(scratchPath(uri), { recursive: true, force: true });
 }
 
 function withSlash(dir: string): string { return dir.endsWith(path.sep) ? dir : dir + path.sep; }

@@ -14,7 +14,7 @@ import { lintBlock, type Edit, type Lint } from './features/syscallLints';
 import { lintDocument } from './features/documentLints';
 import { registerNavigation } from './features/navigationHandlers';
 import { registerEditing, SEMANTIC_TOKENS_LEGEND } from './features/editingHandlers';
-import { runNasm, type NasmDiagnostic } from './nasmDiagnostics';
+import { discardScratch, runNasm, type NasmDiagnostic } from './nasmDiagnostics';
 import {
   DEFAULT_SETTINGS, settingsFromConfiguration, TRUST_NOTIFICATION, type InitializationOptions, type ServerSettings, type TrustParams,
 } from './protocol';
@@ -122,6 +122,16 @@ export class LanguageServer {
         })),
       } : {}),
     };
+  }
+
+  /** A closed document's lints and the nasm messages it caused (also in its includes) go away. */
+  forgetDiagnostics(uri: string): void {
+    this.lintTimer.cancel(uri);
+    this.nasmTimer.cancel(uri);
+    this.lintResults.delete(uri);
+    const byFile = this.nasmResults.get(uri);
+    this.nasmResults.delete(uri);
+    for (const target of new Set([uri, ...(byFile?.keys() ?? [])])) this.publish(target);
   }
 
   scheduleDiagnostics(uri: string, nasmNow: boolean): void {
@@ -257,7 +267,8 @@ export function startServer(connection: Connection): LanguageServer {
   connection.onDidSaveTextDocument(({ textDocument }) => server.scheduleDiagnostics(textDocument.uri, true));
   connection.onDidCloseTextDocument(({ textDocument }) => {
     workspace.close(textDocument.uri);
-    connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+    server.forgetDiagnostics(textDocument.uri);
+    discardScratch(textDocument.uri);
   });
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const change of changes) {
@@ -299,6 +310,8 @@ export function startServer(connection: Connection): LanguageServer {
   connection.onCodeAction(({ textDocument, range }) => server.codeActions(textDocument.uri, range));
   registerNavigation(connection, server);
   registerEditing(connection, server);
-  connection.onShutdown(() => undefined);
+  connection.onShutdown(() => {
+    for (const document of workspace.all()) if (workspace.isOpen(document.uri)) discardScratch(document.uri);
+  });
   return server;
 }

@@ -130,6 +130,12 @@ describe('a client with no VS Code options (Neovim, eglot)', () => {
     expect(highlights.map((h) => h.range.start.line).sort((a, b) => a - b)).toEqual([5, 14]);
   });
 
+  it('clears a closed file\'s diagnostics, those it caused in its includes too', async () => {
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: uri('broken.asm') } });
+    await client.waitFor(() => client.diagnostics.get(uri('bad.inc'))?.length === 0);
+    expect(client.diagnostics.get(uri('broken.asm'))).toEqual([]);
+  });
+
   it('outlines sections, labels and their local labels', async () => {
     const symbols = await client.request<any[]>('textDocument/documentSymbol', { textDocument: { uri: uri('util.asm') } });
     const text = symbols.find((s) => s.name === '.text');
