@@ -48,7 +48,7 @@ export class AsmDocument {
 
   /** Symbols, constants, macros, includes: rebuilt only after structural edits. */
   get structure(): Structure {
-    this.structureCache ??= buildStructure(this.uri, this.lines, this.statements);
+    this.structureCache ??= buildStructure(this.statements);
     return this.structureCache;
   }
 

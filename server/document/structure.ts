@@ -1,7 +1,7 @@
 // What a document defines and how it is laid out: labels, constants, macros, includes, sections,
 // `bits`, inactive %if branches and the byte positions needed for `$ - label`.
 import { evaluateExpression, num, type Address, type Value } from '../parser/expression';
-import type { Statement } from '../parser/statement';
+import type { LabelDefinition, Statement } from '../parser/statement';
 import type { Token } from '../parser/tokens';
 import { DATA_SIZES, RESERVE_SIZES } from '../parser/vocabulary';
 
@@ -130,284 +130,319 @@ function parseMacroParameters(args: Token[]): { min: number; max: number; greedy
   return { min, max, greedy: !!match[3], text: match[0] };
 }
 
-export function buildStructure(_uri: string, lines: readonly string[], statements: readonly Statement[]): Structure {
-  const symbols: SymbolDefinition[] = [];
-  const definitions = new Map<string, SymbolDefinition[]>();
-  const constants = new Map<string, ConstantDefinition[]>();
-  const macros = new Map<string, MacroDefinition>();
-  const includes: IncludeEdge[] = [];
-  const globals = new Map<string, number>();
-  const externs = new Map<string, number>();
-  const sections: { name: string; line: number }[] = [];
-  const lineFlags = new Uint8Array(lines.length);
-  const labelData = new Map<string, string>();
-  const labelAddress = new Map<string, Address>();
-  const fieldOffsets = new Map<string, bigint>();
-  const hereAt = new Map<number, Address>();
-  const bitsChanges: { line: number; bits: number }[] = [];
-  const scopes: { line: number; name: string }[] = [];
-  const definedNames = new Set<string>();
+/** Lines that mention `$` or `$$`: only there is the current position worth remembering. */
+function usesHere(statement: Statement): boolean {
+  return statement.tokens.some((t) => t.kind === 'operator' && (t.text === '$' || t.text === '$$'));
+}
+
+const CONDITIONALS = new Set(['%if', '%ifdef', '%ifndef', '%ifmacro', '%elif', '%elifdef', '%elifndef', '%else', '%endif']);
+const DEFINES = new Set(['%define', '%xdefine', '%assign', '%idefine', '%ixdefine', '%iassign']);
+
+interface Condition { active: boolean; taken: boolean; known: boolean }
+interface OpenMacro { name: string; line: number; params: ReturnType<typeof parseMacroParameters> }
+
+/** One forward pass over the statements; afterwards it answers the Structure questions. */
+class DocumentStructure implements Structure {
+  readonly symbols: SymbolDefinition[] = [];
+  readonly definitions = new Map<string, SymbolDefinition[]>();
+  readonly constants = new Map<string, ConstantDefinition[]>();
+  readonly macros = new Map<string, MacroDefinition>();
+  readonly includes: IncludeEdge[] = [];
+  readonly globals = new Map<string, number>();
+  readonly externs = new Map<string, number>();
+  readonly sections: { name: string; line: number }[] = [];
+  readonly lineFlags: Uint8Array;
+  readonly labelData = new Map<string, string>();
+  readonly labelAddress = new Map<string, Address>();
+  readonly fieldOffsets = new Map<string, bigint>();
+  readonly hereAt = new Map<number, Address>();
+  readonly bitsChanges: { line: number; bits: number }[] = [];
+
+  private readonly scopes: { line: number; name: string }[] = [];
+  private readonly definedNames = new Set<string>();
   // Only known values are remembered: an unknown one may become known through an include later.
-  const memo = new Map<string, Value>();
-  const evaluating = new Set<string>();
+  private readonly memo = new Map<string, Value>();
+  private readonly evaluating = new Set<string>();
 
-  const addSymbol = (symbol: SymbolDefinition) => {
-    symbols.push(symbol);
-    const list = definitions.get(symbol.name);
-    if (list) list.push(symbol); else definitions.set(symbol.name, [symbol]);
-  };
+  // State of the pass. The position of the next byte is kept relative to an anchor label while it is known.
+  private position: Address | undefined;
+  private struc: { name: string; offset: bigint | undefined } | undefined;
+  private openMacro: OpenMacro | undefined;
+  private readonly conditions: Condition[] = [];
+  private dataLabel: string | undefined;
+  private lastGlobal: SymbolDefinition | undefined;
+  private readonly sectionsSeen = new Set<string>();
 
-  const scopeAt = (line: number): string | undefined => {
+  constructor(private readonly statements: readonly Statement[]) {
+    this.lineFlags = new Uint8Array(statements.length);
+    for (let line = 0; line < statements.length; line++) this.visit(statements[line]!, line);
+    this.finish();
+  }
+
+  scopeAt(line: number): string | undefined {
     let lo = 0;
-    let hi = scopes.length - 1;
+    let hi = this.scopes.length - 1;
     let found: string | undefined;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (scopes[mid]!.line <= line) { found = scopes[mid]!.name; lo = mid + 1; } else hi = mid - 1;
+      if (this.scopes[mid]!.line <= line) { found = this.scopes[mid]!.name; lo = mid + 1; } else hi = mid - 1;
     }
     return found;
-  };
-  const qualify = (name: string, line: number): string => {
-    if (!name.startsWith('.') || name.startsWith('..')) return name;
-    const scope = scopeAt(line);
-    return scope ? scope + name : name;
-  };
+  }
 
-  const constantValue = (name: string, external?: (n: string) => Value | undefined): Value | undefined => {
-    const cached = memo.get(name);
+  qualify(name: string, line: number): string {
+    if (!name.startsWith('.') || name.startsWith('..')) return name;
+    const scope = this.scopeAt(line);
+    return scope ? scope + name : name;
+  }
+
+  constantValue(name: string, external?: (n: string) => Value | undefined): Value | undefined {
+    const cached = this.memo.get(name);
     if (cached !== undefined) return cached;
-    if (evaluating.has(name)) return undefined; // a cycle: `a equ b` / `b equ a`
+    if (this.evaluating.has(name)) return undefined; // a cycle: `a equ b` / `b equ a`
     let value: Value | undefined;
-    const definition = constants.get(name);
+    const definition = this.constants.get(name);
     if (definition) {
       const last = definition[definition.length - 1]!;
-      evaluating.add(name);
-      value = evaluate(last.tokens, last.line, external, last.here);
-      evaluating.delete(name);
-    } else if (fieldOffsets.has(name)) {
-      value = num(fieldOffsets.get(name)!);
-    } else if (labelAddress.has(name)) {
-      value = labelAddress.get(name);
+      this.evaluating.add(name);
+      value = this.evaluateAt(last.tokens, last.line, external, last.here);
+      this.evaluating.delete(name);
+    } else if (this.fieldOffsets.has(name)) {
+      value = num(this.fieldOffsets.get(name)!);
+    } else if (this.labelAddress.has(name)) {
+      value = this.labelAddress.get(name);
     } else if (external) {
       return external(name);
     }
-    if (value !== undefined) memo.set(name, value);
+    if (value !== undefined) this.memo.set(name, value);
     return value;
-  };
+  }
 
-  function evaluate(tokens: readonly Token[], line: number, external?: (n: string) => Value | undefined, here?: Address): Value | undefined {
+  evaluate(tokens: readonly Token[], line: number, external?: (name: string) => Value | undefined): Value | undefined {
+    return this.evaluateAt(tokens, line, external);
+  }
+
+  bitsAt(line: number, fallback: number): number {
+    let bits = fallback;
+    for (const change of this.bitsChanges) { if (change.line > line) break; bits = change.bits; }
+    return bits;
+  }
+
+  private evaluateAt(tokens: readonly Token[], line: number, external?: (n: string) => Value | undefined, here?: Address): Value | undefined {
     return evaluateExpression(tokens, {
-      resolve: (n) => constantValue(qualify(n, line), external),
-      here: here ?? hereAt.get(line),
+      resolve: (n) => this.constantValue(this.qualify(n, line), external),
+      here: here ?? this.hereAt.get(line),
     });
   }
 
-  // Layout state: the position of the next byte, relative to an anchor label, while it is known.
-  let position: Address | undefined;
-  let strucName: string | undefined;
-  let strucOffset: bigint | undefined = 0n;
-  let macroStart: { name: string; line: number; params: ReturnType<typeof parseMacroParameters> } | undefined;
-  const conditions: { active: boolean; taken: boolean; known: boolean }[] = [];
-  let dataLabel: string | undefined;
-  let lastGlobal: SymbolDefinition | undefined;
-  const sectionsSeen = new Set<string>();
+  private addSymbol(symbol: SymbolDefinition): void {
+    this.symbols.push(symbol);
+    const list = this.definitions.get(symbol.name);
+    if (list) list.push(symbol); else this.definitions.set(symbol.name, [symbol]);
+  }
 
-  const activeNow = () => conditions.every((c) => c.active);
+  private active(): boolean {
+    return this.conditions.every((c) => c.active);
+  }
 
-  for (let line = 0; line < statements.length; line++) {
-    const statement = statements[line]!;
+  private visit(statement: Statement, line: number): void {
     const keyword = statement.keyword?.name;
-    if (macroStart) lineFlags[line] |= LINE_IN_MACRO;
-    if (!activeNow()) lineFlags[line] |= LINE_INACTIVE;
-
-    if (statement.kind === 'preprocessor' && keyword) {
-      const nameToken = statement.args[0];
-      if (keyword === '%if' || keyword === '%ifdef' || keyword === '%ifndef' || keyword === '%ifmacro' || keyword === '%elif'
-        || keyword === '%elifdef' || keyword === '%elifndef' || keyword === '%else' || keyword === '%endif' || keyword.startsWith('%if')) {
-        const testOf = (): boolean | undefined => {
-          if (keyword.endsWith('ndef')) return nameToken ? !definedNames.has(nameToken.text) : undefined;
-          if (keyword.endsWith('def')) return nameToken ? definedNames.has(nameToken.text) : undefined;
-          if (keyword === '%if' || keyword === '%elif') {
-            const value = evaluate(statement.args, line);
-            return value?.kind === 'number' ? value.value !== 0n : undefined;
-          }
-          return undefined;
-        };
-        if (keyword === '%endif') {
-          conditions.pop();
-        } else if (keyword === '%else') {
-          const top = conditions[conditions.length - 1];
-          if (top) { top.active = top.known ? !top.taken : true; top.taken = true; }
-        } else if (keyword.startsWith('%elif')) {
-          const top = conditions[conditions.length - 1];
-          if (top) {
-            const test = testOf();
-            const known = top.known && test !== undefined;
-            top.active = known ? !top.taken && test! : true;
-            top.known = known;
-            top.taken ||= top.active && known;
-          }
-        } else {
-          const test = testOf();
-          conditions.push({ active: test ?? true, taken: test ?? false, known: test !== undefined });
-        }
-        // The directive line itself belongs to the enclosing branch.
-        lineFlags[line] &= ~LINE_INACTIVE;
-        if (!conditions.slice(0, -1).every((c) => c.active) && keyword !== '%endif') lineFlags[line] |= LINE_INACTIVE;
-        continue;
-      }
-      if (keyword === '%macro' || keyword === '%imacro') {
-        if (nameToken) macroStart = { name: nameToken.text, line, params: parseMacroParameters(statement.args) };
-        lineFlags[line] |= LINE_IN_MACRO;
-        continue;
-      }
-      if (keyword === '%endmacro' || keyword === '%endm') {
-        if (macroStart) {
-          const definition: MacroDefinition = {
-            name: macroStart.name, line: macroStart.line, endLine: line, minParameters: macroStart.params.min,
-            maxParameters: macroStart.params.max, greedy: macroStart.params.greedy, parameterText: macroStart.params.text,
-          };
-          macros.set(definition.name, definition);
-          const nameTok = statements[macroStart.line]!.args[0]!;
-          addSymbol({ name: definition.name, written: definition.name, kind: 'macro', line: macroStart.line, start: nameTok.start, end: nameTok.end, endLine: line });
-          definedNames.add(definition.name);
-        }
-        macroStart = undefined;
-        continue;
-      }
-      if (macroStart || !activeNow()) continue;
-      if ((keyword === '%define' || keyword === '%xdefine' || keyword === '%assign' || keyword === '%idefine' || keyword === '%ixdefine' || keyword === '%iassign') && nameToken?.kind === 'identifier') {
-        definedNames.add(nameToken.text);
-        const functionLike = statement.args[1]?.text === '(' && statement.args[1].start === nameToken.end;
-        memo.delete(nameToken.text);
-        if (!functionLike) {
-          const directive = keyword.replace('%i', '%') as ConstantDefinition['directive'];
-          const list = constants.get(nameToken.text) ?? [];
-          list.push({ name: nameToken.text, line, directive, tokens: statement.args.slice(1) });
-          constants.set(nameToken.text, list);
-        }
-        addSymbol({ name: nameToken.text, written: nameToken.text, kind: 'define', line, start: nameToken.start, end: nameToken.end, endLine: line });
-      } else if (keyword === '%undef' && nameToken) {
-        definedNames.delete(nameToken.text);
-      } else if (keyword === '%include' && nameToken?.kind === 'string' && nameToken.string !== undefined) {
-        includes.push({ line, path: nameToken.string, start: nameToken.start, end: nameToken.end });
-      }
-      continue;
-    }
-    if (!activeNow()) continue;
-
-    if (statement.kind === 'directive' && keyword) {
-      const operand = statement.operands[0];
-      if (keyword === 'section' || keyword === 'segment') {
-        const name = operand?.tokens[0]?.text ?? '';
-        sections.push({ name, line });
-        position = sectionsSeen.has(name) ? undefined : { kind: 'address', anchor: `section ${name}`, offset: 0n };
-        sectionsSeen.add(name);
-        dataLabel = undefined;
-      } else if (keyword === 'bits' && operand) {
-        const bits = Number(operand.tokens[0]?.value ?? 64n);
-        bitsChanges.push({ line, bits });
-      } else if (keyword === 'use32' || keyword === 'use64' || keyword === 'use16') {
-        bitsChanges.push({ line, bits: Number(keyword.slice(3)) });
-      } else if (keyword === 'global' || keyword === 'extern' || keyword === 'extrn' || keyword === 'common' || keyword === 'static') {
-        for (const op of statement.operands) {
-          const name = op.tokens[0];
-          if (name?.kind !== 'identifier') continue;
-          (keyword === 'extern' || keyword === 'extrn' ? externs : globals).set(name.text, line);
-        }
-      } else if (keyword === 'struc' && operand?.tokens[0]) {
-        const name = operand.tokens[0];
-        strucName = name.text;
-        strucOffset = 0n;
-        scopes.push({ line, name: strucName });
-        addSymbol({ name: strucName, written: strucName, kind: 'struc', line, start: name.start, end: name.end, endLine: line });
-      } else if (keyword === 'endstruc' && strucName) {
-        const struc = definitions.get(strucName)?.find((s) => s.kind === 'struc');
-        if (struc) struc.endLine = line;
-        if (strucOffset !== undefined) fieldOffsets.set(`${strucName}_size`, strucOffset);
-        strucName = undefined;
-      } else if (keyword === 'align' || keyword === 'alignb' || keyword === 'org' || keyword === 'absolute') {
-        position = undefined;
-      }
-    }
-
+    if (this.openMacro) this.lineFlags[line] |= LINE_IN_MACRO;
+    if (!this.active()) this.lineFlags[line] |= LINE_INACTIVE;
+    if (statement.kind === 'preprocessor' && keyword) { this.preprocessor(statement, keyword, line); return; }
+    if (!this.active()) return;
+    if (statement.kind === 'directive' && keyword) this.directive(statement, keyword, line);
     // `$` is only recorded where it is used, to keep memory flat on large files.
-    if (position && statement.tokens.some((t) => t.kind === 'operator' && (t.text === '$' || t.text === '$$'))) hereAt.set(line, position);
-
+    if (this.position && usesHere(statement)) this.hereAt.set(line, this.position);
     const label = statement.label;
-    if (label && statement.kind !== 'equ') {
-      if (macroStart || label.kind === 'macroLocal') { /* macro-local labels exist per expansion */ } else if (strucName && label.kind === 'local') {
-        const qualified = strucName + label.text;
-        if (strucOffset !== undefined) fieldOffsets.set(qualified, strucOffset);
-        addSymbol({ name: qualified, written: label.text, kind: 'field', parent: strucName, line, start: label.start, end: label.end, endLine: line });
-      } else {
-        const local = label.kind === 'local';
-        if (!local && label.kind === 'global') {
-          if (lastGlobal) lastGlobal.endLine = line - 1;
-          scopes.push({ line, name: label.text });
-        }
-        const qualified = qualify(label.text, line);
-        const symbol: SymbolDefinition = {
-          name: qualified, written: label.text, kind: local ? 'localLabel' : 'label', line, start: label.start, end: label.end,
-          endLine: line, ...(local ? { parent: scopeAt(line) } : {}),
-        };
-        addSymbol(symbol);
-        if (!local && label.kind === 'global') lastGlobal = symbol;
-        if (statement.kind !== 'label' || !macros.has(label.text)) definedNames.add(qualified);
-        if (position) labelAddress.set(qualified, position);
-        else { position = { kind: 'address', anchor: qualified, offset: 0n }; labelAddress.set(qualified, position); }
-        dataLabel = statement.kind === 'data' || statement.kind === 'label' ? qualified : undefined;
-      }
-    }
-
-    if (statement.kind === 'equ' && label) {
-      const qualified = qualify(label.text, line);
-      const definition: ConstantDefinition = { name: qualified, line, directive: 'equ', tokens: statement.operands[0]?.tokens ?? [] };
-      if (position) definition.here = position;
-      const list = constants.get(qualified) ?? [];
-      list.push(definition);
-      constants.set(qualified, list);
-      definedNames.add(qualified);
-      addSymbol({ name: qualified, written: label.text, kind: 'constant', line, start: label.start, end: label.end, endLine: line });
-      continue;
-    }
-
-    if (statement.kind === 'data' || statement.kind === 'reserve') {
-      if (dataLabel && statement.kind === 'data') {
-        const text = byteText(statement);
-        if (text !== undefined) {
-          const previous = label ? '' : labelData.get(dataLabel) ?? '';
-          if (previous.length < 4096) labelData.set(dataLabel, previous + text);
-        } else {
-          dataLabel = undefined;
-        }
-      }
-      const size = dataSize(statement, (tokens) => evaluate(tokens, line));
-      if (strucName) strucOffset = size !== undefined && strucOffset !== undefined && size < STRUCTURE_LIMIT_BYTES * 1024n ? strucOffset + size : undefined;
-      position = position && size !== undefined ? { ...position, offset: position.offset + size } : undefined;
-    } else if (statement.kind === 'instruction' || statement.kind === 'macroCall') {
-      position = undefined;
-      dataLabel = undefined;
+    if (label && statement.kind === 'equ') { this.equ(statement, label, line); return; }
+    if (label) this.label(statement, label, line);
+    if (statement.kind === 'data' || statement.kind === 'reserve') this.data(statement, line);
+    else if (statement.kind === 'instruction' || statement.kind === 'macroCall') {
+      this.position = undefined;
+      this.dataLabel = undefined;
     }
   }
-  if (lastGlobal) lastGlobal.endLine = statements.length - 1;
-  // A macro left open runs to the end of the file, as nasm reports.
-  if (macroStart) {
-    macros.set(macroStart.name, {
-      name: macroStart.name, line: macroStart.line, endLine: statements.length - 1, minParameters: macroStart.params.min,
-      maxParameters: macroStart.params.max, greedy: macroStart.params.greedy, parameterText: macroStart.params.text,
+
+  private preprocessor(statement: Statement, keyword: string, line: number): void {
+    const nameToken = statement.args[0];
+    if (CONDITIONALS.has(keyword) || keyword.startsWith('%if')) { this.conditional(statement, keyword, line); return; }
+    if (keyword === '%macro' || keyword === '%imacro') {
+      if (nameToken) this.openMacro = { name: nameToken.text, line, params: parseMacroParameters(statement.args) };
+      this.lineFlags[line] |= LINE_IN_MACRO;
+      return;
+    }
+    if (keyword === '%endmacro' || keyword === '%endm') { this.closeMacro(line); return; }
+    if (this.openMacro || !this.active()) return;
+    if (DEFINES.has(keyword) && nameToken?.kind === 'identifier') {
+      this.definedNames.add(nameToken.text);
+      const functionLike = statement.args[1]?.text === '(' && statement.args[1].start === nameToken.end;
+      this.memo.delete(nameToken.text);
+      if (!functionLike) {
+        const directive = keyword.replace('%i', '%') as ConstantDefinition['directive'];
+        const list = this.constants.get(nameToken.text) ?? [];
+        list.push({ name: nameToken.text, line, directive, tokens: statement.args.slice(1) });
+        this.constants.set(nameToken.text, list);
+      }
+      this.addSymbol({ name: nameToken.text, written: nameToken.text, kind: 'define', line, start: nameToken.start, end: nameToken.end, endLine: line });
+    } else if (keyword === '%undef' && nameToken) {
+      this.definedNames.delete(nameToken.text);
+    } else if (keyword === '%include' && nameToken?.kind === 'string' && nameToken.string !== undefined) {
+      this.includes.push({ line, path: nameToken.string, start: nameToken.start, end: nameToken.end });
+    }
+  }
+
+  /** %if/%elif/%else/%endif: which branch is active, when the condition can be decided here. */
+  private conditional(statement: Statement, keyword: string, line: number): void {
+    const nameToken = statement.args[0];
+    const test = (): boolean | undefined => {
+      if (keyword.endsWith('ndef')) return nameToken ? !this.definedNames.has(nameToken.text) : undefined;
+      if (keyword.endsWith('def')) return nameToken ? this.definedNames.has(nameToken.text) : undefined;
+      if (keyword === '%if' || keyword === '%elif') {
+        const value = this.evaluateAt(statement.args, line);
+        return value?.kind === 'number' ? value.value !== 0n : undefined;
+      }
+      return undefined;
+    };
+    const top = this.conditions[this.conditions.length - 1];
+    if (keyword === '%endif') {
+      this.conditions.pop();
+    } else if (keyword === '%else') {
+      if (top) { top.active = top.known ? !top.taken : true; top.taken = true; }
+    } else if (keyword.startsWith('%elif')) {
+      if (top) {
+        const result = test();
+        const known = top.known && result !== undefined;
+        top.active = known ? !top.taken && result! : true;
+        top.known = known;
+        top.taken ||= top.active && known;
+      }
+    } else {
+      const result = test();
+      this.conditions.push({ active: result ?? true, taken: result ?? false, known: result !== undefined });
+    }
+    // The directive line itself belongs to the enclosing branch.
+    this.lineFlags[line] &= ~LINE_INACTIVE;
+    if (keyword !== '%endif' && !this.conditions.slice(0, -1).every((c) => c.active)) this.lineFlags[line] |= LINE_INACTIVE;
+  }
+
+  private closeMacro(line: number): void {
+    const open = this.openMacro;
+    this.openMacro = undefined;
+    if (!open) return;
+    this.macros.set(open.name, {
+      name: open.name, line: open.line, endLine: line, minParameters: open.params.min,
+      maxParameters: open.params.max, greedy: open.params.greedy, parameterText: open.params.text,
     });
+    const nameToken = this.statements[open.line]!.args[0]!;
+    this.addSymbol({ name: open.name, written: open.name, kind: 'macro', line: open.line, start: nameToken.start, end: nameToken.end, endLine: line });
+    this.definedNames.add(open.name);
   }
 
-  return {
-    symbols, definitions, constants, macros, includes, globals, externs, sections, lineFlags, labelData, labelAddress,
-    fieldOffsets, hereAt, bitsChanges, scopeAt, qualify,
-    evaluate: (tokens, line, external) => evaluate(tokens, line, external),
-    constantValue,
-    bitsAt(line, fallback) {
-      let bits = fallback;
-      for (const change of bitsChanges) { if (change.line > line) break; bits = change.bits; }
-      return bits;
-    },
-  };
+  private directive(statement: Statement, keyword: string, line: number): void {
+    const operand = statement.operands[0];
+    if (keyword === 'section' || keyword === 'segment') {
+      const name = operand?.tokens[0]?.text ?? '';
+      this.sections.push({ name, line });
+      this.position = this.sectionsSeen.has(name) ? undefined : { kind: 'address', anchor: `section ${name}`, offset: 0n };
+      this.sectionsSeen.add(name);
+      this.dataLabel = undefined;
+    } else if (keyword === 'bits' && operand) {
+      this.bitsChanges.push({ line, bits: Number(operand.tokens[0]?.value ?? 64n) });
+    } else if (keyword === 'use32' || keyword === 'use64' || keyword === 'use16') {
+      this.bitsChanges.push({ line, bits: Number(keyword.slice(3)) });
+    } else if (keyword === 'global' || keyword === 'extern' || keyword === 'extrn' || keyword === 'common' || keyword === 'static') {
+      const into = keyword === 'extern' || keyword === 'extrn' ? this.externs : this.globals;
+      for (const op of statement.operands) {
+        const name = op.tokens[0];
+        if (name?.kind === 'identifier') into.set(name.text, line);
+      }
+    } else if (keyword === 'struc' && operand?.tokens[0]) {
+      const name = operand.tokens[0];
+      this.struc = { name: name.text, offset: 0n };
+      this.scopes.push({ line, name: name.text });
+      this.addSymbol({ name: name.text, written: name.text, kind: 'struc', line, start: name.start, end: name.end, endLine: line });
+    } else if (keyword === 'endstruc' && this.struc) {
+      const { name, offset } = this.struc;
+      const symbol = this.definitions.get(name)?.find((s) => s.kind === 'struc');
+      if (symbol) symbol.endLine = line;
+      if (offset !== undefined) this.fieldOffsets.set(`${name}_size`, offset);
+      this.struc = undefined;
+    } else if (keyword === 'align' || keyword === 'alignb' || keyword === 'org' || keyword === 'absolute') {
+      this.position = undefined;
+    }
+  }
+
+  private label(statement: Statement, label: LabelDefinition, line: number): void {
+    if (this.openMacro || label.kind === 'macroLocal') return; // macro-local labels exist per expansion
+    if (this.struc && label.kind === 'local') {
+      const qualified = this.struc.name + label.text;
+      if (this.struc.offset !== undefined) this.fieldOffsets.set(qualified, this.struc.offset);
+      this.addSymbol({ name: qualified, written: label.text, kind: 'field', parent: this.struc.name, line, start: label.start, end: label.end, endLine: line });
+      return;
+    }
+    const local = label.kind === 'local';
+    if (label.kind === 'global') {
+      if (this.lastGlobal) this.lastGlobal.endLine = line - 1;
+      this.scopes.push({ line, name: label.text });
+    }
+    const qualified = this.qualify(label.text, line);
+    const symbol: SymbolDefinition = {
+      name: qualified, written: label.text, kind: local ? 'localLabel' : 'label', line, start: label.start, end: label.end, endLine: line,
+    };
+    if (local) symbol.parent = this.scopeAt(line);
+    this.addSymbol(symbol);
+    if (label.kind === 'global') this.lastGlobal = symbol;
+    if (statement.kind !== 'label' || !this.macros.has(label.text)) this.definedNames.add(qualified);
+    this.position ??= { kind: 'address', anchor: qualified, offset: 0n };
+    this.labelAddress.set(qualified, this.position);
+    this.dataLabel = statement.kind === 'data' || statement.kind === 'label' ? qualified : undefined;
+  }
+
+  private equ(statement: Statement, label: LabelDefinition, line: number): void {
+    const qualified = this.qualify(label.text, line);
+    const definition: ConstantDefinition = { name: qualified, line, directive: 'equ', tokens: statement.operands[0]?.tokens ?? [] };
+    if (this.position) definition.here = this.position;
+    const list = this.constants.get(qualified) ?? [];
+    list.push(definition);
+    this.constants.set(qualified, list);
+    this.definedNames.add(qualified);
+    this.addSymbol({ name: qualified, written: label.text, kind: 'constant', line, start: label.start, end: label.end, endLine: line });
+  }
+
+  /** db…/res…: the bytes a labelled string spells, and how far the position moves. */
+  private data(statement: Statement, line: number): void {
+    if (this.dataLabel && statement.kind === 'data') {
+      const text = byteText(statement);
+      if (text !== undefined) {
+        const previous = statement.label ? '' : this.labelData.get(this.dataLabel) ?? '';
+        if (previous.length < 4096) this.labelData.set(this.dataLabel, previous + text);
+      } else {
+        this.dataLabel = undefined;
+      }
+    }
+    const size = dataSize(statement, (tokens) => this.evaluateAt(tokens, line));
+    if (this.struc) {
+      const offset = this.struc.offset;
+      this.struc.offset = size !== undefined && offset !== undefined && size < STRUCTURE_LIMIT_BYTES * 1024n ? offset + size : undefined;
+    }
+    this.position = this.position && size !== undefined ? { ...this.position, offset: this.position.offset + size } : undefined;
+  }
+
+  private finish(): void {
+    const last = this.statements.length - 1;
+    if (this.lastGlobal) this.lastGlobal.endLine = last;
+    // A macro left open runs to the end of the file, as nasm reports.
+    const open = this.openMacro;
+    if (open) {
+      this.macros.set(open.name, {
+        name: open.name, line: open.line, endLine: last, minParameters: open.params.min,
+        maxParameters: open.params.max, greedy: open.params.greedy, parameterText: open.params.text,
+      });
+    }
+  }
+}
+
+export function buildStructure(statements: readonly Statement[]): Structure {
+  return new DocumentStructure(statements);
 }
