@@ -12,7 +12,7 @@ import { ToolNotFoundError } from '../../toolchain/tools';
 import { ensureTrusted, readConfig } from '../config';
 import type { TraceAnnotations } from './annotations';
 import { ProgramTerminal } from './programTerminal';
-import type { PanelMessage } from './protocol';
+import type { HostMessage, PanelMessage, TraceRow } from './protocol';
 import type { TraceViewProvider } from './traceView';
 import { toRow, TraceViewModel } from './viewModel';
 
@@ -34,6 +34,9 @@ export class TraceController implements vscode.Disposable {
   private unparsedCount = 0;
   private readonly history: RunRecord[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastStatus: Extract<HostMessage, { type: 'status' }> | undefined;
+  private lastInProgress: TraceRow | undefined;
+  private lastCompare: Extract<HostMessage, { type: 'compare' }> | undefined;
   private lastHeavyFlush = 0;
 
   constructor(private readonly view: TraceViewProvider, private readonly annotations: TraceAnnotations) {}
@@ -41,8 +44,12 @@ export class TraceController implements vscode.Disposable {
   handle(message: PanelMessage): void {
     switch (message.type) {
       case 'ready':
+        // A new (or reloaded) webview: give it the whole current state.
         this.view.post({ type: 'categories', categories: CATEGORIES });
         this.view.post({ type: 'reset', title: this.title, running: this.session !== undefined });
+        if (this.lastStatus) this.view.post(this.lastStatus);
+        this.view.post({ type: 'inProgress', row: this.lastInProgress });
+        if (this.lastCompare) this.view.post(this.lastCompare);
         this.flush(true);
         break;
       case 'range':
@@ -92,14 +99,14 @@ export class TraceController implements vscode.Disposable {
         stdio: 'pipe', ownProcessGroup: true, model: this.model,
         workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
         onEvent: (event) => this.onEvent(event),
-        onInProgress: (event) => this.view.post({ type: 'inProgress', row: toRow(event, this.model.firstTime) }),
+        onInProgress: (event) => this.showInProgress(toRow(event, this.model.firstTime)),
         onProgramStderr: (text) => terminal.output(text),
       });
       this.session = session;
       terminal.attach(session.child.stdin);
       session.child.stdout?.on('data', (chunk: Buffer) => terminal.output(chunk));
       terminal.show();
-      this.view.post({ type: 'status', text: `Tracing ${this.title}…`, running: true });
+      this.showStatus(`Tracing ${this.title}…`, true);
       const result = await session.done;
       this.unparsedCount = result.unparsedCount;
       const exit = result.programExit;
@@ -134,7 +141,7 @@ export class TraceController implements vscode.Disposable {
     this.stop();
     const model = new TraceModel();
     this.startRun(path.basename(target.fsPath), undefined, model);
-    this.view.post({ type: 'status', text: `Reading ${this.title}…`, running: false });
+    this.showStatus(`Reading ${this.title}…`, false);
     void this.view.reveal();
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     const loaded = await loadStraceLogIncrementally(text, target.fsPath, roots, (event) => this.onEvent(event), model);
@@ -172,7 +179,8 @@ export class TraceController implements vscode.Disposable {
       other = { title: path.basename(file.fsPath), summary: loadStraceLog(readFileSync(file.fsPath, 'utf8'), file.fsPath).model.summary() };
     }
     const { rows, totalA, totalB } = compareSummaries(other.summary, this.model.summary());
-    this.view.post({ type: 'compare', view: { titleA: other.title, titleB: this.title, totalA, totalB, rows } });
+    this.lastCompare = { type: 'compare', view: { titleA: other.title, titleB: this.title, totalA, totalB, rows } };
+    this.view.post(this.lastCompare);
     await this.view.reveal();
   }
 
@@ -220,9 +228,20 @@ export class TraceController implements vscode.Disposable {
     this.source = source;
     this.unparsedCount = 0;
     this.annotations.show(model);
+    this.lastStatus = undefined;
     this.view.post({ type: 'reset', title, running: source !== undefined });
-    this.view.post({ type: 'inProgress', row: undefined });
+    this.showInProgress(undefined);
     this.flush(true);
+  }
+
+  private showStatus(text: string, running: boolean, error = false): void {
+    this.lastStatus = { type: 'status', text, running, error };
+    this.view.post(this.lastStatus);
+  }
+
+  private showInProgress(row: TraceRow | undefined): void {
+    this.lastInProgress = row;
+    this.view.post({ type: 'inProgress', row });
   }
 
   private finishRun(text: string, error = false): void {
@@ -231,12 +250,14 @@ export class TraceController implements vscode.Disposable {
       this.history.push({ title: this.title, summary: this.model.summary() });
       if (this.history.length > 20) this.history.shift();
     }
+    this.showInProgress(undefined);
     this.flush(true);
-    this.view.post({ type: 'status', text, running: false, error });
+    this.showStatus(text, false, error);
   }
 
   private onEvent(event: TraceEvent): void {
     this.viewModel.add(event);
+    if (this.lastInProgress?.seq === event.seq && !(event.kind === 'syscall' && event.inProgress)) this.showInProgress(undefined);
     if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(false), 50);
   }
 

@@ -7,7 +7,6 @@ export class TraceViewProvider implements vscode.WebviewViewProvider {
   static readonly viewType = 'syscallLens.traceView';
   private view: vscode.WebviewView | undefined;
   private ready = false;
-  private readonly pending: HostMessage[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly onMessage: (message: PanelMessage) => void) {}
 
@@ -19,10 +18,8 @@ export class TraceViewProvider implements vscode.WebviewViewProvider {
     view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
     view.webview.html = this.html(view.webview, dist, media);
     view.webview.onDidReceiveMessage((message: PanelMessage) => {
-      if (message.type === 'ready') {
-        this.ready = true;
-        for (const queued of this.pending.splice(0)) void view.webview.postMessage(queued);
-      }
+      // Until the script runs nothing can be delivered; on 'ready' the controller sends its whole state.
+      if (message.type === 'ready') this.ready = true;
       this.onMessage(message);
     });
     view.onDidDispose(() => {
@@ -33,7 +30,6 @@ export class TraceViewProvider implements vscode.WebviewViewProvider {
 
   post(message: HostMessage): void {
     if (this.view && this.ready) void this.view.webview.postMessage(message);
-    else if (message.type === 'reset' || message.type === 'status') this.pending.push(message);
   }
 
   async reveal(): Promise<void> {

@@ -124,6 +124,30 @@ describe('hostile program output and a million-row log', () => {
     await screenshot(vscode.page, 'trace-hostile-output');
   });
 
+  it('summarises the run like strace -c, with the failed open counted', async () => {
+    const frame = panel(vscode.page);
+    await frame.locator('.tab', { hasText: 'Summary' }).click();
+    const open = frame.locator('table.grid tr', { has: frame.locator('td:last-child', { hasText: /^open$/ }) });
+    await open.waitFor({ timeout: 10_000 });
+    expect(await open.locator('td').nth(3).innerText()).toBe('1');
+    expect(await open.locator('td').nth(4).innerText()).toBe('1');
+    await screenshot(vscode.page, 'trace-summary');
+    await frame.locator('.tab', { hasText: 'Calls' }).click();
+  });
+
+  it('shows a blocked call in progress with its elapsed time, and Stop ends it', async () => {
+    await openFile(vscode.page, 'blocked.asm');
+    await runCommand(vscode.page, 'Syscall Lens: Trace Program with strace');
+    const frame = panel(vscode.page);
+    const bar = frame.locator('.in-progress');
+    await bar.filter({ hasText: /read\(0.*in progress for \d+\.\d s.*blocked\.asm:\d+/ }).waitFor({ timeout: 30_000 })
+      .catch(async (error) => { await screenshot(vscode.page, 'trace-in-progress-failed'); throw error; });
+    await screenshot(vscode.page, 'trace-in-progress');
+    await frame.locator('button', { hasText: 'Stop' }).click();
+    await frame.locator('.status', { hasText: /stopped$/ }).waitFor({ timeout: 15_000 });
+    expect(await bar.isHidden()).toBe(true);
+  });
+
   it('opens a 1 000 000-call log, shows its first rows at once and scrolls to the last', async () => {
     // VS Code shows no text editor for a file this large, only its tab: open it through Quick Open.
     await vscode.page.keyboard.press('Control+P');
