@@ -2,38 +2,24 @@
 // translates between LSP types and the features; the features know nothing about LSP transport.
 import * as path from 'node:path';
 import {
-  CodeActionKind, DiagnosticSeverity, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, InlayHintKind, MessageType, ShowMessageNotification,
-  TextDocumentSyncKind, type CodeAction, type Connection, type Diagnostic, type InitializeResult,
+  CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, InlayHintKind, TextDocumentSyncKind,
+  type CodeAction, type Connection, type InitializeResult,
 } from 'vscode-languageserver/node';
-import { Debouncer } from './diagnosticsScheduler';
-import type { AsmDocument } from './document/document';
+import { DiagnosticsPublisher, lintToDiagnostic } from './diagnostics';
+import { registerEditing, SEMANTIC_TOKENS_LEGEND } from './features/editingHandlers';
+import { hoverAt } from './features/hover';
 import { syscallInlayHints } from './features/inlayHints';
 import { namedConstantActions } from './features/namedConstant';
-import { hoverAt } from './features/hover';
-import { lintBlock, type Edit, type Lint } from './features/syscallLints';
-import { lintDocument } from './features/documentLints';
 import { registerNavigation } from './features/navigationHandlers';
-import { registerEditing, SEMANTIC_TOKENS_LEGEND } from './features/editingHandlers';
-import { discardScratch, runNasm, type NasmDiagnostic } from './nasmDiagnostics';
+import { lintBlock, type Edit } from './features/syscallLints';
+import { discardScratch } from './nasmDiagnostics';
 import {
   DEFAULT_SETTINGS, settingsFromConfiguration, TRUST_NOTIFICATION, type InitializationOptions, type ServerSettings, type TrustParams,
 } from './protocol';
 import { NASM_EXTENSIONS, uriToPath, Workspace } from './workspace';
 
-const LINT_DELAY_MS = 150;
-const NASM_DELAY_MS = 600;
-const SOURCE = 'syscall-lens';
-
 function toLspEdit(edit: Edit) {
   return { range: { start: { line: edit.line, character: edit.start }, end: { line: edit.line, character: edit.end } }, newText: edit.newText };
-}
-
-function lintToDiagnostic(lint: Lint): Diagnostic {
-  return {
-    range: { start: { line: lint.line, character: lint.start }, end: { line: lint.line, character: lint.end } },
-    severity: lint.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
-    code: lint.code, source: SOURCE, message: lint.message,
-  };
 }
 
 export class LanguageServer {
@@ -44,104 +30,15 @@ export class LanguageServer {
   private inlayRefreshSupported = false;
   private registerWatchers = false;
   private roots: string[] = [];
-  private readonly lintTimer = new Debouncer(LINT_DELAY_MS);
-  private readonly nasmTimer = new Debouncer(NASM_DELAY_MS);
-  /** nasm diagnostics, by the document nasm ran on, then by the file they belong to. */
-  private readonly nasmResults = new Map<string, Map<string, Diagnostic[]>>();
-  private readonly lintResults = new Map<string, Diagnostic[]>();
-  private readonly published = new Set<string>();
-  private toolMissingReported = false;
+  readonly diagnostics: DiagnosticsPublisher;
 
-  constructor(readonly connection: Connection) {}
-
-  lints(document: AsmDocument): Lint[] {
-    return lintDocument(this.workspace, document);
-  }
-
-  private publish(uri: string): void {
-    const diagnostics = [...(this.lintResults.get(uri) ?? [])];
-    for (const byFile of this.nasmResults.values()) diagnostics.push(...(byFile.get(uri) ?? []));
-    if (diagnostics.length === 0 && !this.published.has(uri)) return;
-    if (diagnostics.length) this.published.add(uri); else this.published.delete(uri);
-    void this.connection.sendDiagnostics({ uri, diagnostics });
-  }
-
-  refreshLints(uri: string): void {
-    const document = this.workspace.get(uri);
-    if (!document || !this.workspace.isOpen(uri)) return;
-    this.lintResults.set(uri, this.lints(document).map(lintToDiagnostic));
-    this.publish(uri);
-  }
-
-  async refreshNasm(uri: string): Promise<void> {
-    const document = this.workspace.get(uri);
-    if (!document || !this.workspace.isOpen(uri)) return;
-    const previous = this.nasmResults.get(uri);
-    if (!this.trusted || !this.settings.diagnosticsEnabled) {
-      this.nasmResults.delete(uri);
-      for (const target of previous?.keys() ?? []) this.publish(target);
-      return;
-    }
-    const version = document.version;
-    const outcome = await runNasm(document, this.workspace, this.settings).catch((error: unknown) => ({
-      kind: 'failed' as const, message: `nasm could not be run: ${error instanceof Error ? error.message : String(error)}`,
-    }));
-    if (document.version !== version) return; // a newer run is scheduled
-    if (outcome.kind !== 'ok') {
-      // One message for the whole session, not one per keystroke.
-      if (!this.toolMissingReported) {
-        this.toolMissingReported = true;
-        void this.connection.sendNotification(ShowMessageNotification.type, {
-          type: outcome.kind === 'tool-missing' ? MessageType.Warning : MessageType.Error, message: outcome.message,
-        });
-      }
-      return;
-    }
-    const byFile = new Map<string, Diagnostic[]>();
-    for (const d of outcome.diagnostics) {
-      const list = byFile.get(d.uri) ?? [];
-      list.push(this.nasmToDiagnostic(d));
-      byFile.set(d.uri, list);
-    }
-    this.nasmResults.set(uri, byFile);
-    for (const target of new Set([...byFile.keys(), ...(previous?.keys() ?? [])])) this.publish(target);
-  }
-
-  private nasmToDiagnostic(d: NasmDiagnostic): Diagnostic {
-    const document = this.workspace.get(d.uri);
-    const text = document?.lineText(d.line) ?? '';
-    const indent = text.length - text.trimStart().length;
-    return {
-      range: { start: { line: d.line, character: indent }, end: { line: d.line, character: Math.max(indent, text.trimEnd().length) } },
-      severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
-      source: 'nasm', message: d.message,
-      ...(d.related.length ? {
-        relatedInformation: d.related.map((r) => ({
-          location: { uri: r.uri, range: { start: { line: r.line, character: 0 }, end: { line: r.line, character: 0 } } },
-          message: r.message,
-        })),
-      } : {}),
-    };
-  }
-
-  /** A closed document's lints and the nasm messages it caused (also in its includes) go away. */
-  forgetDiagnostics(uri: string): void {
-    this.lintTimer.cancel(uri);
-    this.nasmTimer.cancel(uri);
-    this.lintResults.delete(uri);
-    const byFile = this.nasmResults.get(uri);
-    this.nasmResults.delete(uri);
-    for (const target of new Set([uri, ...(byFile?.keys() ?? [])])) this.publish(target);
-  }
-
-  scheduleDiagnostics(uri: string, nasmNow: boolean): void {
-    this.lintTimer.schedule(uri, () => this.refreshLints(uri));
-    this.nasmTimer.schedule(uri, () => void this.refreshNasm(uri), nasmNow ? 0 : NASM_DELAY_MS);
+  constructor(readonly connection: Connection) {
+    this.diagnostics = new DiagnosticsPublisher(connection, this.workspace, () => ({ settings: this.settings, trusted: this.trusted }));
   }
 
   private refreshAll(): void {
     for (const document of this.workspace.all()) {
-      if (this.workspace.isOpen(document.uri)) this.scheduleDiagnostics(document.uri, true);
+      if (this.workspace.isOpen(document.uri)) this.diagnostics.schedule(document.uri, true);
     }
     if (this.inlayRefreshSupported) void this.connection.languages.inlayHint.refresh();
   }
@@ -246,35 +143,35 @@ export function startServer(connection: Connection): LanguageServer {
     const fromPush = (change.settings as { syscallLens?: unknown } | undefined)?.syscallLens;
     if (fromPush) server.applySettings(settingsFromConfiguration(fromPush, server.settings));
     void server.loadSettings().then(() => {
-      for (const document of workspace.all()) if (workspace.isOpen(document.uri)) server.scheduleDiagnostics(document.uri, true);
+      for (const document of workspace.all()) if (workspace.isOpen(document.uri)) server.diagnostics.schedule(document.uri, true);
     });
   });
   connection.onNotification(TRUST_NOTIFICATION, (params: TrustParams) => {
     server.trusted = !!params.trusted;
-    for (const document of workspace.all()) if (workspace.isOpen(document.uri)) void server.refreshNasm(document.uri);
+    for (const document of workspace.all()) if (workspace.isOpen(document.uri)) void server.diagnostics.refreshNasm(document.uri);
   });
 
   connection.onDidOpenTextDocument(({ textDocument }) => {
     workspace.open(textDocument.uri, textDocument.text, textDocument.version);
-    server.scheduleDiagnostics(textDocument.uri, true);
+    server.diagnostics.schedule(textDocument.uri, true);
   });
   connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
     const document = workspace.get(textDocument.uri);
     if (!document) return;
     for (const change of contentChanges) document.applyChange(change, textDocument.version);
-    server.scheduleDiagnostics(textDocument.uri, false);
+    server.diagnostics.schedule(textDocument.uri, false);
   });
-  connection.onDidSaveTextDocument(({ textDocument }) => server.scheduleDiagnostics(textDocument.uri, true));
+  connection.onDidSaveTextDocument(({ textDocument }) => server.diagnostics.schedule(textDocument.uri, true));
   connection.onDidCloseTextDocument(({ textDocument }) => {
     workspace.close(textDocument.uri);
-    server.forgetDiagnostics(textDocument.uri);
+    server.diagnostics.forget(textDocument.uri);
     discardScratch(textDocument.uri);
   });
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const change of changes) {
       if (change.type === 3) workspace.forget(change.uri); else workspace.refreshFromDisk(change.uri);
     }
-    for (const document of workspace.all()) if (workspace.isOpen(document.uri)) server.scheduleDiagnostics(document.uri, false);
+    for (const document of workspace.all()) if (workspace.isOpen(document.uri)) server.diagnostics.schedule(document.uri, false);
   });
 
   connection.onHover(({ textDocument, position }) => {
@@ -311,6 +208,7 @@ export function startServer(connection: Connection): LanguageServer {
   registerNavigation(connection, server);
   registerEditing(connection, server);
   connection.onShutdown(() => {
+    server.diagnostics.dispose();
     for (const document of workspace.all()) if (workspace.isOpen(document.uri)) discardScratch(document.uri);
   });
   return server;

@@ -1,0 +1,127 @@
+// The diagnostics of each open document: our syscall lints and the real nasm's messages, merged
+// per file (nasm may report into an included file) and published when either changes.
+import {
+  DiagnosticSeverity, MessageType, ShowMessageNotification, type Connection, type Diagnostic,
+} from 'vscode-languageserver/node';
+import { Debouncer } from './diagnosticsScheduler';
+import { lintDocument } from './features/documentLints';
+import type { Lint } from './features/syscallLints';
+import { runNasm, type NasmDiagnostic } from './nasmDiagnostics';
+import type { ServerSettings } from './protocol';
+import type { Workspace } from './workspace';
+
+const LINT_DELAY_MS = 150;
+const NASM_DELAY_MS = 600;
+const SOURCE = 'syscall-lens';
+
+export function lintToDiagnostic(lint: Lint): Diagnostic {
+  return {
+    range: { start: { line: lint.line, character: lint.start }, end: { line: lint.line, character: lint.end } },
+    severity: lint.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+    code: lint.code, source: SOURCE, message: lint.message,
+  };
+}
+
+export class DiagnosticsPublisher {
+  private readonly lintTimer = new Debouncer(LINT_DELAY_MS);
+  private readonly nasmTimer = new Debouncer(NASM_DELAY_MS);
+  /** nasm diagnostics, by the document nasm ran on, then by the file they belong to. */
+  private readonly nasmResults = new Map<string, Map<string, Diagnostic[]>>();
+  private readonly lintResults = new Map<string, Diagnostic[]>();
+  private readonly published = new Set<string>();
+  private toolMissingReported = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly workspace: Workspace,
+    /** Current settings and trust: nasm never runs in an untrusted folder. */
+    private readonly options: () => { settings: ServerSettings; trusted: boolean },
+  ) {}
+
+  private publish(uri: string): void {
+    const diagnostics = [...(this.lintResults.get(uri) ?? [])];
+    for (const byFile of this.nasmResults.values()) diagnostics.push(...(byFile.get(uri) ?? []));
+    if (diagnostics.length === 0 && !this.published.has(uri)) return;
+    if (diagnostics.length) this.published.add(uri); else this.published.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics });
+  }
+
+  private refreshLints(uri: string): void {
+    const document = this.workspace.get(uri);
+    if (!document || !this.workspace.isOpen(uri)) return;
+    this.lintResults.set(uri, lintDocument(this.workspace, document).map(lintToDiagnostic));
+    this.publish(uri);
+  }
+
+  async refreshNasm(uri: string): Promise<void> {
+    const document = this.workspace.get(uri);
+    if (!document || !this.workspace.isOpen(uri)) return;
+    const previous = this.nasmResults.get(uri);
+    if (!this.options().trusted || !this.options().settings.diagnosticsEnabled) {
+      this.nasmResults.delete(uri);
+      for (const target of previous?.keys() ?? []) this.publish(target);
+      return;
+    }
+    const version = document.version;
+    const outcome = await runNasm(document, this.workspace, this.options().settings).catch((error: unknown) => ({
+      kind: 'failed' as const, message: `nasm could not be run: ${error instanceof Error ? error.message : String(error)}`,
+    }));
+    if (document.version !== version) return; // a newer run is scheduled
+    if (outcome.kind !== 'ok') {
+      // One message for the whole session, not one per keystroke.
+      if (!this.toolMissingReported) {
+        this.toolMissingReported = true;
+        void this.connection.sendNotification(ShowMessageNotification.type, {
+          type: outcome.kind === 'tool-missing' ? MessageType.Warning : MessageType.Error, message: outcome.message,
+        });
+      }
+      return;
+    }
+    const byFile = new Map<string, Diagnostic[]>();
+    for (const d of outcome.diagnostics) {
+      const list = byFile.get(d.uri) ?? [];
+      list.push(this.nasmToDiagnostic(d));
+      byFile.set(d.uri, list);
+    }
+    this.nasmResults.set(uri, byFile);
+    for (const target of new Set([...byFile.keys(), ...(previous?.keys() ?? [])])) this.publish(target);
+  }
+
+  private nasmToDiagnostic(d: NasmDiagnostic): Diagnostic {
+    const document = this.workspace.get(d.uri);
+    const text = document?.lineText(d.line) ?? '';
+    const indent = text.length - text.trimStart().length;
+    return {
+      range: { start: { line: d.line, character: indent }, end: { line: d.line, character: Math.max(indent, text.trimEnd().length) } },
+      severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+      source: 'nasm', message: d.message,
+      ...(d.related.length ? {
+        relatedInformation: d.related.map((r) => ({
+          location: { uri: r.uri, range: { start: { line: r.line, character: 0 }, end: { line: r.line, character: 0 } } },
+          message: r.message,
+        })),
+      } : {}),
+    };
+  }
+
+  /** A closed document's lints and the nasm messages it caused (also in its includes) go away. */
+  forget(uri: string): void {
+    this.lintTimer.cancel(uri);
+    this.nasmTimer.cancel(uri);
+    this.lintResults.delete(uri);
+    const byFile = this.nasmResults.get(uri);
+    this.nasmResults.delete(uri);
+    for (const target of new Set([uri, ...(byFile?.keys() ?? [])])) this.publish(target);
+  }
+
+  /** Lints shortly after an edit; nasm debounced while typing, at once (nasmNow) on open and save. */
+  schedule(uri: string, nasmNow: boolean): void {
+    this.lintTimer.schedule(uri, () => this.refreshLints(uri));
+    this.nasmTimer.schedule(uri, () => void this.refreshNasm(uri), nasmNow ? 0 : NASM_DELAY_MS);
+  }
+
+  dispose(): void {
+    this.lintTimer.dispose();
+    this.nasmTimer.dispose();
+  }
+}
