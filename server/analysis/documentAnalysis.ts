@@ -1,6 +1,6 @@
 // Splits a document into basic blocks and keeps each block's dataflow until one of its lines changes.
 import type { AsmDocument } from '../document/document';
-import { LINE_INACTIVE } from '../document/structure';
+import { LINE_IN_MACRO, LINE_INACTIVE } from '../document/structure';
 import type { Statement } from '../parser/statement';
 import { endsBlock } from '../parser/vocabulary';
 import { analyzeBlock, type BlockAnalysis, type SymbolEnvironment } from './dataflow';
@@ -221,9 +221,11 @@ export class DocumentAnalysis {
       const label = this.document.statement(block.start).label;
       if (label) labelIndex.set(structure.qualify(label.text, block.start), i);
     });
+    // A macro body runs where the macro is invoked, not where it is written: nothing falls into or out of it.
+    const inMacro = (block: BlockAnalysis) => (structure.lineFlags[block.start]! & LINE_IN_MACRO) !== 0;
     const predecessors: number[][] = blocks.map(() => []);
     blocks.forEach((block, i) => {
-      if (block.exit.falls && i + 1 < blocks.length) predecessors[i + 1]!.push(i);
+      if (block.exit.falls && i + 1 < blocks.length && !inMacro(block) && !inMacro(blocks[i + 1]!)) predecessors[i + 1]!.push(i);
       if (block.exit.target !== undefined) {
         const target = labelIndex.get(structure.qualify(block.exit.target, block.exit.line ?? block.end));
         if (target !== undefined) predecessors[target]!.push(i);
@@ -233,7 +235,7 @@ export class DocumentAnalysis {
     blocks.forEach((block, i) => {
       if (predecessors[i]!.length > 0) { entry[i] = ALL; return; }
       const label = this.document.statement(block.start).label;
-      entry[i] = label && label.text !== '_start' ? ALL : 0;
+      entry[i] = inMacro(block) || (label && label.text !== '_start') ? ALL : 0;
     });
     // Must-analysis to a fixpoint: a register is set on entry only if every predecessor leaves it set.
     for (let round = 0, changed = true; changed && round < 50; round++) {

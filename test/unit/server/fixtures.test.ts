@@ -19,7 +19,7 @@ for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.asm'))) {
       const column = (statement.keyword?.start ?? 0) + 1;
       it(`line ${line + 1}: ${kind} ${expected}`, () => {
         const hover = hoverAt(workspace, document, line, column)?.markdown;
-        const lineLints = allLints.filter((l) => l.line === line && (kind === 'lint' || l.severity === 'warning'));
+        const lineLints = allLints.filter((l) => l.line === line && (kind === 'lint' || kind === 'no-lint' || l.severity === 'warning'));
         switch (kind) {
           case 'hover': expect(hover).toContain(expected.replace(/\\u0000/g, '\\u0000')); break;
           case 'no-hover': expect(hover ?? '').not.toMatch(/syscall \d+|argument \d+ of/); break;
