@@ -168,6 +168,9 @@ export class TraceSession {
       if (blocked && blocked.seq !== reported?.seq) {
         mapper.map(blocked);
         reported = blocked;
+        // It is a row like any other, in progress until its line completes under the same seq.
+        model.upsert(blocked);
+        request.onEvent?.(blocked);
         request.onInProgress!(blocked);
       }
     }, 200) : undefined;

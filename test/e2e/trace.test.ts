@@ -142,6 +142,10 @@ describe('hostile program output and a million-row log', () => {
     const bar = frame.locator('.in-progress');
     await bar.filter({ hasText: /read\(0.*in progress for \d+\.\d s.*blocked\.asm:\d+/ }).waitFor({ timeout: 30_000 })
       .catch(async (error) => { await screenshot(vscode.page, 'trace-in-progress-failed'); throw error; });
+    // The blocked call is also the table's last row, in progress, with its source line.
+    const pending = frame.locator('.row.pending').first();
+    expect(await pending.locator('.c-result').innerText()).toBe('in progress…');
+    expect(await pending.locator('.c-source').innerText()).toMatch(/^blocked\.asm:\d+$/);
     await screenshot(vscode.page, 'trace-in-progress');
     await frame.locator('button', { hasText: 'Stop' }).click();
     await frame.locator('.status', { hasText: /stopped$/ }).waitFor({ timeout: 15_000 });

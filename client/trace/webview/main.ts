@@ -179,8 +179,9 @@ function fillRow(node: HTMLElement, data: TraceRow | undefined): void {
   node.dataset.vscodeContext = JSON.stringify({ webviewSection: data.kind === 'syscall' ? 'syscallRow' : 'row', seq: data.seq, preventDefaultContextMenuItems: true });
   node.className = `row kind-${data.kind}${data.failed ? ' failed' : ''}${data.inProgress ? ' pending' : ''}${data.seq === selected ? ' selected' : ''}`;
   const result = data.inProgress ? 'in progress…' : data.result;
+  const duration = data.inProgress && data.startedAt !== undefined ? `${elapsedSince(data.startedAt).toFixed(1)} s…` : data.duration;
   const texts = [String(data.seq), data.time, String(data.pid || ''), data.name, data.args,
-    data.errno ? `${result} ${data.errno}${data.errnoMessage ? ` (${data.errnoMessage})` : ''}` : result, data.duration,
+    data.errno ? `${result} ${data.errno}${data.errnoMessage ? ` (${data.errnoMessage})` : ''}` : result, duration,
     data.where + (data.macroWhere ? ` ⟵ ${data.macroWhere}` : '')];
   texts.forEach((text, i) => { cells[i]!.textContent = text; });
   cells[2]!.style.color = data.pid ? pidColor(data.pid) : '';
@@ -242,10 +243,15 @@ viewport.addEventListener('keydown', (event) => {
 
 // ---- in-progress call -----------------------------------------------------------------------
 let inProgress: TraceRow | undefined;
+/** Seconds since an epoch time strace printed (-ttt), by this machine's clock. */
+function elapsedSince(epochSeconds: number): number {
+  return Math.max(0, Date.now() / 1000 - epochSeconds);
+}
 setInterval(() => {
   if (!inProgress) return;
-  const elapsed = inProgress.startedAt !== undefined ? Math.max(0, Date.now() / 1000 - inProgress.startedAt) : undefined;
-  inProgressBar.textContent = `⏳ pid ${inProgress.pid}: ${inProgress.name}(${inProgress.args} … in progress${elapsed !== undefined ? ` for ${elapsed.toFixed(1)} s` : ''}${inProgress.where ? `  —  ${inProgress.where}` : ''}`;
+  const elapsed = inProgress.startedAt !== undefined ? ` for ${elapsedSince(inProgress.startedAt).toFixed(1)} s` : '';
+  inProgressBar.textContent = `${inProgress.name}(${inProgress.args} … in progress${elapsed}${inProgress.where ? ` · ${inProgress.where}` : ''} · pid ${inProgress.pid}`;
+  render();
 }, 100);
 
 // ---- summary, processes, compare -----------------------------------------------------------
