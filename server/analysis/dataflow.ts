@@ -300,13 +300,11 @@ class BlockInterpreter {
         this.stack.push({ value: v.value });
         return;
       }
-      case 'pop':
-        if (dst?.register) {
-          const popped = this.stack.pop();
-          this.write(dst, popped?.value ?? { kind: 'unknown', reason: 'popped a value pushed before this block' }, line);
-          return;
-        }
-        break;
+      case 'pop': {
+        const popped = this.stack.pop();
+        if (dst?.register) this.write(dst, popped?.value ?? { kind: 'unknown', reason: 'popped a value pushed before this block' }, line);
+        return;
+      }
       case 'xchg':
         if (dstFamily && src?.register?.family && dst!.register!.bits === 64 && src.register.bits === 64) {
           const a = this.get(dstFamily);
@@ -345,6 +343,10 @@ class BlockInterpreter {
         break;
     }
     for (const f of IMPLICIT_WRITES[mnemonic] ?? []) this.forget(f, `changed by \`${mnemonic}\``);
+    // xchg/xadd/cmpxchg also write their second operand.
+    if ((mnemonic === 'xchg' || mnemonic === 'xadd' || mnemonic === 'cmpxchg') && src?.register?.family) {
+      this.write(src, { kind: 'unknown', reason: `changed by \`${mnemonic}\`` }, line);
+    }
     if (statement.prefix && /^rep/.test(statement.prefix.name)) this.forget('rcx', `counted down by \`${statement.prefix.name}\``);
     if (dstFamily && !NO_DESTINATION.has(mnemonic) && !mnemonic.startsWith('j')) {
       const conditional = mnemonic.startsWith('cmov') && CONDITION_CODES.includes(mnemonic.slice(4));
