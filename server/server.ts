@@ -36,7 +36,8 @@ export class LanguageServer {
     this.diagnostics = new DiagnosticsPublisher(connection, this.workspace, () => ({ settings: this.settings, trusted: this.trusted }));
   }
 
-  private refreshAll(): void {
+  /** After settings or trust change: new diagnostics, and the client asked to re-query inlay hints. */
+  refreshAll(): void {
     for (const document of this.workspace.all()) {
       if (this.workspace.isOpen(document.uri)) this.diagnostics.schedule(document.uri, true);
     }
@@ -142,9 +143,7 @@ export function startServer(connection: Connection): LanguageServer {
   connection.onDidChangeConfiguration((change) => {
     const fromPush = (change.settings as { syscallLens?: unknown } | undefined)?.syscallLens;
     if (fromPush) server.applySettings(settingsFromConfiguration(fromPush, server.settings));
-    void server.loadSettings().then(() => {
-      for (const document of workspace.all()) if (workspace.isOpen(document.uri)) server.diagnostics.schedule(document.uri, true);
-    });
+    void server.loadSettings().then(() => server.refreshAll());
   });
   connection.onNotification(TRUST_NOTIFICATION, (params: TrustParams) => {
     server.trusted = !!params.trusted;
