@@ -14,6 +14,8 @@ export interface TraceRow {
   result: string;
   errno?: string;
   errnoMessage?: string;
+  /** What strace noted after the result: `(INJECTED)`, `(Timeout)`. */
+  notes?: string;
   failed: boolean;
   inProgress: boolean;
   /** Duration in seconds, formatted. */

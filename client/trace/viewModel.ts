@@ -36,7 +36,8 @@ export function toRow(event: TraceEvent, firstTime: number | undefined): TraceRo
       row.args = argumentsText(event);
       row.inProgress = event.inProgress;
       row.failed = isFailed(event);
-      row.result = event.inProgress ? '' : [event.result ?? '?', event.resultPath !== undefined ? `<${event.resultPath}>` : '', ...event.annotations].filter(Boolean).join(' ');
+      row.result = event.inProgress ? '' : `${event.result ?? '?'}${event.resultPath !== undefined ? ` <${event.resultPath}>` : ''}`;
+      if (event.annotations.length) row.notes = event.annotations.join(' ');
       if (event.errno) row.errno = event.errno;
       if (event.errnoMessage) row.errnoMessage = event.errnoMessage;
       if (event.duration !== undefined) row.duration = event.duration.toFixed(6);
@@ -79,7 +80,7 @@ function compileFilter(filter: TraceFilter): (event: TraceEvent) => boolean {
     if (textTest) {
       // Search what the row shows, -y paths and source location included.
       const row = toRow(event, undefined);
-      if (!textTest(`${row.name}(${row.args}) = ${row.result} ${row.errno ?? ''} ${row.where}`)) return false;
+      if (!textTest(`${row.name}(${row.args}) = ${row.result} ${row.errno ?? ''} ${row.notes ?? ''} ${row.where}`)) return false;
     }
     return true;
   };

@@ -87,6 +87,21 @@ describe('Trace on examples/hello.asm', () => {
     expect(text).toMatch(/write.*×1.*14/);
     await screenshot(vscode.page, 'trace-hello-annotations');
   });
+
+  it('"Fail this call" re-runs with that write failing', async () => {
+    const frame = panel(vscode.page);
+    await rowOf(frame, 'write').click();
+    await frame.locator('button', { hasText: 'Fail this call' }).click();
+    const input = vscode.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill('EIO');
+    await vscode.page.keyboard.press('Enter');
+    const injected = rowOf(frame, 'write').locator('.c-result', { hasText: '(INJECTED)' });
+    await injected.waitFor({ timeout: 60_000 });
+    expect(await injected.innerText()).toBe('-1 EIO (Input/output error) (INJECTED)');
+    expect(await frame.locator('.status').innerText()).toMatch(/write #1 failing \(EIO\)/);
+    await screenshot(vscode.page, 'trace-fail-this-call');
+  });
 });
 
 describe('hostile program output and a million-row log', () => {

@@ -181,7 +181,7 @@ function fillRow(node: HTMLElement, data: TraceRow | undefined): void {
   const result = data.inProgress ? 'in progress…' : data.result;
   const duration = data.inProgress && data.startedAt !== undefined ? `${elapsedSince(data.startedAt).toFixed(1)} s…` : data.duration;
   const texts = [String(data.seq), data.time, String(data.pid || ''), data.name, data.args,
-    data.errno ? `${result} ${data.errno}${data.errnoMessage ? ` (${data.errnoMessage})` : ''}` : result, duration,
+    [result, data.errno, data.errnoMessage ? `(${data.errnoMessage})` : '', data.notes ?? ''].filter(Boolean).join(' '), duration,
     data.where + (data.macroWhere ? ` ⟵ ${data.macroWhere}` : '')];
   texts.forEach((text, i) => { cells[i]!.textContent = text; });
   cells[2]!.style.color = data.pid ? pidColor(data.pid) : '';
@@ -227,7 +227,7 @@ function trimCache(first: number): void {
 function select(seq: number): void {
   selected = seq;
   const row = [...cache.values()].find((r) => r.seq === seq);
-  detailText.textContent = row ? `#${row.seq} ${row.name}(${row.args})${row.result ? ` = ${row.result}` : ''}${row.errno ? ` ${row.errno} (${row.errnoMessage ?? ''})` : ''}${row.where ? `  —  ${row.where}` : ''}` : '';
+  detailText.textContent = row ? `#${row.seq} ${row.name}(${row.args})${row.result ? ` = ${row.result}` : ''}${row.errno ? ` ${row.errno} (${row.errnoMessage ?? ''})` : ''}${row.notes ? ` ${row.notes}` : ''}${row.where ? `  —  ${row.where}` : ''}` : '';
   failButton.disabled = !row || row.kind !== 'syscall';
   render();
 }
