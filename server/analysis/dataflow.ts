@@ -1,6 +1,6 @@
 // Dataflow inside one basic block: what each general-purpose register holds at every syscall.
 // Unknown stays unknown, with the reason, rather than a guess.
-import { CALLING_CONVENTIONS, type Abi } from '../../syscalls';
+import { CALLING_CONVENTIONS, lookupSyscall, type Abi } from '../../syscalls';
 import { evaluateExpression, num, type Value } from '../parser/expression';
 import type { Operand, Statement } from '../parser/statement';
 import type { Token } from '../parser/tokens';
@@ -395,11 +395,13 @@ function blockExit(last: { statement: Statement; line: number } | undefined, las
   if (!last || last.statement.kind !== 'instruction') return { falls: true };
   const mnemonic = last.statement.keyword!.name;
   if (NO_RETURN.has(mnemonic)) return { falls: false };
-  // exit and exit_group never come back.
+  // exit and exit_group never come back (the table marks them noReturn).
   if (lastSite?.line === last.line) {
     const number = lastSite.registers.get('rax')?.value;
-    const exits = lastSite.abi === 'x86_64' ? [60n, 231n] : [1n, 252n];
-    if (number?.kind === 'number' && exits.includes(number.value)) return { falls: false };
+    if (number?.kind === 'number' && number.value <= 0xffffn) {
+      const lookup = lookupSyscall(lastSite.abi, Number(number.value));
+      if (lookup.known && lookup.syscall.noReturn) return { falls: false };
+    }
   }
   const operand = last.statement.operands[0];
   const target = operand?.tokens.length === 1 && operand.tokens[0]!.kind === 'identifier' && !operand.register ? operand.tokens[0]!.text : undefined;
