@@ -102,6 +102,20 @@ describe('Trace on examples/hello.asm', () => {
     expect(await frame.locator('.status').innerText()).toMatch(/write #1 failing \(EIO\)/);
     await screenshot(vscode.page, 'trace-fail-this-call');
   });
+
+  it('compares the two runs side by side', async () => {
+    await runCommand(vscode.page, 'Syscall Lens: Compare Trace with Another Run');
+    const earlier = vscode.page.locator('.quick-input-widget .monaco-list-row', { hasText: /^hello\.asm/ }).first();
+    await earlier.waitFor({ timeout: 15_000 });
+    await earlier.click();
+    const frame = panel(vscode.page);
+    const title = frame.locator('.compare-title');
+    await title.waitFor({ timeout: 15_000 });
+    expect(await title.innerText()).toMatch(/^hello\.asm: 3 calls\s+→\s+hello\.asm with write #1 failing \(EIO\): 3 calls\s+\(\+0\)$/);
+    const write = frame.locator('table.grid tr', { has: frame.locator('td:first-child', { hasText: /^write$/ }) });
+    expect(await write.locator('td').allInnerTexts()).toEqual(['write', '1', '1', '0', '']);
+    await screenshot(vscode.page, 'trace-compare');
+  });
 });
 
 describe('hostile program output and a million-row log', () => {
