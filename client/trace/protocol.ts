@@ -25,6 +25,8 @@ export interface TraceRow {
   /** The macro line, when the call came from a %macro expansion. */
   macroWhere?: string;
   category: string;
+  /** One line on what the syscall does, from the syscall database (a tooltip on its name). */
+  summary?: string;
   /** Epoch seconds when the call started (for the live elapsed time of a call in progress). */
   startedAt?: number;
 }

@@ -1,19 +1,23 @@
 // What the trace panel shows, computed on the extension host (no vscode imports): the filtered
 // list of rows, fetched by the webview one visible window at a time so its memory stays bounded.
 import * as path from 'node:path';
-import { lookupSyscallByName } from '../../syscalls';
+import { lookupSyscallByName, type SyscallInfo } from '../../syscalls';
 import { formatEvent, type SyscallEvent, type TraceEvent } from '../../trace/events';
 import { isFailed, isFailure, type TraceModel } from '../../trace/model';
 import type { ProcessRow, SummaryRow, TraceFilter, TraceRow } from './protocol';
 
 export const NO_FILTER: TraceFilter = { category: '', failedOnly: false, pid: undefined, text: '', regex: false };
 
+function syscallOf(event: TraceEvent): SyscallInfo | undefined {
+  if (event.kind !== 'syscall') return undefined;
+  const lookup = lookupSyscallByName(event.abi, event.name);
+  return lookup.known ? lookup.syscall : undefined;
+}
+
 export function categoryOf(event: TraceEvent): string {
   if (event.kind === 'signal') return 'signal';
   if (event.kind === 'exit') return 'process';
-  if (event.kind === 'notice') return 'other';
-  const lookup = lookupSyscallByName(event.abi, event.name);
-  return lookup.known ? lookup.syscall.category : 'other';
+  return syscallOf(event)?.category ?? 'other';
 }
 
 function argumentsText(event: SyscallEvent): string {
@@ -34,6 +38,7 @@ export function toRow(event: TraceEvent, firstTime: number | undefined): TraceRo
     case 'syscall':
       row.name = event.name;
       row.args = argumentsText(event);
+      if (syscallOf(event)?.summary) row.summary = syscallOf(event)!.summary;
       row.inProgress = event.inProgress;
       row.failed = isFailed(event);
       row.result = event.inProgress ? '' : `${event.result ?? '?'}${event.resultPath !== undefined ? ` <${event.resultPath}>` : ''}`;

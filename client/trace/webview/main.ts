@@ -186,6 +186,7 @@ function fillRow(node: HTMLElement, data: TraceRow | undefined): void {
   texts.forEach((text, i) => { cells[i]!.textContent = text; });
   cells[2]!.style.color = data.pid ? pidColor(data.pid) : '';
   node.style.borderLeftColor = data.pid ? pidColor(data.pid) : 'transparent';
+  cells[3]!.title = data.summary ? `${data.name}: ${data.summary}` : data.name;
   cells[4]!.title = data.args;
   cells[5]!.title = data.errnoMessage ?? '';
   cells[7]!.title = data.macroWhere ? `called at ${data.where}, from the macro line ${data.macroWhere}` : data.where;

@@ -24,6 +24,7 @@ describe('panel rows', () => {
     const openat = view.rows(0, 10).find((r) => r.name === 'openat')!;
     expect(openat.args).toBe('AT_FDCWD</home/user/samples>, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC');
     expect(openat.result).toBe('3 </etc/ld.so.cache>');
+    expect(openat.summary).toMatch(/open/i);
   });
   it('keeps hostile program output as plain text for the webview to put in textContent', () => {
     const [event] = parseStraceText('write(1, "<img src=x onerror=alert(1)>\\n", 29) = 29\n').events;
