@@ -88,7 +88,8 @@ export function completions(workspace: Workspace, document: AsmDocument, line: n
     return [...items, ...symbolCompletions(workspace, document, line).filter((c) => c.kind === 'constant')];
   }
   // Statement start (possibly after a label): mnemonics, directives, macros, syscall snippets.
-  if (/^\s*(?:[\w.]+:\s*)?[\w.]*$/.test(before) && (/^\s/.test(before) || /:\s*\w*$/.test(before))) {
+  // (A word at column 0 may be a new label, but mnemonics and directives are offered there too.)
+  if (/^\s*(?:[\w.]+:\s*)?[\w.]*$/.test(before)) {
     const items: Completion[] = [];
     for (const mnemonic of MNEMONICS) {
       const info = instructionInfo(mnemonic)?.info;

@@ -123,6 +123,10 @@ describe('completion', () => {
     const labels = completions(workspace, document, 3, 6).map((c) => c.label);
     expect(labels).toEqual(expect.arrayContaining(['K', 'f', '.loop', 'rdi', 'r10d', 'qword']));
   });
+  it('offers mnemonics and directives at column 0 too', () => {
+    const { workspace, document } = openDocument('inline.asm', 'sec');
+    expect(completions(workspace, document, 0, 3).map((c) => c.label)).toEqual(expect.arrayContaining(['section', 'mov']));
+  });
   it('offers preprocessor words after %', () => {
     const { workspace, document } = openDocument('inline.asm', '%def');
     expect(completions(workspace, document, 0, 4).map((c) => c.label)).toContain('%define');
