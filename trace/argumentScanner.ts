@@ -86,19 +86,23 @@ const FD_PATH = /^(-?\d+(?: \/\* [^ ]+ \*\/)?|AT_FDCWD)<([\s\S]*)>$/;
 export function describeArgument(part: string): SyscallArgument {
   let text = part;
   let name: string | undefined;
-  const named = NAMED.exec(text);
+  // Cheap tests first: most arguments are plain numbers, flags or strings (the parser's hot path).
+  const first = text.charCodeAt(0);
+  const named = first >= 97 && first <= 122 && text.includes('=') ? NAMED.exec(text) : null;
   if (named) {
     name = named[1];
     text = text.slice(named[0].length);
   }
   const argument: SyscallArgument = { text };
   if (name) argument.name = name;
-  const fd = FD_PATH.exec(text);
-  if (fd) {
-    argument.text = fd[1]!;
-    argument.fdPath = fd[2];
+  if (text.charCodeAt(text.length - 1) === GREATER) {
+    const fd = FD_PATH.exec(text);
+    if (fd) {
+      argument.text = fd[1]!;
+      argument.fdPath = fd[2];
+    }
   }
-  const verbose = VERBOSE.exec(argument.text);
+  const verbose = argument.text.endsWith('*/') ? VERBOSE.exec(argument.text) : null;
   if (verbose) {
     argument.raw = verbose[1];
     argument.text = verbose[2]!;

@@ -119,7 +119,7 @@ export class StraceParser {
       this.parseFrame(line);
       return;
     }
-    if (!line.trim()) return this.release();
+    if (isBlank(line)) return this.release();
     const prefix = this.readPrefix(line);
     const body = prefix.body;
     // exit/exit_group never return: strace prints their stack after the `+++ exited` line.
@@ -167,7 +167,8 @@ export class StraceParser {
   private readPrefix(line: string): Prefix {
     let rest = line;
     let pid = 0;
-    const pidMatch = PID_PREFIX.exec(rest);
+    const first = line.charCodeAt(0);
+    const pidMatch = (first >= 48 && first <= 57) || first === 91 /* [ */ ? PID_PREFIX.exec(rest) : null;
     if (pidMatch) {
       pid = Number(pidMatch[1] ?? pidMatch[2]);
       rest = rest.slice(pidMatch[0].length);
@@ -182,16 +183,18 @@ export class StraceParser {
     }
     let ip: number | undefined;
     let narrowIp = false;
-    const ipMatch = IP.exec(rest);
-    if (ipMatch) {
-      if (ipMatch[1]!.charCodeAt(0) !== 63 /* ? */) {
-        ip = parseInt(ipMatch[1]!, 16);
-        narrowIp = ipMatch[1]!.length < 16;
+    if (rest.charCodeAt(0) === 91 /* [ */) {
+      const ipMatch = IP.exec(rest);
+      if (ipMatch) {
+        if (ipMatch[1]!.charCodeAt(0) !== 63 /* ? */) {
+          ip = parseInt(ipMatch[1]!, 16);
+          narrowIp = ipMatch[1]!.length < 16;
+        }
+        rest = rest.slice(ipMatch[0].length);
       }
-      rest = rest.slice(ipMatch[0].length);
+      const numbered = rest.charCodeAt(0) === 91 ? SYSCALL_NUMBER.exec(rest) : null;
+      if (numbered) rest = rest.slice(numbered[0].length);
     }
-    const numbered = rest.charCodeAt(0) === 91 ? SYSCALL_NUMBER.exec(rest) : null;
-    if (numbered) rest = rest.slice(numbered[0].length);
     const prefix: Prefix = { pid, narrowIp, body: rest };
     if (time !== undefined) prefix.time = time;
     if (ip !== undefined) prefix.ip = ip;
@@ -326,6 +329,14 @@ export class StraceParser {
     this.unparsedCount++;
     if (this.unparsed.length < this.keepUnparsed) this.unparsed.push(line);
   }
+}
+
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
 }
 
 /** Reads `-1 ENOENT (No such file or directory) (INJECTED) <0.000041>` into the event. */
