@@ -164,6 +164,16 @@ describe('-k frames from both kinds of strace', () => {
   });
 });
 
+describe('NASM programs linked with libc', () => {
+  it('maps a write made inside libc to the `call` that led there', async () => {
+    const source = path.join(FIXTURES, 'libc-main.asm');
+    const result = await trace(source);
+    expect(result.target.usesLibc).toBe(true);
+    const write = calls(result, 'write').find((w) => w.args[1]?.text === '"via libc\\n"');
+    expect(write?.location).toEqual({ file: source, line: lineOf(source, 'call-write') });
+  });
+});
+
 describe('position-independent programs', () => {
   it('rebases a static-pie by its run-time load address', async () => {
     const dir = mkdtempSync(path.join(buildRoot, 'pie-'));
