@@ -65,7 +65,11 @@ class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvid
     if ((config.build ?? 'auto') !== 'auto' || !sourceKindOf(program)) return config;
     const built = await this.build(program, folder, settings);
     if (!built) return undefined;
-    return { ...config, program: built, build: 'off', stopAtEntry: config.stopAtEntry ?? sourceKindOf(program) !== 'c' };
+    // The program runs where its source is, not in the build folder, unless launch.json says otherwise.
+    return {
+      ...config, program: built, build: 'off', cwd: config.cwd ?? path.dirname(program),
+      stopAtEntry: config.stopAtEntry ?? sourceKindOf(program) !== 'c',
+    };
   }
 
   private async build(source: string, folder: vscode.WorkspaceFolder | undefined, settings: ReturnType<typeof readConfig>): Promise<string | undefined> {

@@ -192,6 +192,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Kills the program and gdb; leaves no process behind. */
   async terminate(): Promise<void> {
     const pid = this.inferiorPid;
+    this.state = 'exited'; // gdb's exit is expected from here on
     await this.gdb.exit();
     if (pid !== undefined) {
       try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }

@@ -1,6 +1,5 @@
 // Standalone entry of the debug adapter: DAP over stdio (VS Code starts it; so does `syscall-lens dap`).
 import { DebugSession } from '@vscode/debugadapter';
 import { SyscallGdbSession } from './session';
-import { runTtyReporterIfAsked } from './terminal';
 
-if (!runTtyReporterIfAsked(process.argv)) DebugSession.run(SyscallGdbSession);
+DebugSession.run(SyscallGdbSession);

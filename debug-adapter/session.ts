@@ -13,7 +13,7 @@ import { Disassembler } from './disassembly';
 import { BreakpointBook } from './breakpoints';
 import { launchDirectory, prepareProgram, type LaunchArguments } from './launch';
 import { findExecutable, requireTool } from '../toolchain/tools';
-import { PtyRelay, encodeTerminalInput, releaseReportedTty, ttyReporterCommand, waitForReportedTty } from './terminal';
+import { PtyRelay, encodeTerminalInput, releaseReportedTty, terminalRelayCommand, waitForReportedTty } from './terminal';
 import * as data from './mi/data';
 import { list, quoteMI, str } from './mi/parser';
 import { frameName } from './frames';
@@ -118,10 +118,10 @@ export class SyscallGdbSession extends DebugSession {
       this.prestartedRelay?.discard(); // not needed: the program gets a real terminal
       const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-tty-'));
       this.ttyReport = path.join(dir, 'tty');
-      const command = ttyReporterCommand(__filename, this.ttyReport);
+      const command = terminalRelayCommand(gdbPath, this.ttyReport);
       await new Promise<void>((resolve, reject) => this.runInTerminalRequest({
         kind: wanted === 'external' ? 'external' : 'integrated', title: `${path.basename(args.program)} (Syscall Lens)`,
-        cwd, args: command, env: { ELECTRON_RUN_AS_NODE: '1' },
+        cwd, args: command,
       }, 10_000, (reply) => (reply.success ? resolve() : reject(new Error(`Could not open a terminal: ${reply.message}`)))));
       return waitForReportedTty(this.ttyReport);
     }

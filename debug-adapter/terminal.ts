@@ -3,7 +3,7 @@
 // the user's (runInTerminal) or a pseudo-terminal this module owns and relays to the Debug Console.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 // Node has no pty API; gdb is always present and embeds Python, whose `pty` module does the ioctls.
@@ -111,32 +111,50 @@ export class PtyRelay extends EventEmitter<RelayEvents> {
   }
 }
 
-/**
- * The argument list for DAP runInTerminal: this bundle in "report tty" mode, which writes the
- * terminal's device name to `reportFile` and then idles (never reading the terminal) until the
- * adapter process is gone.
- */
-export function ttyReporterCommand(script: string, reportFile: string): string[] {
-  return [process.execPath, script, '--report-tty', reportFile, String(process.pid)];
-}
+// Run in the user's terminal (runInTerminal): a fresh pseudo-terminal for the program, relayed to the
+// user's terminal, which is put in raw mode meanwhile. The program so gets a terminal no shell owns: it
+// becomes its controlling terminal, and Ctrl+C reaches the program (gdb then stops it). The script
+// writes the pty's name to the report file and ends when the file is deleted or the adapter is gone.
+const TERMINAL_SCRIPT = `
+import os, select, termios, tty, fcntl
+report, adapter = REPORT, ADAPTER
+master, slave = os.openpty()
+try:
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, fcntl.ioctl(0, termios.TIOCGWINSZ, bytes(8)))
+except OSError:
+    pass
+saved = termios.tcgetattr(0)
+tty.setraw(0)
+try:
+    with open(report + ".part", "w") as f:
+        f.write(os.ttyname(slave))
+    os.rename(report + ".part", report)
+    while True:
+        ready = select.select([master, 0], [], [], 0.5)[0]
+        if master in ready:
+            os.write(1, os.read(master, 65536))
+        if 0 in ready:
+            data = os.read(0, 65536)
+            if not data:
+                break
+            os.write(master, data)
+        if not ready:
+            os.kill(adapter, 0)
+            os.stat(report)
+except OSError:
+    pass
+finally:
+    termios.tcsetattr(0, termios.TCSADRAIN, saved)
+`;
 
-/** Entry of the reporter mode; returns false when argv does not ask for it. */
-export function runTtyReporterIfAsked(argv: readonly string[]): boolean {
-  const at = argv.indexOf('--report-tty');
-  if (at < 0) return false;
-  const reportFile = argv[at + 1]!;
-  const adapterPid = Number(argv[at + 2]);
-  writeFileSync(reportFile, readlinkSync('/proc/self/fd/0'));
-  const timer = setInterval(() => {
-    try {
-      process.kill(adapterPid, 0);
-      readFileSync(reportFile); // the adapter deletes the file when the session ends
-    } catch {
-      clearInterval(timer);
-      process.exit(0);
-    }
-  }, 500);
-  return true;
+/**
+ * The argument list for DAP runInTerminal: gdb's Python running the terminal relay above, from a file
+ * beside the report file (gdb reads a `.py` file given to -x as Python), so the shell echoes one short line.
+ */
+export function terminalRelayCommand(gdbPath: string, reportFile: string): string[] {
+  const script = path.join(path.dirname(reportFile), 'terminal.py');
+  writeFileSync(script, TERMINAL_SCRIPT.replace('REPORT', JSON.stringify(reportFile)).replace('ADAPTER', String(process.pid)));
+  return [gdbPath, '-q', '-nx', '-batch', '-x', script];
 }
 
 /** Waits for the reporter to write the terminal's name. */

@@ -21,6 +21,11 @@ async function expand(page: Page, text: string | RegExp): Promise<void> {
   await page.waitForTimeout(300);
 }
 
+/** Clicks the checkbox of a row of the Breakpoints view (an exception filter or a source breakpoint). */
+async function toggleBreakpoint(page: Page, text: string | RegExp): Promise<void> {
+  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: text }).locator('.monaco-checkbox').click();
+}
+
 /** The source line of the top stack frame, from the Call Stack view. */
 async function stoppedLine(page: Page): Promise<string> {
   const frame = page.locator('.debug-call-stack .monaco-list-row .stack-frame').first();
@@ -47,8 +52,11 @@ describe('debugging hello.asm', () => {
 
   it('stepping over the write shows rax = 14 in the Registers view', async () => {
     const page = vscode.page;
+    // The program's terminal may have taken the focus; F9 needs the editor.
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await goToPosition(page, LINE_AFTER_WRITE);
     await page.keyboard.press('F9');
+    await page.locator('.debug-breakpoints .monaco-list-row', { hasText: new RegExp(`hello\\.asm\\s*${LINE_AFTER_WRITE}`) }).waitFor({ timeout: 30_000 });
     await page.keyboard.press('F5');
     await expect.poll(() => stoppedLine(page), { timeout: 60_000 }).toMatch(new RegExp(`hello\\.asm\\s*${LINE_AFTER_WRITE}`));
     await expand(page, /^Registers/);
@@ -60,6 +68,26 @@ describe('debugging hello.asm', () => {
     await expand(page, /^Data/);
     await expect.poll(() => variablesRow(page, /^msg/).innerText(), { timeout: 30_000 }).toContain('"Hello, world!\\n"');
     await screenshot(page, 'debug-data-msg');
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+  });
+
+  it('the "Syscall entry" filter stops at the write with its decoded call, on the syscall line', async () => {
+    const page = vscode.page;
+    await page.keyboard.press('F5');
+    await expect.poll(() => stoppedLine(page), { timeout: 60_000 }).toMatch(/hello\.asm\s*16/);
+    // The filters are the adapter's: they show in the Breakpoints view while its session runs.
+    await toggleBreakpoint(page, 'Syscall entry');
+    await toggleBreakpoint(page, /hello\.asm/);
+    await page.keyboard.press('F5'); // from the entry to the write
+    await expect.poll(() => stoppedLine(page), { timeout: 60_000 }).toMatch(/hello\.asm\s*20/);
+    // The Call Stack header shows the stop's description.
+    const paused = page.locator('.pane-header', { hasText: 'Call Stack' }).first();
+    await expect.poll(() => paused.innerText(), { timeout: 30_000 }).toMatch(/write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "Hello, world!\\n", count=14\)/i);
+    await expand(page, /^Syscall/);
+    // The program's own terminal (not gdb's pipes) shows what it wrote in the first session.
+    await page.locator('.panel .composite-bar .action-item', { hasText: /^Terminal$/ }).click().catch(() => undefined);
+    await screenshot(page, 'debug-syscall-entry-write');
     await page.keyboard.press('Shift+F5');
   });
 });

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import { fixture, launchStopped as launchAt, lineOf, stoppedEvent, topFrame, useDebugClient } from './harness';
 
 const HELLO = fixture('hello.asm');
@@ -131,8 +132,11 @@ describe('faults', () => {
     const info = (await dc.evaluateRequest({ expression: '-exec info inferiors', context: 'repl' })).body.result;
     const pid = Number(/process (\d+)/.exec(info)![1]);
     await dc.continueRequest({ threadId: 1 });
+    const complaints: string[] = [];
+    dc.on('output', (event: DebugProtocol.OutputEvent) => { if (event.body.category === 'important') complaints.push(event.body.output); });
     await dc.terminateRequest({});
     await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(complaints).toEqual([]); // ending gdb on purpose is not "gdb ended unexpectedly"
     expect(isRunning(pid)).toBe(false);
     expect(processesMentioning(`--interpreter=mi3`).filter((l) => l.includes(String(process.pid)))).toEqual([]);
   });
