@@ -32,6 +32,11 @@ export class Workspace {
   defaultBits = 64;
 
   all(): AsmDocument[] { return [...this.documents.values()]; }
+
+  private fileSetChanged(): void {
+    this.fileSetVersion++;
+    this.generation++;
+  }
   get(uri: string): AsmDocument | undefined { return this.documents.get(uri); }
   isOpen(uri: string): boolean { return this.openUris.has(uri); }
 
@@ -46,13 +51,13 @@ export class Workspace {
     this.openUris.delete(uri);
     const file = uriToPath(uri);
     // Keep the on-disk version indexed so other files still see its symbols.
-    if (file && existsSync(file)) this.refreshFromDisk(uri); else { this.documents.delete(uri); this.generation++; }
+    if (file && existsSync(file)) this.refreshFromDisk(uri); else { this.documents.delete(uri); this.fileSetChanged(); }
   }
 
   private add(document: AsmDocument): AsmDocument {
     this.documents.set(document.uri, document);
     document.onEdit((effect) => { if (effect.structural) this.generation++; });
-    this.generation++;
+    this.fileSetChanged();
     return document;
   }
 
@@ -61,14 +66,14 @@ export class Workspace {
     if (this.openUris.has(uri)) return;
     const file = uriToPath(uri);
     const text = file ? readTextFile(file) : undefined;
-    if (text === undefined) { if (this.documents.delete(uri)) this.generation++; return; }
+    if (text === undefined) { if (this.documents.delete(uri)) this.fileSetChanged(); return; }
     const existing = this.documents.get(uri);
     if (existing) existing.setText(text);
     else this.add(new AsmDocument(uri, text));
   }
 
   forget(uri: string): void {
-    if (!this.openUris.has(uri) && this.documents.delete(uri)) this.generation++;
+    if (!this.openUris.has(uri) && this.documents.delete(uri)) this.fileSetChanged();
   }
 
   /**
@@ -139,17 +144,36 @@ export class Workspace {
     return documents;
   }
 
+  // Resolving an include touches the file system, so each document's direct includes are kept until
+  // its own structure, the include paths or the set of known files change.
+  private readonly directCache = new WeakMap<AsmDocument, { key: string; uris: string[] }>();
+  private fileSetVersion = 0;
+
+  private directIncludes(document: AsmDocument): string[] {
+    const key = `${document.structureVersion}|${this.fileSetVersion}|${this.includePaths.join('\0')}`;
+    const cached = this.directCache.get(document);
+    if (cached?.key === key) return cached.uris;
+    const uris: string[] = [];
+    for (const edge of document.structure.includes) {
+      const uri = this.resolveInclude(document, edge.path);
+      if (uri) uris.push(uri);
+    }
+    // resolveInclude may have loaded new files; the key is taken after that.
+    this.directCache.set(document, { key: `${document.structureVersion}|${this.fileSetVersion}|${this.includePaths.join('\0')}`, uris });
+    return uris;
+  }
+
   private computeIncludes(document: AsmDocument): AsmDocument[] {
     const seen = new Set<string>([document.uri]);
     const result: AsmDocument[] = [];
     const queue = [document];
     while (queue.length > 0) {
       const current = queue.shift()!;
-      for (const edge of current.structure.includes) {
-        const uri = this.resolveInclude(current, edge.path);
-        if (!uri || seen.has(uri)) continue;
+      for (const uri of this.directIncludes(current)) {
+        if (seen.has(uri)) continue;
         seen.add(uri);
-        const included = this.documents.get(uri)!;
+        const included = this.documents.get(uri);
+        if (!included) continue;
         result.push(included);
         queue.push(included);
       }

@@ -221,3 +221,22 @@ describe('completion in 32-bit code', () => {
     expect(snippet).toBe('mov     eax, 1                  ; exit\n  mov     ebx, ${1:error_code}\n  int     0x80$0');
   });
 });
+
+describe('the workspace index', () => {
+  it('sees an included file created after the include line was written, once the watcher reports it', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const { pathToUri } = await import('../../../server/workspace');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-index-'));
+    try {
+      const { workspace, document } = openDocument(path.join(dir, 'main.asm'), '%include "later.inc"\n_start:\n  mov eax, LATER\n  syscall\n');
+      expect(workspace.constantValue(document, 'LATER', 2)).toBeUndefined();
+      writeFileSync(path.join(dir, 'later.inc'), 'LATER equ 60\n');
+      workspace.refreshFromDisk(pathToUri(path.join(dir, 'later.inc')));
+      expect(workspace.constantValue(document, 'LATER', 2)).toEqual({ kind: 'number', value: 60n });
+      expect(hover(workspace, document, 'mov eax')).toContain('**exit**');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
