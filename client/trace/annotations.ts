@@ -91,7 +91,16 @@ export class TraceAnnotations implements vscode.Disposable {
 
 /** "Trace" above `_start` (NASM) or `main` (C or NASM linked with libc). */
 export class TraceCodeLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    // Tracing builds and runs the program: nothing to offer in an untrusted folder.
+    if (!vscode.workspace.isTrusted) return [];
     const entry = document.languageId === 'c' ? /^\s*(?:int|void)\s+main\s*\(/ : /^\s*(_start|main)\s*:/;
     for (let line = 0; line < document.lineCount; line++) {
       if (entry.test(document.lineAt(line).text)) {

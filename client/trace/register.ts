@@ -11,10 +11,12 @@ export function registerTracing(context: vscode.ExtensionContext): void {
   const view = new TraceViewProvider(context.extensionUri, (message) => controller?.handle(message));
   controller = new TraceController(view, annotations);
   const c = controller;
+  const codeLenses = new TraceCodeLensProvider();
   context.subscriptions.push(
     annotations, c,
     vscode.window.registerWebviewViewProvider(TraceViewProvider.viewType, view, { webviewOptions: { retainContextWhenHidden: true } }),
-    vscode.languages.registerCodeLensProvider(TRACEABLE_DOCUMENTS, new TraceCodeLensProvider()),
+    vscode.languages.registerCodeLensProvider(TRACEABLE_DOCUMENTS, codeLenses),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => codeLenses.refresh()),
     vscode.commands.registerCommand('syscallLens.trace', (uri?: vscode.Uri) => c.trace(uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('syscallLens.stop', () => c.stop()),
     vscode.commands.registerCommand('syscallLens.openLog', (uri?: vscode.Uri) => c.openLog(uri instanceof vscode.Uri ? uri : undefined)),
