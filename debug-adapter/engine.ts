@@ -8,7 +8,7 @@ import { catchSyscalls, deleteBreakpoints, insertBreakpoint } from './mi/breakpo
 import { listFrames, toFrame, type GdbFrame } from './mi/stack';
 import { str, tuple, type MITuple } from './mi/parser';
 import { describeSyscallState, isInterruptedCall, readSyscallState, type SyscallPhase, type SyscallState } from './syscallStop';
-import { signalNumber, type Abi } from '../syscalls';
+import { CALLING_CONVENTIONS, signalNumber, type Abi } from '../syscalls';
 import { LOGPOINT_MARKER } from './logpoints';
 
 export interface GdbLaunchOptions {
@@ -387,10 +387,12 @@ export class Engine extends EventEmitter<EngineEvents> {
       event.reason = 'entry'; // `starti` stops with "signal 0"
       return event;
     }
-    if (name === 'SIGINT' && this.pauseRequested) {
+    if (name === 'SIGINT') {
+      // Our own -exec-interrupt, or Ctrl+C in the program's terminal: a pause either way (gdb does not pass it on).
       event.reason = 'pause';
-      const rax = await data.evaluateInteger(this.gdb, '$rax').catch(() => 0n);
-      if (isInterruptedCall(rax) && (await this.kernelEntryBefore(event.address))) {
+      if (!this.pauseRequested) event.description = 'Interrupted by Ctrl+C (SIGINT)';
+      const result = await data.evaluateInteger(this.gdb, `$${CALLING_CONVENTIONS[this.abi].resultRegister}`).catch(() => 0n);
+      if (isInterruptedCall(result) && (await this.kernelEntryBefore(event.address))) {
         event.syscall = await readSyscallState(this.programReader(), this.abi, 'blocked');
         event.description = describeSyscallState(event.syscall);
         await this.moveToKernelEntry(event);

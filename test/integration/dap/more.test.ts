@@ -51,6 +51,25 @@ describe('the Syscall scope', () => {
   });
 });
 
+describe('Ctrl+C in the program\'s terminal', () => {
+  it('pauses the program (SIGINT stops it in gdb, and is not passed on)', async () => {
+    const spin = fixture('spin.asm');
+    await launchStopped(spin);
+    const info = (await dc.evaluateRequest({ expression: '-exec info inferiors', context: 'repl' })).body.result;
+    const pid = Number(/process (\d+)/.exec(info)![1]);
+    await dc.continueRequest({ threadId: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stopped = stoppedEvent(dc);
+    process.kill(pid, 'SIGINT');
+    const event = await stopped;
+    expect(event.body.reason).toBe('pause');
+    expect(event.body.description).toBe('Interrupted by Ctrl+C (SIGINT)');
+    const again = stoppedEvent(dc);
+    await dc.nextRequest({ threadId: 1 });
+    expect((await again).body.reason).toBe('step'); // still alive
+  });
+});
+
 describe('commands sent while the program runs', () => {
   it('sets a breakpoint in a running endless loop, which then stops there', async () => {
     const spin = fixture('spin.asm');
