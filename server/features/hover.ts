@@ -1,6 +1,6 @@
 // Every hover: syscall facts first, then symbols, instructions, registers and directives.
 import type { AsmDocument } from '../document/document';
-import { INSTRUCTIONS, instructionInfo, referenceUrl } from '../knowledge/instructions';
+import { instructionInfo, referenceUrl } from '../knowledge/instructions';
 import { DIRECTIVE_DOCS } from '../knowledge/directives';
 import { REGISTER_ROLES } from '../knowledge/registers';
 import { REGISTERS } from '../parser/vocabulary';
@@ -59,7 +59,12 @@ export function hoverAt(workspace: Workspace, document: AsmDocument, line: numbe
       const text = statement.kind === 'instruction' ? instructionHover(lower) : DIRECTIVE_DOCS[lower];
       if (text) return { ...range, markdown: text };
     }
-    if (statement.prefix && token.start === statement.prefix.start && INSTRUCTIONS[lower]) return { ...range, markdown: instructionHover(lower)! };
+    if (statement.prefix && token.start === statement.prefix.start && keyword) {
+      // `rep`/`repe`/`repne` only mean something with the string instruction they repeat.
+      const repeated = instructionHover(keyword.name);
+      const note = /^rep/.test(lower) ? `**${lower}** repeats the string instruction rcx times (counting rcx down)${lower === 'rep' ? '' : lower === 'repe' || lower === 'repz' ? ', while equal' : ', while not equal'}.` : `**${lower}** prefix.`;
+      return { ...range, markdown: repeated ? `${note}\n\n${repeated}` : note };
+    }
     const register = registerHover(lower);
     if (register && REGISTERS.has(lower)) return { ...range, markdown: register };
     const symbol = describeSymbol(workspace, document, token.text, line);

@@ -36,6 +36,12 @@ describe('hovers on words', () => {
     expect(text).toContain('`r10d` (32)');
     expect(text).toContain('Caller-saved');
   });
+  it('explains rep prefixes with the string instruction they repeat', () => {
+    const w = openDocument('inline.asm', '  repne scasb\n');
+    const text = hover(w.workspace, w.document, 'repne');
+    expect(text).toContain('while not equal');
+    expect(text).toContain('felixcloutier.com/x86/scas');
+  });
   it('shows a label\'s data and the comment block above it', () => {
     const w = openDocument('inline.asm', '; The greeting printed at start.\n; Ends with a newline.\ngreet: db "Hey", 10\n  mov rsi, greet\n  cmp rax, 1\n');
     const text = hover(w.workspace, w.document, 'greet', 1);
