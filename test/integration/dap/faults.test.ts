@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { fixture, launchStopped as launchAt, lineOf, stoppedEvent, topFrame, useDebugClient } from './harness';
+import { fixture, launchStopped as launchAt, lineOf, programPid, stoppedEvent, topFrame, useDebugClient } from './harness';
 
 const HELLO = fixture('hello.asm');
 const client = useDebugClient();
@@ -114,8 +114,7 @@ describe('faults', () => {
   it('ends the session with a message when gdb is killed, leaving no program behind', async () => {
     const spin = fixture('spin.asm');
     await launchStopped(spin);
-    const program = (await dc.evaluateRequest({ expression: '-exec info inferiors', context: 'repl' })).body.result;
-    const pid = Number(/process (\d+)/.exec(program)![1]);
+    const pid = await programPid(dc);
     const gdbPid = Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }).trim());
     const message = dc.assertOutput('important', 'gdb ended unexpectedly');
     const terminated = dc.waitForEvent('terminated');
@@ -129,8 +128,7 @@ describe('faults', () => {
   it('terminate leaves neither gdb nor the program running', async () => {
     const spin = fixture('spin.asm');
     await launchStopped(spin);
-    const info = (await dc.evaluateRequest({ expression: '-exec info inferiors', context: 'repl' })).body.result;
-    const pid = Number(/process (\d+)/.exec(info)![1]);
+    const pid = await programPid(dc);
     await dc.continueRequest({ threadId: 1 });
     const complaints: string[] = [];
     dc.on('output', (event: DebugProtocol.OutputEvent) => { if (event.body.category === 'important') complaints.push(event.body.output); });

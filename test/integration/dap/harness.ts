@@ -84,3 +84,9 @@ export async function launchStopped(dc: DebugClient, program: string, args: Reco
   await launch(dc, { program, ...args });
   return stopped;
 }
+
+/** The program's process id, as gdb reports it (`-exec info inferiors` in the Debug Console). */
+export async function programPid(dc: DebugClient): Promise<number> {
+  const info = (await dc.evaluateRequest({ expression: '-exec info inferiors', context: 'repl' })).body.result;
+  return Number(/process (\d+)/.exec(info)![1]);
+}

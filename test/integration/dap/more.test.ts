@@ -3,7 +3,7 @@ import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as path from 'node:path';
 import {
-  buildDirectory, children, fixture, launch, launchStopped as launchAt, lineOf, scopeVariables, stoppedEvent, topFrame, useDebugClient,
+  buildDirectory, children, fixture, launch, launchStopped as launchAt, lineOf, programPid, scopeVariables, stoppedEvent, topFrame, useDebugClient,
 } from './harness';
 
 const EXAMPLES = path.resolve(__dirname, '../../../examples');
@@ -55,8 +55,7 @@ describe('Ctrl+C in the program\'s terminal', () => {
   it('pauses the program (SIGINT stops it in gdb, and is not passed on)', async () => {
     const spin = fixture('spin.asm');
     await launchStopped(spin);
-    const info = (await dc.evaluateRequest({ expression: '-exec info inferiors', context: 'repl' })).body.result;
-    const pid = Number(/process (\d+)/.exec(info)![1]);
+    const pid = await programPid(dc);
     await dc.continueRequest({ threadId: 1 });
     await new Promise((resolve) => setTimeout(resolve, 200));
     const stopped = stoppedEvent(dc);
