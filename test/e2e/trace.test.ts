@@ -104,11 +104,11 @@ describe('Trace on examples/hello.asm', () => {
   });
 
   it('compares the two runs side by side', async () => {
-    await runCommand(vscode.page, 'Syscall Lens: Compare Trace with Another Run');
+    const frame = panel(vscode.page);
+    await frame.locator('button', { hasText: 'Compare…' }).click();
     const earlier = vscode.page.locator('.quick-input-widget .monaco-list-row', { hasText: /^hello\.asm/ }).first();
     await earlier.waitFor({ timeout: 15_000 });
     await earlier.click();
-    const frame = panel(vscode.page);
     const title = frame.locator('.compare-title');
     await title.waitFor({ timeout: 15_000 });
     expect(await title.innerText()).toMatch(/^hello\.asm: 3 calls\s+→\s+hello\.asm with write #1 failing \(EIO\): 3 calls\s+\(\+0\)$/);
@@ -182,7 +182,9 @@ describe('hostile program output and a million-row log', () => {
   });
 
   it('opens a 1 000 000-call log, shows its first rows at once and scrolls to the last', async () => {
-    // VS Code shows no text editor for a file this large, only its tab: open it through Quick Open.
+    // VS Code shows no text editor for a file this large, only its tab: open it through Quick Open
+    // (from the editor: the panel's Stop button had the keyboard).
+    await vscode.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await vscode.page.keyboard.press('Control+P');
     await vscode.page.locator('.quick-input-widget input').fill('million.strace');
     await vscode.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'million.strace' }).first().click();
