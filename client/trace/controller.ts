@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { likelyErrnos, lookupSyscallByName, errnoByName } from '../../syscalls';
@@ -159,10 +159,25 @@ export class TraceController implements vscode.Disposable {
     const base = this.source ? path.join(path.dirname(this.source.fsPath), `${path.basename(this.source.fsPath)}.trace.jsonl`) : 'trace.jsonl';
     const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(base), filters: { 'JSON Lines': ['jsonl'] } });
     if (!target) return;
-    const lines: string[] = [];
-    for (const event of this.model.events) if (event) lines.push(toJsonLine(event));
-    writeFileSync(target.fsPath, lines.join('\n') + '\n');
-    void vscode.window.showInformationMessage(`Exported ${lines.length} events to ${path.basename(target.fsPath)}.`);
+    // Written in batches: a million-event trace would not fit in one string comfortably.
+    const fd = openSync(target.fsPath, 'w');
+    let count = 0;
+    try {
+      let batch: string[] = [];
+      for (const event of this.model.events) {
+        if (!event) continue;
+        batch.push(toJsonLine(event));
+        count++;
+        if (batch.length === 10_000) {
+          writeSync(fd, batch.join('\n') + '\n');
+          batch = [];
+        }
+      }
+      if (batch.length) writeSync(fd, batch.join('\n') + '\n');
+    } finally {
+      closeSync(fd);
+    }
+    void vscode.window.showInformationMessage(`Exported ${count.toLocaleString()} events to ${path.basename(target.fsPath)}.`);
   }
 
   /** Puts the current run beside an earlier run (or a log): calls per syscall and the difference. */
