@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as data from './mi/data';
 import type { Gdb } from './mi/gdb';
 import { list, str, tuple } from './mi/parser';
+import { listVariables } from './mi/stack';
 import { parseDataLabels, quoteBytes, type DataLabel } from './dataLabels';
 import {
   GENERAL_REGISTERS_32, GENERAL_REGISTERS_64, SEGMENT_REGISTERS, decodeFlags, formatFlags, formatInteger,
@@ -202,6 +203,18 @@ export class Inspector {
       name: `[${i}]`, value: formatElement(e, label.elementSize), memoryReference: hex(address + BigInt(i * label.elementSize)),
     }));
     return base;
+  }
+
+  /** Arguments and locals of a C frame (gdb knows their types from DWARF); empty for NASM code. */
+  async localsScope(level: number): Promise<VariableNode[]> {
+    const variables = await listVariables(this.gdb, level).catch(() => []);
+    return variables.map((v) => ({
+      name: v.name, type: v.type, value: v.value ?? '{…}', evaluateName: v.name,
+      set: async (value: string) => {
+        await this.gdb.send(`-stack-select-frame ${level}`);
+        return data.evaluate(this.gdb, `${v.name} = ${value}`);
+      },
+    }));
   }
 
   /** The qwords around rsp, labelled by offset. */

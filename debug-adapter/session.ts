@@ -267,12 +267,14 @@ export class SyscallGdbSession extends DebugSession {
     });
   }
 
-  protected override async scopesRequest(response: DebugProtocol.ScopesResponse): Promise<void> {
+  protected override async scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): Promise<void> {
     await this.guard(response, async () => {
       const inspector = this.inspector!;
       const scopes: DebugProtocol.Scope[] = [];
       const syscall = await this.running().pendingSyscall();
       if (syscall) scopes.push(new Scope('Syscall', this.variables.create(async () => inspector.syscallScope(syscall)), false));
+      const locals = await inspector.localsScope(args.frameId);
+      if (locals.length) scopes.push(new Scope('Locals', this.variables.create(async () => locals), false));
       const registers = new Scope('Registers', this.variables.create(async () => inspector.registersScope()), false) as DebugProtocol.Scope;
       registers.presentationHint = 'registers';
       scopes.push(registers);

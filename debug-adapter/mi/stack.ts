@@ -27,3 +27,18 @@ export async function listFrames(gdb: Gdb, maxDepth = 64): Promise<GdbFrame[]> {
   const reply = await gdb.send(`-stack-list-frames 0 ${maxDepth - 1}`);
   return list(reply.stack).map(tuple).filter((f): f is MITuple => !!f).map(toFrame);
 }
+
+export interface GdbVariable {
+  name: string;
+  type?: string;
+  value?: string;
+  argument: boolean;
+}
+
+/** Arguments and locals of a frame, from its DWARF (C programs; NASM code has none). */
+export async function listVariables(gdb: Gdb, level: number): Promise<GdbVariable[]> {
+  const reply = await gdb.send(`-stack-list-variables --thread 1 --frame ${level} --simple-values`);
+  return list(reply.variables).map(tuple).filter((v): v is MITuple => !!v).map((v) => ({
+    name: str(v.name) ?? '', type: str(v.type), value: str(v.value), argument: str(v.arg) === '1',
+  }));
+}

@@ -21,9 +21,9 @@ export async function bundleAdapter(): Promise<string> {
   return outfile;
 }
 
-/** The 1-based line of `; MARKER` in a fixture. */
+/** The 1-based line of `; MARKER` (NASM) or `// MARKER` (C) in a fixture. */
 export function lineOf(file: string, marker: string): number {
-  const index = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(`; ${marker}`));
+  const index = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(`; ${marker}`) || l.includes(`// ${marker}`));
   if (index < 0) throw new Error(`${marker} not in ${file}`);
   return index + 1;
 }
