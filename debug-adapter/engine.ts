@@ -142,7 +142,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       const sp = await data.evaluateInteger(this.gdb, '$sp');
       const atEntry = /<[^+>.]*>$/.test(await data.evaluate(this.gdb, '$pc'));
       const targets = atEntry
-        ? [`*0x${(await data.evaluateInteger(this.gdb, '*(unsigned long long *)$sp')).toString(16)}`]
+        ? [`*0x${(await this.callerOf(await data.evaluateInteger(this.gdb, '*(unsigned long long *)$sp'))).toString(16)}`]
         : (await this.returnsAhead()).map((a) => `*0x${a.toString(16)}`);
       if (targets.length === 0) throw new Error('Step Out found no `ret` in this routine; use Continue or a breakpoint.');
       const condition = atEntry ? `$sp > ${sp}` : `$sp >= ${sp}`;
@@ -158,6 +158,18 @@ export class Engine extends EventEmitter<EngineEvents> {
       if (atEntry) return { ...outcome, record: { ...outcome.record, results: { ...outcome.record.results, reason: 'end-stepping-range' } } };
       return this.runCommand(() => exec.execStep(this.gdb, true)); // over the `ret`
     });
+  }
+
+  /**
+   * Checks that [rsp] at a label's entry is a return address: the bytes before it must be a `call`
+   * (e8 rel32, or ff /2 in its 2- to 7-byte forms). At the program entry [rsp] is argc instead.
+   */
+  private async callerOf(address: bigint): Promise<bigint> {
+    const before = address > 7n ? (await data.readMemory(this.gdb, address - 7n, 7).catch(() => undefined))?.bytes : undefined;
+    const isCall = !!before && before.length === 7 && (before[2] === 0xe8
+      || [2, 3, 6, 7].some((length) => before[7 - length] === 0xff && ((before[8 - length]! >> 3) & 7) === 2));
+    if (!isCall) throw new Error('Step Out: nothing called this code (at the program entry there is no caller). Use Continue or a breakpoint.');
+    return address;
   }
 
   /** Addresses of the `ret` instructions from pc to the end of the current global label's code. */

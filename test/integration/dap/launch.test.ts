@@ -77,6 +77,29 @@ describe('stepping', () => {
     expect((await topFrame(dc)).line).toBe(lineOf(nested, 'LINE_AFTER_OUTER'));
   });
 
+  it('steps out from a label\'s first instruction to just after its call', async () => {
+    const nested = fixture('nested.asm');
+    await launchStopped(nested);
+    let stopped = stoppedEvent(dc);
+    await dc.stepInRequest({ threadId: 1 });
+    await stopped;
+    stopped = stoppedEvent(dc);
+    await dc.stepOutRequest({ threadId: 1 });
+    expect((await stopped).body.reason).toBe('step');
+    const frame = await topFrame(dc);
+    expect([frame.name, frame.line]).toEqual(['_start', lineOf(nested, 'LINE_AFTER_OUTER')]);
+  });
+
+  it('explains that Step Out at the program entry has no caller', async () => {
+    await launchStopped(HELLO);
+    const explained = dc.assertOutput('important', 'Step Out: nothing called this code');
+    const stopped = stoppedEvent(dc);
+    await dc.stepOutRequest({ threadId: 1 });
+    await explained;
+    await stopped;
+    expect((await topFrame(dc)).line).toBe(lineOf(HELLO, 'LINE_CALL') - 2);
+  });
+
   it('steps single instructions', async () => {
     await launchStopped(HELLO);
     const before = await topFrame(dc);
