@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -93,6 +93,7 @@ describe('hostile file names', () => {
     await dc.continueRequest({ threadId: 1 });
     await stopped;
     expect((await topFrame(dc)).line).toBe(lineOf(source, 'LINE_EXIT'));
+    for (const where of [dir, path.dirname(dir), process.cwd()]) expect(existsSync(path.join(where, 'pwned'))).toBe(false);
   });
 });
 
