@@ -295,9 +295,15 @@ function showCompare(view: CompareView | undefined): void {
     comparePage.replaceChildren(element('p', 'hint', 'Run Compare… to put two runs side by side: calls per syscall, new and vanished syscalls.'));
     return;
   }
-  const title = element('p', 'compare-title', `${view.titleA}: ${view.totalA} calls   →   ${view.titleB}: ${view.totalB} calls   (${view.totalB - view.totalA >= 0 ? '+' : ''}${view.totalB - view.totalA})`);
+  const change = view.totalB - view.totalA;
+  const title = element('div', 'compare-title');
+  title.append(
+    element('div', undefined, `A: ${view.titleA} — ${view.totalA} calls`),
+    element('div', undefined, `B: ${view.titleB} — ${view.totalB} calls`),
+    element('div', undefined, `B − A: ${change >= 0 ? '+' : ''}${change} calls`),
+  );
   const rows = view.rows.map((r) => [r.name, String(r.callsA), String(r.callsB), `${r.difference > 0 ? '+' : ''}${r.difference}`, r.status === 'both' ? '' : r.status]);
-  comparePage.replaceChildren(title, table(['syscall', view.titleA, view.titleB, 'difference', ''], rows, (i) => `status-${view.rows[i]!.status}`));
+  comparePage.replaceChildren(title, table(['syscall', 'A', 'B', 'B − A', ''], rows, (i) => `status-${view.rows[i]!.status}`));
 }
 
 // ---- messages from the host ----------------------------------------------------------------
