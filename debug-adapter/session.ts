@@ -90,8 +90,8 @@ export class SyscallGdbSession extends DebugSession {
         throw error;
       });
       const ready = await engine;
+      this.attachEngine(ready); // from here on, ending the session ends this gdb
       await ready.load({ ...prepared, tty });
-      this.attachEngine(ready);
       this.sendEvent(new InitializedEvent());
       await this.configured;
       ready.start(args.stopAtEntry ?? !ready.hasMain, ready.hasMain);

@@ -97,6 +97,21 @@ describe('hostile file names', () => {
   });
 });
 
+describe('program arguments', () => {
+  it('passes arguments verbatim, without a shell', async () => {
+    const exited = dc.waitForEvent('exited');
+    await launchStopped(fixture('argc.asm'), { stopAtEntry: true, args: ['one', '$(two)', "'three'"] });
+    await dc.continueRequest({ threadId: 1 });
+    expect((await exited).body.exitCode).toBe(4);
+  });
+
+  it('refuses an argument with whitespace, which gdb would split', async () => {
+    await dc.initializeRequest();
+    await expect(dc.launchRequest({ program: fixture('argc.asm'), terminal: 'none', args: ['a b'] } as never))
+      .rejects.toThrow(/Program argument "a b" is empty or contains whitespace/);
+  });
+});
+
 describe('faults', () => {
   it('refuses to launch with a build error, naming the file and line', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'dap-bad-'));
