@@ -127,8 +127,10 @@ export class StraceParser {
     const reservedSeq = this.partialSeq;
     this.partialSeq = undefined;
     const seq = () => reservedSeq ?? ++this.seq;
-    if (prefix.narrowIp) this.abiOfPid.set(prefix.pid, 'i386');
-    else if (prefix.ip !== undefined) this.abiOfPid.set(prefix.pid, 'x86_64');
+    if (prefix.ip !== undefined) {
+      const abi = prefix.narrowIp ? 'i386' : 'x86_64';
+      if (this.abiOfPid.get(prefix.pid) !== abi) this.abiOfPid.set(prefix.pid, abi);
+    }
 
     const first = body.charCodeAt(0);
     if (first === 45 /* - */ && body.startsWith('--- ')) return this.parseSignal(seq(), prefix, line);
