@@ -8,6 +8,7 @@ import {
 } from './mi/breakpoint';
 import { str, tuple } from './mi/parser';
 import { logMessageToDprintf } from './logpoints';
+import { toGdbExpression } from './expressions';
 
 export interface BreakpointResult {
   verified: boolean;
@@ -73,6 +74,8 @@ export class BreakpointBook {
   }
 
   private async insertOne(location: string, options: BreakOptions & { logMessage?: string }) {
+    // Conditions are written like Debug Console expressions: bare register names, NASM memory operands.
+    if (options.condition) options = { ...options, condition: toGdbExpression(options.condition) };
     try {
       const log = options.logMessage ? logMessageToDprintf(options.logMessage) : undefined;
       const bp = log

@@ -324,6 +324,7 @@ export class SyscallGdbSession extends DebugSession {
         this.sendEvent(new InvalidatedEvent(['variables']));
         return;
       }
+      if (engine.isRunning) throw new Error('The program is running: pause it to evaluate expressions (gdb commands with -exec work now).');
       const label = await this.inspector!.findLabel(expression);
       if (label) {
         const node = await this.inspector!.labelNode(label);

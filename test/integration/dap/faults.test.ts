@@ -48,6 +48,16 @@ describe('breakpoint kinds', () => {
     expect((await topFrame(dc)).name).toBe('_start · .done');
   });
 
+  it('stops only when a condition holds', async () => {
+    const counter = fixture('counter.asm');
+    await launchStopped(counter);
+    await dc.setBreakpointsRequest({ source: { path: counter }, breakpoints: [{ line: lineOf(counter, 'LINE_INC'), condition: 'ecx == 1' }] });
+    const stopped = stoppedEvent(dc);
+    await dc.continueRequest({ threadId: 1 });
+    await stopped;
+    expect((await dc.evaluateRequest({ expression: 'count', context: 'watch' })).body.result).toBe('2 (0x2)');
+  });
+
   it('prints logpoint messages with {expressions} without stopping', async () => {
     await launchStopped(HELLO);
     await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [{ line: lineOf(HELLO, 'SYS_write') + 2, logMessage: 'writing {rdx} bytes' }] });
