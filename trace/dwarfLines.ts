@@ -199,8 +199,7 @@ export function readLineTable(elf: ElfFile, baseDirectory = path.dirname(elf.pat
     const programStart = reader.offset + headerLength;
     const minInstructionLength = reader.u8();
     if (version >= 4) reader.u8(); // maximum operations per instruction (VLIW only)
-    const defaultIsStmt = reader.u8() !== 0;
-    void defaultIsStmt;
+    reader.u8(); // default_is_stmt: every row counts here, statement or not
     const lineBase = (reader.u8() << 24) >> 24;
     const lineRange = reader.u8();
     const opcodeBase = reader.u8();

@@ -134,7 +134,7 @@ export class StraceParser {
 
     const first = body.charCodeAt(0);
     if (first === 45 /* - */ && body.startsWith('--- ')) return this.parseSignal(seq(), prefix, line);
-    if (first === 43 /* + */ && body.startsWith('+++ ')) return this.parseExit(seq(), prefix, line);
+    if (first === 43 /* + */ && body.startsWith('+++ ')) return this.parseExit(seq(), prefix);
     if (first === 60 /* < */) {
       const resumed = RESUMED.exec(body);
       if (resumed) return this.parseResumed(prefix, resumed[1]!, body.slice(resumed[0].length), line);
@@ -265,7 +265,7 @@ export class StraceParser {
     this.emit(event, true);
   }
 
-  private parseExit(seq: number, prefix: Prefix, line: string): void {
+  private parseExit(seq: number, prefix: Prefix): void {
     const exited = EXITED.exec(prefix.body);
     const killed = exited ? undefined : KILLED.exec(prefix.body);
     if (!exited && !killed) return this.notice(seq, prefix, prefix.body);
@@ -277,7 +277,6 @@ export class StraceParser {
     const exitCall = this.heldExitCall(prefix.pid);
     this.emit(event, false);
     if (exitCall) this.stackTarget = exitCall;
-    void line;
   }
 
   private heldExitCall(pid: number): SyscallEvent | undefined {
