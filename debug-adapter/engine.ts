@@ -10,6 +10,7 @@ import { str, tuple, type MITuple } from './mi/parser';
 import { describeSyscallState, isInterruptedCall, readSyscallState, type SyscallPhase, type SyscallState } from './syscallStop';
 import { CALLING_CONVENTIONS, signalNumber, type Abi } from '../syscalls';
 import { LOGPOINT_MARKER } from './logpoints';
+import { planStepOut } from './stepOut';
 
 export interface GdbLaunchOptions {
   gdbPath: string;
@@ -132,22 +133,14 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
   private syscallRequested = false;
 
-  /**
-   * Step Out without frame information (NASM emits no CFI, so gdb's `finish` fails): at a label's
-   * entry the return address is [rsp]; elsewhere, run to any `ret` of the current routine reached with
-   * rsp at or above its present value (deeper recursion has a lower rsp), then step over that `ret`.
-   */
+  /** Step Out without frame information: see stepOut.ts for where it stops. */
   stepOut(): void {
     this.resume(async () => {
-      const sp = await data.evaluateInteger(this.gdb, '$sp');
-      const atEntry = /<[^+>.]*>$/.test(await data.evaluate(this.gdb, '$pc'));
-      const targets = atEntry
-        ? [`*0x${(await this.callerOf(await data.evaluateInteger(this.gdb, '*(unsigned long long *)$sp'))).toString(16)}`]
-        : (await this.returnsAhead()).map((a) => `*0x${a.toString(16)}`);
-      if (targets.length === 0) throw new Error('Step Out found no `ret` in this routine; use Continue or a breakpoint.');
-      const condition = atEntry ? `$sp > ${sp}` : `$sp >= ${sp}`;
+      const plan = await planStepOut(this.gdb);
       const numbers: string[] = [];
-      for (const target of targets) numbers.push((await insertBreakpoint(this.gdb, target, { temporary: true, condition })).number);
+      for (const target of plan.targets) {
+        numbers.push((await insertBreakpoint(this.gdb, `*0x${target.toString(16)}`, { temporary: true, condition: plan.condition })).number);
+      }
       let outcome: Outcome;
       try {
         outcome = await this.runCommand(() => exec.execContinue(this.gdb));
@@ -155,44 +148,9 @@ export class Engine extends EventEmitter<EngineEvents> {
         await deleteBreakpoints(this.gdb, numbers).catch(() => undefined);
       }
       if (outcome.kind !== 'stopped' || !numbers.includes(str(outcome.record.results.bkptno) ?? '')) return outcome;
-      if (atEntry) return { ...outcome, record: { ...outcome.record, results: { ...outcome.record.results, reason: 'end-stepping-range' } } };
+      if (!plan.thenStepOverRet) return { ...outcome, record: { ...outcome.record, results: { ...outcome.record.results, reason: 'end-stepping-range' } } };
       return this.runCommand(() => exec.execStep(this.gdb, true)); // over the `ret`
     });
-  }
-
-  /**
-   * Checks that [rsp] at a label's entry is a return address: the bytes before it must be a `call`
-   * (e8 rel32, or ff /2 in its 2- to 7-byte forms). At the program entry [rsp] is argc instead.
-   */
-  private async callerOf(address: bigint): Promise<bigint> {
-    const before = address > 7n ? (await data.readMemory(this.gdb, address - 7n, 7).catch(() => undefined))?.bytes : undefined;
-    const isCall = !!before && before.length === 7 && (before[2] === 0xe8
-      || [2, 3, 6, 7].some((length) => before[7 - length] === 0xff && ((before[8 - length]! >> 3) & 7) === 2));
-    if (!isCall) throw new Error('Step Out: nothing called this code (at the program entry there is no caller). Use Continue or a breakpoint.');
-    return address;
-  }
-
-  /** Addresses of the `ret` instructions from pc to the end of the current global label's code. */
-  private async returnsAhead(): Promise<bigint[]> {
-    let address = await data.evaluateInteger(this.gdb, '$pc');
-    const out: bigint[] = [];
-    let routine: string | undefined;
-    // Read in chunks: a range running past the end of the mapped code fails as a whole.
-    for (let chunk = 256n, total = 0n; total < 16384n && chunk >= 16n;) {
-      const insns = await data.disassemble(this.gdb, address, address + chunk).catch(() => undefined);
-      if (!insns?.length) { chunk /= 4n; continue; }
-      for (const insn of insns) {
-        const name = insn.func?.split('.')[0];
-        routine ??= name;
-        if (name !== routine) return out;
-        if (/^ret[nf]?\b/.test(insn.text)) out.push(insn.address);
-      }
-      const last = insns[insns.length - 1]!;
-      const next = last.address + BigInt(last.bytes.split(' ').filter(Boolean).length || 1);
-      total += next - address;
-      address = next;
-    }
-    return out;
   }
 
   pause(): Promise<void> {

@@ -1,7 +1,5 @@
 // The DAP session: one short method per request, translating between DAP and the engine.
 import * as path from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import * as os from 'node:os';
 import {
   Breakpoint, BreakpointEvent, DebugSession, ExitedEvent, Handles, InitializedEvent, OutputEvent, Scope, Source, StackFrame,
   StoppedEvent, TerminatedEvent, Thread, InvalidatedEvent, MemoryEvent,
@@ -13,17 +11,16 @@ import { Disassembler } from './disassembly';
 import { BreakpointBook } from './breakpoints';
 import { launchDirectory, prepareProgram, type LaunchArguments } from './launch';
 import { findExecutable, requireTool } from '../toolchain/tools';
-import { PtyRelay, encodeTerminalInput, releaseReportedTty, terminalRelayCommand, waitForReportedTty } from './terminal';
+import { PtyRelay, encodeTerminalInput, openUserTerminal, releaseReportedTty } from './terminal';
 import * as data from './mi/data';
-import { list, quoteMI, str } from './mi/parser';
 import { frameName } from './frames';
 import { toGdbExpression } from './expressions';
+import { completionsFor } from './completions';
 import { readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { Prestarted } from './prestarted';
 
 const THREAD_ID = 1;
-const COMPLETION_REGISTERS = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'eflags', 'orig_rax'];
 const SYSCALL_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
   {
     filter: 'syscall-entry', label: 'Syscall entry', default: false, supportsCondition: true,
@@ -116,14 +113,11 @@ export class SyscallGdbSession extends DebugSession {
     const wanted = args.terminal ?? 'integrated';
     if (wanted !== 'none' && this.clientSupportsTerminal && !args.stdin) {
       this.prestartedRelay?.discard(); // not needed: the program gets a real terminal
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-tty-'));
-      this.ttyReport = path.join(dir, 'tty');
-      const command = terminalRelayCommand(gdbPath, this.ttyReport);
-      await new Promise<void>((resolve, reject) => this.runInTerminalRequest({
-        kind: wanted === 'external' ? 'external' : 'integrated', title: `${path.basename(args.program)} (Syscall Lens)`,
-        cwd, args: command,
-      }, 10_000, (reply) => (reply.success ? resolve() : reject(new Error(`Could not open a terminal: ${reply.message}`)))));
-      return waitForReportedTty(this.ttyReport);
+      const terminal = await openUserTerminal(gdbPath, (command) => new Promise<void>((resolve, reject) => this.runInTerminalRequest({
+        kind: wanted === 'external' ? 'external' : 'integrated', title: `${path.basename(args.program)} (Syscall Lens)`, cwd, args: command,
+      }, 10_000, (reply) => (reply.success ? resolve() : reject(new Error(`Could not open a terminal: ${reply.message}`))))));
+      this.ttyReport = terminal.reportFile;
+      return terminal.tty;
     }
     this.relay = await (this.prestartedRelay?.take(gdbPath) ?? PtyRelay.start(gdbPath));
     const decoder = new StringDecoder('utf8'); // a character may be split between reads
@@ -341,25 +335,9 @@ export class SyscallGdbSession extends DebugSession {
   protected override async completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): Promise<void> {
     await this.guard(response, async () => {
       const before = args.text.slice(0, (args.column ?? args.text.length + 1) - 1);
-      response.body = { targets: before.startsWith('-exec ') ? await this.gdbCompletions(before.slice(6)) : await this.expressionCompletions(before) };
+      const labels = (await this.inspector?.labelNames()) ?? [];
+      response.body = { targets: await completionsFor(before, labels, this.running().gdb) };
     });
-  }
-
-  /** Registers and data labels for the word before the cursor. */
-  private async expressionCompletions(before: string): Promise<DebugProtocol.CompletionItem[]> {
-    const word = /[$\w.]*$/.exec(before)![0];
-    const registers = COMPLETION_REGISTERS.map((r) => (word.startsWith('$') ? `$${r}` : r));
-    const labels = (await this.inspector?.labelNames()) ?? [];
-    return [...registers.map((label) => ({ label, type: 'variable' as const })), ...labels.map((label) => ({ label, type: 'field' as const }))]
-      .filter((t) => t.label.startsWith(word) && t.label !== word)
-      .map((t) => ({ ...t, start: before.length - word.length, length: word.length }));
-  }
-
-  /** gdb's own completion of a console command (`-exec info reg` → `info registers`). */
-  private async gdbCompletions(command: string): Promise<DebugProtocol.CompletionItem[]> {
-    const reply = await this.running().gdb.send(`-complete ${quoteMI(command)}`);
-    return list(reply.matches).map((m) => str(m) ?? '').filter(Boolean)
-      .map((match) => ({ label: match, text: `-exec ${match}`, start: 0, length: command.length + 6 }));
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {

@@ -3,7 +3,8 @@
 // the user's (runInTerminal) or a pseudo-terminal this module owns and relays to the Debug Console.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 // Node has no pty API; gdb is always present and embeds Python, whose `pty` module does the ioctls.
@@ -151,14 +152,24 @@ finally:
  * The argument list for DAP runInTerminal: gdb's Python running the terminal relay above, from a file
  * beside the report file (gdb reads a `.py` file given to -x as Python), so the shell echoes one short line.
  */
-export function terminalRelayCommand(gdbPath: string, reportFile: string): string[] {
+function terminalRelayCommand(gdbPath: string, reportFile: string): string[] {
   const script = path.join(path.dirname(reportFile), 'terminal.py');
   writeFileSync(script, TERMINAL_SCRIPT.replace('REPORT', JSON.stringify(reportFile)).replace('ADAPTER', String(process.pid)));
   return [gdbPath, '-q', '-nx', '-batch', '-x', script];
 }
 
+/**
+ * Opens the program's terminal in the user's: `run` asks the client (DAP runInTerminal) to run the
+ * command; resolves with the new pty and the report file to release when the session ends.
+ */
+export async function openUserTerminal(gdbPath: string, run: (command: string[]) => Promise<void>): Promise<{ tty: string; reportFile: string }> {
+  const reportFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-tty-')), 'tty');
+  await run(terminalRelayCommand(gdbPath, reportFile));
+  return { tty: await waitForReportedTty(reportFile), reportFile };
+}
+
 /** Waits for the reporter to write the terminal's name. */
-export async function waitForReportedTty(reportFile: string, timeoutMs = 10_000): Promise<string> {
+async function waitForReportedTty(reportFile: string, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -1,0 +1,26 @@
+// Debug Console completions: registers and data labels, or gdb's own completion after `-exec `.
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Gdb } from './mi/gdb';
+import { list, quoteMI, str } from './mi/parser';
+
+const REGISTERS = [
+  'rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15',
+  'rip', 'eflags', 'orig_rax',
+];
+
+/** Completions for the text before the cursor. */
+export async function completionsFor(before: string, labels: readonly string[], gdb: Gdb): Promise<DebugProtocol.CompletionItem[]> {
+  if (before.startsWith('-exec ')) return gdbCompletions(gdb, before.slice('-exec '.length));
+  const word = /[$\w.]*$/.exec(before)![0];
+  const registers = REGISTERS.map((r) => (word.startsWith('$') ? `$${r}` : r));
+  return [...registers.map((label) => ({ label, type: 'variable' as const })), ...labels.map((label) => ({ label, type: 'field' as const }))]
+    .filter((t) => t.label.startsWith(word) && t.label !== word)
+    .map((t) => ({ ...t, start: before.length - word.length, length: word.length }));
+}
+
+/** gdb's own completion of a console command (`-exec info reg` → `info registers`). */
+async function gdbCompletions(gdb: Gdb, command: string): Promise<DebugProtocol.CompletionItem[]> {
+  const reply = await gdb.send(`-complete ${quoteMI(command)}`);
+  return list(reply.matches).map((m) => str(m) ?? '').filter(Boolean)
+    .map((match) => ({ label: match, text: `-exec ${match}`, start: 0, length: command.length + '-exec '.length }));
+}

@@ -1,0 +1,62 @@
+// Step Out without frame information. NASM emits no CFI, so gdb's `finish` fails ("Command aborted").
+// At a label's entry the return address is [rsp]; elsewhere the program runs to any `ret` of the current
+// routine reached with rsp at or above its present value (deeper recursion has a lower rsp), then steps
+// over that `ret`.
+import * as data from './mi/data';
+import type { Gdb } from './mi/gdb';
+
+export interface StepOutPlan {
+  /** Where to put temporary breakpoints. */
+  targets: bigint[];
+  /** gdb condition that tells the matching invocation from recursive ones. */
+  condition: string;
+  /** The targets are `ret` instructions still to execute (not return addresses). */
+  thenStepOverRet: boolean;
+}
+
+export async function planStepOut(gdb: Gdb): Promise<StepOutPlan> {
+  const sp = await data.evaluateInteger(gdb, '$sp');
+  // `0x401000 <print>` (no +offset, not a local label): the first instruction of a routine.
+  if (/<[^+>.]*>$/.test(await data.evaluate(gdb, '$pc'))) {
+    const returnAddress = await checkedReturnAddress(gdb, await data.evaluateInteger(gdb, '*(unsigned long long *)$sp'));
+    return { targets: [returnAddress], condition: `$sp > ${sp}`, thenStepOverRet: false };
+  }
+  const rets = await returnsAhead(gdb);
+  if (rets.length === 0) throw new Error('Step Out found no `ret` in this routine; use Continue or a breakpoint.');
+  return { targets: rets, condition: `$sp >= ${sp}`, thenStepOverRet: true };
+}
+
+/**
+ * Checks that [rsp] at a label's entry is a return address: the bytes before it must be a `call`
+ * (e8 rel32, or ff /2 in its 2- to 7-byte forms). At the program entry [rsp] is argc instead.
+ */
+async function checkedReturnAddress(gdb: Gdb, address: bigint): Promise<bigint> {
+  const before = address > 7n ? (await data.readMemory(gdb, address - 7n, 7).catch(() => undefined))?.bytes : undefined;
+  const isCall = !!before && before.length === 7 && (before[2] === 0xe8
+    || [2, 3, 6, 7].some((length) => before[7 - length] === 0xff && ((before[8 - length]! >> 3) & 7) === 2));
+  if (!isCall) throw new Error('Step Out: nothing called this code (at the program entry there is no caller). Use Continue or a breakpoint.');
+  return address;
+}
+
+/** Addresses of the `ret` instructions from pc to the end of the current global label's code. */
+async function returnsAhead(gdb: Gdb): Promise<bigint[]> {
+  let address = await data.evaluateInteger(gdb, '$pc');
+  const out: bigint[] = [];
+  let routine: string | undefined;
+  // Read in chunks: a range running past the end of the mapped code fails as a whole.
+  for (let chunk = 256n, total = 0n; total < 16384n && chunk >= 16n;) {
+    const insns = await data.disassemble(gdb, address, address + chunk).catch(() => undefined);
+    if (!insns?.length) { chunk /= 4n; continue; }
+    for (const insn of insns) {
+      const name = insn.func?.split('.')[0];
+      routine ??= name;
+      if (name !== routine) return out;
+      if (/^ret[nf]?\b/.test(insn.text)) out.push(insn.address);
+    }
+    const last = insns[insns.length - 1]!;
+    const next = last.address + BigInt(last.bytes.split(' ').filter(Boolean).length || 1);
+    total += next - address;
+    address = next;
+  }
+  return out;
+}
