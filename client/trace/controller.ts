@@ -86,6 +86,9 @@ export class TraceController implements vscode.Disposable {
     const folder = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath;
     const name = path.basename(target.fsPath);
     this.startRun(`${name}${inject ? ` with ${inject.syscall} #${inject.when} failing (${inject.errno})` : ''}`, target);
+    const model = this.model;
+    // A later trace or log replaces this run: from then on this one reports nothing.
+    const superseded = () => this.model !== model;
     await this.view.reveal();
     this.terminal?.dispose();
     const terminal = new ProgramTerminal(`Syscall Lens: ${name}`);
@@ -96,24 +99,30 @@ export class TraceController implements vscode.Disposable {
         includePaths: config.includePaths.map((p) => path.resolve(folder ?? path.dirname(target.fsPath), p)),
         buildDirectory: config.buildDirectory && folder ? path.resolve(folder, config.buildDirectory) : config.buildDirectory,
         defaultFormat: config.outputFormat, stringLimit: config.traceStringLimit, inject,
-        stdio: 'pipe', ownProcessGroup: true, model: this.model,
+        stdio: 'pipe', ownProcessGroup: true, model,
         workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-        onEvent: (event) => this.onEvent(event),
-        onInProgress: (event) => this.showInProgress(toRow(event, this.model.firstTime)),
+        onEvent: (event) => { if (!superseded()) this.onEvent(event); },
+        onInProgress: (event) => { if (!superseded()) this.showInProgress(toRow(event, model.firstTime)); },
         onProgramStderr: (text) => terminal.output(text),
       });
+      if (superseded()) {
+        session.stop();
+        return;
+      }
       this.session = session;
       terminal.attach(session.child.stdin);
       session.child.stdout?.on('data', (chunk: Buffer) => terminal.output(chunk));
       terminal.show();
       this.showStatus(`Tracing ${this.title}…`, true);
       const result = await session.done;
+      if (superseded()) return;
       this.unparsedCount = result.unparsedCount;
       const exit = result.programExit;
       const outcome = result.stopped ? 'stopped' : exit?.killedBy ? `killed by ${exit.killedBy}` : exit ? `exited with ${exit.exitCode}` : 'ended';
       terminal.note(`[${path.basename(result.target.program)} ${outcome}]`);
       this.finishRun(`${this.title} — ${outcome}`);
     } catch (error) {
+      if (superseded()) return;
       const message = error instanceof TraceError || error instanceof ToolNotFoundError ? error.message : `Tracing failed: ${error instanceof Error ? error.message : String(error)}`;
       this.finishRun(message, true);
       void vscode.window.showErrorMessage(message);
