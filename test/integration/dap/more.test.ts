@@ -51,6 +51,27 @@ describe('the Syscall scope', () => {
   });
 });
 
+describe('syscall results', () => {
+  it('decodes a failed call\'s result as an errno, and its path argument as a string', async () => {
+    const missing = fixture('missing.asm');
+    await launchStopped(missing);
+    await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: 'open' }, { filterId: 'syscall-return', condition: '2' }] });
+    const entry = await continueToStop();
+    expect(entry.body.description).toMatch(/^syscall open\(filename=0x[0-9a-f]+ "\/nonexistent\/file", flags=O_RDONLY, mode=/);
+    const exit = await continueToStop();
+    expect(exit.body.description).toMatch(/^open\(.*\) = -2 ENOENT \(No such file or directory\)$/);
+    expect((await topFrame(dc)).line).toBe(lineOf(missing, 'LINE_OPEN'));
+    const result = (await scopeVariables(dc, 'Syscall')).find((v) => v.name === 'result');
+    expect(result?.value).toBe('-2 ENOENT (No such file or directory)');
+  });
+
+  it('rejects a condition naming no syscall, with gdb\'s reason', async () => {
+    await launchStopped(fixture('hello.asm'));
+    await expect(dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: 'wrte' }] }))
+      .rejects.toThrow(/Unknown syscall name 'wrte'/);
+  });
+});
+
 describe('Ctrl+C in the program\'s terminal', () => {
   it('pauses the program (SIGINT stops it in gdb, and is not passed on)', async () => {
     const spin = fixture('spin.asm');
