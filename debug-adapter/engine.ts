@@ -122,9 +122,14 @@ export class Engine extends EventEmitter<EngineEvents> {
   runToNextSyscall(): void {
     this.resume(async () => {
       const { number } = await catchSyscalls(this.gdb, []);
+      const ours = (outcome: Outcome) => outcome.kind === 'stopped' && str(outcome.record.results.bkptno) === number;
       try {
-        const outcome = await this.runCommand(() => exec.execContinue(this.gdb));
-        if (outcome.kind === 'stopped' && str(outcome.record.results.bkptno) === number) this.syscallRequested = true;
+        let outcome = await this.runCommand(() => exec.execContinue(this.gdb));
+        // The catchpoint also fires when the current call returns; the next call is the one after.
+        while (ours(outcome) && outcome.kind === 'stopped' && str(outcome.record.results.reason) === 'syscall-return') {
+          outcome = await this.runCommand(() => exec.execContinue(this.gdb));
+        }
+        if (ours(outcome)) this.syscallRequested = true;
         return outcome;
       } finally {
         await deleteBreakpoints(this.gdb, [number]).catch(() => undefined);

@@ -192,11 +192,14 @@ describe('syscall stops', () => {
     expect((await stopped).body.description).toMatch(/^write\(.*\) = 14$/);
   });
 
-  it('runs to the next syscall', async () => {
+  it('runs to the next syscall, and from there to the one after', async () => {
     await launchStopped(HELLO);
-    const stopped = stoppedEvent(dc);
+    let stopped = stoppedEvent(dc);
     await dc.customRequest('runToNextSyscall');
     expect((await stopped).body.description).toMatch(/^syscall write\(/);
+    stopped = stoppedEvent(dc);
+    await dc.customRequest('runToNextSyscall');
+    expect((await stopped).body.description).toBe('syscall exit(error_code=10)');
   });
 });
 
