@@ -73,11 +73,15 @@ export class BreakpointBook {
     });
   }
 
-  private async insertOne(location: string, options: BreakOptions & { logMessage?: string }) {
-    // Conditions are written like Debug Console expressions: bare register names, NASM memory operands.
-    if (options.condition) options = { ...options, condition: toGdbExpression(options.condition) };
+  /** Inserts one breakpoint; a failure (bad hit count, unknown label) stays with that breakpoint. */
+  private async insertOne(location: string, wanted: { condition?: string; hitCondition?: string; logMessage?: string }) {
     try {
-      const log = options.logMessage ? logMessageToDprintf(options.logMessage) : undefined;
+      const options: BreakOptions = {
+        // Conditions are written like Debug Console expressions: bare register names, NASM memory operands.
+        condition: wanted.condition ? toGdbExpression(wanted.condition) : undefined,
+        ignoreCount: ignoreCountOf(wanted.hitCondition),
+      };
+      const log = wanted.logMessage ? logMessageToDprintf(wanted.logMessage) : undefined;
       const bp = log
         ? await insertDprintf(this.gdb, location, log.format, log.args, options)
         : await insertBreakpoint(this.gdb, location, options);
@@ -91,9 +95,7 @@ export class BreakpointBook {
     const inserted = await this.replace(this.bySource.get(file) ?? [], async () => {
       const out = [];
       for (const bp of requested) {
-        out.push(await this.insertOne(`${file}:${bp.line}`, {
-          condition: bp.condition, ignoreCount: ignoreCountOf(bp.hitCondition), logMessage: bp.logMessage,
-        }));
+        out.push(await this.insertOne(`${file}:${bp.line}`, bp));
       }
       return out;
     });
@@ -104,7 +106,7 @@ export class BreakpointBook {
   async setFunctionBreakpoints(requested: DebugProtocol.FunctionBreakpoint[]): Promise<BreakpointResult[]> {
     const inserted = await this.replace(this.functionPoints, async () => {
       const out = [];
-      for (const bp of requested) out.push(await this.insertOne(bp.name, { condition: bp.condition, ignoreCount: ignoreCountOf(bp.hitCondition) }));
+      for (const bp of requested) out.push(await this.insertOne(bp.name, bp));
       return out;
     });
     this.functionPoints = inserted.flatMap((i) => i.numbers);
@@ -116,7 +118,7 @@ export class BreakpointBook {
       const out = [];
       for (const bp of requested) {
         const address = BigInt(bp.instructionReference) + BigInt(bp.offset ?? 0);
-        out.push(await this.insertOne(`*0x${address.toString(16)}`, { condition: bp.condition, ignoreCount: ignoreCountOf(bp.hitCondition) }));
+        out.push(await this.insertOne(`*0x${address.toString(16)}`, bp));
       }
       return out;
     });

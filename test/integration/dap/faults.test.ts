@@ -48,6 +48,13 @@ describe('breakpoint kinds', () => {
     expect((await topFrame(dc)).name).toBe('_start · .done');
   });
 
+  it('reports a hit count it does not understand on that breakpoint alone', async () => {
+    await launchStopped(HELLO);
+    const reply = await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [{ line: lineOf(HELLO, 'LINE_CALL'), hitCondition: '% 2' }, { line: lineOf(HELLO, 'LINE_EXIT') }] });
+    expect(reply.body.breakpoints[0]).toMatchObject({ verified: false, message: expect.stringMatching(/Hit count "% 2" is not understood/) });
+    expect(reply.body.breakpoints[1]!.verified).toBe(true);
+  });
+
   it('stops only when a condition holds', async () => {
     const counter = fixture('counter.asm');
     await launchStopped(counter);
