@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { EXAMPLES, goToPosition, notifications, openFile, screenshot, startVSCode, type VSCodeSession } from './harness';
+import { EXAMPLES, goToPosition, notifications, openFile, runCommand, screenshot, startVSCode, type VSCodeSession } from './harness';
 
 /** examples/hello.asm: the write's `syscall` and the `mov rax, 60` after it. */
 const LINE_AFTER_WRITE = 22;
@@ -48,6 +48,16 @@ describe('debugging hello.asm', () => {
     await expect.poll(() => stoppedLine(page), { timeout: 60_000 }).toMatch(/_start/);
     expect(await stoppedLine(page)).toMatch(/hello\.asm\s*16/);
     await screenshot(page, 'debug-stopped-at-start');
+  });
+
+  it('the Disassembly view shows the program in Intel syntax', async () => {
+    const page = vscode.page;
+    await runCommand(page, 'Open Disassembly View');
+    const view = page.locator('.disassembly-view');
+    await expect.poll(() => view.innerText(), { timeout: 30_000 }).toMatch(/mov\s+eax,0x1/);
+    expect(await view.innerText()).toMatch(/syscall/);
+    await screenshot(page, 'debug-disassembly-view');
+    await page.keyboard.press('Control+W'); // back to hello.asm
   });
 
   it('stepping over the write shows rax = 14 in the Registers view', async () => {
