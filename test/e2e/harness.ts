@@ -274,37 +274,72 @@ const QUICK_INPUT = '.quick-input-widget';
 
 /** Runs a command by its Command Palette title (e.g. 'Developer: Inspect Editor Tokens and Scopes'). */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator(`${QUICK_INPUT} input`);
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  const row = page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`, {
-    has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`, 'i') }),
-  }).first();
-  try {
-    await row.waitFor({ state: 'visible', timeout: 15_000 });
-  } catch {
-    const offered = await page.locator(`${QUICK_INPUT} .quick-input-list .label-name`).allInnerTexts();
-    await page.keyboard.press('Escape');
-    throw new Error(`No command titled "${title}" in the Command Palette. Offered: ${offered.join(' | ') || 'nothing'}`);
+  // The palette can lose focus and close between showing a row and the click (a webview or terminal
+  // grabbing focus under load), so a failed attempt is retried from a fresh palette.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator(`${QUICK_INPUT} input`);
+    const filled = await input.waitFor({ state: 'visible', timeout: 10_000 })
+      .then(() => input.fill(`>${title}`, { timeout: 5_000 }))
+      .then(() => true, (error: unknown) => (attempt >= 3 ? Promise.reject(error) : false));
+    if (!filled) {
+      await page.keyboard.press('Escape');
+      continue;
+    }
+    const row = page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`, {
+      has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`, 'i') }),
+    }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: 15_000 });
+    } catch {
+      const offered = await page.locator(`${QUICK_INPUT} .quick-input-list .label-name`).allInnerTexts();
+      await page.keyboard.press('Escape');
+      throw new Error(`No command titled "${title}" in the Command Palette. Offered: ${offered.join(' | ') || 'nothing'}`);
+    }
+    try {
+      await row.click({ timeout: 5_000 });
+      await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.keyboard.press('Escape');
+    }
   }
-  await row.click();
-  await page.locator(QUICK_INPUT).waitFor({ state: 'hidden' }).catch(() => undefined);
 }
 
-/** Opens a file of the workspace folder through Quick Open and waits until its editor is active. */
-export async function openFile(page: Page, relativePath: string): Promise<void> {
+/**
+ * Opens a workspace file's tab through Quick Open, retrying when the keystroke went to a webview or
+ * terminal that had the focus. Returns once the file's tab is active (it may have no text editor:
+ * VS Code shows none for a very large file).
+ */
+export async function openFileTab(page: Page, relativePath: string): Promise<void> {
   const name = path.basename(relativePath);
-  await page.keyboard.press('Control+P');
   const input = page.locator(`${QUICK_INPUT} input`);
-  await input.waitFor({ state: 'visible' });
-  await input.fill(relativePath);
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    const filled = await input.waitFor({ state: 'visible', timeout: 5_000 })
+      .then(() => input.fill(relativePath, { timeout: 5_000 }))
+      .then(() => true, () => false);
+    if (filled) break;
+    if (attempt >= 3) {
+      const focused = await page.evaluate(() => document.activeElement?.className ?? 'nothing');
+      throw new Error(`Quick Open did not stay open to open ${relativePath} (focus: ${focused})`);
+    }
+    // Take the focus back from whatever swallowed the keystroke or closed Quick Open.
+    await page.keyboard.press('Escape');
+    await page.locator('.part.sidebar, .part.editor').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+  }
   const row = page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`, {
     has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }),
   }).first();
   await row.waitFor({ state: 'visible', timeout: 30_000 });
   await row.click();
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+}
+
+/** Opens a file of the workspace folder through Quick Open and waits until its editor is active. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  await openFileTab(page, relativePath);
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
   await page.locator('.editor-instance .monaco-editor textarea, .editor-instance .monaco-editor .native-edit-context').first().focus();
 }

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrameLocator, Page } from 'playwright-core';
-import { EXAMPLES, REPO_ROOT, hover, openFile, runCommand, screenshot, startVSCode, statusBarText, type VSCodeSession } from './harness';
+import { EXAMPLES, REPO_ROOT, hover, openFile, openFileTab, runCommand, screenshot, startVSCode, statusBarText, type VSCodeSession } from './harness';
 
 /** The panel's own document inside VS Code's two webview iframes. */
 function panel(page: Page): FrameLocator {
@@ -182,13 +182,8 @@ describe('hostile program output and a million-row log', () => {
   });
 
   it('opens a 1 000 000-call log, shows its first rows at once and scrolls to the last', async () => {
-    // VS Code shows no text editor for a file this large, only its tab: open it through Quick Open
-    // (from the editor: the panel's Stop button had the keyboard).
-    await vscode.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await vscode.page.keyboard.press('Control+P');
-    await vscode.page.locator('.quick-input-widget input').fill('million.strace');
-    await vscode.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'million.strace' }).first().click();
-    await vscode.page.locator('.tabs-container .tab.active', { hasText: 'million.strace' }).waitFor({ timeout: 30_000 });
+    // VS Code shows no text editor for a file this large, only its tab.
+    await openFileTab(vscode.page, 'million.strace');
     await runCommand(vscode.page, 'Syscall Lens: Open strace Log in Trace Panel');
     const started = Date.now();
     const frame = panel(vscode.page);
