@@ -1,10 +1,9 @@
 // Signature help for macro parameters and for the syscall whose registers are being set up.
-import { argumentIndexOfRegister, type SyscallInfo } from '../../syscalls';
+import { argumentIndexOfRegister, declaration, type SyscallInfo } from '../../syscalls';
 import type { AsmDocument } from '../document/document';
 import type { Workspace } from '../workspace';
 import { evaluateExpression } from '../parser/expression';
 import { resolveSite } from './syscallFacts';
-import { declaration } from './syscallHover';
 
 export interface Signature {
   label: string;

@@ -1,16 +1,11 @@
 // The three syscall hovers: on the number setter, on an argument setter, and on the syscall itself.
-import { decodeArgument, formatCall, likelyErrnos, syscallMarkdown, type SyscallInfo } from '../../syscalls';
+import { declaration, decodeArgument, formatCall, likelyErrnos, syscallMarkdown, type SyscallInfo } from '../../syscalls';
 import { familyBit, type BlockAnalysis } from '../analysis/dataflow';
 import {
   argumentFacts, argumentFamilies, consumedSetters, resolvedSites, type ArgumentFacts, type ResolvedSite,
 } from './syscallFacts';
 
 export interface HoverResult { markdown: string; line: number; start: number; end: number }
-
-/** `unsigned int fd`, `const char *buf`. */
-export function declaration(param: { type: string; name: string }): string {
-  return `${param.type}${param.type.endsWith('*') ? '' : ' '}${param.name}`;
-}
 
 type LabelData = (label: string) => string | undefined;
 
