@@ -6,6 +6,7 @@ import { closeSync, constants, createReadStream, mkdtempSync, openSync, read, rm
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runProgram } from '../toolchain/tools';
+import { ptyRelayArguments, type TerminalSize } from './ptyRelay';
 
 /** Tracing could not start or was refused; the message says what to do. */
 export class TraceError extends Error {
@@ -28,9 +29,14 @@ export interface RunnerRequest {
   env?: NodeJS.ProcessEnv;
   /**
    * The program's stdin, stdout and stderr: `inherit` the caller's terminal, `pipe` all three to us,
-   * or `output` (stdin inherited, stdout and stderr piped to us).
+   * `output` (stdin inherited, stdout and stderr piped to us), or `terminal`: a pseudo-terminal of
+   * the program's own, relayed by python3 (`relay`): the child's stdin is typed into the terminal and
+   * everything the terminal shows (strace's messages too) arrives through onStderr.
    */
-  stdio: 'inherit' | 'pipe' | 'output';
+  stdio: 'inherit' | 'pipe' | 'output' | 'terminal';
+  /** The python3 that runs the terminal relay (stdio `terminal`). */
+  relay?: string;
+  terminalSize?: TerminalSize;
   /** Put strace and the program in their own process group so Stop can kill the whole tree. */
   ownProcessGroup: boolean;
   onTrace: (chunk: string) => void;
@@ -74,20 +80,45 @@ async function makeCapture(kind: 'fifo' | 'file'): Promise<{ dir: string; fifo: 
 }
 
 export async function startStrace(request: RunnerRequest): Promise<RunningTrace> {
+  if (request.stdio === 'terminal' && !request.relay) throw new TraceError('strace-failed', 'A terminal for the program needs python3.');
   const capture = request.capture ?? 'file';
   const { dir, fifo } = await makeCapture(capture);
   const stdio: StdioOptions = request.stdio === 'inherit' ? ['inherit', 'inherit', 'pipe']
     : request.stdio === 'output' ? ['inherit', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
-  const child = spawn(request.strace, [...request.options, '-o', fifo, '--', request.program, ...request.args], {
+  const command = [request.strace, ...request.options, '-o', fifo, '--', request.program, ...request.args];
+  const relay = request.stdio === 'terminal' ? request.relay : undefined;
+  const child = spawn(relay ?? command[0]!, relay ? ptyRelayArguments(command, request.terminalSize) : command.slice(1), {
     cwd: request.cwd, env: request.env ?? process.env, stdio, shell: false, detached: request.ownProcessGroup,
   });
   let stopped = false;
   let stderr = '';
+  const collect = (chunk: string) => {
+    if (stderr.length < 65536) stderr += chunk;
+  };
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
-    if (stderr.length < 65536) stderr += chunk;
-    request.onStderr?.(chunk);
+    collect(chunk);
+    if (!relay) request.onStderr?.(chunk);
   });
+  // Through the relay, strace's pid comes first (Stop kills its session), then the terminal's output.
+  let stracePid: number | undefined;
+  if (relay) {
+    let head = '';
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      if (stracePid === undefined) {
+        head += chunk;
+        const newline = head.indexOf('\n');
+        if (newline < 0) return;
+        stracePid = Number(head.slice(0, newline));
+        if (stopped) killSession(stracePid);
+        chunk = head.slice(newline + 1);
+        if (!chunk) return;
+      }
+      collect(chunk.replace(/\r/g, ''));
+      request.onStderr?.(chunk);
+    });
+  }
 
   let straceEnded = false;
   const readerDone = capture === 'fifo' ? readFifo(fifo, request.onTrace) : followFile(fifo, request.onTrace, () => straceEnded);
@@ -119,6 +150,8 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
   const stop = () => {
     if (stopped || child.exitCode !== null || child.signalCode !== null) return;
     stopped = true;
+    // strace leads the terminal's session: its process group holds strace and the traced tree.
+    if (stracePid) killSession(stracePid);
     // Killing the process group takes strace and every traced process with it.
     if (request.ownProcessGroup && child.pid) {
       try { process.kill(-child.pid, 'SIGKILL'); return; } catch { /* fall back to strace alone */ }
@@ -126,6 +159,10 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
     child.kill('SIGKILL');
   };
   return { child, done, stop };
+}
+
+function killSession(leader: number): void {
+  try { process.kill(-leader, 'SIGKILL'); } catch { /* already gone */ }
 }
 
 function readFifo(fifo: string, onTrace: (chunk: string) => void): Promise<void> {

@@ -10,6 +10,7 @@ import type { ExitEvent, SyscallEvent, TraceEvent } from './events';
 import { TraceModel } from './model';
 import { StraceParser } from './parser';
 import { diagnoseStraceFailure, startStrace, TraceError, type RunningTrace } from './runner';
+import { findRelayInterpreter, type TerminalSize } from './ptyRelay';
 import { SourceMapper } from './sourceMapper';
 import { StderrSplitter } from './stderrSplitter';
 import { probeStrace, traceOptions, type StraceCapabilities, type TraceFlags } from './straceProbe';
@@ -35,7 +36,9 @@ export interface TraceRequest {
   defaultFormat?: 'elf64' | 'elf32';
   stringLimit?: number;
   inject?: TraceFlags['inject'];
-  stdio: 'inherit' | 'pipe' | 'output';
+  /** See RunnerRequest.stdio; `terminal` falls back to `pipe` where python3 is missing. */
+  stdio: 'inherit' | 'pipe' | 'output' | 'terminal';
+  terminalSize?: TerminalSize;
   /** How strace's output reaches us (see RunnerRequest.capture). */
   capture?: 'fifo' | 'file';
   ownProcessGroup?: boolean;
@@ -48,6 +51,8 @@ export interface TraceRequest {
   onInProgress?: (event: SyscallEvent) => void;
   /** The program's own stderr output (strace's messages become notice events instead). */
   onProgramStderr?: (text: string) => void;
+  /** With stdio `terminal`: what the program's terminal shows, strace's messages taken out. */
+  onTerminalOutput?: (text: string) => void;
 }
 
 export interface TraceResult {
@@ -105,9 +110,14 @@ export class TraceSession {
     private readonly running: RunningTrace,
     private readonly model: TraceModel,
     readonly done: Promise<TraceResult>,
+    /** The program's stdio as it ran: `terminal` may have fallen back to `pipe`. */
+    readonly stdio: TraceRequest['stdio'],
   ) {}
 
-  /** The strace process; with stdio 'pipe' its stdin/stdout are the program's. */
+  /**
+   * The strace process; with stdio 'pipe' its stdin/stdout are the program's. With 'terminal' it is
+   * the relay: its stdin is typed into the program's terminal.
+   */
   get child(): ChildProcess {
     return this.running.child;
   }
@@ -146,14 +156,17 @@ export class TraceSession {
         request.onEvent?.(event);
       },
     });
-    const stderr = new StderrSplitter((text) => request.onProgramStderr?.(text), (line) => parser.addNotice(line), strace);
+    const relay = request.stdio === 'terminal' ? findRelayInterpreter() : undefined;
+    const stdio = request.stdio === 'terminal' && !relay ? 'pipe' : request.stdio;
+    const toProgram = stdio === 'terminal' ? request.onTerminalOutput : request.onProgramStderr;
+    const stderr = new StderrSplitter((text) => toProgram?.(text), (line) => parser.addNotice(line), strace);
     let quietSince = Date.now();
     let reported: SyscallEvent | undefined;
     const running = await startStrace({
       strace,
       options: traceOptions(capabilities, { stack: target.usesLibc, stringLimit: request.stringLimit ?? 256, inject: request.inject }),
       program: target.program, args: request.args, cwd: request.cwd ?? path.dirname(target.source ?? target.program),
-      stdio: request.stdio, ownProcessGroup: request.ownProcessGroup ?? false, capture: request.capture,
+      stdio, relay, terminalSize: request.terminalSize, ownProcessGroup: request.ownProcessGroup ?? false, capture: request.capture,
       onTrace: (chunk) => {
         quietSince = Date.now();
         parser.push(chunk);
@@ -198,6 +211,6 @@ export class TraceSession {
       if (programExit) result.programExit = programExit;
       return result;
     })();
-    return new TraceSession(target, running, model, done);
+    return new TraceSession(target, running, model, done, stdio);
   }
 }

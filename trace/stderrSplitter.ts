@@ -1,5 +1,6 @@
 // strace and the traced program share one stderr. strace's own lines (`strace: …`, the
 // `[ Process PID=N runs in 32 bit mode. ]` notice) belong with the trace, the rest to the program.
+// On the program's terminal, lines end in \r\n (the terminal's newline translation).
 
 const PERSONALITY_PREFIX = '[ Process PID=';
 
@@ -24,7 +25,7 @@ export class StderrSplitter {
       const newline = text.indexOf('\n');
       if (newline < 0) break;
       const line = text.slice(0, newline);
-      if (this.isStraceLine(line)) this.toTrace(line);
+      if (this.isStraceLine(line)) this.toTrace(line.replace(/\r$/, ''));
       else out += line + '\n';
       text = text.slice(newline + 1);
     }

@@ -99,19 +99,21 @@ export class TraceController implements vscode.Disposable {
         includePaths: config.includePaths.map((p) => path.resolve(folder ?? path.dirname(target.fsPath), p)),
         buildDirectory: config.buildDirectory && folder ? path.resolve(folder, config.buildDirectory) : config.buildDirectory,
         defaultFormat: config.outputFormat, stringLimit: config.traceStringLimit, inject,
-        stdio: 'pipe', ownProcessGroup: true, model,
+        // Its own pty, so the program behaves as in a shell (isatty, line buffering, Ctrl-C).
+        stdio: 'terminal', terminalSize: terminal.size, ownProcessGroup: true, model,
         workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
         onEvent: (event) => { if (!superseded()) this.onEvent(event); },
         onInProgress: (event) => { if (!superseded()) this.showInProgress(toRow(event, model.firstTime)); },
         onProgramStderr: (text) => terminal.output(text),
+        onTerminalOutput: (text) => terminal.output(text),
       });
       if (superseded()) {
         session.stop();
         return;
       }
       this.session = session;
-      terminal.attach(session.child.stdin);
-      session.child.stdout?.on('data', (chunk: Buffer) => terminal.output(chunk));
+      terminal.attach(session.child.stdin, session.stdio === 'terminal');
+      if (session.stdio !== 'terminal') session.child.stdout?.on('data', (chunk: Buffer) => terminal.output(chunk));
       terminal.show();
       this.showStatus(`Tracing ${this.title}…`, true);
       const result = await session.done;

@@ -1,22 +1,29 @@
 import type { Writable } from 'node:stream';
 import * as vscode from 'vscode';
+import type { TerminalSize } from '../../trace/ptyRelay';
 
 /**
- * The traced program's own terminal: its stdout and stderr are shown here and what the user types
- * goes to its stdin, so the program's I/O never mixes with the trace.
+ * The traced program's own terminal: its output is shown here and what the user types goes to its
+ * input, so the program's I/O never mixes with the trace. Normally it is a view of the program's real
+ * pty (the relay's): keys go there untouched and its line discipline does echo, Ctrl-C and Ctrl-D.
+ * Where there is no pty (no python3), the program has pipes and this class edits lines itself.
  */
 export class ProgramTerminal implements vscode.Disposable {
   private readonly writeEmitter = new vscode.EventEmitter<string>();
   private readonly terminal: vscode.Terminal;
   private stdin: Writable | undefined;
+  /** The program runs on a pty of its own: pass keys and output through unchanged. */
+  private onPty = false;
   private line = '';
+  private dimensions: TerminalSize | undefined;
   /** Output that arrived before VS Code opened the terminal (it would be lost otherwise). */
   private early: string[] | undefined = [];
 
   constructor(name: string) {
     const pty: vscode.Pseudoterminal = {
       onDidWrite: this.writeEmitter.event,
-      open: () => {
+      open: (initial) => {
+        if (initial) this.dimensions = { rows: initial.rows, columns: initial.columns };
         const early = this.early ?? [];
         this.early = undefined;
         for (const text of early) this.writeEmitter.fire(text);
@@ -31,13 +38,21 @@ export class ProgramTerminal implements vscode.Disposable {
     this.terminal.show(true);
   }
 
-  attach(stdin: Writable | null | undefined): void {
+  /** The size VS Code gave the terminal, once it has opened it. */
+  get size(): TerminalSize | undefined {
+    return this.dimensions;
+  }
+
+  /** `stdin` is the program's pipe, or with `onPty` the relay's input to the program's terminal. */
+  attach(stdin: Writable | null | undefined, onPty: boolean): void {
     this.stdin = stdin ?? undefined;
+    this.onPty = onPty;
     this.stdin?.on('error', () => { /* the program exited before reading */ });
   }
 
   output(chunk: Buffer | string): void {
-    this.write(chunk.toString().replace(/\r?\n/g, '\r\n'));
+    // A pty already ends lines in \r\n (and a program in raw mode means its bare \n).
+    this.write(this.onPty ? chunk.toString() : chunk.toString().replace(/\r?\n/g, '\r\n'));
   }
 
   note(text: string): void {
@@ -51,6 +66,10 @@ export class ProgramTerminal implements vscode.Disposable {
 
   /** A line discipline of our own: echo, backspace, Enter sends the line, Ctrl-D closes stdin. */
   private input(data: string): void {
+    if (this.onPty) {
+      this.stdin?.write(data);
+      return;
+    }
     for (const char of data) {
       if (char === '\r') {
         this.writeEmitter.fire('\r\n');

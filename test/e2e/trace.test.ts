@@ -41,8 +41,8 @@ describe('Trace on examples/hello.asm', () => {
     const write = rowOf(frame, 'write');
     await write.waitFor({ timeout: 60_000 });
     expect(await write.locator('.c-source').innerText()).toBe('hello.asm:20');
-    // strace -y names what fd 1 is: the pipe to the program's own terminal.
-    expect(await write.locator('.c-arguments').innerText()).toMatch(/^1(<[^>]*>)?, "Hello, world!\\n", 14$/);
+    // strace -y names what fd 1 is: the program's own terminal, a real pty.
+    expect(await write.locator('.c-arguments').innerText()).toMatch(/^1<\/dev\/pts\/\d+>, "Hello, world!\\n", 14$/);
     expect(await write.locator('.c-result').innerText()).toBe('14');
     const exit = frame.locator('.row.kind-exit').first();
     await exit.waitFor({ timeout: 30_000 });

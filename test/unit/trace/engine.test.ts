@@ -151,6 +151,18 @@ describe('strace messages on the shared stderr', () => {
   });
 });
 
+describe('strace\'s messages on the program\'s terminal', () => {
+  it('takes them out of a pty\'s \\r\\n lines and leaves the program\'s lines as the terminal shows them', () => {
+    const trace: string[] = [];
+    const program: string[] = [];
+    const splitter = new StderrSplitter((t) => program.push(t), (l) => trace.push(l));
+    splitter.push('hello\r\nstrace: exec: Exec format error\r\nName? ');
+    splitter.end();
+    expect(trace).toEqual(['strace: exec: Exec format error']);
+    expect(program.join('')).toBe('hello\r\nName? ');
+  });
+});
+
 describe('strace named by its path', () => {
   it('recognises `/usr/bin/strace: …` messages too', () => {
     expect(diagnoseStraceFailure('/usr/bin/strace: exec: Permission denied\n', '/x')?.message).toBe('Could not run /x: Permission denied');
