@@ -72,6 +72,22 @@ function npmCli() {
   fail('npm was not found on the PATH. Install Node.js 20 or newer with npm.');
 }
 
+/**
+ * The environment minus what an enclosing `npm run`/`npm test` exports about itself. npm reads
+ * npm_config_user_agent from the environment as configuration, so the inner npm would pass on the outer
+ * one's "node/v20", and code-server's postinstall takes its Node version from exactly that string.
+ */
+function withoutOuterNpmRun(env) {
+  const clean = {};
+  for (const [key, value] of Object.entries(env)) {
+    const lower = key.toLowerCase();
+    const outer = lower === 'npm_config_user_agent' || lower === 'node' ||
+      (lower.startsWith('npm_') && !lower.startsWith('npm_config_'));
+    if (!outer) clean[key] = value;
+  }
+  return clean;
+}
+
 function run(command, args, cwd, env) {
   log(`${path.basename(command)} ${args.map((a) => path.basename(a)).join(' ')}  (in ${cwd})`);
   const result = spawnSync(command, args, { cwd, env, stdio: ['ignore', process.stderr, process.stderr], shell: false });
@@ -131,7 +147,7 @@ function install(target) {
 
   log('installing code-server and building its native modules with Node 24 (several minutes on a cold cache) …');
   const env = {
-    ...process.env,
+    ...withoutOuterNpmRun(process.env),
     // Lifecycle scripts (and the nested npm installs in code-server's postinstall) must find Node 24 first.
     PATH: [path.join(staged.nodeRoot, 'bin'), process.env.PATH ?? ''].join(path.delimiter),
     // node-gyp compiles the native modules against these headers instead of downloading them.
