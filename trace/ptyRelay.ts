@@ -5,7 +5,9 @@
 import { findExecutable } from '../toolchain/tools';
 
 // The relay reports strace's pid on its first output line (Stop kills strace's session by it), then
-// copies master -> stdout and stdin -> master. strace becomes a session leader with the pty as its
+// copies master -> stdout and stdin -> master; `ROWS COLUMNS` lines on fd 3 resize the terminal (the
+// kernel then sends the program SIGWINCH). Every descriptor above 2 is closed before strace starts:
+// the program must see only its terminal, or its own descriptor numbers would shift. strace becomes a session leader with the pty as its
 // controlling terminal, so Ctrl-C typed into it reaches the program. The relay ends when nothing holds
 // the pty any more, or once strace has exited and the output has gone quiet (a daemon may keep it),
 // and exits as strace did.
@@ -23,6 +25,7 @@ if pid == 0:
         os.dup2(slave, fd)
     if slave > 2:
         os.close(slave)
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))
     try:
         os.execvp(command[0], command)
     except OSError as error:
@@ -30,7 +33,7 @@ if pid == 0:
         os._exit(127)
 os.close(slave)
 os.write(1, ("%d\\n" % pid).encode())
-inputs, status = [master, 0], None
+inputs, status, sizes = [master, 0, 3], None, b""
 while True:
     ready = select.select(inputs, [], [], 0.1)[0]
     if master in ready:
@@ -47,6 +50,15 @@ while True:
             os.write(master, data)
         else:
             inputs.remove(0)
+    if 3 in ready:
+        data = os.read(3, 4096)
+        if not data:
+            inputs.remove(3)
+        sizes += data
+        while b"\\n" in sizes:
+            size, sizes = sizes.split(b"\\n", 1)
+            rows, cols = map(int, size.split())
+            fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     if status is None:
         done, code = os.waitpid(pid, os.WNOHANG)
         if done:
@@ -69,6 +81,11 @@ export interface TerminalSize {
 /** python3 runs the relay; without it the program falls back to pipes. */
 export function findRelayInterpreter(): string | undefined {
   return findExecutable('python3');
+}
+
+/** The line on the relay's fd 3 that resizes the program's terminal. */
+export function resizeMessage(size: TerminalSize): string {
+  return `${Math.max(1, Math.floor(size.rows))} ${Math.max(1, Math.floor(size.columns))}\n`;
 }
 
 /** The relay's command line: `command` is passed as argv, never through a shell. */

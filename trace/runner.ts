@@ -5,8 +5,9 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { closeSync, constants, createReadStream, mkdtempSync, openSync, read, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Writable } from 'node:stream';
 import { runProgram } from '../toolchain/tools';
-import { ptyRelayArguments, type TerminalSize } from './ptyRelay';
+import { ptyRelayArguments, resizeMessage, type TerminalSize } from './ptyRelay';
 
 /** Tracing could not start or was refused; the message says what to do. */
 export class TraceError extends Error {
@@ -61,6 +62,8 @@ export interface RunningTrace {
   child: ChildProcess;
   done: Promise<RunnerOutcome>;
   stop(): void;
+  /** Resizes the program's terminal (stdio `terminal` only). */
+  resize(size: TerminalSize): void;
 }
 
 async function makeCapture(kind: 'fifo' | 'file'): Promise<{ dir: string; fifo: string }> {
@@ -84,7 +87,8 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
   const capture = request.capture ?? 'file';
   const { dir, fifo } = await makeCapture(capture);
   const stdio: StdioOptions = request.stdio === 'inherit' ? ['inherit', 'inherit', 'pipe']
-    : request.stdio === 'output' ? ['inherit', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
+    : request.stdio === 'output' ? ['inherit', 'pipe', 'pipe']
+      : request.stdio === 'terminal' ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
   const command = [request.strace, ...request.options, '-o', fifo, '--', request.program, ...request.args];
   const relay = request.stdio === 'terminal' ? request.relay : undefined;
   const child = spawn(relay ?? command[0]!, relay ? ptyRelayArguments(command, request.terminalSize) : command.slice(1), {
@@ -158,7 +162,10 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
     }
     child.kill('SIGKILL');
   };
-  return { child, done, stop };
+  const sizes = relay ? child.stdio[3] as Writable | null : null;
+  sizes?.on('error', () => { /* the relay has ended */ });
+  const resize = (size: TerminalSize) => { sizes?.write(resizeMessage(size)); };
+  return { child, done, stop, resize };
 }
 
 function killSession(leader: number): void {

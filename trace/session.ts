@@ -122,6 +122,11 @@ export class TraceSession {
     return this.running.child;
   }
 
+  /** Resizes the program's terminal (stdio 'terminal'; nothing otherwise). */
+  resize(size: TerminalSize): void {
+    this.running.resize(size);
+  }
+
   /** Kills strace and every process it traces. */
   stop(): void {
     // Traced processes first, while strace still holds them: one that left our process group

@@ -112,7 +112,7 @@ export class TraceController implements vscode.Disposable {
         return;
       }
       this.session = session;
-      terminal.attach(session.child.stdin, session.stdio === 'terminal');
+      terminal.attach(session.child.stdin, session.stdio === 'terminal', (size) => session.resize(size));
       if (session.stdio !== 'terminal') session.child.stdout?.on('data', (chunk: Buffer) => terminal.output(chunk));
       terminal.show();
       this.showStatus(`Tracing ${this.title}…`, true);

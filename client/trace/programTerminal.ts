@@ -16,6 +16,7 @@ export class ProgramTerminal implements vscode.Disposable {
   private onPty = false;
   private line = '';
   private dimensions: TerminalSize | undefined;
+  private onResize: ((size: TerminalSize) => void) | undefined;
   /** Output that arrived before VS Code opened the terminal (it would be lost otherwise). */
   private early: string[] | undefined = [];
 
@@ -29,6 +30,10 @@ export class ProgramTerminal implements vscode.Disposable {
         for (const text of early) this.writeEmitter.fire(text);
       },
       close: () => { this.stdin?.end(); },
+      setDimensions: (size) => {
+        this.dimensions = { rows: size.rows, columns: size.columns };
+        this.onResize?.(this.dimensions);
+      },
       handleInput: (data) => this.input(data),
     };
     this.terminal = vscode.window.createTerminal({ name, pty });
@@ -43,10 +48,15 @@ export class ProgramTerminal implements vscode.Disposable {
     return this.dimensions;
   }
 
-  /** `stdin` is the program's pipe, or with `onPty` the relay's input to the program's terminal. */
-  attach(stdin: Writable | null | undefined, onPty: boolean): void {
+  /**
+   * `stdin` is the program's pipe, or with `onPty` the relay's input to the program's terminal, which
+   * `resize` keeps the size of this one.
+   */
+  attach(stdin: Writable | null | undefined, onPty: boolean, resize?: (size: TerminalSize) => void): void {
     this.stdin = stdin ?? undefined;
     this.onPty = onPty;
+    this.onResize = onPty ? resize : undefined;
+    if (this.dimensions) this.onResize?.(this.dimensions);
     this.stdin?.on('error', () => { /* the program exited before reading */ });
   }
 

@@ -1,10 +1,11 @@
 // The traced program on a terminal of its own (the panel's way): a real pty as fd 0/1/2, relayed
 // by python3, while the trace still goes to the private capture file.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SyscallEvent } from '../../../trace/events';
+import type { SyscallEvent, TraceEvent } from '../../../trace/events';
+import type { TerminalSize } from '../../../trace/ptyRelay';
 import { findExecutable } from '../../../toolchain/tools';
 import { prepareTarget, TraceSession } from '../../../trace/session';
 
@@ -12,15 +13,17 @@ const FIXTURES = path.resolve(__dirname, '../../fixtures/trace');
 const work = mkdtempSync(path.join(os.tmpdir(), 'trace-terminal-'));
 
 /** Traces tty.asm on its own terminal, collecting what the terminal shows. */
-async function traceOnTerminal(file = 'tty.asm') {
+async function traceOnTerminal(file = 'tty.asm', args: string[] = [], terminalSize?: TerminalSize) {
   let shown = '';
   const inProgress: SyscallEvent[] = [];
+  const events: TraceEvent[] = [];
   const session = await TraceSession.start({
-    file: path.resolve(FIXTURES, file), args: [], stdio: 'terminal', ownProcessGroup: true, buildDirectory: mkdtempSync(path.join(work, 'b-')),
+    file: path.resolve(FIXTURES, file), args, stdio: 'terminal', terminalSize, ownProcessGroup: true, buildDirectory: mkdtempSync(path.join(work, 'b-')),
     onTerminalOutput: (text) => { shown += text; },
     onInProgress: (event) => inProgress.push(event),
+    onEvent: (event) => events.push(event),
   });
-  return { session, inProgress, shown: () => shown };
+  return { session, inProgress, events, shown: () => shown };
 }
 
 function calls(session: { model: { events: readonly (unknown)[] } }): SyscallEvent[] {
@@ -73,6 +76,21 @@ describe('a program traced on its own terminal', () => {
     const { session, shown } = await traceOnTerminal(script);
     await expect(session.done).rejects.toMatchObject({ reason: 'not-a-program', message: `Could not run ${script}: Exec format error` });
     expect(shown()).toBe('');
+  });
+
+  it('has the size of the panel\'s terminal, follows its resizes (SIGWINCH) and no descriptor beyond 0, 1, 2', async () => {
+    const stty = await traceOnTerminal(findExecutable('stty')!, ['size'], { rows: 33, columns: 101 });
+    await stty.session.done;
+    expect(stty.shown()).toContain('33 101\r\n');
+
+    const { session, inProgress, events } = await traceOnTerminal();
+    await until(() => inProgress.some((e) => e.name === 'read'));
+    const pid = inProgress[0]!.pid;
+    expect(readdirSync(`/proc/${pid}/fd`).sort()).toEqual(['0', '1', '2']);
+    session.resize({ rows: 40, columns: 120 });
+    await until(() => events.some((e) => e?.kind === 'signal' && e.signal === 'SIGWINCH'));
+    session.child.stdin!.write('\x04');
+    expect((await session.done).programExit?.exitCode).toBe(0);
   });
 
   it('falls back to pipes where python3 is missing', async () => {
