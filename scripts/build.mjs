@@ -22,7 +22,7 @@ await Promise.all([
   esbuild.build({ ...node, entryPoints: { extension: 'client/extension.ts' }, outdir: 'dist' }),
   esbuild.build({ ...node, entryPoints: { server: 'server/main.ts' }, outdir: 'dist' }),
   esbuild.build({ ...node, entryPoints: { 'debug-adapter': 'debug-adapter/main.ts' }, outdir: 'dist' }),
-  esbuild.build({ ...node, entryPoints: { cli: 'trace/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...node, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
   esbuild.build({
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production,
     sourcemap: production ? false : 'inline', logLevel: 'warning',

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { detectFormat } from '../toolchain/build';
 import { parseNasmMessages, type ToolMessage } from '../toolchain/nasmMessages';
 import { requireTool, runProgram, ToolNotFoundError } from '../toolchain/tools';
-import type { AsmDocument } from './document/document';
+import type { AsmDocument } from '../nasm/document/document';
 import { pathToUri, uriToPath, type Workspace } from './workspace';
 
 export interface Location { uri: string; line: number }

@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DocumentAnalysis } from './analysis/documentAnalysis';
 import type { SymbolEnvironment } from './analysis/dataflow';
-import { AsmDocument } from './document/document';
-import type { MacroDefinition, SymbolDefinition } from './document/structure';
-import type { Value } from './parser/expression';
+import { AsmDocument } from '../nasm/document/document';
+import type { MacroDefinition, SymbolDefinition } from '../nasm/document/structure';
+import type { Value } from '../nasm/parser/expression';
 
 export const NASM_EXTENSIONS = ['.asm', '.nasm', '.inc', '.s', '.mac'];
 const MAX_INDEXED_FILES = 5000;

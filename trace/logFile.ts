@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { SyscallEvent, TraceEvent } from './events';
-import { TraceModel } from './model';
-import { parseStraceText, StraceParser } from './parser';
-import { SourceMapper } from './sourceMapper';
+import { TraceModel } from './model/model';
+import { parseStraceText, StraceParser } from './parse/parser';
+import { SourceMapper } from './map/sourceMapper';
 
 export interface LoadedLog {
   model: TraceModel;

@@ -5,15 +5,15 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildProgram, describeBuildFailure, sourceKindOf, type BuildResult } from '../toolchain/build';
 import { requireTool, type ToolPaths } from '../toolchain/tools';
-import { ElfFile } from './elf';
+import { ElfFile } from './map/elf';
 import type { ExitEvent, SyscallEvent, TraceEvent } from './events';
-import { TraceModel } from './model';
-import { StraceParser } from './parser';
-import { diagnoseStraceFailure, startStrace, TraceError, type RunningTrace } from './runner';
-import { findRelayInterpreter, type TerminalSize } from './ptyRelay';
-import { SourceMapper } from './sourceMapper';
-import { StderrSplitter } from './stderrSplitter';
-import { probeStrace, traceOptions, type StraceCapabilities, type TraceFlags } from './straceProbe';
+import { TraceModel } from './model/model';
+import { StraceParser } from './parse/parser';
+import { diagnoseStraceFailure, startStrace, TraceError, type RunningTrace } from './capture/runner';
+import { findRelayInterpreter, type TerminalSize } from './capture/ptyRelay';
+import { SourceMapper } from './map/sourceMapper';
+import { StderrSplitter } from './capture/stderrSplitter';
+import { probeStrace, traceOptions, type StraceCapabilities, type TraceFlags } from './capture/straceProbe';
 
 export interface TraceTarget {
   program: string;

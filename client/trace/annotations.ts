@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { annotationText, type LineCall, type TraceModel } from '../../trace/model';
+import { annotationText, type LineCall, type TraceModel } from '../../trace/model/model';
 
 const TRACEABLE = [{ language: 'nasm' }, { language: 'c' }];
 

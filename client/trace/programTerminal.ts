@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import * as vscode from 'vscode';
-import type { TerminalSize } from '../../trace/ptyRelay';
+import type { TerminalSize } from '../../trace/capture/ptyRelay';
 
 /**
  * The traced program's own terminal: its output is shown here and what the user types goes to its

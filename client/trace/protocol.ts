@@ -1,6 +1,6 @@
 // Messages between the extension host and the trace panel's webview. Types only: both sides
 // import this file, the webview bundle included.
-import type { ComparisonRow, ProcessInfo, SyscallStats } from '../../trace/model';
+import type { ComparisonRow, ProcessInfo, SyscallStats } from '../../trace/model/model';
 
 /** One row of the calls table, already formatted by the host. */
 export interface TraceRow {

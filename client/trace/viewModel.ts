@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { lookupSyscallByName, type SyscallInfo } from '../../syscalls';
 import { formatEvent, type SyscallEvent, type TraceEvent } from '../../trace/events';
-import { isFailed, isFailure, type TraceModel } from '../../trace/model';
+import { isFailed, isFailure, type TraceModel } from '../../trace/model/model';
 import type { ProcessRow, SummaryRow, TraceFilter, TraceRow } from './protocol';
 
 export const NO_FILTER: TraceFilter = { category: '', failedOnly: false, pid: undefined, text: '', regex: false };

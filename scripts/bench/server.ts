@@ -9,7 +9,7 @@ import { lintDocument } from '../../server/features/documentLints';
 import { findExecutable } from '../../toolchain/tools';
 import { tuneHeapForParsing } from '../../server/runtime';
 import { pathToUri, Workspace } from '../../server/workspace';
-import type { AsmDocument } from '../../server/document/document';
+import type { AsmDocument } from '../../nasm/document/document';
 
 const TARGET_LINES = 100_000;
 

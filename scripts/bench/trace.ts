@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildProgram } from '../../toolchain/build';
-import { readLineTable } from '../../trace/dwarfLines';
-import { ElfFile } from '../../trace/elf';
-import { StraceParser } from '../../trace/parser';
+import { readLineTable } from '../../trace/map/dwarfLines';
+import { ElfFile } from '../../trace/map/elf';
+import { StraceParser } from '../../trace/parse/parser';
 import { TraceSession } from '../../trace/session';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'bench-trace-'));
@@ -97,7 +97,7 @@ async function benchMapping(): Promise<void> {
 }
 
 function benchParser(): void {
-  const sample = readFileSync('/work/shared/reference/strace/mt_f_tt_T_y_i.txt', 'utf8').split('\n').filter(Boolean);
+  const sample = readFileSync(path.resolve('test/fixtures/reference/strace/mt_f_tt_T_y_i.txt'), 'utf8').split('\n').filter(Boolean);
   const lines: string[] = [];
   while (lines.length < 1_000_000) lines.push(...sample);
   lines.length = 1_000_000;

@@ -1,10 +1,10 @@
 // Dataflow inside one basic block: what each general-purpose register holds at every syscall.
 // Unknown stays unknown, with the reason, rather than a guess.
 import { CALLING_CONVENTIONS, lookupSyscall, type Abi } from '../../syscalls';
-import { evaluateExpression, num, type Value } from '../parser/expression';
-import type { Operand, Statement } from '../parser/statement';
-import type { Token } from '../parser/tokens';
-import { CONDITION_CODES, endsBlock, REGISTERS, type RegisterInfo } from '../parser/vocabulary';
+import { evaluateExpression, num, type Value } from '../../nasm/parser/expression';
+import type { Operand, Statement } from '../../nasm/parser/statement';
+import type { Token } from '../../nasm/parser/tokens';
+import { CONDITION_CODES, endsBlock, REGISTERS, type RegisterInfo } from '../../nasm/parser/vocabulary';
 import { IMPLICIT_READS, IMPLICIT_WRITES, NO_DESTINATION, PURE_WRITE } from './registerEffects';
 
 export type RegisterValue = Value | { kind: 'unknown'; reason: string };

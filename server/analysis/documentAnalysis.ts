@@ -1,8 +1,8 @@
 // Splits a document into basic blocks and keeps each block's dataflow until one of its lines changes.
-import type { AsmDocument } from '../document/document';
-import { LINE_IN_MACRO, LINE_INACTIVE } from '../document/structure';
-import type { Statement } from '../parser/statement';
-import { endsBlock } from '../parser/vocabulary';
+import type { AsmDocument } from '../../nasm/document/document';
+import { LINE_IN_MACRO, LINE_INACTIVE } from '../../nasm/document/structure';
+import type { Statement } from '../../nasm/parser/statement';
+import { endsBlock } from '../../nasm/parser/vocabulary';
 import { analyzeBlock, type BlockAnalysis, type SymbolEnvironment } from './dataflow';
 
 /** A label is a jump target; %macro/%if lines change what runs next. Either starts a new block. */

@@ -1,10 +1,10 @@
 // Completion: mnemonics and directives at statement start, registers/labels/constants in operands,
 // syscall names after `mov rax, ` (inserting the number), and one snippet per common syscall.
 import { allSyscalls, CALLING_CONVENTIONS, type SyscallInfo } from '../../syscalls';
-import type { AsmDocument } from '../document/document';
+import type { AsmDocument } from '../../nasm/document/document';
 import { DIRECTIVE_DOCS } from '../knowledge/directives';
 import { instructionInfo } from '../knowledge/instructions';
-import { DATA_SIZES, DIRECTIVES, MNEMONICS, REGISTERS, RESERVE_SIZES, SIZE_KEYWORDS } from '../parser/vocabulary';
+import { DATA_SIZES, DIRECTIVES, MNEMONICS, REGISTERS, RESERVE_SIZES, SIZE_KEYWORDS } from '../../nasm/parser/vocabulary';
 import type { Workspace } from '../workspace';
 
 export type CompletionKind = 'keyword' | 'function' | 'variable' | 'constant' | 'snippet' | 'module' | 'field' | 'value';

@@ -1,6 +1,6 @@
 // All syscall lints of a document; a block's lints are kept as long as its analysis is.
 import type { BlockAnalysis } from '../analysis/dataflow';
-import type { AsmDocument } from '../document/document';
+import type { AsmDocument } from '../../nasm/document/document';
 import type { Workspace } from '../workspace';
 import { lintBlock, type Lint } from './syscallLints';
 

@@ -1,6 +1,6 @@
 // Outline: section › label › local label, plus macros, constants and strucs with their fields.
-import type { AsmDocument } from '../document/document';
-import type { SymbolDefinition, SymbolKind } from '../document/structure';
+import type { AsmDocument } from '../../nasm/document/document';
+import type { SymbolDefinition, SymbolKind } from '../../nasm/document/structure';
 
 export type OutlineKind = 'section' | SymbolKind;
 

@@ -1,5 +1,5 @@
 // Folding: sections, labels, macros, %if blocks, %rep, struc and comment blocks.
-import type { AsmDocument } from '../document/document';
+import type { AsmDocument } from '../../nasm/document/document';
 
 export interface Fold { startLine: number; endLine: number; kind?: 'comment' | 'region' }
 

@@ -1,7 +1,7 @@
 // Column alignment: labels at 0, mnemonics at 8, operands at 16, comments at 40. Idempotent:
 // formatting formatted text changes nothing. Lines it cannot safely re-lay-out are kept as written.
-import type { AsmDocument } from '../document/document';
-import type { Statement } from '../parser/statement';
+import type { AsmDocument } from '../../nasm/document/document';
+import type { Statement } from '../../nasm/parser/statement';
 
 export interface FormatColumns { mnemonic: number; operands: number; comment: number }
 export const DEFAULT_COLUMNS: FormatColumns = { mnemonic: 8, operands: 16, comment: 40 };

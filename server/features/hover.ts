@@ -1,9 +1,9 @@
 // Every hover: syscall facts first, then symbols, instructions, registers and directives.
-import type { AsmDocument } from '../document/document';
+import type { AsmDocument } from '../../nasm/document/document';
 import { instructionInfo, referenceUrl } from '../knowledge/instructions';
 import { DIRECTIVE_DOCS } from '../knowledge/directives';
 import { REGISTER_ROLES } from '../knowledge/registers';
-import { REGISTERS } from '../parser/vocabulary';
+import { REGISTERS } from '../../nasm/parser/vocabulary';
 import { uriToPath, type Workspace } from '../workspace';
 import { syscallInstructionOf } from '../analysis/dataflow';
 import { hoverOnSetter, hoverOnSyscall, type HoverResult } from './syscallHover';

@@ -1,7 +1,7 @@
 // Code action: replace a magic syscall number with a named constant, defining it once.
 import type { BlockAnalysis } from '../analysis/dataflow';
-import type { AsmDocument } from '../document/document';
-import type { Value } from '../parser/expression';
+import type { AsmDocument } from '../../nasm/document/document';
+import type { Value } from '../../nasm/parser/expression';
 import type { Edit } from './syscallLints';
 import { consumedSetters } from './syscallFacts';
 

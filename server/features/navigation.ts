@@ -1,8 +1,8 @@
 // Definitions, references, highlights and rename: scope-aware for local labels, across %include
 // and global/extern.
-import type { AsmDocument } from '../document/document';
-import type { SymbolDefinition } from '../document/structure';
-import { REGISTERS } from '../parser/vocabulary';
+import type { AsmDocument } from '../../nasm/document/document';
+import type { SymbolDefinition } from '../../nasm/document/structure';
+import { REGISTERS } from '../../nasm/parser/vocabulary';
 import type { FoundDefinition, Workspace } from '../workspace';
 import { symbolTokenAt } from './symbolAt';
 

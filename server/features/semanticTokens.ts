@@ -1,8 +1,8 @@
 // Semantic tokens: what the TextMate grammar cannot know — which words are labels, local labels,
 // macros, constants and struc fields, and which %if branches are inactive.
-import type { AsmDocument } from '../document/document';
-import { LINE_INACTIVE, type SymbolKind } from '../document/structure';
-import { REGISTERS } from '../parser/vocabulary';
+import type { AsmDocument } from '../../nasm/document/document';
+import { LINE_INACTIVE, type SymbolKind } from '../../nasm/document/structure';
+import { REGISTERS } from '../../nasm/parser/vocabulary';
 import type { Workspace } from '../workspace';
 
 export const TOKEN_TYPES = ['function', 'label', 'macro', 'variable', 'struct', 'property', 'comment', 'parameter'] as const;

@@ -1,8 +1,8 @@
 // Signature help for macro parameters and for the syscall whose registers are being set up.
 import { argumentIndexOfRegister, declaration, type SyscallInfo } from '../../syscalls';
-import type { AsmDocument } from '../document/document';
+import type { AsmDocument } from '../../nasm/document/document';
 import type { Workspace } from '../workspace';
-import { evaluateExpression } from '../parser/expression';
+import { evaluateExpression } from '../../nasm/parser/expression';
 import { resolveSite } from './syscallFacts';
 
 export interface Signature {

@@ -1,6 +1,6 @@
 // The word under the cursor and what it names.
-import type { AsmDocument } from '../document/document';
-import type { Token } from '../parser/tokens';
+import type { AsmDocument } from '../../nasm/document/document';
+import type { Token } from '../../nasm/parser/tokens';
 
 export function tokenAt(document: AsmDocument, line: number, character: number): Token | undefined {
   const statement = document.statement(line);

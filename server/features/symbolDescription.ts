@@ -1,5 +1,5 @@
 // Hover text for a label, constant, macro or struc: its value, data preview and the comment above it.
-import type { AsmDocument } from '../document/document';
+import type { AsmDocument } from '../../nasm/document/document';
 import type { Workspace } from '../workspace';
 import { quoteData } from './syscallFacts';
 import { commentBlockAbove } from './symbolAt';

@@ -3,7 +3,7 @@ import {
   CALLING_CONVENTIONS, lookupSyscall, type Abi, type SyscallInfo, type SyscallLookup,
 } from '../../syscalls';
 import type { BlockAnalysis, RegisterState, Setter, SyscallSite } from '../analysis/dataflow';
-import { REGISTERS } from '../parser/vocabulary';
+import { REGISTERS } from '../../nasm/parser/vocabulary';
 
 export interface ResolvedSite {
   site: SyscallSite;

@@ -2,8 +2,8 @@
 // diagnostics and code actions.
 import { lookupSyscallByName } from '../../syscalls';
 import { familyBit, type BlockAnalysis, type Setter } from '../analysis/dataflow';
-import type { AsmDocument } from '../document/document';
-import { REGISTERS, registerOfWidth } from '../parser/vocabulary';
+import type { AsmDocument } from '../../nasm/document/document';
+import { REGISTERS, registerOfWidth } from '../../nasm/parser/vocabulary';
 import { argumentFamilies, familyOf, numberFamily, resolvedSites, type ResolvedSite } from './syscallFacts';
 
 export interface Edit { line: number; start: number; end: number; newText: string }

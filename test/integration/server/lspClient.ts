@@ -13,7 +13,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 export async function bundleServer(): Promise<string> {
   const out = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-lsp-test-'));
   const common = { bundle: true, platform: 'node' as const, target: 'node20', format: 'cjs' as const, logLevel: 'error' as const, absWorkingDir: ROOT };
-  await esbuild.build({ ...common, entryPoints: { server: 'server/main.ts', cli: 'trace/cli.ts' }, outdir: out });
+  await esbuild.build({ ...common, entryPoints: { server: 'server/main.ts', cli: 'cli/main.ts' }, outdir: out });
   return path.join(out, 'cli.js');
 }
 

@@ -4,10 +4,10 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../../toolchain/build';
 import { runProgram } from '../../../toolchain/tools';
-import { ElfFile } from '../../../trace/elf';
+import { ElfFile } from '../../../trace/map/elf';
 import { loadStraceLog } from '../../../trace/logFile';
-import { parseStraceText } from '../../../trace/parser';
-import { SourceMapper } from '../../../trace/sourceMapper';
+import { parseStraceText } from '../../../trace/parse/parser';
+import { SourceMapper } from '../../../trace/map/sourceMapper';
 import type { SignalEvent, SyscallEvent, TraceEvent } from '../../../trace/events';
 import { TraceSession, type TraceResult } from '../../../trace/session';
 

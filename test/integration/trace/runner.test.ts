@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ToolNotFoundError } from '../../../toolchain/tools';
 import type { SyscallEvent } from '../../../trace/events';
-import { TraceError } from '../../../trace/runner';
+import { TraceError } from '../../../trace/capture/runner';
 import { TraceSession } from '../../../trace/session';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/trace');
@@ -15,7 +15,7 @@ const cli = path.join(work, 'cli.js');
 
 beforeAll(async () => {
   // The CLI exactly as shipped: the same esbuild bundle as dist/cli.js.
-  await build({ entryPoints: [path.resolve(__dirname, '../../../trace/cli.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'error' });
+  await build({ entryPoints: [path.resolve(__dirname, '../../../cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'error' });
 });
 
 function lineOf(file: string, marker: string): number {

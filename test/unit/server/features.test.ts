@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AsmDocument } from '../../../server/document/document';
+import { AsmDocument } from '../../../nasm/document/document';
 import { completions } from '../../../server/features/completion';
 import { documentOutline } from '../../../server/features/documentSymbols';
 import { foldingRanges } from '../../../server/features/folding';

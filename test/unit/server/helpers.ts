@@ -4,7 +4,7 @@ import { hoverAt } from '../../../server/features/hover';
 import { syscallInlayHints } from '../../../server/features/inlayHints';
 import { lintDocument } from '../../../server/features/documentLints';
 import { pathToUri, Workspace } from '../../../server/workspace';
-import type { AsmDocument } from '../../../server/document/document';
+import type { AsmDocument } from '../../../nasm/document/document';
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/server');
 export const EXAMPLES = path.resolve(__dirname, '../../../examples');

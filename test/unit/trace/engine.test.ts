@@ -1,15 +1,16 @@
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SyscallEvent, TraceEvent } from '../../../trace/events';
-import { toRecord } from '../../../trace/jsonl';
-import { annotationText, compareSummaries, formatSummaryTable, TraceModel } from '../../../trace/model';
-import { macroBodies, parseListing } from '../../../trace/nasmListing';
-import { parseStraceText } from '../../../trace/parser';
-import { diagnoseStraceFailure, PTRACE_DENIED_HINT } from '../../../trace/runner';
-import { StderrSplitter } from '../../../trace/stderrSplitter';
-import { readCapabilities, traceOptions } from '../../../trace/straceProbe';
+import { toRecord } from '../../../trace/model/jsonl';
+import { annotationText, compareSummaries, formatSummaryTable, TraceModel } from '../../../trace/model/model';
+import { macroBodies, parseListing } from '../../../trace/map/nasmListing';
+import { parseStraceText } from '../../../trace/parse/parser';
+import { diagnoseStraceFailure, PTRACE_DENIED_HINT } from '../../../trace/capture/runner';
+import { StderrSplitter } from '../../../trace/capture/stderrSplitter';
+import { readCapabilities, traceOptions } from '../../../trace/capture/straceProbe';
 
-const REFERENCE = '/work/shared/reference/strace/';
+const REFERENCE = path.resolve(__dirname, '../../fixtures/reference/strace') + '/';
 const modelOf = (text: string) => {
   const model = new TraceModel();
   for (const event of parseStraceText(text).events) model.upsert(event);

@@ -1,0 +1,58 @@
+// The `syscall-lens` command: one entry for every process the extension runs outside VS Code.
+import * as path from 'node:path';
+import { version } from '../package.json';
+
+const HELP = `syscall-lens ${version} — syscall-level tools for NASM and C on Linux x86-64
+
+Usage:
+  syscall-lens lsp --stdio          serve the NASM language server over stdio (any LSP client)
+  syscall-lens dap                  serve the gdb debug adapter over stdio (any DAP client)
+  syscall-lens trace [options] [--] FILE [ARGS...]
+                                    build FILE (.asm/.nasm/.c) or take a program, run it under
+                                    strace and print each syscall beside its source line
+  syscall-lens --help | --version
+
+Run 'syscall-lens trace --help' for the trace options.`;
+
+/** Loads a sibling bundle (dist/server.js, dist/debug-adapter.js) so cli.js stays small. */
+function loadBundle(name: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(path.join(__dirname, name));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(HELP + '\n');
+      return 0;
+    case '-V':
+    case '--version':
+      process.stdout.write(`${version}\n`);
+      return 0;
+    case 'lsp':
+      loadBundle('server.js');
+      return -1; // the server keeps the process alive
+    case 'dap':
+      loadBundle('debug-adapter.js');
+      return -1;
+    case 'trace': {
+      const { traceCommand } = await import('./trace');
+      return traceCommand.run(rest);
+    }
+    default:
+      process.stderr.write(`syscall-lens: unknown command "${command}". Run 'syscall-lens --help'.\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { if (code >= 0) process.exitCode = code; },
+  (error: unknown) => {
+    process.stderr.write(`syscall-lens: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,199 @@
+// Maps each traced event to the exact source line that made it, from the program's own DWARF.
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { readLineTable, type LineTable } from './dwarfLines';
+import { ElfFile } from './elf';
+import type { SourceLocation, StackFrame, TraceEvent } from '../events';
+import { attributeMacroRows, type MacroSite } from './nasmListing';
+
+/** A binary with its line table, read once per path and modification time. */
+export interface ProgramImage {
+  path: string;
+  elf: ElfFile;
+  lines: LineTable;
+  macroSites: Map<number, MacroSite>;
+  /** Link-time addresses just after each syscall instruction, by their low 12 bits (for PIE rebasing). */
+  syscallReturnSites: Map<number, number[]>;
+}
+
+const cache = new Map<string, { key: string; image: ProgramImage | undefined }>();
+
+// The kernel entry instructions, all two bytes long: syscall, int 0x80, sysenter.
+const SYSCALL_INSTRUCTIONS = [[0x0f, 0x05], [0xcd, 0x80], [0x0f, 0x34]];
+
+function isSyscallInstruction(bytes: Buffer | undefined): boolean {
+  return !!bytes && bytes.length === 2 && SYSCALL_INSTRUCTIONS.some(([a, b]) => bytes[0] === a && bytes[1] === b);
+}
+
+/** Reads (or reuses) a binary's line table; undefined when the file is not an ELF we can read. */
+export function loadProgramImage(file: string, options: { listing?: string; mainSource?: string } = {}): ProgramImage | undefined {
+  let stat;
+  try { stat = statSync(file); } catch { return undefined; }
+  const key = `${stat.mtimeMs}:${stat.size}:${options.listing ?? ''}`;
+  const cached = cache.get(file);
+  if (cached?.key === key) return cached.image;
+  let image: ProgramImage | undefined;
+  try {
+    const elf = ElfFile.read(file);
+    const lines = readLineTable(elf);
+    const macroSites = options.listing && options.mainSource && existsSync(options.listing)
+      ? attributeMacroRows(lines, options.listing, path.resolve(options.mainSource))
+      : new Map<number, MacroSite>();
+    image = { path: file, elf, lines, macroSites, syscallReturnSites: findSyscallReturnSites(elf) };
+  } catch {
+    image = undefined;
+  }
+  cache.set(file, { key, image });
+  return image;
+}
+
+function findSyscallReturnSites(elf: ElfFile): Map<number, number[]> {
+  const sites = new Map<number, number[]>();
+  for (const segment of elf.segments) {
+    if (segment.type !== 1 || (segment.flags & 1) === 0) continue;
+    const bytes = elf.data.subarray(segment.offset, segment.offset + segment.fileSize);
+    for (let i = 0; i + 1 < bytes.length; i++) {
+      if (isSyscallInstruction(bytes.subarray(i, i + 2))) {
+        const after = segment.address + i + 2;
+        const list = sites.get(after & 0xfff) ?? [];
+        list.push(after);
+        sites.set(after & 0xfff, list);
+      }
+    }
+  }
+  return sites;
+}
+
+export interface MapperOptions {
+  /** The traced program (what strace executed). */
+  program: string;
+  /** nasm's `-l` listing and the main source, to attribute macro-expanded instructions to their call site. */
+  listing?: string;
+  mainSource?: string;
+  /**
+   * What the `[0x…]` of a `-k` frame means: a file offset (strace built with libunwind, Debian's)
+   * or an address inside the module (strace built with libdw).
+   */
+  frameAddresses?: 'file-offset' | 'module-address';
+  /** Other binaries whose frames may carry line info (e.g. the workspace's own shared libraries). */
+  isWorkspaceBinary?: (module: string) => boolean;
+}
+
+export class SourceMapper {
+  private readonly program: string;
+  private readonly programReal: string;
+  /** Run-time minus link-time address of the program, per pid, once known (0 for non-PIE). */
+  private readonly displacement = new Map<number, number>();
+  /** Displacements still consistent with every ip seen, per pid, while they are ambiguous. */
+  private readonly candidates = new Map<number, Set<number>>();
+
+  constructor(private readonly options: MapperOptions) {
+    this.program = path.resolve(options.program);
+    try { this.programReal = realpathSync(this.program); } catch { this.programReal = this.program; }
+  }
+
+  private programImage: ProgramImage | undefined | null = null;
+
+  /** The traced program's image, read once per mapper (a trace never outlives a rebuild). */
+  get image(): ProgramImage | undefined {
+    if (this.programImage === null) {
+      this.programImage = loadProgramImage(this.program, { listing: this.options.listing, mainSource: this.options.mainSource });
+    }
+    return this.programImage;
+  }
+
+  /** Sets `event.location` when the event came from a line with debug info; returns it. */
+  map(event: TraceEvent): SourceLocation | undefined {
+    if (event.kind === 'exit' || event.kind === 'notice') return undefined;
+    // execve's ip belongs to the image it replaced.
+    if (event.kind === 'syscall' && /^execve/.test(event.name)) {
+      this.displacement.delete(event.pid);
+      this.candidates.delete(event.pid);
+      return undefined;
+    }
+    const isCall = event.kind === 'syscall';
+    const location = event.stack.length > 0
+      ? this.mapStack(event.stack, event.ip, event.pid, isCall)
+      : event.ip !== undefined ? this.mapInstructionPointer(event.ip, event.pid, isCall) : undefined;
+    if (location) event.location = location;
+    return location;
+  }
+
+  private mapInstructionPointer(ip: number, pid: number, isCall: boolean): SourceLocation | undefined {
+    const image = this.image;
+    if (!image) return undefined;
+    const displacement = image.elf.isPositionIndependent ? this.inferDisplacement(image, ip, pid) : 0;
+    if (displacement === undefined) return undefined;
+    return this.locate(image, ip - displacement, isCall, true);
+  }
+
+  /**
+   * A PIE's load address is chosen at run time; without -k frames it follows from the ip itself:
+   * the load address is page aligned, so the ip's low 12 bits must match a syscall site's.
+   */
+  private inferDisplacement(image: ProgramImage, ip: number, pid: number): number | undefined {
+    const known = this.displacement.get(pid) ?? this.displacement.get(0);
+    if (known !== undefined) return known;
+    const sites = image.syscallReturnSites.get(ip & 0xfff) ?? [];
+    const fresh = new Set(sites.filter((site) => image.lines.lookup(site - 2)).map((site) => ip - site));
+    const previous = this.candidates.get(pid);
+    const remaining = previous ? new Set([...previous].filter((d) => fresh.has(d))) : fresh;
+    if (remaining.size === 0) return undefined;
+    this.candidates.set(pid, remaining);
+    if (remaining.size === 1) {
+      const only = [...remaining][0]!;
+      this.displacement.set(pid, only);
+      return only;
+    }
+    return Math.min(...remaining);
+  }
+
+  private mapStack(stack: StackFrame[], ip: number | undefined, pid: number, isCall: boolean): SourceLocation | undefined {
+    for (let i = 0; i < stack.length; i++) {
+      const frame = stack[i]!;
+      const image = this.imageOfModule(frame.module);
+      if (!image) continue;
+      const linkAddress = this.linkAddressOfFrame(image, frame);
+      if (linkAddress === undefined) continue;
+      if (i === 0 && ip !== undefined && image.path === this.program) this.displacement.set(pid, ip - linkAddress);
+      // The innermost frame is the ip after the syscall (or the faulting instruction); outer frames
+      // are return addresses, so the call instruction ends just before them.
+      const location = i === 0 ? this.locate(image, linkAddress, isCall, true) : this.locate(image, linkAddress - 1, false, false);
+      if (location) return location;
+    }
+    return undefined;
+  }
+
+  private imageOfModule(module: string): ProgramImage | undefined {
+    if (module === this.program || module === this.programReal) return this.image;
+    if (this.options.isWorkspaceBinary?.(module)) {
+      const image = loadProgramImage(module);
+      return image && image.lines.size > 0 ? image : undefined;
+    }
+    return undefined;
+  }
+
+  private linkAddressOfFrame(image: ProgramImage, frame: StackFrame): number | undefined {
+    if (this.options.frameAddresses === 'module-address') return frame.address;
+    return image.elf.addressOfFileOffset(frame.address);
+  }
+
+  /**
+   * strace's ip is the address AFTER the 2-byte syscall instruction, so the call is at ip − 2 when
+   * those bytes are syscall/int 0x80/sysenter. A signal's ip is the faulting instruction itself.
+   */
+  private locate(image: ProgramImage, address: number, isCall: boolean, exact: boolean): SourceLocation | undefined {
+    let target = address;
+    if (isCall && exact) {
+      if (isSyscallInstruction(image.elf.bytesAt(address - 2, 2))) target = address - 2;
+      else target = address - 1;
+    }
+    const row = image.lines.lookup(target);
+    if (!row) return undefined;
+    const site = image.macroSites.get(image.lines.rowStart(target) ?? -1);
+    if (site && this.options.mainSource) {
+      return { file: path.resolve(this.options.mainSource), line: site.line, macroLine: site.macroLine, macroFile: site.macroFile };
+    }
+    return { file: row.file, line: row.line };
+  }
+}

@@ -1,0 +1,65 @@
+// JSON Lines export. Schema (stable; every key is always present, null when unknown):
+//   type       "syscall" | "signal" | "exit" | "notice"
+//   seq        1-based order in the trace
+//   pid        process/thread id (0 when strace printed none)
+//   time       seconds since the epoch (strace -ttt), or null
+//   duration   seconds spent in the call (strace -T), or null
+//   name       syscall name (signal name for signals), or null
+//   args       array of argument texts as strace decoded them ([] for non-calls)
+//   result     the return value as printed ("14", "-1", "0x7f…", "?"); exit code for exits; or null
+//   errno      errno name ("ENOENT"), or null
+//   signal     the signal delivered (signals) or that killed the process (exits), or null
+//   ip         instruction pointer as "0x…" hex, or null
+//   file, line the source file and 1-based line that made the call, or null
+//   macroLine  the line inside the %macro body when the call came from a macro, or null
+import type { TraceEvent } from '../events';
+
+export interface TraceRecord {
+  type: TraceEvent['kind'];
+  seq: number;
+  pid: number;
+  time: number | null;
+  duration: number | null;
+  name: string | null;
+  args: string[];
+  result: string | null;
+  errno: string | null;
+  signal: string | null;
+  ip: string | null;
+  file: string | null;
+  line: number | null;
+  macroLine: number | null;
+}
+
+export function toRecord(event: TraceEvent): TraceRecord {
+  const record: TraceRecord = {
+    type: event.kind, seq: event.seq, pid: event.pid, time: event.time ?? null, duration: null, name: null, args: [],
+    result: null, errno: null, signal: null, ip: event.ip !== undefined ? `0x${event.ip.toString(16)}` : null,
+    file: event.location?.file ?? null, line: event.location?.line ?? null, macroLine: event.location?.macroLine ?? null,
+  };
+  switch (event.kind) {
+    case 'syscall':
+      record.name = event.name;
+      record.args = event.args.map((a) => (a.name ? `${a.name}=${a.text}` : a.text));
+      record.result = event.inProgress ? null : event.result ?? null;
+      record.errno = event.errno ?? null;
+      record.duration = event.duration ?? null;
+      break;
+    case 'signal':
+      record.name = event.signal;
+      record.signal = event.signal;
+      break;
+    case 'exit':
+      record.result = event.exitCode !== undefined ? String(event.exitCode) : null;
+      record.signal = event.killedBy ?? null;
+      break;
+    case 'notice':
+      record.name = event.text;
+      break;
+  }
+  return record;
+}
+
+export function toJsonLine(event: TraceEvent): string {
+  return JSON.stringify(toRecord(event));
+}

@@ -1,0 +1,173 @@
+// The trace as data: events by sequence number, a `strace -c`-style summary, per-source-line calls
+// for editor annotations, and the process tree. Fed one way from the parser (through the mapper).
+import type { SyscallEvent, TraceEvent } from '../events';
+
+export interface SyscallStats {
+  name: string;
+  calls: number;
+  errors: number;
+  /** Seconds spent in the call, summed over calls (needs -T). */
+  totalTime: number;
+}
+
+export interface LineCall {
+  name: string;
+  count: number;
+  errors: number;
+  /** The last result, with its errno: `14`, `-1 ENOENT`. */
+  lastResult: string;
+  seqs: number[];
+}
+
+export interface ProcessInfo {
+  pid: number;
+  parent?: number;
+  /** Created with CLONE_THREAD: a thread of its parent rather than a process. */
+  thread: boolean;
+  /** What it ran, from its last execve. */
+  command?: string;
+  exit?: string;
+  calls: number;
+}
+
+export function isFailed(event: SyscallEvent): boolean {
+  return !event.inProgress && (event.errno !== undefined || (event.result === '-1'));
+}
+
+// Signals raised by a faulting instruction (or abort): the ones that mean the program failed.
+const FAULT_SIGNALS = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGABRT', 'SIGSYS', 'SIGTRAP']);
+
+/** A failed call, a fault signal, or a process killed by a signal. */
+export function isFailure(event: TraceEvent): boolean {
+  if (event.kind === 'syscall') return isFailed(event);
+  if (event.kind === 'signal') return FAULT_SIGNALS.has(event.signal);
+  return event.kind === 'exit' && event.killedBy !== undefined;
+}
+
+/** `14`, `-1 ENOENT`, `?` — the short result used in annotations. */
+export function shortResult(event: SyscallEvent): string {
+  if (event.inProgress) return '…';
+  return event.errno ? `${event.result} ${event.errno}` : event.result ?? '?';
+}
+
+export class TraceModel {
+  /** Events by seq − 1; holes stay undefined until their event arrives. */
+  readonly events: (TraceEvent | undefined)[] = [];
+  private readonly stats = new Map<string, SyscallStats>();
+  /** file → line → syscall name → calls. */
+  readonly lines = new Map<string, Map<number, Map<string, LineCall>>>();
+  readonly processes = new Map<number, ProcessInfo>();
+  firstTime: number | undefined;
+
+  get size(): number {
+    return this.events.length;
+  }
+
+  get(seq: number): TraceEvent | undefined {
+    return this.events[seq - 1];
+  }
+
+  /** Adds an event or replaces its in-progress version; completed calls are counted once. */
+  upsert(event: TraceEvent): void {
+    const previous = this.events[event.seq - 1];
+    this.events[event.seq - 1] = event;
+    if (this.firstTime === undefined && event.time !== undefined) this.firstTime = event.time;
+    const process = this.process(event.pid);
+    if (event.kind === 'exit') {
+      process.exit = event.killedBy ? `killed by ${event.killedBy}${event.coreDumped ? ' (core dumped)' : ''}` : `exited with ${event.exitCode}`;
+      return;
+    }
+    if (event.kind !== 'syscall' || event.inProgress) return;
+    if (previous?.kind === 'syscall' && !previous.inProgress) return;
+    process.calls++;
+    const stats = this.stats.get(event.name) ?? { name: event.name, calls: 0, errors: 0, totalTime: 0 };
+    stats.calls++;
+    if (isFailed(event)) stats.errors++;
+    stats.totalTime += event.duration ?? 0;
+    this.stats.set(event.name, stats);
+    this.recordLine(event);
+    this.recordProcess(event);
+  }
+
+  private process(pid: number): ProcessInfo {
+    let info = this.processes.get(pid);
+    if (!info) {
+      info = { pid, thread: false, calls: 0 };
+      this.processes.set(pid, info);
+    }
+    return info;
+  }
+
+  private recordLine(event: SyscallEvent): void {
+    const where = event.location;
+    if (!where) return;
+    let byLine = this.lines.get(where.file);
+    if (!byLine) this.lines.set(where.file, (byLine = new Map()));
+    let calls = byLine.get(where.line);
+    if (!calls) byLine.set(where.line, (calls = new Map()));
+    const call = calls.get(event.name) ?? { name: event.name, count: 0, errors: 0, lastResult: '', seqs: [] };
+    call.count++;
+    if (isFailed(event)) call.errors++;
+    call.lastResult = shortResult(event);
+    if (call.seqs.length < 100) call.seqs.push(event.seq);
+    calls.set(event.name, call);
+  }
+
+  private recordProcess(event: SyscallEvent): void {
+    const first = event.name.charCodeAt(0);
+    // Only clone/fork/vfork/execve matter here; most calls stop at the first letter.
+    if (first !== 99 /* c */ && first !== 102 /* f */ && first !== 118 /* v */ && first !== 101 /* e */) return;
+    if (/^(clone|clone3|fork|vfork)$/.test(event.name) && event.returnValue !== undefined && event.returnValue > 0) {
+      const child = this.process(event.returnValue);
+      child.parent = event.pid;
+      child.thread = event.args.some((a) => /CLONE_THREAD/.test(a.text));
+    }
+    if (/^execve/.test(event.name) && event.returnValue === 0) {
+      this.process(event.pid).command = event.args[0]?.text;
+    }
+  }
+
+  /** `strace -c`: per syscall, most time first (then most calls). */
+  summary(): SyscallStats[] {
+    return [...this.stats.values()].sort((a, b) => b.totalTime - a.totalTime || b.calls - a.calls || a.name.localeCompare(b.name));
+  }
+}
+
+/** `write → 14 ×5`, `open → -1 ENOENT`, `write ×2, read → 0`. */
+export function annotationText(calls: Iterable<LineCall>): string {
+  return [...calls].map((c) => `${c.name} → ${c.lastResult}${c.count > 1 ? ` ×${c.count}` : ''}`).join(', ');
+}
+
+export interface ComparisonRow {
+  name: string;
+  callsA: number;
+  callsB: number;
+  difference: number;
+  status: 'both' | 'new' | 'vanished';
+}
+
+/** Run A beside run B: calls per syscall and the difference, new and vanished syscalls. */
+export function compareSummaries(a: readonly SyscallStats[], b: readonly SyscallStats[]): { rows: ComparisonRow[]; totalA: number; totalB: number } {
+  const byName = new Map<string, ComparisonRow>();
+  for (const s of a) byName.set(s.name, { name: s.name, callsA: s.calls, callsB: 0, difference: -s.calls, status: 'vanished' });
+  for (const s of b) {
+    const row = byName.get(s.name);
+    if (row) Object.assign(row, { callsB: s.calls, difference: s.calls - row.callsA, status: 'both' });
+    else byName.set(s.name, { name: s.name, callsA: 0, callsB: s.calls, difference: s.calls, status: 'new' });
+  }
+  const rows = [...byName.values()].sort((x, y) => Math.abs(y.difference) - Math.abs(x.difference) || x.name.localeCompare(y.name));
+  return { rows, totalA: a.reduce((n, s) => n + s.calls, 0), totalB: b.reduce((n, s) => n + s.calls, 0) };
+}
+
+/** The `strace -c`-style table as text. */
+export function formatSummaryTable(stats: readonly SyscallStats[]): string {
+  const total = stats.reduce((t, s) => t + s.totalTime, 0);
+  const lines = ['% time     seconds  usecs/call     calls    errors syscall', '------ ----------- ----------- --------- --------- ----------------'];
+  const row = (percent: number, seconds: number, calls: number, errors: number, name: string) =>
+    `${percent.toFixed(2).padStart(6)} ${seconds.toFixed(6).padStart(11)} ${String(calls ? Math.round((seconds * 1e6) / calls) : 0).padStart(11)} ` +
+    `${String(calls).padStart(9)} ${(errors ? String(errors) : '').padStart(9)} ${name}`;
+  for (const s of stats) lines.push(row(total ? (100 * s.totalTime) / total : 0, s.totalTime, s.calls, s.errors, s.name));
+  lines.push(lines[1]!);
+  lines.push(row(total ? 100 : 0, total, stats.reduce((n, s) => n + s.calls, 0), stats.reduce((n, s) => n + s.errors, 0), 'total'));
+  return lines.join('\n');
+}
