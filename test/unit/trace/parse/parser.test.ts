@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatEvent, type SyscallEvent, type TraceEvent } from '../../../trace/events';
-import { parseStraceText, StraceParser } from '../../../trace/parse/parser';
+import { formatEvent, type SyscallEvent, type TraceEvent } from '../../../../trace/events';
+import { parseStraceText, StraceParser } from '../../../../trace/parse/parser';
 
-const REFERENCE = path.resolve(__dirname, '../../fixtures/reference/strace') + '/';
+const REFERENCE = path.resolve(__dirname, '../../../fixtures/reference/strace') + '/';
 const reference = (name: string) => readFileSync(REFERENCE + name, 'utf8');
 const calls = (events: TraceEvent[]) => events.filter((e): e is SyscallEvent => e.kind === 'syscall');
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TARBALL, TARBALL_MISSING_REASON, TARBALL_PRESENT } from './kernelSource';
+import { TARBALL, TARBALL_MISSING_REASON, TARBALL_PRESENT } from '../../unit/syscalls/kernelSource';
 
 const GENERATOR = 'scripts/gen-syscalls.mjs';
 const outputs: string[] = [];

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NO_FILTER, toRow, TraceViewModel } from '../../../client/trace/viewModel';
-import { TraceModel } from '../../../trace/model/model';
-import { parseStraceText } from '../../../trace/parse/parser';
+import { NO_FILTER, toRow, TraceViewModel } from '../../../../client/trace/viewModel';
+import { TraceModel } from '../../../../trace/model/model';
+import { parseStraceText } from '../../../../trace/parse/parser';
 
-const REFERENCE = path.resolve(__dirname, '../../fixtures/reference/strace') + '/';
+const REFERENCE = path.resolve(__dirname, '../../../fixtures/reference/strace') + '/';
 function viewOf(file: string): TraceViewModel {
   const model = new TraceModel();
   const view = new TraceViewModel(model);
