@@ -1,11 +1,12 @@
 // What the Variables view shows of a stopped program: registers, typed data labels, the stack and the
 // pending syscall, as a tree of nodes with lazily fetched children. No DAP types here either.
-import { readFileSync } from 'node:fs';
 import * as data from './mi/data';
 import type { Gdb } from './mi/gdb';
 import { list, str, tuple } from './mi/parser';
 import { listVariables } from './mi/stack';
-import { parseDataLabels, quoteBytes, type DataLabel } from './dataLabels';
+import type { DataLabel } from '../nasm/document/dataLabels';
+import { renderBytes } from '../nasm/byteString';
+import { sourceDataLabels } from './sourceLabels';
 import {
   GENERAL_REGISTERS_32, GENERAL_REGISTERS_64, SEGMENT_REGISTERS, decodeFlags, formatFlags, formatInteger,
   isVectorOrFloatRegister, parseRegisterValue, partValue, toSigned,
@@ -151,12 +152,8 @@ export class Inspector {
       const file = str(tuple(item)?.fullname);
       if (file && /\.(asm|nasm|inc|s)$/i.test(file)) files.add(file);
     }
-    const labels: DataLabel[] = [];
-    for (const file of files) {
-      try { labels.push(...parseDataLabels(readFileSync(file, 'utf8'))); } catch { /* source moved */ }
-    }
-    this.labels = labels;
-    return labels;
+    this.labels = sourceDataLabels([...files]);
+    return this.labels;
   }
 
   async labelAddress(name: string): Promise<bigint | undefined> {
@@ -195,7 +192,7 @@ export class Inspector {
       name: label.name, value: '', type, memoryReference: hex(address), evaluateName: label.name,
       watch: { expression: `*(char (*)[${size}])${hex(address)}`, size, description: `${label.name} (${size} bytes)` },
     };
-    if (label.kind === 'string') return { ...base, value: quoteBytes(bytes.subarray(0, size)) };
+    if (label.kind === 'string') return { ...base, value: renderBytes(bytes.subarray(0, size)) };
     const elements = readElements(bytes, label.elementSize);
     if (label.count === 1 && elements.length === 1) return { ...base, value: formatElement(elements[0]!, label.elementSize) };
     base.value = `[${elements.slice(0, 8).map((e) => (label.elementSize <= 8 ? toSigned(e, label.elementSize * 8) : e).toString()).join(', ')}${elements.length > 8 ? ', …' : ''}]`;

@@ -2,7 +2,7 @@
 import {
   CALLING_CONVENTIONS, decodeResult, formatCall, lookupSyscall, type Abi, type SyscallInfo,
 } from '../syscalls';
-import { quoteBytes } from './dataLabels';
+import { renderBytes } from '../nasm/byteString';
 import { toSigned } from './registers';
 
 export type SyscallPhase =
@@ -64,7 +64,7 @@ async function describePointer(reader: ProgramReader, address: bigint, length: n
   if (bytes.length === 0) return hex;
   const shown = length === undefined ? bytes.subarray(0, Math.max(0, bytes.indexOf(0)) || bytes.length) : bytes;
   const truncated = (length ?? Infinity) > shown.length && (length !== undefined || bytes.indexOf(0) < 0);
-  return `${hex} ${quoteBytes(shown)}${truncated ? '...' : ''}`;
+  return `${hex} ${renderBytes(shown, { truncated })}`;
 }
 
 export async function readSyscallState(reader: ProgramReader, abi: Abi, phase: SyscallPhase): Promise<SyscallState> {

@@ -2,6 +2,7 @@
 // `bits`, inactive %if branches and the byte positions needed for `$ - label`.
 import { evaluateExpression, num, type Address, type Value } from '../parser/expression';
 import type { LabelDefinition, Statement } from '../parser/statement';
+import { sectionSwitch } from '../parser/sections';
 import type { Token } from '../parser/tokens';
 import { DATA_SIZES, RESERVE_SIZES } from '../parser/vocabulary';
 
@@ -59,8 +60,8 @@ export interface Structure {
   sections: { name: string; line: number }[];
   /** LINE_IN_MACRO / LINE_INACTIVE bits per line. */
   lineFlags: Uint8Array;
-  /** The byte contents of labels defined with db strings, for previews. */
-  labelData: Map<string, string>;
+  /** The bytes of labels defined with db strings and byte values, for previews (collected up to 4 KiB). */
+  labelData: Map<string, Uint8Array>;
   labelAddress: Map<string, Address>;
   fieldOffsets: Map<string, bigint>;
   hereAt: Map<number, Address>;
@@ -77,6 +78,7 @@ export interface Structure {
 }
 
 const STRUCTURE_LIMIT_BYTES = 4096n;
+const LABEL_DATA_LIMIT = 4096;
 
 function dataSize(statement: Statement, evaluate: (tokens: Token[]) => Value | undefined): bigint | undefined {
   const keyword = statement.keyword?.name ?? '';
@@ -108,17 +110,17 @@ function dataSize(statement: Statement, evaluate: (tokens: Token[]) => Value | u
   return undefined;
 }
 
-/** The text a `db` line spells, when it is only strings and byte values. */
-function byteText(statement: Statement): string | undefined {
+/** The bytes a `db` line spells, when it is only strings (stored as UTF-8, as nasm does) and byte values. */
+function byteData(statement: Statement): Uint8Array | undefined {
   if (statement.keyword?.name !== 'db' || statement.times) return undefined;
-  let text = '';
+  const parts: Uint8Array[] = [];
   for (const operand of statement.operands) {
     const only = operand.tokens.length === 1 ? operand.tokens[0]! : undefined;
-    if (only?.kind === 'string' && only.string !== undefined) text += only.string;
-    else if (only?.kind === 'number' && only.value !== undefined && only.value >= 0n && only.value < 256n) text += String.fromCharCode(Number(only.value));
+    if (only?.kind === 'string' && only.string !== undefined) parts.push(Buffer.from(only.string, 'utf8'));
+    else if (only?.kind === 'number' && only.value !== undefined && only.value >= 0n && only.value < 256n) parts.push(Uint8Array.of(Number(only.value)));
     else return undefined;
   }
-  return text;
+  return Buffer.concat(parts);
 }
 
 function parseMacroParameters(args: Token[]): { min: number; max: number; greedy: boolean; text: string } {
@@ -152,7 +154,7 @@ class DocumentStructure implements Structure {
   readonly externs = new Map<string, number>();
   readonly sections: { name: string; line: number }[] = [];
   readonly lineFlags: Uint8Array;
-  readonly labelData = new Map<string, string>();
+  readonly labelData = new Map<string, Uint8Array>();
   readonly labelAddress = new Map<string, Address>();
   readonly fieldOffsets = new Map<string, bigint>();
   readonly hereAt = new Map<number, Address>();
@@ -341,8 +343,9 @@ class DocumentStructure implements Structure {
 
   private directive(statement: Statement, keyword: string, line: number): void {
     const operand = statement.operands[0];
-    if (keyword === 'section' || keyword === 'segment') {
-      const name = operand?.tokens[0]?.text ?? '';
+    const section = sectionSwitch(statement);
+    if (section !== undefined || keyword === 'section' || keyword === 'segment') {
+      const name = section ?? '';
       this.sections.push({ name, line });
       this.position = this.sectionsSeen.has(name) ? undefined : { kind: 'address', anchor: `section ${name}`, offset: 0n };
       this.sectionsSeen.add(name);
@@ -413,10 +416,11 @@ class DocumentStructure implements Structure {
   /** db…/res…: the bytes a labelled string spells, and how far the position moves. */
   private data(statement: Statement, line: number): void {
     if (this.dataLabel && statement.kind === 'data') {
-      const text = byteText(statement);
-      if (text !== undefined) {
-        const previous = statement.label ? '' : this.labelData.get(this.dataLabel) ?? '';
-        if (previous.length < 4096) this.labelData.set(this.dataLabel, previous + text);
+      const bytes = byteData(statement);
+      if (bytes !== undefined) {
+        const previous = statement.label ? undefined : this.labelData.get(this.dataLabel);
+        if (!previous) this.labelData.set(this.dataLabel, bytes);
+        else if (previous.length < LABEL_DATA_LIMIT) this.labelData.set(this.dataLabel, Buffer.concat([previous, bytes]));
       } else {
         this.dataLabel = undefined;
       }

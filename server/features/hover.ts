@@ -3,11 +3,11 @@ import type { AsmDocument } from '../../nasm/document/document';
 import { instructionInfo, referenceUrl } from '../knowledge/instructions';
 import { DIRECTIVE_DOCS } from '../knowledge/directives';
 import { REGISTER_ROLES } from '../knowledge/registers';
+import { renderText } from '../../nasm/byteString';
 import { REGISTERS } from '../../nasm/parser/vocabulary';
 import { uriToPath, type Workspace } from '../workspace';
 import { syscallInstructionOf } from '../analysis/dataflow';
 import { hoverOnSetter, hoverOnSyscall, type HoverResult } from './syscallHover';
-import { quoteData } from './syscallFacts';
 import { tokenAt } from './symbolAt';
 import { describeSymbol } from './symbolDescription';
 
@@ -78,7 +78,7 @@ export function hoverAt(workspace: Workspace, document: AsmDocument, line: numbe
     return { ...range, markdown: `**%include** \`${include.path}\` → ${where}` };
   }
   if (token.kind === 'string' && token.string !== undefined && token.string.length > 0) {
-    return { ...range, markdown: `${Buffer.byteLength(token.string, 'utf8')} bytes: \`${quoteData(token.string, 200)}\`` };
+    return { ...range, markdown: `${Buffer.byteLength(token.string, 'utf8')} bytes: \`${renderText(token.string, { limit: 200 })}\`` };
   }
   if (token.kind === 'number' && token.value !== undefined) {
     const v = token.value;

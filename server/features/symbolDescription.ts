@@ -1,7 +1,7 @@
 // Hover text for a label, constant, macro or struc: its value, data preview and the comment above it.
 import type { AsmDocument } from '../../nasm/document/document';
 import type { Workspace } from '../workspace';
-import { quoteData } from './syscallFacts';
+import { renderBytes } from '../../nasm/byteString';
 import { commentBlockAbove } from './symbolAt';
 
 function sourceLine(document: AsmDocument, line: number): string {
@@ -38,7 +38,7 @@ export function describeSymbol(workspace: Workspace, document: AsmDocument, name
   }
   if (symbol && (symbol.kind === 'label' || symbol.kind === 'localLabel')) {
     const data = where.structure.labelData.get(symbol.name);
-    if (data !== undefined) parts.push(`${Buffer.byteLength(data, 'utf8')} bytes: \`${quoteData(data, 120)}\``);
+    if (data !== undefined) parts.push(`${data.length} bytes: \`${renderBytes(data, { limit: 120 })}\``);
     const section = [...where.structure.sections].reverse().find((s) => s.line < defLine);
     if (section) parts.push(`In section \`${section.name}\``);
     if (where.structure.globals.has(symbol.name)) parts.push('Exported with `global`.');

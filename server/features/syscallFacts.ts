@@ -3,7 +3,10 @@ import {
   CALLING_CONVENTIONS, lookupSyscall, type Abi, type SyscallInfo, type SyscallLookup,
 } from '../../syscalls';
 import type { BlockAnalysis, RegisterState, Setter, SyscallSite } from '../analysis/dataflow';
+import { renderBytes } from '../../nasm/byteString';
 import { REGISTERS } from '../../nasm/parser/vocabulary';
+
+const ARGUMENT_PREVIEW_BYTES = 40;
 
 export interface ResolvedSite {
   site: SyscallSite;
@@ -38,15 +41,9 @@ export function resolveSite(site: SyscallSite): ResolvedSite {
 /** Text shown for a value: `14`, `msg "Hello, world!\n"`, `? (loaded from memory)`. */
 export interface ArgumentFacts { value?: bigint; text?: string; set: boolean; unknownReason?: string; label?: string }
 
-export function quoteData(data: string, limit = 40): string {
-  const shown = data.length > limit ? data.slice(0, limit) : data;
-  const escaped = JSON.stringify(shown).slice(1, -1);
-  return `"${escaped}${data.length > limit ? '…' : ''}"`;
-}
-
 /** `setBefore`: the register is not set in this block but on every path into it. */
 export function argumentFacts(
-  state: RegisterState | undefined, labelData: (label: string) => string | undefined, setBefore = false,
+  state: RegisterState | undefined, labelData: (label: string) => Uint8Array | undefined, setBefore = false,
 ): ArgumentFacts {
   if (!state?.setter) return setBefore ? { set: true, text: '?', unknownReason: 'set before this block' } : { set: false };
   const value = state.value;
@@ -54,7 +51,7 @@ export function argumentFacts(
   if (value.kind === 'address') {
     const offset = value.offset === 0n ? '' : value.offset > 0n ? ` + ${value.offset}` : ` - ${-value.offset}`;
     const data = value.offset === 0n ? labelData(value.anchor) : undefined;
-    const text = `${value.anchor}${offset}${data !== undefined ? ` ${quoteData(data)}` : ''}`;
+    const text = `${value.anchor}${offset}${data !== undefined ? ` ${renderBytes(data, { limit: ARGUMENT_PREVIEW_BYTES })}` : ''}`;
     return { set: true, text, label: value.anchor };
   }
   return { set: true, text: '?', unknownReason: value.reason };

@@ -7,7 +7,7 @@ import {
 
 export interface HoverResult { markdown: string; line: number; start: number; end: number }
 
-type LabelData = (label: string) => string | undefined;
+type LabelData = (label: string) => Uint8Array | undefined;
 
 function callArguments(resolved: ResolvedSite, syscall: SyscallInfo, labelData: LabelData, entry: number): ArgumentFacts[] {
   const families = argumentFamilies(resolved.site.abi);

@@ -1,6 +1,7 @@
 // NASM's DWARF rows for macro-expanded code point into the `%macro` body. The `-l` listing shows
 // every expanded instruction under the line that invoked the macro, so it tells us the call site.
 import { readFileSync } from 'node:fs';
+import { sectionSwitchOfLine } from '../../nasm/parser/sections';
 import type { LineTable } from './dwarfLines';
 
 /** The statement that invoked a macro, for one instruction of its expansion. */
@@ -24,7 +25,6 @@ interface ListingEntry {
 // `     6 00000016 0F05                <1>  syscall` — listing line, section offset, bytes, depth.
 const CODE_LINE = /^ *(\d+) ([0-9A-F]{8}) ?(\S*) *(?:<(\d+)>)?(.*)$/;
 const TEXT_LINE = /^ *(\d+) +(?:<(\d+)>)?(.*)$/;
-const SECTION = /^\s*\[?\s*(?:section|segment)\s+([^\s\]]+)/i;
 
 export function parseListing(text: string): ListingEntry[] {
   const entries: ListingEntry[] = [];
@@ -39,8 +39,7 @@ export function parseListing(text: string): ListingEntry[] {
     const source = (code ? match[5] : match[3]) ?? '';
     if (depth === 0) {
       topLine = line;
-      const switched = SECTION.exec(source);
-      if (switched) section = switched[1]!;
+      section = sectionSwitchOfLine(source) ?? section;
     }
     if (code && source.trim()) {
       entries.push({ section, offset: parseInt(match[2]!, 16), line, depth, topLine });

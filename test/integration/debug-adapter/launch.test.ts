@@ -137,14 +137,14 @@ describe('data labels', () => {
     await launchStopped(HELLO);
     const labels = await scopeVariables(dc, 'Data');
     const msg = labels.find((v) => v.name === 'msg')!;
-    expect(msg.value).toBe('"Hello, world!\\n"');
+    expect(msg.value).toBe('"Hello, world!", 10');
     expect(msg.memoryReference).toMatch(/^0x[0-9a-f]+$/);
     const counts = labels.find((v) => v.name === 'counts')!;
     expect((await children(dc, counts)).map((v) => v.value)).toEqual(['3 (0x3)', '-1 (0xffffffffffffffff)', '42 (0x2a)']);
     expect(labels.find((v) => v.name === 'flag')!.value).toBe('7 (0x7)');
     expect(labels.find((v) => v.name === 'buffer')!.type).toBe('int8[32] in .bss');
     const evaluated = await dc.evaluateRequest({ expression: 'msg', context: 'watch' });
-    expect(evaluated.body.result).toBe('"Hello, world!\\n"');
+    expect(evaluated.body.result).toBe('"Hello, world!", 10');
   });
 });
 
@@ -156,7 +156,7 @@ describe('memory and disassembly', () => {
     expect(Buffer.from(read.body.data, 'base64').toString()).toBe('Hello');
     await dc.customRequest('writeMemory', { memoryReference: msg.memoryReference, data: Buffer.from('J').toString('base64') });
     const again = await dc.evaluateRequest({ expression: 'msg', context: 'repl' });
-    expect(again.body.result).toBe('"Jello, world!\\n"');
+    expect(again.body.result).toBe('"Jello, world!", 10');
   });
 
   it('disassembles in Intel syntax, forwards and backwards from the pc', async () => {
@@ -181,7 +181,7 @@ describe('syscall stops', () => {
     await dc.continueRequest({ threadId: 1 });
     const entry = await stopped;
     expect(entry.body.reason).toBe('syscall');
-    expect(entry.body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "Hello, world!\\n", count=14\)$/);
+    expect(entry.body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "Hello, world!", 10, count=14\)$/);
     const frame = await topFrame(dc);
     expect(frame.name).toBe('print');
     expect(frame.line).toBe(lineOf(HELLO, 'SYS_write') + 2);

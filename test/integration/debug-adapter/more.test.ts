@@ -26,7 +26,7 @@ describe('the Syscall scope', () => {
     await dc.setBreakpointsRequest({ source: { path: hello }, breakpoints: [{ line: lineOf(hello, 'SYS_write') + 2 }] });
     await continueToStop();
     const scope = await scopeVariables(dc, 'Syscall');
-    expect(scope.find((v) => v.name === 'call')?.value).toMatch(/^write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "Hello, world!\\n", count=14\)$/);
+    expect(scope.find((v) => v.name === 'call')?.value).toMatch(/^write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "Hello, world!", 10, count=14\)$/);
     expect(scope.find((v) => v.name === 'fd')?.type).toMatch(/in rdi$/);
   });
 
@@ -145,7 +145,7 @@ describe('other programs', () => {
     await launchStopped(hello32);
     await dc.setExceptionBreakpointsRequest({ filters: ['syscall-entry'] });
     const event = await continueToStop();
-    expect(event.body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "Hello, world!\\n", count=14\)$/);
+    expect(event.body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "Hello, world!", 10, count=14\)$/);
     const general = (await scopeVariables(dc, 'Registers')).find((v) => v.name === 'General purpose')!;
     expect((await children(dc, general)).map((v) => v.name).slice(0, 4)).toEqual(['eax', 'ebx', 'ecx', 'edx']);
     expect((await topFrame(dc)).line).toBe(lineOf(hello32, 'write(fd, buf, count)') + 4);

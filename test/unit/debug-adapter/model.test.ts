@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseDataLabels, quoteBytes } from '../../../debug-adapter/dataLabels';
 import { decodeFlags, formatFlags, formatInteger, partValue, toSigned, withRegisterSigils } from '../../../debug-adapter/registers';
 import { ignoreCountOf } from '../../../debug-adapter/breakpoints';
 import { logMessageToDprintf, LOGPOINT_MARKER } from '../../../debug-adapter/logpoints';
@@ -7,47 +6,6 @@ import { encodeTerminalInput } from '../../../debug-adapter/terminal';
 import { splitCommand } from '../../../debug-adapter/launch';
 import { frameName } from '../../../debug-adapter/frames';
 import { toGdbExpression } from '../../../debug-adapter/expressions';
-
-describe('data labels typed from NASM source', () => {
-  const source = [
-    'section .data',
-    'msg:    db "Hello", 10, 0   ; text',
-    'nums    dq 1, 2, 3',
-    'table:',
-    '        dw 7, 8',
-    'semi:   db "a;b", 0',
-    'pad:    times 4 dd 0',
-    '.local: db 1',
-    'len:    equ $ - msg',
-    'section .bss',
-    'buf:    resb 64',
-    'qs:     resq 2',
-    'section .text',
-    'code:   db 0x90',
-  ].join('\n');
-  const labels = parseDataLabels(source);
-
-  it('finds each label with its section, element size, count and line', () => {
-    expect(labels.map((l) => [l.name, l.section, l.kind, l.elementSize, l.count, l.line])).toEqual([
-      ['msg', '.data', 'string', 1, 7, 2],
-      ['nums', '.data', 'numbers', 8, 3, 3],
-      ['table', '.data', 'numbers', 2, 2, 4],
-      ['semi', '.data', 'string', 1, 4, 6],
-      ['pad', '.data', 'numbers', 4, 4, 7],
-      ['pad.local', '.data', 'numbers', 1, 1, 8],
-      ['buf', '.bss', 'reserved', 1, 64, 11],
-      ['qs', '.bss', 'reserved', 8, 2, 12],
-    ]);
-  });
-
-  it('extends a label with continuation lines', () => {
-    expect(parseDataLabels('section .rodata\ntext: db "ab"\n      db "cd", 0\n')[0]).toMatchObject({ name: 'text', count: 5 });
-  });
-
-  it('quotes bytes as a C string', () => {
-    expect(quoteBytes(Buffer.from('a"b\\\n\x00\x7f'))).toBe('"a\\"b\\\\\\n\\000\\177"');
-  });
-});
 
 describe('registers', () => {
   it('shows hex with signed decimal', () => {

@@ -45,7 +45,7 @@ describe('hovers on words', () => {
   it('shows a label\'s data and the comment block above it', () => {
     const w = openDocument('inline.asm', '; The greeting printed at start.\n; Ends with a newline.\ngreet: db "Hey", 10\n  mov rsi, greet\n  cmp rax, 1\n');
     const text = hover(w.workspace, w.document, 'greet', 1);
-    expect(text).toContain('4 bytes: `"Hey\\n"`');
+    expect(text).toContain('4 bytes: `"Hey", 10`');
     expect(text).toContain('The greeting printed at start.\nEnds with a newline.');
     const cmp = hover(w.workspace, w.document, 'cmp');
     expect(cmp).toContain('https://www.felixcloutier.com/x86/cmp');

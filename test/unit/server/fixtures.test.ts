@@ -21,7 +21,7 @@ for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.asm'))) {
         const hover = hoverAt(workspace, document, line, column)?.markdown;
         const lineLints = allLints.filter((l) => l.line === line && (kind === 'lint' || kind === 'no-lint' || l.severity === 'warning'));
         switch (kind) {
-          case 'hover': expect(hover).toContain(expected.replace(/\\u0000/g, '\\u0000')); break;
+          case 'hover': expect(hover).toContain(expected); break;
           case 'no-hover': expect(hover ?? '').not.toMatch(/syscall \d+|argument \d+ of/); break;
           case 'lint': expect(lineLints.map((l) => l.code)).toContain(expected.trim()); break;
           case 'no-lint': expect(lineLints).toEqual([]); break;
