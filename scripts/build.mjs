@@ -1,6 +1,6 @@
 // Bundles every process of the extension into dist/ with esbuild. `--production` minifies.
 import * as esbuild from 'esbuild';
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 rmSync('dist', { recursive: true, force: true });
@@ -30,3 +30,5 @@ await Promise.all([
   }),
 ]);
 chmodSync('dist/cli.js', 0o755);
+// Helpers run by python3 ship beside the bundles, which find them through __dirname.
+for (const helper of ['trace/capture/supervisor.py']) copyFileSync(helper, `dist/${helper.split('/').pop()}`);

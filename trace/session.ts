@@ -10,9 +10,8 @@ import type { ExitEvent, SyscallEvent, TraceEvent } from './events';
 import { TraceModel } from './model/model';
 import { StraceParser } from './parse/parser';
 import { diagnoseStraceFailure, startStrace, TraceError, type RunningTrace } from './capture/runner';
-import { findRelayInterpreter, type TerminalSize } from './capture/ptyRelay';
+import { findSupervisorInterpreter, type TerminalSize } from './capture/supervisor';
 import { SourceMapper } from './map/sourceMapper';
-import { StderrSplitter } from './capture/stderrSplitter';
 import { probeStrace, traceOptions, type StraceCapabilities, type TraceFlags } from './capture/straceProbe';
 
 export interface TraceTarget {
@@ -116,7 +115,7 @@ export class TraceSession {
 
   /**
    * The strace process; with stdio 'pipe' its stdin/stdout are the program's. With 'terminal' it is
-   * the relay: its stdin is typed into the program's terminal.
+   * the supervisor: its stdin is typed into the program's terminal.
    */
   get child(): ChildProcess {
     return this.running.child;
@@ -150,9 +149,12 @@ export class TraceSession {
       frameAddresses: capabilities.stackTrace === 'libdw' ? 'module-address' : 'file-offset',
       isWorkspaceBinary: (module) => roots.some((root) => module.startsWith(root)),
     });
+    const supervisor = findSupervisorInterpreter();
     let programExit: ExitEvent | undefined;
     let rootPid: number | undefined;
     const parser = new StraceParser({
+      // Started by the supervisor, the program stops itself before its execve and strace attaches there.
+      attachedBeforeExec: supervisor !== undefined,
       onEvent: (event) => {
         rootPid ??= event.pid;
         mapper.map(event);
@@ -161,22 +163,21 @@ export class TraceSession {
         request.onEvent?.(event);
       },
     });
-    const relay = request.stdio === 'terminal' ? findRelayInterpreter() : undefined;
-    const stdio = request.stdio === 'terminal' && !relay ? 'pipe' : request.stdio;
+    const stdio = request.stdio === 'terminal' && !supervisor ? 'pipe' : request.stdio;
     const toProgram = stdio === 'terminal' ? request.onTerminalOutput : request.onProgramStderr;
-    const stderr = new StderrSplitter((text) => toProgram?.(text), (line) => parser.addNotice(line), strace);
     let quietSince = Date.now();
     let reported: SyscallEvent | undefined;
     const running = await startStrace({
       strace,
       options: traceOptions(capabilities, { stack: target.usesLibc, stringLimit: request.stringLimit ?? 256, inject: request.inject }),
       program: target.program, args: request.args, cwd: request.cwd ?? path.dirname(target.source ?? target.program),
-      stdio, relay, terminalSize: request.terminalSize, ownProcessGroup: request.ownProcessGroup ?? false, capture: request.capture,
+      stdio, supervisor, terminalSize: request.terminalSize, ownProcessGroup: request.ownProcessGroup ?? false, capture: request.capture,
       onTrace: (chunk) => {
         quietSince = Date.now();
         parser.push(chunk);
       },
-      onStderr: (chunk) => stderr.push(chunk),
+      onStraceMessage: (line) => parser.addNotice(line),
+      onProgramOutput: (text) => toProgram?.(text),
     });
     // strace writes a call's entry half as soon as it starts: while the trace is quiet, that partial
     // line is the call the program is blocked in.
@@ -196,7 +197,6 @@ export class TraceSession {
     const done = (async (): Promise<TraceResult> => {
       const outcome = await running.done;
       if (ticker) clearInterval(ticker);
-      stderr.end();
       parser.end();
       // The program never started: its execve failed (not an executable format, no permission).
       const execs = model.events.filter((e): e is SyscallEvent => e?.kind === 'syscall' && e.name === 'execve');

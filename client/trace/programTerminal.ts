@@ -1,11 +1,11 @@
 import type { Writable } from 'node:stream';
 import * as vscode from 'vscode';
-import type { TerminalSize } from '../../trace/capture/ptyRelay';
+import type { TerminalSize } from '../../trace/capture/supervisor';
 
 /**
  * The traced program's own terminal: its output is shown here and what the user types goes to its
  * input, so the program's I/O never mixes with the trace. Normally it is a view of the program's real
- * pty (the relay's): keys go there untouched and its line discipline does echo, Ctrl-C and Ctrl-D.
+ * pty (the trace supervisor's): keys go there untouched and its line discipline does echo, Ctrl-C and Ctrl-D.
  * Where there is no pty (no python3), the program has pipes and this class edits lines itself.
  */
 export class ProgramTerminal implements vscode.Disposable {
@@ -49,7 +49,7 @@ export class ProgramTerminal implements vscode.Disposable {
   }
 
   /**
-   * `stdin` is the program's pipe, or with `onPty` the relay's input to the program's terminal, which
+   * `stdin` is the program's pipe, or with `onPty` the supervisor's input to the program's terminal, which
    * `resize` keeps the size of this one.
    */
   attach(stdin: Writable | null | undefined, onPty: boolean, resize?: (size: TerminalSize) => void): void {

@@ -1,13 +1,16 @@
-// Runs a program under strace. The trace goes to a private FIFO or file, never `-o /dev/fd/N`
-// (the program would inherit that descriptor and its own descriptor numbers would shift), so the
-// program keeps its stdin/stdout/stderr to itself.
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+// Runs a program under strace, held by the supervisor (supervisor.py) when python3 is there. The
+// trace goes to a private FIFO or file, never `-o /dev/fd/N` (the program would inherit that
+// descriptor and its own descriptor numbers would shift), so the program keeps its stdio to itself.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, createReadStream, mkdtempSync, openSync, read, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { runProgram } from '../../toolchain/tools';
-import { ptyRelayArguments, resizeMessage, type TerminalSize } from './ptyRelay';
+import { LineSplitter, StderrSplitter } from './stderrSplitter';
+import {
+  CONTROL_FD, resizeMessage, STOP_MESSAGE, STRACE_MESSAGES_FD, supervisorArguments, type TerminalSize,
+} from './supervisor';
 
 /** Tracing could not start or was refused; the message says what to do. */
 export class TraceError extends Error {
@@ -31,14 +34,14 @@ export interface RunnerRequest {
   /**
    * The program's stdin, stdout and stderr: `inherit` the caller's terminal, `pipe` all three to us,
    * `output` (stdin inherited, stdout and stderr piped to us), or `terminal`: a pseudo-terminal of
-   * the program's own, relayed by python3 (`relay`): the child's stdin is typed into the terminal and
-   * everything the terminal shows (strace's messages too) arrives through onStderr.
+   * the program's own (needs the supervisor): the child's stdin is typed into the terminal and what
+   * the terminal shows arrives through onProgramOutput.
    */
   stdio: 'inherit' | 'pipe' | 'output' | 'terminal';
-  /** The python3 that runs the terminal relay (stdio `terminal`). */
-  relay?: string;
+  /** The python3 that runs the supervisor. Without it strace runs directly (see StderrSplitter). */
+  supervisor?: string;
   terminalSize?: TerminalSize;
-  /** Put strace and the program in their own process group so Stop can kill the whole tree. */
+  /** Put strace and the program in their own process group (without the supervisor, Stop kills it). */
   ownProcessGroup: boolean;
   onTrace: (chunk: string) => void;
   /**
@@ -47,15 +50,20 @@ export interface RunnerRequest {
    * which on a busy machine costs more than the tracing itself.
    */
   capture?: 'fifo' | 'file';
-  /** strace's own diagnostics (and, sharing the descriptor, the program's stderr when piped). */
-  onStderr?: (chunk: string) => void;
+  /** One of strace's own messages (`strace: …`), without its line end. */
+  onStraceMessage?: (line: string) => void;
+  /** The program's stderr (stdio `pipe`/`output`), or with stdio `terminal` what its terminal shows. */
+  onProgramOutput?: (chunk: string) => void;
 }
 
 export interface RunnerOutcome {
   straceExitCode: number | null;
   straceSignal: NodeJS.Signals | null;
   stopped: boolean;
+  /** strace's own messages (the first 64 KiB). */
   stderr: string;
+  /** The supervisor started the program stopped: its events before its execve are not the program's. */
+  attached: boolean;
 }
 
 export interface RunningTrace {
@@ -82,61 +90,74 @@ async function makeCapture(kind: 'fifo' | 'file'): Promise<{ dir: string; fifo: 
   return { dir, fifo };
 }
 
+const STDIO: Record<RunnerRequest['stdio'], Array<'inherit' | 'pipe'>> = {
+  inherit: ['inherit', 'inherit', 'inherit'],
+  output: ['inherit', 'pipe', 'pipe'],
+  pipe: ['pipe', 'pipe', 'pipe'],
+  terminal: ['pipe', 'pipe', 'pipe'],
+};
+
+/** How long Stop waits for the supervisor to end the tree before killing it (strace dies with it). */
+const STOP_GRACE_MS = 3_000;
+
 export async function startStrace(request: RunnerRequest): Promise<RunningTrace> {
-  if (request.stdio === 'terminal' && !request.relay) throw new TraceError('strace-failed', 'A terminal for the program needs python3.');
+  if (request.stdio === 'terminal' && !request.supervisor) throw new TraceError('strace-failed', 'A terminal for the program needs python3.');
   const capture = request.capture ?? 'file';
   const { dir, fifo } = await makeCapture(capture);
-  const stdio: StdioOptions = request.stdio === 'inherit' ? ['inherit', 'inherit', 'pipe']
-    : request.stdio === 'output' ? ['inherit', 'pipe', 'pipe']
-      : request.stdio === 'terminal' ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
-  const command = [request.strace, ...request.options, '-o', fifo, '--', request.program, ...request.args];
-  const relay = request.stdio === 'terminal' ? request.relay : undefined;
-  const child = spawn(relay ?? command[0]!, relay ? ptyRelayArguments(command, request.terminalSize) : command.slice(1), {
-    cwd: request.cwd, env: request.env ?? process.env, stdio, shell: false, detached: request.ownProcessGroup,
-  });
-  let stopped = false;
-  let stderr = '';
-  const collect = (chunk: string) => {
-    if (stderr.length < 65536) stderr += chunk;
-  };
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    collect(chunk);
-    if (!relay) request.onStderr?.(chunk);
-  });
-  // Through the relay, strace's pid comes first (Stop kills its session), then the terminal's output.
-  let stracePid: number | undefined;
-  if (relay) {
-    let head = '';
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      if (stracePid === undefined) {
-        head += chunk;
-        const newline = head.indexOf('\n');
-        if (newline < 0) return;
-        stracePid = Number(head.slice(0, newline));
-        if (stopped) killSession(stracePid);
-        chunk = head.slice(newline + 1);
-        if (!chunk) return;
-      }
-      collect(chunk.replace(/\r/g, ''));
-      request.onStderr?.(chunk);
+  const strace = [request.strace, ...request.options, '-o', fifo];
+  const program = [request.program, ...request.args];
+  const supervised = request.supervisor !== undefined;
+  const stdio: Array<'inherit' | 'pipe'> = [...STDIO[request.stdio]];
+  // Without the supervisor, strace and the program share one stderr, which we need to see.
+  if (!supervised && stdio[2] === 'inherit') stdio[2] = 'pipe';
+  const child = supervised
+    ? spawn(request.supervisor!, supervisorArguments(strace, program, {
+      terminal: request.stdio === 'terminal' ? request.terminalSize ?? { rows: 24, columns: 80 } : undefined, captureDirectory: dir,
+    }), { cwd: request.cwd, env: request.env ?? process.env, stdio: [...stdio, 'pipe', 'pipe'], shell: false, detached: request.ownProcessGroup })
+    : spawn(strace[0]!, [...strace.slice(1), '--', ...program], {
+      cwd: request.cwd, env: request.env ?? process.env, stdio, shell: false, detached: request.ownProcessGroup,
     });
+  let stopped = false;
+  let messages = '';
+  const onMessage = (line: string) => {
+    if (messages.length < 65536) messages += line + '\n';
+    request.onStraceMessage?.(line);
+  };
+  const toProgram = (chunk: string) => request.onProgramOutput?.(chunk);
+  if (supervised) {
+    const lines = new LineSplitter((line) => {
+      // strace -p announces the attach it was asked for; it is no news to the user.
+      if (!/^\S*strace: Process \d+ attached$/.test(line)) onMessage(line);
+    });
+    const straceStderr = child.stdio[STRACE_MESSAGES_FD] as Readable | null;
+    straceStderr?.setEncoding('utf8');
+    straceStderr?.on('data', (chunk: string) => lines.push(chunk));
+    straceStderr?.on('end', () => lines.end());
+    const programOutput = request.stdio === 'terminal' ? child.stdout : child.stderr;
+    programOutput?.setEncoding('utf8');
+    programOutput?.on('data', toProgram);
+  } else {
+    const splitter = new StderrSplitter(toProgram, onMessage, request.strace);
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => splitter.push(chunk));
+    child.stderr?.on('end', () => splitter.end());
   }
 
   let straceEnded = false;
   const readerDone = capture === 'fifo' ? readFifo(fifo, request.onTrace) : followFile(fifo, request.onTrace, () => straceEnded);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('error', (error) => {
-      stderr += `\n${error.message}`;
+      onMessage(error.message);
       resolve({ code: null, signal: null });
     });
     child.on('close', (code, signal) => resolve({ code, signal }));
-    // 'close' waits for every holder of strace's stdio; a traced process that outlives strace keeps
-    // them open, so give up waiting shortly after strace itself exited.
+    // 'close' waits for every holder of the child's stdio; a process that outlives strace (only
+    // without the supervisor) keeps them open, so give up waiting shortly after the child exited.
     child.on('exit', (code, signal) => setTimeout(() => resolve({ code, signal }), 500));
   });
 
+  const control = supervised ? child.stdio[CONTROL_FD] as Writable | null : null;
+  control?.on('error', () => { /* the supervisor has ended */ });
   const done = (async (): Promise<RunnerOutcome> => {
     const { code, signal } = await exited;
     straceEnded = true;
@@ -148,28 +169,28 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
     }
     await readerDone;
     rmSync(dir, { recursive: true, force: true });
-    return { straceExitCode: code, straceSignal: signal, stopped, stderr };
+    control?.end();
+    return { straceExitCode: code, straceSignal: signal, stopped, stderr: messages, attached: supervised };
   })();
 
+  const running = () => child.exitCode === null && child.signalCode === null;
   const stop = () => {
-    if (stopped || child.exitCode !== null || child.signalCode !== null) return;
+    if (stopped || !running()) return;
     stopped = true;
-    // strace leads the terminal's session: its process group holds strace and the traced tree.
-    if (stracePid) killSession(stracePid);
+    if (control) {
+      control.write(STOP_MESSAGE);
+      // A supervisor that does not end in time is killed; strace and the program die with it (PR_SET_PDEATHSIG).
+      setTimeout(() => { if (running()) child.kill('SIGKILL'); }, STOP_GRACE_MS).unref();
+      return;
+    }
     // Killing the process group takes strace and every traced process with it.
     if (request.ownProcessGroup && child.pid) {
       try { process.kill(-child.pid, 'SIGKILL'); return; } catch { /* fall back to strace alone */ }
     }
     child.kill('SIGKILL');
   };
-  const sizes = relay ? child.stdio[3] as Writable | null : null;
-  sizes?.on('error', () => { /* the relay has ended */ });
-  const resize = (size: TerminalSize) => { sizes?.write(resizeMessage(size)); };
+  const resize = (size: TerminalSize) => { if (request.stdio === 'terminal') control?.write(resizeMessage(size)); };
   return { child, done, stop, resize };
-}
-
-function killSession(leader: number): void {
-  try { process.kill(-leader, 'SIGKILL'); } catch { /* already gone */ }
 }
 
 function readFifo(fifo: string, onTrace: (chunk: string) => void): Promise<void> {

@@ -1,8 +1,39 @@
-// strace and the traced program share one stderr. strace's own lines (`strace: …`, the
-// `[ Process PID=N runs in 32 bit mode. ]` notice) belong with the trace, the rest to the program.
+// Lines out of a stream, with bounded memory: a line longer than MAX_MESSAGE_LENGTH is cut there.
+// Without the supervisor, strace and the traced program share one stderr: StderrSplitter takes
+// strace's own lines (`strace: …`, `[ Process PID=N runs in 32 bit mode. ]`) for the trace and
+// passes the rest to the program's output. (With the supervisor they travel apart and cannot mix.)
 // On the program's terminal, lines end in \r\n (the terminal's newline translation).
 
+/** strace's messages are short; anything longer is the program's, or is cut. */
+export const MAX_MESSAGE_LENGTH = 4096;
+
 const PERSONALITY_PREFIX = '[ Process PID=';
+
+/** Calls `onLine` for every complete line (without \n or \r\n); work and memory are linear in the input. */
+export class LineSplitter {
+  private pending = '';
+
+  constructor(private readonly onLine: (line: string) => void, private readonly maxLength = MAX_MESSAGE_LENGTH) {}
+
+  push(chunk: string): void {
+    let start = 0;
+    for (let newline = chunk.indexOf('\n'); newline >= 0; newline = chunk.indexOf('\n', start)) {
+      this.emit(this.pending + chunk.slice(start, newline));
+      this.pending = '';
+      start = newline + 1;
+    }
+    if (this.pending.length < this.maxLength) this.pending += chunk.slice(start, start + this.maxLength - this.pending.length);
+  }
+
+  end(): void {
+    if (this.pending) this.emit(this.pending);
+    this.pending = '';
+  }
+
+  private emit(line: string): void {
+    this.onLine(line.slice(0, this.maxLength).replace(/\r$/, ''));
+  }
+}
 
 export class StderrSplitter {
   private pending = '';
@@ -14,24 +45,31 @@ export class StderrSplitter {
   }
 
   private isStraceLine(line: string): boolean {
-    return this.prefixes.some((p) => line.startsWith(p)) && (!line.startsWith(PERSONALITY_PREFIX) || /^\[ Process PID=\d+ runs in /.test(line));
+    return line.length <= MAX_MESSAGE_LENGTH && this.prefixes.some((p) => line.startsWith(p))
+      && (!line.startsWith(PERSONALITY_PREFIX) || /^\[ Process PID=\d+ runs in /.test(line));
+  }
+
+  /** Could `text`, the start of a line, still become one of strace's messages? */
+  private mayBecomeStraceLine(text: string): boolean {
+    return text.length <= MAX_MESSAGE_LENGTH && this.prefixes.some((p) => text.startsWith(p) || p.startsWith(text));
   }
 
   push(chunk: string): void {
-    let text = this.pending + chunk;
-    this.pending = '';
     let out = '';
-    for (;;) {
-      const newline = text.indexOf('\n');
-      if (newline < 0) break;
-      const line = text.slice(0, newline);
+    let start = 0;
+    for (let newline = chunk.indexOf('\n'); newline >= 0; newline = chunk.indexOf('\n', start)) {
+      const line = this.pending + chunk.slice(start, newline);
+      this.pending = '';
       if (this.isStraceLine(line)) this.toTrace(line.replace(/\r$/, ''));
       else out += line + '\n';
-      text = text.slice(newline + 1);
+      start = newline + 1;
     }
-    // A partial line that may still become one of strace's waits for its end; program text goes on at once.
-    if (text && this.prefixes.some((p) => p.startsWith(text.slice(0, p.length)))) this.pending = text;
-    else out += text;
+    // A partial line that may still become one of strace's waits for its end (up to the bound);
+    // program text goes on at once.
+    const rest = this.pending + chunk.slice(start);
+    this.pending = '';
+    if (rest && this.mayBecomeStraceLine(rest)) this.pending = rest;
+    else out += rest;
     if (out) this.toProgram(out);
   }
 

@@ -9,6 +9,11 @@ export interface ParserOptions {
   onEvent: (event: TraceEvent) => void;
   /** How many unparsed lines to keep verbatim (all are counted). */
   keepUnparsed?: number;
+  /**
+   * strace attached (`-p`) to the first process before its execve: that process's lines before its
+   * first execve belong to whoever started it (the trace supervisor), not to the program.
+   */
+  attachedBeforeExec?: boolean;
 }
 
 const PID_PREFIX = /^(?:\[pid\s+(\d+)\]|(\d+)(?:<[^>]*>)?)[ \t]+/;
@@ -62,9 +67,12 @@ export class StraceParser {
   /** The seq reserved for the partial last line, so completing it keeps its place. */
   private partialSeq: number | undefined;
   private readonly keepUnparsed: number;
+  private awaitingExec: boolean;
+  private firstPid: number | undefined;
 
   constructor(private readonly options: ParserOptions) {
     this.keepUnparsed = options.keepUnparsed ?? 1000;
+    this.awaitingExec = options.attachedBeforeExec ?? false;
   }
 
   /** Feeds a chunk of output; complete lines are parsed at once. */
@@ -122,6 +130,7 @@ export class StraceParser {
     if (isBlank(line)) return this.release();
     const prefix = this.readPrefix(line);
     const body = prefix.body;
+    if (this.awaitingExec && this.beforeExec(prefix)) return;
     // exit/exit_group never return: strace prints their stack after the `+++ exited` line.
     if (!(body.startsWith('+++ ') && this.heldExitCall(prefix.pid))) this.release();
     const reservedSeq = this.partialSeq;
@@ -289,6 +298,19 @@ export class StraceParser {
     const event: NoticeEvent = { kind: 'notice', seq, pid: prefix.pid, text, stack: [] };
     if (prefix.time !== undefined) event.time = prefix.time;
     this.emit(event, false);
+  }
+
+  /** Is this line the first process's from before its first execve? (See attachedBeforeExec.) */
+  private beforeExec(prefix: Prefix): boolean {
+    this.firstPid ??= prefix.pid;
+    if (prefix.pid !== this.firstPid) return false;
+    if (prefix.body.startsWith('execve(') || prefix.body.startsWith('<... execve resumed>')) {
+      this.awaitingExec = false;
+      return false;
+    }
+    this.release();
+    this.stackTarget = undefined;
+    return true;
   }
 
   private parseFrame(line: string): void {

@@ -26,6 +26,7 @@ describe('the packaged extension contains what it runs', () => {
     'extension/dist/debug-adapter.js',
     'extension/dist/cli.js',
     'extension/dist/webview.js',
+    'extension/dist/supervisor.py',
     'extension/syntaxes/nasm.tmLanguage.json',
     'extension/syntaxes/strace.tmLanguage.json',
     'extension/language-configuration.json',

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
@@ -8,6 +8,7 @@ import { ToolNotFoundError } from '../../../toolchain/tools';
 import type { SyscallEvent } from '../../../trace/events';
 import { TraceError } from '../../../trace/capture/runner';
 import { TraceSession } from '../../../trace/session';
+import { SUPERVISOR_SCRIPT } from '../../../trace/capture/supervisor';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/trace');
 const work = mkdtempSync(path.join(os.tmpdir(), 'trace-runner-'));
@@ -16,6 +17,7 @@ const cli = path.join(work, 'cli.js');
 beforeAll(async () => {
   // The CLI exactly as shipped: the same esbuild bundle as dist/cli.js.
   await build({ entryPoints: [path.resolve(__dirname, '../../../cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'error' });
+  copyFileSync(SUPERVISOR_SCRIPT, path.join(work, 'supervisor.py'));
 });
 
 function lineOf(file: string, marker: string): number {
@@ -148,8 +150,9 @@ describe('live tracing and Stop', () => {
       file: path.join(FIXTURES, 'blocked.asm'), args: [], stdio: 'pipe', ownProcessGroup: true, buildDirectory: mkdtempSync(path.join(work, 'b-')),
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
+    // The supervisor's children: the program and strace.
     const tracees = readFileSync(`/proc/${session.child.pid}/task/${session.child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
-    expect(tracees.length).toBe(1);
+    expect(tracees.length).toBe(2);
     session.stop();
     const result = await session.done;
     expect(result.stopped).toBe(true);

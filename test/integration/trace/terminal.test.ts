@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SyscallEvent, TraceEvent } from '../../../trace/events';
-import type { TerminalSize } from '../../../trace/capture/ptyRelay';
+import type { TerminalSize } from '../../../trace/capture/supervisor';
 import { findExecutable } from '../../../toolchain/tools';
 import { prepareTarget, TraceSession } from '../../../trace/session';
 

@@ -1,0 +1,55 @@
+// The supervisor (supervisor.py, shipped beside the bundles in dist/) holds the traced program's
+// whole process tree: it starts the program stopped, lets strace attach, relays a pseudo-terminal
+// when asked, and kills everything that is left when strace ends, when told to stop, or when we die
+// (even by SIGKILL). Node has no pty, subreaper or parent-death API, hence python3.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { findExecutable } from '../../toolchain/tools';
+
+/** In the bundle __dirname is dist/ (scripts/build.mjs copies the script there); in tests, this folder. */
+export const SUPERVISOR_SCRIPT = path.join(__dirname, 'supervisor.py');
+
+/** The descriptor that carries commands to the supervisor (closing it stops the trace). */
+export const CONTROL_FD = 3;
+/** The descriptor on which strace's own messages arrive, apart from the program's stderr. */
+export const STRACE_MESSAGES_FD = 4;
+
+export interface TerminalSize {
+  rows: number;
+  columns: number;
+}
+
+/** python3 runs the supervisor; without it strace runs directly and shares the program's stderr. */
+export function findSupervisorInterpreter(): string | undefined {
+  return existsSync(SUPERVISOR_SCRIPT) ? findExecutable('python3') : undefined;
+}
+
+/** A terminal's rows and columns as whole numbers of at least 1. */
+function dimensions(size: TerminalSize): [string, string] {
+  return [String(Math.max(1, Math.floor(size.rows))), String(Math.max(1, Math.floor(size.columns)))];
+}
+
+/** The command that resizes the program's terminal. */
+export function resizeMessage(size: TerminalSize): string {
+  return `resize ${dimensions(size).join(' ')}\n`;
+}
+
+export const STOP_MESSAGE = 'stop\n';
+
+export interface SupervisorOptions {
+  /** Give the program a pseudo-terminal of this size. */
+  terminal?: TerminalSize;
+  /** Removed by the supervisor if we die before removing it ourselves. */
+  captureDirectory?: string;
+}
+
+/**
+ * The supervisor's command line. `strace` ends before `-p`, which the supervisor adds; commands are
+ * passed as argv, never through a shell.
+ */
+export function supervisorArguments(strace: readonly string[], program: readonly string[], options: SupervisorOptions = {}): string[] {
+  const args = [SUPERVISOR_SCRIPT, '--parent', String(process.pid)];
+  if (options.terminal) args.push('--pty', ...dimensions(options.terminal));
+  if (options.captureDirectory) args.push('--remove', options.captureDirectory);
+  return [...args, ...strace, '--', ...program];
+}
