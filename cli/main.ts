@@ -10,9 +10,12 @@ Usage:
   syscall-lens trace [options] [--] FILE [ARGS...]
                                     build FILE (.asm/.nasm/.c) or take a program, run it under
                                     strace and print each syscall beside its source line
+  syscall-lens table [options] [NAME|NUMBER...]
+                                    the syscall table: list, filter (--search, --category,
+                                    --abi i386) or describe calls; --json for scripts
   syscall-lens --help | --version
 
-Run 'syscall-lens trace --help' for the trace options.`;
+Run 'syscall-lens trace --help' or 'syscall-lens table --help' for their options.`;
 
 /** Loads a sibling bundle (dist/server.js, dist/debug-adapter.js) so cli.js stays small. */
 function loadBundle(name: string): void {
@@ -42,6 +45,10 @@ async function main(argv: string[]): Promise<number> {
     case 'trace': {
       const { traceCommand } = await import('./trace');
       return traceCommand.run(rest);
+    }
+    case 'table': {
+      const { tableCommand } = await import('./table');
+      return tableCommand.run(rest);
     }
     default:
       process.stderr.write(`syscall-lens: unknown command "${command}". Run 'syscall-lens --help'.\n`);

@@ -4,6 +4,8 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { errnoByName } from './errno';
+import { manPageName } from './table';
 
 const cache = new Map<string, Promise<string | undefined>>();
 
@@ -22,19 +24,95 @@ export function manPageSummary(name: string): Promise<string | undefined> {
 }
 
 async function readSummary(name: string): Promise<string | undefined> {
-  const path = await manPagePath(name);
+  const roff = await readRoff(name);
+  return roff === undefined ? undefined : nameLineDescription(roff);
+}
+
+/** The roff source of `man 2 NAME`, or undefined when man or the page is not installed. */
+async function readRoff(name: string, knownPath?: string): Promise<string | undefined> {
+  const path = knownPath ?? await manPagePath(name);
   if (!path) return undefined;
   const raw = await readFile(path);
-  const text = path.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
-  return nameLineDescription(text);
+  return path.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+}
+
+/**
+ * The errnos the ERRORS section of the syscall's local man page lists, in its order, or undefined
+ * when the page is not installed. Never throws.
+ */
+export async function manPageErrors(syscallName: string): Promise<string[] | undefined> {
+  return (await manPageErrorsOf([syscallName])).get(syscallName);
+}
+
+/** manPageErrors for many syscalls with one `man -w`; syscalls without an installed page are absent. */
+export async function manPageErrorsOf(syscallNames: readonly string[]): Promise<Map<string, string[]>> {
+  const pages = new Map(syscallNames.map((name) => [name, manPageName(name)]));
+  const paths = await manPagePaths([...pages.values()]);
+  const result = new Map<string, string[]>();
+  const roffs = new Map<string, Promise<string | undefined>>();
+  for (const [syscall, page] of pages) {
+    const path = paths.get(page);
+    if (!path) continue;
+    if (!roffs.has(path)) roffs.set(path, readRoff(page, path).catch(() => undefined));
+    const roff = await roffs.get(path);
+    if (roff !== undefined) result.set(syscall, errorsSection(roff));
+  }
+  return result;
+}
+
+/** The E… names tagged in the ERRORS section (`.TP` then `.B EAGAIN` or `.BR EAGAIN " or " EWOULDBLOCK`). */
+export function errorsSection(roff: string): string[] {
+  const section = roff.match(/^\.SH ERRORS\s*\n([\s\S]*?)(?=^\.SH\b|(?![\s\S]))/m)?.[1] ?? '';
+  const lines = section.split('\n');
+  const names = new Set<string>();
+  lines.forEach((line, i) => {
+    if (!/^\.TP\b/.test(line)) return;
+    const tag = lines[i + 1] ?? '';
+    for (const word of tag.match(/\bE[A-Z0-9]{2,}\b/g) ?? []) if (errnoByName(word)) names.add(word);
+  });
+  return [...names];
+}
+
+/** The rendered text of `man 2 NAME` at a width, as man prints it to a pipe; undefined when not installed. */
+export function manPageText(syscallName: string, width = 80): Promise<string | undefined> {
+  const name = manPageName(syscallName);
+  if (!/^\w+$/.test(name)) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    execFile('man', ['2', name], {
+      timeout: 10_000, shell: false, maxBuffer: 8 * 1024 * 1024,
+      // No pager, no terminal bold/underline: plain text a view can show as it is.
+      env: { ...process.env, MANWIDTH: String(width), MANPAGER: 'cat', PAGER: 'cat', MAN_KEEP_FORMATTING: '' },
+    }, (error, stdout) => {
+      const text = stdout.replace(/.\x08/g, '');
+      resolve(error || !text.trim() ? undefined : text);
+    });
+  });
 }
 
 /** `man -w 2 NAME` prints the page's file, following `.so` links; no shell involved. */
-function manPagePath(name: string): Promise<string | undefined> {
+async function manPagePath(name: string): Promise<string | undefined> {
+  return (await manPagePaths([name])).get(name);
+}
+
+/**
+ * The page files of several names from ONE `man -w 2 A B C…` (a table of 370 rows would otherwise
+ * start 370 processes). man prints one path per page found, in order, and "No manual entry for X"
+ * on stderr for the others (LC_ALL=C keeps that sentence English), which is how the two line up.
+ */
+export function manPagePaths(names: readonly string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(names)].filter((name) => /^\w+$/.test(name));
+  if (!wanted.length) return Promise.resolve(new Map());
   return new Promise((resolve) => {
-    execFile('man', ['-w', '2', name], { timeout: 5000, shell: false }, (error, stdout) => {
-      const path = stdout.trim().split('\n')[0];
-      resolve(error || !path ? undefined : path);
+    execFile('man', ['-w', '2', ...wanted], { timeout: 10_000, shell: false, env: { ...process.env, LC_ALL: 'C' } }, (error, stdout, stderr) => {
+      const missing = new Set([...String(stderr).matchAll(/^No manual entry for (\w+)/gm)].map((m) => m[1]!));
+      const found = wanted.filter((name) => !missing.has(name));
+      const paths = String(stdout).split('\n').filter(Boolean);
+      const result = new Map<string, string>();
+      // Anything else on stderr, or a count that does not line up, means we cannot pair them: none.
+      if (paths.length === found.length && !(error && (error as { killed?: boolean }).killed)) {
+        found.forEach((name, i) => result.set(name, paths[i]!));
+      }
+      resolve(result);
     });
   });
 }

@@ -1,9 +1,12 @@
 /** The two system-call ABIs a Linux x86-64 program can use. */
 export type Abi = 'x86_64' | 'i386';
 
-export type SyscallCategory =
-  | 'file' | 'descriptor' | 'network' | 'memory' | 'process' | 'signal'
-  | 'ipc' | 'time' | 'credentials' | 'system' | 'other';
+/** Our grouping of syscalls (rules in data/categories.json; 'other' when none matches). */
+export const SYSCALL_CATEGORIES = [
+  'file', 'descriptor', 'network', 'memory', 'process', 'signal', 'ipc', 'time', 'credentials', 'system', 'other',
+] as const;
+
+export type SyscallCategory = (typeof SYSCALL_CATEGORIES)[number];
 
 export interface SyscallParam {
   /** C type with `__user` and similar annotations removed, e.g. `const char *`. */

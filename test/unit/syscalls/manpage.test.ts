@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { manPageSummary, nameLineDescription } from '../../../syscalls/manpage';
+import { errorsSection, manPageErrors, manPageErrorsOf, manPageSummary, manPageText, nameLineDescription } from '../../../syscalls/manpage';
 import { allSyscalls } from '../../../syscalls';
 
 const manInstalled = existsSync('/usr/bin/man') && existsSync('/usr/share/man/man2/open.2.gz');
@@ -25,4 +25,49 @@ describe('summaries', () => {
     expect(await manPageSummary('../../etc/passwd')).toBeUndefined();
   });
   if (!manInstalled) console.warn('man or manpages-dev is not installed: sudo apt-get install man-db manpages-dev');
+});
+
+describe('the errors a syscall can return, from its man page', () => {
+  // Our own page in the man(7) shape: each error is a .TP paragraph tagged with .B or .BR.
+  const page = [
+    '.TH demo 2', '.SH NAME', 'demo \\- a demonstration', '.SH DESCRIPTION', '.TP', '.B ENOTERRNO', 'not in ERRORS.',
+    '.SH ERRORS', '.TP', '.B EBADF', 'The descriptor is bad.', '.TP', '.BR EAGAIN " or " EWOULDBLOCK', 'Would block.',
+    '.\\" a comment mentioning EPERM', '.TP', '.BR EINTR " (since Linux 2.6)"', 'Interrupted.', '.TP', '.B EBADF', 'Listed twice.',
+    '.SH SEE ALSO', '.TP', '.B EIO', '',
+  ].join('\n');
+
+  it('takes the tags of the ERRORS section in order, once each, and nothing else', () => {
+    expect(errorsSection(page)).toEqual(['EBADF', 'EAGAIN', 'EWOULDBLOCK', 'EINTR']);
+  });
+
+  it('keeps only real errno names', () => {
+    expect(errorsSection('.SH ERRORS\n.TP\n.B ENOTANERRNO\nx\n.TP\n.B EINVAL\ny\n')).toEqual(['EINVAL']);
+  });
+
+  it.skipIf(!manInstalled)('reads the installed page, following the page a syscall is documented in', async () => {
+    const write = await manPageErrors('write');
+    expect(write).toEqual(expect.arrayContaining(['EAGAIN', 'EBADF', 'EFAULT', 'EINTR', 'EPIPE']));
+    // newfstatat is documented as fstatat, in stat(2).
+    expect(await manPageErrors('newfstatat')).toEqual(expect.arrayContaining(['ENOENT', 'EBADF']));
+    expect(await manPageErrors('no_such_syscall_xyz')).toBeUndefined();
+  });
+
+  it.skipIf(!manInstalled)('looks many up at once, leaving out those without a page', async () => {
+    // cachestat (Linux 6.5) is newer than Debian 12's man pages.
+    const found = await manPageErrorsOf(['read', 'cachestat', 'close', 'no_such_syscall_xyz']);
+    expect([...found.keys()].sort()).toEqual(['close', 'read']);
+    expect(found.get('close')).toContain('EBADF');
+  });
+
+  it.skipIf(!manInstalled)('renders the page as plain text at the width asked', async () => {
+    const text = await manPageText('write', 60);
+    expect(text).toMatch(/^NAME$/m);
+    expect(text).toMatch(/^ERRORS$/m);
+    expect(text).not.toMatch(/\x08|\x1b/);
+    const wide = await manPageText('write', 120);
+    expect(text!.split('\n').length).toBeGreaterThan(wide!.split('\n').length);
+    const description = text!.slice(text!.indexOf('DESCRIPTION'), text!.indexOf('RETURN VALUE'));
+    expect(Math.max(...description.split('\n').map((line) => line.length))).toBeLessThanOrEqual(60);
+    expect(await manPageText('no_such_syscall_xyz')).toBeUndefined();
+  });
 });
