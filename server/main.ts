@@ -2,7 +2,7 @@
 // (--stdio, --node-ipc, --socket=N), so any LSP client can run `syscall-lens lsp --stdio`.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { tuneHeapForParsing } from './runtime';
-import { startServer } from './server';
+import { startServer } from './lsp/start';
 
 tuneHeapForParsing();
 

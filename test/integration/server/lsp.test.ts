@@ -171,6 +171,19 @@ describe('trust and tools', () => {
     }
   });
 
+  it('names itself with the package version and registers nothing dynamically the client cannot take', async () => {
+    const client = await TestClient.start(cli, undefined, dir, {});
+    try {
+      const { version } = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
+      expect(client.initializeResult.serverInfo).toEqual({ name: 'syscall-lens', version });
+      await client.open(uri('hello.asm'), text('hello.asm'));
+      await client.request('textDocument/hover', { textDocument: { uri: uri('hello.asm') }, position: at(0, 0) });
+      expect(client.registrations).toEqual([]);
+    } finally {
+      await client.stop();
+    }
+  });
+
   it('reads settings through workspace/configuration', async () => {
     const client = await TestClient.start(cli, undefined, dir, { inlayHints: { syscallCall: false, parameterNames: true } });
     try {

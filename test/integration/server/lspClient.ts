@@ -22,6 +22,9 @@ export interface PublishedDiagnostics { uri: string; diagnostics: any[] }
 export class TestClient {
   readonly diagnostics = new Map<string, any[]>();
   readonly messages: { type: number; message: string }[] = [];
+  /** client/registerCapability requests the server made. */
+  readonly registrations: unknown[] = [];
+  initializeResult: any;
   private readonly waiters: (() => void)[] = [];
 
   private constructor(readonly process: ChildProcess, readonly connection: MessageConnection) {}
@@ -36,10 +39,10 @@ export class TestClient {
     });
     connection.onNotification('window/showMessage', (p: { type: number; message: string }) => { client.messages.push(p); client.notify(); });
     connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings ?? null));
-    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('client/registerCapability', (p: unknown) => { client.registrations.push(p); return null; });
     connection.onRequest('workspace/inlayHint/refresh', () => null);
     connection.listen();
-    await connection.sendRequest('initialize', {
+    client.initializeResult = await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: rootDir ? `file://${rootDir}` : null,
       workspaceFolders: rootDir ? [{ uri: `file://${rootDir}`, name: 'test' }] : null,

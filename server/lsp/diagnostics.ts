@@ -1,26 +1,15 @@
 // The diagnostics of each open document: our syscall lints and the real nasm's messages, merged
 // per file (nasm may report into an included file) and published when either changes.
-import {
-  DiagnosticSeverity, MessageType, ShowMessageNotification, type Connection, type Diagnostic,
-} from 'vscode-languageserver/node';
-import { Debouncer } from './diagnosticsScheduler';
-import { lintDocument } from './features/documentLints';
-import type { Lint } from './features/syscallLints';
-import { runNasm, type NasmDiagnostic } from './nasmDiagnostics';
-import type { ServerSettings } from './protocol';
-import type { Workspace } from './workspace';
+import { MessageType, ShowMessageNotification, type Connection, type Diagnostic } from 'vscode-languageserver/node';
+import { Debouncer } from '../diagnosticsScheduler';
+import { lintDocument } from '../features/documentLints';
+import { runNasm } from '../nasmDiagnostics';
+import type { ServerSettings } from '../protocol';
+import type { Workspace } from '../workspace';
+import { toLintDiagnostic, toNasmDiagnostic } from './convert';
 
 const LINT_DELAY_MS = 150;
 const NASM_DELAY_MS = 600;
-const SOURCE = 'syscall-lens';
-
-export function lintToDiagnostic(lint: Lint): Diagnostic {
-  return {
-    range: { start: { line: lint.line, character: lint.start }, end: { line: lint.line, character: lint.end } },
-    severity: lint.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
-    code: lint.code, source: SOURCE, message: lint.message,
-  };
-}
 
 export class DiagnosticsPublisher {
   private readonly lintTimer = new Debouncer(LINT_DELAY_MS);
@@ -49,7 +38,7 @@ export class DiagnosticsPublisher {
   private refreshLints(uri: string): void {
     const document = this.workspace.get(uri);
     if (!document || !this.workspace.isOpen(uri)) return;
-    this.lintResults.set(uri, lintDocument(this.workspace, document).map(lintToDiagnostic));
+    this.lintResults.set(uri, lintDocument(this.workspace, document).map(toLintDiagnostic));
     this.publish(uri);
   }
 
@@ -80,28 +69,11 @@ export class DiagnosticsPublisher {
     const byFile = new Map<string, Diagnostic[]>();
     for (const d of outcome.diagnostics) {
       const list = byFile.get(d.uri) ?? [];
-      list.push(this.nasmToDiagnostic(d));
+      list.push(toNasmDiagnostic(d, this.workspace.get(d.uri)?.lineText(d.line) ?? ''));
       byFile.set(d.uri, list);
     }
     this.nasmResults.set(uri, byFile);
     for (const target of new Set([...byFile.keys(), ...(previous?.keys() ?? [])])) this.publish(target);
-  }
-
-  private nasmToDiagnostic(d: NasmDiagnostic): Diagnostic {
-    const document = this.workspace.get(d.uri);
-    const text = document?.lineText(d.line) ?? '';
-    const indent = text.length - text.trimStart().length;
-    return {
-      range: { start: { line: d.line, character: indent }, end: { line: d.line, character: Math.max(indent, text.trimEnd().length) } },
-      severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
-      source: 'nasm', message: d.message,
-      ...(d.related.length ? {
-        relatedInformation: d.related.map((r) => ({
-          location: { uri: r.uri, range: { start: { line: r.line, character: 0 }, end: { line: r.line, character: 0 } } },
-          message: r.message,
-        })),
-      } : {}),
-    };
   }
 
   /** A closed document's lints and the nasm messages it caused (also in its includes) go away. */

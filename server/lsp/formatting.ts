@@ -1,0 +1,14 @@
+// textDocument/formatting and rangeFormatting.
+import { formatLines } from '../features/formatting';
+import { toLineEdit } from './convert';
+import type { LanguageServer } from './languageServer';
+
+export function registerFormatting(server: LanguageServer): void {
+  const { connection, workspace } = server;
+  const format = (uri: string, from?: number, to?: number) => {
+    const document = workspace.get(uri);
+    return document ? formatLines(document, from, to).map(toLineEdit) : [];
+  };
+  connection.onDocumentFormatting(({ textDocument }) => format(textDocument.uri));
+  connection.onDocumentRangeFormatting(({ textDocument, range }) => format(textDocument.uri, range.start.line, range.end.line));
+}

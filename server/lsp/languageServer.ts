@@ -1,0 +1,33 @@
+// The state one LSP connection shares across its handlers: the workspace model, settings, trust,
+// the workspace folders and what the client supports.
+import type { Connection } from 'vscode-languageserver/node';
+import { DEFAULT_SETTINGS, type ServerSettings } from '../protocol';
+import { Workspace } from '../workspace';
+import { NO_CLIENT_SUPPORT, type ClientSupport } from './capabilities';
+import { DiagnosticsPublisher } from './diagnostics';
+
+export class LanguageServer {
+  readonly workspace = new Workspace();
+  settings: ServerSettings = DEFAULT_SETTINGS;
+  /** VS Code workspace trust; other editors start trusted. nasm never runs in an untrusted folder. */
+  trusted = true;
+  client: ClientSupport = NO_CLIENT_SUPPORT;
+  /** Workspace folders, as paths. */
+  roots: string[] = [];
+  readonly diagnostics: DiagnosticsPublisher;
+
+  constructor(readonly connection: Connection) {
+    this.diagnostics = new DiagnosticsPublisher(connection, this.workspace, () => ({ settings: this.settings, trusted: this.trusted }));
+  }
+
+  /** The documents the editor has open. */
+  openDocuments() {
+    return this.workspace.all().filter((document) => this.workspace.isOpen(document.uri));
+  }
+
+  /** After settings or trust change: new diagnostics, and the client asked to re-query inlay hints. */
+  refreshAll(): void {
+    for (const document of this.openDocuments()) this.diagnostics.schedule(document.uri, true);
+    if (this.client.inlayHintRefresh) void this.connection.languages.inlayHint.refresh();
+  }
+}

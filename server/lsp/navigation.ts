@@ -1,0 +1,45 @@
+// Definition, references, document highlights and rename.
+import { definitionsAt, includedFileAt, prepareRename, referencesOf, renameSymbol } from '../features/navigation';
+import { toHighlight, toLocation, toRange, toWorkspaceEdit } from './convert';
+import type { LanguageServer } from './languageServer';
+
+export function registerNavigation(server: LanguageServer): void {
+  const { connection, workspace } = server;
+
+  connection.onDefinition(({ textDocument, position }) => {
+    const document = workspace.get(textDocument.uri);
+    if (!document) return [];
+    const included = includedFileAt(workspace, document, position.line, position.character);
+    if (included) return [toLocation(included, 0, 0, 0)];
+    return definitionsAt(workspace, document, position.line, position.character)
+      .map((d) => toLocation(d.document.uri, d.symbol.line, d.symbol.start, d.symbol.end));
+  });
+
+  connection.onReferences(({ textDocument, position, context }) => {
+    const document = workspace.get(textDocument.uri);
+    const target = document && definitionsAt(workspace, document, position.line, position.character)[0];
+    if (!target) return [];
+    return referencesOf(workspace, target, context.includeDeclaration).map((o) => toLocation(o.document.uri, o.line, o.start, o.end));
+  });
+
+  connection.onDocumentHighlight(({ textDocument, position }) => {
+    const document = workspace.get(textDocument.uri);
+    const target = document && definitionsAt(workspace, document, position.line, position.character)[0];
+    if (!target) return [];
+    return referencesOf(workspace, target, true).filter((o) => o.document === document).map(toHighlight);
+  });
+
+  connection.onPrepareRename(({ textDocument, position }) => {
+    const document = workspace.get(textDocument.uri);
+    const prepared = document && prepareRename(workspace, document, position.line, position.character);
+    return prepared ? { range: toRange(prepared.line, prepared.start, prepared.end), placeholder: prepared.placeholder } : null;
+  });
+
+  connection.onRenameRequest(({ textDocument, position, newName }) => {
+    const document = workspace.get(textDocument.uri);
+    if (!document) return null;
+    const edits = renameSymbol(workspace, document, position.line, position.character, newName);
+    if (typeof edits === 'string') throw new Error(edits);
+    return toWorkspaceEdit(edits);
+  });
+}

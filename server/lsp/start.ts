@@ -1,0 +1,23 @@
+// Wires one LSP connection to the workspace model and the features, one request family a module.
+import type { Connection } from 'vscode-languageserver/node';
+import { registerCodeActions } from './codeActions';
+import { registerCompletion } from './completion';
+import { registerFormatting } from './formatting';
+import { registerHover } from './hover';
+import { registerInlayHints } from './inlayHints';
+import { LanguageServer } from './languageServer';
+import { registerLifecycle } from './lifecycle';
+import { registerNavigation } from './navigation';
+import { registerPresentation } from './presentation';
+import { registerSettings } from './settings';
+import { registerSymbols } from './symbols';
+import { registerSync } from './sync';
+
+export function startServer(connection: Connection): LanguageServer {
+  const server = new LanguageServer(connection);
+  for (const register of [
+    registerLifecycle, registerSettings, registerSync, registerHover, registerInlayHints, registerCodeActions,
+    registerNavigation, registerSymbols, registerCompletion, registerPresentation, registerFormatting,
+  ]) register(server);
+  return server;
+}
