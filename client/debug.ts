@@ -5,19 +5,12 @@ import type { ToolMessage } from '../toolchain/nasmMessages';
 import { ToolNotFoundError } from '../toolchain/tools';
 import { ensureTrusted, readConfig } from './config';
 
-export const DEBUG_TYPE = 'syscall-gdb';
+import { DEBUG_TYPE, type CustomRequest, type LaunchArguments } from '../debug-adapter/protocol';
 
 /** Language ids whose files F5 can build and debug (other assembly extensions use the asm* ids). */
 const DEBUGGABLE_LANGUAGES = new Set(['nasm', 'asm', 'asm-intel-x86-generic', 'asm-collection', 'c']);
 
-interface SyscallGdbConfiguration extends vscode.DebugConfiguration {
-  program?: string;
-  build?: string;
-  stopAtEntry?: boolean;
-  gdbPath?: string;
-  includePaths?: string[];
-  buildDirectory?: string;
-}
+type SyscallGdbConfiguration = vscode.DebugConfiguration & Partial<LaunchArguments>;
 
 function activeSource(): vscode.Uri | undefined {
   const document = vscode.window.activeTextEditor?.document;
@@ -122,7 +115,7 @@ class SyscallGdbAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
 }
 
 /** Sends one of the adapter's custom stepping requests to the active syscall-gdb session. */
-function customStep(request: 'stepInstruction' | 'nextInstruction' | 'runToNextSyscall') {
+function customStep(request: CustomRequest) {
   return async () => {
     const session = vscode.debug.activeDebugSession;
     if (session?.type !== DEBUG_TYPE) {

@@ -1,6 +1,5 @@
 // The breakpoints the user asked for and what gdb made of them: source lines (verified at the line
 // gdb really chose), labels, addresses, data watchpoints, logpoints and syscall catchpoints.
-import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Engine } from './engine';
 import {
   catchSyscalls, deleteBreakpoints, insertBreakpoint, insertDprintf, insertWatchpoint, listLines,
@@ -25,6 +24,19 @@ export function ignoreCountOf(hitCondition: string | undefined): number | undefi
   if (!match) throw new Error(`Hit count "${hitCondition}" is not understood; use a number such as 3 (stop on the third hit).`);
   return Math.max(0, Number(match[1]) - 1);
 }
+
+/** When a breakpoint stops: a condition, a hit count, or a log message instead of stopping. */
+export interface StopConditions {
+  condition?: string;
+  hitCondition?: string;
+  logMessage?: string;
+}
+export type LineBreakpoint = StopConditions & { line: number };
+export type NamedBreakpoint = StopConditions & { name: string };
+export type AddressBreakpoint = StopConditions & { address: bigint };
+export interface DataWatch { expression: string; access: 'read' | 'write' | 'readWrite' }
+/** The syscall stops asked for, per phase; a condition names calls, numbers or groups. */
+export interface SyscallCatch { entry?: { condition?: string }; return?: { condition?: string } }
 
 function result(bp: GdbBreakpoint): BreakpointResult {
   return {
@@ -74,7 +86,7 @@ export class BreakpointBook {
   }
 
   /** Inserts one breakpoint; a failure (bad hit count, unknown label) stays with that breakpoint. */
-  private async insertOne(location: string, wanted: { condition?: string; hitCondition?: string; logMessage?: string }) {
+  private async insertOne(location: string, wanted: StopConditions) {
     try {
       const options: BreakOptions = {
         // Conditions are written like Debug Console expressions: bare register names, NASM memory operands.
@@ -91,7 +103,7 @@ export class BreakpointBook {
     }
   }
 
-  async setSourceBreakpoints(file: string, requested: DebugProtocol.SourceBreakpoint[]): Promise<BreakpointResult[]> {
+  async setSourceBreakpoints(file: string, requested: readonly LineBreakpoint[]): Promise<BreakpointResult[]> {
     const inserted = await this.replace(this.bySource.get(file) ?? [], async () => {
       const out = [];
       for (const bp of requested) {
@@ -103,7 +115,7 @@ export class BreakpointBook {
     return this.remember(inserted.map((i) => i.result));
   }
 
-  async setFunctionBreakpoints(requested: DebugProtocol.FunctionBreakpoint[]): Promise<BreakpointResult[]> {
+  async setFunctionBreakpoints(requested: readonly NamedBreakpoint[]): Promise<BreakpointResult[]> {
     const inserted = await this.replace(this.functionPoints, async () => {
       const out = [];
       for (const bp of requested) out.push(await this.insertOne(bp.name, bp));
@@ -113,27 +125,22 @@ export class BreakpointBook {
     return this.remember(inserted.map((i) => i.result));
   }
 
-  async setInstructionBreakpoints(requested: DebugProtocol.InstructionBreakpoint[]): Promise<BreakpointResult[]> {
+  async setInstructionBreakpoints(requested: readonly AddressBreakpoint[]): Promise<BreakpointResult[]> {
     const inserted = await this.replace(this.instructionPoints, async () => {
       const out = [];
-      for (const bp of requested) {
-        const address = BigInt(bp.instructionReference) + BigInt(bp.offset ?? 0);
-        out.push(await this.insertOne(`*0x${address.toString(16)}`, bp));
-      }
+      for (const bp of requested) out.push(await this.insertOne(`*0x${bp.address.toString(16)}`, bp));
       return out;
     });
     this.instructionPoints = inserted.flatMap((i) => i.numbers);
     return this.remember(inserted.map((i) => i.result));
   }
 
-  /** dataId is `size|expression`, made by the session from a Data-scope label. */
-  async setDataBreakpoints(requested: DebugProtocol.DataBreakpoint[]): Promise<BreakpointResult[]> {
+  async setDataBreakpoints(requested: readonly DataWatch[]): Promise<BreakpointResult[]> {
     const inserted = await this.replace(this.dataPoints, async () => {
       const out = [];
-      for (const bp of requested) {
-        const expression = bp.dataId.slice(bp.dataId.indexOf('|') + 1);
+      for (const watch of requested) {
         try {
-          const number = await insertWatchpoint(this.gdb, expression, bp.accessType ?? 'write');
+          const number = await insertWatchpoint(this.gdb, watch.expression, watch.access);
           out.push({ numbers: [number], result: { verified: true, id: Number(number) } });
         } catch (error) {
           out.push({ numbers: [], result: { verified: false, message: (error as Error).message } });
@@ -149,13 +156,11 @@ export class BreakpointBook {
    * Syscall entry/return filters. gdb's one `catch syscall` stops at both; the engine drops the
    * phase nobody asked for. Conditions name calls, numbers or groups (`%file` is gdb's `group:file`).
    */
-  async setSyscallCatch(options: Array<{ filterId: string; condition?: string }>): Promise<void> {
-    const entry = options.find((o) => o.filterId === 'syscall-entry');
-    const ret = options.find((o) => o.filterId === 'syscall-return');
+  async setSyscallCatch(wanted: SyscallCatch): Promise<void> {
     await this.engine.insert(async () => {
       await deleteBreakpoints(this.gdb, this.catchpoints).catch(() => undefined);
       this.catchpoints = [];
-      const phases: Array<['entry' | 'return', { condition?: string } | undefined]> = [['entry', entry], ['return', ret]];
+      const phases: Array<['entry' | 'return', { condition?: string } | undefined]> = [['entry', wanted.entry], ['return', wanted.return]];
       const filters: Record<'entry' | 'return', Set<number> | 'all' | undefined> = { entry: undefined, return: undefined };
       for (const [phase, option] of phases) {
         if (!option) continue;

@@ -5,8 +5,9 @@ import { Gdb, type AsyncRecord } from './mi/gdb';
 import * as exec from './mi/exec';
 import * as data from './mi/data';
 import { catchSyscalls, deleteBreakpoints, insertBreakpoint } from './mi/breakpoint';
-import { listFrames, toFrame, type GdbFrame } from './mi/stack';
-import { str, tuple, type MITuple } from './mi/parser';
+import { listFrames, type GdbFrame } from './mi/stack';
+import { str } from './mi/parser';
+import { decodeStopRecord, type StopRecord } from './mi/stop';
 import { describeSyscallState, isInterruptedCall, readSyscallState, type SyscallPhase, type SyscallState } from './syscallStop';
 import { CALLING_CONVENTIONS, signalNumber, type Abi } from '../syscalls';
 import { LOGPOINT_MARKER } from './logpoints';
@@ -59,7 +60,7 @@ export interface SyscallFilter {
 }
 
 /** What a resumed program did next. */
-type Outcome = { kind: 'stopped'; record: AsyncRecord } | { kind: 'exited'; code: number; signal?: string };
+type Outcome = { kind: 'stopped'; stop: StopRecord } | { kind: 'exited'; code: number; signal?: string };
 
 /** An x86 instruction that enters the kernel, all 2 bytes: syscall (0f 05), int 0x80 (cd 80), sysenter (0f 34). */
 const KERNEL_ENTRY = [[0x0f, 0x05], [0xcd, 0x80], [0x0f, 0x34]];
@@ -122,11 +123,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   runToNextSyscall(): void {
     this.resume(async () => {
       const { number } = await catchSyscalls(this.gdb, []);
-      const ours = (outcome: Outcome) => outcome.kind === 'stopped' && str(outcome.record.results.bkptno) === number;
+      const ours = (outcome: Outcome) => outcome.kind === 'stopped' && outcome.stop.breakpoint === number;
       try {
         let outcome = await this.runCommand(() => exec.execContinue(this.gdb));
         // The catchpoint also fires when the current call returns; the next call is the one after.
-        while (ours(outcome) && outcome.kind === 'stopped' && str(outcome.record.results.reason) === 'syscall-return') {
+        while (ours(outcome) && outcome.kind === 'stopped' && outcome.stop.syscall?.phase === 'return') {
           outcome = await this.runCommand(() => exec.execContinue(this.gdb));
         }
         if (ours(outcome)) this.syscallRequested = true;
@@ -152,8 +153,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       } finally {
         await deleteBreakpoints(this.gdb, numbers).catch(() => undefined);
       }
-      if (outcome.kind !== 'stopped' || !numbers.includes(str(outcome.record.results.bkptno) ?? '')) return outcome;
-      if (!plan.thenStepOverRet) return { ...outcome, record: { ...outcome.record, results: { ...outcome.record.results, reason: 'end-stepping-range' } } };
+      if (outcome.kind !== 'stopped' || !numbers.includes(outcome.stop.breakpoint ?? '')) return outcome;
+      if (!plan.thenStepOverRet) return { kind: 'stopped', stop: { ...outcome.stop, reason: 'end-stepping-range', breakpoint: undefined } };
       return this.runCommand(() => exec.execStep(this.gdb, true)); // over the `ret`
     });
   }
@@ -230,7 +231,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       }
       const result = await outcome;
       const pause = this.internalPause;
-      if (!pause || result.kind !== 'stopped' || signalOf(result.record) !== 'SIGINT') return result;
+      if (!pause || result.kind !== 'stopped' || result.stop.signal?.name !== 'SIGINT') return result;
       this.internalPause = undefined;
       pause.paused();
       await pause.done;
@@ -241,11 +242,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   private onExec(record: AsyncRecord): void {
     if (record.asyncClass === 'running') return;
     if (record.asyncClass !== 'stopped') return;
-    const reason = str(record.results.reason);
-    const signal = str(record.results['signal-name']);
+    const stop = decodeStopRecord(record.results);
     // A shell would report a program killed by signal N as exit status 128 + N; so do we.
-    const code = signal ? 128 + (signalNumber(signal) ?? 0) : parseExitCode(str(record.results['exit-code']));
-    const outcome: Outcome = reason?.startsWith('exited') ? { kind: 'exited', code, signal } : { kind: 'stopped', record };
+    const outcome: Outcome = stop.exit
+      ? { kind: 'exited', code: stop.exit.signal ? 128 + (signalNumber(stop.exit.signal) ?? 0) : stop.exit.code, signal: stop.exit.signal }
+      : { kind: 'stopped', stop };
     this.state = outcome.kind === 'exited' ? 'exited' : 'stopped';
     const waiter = this.waiter;
     this.waiter = undefined;
@@ -303,7 +304,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private async classifyStart(outcome: Outcome, stopAtEntry: boolean): Promise<StopEvent | undefined> {
     const event = await this.classify(outcome);
-    if (event && stopAtEntry && outcome.kind === 'stopped' && (signalOf(outcome.record) === '0' || event.reason === 'step')) {
+    if (event && stopAtEntry && outcome.kind === 'stopped' && (outcome.stop.signal?.name === '0' || event.reason === 'step')) {
       event.reason = 'entry';
       event.description = 'Stopped at the program entry';
     }
@@ -313,13 +314,12 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Turns gdb's `*stopped` into a StopEvent; undefined means "not for the user, continue". */
   private async classify(outcome: Outcome): Promise<StopEvent | undefined> {
     if (outcome.kind !== 'stopped') return undefined;
-    const results = outcome.record.results;
-    const frame = toFrame(tuple(results.frame) ?? {});
-    if (str(tuple(results.frame)?.arch) === 'i386') this.abi = 'i386';
-    const reason = str(results.reason);
-    const bkptno = str(results.bkptno);
-    const event: StopEvent = { reason: 'step', address: frame.address, breakpoints: bkptno ? [bkptno] : [], frame };
-    switch (reason) {
+    const stop = outcome.stop;
+    if (stop.arch === 'i386') this.abi = 'i386';
+    const event: StopEvent = { reason: 'step', address: stop.frame.address, breakpoints: stop.breakpoint ? [stop.breakpoint] : [], frame: stop.frame };
+    if (stop.syscall) return this.syscallStop(event, stop.syscall, stop.breakpoint);
+    if (stop.signal) return this.signalStop(event, stop.signal);
+    switch (stop.reason) {
       case 'breakpoint-hit':
         event.reason = 'breakpoint';
         return event;
@@ -327,23 +327,19 @@ export class Engine extends EventEmitter<EngineEvents> {
       case 'read-watchpoint-trigger':
       case 'access-watchpoint-trigger':
         event.reason = 'data breakpoint';
-        event.breakpoints = [str(tuple(results.wpt)?.number) ?? str(tuple(results['hw-rwpt'])?.number) ?? str(tuple(results['hw-awpt'])?.number) ?? ''];
+        event.breakpoints = [stop.watchpoint ?? ''];
         return event;
-      case 'syscall-entry':
-      case 'syscall-return':
-        return this.syscallStop(event, reason === 'syscall-entry' ? 'entry' : 'return', bkptno, results);
-      case 'signal-received':
-        return this.signalStop(event, results);
       default:
         return event; // end-stepping-range, function-finished, or a stop without a reason
     }
   }
 
-  private async syscallStop(event: StopEvent, phase: SyscallPhase, bkptno: string | undefined, results: MITuple): Promise<StopEvent | undefined> {
+  private async syscallStop(event: StopEvent, call: NonNullable<StopRecord['syscall']>, bkptno: string | undefined): Promise<StopEvent | undefined> {
+    const phase: SyscallPhase = call.phase;
     const requested = this.syscallRequested;
     this.syscallRequested = false;
     const filter = phase === 'entry' ? this.syscallFilter.entry : this.syscallFilter.return;
-    const number = Number(str(results['syscall-number']));
+    const number = call.number;
     const wanted = requested || filter === 'all' || (filter !== undefined && filter.has(number));
     if (!wanted) return undefined;
     event.reason = 'syscall';
@@ -355,9 +351,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     return event;
   }
 
-  private async signalStop(event: StopEvent, results: Record<string, unknown>): Promise<StopEvent> {
-    const name = String(results['signal-name'] ?? '');
-    const meaning = String(results['signal-meaning'] ?? '');
+  private async signalStop(event: StopEvent, { name, meaning }: { name: string; meaning: string }): Promise<StopEvent> {
     if (name === '0') {
       event.reason = 'entry'; // `starti` stops with "signal 0"
       return event;
@@ -442,14 +436,4 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (stop && real[0] && stop.frame.address !== real[0].address) real[0] = { ...real[0], ...stop.frame, level: 0 };
     return real;
   }
-}
-
-function signalOf(record: AsyncRecord): string | undefined {
-  return str(record.results['signal-name']);
-}
-
-/** gdb prints exit codes in octal: `exit-code="012"` is 10. */
-export function parseExitCode(text: string | undefined): number {
-  if (!text) return 0;
-  return parseInt(text, 8);
 }

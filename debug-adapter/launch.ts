@@ -3,29 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildProgram, describeBuildFailure, sourceKindOf } from '../toolchain/build';
 import { findExecutable, runProgram } from '../toolchain/tools';
-
-export interface LaunchArguments {
-  /** The program, or an .asm/.nasm/.c source to build first. */
-  program: string;
-  args?: string[];
-  cwd?: string;
-  env?: Record<string, string | null>;
-  /** A file the program reads as its standard input. */
-  stdin?: string;
-  /** `auto` builds sources, `off` never builds, anything else is a build command run before launching. */
-  build?: string;
-  stopAtEntry?: boolean;
-  gdbPath?: string;
-  terminal?: 'integrated' | 'external' | 'none';
-  /** Log the MI conversation to the Debug Console. */
-  trace?: boolean;
-  /** Extra nasm include directories and the build directory, passed by the extension. */
-  includePaths?: string[];
-  buildDirectory?: string;
-  nasmPath?: string;
-  ldPath?: string;
-  gccPath?: string;
-}
+import type { LaunchArguments } from './protocol';
 
 export interface PreparedProgram {
   program: string;

@@ -9,7 +9,8 @@ import { Engine, type StopEvent } from './engine';
 import { Inspector, type VariableNode } from './inspector';
 import { Disassembler } from './disassembly';
 import { BreakpointBook } from './breakpoints';
-import { launchDirectory, prepareProgram, type LaunchArguments } from './launch';
+import { launchDirectory, prepareProgram } from './launch';
+import { isCustomRequest, SYSCALL_FILTER, type CustomRequest, type LaunchArguments } from './protocol';
 import { findExecutable, requireTool } from '../toolchain/tools';
 import { PtyRelay, encodeTerminalInput, openUserTerminal, releaseReportedTty } from './terminal';
 import * as data from './mi/data';
@@ -23,12 +24,12 @@ import { Prestarted } from './prestarted';
 const THREAD_ID = 1;
 const SYSCALL_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
   {
-    filter: 'syscall-entry', label: 'Syscall entry', default: false, supportsCondition: true,
+    filter: SYSCALL_FILTER.entry, label: 'Syscall entry', default: false, supportsCondition: true,
     description: 'Stop when the program enters a system call, with the decoded call.',
     conditionDescription: 'System calls to stop at: names, numbers or groups (write, exit_group, %file). Empty: all.',
   },
   {
-    filter: 'syscall-return', label: 'Syscall return', default: false, supportsCondition: true,
+    filter: SYSCALL_FILTER.return, label: 'Syscall return', default: false, supportsCondition: true,
     description: 'Stop when a system call returns, with its decoded result.',
     conditionDescription: 'System calls to stop at: names, numbers or groups (read, 60, %network). Empty: all.',
   },
@@ -113,8 +114,8 @@ export class SyscallGdbSession extends DebugSession {
     const wanted = args.terminal ?? 'integrated';
     if (wanted !== 'none' && this.clientSupportsTerminal && !args.stdin) {
       this.prestartedRelay?.discard(); // not needed: the program gets a real terminal
-      const terminal = await openUserTerminal(gdbPath, (command) => new Promise<void>((resolve, reject) => this.runInTerminalRequest({
-        kind: wanted === 'external' ? 'external' : 'integrated', title: `${path.basename(args.program)} (Syscall Lens)`, cwd, args: command,
+      const terminal = await openUserTerminal(gdbPath, (command, env) => new Promise<void>((resolve, reject) => this.runInTerminalRequest({
+        kind: wanted === 'external' ? 'external' : 'integrated', title: `${path.basename(args.program)} (Syscall Lens)`, cwd, args: command, env,
       }, 10_000, (reply) => (reply.success ? resolve() : reject(new Error(`Could not open a terminal: ${reply.message}`))))));
       this.ttyReport = terminal.reportFile;
       return terminal.tty;
@@ -185,7 +186,9 @@ export class SyscallGdbSession extends DebugSession {
 
   protected override async setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): Promise<void> {
     await this.guard(response, async () => {
-      const results = await this.book().setInstructionBreakpoints(args.breakpoints);
+      const results = await this.book().setInstructionBreakpoints(args.breakpoints.map((bp) => ({
+        ...bp, address: BigInt(bp.instructionReference) + BigInt(bp.offset ?? 0),
+      })));
       response.body = { breakpoints: results.map((r) => this.toBreakpoint(r)) };
     });
   }
@@ -196,7 +199,8 @@ export class SyscallGdbSession extends DebugSession {
         ...(args.filters ?? []).map((filterId) => ({ filterId, condition: undefined as string | undefined })),
         ...(args.filterOptions ?? []).map((o) => ({ filterId: o.filterId, condition: o.condition })),
       ];
-      await this.book().setSyscallCatch(options);
+      const phase = (id: string) => options.find((o) => o.filterId === id);
+      await this.book().setSyscallCatch({ entry: phase(SYSCALL_FILTER.entry), return: phase(SYSCALL_FILTER.return) });
       response.body = { breakpoints: options.map(() => ({ verified: true })) };
     });
   }
@@ -217,7 +221,10 @@ export class SyscallGdbSession extends DebugSession {
 
   protected override async setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): Promise<void> {
     await this.guard(response, async () => {
-      const results = await this.book().setDataBreakpoints(args.breakpoints);
+      // dataId is `size|expression`, made by dataBreakpointInfoRequest from a Data-scope label.
+      const results = await this.book().setDataBreakpoints(args.breakpoints.map((bp) => ({
+        expression: bp.dataId.slice(bp.dataId.indexOf('|') + 1), access: bp.accessType ?? 'write',
+      })));
       response.body = { breakpoints: results.map((r) => this.toBreakpoint(r)) };
     });
   }
@@ -367,14 +374,15 @@ export class SyscallGdbSession extends DebugSession {
 
   /** Custom requests: the "Step Instruction", "Next Instruction" and "Run to Next Syscall" commands. */
   protected override customRequest(command: string, response: DebugProtocol.Response): void {
+    if (!isCustomRequest(command)) return this.sendErrorResponse(response, 1, `Unknown request "${command}".`);
     const engine = this.engine;
     if (!engine?.isStopped) return this.sendErrorResponse(response, 1, 'The program is not stopped.');
-    switch (command) {
-      case 'stepInstruction': engine.stepIn(true); break;
-      case 'nextInstruction': engine.next(true); break;
-      case 'runToNextSyscall': engine.runToNextSyscall(); break;
-      default: return this.sendErrorResponse(response, 1, `Unknown request "${command}".`);
-    }
+    const actions: Record<CustomRequest, () => void> = {
+      stepInstruction: () => engine.stepIn(true),
+      nextInstruction: () => engine.next(true),
+      runToNextSyscall: () => engine.runToNextSyscall(),
+    };
+    actions[command]();
     this.sendResponse(response);
   }
 

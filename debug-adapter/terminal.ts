@@ -3,32 +3,22 @@
 // the user's (runInTerminal) or a pseudo-terminal this module owns and relays to the Debug Console.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 // Node has no pty API; gdb is always present and embeds Python, whose `pty` module does the ioctls.
-// The relay keeps the slave open (so the program's exit is no hang-up), turns off echo and newline
-// translation, and copies master <-> its own stdio until its stdin closes.
-const RELAY_SCRIPT = `
-import os, sys, select, termios
-master, slave = os.openpty()
-a = termios.tcgetattr(slave)
-a[0] &= ~(termios.ICRNL | termios.IXON)
-a[1] &= ~termios.ONLCR
-a[3] &= ~(termios.ECHO | termios.ECHONL | termios.ISIG)
-termios.tcsetattr(slave, termios.TCSANOW, a)
-os.write(1, (os.ttyname(slave) + "\\n").encode())
-while True:
-    ready = select.select([master, 0], [], [])[0]
-    if master in ready:
-        data = os.read(master, 65536)
-        if data: os.write(1, data)
-    if 0 in ready:
-        data = os.read(0, 65536)
-        if not data: os._exit(0)
-        os.write(master, data)
-`;
+// The helpers are Python files beside this module, copied beside the bundle (dist/) by the build.
+
+/** A Python helper of the adapter; a clear error when the installation lacks it. */
+export function pythonHelper(name: 'program_pty.py' | 'user_terminal.py'): string {
+  const file = path.join(__dirname, name);
+  if (!existsSync(file)) throw new Error(`The debugger's helper ${file} is missing; reinstall the extension (or run npm run build).`);
+  return file;
+}
+
+/** gdb reads a `.py` file given to -x as Python. */
+const gdbPythonCommand = (gdbPath: string, script: string) => [gdbPath, '-q', '-nx', '-batch', '-x', script];
 
 /** Terminal line-editing characters that must be quoted with ^V to reach the program as data. */
 const SPECIAL_INPUT = new Set([0x04, 0x7f, 0x15, 0x17, 0x16, 0x12, 0x08]);
@@ -58,10 +48,9 @@ export class PtyRelay extends EventEmitter<RelayEvents> {
     super();
   }
 
-  static start(gdbPath: string): Promise<PtyRelay> {
-    const child = spawn(gdbPath, ['-q', '-nx', '-batch', '-ex', `python exec(${JSON.stringify(RELAY_SCRIPT)})`], {
-      shell: false, stdio: ['pipe', 'pipe', 'pipe'],
-    });
+  static async start(gdbPath: string): Promise<PtyRelay> {
+    const [file, ...args] = gdbPythonCommand(gdbPath, pythonHelper('program_pty.py'));
+    const child = spawn(file!, args, { shell: false, stdio: ['pipe', 'pipe', 'pipe'] });
     return new Promise((resolve, reject) => {
       let head = Buffer.alloc(0);
       let errors = '';
@@ -112,59 +101,16 @@ export class PtyRelay extends EventEmitter<RelayEvents> {
   }
 }
 
-// Run in the user's terminal (runInTerminal): a fresh pseudo-terminal for the program, relayed to the
-// user's terminal, which is put in raw mode meanwhile. The program so gets a terminal no shell owns: it
-// becomes its controlling terminal, and Ctrl+C reaches the program (gdb then stops it). The script
-// writes the pty's name to the report file and ends when the file is deleted or the adapter is gone.
-const TERMINAL_SCRIPT = `
-import os, select, termios, tty, fcntl
-report, adapter = REPORT, ADAPTER
-master, slave = os.openpty()
-try:
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, fcntl.ioctl(0, termios.TIOCGWINSZ, bytes(8)))
-except OSError:
-    pass
-saved = termios.tcgetattr(0)
-tty.setraw(0)
-try:
-    with open(report + ".part", "w") as f:
-        f.write(os.ttyname(slave))
-    os.rename(report + ".part", report)
-    while True:
-        ready = select.select([master, 0], [], [], 0.5)[0]
-        if master in ready:
-            os.write(1, os.read(master, 65536))
-        if 0 in ready:
-            data = os.read(0, 65536)
-            if not data:
-                break
-            os.write(master, data)
-        if not ready:
-            os.kill(adapter, 0)
-            os.stat(report)
-except OSError:
-    pass
-finally:
-    termios.tcsetattr(0, termios.TCSADRAIN, saved)
-`;
-
 /**
- * The argument list for DAP runInTerminal: gdb's Python running the terminal relay above, from a file
- * beside the report file (gdb reads a `.py` file given to -x as Python), so the shell echoes one short line.
+ * Opens the program's terminal in the user's: `run` asks the client (DAP runInTerminal) to run
+ * user_terminal.py with the environment that names its report file and this adapter; resolves with the new pty and the report file to release when the session ends.
  */
-function terminalRelayCommand(gdbPath: string, reportFile: string): string[] {
-  const script = path.join(path.dirname(reportFile), 'terminal.py');
-  writeFileSync(script, TERMINAL_SCRIPT.replace('REPORT', JSON.stringify(reportFile)).replace('ADAPTER', String(process.pid)));
-  return [gdbPath, '-q', '-nx', '-batch', '-x', script];
-}
-
-/**
- * Opens the program's terminal in the user's: `run` asks the client (DAP runInTerminal) to run the
- * command; resolves with the new pty and the report file to release when the session ends.
- */
-export async function openUserTerminal(gdbPath: string, run: (command: string[]) => Promise<void>): Promise<{ tty: string; reportFile: string }> {
+export async function openUserTerminal(
+  gdbPath: string, run: (command: string[], env: Record<string, string>) => Promise<void>,
+): Promise<{ tty: string; reportFile: string }> {
+  const script = pythonHelper('user_terminal.py');
   const reportFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-tty-')), 'tty');
-  await run(terminalRelayCommand(gdbPath, reportFile));
+  await run(gdbPythonCommand(gdbPath, script), { SYSCALL_LENS_REPORT: reportFile, SYSCALL_LENS_ADAPTER_PID: String(process.pid) });
   return { tty: await waitForReportedTty(reportFile), reportFile };
 }
 

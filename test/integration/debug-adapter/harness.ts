@@ -1,6 +1,6 @@
 // Shared setup of the debug adapter integration tests: the adapter bundled fresh, fixtures, markers.
 import * as esbuild from 'esbuild';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeAll, beforeEach } from 'vitest';
@@ -9,8 +9,9 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/dap');
 export const fixture = (name: string) => path.join(FIXTURES, name);
+export const EXAMPLES = path.resolve(__dirname, '../../../examples');
 
-/** Bundles debug-adapter/main.ts alone, so these tests do not depend on the other bundles building. */
+/** Bundles debug-adapter/main.ts alone (with its Python helpers), so these tests do not depend on the other bundles building. */
 export async function bundleAdapter(): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-dap-'));
   const outfile = path.join(dir, 'debug-adapter.js');
@@ -18,6 +19,8 @@ export async function bundleAdapter(): Promise<string> {
     entryPoints: [path.resolve(__dirname, '../../../debug-adapter/main.ts')], outfile, bundle: true,
     platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
   });
+  // As in dist/: the adapter's Python helpers sit beside the bundle.
+  for (const helper of ['program_pty.py', 'user_terminal.py']) copyFileSync(path.resolve(__dirname, '../../../debug-adapter', helper), path.join(dir, helper));
   return outfile;
 }
 
@@ -49,6 +52,13 @@ export async function launch(dc: DebugClient, args: Record<string, unknown>): Pr
 
 export async function stoppedEvent(dc: DebugClient): Promise<DebugProtocol.StoppedEvent> {
   return (await dc.waitForEvent('stopped')) as DebugProtocol.StoppedEvent;
+}
+
+/** Continues and resolves with the next stop. */
+export async function continueToStop(dc: DebugClient): Promise<DebugProtocol.StoppedEvent> {
+  const stopped = stoppedEvent(dc);
+  await dc.continueRequest({ threadId: 1 });
+  return stopped;
 }
 
 export async function topFrame(dc: DebugClient): Promise<DebugProtocol.StackFrame> {

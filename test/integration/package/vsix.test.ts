@@ -27,6 +27,8 @@ describe('the packaged extension contains what it runs', () => {
     'extension/dist/cli.js',
     'extension/dist/webview.js',
     'extension/dist/supervisor.py',
+    'extension/dist/program_pty.py',
+    'extension/dist/user_terminal.py',
     'extension/syntaxes/nasm.tmLanguage.json',
     'extension/syntaxes/strace.tmLanguage.json',
     'extension/language-configuration.json',

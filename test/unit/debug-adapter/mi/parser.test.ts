@@ -1,12 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { list, parseRecord, quoteMI, str, tuple, type MIRecord } from '../../../debug-adapter/mi/parser';
-import { toBreakpoint } from '../../../debug-adapter/mi/breakpoint';
-import { parseExitCode } from '../../../debug-adapter/engine';
-import { checkGdbVersion } from '../../../debug-adapter/mi/gdb';
+import { list, parseRecord, quoteMI, str, tuple, type MIRecord } from '../../../../debug-adapter/mi/parser';
+import { toBreakpoint } from '../../../../debug-adapter/mi/breakpoint';
+import { checkGdbVersion } from '../../../../debug-adapter/mi/gdb';
 
-const REFERENCE = path.resolve(__dirname, '../../fixtures/reference/gdb-mi');
+const REFERENCE = path.resolve(__dirname, '../../../fixtures/reference/gdb-mi');
 const transcript = (name: string) => readFileSync(path.join(REFERENCE, name), 'utf8').split('\n').filter(Boolean);
 
 /** Lines of drive2.out are indented and prefixed (`>> `, `   `); keep gdb's own. */
@@ -125,12 +124,6 @@ describe('MI syntax corners', () => {
   it('reads the prompt and empty tuples and lists', () => {
     expect(parseRecord('(gdb) ')).toEqual({ kind: 'prompt' });
     expect(parseRecord('^done,a={},b=[]')).toMatchObject({ results: { a: {}, b: [] } });
-  });
-
-  it('reads octal exit codes: exit-code="012" is 10', () => {
-    expect(parseExitCode('012')).toBe(10);
-    expect(parseExitCode('0377')).toBe(255);
-    expect(parseExitCode(undefined)).toBe(0);
   });
 
   it('quotes arguments so gdb sees file names with spaces, quotes and $(…) verbatim', () => {

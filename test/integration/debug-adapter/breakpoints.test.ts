@@ -1,0 +1,78 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import * as path from 'node:path';
+import {
+  continueToStop, EXAMPLES, buildDirectory, fixture, launchStopped as launchAt, lineOf, scopeVariables, stoppedEvent, topFrame, useDebugClient,
+} from './harness';
+
+const client = useDebugClient();
+let dc: DebugClient;
+beforeEach(() => { dc = client(); });
+
+const launchStopped = (program: string, args: Record<string, unknown> = {}) => launchAt(dc, program, args);
+
+describe('data, instruction and location breakpoints', () => {
+  it('stops when a label from the Data scope is written', async () => {
+    const counter = fixture('counter.asm');
+    await launchStopped(counter);
+    const count = (await scopeVariables(dc, 'Data')).find((v) => v.name === 'count')!;
+    const info = await dc.dataBreakpointInfoRequest({ name: 'count', variablesReference: (await dataScopeReference()) });
+    expect(info.body.dataId).toBeTruthy();
+    expect(info.body.description).toBe('count (8 bytes)');
+    const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
+    expect(set.body.breakpoints[0]!.verified).toBe(true);
+    const event = await continueToStop(dc);
+    expect(event.body.reason).toBe('data breakpoint');
+    expect((await dc.evaluateRequest({ expression: 'count', context: 'watch' })).body.result).toBe('1 (0x1)');
+    expect(count.memoryReference).toMatch(/^0x/);
+  });
+
+  it('stops at an instruction address', async () => {
+    const hello = fixture('hello.asm');
+    await launchStopped(hello);
+    const frame = await topFrame(dc);
+    const target = BigInt(frame.instructionPointerReference!) + 7n;
+    const set = await dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: `0x${target.toString(16)}` }] });
+    expect(set.body.breakpoints[0].verified).toBe(true);
+    await continueToStop(dc);
+    expect(BigInt((await topFrame(dc)).instructionPointerReference!)).toBe(target);
+  });
+
+  it('lists the lines that can hold a breakpoint', async () => {
+    const hello = fixture('hello.asm');
+    await launchStopped(hello);
+    const call = lineOf(hello, 'LINE_CALL');
+    const reply = await dc.customRequest('breakpointLocations', { source: { path: hello }, line: call, endLine: call + 3 });
+    expect(reply.body.breakpoints.map((b: { line: number }) => b.line)).toEqual([call, call + 1, call + 3]);
+  });
+});
+
+describe('breakpoints in a C program', () => {
+  it('debugs a C program: runs to a breakpoint in main (no stop at the ELF entry by default)', async () => {
+    const hello = path.join(EXAMPLES, 'hello.c');
+    const returnLine = 13;
+    const stopped = stoppedEvent(dc);
+    // gcc makes a PIE: once loaded, its breakpoint moves to the real address, and the client hears of it.
+    const moved = dc.waitForEvent('breakpoint') as Promise<DebugProtocol.BreakpointEvent>;
+    const configured = dc.waitForEvent('initialized').then(async () => {
+      await dc.setBreakpointsRequest({ source: { path: hello }, breakpoints: [{ line: returnLine }] });
+      await dc.configurationDoneRequest();
+    });
+    await Promise.all([configured, dc.launch({ program: hello, terminal: 'none', buildDirectory: buildDirectory() })]);
+    expect((await stopped).body.reason).toBe('breakpoint');
+    const frame = await topFrame(dc);
+    expect(frame.name).toBe('main');
+    expect(frame.line).toBe(returnLine);
+    const change = (await moved).body;
+    expect(change.reason).toBe('changed');
+    expect(change.breakpoint).toMatchObject({ verified: true, line: returnLine });
+    expect(BigInt(change.breakpoint.instructionReference!)).toBe(BigInt(frame.instructionPointerReference!));
+  });
+});
+
+async function dataScopeReference(): Promise<number> {
+  const frame = await topFrame(dc);
+  const scopes = await dc.scopesRequest({ frameId: frame.id });
+  return scopes.body.scopes.find((s) => s.name === 'Data')!.variablesReference;
+}
