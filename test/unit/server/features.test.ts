@@ -78,6 +78,19 @@ describe('formatting', () => {
     expect(formatLines(new AsmDocument('file:///y.asm', formatted))).toEqual([]);
   });
 
+  it('never re-lays-out macro bodies, continued lines or macro-call operand lists', () => {
+    const source = [
+      '%macro twice 1-*', 'lbl_%1:  nop', '%endmacro', '%macro m 1', '  db %{1:3}', '%endmacro',
+      'twice nop, ret', 'mov eax,\\', '   60', 'x: m  "a, b" ,1',
+    ].join('\n');
+    const document = new AsmDocument('file:///m.asm', source);
+    const formatted = applyEdits(source, formatLines(document).map((e) => ({ line: e.line, start: 0, end: e.oldLength, newText: e.newText })));
+    expect(formatted.split('\n')).toEqual([
+      '%macro twice 1-*', 'lbl_%1:  nop', '%endmacro', '%macro m 1', '  db %{1:3}', '%endmacro',
+      '        twice nop, ret', 'mov eax,\\', '   60', 'x:      m       "a, b" ,1',
+    ]);
+  });
+
   it('formats only the requested range', () => {
     const document = new AsmDocument('file:///f.asm', 'mov rax,1\nmov rdi,2\nmov rsi,3');
     expect(formatLines(document, 1, 1).map((e) => e.line)).toEqual([1]);
