@@ -1,11 +1,9 @@
 // Debug Console completions: registers and data labels, or gdb's own completion after `-exec `.
 import type { Gdb } from './mi/gdb';
 import { list, quoteMI, str } from './mi/parser';
+import { GPR_FAMILIES } from '../x86';
 
-const REGISTERS = [
-  'rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15',
-  'rip', 'eflags', 'orig_rax',
-];
+const REGISTERS = [...GPR_FAMILIES, 'rip', 'eflags', 'orig_rax'];
 
 /** One completion; `start`/`length` say which text before the cursor it replaces. */
 export interface Completion {

@@ -10,6 +10,7 @@ import { str } from './mi/parser';
 import { decodeStopRecord, type StopRecord } from './mi/stop';
 import { describeSyscallState, isInterruptedCall, readSyscallState, type SyscallPhase, type SyscallState } from './syscallStop';
 import { CALLING_CONVENTIONS, signalNumber, type Abi } from '../syscalls';
+import { KERNEL_ENTRY_LENGTH, kernelEntryAt } from '../x86';
 import { LOGPOINT_MARKER } from './logpoints';
 import { planStepOut } from './stepOut';
 
@@ -62,9 +63,7 @@ export interface SyscallFilter {
 /** What a resumed program did next. */
 type Outcome = { kind: 'stopped'; stop: StopRecord } | { kind: 'exited'; code: number; signal?: string };
 
-/** An x86 instruction that enters the kernel, all 2 bytes: syscall (0f 05), int 0x80 (cd 80), sysenter (0f 34). */
-const KERNEL_ENTRY = [[0x0f, 0x05], [0xcd, 0x80], [0x0f, 0x34]];
-const KERNEL_ENTRY_LENGTH = 2n;
+const KERNEL_ENTRY_BYTES = BigInt(KERNEL_ENTRY_LENGTH);
 
 export class Engine extends EventEmitter<EngineEvents> {
   private state: 'starting' | 'stopped' | 'running' | 'exited' = 'starting';
@@ -381,14 +380,14 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private async kernelEntryBefore(address: bigint): Promise<boolean> {
-    const bytes = await data.readMemory(this.gdb, address - KERNEL_ENTRY_LENGTH, 2).catch(() => undefined);
-    return !!bytes && KERNEL_ENTRY.some(([a, b]) => bytes.bytes[0] === a && bytes.bytes[1] === b);
+    const bytes = await data.readMemory(this.gdb, address - KERNEL_ENTRY_BYTES, KERNEL_ENTRY_LENGTH).catch(() => undefined);
+    return kernelEntryAt(bytes?.bytes) !== undefined;
   }
 
   /** Points the stop's frame at the syscall instruction (pc − 2) and its source line. */
   private async moveToKernelEntry(event: StopEvent): Promise<void> {
     if (!(await this.kernelEntryBefore(event.address))) return;
-    const address = event.address - KERNEL_ENTRY_LENGTH;
+    const address = event.address - KERNEL_ENTRY_BYTES;
     event.frame = { ...event.frame, address, line: (await this.lineOf(address)) ?? event.frame.line };
   }
 
@@ -418,8 +417,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (stop.syscall) return stop.syscall;
     const pc = await data.evaluateInteger(this.gdb, '$pc').catch(() => undefined);
     if (pc === undefined) return undefined;
-    const bytes = await data.readMemory(this.gdb, pc, 2).catch(() => undefined);
-    if (!bytes || !KERNEL_ENTRY.some(([a, b]) => bytes.bytes[0] === a && bytes.bytes[1] === b)) return undefined;
+    const bytes = await data.readMemory(this.gdb, pc, KERNEL_ENTRY_LENGTH).catch(() => undefined);
+    if (kernelEntryAt(bytes?.bytes) === undefined) return undefined;
     return readSyscallState(this.programReader(), this.abi, 'instruction');
   }
 

@@ -9,8 +9,9 @@ import { renderBytes } from '../nasm/byteString';
 import { sourceDataLabels } from './sourceLabels';
 import {
   GENERAL_REGISTERS_32, GENERAL_REGISTERS_64, SEGMENT_REGISTERS, decodeFlags, formatFlags, formatInteger,
-  isVectorOrFloatRegister, parseRegisterValue, partValue, toSigned,
+  isVectorOrFloatRegister, parseRegisterValue, partAssignment, partExpression, partValue, type RegisterPart,
 } from './registers';
+import { toSigned } from '../x86';
 import type { SyscallState } from './syscallStop';
 import type { Abi } from '../syscalls';
 
@@ -89,6 +90,14 @@ export class Inspector {
     };
   }
 
+  /** Writes a view (r8b, ah, sp) through gdb's name for it, or into its bits of the whole register. */
+  private partSetter(part: RegisterPart, whole: string) {
+    return async (value: string) => {
+      await data.evaluate(this.gdb, partAssignment(part, whole, value));
+      return hex(await data.evaluateInteger(this.gdb, partExpression(part, whole)));
+    };
+  }
+
   async registersScope(): Promise<VariableNode[]> {
     await this.refresh();
     const wide = this.abi() === 'x86_64';
@@ -104,7 +113,8 @@ export class Inspector {
           name: reg.name, value: formatInteger(full, width), evaluateName: `$${reg.name}`, changed: this.changed(reg.name),
           set: this.setter(reg.name),
           children: async () => reg.parts.map((part) => ({
-            name: part.name, value: formatInteger(partValue(full, part), part.bits), evaluateName: `$${part.name}`, set: this.setter(part.name),
+            name: part.name, value: formatInteger(partValue(full, part), part.bits), evaluateName: partExpression(part, reg.name),
+            set: this.partSetter(part, reg.name),
           })),
         };
       }),

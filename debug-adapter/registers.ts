@@ -1,35 +1,35 @@
 // Register layout and formatting: how the flat list gdb reports becomes the groups a person reads.
+import {
+  GDB_ONLY_REGISTERS, GPR_FAMILIES, INSTRUCTION_POINTERS, SEGMENT_REGISTERS as NASM_SEGMENT_REGISTERS,
+  SEGMENT_BASES, gprNames, gprView, mask, registerOfWidth, toSigned, viewsOf, type GprView,
+} from '../x86';
+
+export interface RegisterPart {
+  /** NASM's name, shown to the user. */
+  name: string;
+  /** gdb's name, for `$name` (r8b is `$r8l`); undefined for sp, which gdb cannot name. */
+  gdbName: string | undefined;
+  bits: number;
+  shift: number;
+}
 
 export interface GeneralRegister {
   name: string;
   /** Narrower views of the same register, widest first: eax, ax, al (and ah where it exists). */
-  parts: Array<{ name: string; bits: number; shift?: number }>;
+  parts: RegisterPart[];
 }
 
-const LEGACY = ['ax', 'bx', 'cx', 'dx'];
-const INDEX = ['si', 'di', 'bp', 'sp'];
+const part = (v: GprView): RegisterPart => ({ name: v.name, gdbName: v.gdbName, bits: v.bits, shift: v.shift });
 
-export const GENERAL_REGISTERS_64: GeneralRegister[] = [
-  ...LEGACY.map((r) => ({
-    name: `r${r}`,
-    parts: [{ name: `e${r}`, bits: 32 }, { name: r, bits: 16 }, { name: `${r[0]}l`, bits: 8 }, { name: `${r[0]}h`, bits: 8, shift: 8 }],
-  })),
-  ...INDEX.map((r) => ({
-    name: `r${r}`, parts: [{ name: `e${r}`, bits: 32 }, { name: r, bits: 16 }, { name: `${r}l`, bits: 8 }],
-  })),
-  ...[8, 9, 10, 11, 12, 13, 14, 15].map((n) => ({
-    name: `r${n}`, parts: [{ name: `r${n}d`, bits: 32 }, { name: `r${n}w`, bits: 16 }, { name: `r${n}b`, bits: 8 }],
-  })),
-];
+export const GENERAL_REGISTERS_64: GeneralRegister[] = GPR_FAMILIES.map((family) => ({
+  name: family, parts: viewsOf(family).filter((v) => v.bits < 64).map(part),
+}));
 
-export const GENERAL_REGISTERS_32: GeneralRegister[] = [
-  ...LEGACY.map((r) => ({
-    name: `e${r}`, parts: [{ name: r, bits: 16 }, { name: `${r[0]}l`, bits: 8 }, { name: `${r[0]}h`, bits: 8, shift: 8 }],
-  })),
-  ...INDEX.map((r) => ({ name: `e${r}`, parts: [{ name: r, bits: 16 }] })),
-];
+/** A 32-bit program has the eight legacy registers, and only their legacy views. */
+export const GENERAL_REGISTERS_32: GeneralRegister[] = GPR_FAMILIES.filter((f) => viewsOf(f).some((v) => v.legacy && v.bits === 32))
+  .map((family) => ({ name: registerOfWidth(family, 32)!, parts: viewsOf(family).filter((v) => v.legacy && v.bits < 32).map(part) }));
 
-export const SEGMENT_REGISTERS = ['cs', 'ss', 'ds', 'es', 'fs', 'gs', 'fs_base', 'gs_base'];
+export const SEGMENT_REGISTERS: readonly string[] = [...NASM_SEGMENT_REGISTERS, ...SEGMENT_BASES];
 
 /** rflags bits worth naming: the arithmetic status flags and the control flags a program can see. */
 const FLAG_BITS: Array<[string, number, string]> = [
@@ -47,16 +47,6 @@ export function formatFlags(value: bigint): string {
   return `0x${value.toString(16)} [${set.join(' ')}]`;
 }
 
-export function mask(bits: number): bigint {
-  return (1n << BigInt(bits)) - 1n;
-}
-
-/** Interprets the low `bits` of a value as two's complement. */
-export function toSigned(value: bigint, bits: number): bigint {
-  const v = value & mask(bits);
-  return v >= 1n << BigInt(bits - 1) ? v - (1n << BigInt(bits)) : v;
-}
-
 /** `0xfffffffffffffffe (-2)`: hex, plus signed decimal when it differs from what the hex says at a glance. */
 export function formatInteger(value: bigint, bits: number): string {
   const v = value & mask(bits);
@@ -65,9 +55,24 @@ export function formatInteger(value: bigint, bits: number): string {
   return `${hex} (${signed.toString()})`;
 }
 
+const UNSIGNED: Record<number, string> = { 8: 'unsigned char', 16: 'unsigned short', 32: 'unsigned int', 64: 'unsigned long long' };
+
+/** gdb's expression for the view `part` of register `whole`: its own name, or its bits cut out of `whole`. */
+export function partExpression(part: RegisterPart, whole: string): string {
+  if (part.gdbName) return `$${part.gdbName}`;
+  return `(${UNSIGNED[part.bits]})((unsigned long long)$${whole} >> ${part.shift})`;
+}
+
+/** gdb's assignment of `value` to the view `part` of `whole`, leaving the other bits of `whole` alone. */
+export function partAssignment(part: RegisterPart, whole: string, value: string): string {
+  if (part.gdbName) return `$${part.gdbName} = ${value}`;
+  const bits = `0x${(mask(part.bits) << BigInt(part.shift)).toString(16)}ULL`;
+  return `$${whole} = ((unsigned long long)$${whole} & ~${bits}) | (((unsigned long long)(${value}) << ${part.shift}) & ${bits})`;
+}
+
 /** The view `part` of a full register value. */
-export function partValue(full: bigint, part: { bits: number; shift?: number }): bigint {
-  return (full >> BigInt(part.shift ?? 0)) & mask(part.bits);
+export function partValue(full: bigint, part: { bits: number; shift: number }): bigint {
+  return (full >> BigInt(part.shift)) & mask(part.bits);
 }
 
 /** Parses gdb's hex register text (`0x40100d`); undefined for unavailable or vector values. */
@@ -82,11 +87,17 @@ export function isVectorOrFloatRegister(name: string): boolean {
   return /^(st\d|f(ctrl|stat|tag|iseg|ioff|oseg|ooff|op)|xmm\d+|ymm\d+|zmm\d+|k\d|mxcsr)$/.test(name);
 }
 
-const REGISTER_WORD = /(?<![$\w.])(r[a-d]x|e[a-d]x|[a-d][xlh]|[re]?(?:si|di|bp|sp|ip)|(?:si|di|bp|sp)l|r(?:8|9|1[0-5])[dwb]?|eflags|orig_[re]ax|[c-gs]s|fs_base|gs_base)(?![\w.])/g;
+/** Every register name a user may type, and gdb's expression for it (r8b is $r8l; sp is cut out of gdb's $sp). */
+const GDB_EXPRESSION_OF = new Map<string, string>([
+  // gdb's $sp is the whole stack pointer in 32- and 64-bit programs alike, so a nameless view is cut from it.
+  ...gprNames().map((name) => [name, partExpression(part(gprView(name)!), 'sp')] as const),
+  ...[...INSTRUCTION_POINTERS.map((r) => r.name), ...NASM_SEGMENT_REGISTERS, ...GDB_ONLY_REGISTERS].map((name) => [name, `$${name}`] as const),
+]);
+const REGISTER_WORD = new RegExp(`(?<![$\\w.])(${[...GDB_EXPRESSION_OF.keys()].join('|')})(?![\\w.])`, 'g');
 
-/** `rax + 8` → `$rax + 8`: NASM reserves register names, so a bare one can only mean the register. */
+/** `rax + 8` → `$rax + 8`, `r8b` → `$r8l`: NASM reserves register names, so a bare one can only mean the register. */
 export function withRegisterSigils(expression: string): string {
-  return expression.replace(REGISTER_WORD, '$$$1');
+  return expression.replace(REGISTER_WORD, (name) => GDB_EXPRESSION_OF.get(name)!);
 }
 
 export function isRegisterName(name: string): boolean {

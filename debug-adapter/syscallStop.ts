@@ -3,7 +3,7 @@ import {
   CALLING_CONVENTIONS, decodeResult, formatCall, lookupSyscall, type Abi, type SyscallInfo,
 } from '../syscalls';
 import { renderBytes } from '../nasm/byteString';
-import { toSigned } from './registers';
+import { toSigned } from '../x86';
 
 export type SyscallPhase =
   /** Stopped on the `syscall` instruction itself: what it is about to do. */

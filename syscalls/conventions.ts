@@ -1,4 +1,5 @@
 import type { Abi, CallingConvention } from './types';
+import { GPR_VIEWS, registerOfWidth } from '../x86';
 
 /** How each ABI enters the kernel. */
 export const CALLING_CONVENTIONS: Record<Abi, CallingConvention> = {
@@ -21,25 +22,11 @@ export const CALLING_CONVENTIONS: Record<Abi, CallingConvention> = {
   },
 };
 
-/** Every name of a general-purpose register, mapped to its full-width name. */
+/** Every name of a general-purpose register, mapped to its full-width name in that ABI. */
 const REGISTER_ALIASES: Record<Abi, ReadonlyMap<string, string>> = {
-  x86_64: aliasMap([
-    ['rax', 'eax', 'ax', 'al', 'ah'], ['rbx', 'ebx', 'bx', 'bl', 'bh'], ['rcx', 'ecx', 'cx', 'cl', 'ch'],
-    ['rdx', 'edx', 'dx', 'dl', 'dh'], ['rsi', 'esi', 'si', 'sil'], ['rdi', 'edi', 'di', 'dil'],
-    ['rbp', 'ebp', 'bp', 'bpl'], ['rsp', 'esp', 'sp', 'spl'],
-    ...[8, 9, 10, 11, 12, 13, 14, 15].map((n) => [`r${n}`, `r${n}d`, `r${n}w`, `r${n}b`, `r${n}l`]),
-  ]),
-  i386: aliasMap([
-    ['eax', 'ax', 'al', 'ah'], ['ebx', 'bx', 'bl', 'bh'], ['ecx', 'cx', 'cl', 'ch'], ['edx', 'dx', 'dl', 'dh'],
-    ['esi', 'si'], ['edi', 'di'], ['ebp', 'bp'], ['esp', 'sp'],
-  ]),
+  x86_64: new Map(GPR_VIEWS.flatMap((v) => [v.name, ...v.altregAliases].map((name) => [name, v.family] as const))),
+  i386: new Map(GPR_VIEWS.filter((v) => v.legacy).map((v) => [v.name, registerOfWidth(v.family, 32)!] as const)),
 };
-
-function aliasMap(families: string[][]): ReadonlyMap<string, string> {
-  const map = new Map<string, string>();
-  for (const [full, ...aliases] of families) for (const name of [full, ...aliases]) map.set(name, full);
-  return map;
-}
 
 /** The full-width register `name` belongs to (`edi` → `rdi` on x86-64), case-insensitive. */
 export function canonicalRegister(abi: Abi, name: string): string | undefined {

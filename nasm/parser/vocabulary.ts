@@ -1,59 +1,28 @@
 // The words NASM reserves: registers, mnemonics, directives, data keywords. Data, not logic.
+import { GPR_VIEWS, INSTRUCTION_POINTERS, OTHER_REGISTER_FILES, SEGMENT_REGISTERS, type GprFamily } from '../../x86';
 
 export interface RegisterInfo {
   name: string;
   /** The 64-bit general-purpose register this one is part of; undefined for non-GPRs. */
-  family?: string;
+  family?: GprFamily;
   bits: number;
   /** ah/bh/ch/dh: bits 8–15 of the family. */
   high?: boolean;
 }
 
-const GPR_TABLE: [string, string, string, string, string?][] = [
-  // 64, 32, 16, 8-low, 8-high
-  ['rax', 'eax', 'ax', 'al', 'ah'],
-  ['rbx', 'ebx', 'bx', 'bl', 'bh'],
-  ['rcx', 'ecx', 'cx', 'cl', 'ch'],
-  ['rdx', 'edx', 'dx', 'dl', 'dh'],
-  ['rsi', 'esi', 'si', 'sil'],
-  ['rdi', 'edi', 'di', 'dil'],
-  ['rbp', 'ebp', 'bp', 'bpl'],
-  ['rsp', 'esp', 'sp', 'spl'],
-  ...[8, 9, 10, 11, 12, 13, 14, 15].map((n): [string, string, string, string] => [`r${n}`, `r${n}d`, `r${n}w`, `r${n}b`]),
-];
-
 export const REGISTERS = new Map<string, RegisterInfo>();
-for (const [r64, r32, r16, r8, r8h] of GPR_TABLE) {
-  REGISTERS.set(r64, { name: r64, family: r64, bits: 64 });
-  REGISTERS.set(r32, { name: r32, family: r64, bits: 32 });
-  REGISTERS.set(r16, { name: r16, family: r64, bits: 16 });
-  REGISTERS.set(r8, { name: r8, family: r64, bits: 8 });
-  if (r8h) REGISTERS.set(r8h, { name: r8h, family: r64, bits: 8, high: true });
+for (const view of GPR_VIEWS) {
+  const info: RegisterInfo = { name: view.name, family: view.family, bits: view.bits, ...(view.shift ? { high: true } : {}) };
+  REGISTERS.set(view.name, info);
+  for (const alias of view.altregAliases) REGISTERS.set(alias, { ...info, name: alias });
 }
-// NASM also accepts r8l..r15l for the low bytes.
-for (let n = 8; n <= 15; n++) REGISTERS.set(`r${n}l`, { name: `r${n}l`, family: `r${n}`, bits: 8 });
-for (const seg of ['cs', 'ds', 'es', 'fs', 'gs', 'ss']) REGISTERS.set(seg, { name: seg, bits: 16 });
-for (const r of ['rip', 'eip', 'ip']) REGISTERS.set(r, { name: r, bits: r === 'rip' ? 64 : r === 'eip' ? 32 : 16 });
-for (let n = 0; n < 32; n++) {
-  REGISTERS.set(`xmm${n}`, { name: `xmm${n}`, bits: 128 });
-  REGISTERS.set(`ymm${n}`, { name: `ymm${n}`, bits: 256 });
-  REGISTERS.set(`zmm${n}`, { name: `zmm${n}`, bits: 512 });
-}
-for (let n = 0; n < 8; n++) {
-  REGISTERS.set(`st${n}`, { name: `st${n}`, bits: 80 });
-  REGISTERS.set(`mm${n}`, { name: `mm${n}`, bits: 64 });
-  REGISTERS.set(`k${n}`, { name: `k${n}`, bits: 64 });
-  REGISTERS.set(`cr${n}`, { name: `cr${n}`, bits: 64 });
-  REGISTERS.set(`dr${n}`, { name: `dr${n}`, bits: 64 });
+for (const seg of SEGMENT_REGISTERS) REGISTERS.set(seg, { name: seg, bits: 16 });
+for (const { name, bits } of INSTRUCTION_POINTERS) REGISTERS.set(name, { name, bits });
+for (const { prefix, count, bits } of OTHER_REGISTER_FILES) {
+  for (let n = 0; n < count; n++) REGISTERS.set(`${prefix}${n}`, { name: `${prefix}${n}`, bits });
 }
 
-/** The register of `family` with the given width, e.g. (rdi, 32) → edi. */
-export function registerOfWidth(family: string, bits: number): string | undefined {
-  for (const info of REGISTERS.values()) {
-    if (info.family === family && info.bits === bits && !info.high && !/^r\d+l$/.test(info.name)) return info.name;
-  }
-  return undefined;
-}
+export { registerOfWidth } from '../../x86';
 
 export const CONDITION_CODES = [
   'o', 'no', 'b', 'c', 'nae', 'ae', 'nb', 'nc', 'e', 'z', 'ne', 'nz', 'be', 'na', 'a', 'nbe',

@@ -6,6 +6,7 @@ import type { Operand, Statement } from '../../nasm/parser/statement';
 import type { Token } from '../../nasm/parser/tokens';
 import { CONDITION_CODES, endsBlock, REGISTERS, type RegisterInfo } from '../../nasm/parser/vocabulary';
 import { IMPLICIT_READS, IMPLICIT_WRITES, NO_DESTINATION, PURE_WRITE } from './registerEffects';
+import { GPR_FAMILIES, mask, toSigned, type GprFamily, type KernelEntryMnemonic } from '../../x86';
 
 export type RegisterValue = Value | { kind: 'unknown'; reason: string };
 
@@ -29,7 +30,7 @@ export interface RegisterState {
   setter?: Setter;
 }
 
-export type SyscallInstruction = 'syscall' | 'int 0x80' | 'sysenter';
+export type SyscallInstruction = KernelEntryMnemonic;
 
 export interface SyscallSite {
   line: number;
@@ -75,25 +76,16 @@ export interface SymbolEnvironment {
 }
 
 const UNKNOWN_AT_ENTRY: RegisterValue = { kind: 'unknown', reason: 'not set in this block' };
-export const GPR_FAMILIES = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
 /** Registers a called function may change (System V): after a call they hold whatever it left. */
 const CALLER_SAVED = ['rax', 'rcx', 'rdx', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11'];
 
 /** The bit of a 64-bit register family in a `touched`/entry mask. */
 export function familyBit(family: string): number {
-  const index = GPR_FAMILIES.indexOf(family);
+  const index = GPR_FAMILIES.indexOf(family as GprFamily);
   return index < 0 ? 0 : 1 << index;
 }
 
-function mask(bits: number): bigint { return (1n << BigInt(bits)) - 1n; }
-
 function family(register: RegisterInfo): string | undefined { return register.family; }
-
-function signExtend(value: bigint, bits: number): bigint {
-  const m = mask(bits);
-  const v = value & m;
-  return v & (1n << BigInt(bits - 1)) ? v - (1n << BigInt(bits)) : v;
-}
 
 /** The instruction that enters the kernel, if this statement is one. */
 export function syscallInstructionOf(statement: Statement): SyscallInstruction | undefined {
@@ -234,7 +226,7 @@ class BlockInterpreter {
       case 'xor': return num((x ^ y) & m);
       case 'shl': case 'sal': return num((x << (y & 63n)) & m);
       case 'shr': return num((x & m) >> (y & 63n));
-      case 'sar': return num(signExtend(x, bits) >> (y & 63n) & m);
+      case 'sar': return num(toSigned(x, bits) >> (y & 63n) & m);
       case 'imul': return num((x * y) & m);
       default: return why();
     }
@@ -282,7 +274,7 @@ class BlockInterpreter {
         if (dst?.register && src) {
           const v = this.operandValue(src, line);
           const bits = src.register?.bits ?? (src.size === 'byte' ? 8 : src.size === 'word' ? 16 : 32);
-          const value = v.value.kind === 'number' && mnemonic !== 'movzx' ? num(signExtend(v.value.value, bits)) : v.value;
+          const value = v.value.kind === 'number' && mnemonic !== 'movzx' ? num(toSigned(v.value.value, bits)) : v.value;
           this.write(dst, value, line, src);
           return;
         }
@@ -334,7 +326,7 @@ class BlockInterpreter {
         const rax = this.get('rax').value;
         this.forget('rdx', 'sign of rax');
         if (rax.kind === 'number') {
-          const negative = signExtend(rax.value, mnemonic === 'cdq' ? 32 : 64) < 0n;
+          const negative = toSigned(rax.value, mnemonic === 'cdq' ? 32 : 64) < 0n;
           this.state.set('rdx', { value: num(negative ? mask(mnemonic === 'cdq' ? 32 : 64) : 0n) });
         }
         return;

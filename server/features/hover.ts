@@ -5,6 +5,7 @@ import { DIRECTIVE_DOCS } from '../knowledge/directives';
 import { REGISTER_ROLES } from '../knowledge/registers';
 import { renderText } from '../../nasm/byteString';
 import { REGISTERS } from '../../nasm/parser/vocabulary';
+import { viewsOf } from '../../x86';
 import { uriToPath, type Workspace } from '../workspace';
 import { syscallInstructionOf } from '../analysis/dataflow';
 import { hoverOnSetter, hoverOnSyscall, type HoverResult } from './syscallHover';
@@ -15,9 +16,9 @@ function registerHover(name: string): string | undefined {
   const info = REGISTERS.get(name);
   if (!info) return undefined;
   if (!info.family) return `**${name}** — ${info.bits}-bit register`;
-  const aliases = [...REGISTERS.values()].filter((r) => r.family === info.family && !/^r\d+l$/.test(r.name))
-    .map((r) => `\`${r.name}\` (${r.bits}${r.high ? ', bits 8–15' : ''})`).join(', ');
-  const role = REGISTER_ROLES[info.family]!;
+  const aliases = viewsOf(info.family)
+    .map((r) => `\`${r.name}\` (${r.bits}${r.shift ? ', bits 8–15' : ''})`).join(', ');
+  const role = REGISTER_ROLES[info.family];
   const write32 = info.bits === 32 ? '\n\nWriting it zero-extends into the whole 64-bit register.' : info.bits < 32 ? `\n\nWriting it leaves the other bits of ${info.family} unchanged.` : '';
   return [
     `**${name}** — ${info.bits}-bit${info.family !== name ? ` part of ${info.family}` : ' general-purpose register'}`,

@@ -1,4 +1,5 @@
 // What each general-purpose register means to a Linux x86-64 program.
+import type { GprFamily } from '../../x86';
 
 export interface RegisterRole {
   syscall: string;
@@ -6,7 +7,7 @@ export interface RegisterRole {
   calleeSaved: boolean;
 }
 
-export const REGISTER_ROLES: Record<string, RegisterRole> = {
+export const REGISTER_ROLES: Record<GprFamily, RegisterRole> = {
   rax: { syscall: 'syscall number in, result out (x86-64); eax for int 0x80', functionCall: 'return value; number of vector registers for variadic calls', calleeSaved: false },
   rbx: { syscall: 'argument 1 of int 0x80 (ebx)', functionCall: 'general purpose', calleeSaved: true },
   rcx: { syscall: 'overwritten by the syscall instruction (return address); argument 2 of int 0x80 (ecx)', functionCall: 'argument 4', calleeSaved: false },

@@ -5,6 +5,7 @@ import { readLineTable, type LineTable } from './dwarfLines';
 import { ElfFile } from './elf';
 import type { SourceLocation, StackFrame, TraceEvent } from '../events';
 import { attributeMacroRows, type MacroSite } from './nasmListing';
+import { KERNEL_ENTRY_LENGTH, kernelEntryAt } from '../../x86';
 
 /** A binary with its line table, read once per path and modification time. */
 export interface ProgramImage {
@@ -18,11 +19,8 @@ export interface ProgramImage {
 
 const cache = new Map<string, { key: string; image: ProgramImage | undefined }>();
 
-// The kernel entry instructions, all two bytes long: syscall, int 0x80, sysenter.
-const SYSCALL_INSTRUCTIONS = [[0x0f, 0x05], [0xcd, 0x80], [0x0f, 0x34]];
-
 function isSyscallInstruction(bytes: Buffer | undefined): boolean {
-  return !!bytes && bytes.length === 2 && SYSCALL_INSTRUCTIONS.some(([a, b]) => bytes[0] === a && bytes[1] === b);
+  return kernelEntryAt(bytes) !== undefined;
 }
 
 /** Reads (or reuses) a binary's line table; undefined when the file is not an ELF we can read. */
@@ -53,8 +51,8 @@ function findSyscallReturnSites(elf: ElfFile): Map<number, number[]> {
     if (segment.type !== 1 || (segment.flags & 1) === 0) continue;
     const bytes = elf.data.subarray(segment.offset, segment.offset + segment.fileSize);
     for (let i = 0; i + 1 < bytes.length; i++) {
-      if (isSyscallInstruction(bytes.subarray(i, i + 2))) {
-        const after = segment.address + i + 2;
+      if (isSyscallInstruction(bytes.subarray(i, i + KERNEL_ENTRY_LENGTH))) {
+        const after = segment.address + i + KERNEL_ENTRY_LENGTH;
         const list = sites.get(after & 0xfff) ?? [];
         list.push(after);
         sites.set(after & 0xfff, list);
@@ -185,7 +183,7 @@ export class SourceMapper {
   private locate(image: ProgramImage, address: number, isCall: boolean, exact: boolean): SourceLocation | undefined {
     let target = address;
     if (isCall && exact) {
-      if (isSyscallInstruction(image.elf.bytesAt(address - 2, 2))) target = address - 2;
+      if (isSyscallInstruction(image.elf.bytesAt(address - KERNEL_ENTRY_LENGTH, KERNEL_ENTRY_LENGTH))) target = address - KERNEL_ENTRY_LENGTH;
       else target = address - 1;
     }
     const row = image.lines.lookup(target);

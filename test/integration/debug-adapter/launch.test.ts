@@ -132,6 +132,37 @@ describe('registers', () => {
   });
 });
 
+describe('sub-registers', () => {
+  const gdbHex = async (register: string) =>
+    /= (0x[0-9a-f]+)/.exec((await dc.evaluateRequest({ expression: `-exec p/x $${register}`, context: 'repl' })).body.result)![1];
+
+  it('edits r8 › r8b, NASM\'s name for what gdb calls r8l, and r8 keeps its upper bytes', async () => {
+    await launchStopped(HELLO);
+    const scope = await scopeVariables(dc, 'Registers');
+    const general = scope.find((v) => v.name === 'General purpose')!;
+    const r8 = (await children(dc, general)).find((v) => v.name === 'r8')!;
+    await dc.setVariableRequest({ variablesReference: general.variablesReference, name: 'r8', value: '0x1122334455667788' });
+    const parts = await children(dc, r8);
+    expect(parts.map((v) => [v.name, v.evaluateName])).toEqual([['r8d', '$r8d'], ['r8w', '$r8w'], ['r8b', '$r8l']]);
+    const set = await dc.setVariableRequest({ variablesReference: r8.variablesReference, name: 'r8b', value: '0x5a' });
+    expect(set.body.value).toBe('0x5a');
+    expect(await gdbHex('r8')).toBe('0x112233445566775a');
+    expect((await dc.evaluateRequest({ expression: 'r8b', context: 'watch' })).body.result).toMatch(/^90\b/);
+  });
+
+  it('edits rsp › sp, which gdb has no name for, leaving rsp\'s upper 48 bits alone', async () => {
+    await launchStopped(HELLO);
+    const before = BigInt((await gdbHex('rsp'))!);
+    const scope = await scopeVariables(dc, 'Registers');
+    const rsp = (await children(dc, scope.find((v) => v.name === 'General purpose')!)).find((v) => v.name === 'rsp')!;
+    const sp = (await children(dc, rsp)).find((v) => v.name === 'sp')!;
+    expect(BigInt(sp.value.split(' ')[0]!)).toBe(before & 0xffffn);
+    const set = await dc.setVariableRequest({ variablesReference: rsp.variablesReference, name: 'sp', value: '0x1238' });
+    expect(set.body.value).toBe('0x1238');
+    expect(BigInt((await gdbHex('rsp'))!)).toBe((before & ~0xffffn) | 0x1238n);
+  });
+});
+
 describe('data labels', () => {
   it('types labels from the source: text as a string, dq as numbers, res* as arrays', async () => {
     await launchStopped(HELLO);

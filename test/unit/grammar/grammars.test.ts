@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { gprNames } from '../../../x86';
 import { checkAssertions, contributedGrammars, loadGrammar, parseFixture, scopesAt, tokenizeLines } from './textmate';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -47,5 +48,16 @@ describe('the examples highlight cleanly', () => {
       const gate = lines[index]!.trim().split(/\s+/)[0]!;
       expect(scopesAt(tokens[index]!, lines[index]!, gate)).toContain('keyword.other.instruction.syscall.nasm');
     }
+  });
+});
+
+describe('the NASM grammar knows every register name the x86 table knows', () => {
+  it('colours each general-purpose name and alias, at any case, as a general-purpose register', async () => {
+    const grammar = await loadGrammar('source.asm.nasm');
+    const names = gprNames().flatMap((name) => [name, name.toUpperCase()]);
+    const lines = names.map((name) => `  mov ${name}, 0`);
+    const tokens = tokenizeLines(grammar, lines);
+    const missed = names.filter((name, i) => !scopesAt(tokens[i]!, lines[i]!, name).includes('variable.language.register.general-purpose.nasm'));
+    expect(missed).toEqual([]);
   });
 });

@@ -1,0 +1,3 @@
+export * from './bits';
+export * from './instructions';
+export * from './registers';
