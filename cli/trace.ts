@@ -1,31 +1,37 @@
 // `syscall-lens trace`: build, trace and print each syscall beside the source line that made it.
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ToolNotFoundError } from '../toolchain/tools';
 import type { Subcommand } from './subcommand';
 import { formatEvent, type TraceEvent } from '../trace/events';
 import { toJsonLine } from '../trace/model/jsonl';
-import { formatSummaryTable } from '../trace/model/model';
+import { formatSummaryTable, TraceModel } from '../trace/model/model';
 import { TraceError } from '../trace/capture/runner';
 import { TraceSession } from '../trace/session';
 
-export const TRACE_HELP = `Usage: syscall-lens trace [--json] [--summary] [--] FILE [ARGS...]
+/** strace's own default for `-s`: the text output cuts strings where plain strace would. */
+const TEXT_STRING_LIMIT = 32;
+
+export const TRACE_HELP = `Usage: syscall-lens trace [--json | --summary] [--] FILE [ARGS...]
 
 Builds FILE when it is a source (.asm/.nasm with nasm and ld, .c with gcc, always with debug
 info), runs it under strace and prints every syscall beside the source line that made it:
 
   hello.asm:9    write(1, "Hello, world!\\n", 14) = 14
 
-The program's own output goes to stderr, so stdout carries only the trace.
+The program's own output goes to stderr, so stdout carries only the trace. Strings are cut to
+${TEXT_STRING_LIMIT} bytes as strace's -s does; --json keeps what strace printed (up to 256 bytes).
 
 Options:
-  --json       one JSON object per line: type, seq, pid, time, duration, name, args, result,
-               errno, signal, ip, file, line, macroLine (null when unknown)
+  --json       one JSON object per line: type, seq, pid, time, duration, name, args, argPaths,
+               result, resultPath, errno, signal, ip, file, line, macroLine (null when unknown)
   --summary    print a strace -c style table (calls, errors, time per syscall) instead
   -h, --help   show this help
 
 Exit status: 0 when the trace worked (whatever the program's own exit status, which is reported
 on stderr), 1 when tracing failed (build error, strace missing, ptrace not permitted), 2 for
-wrong usage.`;
+wrong usage, 128+N when ended by signal N (SIGINT, SIGTERM, SIGHUP; SIGPIPE when the reader of
+stdout went away). The traced program and everything it started end with the trace.`;
 
 interface Options {
   json: boolean;
@@ -46,6 +52,7 @@ function parseOptions(argv: string[]): Options | string {
     else if (arg.startsWith('-')) return `unknown option "${arg}"`;
     else break;
   }
+  if (options.json && options.summary) return '--json and --summary do not combine (--json prints every call, --summary only totals)';
   const [file, ...args] = argv.slice(i);
   if (!file) return 'missing FILE';
   return { ...options, file, args };
@@ -59,6 +66,9 @@ function locationColumn(event: TraceEvent, cwd: string): string {
   return `${shown}:${where.line}${where.macroLine !== undefined ? ` (macro line ${where.macroLine})` : ''}`;
 }
 
+/** Why the trace ended early: a signal to us, or the reader of our stdout going away. */
+type Interruption = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGPIPE';
+
 export const traceCommand: Subcommand = {
   async run(argv) {
     const options = parseOptions(argv);
@@ -71,45 +81,123 @@ export const traceCommand: Subcommand = {
       return 2;
     }
     const cwd = process.cwd();
+    const out = new TraceOutput();
+    const diagnostics = new StderrOutput();
     let rootPid: number | undefined;
     const print = (event: TraceEvent) => {
       if (event.kind === 'syscall' && event.inProgress) return;
       rootPid ??= event.pid;
-      if (options.json) {
-        process.stdout.write(toJsonLine(event) + '\n');
-        return;
-      }
+      if (options.json) return out.write(toJsonLine(event) + '\n');
       const pid = event.pid !== rootPid ? `[pid ${event.pid}] ` : '';
-      process.stdout.write(`${locationColumn(event, cwd).padEnd(14)} ${pid}${formatEvent(event)}\n`);
+      const text = formatEvent(event, { stringLimit: TEXT_STRING_LIMIT });
+      // A notice is strace's text (or a program's name in it): never raw control characters on a terminal.
+      out.write(`${locationColumn(event, cwd).padEnd(14)} ${pid}${event.kind === 'notice' ? escapeControlCharacters(text) : text}\n`);
     };
+    let session: TraceSession | undefined;
+    let interruption: Interruption | undefined;
+    const interrupt = (why: Interruption) => {
+      interruption ??= why;
+      session?.stop();
+    };
+    out.onClosed = () => interrupt('SIGPIPE');
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    const handlers = signals.map((signal) => [signal, () => interrupt(signal)] as const);
+    for (const [signal, handler] of handlers) process.on(signal, handler);
     try {
-      const session = await TraceSession.start({
+      session = await TraceSession.start({
         file: options.file, args: options.args, cwd, stdio: 'output', workspaceRoots: [cwd],
+        // Aggregates only: memory stays bounded however many calls the program makes.
+        model: new TraceModel({ keepEvents: false }),
         onEvent: options.summary ? undefined : print,
-        onProgramStderr: (text) => process.stderr.write(text),
+        onProgramStderr: (text) => diagnostics.write(text),
       });
-      // The program's output goes to stderr so that stdout is the trace alone.
-      session.child.stdout?.pipe(process.stderr, { end: false });
-      const stopOnSignal = () => session.stop();
-      process.once('SIGINT', stopOnSignal);
-      process.once('SIGTERM', stopOnSignal);
+      if (interruption) session.stop();
+      // The program's output goes to stderr, so that stdout is the trace alone.
+      session.child.stdout?.on('data', (chunk: Buffer) => diagnostics.write(chunk));
       const result = await session.done;
-      process.off('SIGINT', stopOnSignal);
-      process.off('SIGTERM', stopOnSignal);
-      if (options.summary) process.stdout.write(formatSummaryTable(result.model.summary()) + '\n');
+      out.flush();
+      if (interruption) return 128 + os.constants.signals[interruption];
+      if (options.summary) out.write(formatSummaryTable(result.model.summary()) + '\n');
+      out.flush();
       const exit = result.programExit;
       const status = result.stopped ? 'stopped'
         : exit?.killedBy ? `killed by ${exit.killedBy}${exit.coreDumped ? ' (core dumped)' : ''}`
-        : exit ? `exited with ${exit.exitCode}` : 'ended without an exit status';
-      process.stderr.write(`syscall-lens: ${path.basename(result.target.program)} ${status}` +
+        : exit ? `exited with ${exit.exitCode}` : result.straceDeath ? `ended: ${result.straceDeath}` : 'ended without an exit status';
+      diagnostics.write(`syscall-lens: ${path.basename(result.target.program)} ${status}` +
         (result.unparsedCount ? ` (${result.unparsedCount} strace lines not understood)` : '') + '\n');
-      return 0;
+      // strace dying under the program is a trace that failed, whatever was printed until then.
+      return result.straceDeath ? 1 : 0;
     } catch (error) {
       if (error instanceof TraceError || error instanceof ToolNotFoundError) {
-        process.stderr.write(`syscall-lens trace: ${error.message}\n`);
+        if (interruption) return 128 + os.constants.signals[interruption];
+        diagnostics.write(`syscall-lens trace: ${error.message}\n`);
         return 1;
       }
       throw error;
+    } finally {
+      for (const [signal, handler] of handlers) process.off(signal, handler);
     }
   },
 };
+
+/** `\x1b` instead of the byte itself, for every C0 control character but tab, and DEL. */
+export function escapeControlCharacters(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * The trace on stdout, written in blocks (one write per call would cost more than the tracing). When
+ * the reader goes away (`| head -1`: EPIPE), `onClosed` runs once and the rest is dropped quietly.
+ */
+class TraceOutput {
+  onClosed: (() => void) | undefined;
+  private pending = '';
+  private closed = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor() {
+    process.stdout.on('error', () => this.close());
+  }
+
+  write(text: string): void {
+    if (this.closed) return;
+    this.pending += text;
+    if (this.pending.length >= 1 << 16) this.flush();
+    // A quiet trace still shows its last lines at once.
+    else this.timer ??= setTimeout(() => this.flush(), 50);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.closed || !this.pending) return;
+    const text = this.pending;
+    this.pending = '';
+    try {
+      process.stdout.write(text);
+    } catch {
+      this.close();
+    }
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pending = '';
+    this.onClosed?.();
+  }
+}
+
+/** Our stderr (the program's output and our messages); a closed terminal (SIGHUP) is no error. */
+class StderrOutput {
+  private closed = false;
+
+  constructor() {
+    process.stderr.on('error', () => { this.closed = true; });
+  }
+
+  write(text: string | Buffer): void {
+    if (!this.closed) process.stderr.write(text);
+  }
+}

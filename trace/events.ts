@@ -90,9 +90,36 @@ export interface NoticeEvent extends EventBase {
 
 export type TraceEvent = SyscallEvent | SignalEvent | ExitEvent | NoticeEvent;
 
+export interface FormatOptions {
+  /** Cut quoted strings to this many bytes, as strace's `-s` does (`"abc"...`). */
+  stringLimit?: number;
+}
+
+/**
+ * Cuts a quoted strace string to `limit` bytes. strace prints every byte that is not printable ASCII
+ * as an escape (`\n`, `\x7f`, `\177`), so each character or escape is one byte.
+ */
+export function cutQuotedString(text: string, limit: number): string {
+  if (text.charCodeAt(0) !== 34 /* " */) return text;
+  let bytes = 0;
+  for (let i = 1; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') return text;
+    if (bytes === limit) return `${text.slice(0, i)}"...`;
+    if (c === '\\') {
+      const escape = /^\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)/.exec(text.slice(i, i + 4));
+      i += (escape?.[0].length ?? 1) - 1;
+    }
+    bytes++;
+  }
+  return text;
+}
+
 /** Display form of a call: `write(1, "hi\n", 3) = 3`. */
-export function formatSyscallLine(event: SyscallEvent): string {
-  const args = event.args.map((a) => (a.name ? `${a.name}=${a.text}` : a.text)).join(', ');
+export function formatSyscallLine(event: SyscallEvent, options: FormatOptions = {}): string {
+  const limit = options.stringLimit;
+  const shown = (a: SyscallArgument) => (limit === undefined ? a.text : cutQuotedString(a.text, limit));
+  const args = event.args.map((a) => (a.name ? `${a.name}=${shown(a)}` : shown(a))).join(', ');
   if (event.inProgress) return `${event.name}(${args} …`;
   let result = ` = ${event.result ?? '?'}`;
   if (event.errno) result += ` ${event.errno}${event.errnoMessage ? ` (${event.errnoMessage})` : ''}`;
@@ -101,9 +128,9 @@ export function formatSyscallLine(event: SyscallEvent): string {
 }
 
 /** Display form of any event, without pid/time/location. */
-export function formatEvent(event: TraceEvent): string {
+export function formatEvent(event: TraceEvent, options: FormatOptions = {}): string {
   switch (event.kind) {
-    case 'syscall': return formatSyscallLine(event);
+    case 'syscall': return formatSyscallLine(event, options);
     case 'signal': return `--- ${event.signal} ${event.details} ---`;
     case 'exit': return event.killedBy
       ? `+++ killed by ${event.killedBy}${event.coreDumped ? ' (core dumped)' : ''} +++`

@@ -64,6 +64,8 @@ export interface TraceResult {
   programExit?: ExitEvent;
   stopped: boolean;
   straceStderr: string;
+  /** strace died under the program, which was then ended: how (see RunnerOutcome.straceDeath). */
+  straceDeath?: string;
 }
 
 /** Builds a source or checks a program; throws TraceError with a message a user can act on. */
@@ -152,11 +154,21 @@ export class TraceSession {
     const supervisor = findSupervisorInterpreter();
     let programExit: ExitEvent | undefined;
     let rootPid: number | undefined;
+    // Enough to tell, at the end, whether anything was traced (the model may keep no events).
+    const seen = { events: 0, execs: 0, failedExecs: 0, firstFailedExec: undefined as SyscallEvent | undefined };
     const parser = new StraceParser({
       // Started by the supervisor, the program stops itself before its execve and strace attaches there.
       attachedBeforeExec: supervisor !== undefined,
       onEvent: (event) => {
         rootPid ??= event.pid;
+        if (event.kind !== 'notice') seen.events++;
+        if (event.kind === 'syscall' && event.name === 'execve' && !event.inProgress) {
+          seen.execs++;
+          if (event.errno !== undefined) {
+            seen.failedExecs++;
+            seen.firstFailedExec ??= event;
+          }
+        }
         mapper.map(event);
         model.upsert(event);
         if (event.kind === 'exit' && event.pid === rootPid) programExit = event;
@@ -199,12 +211,12 @@ export class TraceSession {
       if (ticker) clearInterval(ticker);
       parser.end();
       // The program never started: its execve failed (not an executable format, no permission).
-      const execs = model.events.filter((e): e is SyscallEvent => e?.kind === 'syscall' && e.name === 'execve');
-      if (!outcome.stopped && execs.length > 0 && execs.every((e) => e.errno !== undefined)) {
-        throw new TraceError('not-a-program', `Could not run ${target.program}: ${execs[0]!.errnoMessage ?? execs[0]!.errno}`);
+      const failed = seen.firstFailedExec;
+      if (!outcome.stopped && failed && seen.execs === seen.failedExecs) {
+        throw new TraceError('not-a-program', `Could not run ${target.program}: ${failed.errnoMessage ?? failed.errno}`);
       }
       // strace's own messages alone (`strace: exec: …`) mean nothing was traced.
-      if (!outcome.stopped && !model.events.some((e) => e !== undefined && e.kind !== 'notice')) {
+      if (!outcome.stopped && seen.events === 0) {
         const failure = diagnoseStraceFailure(outcome.stderr, target.program);
         if (failure) throw failure;
         throw new TraceError('strace-failed', `strace produced no trace${outcome.stderr.trim() ? `: ${outcome.stderr.trim().split('\n')[0]}` : '.'}`);
@@ -214,6 +226,7 @@ export class TraceSession {
         stopped: outcome.stopped, straceStderr: outcome.stderr,
       };
       if (programExit) result.programExit = programExit;
+      if (outcome.straceDeath) result.straceDeath = outcome.straceDeath;
       return result;
     })();
     return new TraceSession(target, running, model, done, stdio);

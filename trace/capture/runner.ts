@@ -9,7 +9,7 @@ import type { Readable, Writable } from 'node:stream';
 import { runProgram } from '../../toolchain/tools';
 import { LineSplitter, StderrSplitter } from './stderrSplitter';
 import {
-  CONTROL_FD, resizeMessage, STOP_MESSAGE, STRACE_MESSAGES_FD, supervisorArguments, type TerminalSize,
+  CONTROL_FD, resizeMessage, STOP_MESSAGE, STRACE_MESSAGES_FD, straceDeathOf, supervisorArguments, type TerminalSize,
 } from './supervisor';
 
 /** Tracing could not start or was refused; the message says what to do. */
@@ -64,6 +64,8 @@ export interface RunnerOutcome {
   stderr: string;
   /** The supervisor started the program stopped: its events before its execve are not the program's. */
   attached: boolean;
+  /** strace died under the program (`strace was killed by SIGKILL; …`), as the supervisor saw it. */
+  straceDeath?: string;
 }
 
 export interface RunningTrace {
@@ -74,9 +76,12 @@ export interface RunningTrace {
   resize(size: TerminalSize): void;
 }
 
+/** The private capture folders in the temporary directory start with this. */
+export const CAPTURE_PREFIX = 'syscall-lens-trace-';
+
 async function makeCapture(kind: 'fifo' | 'file'): Promise<{ dir: string; fifo: string }> {
   // mkdtemp creates the folder with mode 0700: nobody else can open the FIFO or file inside it.
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), CAPTURE_PREFIX));
   const fifo = path.join(dir, 'trace');
   if (kind === 'file') {
     writeFileSync(fifo, '', { mode: 0o600 });
@@ -119,7 +124,9 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
     });
   let stopped = false;
   let messages = '';
+  let straceDeath: string | undefined;
   const onMessage = (line: string) => {
+    straceDeath ??= straceDeathOf(line);
     if (messages.length < 65536) messages += line + '\n';
     request.onStraceMessage?.(line);
   };
@@ -170,7 +177,9 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
     await readerDone;
     rmSync(dir, { recursive: true, force: true });
     control?.end();
-    return { straceExitCode: code, straceSignal: signal, stopped, stderr: messages, attached: supervised };
+    const outcome: RunnerOutcome = { straceExitCode: code, straceSignal: signal, stopped, stderr: messages, attached: supervised };
+    if (straceDeath) outcome.straceDeath = straceDeath;
+    return outcome;
   })();
 
   const running = () => child.exitCode === null && child.signalCode === null;

@@ -34,6 +34,8 @@ PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_PTRACER = 0x59616D61
 
+# The line we add to strace's messages when strace itself was killed (read by supervisor.ts).
+STRACE_DEATH_PREFIX = "supervisor:"
 CONTROL_FD = 3
 STRACE_STDERR_FD = 4
 ATTACH_TIMEOUT_S = 10.0
@@ -184,6 +186,7 @@ def start_strace(strace, program_pid):
 
 class Supervisor:
     def __init__(self, options, strace, program):
+        self.program = self.strace = self.master = None
         self.options = options
         self.strace_command = strace
         self.program_command = program
@@ -260,8 +263,21 @@ class Supervisor:
             self.finish()
             return 1
         self.relay()
+        self.report_strace_death()
         self.kill_tree()
         return self.finish()
+
+    def report_strace_death(self):
+        """strace killed under a running program: say so on strace's channel, or nobody would know."""
+        status = self.statuses.get(self.strace)
+        if status is None or not os.WIFSIGNALED(status) or self.stop_requested:
+            return
+        name = signal.Signals(os.WTERMSIG(status)).name
+        message = "%s strace was killed by %s; the traced processes were ended\n" % (STRACE_DEATH_PREFIX, name)
+        try:
+            os.write(STRACE_STDERR_FD, message.encode())
+        except OSError:
+            pass
 
     def relay(self):
         inputs = [CONTROL_FD] + ([self.master, 0] if self.master is not None else [])
@@ -330,9 +346,11 @@ class Supervisor:
             return 1
         if os.WIFSIGNALED(status):
             number = os.WTERMSIG(status)
-            signal.signal(number, signal.SIG_DFL)
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, [number])
+            if number not in (signal.SIGKILL, signal.SIGSTOP):
+                signal.signal(number, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, [number])
             os.kill(os.getpid(), number)
+            return 128 + number
         return os.WEXITSTATUS(status)
 
 
@@ -360,7 +378,13 @@ def main(argv):
     except (ValueError, IndexError) as error:
         os.write(2, ("supervisor: %s\n" % error).encode())
         return 2
-    return Supervisor(options, strace, program).run()
+    supervisor = Supervisor(options, strace, program)
+    try:
+        return supervisor.run()
+    except Exception as error:  # noqa: BLE001 - whatever went wrong, nothing may be left running
+        os.write(2, ("supervisor: %s\n" % error).encode(errors="replace"))
+        supervisor.kill_tree()
+        return 1
 
 
 if __name__ == "__main__":

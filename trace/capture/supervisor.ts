@@ -36,6 +36,11 @@ export function resizeMessage(size: TerminalSize): string {
 
 export const STOP_MESSAGE = 'stop\n';
 
+/** The supervisor's own line among strace's messages, when strace was killed under the program. */
+export function straceDeathOf(line: string): string | undefined {
+  return /^supervisor: (strace was killed by \S+; .*)$/.exec(line)?.[1];
+}
+
 export interface SupervisorOptions {
   /** Give the program a pseudo-terminal of this size. */
   terminal?: TerminalSize;

@@ -6,7 +6,9 @@
 //   duration   seconds spent in the call (strace -T), or null
 //   name       syscall name (signal name for signals), or null
 //   args       array of argument texts as strace decoded them ([] for non-calls)
+//   argPaths   beside each argument, the path strace -y printed for a descriptor (`3</etc/passwd>`), or null
 //   result     the return value as printed ("14", "-1", "0x7f…", "?"); exit code for exits; or null
+//   resultPath the path strace -y printed beside a returned descriptor, or null
 //   errno      errno name ("ENOENT"), or null
 //   signal     the signal delivered (signals) or that killed the process (exits), or null
 //   ip         instruction pointer as "0x…" hex, or null
@@ -22,7 +24,9 @@ export interface TraceRecord {
   duration: number | null;
   name: string | null;
   args: string[];
+  argPaths: (string | null)[];
   result: string | null;
+  resultPath: string | null;
   errno: string | null;
   signal: string | null;
   ip: string | null;
@@ -33,15 +37,17 @@ export interface TraceRecord {
 
 export function toRecord(event: TraceEvent): TraceRecord {
   const record: TraceRecord = {
-    type: event.kind, seq: event.seq, pid: event.pid, time: event.time ?? null, duration: null, name: null, args: [],
-    result: null, errno: null, signal: null, ip: event.ip !== undefined ? `0x${event.ip.toString(16)}` : null,
+    type: event.kind, seq: event.seq, pid: event.pid, time: event.time ?? null, duration: null, name: null, args: [], argPaths: [],
+    result: null, resultPath: null, errno: null, signal: null, ip: event.ip !== undefined ? `0x${event.ip.toString(16)}` : null,
     file: event.location?.file ?? null, line: event.location?.line ?? null, macroLine: event.location?.macroLine ?? null,
   };
   switch (event.kind) {
     case 'syscall':
       record.name = event.name;
       record.args = event.args.map((a) => (a.name ? `${a.name}=${a.text}` : a.text));
+      record.argPaths = event.args.map((a) => a.fdPath ?? null);
       record.result = event.inProgress ? null : event.result ?? null;
+      record.resultPath = event.resultPath ?? null;
       record.errno = event.errno ?? null;
       record.duration = event.duration ?? null;
       break;

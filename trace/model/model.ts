@@ -50,17 +50,32 @@ export function shortResult(event: SyscallEvent): string {
   return event.errno ? `${event.result} ${event.errno}` : event.result ?? '?';
 }
 
+export interface TraceModelOptions {
+  /**
+   * Keep every event (a view pages through them). Without, the model aggregates only: summary,
+   * lines, processes — memory stays bounded however long the trace (`syscall-lens trace --json`).
+   */
+  keepEvents?: boolean;
+}
+
 export class TraceModel {
-  /** Events by seq − 1; holes stay undefined until their event arrives. */
+  /** Events by seq − 1; holes stay undefined until their event arrives. Empty unless keepEvents. */
   readonly events: (TraceEvent | undefined)[] = [];
+  private readonly keepEvents: boolean;
+  private highestSeq = 0;
   private readonly stats = new Map<string, SyscallStats>();
   /** file → line → syscall name → calls. */
   readonly lines = new Map<string, Map<number, Map<string, LineCall>>>();
   readonly processes = new Map<number, ProcessInfo>();
   firstTime: number | undefined;
 
+  constructor(options: TraceModelOptions = {}) {
+    this.keepEvents = options.keepEvents ?? true;
+  }
+
+  /** The number of events (the highest seq seen). */
   get size(): number {
-    return this.events.length;
+    return this.highestSeq;
   }
 
   get(seq: number): TraceEvent | undefined {
@@ -70,7 +85,8 @@ export class TraceModel {
   /** Adds an event or replaces its in-progress version; completed calls are counted once. */
   upsert(event: TraceEvent): void {
     const previous = this.events[event.seq - 1];
-    this.events[event.seq - 1] = event;
+    if (this.keepEvents) this.events[event.seq - 1] = event;
+    if (event.seq > this.highestSeq) this.highestSeq = event.seq;
     if (this.firstTime === undefined && event.time !== undefined) this.firstTime = event.time;
     const process = this.process(event.pid);
     if (event.kind === 'exit') {

@@ -46,9 +46,11 @@ describe('syscall-lens trace (CLI)', () => {
     expect(run.status).toBe(0);
     const records = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
     const write = records.find((r) => r.name === 'write');
-    expect(Object.keys(write)).toEqual(['type', 'seq', 'pid', 'time', 'duration', 'name', 'args', 'result', 'errno', 'signal', 'ip', 'file', 'line', 'macroLine']);
+    expect(Object.keys(write)).toEqual(['type', 'seq', 'pid', 'time', 'duration', 'name', 'args', 'argPaths', 'result', 'resultPath', 'errno', 'signal', 'ip', 'file', 'line', 'macroLine']);
     expect(write).toMatchObject({ type: 'syscall', args: ['1', '"calls\\n"', '6'], result: '6', errno: null, file: path.join(FIXTURES, 'calls.asm'), line: lineOf(path.join(FIXTURES, 'calls.asm'), 'write'), macroLine: null });
     expect(write.ip).toMatch(/^0x[0-9a-f]+$/);
+    // strace -y's descriptor paths stay: fd 1 is the pipe (a socket) to the CLI.
+    expect(write.argPaths).toEqual([expect.stringMatching(/^(pipe|socket):\[\d+\]$/), null, null]);
     expect(records.at(-1)).toMatchObject({ type: 'exit', result: '7' });
   });
 
@@ -71,6 +73,9 @@ describe('syscall-lens trace (CLI)', () => {
     expect(runCli(['no-such-program']).stderr).toContain('Program not found: no-such-program');
     expect(runCli(['no-such-program']).status).toBe(1);
     expect(runCli(['--bogus', 'x']).status).toBe(2);
+    const both = runCli(['--json', '--summary', 'calls.asm']);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('--json and --summary do not combine');
     expect(runCli([]).status).toBe(2);
     expect(runCli(['--help']).stdout).toContain('Usage: syscall-lens trace');
   });
@@ -112,6 +117,14 @@ describe('capture paths', () => {
   });
 });
 
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('live tracing and Stop', () => {
   it('reports a blocked call as in progress, then completes it', async () => {
     const inProgress: SyscallEvent[] = [];
@@ -119,7 +132,7 @@ describe('live tracing and Stop', () => {
       file: path.join(FIXTURES, 'blocked.asm'), args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(work, 'b-')),
       onInProgress: (event) => inProgress.push(event),
     });
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await until(() => inProgress.length > 0);
     expect(inProgress.map((e) => [e.name, e.inProgress])).toEqual([['read', true]]);
     expect(inProgress[0]!.location?.line).toBe(lineOf(path.join(FIXTURES, 'blocked.asm'), 'read'));
     session.child.stdin!.end('hi\n');
@@ -146,13 +159,15 @@ describe('live tracing and Stop', () => {
   });
 
   it('Stop kills strace and the whole traced tree', async () => {
+    let blocked = false;
     const session = await TraceSession.start({
       file: path.join(FIXTURES, 'blocked.asm'), args: [], stdio: 'pipe', ownProcessGroup: true, buildDirectory: mkdtempSync(path.join(work, 'b-')),
+      onInProgress: (event) => { blocked ||= event.name === 'read'; },
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
     // The supervisor's children: the program and strace.
-    const tracees = readFileSync(`/proc/${session.child.pid}/task/${session.child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
-    expect(tracees.length).toBe(2);
+    const children = () => readFileSync(`/proc/${session.child.pid}/task/${session.child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    await until(() => children().length === 2 && blocked);
+    const tracees = children();
     session.stop();
     const result = await session.done;
     expect(result.stopped).toBe(true);

@@ -70,3 +70,19 @@ describe('compare two runs', () => {
     expect(rows.find((r) => r.name === 'exit_group')).toMatchObject({ status: 'vanished', callsB: 0 });
   });
 });
+
+describe('a model that only aggregates (bounded memory for the CLI)', () => {
+  it('gives the same summary, lines and processes without keeping any event', () => {
+    const text = readFileSync(path.resolve(__dirname, '../../../fixtures/reference/strace/mt_f_tt_T_y_i.txt'), 'utf8');
+    const full = new TraceModel();
+    const lean = new TraceModel({ keepEvents: false });
+    for (const event of parseStraceText(text).events) {
+      full.upsert(event);
+      lean.upsert(event);
+    }
+    expect(lean.events).toEqual([]);
+    expect(lean.size).toBe(full.size);
+    expect(lean.summary()).toEqual(full.summary());
+    expect([...lean.processes.values()]).toEqual([...full.processes.values()]);
+  });
+});

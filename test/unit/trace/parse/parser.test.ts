@@ -240,3 +240,27 @@ describe('hostile strings (property test)', () => {
     expect(writes.map((e) => e.returnValue)).toEqual(expected.map((_, i) => i));
   });
 });
+
+describe('a program that strace attached to before its execve (the trace supervisor)', () => {
+  // Real strace 6.1 output of `strace -f -ttt -T -i -p PID` on a process stopped before its execve.
+  const attached = [
+    '3746  1796057011.119160 [00007ff23c65a267] --- stopped by SIGSTOP ---',
+    '3746  1796057011.119342 [00007ff23c65a267] --- SIGCONT {si_signo=18 /* SIGCONT */, si_code=0 /* SI_USER */, si_pid=3692, si_uid=0} ---',
+    '3746  1796057011.119403 [00007ff23c6f2ad7] execve("/bin/true", ["/bin/true"], 0x7ffd7e3cf740 /* 38 vars */) = 0 <0.001168>',
+    '3746  1796057011.120655 [00007ff48eeb1c47] brk(NULL) = 0x556799cb3000 <0.000007>',
+    '3746  1796057011.121000 [00007ff48eeb1c47] +++ exited with 0 +++',
+    '',
+  ].join('\n');
+
+  it('drops what came before the execve, numbering from the execve on', () => {
+    const events: TraceEvent[] = [];
+    const parser = new StraceParser({ attachedBeforeExec: true, onEvent: (e) => events.push(e) });
+    parser.push(attached);
+    parser.end();
+    expect(events.map((e) => [e.seq, e.kind === 'syscall' ? e.name : e.kind])).toEqual([[1, 'execve'], [2, 'brk'], [3, 'exit']]);
+  });
+
+  it('keeps them when strace started the program itself', () => {
+    expect(parseStraceText(attached).events.map((e) => e.kind)).toEqual(['signal', 'signal', 'syscall', 'syscall', 'exit']);
+  });
+});
