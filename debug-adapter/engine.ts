@@ -13,6 +13,7 @@ import { CALLING_CONVENTIONS, signalNumber, type Abi } from '../syscalls';
 import { KERNEL_ENTRY_LENGTH, kernelEntryAt } from '../x86';
 import { LOGPOINT_MARKER } from './logpoints';
 import { planStepOut } from './stepOut';
+import { leaveSyscallStop, type Outcome, type ResumeKind, type SyscallResumeHost } from './syscallResume';
 
 export interface GdbLaunchOptions {
   gdbPath: string;
@@ -60,8 +61,6 @@ export interface SyscallFilter {
   return: Set<number> | 'all' | undefined;
 }
 
-/** What a resumed program did next. */
-type Outcome = { kind: 'stopped'; stop: StopRecord } | { kind: 'exited'; code: number; signal?: string };
 
 const KERNEL_ENTRY_BYTES = BigInt(KERNEL_ENTRY_LENGTH);
 
@@ -114,13 +113,35 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.resume(() => this.runCommand(() => exec.run(this.gdb, at)), (outcome) => this.classifyStart(outcome, stopAtEntry));
   }
 
-  continue(): void { this.resume(() => this.runCommand(() => exec.execContinue(this.gdb))); }
-  next(instruction: boolean): void { this.resume(() => this.runCommand(() => exec.execNext(this.gdb, instruction))); }
-  stepIn(instruction: boolean): void { this.resume(() => this.runCommand(() => exec.execStep(this.gdb, instruction))); }
+  continue(): void { this.resumeWith('continue', () => exec.execContinue(this.gdb)); }
+  next(instruction: boolean): void { this.resumeWith(instruction ? 'instruction' : 'line', () => exec.execNext(this.gdb, instruction)); }
+  stepIn(instruction: boolean): void { this.resumeWith(instruction ? 'instruction' : 'line', () => exec.execStep(this.gdb, instruction)); }
+
+  /** Resumes with one gdb command, first leaving a syscall stop the way the user sees it (syscallResume.ts). */
+  private resumeWith(kind: ResumeKind, command: () => Promise<unknown>): void {
+    this.resume(async () => (await this.leaveStop(kind)) ?? this.runCommand(command));
+  }
+
+  private leaveStop(kind: ResumeKind): Promise<Outcome | undefined> {
+    const from = this.lastStop;
+    if (!from?.syscall) return Promise.resolve(undefined);
+    const place = { address: from.address, fullname: from.frame.fullname, line: from.frame.line, syscall: from.syscall };
+    return leaveSyscallStop(this.syscallHost, place, kind);
+  }
+
+  private get syscallHost(): SyscallResumeHost {
+    return {
+      gdb: this.gdb,
+      run: (command) => this.runCommand(command),
+      returnWanted: (number) => this.syscallFilter.return === 'all' || !!this.syscallFilter.return?.has(number),
+    };
+  }
 
   /** Runs until the program makes its next system call, stopping at the call's entry. */
   runToNextSyscall(): void {
     this.resume(async () => {
+      const left = await this.leaveStop('other');
+      if (left) return left;
       const { number } = await catchSyscalls(this.gdb, []);
       const ours = (outcome: Outcome) => outcome.kind === 'stopped' && outcome.stop.breakpoint === number;
       try {
@@ -141,6 +162,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Step Out without frame information: see stepOut.ts for where it stops. */
   stepOut(): void {
     this.resume(async () => {
+      const left = await this.leaveStop('other');
+      if (left) return left;
       const plan = await planStepOut(this.gdb);
       const numbers: string[] = [];
       for (const target of plan.targets) {
@@ -388,14 +411,9 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async moveToKernelEntry(event: StopEvent): Promise<void> {
     if (!(await this.kernelEntryBefore(event.address))) return;
     const address = event.address - KERNEL_ENTRY_BYTES;
-    event.frame = { ...event.frame, address, line: (await this.lineOf(address)) ?? event.frame.line };
-  }
-
-  /** The source line holding `address`, from gdb's line table. */
-  async lineOf(address: bigint): Promise<number | undefined> {
-    const text = await this.gdb.cli(`info line *0x${address.toString(16)}`).catch(() => '');
-    const match = /^Line (\d+) of/m.exec(text);
-    return match ? Number(match[1]) : undefined;
+    // When the instruction ends its section, pc is past the line table: gdb's frame has no source at all.
+    const source = await data.sourceAt(this.gdb, address).catch(() => undefined);
+    event.frame = { ...event.frame, address, ...source };
   }
 
   /** Reads registers and memory of the stopped program, for the syscall decoder. */

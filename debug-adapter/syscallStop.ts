@@ -62,8 +62,10 @@ async function describePointer(reader: ProgramReader, address: bigint, length: n
   if (address === 0n) return 'NULL';
   const bytes = await reader.memory(address, Math.min(length ?? STRING_PREVIEW, STRING_PREVIEW)).catch(() => new Uint8Array());
   if (bytes.length === 0) return hex;
-  const shown = length === undefined ? bytes.subarray(0, Math.max(0, bytes.indexOf(0)) || bytes.length) : bytes;
-  const truncated = (length ?? Infinity) > shown.length && (length !== undefined || bytes.indexOf(0) < 0);
+  // A C string ends at its NUL, which may be the first byte (an empty path).
+  const nul = bytes.indexOf(0);
+  const shown = length === undefined && nul >= 0 ? bytes.subarray(0, nul) : bytes;
+  const truncated = (length ?? Infinity) > shown.length && (length !== undefined || nul < 0);
   return `${hex} ${renderBytes(shown, { truncated })}`;
 }
 
@@ -84,7 +86,8 @@ export async function readSyscallState(reader: ProgramReader, abi: Abi, phase: S
   for (let i = 0; i < params.length; i++) {
     const param = params[i]!;
     const value = values[i]!;
-    const text = readsMemory(param.type) && phase !== 'return'
+    // `const` buffers are input the call does not change: shown alike at entry and at return.
+    const text = readsMemory(param.type)
       ? await describePointer(reader, value, syscall ? lengthArgument(syscall, values, i) : undefined)
       : undefined;
     callArgs.push(text === undefined ? { value } : { value, text });

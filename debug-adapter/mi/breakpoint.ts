@@ -84,3 +84,22 @@ export async function listLines(gdb: Gdb, file: string, withEnds = false): Promi
     .map((row) => ({ line: Number(str(row.line)), address: BigInt(str(row.pc) ?? '0') }))
     .filter((row) => withEnds || row.line > 0);
 }
+
+export interface ListedBreakpoint extends GdbBreakpoint {
+  /** `breakpoint`, `dprintf`, `hw watchpoint`, `catchpoint`… */
+  type: string;
+  enabled: boolean;
+  condition?: string;
+}
+
+/** Every breakpoint, watchpoint, dprintf and catchpoint gdb holds. */
+export async function listBreakpoints(gdb: Gdb): Promise<ListedBreakpoint[]> {
+  const reply = await gdb.send('-break-list');
+  return list(tuple(reply.BreakpointTable)?.body).map(tuple).filter((b): b is MITuple => !!b).map((bkpt) => ({
+    ...toBreakpoint(bkpt), type: str(bkpt.type) ?? '', enabled: str(bkpt.enabled) === 'y', condition: str(bkpt.cond),
+  }));
+}
+
+export async function enableBreakpoints(gdb: Gdb, numbers: readonly string[], enabled: boolean): Promise<void> {
+  if (numbers.length > 0) await gdb.send(`${enabled ? '-break-enable' : '-break-disable'} ${numbers.join(' ')}`);
+}

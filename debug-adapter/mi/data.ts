@@ -68,3 +68,14 @@ function toInstruction(insn: MITuple): GdbInstruction {
 export async function setRegister(gdb: Gdb, name: string, value: string): Promise<void> {
   await evaluate(gdb, `$${name} = ${value}`);
 }
+
+/** The source line holding `address`, from gdb's line table (mixed source-and-disassembly mode). */
+export async function sourceAt(gdb: Gdb, address: bigint): Promise<{ file?: string; fullname?: string; line: number } | undefined> {
+  const reply = await gdb.send(`-data-disassemble -s 0x${address.toString(16)} -e 0x${(address + 1n).toString(16)} -- 4`);
+  for (const item of list(reply.asm_insns)) {
+    const row = tuple(item);
+    const line = Number(str(row?.line));
+    if (row && line > 0) return { file: str(row.file), fullname: str(row.fullname), line };
+  }
+  return undefined;
+}

@@ -1,0 +1,97 @@
+// Resuming from a syscall stop. gdb stops at a caught syscall with rip already past the 2-byte
+// instruction, while the editor shows the `syscall` line; every resume must behave as if the program
+// stood on that line: the call completes first, and a step ends at the start of the following line.
+import type { Gdb } from './mi/gdb';
+import * as exec from './mi/exec';
+import * as data from './mi/data';
+import { enableBreakpoints, listBreakpoints } from './mi/breakpoint';
+import { listFrames } from './mi/stack';
+import type { StopRecord } from './mi/stop';
+import type { SyscallState } from './syscallStop';
+
+/** What a resumed program did next. */
+export type Outcome = { kind: 'stopped'; stop: StopRecord } | { kind: 'exited'; code: number; signal?: string };
+
+/** The user's command, as far as leaving a syscall stop cares. */
+export type ResumeKind = 'continue' | 'line' | 'instruction' | 'other';
+
+export interface SyscallResumeHost {
+  gdb: Gdb;
+  /** Sends one resume command and waits for the outcome. */
+  run(command: () => Promise<unknown>): Promise<Outcome>;
+  /** The user asked to stop when this call returns. */
+  returnWanted(number: number): boolean;
+}
+
+/** The stop being left: its pc (gdb's, after the instruction), the line shown, and the decoded call. */
+export interface SyscallStopPlace {
+  address: bigint;
+  fullname?: string;
+  line?: number;
+  syscall?: SyscallState;
+}
+
+/**
+ * Leaves a syscall stop. Returns the outcome to report instead of the user's command, or undefined
+ * when the command can now run as usual (the call is complete and pc is where gdb's command should start).
+ */
+export async function leaveSyscallStop(host: SyscallResumeHost, from: SyscallStopPlace, kind: ResumeKind): Promise<Outcome | undefined> {
+  const phase = from.syscall?.phase;
+  if (phase !== 'entry' && phase !== 'return' && phase !== 'blocked') return undefined;
+  if (phase === 'blocked' && kind === 'continue') return undefined; // the kernel restarts the call by itself
+  let settled: StopRecord;
+  if (phase === 'return') {
+    settled = { reason: 'end-stepping-range', frame: (await listFrames(host.gdb, 1))[0] ?? { level: 0, address: from.address } };
+  } else {
+    const outcome = await finishSyscall(host, from.address);
+    // The program exited (exit, exit_group) or a signal arrived during the call: that is the news.
+    if (outcome.kind !== 'stopped' || outcome.stop.frame.address !== from.address) return outcome;
+    const number = from.syscall!.number;
+    if (phase === 'entry' && host.returnWanted(number)) {
+      return { kind: 'stopped', stop: { ...outcome.stop, reason: 'syscall-return', syscall: { phase: 'return', number } } };
+    }
+    settled = { ...outcome.stop, reason: 'end-stepping-range' };
+  }
+  switch (kind) {
+    case 'instruction':
+      return { kind: 'stopped', stop: settled }; // the instruction stepped was the syscall itself
+    case 'line': {
+      const here = await data.sourceAt(host.gdb, from.address).catch(() => undefined);
+      const sameLine = here !== undefined && here.line === from.line && (!from.fullname || here.fullname === from.fullname);
+      return sameLine ? undefined : { kind: 'stopped', stop: settled }; // already at the start of the next line
+    }
+    case 'continue': {
+      // gdb resumes over a breakpoint at pc without reporting it; without the catch it would have hit.
+      const hit = await breakpointAt(host.gdb, from.address);
+      return hit ? { kind: 'stopped', stop: { ...settled, reason: 'breakpoint-hit', breakpoint: hit } } : undefined;
+    }
+    case 'other':
+      return undefined;
+  }
+}
+
+/**
+ * Completes the call the program is stopped in, with pc left after the instruction. A single step does
+ * it; the breakpoints at pc are lifted meanwhile, because gdb 13 stepping over a breakpoint at the return
+ * address of a caught syscall cancels the call (rax = -ENOSYS, the call never runs).
+ */
+async function finishSyscall(host: SyscallResumeHost, pc: bigint): Promise<Outcome> {
+  const lifted = (await listBreakpoints(host.gdb)).filter((b) => b.enabled && b.address === pc).map((b) => b.number);
+  await enableBreakpoints(host.gdb, lifted, false);
+  try {
+    return await host.run(() => exec.execStep(host.gdb, true));
+  } finally {
+    await enableBreakpoints(host.gdb, lifted, true).catch(() => undefined);
+  }
+}
+
+/** The number of an enabled user breakpoint at `address` whose condition holds, if any. */
+async function breakpointAt(gdb: Gdb, address: bigint): Promise<string | undefined> {
+  for (const bp of await listBreakpoints(gdb)) {
+    if (bp.type !== 'breakpoint' || !bp.enabled || bp.address !== address) continue;
+    if (!bp.condition) return bp.number;
+    const value = await data.evaluateInteger(gdb, bp.condition).catch(() => 1n);
+    if (value !== 0n) return bp.number;
+  }
+  return undefined;
+}
