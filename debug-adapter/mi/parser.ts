@@ -23,9 +23,16 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 
 class SyntaxError_ extends Error {}
 
+/**
+ * Deeper lists and tuples are kept as their raw text, unparsed: gdb's own records nest a few levels,
+ * and the recursive reader must not run out of stack on a hostile or corrupted line.
+ */
+export const MAX_NESTING = 64;
+
 /** A cursor over one line; every parse function advances it or throws SyntaxError_. */
 class Cursor {
   pos = 0;
+  depth = 0;
   constructor(readonly text: string) {}
   peek(): string { return this.text[this.pos] ?? ''; }
   atEnd(): boolean { return this.pos >= this.text.length; }
@@ -73,9 +80,29 @@ function parseName(c: Cursor): string {
 function parseValue(c: Cursor): MIValue {
   const ch = c.peek();
   if (ch === '"') return parseCString(c);
-  if (ch === '{') return parseBraced(c);
-  if (ch === '[') return parseList(c);
-  throw new SyntaxError_(`expected a value at ${c.pos}`);
+  if (ch !== '{' && ch !== '[') throw new SyntaxError_(`expected a value at ${c.pos}`);
+  if (c.depth >= MAX_NESTING) return skipNested(c);
+  c.depth++;
+  const value = ch === '{' ? parseBraced(c) : parseList(c);
+  c.depth--;
+  return value;
+}
+
+/** Steps over a balanced `{…}` or `[…]` without recursion; its raw text becomes the value. */
+function skipNested(c: Cursor): string {
+  const start = c.pos;
+  const open: string[] = [];
+  do {
+    const ch = c.text[c.pos];
+    if (ch === undefined) throw new SyntaxError_('unterminated list or tuple');
+    if (ch === '"') { parseCString(c); continue; }
+    if (ch === '{' || ch === '[') open.push(ch === '{' ? '}' : ']');
+    else if (ch === '}' || ch === ']') {
+      if (open.pop() !== ch) throw new SyntaxError_(`unbalanced '${ch}' at ${c.pos}`);
+    }
+    c.pos++;
+  } while (open.length > 0);
+  return c.text.slice(start, c.pos);
 }
 
 /** Lists made from a repeated name, as opposed to lists gdb wrote. */
@@ -99,7 +126,7 @@ function parseResults(c: Cursor, tuple: MITuple, close: string): void {
   while (!c.atEnd() && c.peek() !== close) {
     // MI2's multi-location breakpoint quirk: `bkpt={...},{...},{...}`; the extra tuples become `locations`.
     if (c.peek() === '{' && lastName !== undefined) {
-      const extra = parseTuple(c);
+      const extra = parseValue(c);
       const owner = tuple[lastName];
       if (owner && typeof owner === 'object' && !Array.isArray(owner)) {
         const locations = owner.locations;
@@ -188,8 +215,8 @@ export function parseRecord(rawLine: string): MIRecord {
         ? { kind: 'result', token, resultClass: className, results }
         : { kind: ASYNC_KIND[marker]!, token, asyncClass: className, results };
     }
-  } catch (error) {
-    if (!(error instanceof SyntaxError_)) throw error;
+  } catch {
+    // A malformed line (SyntaxError_) — or anything else this reader did not foresee — is not gdb's to lose.
   }
   return { kind: 'unknown', line };
 }

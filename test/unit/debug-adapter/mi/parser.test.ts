@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { list, parseRecord, quoteMI, str, tuple, type MIRecord } from '../../../../debug-adapter/mi/parser';
+import { list, MAX_NESTING, parseRecord, quoteMI, str, tuple, type MIRecord, type MIValue } from '../../../../debug-adapter/mi/parser';
 import { toBreakpoint } from '../../../../debug-adapter/mi/breakpoint';
 import { checkGdbVersion } from '../../../../debug-adapter/mi/gdb';
 
@@ -181,5 +181,43 @@ describe('gdb version', () => {
   it('accepts gdb 13 and refuses gdb 8 with an install hint', () => {
     expect(checkGdbVersion('GNU gdb (Debian 13.1-3) 13.1\nCopyright (C) 2023\n')).toBeUndefined();
     expect(checkGdbVersion('GNU gdb (Ubuntu 8.1-0ubuntu3) 8.1.0.20180409-git\n')).toMatch(/gdb 8\.1 is too old: .*gdb 9 or newer \(sudo apt-get install gdb\)/);
+  });
+});
+
+describe('deeply nested records', () => {
+  const nested = (depth: number, open: string, close: string, inner: string) => `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
+
+  it('parses gdb-sized nesting in full', () => {
+    const record = parseRecord(`^done,v=${nested(MAX_NESTING - 1, '[', ']', '"x"')}`);
+    let value = record.kind === 'result' ? record.results.v : undefined;
+    for (let i = 0; i < MAX_NESTING - 1; i++) value = list(value)[0];
+    expect(value).toBe('x');
+  });
+
+  it.each([
+    ['lists', '[', ']'],
+    ['tuples', '{a=', '}'],
+    ['mixed', '[{b=', '}]'],
+  ])('keeps a result with 100 000 nested %s, token and all, with the deep part as raw text', (_, open, close) => {
+    const line = `42^done,v=${nested(100_000, open, close, '"deep"')},after="kept"`;
+    const record = parseRecord(line);
+    expect(record.kind).toBe('result');
+    if (record.kind !== 'result') return;
+    expect(record.token).toBe(42);
+    expect(str(record.results.after)).toBe('kept');
+    let value: MIValue | undefined = record.results.v;
+    for (let depth = 0; typeof value !== 'string'; depth++) {
+      expect(depth).toBeLessThanOrEqual(MAX_NESTING);
+      value = Array.isArray(value) ? value[0] : Object.values(value!)[0];
+    }
+    expect(value.length).toBeGreaterThan(100_000);
+  });
+
+  it('turns unbalanced or unterminated deep nesting into an unknown line, never an exception', () => {
+    for (const line of [
+      `^done,v=${'['.repeat(200_000)}`,
+      `^done,v=${'['.repeat(100)}"${']'.repeat(100)}`,
+      `*stopped,v=${'{a='.repeat(100_000)}"x"${']'.repeat(100_000)}`,
+    ]) expect(parseRecord(line).kind).toBe('unknown');
   });
 });
