@@ -1,17 +1,21 @@
 // Opening an existing strace log: parse it, and map it to source lines when the program it ran
-// (its first successful execve) still exists with debug info.
-import { existsSync } from 'node:fs';
+// (its first successful execve) still exists with debug info. A log is data from anywhere: the
+// path it names is read only under LogReadPolicy.
+import { constants } from 'node:fs';
+import { open, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SyscallEvent, TraceEvent } from './events';
-import { TraceModel } from './model/model';
+import { TraceModel, type SyscallStats } from './model/model';
 import { parseStraceText, StraceParser } from './parse/parser';
-import { SourceMapper } from './map/sourceMapper';
+import { MAX_PROGRAM_BYTES, SourceMapper } from './map/sourceMapper';
 
 export interface LoadedLog {
   model: TraceModel;
   program?: string;
   unparsed: string[];
   unparsedCount: number;
+  /** The program was read and its lines map the log's calls. */
+  mapped?: boolean;
 }
 
 /** Undoes strace's C-style quoting of a string argument (enough for paths). */
@@ -48,39 +52,80 @@ function programOfLog(text: string, logPath: string): string | undefined {
   return named ? path.resolve(path.dirname(logPath), named) : undefined;
 }
 
-function mapperForLog(text: string, program: string | undefined, workspaceRoots: string[]): SourceMapper | undefined {
-  if (!program || !existsSync(program)) return undefined;
-  const roots = workspaceRoots.map((r) => path.resolve(r) + path.sep);
+/** What a log may make us read: in an untrusted folder, nothing outside the workspace. */
+export interface LogReadPolicy {
+  workspaceRoots: string[];
+  trusted: boolean;
+}
+
+async function insideWorkspace(file: string, roots: readonly string[]): Promise<boolean> {
+  // Symbolic links are followed first: a link inside the workspace may point anywhere.
+  const real = await realpath(file).catch(() => undefined);
+  if (!real) return false;
+  const realRoots = await Promise.all(roots.map((root) => realpath(root).catch(() => path.resolve(root))));
+  return realRoots.some((root) => real.startsWith(root + path.sep));
+}
+
+/**
+ * The bytes of the program a log names, or undefined: only a regular file of at most
+ * MAX_PROGRAM_BYTES, read asynchronously (opened non-blocking, so a FIFO cannot hang us), and in an
+ * untrusted folder only from inside the workspace.
+ */
+export async function readLogProgram(program: string, policy: LogReadPolicy): Promise<Buffer | undefined> {
+  if (!policy.trusted && !(await insideWorkspace(program, policy.workspaceRoots))) return undefined;
+  let handle;
+  try {
+    handle = await open(program, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile() || stat.size > MAX_PROGRAM_BYTES) return undefined;
+    return await handle.readFile();
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function mapperForLog(text: string, program: string | undefined, policy: LogReadPolicy): Promise<SourceMapper | undefined> {
+  const data = program ? await readLogProgram(program, policy) : undefined;
+  if (!program || !data) return undefined;
+  const roots = policy.workspaceRoots.map((r) => path.resolve(r) + path.sep);
   // A libdw strace prints source hints (`-kk`) and module addresses; Debian's libunwind one, file offsets.
   const libdw = /^ > .*\) \[0x[0-9a-f]+\] \S+:\d+$/m.test(text.slice(0, 1 << 20));
   return new SourceMapper({
-    program, frameAddresses: libdw ? 'module-address' : 'file-offset',
-    isWorkspaceBinary: (module) => roots.some((root) => module.startsWith(root)),
+    program, programData: data, frameAddresses: libdw ? 'module-address' : 'file-offset',
+    // Frames in an untrusted folder's log read no other binary.
+    isWorkspaceBinary: (module) => policy.trusted && roots.some((root) => module.startsWith(root)),
   });
 }
 
 /** Parses and maps a whole log at once. */
-export function loadStraceLog(text: string, logPath: string, workspaceRoots: string[] = []): LoadedLog {
-  const program = programOfLog(text, logPath);
-  const mapper = mapperForLog(text, program, workspaceRoots);
-  const model = new TraceModel();
-  const parser = new StraceParser({ onEvent: (event) => { mapper?.map(event); model.upsert(event); } });
+export async function loadStraceLog(text: string, logPath: string, policy: LogReadPolicy = { workspaceRoots: [], trusted: true }): Promise<LoadedLog> {
+  return loadStraceLogIncrementally(text, logPath, policy, () => undefined);
+}
+
+/** The `strace -c`-style summary of a log, without reading anything else. */
+export function summarizeStraceLog(text: string): SyscallStats[] {
+  const model = new TraceModel({ keepEvents: false });
+  const parser = new StraceParser({ onEvent: (event) => model.upsert(event) });
   parser.push(text);
   parser.end();
-  const loaded: LoadedLog = { model, unparsed: parser.unparsed, unparsedCount: parser.unparsedCount };
-  if (program) loaded.program = program;
-  return loaded;
+  return model.summary();
 }
 
 /**
  * The same, a slice at a time, yielding between slices so a view can show the first rows of a
- * million-line log at once. `onProgress` runs after each slice.
+ * million-line log at once.
  */
 export async function loadStraceLogIncrementally(
-  text: string, logPath: string, workspaceRoots: string[], onEvent: (event: TraceEvent) => void, model = new TraceModel(),
+  text: string, logPath: string, policy: LogReadPolicy, onEvent: (event: TraceEvent) => void, model = new TraceModel(),
 ): Promise<LoadedLog> {
   const program = programOfLog(text, logPath);
-  const mapper = mapperForLog(text, program, workspaceRoots);
+  const mapper = await mapperForLog(text, program, policy);
   const parser = new StraceParser({ onEvent: (event) => { mapper?.map(event); model.upsert(event); onEvent(event); } });
   const slice = 1 << 18;
   for (let at = 0; at < text.length; at += slice) {
@@ -90,5 +135,6 @@ export async function loadStraceLogIncrementally(
   parser.end();
   const loaded: LoadedLog = { model, unparsed: parser.unparsed, unparsedCount: parser.unparsedCount };
   if (program) loaded.program = program;
+  if (mapper) loaded.mapped = true;
   return loaded;
 }

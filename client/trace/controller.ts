@@ -1,10 +1,10 @@
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { likelyErrnos, lookupSyscallByName, errnoByName } from '../../syscalls';
 import type { SyscallEvent, TraceEvent } from '../../trace/events';
 import { toJsonLine } from '../../trace/model/jsonl';
-import { loadStraceLog, loadStraceLogIncrementally } from '../../trace/logFile';
+import { loadStraceLogIncrementally, summarizeStraceLog } from '../../trace/logFile';
 import { compareSummaries, TraceModel, type SyscallStats } from '../../trace/model/model';
 import { TraceError } from '../../trace/capture/runner';
 import { TraceSession, type TraceRequest } from '../../trace/session';
@@ -155,10 +155,11 @@ export class TraceController implements vscode.Disposable {
     this.showStatus(`Reading ${this.title}…`, false);
     void this.view.reveal();
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    const loaded = await loadStraceLogIncrementally(text, target.fsPath, roots, (event) => this.onEvent(event), model);
+    const policy = { workspaceRoots: roots, trusted: vscode.workspace.isTrusted };
+    const loaded = await loadStraceLogIncrementally(text, target.fsPath, policy, (event) => this.onEvent(event), model);
     if (this.model !== model) return; // another trace started meanwhile
     this.unparsedCount = loaded.unparsedCount;
-    this.finishRun(`${this.title} — ${model.size.toLocaleString()} events${loaded.program && existsSync(loaded.program) ? '' : ' (no program to map to source lines)'}`);
+    this.finishRun(`${this.title} — ${model.size.toLocaleString()} events${loaded.mapped ? '' : ' (no program to map to source lines)'}`);
     await this.view.reveal();
   }
 
@@ -202,7 +203,7 @@ export class TraceController implements vscode.Disposable {
     if (!other) {
       const file = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'strace logs': ['strace', 'txt', 'log'], 'All files': ['*'] } }))?.[0];
       if (!file) return;
-      other = { title: path.basename(file.fsPath), summary: loadStraceLog(readFileSync(file.fsPath, 'utf8'), file.fsPath).model.summary() };
+      other = { title: path.basename(file.fsPath), summary: summarizeStraceLog(readFileSync(file.fsPath, 'utf8')) };
     }
     const { rows, totalA, totalB } = compareSummaries(other.summary, this.model.summary());
     this.lastCompare = { type: 'compare', view: { titleA: other.title, titleB: this.title, totalA, totalB, rows } };

@@ -19,20 +19,27 @@ export interface ProgramImage {
 
 const cache = new Map<string, { key: string; image: ProgramImage | undefined }>();
 
+/** Larger "programs" are not read (a path in a log may name anything, /dev/zero included). */
+export const MAX_PROGRAM_BYTES = 256 * 1024 * 1024;
+
 function isSyscallInstruction(bytes: Buffer | undefined): boolean {
   return kernelEntryAt(bytes) !== undefined;
 }
 
-/** Reads (or reuses) a binary's line table; undefined when the file is not an ELF we can read. */
-export function loadProgramImage(file: string, options: { listing?: string; mainSource?: string } = {}): ProgramImage | undefined {
+/**
+ * Reads (or reuses) a binary's line table; undefined when the file is not an ELF we can read. Only a
+ * regular file of at most MAX_PROGRAM_BYTES is read, or `data` when the caller has read it already.
+ */
+export function loadProgramImage(file: string, options: { listing?: string; mainSource?: string; data?: Buffer } = {}): ProgramImage | undefined {
   let stat;
   try { stat = statSync(file); } catch { return undefined; }
+  if (!stat.isFile() || stat.size > MAX_PROGRAM_BYTES) return undefined;
   const key = `${stat.mtimeMs}:${stat.size}:${options.listing ?? ''}`;
   const cached = cache.get(file);
   if (cached?.key === key) return cached.image;
   let image: ProgramImage | undefined;
   try {
-    const elf = ElfFile.read(file);
+    const elf = options.data ? new ElfFile(file, options.data) : ElfFile.read(file);
     const lines = readLineTable(elf);
     const macroSites = options.listing && options.mainSource && existsSync(options.listing)
       ? attributeMacroRows(lines, options.listing, path.resolve(options.mainSource))
@@ -75,6 +82,8 @@ export interface MapperOptions {
   frameAddresses?: 'file-offset' | 'module-address';
   /** Other binaries whose frames may carry line info (e.g. the workspace's own shared libraries). */
   isWorkspaceBinary?: (module: string) => boolean;
+  /** The program's bytes, read beforehand (asynchronously, under the caller's rules). */
+  programData?: Buffer;
 }
 
 export class SourceMapper {
@@ -95,7 +104,7 @@ export class SourceMapper {
   /** The traced program's image, read once per mapper (a trace never outlives a rebuild). */
   get image(): ProgramImage | undefined {
     if (this.programImage === null) {
-      this.programImage = loadProgramImage(this.program, { listing: this.options.listing, mainSource: this.options.mainSource });
+      this.programImage = loadProgramImage(this.program, { listing: this.options.listing, mainSource: this.options.mainSource, data: this.options.programData });
     }
     return this.programImage;
   }

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,10 +84,54 @@ describe('32-bit programs', () => {
 describe('opening an existing strace log', () => {
   it('maps a log written by plain strace -i to the program\'s lines', async () => {
     const { source, program, log } = await straceLogOfCalls(['-i']);
-    const loaded = loadStraceLog(readFileSync(log, 'utf8'), log);
+    const loaded = await loadStraceLog(readFileSync(log, 'utf8'), log);
     expect(loaded.program).toBe(program);
     const write = loaded.model.events.find((e): e is SyscallEvent => e?.kind === 'syscall' && e.name === 'write');
     expect(write?.location).toEqual({ file: source, line: lineOf(source, 'write') });
+  });
+
+  /** The log with its execve naming `program` instead (a log is data from anywhere). */
+  function logNaming(text: string, program: string, into: string): string {
+    const log = path.join(into, 'renamed.strace');
+    writeFileSync(log, text.replace(/execve\("[^"]*"/, `execve(${JSON.stringify(program)}`));
+    return log;
+  }
+
+  it('reads only a regular file: a log naming /dev/zero or a FIFO opens at once, unmapped', async () => {
+    const { log } = await straceLogOfCalls(['-i']);
+    const text = readFileSync(log, 'utf8');
+    const fifo = path.join(path.dirname(log), 'fifo');
+    expect((await runProgram('mkfifo', [fifo])).exitCode).toBe(0);
+    for (const named of ['/dev/zero', fifo, path.dirname(log)]) {
+      const renamed = logNaming(text, named, path.dirname(log));
+      const loaded = await loadStraceLog(readFileSync(renamed, 'utf8'), renamed);
+      expect(loaded.program).toBe(named);
+      expect(loaded.mapped).toBeUndefined();
+      expect(loaded.model.summary().find((s) => s.name === 'write')?.calls).toBe(1);
+    }
+  });
+
+  it('in an untrusted folder reads the program only from inside the workspace (links followed)', async () => {
+    const { source, program, log } = await straceLogOfCalls(['-i']);
+    const text = readFileSync(log, 'utf8');
+    const workspace = mkdtempSync(path.join(buildRoot, 'workspace-'));
+    const inside = path.join(workspace, 'calls');
+    copyFileSync(program, inside);
+    const link = path.join(workspace, 'link-out');
+    symlinkSync(program, link);
+    const untrusted = { workspaceRoots: [workspace], trusted: false };
+    const mappedWrite = (loaded: Awaited<ReturnType<typeof loadStraceLog>>) =>
+      loaded.model.events.find((e): e is SyscallEvent => e?.kind === 'syscall' && e.name === 'write')?.location;
+    const fromInside = logNaming(text, inside, workspace);
+    expect(mappedWrite(await loadStraceLog(readFileSync(fromInside, 'utf8'), fromInside, untrusted))).toEqual({ file: source, line: lineOf(source, 'write') });
+    for (const outside of [program, link]) {
+      const renamed = logNaming(text, outside, workspace);
+      const loaded = await loadStraceLog(readFileSync(renamed, 'utf8'), renamed, untrusted);
+      expect(loaded.mapped).toBeUndefined();
+      expect(mappedWrite(loaded)).toBeUndefined();
+      // Trusted, the same log maps.
+      expect((await loadStraceLog(readFileSync(renamed, 'utf8'), renamed, { workspaceRoots: [workspace], trusted: true })).mapped).toBe(true);
+    }
   });
 });
 
