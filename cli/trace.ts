@@ -1,6 +1,7 @@
 // `syscall-lens trace`: build, trace and print each syscall beside the source line that made it.
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { resolveBuildOptions } from '../toolchain/options';
 import { ToolNotFoundError } from '../toolchain/tools';
 import type { Subcommand } from './subcommand';
 import { formatEvent, type TraceEvent } from '../trace/events';
@@ -12,7 +13,7 @@ import { TraceSession } from '../trace/session';
 /** strace's own default for `-s`: the text output cuts strings where plain strace would. */
 const TEXT_STRING_LIMIT = 32;
 
-export const TRACE_HELP = `Usage: syscall-lens trace [--json | --summary] [--] FILE [ARGS...]
+export const TRACE_HELP = `Usage: syscall-lens trace [--json | --summary] [-I DIR]... [--build-dir DIR] [--] FILE [ARGS...]
 
 Builds FILE when it is a source (.asm/.nasm with nasm and ld, .c with gcc, always with debug
 info), runs it under strace and prints every syscall beside the source line that made it:
@@ -26,6 +27,10 @@ Options:
   --json       one JSON object per line: type, seq, pid, time, duration, name, args, argPaths,
                result, resultPath, errno, signal, ip, file, line, macroLine (null when unknown)
   --summary    print a strace -c style table (calls, errors, time per syscall) instead
+  -I DIR       an extra %include directory for nasm (repeatable; FILE's own folder comes first)
+  --build-dir DIR
+               where to put the program, object and listing (default: a private cache folder);
+               relative folders are relative to the current directory
   -h, --help   show this help
 
 Exit status: 0 when the trace worked (whatever the program's own exit status, which is reported
@@ -36,17 +41,25 @@ stdout went away). The traced program and everything it started end with the tra
 interface Options {
   json: boolean;
   summary: boolean;
+  includePaths: string[];
+  buildDirectory?: string;
   file: string;
   args: string[];
 }
 
 function parseOptions(argv: string[]): Options | string {
-  const options = { json: false, summary: false };
+  const options: Omit<Options, 'file' | 'args'> = { json: false, summary: false, includePaths: [] };
   let i = 0;
   for (; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') { i++; break; }
-    if (arg === '--json') options.json = true;
+    const attached = /^(-I|--build-dir=)(.+)$/.exec(arg);
+    const value = attached ? attached[2]! : arg === '-I' || arg === '--build-dir' ? argv[++i] : undefined;
+    if (attached || arg === '-I' || arg === '--build-dir') {
+      if (value === undefined) return `${arg} needs a folder`;
+      if (arg.startsWith('-I')) options.includePaths.push(value);
+      else options.buildDirectory = value;
+    } else if (arg === '--json') options.json = true;
     else if (arg === '--summary') options.summary = true;
     else if (arg === '-h' || arg === '--help') return 'help';
     else if (arg.startsWith('-')) return `unknown option "${arg}"`;
@@ -104,8 +117,10 @@ export const traceCommand: Subcommand = {
     const handlers = signals.map((signal) => [signal, () => interrupt(signal)] as const);
     for (const [signal, handler] of handlers) process.on(signal, handler);
     try {
+      // Relative folders are relative to where the command runs, as for any command-line tool.
+      const build = resolveBuildOptions({ includePaths: options.includePaths, buildDirectory: options.buildDirectory }, cwd, options.file);
       session = await TraceSession.start({
-        file: options.file, args: options.args, cwd, stdio: 'output', workspaceRoots: [cwd],
+        file: options.file, args: options.args, cwd, stdio: 'output', workspaceRoots: [cwd], ...build,
         // Aggregates only: memory stays bounded however many calls the program makes.
         model: new TraceModel({ keepEvents: false }),
         onEvent: options.summary ? undefined : print,

@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
+import type { OutputFormat } from '../toolchain/build';
+import { resolveBuildOptions, type BuildOptions, type BuildSettings } from '../toolchain/options';
 import type { ToolPaths } from '../toolchain/tools';
+import { SETTINGS, SETTINGS_SECTION, type Setting } from './contributions';
 
 /** One typed view of every `syscallLens.*` setting. */
 export interface SyscallLensConfig {
   tools: ToolPaths;
   includePaths: string[];
-  outputFormat: 'elf64' | 'elf32';
+  outputFormat: OutputFormat;
   buildDirectory: string | undefined;
   diagnosticsEnabled: boolean;
   inlayHints: { syscallCall: boolean; parameterNames: boolean };
@@ -14,26 +17,43 @@ export interface SyscallLensConfig {
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): SyscallLensConfig {
-  const c = vscode.workspace.getConfiguration('syscallLens', scope);
+  const c = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+  const get = <T>(s: Setting<T>): T => c.get<T>(s.key, s.default);
+  // An emptied path setting means "the default", not "no program".
+  const tool = (s: Setting<string>) => get(s) || s.default;
   return {
     tools: {
-      nasm: c.get('nasmPath', 'nasm') || 'nasm',
-      ld: c.get('ldPath', 'ld') || 'ld',
-      gcc: c.get('gccPath', 'gcc') || 'gcc',
-      gdb: c.get('gdbPath', 'gdb') || 'gdb',
-      strace: c.get('stracePath', 'strace') || 'strace',
+      nasm: tool(SETTINGS.nasmPath),
+      ld: tool(SETTINGS.ldPath),
+      gcc: tool(SETTINGS.gccPath),
+      gdb: tool(SETTINGS.gdbPath),
+      strace: tool(SETTINGS.stracePath),
     },
-    includePaths: c.get<string[]>('includePaths', []),
-    outputFormat: c.get('outputFormat', 'elf64'),
-    buildDirectory: c.get('buildDirectory', '') || undefined,
-    diagnosticsEnabled: c.get('diagnostics.enable', true),
+    includePaths: [...get(SETTINGS.includePaths)],
+    outputFormat: get(SETTINGS.outputFormat),
+    buildDirectory: get(SETTINGS.buildDirectory) || undefined,
+    diagnosticsEnabled: get(SETTINGS.diagnosticsEnabled),
     inlayHints: {
-      syscallCall: c.get('inlayHints.syscallCall', true),
-      parameterNames: c.get('inlayHints.parameterNames', true),
+      syscallCall: get(SETTINGS.inlayHintsSyscallCall),
+      parameterNames: get(SETTINGS.inlayHintsParameterNames),
     },
-    traceAnnotations: c.get('trace.annotations', true),
-    traceStringLimit: c.get('trace.stringLimit', 256),
+    traceAnnotations: get(SETTINGS.traceAnnotations),
+    traceStringLimit: get(SETTINGS.traceStringLimit),
   };
+}
+
+/**
+ * How to build one source, for F5 and Trace alike: the settings of its folder, overridden by a launch
+ * configuration's own build attributes (from buildSettingsFrom), every path resolved by the one rule
+ * (toolchain/options).
+ */
+export function buildOptionsFor(source: vscode.Uri, overrides: BuildSettings = {}): BuildOptions {
+  const config = readConfig(source);
+  const settings: BuildSettings = {
+    nasmPath: config.tools.nasm, ldPath: config.tools.ld, gccPath: config.tools.gcc,
+    includePaths: config.includePaths, buildDirectory: config.buildDirectory, outputFormat: config.outputFormat,
+  };
+  return resolveBuildOptions({ ...settings, ...overrides }, vscode.workspace.getWorkspaceFolder(source)?.uri.fsPath, source.fsPath);
 }
 
 /** Building, running, debugging and tracing need a trusted folder; this says why when it is not. */

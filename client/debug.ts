@@ -1,14 +1,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { buildProgram, describeBuildFailure, sourceKindOf } from '../toolchain/build';
+import type { CustomRequest, LaunchArguments } from '../debug-adapter/protocol';
+import { describeBuildFailure, sourceKindOf } from '../toolchain/build';
 import type { ToolMessage } from '../toolchain/nasmMessages';
+import { buildSettingsFrom } from '../toolchain/options';
+import { prepareTarget, TargetError } from '../toolchain/target';
 import { ToolNotFoundError } from '../toolchain/tools';
-import { ensureTrusted, readConfig } from './config';
+import { buildOptionsFor, ensureTrusted, readConfig } from './config';
+import { COMMANDS, DEBUG_LANGUAGES, DEBUG_TYPE } from './contributions';
 
-import { DEBUG_TYPE, type CustomRequest, type LaunchArguments } from '../debug-adapter/protocol';
-
-/** Language ids whose files F5 can build and debug (other assembly extensions use the asm* ids). */
-const DEBUGGABLE_LANGUAGES = new Set(['nasm', 'asm', 'asm-intel-x86-generic', 'asm-collection', 'c']);
+const DEBUGGABLE_LANGUAGES = new Set<string>(DEBUG_LANGUAGES);
 
 type SyscallGdbConfiguration = vscode.DebugConfiguration & Partial<LaunchArguments>;
 
@@ -54,9 +55,9 @@ class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvid
   async resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: SyscallGdbConfiguration): Promise<vscode.DebugConfiguration | undefined> {
     const settings = readConfig(folder?.uri);
     config.gdbPath ||= settings.tools.gdb;
-    const program = path.resolve(folder?.uri.fsPath ?? '', config.program ?? '');
+    const program = path.resolve(folder?.uri.fsPath ?? config.cwd ?? '', config.program ?? '');
     if ((config.build ?? 'auto') !== 'auto' || !sourceKindOf(program)) return config;
-    const built = await this.build(program, folder, settings);
+    const built = await this.build(vscode.Uri.file(program), config, settings.diagnosticsEnabled);
     if (!built) return undefined;
     // The program runs where its source is, not in the build folder, unless launch.json says otherwise.
     return {
@@ -65,24 +66,28 @@ class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvid
     };
   }
 
-  private async build(source: string, folder: vscode.WorkspaceFolder | undefined, settings: ReturnType<typeof readConfig>): Promise<string | undefined> {
+  /** Builds the source the way Trace does (same options, same rule); shows the build's messages. */
+  private async build(source: vscode.Uri, config: SyscallGdbConfiguration, languageServerShowsNasm: boolean): Promise<string | undefined> {
+    const file = source.fsPath;
     try {
-      const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: `Building ${path.basename(source)}` },
-        () => buildProgram({
-          source, tools: settings.tools, defaultFormat: settings.outputFormat,
-          includePaths: settings.includePaths.map((dir) => path.resolve(folder?.uri.fsPath ?? path.dirname(source), dir)),
-          buildDirectory: settings.buildDirectory && path.resolve(folder?.uri.fsPath ?? path.dirname(source), settings.buildDirectory),
-        }),
+      const options = buildOptionsFor(source, buildSettingsFrom(config));
+      const target = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `Building ${path.basename(file)}` },
+        () => prepareTarget(file, options),
       );
-      // With diagnostics on, the language server already shows nasm's own messages; repeat only the rest.
-      const nasmFailed = result.steps.at(-1)?.tool === 'nasm';
-      this.showDiagnostics(source, settings.diagnosticsEnabled && nasmFailed ? [] : result.messages);
-      if (result.ok) return result.program;
-      void vscode.window.showErrorMessage(`${describeBuildFailure(result)} — the program was not started.`);
+      this.showDiagnostics(file, target.build?.messages ?? []);
+      return target.program;
     } catch (error) {
-      const message = error instanceof ToolNotFoundError ? error.message : `Could not build ${path.basename(source)}: ${(error as Error).message}`;
-      void vscode.window.showErrorMessage(message);
+      const result = error instanceof TargetError ? error.build : undefined;
+      if (result) {
+        // With diagnostics on, the language server already shows nasm's own messages; repeat only the rest.
+        const nasmFailed = result.steps.at(-1)?.tool === 'nasm';
+        this.showDiagnostics(file, languageServerShowsNasm && nasmFailed ? [] : result.messages);
+        void vscode.window.showErrorMessage(`${describeBuildFailure(result)} — the program was not started.`);
+      } else {
+        const message = error instanceof ToolNotFoundError || error instanceof TargetError ? error.message : `Could not build ${path.basename(file)}: ${(error as Error).message}`;
+        void vscode.window.showErrorMessage(message);
+      }
     }
     return undefined;
   }
@@ -143,8 +148,8 @@ export function registerDebugging(context: vscode.ExtensionContext): void {
       },
     }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new SyscallGdbAdapterFactory(context.extensionUri)),
-    vscode.commands.registerCommand('syscallLens.stepInstruction', customStep('stepInstruction')),
-    vscode.commands.registerCommand('syscallLens.nextInstruction', customStep('nextInstruction')),
-    vscode.commands.registerCommand('syscallLens.runToNextSyscall', customStep('runToNextSyscall')),
+    vscode.commands.registerCommand(COMMANDS.stepInstruction, customStep('stepInstruction')),
+    vscode.commands.registerCommand(COMMANDS.nextInstruction, customStep('nextInstruction')),
+    vscode.commands.registerCommand(COMMANDS.runToNextSyscall, customStep('runToNextSyscall')),
   );
 }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { TRUST_NOTIFICATION, type InitializationOptions, type ServerSettings, type TrustParams } from '../server/protocol';
 import { readConfig } from './config';
+import { SETTINGS_SECTION } from './contributions';
 
 let client: LanguageClient | undefined;
 
@@ -36,7 +37,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
       workspace: {
         // Answer workspace/configuration with the typed settings rather than the raw section.
         configuration: (params, token, next) => {
-          if (params.items.every((item) => item.section === 'syscallLens')) {
+          if (params.items.every((item) => item.section === SETTINGS_SECTION)) {
             return params.items.map((item) => serverSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined));
           }
           return next(params, token);
@@ -50,7 +51,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
       void client?.sendNotification(TRUST_NOTIFICATION, { trusted: true } satisfies TrustParams);
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('syscallLens')) void client?.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      if (event.affectsConfiguration(SETTINGS_SECTION)) void client?.sendNotification('workspace/didChangeConfiguration', { settings: null });
     }),
   );
   await client.start();

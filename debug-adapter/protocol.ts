@@ -1,5 +1,6 @@
 // The contract between the extension (client/) and the debug adapter: the debug type, the launch
 // arguments, the custom requests and the syscall filter ids. vscode-free, so both sides import it.
+import type { OutputFormat } from '../toolchain/build';
 
 export const DEBUG_TYPE = 'syscall-gdb';
 
@@ -21,9 +22,14 @@ export interface LaunchArguments {
   trace?: boolean;
   /** Run Without Debugging (Ctrl+F5): build and run to the end, no stops. */
   noDebug?: boolean;
-  /** Extra nasm include directories and the build directory, passed by the extension. */
+  /**
+   * Build settings for `"build": "auto"`, named as the syscallLens.* settings. VS Code fills them from
+   * the settings and builds before launching; other clients set them here. Relative paths are
+   * relative to `cwd`, else to the source's folder (toolchain/options resolveBuildOptions).
+   */
   includePaths?: string[];
   buildDirectory?: string;
+  outputFormat?: OutputFormat;
   nasmPath?: string;
   ldPath?: string;
   gccPath?: string;

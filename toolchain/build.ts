@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseLinkerMessages, parseNasmMessages, type ToolMessage } from './nasmMessages';
+import { parseLinkerMessages, parseNasmMessages, splitToolOutput, type ToolMessage } from './nasmMessages';
 import { requireTool, runProgram, type ToolPaths } from './tools';
 
 export type SourceKind = 'nasm' | 'c';
+
+export type OutputFormat = 'elf64' | 'elf32';
 
 export interface BuildRequest {
   /** Absolute path of the .asm/.nasm or .c file. */
@@ -16,7 +18,9 @@ export interface BuildRequest {
   /** Where to put the object, listing and program; default: a private cache folder per source. */
   buildDirectory?: string;
   /** nasm output format when the source does not say `bits 32`. */
-  defaultFormat?: 'elf64' | 'elf32';
+  defaultFormat?: OutputFormat;
+  /** Aborting stops the tool that is running (and what it started). */
+  signal?: AbortSignal;
 }
 
 export interface BuildStep {
@@ -32,20 +36,21 @@ export interface BuildResult {
   program: string;
   /** nasm's listing (`-l`), used to attribute macro-expanded lines to their call site. */
   listing?: string;
-  format: 'elf64' | 'elf32' | 'c';
+  format: OutputFormat | 'c';
   messages: ToolMessage[];
   steps: BuildStep[];
 }
 
 export function sourceKindOf(file: string): SourceKind | undefined {
-  const ext = path.extname(file).toLowerCase();
+  // A file called just `.asm` has no extension for path.extname, but it is an assembly source.
+  const ext = (path.extname(file) || path.basename(file)).toLowerCase();
   if (ext === '.asm' || ext === '.nasm') return 'nasm';
   if (ext === '.c') return 'c';
   return undefined;
 }
 
 /** `bits 32` / `[bits 32]` / `use32` anywhere at statement start means a 32-bit program. */
-export function detectFormat(text: string, fallback: 'elf64' | 'elf32' = 'elf64'): 'elf64' | 'elf32' {
+export function detectFormat(text: string, fallback: OutputFormat = 'elf64'): OutputFormat {
   if (/^[ \t]*(\[[ \t]*bits[ \t]+32[ \t]*\]|bits[ \t]+32\b|\[?[ \t]*use32\b)/im.test(text)) return 'elf32';
   if (/^[ \t]*(\[[ \t]*bits[ \t]+64[ \t]*\]|bits[ \t]+64\b)/im.test(text)) return 'elf64';
   return fallback;
@@ -70,11 +75,10 @@ export async function buildProgram(request: BuildRequest): Promise<BuildResult> 
   const text = readFileSync(source, 'utf8');
   const dir = request.buildDirectory ? path.resolve(request.buildDirectory) : defaultBuildDirectory(source);
   mkdirSync(dir, { recursive: true });
-  const base = path.basename(source).replace(/\.[^.]+$/, '') || 'program';
-  const program = path.join(dir, base);
+  const program = path.join(dir, programName(source));
   const steps: BuildStep[] = [];
   const run = async (tool: string, file: string, args: string[]) => {
-    const result = await runProgram(file, args, { cwd: path.dirname(source), timeoutMs: 60_000 });
+    const result = await runProgram(file, args, { cwd: path.dirname(source), timeoutMs: 60_000, signal: request.signal });
     steps.push({ tool, args, exitCode: result.exitCode, stderr: result.stderr });
     return result;
   };
@@ -82,7 +86,7 @@ export async function buildProgram(request: BuildRequest): Promise<BuildResult> 
   if (kind === 'c') {
     const gcc = requireTool('gcc', request.tools);
     const result = await run('gcc', gcc, ['-g', '-O0', '-o', program, source]);
-    const messages = parseGccMessages(result.stderr);
+    const messages = parseGccMessages(result.stderr, [source]);
     return { ok: result.exitCode === 0, program, format: 'c', messages, steps };
   }
 
@@ -93,7 +97,7 @@ export async function buildProgram(request: BuildRequest): Promise<BuildResult> 
   const includes = [path.dirname(source), ...(request.includePaths ?? [])]
     .map((dir) => `-I${dir.endsWith('/') ? dir : dir + '/'}`);
   const assembled = await run('nasm', nasm, ['-f', format, '-g', '-F', 'dwarf', ...includes, '-l', listing, '-o', object, source]);
-  const messages = parseNasmMessages(assembled.stderr);
+  const messages = parseNasmMessages(assembled.stderr, [source]);
   if (assembled.exitCode !== 0) return { ok: false, program, listing, format, messages, steps };
 
   const useGcc = definesMain(text);
@@ -102,15 +106,24 @@ export async function buildProgram(request: BuildRequest): Promise<BuildResult> 
     ? [...(format === 'elf32' ? ['-m32'] : []), '-no-pie', '-g', '-o', program, object]
     : [...(format === 'elf32' ? ['-m', 'elf_i386'] : []), '-o', program, object];
   const linked = await run(useGcc ? 'gcc' : 'ld', linker, linkArgs);
-  messages.push(...parseLinkerMessages(linked.stderr));
+  messages.push(...parseLinkerMessages(linked.stderr, [source, object]));
   return { ok: linked.exitCode === 0, program, listing, format, messages, steps };
 }
 
-const GCC_LINE = /^(.+?):(\d+):(\d+): (error|warning|note|fatal error): (.*)$/;
+/**
+ * The program is named after the source without its extension, kept inside the build folder whatever
+ * the name: `...asm` would otherwise give `..`, and the object `../.o`, outside it.
+ */
+export function programName(source: string): string {
+  const stem = path.basename(source).replace(/\.[^.]*$/, '');
+  return /^\.*$/.test(stem) ? 'program' : stem;
+}
 
-function parseGccMessages(stderr: string): ToolMessage[] {
+const GCC_LINE = /^(.+?):(\d+):(\d+): (error|warning|note|fatal error): (.*)$/s;
+
+function parseGccMessages(stderr: string, knownFiles: readonly string[]): ToolMessage[] {
   const messages: ToolMessage[] = [];
-  for (const line of stderr.split('\n')) {
+  for (const line of splitToolOutput(stderr, knownFiles)) {
     const match = GCC_LINE.exec(line);
     if (!match) continue;
     const word = match[4]!;

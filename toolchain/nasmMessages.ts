@@ -9,9 +9,10 @@ export interface ToolMessage {
   context: { file: string; line: number; message: string }[];
 }
 
-// nasm's default (gnu) format: `file:line: severity: text`; the file may contain colons.
-const NASM_LINE = /^(.+?):(\d+): (error|warning|fatal|panic|note|info|debug): (.*)$/;
-const NASM_CONTEXT = /^(.+?):(\d+): \.\.\. (.*)$/;
+// nasm's default (gnu) format: `file:line: severity: text`; the file may contain colons (and, see
+// splitToolOutput, line breaks: hence the s flag).
+const NASM_LINE = /^(.+?):(\d+): (error|warning|fatal|panic|note|info|debug): (.*)$/s;
+const NASM_CONTEXT = /^(.+?):(\d+): \.\.\. (.*)$/s;
 const NASM_FILELESS = /^nasm: (error|warning|fatal|panic|note|info): (.*)$/;
 
 function severityOf(word: string): ToolMessage['severity'] {
@@ -20,10 +21,23 @@ function severityOf(word: string): ToolMessage['severity'] {
   return 'error';
 }
 
+/**
+ * Splits a tool's stderr into lines, except inside the known file names: a source may be called
+ * `a\nb.asm`, and nasm prints that name as it is.
+ */
+export function splitToolOutput(stderr: string, knownFiles: readonly string[] = []): string[] {
+  const broken = [...new Set(knownFiles)].filter((file) => /[\r\n]/.test(file)).sort((a, b) => b.length - a.length);
+  if (broken.length === 0) return stderr.split('\n');
+  // Private-use characters stand for the names while splitting; a tool never prints them itself.
+  let text = stderr;
+  broken.forEach((file, i) => { text = text.split(file).join(`\uE000${i}\uE001`); });
+  return text.split('\n').map((line) => line.replace(/\uE000(\d+)\uE001/g, (_, i: string) => broken[Number(i)]!));
+}
+
 /** Parses nasm's stderr. Lines it does not recognise are kept as file-less messages. */
-export function parseNasmMessages(stderr: string): ToolMessage[] {
+export function parseNasmMessages(stderr: string, knownFiles: readonly string[] = []): ToolMessage[] {
   const messages: ToolMessage[] = [];
-  for (const raw of stderr.split('\n')) {
+  for (const raw of splitToolOutput(stderr, knownFiles)) {
     const line = raw.replace(/\r$/, '');
     if (!line.trim()) continue;
     const context = NASM_CONTEXT.exec(line);
@@ -48,14 +62,14 @@ export function parseNasmMessages(stderr: string): ToolMessage[] {
 }
 
 // ld: `/path/file.asm:6: undefined reference to `x'` after an `ld: obj.o: in function ...` line.
-const LD_LOCATED = /^(.+?):(\d+): (.*)$/;
+const LD_LOCATED = /^(.+?):(\d+): (.*)$/s;
 
 /** Parses ld's stderr into messages; located ones name the source file and line from DWARF. */
-export function parseLinkerMessages(stderr: string): ToolMessage[] {
+export function parseLinkerMessages(stderr: string, knownFiles: readonly string[] = []): ToolMessage[] {
   const messages: ToolMessage[] = [];
-  for (const raw of stderr.split('\n')) {
+  for (const raw of splitToolOutput(stderr, knownFiles)) {
     const line = raw.trimEnd();
-    if (!line.trim() || /: in function [`'].*':$/.test(line)) continue;
+    if (!line.trim() || /: in function [`'].*':$/s.test(line)) continue;
     const located = LD_LOCATED.exec(line);
     if (located && !line.startsWith('ld:')) {
       messages.push({ file: located[1]!, line: Number(located[2]), severity: 'error', message: located[3]!, context: [] });

@@ -22,7 +22,8 @@ export class ToolNotFoundError extends Error {
   }
 }
 
-function isExecutableFile(file: string): boolean {
+/** A regular file this process may execute. */
+export function isExecutableFile(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return statSync(file).isFile();
@@ -63,28 +64,51 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   input?: string;
   timeoutMs?: number;
+  /** Aborting kills the program and everything it started. */
+  signal?: AbortSignal;
 }
 
-/** Runs a program to completion, never through a shell, collecting its output. */
+/**
+ * Runs a program to completion, never through a shell, collecting its output. The program leads its
+ * own process group, so a timeout or an abort ends what it started too (make's compilers, a script's
+ * children), not just the program itself.
+ */
 export function runProgram(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(new Error(`${path.basename(file)} was cancelled before it started.`));
+      return;
+    }
     const child = spawn(file, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
       shell: false,
+      detached: true,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
+    const killTree = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
     const timer = options.timeoutMs
-      ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, options.timeoutMs)
+      ? setTimeout(() => { timedOut = true; killTree(); }, options.timeoutMs)
       : undefined;
+    options.signal?.addEventListener('abort', killTree, { once: true });
+    const settle = () => {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', killTree);
+    };
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error) => { if (timer) clearTimeout(timer); reject(error); });
+    child.on('error', (error) => { settle(); reject(error); });
     child.on('close', (exitCode, signal) => {
-      if (timer) clearTimeout(timer);
+      settle();
       resolve({
         exitCode, signal, timedOut,
         stdout: Buffer.concat(out).toString('utf8'),

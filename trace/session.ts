@@ -1,9 +1,9 @@
 // One trace from start to finish: build (for sources), probe strace, run it, and stream
 // strace output → parser → mapper → model, reporting each event as it completes.
 import type { ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildProgram, describeBuildFailure, sourceKindOf, type BuildResult } from '../toolchain/build';
+import type { OutputFormat } from '../toolchain/build';
+import { prepareTarget as prepareProgram, TargetError, type PreparedTarget } from '../toolchain/target';
 import { requireTool, type ToolPaths } from '../toolchain/tools';
 import { ElfFile } from './map/elf';
 import type { ExitEvent, SyscallEvent, TraceEvent } from './events';
@@ -12,16 +12,11 @@ import { StraceParser } from './parse/parser';
 import { diagnoseStraceFailure, startStrace, TraceError, type RunningTrace } from './capture/runner';
 import { findSupervisorInterpreter, type TerminalSize } from './capture/supervisor';
 import { SourceMapper } from './map/sourceMapper';
-import { probeStrace, traceOptions, type StraceCapabilities, type TraceFlags } from './capture/straceProbe';
+import { DEFAULT_STRING_LIMIT, probeStrace, traceOptions, type StraceCapabilities, type TraceFlags } from './capture/straceProbe';
 
-export interface TraceTarget {
-  program: string;
-  /** The source that was built, when the user traced a source file. */
-  source?: string;
-  listing?: string;
+export interface TraceTarget extends PreparedTarget {
   /** Goes through libc: its syscalls are made inside libc, so -k stacks are needed to find the caller. */
   usesLibc: boolean;
-  build?: BuildResult;
 }
 
 export interface TraceRequest {
@@ -30,9 +25,10 @@ export interface TraceRequest {
   args: string[];
   cwd?: string;
   tools?: Partial<ToolPaths>;
+  /** Absolute paths, from resolveBuildOptions. */
   includePaths?: string[];
   buildDirectory?: string;
-  defaultFormat?: 'elf64' | 'elf32';
+  defaultFormat?: OutputFormat;
   stringLimit?: number;
   inject?: TraceFlags['inject'];
   /** See RunnerRequest.stdio; `terminal` falls back to `pipe` where python3 is missing. */
@@ -68,31 +64,15 @@ export interface TraceResult {
   straceDeath?: string;
 }
 
-/** Builds a source or checks a program; throws TraceError with a message a user can act on. */
+/** Builds a source or checks a program (toolchain/target); throws TraceError with a message a user can act on. */
 export async function prepareTarget(request: Pick<TraceRequest, 'file' | 'tools' | 'includePaths' | 'buildDirectory' | 'defaultFormat'>): Promise<TraceTarget> {
-  const file = path.resolve(request.file);
-  if (!existsSync(file)) throw new TraceError('program-not-found', `Program not found: ${request.file}`);
-  if (sourceKindOf(file)) {
-    const build = await buildProgram({
-      source: file, tools: request.tools, includePaths: request.includePaths,
-      buildDirectory: request.buildDirectory, defaultFormat: request.defaultFormat,
-    });
-    if (!build.ok) throw new TraceError('build-failed', describeBuildFailure(build));
-    const target: TraceTarget = { program: build.program, source: file, usesLibc: build.format === 'c' || programUsesLibc(build.program), build };
-    if (build.listing) target.listing = build.listing;
-    return target;
-  }
   try {
-    accessSync(file, constants.X_OK);
-    if (!statSync(file).isFile()) throw new Error('not a file');
-  } catch {
-    throw new TraceError('not-a-program', `${request.file} is neither a source file (.asm, .nasm, .c) nor an executable program.`);
+    const prepared = await prepareProgram(request.file, request);
+    return { ...prepared, usesLibc: prepared.build?.format === 'c' || programUsesLibc(prepared.program) };
+  } catch (error) {
+    if (error instanceof TargetError) throw new TraceError(error.reason, error.message);
+    throw error;
   }
-  const target: TraceTarget = { program: file, usesLibc: programUsesLibc(file) };
-  // A listing beside the program (nasm -l prog.lst) lets macro calls map to their call site.
-  const listing = file.replace(/(\.[^./]*)?$/, '.lst');
-  if (existsSync(listing)) target.listing = listing;
-  return target;
 }
 
 /** A dynamically linked program (PT_INTERP) or one with libc's start code goes through libc. */
@@ -181,7 +161,7 @@ export class TraceSession {
     let reported: SyscallEvent | undefined;
     const running = await startStrace({
       strace,
-      options: traceOptions(capabilities, { stack: target.usesLibc, stringLimit: request.stringLimit ?? 256, inject: request.inject }),
+      options: traceOptions(capabilities, { stack: target.usesLibc, stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject }),
       program: target.program, args: request.args, cwd: request.cwd ?? path.dirname(target.source ?? target.program),
       stdio, supervisor, terminalSize: request.terminalSize, ownProcessGroup: request.ownProcessGroup ?? false, capture: request.capture,
       onTrace: (chunk) => {

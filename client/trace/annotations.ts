@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { annotationText, type LineCall, type TraceModel } from '../../trace/model/model';
+import { COMMANDS } from '../contributions';
 
 const TRACEABLE = [{ language: 'nasm' }, { language: 'c' }];
 
@@ -106,7 +107,7 @@ export class TraceCodeLensProvider implements vscode.CodeLensProvider {
       if (entry.test(document.lineAt(line).text)) {
         return [new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
           title: '$(pulse) Trace', tooltip: 'Build and run this program under strace, with every syscall mapped to its line',
-          command: 'syscallLens.trace', arguments: [document.uri],
+          command: COMMANDS.trace, arguments: [document.uri],
         })];
       }
     }

@@ -9,7 +9,8 @@ import { compareSummaries, TraceModel, type SyscallStats } from '../../trace/mod
 import { TraceError } from '../../trace/capture/runner';
 import { TraceSession, type TraceRequest } from '../../trace/session';
 import { ToolNotFoundError } from '../../toolchain/tools';
-import { ensureTrusted, readConfig } from '../config';
+import { buildOptionsFor, ensureTrusted, readConfig } from '../config';
+import { COMMANDS, TRACE_CATEGORIES } from '../contributions';
 import type { TraceAnnotations } from './annotations';
 import { ProgramTerminal } from './programTerminal';
 import type { HostMessage, PanelMessage, TraceRow } from './protocol';
@@ -20,8 +21,6 @@ interface RunRecord {
   title: string;
   summary: SyscallStats[];
 }
-
-const CATEGORIES = ['file', 'descriptor', 'network', 'memory', 'process', 'signal', 'ipc', 'time', 'credentials', 'system', 'other'];
 
 /** One trace at a time: runs it, feeds the panel and the editor, answers the panel's requests. */
 export class TraceController implements vscode.Disposable {
@@ -45,7 +44,7 @@ export class TraceController implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         // A new (or reloaded) webview: give it the whole current state.
-        this.view.post({ type: 'categories', categories: CATEGORIES });
+        this.view.post({ type: 'categories', categories: [...TRACE_CATEGORIES] });
         this.view.post({ type: 'reset', title: this.title, running: this.session !== undefined });
         if (this.lastStatus) this.view.post(this.lastStatus);
         this.view.post({ type: 'inProgress', row: this.lastInProgress });
@@ -66,7 +65,7 @@ export class TraceController implements vscode.Disposable {
         void this.failCall(message.seq);
         break;
       case 'command':
-        void vscode.commands.executeCommand(`syscallLens.${message.command}`);
+        void vscode.commands.executeCommand(COMMANDS[message.command]);
         break;
     }
   }
@@ -84,6 +83,13 @@ export class TraceController implements vscode.Disposable {
     this.stop();
     const config = readConfig(target);
     const folder = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath;
+    let build: ReturnType<typeof buildOptionsFor>;
+    try {
+      build = buildOptionsFor(target);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Cannot trace ${path.basename(target.fsPath)}: ${(error as Error).message}`);
+      return;
+    }
     const name = path.basename(target.fsPath);
     this.startRun(`${name}${inject ? ` with ${inject.syscall} #${inject.when} failing (${inject.errno})` : ''}`, target);
     const model = this.model;
@@ -95,10 +101,8 @@ export class TraceController implements vscode.Disposable {
     this.terminal = terminal;
     try {
       const session = await TraceSession.start({
-        file: target.fsPath, args: [], cwd: folder ?? path.dirname(target.fsPath), tools: config.tools,
-        includePaths: config.includePaths.map((p) => path.resolve(folder ?? path.dirname(target.fsPath), p)),
-        buildDirectory: config.buildDirectory && folder ? path.resolve(folder, config.buildDirectory) : config.buildDirectory,
-        defaultFormat: config.outputFormat, stringLimit: config.traceStringLimit, inject,
+        file: target.fsPath, args: [], cwd: folder ?? path.dirname(target.fsPath),
+        ...build, tools: { ...config.tools, ...build.tools }, stringLimit: config.traceStringLimit, inject,
         // Its own pty, so the program behaves as in a shell (isatty, line buffering, Ctrl-C).
         stdio: 'terminal', terminalSize: terminal.size, ownProcessGroup: true, model,
         workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),

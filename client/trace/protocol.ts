@@ -1,6 +1,7 @@
 // Messages between the extension host and the trace panel's webview. Types only: both sides
 // import this file, the webview bundle included.
 import type { ComparisonRow, ProcessInfo, SyscallStats } from '../../trace/model/model';
+import type { CommandName } from '../contributions';
 
 /** One row of the calls table, already formatted by the host. */
 export interface TraceRow {
@@ -73,4 +74,4 @@ export type PanelMessage =
   | { type: 'filter'; filter: TraceFilter }
   | { type: 'reveal'; seq: number }
   | { type: 'failCall'; seq: number }
-  | { type: 'command'; command: 'trace' | 'stop' | 'openLog' | 'exportJsonl' | 'compare' };
+  | { type: 'command'; command: Extract<CommandName, 'trace' | 'stop' | 'openLog' | 'exportJsonl' | 'compare'> };

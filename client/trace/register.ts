@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { readConfig } from '../config';
+import { COMMANDS, settingId, SETTINGS } from '../contributions';
 import { TraceAnnotations, TraceCodeLensProvider, TRACEABLE_DOCUMENTS } from './annotations';
 import { TraceController } from './controller';
 import { TraceViewProvider } from './traceView';
@@ -17,19 +18,19 @@ export function registerTracing(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewViewProvider(TraceViewProvider.viewType, view, { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.languages.registerCodeLensProvider(TRACEABLE_DOCUMENTS, codeLenses),
     vscode.workspace.onDidGrantWorkspaceTrust(() => codeLenses.refresh()),
-    vscode.commands.registerCommand('syscallLens.trace', (uri?: vscode.Uri) => c.trace(uri instanceof vscode.Uri ? uri : undefined)),
-    vscode.commands.registerCommand('syscallLens.stop', () => c.stop()),
-    vscode.commands.registerCommand('syscallLens.openLog', (uri?: vscode.Uri) => c.openLog(uri instanceof vscode.Uri ? uri : undefined)),
-    vscode.commands.registerCommand('syscallLens.exportJsonl', () => c.exportJsonl()),
-    vscode.commands.registerCommand('syscallLens.compare', () => c.compare()),
+    vscode.commands.registerCommand(COMMANDS.trace, (uri?: vscode.Uri) => c.trace(uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand(COMMANDS.stop, () => c.stop()),
+    vscode.commands.registerCommand(COMMANDS.openLog, (uri?: vscode.Uri) => c.openLog(uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand(COMMANDS.exportJsonl, () => c.exportJsonl()),
+    vscode.commands.registerCommand(COMMANDS.compare, () => c.compare()),
     // From the panel's row context menu VS Code passes the row's data-vscode-context object.
-    vscode.commands.registerCommand('syscallLens.failThisCall', (arg?: { seq?: number }) => {
+    vscode.commands.registerCommand(COMMANDS.failThisCall, (arg?: { seq?: number }) => {
       if (typeof arg?.seq === 'number') return c.failCall(arg.seq);
       void vscode.window.showInformationMessage('Right-click a syscall row in the Syscall Lens trace panel to fail it.');
       return undefined;
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('syscallLens.trace.annotations')) annotations.refresh();
+      if (event.affectsConfiguration(settingId(SETTINGS.traceAnnotations))) annotations.refresh();
     }),
   );
 }

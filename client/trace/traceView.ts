@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { TRACE_VIEW_ID } from '../contributions';
 import type { HostMessage, PanelMessage } from './protocol';
 
 /** The trace panel: a webview view in the Syscall Lens activity-bar container. */
 export class TraceViewProvider implements vscode.WebviewViewProvider {
-  static readonly viewType = 'syscallLens.traceView';
+  static readonly viewType = TRACE_VIEW_ID;
   private view: vscode.WebviewView | undefined;
   private ready = false;
 

@@ -48,6 +48,9 @@ export function readCapabilities(stracePath: string, versionText: string, helpTe
   return capabilities;
 }
 
+/** Longest string strace prints in full (`-s`) unless the user chose otherwise. */
+export const DEFAULT_STRING_LIMIT = 256;
+
 export interface TraceFlags {
   /** Collect `-k` stacks: needed to map calls made inside libc back to the program. */
   stack: boolean;

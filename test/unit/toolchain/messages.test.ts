@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLinkerMessages, parseNasmMessages } from '../../../toolchain/nasmMessages';
+import { parseLinkerMessages, parseNasmMessages, splitToolOutput } from '../../../toolchain/nasmMessages';
 import { detectFormat, sourceKindOf } from '../../../toolchain/build';
 import { findExecutable, requireTool, ToolNotFoundError } from '../../../toolchain/tools';
 
@@ -15,6 +15,13 @@ describe('nasm messages', () => {
         context: [{ file: 'inc.inc', line: 3, message: "from macro `bad' defined here" }] },
       { file: 'w.asm', line: 3, severity: 'warning', message: 'dword data exceeds bounds [-w+number-overflow]', context: [] },
     ]);
+  });
+
+  it('keeps a known file name with line breaks in one message', () => {
+    const file = '/w/a\nb/x\ny.asm';
+    const stderr = `${file}:7: warning: label alone on a line without a colon might be in error\n${file}:9: error: symbol \`nope' not defined\n`;
+    expect(parseNasmMessages(stderr, [file]).map((m) => [m.file, m.line, m.severity])).toEqual([[file, 7, 'warning'], [file, 9, 'error']]);
+    expect(splitToolOutput('a\nb', [])).toEqual(['a', 'b']);
   });
 
   it('accepts file names with colons and spaces', () => {

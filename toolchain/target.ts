@@ -1,0 +1,54 @@
+// "Turn this file into a runnable program": build a source, or check that a program can run.
+// The debugger (client and adapter), the trace panel and the CLI all come through here.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { buildProgram, describeBuildFailure, sourceKindOf, type BuildRequest, type BuildResult } from './build';
+import { isExecutableFile } from './tools';
+
+export interface PreparedTarget {
+  /** The program to run, absolute. */
+  program: string;
+  /** The source that was built, when the file was a source. */
+  source?: string;
+  /** nasm's listing: the one just made, or a `.lst` beside a given program (`nasm -l prog.lst`). */
+  listing?: string;
+  build?: BuildResult;
+}
+
+export type TargetFailure = 'program-not-found' | 'build-failed' | 'not-a-program';
+
+/** The file could not become a program; the message says what to do. A failed build carries its result. */
+export class TargetError extends Error {
+  constructor(readonly reason: TargetFailure, message: string, readonly build?: BuildResult) {
+    super(message);
+    this.name = 'TargetError';
+  }
+}
+
+/** Build options (absolute paths: see resolveBuildOptions), and whether to build at all. */
+export interface PrepareOptions extends Omit<BuildRequest, 'source'> {
+  /** false: never build, the file must already be a program (launch.json `"build": "off"`). */
+  build?: boolean;
+}
+
+/** Builds a source (.asm, .nasm, .c) or checks that a file is a program; throws TargetError. */
+export async function prepareTarget(file: string, options: PrepareOptions = {}): Promise<PreparedTarget> {
+  const absolute = path.resolve(file);
+  if (!existsSync(absolute)) throw new TargetError('program-not-found', `Program not found: ${file}`);
+  if (options.build !== false && sourceKindOf(absolute)) {
+    const build = await buildProgram({ ...options, source: absolute });
+    if (!build.ok) throw new TargetError('build-failed', describeBuildFailure(build), build);
+    const target: PreparedTarget = { program: build.program, source: absolute, build };
+    if (build.listing) target.listing = build.listing;
+    return target;
+  }
+  if (!isExecutableFile(absolute)) {
+    const hint = sourceKindOf(absolute) ? ' It is a source file and building is off: build it first, or let Syscall Lens build it.'
+      : ' Point at an .asm, .nasm or .c source, or at a built program.';
+    throw new TargetError('not-a-program', `${file} is not an executable program.${hint}`);
+  }
+  const target: PreparedTarget = { program: absolute };
+  const listing = absolute.replace(/(\.[^./]*)?$/, '.lst');
+  if (listing !== absolute && existsSync(listing)) target.listing = listing;
+  return target;
+}
