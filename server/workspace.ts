@@ -57,6 +57,10 @@ export class Workspace {
   private add(document: AsmDocument): AsmDocument {
     this.documents.set(document.uri, document);
     document.onEdit((effect) => { if (effect.structural) this.generation++; });
+    document.useExternalMacros({
+      version: () => this.generation,
+      has: (name) => this.unit(document).some((d) => d !== document && d.structure.macros.has(name)),
+    });
     this.fileSetChanged();
     return document;
   }
@@ -181,15 +185,77 @@ export class Workspace {
     return result;
   }
 
-  /** Documents that %include `document` (directly or not). */
-  includers(document: AsmDocument): AsmDocument[] {
-    return this.all().filter((d) => d !== document && this.includedDocuments(d).includes(document));
+  private includerIndex: { generation: number; includers: Map<AsmDocument, AsmDocument[]> } | undefined;
+
+  /** Documents that %include `document` directly. */
+  private directIncluders(document: AsmDocument): AsmDocument[] {
+    if (this.includerIndex?.generation !== this.generation) {
+      const includers = new Map<AsmDocument, AsmDocument[]>();
+      for (const includer of this.all()) {
+        for (const uri of this.directIncludes(includer)) {
+          const included = this.documents.get(uri);
+          if (!included || included === includer) continue;
+          const list = includers.get(included);
+          if (list) list.push(includer); else includers.set(included, [includer]);
+        }
+      }
+      // Resolving includes may have loaded files (a new generation): the index describes the files now known.
+      this.includerIndex = { generation: this.generation, includers };
+    }
+    return this.includerIndex.includers.get(document) ?? [];
   }
 
-  /** Constants and labels visible in `document` from its includes (for names it does not define). */
+  /** Documents that %include `document` (directly or not). */
+  includers(document: AsmDocument): AsmDocument[] {
+    const seen = new Set<AsmDocument>([document]);
+    const queue = [document];
+    const result: AsmDocument[] = [];
+    while (queue.length > 0) {
+      for (const includer of this.directIncluders(queue.shift()!)) {
+        if (seen.has(includer)) continue;
+        seen.add(includer);
+        result.push(includer);
+        queue.push(includer);
+      }
+    }
+    return result;
+  }
+
+  /** The files nasm assembles that bring `document` in: those nothing includes; the document itself when it is one. */
+  roots(document: AsmDocument): AsmDocument[] {
+    const roots = this.includers(document).filter((d) => this.directIncluders(d).length === 0);
+    return roots.length ? roots.sort((a, b) => a.uri.localeCompare(b.uri)) : [document];
+  }
+
+  /**
+   * Every file assembled together with `document`: itself, what it includes, then each root that
+   * includes it and everything those include. An include-only file is understood in this context.
+   */
+  unit(document: AsmDocument): AsmDocument[] {
+    const cached = this.unitCache.get(document);
+    if (cached?.generation === this.generation) return cached.documents;
+    const documents = this.computeUnit(document);
+    this.unitCache.set(document, { generation: this.generation, documents });
+    return documents;
+  }
+
+  private readonly unitCache = new WeakMap<AsmDocument, { generation: number; documents: AsmDocument[] }>();
+
+  private computeUnit(document: AsmDocument): AsmDocument[] {
+    const unit = new Set<AsmDocument>([document, ...this.includedDocuments(document)]);
+    for (const root of this.roots(document)) {
+      if (root === document) continue;
+      unit.add(root);
+      for (const included of this.includedDocuments(root)) unit.add(included);
+    }
+    return [...unit];
+  }
+
+  /** Constants and labels visible in `document` from the other files of its unit (for names it does not define). */
   private externalResolver(document: AsmDocument): (name: string) => Value | undefined {
     return (name) => {
-      for (const included of this.includedDocuments(document)) {
+      for (const included of this.unit(document)) {
+        if (included === document) continue;
         const s = included.structure;
         if (s.constants.has(name) || s.fieldOffsets.has(name)) return s.constantValue(name);
       }
@@ -202,20 +268,18 @@ export class Workspace {
     return s.constantValue(s.qualify(name, line), this.externalResolver(document));
   }
 
-  /** Where a constant visible from `document` is defined (this file or an include). */
+  /** Where a constant visible from `document` is defined (this file or another of its unit). */
   constantOwner(document: AsmDocument, name: string): AsmDocument | undefined {
-    if (document.structure.constants.has(name)) return document;
-    return this.includedDocuments(document).find((d) => d.structure.constants.has(name));
+    return this.unit(document).find((d) => d.structure.constants.has(name));
   }
 
   macro(document: AsmDocument, name: string): MacroDefinition | undefined {
-    const own = document.structure.macros.get(name);
-    if (own) return own;
-    for (const included of this.includedDocuments(document)) {
-      const found = included.structure.macros.get(name);
-      if (found) return found;
-    }
-    return undefined;
+    return this.macroOwner(document, name)?.structure.macros.get(name);
+  }
+
+  /** The file of `document`'s unit that defines macro `name`. */
+  macroOwner(document: AsmDocument, name: string): AsmDocument | undefined {
+    return this.unit(document).find((d) => d.structure.macros.has(name));
   }
 
   environment(document: AsmDocument): SymbolEnvironment {
@@ -240,20 +304,14 @@ export class Workspace {
   }
 
   /**
-   * Definitions of `name` as seen from `document` at `line`: this file (local labels scoped),
-   * its includes, and — for names declared global/extern — every file of the workspace.
+   * Definitions of `name` as seen from `document` at `line`: this file (local labels scoped), the
+   * other files of its unit, and — for names declared global/extern — every file of the workspace.
    */
   findDefinitions(document: AsmDocument, name: string, line: number): FoundDefinition[] {
     const qualified = document.structure.qualify(name, line);
-    const local = document.structure.definitions.get(qualified);
-    if (local) return local.map((symbol) => ({ document, symbol }));
-    for (const included of this.includedDocuments(document)) {
-      const found = included.structure.definitions.get(qualified);
-      if (found) return found.map((symbol) => ({ document: included, symbol }));
-    }
-    for (const includer of this.includers(document)) {
-      const found = includer.structure.definitions.get(qualified);
-      if (found) return found.map((symbol) => ({ document: includer, symbol }));
+    for (const source of this.unit(document)) {
+      const found = source.structure.definitions.get(qualified);
+      if (found) return found.map((symbol) => ({ document: source, symbol }));
     }
     if (document.structure.externs.has(name) || document.structure.globals.has(name)) {
       const results: FoundDefinition[] = [];

@@ -26,10 +26,21 @@ export function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
 }
 
+/** Macros visible to a document from elsewhere (its includes), asked only about bare words. */
+export interface ExternalMacros {
+  /** Changes whenever the answer to `has` may have changed. */
+  version(): number;
+  has(name: string): boolean;
+}
+
 export class AsmDocument {
   private lines: string[];
   private statements: Statement[];
   private structureCache: Structure | undefined;
+  private externalMacros: ExternalMacros | undefined;
+  private externalVersion = -1;
+  /** Set while the external macros are consulted: they may ask for this document's own includes. */
+  private consulting = false;
   /** Incremented whenever the structure (symbols, constants, macros) may have changed. */
   structureVersion = 0;
   /** Incremented on every edit. */
@@ -49,7 +60,30 @@ export class AsmDocument {
   /** Symbols, constants, macros, includes: rebuilt only after structural edits. */
   get structure(): Structure {
     this.structureCache ??= buildStructure(this.statements);
+    if (this.externalMacros && !this.consulting && this.externalVersion !== this.externalMacros.version()) this.consultExternalMacros();
     return this.structureCache;
+  }
+
+  /** Lets a bare word (`SAVE`) be recognised as a call of a macro another file defines. */
+  useExternalMacros(macros: ExternalMacros): void {
+    this.externalMacros = macros;
+    this.externalVersion = -1;
+  }
+
+  private consultExternalMacros(): void {
+    const external = this.externalMacros!;
+    const built = this.structureCache!;
+    this.consulting = true;
+    try {
+      this.externalVersion = external.version();
+      if (built.bareWords.size === 0 && built.externalMacros.size === 0) return;
+      const calls = new Set([...built.bareWords, ...built.externalMacros].filter((name) => external.has(name)));
+      if (calls.size === built.externalMacros.size && [...calls].every((name) => built.externalMacros.has(name))) return;
+      this.structureCache = buildStructure(this.statements, calls);
+      this.structureVersion++;
+    } finally {
+      this.consulting = false;
+    }
   }
 
   onEdit(listener: (effect: EditEffect) => void): void { this.listeners.push(listener); }
@@ -100,6 +134,7 @@ export class AsmDocument {
     if (effect.structural) {
       this.structureCache = undefined;
       this.structureVersion++;
+      this.externalVersion = -1;
     }
     for (const listener of this.listeners) listener(effect);
   }

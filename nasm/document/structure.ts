@@ -67,6 +67,15 @@ export interface Structure {
   hereAt: Map<number, Address>;
   /** `bits 32`/`bits 64` changes, in line order. */
   bitsChanges: { line: number; bits: number }[];
+  /** `org` lines: the file is a flat binary (`-f bin`). */
+  orgLines: number[];
+  /**
+   * Words alone on their line without a colon, whose meaning this file cannot decide: a parameterless
+   * call of a macro defined elsewhere (an include), or a label. Taken as labels unless listed in `externalMacros`.
+   */
+  bareWords: Set<string>;
+  /** The bare words this structure was built to treat as macro calls. */
+  externalMacros: ReadonlySet<string>;
   /** The global label (or struc) whose scope `line` is in. */
   scopeAt(line: number): string | undefined;
   /** `.loop` on line 40 → `_start.loop`; other names unchanged. */
@@ -159,6 +168,8 @@ class DocumentStructure implements Structure {
   readonly fieldOffsets = new Map<string, bigint>();
   readonly hereAt = new Map<number, Address>();
   readonly bitsChanges: { line: number; bits: number }[] = [];
+  readonly orgLines: number[] = [];
+  readonly bareWords = new Set<string>();
 
   private readonly scopes: { line: number; name: string }[] = [];
   private readonly definedNames = new Set<string>();
@@ -175,7 +186,7 @@ class DocumentStructure implements Structure {
   private lastGlobal: SymbolDefinition | undefined;
   private readonly sectionsSeen = new Set<string>();
 
-  constructor(private readonly statements: readonly Statement[]) {
+  constructor(private readonly statements: readonly Statement[], readonly externalMacros: ReadonlySet<string> = NO_NAMES) {
     this.lineFlags = new Uint8Array(statements.length);
     for (let line = 0; line < statements.length; line++) this.visit(statements[line]!, line);
     this.finish();
@@ -258,12 +269,25 @@ class DocumentStructure implements Structure {
     if (this.position && usesHere(statement)) this.hereAt.set(line, this.position);
     const label = statement.label;
     if (label && statement.kind === 'equ') { this.equ(statement, label, line); return; }
+    if (label && this.isParameterlessCall(statement, label)) {
+      // `SAVE` alone on its line calls a macro: no label, and local labels after it keep their scope.
+      this.position = undefined;
+      this.dataLabel = undefined;
+      return;
+    }
     if (label) this.label(statement, label, line);
     if (statement.kind === 'data' || statement.kind === 'reserve') this.data(statement, line);
     else if (statement.kind === 'instruction' || statement.kind === 'macroCall') {
       this.position = undefined;
       this.dataLabel = undefined;
     }
+  }
+
+  private isParameterlessCall(statement: Statement, label: LabelDefinition): boolean {
+    if (statement.kind !== 'label' || label.colon || label.kind !== 'global' || this.openMacro) return false;
+    if (this.macros.has(label.text)) return true;
+    this.bareWords.add(label.text);
+    return this.externalMacros.has(label.text);
   }
 
   private preprocessor(statement: Statement, keyword: string, line: number): void {
@@ -372,6 +396,7 @@ class DocumentStructure implements Structure {
       if (offset !== undefined) this.fieldOffsets.set(`${name}_size`, offset);
       this.struc = undefined;
     } else if (keyword === 'align' || keyword === 'alignb' || keyword === 'org' || keyword === 'absolute') {
+      if (keyword === 'org') this.orgLines.push(line);
       this.position = undefined;
     }
   }
@@ -447,6 +472,9 @@ class DocumentStructure implements Structure {
   }
 }
 
-export function buildStructure(statements: readonly Statement[]): Structure {
-  return new DocumentStructure(statements);
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/** `externalMacros`: bare words to take as calls of macros defined in other files. */
+export function buildStructure(statements: readonly Statement[], externalMacros?: ReadonlySet<string>): Structure {
+  return new DocumentStructure(statements, externalMacros);
 }

@@ -41,7 +41,7 @@ function symbolCompletions(workspace: Workspace, document: AsmDocument, line: nu
   const items: Completion[] = [];
   const scope = document.structure.scopeAt(line);
   const seen = new Set<string>();
-  for (const source of [document, ...workspace.includedDocuments(document)]) {
+  for (const source of workspace.unit(document)) {
     for (const symbol of source.structure.symbols) {
       if (symbol.kind === 'macro') continue;
       // Local labels are offered by their short name inside their own scope.
@@ -57,7 +57,7 @@ function symbolCompletions(workspace: Workspace, document: AsmDocument, line: nu
 
 function macroCompletions(workspace: Workspace, document: AsmDocument): Completion[] {
   const items: Completion[] = [];
-  for (const source of [document, ...workspace.includedDocuments(document)]) {
+  for (const source of workspace.unit(document)) {
     for (const macro of source.structure.macros.values()) {
       items.push({ label: macro.name, kind: 'function', detail: `macro, ${macro.parameterText} parameter(s)` });
     }

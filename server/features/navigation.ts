@@ -1,7 +1,8 @@
 // Definitions, references, highlights and rename: scope-aware for local labels, across %include
 // and global/extern.
 import type { AsmDocument } from '../../nasm/document/document';
-import type { SymbolDefinition } from '../../nasm/document/structure';
+import type { MacroDefinition, SymbolDefinition } from '../../nasm/document/structure';
+import type { Token } from '../../nasm/parser/tokens';
 import { REGISTERS } from '../../nasm/parser/vocabulary';
 import type { FoundDefinition, Workspace } from '../workspace';
 import { symbolTokenAt } from './symbolAt';
@@ -19,18 +20,16 @@ export function definitionsAt(workspace: Workspace, document: AsmDocument, line:
   if (!token || REGISTERS.has(token.text.toLowerCase())) return [];
   const found = workspace.findDefinitions(document, token.text, line);
   if (found.length) return found;
-  const macro = workspace.macro(document, token.text);
-  if (!macro) return [];
-  const owner = [document, ...workspace.includedDocuments(document)].find((d) => d.structure.macros.get(token.text) === macro)!;
+  const owner = workspace.macroOwner(document, token.text);
+  if (!owner) return [];
   const symbol = owner.structure.definitions.get(token.text)?.find((s) => s.kind === 'macro');
   return symbol ? [{ document: owner, symbol }] : [];
 }
 
-/** Documents in which `target` can be referred to. */
+/** Documents in which `target` can be referred to: every file assembled with it (a local label too, written in full). */
 function visibleIn(workspace: Workspace, target: FoundDefinition): AsmDocument[] {
   const { document, symbol } = target;
-  if (symbol.kind === 'localLabel') return [document];
-  const documents = new Set<AsmDocument>([document, ...workspace.includers(document)]);
+  const documents = new Set<AsmDocument>(workspace.unit(document));
   if (document.structure.globals.has(symbol.name)) {
     for (const other of workspace.all()) if (other.structure.externs.has(symbol.name) || other.structure.globals.has(symbol.name)) documents.add(other);
   }
@@ -41,10 +40,19 @@ function sameSymbol(a: SymbolDefinition, b: SymbolDefinition): boolean {
   return a.name === b.name && a.line === b.line && a.start === b.start;
 }
 
+/** `outer.inner` written in full names outer's local label (or struc field): renaming outer renames its prefix. */
+function qualifiedPrefix(token: Token, target: FoundDefinition): boolean {
+  const { kind, name } = target.symbol;
+  return (kind === 'label' || kind === 'struc') && token.text.length > name.length + 1 && token.text.startsWith(`${name}.`)
+    && token.text[name.length + 1] !== '.';
+}
+
 export function referencesOf(workspace: Workspace, target: FoundDefinition, includeDeclaration: boolean): Occurrence[] {
   const occurrences: Occurrence[] = [];
   const name = target.symbol.name;
   const shortName = target.symbol.written;
+  // A struc's size constant is named after it.
+  const sizeName = target.symbol.kind === 'struc' ? `${name}_size` : undefined;
   for (const document of visibleIn(workspace, target)) {
     const structure = document.structure;
     for (let line = 0; line < document.lineCount; line++) {
@@ -53,6 +61,10 @@ export function referencesOf(workspace: Workspace, target: FoundDefinition, incl
       if (!text.includes(shortName) && !text.includes(name)) continue;
       for (const token of document.statement(line).tokens) {
         if (token.kind !== 'identifier') continue;
+        if (qualifiedPrefix(token, target) || token.text === sizeName) {
+          occurrences.push({ document, line, start: token.start, end: token.start + name.length, text: name, isDefinition: false });
+          continue;
+        }
         if (structure.qualify(token.text, line) !== name) continue;
         const isDefinition = document === target.document && line === target.symbol.line && token.start === target.symbol.start;
         if (!includeDeclaration && isDefinition) continue;
@@ -69,18 +81,60 @@ export function referencesOf(workspace: Workspace, target: FoundDefinition, incl
 
 export interface RenameEdit { uri: string; line: number; start: number; end: number; newText: string }
 
+/** The macro whose body holds `line`. */
+function macroAround(document: AsmDocument, line: number): MacroDefinition | undefined {
+  for (const macro of document.structure.macros.values()) if (macro.line < line && line <= macro.endLine) return macro;
+  return undefined;
+}
+
+/** `%%label`: local to one macro, it is every occurrence of the same word in that macro's body. */
+function macroLocalOccurrences(document: AsmDocument, line: number, token: Token): Occurrence[] | undefined {
+  if (!token.text.startsWith('%%')) return undefined;
+  const macro = macroAround(document, line);
+  if (!macro) return undefined;
+  const occurrences: Occurrence[] = [];
+  for (let l = macro.line + 1; l < macro.endLine; l++) {
+    const statement = document.statement(l);
+    for (const t of statement.tokens) {
+      if (t.kind !== 'identifier' || t.text !== token.text) continue;
+      const isDefinition = statement.label?.start === t.start;
+      occurrences.push({ document, line: l, start: t.start, end: t.end, text: t.text, isDefinition });
+    }
+  }
+  return occurrences;
+}
+
+/** References at a position: a symbol's across the project, or a `%%label`'s in its macro. */
+export function referencesAt(workspace: Workspace, document: AsmDocument, line: number, character: number, includeDeclaration: boolean): Occurrence[] {
+  const token = symbolTokenAt(document, line, character);
+  const local = token && macroLocalOccurrences(document, line, token);
+  if (local) return local.filter((o) => includeDeclaration || !o.isDefinition);
+  const target = definitionsAt(workspace, document, line, character)[0];
+  return target ? referencesOf(workspace, target, includeDeclaration) : [];
+}
+
 export function prepareRename(workspace: Workspace, document: AsmDocument, line: number, character: number) {
   const token = symbolTokenAt(document, line, character);
   if (!token) return undefined;
-  const target = definitionsAt(workspace, document, line, character)[0];
-  return target ? { line, start: token.start, end: token.end, placeholder: token.text } : undefined;
+  const renamable = macroLocalOccurrences(document, line, token)?.length || definitionsAt(workspace, document, line, character).length;
+  return renamable ? { line, start: token.start, end: token.end, placeholder: token.text } : undefined;
+}
+
+const IDENTIFIER = /^[A-Za-z_.?$@][\w.?$#@~]*$/;
+
+function renameMacroLocal(occurrences: Occurrence[], newName: string): RenameEdit[] | string {
+  if (!newName.startsWith('%%') || !IDENTIFIER.test(newName.slice(2))) return 'A macro-local label keeps its `%%`: name it `%%something`.';
+  return occurrences.map((o) => ({ uri: o.document.uri, line: o.line, start: o.start, end: o.end, newText: newName }));
 }
 
 export function renameSymbol(workspace: Workspace, document: AsmDocument, line: number, character: number, newName: string): RenameEdit[] | string {
+  const token = symbolTokenAt(document, line, character);
+  const macroLocal = token && macroLocalOccurrences(document, line, token);
+  if (macroLocal?.length) return renameMacroLocal(macroLocal, newName);
   const target = definitionsAt(workspace, document, line, character)[0];
   if (!target) return 'Nothing to rename here: not a label, constant or macro defined in the workspace.';
   const local = target.symbol.kind === 'localLabel' || target.symbol.kind === 'field';
-  if (!/^[A-Za-z_.?$@][\w.?$#@~]*$/.test(newName)) return `"${newName}" is not a valid NASM identifier.`;
+  if (!IDENTIFIER.test(newName)) return `"${newName}" is not a valid NASM identifier.`;
   if (local !== newName.startsWith('.')) {
     return local ? 'A local label keeps its leading dot: name it `.something`.' : 'Only local labels start with a dot.';
   }

@@ -17,7 +17,7 @@ const TYPE_OF: Record<SymbolKind, TokenType> = {
 /** Names visible in the document (its own and its includes'), by kind. */
 function visibleKinds(workspace: Workspace, document: AsmDocument): Map<string, SymbolKind> {
   const kinds = new Map<string, SymbolKind>();
-  for (const source of [...workspace.includedDocuments(document).reverse(), document]) {
+  for (const source of workspace.unit(document).reverse()) {
     for (const [name, defs] of source.structure.definitions) kinds.set(name, defs[0]!.kind);
   }
   return kinds;

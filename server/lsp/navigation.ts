@@ -1,5 +1,5 @@
 // Definition, references, document highlights and rename.
-import { definitionsAt, includedFileAt, prepareRename, referencesOf, renameSymbol } from '../features/navigation';
+import { definitionsAt, includedFileAt, prepareRename, referencesAt, renameSymbol } from '../features/navigation';
 import { toHighlight, toLocation, toRange, toWorkspaceEdit } from './convert';
 import type { LanguageServer } from './languageServer';
 
@@ -17,16 +17,15 @@ export function registerNavigation(server: LanguageServer): void {
 
   connection.onReferences(({ textDocument, position, context }) => {
     const document = workspace.get(textDocument.uri);
-    const target = document && definitionsAt(workspace, document, position.line, position.character)[0];
-    if (!target) return [];
-    return referencesOf(workspace, target, context.includeDeclaration).map((o) => toLocation(o.document.uri, o.line, o.start, o.end));
+    if (!document) return [];
+    return referencesAt(workspace, document, position.line, position.character, context.includeDeclaration)
+      .map((o) => toLocation(o.document.uri, o.line, o.start, o.end));
   });
 
   connection.onDocumentHighlight(({ textDocument, position }) => {
     const document = workspace.get(textDocument.uri);
-    const target = document && definitionsAt(workspace, document, position.line, position.character)[0];
-    if (!target) return [];
-    return referencesOf(workspace, target, true).filter((o) => o.document === document).map(toHighlight);
+    if (!document) return [];
+    return referencesAt(workspace, document, position.line, position.character, true).filter((o) => o.document === document).map(toHighlight);
   });
 
   connection.onPrepareRename(({ textDocument, position }) => {

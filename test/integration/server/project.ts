@@ -36,10 +36,10 @@ export function rewrite(dir: string, file: string, change: (text: string) => str
 }
 
 /** Assembles `file` in `dir` (cwd `dir`, so the object records the same file name in every copy). */
-export async function assemble(dir: string, file: string, format = 'elf64'): Promise<{ object?: Buffer; stderr: string }> {
+export async function assemble(dir: string, file: string, format = 'elf64', extra: string[] = []): Promise<{ object?: Buffer; stderr: string }> {
   const nasm = requireTool('nasm');
   const output = `${file}.o`;
-  const result = await runProgram(nasm, ['-f', format, '-o', output, file], { cwd: dir, timeoutMs: 30_000 });
+  const result = await runProgram(nasm, ['-f', format, ...extra, '-o', output, file], { cwd: dir, timeoutMs: 30_000 });
   if (result.exitCode !== 0) return { stderr: result.stderr };
   return { object: readFileSync(path.join(dir, output)), stderr: result.stderr };
 }

@@ -1,0 +1,86 @@
+// The project model: files understood in the context of the roots that %include them.
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hoverAt } from '../../../server/features/hover';
+import { definitionsAt, referencesAt, renameSymbol } from '../../../server/features/navigation';
+import { pathToUri, Workspace } from '../../../server/workspace';
+import { FIXTURES, find } from './helpers';
+
+const PROJECT = path.join(FIXTURES, 'multifile');
+
+function project() {
+  const workspace = new Workspace();
+  workspace.includePaths = [path.join(PROJECT, 'inc')];
+  workspace.indexFolder(PROJECT);
+  const doc = (file: string) => workspace.get(pathToUri(path.join(PROJECT, file)))!;
+  return { workspace, doc };
+}
+
+const base = (uri: string) => path.relative(PROJECT, new URL(uri).pathname);
+
+describe('an include-only file in the context of its roots', () => {
+  const { workspace, doc } = project();
+  const io = doc('io.asm');
+
+  it('knows its roots and the files assembled with it', () => {
+    expect(workspace.roots(io).map((d) => base(d.uri))).toEqual(['main.asm', 'other.asm']);
+    expect(workspace.unit(io).map((d) => base(d.uri)).sort()).toEqual(['consts.inc', 'inc/macros.inc', 'io.asm', 'main.asm', 'other.asm']);
+    expect(workspace.roots(doc('main.asm'))).toEqual([doc('main.asm')]);
+  });
+
+  it('resolves constants and macros that sibling files define', () => {
+    const at = find(io, 'LINE_MAX');
+    expect(hoverAt(workspace, io, at.line, at.character + 1)?.markdown).toContain('64');
+    const save = find(io, 'SAVE');
+    expect(definitionsAt(workspace, io, save.line, save.character + 1).map((d) => base(d.document.uri))).toEqual(['inc/macros.inc']);
+  });
+});
+
+describe('a macro called without operands is not a label', () => {
+  const { workspace, doc } = project();
+
+  it('keeps local labels after it with the enclosing global label', () => {
+    const main = doc('main.asm');
+    const jump = find(main, 'jmp     .finish');
+    const found = definitionsAt(workspace, main, jump.line, jump.character + 10);
+    expect(found.map((d) => d.symbol.name)).toEqual(['_start.finish']);
+    expect(main.structure.definitions.has('SAVE')).toBe(false);
+    const io = doc('io.asm');
+    const short = find(io, 'jbe     .short');
+    expect(definitionsAt(workspace, io, short.line, short.character + 10).map((d) => d.symbol.name)).toEqual(['print_line.short']);
+  });
+});
+
+describe('rename across the project', () => {
+  const { workspace, doc } = project();
+  const editsFor = (file: string, needle: string, offset: number, newName: string) => {
+    const document = doc(file);
+    const at = find(document, needle);
+    const edits = renameSymbol(workspace, document, at.line, at.character + offset, newName);
+    if (typeof edits === 'string') throw new Error(edits);
+    return edits.map((e) => `${base(e.uri)}:${e.line + 1}:${e.newText}`).sort();
+  };
+
+  it('renames a local label and its qualified references', () => {
+    expect(editsFor('main.asm', '.finish:', 1, '.end')).toEqual(['main.asm:21:.end', 'main.asm:22:.end', 'main.asm:30:_start.end']);
+  });
+
+  it('renames a label of an include-only file in every root', () => {
+    expect(editsFor('io.asm', 'print_line:', 1, 'put_line')).toEqual(['io.asm:5:put_line', 'main.asm:18:put_line', 'main.asm:28:put_line', 'other.asm:10:put_line']);
+  });
+
+  it('renames a macro and a %define in every file that uses them', () => {
+    expect(editsFor('inc/macros.inc', '%macro SAVE', 8, 'PUSH_SAVED')).toEqual([
+      'inc/macros.inc:2:PUSH_SAVED', 'io.asm:6:PUSH_SAVED', 'main.asm:14:PUSH_SAVED',
+    ]);
+    expect(editsFor('consts.inc', 'NEWLINE', 1, 'LF')).toEqual(['consts.inc:5:LF', 'io.asm:25:LF', 'main.asm:6:LF', 'other.asm:14:LF']);
+  });
+
+  it('renames a %%label inside its macro only', () => {
+    expect(editsFor('inc/macros.inc', '%%again:', 2, '%%next')).toEqual(['inc/macros.inc:24:%%next', 'inc/macros.inc:29:%%next']);
+    const macros = doc('inc/macros.inc');
+    const at = find(macros, 'jnz     %%again');
+    expect(referencesAt(workspace, macros, at.line, at.character + 10, true)).toHaveLength(2);
+    expect(() => editsFor('inc/macros.inc', '%%again:', 2, 'next')).toThrow(/keeps its `%%`/);
+  });
+});
