@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DocumentAnalysis } from './analysis/documentAnalysis';
 import type { SymbolEnvironment } from './analysis/dataflow';
+import type { MacroSource } from './analysis/macroExpansion';
 import { AsmDocument } from '../nasm/document/document';
 import type { MacroDefinition, SymbolDefinition } from '../nasm/document/structure';
 import type { Value } from '../nasm/parser/expression';
@@ -118,6 +119,7 @@ export class Workspace {
         environment: this.environment(document),
         generation: this.generation,
         defaultBits: this.defaultBits,
+        macros: this.macroSource(document),
       }));
       this.analyses.set(document, analysis);
     }
@@ -280,6 +282,24 @@ export class Workspace {
   /** The file of `document`'s unit that defines macro `name`. */
   macroOwner(document: AsmDocument, name: string): AsmDocument | undefined {
     return this.unit(document).find((d) => d.structure.macros.has(name));
+  }
+
+  /** Macros visible from `document`, with their bodies, for expanding invocations. */
+  macroSource(document: AsmDocument): MacroSource {
+    return {
+      find: (name) => {
+        for (const owner of [document, ...this.includedDocuments(document)]) {
+          const definition = owner.structure.macros.get(name);
+          if (definition) return { definition, lineText: (line) => owner.lineText(line) };
+        }
+        return undefined;
+      },
+      isDefined: (name) => [document, ...this.includedDocuments(document)].some((d) => d.structure.definitions.has(name) || d.structure.constants.has(name)),
+      constant: (name) => {
+        const value = this.constantValue(document, name, 0);
+        return value?.kind === 'number' ? value.value : undefined;
+      },
+    };
   }
 
   environment(document: AsmDocument): SymbolEnvironment {

@@ -7,6 +7,7 @@ export {
   decodeArgument, decodeResult, decodeMode, encodeFlags, constantsForArgument, argumentDecoder, cTypeOf, resultKind,
   type ArgumentDecoder,
 } from './decode';
+export { argumentUse } from './argumentUse';
 export { errnoByNumber, errnoByName, allErrnos } from './errno';
 export { signalName, signalNumber, standardSignals } from './signals';
 export { formatCall, syscallMarkdown, signature, declaration, likelyErrnos, type CallArgument } from './format';

@@ -1,9 +1,11 @@
 // Splits a document into basic blocks and keeps each block's dataflow until one of its lines changes.
 import type { AsmDocument } from '../../nasm/document/document';
-import { LINE_IN_MACRO, LINE_INACTIVE } from '../../nasm/document/structure';
+import { LINE_INACTIVE } from '../../nasm/document/structure';
 import type { Statement } from '../../nasm/parser/statement';
 import { endsBlock } from '../../nasm/parser/vocabulary';
 import { analyzeBlock, type BlockAnalysis, type SymbolEnvironment } from './dataflow';
+import type { MacroSource } from './macroExpansion';
+import { ProgramAnalysis } from './program';
 
 /** A label is a jump target; %macro/%if lines change what runs next. Either starts a new block. */
 export function startsBlock(statement: Statement): boolean {
@@ -89,6 +91,8 @@ export interface AnalysisContext {
   generation: number;
   /** 64 or 32 when the file does not say. */
   defaultBits: number;
+  /** Macros visible from the document (its own and its includes'), for expanding invocations. */
+  macros?: MacroSource;
 }
 
 export class DocumentAnalysis {
@@ -175,7 +179,7 @@ export class DocumentAnalysis {
     const previous = this.blockList;
     if (previous && previous.generation === context.generation && previous.lineCount === this.document.lineCount) {
       // Entry masks only depend on the blocks' extents, exits and written registers.
-      if (this.dirty && this.patchBlocks(previous, context)) this.entryMasks = undefined;
+      if (this.dirty) this.patchBlocks(previous, context);
       this.dirty = undefined;
       return previous.blocks;
     }
@@ -189,67 +193,28 @@ export class DocumentAnalysis {
     }
     this.blockList = { blocks, generation: context.generation, lineCount: count };
     this.dirty = undefined;
-    this.entryMasks = undefined;
     return blocks;
   }
 
-  private blockList: { blocks: BlockAnalysis[]; generation: number; lineCount: number } | undefined;
-  private entryMasks: Uint16Array | undefined;
+  private programCache: { blocks: BlockAnalysis[]; generation: number; program: ProgramAnalysis } | undefined;
 
-  /**
-   * Registers set on every path into the block starting at `start` (GPR_FAMILIES bits), from the
-   * blocks that fall or jump into it. A label nothing here reaches is entered from elsewhere (a call,
-   * another file): its registers count as set; `_start` gets nothing.
-   */
-  entryMask(start: number): number {
+  /** Values through the whole document (see program.ts); rebuilt when any block or name changed. */
+  program(): ProgramAnalysis {
     const blocks = this.allBlocks();
-    this.entryMasks ??= this.computeEntryMasks(blocks);
-    let lo = 0;
-    let hi = blocks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (blocks[mid]!.start <= start) lo = mid; else hi = mid - 1;
-    }
-    return blocks[lo]?.start === start ? this.entryMasks[lo]! : 0;
+    const context = this.context();
+    const cached = this.programCache;
+    if (cached && cached.generation === context.generation && cached.blocks.length === blocks.length
+      && cached.blocks.every((b, i) => b === blocks[i])) return cached.program;
+    const program = new ProgramAnalysis({
+      document: this.document, blocks, environment: context.environment,
+      macros: context.macros ?? { find: () => undefined, isDefined: () => false, constant: () => undefined },
+    });
+    this.programCache = { blocks: [...blocks], generation: context.generation, program };
+    return program;
   }
 
-  private computeEntryMasks(blocks: readonly BlockAnalysis[]): Uint16Array {
-    const structure = this.document.structure;
-    const ALL = 0xffff;
-    const labelIndex = new Map<string, number>();
-    blocks.forEach((block, i) => {
-      const label = this.document.statement(block.start).label;
-      if (label) labelIndex.set(structure.qualify(label.text, block.start), i);
-    });
-    // A macro body runs where the macro is invoked, not where it is written: nothing falls into or out of it.
-    const inMacro = (block: BlockAnalysis) => (structure.lineFlags[block.start]! & LINE_IN_MACRO) !== 0;
-    const predecessors: number[][] = blocks.map(() => []);
-    blocks.forEach((block, i) => {
-      if (block.exit.falls && i + 1 < blocks.length && !inMacro(block) && !inMacro(blocks[i + 1]!)) predecessors[i + 1]!.push(i);
-      if (block.exit.target !== undefined) {
-        const target = labelIndex.get(structure.qualify(block.exit.target, block.exit.line ?? block.end));
-        if (target !== undefined) predecessors[target]!.push(i);
-      }
-    });
-    const entry = new Uint16Array(blocks.length);
-    blocks.forEach((block, i) => {
-      if (predecessors[i]!.length > 0) { entry[i] = ALL; return; }
-      const label = this.document.statement(block.start).label;
-      entry[i] = inMacro(block) || (label && label.text !== '_start') ? ALL : 0;
-    });
-    // Must-analysis to a fixpoint: a register is set on entry only if every predecessor leaves it set.
-    for (let round = 0, changed = true; changed && round < 50; round++) {
-      changed = false;
-      for (let i = 0; i < blocks.length; i++) {
-        const preds = predecessors[i]!;
-        if (preds.length === 0) continue;
-        let mask = ALL;
-        for (const p of preds) mask &= entry[p]! | blocks[p]!.touched;
-        if (mask !== entry[i]) { entry[i] = mask; changed = true; }
-      }
-    }
-    return entry;
-  }
+  private blockList: { blocks: BlockAnalysis[]; generation: number; lineCount: number } | undefined;
+
   private dirty: { from: number; to: number } | undefined;
 
   /** Called for every edit: a same-line-count edit only dirties its lines; others drop the block list. */

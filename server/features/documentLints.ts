@@ -2,21 +2,23 @@
 import type { BlockAnalysis } from '../analysis/dataflow';
 import type { AsmDocument } from '../../nasm/document/document';
 import type { Workspace } from '../workspace';
+import { programView, type ResolvedSite } from './syscallFacts';
 import { lintBlock, type Lint } from './syscallLints';
 
-const lintCache = new WeakMap<BlockAnalysis, { entry: number; lints: Lint[] }>();
+const lintCache = new WeakMap<BlockAnalysis, { sites: readonly ResolvedSite[]; lints: Lint[] }>();
 
 export function lintDocument(workspace: Workspace, document: AsmDocument): Lint[] {
   const structure = document.structure;
   const bitsAt = (line: number) => structure.bitsAt(line, workspace.defaultBits);
   const lints: Lint[] = [];
   const analysis = workspace.analysis(document);
+  const view = programView(analysis.program());
   for (const block of analysis.allBlocks()) {
-    if (!block.sites.length && !block.clobberedReads.length) continue;
-    const entry = analysis.entryMask(block.start);
+    const sites = view.sitesBetween(block.start, block.end);
+    if (!sites.length && !block.clobberedReads.length) continue;
     let cached = lintCache.get(block);
-    if (!cached || cached.entry !== entry) {
-      cached = { entry, lints: lintBlock(block, document, bitsAt, entry) };
+    if (!cached || cached.sites.length !== sites.length || cached.sites.some((s, i) => s !== sites[i])) {
+      cached = { sites, lints: lintBlock(block, document, bitsAt, sites) };
       lintCache.set(block, cached);
     }
     for (const lint of cached.lints) lints.push(lint);

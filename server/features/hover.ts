@@ -7,8 +7,9 @@ import { renderText } from '../../nasm/byteString';
 import { REGISTERS } from '../../nasm/parser/vocabulary';
 import { viewsOf } from '../../x86';
 import { uriToPath, type Workspace } from '../workspace';
-import { syscallInstructionOf } from '../analysis/dataflow';
-import { hoverOnSetter, hoverOnSyscall, type HoverResult } from './syscallHover';
+import { likelyErrnos } from '../../syscalls';
+import { hoverOnCall, hoverOnSetter, hoverOnSyscall, type HoverResult, type SyscallHoverOptions } from './syscallHover';
+import { programView } from './syscallFacts';
 import { tokenAt } from './symbolAt';
 import { describeSymbol } from './symbolDescription';
 
@@ -39,17 +40,16 @@ function instructionHover(mnemonic: string): string | undefined {
 export function hoverAt(workspace: Workspace, document: AsmDocument, line: number, character: number): HoverResult | undefined {
   const statement = document.statement(line);
   const labelData = (label: string) => document.structure.labelData.get(label);
-  const analysis = workspace.analysis(document);
-  const block = statement.kind === 'instruction' ? analysis.blockAt(line) : undefined;
   const keyword = statement.keyword;
-  const inStatement = keyword && character >= (statement.label?.end ?? keyword.start) && character <= (statement.operands.at(-1)?.end ?? keyword.end);
-  if (block && inStatement) {
-    if (syscallInstructionOf(statement)) {
-      const hover = hoverOnSyscall(block, line, labelData, analysis.entryMask(block.start));
-      if (hover) return hover;
-    }
-    const setter = hoverOnSetter(block, line, labelData, analysis.entryMask(block.start));
-    if (setter) return setter;
+  const head = keyword ?? (statement.kind === 'label' ? statement.label : undefined);
+  const inStatement = head && character >= (keyword ? statement.label?.end ?? head.start : head.start)
+    && character <= (statement.operands.at(-1)?.end ?? head.end);
+  if (inStatement && (statement.kind === 'instruction' || statement.kind === 'macroCall' || statement.kind === 'label')) {
+    const options: SyscallHoverOptions = { labelData, view: programView(workspace.analysis(document).program()), errnos: likelyErrnos };
+    const hover = hoverOnSyscall(line, options)
+      ?? (statement.keyword?.name === 'call' ? hoverOnCall(line, head.start, statement.operands.at(-1)?.end ?? head.end, options) : undefined)
+      ?? hoverOnSetter(line, options);
+    if (hover) return hover;
   }
   const token = tokenAt(document, line, character);
   if (!token) return undefined;

@@ -1,6 +1,7 @@
-// Inlay hints: the decoded call after each syscall instruction, parameter names at argument setters.
-import { familyBit, type BlockAnalysis } from '../analysis/dataflow';
-import { argumentFacts, argumentFamilies, consumedSetters, resolvedSites } from './syscallFacts';
+// Inlay hints: the decoded call after each syscall instruction (or macro invocation that makes
+// one), parameter names at argument setters. Values read as in hovers, without the reasons.
+import { decodeArgument } from '../../syscalls';
+import { argumentFacts, argumentFamilies, type ProgramView } from './syscallFacts';
 
 export interface SyscallInlayHint {
   line: number;
@@ -12,36 +13,32 @@ export interface SyscallInlayHint {
 
 export interface InlayHintOptions { syscallCall: boolean; parameterNames: boolean }
 
-function shortValue(value: bigint): string {
-  return value > 0xffffn || value < -0xffffn ? `0x${value.toString(16)}` : value.toString();
+/** A long decoded value (`O_WRONLY|O_CREAT|O_TRUNC`) is kept whole; a big number reads as hex. */
+function shortNumber(text: string, value: bigint): string {
+  return /^-?\d+$/.test(text) && (value > 0xffffn || value < -0xffffn) ? `0x${value.toString(16)}` : text.replace(/ \(.*\)$/, '');
 }
 
-/** Hints for the blocks given, limited to lines [from, to]. */
-export function syscallInlayHints(
-  blocks: readonly BlockAnalysis[], from: number, to: number, options: InlayHintOptions, entryOf: (block: BlockAnalysis) => number,
-): SyscallInlayHint[] {
+/** Hints for lines [from, to]. */
+export function syscallInlayHints(view: ProgramView, from: number, to: number, options: InlayHintOptions): SyscallInlayHint[] {
   const hints: SyscallInlayHint[] = [];
-  for (const block of blocks) {
-    if (options.syscallCall) {
-      const entry = block.sites.length ? entryOf(block) : 0;
-      for (const resolved of resolvedSites(block)) {
-        const { site, syscall } = resolved;
-        if (site.line < from || site.line > to || !syscall) continue;
-        const families = argumentFamilies(site.abi);
-        const args = syscall.params.map((_, i) => {
-          const facts = argumentFacts(site.registers.get(families[i]!), () => undefined, (entry & familyBit(families[i]!)) !== 0);
-          if (!facts.set) return '∅';
-          return facts.value !== undefined ? shortValue(facts.value) : facts.label ?? '?';
-        });
-        hints.push({ line: site.line, character: site.end, label: `${syscall.name}(${args.join(', ')})`, kind: 'call' });
-      }
+  if (options.syscallCall) {
+    for (const resolved of view.sitesBetween(from, to)) {
+      const { site, syscall } = resolved;
+      if (!syscall) continue;
+      const families = argumentFamilies(site.abi);
+      const args = syscall.params.map((_, i) =>
+        argumentFacts(site.registers.get(families[i]!), () => undefined, (v) => shortNumber(decodeArgument(syscall, i, v).text, v)).short);
+      hints.push({ line: site.line, character: site.end, label: `${syscall.name}(${args.join(', ')})`, kind: 'call' });
     }
-    if (options.parameterNames) {
-      for (const consumed of consumedSetters(block)) {
+  }
+  if (options.parameterNames) {
+    for (let line = from; line <= to; line++) {
+      for (const consumed of view.consumersOn(line)) {
         const { setter, role, resolved } = consumed;
-        if (setter.line < from || setter.line > to || role.kind !== 'argument' || !resolved.syscall) continue;
+        if (role.kind !== 'argument' || !resolved.syscall || resolved.site.via) continue;
         const param = resolved.syscall.params[role.index];
         if (param) hints.push({ line: setter.line, character: setter.source?.start ?? setter.registerStart, label: `${param.name}:`, kind: 'parameter' });
+        break;
       }
     }
   }

@@ -2,15 +2,39 @@
 import {
   CALLING_CONVENTIONS, lookupSyscall, type Abi, type SyscallInfo, type SyscallLookup,
 } from '../../syscalls';
-import type { BlockAnalysis, RegisterState, Setter, SyscallSite } from '../analysis/dataflow';
-import { renderBytes } from '../../nasm/byteString';
+import type { BlockAnalysis, Setter, SyscallInstruction } from '../analysis/dataflow';
+import type { SiteState } from '../analysis/interpreter';
+import { FAMILIES, siteRegisters } from '../analysis/interpreter';
+import type { ProgramAnalysis } from '../analysis/program';
+import { mayBeUnset, type RegisterValue } from '../analysis/values';
 import { REGISTERS } from '../../nasm/parser/vocabulary';
+import { valueText } from './valueText';
 
-const ARGUMENT_PREVIEW_BYTES = 40;
+/** A register as a syscall reads it, and the instruction that set it (when every path agrees). */
+export interface SiteRegister { value: RegisterValue; setter?: Setter }
+
+/** A syscall site from the block analysis or the whole-program analysis. */
+export interface SiteLike {
+  line: number; start: number; end: number; instruction: SyscallInstruction; abi: Abi;
+  registers: ReadonlyMap<string, SiteRegister>;
+  /** The macro whose expansion makes the call. */
+  via?: string;
+  /** The procedure (or `_start`) whose stack frame the call runs in. */
+  frame?: string;
+}
+
+/** A whole-program site with the registers a syscall reads. */
+export function siteFromState(site: SiteState): SiteLike {
+  const rsp = site.state.registers[FAMILIES.indexOf('rsp')]!;
+  return {
+    line: site.line, start: site.start, end: site.end, instruction: site.instruction, abi: site.abi, registers: siteRegisters(site),
+    ...(site.via ? { via: site.via } : {}), ...(rsp.kind === 'stack' && rsp.frame ? { frame: rsp.frame } : {}),
+  };
+}
 
 export interface ResolvedSite {
-  site: SyscallSite;
-  numberState: RegisterState;
+  site: SiteLike;
+  numberState: SiteRegister;
   /** The syscall number, when the analysis knows it. */
   number?: number;
   lookup?: SyscallLookup;
@@ -29,8 +53,8 @@ export function argumentFamilies(abi: Abi): string[] {
   return CALLING_CONVENTIONS[abi].argumentRegisters.map(familyOf);
 }
 
-export function resolveSite(site: SyscallSite): ResolvedSite {
-  const numberState = site.registers.get(numberFamily(site.abi)) ?? { value: { kind: 'unknown', reason: 'not set in this block' } };
+export function resolveSite(site: SiteLike): ResolvedSite {
+  const numberState = site.registers.get(numberFamily(site.abi)) ?? { value: { kind: 'unset' } };
   const value = numberState.value;
   if (value.kind !== 'number' || value.value > 0xffffffffn) return { site, numberState };
   const number = Number(value.value);
@@ -38,23 +62,30 @@ export function resolveSite(site: SyscallSite): ResolvedSite {
   return { site, numberState, number, lookup, ...(lookup.known ? { syscall: lookup.syscall } : {}) };
 }
 
-/** Text shown for a value: `14`, `msg "Hello, world!\n"`, `? (loaded from memory)`. */
-export interface ArgumentFacts { value?: bigint; text?: string; set: boolean; unknownReason?: string; label?: string }
+/** An argument as a syscall sees it: its exact number, or a text; `set` when every path sets it. */
+export interface ArgumentFacts { value?: bigint; text: string; short: string; set: boolean; unknownReason?: string; label?: string }
 
-/** `setBefore`: the register is not set in this block but on every path into it. */
+/** Argument `index` of a site as an exact number, when it is one (for argumentUse). */
+export function exactArgument(site: SiteLike, families: readonly string[]): (index: number) => bigint | undefined {
+  return (index) => {
+    const value = site.registers.get(families[index]!)?.value;
+    return value?.kind === 'number' ? value.value : undefined;
+  };
+}
+
+/** The facts of one argument; `decode` reads a plain number as the parameter's type would. */
 export function argumentFacts(
-  state: RegisterState | undefined, labelData: (label: string) => Uint8Array | undefined, setBefore = false,
+  state: SiteRegister | undefined, labelData: (label: string) => Uint8Array | undefined, decode?: (value: bigint) => string,
 ): ArgumentFacts {
-  if (!state?.setter) return setBefore ? { set: true, text: '?', unknownReason: 'set before this block' } : { set: false };
-  const value = state.value;
-  if (value.kind === 'number') return { set: true, value: value.value };
-  if (value.kind === 'address') {
-    const offset = value.offset === 0n ? '' : value.offset > 0n ? ` + ${value.offset}` : ` - ${-value.offset}`;
-    const data = value.offset === 0n ? labelData(value.anchor) : undefined;
-    const text = `${value.anchor}${offset}${data !== undefined ? ` ${renderBytes(data, { limit: ARGUMENT_PREVIEW_BYTES })}` : ''}`;
-    return { set: true, text, label: value.anchor };
-  }
-  return { set: true, text: '?', unknownReason: value.reason };
+  const value: RegisterValue = state?.value ?? { kind: 'unset' };
+  const set = !mayBeUnset(value);
+  const text = valueText(value, { labelData, ...(decode ? { decode } : {}) });
+  const short = valueText(value, { short: true, ...(decode ? { decode } : {}) });
+  const facts: ArgumentFacts = { text, short, set };
+  if (value.kind === 'number') facts.value = value.value;
+  if (value.kind === 'address') facts.label = value.anchor;
+  if (value.kind === 'unknown') facts.unknownReason = value.reason;
+  return facts;
 }
 
 /** The block's syscall sites, resolved. */
@@ -71,9 +102,14 @@ export interface ConsumedSetter { setter: Setter; role: SetterRole; resolved: Re
  * consumes gets no syscall hover.
  */
 export function consumedSetters(block: BlockAnalysis): ConsumedSetter[] {
+  return consumedSettersOf(resolvedSites(block));
+}
+
+/** The same over any resolved sites (a whole program's). */
+export function consumedSettersOf(sites: readonly ResolvedSite[]): ConsumedSetter[] {
   const result: ConsumedSetter[] = [];
   const seen = new Set<string>();
-  for (const resolved of resolvedSites(block)) {
+  for (const resolved of sites) {
     const { site } = resolved;
     const numberReg = numberFamily(site.abi);
     const args = argumentFamilies(site.abi);
@@ -89,4 +125,48 @@ export function consumedSetters(block: BlockAnalysis): ConsumedSetter[] {
     }
   }
   return result;
+}
+
+/** The whole-program facts as the features read them: sites by line, setters by line. */
+export interface ProgramView {
+  program: ProgramAnalysis;
+  sitesOn(line: number): ResolvedSite[];
+  sitesBetween(from: number, to: number): ResolvedSite[];
+  consumersOn(line: number): ConsumedSetter[];
+}
+
+const views = new WeakMap<ProgramAnalysis, ProgramView>();
+
+export function programView(program: ProgramAnalysis): ProgramView {
+  const cached = views.get(program);
+  if (cached) return cached;
+  const byLine = new Map<number, ResolvedSite[]>();
+  const lines: number[] = [];
+  for (const [line, states] of program.facts.sites) { byLine.set(line, states.map((s) => resolveSite(siteFromState(s)))); lines.push(line); }
+  lines.sort((a, b) => a - b);
+  let consumers: Map<number, ConsumedSetter[]> | undefined;
+  const view: ProgramView = {
+    program,
+    sitesOn: (line) => byLine.get(line) ?? [],
+    sitesBetween: (from, to) => {
+      let lo = 0;
+      let hi = lines.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (lines[mid]! < from) lo = mid + 1; else hi = mid; }
+      const out: ResolvedSite[] = [];
+      for (let i = lo; i < lines.length && lines[i]! <= to; i++) out.push(...byLine.get(lines[i]!)!);
+      return out;
+    },
+    consumersOn: (line) => {
+      if (!consumers) {
+        consumers = new Map();
+        for (const c of consumedSettersOf([...byLine.values()].flat())) {
+          const list = consumers.get(c.setter.line);
+          if (list) list.push(c); else consumers.set(c.setter.line, [c]);
+        }
+      }
+      return consumers.get(line) ?? [];
+    },
+  };
+  views.set(program, view);
+  return view;
 }

@@ -1,92 +1,128 @@
-// The three syscall hovers: on the number setter, on an argument setter, and on the syscall itself.
-import { declaration, decodeArgument, formatCall, likelyErrnos, syscallMarkdown, type SyscallInfo } from '../../syscalls';
-import { familyBit, type BlockAnalysis } from '../analysis/dataflow';
+// The syscall hovers: on the number setter, on an argument setter, on the syscall itself, on a
+// macro invocation (the syscalls of its expansion) and on a `call` (the syscalls of the procedure).
+import { argumentUse, declaration, decodeArgument, syscallMarkdown, type SyscallInfo } from '../../syscalls';
+import type { MachineState } from '../analysis/interpreter';
+import { FAMILIES } from '../analysis/interpreter';
+import { sameValue } from '../analysis/values';
 import {
-  argumentFacts, argumentFamilies, consumedSetters, resolvedSites, type ArgumentFacts, type ResolvedSite,
+  argumentFacts, argumentFamilies, exactArgument, resolveSite, siteFromState, type ArgumentFacts, type ProgramView, type ResolvedSite,
 } from './syscallFacts';
 
 export interface HoverResult { markdown: string; line: number; start: number; end: number }
 
 type LabelData = (label: string) => Uint8Array | undefined;
 
-function callArguments(resolved: ResolvedSite, syscall: SyscallInfo, labelData: LabelData, entry: number): ArgumentFacts[] {
+/** Facts of each parameter; values a procedure got from all of its callers say so. */
+function callArguments(resolved: ResolvedSite, syscall: SyscallInfo, labelData: LabelData, view?: ProgramView): ArgumentFacts[] {
   const families = argumentFamilies(resolved.site.abi);
-  return syscall.params.map((_, index) =>
-    argumentFacts(resolved.site.registers.get(families[index]!), labelData, (entry & familyBit(families[index]!)) !== 0));
+  const frame = resolved.site.frame;
+  const callers = frame ? view?.program.facts.callers.get(frame) ?? 0 : 0;
+  const entry = callers > 1 && frame ? view?.program.procedureEntry(frame) : undefined;
+  return syscall.params.map((_, index) => {
+    const state = resolved.site.registers.get(families[index]!);
+    const facts = argumentFacts(state, labelData, (v) => decodeArgument(syscall, index, v).text);
+    if (!facts.set && argumentUse(syscall, index, exactArgument(resolved.site, families)) === 'ignored') {
+      facts.text += ' (not read)';
+      facts.set = true;
+    }
+    const atEntry = entry?.registers[FAMILIES.indexOf(families[index]!)];
+    if (state && atEntry && facts.set && sameValue(state.value, atEntry) && state.value.kind === 'choice') {
+      facts.text += ` (from ${callers} callers)`;
+    }
+    return facts;
+  });
 }
 
-/** `write(fd=1 (stdout), buf=msg "Hello, world!\n", count=14)` with unset parameters marked. */
-export function describeCall(resolved: ResolvedSite, labelData: LabelData, entry: number): string | undefined {
+/** `write(fd=1 (stdout), buf=msg "Hello", 10, count=14)`. */
+export function describeCall(resolved: ResolvedSite, labelData: LabelData, view?: ProgramView): string | undefined {
   const syscall = resolved.syscall;
   if (!syscall) return undefined;
-  const args = callArguments(resolved, syscall, labelData, entry).map((a) => {
-    if (!a.set) return undefined;
-    if (a.value !== undefined) return { value: a.value };
-    return { text: a.unknownReason ? `? (${a.unknownReason})` : a.text ?? '?' };
-  });
-  return formatCall(syscall, args);
+  const args = callArguments(resolved, syscall, labelData, view);
+  return `${syscall.name}(${syscall.params.map((p, i) => `${p.name}=${args[i]!.text}`).join(', ')})`;
 }
 
 function numberDescription(resolved: ResolvedSite): string {
-  const state = resolved.numberState;
-  if (state.value.kind === 'unknown') return `The syscall number is unknown here: ${state.value.reason}.`;
+  const value = resolved.numberState.value;
+  if (value.kind === 'unset') return 'The syscall number (rax) is not set on any path to here.';
+  if (value.kind === 'unknown') return `The syscall number is unknown here: ${value.reason}.`;
   if (resolved.lookup && !resolved.lookup.known) return `${resolved.lookup.message} (${resolved.site.abi} table).`;
-  return 'The syscall number is not a plain number here.';
+  if (value.kind === 'choice') return `The syscall number is not one known number here: rax = ${argumentFacts(resolved.numberState, () => undefined).text}.`;
+  return `The syscall number is not a plain number here: rax = ${argumentFacts(resolved.numberState, () => undefined).text}.`;
 }
 
 function abiNote(resolved: ResolvedSite): string {
   return resolved.site.abi === 'i386' ? `\n\n_${resolved.site.instruction} uses the 32-bit (i386) syscall table._` : '';
 }
 
-/** Hover for `syscall` / `int 0x80` / `sysenter` on `line`. */
-/** `entry`: registers set on every path into the block (see DocumentAnalysis.entryMask). */
-export function hoverOnSyscall(block: BlockAnalysis, line: number, labelData: LabelData, entry: number): HoverResult | undefined {
-  const resolved = resolvedSites(block).find((r) => r.site.line === line);
-  if (!resolved) return undefined;
-  const { site } = resolved;
-  const range = { line, start: site.start, end: site.end };
-  if (!resolved.syscall) return { ...range, markdown: `**${site.instruction}** — ${numberDescription(resolved)}${abiNote(resolved)}` };
+/** Errno names from the man page's ERRORS section, each once. */
+function errnoLine(syscall: SyscallInfo, errnos: (syscall: SyscallInfo) => readonly string[]): string {
+  const names = errnos(syscall);
+  return names.length ? `\nCan fail with: ${names.map((e) => `\`${e}\``).join(', ')}` : '';
+}
+
+export interface SyscallHoverOptions {
+  labelData: LabelData;
+  view: ProgramView;
+  errnos: (syscall: SyscallInfo) => readonly string[];
+}
+
+/** Hover for `syscall` / `int 0x80` / `sysenter`, or a macro invocation that expands to syscalls. */
+export function hoverOnSyscall(line: number, options: SyscallHoverOptions): HoverResult | undefined {
+  const sites = options.view.sitesOn(line);
+  const first = sites[0];
+  if (!first) return undefined;
+  const range = { line, start: first.site.start, end: first.site.end };
+  if (sites.length > 1 || first.site.via) {
+    const calls = sites.map((s) => describeCall(s, options.labelData, options.view) ?? `${s.site.instruction}: ${numberDescription(s)}`);
+    return { ...range, markdown: [`**${first.site.via ?? 'macro'}** expands to ${sites.length === 1 ? 'a syscall' : `${sites.length} syscalls`}:`, '```c', ...calls, '```'].join('\n') };
+  }
+  const resolved = first;
+  if (!resolved.syscall) return { ...range, markdown: `**${resolved.site.instruction}** — ${numberDescription(resolved)}${abiNote(resolved)}` };
   const syscall = resolved.syscall;
-  const call = describeCall(resolved, labelData, entry)!;
-  const facts = callArguments(resolved, syscall, labelData, entry);
-  const families = argumentFamilies(site.abi);
-  const unset = syscall.params
-    .map((p, i) => (facts[i]!.set ? undefined : `\`${families[i]}\` (${p.name})`))
-    .filter((x): x is string => !!x);
-  const errnos = likelyErrnos(syscall);
+  const facts = callArguments(resolved, syscall, options.labelData, options.view);
+  const families = argumentFamilies(resolved.site.abi);
+  const unset = syscall.params.map((p, i) => (facts[i]!.set ? undefined : `\`${families[i]}\` (${p.name})`)).filter((x): x is string => !!x);
   const parts = [
-    '```c', call, '```',
+    '```c', describeCall(resolved, options.labelData, options.view)!, '```',
     unset.length ? `Not set on every path to this syscall: ${unset.join(', ')}.` : '',
     syscallMarkdown(syscall),
-    errnos.length ? `\nCan fail with: ${errnos.map((e) => `\`${e}\``).join(', ')}` : '',
+    errnoLine(syscall, options.errnos),
   ];
   return { ...range, markdown: parts.filter(Boolean).join('\n') + abiNote(resolved) };
 }
 
-/** Hover for the instruction that sets the number or an argument consumed by a syscall in this block. */
-export function hoverOnSetter(block: BlockAnalysis, line: number, labelData: LabelData, entry: number): HoverResult | undefined {
-  const consumed = consumedSetters(block).find((c) => c.setter.line === line);
+/** Hover on `call name`: the syscalls the procedure makes with this caller's values. */
+export function hoverOnCall(line: number, start: number, end: number, options: SyscallHoverOptions): HoverResult | undefined {
+  const call = options.view.program.facts.callSites.get(line);
+  if (!call) return undefined;
+  const nested = options.view.program.sitesOfProcedure(call.target, call.state as MachineState);
+  if (nested.length === 0) return undefined;
+  const calls = nested.map(({ site }) => {
+    const resolved = resolveSite(siteFromState(site));
+    return `${describeCall(resolved, options.labelData) ?? `${site.instruction}: ${numberDescription(resolved)}`}  // line ${site.line + 1}`;
+  });
+  return { line, start, end, markdown: [`**${call.target}** makes ${nested.length === 1 ? 'this syscall' : 'these syscalls'} with this caller's values:`, '```c', ...calls, '```'].join('\n') };
+}
+
+/** Hover for the instruction that sets the number or an argument a syscall reads. */
+export function hoverOnSetter(line: number, options: SyscallHoverOptions): HoverResult | undefined {
+  const consumed = options.view.consumersOn(line).find((c) => !c.resolved.site.via);
   if (!consumed) return undefined;
   const { setter, role, resolved } = consumed;
   const range = { line, start: setter.registerStart, end: setter.source?.end ?? setter.registerEnd };
+  const call = describeCall(resolved, options.labelData, options.view);
+  const where = resolved.site.line === line ? '' : ` (the syscall on line ${resolved.site.line + 1})`;
   if (role.kind === 'number') {
     if (!resolved.syscall) return { ...range, markdown: numberDescription(resolved) + abiNote(resolved) };
     const s = resolved.syscall;
-    const call = describeCall(resolved, labelData, entry);
-    return { ...range, markdown: `**${s.name}** — syscall ${s.number} (${s.abi})\n\nHere: \`${call}\`\n\n${syscallMarkdown(s)}${abiNote(resolved)}` };
+    return { ...range, markdown: `**${s.name}** — syscall ${s.number} (${s.abi})${where}\n\nHere: \`${call}\`\n\n${syscallMarkdown(s)}${abiNote(resolved)}` };
   }
   const syscall = resolved.syscall;
-  const facts = argumentFacts(resolved.site.registers.get(consumed.family), labelData);
-  if (!syscall) {
-    return { ...range, markdown: `argument ${role.index + 1} of an unknown syscall — ${numberDescription(resolved)}` };
-  }
+  if (!syscall) return { ...range, markdown: `argument ${role.index + 1} of an unknown syscall — ${numberDescription(resolved)}` };
   const param = syscall.params[role.index]!;
-  let shown: string;
-  if (facts.value !== undefined) shown = decodeArgument(syscall, role.index, facts.value).text;
-  else if (facts.unknownReason) shown = `unknown (${facts.unknownReason})`;
-  else shown = facts.text ?? 'unknown';
-  const call = describeCall(resolved, labelData, entry);
-  const markdown = `argument ${role.index + 1} of ${syscall.name} — \`${declaration(param)}\` = ${shown}`
+  const facts = callArguments(resolved, syscall, options.labelData, options.view)[role.index]!;
+  const shown = facts.unknownReason ? `unknown (${facts.unknownReason})` : facts.text;
+  const markdown = `argument ${role.index + 1} of ${syscall.name} — \`${declaration(param)}\` = ${shown}${where}`
     + (call ? `\n\n\`\`\`c\n${call}\n\`\`\`` : '') + abiNote(resolved);
   return { ...range, markdown };
 }

@@ -1,10 +1,11 @@
 // Syscall lints and their quick fixes. Each lint is a plain value; the server turns them into
 // diagnostics and code actions.
-import { lookupSyscallByName } from '../../syscalls';
-import { familyBit, type BlockAnalysis, type Setter } from '../analysis/dataflow';
+import { argumentUse, lookupSyscallByName } from '../../syscalls';
+import type { BlockAnalysis, Setter } from '../analysis/dataflow';
+import { mayBeUnset } from '../analysis/values';
 import type { AsmDocument } from '../../nasm/document/document';
 import { REGISTERS, registerOfWidth } from '../../nasm/parser/vocabulary';
-import { argumentFamilies, familyOf, numberFamily, resolvedSites, type ResolvedSite } from './syscallFacts';
+import { argumentFamilies, exactArgument, familyOf, numberFamily, type ResolvedSite } from './syscallFacts';
 
 export interface Edit { line: number; start: number; end: number; newText: string }
 
@@ -28,7 +29,9 @@ function sameWidth(register: string, targetFamily: string): string {
 /** The 4th argument in rcx: the function-call convention's register, which `syscall` overwrites. */
 function rcxInsteadOfR10(resolved: ResolvedSite, block: BlockAnalysis, previousSiteLine: number): Lint | undefined {
   const { site, syscall } = resolved;
-  if (site.abi !== 'x86_64' || !syscall || syscall.params.length < 4 || site.registers.get('r10')?.setter) return undefined;
+  if (site.abi !== 'x86_64' || !syscall || syscall.params.length < 4 || site.via) return undefined;
+  const r10 = site.registers.get('r10')?.value;
+  if (r10 && r10.kind !== 'unset') return undefined;
   const rcx: Setter | undefined = [...block.writes].reverse()
     .find((w) => w.line < site.line && w.line > previousSiteLine && familyOf(w.register.toLowerCase()) === 'rcx');
   if (!rcx) return undefined;
@@ -87,20 +90,21 @@ function unknownSyscall(resolved: ResolvedSite): Lint | undefined {
   return { code: 'unknown-syscall', severity: 'warning', ...at, message: `${resolved.lookup.message} in the ${resolved.site.abi} table.` };
 }
 
-function unsetArguments(resolved: ResolvedSite, entry: number): Lint | undefined {
+function unsetArguments(resolved: ResolvedSite): Lint | undefined {
   const { site, syscall } = resolved;
   const families = argumentFamilies(site.abi);
   const missing: string[] = [];
-  const unset = (family: string) => !site.registers.get(family)?.setter && !(entry & familyBit(family));
+  const unset = (family: string) => { const v = site.registers.get(family)?.value; return !v || mayBeUnset(v); };
   if (unset(numberFamily(site.abi))) missing.push(`${numberFamily(site.abi)} (the syscall number)`);
   for (let i = 0; syscall && i < syscall.params.length; i++) {
-    if (unset(families[i]!)) missing.push(`${families[i]} (${syscall.params[i]!.name})`);
+    // Only what the kernel really reads: open's mode without O_CREAT is never looked at.
+    if (unset(families[i]!) && argumentUse(syscall, i, exactArgument(site, families)) === 'read') missing.push(`${families[i]} (${syscall.params[i]!.name})`);
   }
   if (missing.length === 0) return undefined;
   const what = syscall ? syscall.name : site.instruction;
   return {
     code: 'unset-argument', severity: 'information', line: site.line, start: site.start, end: site.end,
-    message: `${what} reads ${missing.join(', ')}, not set in this block nor on every path into it.`,
+    message: `${what} reads ${missing.join(', ')}, not set on every path to it.`,
   };
 }
 
@@ -109,15 +113,14 @@ const CLOBBER_REASON: Record<string, string> = {
   r11: 'the syscall instruction stores rflags there',
 };
 
-/** Every syscall lint of one block. */
-/** `entry`: registers set on every path into the block (see DocumentAnalysis.entryMask). */
-export function lintBlock(block: BlockAnalysis, document: AsmDocument, bitsAt: (line: number) => number, entry: number): Lint[] {
+/** Every syscall lint of one block; `sites`: the whole-program sites on the block's lines. */
+export function lintBlock(block: BlockAnalysis, document: AsmDocument, bitsAt: (line: number) => number, sites: readonly ResolvedSite[]): Lint[] {
   const lints: Lint[] = [];
   let previousSiteLine = block.start - 1;
-  for (const resolved of resolvedSites(block)) {
+  for (const resolved of sites) {
     for (const lint of [
       rcxInsteadOfR10(resolved, block, previousSiteLine), int80In64Bit(resolved, document, bitsAt(resolved.site.line)),
-      unknownSyscall(resolved), unsetArguments(resolved, entry),
+      unknownSyscall(resolved), unsetArguments(resolved),
     ]) if (lint) lints.push(lint);
     previousSiteLine = resolved.site.line;
   }

@@ -1,6 +1,6 @@
-// textDocument/inlayHint: the blocks overlapping the requested range.
-import type { BlockAnalysis } from '../analysis/dataflow';
+// textDocument/inlayHint: the syscall hints of the requested lines, from the whole-document analysis.
 import { syscallInlayHints } from '../features/inlayHints';
+import { programView } from '../features/syscallFacts';
 import { toInlayHint } from './convert';
 import type { LanguageServer } from './languageServer';
 
@@ -9,14 +9,7 @@ export function registerInlayHints(server: LanguageServer): void {
   server.connection.languages.inlayHint.on(({ textDocument, range }) => {
     const document = workspace.get(textDocument.uri);
     if (!document) return [];
-    const analysis = workspace.analysis(document);
-    const blocks: BlockAnalysis[] = [];
-    for (let line = range.start.line; line <= Math.min(range.end.line, document.lineCount - 1);) {
-      const block = analysis.blockAt(line);
-      blocks.push(block);
-      line = block.end + 1;
-    }
-    const entryOf = (block: BlockAnalysis) => analysis.entryMask(block.start);
-    return syscallInlayHints(blocks, range.start.line, range.end.line, server.settings.inlayHints, entryOf).map(toInlayHint);
+    const view = programView(workspace.analysis(document).program());
+    return syscallInlayHints(view, range.start.line, Math.min(range.end.line, document.lineCount - 1), server.settings.inlayHints).map(toInlayHint);
   });
 }

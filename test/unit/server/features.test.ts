@@ -11,6 +11,7 @@ import { namedConstantActions } from '../../../server/features/namedConstant';
 import { semanticTokens, TOKEN_TYPES } from '../../../server/features/semanticTokens';
 import { signatureHelp } from '../../../server/features/signatureHelp';
 import { lintBlock } from '../../../server/features/syscallLints';
+import { programView } from '../../../server/features/syscallFacts';
 import { EXAMPLES, FIXTURES, find, hover, openDocument } from './helpers';
 
 function applyEdits(text: string, edits: { line: number; start: number; end: number; newText: string }[]): string {
@@ -202,7 +203,7 @@ describe('quick fixes', () => {
     const source = 'section .text\n_start:\n  mov eax, 4\n  mov ebx, 1\n  mov ecx, msg\n  mov edx, 3\n  int 0x80\n';
     const { workspace, document } = openDocument('inline.asm', source);
     const block = workspace.analysis(document).blockAt(6);
-    const lint = lintBlock(block, document, () => 64, 0).find((l) => l.code === 'int80-in-64-bit-code')!;
+    const lint = lintBlock(block, document, () => 64, programView(workspace.analysis(document).program()).sitesBetween(block.start, block.end)).find((l) => l.code === 'int80-in-64-bit-code')!;
     expect(lint.message).toContain('eax = 4 means write');
     expect(applyEdits(source, lint.fix!.edits)).toBe('section .text\n_start:\n  mov eax, 1\n  mov edi, 1\n  mov esi, msg\n  mov edx, 3\n  syscall\n');
   });

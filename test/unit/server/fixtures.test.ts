@@ -1,12 +1,20 @@
-// The fixture corpus: each `; expect-…` comment in test/fixtures/server/*.asm is one check.
+// The fixture corpus: each `; expect-…` comment in test/fixtures/server/*.asm and programs/*.asm is one check.
+// The realistic programs in programs/ must also get no lint at all where none is expected.
 import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hoverAt } from '../../../server/features/hover';
 import { FIXTURES, inlayHints, lints, openDocument } from './helpers';
 
 const EXPECTATION = /;\s*expect-(hover|no-hover|lint|no-lint|hint):?\s*(.*)$/;
 
-for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.asm'))) {
+const PROGRAMS = path.join(FIXTURES, 'programs');
+const files = [
+  ...readdirSync(FIXTURES).filter((f) => f.endsWith('.asm')),
+  ...readdirSync(PROGRAMS).filter((f) => f.endsWith('.asm')).map((f) => path.join('programs', f)),
+];
+
+for (const file of files) {
   describe(file, () => {
     const { workspace, document } = openDocument(file);
     const allLints = lints(workspace, document);
@@ -30,7 +38,8 @@ for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.asm'))) {
       });
     }
     it('has no warning without an expect-lint comment', () => {
-      const unexpected = allLints.filter((l) => l.severity === 'warning' && !/expect-lint/.test(document.lineText(l.line)));
+      const strict = file.startsWith('programs');
+      const unexpected = allLints.filter((l) => (strict || l.severity === 'warning') && !/expect-lint/.test(document.lineText(l.line)));
       expect(unexpected).toEqual([]);
     });
   });

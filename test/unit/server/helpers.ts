@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { hoverAt } from '../../../server/features/hover';
 import { syscallInlayHints } from '../../../server/features/inlayHints';
 import { lintDocument } from '../../../server/features/documentLints';
+import { programView } from '../../../server/features/syscallFacts';
 import { pathToUri, Workspace } from '../../../server/workspace';
 import type { AsmDocument } from '../../../nasm/document/document';
 
@@ -32,11 +33,11 @@ export function hover(workspace: Workspace, document: AsmDocument, needle: strin
   return hoverAt(workspace, document, at.line, at.character + 1)?.markdown;
 }
 
+export { hoverAt };
 export function lints(workspace: Workspace, document: AsmDocument) {
   return lintDocument(workspace, document);
 }
 
 export function inlayHints(workspace: Workspace, document: AsmDocument) {
-  const analysis = workspace.analysis(document);
-  return syscallInlayHints(analysis.allBlocks(), 0, document.lineCount, { syscallCall: true, parameterNames: true }, (b) => analysis.entryMask(b.start));
+  return syscallInlayHints(programView(workspace.analysis(document).program()), 0, document.lineCount, { syscallCall: true, parameterNames: true });
 }

@@ -1,0 +1,167 @@
+// A multi-line macro invocation as the statements NASM would assemble: the body with %1…%N, %0 and
+// %%labels replaced, and %if/%ifdef/%ifidn decided where the values are known. When a part cannot
+// be decided (a %rep, a condition on an unknown value) the expansion is refused, never guessed.
+import type { MacroDefinition } from '../../nasm/document/structure';
+import { evaluateExpression } from '../../nasm/parser/expression';
+import { parseLine, type Statement } from '../../nasm/parser/statement';
+import { tokenizeLine } from '../../nasm/parser/tokens';
+
+/** Where macros come from: this document and its includes. */
+export interface MacroSource {
+  /** The definition of a macro visible from the invoking document, with a reader for its lines. */
+  find(name: string): { definition: MacroDefinition; lineText(line: number): string } | undefined;
+  /** Whether a single-line name is defined (for %ifdef), and a constant's value (for %if). */
+  isDefined(name: string): boolean;
+  constant(name: string): bigint | undefined;
+}
+
+export interface Expansion {
+  macro: string;
+  statements: Statement[];
+  /** The text of each statement after substitution. */
+  lines: string[];
+  /** The body jumps or has labels: values after it are only what straight-line code gives. */
+  branches: boolean;
+}
+
+const MAX_BODY_LINES = 400;
+let expansionCounter = 0;
+const cache = new WeakMap<Statement, { key: string; expansion: Expansion | undefined }>();
+
+/** The invocation's arguments as written, split at top-level commas (the last takes the rest for `1+` macros). */
+export function macroArguments(statement: Statement, definition: MacroDefinition, lineText: string): string[] {
+  const args = statement.operands.map((o) => o.text);
+  if (definition.greedy && definition.maxParameters > 0 && args.length > definition.maxParameters) {
+    const first = statement.operands[definition.maxParameters - 1]!;
+    const rest = lineText.slice(first.start, statement.operands.at(-1)!.end);
+    return [...args.slice(0, definition.maxParameters - 1), rest];
+  }
+  // `{a, b}` passes one argument with a comma in it.
+  return args.map((a) => (a.startsWith('{') && a.endsWith('}') ? a.slice(1, -1) : a));
+}
+
+/** Replaces %N, %{N}, %0 and %%name outside strings. */
+function substitute(line: string, args: readonly string[], unique: number): string | undefined {
+  let out = '';
+  let failed = false;
+  for (let i = 0; i < line.length;) {
+    const c = line[i]!;
+    if (c === '"' || c === '\'' || c === '`') {
+      const close = line.indexOf(c, i + 1);
+      const end = close < 0 ? line.length : close + 1;
+      out += line.slice(i, end);
+      i = end;
+      continue;
+    }
+    if (c === ';') { out += line.slice(i); break; }
+    if (c !== '%') { out += c; i++; continue; }
+    const rest = line.slice(i);
+    const parameter = /^%(?:\{(\d+)\}|(\d+))/.exec(rest);
+    if (parameter) {
+      const n = Number(parameter[1] ?? parameter[2]);
+      out += n === 0 ? String(args.length) : args[n - 1] ?? '';
+      i += parameter[0].length;
+      continue;
+    }
+    const local = /^%%([\w.$#@~?]+)/.exec(rest);
+    if (local) { out += `..@${unique}.${local[1]}`; i += local[0].length; continue; }
+    // %+, %-1, %{1:3} and other rarer forms: not expanded here.
+    if (/^%(?:[+-]\d|\{\d+:|\+)/.test(rest)) failed = true;
+    out += c;
+    i++;
+  }
+  return failed ? undefined : out;
+}
+
+function condition(keyword: string, args: string, source: MacroSource): boolean | undefined {
+  const negate = keyword.startsWith('%ifn') || keyword.startsWith('%elifn');
+  const base = keyword.replace(/^%(el)?ifn?/, '%if');
+  let result: boolean | undefined;
+  const trimmed = args.trim();
+  if (base === '%ifdef') result = source.isDefined(trimmed);
+  else if (base === '%ifmacro') result = source.find(trimmed.split(/\s/)[0]!) !== undefined;
+  else if (base === '%ifidn' || base === '%ifidni') {
+    const comma = trimmed.indexOf(',');
+    if (comma >= 0) {
+      const a = trimmed.slice(0, comma).trim();
+      const b = trimmed.slice(comma + 1).trim();
+      result = base === '%ifidni' ? a.toLowerCase() === b.toLowerCase() : a === b;
+    }
+  } else if (base === '%ifempty') result = trimmed.length === 0;
+  else if (base === '%ifnum' || base === '%ifstr' || base === '%ifid') {
+    const tokens = tokenizeLine(trimmed);
+    const kind = base === '%ifnum' ? 'number' : base === '%ifstr' ? 'string' : 'identifier';
+    result = tokens.length === 1 && tokens[0]!.kind === kind;
+  } else if (base === '%if') {
+    const value = evaluateExpression(tokenizeLine(trimmed).filter((t) => t.kind !== 'comment'), {
+      resolve: (name) => { const v = source.constant(name); return v === undefined ? undefined : { kind: 'number', value: v }; },
+    });
+    if (value?.kind === 'number') result = value.value !== 0n;
+  }
+  return result === undefined ? undefined : negate ? !result : result;
+}
+
+/** Expands the macro invoked by `statement`, or undefined when it is not a known macro or cannot be decided. */
+export function expandMacroCall(source: MacroSource, statement: Statement, lineText: string): Expansion | undefined {
+  const name = statement.kind === 'macroCall' ? statement.keyword?.text : statement.kind === 'label' ? statement.label?.text : undefined;
+  if (!name) return undefined;
+  const found = source.find(name);
+  if (!found) return undefined;
+  const { definition } = found;
+  if (definition.endLine - definition.line > MAX_BODY_LINES) return undefined;
+  const body: string[] = [];
+  for (let line = definition.line + 1; line < definition.endLine; line++) body.push(found.lineText(line));
+  const key = `${definition.line}\u0000${lineText}\u0000${body.join('\n')}`;
+  const cached = cache.get(statement);
+  if (cached?.key === key) return cached.expansion;
+  const expansion = expand(source, definition, statement.kind === 'label' ? [] : macroArguments(statement, definition, lineText), body);
+  cache.set(statement, { key, expansion });
+  return expansion;
+}
+
+function expand(source: MacroSource, definition: MacroDefinition, args: string[], body: string[]): Expansion | undefined {
+  const unique = ++expansionCounter;
+  const statements: Statement[] = [];
+  const lines: string[] = [];
+  // Each open %if: whether its current branch is taken, and whether one was taken already.
+  const conditions: { active: boolean; taken: boolean }[] = [];
+  let branches = false;
+  for (const raw of body) {
+    const text = substitute(raw, args, unique);
+    if (text === undefined) return undefined;
+    const statement = parseLine(text);
+    const keyword = statement.keyword?.name ?? '';
+    const active = conditions.every((c) => c.active);
+    if (statement.kind === 'preprocessor') {
+      const argsText = text.slice(statement.keyword!.end).replace(/;.*$/, '');
+      if (/^%(el)?if/.test(keyword)) {
+        if (keyword.startsWith('%if')) {
+          if (!active) { conditions.push({ active: false, taken: true }); continue; }
+          const result = condition(keyword, argsText, source);
+          if (result === undefined) return undefined;
+          conditions.push({ active: result, taken: result });
+        } else {
+          const top = conditions.at(-1);
+          if (!top) return undefined;
+          if (top.taken) { top.active = false; continue; }
+          const result = condition(keyword, argsText, source);
+          if (result === undefined) return undefined;
+          top.active = result;
+          top.taken = result;
+        }
+        continue;
+      }
+      if (keyword === '%else') { const top = conditions.at(-1); if (top) { top.active = !top.taken; top.taken = true; } continue; }
+      if (keyword === '%endif') { conditions.pop(); continue; }
+      if (!active) continue;
+      // %rep, %assign, %define inside a body change what follows in ways we do not model.
+      if (/^%(rep|assign|xdefine|define|undef|rotate|push|pop|repl|exitrep|exitmacro)$/.test(keyword)) return undefined;
+      continue;
+    }
+    if (!active) continue;
+    if (statement.label || (statement.kind === 'instruction' && /^(j|loop|call)/.test(keyword))) branches = true;
+    statements.push(statement);
+    lines.push(text);
+  }
+  return { macro: definition.name, statements, lines, branches };
+}

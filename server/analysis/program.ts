@@ -1,0 +1,373 @@
+// Values through the whole document: a fixpoint over the control-flow graph of basic blocks, with
+// states joined where paths merge, procedures entered from every caller (call/ret summaries),
+// named memory slots shared across procedures, and the kernel's initial stack at `_start`.
+import type { AsmDocument } from '../../nasm/document/document';
+import { LINE_IN_MACRO, LINE_INACTIVE } from '../../nasm/document/structure';
+import type { Statement } from '../../nasm/parser/statement';
+import type { BlockAnalysis, SymbolEnvironment } from './dataflow';
+import {
+  copyState, FAMILIES, familyIndex, freshState, Interpreter, joinStates, refineBySign, sameState,
+  type MachineState, type ProgramContext, type SiteState,
+} from './interpreter';
+import { expandMacroCall, type MacroSource } from './macroExpansion';
+import { join, sameValue, unknown, UNSET, type RegisterValue } from './values';
+
+/** Each block is interpreted at most this often; then its entry is widened to "unknown". */
+const MAX_VISITS = 40;
+/** Names the kernel jumps to when the program starts. */
+const ENTRY_POINTS = new Set(['_start', '..start']);
+
+interface Edge { to: number; sign?: 'error' | 'nonnegative' }
+
+interface BlockFlow {
+  successors: Edge[];
+  /** The procedure a `call` at the block's end enters, when it is in this document. */
+  callee?: string;
+  /** The block is inside a %macro body: analysed on its own, it runs where the macro is used. */
+  inMacro: boolean;
+  /** No instruction or macro call: data, directives or bare labels. Only runs when something reaches it. */
+  codeless: boolean;
+}
+
+/** A syscall made inside a procedure or a macro expansion, with the values the caller gave. */
+export interface NestedSite { via: string; site: SiteState }
+
+export interface ProgramFacts {
+  /** Syscall sites by line; a macro invocation line may hold several. */
+  sites: Map<number, SiteState[]>;
+  /** For `call` lines: the syscalls the procedure makes with this caller's values. */
+  callSites: Map<number, { target: string; state: MachineState }>;
+  /** The states at the entry of every reachable block, by block start line. */
+  entries: Map<number, MachineState>;
+  /** How many call sites enter each procedure. */
+  callers: Map<string, number>;
+}
+
+export interface ProgramInput {
+  document: AsmDocument;
+  blocks: readonly BlockAnalysis[];
+  environment: SymbolEnvironment;
+  macros: MacroSource;
+}
+
+function lastInstruction(document: AsmDocument, block: BlockAnalysis): { statement: Statement; line: number } | undefined {
+  const flags = document.structure.lineFlags;
+  for (let line = block.end; line >= block.start; line--) {
+    if (flags[line]! & LINE_INACTIVE) continue;
+    const statement = document.statement(line);
+    if (statement.kind === 'instruction' || statement.kind === 'macroCall') return { statement, line };
+  }
+  return undefined;
+}
+
+const TAKEN_SIGN: Record<string, ['error' | 'nonnegative' | undefined, 'error' | 'nonnegative' | undefined]> = {
+  // [sign on the jump, sign on the fall-through] after `test rax, rax`.
+  js: ['error', 'nonnegative'], jl: ['error', 'nonnegative'], jnge: ['error', 'nonnegative'],
+  jns: ['nonnegative', 'error'], jge: ['nonnegative', 'error'], jnl: ['nonnegative', 'error'],
+  jg: ['nonnegative', undefined], jnle: ['nonnegative', undefined], jle: [undefined, 'nonnegative'], jng: [undefined, 'nonnegative'],
+};
+
+/** The whole-document analysis. Pure: build it again when the document or its names change. */
+export class ProgramAnalysis {
+  private readonly flows: BlockFlow[];
+  private readonly labelIndex = new Map<string, number>();
+  private readonly procedures = new Map<string, { entry: number; blocks: Set<number>; writes: Set<string> }>();
+  readonly facts: ProgramFacts = { sites: new Map(), callSites: new Map(), entries: new Map(), callers: new Map() };
+
+  // Fixpoint state.
+  private readonly entry: (MachineState | undefined)[];
+  private readonly visits: number[];
+  private readonly callStates = new Map<string, Map<number, MachineState>>();
+  private readonly returns = new Map<string, MachineState>();
+  private readonly stores = new Map<string, RegisterValue>();
+  private readonly storeReaders = new Map<string, Set<number>>();
+  private readonly procedureCallers = new Map<string, Set<number>>();
+  private readonly queue: number[] = [];
+  private readonly queued: Uint8Array;
+
+  constructor(private readonly input: ProgramInput) {
+    const { document, blocks } = input;
+    const structure = document.structure;
+    blocks.forEach((block, i) => {
+      const label = document.statement(block.start).label;
+      if (label) this.labelIndex.set(structure.qualify(label.text, block.start), i);
+    });
+    this.flows = blocks.map((block, i) => this.flowOf(block, i));
+    this.findProcedures();
+    this.entry = blocks.map(() => undefined);
+    this.visits = blocks.map(() => 0);
+    this.queued = new Uint8Array(blocks.length);
+    this.run();
+  }
+
+  private flowOf(block: BlockAnalysis, i: number): BlockFlow {
+    const { document, blocks } = this.input;
+    const structure = document.structure;
+    const inMacro = (structure.lineFlags[block.start]! & LINE_IN_MACRO) !== 0;
+    const successors: Edge[] = [];
+    const last = lastInstruction(document, block);
+    const mnemonic = last?.statement.kind === 'instruction' ? last.statement.keyword!.name : undefined;
+    const signs = mnemonic ? TAKEN_SIGN[mnemonic] : undefined;
+    let callee: string | undefined;
+    if (mnemonic === 'call') {
+      const operand = last!.statement.operands[0];
+      const name = operand?.tokens.length === 1 && operand.tokens[0]!.kind === 'identifier' && !operand.register ? operand.tokens[0]!.text : undefined;
+      if (name && this.labelIndex.has(structure.qualify(name, last!.line))) callee = structure.qualify(name, last!.line);
+    }
+    if (!inMacro) {
+      if (block.exit.target !== undefined) {
+        const target = this.labelIndex.get(structure.qualify(block.exit.target, block.exit.line ?? block.end));
+        if (target !== undefined) successors.push({ to: target, ...(signs?.[0] ? { sign: signs[0] } : {}) });
+      }
+      const next = blocks[i + 1];
+      if (block.exit.falls && next && !(structure.lineFlags[next.start]! & LINE_IN_MACRO)) {
+        successors.push({ to: i + 1, ...(signs?.[1] ? { sign: signs[1] } : {}) });
+      }
+    }
+    let codeless = true;
+    for (let line = block.start; line <= block.end && codeless; line++) {
+      const kind = document.statement(line).kind;
+      if ((kind === 'instruction' || kind === 'macroCall') && !(structure.lineFlags[line]! & LINE_INACTIVE)) codeless = false;
+    }
+    return { successors, inMacro, codeless, ...(callee ? { callee } : {}) };
+  }
+
+  /** Procedures: call targets, with the blocks reachable from their entry without following calls. */
+  private findProcedures(): void {
+    const { blocks } = this.input;
+    for (const flow of this.flows) {
+      if (!flow.callee || this.procedures.has(flow.callee)) continue;
+      const entry = this.labelIndex.get(flow.callee)!;
+      const members = new Set<number>([entry]);
+      const stack = [entry];
+      while (stack.length) for (const edge of this.flows[stack.pop()!]!.successors) if (!members.has(edge.to)) { members.add(edge.to); stack.push(edge.to); }
+      this.procedures.set(flow.callee, { entry, blocks: members, writes: new Set() });
+    }
+    // What a procedure may change: its blocks' registers and those of the procedures it calls, transitively.
+    for (let changed = true, round = 0; changed && round < 20; round++) {
+      changed = false;
+      for (const procedure of this.procedures.values()) {
+        const before = procedure.writes.size;
+        for (const b of procedure.blocks) {
+          FAMILIES.forEach((f, bit) => { if (blocks[b]!.touched & (1 << bit)) procedure.writes.add(f); });
+          const callee = this.flows[b]!.callee;
+          if (callee) for (const f of this.procedures.get(callee)!.writes) procedure.writes.add(f);
+        }
+        procedure.writes.delete('rsp');
+        if (procedure.writes.size !== before) changed = true;
+      }
+    }
+  }
+
+  private enqueue(i: number): void {
+    if (this.queued[i]) return;
+    this.queued[i] = 1;
+    this.queue.push(i);
+  }
+
+  private arrive(i: number, state: MachineState): void {
+    const current = this.entry[i];
+    const next = current ? joinStates(current, state) : state;
+    if (current && sameState(current, next)) return;
+    this.entry[i] = next;
+    this.enqueue(i);
+  }
+
+  /** Where each block without a predecessor starts: the program entry, a procedure, or code we do not see enter. */
+  private seed(): void {
+    const { document, blocks } = this.input;
+    // Data and directives before code reach nothing: only code, or a bare label code reaches, is a predecessor.
+    const hasPredecessor = new Uint8Array(blocks.length);
+    for (let round = 0, changed = true; changed && round < 4; round++) {
+      changed = false;
+      this.flows.forEach((flow, i) => {
+        if (flow.codeless && !hasPredecessor[i]) return;
+        for (const edge of flow.successors) if (!hasPredecessor[edge.to]) { hasPredecessor[edge.to] = 1; changed = true; }
+      });
+    }
+    blocks.forEach((block, i) => {
+      const flow = this.flows[i]!;
+      const label = document.statement(block.start).label?.text;
+      if (flow.codeless) return;
+      if (flow.inMacro) { this.arrive(i, freshState('', unknown('set where the macro is used'))); return; }
+      if (label && ENTRY_POINTS.has(label)) { this.arrive(i, freshState('_start', UNSET)); return; }
+      if (hasPredecessor[i] || (label && this.procedures.has(document.structure.qualify(label, block.start)))) return;
+      if (!label) { this.arrive(i, freshState('', UNSET)); return; }
+      // Entered from another file or by an indirect jump: whatever was set there.
+      this.arrive(i, freshState(label, unknown(`set before \`${label}\` is entered`)));
+    });
+  }
+
+  private run(): void {
+    this.seed();
+    while (this.queue.length) {
+      const i = this.queue.shift()!;
+      this.queued[i] = 0;
+      this.visit(i);
+    }
+    // Procedures nobody reaches (only called from unreachable code) still get a hover.
+    for (const [name, procedure] of this.procedures) {
+      if (!this.entry[procedure.entry]) { this.arrive(procedure.entry, freshState(name, unknown(`set by the caller of \`${name}\``))); }
+    }
+    while (this.queue.length) {
+      const i = this.queue.shift()!;
+      this.queued[i] = 0;
+      this.visit(i);
+    }
+    this.input.blocks.forEach((block, i) => { if (this.entry[i]) this.facts.entries.set(block.start, this.entry[i]!); });
+    for (const [name, states] of this.callStates) this.facts.callers.set(name, states.size);
+  }
+
+  private context(frame: string, reader: number): ProgramContext {
+    const { document, environment } = this.input;
+    return {
+      env: environment,
+      frame,
+      qualify: (name, line) => document.structure.qualify(name, line),
+      storedAnywhere: (slot) => {
+        let readers = this.storeReaders.get(slot);
+        if (!readers) this.storeReaders.set(slot, readers = new Set());
+        readers.add(reader);
+        return this.stores.get(slot);
+      },
+      procedure: (name) => {
+        const procedure = this.procedures.get(name);
+        if (!procedure) return undefined;
+        let callers = this.procedureCallers.get(name);
+        if (!callers) this.procedureCallers.set(name, callers = new Set());
+        callers.add(reader);
+        const returned = this.returns.get(name);
+        return { writes: procedure.writes, returns: returned?.registers ?? FAMILIES.map(() => unknown(`\`${name}\` does not return`)) };
+      },
+      expand: (statement, line, text) => expandMacroCall(this.input.macros, statement, text ?? document.lineText(line)),
+    };
+  }
+
+  private visit(i: number): void {
+    const { document, blocks } = this.input;
+    const block = blocks[i]!;
+    let start = this.entry[i]!;
+    if (++this.visits[i]! > MAX_VISITS) {
+      start = copyState(start);
+      start.registers = start.registers.map((v, r) => (FAMILIES[r] === 'rsp' ? v : join(v, unknown('changes on every pass through a loop'))));
+      start.stack.clear();
+      start.memory.clear();
+      this.entry[i] = start;
+    }
+    const frame = start.registers[familyIndex('rsp')]!.kind === 'stack' ? (start.registers[familyIndex('rsp')] as { frame: string }).frame : '';
+    const state = copyState(start);
+    const sites: SiteState[] = [];
+    const interpreter = new Interpreter(state, this.context(frame, i), {
+      site: (site) => sites.push(site),
+      call: (target, callState, line) => this.noteCall(target, callState, line),
+      store: (slot, value) => this.noteStore(slot, value),
+      ret: (exit) => this.noteReturn(i, exit),
+    });
+    const flags = document.structure.lineFlags;
+    for (let line = block.start; line <= block.end; line++) {
+      if (flags[line]! & LINE_INACTIVE) continue;
+      interpreter.step(document.statement(line), line, document.lineText(line));
+    }
+    for (let line = block.start; line <= block.end; line++) this.facts.sites.delete(line);
+    for (const site of sites) {
+      const list = this.facts.sites.get(site.line);
+      if (list) list.push(site); else this.facts.sites.set(site.line, [site]);
+    }
+    // exit and exit_group do not come back.
+    const lastSite = sites.at(-1);
+    const last = lastInstruction(document, block);
+    if (lastSite?.syscall?.noReturn && last && lastSite.line === last.line) return;
+    for (const edge of this.flows[i]!.successors) {
+      let out = state;
+      if (edge.sign && state.flags) {
+        const tested = state.registers[familyIndex(state.flags)]!;
+        out = copyState(state);
+        out.registers = out.registers.map((v) => refineBySign(v, tested, edge.sign!));
+        for (const [k, v] of out.memory) out.memory.set(k, refineBySign(v, tested, edge.sign));
+        for (const [k, v] of out.stack) out.stack.set(k, refineBySign(v, tested, edge.sign));
+      }
+      this.arrive(edge.to, out === state ? copyState(state) : out);
+    }
+  }
+
+  private noteCall(target: string, state: MachineState, line: number): void {
+    this.facts.callSites.set(line, { target, state });
+    let states = this.callStates.get(target);
+    if (!states) this.callStates.set(target, states = new Map());
+    states.set(line, state);
+    const procedure = this.procedures.get(target);
+    if (!procedure) return;
+    // The callee's frame starts at the return address; the caller's stack slots are not its own.
+    const entered = copyState(state);
+    entered.registers[familyIndex('rsp')] = { kind: 'stack', frame: target, offset: 0n };
+    entered.stack.clear();
+    this.arrive(procedure.entry, entered);
+  }
+
+  private noteStore(slot: string, value: RegisterValue): void {
+    const current = this.stores.get(slot);
+    const next = current ? join(current, value) : value;
+    if (current && sameValue(current, next)) return;
+    this.stores.set(slot, next);
+    for (const reader of this.storeReaders.get(slot) ?? []) this.enqueue(reader);
+  }
+
+  private noteReturn(block: number, exit: MachineState): void {
+    for (const [name, procedure] of this.procedures) {
+      if (!procedure.blocks.has(block)) continue;
+      const current = this.returns.get(name);
+      const next = current ? joinStates(current, exit) : copyState(exit);
+      if (current && sameState(current, next)) continue;
+      this.returns.set(name, next);
+      for (const caller of this.procedureCallers.get(name) ?? []) this.enqueue(caller);
+    }
+  }
+
+  /** The state a procedure is entered with, joined over its callers. */
+  procedureEntry(name: string): MachineState | undefined {
+    const procedure = this.procedures.get(name);
+    return procedure ? this.entry[procedure.entry] : undefined;
+  }
+
+  /** The syscalls a procedure makes when entered with `state` (for the hover on a call). */
+  sitesOfProcedure(name: string, state: MachineState, depth = 0): NestedSite[] {
+    const procedure = this.procedures.get(name);
+    if (!procedure || depth > 3) return [];
+    const { document, blocks } = this.input;
+    const entries = new Map<number, MachineState>();
+    const entered = copyState(state);
+    entered.registers[familyIndex('rsp')] = { kind: 'stack', frame: name, offset: 0n };
+    entered.stack.clear();
+    entries.set(procedure.entry, entered);
+    const work = [procedure.entry];
+    const visits = new Map<number, number>();
+    const found = new Map<number, NestedSite[]>();
+    while (work.length) {
+      const i = work.shift()!;
+      const count = (visits.get(i) ?? 0) + 1;
+      visits.set(i, count);
+      if (count > MAX_VISITS) continue;
+      const state0 = copyState(entries.get(i)!);
+      const nested: NestedSite[] = [];
+      const interpreter = new Interpreter(state0, this.context(name, -1), {
+        site: (site) => nested.push({ via: name, site }),
+        call: (target, callState) => nested.push(...this.sitesOfProcedure(target, callState, depth + 1)),
+      });
+      for (let line = blocks[i]!.start; line <= blocks[i]!.end; line++) {
+        if (!(document.structure.lineFlags[line]! & LINE_INACTIVE)) interpreter.step(document.statement(line), line, document.lineText(line));
+      }
+      found.set(i, nested);
+      const lastSite = nested.at(-1)?.site;
+      if (lastSite?.syscall?.noReturn && lastSite.line === lastInstruction(document, blocks[i]!)?.line) continue;
+      for (const edge of this.flows[i]!.successors) {
+        if (!procedure.blocks.has(edge.to)) continue;
+        const current = entries.get(edge.to);
+        const next = current ? joinStates(current, state0) : copyState(state0);
+        if (current && sameState(current, next)) continue;
+        entries.set(edge.to, next);
+        work.push(edge.to);
+      }
+    }
+    return [...found.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, sites]) => sites);
+  }
+}

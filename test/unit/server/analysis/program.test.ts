@@ -1,0 +1,74 @@
+// Values through the whole document: moves, syscall results, memory and stack slots, merges, loops,
+// procedures and macros — read through the hovers a user sees.
+import { describe, expect, it } from 'vitest';
+import { hover, lints, openDocument } from '../helpers';
+
+function hoverOn(source: string, needle: string, occurrence = 0): string {
+  const { workspace, document } = openDocument('inline.asm', source);
+  return hover(workspace, document, needle, occurrence) ?? '';
+}
+
+describe('register moves and syscall results', () => {
+  const source = [
+    'section .data', 'path: db "/etc/hostname", 0', 'section .bss', 'buf: resb 64', 'section .text', '_start:',
+    '  mov eax, 2', '  lea rdi, [rel path]', '  xor esi, esi', '  syscall', '  mov r12, rax',
+    '.loop:', '  xor eax, eax', '  mov rdi, r12', '  lea rsi, [rel buf]', '  mov edx, 64', '  syscall',
+    '  test rax, rax', '  jle .done', '  mov rdx, rax', '  mov eax, 1', '  mov edi, 1', '  syscall ; write', '  jmp .loop',
+    '.done:', '  mov eax, 60', '  xor edi, edi', '  syscall',
+  ].join('\n');
+  it('follows the fd returned by open through r12 into a loop', () => {
+    expect(hoverOn(source, 'syscall', 1)).toContain('read(fd=fd returned by open (line 10), buf=buf, count=64)');
+  });
+  it('names the count a write gets from read, with the range its guard proves', () => {
+    expect(hoverOn(source, 'syscall ; write')).toContain('count=bytes returned by read (line 17), ≥ 0');
+  });
+  it('keeps values the syscall instruction preserves, and forgets rcx and r11', () => {
+    const text = ['_start:', '  mov edi, 1', '  mov r10d, 5', '  mov eax, 39', '  syscall', '  mov eax, 62', '  mov esi, 9', '  syscall'].join('\n');
+    expect(hoverOn(text, 'syscall', 1)).toContain('kill(pid=1, sig=SIGKILL)');
+  });
+  it('follows xchg, push/pop, lea and 32-bit writes', () => {
+    const text = ['_start:', '  mov rbx, 60', '  push rbx', '  pop rcx', '  xchg rax, rcx', '  lea rdi, [rax + 2]', '  mov edi, edi', '  syscall'].join('\n');
+    expect(hoverOn(text, 'syscall')).toContain('exit(error_code=62)');
+  });
+});
+
+describe('merges and loops', () => {
+  it('joins the values of two paths', () => {
+    const text = ['_start:', '  test rdi, rdi', '  jz .ok', '  mov edi, 1', '  jmp .out', '.ok:', '  xor edi, edi', '.out:', '  mov eax, 60', '  syscall'].join('\n');
+    expect(hoverOn(text, 'syscall')).toMatch(/exit\(error_code=(1 or 0|0 or 1)\)/);
+  });
+  it('gives the same results with blank and comment lines between a jump and its target', () => {
+    const base = ['_start:', '  mov eax, 1', '  mov edi, 1', '  mov edx, 3', '  jmp print', 'print:', '  lea rsi, [rel msg]', '  syscall', 'msg: db "hi", 10'];
+    const spaced = [...base.slice(0, 5), '', '; the printer', '', ...base.slice(5)];
+    expect(hoverOn(spaced.join('\n'), 'syscall')).toBe(hoverOn(base.join('\n'), 'syscall'));
+    const { workspace, document } = openDocument('inline.asm', spaced.join('\n'));
+    expect(lints(workspace, document)).toEqual([]);
+  });
+  it('converges on a loop that counts', () => {
+    const text = ['_start:', '  mov ebx, 10', '.again:', '  mov eax, 1', '  mov edi, 1', '  lea rsi, [rel _start]', '  mov edx, 1', '  syscall', '  dec ebx', '  jnz .again', '  mov eax, 60', '  mov edi, ebx', '  syscall'].join('\n');
+    expect(hoverOn(text, 'syscall')).toContain('write(fd=1 (stdout), buf=_start, count=1)');
+    expect(hoverOn(text, 'syscall', 1)).toContain('exit(error_code=?');
+  });
+});
+
+describe('the initial stack and stack slots', () => {
+  it('names argc and argv at _start', () => {
+    const text = ['_start:', '  mov rdi, [rsp]', '  mov rsi, [rsp + 16]', '  lea rdx, [rsp + 8]', '  mov eax, 59', '  syscall'].join('\n');
+    expect(hoverOn(text, 'syscall')).toContain('execve(filename=argc, argv=argv[1], envp=argv)');
+  });
+  it('reads mov rsi, rsp as the stack pointer, not as unset', () => {
+    const text = ['_start:', '  sub rsp, 32', '  xor eax, eax', '  xor edi, edi', '  mov rsi, rsp', '  mov edx, 32', '  syscall'].join('\n');
+    expect(hoverOn(text, 'syscall')).toContain('buf=stack (rsp at `_start` − 32)');
+  });
+});
+
+describe('memory slots', () => {
+  it('gives a value stored in one procedure to a load in another', () => {
+    const text = [
+      'section .bss', 'fd: resq 1', 'section .text', '_start:', '  call opener', '  call closer', '  mov eax, 60', '  syscall',
+      'opener:', '  mov eax, 2', '  lea rdi, [rel fd]', '  xor esi, esi', '  syscall', '  mov [fd], rax', '  ret',
+      'closer:', '  mov eax, 3', '  mov rdi, [fd]', '  syscall', '  ret',
+    ].join('\n');
+    expect(hoverOn(text, 'syscall', 2)).toContain('close(fd=fd returned by open (line 13))');
+  });
+});
