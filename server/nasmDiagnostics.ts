@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { detectFormat } from '../toolchain/build';
 import { parseNasmMessages, type ToolMessage } from '../toolchain/nasmMessages';
 import { requireTool, runProgram, ToolNotFoundError } from '../toolchain/tools';
 import type { AsmDocument } from '../nasm/document/document';
+import { declaredOutputFormat, type NasmOutputFormat } from '../nasm/document/outputFormat';
 import { pathToUri, uriToPath, type Workspace } from './workspace';
 
 export interface Location { uri: string; line: number }
@@ -21,13 +21,15 @@ export interface NasmDiagnostic {
 }
 
 export type NasmOutcome =
-  | { kind: 'ok'; diagnostics: NasmDiagnostic[]; format: 'elf64' | 'elf32' }
+  | { kind: 'ok'; diagnostics: NasmDiagnostic[]; format: NasmOutputFormat }
   | { kind: 'tool-missing'; message: string }
   | { kind: 'failed'; message: string };
 
 export interface NasmRunOptions {
   nasmPath: string;
+  /** Absolute -I directories. */
   includePaths: string[];
+  /** When the source does not say (`org`, `bits`). */
   outputFormat: 'elf64' | 'elf32';
 }
 
@@ -50,7 +52,35 @@ export function discardScratch(uri: string): void {
 
 function withSlash(dir: string): string { return dir.endsWith(path.sep) ? dir : dir + path.sep; }
 
-/** Runs nasm on the document's current text; messages are attributed to the files they name. */
+/** Files nasm reports relative to its working directory (the scratch folder) belong beside the root. */
+function pathMapper(scratch: string, sourceDir: string, copy: string, rootUri: string): (file: string) => string {
+  return (file) => {
+    if (!file) return rootUri;
+    const full = path.resolve(scratch, file);
+    if (full === copy) return rootUri;
+    return pathToUri(full.startsWith(withSlash(scratch)) ? path.join(sourceDir, path.relative(scratch, full)) : full);
+  };
+}
+
+/**
+ * Open documents of the root's unit with unsaved text, written beside the root's copy: nasm looks in its
+ * working directory first, so it reads what the editor shows rather than the files on disk.
+ */
+function writeOverlays(workspace: Workspace, root: AsmDocument, sourceDir: string, scratch: string): void {
+  for (const document of workspace.unit(root)) {
+    const file = uriToPath(document.uri);
+    if (document === root || !file || !workspace.isOpen(document.uri)) continue;
+    const relative = path.relative(sourceDir, file);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
+    mkdirSync(path.dirname(path.join(scratch, relative)), { recursive: true, mode: 0o700 });
+    writeFileSync(path.join(scratch, relative), document.getText());
+  }
+}
+
+/**
+ * Runs nasm on a root document's current text; messages are attributed to the files they name.
+ * An include-only file is checked by assembling its root (see DiagnosticsPublisher).
+ */
 export async function runNasm(document: AsmDocument, workspace: Workspace, options: NasmRunOptions): Promise<NasmOutcome> {
   let nasm: string;
   try {
@@ -61,24 +91,22 @@ export async function runNasm(document: AsmDocument, workspace: Workspace, optio
   }
   const original = uriToPath(document.uri);
   const sourceDir = original ? path.dirname(original) : process.cwd();
+  discardScratch(document.uri);
   const scratch = scratchDirectory(document.uri);
   const copy = path.join(scratch, original ? path.basename(original) : 'untitled.asm');
-  const text = document.getText();
-  writeFileSync(copy, text);
-  const format = detectFormat(text, options.outputFormat);
+  writeFileSync(copy, document.getText());
+  writeOverlays(workspace, document, sourceDir, scratch);
+  const declared = declaredOutputFormat([document.structure, ...workspace.includedDocuments(document).map((d) => d.structure)]);
+  const format = declared ?? options.outputFormat;
   const args = ['-f', format, '-I', withSlash(sourceDir)];
-  for (const dir of options.includePaths) args.push('-I', withSlash(path.resolve(sourceDir, dir)));
+  for (const dir of options.includePaths) args.push('-I', withSlash(dir));
   args.push('-o', path.join(scratch, 'out.o'), copy);
-  const result = await runProgram(nasm, args, { cwd: sourceDir, timeoutMs: 15_000 });
+  const result = await runProgram(nasm, args, { cwd: scratch, timeoutMs: 15_000 });
   if (result.timedOut) return { kind: 'failed', message: 'nasm took longer than 15 s on this file and was stopped.' };
-  const uriOf = (file: string): string => {
-    if (!file) return document.uri;
-    const full = path.resolve(sourceDir, file);
-    return full === copy ? document.uri : pathToUri(full);
-  };
+  const uriOf = pathMapper(scratch, sourceDir, copy, document.uri);
   const severity = (m: ToolMessage): NasmDiagnostic['severity'] => (m.severity === 'info' ? 'information' : m.severity);
   const diagnostics: NasmDiagnostic[] = [];
-  for (const message of parseNasmMessages(result.stderr)) {
+  for (const message of parseNasmMessages(result.stderr, [copy])) {
     const uri = uriOf(message.file);
     const related = message.context.map((c) => ({ uri: uriOf(c.file), line: Math.max(0, c.line - 1), message: c.message }));
     const line = Math.max(0, message.line - 1);

@@ -7,6 +7,7 @@ import { DocumentAnalysis } from './analysis/documentAnalysis';
 import type { SymbolEnvironment } from './analysis/dataflow';
 import type { MacroSource } from './analysis/macroExpansion';
 import { AsmDocument } from '../nasm/document/document';
+import { resolveBuildOptions } from '../toolchain/options';
 import type { MacroDefinition, SymbolDefinition } from '../nasm/document/structure';
 import type { Value } from '../nasm/parser/expression';
 
@@ -29,8 +30,27 @@ export class Workspace {
   private readonly openUris = new Set<string>();
   /** Bumped when any document's structure changes, so cached dataflow re-resolves names. */
   private generation = 0;
+  /** `syscallLens.includePaths` as written: relative entries resolve against each file's workspace folder. */
   includePaths: string[] = [];
+  /** Workspace folders (paths), longest first once set through setFolders. */
+  private folders: string[] = [];
   defaultBits = 64;
+
+  setFolders(folders: readonly string[]): void {
+    this.folders = [...folders].sort((a, b) => b.length - a.length);
+    this.fileSetChanged();
+  }
+
+  /** The workspace folder holding `file`, if any. */
+  folderOf(file: string): string | undefined {
+    return this.folders.find((folder) => file === folder || file.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep));
+  }
+
+  /** Absolute include directories for a document, by the same rule as building and debugging. */
+  includePathsFor(document: AsmDocument): string[] {
+    const file = uriToPath(document.uri) ?? path.join(this.folders[0] ?? process.cwd(), 'untitled.asm');
+    return resolveBuildOptions({ includePaths: this.includePaths }, this.folderOf(file), file).includePaths;
+  }
 
   all(): AsmDocument[] { return [...this.documents.values()]; }
 
@@ -129,7 +149,7 @@ export class Workspace {
   /** The file an `%include "name"` on `from` refers to: its own folder first, then the include paths. */
   resolveInclude(from: AsmDocument, name: string): string | undefined {
     const file = uriToPath(from.uri);
-    const dirs = [...(file ? [path.dirname(file)] : []), ...this.includePaths];
+    const dirs = [...(file ? [path.dirname(file)] : []), ...this.includePathsFor(from)];
     for (const dir of dirs) {
       const candidate = path.resolve(dir, name);
       const uri = pathToUri(candidate);

@@ -29,7 +29,14 @@ export class DiagnosticsPublisher {
 
   private publish(uri: string): void {
     const diagnostics = [...(this.lintResults.get(uri) ?? [])];
-    for (const byFile of this.nasmResults.values()) diagnostics.push(...(byFile.get(uri) ?? []));
+    // A root and an include it brings in may both be open: the same nasm message is reported once.
+    const seen = new Set<string>();
+    for (const byFile of this.nasmResults.values()) {
+      for (const diagnostic of byFile.get(uri) ?? []) {
+        const key = `${diagnostic.range.start.line}|${diagnostic.severity}|${diagnostic.message}`;
+        if (!seen.has(key)) { seen.add(key); diagnostics.push(diagnostic); }
+      }
+    }
     if (diagnostics.length === 0 && !this.published.has(uri)) return;
     if (diagnostics.length) this.published.add(uri); else this.published.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics });
@@ -52,7 +59,11 @@ export class DiagnosticsPublisher {
       return;
     }
     const version = document.version;
-    const outcome = await runNasm(document, this.workspace, this.options().settings).catch((error: unknown) => ({
+    // An include-only file is checked in context: nasm assembles the first root that includes it.
+    const root = this.workspace.roots(document)[0]!;
+    const settings = this.options().settings;
+    const runOptions = { ...settings, includePaths: this.workspace.includePathsFor(root) };
+    const outcome = await runNasm(root, this.workspace, runOptions).catch((error: unknown) => ({
       kind: 'failed' as const, message: `nasm could not be run: ${error instanceof Error ? error.message : String(error)}`,
     }));
     if (document.version !== version) return; // a newer run is scheduled
@@ -67,7 +78,10 @@ export class DiagnosticsPublisher {
       return;
     }
     const byFile = new Map<string, Diagnostic[]>();
+    // Through a root, only this file's messages (and those of the files it includes) are its own.
+    const own = root === document ? undefined : new Set([document, ...this.workspace.includedDocuments(document)].map((d) => d.uri));
     for (const d of outcome.diagnostics) {
+      if (own && !own.has(d.uri)) continue;
       const list = byFile.get(d.uri) ?? [];
       list.push(toNasmDiagnostic(d, this.workspace.get(d.uri)?.lineText(d.line) ?? ''));
       byFile.set(d.uri, list);

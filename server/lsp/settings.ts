@@ -1,12 +1,11 @@
 // Settings (workspace/configuration, pushed didChangeConfiguration, initializationOptions) and trust.
-import * as path from 'node:path';
 import { settingsFromConfiguration, TRUST_NOTIFICATION, type ServerSettings, type TrustParams } from '../protocol';
 import type { LanguageServer } from './languageServer';
 
 export function applySettings(server: LanguageServer, settings: ServerSettings): void {
   server.settings = settings;
-  const root = server.roots[0] ?? process.cwd();
-  server.workspace.includePaths = settings.includePaths.map((p) => path.resolve(root, p));
+  server.workspace.setFolders(server.roots);
+  server.workspace.includePaths = settings.includePaths;
   server.workspace.defaultBits = settings.outputFormat === 'elf32' ? 32 : 64;
 }
 
