@@ -10,12 +10,12 @@ import { AsmDocument } from '../nasm/document/document';
 import { resolveBuildOptions } from '../toolchain/options';
 import type { MacroDefinition, SymbolDefinition } from '../nasm/document/structure';
 import type { Value } from '../nasm/parser/expression';
+import { IncludePolicy, MAX_FILE_BYTES, NASM_EXTENSIONS } from './includePolicy';
 
-export const NASM_EXTENSIONS = ['.asm', '.nasm', '.inc', '.s', '.mac'];
+export { NASM_EXTENSIONS };
 const MAX_INDEXED_FILES = 5000;
 const MAX_INDEXED_FOLDERS = 20_000;
 const MAX_INDEXED_BYTES = 64 * 1024 * 1024;
-const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 export function uriToPath(uri: string): string | undefined {
   try { return uri.startsWith('file:') ? fileURLToPath(uri) : undefined; } catch { return undefined; }
@@ -35,6 +35,32 @@ export class Workspace {
   /** Workspace folders (paths), longest first once set through setFolders. */
   private folders: string[] = [];
   defaultBits = 64;
+  /** What `%include` may read: trust and workspace folders are set through `setTrust` and `setRoots`. */
+  private readonly includePolicy = new IncludePolicy((file) => this.documents.has(pathToUri(file)));
+  /** Why an include was not read, by the path it resolved to. */
+  private readonly refusedIncludes = new Map<string, string>();
+
+  get trusted(): boolean { return this.includePolicy.trusted; }
+
+  /** In an untrusted folder nothing outside the workspace folders is read, and what was read is let go. */
+  setTrust(trusted: boolean): void {
+    if (trusted === this.includePolicy.trusted) return;
+    this.includePolicy.trusted = trusted;
+    this.refusedIncludes.clear();
+    if (!trusted) {
+      for (const uri of [...this.documents.keys()]) {
+        const file = uriToPath(uri);
+        if (!this.openUris.has(uri) && file && !this.includePolicy.insideWorkspace(file)) this.documents.delete(uri);
+      }
+    }
+    this.fileSetChanged();
+  }
+
+  setRoots(roots: readonly string[]): void {
+    this.includePolicy.setRoots(roots);
+    this.refusedIncludes.clear();
+    this.fileSetChanged();
+  }
 
   setFolders(folders: readonly string[]): void {
     this.folders = [...folders].sort((a, b) => b.length - a.length);
@@ -148,13 +174,32 @@ export class Workspace {
 
   /** The file an `%include "name"` on `from` refers to: its own folder first, then the include paths. */
   resolveInclude(from: AsmDocument, name: string): string | undefined {
+    const candidate = this.includeCandidate(from, name);
+    if (!candidate) return undefined;
+    const uri = pathToUri(candidate);
+    if (this.documents.has(uri)) return uri;
+    const refusal = this.includePolicy.refusal(candidate);
+    if (refusal) { this.refusedIncludes.set(candidate, refusal); return undefined; }
+    this.refusedIncludes.delete(candidate);
+    this.refreshFromDisk(uri);
+    return this.documents.has(uri) ? uri : undefined;
+  }
+
+  /** Why the file an `%include "name"` on `from` names was not read (not trusted, not NASM, over budget). */
+  includeRefusal(from: AsmDocument, name: string): { file: string; reason: string } | undefined {
+    if (this.resolveInclude(from, name)) return undefined;
+    const file = this.includeCandidate(from, name);
+    const reason = file && this.refusedIncludes.get(file);
+    return file && reason ? { file, reason } : undefined;
+  }
+
+  /** The first existing file `name` names, as nasm searches: the includer's folder, then the include paths. */
+  private includeCandidate(from: AsmDocument, name: string): string | undefined {
     const file = uriToPath(from.uri);
     const dirs = [...(file ? [path.dirname(file)] : []), ...this.includePathsFor(from)];
     for (const dir of dirs) {
       const candidate = path.resolve(dir, name);
-      const uri = pathToUri(candidate);
-      if (this.documents.has(uri)) return uri;
-      if (isFile(candidate)) { this.refreshFromDisk(uri); return this.documents.has(uri) ? uri : undefined; }
+      if (this.documents.has(pathToUri(candidate)) || existsNotFolder(candidate)) return candidate;
     }
     return undefined;
   }
@@ -365,8 +410,9 @@ export class Workspace {
   }
 }
 
-function isFile(file: string): boolean {
-  try { return statSync(file).isFile(); } catch { return false; }
+/** Files, but also FIFOs and devices, which the include policy then refuses by name. */
+function existsNotFolder(file: string): boolean {
+  try { return !statSync(file).isDirectory(); } catch { return false; }
 }
 
 function readTextFile(file: string): string | undefined {

@@ -1,8 +1,9 @@
-// All syscall lints of a document; a block's lints are kept as long as its analysis is.
+// All lints of a document (syscalls, includes not read); a block's lints are kept as long as its analysis is.
 import type { BlockAnalysis } from '../analysis/dataflow';
 import type { AsmDocument } from '../../nasm/document/document';
 import type { Workspace } from '../workspace';
 import { programView, type ResolvedSite } from './syscallFacts';
+import { includeLints } from './includeLints';
 import { lintBlock, type Lint } from './syscallLints';
 
 const lintCache = new WeakMap<BlockAnalysis, { sites: readonly ResolvedSite[]; lints: Lint[] }>();
@@ -10,7 +11,7 @@ const lintCache = new WeakMap<BlockAnalysis, { sites: readonly ResolvedSite[]; l
 export function lintDocument(workspace: Workspace, document: AsmDocument): Lint[] {
   const structure = document.structure;
   const bitsAt = (line: number) => structure.bitsAt(line, workspace.defaultBits);
-  const lints: Lint[] = [];
+  const lints: Lint[] = includeLints(workspace, document);
   const analysis = workspace.analysis(document);
   const view = programView(analysis.program());
   for (const block of analysis.allBlocks()) {

@@ -75,7 +75,10 @@ export function hoverAt(workspace: Workspace, document: AsmDocument, line: numbe
   const include = document.structure.includes.find((e) => e.line === line && e.start === token.start);
   if (include) {
     const uri = workspace.resolveInclude(document, include.path);
-    const where = uri ? `\`${uriToPath(uri) ?? uri}\`` : 'not found next to this file or in the include paths (syscallLens.includePaths)';
+    const refused = uri ? undefined : workspace.includeRefusal(document, include.path);
+    const where = uri ? `\`${uriToPath(uri) ?? uri}\``
+      : refused ? `\`${refused.file}\`, not read: ${refused.reason}`
+        : 'not found next to this file or in the include paths (syscallLens.includePaths)';
     return { ...range, markdown: `**%include** \`${include.path}\` → ${where}` };
   }
   if (token.kind === 'string' && token.string !== undefined && token.string.length > 0) {

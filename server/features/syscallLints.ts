@@ -9,7 +9,8 @@ import { argumentFamilies, exactArgument, familyOf, numberFamily, type ResolvedS
 
 export interface Edit { line: number; start: number; end: number; newText: string }
 
-export type LintCode = 'rcx-instead-of-r10' | 'int80-in-64-bit-code' | 'unknown-syscall' | 'unset-argument' | 'clobbered-register-read';
+export type LintCode =
+  | 'rcx-instead-of-r10' | 'int80-in-64-bit-code' | 'unknown-syscall' | 'unset-argument' | 'clobbered-register-read' | 'include-not-read';
 
 export interface Lint {
   code: LintCode;

@@ -9,11 +9,22 @@ import { DiagnosticsPublisher } from './diagnostics';
 export class LanguageServer {
   readonly workspace = new Workspace();
   settings: ServerSettings = DEFAULT_SETTINGS;
-  /** VS Code workspace trust; other editors start trusted. nasm never runs in an untrusted folder. */
-  trusted = true;
   client: ClientSupport = NO_CLIENT_SUPPORT;
+  private folders: string[] = [];
+
+  /**
+   * VS Code workspace trust; other editors start trusted. In an untrusted folder nasm never runs and
+   * no `%include` outside the workspace folders is read.
+   */
+  get trusted(): boolean { return this.workspace.trusted; }
+  set trusted(trusted: boolean) { this.workspace.setTrust(trusted); }
+
   /** Workspace folders, as paths. */
-  roots: string[] = [];
+  get roots(): string[] { return this.folders; }
+  set roots(roots: string[]) {
+    this.folders = roots;
+    this.workspace.setRoots(roots);
+  }
   readonly diagnostics: DiagnosticsPublisher;
 
   constructor(readonly connection: Connection) {

@@ -25,6 +25,7 @@ export function registerSettings(server: LanguageServer): void {
   });
   connection.onNotification(TRUST_NOTIFICATION, (params: TrustParams) => {
     server.trusted = !!params.trusted;
-    for (const document of server.openDocuments()) void server.diagnostics.refreshNasm(document.uri);
+    // Trust decides which includes are read, so lints and hints change with it, not only nasm's messages.
+    server.refreshAll();
   });
 }
