@@ -42,6 +42,11 @@ export class IncludePolicy {
     return !!real && this.roots.some((root) => real === root || !path.relative(root, real).startsWith('..') && !path.isAbsolute(path.relative(root, real)));
   }
 
+  /** Whether the server may hold a file it is not asked to read: anything when trusted, else only the workspace's. */
+  mayKeep(file: string): boolean {
+    return this.trusted || this.insideWorkspace(file);
+  }
+
   /**
    * Why `file` may not be read for an `%include`, or undefined when it may: then its size is charged
    * to the budget until the workspace lets go of it.

@@ -50,7 +50,7 @@ export class Workspace {
     if (!trusted) {
       for (const uri of [...this.documents.keys()]) {
         const file = uriToPath(uri);
-        if (!this.openUris.has(uri) && file && !this.includePolicy.insideWorkspace(file)) this.documents.delete(uri);
+        if (!this.openUris.has(uri) && file && !this.includePolicy.mayKeep(file)) this.documents.delete(uri);
       }
     }
     this.fileSetChanged();
@@ -98,7 +98,8 @@ export class Workspace {
     this.openUris.delete(uri);
     const file = uriToPath(uri);
     // Keep the on-disk version indexed so other files still see its symbols.
-    if (file && existsSync(file)) this.refreshFromDisk(uri); else { this.documents.delete(uri); this.fileSetChanged(); }
+    if (file && existsSync(file) && this.includePolicy.mayKeep(file)) this.refreshFromDisk(uri);
+    else { this.documents.delete(uri); this.fileSetChanged(); }
   }
 
   private add(document: AsmDocument): AsmDocument {
@@ -177,7 +178,7 @@ export class Workspace {
     const candidate = this.includeCandidate(from, name);
     if (!candidate) return undefined;
     const uri = pathToUri(candidate);
-    if (this.documents.has(uri)) return uri;
+    if (this.documents.has(uri) && (this.openUris.has(uri) || this.includePolicy.mayKeep(candidate))) return uri;
     const refusal = this.includePolicy.refusal(candidate);
     if (refusal) { this.refusedIncludes.set(candidate, refusal); return undefined; }
     this.refusedIncludes.delete(candidate);

@@ -123,3 +123,14 @@ describe('the bytes read for includes are capped', () => {
     expect(new IncludePolicy(() => false, { fileBytes: 1000, totalBytes: 10_000 }).refusal(file)).toBe('it is larger than 1000 bytes');
   });
 });
+
+describe('files the editor had open', () => {
+  it('an outside file opened and closed in an untrusted window is not kept for includes', () => {
+    const { workspace, document } = openMain(`%include "../elsewhere/secrets.inc"${USE}`, { trusted: false });
+    const secrets = pathToUri(path.join(outside, 'secrets.inc'));
+    workspace.open(secrets, 'secret_token: db "hunter2-password"\n', 1);
+    workspace.close(secrets);
+    expect(workspace.get(secrets)).toBeUndefined();
+    expect(hover(workspace, document, 'secret_token') ?? '').not.toContain('hunter2');
+  });
+});
