@@ -25,7 +25,8 @@ ${TEXT_STRING_LIMIT} bytes as strace's -s does; --json keeps what strace printed
 
 Options:
   --json       one JSON object per line: type, seq, pid, time, duration, name, args, argPaths,
-               result, resultPath, errno, signal, ip, file, line, macroLine (null when unknown)
+               result, resultPath, errno, signal, ip, file, line, macroLine, macroFile (null
+               when unknown)
   --summary    print a strace -c style table (calls, errors, time per syscall) instead
   -I DIR       an extra %include directory for nasm (repeatable; FILE's own folder comes first)
   --build-dir DIR
@@ -71,12 +72,18 @@ function parseOptions(argv: string[]): Options | string {
   return { ...options, file, args };
 }
 
+/** A path relative to `cwd` when it is inside it. */
+function shownPath(file: string, cwd: string): string {
+  const relative = path.relative(cwd, file);
+  return relative && !relative.startsWith('..') ? relative : file;
+}
+
 function locationColumn(event: TraceEvent, cwd: string): string {
   const where = event.location;
   if (!where) return '-';
-  const file = path.relative(cwd, where.file);
-  const shown = file && !file.startsWith('..') ? file : where.file;
-  return `${shown}:${where.line}${where.macroLine !== undefined ? ` (macro line ${where.macroLine})` : ''}`;
+  const macro = where.macroLine === undefined ? ''
+    : ` (macro ${where.macroFile && where.macroFile !== where.file ? `${shownPath(where.macroFile, cwd)}:` : 'line '}${where.macroLine})`;
+  return `${shownPath(where.file, cwd)}:${where.line}${macro}`;
 }
 
 /** Why the trace ended early: a signal to us, or the reader of our stdout going away. */

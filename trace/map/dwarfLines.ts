@@ -3,6 +3,11 @@
 // except the string tables that DWARF 5 file names point into.
 import * as path from 'node:path';
 import type { ElfFile } from './elf';
+import { compilationDirectories } from './dwarfUnits';
+import { readForm, Reader, readUnitLength, stringSections, type Strings } from './dwarfForms';
+
+const DW_LNCT_path = 1;
+const DW_LNCT_directory_index = 2;
 
 export interface LineRow {
   address: number;
@@ -65,80 +70,6 @@ export class LineTable {
   }
 }
 
-class Reader {
-  offset: number;
-  constructor(readonly data: Buffer, offset = 0) {
-    this.offset = offset;
-  }
-  u8(): number { return this.data[this.offset++]!; }
-  u16(): number { const v = this.data.readUInt16LE(this.offset); this.offset += 2; return v; }
-  u32(): number { const v = this.data.readUInt32LE(this.offset); this.offset += 4; return v; }
-  u64(): number { const v = Number(this.data.readBigUInt64LE(this.offset)); this.offset += 8; return v; }
-  address(size: number): number { return size === 8 ? this.u64() : size === 4 ? this.u32() : size === 2 ? this.u16() : this.u8(); }
-  uleb(): number {
-    let result = 0;
-    let shift = 1;
-    for (;;) {
-      const byte = this.data[this.offset++]!;
-      result += (byte & 0x7f) * shift;
-      if ((byte & 0x80) === 0 || this.offset >= this.data.length) return result;
-      shift *= 128;
-    }
-  }
-  sleb(): number {
-    let result = 0;
-    let shift = 1;
-    for (;;) {
-      const byte = this.data[this.offset++]!;
-      result += (byte & 0x7f) * shift;
-      shift *= 128;
-      if ((byte & 0x80) === 0 || this.offset >= this.data.length) {
-        return (byte & 0x40) !== 0 ? result - shift : result;
-      }
-    }
-  }
-  cstring(): string {
-    const end = this.data.indexOf(0, this.offset);
-    const stop = end < 0 ? this.data.length : end;
-    const text = this.data.toString('utf8', this.offset, stop);
-    this.offset = stop + 1;
-    return text;
-  }
-}
-
-// DWARF forms that may describe directory and file entries in a version 5 header.
-const DW_FORM = { block: 0x09, data1: 0x0b, data2: 0x05, data4: 0x06, data8: 0x07, data16: 0x1e, string: 0x08, strp: 0x0e, line_strp: 0x1f, udata: 0x0f, strx: 0x1a, strx1: 0x25, strx2: 0x26, strx4: 0x28 } as const;
-const DW_LNCT_path = 1;
-const DW_LNCT_directory_index = 2;
-
-interface Strings {
-  str?: Buffer;
-  lineStr?: Buffer;
-}
-
-function readForm(reader: Reader, form: number, offsetSize: number, strings: Strings): string | number {
-  switch (form) {
-    case DW_FORM.string: return reader.cstring();
-    case DW_FORM.line_strp: {
-      const at = offsetSize === 8 ? reader.u64() : reader.u32();
-      return strings.lineStr ? new Reader(strings.lineStr, at).cstring() : '';
-    }
-    case DW_FORM.strp: {
-      const at = offsetSize === 8 ? reader.u64() : reader.u32();
-      return strings.str ? new Reader(strings.str, at).cstring() : '';
-    }
-    case DW_FORM.udata: return reader.uleb();
-    case DW_FORM.data1: case DW_FORM.strx1: return reader.u8();
-    case DW_FORM.data2: case DW_FORM.strx2: return reader.u16();
-    case DW_FORM.data4: case DW_FORM.strx4: return reader.u32();
-    case DW_FORM.data8: return reader.u64();
-    case DW_FORM.data16: reader.offset += 16; return 0;
-    case DW_FORM.block: reader.offset += reader.uleb(); return 0;
-    case DW_FORM.strx: return reader.uleb();
-    default: throw new Error(`unsupported DWARF form 0x${form.toString(16)} in .debug_line`);
-  }
-}
-
 function readEntryTable(reader: Reader, offsetSize: number, strings: Strings): { path: string; dir: number }[] {
   const formatCount = reader.u8();
   const formats: [number, number][] = [];
@@ -157,14 +88,14 @@ function readEntryTable(reader: Reader, offsetSize: number, strings: Strings): {
   return entries;
 }
 
-/** Parses every line program of the file. Relative file names are resolved against `baseDirectory`. */
+/**
+ * Parses every line program of the file. Relative file names are resolved against the unit's
+ * DW_AT_comp_dir (as addr2line and gdb do), or `baseDirectory` when the unit names none.
+ */
 export function readLineTable(elf: ElfFile, baseDirectory = path.dirname(elf.path)): LineTable {
+  const compDirs = compilationDirectories(elf);
   const data = elf.sectionData('.debug_line');
-  const strings: Strings = {};
-  const str = elf.sectionData('.debug_str');
-  const lineStr = elf.sectionData('.debug_line_str');
-  if (str) strings.str = str;
-  if (lineStr) strings.lineStr = lineStr;
+  const strings = stringSections(elf);
   const files: string[] = [];
   const fileIds = new Map<string, number>();
   const idOf = (name: string) => {
@@ -181,13 +112,8 @@ export function readLineTable(elf: ElfFile, baseDirectory = path.dirname(elf.pat
 
   const reader = new Reader(data);
   while (reader.offset + 4 <= data.length) {
-    let unitLength = reader.u32();
-    let offsetSize = 4;
-    if (unitLength === 0xffffffff) {
-      unitLength = reader.u64();
-      offsetSize = 8;
-    }
-    const unitEnd = reader.offset + unitLength;
+    const unitBase = path.resolve(baseDirectory, compDirs.get(reader.offset) ?? '');
+    const { end: unitEnd, offsetSize } = readUnitLength(reader);
     if (unitEnd > data.length) break;
     const version = reader.u16();
     let addressSize = elf.is64 ? 8 : 4;
@@ -210,20 +136,20 @@ export function readLineTable(elf: ElfFile, baseDirectory = path.dirname(elf.pat
     const fileTable: number[] = [];
     if (version >= 5) {
       const dirs = readEntryTable(reader, offsetSize, strings).map((d) => d.path);
-      const compDir = dirs[0] ?? baseDirectory;
+      const compDir = dirs[0] ?? unitBase;
       for (const file of readEntryTable(reader, offsetSize, strings)) {
         const dir = dirs[file.dir] ?? compDir;
-        fileTable.push(idOf(path.resolve(baseDirectory, path.isAbsolute(dir) ? dir : path.join(compDir, dir), file.path)));
+        fileTable.push(idOf(path.resolve(unitBase, path.isAbsolute(dir) ? dir : path.join(compDir, dir), file.path)));
       }
     } else {
-      const dirs = [baseDirectory];
+      const dirs = [unitBase];
       for (let dir = reader.cstring(); dir; dir = reader.cstring()) dirs.push(dir);
       fileTable.push(-1); // DWARF 2-4 number files from 1
       for (let name = reader.cstring(); name; name = reader.cstring()) {
         const dir = reader.uleb();
         reader.uleb(); // modification time
         reader.uleb(); // length
-        fileTable.push(idOf(path.resolve(baseDirectory, dirs[dir] ?? '', name)));
+        fileTable.push(idOf(path.resolve(unitBase, dirs[dir] ?? '', name)));
       }
     }
     reader.offset = programStart;
@@ -254,7 +180,7 @@ export function readLineTable(elf: ElfFile, baseDirectory = path.dirname(elf.pat
         else if (extended === 3) { // define_file (DWARF 2-4)
           const name = reader.cstring();
           reader.uleb(); // directory index: define_file is obsolete and nasm/gcc never emit it
-          fileTable.push(idOf(path.resolve(baseDirectory, name)));
+          fileTable.push(idOf(path.resolve(unitBase, name)));
         }
         reader.offset = end;
       } else if (opcode === 1) emitRow(); // copy

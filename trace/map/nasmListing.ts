@@ -1,35 +1,75 @@
 // NASM's DWARF rows for macro-expanded code point into the `%macro` body. The `-l` listing shows
 // every expanded instruction under the line that invoked the macro, so it tells us the call site.
-import { readFileSync } from 'node:fs';
+// The listing's `<N>` depth counts both `%include` and macro nesting: a line followed by deeper lines
+// opened an include if it is an `%include` statement, and a macro expansion otherwise.
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { sectionSwitchOfLine } from '../../nasm/parser/sections';
+import { parseLine } from '../../nasm/parser/statement';
 import type { LineTable } from './dwarfLines';
 
 /** The statement that invoked a macro, for one instruction of its expansion. */
 export interface MacroSite {
-  /** 1-based line in the main source that invoked the (outermost) macro. */
+  /** The file and 1-based line of the outermost macro invocation: the user's own line. */
+  file: string;
   line: number;
-  /** 1-based line inside the `%macro` body, and the file that defines it. */
+  /** 1-based line inside the innermost `%macro` body, and the file that defines it. */
   macroLine: number;
   macroFile: string;
 }
 
-interface ListingEntry {
+export interface ListingEntry {
   section: string;
   offset: number;
+  /** The listing's line number: of the file the entry is in, or of the macro body it expands. */
   line: number;
   depth: number;
-  /** The last top-level line before this entry: the macro invocation (or `%include`). */
-  topLine: number;
+  /** The file the line is in, when the entry is not a macro expansion (and the file was found). */
+  file?: string;
+  /** For a macro expansion: where the outermost macro was invoked. */
+  invocation?: { file: string; line: number };
+}
+
+interface Context {
+  /** The file whose lines this depth lists; undefined inside a macro expansion or an unfound include. */
+  file?: string;
+  invocation?: { file: string; line: number };
 }
 
 // `     6 00000016 0F05                <1>  syscall` — listing line, section offset, bytes, depth.
 const CODE_LINE = /^ *(\d+) ([0-9A-F]{8}) ?(\S*) *(?:<(\d+)>)?(.*)$/;
 const TEXT_LINE = /^ *(\d+) +(?:<(\d+)>)?(.*)$/;
 
-export function parseListing(text: string): ListingEntry[] {
+/** The file an `%include` statement names, read with the shared NASM parser. */
+function includedName(source: string): string | undefined {
+  const statement = parseLine(source);
+  if (statement.keyword?.name !== '%include') return undefined;
+  const name = statement.args[0];
+  return name?.kind === 'string' ? name.string : undefined;
+}
+
+/** Where nasm found an included file: beside the including file, or in one of `directories`. */
+export function includeResolver(directories: readonly string[]): (name: string, from: string | undefined) => string | undefined {
+  return (name, from) => {
+    if (path.isAbsolute(name)) return name;
+    for (const directory of [...directories, ...(from ? [path.dirname(from)] : [])]) {
+      const candidate = path.resolve(directory, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    return undefined;
+  };
+}
+
+/**
+ * Every listed instruction with its section offset, its file (outside macros) and, inside a macro
+ * expansion, the outermost invocation. `resolve` turns an `%include` name into a path.
+ */
+export function parseListing(text: string, mainSource = '', resolve: (name: string, from: string | undefined) => string | undefined = () => undefined): ListingEntry[] {
   const entries: ListingEntry[] = [];
-  let section = '.text';
-  let topLine = 0;
+  const sections: string[] = ['.text'];
+  const contexts: Context[] = [{ file: mainSource || undefined }];
+  // The last line seen at each depth: the one that opens the next depth.
+  const opener: { line: number; source: string }[] = [];
   for (const raw of text.split('\n')) {
     const code = CODE_LINE.exec(raw);
     const match = code ?? TEXT_LINE.exec(raw);
@@ -37,90 +77,99 @@ export function parseListing(text: string): ListingEntry[] {
     const line = Number(match[1]);
     const depth = Number((code ? match[4] : match[2]) ?? 0);
     const source = (code ? match[5] : match[3]) ?? '';
-    if (depth === 0) {
-      topLine = line;
-      section = sectionSwitchOfLine(source) ?? section;
+    if (depth > 0 && contexts.length <= depth) {
+      for (let d = contexts.length; d <= depth; d++) contexts[d] = open(contexts[d - 1]!, opener[d - 1], resolve);
     }
+    contexts.length = depth + 1;
+    opener.length = depth;
+    // A listing line continued (long data) repeats its number with no source: it opens nothing.
+    if (source.trim() || !code) opener[depth] = { line, source };
+    const context = contexts[depth]!;
+    // A section switch holds after the include or macro that made it, as in nasm.
+    const switched = sectionSwitchOfLine(source);
+    if (switched) sections[0] = switched;
     if (code && source.trim()) {
-      entries.push({ section, offset: parseInt(match[2]!, 16), line, depth, topLine });
+      const entry: ListingEntry = { section: sections[0]!, offset: parseInt(match[2]!, 16), line, depth };
+      if (context.file && !context.invocation) entry.file = context.file;
+      if (context.invocation) entry.invocation = context.invocation;
+      entries.push(entry);
     }
   }
   return entries;
 }
 
-/** 1-based line ranges of `%macro` … `%endmacro` bodies in a source file. */
-export function macroBodies(text: string): [number, number][] {
-  const bodies: [number, number][] = [];
-  const lines = text.split('\n');
-  let start = 0;
-  lines.forEach((line, index) => {
-    if (/^\s*%i?macro\b/i.test(line)) start = index + 1;
-    else if (/^\s*%endm(acro)?\b/i.test(line) && start) {
-      bodies.push([start + 1, index + 1]);
-      start = 0;
-    }
-  });
-  return bodies;
+function open(outer: Context, by: { line: number; source: string } | undefined, resolve: (name: string, from: string | undefined) => string | undefined): Context {
+  if (outer.invocation) return { invocation: outer.invocation };
+  const included = by ? includedName(by.source) : undefined;
+  if (included !== undefined) {
+    const file = resolve(included, outer.file);
+    return file ? { file } : {};
+  }
+  return by && outer.file ? { invocation: { file: outer.file, line: by.line } } : {};
 }
 
 /**
- * Maps the start address of each line-table row that lies in a macro body to its call site.
- * The listing gives section offsets; the rows of top-level lines give each section's address.
+ * Maps the start address of each line-table row made by a macro expansion to its call site. The
+ * listing gives section offsets; each section's address is the one most rows agree on (rows of
+ * listed lines of known files first, then of macro bodies), or the ELF section's own.
  */
-export function attributeMacroRows(table: LineTable, listingPath: string, mainSource: string): Map<number, MacroSite> {
+export function attributeMacroRows(
+  table: LineTable, listingPath: string, mainSource: string, options: { includeDirectories?: string[]; sectionAddresses?: Map<string, number> } = {},
+): Map<number, MacroSite> {
   const sites = new Map<number, MacroSite>();
   let listing: ListingEntry[];
   try {
-    listing = parseListing(readFileSync(listingPath, 'utf8'));
+    const directories = [...(options.includeDirectories ?? []), path.dirname(mainSource)];
+    listing = parseListing(readFileSync(listingPath, 'utf8'), mainSource, includeResolver(directories));
   } catch {
     return sites;
   }
-  const bodiesOf = new Map<string, [number, number][]>();
-  const inMacro = (file: string, line: number) => {
-    let bodies = bodiesOf.get(file);
-    if (!bodies) {
-      try { bodies = macroBodies(readFileSync(file, 'utf8')); } catch { bodies = []; }
-      bodiesOf.set(file, bodies);
-    }
-    return bodies.some(([first, last]) => line > first - 1 && line < last);
-  };
-
-  // Vote for each section's base address with rows of top-level lines of the main source.
-  const topLevel = new Map<number, ListingEntry[]>();
-  for (const entry of listing) {
-    if (entry.depth !== 0) continue;
-    const list = topLevel.get(entry.line) ?? [];
-    list.push(entry);
-    topLevel.set(entry.line, list);
-  }
-  const votes = new Map<string, Map<number, number>>();
   const rows = [...table.rows()];
-  for (const row of rows) {
-    if (row.file !== mainSource) continue;
-    for (const entry of topLevel.get(row.line) ?? []) {
-      const bySection = votes.get(entry.section) ?? new Map<number, number>();
-      const base = row.start - entry.offset;
-      bySection.set(base, (bySection.get(base) ?? 0) + 1);
-      votes.set(entry.section, bySection);
-    }
-  }
-  const bases = new Map<string, number>();
-  for (const [section, counts] of votes) {
-    const best = [...counts].sort((a, b) => b[1] - a[1])[0];
-    if (best) bases.set(section, best[0]);
-  }
-
+  const bases = sectionBases(listing, rows, options.sectionAddresses);
   const expandedAt = new Map<string, ListingEntry>();
-  for (const entry of listing) if (entry.depth > 0) expandedAt.set(`${entry.section}:${entry.offset}`, entry);
+  for (const entry of listing) if (entry.invocation) expandedAt.set(`${entry.section}:${entry.offset}`, entry);
   for (const row of rows) {
-    if (!inMacro(row.file, row.line)) continue;
     for (const [section, base] of bases) {
       const entry = expandedAt.get(`${section}:${row.start - base}`);
-      if (entry && entry.line === row.line) {
-        sites.set(row.start, { line: entry.topLine, macroLine: row.line, macroFile: row.file });
+      if (entry?.invocation && entry.line === row.line) {
+        sites.set(row.start, { file: entry.invocation.file, line: entry.invocation.line, macroLine: row.line, macroFile: row.file });
         break;
       }
     }
   }
   return sites;
+}
+
+type Row = { start: number; file: string; line: number };
+
+function sectionBases(listing: readonly ListingEntry[], rows: readonly Row[], elfAddresses = new Map<string, number>()): Map<string, number> {
+  const rowsByLine = new Map<number, Row[]>();
+  for (const row of rows) rowsByLine.set(row.line, [...rowsByLine.get(row.line) ?? [], row]);
+  const vote = (entries: readonly ListingEntry[]) => {
+    const votes = new Map<string, Map<number, number>>();
+    for (const entry of entries) {
+      for (const row of rowsByLine.get(entry.line) ?? []) {
+        if (entry.file && row.file !== entry.file) continue;
+        const bySection = votes.get(entry.section) ?? new Map<number, number>();
+        const base = row.start - entry.offset;
+        bySection.set(base, (bySection.get(base) ?? 0) + 1);
+        votes.set(entry.section, bySection);
+      }
+    }
+    return votes;
+  };
+  const bases = new Map<string, number>();
+  const elect = (votes: Map<string, Map<number, number>>) => {
+    for (const [section, counts] of votes) {
+      const best = [...counts].sort((a, b) => b[1] - a[1])[0];
+      if (best && !bases.has(section)) bases.set(section, best[0]);
+    }
+  };
+  elect(vote(listing.filter((e) => e.file)));
+  // A section made only of macro expansions (a `_start` of macro calls): the body lines vote, a
+  // bounded number of them (one macro expanded a thousand times would otherwise vote a million times).
+  const unplaced = listing.filter((e) => !e.file && !bases.has(e.section));
+  if (unplaced.length) elect(vote(unplaced.slice(0, 256)));
+  for (const [section, address] of elfAddresses) if (!bases.has(section)) bases.set(section, address);
+  return bases;
 }

@@ -2,6 +2,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { readLineTable, type LineTable } from './dwarfLines';
+import { compilationDirectories } from './dwarfUnits';
 import { ElfFile } from './elf';
 import type { SourceLocation, StackFrame, TraceEvent } from '../events';
 import { attributeMacroRows, type MacroSite } from './nasmListing';
@@ -42,7 +43,11 @@ export function loadProgramImage(file: string, options: { listing?: string; main
     const elf = options.data ? new ElfFile(file, options.data) : ElfFile.read(file);
     const lines = readLineTable(elf);
     const macroSites = options.listing && options.mainSource && existsSync(options.listing)
-      ? attributeMacroRows(lines, options.listing, path.resolve(options.mainSource))
+      ? attributeMacroRows(lines, options.listing, path.resolve(options.mainSource), {
+        // nasm looks for %include files in its working directory, which DWARF records.
+        includeDirectories: [...new Set(compilationDirectories(elf).values())],
+        sectionAddresses: new Map(elf.sections.filter((s) => s.address > 0).map((s) => [s.name, s.address])),
+      })
       : new Map<number, MacroSite>();
     image = { path: file, elf, lines, macroSites, syscallReturnSites: findSyscallReturnSites(elf) };
   } catch {
@@ -198,9 +203,7 @@ export class SourceMapper {
     const row = image.lines.lookup(target);
     if (!row) return undefined;
     const site = image.macroSites.get(image.lines.rowStart(target) ?? -1);
-    if (site && this.options.mainSource) {
-      return { file: path.resolve(this.options.mainSource), line: site.line, macroLine: site.macroLine, macroFile: site.macroFile };
-    }
+    if (site) return { file: site.file, line: site.line, macroLine: site.macroLine, macroFile: site.macroFile };
     return { file: row.file, line: row.line };
   }
 }

@@ -13,7 +13,8 @@
 //   signal     the signal delivered (signals) or that killed the process (exits), or null
 //   ip         instruction pointer as "0x…" hex, or null
 //   file, line the source file and 1-based line that made the call, or null
-//   macroLine  the line inside the %macro body when the call came from a macro, or null
+//   macroLine  the line inside the (innermost) %macro body when the call came from a macro, or null
+//   macroFile  the file that defines that macro, or null
 import type { TraceEvent } from '../events';
 
 export interface TraceRecord {
@@ -33,6 +34,7 @@ export interface TraceRecord {
   file: string | null;
   line: number | null;
   macroLine: number | null;
+  macroFile: string | null;
 }
 
 export function toRecord(event: TraceEvent): TraceRecord {
@@ -40,6 +42,7 @@ export function toRecord(event: TraceEvent): TraceRecord {
     type: event.kind, seq: event.seq, pid: event.pid, time: event.time ?? null, duration: null, name: null, args: [], argPaths: [],
     result: null, resultPath: null, errno: null, signal: null, ip: event.ip !== undefined ? `0x${event.ip.toString(16)}` : null,
     file: event.location?.file ?? null, line: event.location?.line ?? null, macroLine: event.location?.macroLine ?? null,
+    macroFile: event.location?.macroFile ?? null,
   };
   switch (event.kind) {
     case 'syscall':

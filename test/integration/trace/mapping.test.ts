@@ -81,6 +81,37 @@ describe('32-bit programs', () => {
   });
 });
 
+describe('a program built from a root and %included files with macros and procedures', () => {
+  const project = path.join(FIXTURES, 'project');
+  const io = path.join(project, 'lib/io.inc');
+  const sys = path.join(project, 'lib/sys.inc');
+
+  it('credits every call to the user\'s own line: the invocation of a macro, the line of a procedure in an include', async () => {
+    const main = path.join(project, 'main.asm');
+    const result = await trace(main);
+    const where = (name: string) => calls(result, name).map((e) => e.location);
+    const writeBody = { macroLine: lineOf(sys, 'sys_write_body'), macroFile: sys };
+    expect(where('write')).toEqual([
+      { file: main, line: lineOf(main, 'first_macro'), ...writeBody },
+      { file: main, line: lineOf(main, 'second_macro'), ...writeBody },
+      // DW_AT_comp_dir: the included file's real path, not one in the build directory.
+      { file: io, line: lineOf(io, 'print_syscall') },
+      // A macro invoked inside an included procedure: the invocation line in that include.
+      { file: io, line: lineOf(io, 'shout_macro'), ...writeBody },
+    ]);
+    expect(where('getpid')).toEqual([{ file: io, line: lineOf(io, 'whoami_syscall') }]);
+    // Nested macros: the outermost invocation, the innermost body line.
+    expect(where('exit')).toEqual([{ file: main, line: lineOf(main, 'nested_macro'), macroLine: lineOf(sys, 'sys_exit_body'), macroFile: sys }]);
+  });
+
+  it('maps a _start made only of macro calls (no top-level instruction to place the section by)', async () => {
+    const only = path.join(project, 'onlymacros.asm');
+    const result = await trace(only);
+    expect(calls(result, 'write')[0]!.location).toEqual({ file: only, line: lineOf(only, 'only_write'), macroLine: lineOf(sys, 'sys_write_body'), macroFile: sys });
+    expect(calls(result, 'exit')[0]!.location).toEqual({ file: only, line: lineOf(only, 'only_exit'), macroLine: lineOf(sys, 'sys_exit_body'), macroFile: sys });
+  });
+});
+
 describe('opening an existing strace log', () => {
   it('maps a log written by plain strace -i to the program\'s lines', async () => {
     const { source, program, log } = await straceLogOfCalls(['-i']);
