@@ -32,8 +32,8 @@ export class IncludePolicy {
     private readonly limits = { fileBytes: MAX_FILE_BYTES, totalBytes: MAX_INCLUDE_BYTES },
   ) {}
 
-  setRoots(roots: readonly string[]): void {
-    this.roots = roots.map((root) => realPath(root) ?? path.resolve(root));
+  setFolders(folders: readonly string[]): void {
+    this.roots = folders.map((folder) => realPath(folder) ?? path.resolve(folder));
   }
 
   /** Whether `file`, links followed, lies inside a workspace folder. */

@@ -35,7 +35,7 @@ export class Workspace {
   /** Workspace folders (paths), longest first once set through setFolders. */
   private folders: string[] = [];
   defaultBits = 64;
-  /** What `%include` may read: trust and workspace folders are set through `setTrust` and `setRoots`. */
+  /** What `%include` may read: trust and workspace folders are set through `setTrust` and `setFolders`. */
   private readonly includePolicy = new IncludePolicy((file) => this.documents.has(pathToUri(file)));
   /** Why an include was not read, by the path it resolved to. */
   private readonly refusedIncludes = new Map<string, string>();
@@ -56,14 +56,10 @@ export class Workspace {
     this.fileSetChanged();
   }
 
-  setRoots(roots: readonly string[]): void {
-    this.includePolicy.setRoots(roots);
-    this.refusedIncludes.clear();
-    this.fileSetChanged();
-  }
-
   setFolders(folders: readonly string[]): void {
     this.folders = [...folders].sort((a, b) => b.length - a.length);
+    this.includePolicy.setFolders(folders);
+    this.refusedIncludes.clear();
     this.fileSetChanged();
   }
 

@@ -10,7 +10,6 @@ export class LanguageServer {
   readonly workspace = new Workspace();
   settings: ServerSettings = DEFAULT_SETTINGS;
   client: ClientSupport = NO_CLIENT_SUPPORT;
-  private folders: string[] = [];
 
   /**
    * VS Code workspace trust; other editors start trusted. In an untrusted folder nasm never runs and
@@ -20,11 +19,7 @@ export class LanguageServer {
   set trusted(trusted: boolean) { this.workspace.setTrust(trusted); }
 
   /** Workspace folders, as paths. */
-  get roots(): string[] { return this.folders; }
-  set roots(roots: string[]) {
-    this.folders = roots;
-    this.workspace.setRoots(roots);
-  }
+  roots: string[] = [];
   readonly diagnostics: DiagnosticsPublisher;
 
   constructor(readonly connection: Connection) {

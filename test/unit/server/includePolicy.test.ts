@@ -27,7 +27,7 @@ beforeEach(() => {
 
 function openMain(text: string, options: { trusted: boolean; roots?: string[] }) {
   const workspace = new Workspace();
-  workspace.setRoots(options.roots ?? [project]);
+  workspace.setFolders(options.roots ?? [project]);
   workspace.setTrust(options.trusted);
   const file = path.join(project, 'main.asm');
   writeFileSync(file, text);
