@@ -13,9 +13,12 @@ Usage:
   syscall-lens table [options] [NAME|NUMBER...]
                                     the syscall table: list, filter (--search, --category,
                                     --abi i386) or describe calls; --json for scripts
+  syscall-lens bytes [options] FILE.asm
+                                    the machine code of every line, from nasm's listing;
+                                    --shellcode checks bad bytes and absolute addresses
   syscall-lens --help | --version
 
-Run 'syscall-lens trace --help' or 'syscall-lens table --help' for their options.`;
+Run 'syscall-lens COMMAND --help' (trace, table, bytes) for their options.`;
 
 /** Loads a sibling bundle (dist/server.js, dist/debug-adapter.js) so cli.js stays small. */
 function loadBundle(name: string): void {
@@ -45,6 +48,10 @@ async function main(argv: string[]): Promise<number> {
     case 'trace': {
       const { traceCommand } = await import('./trace');
       return traceCommand.run(rest);
+    }
+    case 'bytes': {
+      const { bytesCommand } = await import('./bytes');
+      return bytesCommand.run(rest);
     }
     case 'table': {
       const { tableCommand } = await import('./table');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseLinkerMessages, parseNasmMessages, splitToolOutput, type ToolMessage } from './nasmMessages';
@@ -94,9 +94,7 @@ export async function buildProgram(request: BuildRequest): Promise<BuildResult> 
   const format = detectFormat(text, request.defaultFormat);
   const object = `${program}.o`;
   const listing = `${program}.lst`;
-  const includes = [path.dirname(source), ...(request.includePaths ?? [])]
-    .map((dir) => `-I${dir.endsWith('/') ? dir : dir + '/'}`);
-  const assembled = await run('nasm', nasm, ['-f', format, '-g', '-F', 'dwarf', ...includes, '-l', listing, '-o', object, source]);
+  const assembled = await run('nasm', nasm, ['-f', format, '-g', '-F', 'dwarf', ...includeArgs(source, request.includePaths), '-l', listing, '-o', object, source]);
   const messages = parseNasmMessages(assembled.stderr, [source]);
   if (assembled.exitCode !== 0) return { ok: false, program, listing, format, messages, steps };
 
@@ -108,6 +106,40 @@ export async function buildProgram(request: BuildRequest): Promise<BuildResult> 
   const linked = await run(useGcc ? 'gcc' : 'ld', linker, linkArgs);
   messages.push(...parseLinkerMessages(linked.stderr, [source, object]));
   return { ok: linked.exitCode === 0, program, listing, format, messages, steps };
+}
+
+/** nasm -I options: the source's own folder first, then the extra ones (nasm wants the trailing slash). */
+function includeArgs(source: string, includePaths: readonly string[] = []): string[] {
+  return [path.dirname(source), ...includePaths].map((dir) => `-I${dir.endsWith('/') ? dir : dir + '/'}`);
+}
+
+export interface AssembledListing {
+  ok: boolean;
+  /** nasm's `-l` listing text ('' when nasm failed before writing it). */
+  listing: string;
+  format: OutputFormat | 'bin';
+  messages: ToolMessage[];
+}
+
+/**
+ * Assembles a NASM source without linking, to read nasm's listing (the bytes of every line). The
+ * object and listing go to a private temporary folder that is removed afterwards: nasm deletes its
+ * output file when assembly fails, so it never writes anywhere we do not own.
+ */
+export async function assembleListing(request: BuildRequest & { format?: OutputFormat | 'bin' }): Promise<AssembledListing> {
+  const source = path.resolve(request.source);
+  const nasm = requireTool('nasm', request.tools);
+  const format = request.format ?? detectFormat(readFileSync(source, 'utf8'), request.defaultFormat);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-listing-'));
+  try {
+    const listing = path.join(dir, 'unit.lst');
+    const result = await runProgram(nasm, ['-f', format, ...includeArgs(source, request.includePaths), '-l', listing, '-o', path.join(dir, 'unit.o'), source],
+      { cwd: path.dirname(source), timeoutMs: 60_000, signal: request.signal });
+    const text = existsSync(listing) ? readFileSync(listing, 'utf8') : '';
+    return { ok: result.exitCode === 0, listing: text, format, messages: parseNasmMessages(result.stderr, [source]) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

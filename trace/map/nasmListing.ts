@@ -1,10 +1,11 @@
 // NASM's DWARF rows for macro-expanded code point into the `%macro` body. The `-l` listing shows
 // every expanded instruction under the line that invoked the macro, so it tells us the call site.
 // The listing's `<N>` depth counts both `%include` and macro nesting: a line followed by deeper lines
-// opened an include if it is an `%include` statement, and a macro expansion otherwise.
+// opened an include if it is an `%include` statement, and a macro expansion otherwise. Reading the
+// listing's lines (bytes, sections, continuations) is nasm/listing.ts's job.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { sectionSwitchOfLine } from '../../nasm/parser/sections';
+import { listingLines } from '../../nasm/listing';
 import { parseLine } from '../../nasm/parser/statement';
 import type { LineTable } from './dwarfLines';
 
@@ -36,10 +37,6 @@ interface Context {
   invocation?: { file: string; line: number };
 }
 
-// `     6 00000016 0F05                <1>  syscall` — listing line, section offset, bytes, depth.
-const CODE_LINE = /^ *(\d+) ([0-9A-F]{8}) ?(\S*) *(?:<(\d+)>)?(.*)$/;
-const TEXT_LINE = /^ *(\d+) +(?:<(\d+)>)?(.*)$/;
-
 /** The file an `%include` statement names, read with the shared NASM parser. */
 function includedName(source: string): string | undefined {
   const statement = parseLine(source);
@@ -66,30 +63,20 @@ export function includeResolver(directories: readonly string[]): (name: string, 
  */
 export function parseListing(text: string, mainSource = '', resolve: (name: string, from: string | undefined) => string | undefined = () => undefined): ListingEntry[] {
   const entries: ListingEntry[] = [];
-  const sections: string[] = ['.text'];
   const contexts: Context[] = [{ file: mainSource || undefined }];
   // The last line seen at each depth: the one that opens the next depth.
   const opener: { line: number; source: string }[] = [];
-  for (const raw of text.split('\n')) {
-    const code = CODE_LINE.exec(raw);
-    const match = code ?? TEXT_LINE.exec(raw);
-    if (!match) continue;
-    const line = Number(match[1]);
-    const depth = Number((code ? match[4] : match[2]) ?? 0);
-    const source = (code ? match[5] : match[3]) ?? '';
+  for (const { line, depth, source, record } of listingLines(text)) {
     if (depth > 0 && contexts.length <= depth) {
       for (let d = contexts.length; d <= depth; d++) contexts[d] = open(contexts[d - 1]!, opener[d - 1], resolve);
     }
     contexts.length = depth + 1;
     opener.length = depth;
-    // A listing line continued (long data) repeats its number with no source: it opens nothing.
-    if (source.trim() || !code) opener[depth] = { line, source };
+    opener[depth] = { line, source };
     const context = contexts[depth]!;
-    // A section switch holds after the include or macro that made it, as in nasm.
-    const switched = sectionSwitchOfLine(source);
-    if (switched) sections[0] = switched;
-    if (code && source.trim()) {
-      const entry: ListingEntry = { section: sections[0]!, offset: parseInt(match[2]!, 16), line, depth };
+    if (record?.source) {
+      // The section comes from nasm/listing, which follows switches made inside includes and macros.
+      const entry: ListingEntry = { section: record.section, offset: record.offset, line, depth };
       if (context.file && !context.invocation) entry.file = context.file;
       if (context.invocation) entry.invocation = context.invocation;
       entries.push(entry);

@@ -1,0 +1,122 @@
+// Shellcode checks over nasm's listing: the length, bytes a loader or a string copy would cut at
+// (NUL by default), and absolute addresses that tie the code to one load address.
+import { recordSize, type ListingRecord } from './listing';
+
+export interface ShellcodeOptions {
+  /** Bytes the shellcode must not contain; NUL by default. */
+  badBytes?: readonly number[];
+  /**
+   * Whether relocated fields already hold their final value: true for `-f bin` (nasm resolves them),
+   * false for object files, where the linker writes the address later (their bytes are not judged).
+   */
+  relocationsFinal?: boolean;
+}
+
+export interface BadByte {
+  kind: 'bad-byte';
+  /** The main-source line (ListingRecord.mainLine). */
+  line: number;
+  section: string;
+  /** Offset in the section of the first occurrence in this record. */
+  offset: number;
+  byte: number;
+  /** Occurrences in this record, repeats included. */
+  count: number;
+}
+
+export interface AbsoluteAddress {
+  kind: 'absolute-address';
+  line: number;
+  section: string;
+  offset: number;
+  size: number;
+}
+
+export type ShellcodeFinding = BadByte | AbsoluteAddress;
+
+export interface ShellcodeReport {
+  /** Bytes in the file, by section, in the order sections first appear (sections with no file bytes left out). */
+  sizes: Map<string, number>;
+  /** Bytes reserved in memory only (`resb`), by section. */
+  reserved: Map<string, number>;
+  length: number;
+  findings: ShellcodeFinding[];
+  /** Bytes the listing only sizes (`incbin`): they could not be checked. */
+  unchecked: number;
+}
+
+export function checkShellcode(records: readonly ListingRecord[], options: ShellcodeOptions = {}): ShellcodeReport {
+  const bad = new Set(options.badBytes ?? [0]);
+  const report: ShellcodeReport = { sizes: new Map(), reserved: new Map(), length: 0, findings: [], unchecked: 0 };
+  for (const record of records) {
+    const size = recordSize(record);
+    if (size) report.sizes.set(record.section, (report.sizes.get(record.section) ?? 0) + size);
+    if (record.reserved) report.reserved.set(record.section, (report.reserved.get(record.section) ?? 0) + record.reserved * record.repeat);
+    report.length += size;
+    report.unchecked += record.unshown;
+    for (const relocation of record.relocations) {
+      if (relocation.kind === 'absolute') {
+        report.findings.push({ kind: 'absolute-address', line: record.mainLine, section: record.section, offset: record.offset + relocation.offset, size: relocation.size });
+      }
+    }
+    if (!record.bytes) continue;
+    const judged = (index: number) => options.relocationsFinal
+      || !record.relocations.some((r) => index >= r.offset && index < r.offset + r.size);
+    const seen = new Map<number, BadByte>();
+    record.bytes.forEach((byte, index) => {
+      if (!bad.has(byte) || !judged(index)) return;
+      const found = seen.get(byte);
+      if (found) found.count += record.repeat;
+      else seen.set(byte, { kind: 'bad-byte', line: record.mainLine, section: record.section, offset: record.offset + index, byte, count: record.repeat });
+    });
+    report.findings.push(...seen.values());
+  }
+  return report;
+}
+
+/** `\x48\x31\xc0`, the form shellcode is pasted as into C and Python strings. */
+export function escapedBytes(bytes: Iterable<number>): string {
+  let text = '';
+  for (const byte of bytes) text += `\\x${byte.toString(16).padStart(2, '0')}`;
+  return text;
+}
+
+/** All file bytes of the records in order, repeats expanded; undefined when some are not listed (incbin). */
+export function shellcodeBytes(records: readonly ListingRecord[], section?: string): Uint8Array | undefined {
+  const parts: Uint8Array[] = [];
+  for (const record of records) {
+    if (section !== undefined && record.section !== section) continue;
+    if (record.unshown) return undefined;
+    if (!record.bytes) continue;
+    for (let i = 0; i < record.repeat; i++) parts.push(record.bytes);
+  }
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.length;
+  }
+  return all;
+}
+
+/**
+ * A file asks for shellcode checks with a comment line `; syscall-lens: shellcode`, optionally
+ * naming its bad bytes: `; syscall-lens: shellcode bad=00,0a,0d`. Undefined when it does not ask.
+ */
+export function shellcodeModeOf(text: string): { badBytes: number[] } | undefined {
+  const match = /^[ \t]*;[ \t]*syscall-lens:[ \t]*shellcode\b([^\n]*)$/im.exec(text);
+  if (!match) return undefined;
+  const list = /\bbad=([0-9a-fx, ]+)/i.exec(match[1]!)?.[1];
+  return { badBytes: list ? parseByteList(list) ?? [0] : [0] };
+}
+
+/** `00,0a,0x0d, 20` → bytes; undefined when an entry is not a byte in hex. */
+export function parseByteList(text: string): number[] | undefined {
+  const bytes: number[] = [];
+  for (const part of text.split(/[\s,]+/).filter(Boolean)) {
+    const digits = part.replace(/^(0x|\\x)/i, '');
+    if (!/^[0-9a-f]{1,2}$/i.test(digits)) return undefined;
+    bytes.push(parseInt(digits, 16));
+  }
+  return bytes;
+}

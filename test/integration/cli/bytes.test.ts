@@ -1,0 +1,64 @@
+// `syscall-lens bytes` as a user runs it: the bundled CLI and the real nasm.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'cli-bytes-'));
+const cli = path.join(work, 'cli.js');
+const LISTINGS = path.resolve(__dirname, '../../fixtures/nasm/listing');
+const PROJECT = path.resolve(__dirname, '../../fixtures/toolchain/project');
+
+beforeAll(async () => {
+  await build({ entryPoints: [path.resolve(__dirname, '../../../cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'error' });
+});
+
+function bytes(args: string[], cwd = LISTINGS) {
+  return spawnSync(process.execPath, [cli, 'bytes', ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
+}
+
+describe('syscall-lens bytes', () => {
+  it('prints each line\'s machine code, macro calls and %include files resolved', () => {
+    const run = bytes(['-I', 'include', 'src/app/count.asm'], PROJECT);
+    expect(run.status, run.stderr).toBe(0);
+    // `write_str digit, 2` (a macro from include/linux.inc) is five instructions, 24 bytes; its lea
+    // is relative to .data, which the linker fills in.
+    expect(run.stdout).toMatch(/^src\/app\/count\.asm:15 +24 {2}b8 01 00 00 00 bf 01 00 00 00 48 8d 35 \(00 00 00 00\) …\s+write_str digit, 2$/m);
+    expect(run.stdout).toMatch(/^src\/app\/count\.asm:6 +6 {2}00 00 00 00 00 00\s+times 6 db 0/m);
+    expect(run.stdout).toMatch(/^src\/app\/count\.asm:25 +12 {2}b8 3c 00 00 00 bf 03 00 00 00 0f 05\s+exit +3$/m);
+    expect(run.stdout).toMatch(/^total 70 bytes \(\.data 8, \.text 62\)$/m);
+    expect(run.stdout).not.toContain('shellcode:');
+  });
+
+  it('checks shellcode a comment asks for: NUL bytes on their lines, exit status 3', () => {
+    const run = bytes(['--format', 'bin', 'exit-nul.asm']);
+    expect(run.status).toBe(3);
+    expect(run.stdout).toMatch(/^exit-nul\.asm:4 +5 {2}b8 3c 00 00 00 +mov +rax, 60$/m);
+    expect(run.stdout).toContain('! NUL 0x00 at .text+0x2 (3 times)');
+    expect(run.stdout).toContain('shellcode: 2 lines with bad bytes, 0 absolute addresses');
+    const clean = bytes(['--format', 'bin', 'exit-clean.asm']);
+    expect([clean.status, clean.stdout.trimEnd().split('\n').at(-1)]).toEqual([0, 'shellcode: no bad bytes, no absolute addresses']);
+  });
+
+  it('takes bad bytes from --bad and prints JSON', () => {
+    const run = bytes(['--json', '--bad', '0a', '--format', 'bin', 'exit-clean.asm']);
+    expect(run.status).toBe(0);
+    const objects = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(objects.at(-1)).toMatchObject({ type: 'summary', format: 'bin', length: 7, sections: { '.text': 7 }, findings: 0, shellcode: true });
+    expect(objects[0]).toMatchObject({ type: 'line', line: 4, size: 2, records: [{ section: '.text', offset: 0, bytes: '6a3c', repeat: 1 }] });
+    const abs = bytes(['--json', '--format', 'bin', 'write-abs.asm']);
+    const findings = abs.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((o) => o.type === 'line').flatMap((o) => o.findings);
+    expect(findings.map((f: { kind: string; byte?: number }) => f.byte ?? f.kind)).toEqual(['absolute-address', 0, 10]);
+  });
+
+  it('says why when nasm fails, the file is missing, or the options are wrong', () => {
+    const broken = path.join(work, 'broken.asm');
+    writeFileSync(broken, 'mov eax, nowhere\n');
+    const run = bytes([broken]);
+    expect([run.status, run.stderr]).toEqual([1, "syscall-lens bytes: nasm failed: broken.asm:1: symbol `nowhere' not defined\n"]);
+    expect(bytes(['no-such.asm']).stderr).toBe('syscall-lens bytes: cannot read no-such.asm: ENOENT\n');
+    expect(bytes(['--bad', 'zz', 'exit-nul.asm'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--bad needs a list of bytes') });
+  });
+});
