@@ -1,7 +1,7 @@
 // `syscall-lens table`: the syscall table on the terminal. Lists (filtered) rows, or describes the
 // syscalls named on the command line; --json prints one JSON object per line for jq and friends.
 import {
-  abiLabel, allSyscalls, CALLING_CONVENTIONS, declaration, likelyErrnos, lookupSyscall, lookupSyscallByName, signature,
+  abiLabel, allSyscalls, CALLING_CONVENTIONS, declaration, likelyErrnos, lookupSyscall, lookupSyscallByName, resultText, signature,
   tableOrigin, SYSCALL_CATEGORIES, isImplemented, nearestSyscallNames, parseSyscallQuery, searchSyscalls,
   type Abi, type SyscallInfo, type SyscallLookup,
 } from '../syscalls';
@@ -148,9 +148,7 @@ function describe(syscall: SyscallInfo, errors: Errors): string {
   lines.push('', `  ${convention.numberRegister.padEnd(4)} ${syscall.number}`);
   syscall.params.forEach((param, i) => lines.push(`  ${(convention.argumentRegisters[i] ?? 'stack').padEnd(4)} ${declaration(param)}`));
   lines.push('');
-  if (!isImplemented(syscall)) lines.push(`  not implemented: always fails with ${convention.resultRegister} = -38 (ENOSYS)`);
-  else if (syscall.noReturn) lines.push('  does not return when it succeeds');
-  else lines.push(`  returns in ${convention.resultRegister}; -4095..-1 is -errno`);
+  lines.push(`  ${resultText(syscall)}`);
   if (errors.names.length && isImplemented(syscall)) {
     lines.push(`  errors${errors.source === 'likely' ? ' (likely)' : ''}: ${errors.names.join(', ')}`);
   }

@@ -1,5 +1,5 @@
 // What package.json contributes and the code names: command ids, setting keys and defaults, the debug
-// type, its languages and launch attributes, the trace view. No vscode import: the unit test
+// type, its languages and launch attributes, the trace view, the walkthrough. No vscode import: the unit test
 // test/unit/client/contributions.test.ts reads package.json and checks it against this file.
 import { DEBUG_TYPE, type LaunchArguments } from '../debug-adapter/protocol';
 import { DEFAULT_SETTINGS as SERVER_DEFAULTS } from '../server/protocol';
@@ -25,7 +25,16 @@ export const COMMANDS = {
   exportJsonl: 'syscallLens.exportJsonl',
   compare: 'syscallLens.compare',
   failThisCall: 'syscallLens.failThisCall',
+  showSyscallTable: 'syscallLens.showSyscallTable',
+  showToolStatus: 'syscallLens.showToolStatus',
+  debugFile: 'syscallLens.debugFile',
+  openExample: 'syscallLens.openExample',
+  openWalkthrough: 'syscallLens.openWalkthrough',
+  showLog: 'syscallLens.showLog',
 } as const;
+
+/** The Get Started walkthrough (package.json contributes.walkthroughs). */
+export const WALKTHROUGH_ID = 'gettingStarted';
 
 export type CommandName = keyof typeof COMMANDS;
 

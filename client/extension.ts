@@ -1,11 +1,22 @@
 import type * as vscode from 'vscode';
 import { startLanguageClient, stopLanguageClient } from './languageClient';
 import { registerDebugging } from './debug';
+import { registerDebugCodeLens } from './debugCodeLens';
+import { registerExamples } from './examples';
+import { registerOutputChannel } from './output';
+import { registerToolStatus } from './status/toolStatus';
+import { registerSyscallTable } from './syscallTable/panel';
 import { registerTracing } from './trace/register';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  registerOutputChannel(context);
+  registerToolStatus(context);
+  registerSyscallTable(context);
+  registerExamples(context);
   registerDebugging(context);
   registerTracing(context);
+  // After tracing: VS Code puts the lenses of later providers first, so "Debug" comes before "Trace".
+  registerDebugCodeLens(context);
   await startLanguageClient(context);
 }
 

@@ -26,7 +26,7 @@ await Promise.all([
   esbuild.build({
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production,
     sourcemap: production ? false : 'inline', logLevel: 'warning',
-    entryPoints: { webview: 'client/trace/webview/main.ts' }, outdir: 'dist',
+    entryPoints: { webview: 'client/trace/webview/main.ts', syscallTable: 'client/syscallTable/webview/main.ts' }, outdir: 'dist',
   }),
 ]);
 chmodSync('dist/cli.js', 0o755);

@@ -20,7 +20,7 @@ const OUT_DIR = path.join(ROOT, '.build');
 // What goes into the package is copied (vsce does not follow symlinks); the sources esbuild reads are linked.
 const COPIED = [
   'package.json', '.vscodeignore', 'README.md', 'LICENSE', 'CHANGELOG.md', 'language-configuration.json',
-  'syntaxes', 'images', 'media',
+  'syntaxes', 'images', 'media', 'examples',
 ];
 const NOT_LINKED = new Set([...COPIED, 'dist', '.build', '.git', 'artifacts']);
 
@@ -55,9 +55,13 @@ export function packageExtension(out) {
     run(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--production'], stage);
     const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
     if (!existsSync(vsce)) fail('@vscode/vsce is not installed: run npm ci');
-    // vsce rewrites README's relative links against the repository; it cannot guess them for a non-GitHub host.
+    // vsce rewrites README's relative links against the repository. Without one (we publish no
+    // repository URL rather than a made-up one) the links stay relative: VS Code resolves them inside
+    // the installed extension, where .vscodeignore keeps every README image.
     const repository = String(manifest.repository?.url ?? manifest.repository ?? '').replace(/\.git$/, '');
-    const bases = repository ? ['--baseContentUrl', `${repository}/blob/HEAD`, '--baseImagesUrl', `${repository}/raw/HEAD`] : [];
+    const bases = repository
+      ? ['--baseContentUrl', `${repository}/blob/HEAD`, '--baseImagesUrl', `${repository}/raw/HEAD`]
+      : ['--no-rewrite-relative-links', '--allow-missing-repository'];
     run(process.execPath, [vsce, 'package', '--no-dependencies', ...bases, '--out', vsixName], stage);
     const target = out ? path.resolve(out) : path.join(OUT_DIR, vsixName);
     // Copied beside the target, then renamed: the package appears at once, never half written.

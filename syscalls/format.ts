@@ -71,6 +71,19 @@ function resultSentence(syscall: SyscallInfo): string {
   }
 }
 
+/** The same in plain text: `returns in rax; -4095..-1 is -errno`, for the CLI and the table view. */
+export function resultText(syscall: SyscallInfo): string {
+  const register = CALLING_CONVENTIONS[syscall.abi].resultRegister;
+  if (!syscall.entry || syscall.entry === 'sys_ni_syscall') return `not implemented: always fails with ${register} = -38 (ENOSYS)`;
+  if (syscall.noReturn) return 'does not return when it succeeds';
+  const failure = '-4095..-1 is -errno';
+  switch (resultKind(syscall)) {
+    case 'fd': return `returns a new file descriptor in ${register}; ${failure}`;
+    case 'pointer': return `returns an address in ${register}; ${failure}`;
+    default: return `returns in ${register}; ${failure}`;
+  }
+}
+
 function constantHint(syscall: SyscallInfo, index: number): string | undefined {
   switch (argumentDecoder(syscall, index).kind) {
     case 'fd': return 'file descriptor';

@@ -10,7 +10,7 @@ export {
 export { argumentUse } from './argumentUse';
 export { errnoByNumber, errnoByName, allErrnos } from './errno';
 export { signalName, signalNumber, standardSignals } from './signals';
-export { formatCall, syscallMarkdown, signature, declaration, likelyErrnos, type CallArgument } from './format';
+export { formatCall, syscallMarkdown, signature, declaration, likelyErrnos, resultText, type CallArgument } from './format';
 export { CONSTANT_SETS, AT_FDCWD, type ConstantSetName } from './constants';
 export {
   parseSyscallQuery, searchSyscalls, matchesSyscallQuery, isImplemented, nearestSyscallNames, type SyscallQuery, type QueryWord,

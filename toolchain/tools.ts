@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { reportCommand } from './commandLog';
 
 /** The external programs Syscall Lens drives. */
 export type ToolName = 'nasm' | 'ld' | 'gcc' | 'gdb' | 'strace';
@@ -74,6 +75,7 @@ export interface RunOptions {
  * children), not just the program itself.
  */
 export function runProgram(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  reportCommand({ file, args, cwd: options.cwd });
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(new Error(`${path.basename(file)} was cancelled before it started.`));

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { entryPointLine } from '../entryPoint';
 import { annotationText, type LineCall, type TraceModel } from '../../trace/model/model';
 import { COMMANDS } from '../contributions';
 
@@ -102,14 +103,12 @@ export class TraceCodeLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     // Tracing builds and runs the program: nothing to offer in an untrusted folder.
     if (!vscode.workspace.isTrusted) return [];
-    const entry = document.languageId === 'c' ? /^\s*(?:int|void)\s+main\s*\(/ : /^\s*(_start|main)\s*:/;
-    for (let line = 0; line < document.lineCount; line++) {
-      if (entry.test(document.lineAt(line).text)) {
-        return [new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
-          title: '$(pulse) Trace', tooltip: 'Build and run this program under strace, with every syscall mapped to its line',
-          command: COMMANDS.trace, arguments: [document.uri],
-        })];
-      }
+    const line = entryPointLine(document.languageId, Array.from({ length: document.lineCount }, (_, i) => document.lineAt(i).text));
+    if (line !== undefined) {
+      return [new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
+        title: '$(pulse) Trace', tooltip: 'Build and run this program under strace, with every syscall mapped to its line',
+        command: COMMANDS.trace, arguments: [document.uri],
+      })];
     }
     return [];
   }

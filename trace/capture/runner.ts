@@ -6,6 +6,7 @@ import { closeSync, constants, createReadStream, mkdtempSync, openSync, read, rm
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { reportCommand } from '../../toolchain/commandLog';
 import { runProgram } from '../../toolchain/tools';
 import { LineSplitter, StderrSplitter } from './stderrSplitter';
 import {
@@ -112,6 +113,7 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
   const strace = [request.strace, ...request.options, '-o', fifo];
   const program = [request.program, ...request.args];
   const supervised = request.supervisor !== undefined;
+  reportCommand({ file: strace[0]!, args: [...strace.slice(1), '--', ...program], cwd: request.cwd });
   const stdio: Array<'inherit' | 'pipe'> = [...STDIO[request.stdio]];
   // Without the supervisor, strace and the program share one stderr, which we need to see.
   if (!supervised && stdio[2] === 'inherit') stdio[2] = 'pipe';

@@ -1,19 +1,21 @@
 // The .vsix users install: everything the extension runs, nothing it does not (sources, tests,
 // examples and their binaries, node_modules, source maps).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listZipEntries, type ZipEntry } from './zip';
+import { listZipEntries, readZipText, type ZipEntry } from './zip';
 
 const ROOT = path.resolve(__dirname, '../../..');
 let entries: ZipEntry[] = [];
 let names: string[] = [];
+let vsix = '';
 
 beforeAll(() => {
   const output = execFileSync(process.execPath, [path.join(ROOT, 'scripts/package-for-tests.mjs'), '--vsix-only'], {
     cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const vsix = output.trim().split('\n').pop()!;
+  vsix = output.trim().split('\n').pop()!;
   entries = listZipEntries(vsix);
   names = entries.map((entry) => entry.name);
 }, 180_000);
@@ -26,6 +28,9 @@ describe('the packaged extension contains what it runs', () => {
     'extension/dist/debug-adapter.js',
     'extension/dist/cli.js',
     'extension/dist/webview.js',
+    'extension/dist/syscallTable.js',
+    'extension/media/syscallTable.css',
+    'extension/examples/hello.asm',
     'extension/dist/supervisor.py',
     'extension/dist/program_pty.py',
     'extension/dist/user_terminal.py',
@@ -49,8 +54,23 @@ describe('the packaged extension contains what it runs', () => {
       manifest.main, manifest.icon, ...Object.values(manifest.bin as Record<string, string>),
       ...manifest.contributes.grammars.map((grammar: { path: string }) => grammar.path),
       ...manifest.contributes.languages.flatMap((language: { configuration?: string }) => language.configuration ?? []),
+      ...manifest.contributes.walkthroughs.flatMap((walkthrough: { steps: Array<{ media: Record<string, string> }> }) =>
+        walkthrough.steps.flatMap((step) => [step.media.markdown, step.media.image, step.media.svg].filter(Boolean))),
     ];
     for (const file of referenced) expect(names).toContain(`extension/${path.posix.normalize(file)}`);
+  });
+
+  it('has every image the README shows, with the README\'s links left relative', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)[^)]*\)|<img[^>]+src="([^"]+)"/g)].map((m) => m[1] ?? m[2]!);
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) {
+      expect(image, `${image} must be a path inside the package, not a URL`).not.toMatch(/^[a-z]+:/i);
+      expect(names).toContain(`extension/${path.posix.normalize(image)}`);
+    }
+    // vsce rewrites relative links only against a repository URL; we publish none rather than a made-up one.
+    const packagedReadme = readZipText(vsix, 'extension/readme.md');
+    for (const image of images) expect(packagedReadme).toContain(`](${image})`);
   });
 });
 
@@ -58,7 +78,7 @@ describe('the packaged extension leaves out what it does not run', () => {
   const forbidden: Array<[string, RegExp]> = [
     ['TypeScript sources', /\.ts$/],
     ['tests', /^extension\/test\//],
-    ['examples and their binaries', /^extension\/examples\//],
+    ['built examples (only their sources ship, for the walkthrough)', /^extension\/examples\/(?!.*\.(asm|c|md)$)/],
     ['node_modules (dependencies are bundled)', /node_modules\//],
     ['source maps', /\.map$/],
     ['scripts', /^extension\/scripts\//],

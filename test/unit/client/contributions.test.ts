@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   COMMANDS, DEBUG_LANGUAGES, DEBUG_TYPE, LAUNCH_ATTRIBUTES, SETTINGS, SETTINGS_SECTION, TRACE_CATEGORIES, TRACE_VIEW_ID,
-  VSCODE_LAUNCH_ATTRIBUTES,
+  VSCODE_LAUNCH_ATTRIBUTES, WALKTHROUGH_ID,
 } from '../../../client/contributions';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -78,5 +78,23 @@ describe('the trace panel', () => {
     }
     expect([...used].filter((c) => !TRACE_CATEGORIES.includes(c))).toEqual([]);
     expect(TRACE_CATEGORIES.at(-1)).toBe('other');
+  });
+});
+
+describe('the Get Started walkthrough', () => {
+  const walkthroughs = contributes.walkthroughs as { id: string; steps: { id: string; description: string; completionEvents?: string[] }[] }[];
+
+  it('is the one the Get Started command opens', () => {
+    expect(walkthroughs.map((w) => w.id)).toEqual([WALKTHROUGH_ID]);
+  });
+
+  it('links and completes only on commands the extension registers', () => {
+    const known = new Set<string>(Object.values(COMMANDS));
+    for (const step of walkthroughs[0]!.steps) {
+      const linked = [...step.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]!);
+      const completing = (step.completionEvents ?? []).filter((e) => e.startsWith('onCommand:')).map((e) => e.slice('onCommand:'.length));
+      expect(linked.length, `step ${step.id} has a button`).toBeGreaterThan(0);
+      expect([...linked, ...completing].filter((command) => !known.has(command))).toEqual([]);
+    }
   });
 });
