@@ -86,7 +86,7 @@ export function nearestSyscallNames(all: readonly SyscallInfo[], word: string, l
 }
 
 /** Levenshtein distance, giving up (returning limit + 1) once it must exceed `limit`. */
-function editDistance(a: string, b: string, limit: number): number {
+export function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

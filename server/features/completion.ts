@@ -1,6 +1,7 @@
 // Completion: mnemonics and directives at statement start, registers/labels/constants in operands,
 // syscall names after `mov rax, ` (inserting the number), and one snippet per common syscall.
 import { allSyscalls, CALLING_CONVENTIONS, type SyscallInfo } from '../../syscalls';
+import { isImplemented } from '../../syscalls/search';
 import type { AsmDocument } from '../../nasm/document/document';
 import { DIRECTIVE_DOCS } from '../knowledge/directives';
 import { instructionInfo } from '../knowledge/instructions';
@@ -15,8 +16,20 @@ export interface Completion {
   detail?: string;
   documentation?: string;
   insertText?: string;
+  /** Replaces columns [start, end) of the line: clients that filter on the inserted text still match what was typed. */
+  edit?: { start: number; end: number; newText: string };
+  /** What the typed word is matched against, when the inserted text is not the label. */
+  filterText?: string;
   snippet?: boolean;
   sortText?: string;
+}
+
+/** Sort groups: what a statement most often starts with first. */
+const RANK = { mnemonic: '1', macro: '2', directive: '3', snippet: '4' } as const;
+
+/** Syscalls in the order a user wants them offered: common ones, then the rest, then those the kernel no longer implements. */
+function syscallRank(syscall: SyscallInfo): string {
+  return `${!isImplemented(syscall) ? 2 : SNIPPET_SYSCALLS.includes(syscall.name) ? 0 : 1}${syscall.name}`;
 }
 
 /** Syscalls a snippet is offered for: the ones nearly every program uses. */
@@ -59,7 +72,7 @@ function macroCompletions(workspace: Workspace, document: AsmDocument): Completi
   const items: Completion[] = [];
   for (const source of workspace.unit(document)) {
     for (const macro of source.structure.macros.values()) {
-      items.push({ label: macro.name, kind: 'function', detail: `macro, ${macro.parameterText} parameter(s)` });
+      items.push({ label: macro.name, kind: 'function', detail: `macro, ${macro.parameterText} parameter(s)`, sortText: RANK.macro + macro.name });
     }
   }
   return items;
@@ -70,7 +83,9 @@ export function completions(workspace: Workspace, document: AsmDocument, line: n
   if (text.length > 10_000) return []; // nobody completes inside a megabyte-long line
   const before = text.slice(0, character);
   if (before.includes(';')) return [];
-  const indent = /^\s*/.exec(text)![0];
+  // Continuation lines of a snippet line up under the word being completed (tabs kept as tabs).
+  const wordStart = character - /[\w.%]*$/.exec(before)![0].length;
+  const indent = text.slice(0, wordStart).replace(/\S/g, ' ');
   const abi = document.structure.bitsAt(line, workspace.defaultBits) === 32 ? 'i386' : 'x86_64';
   // `%` at the start of a statement: preprocessor words.
   if (/^\s*%\w*$/.test(before)) {
@@ -80,11 +95,14 @@ export function completions(workspace: Workspace, document: AsmDocument, line: n
   const numberSetter = /^\s*(?:[\w.]+:\s*)?mov\s+(rax|eax)\s*,\s*(\w*)$/i.exec(before);
   if (numberSetter) {
     const restEmpty = text.slice(character).trim() === '';
-    const items = allSyscalls(abi).map((s): Completion => ({
-      label: s.name, kind: 'value', detail: `syscall ${s.number}`, documentation: s.summary ?? '',
-      insertText: restEmpty ? `${s.number} ; ${s.name}` : String(s.number),
-      sortText: s.name,
-    }));
+    const typedStart = character - numberSetter[2]!.length;
+    const items = allSyscalls(abi).map((s): Completion => {
+      const insertText = restEmpty ? `${s.number} ; ${s.name}` : String(s.number);
+      return {
+        label: s.name, kind: 'value', detail: `syscall ${s.number}`, documentation: s.summary ?? '',
+        insertText, edit: { start: typedStart, end: character, newText: insertText }, filterText: s.name, sortText: syscallRank(s),
+      };
+    });
     return [...items, ...symbolCompletions(workspace, document, line).filter((c) => c.kind === 'constant')];
   }
   // Statement start (possibly after a label): mnemonics, directives, macros, syscall snippets.
@@ -93,17 +111,17 @@ export function completions(workspace: Workspace, document: AsmDocument, line: n
     const items: Completion[] = [];
     for (const mnemonic of MNEMONICS) {
       const info = instructionInfo(mnemonic)?.info;
-      items.push({ label: mnemonic, kind: 'keyword', ...(info ? { documentation: info.summary, detail: info.forms[0] } : {}) });
+      items.push({ label: mnemonic, kind: 'keyword', sortText: RANK.mnemonic + mnemonic, ...(info ? { documentation: info.summary, detail: info.forms[0] } : {}) });
     }
     for (const word of [...DIRECTIVES, ...Object.keys(DATA_SIZES), ...Object.keys(RESERVE_SIZES)]) {
-      items.push({ label: word, kind: 'keyword', detail: 'directive', ...(DIRECTIVE_DOCS[word] ? { documentation: DIRECTIVE_DOCS[word] } : {}) });
+      items.push({ label: word, kind: 'keyword', detail: 'directive', sortText: RANK.directive + word, ...(DIRECTIVE_DOCS[word] ? { documentation: DIRECTIVE_DOCS[word] } : {}) });
     }
     items.push(...macroCompletions(workspace, document));
     for (const syscall of allSyscalls(abi)) {
       if (!SNIPPET_SYSCALLS.includes(syscall.name)) continue;
       items.push({
         label: `sys_${syscall.name}`, kind: 'snippet', detail: `${syscall.name} syscall: set up every register`,
-        insertText: syscallSnippet(syscall, indent), snippet: true, documentation: syscall.summary ?? '',
+        insertText: syscallSnippet(syscall, indent), snippet: true, documentation: syscall.summary ?? '', sortText: RANK.snippet + syscall.name,
       });
     }
     return items;

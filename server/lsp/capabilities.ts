@@ -1,6 +1,6 @@
 // What this server offers, and which optional protocol features the connected client supports.
 import {
-  CodeActionKind, TextDocumentSyncKind, type ClientCapabilities, type ServerCapabilities,
+  CodeActionKind, MarkupKind, TextDocumentSyncKind, type ClientCapabilities, type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { TOKEN_MODIFIERS, TOKEN_TYPES } from '../features/semanticTokens';
 
@@ -14,11 +14,18 @@ export interface ClientSupport {
   watcherRegistration: boolean;
   /** workspace/inlayHint/refresh. */
   inlayHintRefresh: boolean;
+  /** Hovers and documentation in Markdown; false when the client prefers plain text. */
+  markdown: boolean;
 }
 
 export const NO_CLIENT_SUPPORT: ClientSupport = {
-  configuration: false, configurationRegistration: false, watcherRegistration: false, inlayHintRefresh: false,
+  configuration: false, configurationRegistration: false, watcherRegistration: false, inlayHintRefresh: false, markdown: true,
 };
+
+/** The client's first choice of content format, Markdown when it names none. */
+function prefersMarkdown(formats: readonly string[] | undefined): boolean {
+  return !formats?.length || formats[0] === MarkupKind.Markdown;
+}
 
 export function clientSupport(capabilities: ClientCapabilities | undefined): ClientSupport {
   const workspace = capabilities?.workspace;
@@ -27,6 +34,7 @@ export function clientSupport(capabilities: ClientCapabilities | undefined): Cli
     configurationRegistration: !!workspace?.didChangeConfiguration?.dynamicRegistration,
     watcherRegistration: !!workspace?.didChangeWatchedFiles?.dynamicRegistration,
     inlayHintRefresh: !!workspace?.inlayHint?.refreshSupport,
+    markdown: prefersMarkdown(capabilities?.textDocument?.hover?.contentFormat),
   };
 }
 

@@ -8,7 +8,8 @@ export function registerCompletion(server: LanguageServer): void {
   const { connection, workspace } = server;
   connection.onCompletion(({ textDocument, position }) => {
     const document = workspace.get(textDocument.uri);
-    return document ? completions(workspace, document, position.line, position.character).map(toCompletionItem) : [];
+    if (!document) return [];
+    return completions(workspace, document, position.line, position.character).map((c) => toCompletionItem(c, position.line, server.client.markdown));
   });
 
   connection.onSignatureHelp(({ textDocument, position }) => {

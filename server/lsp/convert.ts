@@ -1,7 +1,7 @@
 // Every LSP shape the server sends, built from the features' plain values in one place.
 import {
   CodeActionKind, CompletionItemKind, DiagnosticSeverity, DocumentHighlightKind, FoldingRangeKind, InlayHintKind,
-  InsertTextFormat, MarkupKind, SymbolKind,
+  InsertTextFormat, InsertTextMode, MarkupKind, SymbolKind,
   type CodeAction, type CompletionItem, type Diagnostic, type DocumentHighlight, type DocumentSymbol, type FoldingRange,
   type Hover, type InlayHint, type Location, type Range, type SignatureHelp, type SymbolInformation, type TextEdit,
   type WorkspaceEdit,
@@ -21,7 +21,7 @@ import type { Edit, Lint } from '../features/syscallLints';
 
 /** Where our own diagnostics say they come from (nasm's say `nasm`). */
 const LINT_SOURCE = 'syscall-lens';
-const NASM_SOURCE = 'nasm';
+export const NASM_SOURCE = 'nasm';
 
 export function toRange(line: number, start: number, end: number): Range {
   return { start: { line, character: start }, end: { line, character: end } };
@@ -60,8 +60,23 @@ export function toNasmDiagnostic(d: NasmDiagnostic, lineText: string): Diagnosti
   return diagnostic;
 }
 
-export function toHover(hover: HoverResult): Hover {
-  return { contents: { kind: MarkupKind.Markdown, value: hover.markdown }, range: toRange(hover.line, hover.start, hover.end) };
+/** Markdown as a client that asked for plain text reads it: no emphasis, code marks or fences; links as `text (url)`. */
+export function markdownToPlainText(markdown: string): string {
+  return markdown
+    .replace(/^```\w*\n?/gm, '')
+    .replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1 ($2)')
+    .replace(/\*\*([^*]+)\*\*/g, '$1')
+    .replace(/`([^`]+)`/g, '$1')
+    .replace(/^\|?\s*-{3,}.*$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+export function toHover(hover: HoverResult, markdown = true): Hover {
+  const contents = markdown
+    ? { kind: MarkupKind.Markdown, value: hover.markdown }
+    : { kind: MarkupKind.PlainText, value: markdownToPlainText(hover.markdown) };
+  return { contents, range: toRange(hover.line, hover.start, hover.end) };
 }
 
 export function toInlayHint(hint: SyscallInlayHint): InlayHint {
@@ -93,12 +108,18 @@ const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
   field: CompletionItemKind.Field, value: CompletionItemKind.Value,
 };
 
-export function toCompletionItem(c: Completion): CompletionItem {
+export function toCompletionItem(c: Completion, line: number, markdown = true): CompletionItem {
   const item: CompletionItem = { label: c.label, kind: COMPLETION_KIND[c.kind] };
   if (c.detail) item.detail = c.detail;
-  if (c.documentation) item.documentation = { kind: MarkupKind.Markdown, value: c.documentation };
+  if (c.documentation) item.documentation = markdown ? { kind: MarkupKind.Markdown, value: c.documentation } : markdownToPlainText(c.documentation);
   if (c.insertText) item.insertText = c.insertText;
-  if (c.snippet) item.insertTextFormat = InsertTextFormat.Snippet;
+  if (c.edit) item.textEdit = { range: toRange(line, c.edit.start, c.edit.end), newText: c.edit.newText };
+  if (c.filterText) item.filterText = c.filterText;
+  if (c.snippet) {
+    item.insertTextFormat = InsertTextFormat.Snippet;
+    // The snippet carries its own indentation: the client must not add the line's again.
+    item.insertTextMode = InsertTextMode.asIs;
+  }
   if (c.sortText) item.sortText = c.sortText;
   return item;
 }

@@ -8,6 +8,6 @@ export function registerHover(server: LanguageServer): void {
   server.connection.onHover(({ textDocument, position }) => {
     const document = workspace.get(textDocument.uri);
     const hover = document && hoverAt(workspace, document, position.line, position.character);
-    return hover ? toHover(hover) : null;
+    return hover ? toHover(hover, server.client.markdown) : null;
   });
 }

@@ -18,6 +18,8 @@ export class LanguageServer {
   get trusted(): boolean { return this.workspace.trusted; }
   set trusted(trusted: boolean) { this.workspace.setTrust(trusted); }
 
+  /** `initialize` has been answered: requests are served from now on. */
+  initialized = false;
   /** Workspace folders, as paths. */
   roots: string[] = [];
   readonly diagnostics: DiagnosticsPublisher;

@@ -24,6 +24,7 @@ export function registerLifecycle(server: LanguageServer): void {
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : []);
     server.roots = folders.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     applySettings(server, settingsFromConfiguration(options.settings ?? {}));
+    server.initialized = true;
     return { capabilities: serverCapabilities(), serverInfo: { name: SERVER_NAME, version } };
   });
 

@@ -1,4 +1,5 @@
 // Definition, references, document highlights and rename.
+import { LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { definitionsAt, includedFileAt, prepareRename, referencesAt, renameSymbol } from '../features/navigation';
 import { toHighlight, toLocation, toRange, toWorkspaceEdit } from './convert';
 import type { LanguageServer } from './languageServer';
@@ -38,7 +39,8 @@ export function registerNavigation(server: LanguageServer): void {
     const document = workspace.get(textDocument.uri);
     if (!document) return null;
     const edits = renameSymbol(workspace, document, position.line, position.character, newName);
-    if (typeof edits === 'string') throw new Error(edits);
+    // A refused rename is a failed request with the reason, for the editor to show.
+    if (typeof edits === 'string') throw new ResponseError(LSPErrorCodes.RequestFailed, edits);
     return toWorkspaceEdit(edits);
   });
 }

@@ -5,6 +5,7 @@ import { registerCompletion } from './completion';
 import { registerFormatting } from './formatting';
 import { registerHover } from './hover';
 import { registerInlayHints } from './inlayHints';
+import { guardUntilInitialized } from './guard';
 import { LanguageServer } from './languageServer';
 import { registerLifecycle } from './lifecycle';
 import { registerNavigation } from './navigation';
@@ -14,7 +15,8 @@ import { registerSymbols } from './symbols';
 import { registerSync } from './sync';
 
 export function startServer(connection: Connection): LanguageServer {
-  const server = new LanguageServer(connection);
+  // Everything but the handshake waits for `initialize` (-32002 before it).
+  const server: LanguageServer = new LanguageServer(guardUntilInitialized(connection, () => server.initialized));
   for (const register of [
     registerLifecycle, registerSettings, registerSync, registerHover, registerInlayHints, registerCodeActions,
     registerNavigation, registerSymbols, registerCompletion, registerPresentation, registerFormatting,

@@ -29,7 +29,23 @@ export class TestClient {
 
   private constructor(readonly process: ChildProcess, readonly connection: MessageConnection) {}
 
-  static async start(cli: string, initializationOptions?: unknown, rootDir?: string, settings?: unknown): Promise<TestClient> {
+  static async start(
+    cli: string, initializationOptions?: unknown, rootDir?: string, settings?: unknown, capabilities: Record<string, unknown> = {},
+  ): Promise<TestClient> {
+    const client = TestClient.spawn(cli, settings);
+    client.initializeResult = await client.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: rootDir ? `file://${rootDir}` : null,
+      workspaceFolders: rootDir ? [{ uri: `file://${rootDir}`, name: 'test' }] : null,
+      capabilities: { workspace: { configuration: settings !== undefined }, ...capabilities },
+      ...(initializationOptions !== undefined ? { initializationOptions } : {}),
+    });
+    await client.connection.sendNotification('initialized', {});
+    return client;
+  }
+
+  /** The server started and listened to, not yet initialized. */
+  static spawn(cli: string, settings?: unknown): TestClient {
     const child = spawn(process.execPath, [cli, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], shell: false });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(child, connection);
@@ -42,14 +58,6 @@ export class TestClient {
     connection.onRequest('client/registerCapability', (p: unknown) => { client.registrations.push(p); return null; });
     connection.onRequest('workspace/inlayHint/refresh', () => null);
     connection.listen();
-    client.initializeResult = await connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: rootDir ? `file://${rootDir}` : null,
-      workspaceFolders: rootDir ? [{ uri: `file://${rootDir}`, name: 'test' }] : null,
-      capabilities: { workspace: { configuration: settings !== undefined } },
-      ...(initializationOptions !== undefined ? { initializationOptions } : {}),
-    });
-    await connection.sendNotification('initialized', {});
     return client;
   }
 
