@@ -6,7 +6,7 @@ import { ToolNotFoundError } from '../toolchain/tools';
 import type { Subcommand } from './subcommand';
 import { formatEvent, type TraceEvent } from '../trace/events';
 import { toJsonLine } from '../trace/model/jsonl';
-import { formatSummaryTable, TraceModel } from '../trace/model/model';
+import { formatOrigins, formatSummaryTable, TraceModel } from '../trace/model/model';
 import { TraceError } from '../trace/capture/runner';
 import { TraceSession } from '../trace/session';
 
@@ -25,9 +25,10 @@ ${TEXT_STRING_LIMIT} bytes as strace's -s does; --json keeps what strace printed
 
 Options:
   --json       one JSON object per line: type, seq, pid, time, duration, name, args, argPaths,
-               result, resultPath, errno, signal, ip, file, line, macroLine, macroFile (null
-               when unknown)
-  --summary    print a strace -c style table (calls, errors, time per syscall) instead
+               result, resultPath, errno, signal, ip, file, line, macroLine, macroFile, origin,
+               via (null or [] when unknown)
+  --summary    print a strace -c style table (calls, errors, time per syscall) and the calls
+               per origin (loading, libc start-up, language runtime, your code, exit) instead
   -I DIR       an extra %include directory for nasm (repeatable; FILE's own folder comes first)
   --build-dir DIR
                where to put the program, object and listing (default: a private cache folder);
@@ -80,7 +81,8 @@ function shownPath(file: string, cwd: string): string {
 
 function locationColumn(event: TraceEvent, cwd: string): string {
   const where = event.location;
-  if (!where) return '-';
+  // No line of the user's: say where the call comes from instead (`[loader]`, `[exit]`).
+  if (!where) return event.origin ? `[${event.origin}]` : '-';
   const macro = where.macroLine === undefined ? ''
     : ` (macro ${where.macroFile && where.macroFile !== where.file ? `${shownPath(where.macroFile, cwd)}:` : 'line '}${where.macroLine})`;
   return `${shownPath(where.file, cwd)}:${where.line}${macro}`;
@@ -139,7 +141,10 @@ export const traceCommand: Subcommand = {
       const result = await session.done;
       out.flush();
       if (interruption) return 128 + os.constants.signals[interruption];
-      if (options.summary) out.write(formatSummaryTable(result.model.summary()) + '\n');
+      if (options.summary) {
+        const origins = formatOrigins(result.model.origins);
+        out.write(formatSummaryTable(result.model.summary()) + '\n' + (origins ? origins + '\n' : ''));
+      }
       out.flush();
       const exit = result.programExit;
       const status = result.stopped ? 'stopped'

@@ -33,6 +33,13 @@ export interface SyscallArgument {
   name?: string;
 }
 
+/**
+ * Where a call comes from, read off its stack: `loader` (execve and the dynamic loader), `startup`
+ * (libc's start-up code, before main), `runtime` (a language runtime's own code, e.g. Rust's std),
+ * `user` (the program's own source), `exit` (libc's exit(3): atexit handlers, flushing stdio).
+ */
+export type CallOrigin = 'loader' | 'startup' | 'runtime' | 'user' | 'exit';
+
 interface EventBase {
   /** 1-based order of appearance in the trace; stable across in-progress → complete updates. */
   seq: number;
@@ -44,6 +51,12 @@ interface EventBase {
   ip?: number;
   stack: StackFrame[];
   location?: SourceLocation;
+  origin?: CallOrigin;
+  /**
+   * The library frames between the user's line and the call, outermost first
+   * (`std::io::stdio::_print`, …, `__write`), when the user's line is not the innermost frame.
+   */
+  via?: string[];
 }
 
 export interface SyscallEvent extends EventBase {

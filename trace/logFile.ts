@@ -100,6 +100,7 @@ async function mapperForLog(text: string, program: string | undefined, policy: L
     program, programData: data, frameAddresses: libdw ? 'module-address' : 'file-offset',
     // Frames in an untrusted folder's log read no other binary.
     isWorkspaceBinary: (module) => policy.trusted && roots.some((root) => module.startsWith(root)),
+    userSourceRoots: policy.workspaceRoots,
   });
 }
 

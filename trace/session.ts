@@ -130,6 +130,7 @@ export class TraceSession {
       program: target.program, listing: target.listing, mainSource: target.source,
       frameAddresses: capabilities.stackTrace === 'libdw' ? 'module-address' : 'file-offset',
       isWorkspaceBinary: (module) => roots.some((root) => module.startsWith(root)),
+      userSourceRoots: [...roots, ...(target.source ? [path.dirname(target.source)] : [])],
     });
     const supervisor = findSupervisorInterpreter();
     let programExit: ExitEvent | undefined;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { readLineTable, type LineTable } from './dwarfLines';
 import { compilationDirectories } from './dwarfUnits';
 import { ElfFile } from './elf';
-import type { SourceLocation, StackFrame, TraceEvent } from '../events';
+import type { CallOrigin, SourceLocation, StackFrame, TraceEvent } from '../events';
 import { attributeMacroRows, type MacroSite } from './nasmListing';
 import { KERNEL_ENTRY_LENGTH, kernelEntryAt } from '../../x86';
 
@@ -19,6 +19,9 @@ export interface ProgramImage {
 }
 
 const cache = new Map<string, { key: string; image: ProgramImage | undefined }>();
+
+// From <elf.h>: the program header that names the dynamic loader.
+const PT_INTERP = 3;
 
 /** Larger "programs" are not read (a path in a log may name anything, /dev/zero included). */
 export const MAX_PROGRAM_BYTES = 256 * 1024 * 1024;
@@ -89,7 +92,24 @@ export interface MapperOptions {
   isWorkspaceBinary?: (module: string) => boolean;
   /** The program's bytes, read beforehand (asynchronously, under the caller's rules). */
   programData?: Buffer;
+  /**
+   * Folders of the user's own sources (the workspace, the traced source's folder): a stack is credited
+   * to its innermost frame in them, not to a library's line (libc, Rust's std under /rustc/…). Without
+   * any, or when no frame is in them, the innermost frame whose source file exists on disk.
+   */
+  userSourceRoots?: string[];
 }
+
+/** A stack frame with what we know of it. */
+interface WalkedFrame {
+  frame: StackFrame;
+  location?: SourceLocation;
+  /** In the traced program's own image (statically linked libraries and runtimes included). */
+  inProgram: boolean;
+}
+
+/** At most this many library frames are kept as a call's `via`. */
+const VIA_LIMIT = 6;
 
 export class SourceMapper {
   private readonly program: string;
@@ -99,9 +119,14 @@ export class SourceMapper {
   /** Displacements still consistent with every ip seen, per pid, while they are ambiguous. */
   private readonly candidates = new Map<number, Set<number>>();
 
+  private readonly userRoots: string[];
+  private readonly existing = new Map<string, boolean>();
+  private interpreter: string | undefined | null = null;
+
   constructor(private readonly options: MapperOptions) {
     this.program = path.resolve(options.program);
     try { this.programReal = realpathSync(this.program); } catch { this.programReal = this.program; }
+    this.userRoots = (options.userSourceRoots ?? []).map((root) => path.resolve(root) + path.sep);
   }
 
   private programImage: ProgramImage | undefined | null = null;
@@ -114,20 +139,26 @@ export class SourceMapper {
     return this.programImage;
   }
 
-  /** Sets `event.location` when the event came from a line with debug info; returns it. */
+  /**
+   * Sets `event.location` when the event came from a line with debug info (the user's own, when
+   * the stack shows one), `event.origin` and `event.via`; returns the location.
+   */
   map(event: TraceEvent): SourceLocation | undefined {
     if (event.kind === 'exit' || event.kind === 'notice') return undefined;
     // execve's ip belongs to the image it replaced.
     if (event.kind === 'syscall' && /^execve/.test(event.name)) {
       this.displacement.delete(event.pid);
       this.candidates.delete(event.pid);
+      event.origin = 'loader';
       return undefined;
     }
     const isCall = event.kind === 'syscall';
-    const location = event.stack.length > 0
-      ? this.mapStack(event.stack, event.ip, event.pid, isCall)
-      : event.ip !== undefined ? this.mapInstructionPointer(event.ip, event.pid, isCall) : undefined;
-    if (location) event.location = location;
+    if (event.stack.length > 0) return this.mapStack(event, isCall);
+    const location = event.ip !== undefined ? this.mapInstructionPointer(event.ip, event.pid, isCall) : undefined;
+    if (location) {
+      event.location = location;
+      event.origin = 'user';
+    }
     return location;
   }
 
@@ -160,20 +191,80 @@ export class SourceMapper {
     return Math.min(...remaining);
   }
 
-  private mapStack(stack: StackFrame[], ip: number | undefined, pid: number, isCall: boolean): SourceLocation | undefined {
-    for (let i = 0; i < stack.length; i++) {
-      const frame = stack[i]!;
+  private mapStack(event: TraceEvent, isCall: boolean): SourceLocation | undefined {
+    const walked = this.walkStack(event.stack, event.ip, event.pid, isCall);
+    let user = walked.findIndex((w) => w.location && this.inUserRoots(w.location.file));
+    if (user < 0) user = walked.findIndex((w) => w.location && this.existsOnDisk(w.location.file));
+    event.origin = user >= 0 ? 'user' : this.originWithoutUserFrame(walked);
+    if (user < 0) return undefined;
+    const location = walked[user]!.location!;
+    event.location = location;
+    if (user > 0) event.via = describeFrames(walked.slice(0, user).reverse());
+    return location;
+  }
+
+  /** Each frame with its source line, where the frame is in a binary we can read. */
+  private walkStack(stack: StackFrame[], ip: number | undefined, pid: number, isCall: boolean): WalkedFrame[] {
+    return stack.map((frame, i) => {
       const image = this.imageOfModule(frame.module);
-      if (!image) continue;
-      const linkAddress = this.linkAddressOfFrame(image, frame);
-      if (linkAddress === undefined) continue;
-      if (i === 0 && ip !== undefined && image.path === this.program) this.displacement.set(pid, ip - linkAddress);
+      const walked: WalkedFrame = { frame, inProgram: image !== undefined && image.path === this.program };
+      const linkAddress = image ? this.linkAddressOfFrame(image, frame) : undefined;
+      if (!image || linkAddress === undefined) return walked;
+      if (i === 0 && ip !== undefined && walked.inProgram) this.displacement.set(pid, ip - linkAddress);
       // The innermost frame is the ip after the syscall (or the faulting instruction); outer frames
       // are return addresses, so the call instruction ends just before them.
       const location = i === 0 ? this.locate(image, linkAddress, isCall, true) : this.locate(image, linkAddress - 1, false, false);
-      if (location) return location;
+      if (location) walked.location = location;
+      return walked;
+    });
+  }
+
+  /**
+   * No frame is the user's: libc's exit(3) on the stack means exit-time work (atexit handlers,
+   * flushing stdio); the program's own image otherwise means its runtime (or static libc start-up);
+   * only the dynamic loader's frames mean loading; anything else is libc's start-up.
+   */
+  private originWithoutUserFrame(walked: readonly WalkedFrame[]): CallOrigin {
+    if (walked.some((w) => w.frame.symbol === 'exit')) return 'exit';
+    if (walked.some((w) => w.inProgram && w.location)) return 'runtime';
+    const loader = this.programInterpreter();
+    if (loader && walked.every((w) => this.realModule(w.frame.module) === loader)) return 'loader';
+    return 'startup';
+  }
+
+  private inUserRoots(file: string): boolean {
+    return this.userRoots.some((root) => file.startsWith(root));
+  }
+
+  private existsOnDisk(file: string): boolean {
+    let exists = this.existing.get(file);
+    if (exists === undefined) {
+      exists = existsSync(file);
+      this.existing.set(file, exists);
     }
-    return undefined;
+    return exists;
+  }
+
+  /** The dynamic loader the program names (PT_INTERP), links resolved. */
+  private programInterpreter(): string | undefined {
+    if (this.interpreter === null) {
+      const elf = this.image?.elf;
+      const interp = elf?.segments.find((segment) => segment.type === PT_INTERP);
+      const named = interp && elf ? elf.data.toString('latin1', interp.offset, interp.offset + interp.fileSize).replace(/\0.*$/s, '') : undefined;
+      this.interpreter = named ? this.realModule(named) : undefined;
+    }
+    return this.interpreter;
+  }
+
+  private readonly realModules = new Map<string, string>();
+
+  private realModule(module: string): string {
+    let real = this.realModules.get(module);
+    if (real === undefined) {
+      try { real = realpathSync(module); } catch { real = module; }
+      this.realModules.set(module, real);
+    }
+    return real;
   }
 
   private imageOfModule(module: string): ProgramImage | undefined {
@@ -206,4 +297,15 @@ export class SourceMapper {
     if (site) return { file: site.file, line: site.line, macroLine: site.macroLine, macroFile: site.macroFile };
     return { file: row.file, line: row.line };
   }
+}
+
+/** `std::io::stdio::_print (library/std/src/io/stdio.rs:1234)`, a few of them, the middle elided. */
+function describeFrames(walked: readonly WalkedFrame[]): string[] {
+  const described = walked.map((w) => {
+    const name = w.frame.symbol ?? path.basename(w.frame.module);
+    const where = w.location ? `${w.location.file.split('/').slice(-3).join('/')}:${w.location.line}` : w.frame.sourceHint;
+    return where ? `${name} (${where})` : name;
+  });
+  if (described.length <= VIA_LIMIT) return described;
+  return [...described.slice(0, VIA_LIMIT / 2), '…', ...described.slice(-VIA_LIMIT / 2)];
 }

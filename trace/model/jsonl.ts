@@ -15,6 +15,8 @@
 //   file, line the source file and 1-based line that made the call, or null
 //   macroLine  the line inside the (innermost) %macro body when the call came from a macro, or null
 //   macroFile  the file that defines that macro, or null
+//   origin     "loader" | "startup" | "runtime" | "user" | "exit" (see CallOrigin), or null
+//   via        the library frames between the user's line and the call, outermost first ([] if none)
 import type { TraceEvent } from '../events';
 
 export interface TraceRecord {
@@ -35,6 +37,8 @@ export interface TraceRecord {
   line: number | null;
   macroLine: number | null;
   macroFile: string | null;
+  origin: string | null;
+  via: string[];
 }
 
 export function toRecord(event: TraceEvent): TraceRecord {
@@ -42,7 +46,7 @@ export function toRecord(event: TraceEvent): TraceRecord {
     type: event.kind, seq: event.seq, pid: event.pid, time: event.time ?? null, duration: null, name: null, args: [], argPaths: [],
     result: null, resultPath: null, errno: null, signal: null, ip: event.ip !== undefined ? `0x${event.ip.toString(16)}` : null,
     file: event.location?.file ?? null, line: event.location?.line ?? null, macroLine: event.location?.macroLine ?? null,
-    macroFile: event.location?.macroFile ?? null,
+    macroFile: event.location?.macroFile ?? null, origin: event.origin ?? null, via: event.via ?? [],
   };
   switch (event.kind) {
     case 'syscall':

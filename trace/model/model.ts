@@ -1,6 +1,6 @@
 // The trace as data: events by sequence number, a `strace -c`-style summary, per-source-line calls
 // for editor annotations, and the process tree. Fed one way from the parser (through the mapper).
-import type { SyscallEvent, TraceEvent } from '../events';
+import type { CallOrigin, SyscallEvent, TraceEvent } from '../events';
 
 export interface SyscallStats {
   name: string;
@@ -67,6 +67,8 @@ export class TraceModel {
   /** file → line → syscall name → calls. */
   readonly lines = new Map<string, Map<number, Map<string, LineCall>>>();
   readonly processes = new Map<number, ProcessInfo>();
+  /** Completed calls per origin (calls whose origin is unknown are not counted). */
+  readonly origins = new Map<CallOrigin, number>();
   firstTime: number | undefined;
 
   constructor(options: TraceModelOptions = {}) {
@@ -101,6 +103,7 @@ export class TraceModel {
     if (isFailed(event)) stats.errors++;
     stats.totalTime += event.duration ?? 0;
     this.stats.set(event.name, stats);
+    if (event.origin) this.origins.set(event.origin, (this.origins.get(event.origin) ?? 0) + 1);
     this.recordLine(event);
     this.recordProcess(event);
   }
@@ -173,6 +176,17 @@ export function compareSummaries(a: readonly SyscallStats[], b: readonly Syscall
   }
   const rows = [...byName.values()].sort((x, y) => Math.abs(y.difference) - Math.abs(x.difference) || x.name.localeCompare(y.name));
   return { rows, totalA: a.reduce((n, s) => n + s.calls, 0), totalB: b.reduce((n, s) => n + s.calls, 0) };
+}
+
+const ORIGIN_ORDER: CallOrigin[] = ['loader', 'startup', 'runtime', 'user', 'exit'];
+const ORIGIN_NAMES: Record<CallOrigin, string> = {
+  loader: 'loading (execve, dynamic loader)', startup: 'libc start-up', runtime: 'language runtime', user: 'your code', exit: 'exit (atexit, flushing stdio)',
+};
+
+/** `calls by origin: 28 loading (execve, dynamic loader), 3 libc start-up, 2 your code, 1 exit (…)`. */
+export function formatOrigins(origins: ReadonlyMap<CallOrigin, number>): string | undefined {
+  const parts = ORIGIN_ORDER.filter((o) => origins.get(o)).map((o) => `${origins.get(o)} ${ORIGIN_NAMES[o]}`);
+  return parts.length ? `calls by origin: ${parts.join(', ')}` : undefined;
 }
 
 /** The `strace -c`-style table as text. */

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -110,6 +110,46 @@ describe('a program built from a root and %included files with macros and proced
     expect(calls(result, 'write')[0]!.location).toEqual({ file: only, line: lineOf(only, 'only_write'), macroLine: lineOf(sys, 'sys_write_body'), macroFile: sys });
     expect(calls(result, 'exit')[0]!.location).toEqual({ file: only, line: lineOf(only, 'only_exit'), macroLine: lineOf(sys, 'sys_exit_body'), macroFile: sys });
   });
+});
+
+describe('C and Rust: the user\'s own line, and where each call comes from', () => {
+  it('credits a libc call to the line in main, and the exit-time flush of stdout to exit', async () => {
+    const source = path.join(FIXTURES, 'flush.c');
+    const result = await trace(source);
+    const [direct, flushed] = calls(result, 'write');
+    expect(direct).toMatchObject({ origin: 'user', location: { file: source, line: lineOf(source, 'direct') } });
+    expect(direct!.via?.at(-1)).toMatch(/write/);
+    expect(flushed!.args[1]!.text).toBe('"flushed at exit\\n"');
+    expect(flushed!.origin).toBe('exit');
+    expect(flushed!.location).toBeUndefined();
+    expect(calls(result, 'execve')[0]!.origin).toBe('loader');
+    // The dynamic loader opens libc before main runs.
+    expect(calls(result, 'openat').find((e) => /libc\.so/.test(e.args[1]!.text))?.origin).toBe('loader');
+    expect(result.model.origins.get('user')).toBeGreaterThanOrEqual(1);
+    expect(result.model.origins.get('exit')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('credits a Rust std-only crate\'s write to src/main.rs, with the std frames as detail', async () => {
+    // A copy: cargo writes Cargo.lock beside the manifest, in whichever lock format it knows.
+    const crate = path.join(mkdtempSync(path.join(buildRoot, 'crate-')), 'rust-hello');
+    cpSync(path.join(FIXTURES, 'rust-hello'), crate, { recursive: true });
+    const target = mkdtempSync(path.join(buildRoot, 'cargo-'));
+    const built = await runProgram('cargo', ['build', '--offline', '--quiet', '--manifest-path', path.join(crate, 'Cargo.toml')], {
+      timeoutMs: 300_000, env: { ...process.env, CARGO_TARGET_DIR: target },
+    });
+    expect(built.stderr).toBe('');
+    const session = await TraceSession.start({ file: path.join(target, 'debug/rust-hello'), args: [], stdio: 'pipe', workspaceRoots: [crate] });
+    const result = await session.done;
+    const main = path.join(crate, 'src/main.rs');
+    const [stdout, stderr] = calls(result, 'write');
+    expect(stdout).toMatchObject({ origin: 'user', location: { file: main, line: lineOf(main, 'println') } });
+    expect(stdout!.via?.join(' ')).toContain('std::io::stdio::_print');
+    expect(stderr).toMatchObject({ origin: 'user', location: { file: main, line: lineOf(main, 'stderr') } });
+    // std's own set-up and clean-up (stack guard, signal handlers) is the runtime's, never a line of main.rs.
+    expect(calls(result, 'sigaltstack').length).toBeGreaterThanOrEqual(2);
+    expect(new Set(calls(result, 'sigaltstack').map((e) => e.origin))).toEqual(new Set(['runtime']));
+    expect(calls(result, 'sigaltstack').every((e) => e.location === undefined)).toBe(true);
+  }, 300_000);
 });
 
 describe('opening an existing strace log', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SyscallEvent } from '../../../../trace/events';
-import { annotationText, compareSummaries, formatSummaryTable, TraceModel } from '../../../../trace/model/model';
+import { annotationText, compareSummaries, formatOrigins, formatSummaryTable, TraceModel } from '../../../../trace/model/model';
 import { parseStraceText } from '../../../../trace/parse/parser';
 
 const REFERENCE = path.resolve(__dirname, '../../../fixtures/reference/strace') + '/';
@@ -84,5 +84,12 @@ describe('a model that only aggregates (bounded memory for the CLI)', () => {
     expect(lean.size).toBe(full.size);
     expect(lean.summary()).toEqual(full.summary());
     expect([...lean.processes.values()]).toEqual([...full.processes.values()]);
+  });
+});
+
+describe('calls per origin', () => {
+  it('reads as a sentence, in the order a program runs, leaving out origins with no calls', () => {
+    expect(formatOrigins(new Map([['user', 2], ['loader', 28], ['exit', 1]]))).toBe('calls by origin: 28 loading (execve, dynamic loader), 2 your code, 1 exit (atexit, flushing stdio)');
+    expect(formatOrigins(new Map())).toBeUndefined();
   });
 });
