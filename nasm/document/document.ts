@@ -1,6 +1,6 @@
 // A NASM document: its lines and their parsed statements, re-parsed line by line on each edit.
 import { parseLine, type Statement } from '../parser/statement';
-import { buildStructure, type Structure } from './structure';
+import { buildStructure, usesHere, type Structure } from './structure';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -22,8 +22,24 @@ function isStructural(statement: Statement): boolean {
     || statement.kind === 'label';
 }
 
-export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
+/**
+ * What a line does to the position `$` that `len equ $ - msg` reads: an instruction or macro call
+ * (size unknown) forgets it, and a line that reads `$` remembers it. Changing either is structural.
+ */
+function positionEffect(statement: Statement): number {
+  return (statement.kind === 'instruction' || statement.kind === 'macroCall' ? 1 : 0) | (usesHere(statement) ? 2 : 0);
+}
+
+/** Lines and the break after each ('' after the last), as LSP counts them: \r\n, \r and \n. */
+function splitWithBreaks(text: string): { lines: string[]; breaks: string[] } {
+  const parts = text.split(/(\r\n|\r|\n)/);
+  const lines: string[] = [];
+  const breaks: string[] = [];
+  for (let i = 0; i < parts.length; i += 2) {
+    lines.push(parts[i]!);
+    breaks.push(parts[i + 1] ?? '');
+  }
+  return { lines, breaks };
 }
 
 /** Macros visible to a document from elsewhere (its includes), asked only about bare words. */
@@ -35,6 +51,8 @@ export interface ExternalMacros {
 
 export class AsmDocument {
   private lines: string[];
+  /** The line break after each line, so an edit that puts \r before a \n makes one break, not two. */
+  private breaks: string[];
   private statements: Statement[];
   private structureCache: Structure | undefined;
   private externalMacros: ExternalMacros | undefined;
@@ -48,7 +66,7 @@ export class AsmDocument {
   private readonly listeners: ((effect: EditEffect) => void)[] = [];
 
   constructor(readonly uri: string, text: string, public version = 0) {
-    this.lines = splitLines(text);
+    ({ lines: this.lines, breaks: this.breaks } = splitWithBreaks(text));
     this.statements = this.lines.map(parseLine);
   }
 
@@ -90,7 +108,7 @@ export class AsmDocument {
 
   setText(text: string, version = this.version + 1): void {
     const removedLines = this.lines.length;
-    this.lines = splitLines(text);
+    ({ lines: this.lines, breaks: this.breaks } = splitWithBreaks(text));
     this.statements = this.lines.map(parseLine);
     this.version = version;
     this.finishEdit({ firstLine: 0, removedLines, insertedLines: this.lines.length, structural: true });
@@ -105,19 +123,29 @@ export class AsmDocument {
     const last = this.lines.length - 1;
     const start = this.clamp(change.range.start, last);
     const end = this.clamp(change.range.end, last);
-    const before = this.lines[start.line]!.slice(0, start.character);
-    const after = this.lines[end.line]!.slice(end.character);
-    const replacement = splitLines(before + change.text + after);
-    const removed = this.statements.slice(start.line, end.line + 1);
-    const inserted = replacement.map(parseLine);
-    this.lines.splice(start.line, end.line - start.line + 1, ...replacement);
-    this.statements.splice(start.line, end.line - start.line + 1, ...inserted);
+    // The text from the start of the first line touched through the break after the last, re-split:
+    // a \r the edit leaves before an existing \n (or a \n after an existing \r) joins it in one break.
+    const after = this.lines[end.line]!.slice(end.character) + this.breaks[end.line]!;
+    let first = start.line;
+    let before = this.lines[first]!.slice(0, start.character);
+    if (first > 0 && start.character === 0 && this.breaks[first - 1] === '\r' && (change.text + after).startsWith('\n')) {
+      first--;
+      before = this.lines[first]! + '\r';
+    }
+    const replacement = splitWithBreaks(before + change.text + after);
+    if (this.breaks[end.line] !== '') { replacement.lines.pop(); replacement.breaks.pop(); } // the next line starts after the break
+    const removed = this.statements.slice(first, end.line + 1);
+    const inserted = replacement.lines.map(parseLine);
+    this.lines.splice(first, end.line - first + 1, ...replacement.lines);
+    this.breaks.splice(first, end.line - first + 1, ...replacement.breaks);
+    this.statements.splice(first, end.line - first + 1, ...inserted);
     this.version = version;
     const effect: EditEffect = {
-      firstLine: start.line,
+      firstLine: first,
       removedLines: removed.length,
       insertedLines: inserted.length,
-      structural: removed.length !== inserted.length || removed.some(isStructural) || inserted.some(isStructural),
+      structural: removed.length !== inserted.length || removed.some(isStructural) || inserted.some(isStructural)
+        || removed.some((statement, i) => positionEffect(statement) !== positionEffect(inserted[i]!)),
     };
     this.finishEdit(effect);
     return effect;

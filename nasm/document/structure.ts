@@ -142,7 +142,7 @@ function parseMacroParameters(args: Token[]): { min: number; max: number; greedy
 }
 
 /** Lines that mention `$` or `$$`: only there is the current position worth remembering. */
-function usesHere(statement: Statement): boolean {
+export function usesHere(statement: Statement): boolean {
   return statement.tokens.some((t) => t.kind === 'operator' && (t.text === '$' || t.text === '$$'));
 }
 

@@ -64,3 +64,136 @@ describe('incremental analysis', () => {
     }
   });
 });
+
+/** The oracle: the text an editor holds after an LSP change, with \r\n, \r and \n each one line break. */
+function applyToText(text: string, change: { range: { start: Position; end: Position }; text: string }): string {
+  const offset = ({ line, character }: Position) => {
+    const breaks = /\r\n|\r|\n/g;
+    let start = 0;
+    for (let l = 0; l < line; l++) {
+      const found = breaks.exec(text);
+      if (!found) return text.length;
+      start = found.index + found[0].length;
+    }
+    const end = breaks.exec(text)?.index ?? text.length;
+    return Math.min(start + character, end);
+  };
+  return text.slice(0, offset(change.range.start)) + change.text + text.slice(offset(change.range.end));
+}
+
+interface Position { line: number; character: number }
+
+/** A realistic program: messages with their `$ - msg` lengths apart, a loop, a procedure; `copies` times. */
+function program(copies: number): string {
+  const unit = (i: number) => [
+    `section .data`,
+    `msg_${i}: db "message ${i}", 10`,
+    ``,
+    `msg_${i}_len equ $ - msg_${i}`,
+    `table_${i}: dq 1, 2, 3`,
+    ``,
+    `table_${i}_size equ $ - table_${i}`,
+    `section .text`,
+    `print_${i}:`,
+    `  mov eax, 1`,
+    `  mov edi, 1`,
+    `  lea rsi, [rel msg_${i}]`,
+    `  mov edx, msg_${i}_len`,
+    ``,
+    `  syscall`,
+    `  mov ecx, table_${i}_size`,
+    `.again:`,
+    `  dec ecx`,
+    `  jnz .again`,
+    `  ret`,
+  ];
+  return ['global _start', 'section .text', '_start:', '  call print_0', '  mov eax, 60', '  xor edi, edi', '  syscall',
+    ...Array.from({ length: copies }, (_, i) => unit(i)).flat(), ''].join('\n');
+}
+
+const SNIPPETS = ['', 'mov eax, 1', '  nop', 'db 0', '; note', 'x: db "ab"', 'mov edx, $ - msg_0', 'jmp $', 'syscall', '  push rax\n  pop rax'];
+
+function expectSameAsFresh(workspace: ReturnType<typeof openDocument>['workspace'], document: ReturnType<typeof openDocument>['document'], text: string, what: string): void {
+  const fresh = openDocument(FILE, text);
+  const lines = (d: typeof document) => Array.from({ length: d.lineCount }, (_, line) => d.lineText(line));
+  expect(lines(document), what).toEqual(lines(fresh.document));
+  expect(lints(workspace, document), what).toEqual(lints(fresh.workspace, fresh.document));
+  expect(inlayHints(workspace, document), what).toEqual(inlayHints(fresh.workspace, fresh.document));
+}
+
+const FILE = path.join(FIXTURES, 'generated.asm');
+
+describe('incremental equals fresh', () => {
+  it('`len equ $ - msg` follows an instruction typed on the blank line between, and its removal', () => {
+    let text = program(1);
+    const { workspace, document } = openDocument(FILE, text);
+    const blank = text.split('\n').indexOf('', 9);
+    expect(inlayHints(workspace, document).map((h) => h.label)).toContain('write(1, msg_0, 10)');
+    for (const typed of ['m', 'ov eax, 1']) {
+      const change = { range: { start: { line: blank, character: document.lineText(blank).length }, end: { line: blank, character: document.lineText(blank).length } }, text: typed };
+      document.applyChange(change);
+      text = applyToText(text, change);
+      expectSameAsFresh(workspace, document, text, `after typing ${typed}`);
+    }
+    expect(inlayHints(workspace, document).map((h) => h.label)).not.toContain('write(1, msg_0, 10)');
+    const clear = { range: { start: { line: blank, character: 0 }, end: { line: blank, character: document.lineText(blank).length } }, text: '' };
+    document.applyChange(clear);
+    expectSameAsFresh(workspace, document, applyToText(text, clear), 'after clearing the line');
+    expect(inlayHints(workspace, document).map((h) => h.label)).toContain('write(1, msg_0, 10)');
+  });
+
+  it('a \\r inserted before an existing \\n joins it in one line break, and other CR/LF edits keep the lines', () => {
+    let text = program(2);
+    const { workspace, document } = openDocument(FILE, text);
+    const next = random(11);
+    const edits: ((line: number) => { range: { start: Position; end: Position }; text: string })[] = [
+      (line) => ({ range: { start: { line, character: document.lineText(line).length }, end: { line, character: document.lineText(line).length } }, text: '\r' }),
+      (line) => ({ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '\n' }),
+      (line) => ({ range: { start: { line, character: document.lineText(line).length }, end: { line: line + 1, character: 0 } }, text: '\r\n' }),
+      (line) => ({ range: { start: { line, character: document.lineText(line).length }, end: { line: line + 1, character: 0 } }, text: '\r' }),
+      (line) => ({ range: { start: { line, character: document.lineText(line).length }, end: { line: line + 1, character: 0 } }, text: '' }),
+      (line) => ({ range: { start: { line, character: 1 }, end: { line, character: 1 } }, text: '\r\n  nop\r' }),
+    ];
+    for (let round = 0; round < 150; round++) {
+      const line = Math.floor(next() * (document.lineCount - 1));
+      const change = edits[Math.floor(next() * edits.length)]!(line);
+      document.applyChange(change);
+      text = applyToText(text, change);
+      expectSameAsFresh(workspace, document, text, `round ${round}: ${JSON.stringify(change)}`);
+    }
+    expect(text).toMatch(/\r\n/);
+    expect(text).toMatch(/[^\r]\n|\r[^\n]/);
+  });
+
+  it('turns blank lines into instructions and back, at random, anywhere', () => {
+    let text = program(3);
+    const { workspace, document } = openDocument(FILE, text);
+    const next = random(5);
+    for (let round = 0; round < 80; round++) {
+      const blanks = Array.from({ length: document.lineCount }, (_, l) => l).filter((l) => document.lineText(l).trim() === '');
+      const line = blanks.length && next() < 0.6 ? blanks[Math.floor(next() * blanks.length)]! : Math.floor(next() * document.lineCount);
+      const blank = document.lineText(line).trim() === '';
+      const change = { range: { start: { line, character: 0 }, end: { line, character: document.lineText(line).length } }, text: blank ? SNIPPETS[1 + Math.floor(next() * (SNIPPETS.length - 1))]! : '' };
+      document.applyChange(change);
+      text = applyToText(text, change);
+      expectSameAsFresh(workspace, document, text, `round ${round}`);
+    }
+  });
+
+  it('follows multi-line replacements on a 50 000-line file', () => {
+    let text = program(2_500);
+    const { workspace, document } = openDocument(FILE, text);
+    expect(document.lineCount).toBeGreaterThan(50_000);
+    lints(workspace, document);
+    const next = random(3);
+    for (let round = 0; round < 3; round++) {
+      const line = Math.floor(next() * (document.lineCount - 30));
+      const span = Math.floor(next() * 25);
+      const replacement = Array.from({ length: Math.floor(next() * 5) }, () => SNIPPETS[Math.floor(next() * SNIPPETS.length)]!).join('\n');
+      const change = { range: { start: { line, character: Math.floor(next() * 3) }, end: { line: line + span, character: Math.floor(next() * 6) } }, text: replacement };
+      document.applyChange(change);
+      text = applyToText(text, change);
+      expectSameAsFresh(workspace, document, text, `round ${round}`);
+    }
+  }, 180_000);
+});
