@@ -1,7 +1,8 @@
 import type { SyscallInfo, SyscallParam } from './types';
 import { CALLING_CONVENTIONS } from './conventions';
 import { argumentDecoder, constantsForArgument, decodeArgument, resultKind } from './decode';
-import { abiLabel, tableOrigin } from './table';
+import { abiLabel, manPageName, tableOrigin } from './table';
+import { documentedErrnos } from './errno';
 
 /** An argument as known to the caller: a register value, a symbolic text (`msg`), or both. */
 export type CallArgument = { value?: bigint | number; text?: string } | undefined;
@@ -51,8 +52,8 @@ export function syscallMarkdown(syscall: SyscallInfo): string {
   if (convention.clobbered.length) {
     lines.push('', `\`${convention.instructions[0]}\` also overwrites ${convention.clobbered.map((r) => `\`${r}\``).join(' and ')}.`);
   }
-  const errors = likelyErrnos(syscall).slice(0, 6);
-  if (errors.length && !syscall.noReturn) lines.push('', `Common errors: ${errors.map((e) => `\`${e}\``).join(', ')}.`);
+  const errors = failureErrnos(syscall);
+  if (errors.length) lines.push('', `Errors (man 2 ${manPageName(syscall.name)}): ${errors.map((e) => `\`${e}\``).join(', ')}.`);
   const { kernel } = tableOrigin(syscall.abi);
   lines.push('', `[man 2 ${syscall.name}](${syscall.manUrl}) · Linux ${kernel}`);
   return lines.join('\n');
@@ -124,6 +125,12 @@ const SPECIFIC: Record<string, string[]> = {
   rmdir: ['ENOTEMPTY', 'EBUSY', 'EROFS'], chdir: [], getrandom: ['EAGAIN'], futex: ['EAGAIN', 'ETIMEDOUT'],
   nanosleep: [], clock_nanosleep: [], ptrace: ['EPERM', 'ESRCH'], setuid: ['EPERM', 'EAGAIN'],
 };
+
+/** The errnos a call can fail with, from its man page's ERRORS section; an unimplemented call only ENOSYS. */
+export function failureErrnos(syscall: SyscallInfo): readonly string[] {
+  if (!syscall.entry || syscall.entry === 'sys_ni_syscall') return ['ENOSYS'];
+  return documentedErrnos(syscall.name) ?? [];
+}
 
 /** Errnos this call can plausibly return, most likely first — for "fail this call with…" menus. */
 export function likelyErrnos(syscall: SyscallInfo): string[] {

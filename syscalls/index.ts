@@ -8,9 +8,9 @@ export {
   type ArgumentDecoder,
 } from './decode';
 export { argumentUse } from './argumentUse';
-export { errnoByNumber, errnoByName, allErrnos } from './errno';
+export { errnoByNumber, errnoByName, allErrnos, documentedErrnos } from './errno';
 export { signalName, signalNumber, standardSignals } from './signals';
-export { formatCall, syscallMarkdown, signature, declaration, likelyErrnos, resultText, type CallArgument } from './format';
+export { formatCall, syscallMarkdown, signature, declaration, likelyErrnos, failureErrnos, resultText, type CallArgument } from './format';
 export { CONSTANT_SETS, AT_FDCWD, type ConstantSetName } from './constants';
 export {
   parseSyscallQuery, searchSyscalls, matchesSyscallQuery, isImplemented, nearestSyscallNames, type SyscallQuery, type QueryWord,

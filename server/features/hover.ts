@@ -7,7 +7,6 @@ import { renderText } from '../../nasm/byteString';
 import { REGISTERS } from '../../nasm/parser/vocabulary';
 import { viewsOf } from '../../x86';
 import { uriToPath, type Workspace } from '../workspace';
-import { likelyErrnos } from '../../syscalls';
 import { hoverOnCall, hoverOnSetter, hoverOnSyscall, type HoverResult, type SyscallHoverOptions } from './syscallHover';
 import { programView } from './syscallFacts';
 import { tokenAt } from './symbolAt';
@@ -45,7 +44,7 @@ export function hoverAt(workspace: Workspace, document: AsmDocument, line: numbe
   const inStatement = head && character >= (keyword ? statement.label?.end ?? head.start : head.start)
     && character <= (statement.operands.at(-1)?.end ?? head.end);
   if (inStatement && (statement.kind === 'instruction' || statement.kind === 'macroCall' || statement.kind === 'label')) {
-    const options: SyscallHoverOptions = { labelData, view: programView(workspace.analysis(document).program()), errnos: likelyErrnos };
+    const options: SyscallHoverOptions = { labelData, view: programView(workspace.analysis(document).program()) };
     const hover = hoverOnSyscall(line, options)
       ?? (statement.keyword?.name === 'call' ? hoverOnCall(line, head.start, statement.operands.at(-1)?.end ?? head.end, options) : undefined)
       ?? hoverOnSetter(line, options);

@@ -54,16 +54,9 @@ function abiNote(resolved: ResolvedSite): string {
   return resolved.site.abi === 'i386' ? `\n\n_${resolved.site.instruction} uses the 32-bit (i386) syscall table._` : '';
 }
 
-/** Errno names from the man page's ERRORS section, each once. */
-function errnoLine(syscall: SyscallInfo, errnos: (syscall: SyscallInfo) => readonly string[]): string {
-  const names = errnos(syscall);
-  return names.length ? `\nCan fail with: ${names.map((e) => `\`${e}\``).join(', ')}` : '';
-}
-
 export interface SyscallHoverOptions {
   labelData: LabelData;
   view: ProgramView;
-  errnos: (syscall: SyscallInfo) => readonly string[];
 }
 
 /** Hover for `syscall` / `int 0x80` / `sysenter`, or a macro invocation that expands to syscalls. */
@@ -85,8 +78,8 @@ export function hoverOnSyscall(line: number, options: SyscallHoverOptions): Hove
   const parts = [
     '```c', describeCall(resolved, options.labelData, options.view)!, '```',
     unset.length ? `Not set on every path to this syscall: ${unset.join(', ')}.` : '',
+    // The man page's errors are listed once, in syscallMarkdown.
     syscallMarkdown(syscall),
-    errnoLine(syscall, options.errnos),
   ];
   return { ...range, markdown: parts.filter(Boolean).join('\n') + abiNote(resolved) };
 }
