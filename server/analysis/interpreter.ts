@@ -167,6 +167,11 @@ function resultNoun(syscall: SyscallInfo): string {
   return 'result';
 }
 
+const EMPTY_SLOTS: Map<any, RegisterValue> = new Map();
+
+/** Instructions that leave the flags as they were. */
+const KEEPS_FLAGS = new Set(['mov', 'movabs', 'movzx', 'movsx', 'movsxd', 'lea', 'push', 'pop', 'nop']);
+
 // Stack addresses travel through the expression evaluator as addresses with a reserved anchor.
 const STACK_ANCHOR = '\u0000stack:';
 
@@ -517,7 +522,7 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
       return;
     }
     // mov, lea, push, pop and jumps leave the flags alone.
-    if (!/^(mov|movabs|movzx|movsx|movsxd|lea|push|pop|nop)$/.test(mnemonic) && !mnemonic.startsWith('j')) delete this.state.flags;
+    if (this.state.flags && !KEEPS_FLAGS.has(mnemonic) && mnemonic[0] !== 'j') delete this.state.flags;
   }
 
   private kernelEntry(statement: Statement, line: number, instruction: KernelEntryMnemonic): void {
@@ -529,7 +534,8 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
       const lookup = n <= 0xffffn ? lookupSyscall(abi, Number(n)) : undefined;
       if (lookup?.known) syscall = lookup.syscall;
     }
-    const snapshot: MachineState = { registers: [...this.state.registers], setters: [...this.state.setters], stack: this.state.stack, memory: this.state.memory };
+    // Sites keep registers only: their stack and memory views are never read (and would change as the block runs on).
+    const snapshot: MachineState = { registers: [...this.state.registers], setters: [...this.state.setters], stack: EMPTY_SLOTS, memory: EMPTY_SLOTS as Map<string, RegisterValue> };
     const range = this.via ?? { start: statement.keyword!.start, end: statement.operands.at(-1)?.end ?? statement.keyword!.end };
     this.events.site?.({
       line, start: range.start, end: range.end, instruction, abi, state: snapshot,
@@ -577,14 +583,22 @@ function narrowUnknown(held: RegisterValue, register: RegisterInfo): RegisterVal
   return unknown(`the low ${register.bits} bits of a value that is not a plain number`);
 }
 
+/** The syscall results a sign test is about: the origins in the tested register (empty: nothing to refine). */
+export function testedResults(tested: RegisterValue): Origin[] {
+  const origins: Origin[] = [];
+  for (const o of optionsOf(tested)) if (o.kind === 'symbol' && o.origin.kind === 'result') origins.push({ ...o.origin, sign: undefined } as Origin);
+  return origins;
+}
+
 /** The value a register holds on the branch of a sign test: a syscall result is an error or not. */
-export function refineBySign(value: RegisterValue, tested: RegisterValue, sign: 'error' | 'nonnegative'): RegisterValue {
-  const origins = optionsOf(tested).filter((o): o is Single & { kind: 'symbol' } => o.kind === 'symbol' && o.origin.kind === 'result').map((o) => o.origin);
-  if (origins.length === 0) return value;
-  return mapOptions(value, (o) => {
+export function refineBySign(value: RegisterValue, origins: readonly Origin[], sign: 'error' | 'nonnegative'): RegisterValue {
+  const refine = (o: Single): Single => {
     if (o.kind !== 'symbol' || o.origin.kind !== 'result') return o;
     const origin = o.origin;
-    if (!origins.some((t) => sameOrigin({ ...t, sign: undefined } as Origin, { ...origin, sign: undefined } as Origin))) return o;
+    if (!origins.some((t) => sameOrigin(t, { ...origin, sign: undefined } as Origin))) return o;
     return { kind: 'symbol', origin: { ...origin, sign } };
-  });
+  };
+  if (value.kind === 'symbol') return refine(value);
+  if (value.kind !== 'choice' || !value.options.some((o) => o.kind === 'symbol')) return value;
+  return mapOptions(value, refine);
 }

@@ -6,7 +6,7 @@ import { LINE_IN_MACRO, LINE_INACTIVE } from '../../nasm/document/structure';
 import type { Statement } from '../../nasm/parser/statement';
 import type { BlockAnalysis, SymbolEnvironment } from './dataflow';
 import {
-  copyState, FAMILIES, familyIndex, freshState, Interpreter, joinStates, refineBySign, sameState,
+  copyState, FAMILIES, familyIndex, freshState, Interpreter, joinStates, refineBySign, sameState, testedResults,
   type MachineState, type ProgramContext, type SiteState,
 } from './interpreter';
 import { expandMacroCall, type MacroSource } from './macroExpansion';
@@ -14,6 +14,8 @@ import { join, sameValue, unknown, UNSET, type RegisterValue } from './values';
 
 /** Each block is interpreted at most this often; then its entry is widened to "unknown". */
 const MAX_VISITS = 40;
+/** From this visit on, a register whose entry value changed again is widened at once: loops converge in a few passes. */
+const WIDEN_AFTER = 2;
 /** Names the kernel jumps to when the program starts. */
 const ENTRY_POINTS = new Set(['_start', '..start']);
 
@@ -77,13 +79,17 @@ export class ProgramAnalysis {
   // Fixpoint state.
   private readonly entry: (MachineState | undefined)[];
   private readonly visits: number[];
+  /** The entry state of each block's previous visit, to see what a loop keeps changing. */
+  private readonly previous: (MachineState | undefined)[];
   private readonly callStates = new Map<string, Map<number, MachineState>>();
   private readonly returns = new Map<string, MachineState>();
   private readonly stores = new Map<string, RegisterValue>();
   private readonly storeReaders = new Map<string, Set<number>>();
   private readonly procedureCallers = new Map<string, Set<number>>();
-  private readonly queue: number[] = [];
+  /** Blocks waiting for a visit; the lowest index goes first, so straight-line code is visited once. */
   private readonly queued: Uint8Array;
+  private lowest = Infinity;
+  private pending = 0;
 
   constructor(private readonly input: ProgramInput) {
     const { document, blocks } = input;
@@ -96,6 +102,7 @@ export class ProgramAnalysis {
     this.findProcedures();
     this.entry = blocks.map(() => undefined);
     this.visits = blocks.map(() => 0);
+    this.previous = blocks.map(() => undefined);
     this.queued = new Uint8Array(blocks.length);
     this.run();
   }
@@ -162,7 +169,20 @@ export class ProgramAnalysis {
   private enqueue(i: number): void {
     if (this.queued[i]) return;
     this.queued[i] = 1;
-    this.queue.push(i);
+    this.pending++;
+    if (i < this.lowest) this.lowest = i;
+  }
+
+  private drain(): void {
+    while (this.pending > 0) {
+      let i = this.lowest;
+      while (!this.queued[i]) i++;
+      this.queued[i] = 0;
+      this.pending--;
+      this.lowest = i + 1;
+      this.visit(i);
+    }
+    this.lowest = Infinity;
   }
 
   private arrive(i: number, state: MachineState): void {
@@ -200,25 +220,27 @@ export class ProgramAnalysis {
 
   private run(): void {
     this.seed();
-    while (this.queue.length) {
-      const i = this.queue.shift()!;
-      this.queued[i] = 0;
-      this.visit(i);
-    }
+    this.drain();
     // Procedures nobody reaches (only called from unreachable code) still get a hover.
     for (const [name, procedure] of this.procedures) {
       if (!this.entry[procedure.entry]) { this.arrive(procedure.entry, freshState(name, unknown(`set by the caller of \`${name}\``))); }
     }
-    while (this.queue.length) {
-      const i = this.queue.shift()!;
-      this.queued[i] = 0;
-      this.visit(i);
-    }
+    this.drain();
     this.input.blocks.forEach((block, i) => { if (this.entry[i]) this.facts.entries.set(block.start, this.entry[i]!); });
     for (const [name, states] of this.callStates) this.facts.callers.set(name, states.size);
   }
 
-  private context(frame: string, reader: number): ProgramContext {
+  /** The block being visited: loads and calls it makes are its dependencies. */
+  private reader = -1;
+  private readonly contexts = new Map<string, ProgramContext>();
+
+  private contextOf(frame: string): ProgramContext {
+    let context = this.contexts.get(frame);
+    if (!context) this.contexts.set(frame, context = this.context(frame));
+    return context;
+  }
+
+  private context(frame: string): ProgramContext {
     const { document, environment } = this.input;
     return {
       env: environment,
@@ -227,7 +249,7 @@ export class ProgramAnalysis {
       storedAnywhere: (slot) => {
         let readers = this.storeReaders.get(slot);
         if (!readers) this.storeReaders.set(slot, readers = new Set());
-        readers.add(reader);
+        if (this.reader >= 0) readers.add(this.reader);
         return this.stores.get(slot);
       },
       procedure: (name) => {
@@ -235,7 +257,7 @@ export class ProgramAnalysis {
         if (!procedure) return undefined;
         let callers = this.procedureCallers.get(name);
         if (!callers) this.procedureCallers.set(name, callers = new Set());
-        callers.add(reader);
+        if (this.reader >= 0) callers.add(this.reader);
         const returned = this.returns.get(name);
         return { writes: procedure.writes, returns: returned?.registers ?? FAMILIES.map(() => unknown(`\`${name}\` does not return`)) };
       },
@@ -253,11 +275,20 @@ export class ProgramAnalysis {
       start.stack.clear();
       start.memory.clear();
       this.entry[i] = start;
+    } else if (this.visits[i]! > WIDEN_AFTER && this.previous[i]) {
+      const before = this.previous[i]!;
+      const widened = start.registers.map((v, r) => (FAMILIES[r] === 'rsp' || sameValue(v, before.registers[r]!) ? v : join(v, unknown('changes on every pass through a loop'))));
+      if (widened.some((v, r) => v !== start.registers[r])) {
+        start = { ...copyState(start), registers: widened };
+        this.entry[i] = start;
+      }
     }
+    this.previous[i] = start;
     const frame = start.registers[familyIndex('rsp')]!.kind === 'stack' ? (start.registers[familyIndex('rsp')] as { frame: string }).frame : '';
     const state = copyState(start);
     const sites: SiteState[] = [];
-    const interpreter = new Interpreter(state, this.context(frame, i), {
+    this.reader = i;
+    const interpreter = new Interpreter(state, this.contextOf(frame), {
       site: (site) => sites.push(site),
       call: (target, callState, line) => this.noteCall(target, callState, line),
       store: (slot, value) => this.noteStore(slot, value),
@@ -277,17 +308,20 @@ export class ProgramAnalysis {
     const lastSite = sites.at(-1);
     const last = lastInstruction(document, block);
     if (lastSite?.syscall?.noReturn && last && lastSite.line === last.line) return;
-    for (const edge of this.flows[i]!.successors) {
+    const successors = this.flows[i]!.successors;
+    successors.forEach((edge, k) => {
       let out = state;
-      if (edge.sign && state.flags) {
-        const tested = state.registers[familyIndex(state.flags)]!;
+      const origins = edge.sign && state.flags ? testedResults(state.registers[familyIndex(state.flags)]!) : [];
+      if (origins.length) {
+        const sign = edge.sign!;
         out = copyState(state);
-        out.registers = out.registers.map((v) => refineBySign(v, tested, edge.sign!));
-        for (const [k, v] of out.memory) out.memory.set(k, refineBySign(v, tested, edge.sign));
-        for (const [k, v] of out.stack) out.stack.set(k, refineBySign(v, tested, edge.sign));
+        out.registers = out.registers.map((v) => refineBySign(v, origins, sign));
+        for (const [k, v] of out.memory) out.memory.set(k, refineBySign(v, origins, sign));
+        for (const [k, v] of out.stack) out.stack.set(k, refineBySign(v, origins, sign));
       }
-      this.arrive(edge.to, out === state ? copyState(state) : out);
-    }
+      // The last successor may take the state itself: nothing changes it after this visit.
+      this.arrive(edge.to, out === state && k < successors.length - 1 ? copyState(state) : out);
+    });
   }
 
   private noteCall(target: string, state: MachineState, line: number): void {
@@ -349,7 +383,8 @@ export class ProgramAnalysis {
       if (count > MAX_VISITS) continue;
       const state0 = copyState(entries.get(i)!);
       const nested: NestedSite[] = [];
-      const interpreter = new Interpreter(state0, this.context(name, -1), {
+      this.reader = -1;
+      const interpreter = new Interpreter(state0, this.contextOf(name), {
         site: (site) => nested.push({ via: name, site }),
         call: (target, callState) => nested.push(...this.sitesOfProcedure(target, callState, depth + 1)),
       });

@@ -43,5 +43,8 @@ function singleText(value: Single, options: ValueTextOptions): string {
 
 /** `1 (stdout)`, `msg "hi", 10`, `fd returned by open (line 12)`, `0 or 1`, `? (loaded from memory)`. */
 export function valueText(value: RegisterValue, options: ValueTextOptions = {}): string {
-  return optionsOf(value).map((o) => singleText(o, options)).join(' or ');
+  // Numbers in ascending order whatever the order the paths were joined in: `0 or 1`.
+  const numbers = optionsOf(value).filter((o) => o.kind === 'number').sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  const others = optionsOf(value).filter((o) => o.kind !== 'number');
+  return [...numbers, ...others].map((o) => singleText(o, options)).join(' or ');
 }

@@ -35,7 +35,7 @@ describe('register moves and syscall results', () => {
 describe('merges and loops', () => {
   it('joins the values of two paths', () => {
     const text = ['_start:', '  test rdi, rdi', '  jz .ok', '  mov edi, 1', '  jmp .out', '.ok:', '  xor edi, edi', '.out:', '  mov eax, 60', '  syscall'].join('\n');
-    expect(hoverOn(text, 'syscall')).toMatch(/exit\(error_code=(1 or 0|0 or 1)\)/);
+    expect(hoverOn(text, 'syscall')).toContain('exit(error_code=0 or 1)');
   });
   it('gives the same results with blank and comment lines between a jump and its target', () => {
     const base = ['_start:', '  mov eax, 1', '  mov edi, 1', '  mov edx, 3', '  jmp print', 'print:', '  lea rsi, [rel msg]', '  syscall', 'msg: db "hi", 10'];
