@@ -7,6 +7,7 @@
 //
 //   node scripts/package-for-tests.mjs               package, then install code-server if missing
 //   node scripts/package-for-tests.mjs --vsix-only   package only
+//   node scripts/package-for-tests.mjs --npm         the npm tarball instead (syscall-lens-VERSION.tgz)
 //   … --out FILE                                      put the .vsix at FILE instead of .build/
 import { spawnSync } from 'node:child_process';
 import {
@@ -36,23 +37,39 @@ function run(file, args, cwd) {
   if (result.status !== 0) fail(`${path.basename(args[0] ?? file)} ${args.slice(1).join(' ')} failed (exit ${result.status})`);
 }
 
-export function packageExtension(out) {
-  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  const vsixName = `${manifest.name}-${manifest.version}.vsix`;
-  for (const required of ['README.md', 'LICENSE']) {
-    if (!existsSync(path.join(ROOT, required))) fail(`${required} is missing; vsce refuses to package without it.`);
-  }
+/** Runs `inside(stage)` in a private staging folder holding a fresh production build in its dist/. */
+function withBuiltStage(prefix, inside) {
   mkdirSync(OUT_DIR, { recursive: true });
-  const stage = mkdtempSync(path.join(OUT_DIR, 'vsix-stage-'));
+  const stage = mkdtempSync(path.join(OUT_DIR, prefix));
   try {
     for (const entry of readdirSync(ROOT)) {
-      if (NOT_LINKED.has(entry) || entry.endsWith('.vsix')) continue;
+      if (NOT_LINKED.has(entry) || entry.endsWith('.vsix') || entry.endsWith('.tgz')) continue;
       symlinkSync(path.join(ROOT, entry), path.join(stage, entry));
     }
     for (const file of COPIED) {
       if (existsSync(path.join(ROOT, file))) cpSync(path.join(ROOT, file), path.join(stage, file), { recursive: true });
     }
     run(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--production'], stage);
+    return inside(stage);
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+/** Copied beside the target, then renamed: the package appears at once, never half written. */
+function deliver(file, target) {
+  cpSync(file, `${target}.partial`);
+  renameSync(`${target}.partial`, target);
+  return target;
+}
+
+export function packageExtension(out) {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const vsixName = `${manifest.name}-${manifest.version}.vsix`;
+  for (const required of ['README.md', 'LICENSE']) {
+    if (!existsSync(path.join(ROOT, required))) fail(`${required} is missing; vsce refuses to package without it.`);
+  }
+  return withBuiltStage('vsix-stage-', (stage) => {
     const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
     if (!existsSync(vsce)) fail('@vscode/vsce is not installed: run npm ci');
     // vsce rewrites README's relative links against the repository. Without one (we publish no
@@ -63,20 +80,38 @@ export function packageExtension(out) {
       ? ['--baseContentUrl', `${repository}/blob/HEAD`, '--baseImagesUrl', `${repository}/raw/HEAD`]
       : ['--no-rewrite-relative-links', '--allow-missing-repository'];
     run(process.execPath, [vsce, 'package', '--no-dependencies', ...bases, '--out', vsixName], stage);
-    const target = out ? path.resolve(out) : path.join(OUT_DIR, vsixName);
-    // Copied beside the target, then renamed: the package appears at once, never half written.
-    cpSync(path.join(stage, vsixName), `${target}.partial`);
-    renameSync(`${target}.partial`, target);
-    return target;
-  } finally {
-    rmSync(stage, { recursive: true, force: true });
-  }
+    return deliver(path.join(stage, vsixName), out ? path.resolve(out) : path.join(OUT_DIR, vsixName));
+  });
+}
+
+/** npm's own CLI script: the running npm's, else the one installed beside this node. */
+function npmCli() {
+  const candidates = [process.env.npm_execpath, path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js')];
+  const found = candidates.find((file) => file && file.endsWith('.js') && existsSync(file));
+  if (!found) fail('npm was not found beside node; install Node.js with npm.');
+  return found;
+}
+
+/** The npm package `npm pack` makes (the `syscall-lens` command for other editors), built like the .vsix. */
+export function packageNpm(out) {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const tarball = `${manifest.name}-${manifest.version}.tgz`;
+  return withBuiltStage('npm-stage-', (stage) => {
+    // --ignore-scripts: prepack would build again; the stage already holds the production build.
+    run(process.execPath, [npmCli(), 'pack', '--ignore-scripts', '--silent'], stage);
+    return deliver(path.join(stage, tarball), out ? path.resolve(out) : path.join(OUT_DIR, tarball));
+  });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     const outIndex = process.argv.indexOf('--out');
-    const vsix = packageExtension(outIndex > 0 ? process.argv[outIndex + 1] : undefined);
+    const out = outIndex > 0 ? process.argv[outIndex + 1] : undefined;
+    if (process.argv.includes('--npm')) {
+      process.stdout.write(`${packageNpm(out)}\n`);
+      process.exit(0);
+    }
+    const vsix = packageExtension(out);
     if (!process.argv.includes('--vsix-only')) {
       const installer = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'install-code-server.mjs')], {
         stdio: ['ignore', 'ignore', process.stderr], shell: false,
