@@ -7,7 +7,7 @@ import { checkShellcode, parseByteList, shellcodeModeOf, type ShellcodeFinding }
 import { assembleListing, describeBuildFailure, type OutputFormat } from '../toolchain/build';
 import { resolveBuildOptions } from '../toolchain/options';
 import { ToolNotFoundError } from '../toolchain/tools';
-import type { Subcommand } from './subcommand';
+import { answerUsage, type Subcommand } from './subcommand';
 
 export const BYTES_HELP = `Usage: syscall-lens bytes [options] FILE.asm
 
@@ -107,14 +107,8 @@ function describeFinding(finding: ShellcodeFinding): string {
 export const bytesCommand: Subcommand = {
   async run(argv) {
     const options = parseOptions(argv);
-    if (options === 'help') {
-      process.stdout.write(BYTES_HELP + '\n');
-      return 0;
-    }
-    if (typeof options === 'string') {
-      process.stderr.write(`syscall-lens bytes: ${options}. Run 'syscall-lens bytes --help'.\n`);
-      return 2;
-    }
+    const usage = answerUsage('bytes', BYTES_HELP, options);
+    if (usage !== undefined || typeof options === 'string') return usage ?? 2;
     const cwd = process.cwd();
     const source = path.resolve(options.file);
     let text: string;

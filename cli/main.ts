@@ -16,9 +16,12 @@ Usage:
   syscall-lens bytes [options] FILE.asm
                                     the machine code of every line, from nasm's listing;
                                     --shellcode checks bad bytes and absolute addresses
+  syscall-lens size [--json] [--trace] FILE [FILE2]
+                                    how big a program is and why (sections, segments, labels,
+                                    source files); two side by side, with syscall counts
   syscall-lens --help | --version
 
-Run 'syscall-lens COMMAND --help' (trace, table, bytes) for their options.`;
+Run 'syscall-lens COMMAND --help' (trace, table, bytes, size) for their options.`;
 
 /** Loads a sibling bundle (dist/server.js, dist/debug-adapter.js) so cli.js stays small. */
 function loadBundle(name: string): void {
@@ -52,6 +55,10 @@ async function main(argv: string[]): Promise<number> {
     case 'bytes': {
       const { bytesCommand } = await import('./bytes');
       return bytesCommand.run(rest);
+    }
+    case 'size': {
+      const { sizeCommand } = await import('./size');
+      return sizeCommand.run(rest);
     }
     case 'table': {
       const { tableCommand } = await import('./table');

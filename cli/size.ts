@@ -1,0 +1,150 @@
+// `syscall-lens size`: how big a program is and why — headers, sections, segments, labels, source
+// files — and, for two programs, the two side by side, with their syscall counts when traced.
+import * as path from 'node:path';
+import { resolveBuildOptions } from '../toolchain/options';
+import { prepareTarget, TargetError } from '../toolchain/target';
+import { ToolNotFoundError } from '../toolchain/tools';
+import { TraceError } from '../trace/capture/runner';
+import { ElfFormatError } from '../trace/map/elf';
+import { programSize, type SizeReport } from '../trace/map/programSize';
+import { TraceModel } from '../trace/model/model';
+import { TraceSession } from '../trace/session';
+import { answerUsage, type Subcommand } from './subcommand';
+
+export const SIZE_HELP = `Usage: syscall-lens size [--json] [--trace] [--labels N] FILE [FILE2]
+
+FILE is a program, or a source (.asm, .nasm, .c) built first exactly as for debugging and tracing.
+Prints the file size, the ELF headers, every section and segment with its size, the largest
+labels and the code bytes of each source file (from the DWARF line table).
+
+With FILE2, prints the two side by side (file size, each section, loaded bytes). With --trace,
+runs each under strace and adds its syscall count: "63 syscalls / 16 KB → 2 / 400 bytes".
+
+Options:
+  --json         one JSON object per program (and, with FILE2, a comparison object)
+  --trace        run the program(s) under strace and count their syscalls (the programs' own
+                 output goes to stderr)
+  --labels N     how many labels to list (default 10)
+  -h, --help     show this help
+
+Exit status: 0 on success, 1 when a file cannot be built, read or traced, 2 for wrong usage.`;
+
+interface Options {
+  json: boolean;
+  trace: boolean;
+  labels: number;
+  files: string[];
+}
+
+function parseOptions(argv: string[]): Options | string {
+  const options: Options = { json: false, trace: false, labels: 10, files: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-h' || arg === '--help') return 'help';
+    if (arg === '--json') options.json = true;
+    else if (arg === '--trace') options.trace = true;
+    else if (arg === '--labels' || arg.startsWith('--labels=')) {
+      const value = Number(arg.includes('=') ? arg.slice(9) : argv[++i]);
+      if (!Number.isInteger(value) || value < 0) return '--labels needs a number';
+      options.labels = value;
+    } else if (arg.startsWith('-')) return `unknown option "${arg}"`;
+    else options.files.push(arg);
+  }
+  if (options.files.length === 0) return 'missing FILE';
+  if (options.files.length > 2) return 'at most two files';
+  return options;
+}
+
+interface Measured {
+  name: string;
+  report: SizeReport;
+  syscalls?: number;
+}
+
+async function measure(file: string, trace: boolean): Promise<Measured> {
+  const cwd = process.cwd();
+  const target = await prepareTarget(file, resolveBuildOptions({}, cwd, path.resolve(file)));
+  const measured: Measured = { name: path.basename(file), report: programSize(target.program) };
+  if (trace) {
+    const session = await TraceSession.start({ file: target.program, args: [], cwd, stdio: 'output', model: new TraceModel({ keepEvents: false }) });
+    session.child.stdout?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    const result = await session.done;
+    measured.syscalls = result.model.summary().reduce((n, s) => n + s.calls, 0);
+  }
+  return measured;
+}
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+const loadedBytes = (report: SizeReport) => report.sections.filter((s) => s.loaded).reduce((n, s) => n + s.size, 0);
+
+function describe(m: Measured, labels: number): string {
+  const r = m.report;
+  const out = [`${m.name}: ${r.format}, ${r.fileSize} bytes in the file, ${loadedBytes(r)} loaded${m.syscalls !== undefined ? `, ${m.syscalls} syscalls` : ''}`, ''];
+  out.push(`headers: ${r.headers.elf} ELF header, ${r.headers.programHeaders} program headers, ${r.headers.sectionHeaders} section headers; ${r.padding} bytes of alignment padding`, '');
+  out.push('section                  type             address    offset      size');
+  for (const s of r.sections) {
+    out.push(`${s.name.padEnd(24)} ${s.type.padEnd(14)} ${hex(s.address).padStart(9)} ${hex(s.offset).padStart(9)} ${String(s.size).padStart(9)}${s.inFile ? '' : '  (memory only)'}`);
+  }
+  if (r.segments.length) {
+    out.push('', 'segment        flags    offset   address   file size  memory size');
+    for (const s of r.segments) out.push(`${s.type.padEnd(14)} ${s.flags}   ${hex(s.offset).padStart(8)} ${hex(s.address).padStart(9)} ${String(s.fileSize).padStart(11)} ${String(s.memorySize).padStart(12)}`);
+  }
+  if (labels > 0 && r.labels.length) {
+    out.push('', 'largest labels');
+    for (const l of r.labels.slice(0, labels)) out.push(`  ${l.name.padEnd(30)} ${l.section.padEnd(12)} ${String(l.size).padStart(8)}`);
+  }
+  if (r.sourceFiles.length) {
+    out.push('', 'code by source file');
+    for (const f of r.sourceFiles) out.push(`  ${String(f.bytes).padStart(8)}  ${f.file}`);
+  }
+  return out.join('\n');
+}
+
+/** Section by section, the two programs' sizes and the difference. */
+export function compareSizes(a: Measured, b: Measured): { rows: { what: string; a: number | null; b: number | null }[] } {
+  const rows: { what: string; a: number | null; b: number | null }[] = [
+    { what: 'file size', a: a.report.fileSize, b: b.report.fileSize },
+    { what: 'loaded bytes', a: loadedBytes(a.report), b: loadedBytes(b.report) },
+  ];
+  if (a.syscalls !== undefined && b.syscalls !== undefined) rows.push({ what: 'syscalls', a: a.syscalls, b: b.syscalls });
+  const names = [...new Set([...a.report.sections, ...b.report.sections].map((s) => s.name))];
+  for (const name of names) {
+    rows.push({ what: name, a: a.report.sections.find((s) => s.name === name)?.size ?? null, b: b.report.sections.find((s) => s.name === name)?.size ?? null });
+  }
+  return { rows };
+}
+
+export const sizeCommand: Subcommand = {
+  async run(argv) {
+    const options = parseOptions(argv);
+    const usage = answerUsage('size', SIZE_HELP, options);
+    if (usage !== undefined || typeof options === 'string') return usage ?? 2;
+    const measured: Measured[] = [];
+    try {
+      for (const file of options.files) measured.push(await measure(file, options.trace));
+    } catch (error) {
+      if (error instanceof TargetError || error instanceof ToolNotFoundError || error instanceof TraceError || error instanceof ElfFormatError) {
+        process.stderr.write(`syscall-lens size: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
+    const out: string[] = [];
+    if (options.json) {
+      for (const m of measured) out.push(JSON.stringify({ type: 'program', name: m.name, syscalls: m.syscalls ?? null, ...m.report }));
+      if (measured.length === 2) out.push(JSON.stringify({ type: 'comparison', a: measured[0]!.name, b: measured[1]!.name, ...compareSizes(measured[0]!, measured[1]!) }));
+    } else if (measured.length === 1) {
+      out.push(describe(measured[0]!, options.labels));
+    } else {
+      const [a, b] = measured as [Measured, Measured];
+      const width = Math.max(12, a.name.length, b.name.length);
+      out.push(`${''.padEnd(24)} ${a.name.padStart(width)} ${b.name.padStart(width)}   change`);
+      for (const row of compareSizes(a, b).rows) {
+        const change = row.a !== null && row.b !== null ? (row.b - row.a > 0 ? `+${row.b - row.a}` : String(row.b - row.a)) : '';
+        out.push(`${row.what.padEnd(24)} ${String(row.a ?? '-').padStart(width)} ${String(row.b ?? '-').padStart(width)}   ${change}`);
+      }
+    }
+    process.stdout.write(out.join('\n') + '\n');
+    return 0;
+  },
+};

@@ -1,0 +1,76 @@
+// programSize against binutils: every figure equals what readelf and size print for the same file.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveBuildOptions } from '../../../toolchain/options';
+import { prepareTarget } from '../../../toolchain/target';
+import { programSize } from '../../../trace/map/programSize';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const work = mkdtempSync(path.join(tmpdir(), 'program-size-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function built(source: string, includePaths: string[] = []): Promise<string> {
+  const file = path.join(ROOT, source);
+  const options = resolveBuildOptions({ includePaths, buildDirectory: path.join(work, source.replace(/\W/g, '-')) }, ROOT, file);
+  return (await prepareTarget(file, options)).program;
+}
+
+function readelf(...args: string[]): string {
+  const run = spawnSync('readelf', ['-W', ...args], { encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(0);
+  return run.stdout;
+}
+
+const PROGRAMS: [string, string[]][] = [
+  ['examples/hello.asm', []], ['examples/hello32.asm', []], ['examples/hello.c', []], ['examples/readfile.asm', []],
+  ['test/fixtures/toolchain/project/src/app/count.asm', ['test/fixtures/toolchain/project/include']],
+  ['test/fixtures/trace/libc-main.asm', []],
+];
+
+describe('program size', () => {
+  for (const [source, includes] of PROGRAMS) {
+    it(`of ${source} equals readelf -S, -l, -h and size -A`, async () => {
+      const program = await built(source, includes);
+      const report = programSize(program);
+      expect(report.fileSize).toBe(statSync(program).size);
+
+      const sections = [...readelf('-S', program).matchAll(/^\s*\[\s*(\d+)\] (\S*)\s+(\S+)\s+([0-9a-f]+) ([0-9a-f]+) ([0-9a-f]+)/gm)]
+        .filter((m) => m[1] !== '0')
+        .map((m) => ({ name: m[2], type: m[3], address: parseInt(m[4]!, 16), offset: parseInt(m[5]!, 16), size: parseInt(m[6]!, 16) }));
+      expect(report.sections.map(({ name, type, address, offset, size }) => ({ name, type, address, offset, size }))).toEqual(sections);
+
+      const size = spawnSync('size', ['-A', program], { encoding: 'utf8' }).stdout;
+      for (const [, name, bytes] of size.matchAll(/^(\.\S+)\s+(\d+)\s+\d+\s*$/gm)) {
+        expect(report.sections.find((s) => s.name === name)?.size).toBe(Number(bytes));
+      }
+
+      const segments = [...readelf('-l', program).matchAll(/^\s+([A-Z_]+)\s+0x([0-9a-f]+) 0x([0-9a-f]+) 0x[0-9a-f]+ 0x([0-9a-f]+) 0x([0-9a-f]+) (R?)\s?(W?)\s?(E?)\s/gm)]
+        .map((m) => ({ type: m[1], offset: parseInt(m[2]!, 16), address: parseInt(m[3]!, 16), fileSize: parseInt(m[4]!, 16), memorySize: parseInt(m[5]!, 16), flags: `${m[6] ? 'r' : '-'}${m[7] ? 'w' : '-'}${m[8] ? 'x' : '-'}` }));
+      expect(report.segments).toEqual(segments);
+
+      const header = readelf('-h', program);
+      const number = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(header)![1]);
+      expect(report.headers).toEqual({
+        elf: number('Size of this header'),
+        programHeaders: number('Size of program headers') * number('Number of program headers'),
+        sectionHeaders: number('Size of section headers') * number('Number of section headers'),
+      });
+    });
+  }
+
+  it('gives each label the bytes up to the next one, and each source file its code', async () => {
+    const report = programSize(await built(PROGRAMS[4]![0], PROGRAMS[4]![1]));
+    // From the listing: print_digit is lea (3) + mov (6) + write_str (24) + ret (1); _start 28 bytes; digit 2 + 6.
+    expect(report.labels.map((l) => [l.name, l.section, l.size])).toEqual([
+      ['print_digit', '.text', 34], ['_start', '.text', 28], ['digit', '.data', 8],
+    ]);
+    // The macros' instructions are in include/linux.inc's line rows (nasm's DWARF points into the macro body).
+    expect(report.sourceFiles.map((f) => path.relative(ROOT, f.file)).sort()).toEqual([
+      'test/fixtures/toolchain/project/include/linux.inc', 'test/fixtures/toolchain/project/src/app/count.asm',
+    ]);
+    expect(report.sourceFiles.reduce((n, f) => n + f.bytes, 0)).toBe(62);
+  });
+});
