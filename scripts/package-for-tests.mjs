@@ -11,7 +11,7 @@
 //   … --out FILE                                      put the .vsix at FILE instead of .build/
 import { spawnSync } from 'node:child_process';
 import {
-  cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync,
+  cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,10 @@ export function packageExtension(out) {
     const bases = repository
       ? ['--baseContentUrl', `${repository}/blob/HEAD`, '--baseImagesUrl', `${repository}/raw/HEAD`]
       : ['--no-rewrite-relative-links', '--allow-missing-repository'];
+    // package.json "files" is for npm; vsce refuses it beside .vscodeignore, which decides for the .vsix.
+    const staged = JSON.parse(readFileSync(path.join(stage, 'package.json'), 'utf8'));
+    delete staged.files;
+    writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(staged, null, 2)}\n`);
     run(process.execPath, [vsce, 'package', '--no-dependencies', ...bases, '--out', vsixName], stage);
     return deliver(path.join(stage, vsixName), out ? path.resolve(out) : path.join(OUT_DIR, vsixName));
   });
