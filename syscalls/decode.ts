@@ -23,6 +23,8 @@ const RULES: ReadonlyArray<readonly [string[], string, ArgumentDecoder]> = [
   [['open', 'openat', 'creat', 'mkdir', 'mkdirat', 'chmod', 'fchmod', 'fchmodat', 'fchmodat2', 'mknod', 'mknodat', 'mq_open'], 'mode', { kind: 'mode' }],
   [['umask'], 'mask', { kind: 'mode' }],
   [['pipe2', 'dup3'], 'flags', set('descriptorFlags')],
+  // The kernel names dup's descriptor `fildes`, like pipe's int[2] (which is not one).
+  [['dup'], 'fildes', { kind: 'fd' }],
   [['mmap', 'mmap2', 'mprotect', 'pkey_mprotect', 'remap_file_pages'], 'prot', set('mmapProt')],
   [['mmap', 'mmap2'], 'flags', set('mmapFlags')],
   [['mremap'], 'flags', set('mremapFlags')],

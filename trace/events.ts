@@ -79,6 +79,11 @@ export interface SyscallEvent extends EventBase {
   inProgress: boolean;
   /** The ABI strace reported for this call (the personality notice switches it). */
   abi: 'x86_64' | 'i386';
+  /**
+   * Beside each argument that is a descriptor, the seq of the call that created it (0: inherited
+   * 0/1/2; undefined: not a descriptor or not known). Set by FdTracker.
+   */
+  fdOrigins?: (number | undefined)[];
 }
 
 export interface SignalEvent extends EventBase {

@@ -6,6 +6,7 @@ import { open, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SyscallEvent, TraceEvent } from './events';
 import { TraceModel, type SyscallStats } from './model/model';
+import { FdTracker } from './model/fds';
 import { parseStraceText, StraceParser } from './parse/parser';
 import { MAX_PROGRAM_BYTES, SourceMapper } from './map/sourceMapper';
 
@@ -127,7 +128,15 @@ export async function loadStraceLogIncrementally(
 ): Promise<LoadedLog> {
   const program = programOfLog(text, logPath);
   const mapper = await mapperForLog(text, program, policy);
-  const parser = new StraceParser({ onEvent: (event) => { mapper?.map(event); model.upsert(event); onEvent(event); } });
+  const fds = new FdTracker();
+  const parser = new StraceParser({
+    onEvent: (event) => {
+      mapper?.map(event);
+      if (event.kind === 'syscall') fds.observe(event);
+      model.upsert(event);
+      onEvent(event);
+    },
+  });
   const slice = 1 << 18;
   for (let at = 0; at < text.length; at += slice) {
     parser.push(text.slice(at, at + slice));

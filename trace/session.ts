@@ -8,6 +8,7 @@ import { requireTool, type ToolPaths } from '../toolchain/tools';
 import { ElfFile } from './map/elf';
 import type { ExitEvent, SyscallEvent, TraceEvent } from './events';
 import { TraceModel } from './model/model';
+import { FdTracker } from './model/fds';
 import { StraceParser } from './parse/parser';
 import { diagnoseStraceFailure, startStrace, TraceError, type RunningTrace } from './capture/runner';
 import { findSupervisorInterpreter, type TerminalSize } from './capture/supervisor';
@@ -133,6 +134,7 @@ export class TraceSession {
       userSourceRoots: [...roots, ...(target.source ? [path.dirname(target.source)] : [])],
     });
     const supervisor = findSupervisorInterpreter();
+    const fds = new FdTracker();
     let programExit: ExitEvent | undefined;
     let rootPid: number | undefined;
     // Enough to tell, at the end, whether anything was traced (the model may keep no events).
@@ -151,6 +153,7 @@ export class TraceSession {
           }
         }
         mapper.map(event);
+        if (event.kind === 'syscall') fds.observe(event);
         model.upsert(event);
         if (event.kind === 'exit' && event.pid === rootPid) programExit = event;
         request.onEvent?.(event);

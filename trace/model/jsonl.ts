@@ -6,6 +6,7 @@
 //   duration   seconds spent in the call (strace -T), or null
 //   name       syscall name (signal name for signals), or null
 //   args       array of argument texts as strace decoded them ([] for non-calls)
+//   argOrigins beside each descriptor argument, the seq of the call that created it (0: inherited), or null
 //   argPaths   beside each argument, the path strace -y printed for a descriptor (`3</etc/passwd>`), or null
 //   result     the return value as printed ("14", "-1", "0x7f…", "?"); exit code for exits; or null
 //   resultPath the path strace -y printed beside a returned descriptor, or null
@@ -27,6 +28,7 @@ export interface TraceRecord {
   duration: number | null;
   name: string | null;
   args: string[];
+  argOrigins: (number | null)[];
   argPaths: (string | null)[];
   result: string | null;
   resultPath: string | null;
@@ -43,7 +45,7 @@ export interface TraceRecord {
 
 export function toRecord(event: TraceEvent): TraceRecord {
   const record: TraceRecord = {
-    type: event.kind, seq: event.seq, pid: event.pid, time: event.time ?? null, duration: null, name: null, args: [], argPaths: [],
+    type: event.kind, seq: event.seq, pid: event.pid, time: event.time ?? null, duration: null, name: null, args: [], argOrigins: [], argPaths: [],
     result: null, resultPath: null, errno: null, signal: null, ip: event.ip !== undefined ? `0x${event.ip.toString(16)}` : null,
     file: event.location?.file ?? null, line: event.location?.line ?? null, macroLine: event.location?.macroLine ?? null,
     macroFile: event.location?.macroFile ?? null, origin: event.origin ?? null, via: event.via ?? [],
@@ -52,6 +54,7 @@ export function toRecord(event: TraceEvent): TraceRecord {
     case 'syscall':
       record.name = event.name;
       record.args = event.args.map((a) => (a.name ? `${a.name}=${a.text}` : a.text));
+      record.argOrigins = event.args.map((_, i) => event.fdOrigins?.[i] ?? null);
       record.argPaths = event.args.map((a) => a.fdPath ?? null);
       record.result = event.inProgress ? null : event.result ?? null;
       record.resultPath = event.resultPath ?? null;

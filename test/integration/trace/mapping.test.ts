@@ -6,6 +6,8 @@ import { buildProgram } from '../../../toolchain/build';
 import { runProgram } from '../../../toolchain/tools';
 import { ElfFile } from '../../../trace/map/elf';
 import { loadStraceLog } from '../../../trace/logFile';
+import { INHERITED } from '../../../trace/model/fds';
+import { toRecord } from '../../../trace/model/jsonl';
 import { parseStraceText } from '../../../trace/parse/parser';
 import { SourceMapper } from '../../../trace/map/sourceMapper';
 import type { SignalEvent, SyscallEvent, TraceEvent } from '../../../trace/events';
@@ -150,6 +152,26 @@ describe('C and Rust: the user\'s own line, and where each call comes from', () 
     expect(new Set(calls(result, 'sigaltstack').map((e) => e.origin))).toEqual(new Set(['runtime']));
     expect(calls(result, 'sigaltstack').every((e) => e.location === undefined)).toBe(true);
   }, 300_000);
+});
+
+describe('file-descriptor provenance', () => {
+  it('links every descriptor argument to the call that created it: reuse after close, dup, pipe across fork, inherited 0/1/2', async () => {
+    const source = path.join(FIXTURES, 'fds.asm');
+    const result = await trace(source);
+    const at = (marker: string) => events(result).find((e): e is SyscallEvent => e.kind === 'syscall' && e.location?.line === lineOf(source, marker))!;
+    expect(at('first_read').fdOrigins?.[0]).toBe(at('first_open').seq);
+    expect(at('close').fdOrigins?.[0]).toBe(at('first_open').seq);
+    // The same number after close is a new incarnation.
+    expect(at('second_open').returnValue).toBe(at('first_open').returnValue);
+    expect(at('dup').fdOrigins?.[0]).toBe(at('second_open').seq);
+    expect(at('dup_read').fdOrigins?.[0]).toBe(at('dup').seq);
+    // The child inherits the table at fork.
+    expect(at('child_write').pid).not.toBe(at('pipe').pid);
+    expect(at('child_write').fdOrigins?.[0]).toBe(at('pipe').seq);
+    expect(at('pipe_read').fdOrigins?.[0]).toBe(at('pipe').seq);
+    expect(at('stdout_write').fdOrigins?.[0]).toBe(INHERITED);
+    expect(toRecord(at('dup_read')).argOrigins).toEqual([at('dup').seq, null, null]);
+  });
 });
 
 describe('opening an existing strace log', () => {

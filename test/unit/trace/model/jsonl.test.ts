@@ -10,7 +10,7 @@ const REFERENCE = path.resolve(__dirname, '../../../fixtures/reference/strace') 
 describe('JSON Lines records', () => {
   it('always has every schema key', () => {
     const events = parseStraceText(readFileSync(REFERENCE + 'edge_i.txt', 'utf8')).events as TraceEvent[];
-    const keys = ['type', 'seq', 'pid', 'time', 'duration', 'name', 'args', 'argPaths', 'result', 'resultPath', 'errno', 'signal', 'ip', 'file', 'line', 'macroLine', 'macroFile', 'origin', 'via'];
+    const keys = ['type', 'seq', 'pid', 'time', 'duration', 'name', 'args', 'argOrigins', 'argPaths', 'result', 'resultPath', 'errno', 'signal', 'ip', 'file', 'line', 'macroLine', 'macroFile', 'origin', 'via'];
     for (const event of events) expect(Object.keys(toRecord(event))).toEqual(keys);
     expect(toRecord(events[4]!)).toMatchObject({ type: 'signal', signal: 'SIGSEGV', ip: '0x40102b' });
     expect(toRecord(events[5]!)).toMatchObject({ type: 'exit', signal: 'SIGSEGV', result: null, ip: null });

@@ -1,0 +1,107 @@
+// File-descriptor provenance: for every descriptor a call passes, the call that created it. Each
+// process has a descriptor table: the first process starts with 0, 1 and 2 inherited; fork copies
+// the table and clone(CLONE_FILES) shares it (threads); close ends a descriptor, so a reused number
+// is a new incarnation; execve drops the close-on-exec ones. Which arguments are descriptors and
+// which calls return one come from the syscall database.
+import { argumentDecoder, lookupSyscallByName, resultKind } from '../../syscalls';
+import type { SyscallEvent } from '../events';
+
+/** The seq of the call that created a descriptor; INHERITED for 0, 1 and 2 of the first process. */
+export const INHERITED = 0;
+
+interface Incarnation {
+  seq: number;
+  /** Closed by a successful execve (opened with a …CLOEXEC flag or given one by fcntl). */
+  closeOnExec: boolean;
+}
+
+type Table = Map<number, Incarnation>;
+
+const CLOEXEC = /\b[A-Z_]*CLOEXEC\b/;
+// pipe(2) and socketpair(2) return their two descriptors through an int[2] argument.
+const FD_PAIR_PARAMS = new Set(['fildes', 'usockvec']);
+
+export class FdTracker {
+  private readonly tables = new Map<number, Table>();
+  private firstPid: number | undefined;
+
+  /** Sets `event.fdOrigins` for its descriptor arguments, then applies what the call did to the table. */
+  observe(event: SyscallEvent): void {
+    if (event.inProgress) return;
+    const table = this.tableOf(event.pid);
+    const found = lookupSyscallByName(event.abi, event.name);
+    if (!found.known) return;
+    const info = found.syscall;
+    const origins = event.args.map((arg, i) => {
+      const kind = i < info.params.length ? argumentDecoder(info, i).kind : undefined;
+      const fd = kind === 'fd' || kind === 'dirfd' ? descriptorOf(arg.text) : undefined;
+      return fd === undefined ? undefined : table.get(fd)?.seq;
+    });
+    if (origins.some((o) => o !== undefined)) event.fdOrigins = origins;
+    if (event.errno !== undefined || event.returnValue === undefined || event.returnValue < 0) return;
+    this.apply(event, info.params.map((p) => p.name), resultKind(info) === 'fd', table);
+  }
+
+  private apply(event: SyscallEvent, params: string[], returnsFd: boolean, table: Table): void {
+    const created = (fd: number) => table.set(fd, { seq: event.seq, closeOnExec: event.args.some((a) => CLOEXEC.test(a.text)) });
+    const name = event.name;
+    if (returnsFd) created(event.returnValue!);
+    else if (name === 'close') table.delete(descriptorOf(event.args[0]?.text) ?? -1);
+    else if (name === 'close_range') this.closeRange(event, table);
+    else if (name === 'fcntl') this.fcntl(event, table);
+    else if (/^(execve|execveat)$/.test(name)) {
+      for (const [fd, incarnation] of table) if (incarnation.closeOnExec) table.delete(fd);
+    } else if (/^(fork|vfork|clone|clone3)$/.test(name) && event.returnValue! > 0) {
+      this.startChild(event.returnValue!, table, event.args.some((a) => /\bCLONE_FILES\b/.test(a.text)));
+    }
+    params.forEach((param, i) => {
+      if (!FD_PAIR_PARAMS.has(param)) return;
+      // With -y each number carries its path: `[5<pipe:[566995]>, 6<pipe:[566995]>]`.
+      const pair = /^\[(\d+)(?:<[^>]*>)?, (\d+)(?:<[^>]*>)?\]$/.exec(event.args[i]?.text ?? '');
+      for (const fd of pair?.slice(1) ?? []) created(Number(fd));
+    });
+  }
+
+  private closeRange(event: SyscallEvent, table: Table): void {
+    const first = descriptorOf(event.args[0]?.text) ?? 0;
+    const last = Number(event.args[1]?.text ?? first);
+    const onExecOnly = /CLOSE_RANGE_CLOEXEC/.test(event.args[2]?.text ?? '');
+    for (const [fd, incarnation] of table) {
+      if (fd < first || fd > last) continue;
+      if (onExecOnly) incarnation.closeOnExec = true;
+      else table.delete(fd);
+    }
+  }
+
+  private fcntl(event: SyscallEvent, table: Table): void {
+    const command = event.args[1]?.text ?? '';
+    if (/^F_DUPFD/.test(command)) table.set(event.returnValue!, { seq: event.seq, closeOnExec: command === 'F_DUPFD_CLOEXEC' });
+    const fd = descriptorOf(event.args[0]?.text);
+    const incarnation = fd === undefined ? undefined : table.get(fd);
+    if (command === 'F_SETFD' && incarnation) incarnation.closeOnExec = CLOEXEC.test(event.args[2]?.text ?? '');
+  }
+
+  /** A new process: a copy of its parent's table, or the same table when it shares it (CLONE_FILES). */
+  private startChild(pid: number, parent: Table, shared: boolean): void {
+    const early = this.tables.get(pid);
+    const table = shared ? parent : new Map([...parent].map(([fd, incarnation]) => [fd, { ...incarnation }]));
+    // strace may show the child's first calls before the parent's clone returns.
+    if (early) for (const [fd, incarnation] of early) table.set(fd, incarnation);
+    this.tables.set(pid, table);
+  }
+
+  private tableOf(pid: number): Table {
+    let table = this.tables.get(pid);
+    if (!table) {
+      this.firstPid ??= pid;
+      table = new Map();
+      if (pid === this.firstPid) for (const fd of [0, 1, 2]) table.set(fd, { seq: INHERITED, closeOnExec: false });
+      this.tables.set(pid, table);
+    }
+    return table;
+  }
+}
+
+function descriptorOf(text: string | undefined): number | undefined {
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
