@@ -1,15 +1,11 @@
 // Neovim's built-in LSP client (Debian's neovim, headless) against `syscall-lens lsp --stdio`, with the
 // configuration the README documents (editors/neovim/syscall-lens.lua): a real third-party client
 // keeps the server honest about the protocol, not only about what VS Code happens to send.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findExecutable } from '../../../toolchain/tools';
-import { bundleServer } from '../server/lspClient';
+import { prepareEditorRun, ROOT, runEditor } from './editorHarness';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const nvim = findExecutable('nvim');
 
 interface DriveResult {
@@ -31,27 +27,10 @@ describe.skipIf(!nvim)('Neovim with the documented configuration', () => {
   let result: DriveResult;
 
   beforeAll(async () => {
-    // `syscall-lens` on the PATH, as `npm install -g` puts it: the bundled CLI beside its server bundle.
-    const cli = await bundleServer();
-    const bin = mkdtempSync(path.join(os.tmpdir(), 'nvim-bin-'));
-    writeFileSync(path.join(bin, 'syscall-lens'), `#!${process.execPath}\nrequire(${JSON.stringify(cli)});\n`);
-    chmodSync(path.join(bin, 'syscall-lens'), 0o755);
-    const work = mkdtempSync(path.join(os.tmpdir(), 'nvim-work-'));
-    copyFileSync(path.join(ROOT, 'examples/hello.asm'), path.join(work, 'hello.asm'));
-    const output = path.join(work, 'result.json');
-    const run = spawnSync(nvim!, [
-      '--headless', '--clean', '-u', path.join(ROOT, 'editors/neovim/syscall-lens.lua'),
-      '-S', path.join(__dirname, 'neovim-drive.lua'), 'hello.asm',
-    ], {
-      cwd: work, encoding: 'utf8', timeout: 90_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, SYSCALL_LENS_RESULT: output, XDG_STATE_HOME: work, XDG_CACHE_HOME: work },
-    });
-    try {
-      result = JSON.parse(readFileSync(output, 'utf8')) as DriveResult;
-    } catch {
-      throw new Error(`Neovim wrote no result (status ${run.status}, signal ${run.signal}):\n${run.stdout}\n${run.stderr}`);
-    }
-    if (result.error) throw new Error(`Neovim: ${result.error}`);
+    const run = await prepareEditorRun('nvim');
+    result = runEditor<DriveResult>(run, nvim!, [
+      '--headless', '--clean', '-u', path.join(ROOT, 'editors/neovim/syscall-lens.lua'), '-S', path.join(__dirname, 'neovim-drive.lua'), 'hello.asm',
+    ]);
   }, 120_000);
 
   it('starts the server on an .asm file', () => {
