@@ -7,6 +7,8 @@ import type { Subcommand } from './subcommand';
 import { formatEvent, type TraceEvent } from '../trace/events';
 import { toJsonLine } from '../trace/model/jsonl';
 import { formatOrigins, formatSummaryTable, TraceModel } from '../trace/model/model';
+import { errnoByName } from '../syscalls';
+import { manPageErrorReasons } from '../syscalls/manpage';
 import { TraceError } from '../trace/capture/runner';
 import { TraceSession } from '../trace/session';
 
@@ -20,7 +22,8 @@ info), runs it under strace and prints every syscall beside the source line that
 
   hello.asm:9    write(1, "Hello, world!\\n", 14) = 14
 
-The program's own output goes to stderr, so stdout carries only the trace. Strings are cut to
+The program's own output goes to stderr, so stdout carries only the trace. After it, each
+failed call is explained: its errno and the reason the local man page (section 2) gives. Strings are cut to
 ${TEXT_STRING_LIMIT} bytes as strace's -s does; --json keeps what strace printed (up to 256 bytes).
 
 Options:
@@ -145,6 +148,7 @@ export const traceCommand: Subcommand = {
         const origins = formatOrigins(result.model.origins);
         out.write(formatSummaryTable(result.model.summary()) + '\n' + (origins ? origins + '\n' : ''));
       }
+      if (!options.json) out.write(await explainFailures(result.model.failures));
       out.flush();
       const exit = result.programExit;
       const status = result.stopped ? 'stopped'
@@ -166,6 +170,24 @@ export const traceCommand: Subcommand = {
     }
   },
 };
+
+/**
+ * `open → ENOENT ×2 (No such file or directory): <the reason open(2)'s ERRORS section gives>`, one
+ * line per syscall and errno, reasons read from the local man pages (nothing when none failed).
+ */
+async function explainFailures(failures: ReadonlyMap<string, ReadonlyMap<string, number>>): Promise<string> {
+  const lines: string[] = [];
+  for (const [name, byErrno] of failures) {
+    const reasons = await manPageErrorReasons(name);
+    for (const [errno, count] of byErrno) {
+      const message = errnoByName(errno)?.message;
+      const reason = reasons?.get(errno);
+      const more = reason && reason.length > 1 ? ` (or ${reason.length - 1} other reason${reason.length > 2 ? 's' : ''} in man 2 ${name})` : '';
+      lines.push(`  ${name} → ${errno}${count > 1 ? ` ×${count}` : ''}${message ? ` (${message})` : ''}${reason ? `: ${reason[0]}${more}` : ''}`);
+    }
+  }
+  return lines.length ? `failed calls:\n${lines.join('\n')}\n` : '';
+}
 
 /** `\x1b` instead of the byte itself, for every C0 control character but tab, and DEL. */
 export function escapeControlCharacters(text: string): string {

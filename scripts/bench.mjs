@@ -2,7 +2,7 @@
 // Each bench prints its own figures as ratios against a baseline measured in the same run.
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -10,6 +10,8 @@ const only = process.argv.slice(2);
 const benches = readdirSync('scripts/bench').filter((f) => f.endsWith('.ts'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
 const out = mkdtempSync(path.join(tmpdir(), 'syscall-lens-bench-'));
+// The bundles find Python helpers beside themselves, as in dist/.
+copyFileSync('trace/capture/supervisor.py', path.join(out, 'supervisor.py'));
 let failed = 0;
 try {
   for (const file of benches) {

@@ -73,6 +73,53 @@ export function errorsSection(roff: string): string[] {
   return [...names];
 }
 
+/** Joins roff text lines into plain text: macros keep their words (`.BR open (),` → `open(),`), comments go. */
+function plainText(lines: readonly string[]): string {
+  const words: string[] = [];
+  for (const line of lines) {
+    if (/^\.\\"/.test(line) || /^\.(PP|P|LP|IP|RS|RE|in|br|sp|nf|fi)\b/.test(line)) continue;
+    const macro = /^\.(B|I|BR|BI|IR|IB|RB|RI)\s+(.*)$/.exec(line);
+    // Alternating-font macros join their arguments without spaces.
+    const text = macro ? macro[1]!.length > 1 ? macro[2]!.replace(/"([^"]*)"/g, '$1').replace(/\s+/g, '') : macro[2]!.replace(/"/g, '') : line;
+    words.push(text.replace(/\\f[BIRP]/g, '').replace(/\\-/g, '-').replace(/\\\(em/g, '—').replace(/\\ /g, ' ').replace(/\\&/g, ''));
+  }
+  return words.join(' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The reasons the ERRORS section gives for each errno (a page may give several per errno), as plain
+ * text, first sentence of each. Read from the local page at run time; never shipped.
+ */
+export function errorReasons(roff: string): Map<string, string[]> {
+  const section = roff.match(/^\.SH ERRORS\s*\n([\s\S]*?)(?=^\.SH\b|(?![\s\S]))/m)?.[1] ?? '';
+  const lines = section.split('\n');
+  const reasons = new Map<string, string[]>();
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^\.TP\b/.test(lines[i]!)) continue;
+    const names = (lines[i + 1]!.match(/\bE[A-Z0-9]{2,}\b/g) ?? []).filter((word) => errnoByName(word));
+    let end = i + 2;
+    while (end < lines.length && !/^\.(TP|SH|SS|PP|P|LP)\b/.test(lines[end]!)) end++;
+    const text = plainText(lines.slice(i + 2, end));
+    const sentence = /^.*?[.;:](?=\s|$)/.exec(text)?.[0] ?? text;
+    if (sentence) for (const name of names) reasons.set(name, [...reasons.get(name) ?? [], sentence]);
+    i = end - 1;
+  }
+  return reasons;
+}
+
+const reasonCache = new Map<string, Promise<Map<string, string[]> | undefined>>();
+
+/** errorReasons of `man 2 NAME`, or undefined when the page is not installed. Never throws; cached. */
+export function manPageErrorReasons(syscallName: string): Promise<Map<string, string[]> | undefined> {
+  let pending = reasonCache.get(syscallName);
+  if (!pending) {
+    const page = manPageName(syscallName);
+    pending = /^\w+$/.test(page) ? readRoff(page).then((roff) => (roff === undefined ? undefined : errorReasons(roff))).catch(() => undefined) : Promise.resolve(undefined);
+    reasonCache.set(syscallName, pending);
+  }
+  return pending;
+}
+
 /** The rendered text of `man 2 NAME` at a width, as man prints it to a pipe; undefined when not installed. */
 export function manPageText(syscallName: string, width = 80): Promise<string | undefined> {
   const name = manPageName(syscallName);

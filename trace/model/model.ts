@@ -67,6 +67,8 @@ export class TraceModel {
   /** file → line → syscall name → calls. */
   readonly lines = new Map<string, Map<number, Map<string, LineCall>>>();
   readonly processes = new Map<number, ProcessInfo>();
+  /** Failed calls: syscall → errno → count. */
+  readonly failures = new Map<string, Map<string, number>>();
   /** Completed calls per origin (calls whose origin is unknown are not counted). */
   readonly origins = new Map<CallOrigin, number>();
   firstTime: number | undefined;
@@ -100,7 +102,13 @@ export class TraceModel {
     process.calls++;
     const stats = this.stats.get(event.name) ?? { name: event.name, calls: 0, errors: 0, totalTime: 0 };
     stats.calls++;
-    if (isFailed(event)) stats.errors++;
+    if (isFailed(event)) {
+      stats.errors++;
+      const byErrno = this.failures.get(event.name) ?? new Map<string, number>();
+      const errno = event.errno ?? '?';
+      byErrno.set(errno, (byErrno.get(errno) ?? 0) + 1);
+      this.failures.set(event.name, byErrno);
+    }
     stats.totalTime += event.duration ?? 0;
     this.stats.set(event.name, stats);
     if (event.origin) this.origins.set(event.origin, (this.origins.get(event.origin) ?? 0) + 1);

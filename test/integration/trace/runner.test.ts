@@ -39,6 +39,8 @@ describe('syscall-lens trace (CLI)', () => {
     expect(run.stdout).not.toMatch(/^calls$/m);
     expect(run.stderr).toMatch(/^calls$/m);
     expect(run.stderr).toContain('calls exited with 7');
+    // Each failed call explained, with the reason the local man page gives (manpages-dev).
+    expect(run.stdout).toMatch(/^failed calls:\n {2}open → ENOENT \(No such file or directory\): \S.*\n {2}read → EBADF \(Bad file descriptor\): \S/m);
   });
 
   it('--json prints JSON Lines with the documented schema', () => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { errorsSection, manPageErrors, manPageErrorsOf, manPageSummary, manPageText, nameLineDescription } from '../../../syscalls/manpage';
+import { errorReasons, errorsSection, manPageErrors, manPageErrorsOf, manPageSummary, manPageText, nameLineDescription } from '../../../syscalls/manpage';
 import { allSyscalls } from '../../../syscalls';
 
 const manInstalled = existsSync('/usr/bin/man') && existsSync('/usr/share/man/man2/open.2.gz');
@@ -69,5 +69,20 @@ describe('the errors a syscall can return, from its man page', () => {
     const description = text!.slice(text!.indexOf('DESCRIPTION'), text!.indexOf('RETURN VALUE'));
     expect(Math.max(...description.split('\n').map((line) => line.length))).toBeLessThanOrEqual(60);
     expect(await manPageText('no_such_syscall_xyz')).toBeUndefined();
+  });
+});
+
+describe('the reason a page gives for each errno', () => {
+  it('takes the first sentence of each ERRORS entry as plain text, several per errno, roff removed', () => {
+    const page = [
+      '.SH ERRORS', 'Calls fail with:', '.TP', '.B EBADF', '.I fd', 'is not open.', 'Second sentence.',
+      '.TP', '.BR EAGAIN " or " EWOULDBLOCK', '.\\" a comment', 'Nothing to read on a', '.BR nonblocking (2)', 'descriptor.',
+      '.TP', '.B EBADF', '.RB ( at ())', 'the directory is not open.', '.SH SEE ALSO', '.TP', '.B EINVAL', 'not an error entry',
+    ].join('\n');
+    expect(errorReasons(page)).toEqual(new Map([
+      ['EBADF', ['fd is not open.', '(at()) the directory is not open.']],
+      ['EAGAIN', ['Nothing to read on a nonblocking(2) descriptor.']],
+      ['EWOULDBLOCK', ['Nothing to read on a nonblocking(2) descriptor.']],
+    ]));
   });
 });
