@@ -38,6 +38,14 @@ describe('settings', () => {
     expect(declared).toEqual(coded);
   });
 
+  it('declares descriptions that use markdown as markdownDescription, so VS Code renders them', () => {
+    const described = [
+      ...Object.entries(properties),
+      ...Object.entries(contributes.debuggers[0].configurationAttributes.launch.properties as Record<string, { description?: string }>),
+    ] as [string, { description?: string }][];
+    expect(described.filter(([, p]) => /`|\*\*|\]\(/.test(p.description ?? '')).map(([key]) => key)).toEqual([]);
+  });
+
   it('restricts only real settings in untrusted folders', () => {
     for (const key of manifest.capabilities.untrustedWorkspaces.restrictedConfigurations) expect(properties).toHaveProperty([key]);
   });
