@@ -1,9 +1,11 @@
 // `syscall-lens bytes`: the machine code behind every line of a NASM source, from nasm's own
 // listing, with the shellcode checks (length, bad bytes, absolute addresses).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { bytesByLine, parseListing, type LineBytes } from '../nasm/listing';
 import { checkShellcode, parseByteList, shellcodeModeOf, type ShellcodeFinding } from '../nasm/shellcode';
+import { shellcodeFixes, type ShellcodeFix } from '../nasm/shellcodeFixes';
 import { assembleListing, describeBuildFailure, type OutputFormat } from '../toolchain/build';
 import { resolveBuildOptions } from '../toolchain/options';
 import { ToolNotFoundError } from '../toolchain/tools';
@@ -22,6 +24,9 @@ Options:
                    at (NUL, or --bad), and absolute addresses (not position-independent). A
                    '; syscall-lens: shellcode [bad=00,0a]' comment in FILE turns this on too.
   --bad LIST       the bad bytes in hex, e.g. 00,0a,0d,20 (default 00); implies --shellcode
+  --fix            for a 'mov reg, imm' with bad bytes, print rewrites (xor, push/pop, mov to
+                   the low byte), each proven by re-assembling the file without the bad byte;
+                   implies --shellcode
   --format F       nasm output format: bin, elf64 or elf32 (default: elf32 for 'bits 32', else elf64);
                    with bin, relocated fields hold their final value and are checked too
   -I DIR           an extra %include directory (repeatable)
@@ -34,6 +39,7 @@ not, 2 for wrong usage, 3 when a shellcode check found something.`;
 interface Options {
   json: boolean;
   shellcode: boolean;
+  fix: boolean;
   badBytes?: number[];
   format?: OutputFormat | 'bin';
   includePaths: string[];
@@ -41,7 +47,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options | string {
-  const options: Omit<Options, 'file'> = { json: false, shellcode: false, includePaths: [] };
+  const options: Omit<Options, 'file'> = { json: false, shellcode: false, fix: false, includePaths: [] };
   let file: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -50,6 +56,7 @@ function parseOptions(argv: string[]): Options | string {
     if (flag === '-h' || flag === '--help') return 'help';
     else if (flag === '--json') options.json = true;
     else if (flag === '--shellcode') options.shellcode = true;
+    else if (flag === '--fix') options.fix = options.shellcode = true;
     else if (flag === '--bad') {
       const bytes = parseByteList(value() ?? '');
       if (!bytes?.length) return '--bad needs a list of bytes in hex, e.g. 00,0a,0d';
@@ -104,6 +111,41 @@ function describeFinding(finding: ShellcodeFinding): string {
   return `${name} 0x${finding.byte.toString(16).padStart(2, '0')} at ${where}${finding.count > 1 ? ` (${finding.count} times)` : ''}`;
 }
 
+export interface ProvenFix extends ShellcodeFix {
+  /** Bytes of the rewritten lines, from nasm's listing of the rewritten file. */
+  size: number;
+}
+
+/**
+ * Re-assembles the file with `line` replaced by the fix and keeps the fix only if its lines have no
+ * bad byte and no other line gained a finding. The copy lives in a private temporary folder; the
+ * original's folder stays on the include path.
+ */
+export async function proveShellcodeFix(
+  source: string, text: string, line: number, fix: ShellcodeFix,
+  options: { includePaths: string[]; format?: OutputFormat | 'bin'; badBytes?: readonly number[] },
+): Promise<ProvenFix | undefined> {
+  const lines = text.split('\n');
+  lines.splice(line - 1, 1, ...fix.lines);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-fix-'));
+  try {
+    const copy = path.join(dir, path.basename(source));
+    writeFileSync(copy, lines.join('\n'));
+    const assembled = await assembleListing({ source: copy, includePaths: [path.dirname(source), ...options.includePaths], format: options.format });
+    if (!assembled.ok) return undefined;
+    const records = parseListing(assembled.listing);
+    const report = checkShellcode(records, { badBytes: options.badBytes, relocationsFinal: assembled.format === 'bin' });
+    const last = line + fix.lines.length - 1;
+    if (report.findings.some((f) => f.kind === 'bad-byte' && f.line >= line && f.line <= last)) return undefined;
+    const byLine = bytesByLine(records);
+    let size = 0;
+    for (let l = line; l <= last; l++) size += byLine.get(l)?.size ?? 0;
+    return { ...fix, size };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export const bytesCommand: Subcommand = {
   async run(argv) {
     const options = parseOptions(argv);
@@ -140,6 +182,17 @@ export const bytesCommand: Subcommand = {
     const report = checkShellcode(records, { badBytes: options.badBytes ?? mode?.badBytes, relocationsFinal: assembled.format === 'bin' });
     const findings = checking ? report.findings : [];
     const sourceLines = text.split('\n');
+    const fixes = new Map<number, ProvenFix[]>();
+    if (options.fix) {
+      for (const line of new Set(findings.filter((f) => f.kind === 'bad-byte').map((f) => f.line))) {
+        const proven: ProvenFix[] = [];
+        for (const fix of shellcodeFixes(sourceLines[line - 1] ?? '')) {
+          const checked = await proveShellcodeFix(source, text, line, fix, { includePaths: build.includePaths, format: assembled.format, badBytes: options.badBytes ?? mode?.badBytes });
+          if (checked) proven.push(checked);
+        }
+        if (proven.length) fixes.set(line, proven);
+      }
+    }
     const shownName = path.relative(cwd, source).startsWith('..') ? source : path.relative(cwd, source);
     const out: string[] = [];
     for (const entry of [...bytesByLine(records).values()].sort((a, b) => a.line - b.line)) {
@@ -152,6 +205,7 @@ export const bytesCommand: Subcommand = {
             repeat: r.repeat, reserved: r.reserved, unshown: r.unshown, relocations: r.relocations,
           })),
           findings: own,
+          ...(options.fix ? { fixes: fixes.get(entry.line) ?? [] } : {}),
         }));
         continue;
       }
@@ -159,6 +213,9 @@ export const bytesCommand: Subcommand = {
       const code = (sourceLines[entry.line - 1] ?? '').trim();
       out.push(`${where.padEnd(16)} ${String(entry.size).padStart(5)}  ${hexOf(entry).padEnd(48)}  ${code}`);
       for (const finding of own) out.push(`${' '.repeat(24)}! ${describeFinding(finding)}`);
+      for (const fix of fixes.get(entry.line) ?? []) {
+        out.push(`${' '.repeat(24)}fix: ${fix.title} — ${fix.size} bytes, none bad (re-assembled); ${fix.caveat}`);
+      }
     }
     const sections = Object.fromEntries(report.sizes);
     const reserved = Object.fromEntries(report.reserved);

@@ -1,10 +1,12 @@
 // `syscall-lens bytes` as a user runs it: the bundled CLI and the real nasm.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatSyscallLine, type SyscallEvent } from '../../../trace/events';
+import { TraceSession } from '../../../trace/session';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'cli-bytes-'));
 const cli = path.join(work, 'cli.js');
@@ -60,5 +62,41 @@ describe('syscall-lens bytes', () => {
     expect([run.status, run.stderr]).toEqual([1, "syscall-lens bytes: nasm failed: broken.asm:1: symbol `nowhere' not defined\n"]);
     expect(bytes(['no-such.asm']).stderr).toBe('syscall-lens bytes: cannot read no-such.asm: ENOENT\n');
     expect(bytes(['--bad', 'zz', 'exit-nul.asm'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--bad needs a list of bytes') });
+  });
+});
+
+describe('syscall-lens bytes --fix', () => {
+  it('offers only rewrites proven by re-assembly, and the rewritten program makes the same syscalls', async () => {
+    const source = path.join(LISTINGS, 'write-nul.asm');
+    const run = bytes(['--fix', '--json', source]);
+    expect(run.status).toBe(3);
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((o) => o.type === 'line');
+    const fixed = new Map<number, { title: string; lines: string[]; size: number }>(
+      lines.filter((l) => l.fixes.length).map((l) => [l.line, l.fixes[0]]),
+    );
+    // Every mov with a NUL got a rewrite; the lea's displacement cannot be fixed this way.
+    expect([...fixed.values()].map((f) => f.title)).toEqual(['push 1 / pop rax', 'push 1 / pop rdi', 'push 6 / pop rdx', 'push 60 / pop rax', 'xor edi, edi']);
+    expect(lines.find((l) => l.fixes.length === 0 && l.findings.length)?.line).toBe(9);
+
+    // Apply them bottom-up and check the result as a whole.
+    const text = readFileSync(source, 'utf8').split('\n');
+    for (const [line, fix] of [...fixed].sort((a, b) => b[0] - a[0])) text.splice(line - 1, 1, ...fix.lines);
+    const rewritten = path.join(work, 'write-fixed.asm');
+    writeFileSync(rewritten, text.join('\n'));
+    const after = bytes(['--json', rewritten]);
+    const findings = after.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((o) => o.type === 'line').flatMap((o) => o.findings);
+    expect(findings.map((f: { line: number }) => f.line)).toEqual([expect.any(Number)]); // the lea alone
+
+    const traceOf = async (file: string) => {
+      const session = await TraceSession.start({ file, args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(work, 'b-')) });
+      const result = await session.done;
+      return {
+        calls: result.model.events.filter((e): e is SyscallEvent => e?.kind === 'syscall' && e.name !== 'execve').map((e) => formatSyscallLine(e)),
+        exit: result.programExit?.exitCode,
+      };
+    };
+    const original = await traceOf(source);
+    expect(original).toEqual({ calls: ['write(1, "hello\\n", 6) = 6', 'exit(0) = ?'], exit: 0 });
+    expect(await traceOf(rewritten)).toEqual(original);
   });
 });

@@ -1,0 +1,41 @@
+// Rewrites of a `mov` whose immediate puts NUL bytes into shellcode. Only candidates: each must be
+// proven by re-assembling (cli/bytes.ts proveShellcodeFix) before it is offered.
+import { parseNasmNumber } from './parser/numbers';
+import { parseLine } from './parser/statement';
+import { registerOfWidth } from '../x86/registers';
+
+export interface ShellcodeFix {
+  title: string;
+  /** What replaces the line: one or more source lines, indented like it. */
+  lines: string[];
+  /** What the rewrite changes besides the register, for the user to judge. */
+  caveat: string;
+}
+
+/** Candidate rewrites for `mov reg, imm` (64- or 32-bit register, a literal immediate). */
+export function shellcodeFixes(lineText: string): ShellcodeFix[] {
+  const statement = parseLine(lineText);
+  if (statement.kind !== 'instruction' || statement.keyword?.name !== 'mov' || statement.operands.length !== 2 || statement.times || statement.prefix) return [];
+  const [target, source] = statement.operands as [typeof statement.operands[0], typeof statement.operands[0]];
+  const register = target.register;
+  if (!register?.family || register.high || (register.bits !== 64 && register.bits !== 32) || source.memory || source.register) return [];
+  const value = source.tokens.length === 1 ? parseNasmNumber(source.tokens[0]!.text) : undefined;
+  if (value === undefined) return [];
+  const r32 = registerOfWidth(register.family, 32)!;
+  const r8 = registerOfWidth(register.family, 8)!;
+  const indent = /^[ \t]*/.exec(lineText)![0];
+  const label = statement.label ? lineText.slice(statement.label.start, statement.keyword!.start).trimEnd() + ' ' : '';
+  const comment = statement.comment ? `  ${statement.comment.text}` : '';
+  const lines = (...instructions: string[]) => instructions.map((text, i) => `${i === 0 ? indent + label : indent + ' '.repeat(label.length)}${text}${i === 0 ? comment : ''}`);
+  const fixes: ShellcodeFix[] = [];
+  if (value === 0n) {
+    fixes.push({ title: `xor ${r32}, ${r32}`, lines: lines(`xor ${r32}, ${r32}`), caveat: 'sets the flags (mov leaves them alone)' });
+  }
+  if (value > 0n && value < 128n) {
+    fixes.push({ title: `push ${value} / pop ${register.family}`, lines: lines(`push ${value}`, `pop ${register.family}`), caveat: 'uses 8 bytes below the stack pointer' });
+  }
+  if (value > 0n && value < 256n) {
+    fixes.push({ title: `xor ${r32}, ${r32} / mov ${r8}, ${value}`, lines: lines(`xor ${r32}, ${r32}`, `mov ${r8}, ${value}`), caveat: 'sets the flags' });
+  }
+  return fixes;
+}
