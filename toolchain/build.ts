@@ -61,6 +61,11 @@ function definesMain(text: string): boolean {
   return /^[ \t]*global[ \t]+([^;\n]*,[ \t]*)?main\b/im.test(text);
 }
 
+/** A program that declares `extern` symbols (libc functions) needs libc and its dynamic linker. */
+function declaresExterns(text: string): boolean {
+  return /^[ \t]*\[?[ \t]*extern[ \t]+\S/im.test(text);
+}
+
 export function defaultBuildDirectory(source: string): string {
   const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   const key = createHash('sha256').update(path.resolve(source)).digest('hex').slice(0, 16);
@@ -98,10 +103,13 @@ export async function buildProgram(request: BuildRequest): Promise<BuildResult> 
   const messages = parseNasmMessages(assembled.stderr, [source]);
   if (assembled.exitCode !== 0) return { ok: false, program, listing, format, messages, steps };
 
-  const useGcc = definesMain(text);
+  // With its own _start but libc functions, gcc links libc and names the right dynamic linker
+  // (-nostartfiles: no C start-up code, _start stays the program's).
+  const withMain = definesMain(text);
+  const useGcc = withMain || declaresExterns(text);
   const linker = useGcc ? requireTool('gcc', request.tools) : requireTool('ld', request.tools);
   const linkArgs = useGcc
-    ? [...(format === 'elf32' ? ['-m32'] : []), '-no-pie', '-g', '-o', program, object]
+    ? [...(format === 'elf32' ? ['-m32'] : []), ...(withMain ? [] : ['-nostartfiles']), '-no-pie', '-g', '-o', program, object]
     : [...(format === 'elf32' ? ['-m', 'elf_i386'] : []), '-o', program, object];
   const linked = await run(useGcc ? 'gcc' : 'ld', linker, linkArgs);
   messages.push(...parseLinkerMessages(linked.stderr, [source, object]));

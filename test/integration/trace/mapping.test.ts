@@ -131,6 +131,16 @@ describe('C and Rust: the user\'s own line, and where each call comes from', () 
     expect(result.model.origins.get('exit')).toBeGreaterThanOrEqual(2);
   });
 
+  it('builds a NASM program with its own _start that calls libc (extern), and credits the call to its line', async () => {
+    const source = path.join(FIXTURES, 'extern-write.asm');
+    const result = await trace(source);
+    expect(result.target.usesLibc).toBe(true);
+    const write = calls(result, 'write').find((e) => e.args[1]!.text === '"raw start, libc write\\n"');
+    expect(write).toMatchObject({ origin: 'user', location: { file: source, line: lineOf(source, 'libc_write') } });
+    expect(calls(result, 'exit')[0]!.location).toEqual({ file: source, line: lineOf(source, 'exit') });
+    expect(calls(result, 'execve')[0]!.origin).toBe('loader');
+  });
+
   it('credits a Rust std-only crate\'s write to src/main.rs, with the std frames as detail', async () => {
     // A copy: cargo writes Cargo.lock beside the manifest, in whichever lock format it knows.
     const crate = path.join(mkdtempSync(path.join(buildRoot, 'crate-')), 'rust-hello');
