@@ -46,9 +46,13 @@ export function hoverAt(workspace: Workspace, document: AsmDocument, line: numbe
   if (inStatement && (statement.kind === 'instruction' || statement.kind === 'macroCall' || statement.kind === 'label')) {
     const options: SyscallHoverOptions = { labelData, view: programView(workspace.analysis(document).program()) };
     const hover = hoverOnSyscall(line, options)
-      ?? (statement.keyword?.name === 'call' ? hoverOnCall(line, head.start, statement.operands.at(-1)?.end ?? head.end, options) : undefined)
-      ?? hoverOnSetter(line, options);
+      ?? (statement.keyword?.name === 'call' ? hoverOnCall(line, head.start, statement.operands.at(-1)?.end ?? head.end, options) : undefined);
     if (hover) return hover;
+    const setter = hoverOnSetter(line, options);
+    // On the mnemonic of an argument line, the instruction is explained too.
+    const onMnemonic = statement.kind === 'instruction' && keyword && character >= keyword.start && character <= keyword.end;
+    const instruction = onMnemonic ? instructionHover(keyword.name) : undefined;
+    if (setter) return instruction ? { ...setter, markdown: `${setter.markdown}\n\n---\n\n${instruction}` } : setter;
   }
   const token = tokenAt(document, line, character);
   if (!token) return undefined;

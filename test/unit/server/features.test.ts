@@ -53,6 +53,18 @@ describe('hovers on words', () => {
   });
 });
 
+describe('hover on an argument line', () => {
+  it('explains the argument, and the instruction when the cursor is on the mnemonic', () => {
+    const w = openDocument('argline.asm', '        mov     eax, 60\n        mov     edi, 3\n        syscall\n');
+    const onMnemonic = hover(w.workspace, w.document, 'mov     edi');
+    expect(onMnemonic).toContain('exit');
+    expect(onMnemonic).toContain('https://www.felixcloutier.com/x86/mov');
+    const onOperand = hover(w.workspace, w.document, 'edi, 3');
+    expect(onOperand).toContain('exit');
+    expect(onOperand).not.toContain('felixcloutier');
+  });
+});
+
 describe('formatting', () => {
   it('aligns labels, mnemonics, operands and comments', () => {
     const document = new AsmDocument('file:///f.asm', 'start:  mov rax,1 ; one\nmsg db "a b",0\n   syscall\n      ; note\n%define X 1\n  len equ $-msg');
