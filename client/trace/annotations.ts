@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { entryPointLine } from '../entryPoint';
 import { annotationText, type LineCall, type TraceModel } from '../../trace/model/model';
 import { COMMANDS } from '../contributions';
+import { descriptorNotes } from './viewModel';
 
 const TRACEABLE = [{ language: 'nasm' }, { language: 'c' }];
 
@@ -82,6 +83,11 @@ export class TraceAnnotations implements vscode.Disposable {
       markdown.appendMarkdown(`- \`${call.name}\` ×${call.count} — last result \`${call.lastResult}\``);
       if (call.errors) markdown.appendMarkdown(` — **${call.errors} failed**`);
       markdown.appendMarkdown(`\n`);
+      // Which descriptor is which: `fd 3 ← open("/etc/hostname") at readfile.asm:41`.
+      const last = this.model?.get(call.seqs.at(-1) ?? -1);
+      if (last?.kind === 'syscall' && this.model) {
+        for (const fd of descriptorNotes(last, this.model)) markdown.appendMarkdown(`  - \`${fd.text.replace(/`/g, "'")}\`\n`);
+      }
     }
     return new vscode.Hover(markdown, document.lineAt(position.line).range);
   }

@@ -15,7 +15,7 @@ import type { TraceAnnotations } from './annotations';
 import { ProgramTerminal } from './programTerminal';
 import type { HostMessage, PanelMessage, TraceRow } from './protocol';
 import type { TraceViewProvider } from './traceView';
-import { toRow, TraceViewModel } from './viewModel';
+import { NO_FILTER, toRow, TraceViewModel } from './viewModel';
 
 interface RunRecord {
   title: string;
@@ -61,6 +61,9 @@ export class TraceController implements vscode.Disposable {
       case 'reveal':
         void this.reveal(message.seq);
         break;
+      case 'jump':
+        this.jump(message.seq);
+        break;
       case 'failCall':
         void this.failCall(message.seq);
         break;
@@ -68,6 +71,17 @@ export class TraceController implements vscode.Disposable {
         void vscode.commands.executeCommand(COMMANDS[message.command]);
         break;
     }
+  }
+
+  /** Shows an event's row in the panel (an fd's origin), clearing a filter that hides it. */
+  private jump(seq: number): void {
+    const cleared = this.viewModel.indexOf(seq) < 0;
+    if (cleared) {
+      this.viewModel.setFilter(NO_FILTER);
+      this.flush(false);
+    }
+    const index = this.viewModel.indexOf(seq);
+    if (index >= 0) this.view.post({ type: 'focus', index, seq, cleared });
   }
 
   /** Builds and traces a source file (or traces a program) with the user's settings. */

@@ -1,5 +1,6 @@
 // Messages between the extension host and the trace panel's webview. Types only: both sides
 // import this file, the webview bundle included.
+import type { CallOrigin } from '../../trace/events';
 import type { ComparisonRow, ProcessInfo, SyscallStats } from '../../trace/model/model';
 import type { CommandName } from '../contributions';
 
@@ -30,10 +31,18 @@ export interface TraceRow {
   summary?: string;
   /** Epoch seconds when the call started (for the live elapsed time of a call in progress). */
   startedAt?: number;
+  /** Where the call comes from (loader, libc start-up, runtime, your code, exit). */
+  origin?: CallOrigin;
+  /** The library frames between the user's line and the call: `std::io::stdio::_print … __write`. */
+  via?: string;
+  /** Each descriptor argument and the call that created it (`fd 3 ← open("/etc/hostname") at hello.asm:41`). */
+  fds?: { seq: number; text: string }[];
 }
 
 export interface TraceFilter {
   category: string;
+  /** '' for every origin. */
+  origin: CallOrigin | '';
   failedOnly: boolean;
   pid: number | undefined;
   text: string;
@@ -63,7 +72,9 @@ export type HostMessage =
   | { type: 'count'; total: number; matching: number; unparsed: number; generation: number }
   | { type: 'rows'; start: number; rows: TraceRow[]; generation: number }
   | { type: 'inProgress'; row: TraceRow | undefined }
-  | { type: 'summary'; rows: SummaryRow[]; totalCalls: number; totalErrors: number }
+  | { type: 'summary'; rows: SummaryRow[]; totalCalls: number; totalErrors: number; origins: string }
+  /** Show the row at `index` of the filtered list and select it (a jump to an fd's origin). */
+  | { type: 'focus'; index: number; seq: number; cleared: boolean }
   | { type: 'processes'; rows: ProcessRow[] }
   | { type: 'compare'; view: CompareView | undefined }
   | { type: 'categories'; categories: string[] };
@@ -73,5 +84,7 @@ export type PanelMessage =
   | { type: 'range'; start: number; count: number; generation: number }
   | { type: 'filter'; filter: TraceFilter }
   | { type: 'reveal'; seq: number }
+  /** Show this event's row in the list (clearing the filter when it hides it). */
+  | { type: 'jump'; seq: number }
   | { type: 'failCall'; seq: number }
   | { type: 'command'; command: Extract<CommandName, 'trace' | 'stop' | 'openLog' | 'exportJsonl' | 'compare'> };

@@ -3,10 +3,11 @@
 import * as path from 'node:path';
 import { lookupSyscallByName, type SyscallInfo } from '../../syscalls';
 import { formatEvent, type SyscallEvent, type TraceEvent } from '../../trace/events';
-import { isFailed, isFailure, type TraceModel } from '../../trace/model/model';
+import { formatOrigins, isFailed, isFailure, type TraceModel } from '../../trace/model/model';
+import { INHERITED } from '../../trace/model/fds';
 import type { ProcessRow, SummaryRow, TraceFilter, TraceRow } from './protocol';
 
-export const NO_FILTER: TraceFilter = { category: '', failedOnly: false, pid: undefined, text: '', regex: false };
+export const NO_FILTER: TraceFilter = { category: '', origin: '', failedOnly: false, pid: undefined, text: '', regex: false };
 
 function syscallOf(event: TraceEvent): SyscallInfo | undefined {
   if (event.kind !== 'syscall') return undefined;
@@ -24,13 +25,36 @@ function argumentsText(event: SyscallEvent): string {
   return event.args.map((a) => `${a.name ? `${a.name}=` : ''}${a.text}${a.fdPath !== undefined ? `<${a.fdPath}>` : ''}`).join(', ');
 }
 
-export function toRow(event: TraceEvent, firstTime: number | undefined): TraceRow {
+function whereOf(event: TraceEvent): string {
+  return event.location ? `${path.basename(event.location.file)}:${event.location.line}` : '';
+}
+
+/** `fd 3 ← open("/etc/hostname") at hello.asm:41` for each descriptor argument whose creator is known. */
+export function descriptorNotes(event: SyscallEvent, model: TraceModel): { seq: number; text: string }[] {
+  const notes: { seq: number; text: string }[] = [];
+  event.fdOrigins?.forEach((origin, i) => {
+    if (origin === undefined) return;
+    const fd = event.args[i]!.text;
+    if (origin === INHERITED) return notes.push({ seq: 0, text: `fd ${fd} ← inherited` });
+    const creator = model.get(origin);
+    if (creator?.kind !== 'syscall') return;
+    const first = creator.args[0]?.text ?? '';
+    const where = whereOf(creator);
+    notes.push({ seq: origin, text: `fd ${fd} ← ${creator.name}(${first.length > 40 ? `${first.slice(0, 40)}…` : first}${creator.args.length > 1 ? ', …' : ''})${where ? ` at ${where}` : ''}` });
+  });
+  return notes;
+}
+
+export function toRow(event: TraceEvent, firstTime: number | undefined, model?: TraceModel): TraceRow {
   const time = event.time !== undefined && firstTime !== undefined ? (event.time - firstTime).toFixed(6) : '';
-  const where = event.location ? `${path.basename(event.location.file)}:${event.location.line}` : '';
+  // Without a line of the user's, the row says where the call comes from instead.
+  const where = whereOf(event) || (event.origin && event.origin !== 'user' ? `(${event.origin})` : '');
   const row: TraceRow = {
     seq: event.seq, kind: event.kind, time, pid: event.pid, name: '', args: '', result: '', failed: false,
     inProgress: false, duration: '', where, category: categoryOf(event),
   };
+  if (event.origin) row.origin = event.origin;
+  if (event.via?.length) row.via = event.via.join(' → ');
   if (event.location?.macroLine !== undefined) {
     row.macroWhere = `${path.basename(event.location.macroFile ?? event.location.file)}:${event.location.macroLine}`;
   }
@@ -47,6 +71,7 @@ export function toRow(event: TraceEvent, firstTime: number | undefined): TraceRo
       if (event.errnoMessage) row.errnoMessage = event.errnoMessage;
       if (event.duration !== undefined) row.duration = event.duration.toFixed(6);
       if (event.inProgress && event.time !== undefined) row.startedAt = event.time;
+      if (model && event.fdOrigins) row.fds = descriptorNotes(event, model);
       break;
     case 'signal':
       row.name = event.signal;
@@ -82,6 +107,7 @@ function compileFilter(filter: TraceFilter): (event: TraceEvent) => boolean {
     if (filter.pid !== undefined && event.pid !== filter.pid) return false;
     if (filter.failedOnly && !isFailure(event)) return false;
     if (filter.category && categoryOf(event) !== filter.category) return false;
+    if (filter.origin && event.origin !== filter.origin) return false;
     if (textTest) {
       // Search what the row shows, -y paths and source location included.
       const row = toRow(event, undefined);
@@ -138,15 +164,22 @@ export class TraceViewModel {
     const end = Math.min(this.matching.length, start + Math.min(count, 2000));
     for (let i = Math.max(0, start); i < end; i++) {
       const event = this.model.get(this.matching[i]!);
-      if (event) rows.push(toRow(event, this.model.firstTime));
+      if (event) rows.push(toRow(event, this.model.firstTime, this.model));
     }
     return rows;
   }
 
-  summaryRows(): { rows: SummaryRow[]; totalCalls: number; totalErrors: number } {
+  /** The event's position in the filtered list, or -1 when the filter hides it. */
+  indexOf(seq: number): number {
+    const index = lowerBound(this.matching, seq);
+    return this.matching[index] === seq ? index : -1;
+  }
+
+  summaryRows(): { rows: SummaryRow[]; totalCalls: number; totalErrors: number; origins: string } {
     const stats = this.model.summary();
     const total = stats.reduce((t, s) => t + s.totalTime, 0);
     return {
+      origins: formatOrigins(this.model.origins) ?? '',
       rows: stats.map((s) => ({ ...s, percent: total ? (100 * s.totalTime) / total : 0 })),
       totalCalls: stats.reduce((n, s) => n + s.calls, 0),
       totalErrors: stats.reduce((n, s) => n + s.errors, 0),

@@ -67,6 +67,11 @@ const filters = element('div', 'filters');
 const categorySelect = element('select');
 categorySelect.title = 'Category';
 categorySelect.append(new Option('all categories', ''));
+const originSelect = element('select');
+originSelect.title = 'Where the calls come from';
+for (const [value, label] of [['', 'all origins'], ['user', 'your code'], ['loader', 'loading'], ['startup', 'libc start-up'], ['runtime', 'runtime'], ['exit', 'exit']]) {
+  originSelect.append(new Option(label, value));
+}
 const failedOnly = element('input');
 failedOnly.type = 'checkbox';
 const failedLabel = element('label', 'check');
@@ -82,14 +87,14 @@ regexBox.type = 'checkbox';
 const regexLabel = element('label', 'check');
 regexLabel.append(regexBox, document.createTextNode(' regex'));
 const countLabel = element('span', 'count');
-filters.append(categorySelect, failedLabel, pidInput, textInput, regexLabel, countLabel);
+filters.append(categorySelect, originSelect, failedLabel, pidInput, textInput, regexLabel, countLabel);
 
 let filterTimer: ReturnType<typeof setTimeout> | undefined;
 function sendFilter(): void {
   clearTimeout(filterTimer);
   filterTimer = setTimeout(() => {
     const pid = pidInput.value.trim() ? Number(pidInput.value) : undefined;
-    const filter: TraceFilter = { category: categorySelect.value, failedOnly: failedOnly.checked, pid: Number.isFinite(pid) ? pid : undefined, text: textInput.value, regex: regexBox.checked };
+    const filter: TraceFilter = { category: categorySelect.value, origin: originSelect.value as TraceFilter['origin'], failedOnly: failedOnly.checked, pid: Number.isFinite(pid) ? pid : undefined, text: textInput.value, regex: regexBox.checked };
     textInput.classList.toggle('invalid', filter.regex && !isValidRegex(filter.text));
     post({ type: 'filter', filter });
   }, 150);
@@ -97,7 +102,17 @@ function sendFilter(): void {
 function isValidRegex(text: string): boolean {
   try { new RegExp(text); return true; } catch { return false; }
 }
-for (const input of [categorySelect, failedOnly, pidInput, textInput, regexBox]) input.addEventListener('input', sendFilter);
+for (const input of [categorySelect, originSelect, failedOnly, pidInput, textInput, regexBox]) input.addEventListener('input', sendFilter);
+
+/** The host cleared the filter (to show a row it hid): the controls say so too. */
+function clearFilterControls(): void {
+  categorySelect.value = '';
+  originSelect.value = '';
+  failedOnly.checked = false;
+  pidInput.value = '';
+  textInput.value = '';
+  regexBox.checked = false;
+}
 
 // ---- the virtual table ---------------------------------------------------------------------
 const COLUMNS = ['#', 'time', 'pid', 'syscall', 'arguments', 'result', 'duration', 'source'];
@@ -114,7 +129,9 @@ const detail = element('div', 'detail');
 const detailText = element('span', 'detail-text');
 const failButton = button('Fail this call…', 'Run again with this call failing (strace -e inject)', () => { if (selected !== undefined) post({ type: 'failCall', seq: selected }); });
 failButton.disabled = true;
-detail.append(detailText, failButton);
+// Each descriptor argument links to the row of the call that created it.
+const detailLinks = element('span', 'detail-links');
+detail.append(detailText, detailLinks, failButton);
 callsPage.append(filters, header, viewport, inProgressBar, detail);
 
 let total = 0;
@@ -228,7 +245,16 @@ function trimCache(first: number): void {
 function select(seq: number): void {
   selected = seq;
   const row = [...cache.values()].find((r) => r.seq === seq);
-  detailText.textContent = row ? `#${row.seq} ${row.name}(${row.args})${row.result ? ` = ${row.result}` : ''}${row.errno ? ` ${row.errno} (${row.errnoMessage ?? ''})` : ''}${row.notes ? ` ${row.notes}` : ''}${row.where ? `  —  ${row.where}` : ''}` : '';
+  detailText.textContent = row ? `#${row.seq} ${row.name}(${row.args})${row.result ? ` = ${row.result}` : ''}${row.errno ? ` ${row.errno} (${row.errnoMessage ?? ''})` : ''}${row.notes ? ` ${row.notes}` : ''}${row.where ? `  —  ${row.where}` : ''}${row.via ? ` via ${row.via}` : ''}` : '';
+  detailText.title = detailText.textContent;
+  detailLinks.replaceChildren(...(row?.fds ?? []).map((fd) => {
+    if (!fd.seq) return element('span', 'fd-origin', fd.text);
+    const link = element('a', 'fd-origin', fd.text);
+    link.href = '#';
+    link.title = `Show call #${fd.seq}`;
+    link.addEventListener('click', (event) => { event.preventDefault(); post({ type: 'jump', seq: fd.seq }); });
+    return link;
+  }));
   failButton.disabled = !row || row.kind !== 'syscall';
   render();
 }
@@ -269,10 +295,20 @@ function table(headers: string[], rows: string[][], rowClass?: (i: number) => st
   return node;
 }
 
-function showSummary(rows: SummaryRow[], totalCalls: number, totalErrors: number): void {
+/** Scrolls so that row `index` of the filtered list is in the middle of the view. */
+function scrollToRow(index: number): void {
+  const visible = Math.ceil(viewport.clientHeight / ROW_HEIGHT);
+  const scale = scrollScale();
+  if (scale === 1) viewport.scrollTop = Math.max(0, (index - Math.floor(visible / 2)) * ROW_HEIGHT);
+  else viewport.scrollTop = (Math.max(0, index - Math.floor(visible / 2)) / Math.max(1, total - visible)) * Math.max(1, spacer.offsetHeight - viewport.clientHeight);
+  render();
+}
+
+function showSummary(rows: SummaryRow[], totalCalls: number, totalErrors: number, origins: string): void {
   const body = rows.map((r) => [r.percent.toFixed(2), r.totalTime.toFixed(6), String(r.calls ? Math.round((r.totalTime * 1e6) / r.calls) : 0), String(r.calls), r.errors ? String(r.errors) : '', r.name]);
   body.push(['100.00', rows.reduce((t, r) => t + r.totalTime, 0).toFixed(6), '', String(totalCalls), totalErrors ? String(totalErrors) : '', 'total']);
   summaryPage.replaceChildren(table(['% time', 'seconds', 'usecs/call', 'calls', 'errors', 'syscall'], body, (i) => (rows[i]?.errors ? 'has-errors' : i === rows.length ? 'total' : '')));
+  if (origins) summaryPage.append(element('div', 'hint', origins));
 }
 
 function showProcesses(rows: ProcessRow[]): void {
@@ -366,7 +402,13 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       inProgressBar.hidden = !message.row;
       break;
     case 'summary':
-      showSummary(message.rows, message.totalCalls, message.totalErrors);
+      showSummary(message.rows, message.totalCalls, message.totalErrors, message.origins);
+      break;
+    case 'focus':
+      if (message.cleared) clearFilterControls();
+      showTab('calls');
+      scrollToRow(message.index);
+      select(message.seq);
       break;
     case 'processes':
       showProcesses(message.rows);

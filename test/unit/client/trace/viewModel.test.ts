@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NO_FILTER, toRow, TraceViewModel } from '../../../../client/trace/viewModel';
 import { TraceModel } from '../../../../trace/model/model';
+import { FdTracker } from '../../../../trace/model/fds';
 import { parseStraceText } from '../../../../trace/parse/parser';
 
 const REFERENCE = path.resolve(__dirname, '../../../fixtures/reference/strace') + '/';
@@ -89,5 +90,50 @@ describe('a million rows', () => {
     expect(rows).toHaveLength(100);
     expect(rows[0]!.seq).toBe(999_901);
     expect(rows.at(-1)!.seq).toBe(1_000_000);
+  });
+});
+
+describe('origins and descriptors in the panel', () => {
+  // Real strace -f -y output, abridged: a file opened, read, closed and the number reused; stdout inherited.
+  const log = [
+    '100 open("/etc/hostname", O_RDONLY) = 3</etc/hostname>',
+    '100 read(3</etc/hostname>, "box\\n", 64) = 4',
+    '100 close(3</etc/hostname>) = 0',
+    '100 openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 3</etc/passwd>',
+    '100 read(3</etc/passwd>, "root", 4) = 4',
+    '100 write(1</dev/pts/0>, "box\\n", 4) = 4',
+    '',
+  ].join('\n');
+
+  function view(): TraceViewModel {
+    const model = new TraceModel();
+    const view = new TraceViewModel(model);
+    const fds = new FdTracker();
+    for (const event of parseStraceText(log).events) {
+      if (event.kind === 'syscall') {
+        fds.observe(event);
+        // As the mapper sets it: these calls come from the user's code, the last has no line.
+        event.origin = event.name === 'write' ? 'exit' : 'user';
+      }
+      model.upsert(event);
+      view.add(event);
+    }
+    return view;
+  }
+
+  it('links each descriptor argument to the call that made it, the reused number to its new creator', () => {
+    const rows = view().rows(0, 10);
+    expect(rows[1]!.fds).toEqual([{ seq: 1, text: 'fd 3 ← open("/etc/hostname", …)' }]);
+    expect(rows[4]!.fds).toEqual([{ seq: 4, text: 'fd 3 ← openat(AT_FDCWD, …)' }]);
+    expect(rows[5]!.fds).toEqual([{ seq: 0, text: 'fd 1 ← inherited' }]);
+  });
+
+  it('filters by origin, shows the origin where no line is known, and finds a row to jump to', () => {
+    const panel = view();
+    expect(panel.rows(5, 1)[0]).toMatchObject({ name: 'write', origin: 'exit', where: '(exit)' });
+    panel.setFilter({ ...NO_FILTER, origin: 'exit' });
+    expect(panel.rows(0, 10).map((r) => r.name)).toEqual(['write']);
+    expect(panel.indexOf(6)).toBe(0);
+    expect(panel.indexOf(1)).toBe(-1);
   });
 });
