@@ -20,6 +20,7 @@ export const COMMANDS = {
   nextInstruction: 'syscallLens.nextInstruction',
   runToNextSyscall: 'syscallLens.runToNextSyscall',
   trace: 'syscallLens.trace',
+  traceWithArguments: 'syscallLens.traceWithArguments',
   stop: 'syscallLens.stop',
   openLog: 'syscallLens.openLog',
   exportJsonl: 'syscallLens.exportJsonl',

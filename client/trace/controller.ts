@@ -16,6 +16,9 @@ import { ProgramTerminal } from './programTerminal';
 import type { HostMessage, PanelMessage, TraceRow } from './protocol';
 import type { TraceViewProvider } from './traceView';
 import { NO_FILTER, toRow, TraceViewModel } from './viewModel';
+import { joinArguments, splitArguments } from './arguments';
+
+const ARGUMENTS_KEY = 'syscallLens.traceArguments';
 
 interface RunRecord {
   title: string;
@@ -38,7 +41,28 @@ export class TraceController implements vscode.Disposable {
   private lastCompare: Extract<HostMessage, { type: 'compare' }> | undefined;
   private lastHeavyFlush = 0;
 
-  constructor(private readonly view: TraceViewProvider, private readonly annotations: TraceAnnotations) {}
+  constructor(private readonly view: TraceViewProvider, private readonly annotations: TraceAnnotations, private readonly memory?: vscode.Memento) {}
+
+  /** The arguments last given for this file (remembered per file in the workspace). */
+  private argumentsOf(target: vscode.Uri): string[] {
+    return this.memory?.get<string[]>(`${ARGUMENTS_KEY}:${target.fsPath}`) ?? [];
+  }
+
+  /** Asks for the program's arguments (the last ones offered), remembers them, then traces. */
+  async traceWithArguments(uri: vscode.Uri | undefined): Promise<void> {
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    if (!target || target.scheme !== 'file') return this.trace(target);
+    const line = await vscode.window.showInputBox({
+      title: `Arguments for ${path.basename(target.fsPath)}`, value: joinArguments(this.argumentsOf(target)),
+      prompt: 'Separated by blanks; quote with \' or " (no shell runs them: no $VARIABLES, globs or redirections)',
+      validateInput: (text) => { const words = splitArguments(text); return Array.isArray(words) ? undefined : `Not closed: ${words.error}`; },
+    });
+    if (line === undefined) return;
+    const words = splitArguments(line);
+    if (!Array.isArray(words)) return;
+    await this.memory?.update(`${ARGUMENTS_KEY}:${target.fsPath}`, words);
+    await this.trace(target);
+  }
 
   handle(message: PanelMessage): void {
     switch (message.type) {
@@ -115,7 +139,7 @@ export class TraceController implements vscode.Disposable {
     this.terminal = terminal;
     try {
       const session = await TraceSession.start({
-        file: target.fsPath, args: [], cwd: folder ?? path.dirname(target.fsPath),
+        file: target.fsPath, args: this.argumentsOf(target), cwd: folder ?? path.dirname(target.fsPath),
         ...build, tools: { ...config.tools, ...build.tools }, stringLimit: config.traceStringLimit, inject,
         // Its own pty, so the program behaves as in a shell (isatty, line buffering, Ctrl-C).
         stdio: 'terminal', terminalSize: terminal.size, ownProcessGroup: true, model,

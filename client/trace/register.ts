@@ -10,7 +10,7 @@ export function registerTracing(context: vscode.ExtensionContext): void {
   const annotations = new TraceAnnotations(context.extensionUri, () => readConfig().traceAnnotations);
   let controller: TraceController | undefined;
   const view = new TraceViewProvider(context.extensionUri, (message) => controller?.handle(message));
-  controller = new TraceController(view, annotations);
+  controller = new TraceController(view, annotations, context.workspaceState);
   const c = controller;
   const codeLenses = new TraceCodeLensProvider();
   context.subscriptions.push(
@@ -19,6 +19,7 @@ export function registerTracing(context: vscode.ExtensionContext): void {
     vscode.languages.registerCodeLensProvider(TRACEABLE_DOCUMENTS, codeLenses),
     vscode.workspace.onDidGrantWorkspaceTrust(() => codeLenses.refresh()),
     vscode.commands.registerCommand(COMMANDS.trace, (uri?: vscode.Uri) => c.trace(uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand(COMMANDS.traceWithArguments, (uri?: vscode.Uri) => c.traceWithArguments(uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand(COMMANDS.stop, () => c.stop()),
     vscode.commands.registerCommand(COMMANDS.openLog, (uri?: vscode.Uri) => c.openLog(uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand(COMMANDS.exportJsonl, () => c.exportJsonl()),
