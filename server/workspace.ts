@@ -350,13 +350,11 @@ export class Workspace {
   macroSource(document: AsmDocument): MacroSource {
     return {
       find: (name) => {
-        for (const owner of [document, ...this.includedDocuments(document)]) {
-          const definition = owner.structure.macros.get(name);
-          if (definition) return { definition, lineText: (line) => owner.lineText(line) };
-        }
-        return undefined;
+        const owner = this.macroOwner(document, name);
+        const definition = owner?.structure.macros.get(name);
+        return owner && definition ? { definition, lineText: (line) => owner.lineText(line) } : undefined;
       },
-      isDefined: (name) => [document, ...this.includedDocuments(document)].some((d) => d.structure.definitions.has(name) || d.structure.constants.has(name)),
+      isDefined: (name) => this.unit(document).some((d) => d.structure.definitions.has(name) || d.structure.constants.has(name)),
       constant: (name) => {
         const value = this.constantValue(document, name, 0);
         return value?.kind === 'number' ? value.value : undefined;
@@ -379,6 +377,10 @@ export class Workspace {
         }
         const value = external(name);
         if (value) return { value: value.kind === 'number' ? value : { kind: 'address', anchor: name, offset: 0n }, constant: name };
+        // A label of another file of the unit (`one_constant: resq 1` in bss.asm) is a symbolic address.
+        if (this.unit(document).some((d) => d !== document && d.structure.definitions.get(name)?.some((x) => x.kind === 'label'))) {
+          return { value: { kind: 'address', anchor: name, offset: 0n } };
+        }
         return undefined;
       },
       isMacro: (name) => this.macro(document, name) !== undefined,

@@ -205,9 +205,12 @@ export class DocumentAnalysis {
     const cached = this.programCache;
     if (cached && cached.generation === context.generation && cached.blocks.length === blocks.length
       && cached.blocks.every((b, i) => b === blocks[i])) return cached.program;
+    // Components whose blocks are the same objects as before keep their results: a block object is
+    // replaced whenever its lines or the meaning of a name it uses change.
     const program = new ProgramAnalysis({
       document: this.document, blocks, environment: context.environment,
       macros: context.macros ?? { find: () => undefined, isDefined: () => false, constant: () => undefined },
+      ...(cached ? { previous: cached.program } : {}),
     });
     this.programCache = { blocks: [...blocks], generation: context.generation, program };
     return program;

@@ -4,6 +4,7 @@
 import type { AsmDocument } from '../../nasm/document/document';
 import { LINE_IN_MACRO, LINE_INACTIVE } from '../../nasm/document/structure';
 import type { Statement } from '../../nasm/parser/statement';
+import { REGISTERS } from '../../nasm/parser/vocabulary';
 import type { BlockAnalysis, SymbolEnvironment } from './dataflow';
 import {
   copyState, FAMILIES, familyIndex, freshState, Interpreter, joinStates, refineBySign, sameState, testedResults,
@@ -50,6 +51,31 @@ export interface ProgramInput {
   blocks: readonly BlockAnalysis[];
   environment: SymbolEnvironment;
   macros: MacroSource;
+  /** The analysis before the last edit: its results for unchanged components are kept. */
+  previous?: ProgramAnalysis;
+}
+
+/** Names used inside `[…]` in a block: blocks that share one may share a memory slot. */
+const slotNamesCache = new WeakMap<BlockAnalysis, string[]>();
+function slotNames(document: AsmDocument, block: BlockAnalysis): string[] {
+  let names = slotNamesCache.get(block);
+  if (names) return names;
+  names = [];
+  for (let line = block.start; line <= block.end; line++) {
+    for (const operand of document.statement(line).operands) {
+      if (!operand.memory) continue;
+      for (const token of operand.tokens) {
+        if (token.kind === 'identifier' && !REGISTERS.has(token.text.toLowerCase()) && !/^(rel|abs)$/i.test(token.text)) names.push(document.structure.qualify(token.text, line));
+      }
+    }
+  }
+  slotNamesCache.set(block, names);
+  return names;
+}
+
+function find(parent: Int32Array, i: number): number {
+  while (parent[i] !== i) { parent[i] = parent[parent[i]!]!; i = parent[i]!; }
+  return i;
 }
 
 function lastInstruction(document: AsmDocument, block: BlockAnalysis): { statement: Statement; line: number } | undefined {
@@ -90,6 +116,15 @@ export class ProgramAnalysis {
   private readonly queued: Uint8Array;
   private lowest = Infinity;
   private pending = 0;
+  /** A block that wrote each named slot (to keep the store with its component). */
+  private readonly storeOwner = new Map<string, number>();
+  /** Blocks whose component is unchanged since the previous analysis: their results were copied. */
+  private readonly reused: Uint8Array;
+  /** Each block's component: blocks joined by jumps, calls and shared memory slots. */
+  private readonly component: Int32Array;
+  private readonly blockIndex = new Map<BlockAnalysis, number>();
+  /** How many blocks were analysed again (the rest came from the previous analysis). */
+  recomputedBlocks = 0;
 
   constructor(private readonly input: ProgramInput) {
     const { document, blocks } = input;
@@ -104,7 +139,99 @@ export class ProgramAnalysis {
     this.visits = blocks.map(() => 0);
     this.previous = blocks.map(() => undefined);
     this.queued = new Uint8Array(blocks.length);
+    this.reused = new Uint8Array(blocks.length);
+    blocks.forEach((block, i) => this.blockIndex.set(block, i));
+    this.component = this.components();
+    if (input.previous) this.reuse(input.previous);
+    // Keep no chain of earlier analyses alive.
+    delete input.previous;
     this.run();
+  }
+
+  /** Union-find over the blocks: what one edit can change is its block's component, nothing else. */
+  private components(): Int32Array {
+    const { document, blocks } = this.input;
+    const parent = new Int32Array(blocks.length).map((_, i) => i);
+    const union = (a: number, b: number) => { const x = find(parent, a); const y = find(parent, b); if (x !== y) parent[Math.max(x, y)] = Math.min(x, y); };
+    const bySlot = new Map<string, number>();
+    this.flows.forEach((flow, i) => {
+      for (const edge of flow.successors) union(i, edge.to);
+      if (flow.callee) union(i, this.procedures.get(flow.callee)!.entry);
+      for (const name of slotNames(document, blocks[i]!)) {
+        const other = bySlot.get(name);
+        if (other === undefined) bySlot.set(name, i); else union(i, other);
+      }
+    });
+    // A macro invocation runs the macro's body: editing the body changes the invoking code's results.
+    const macroBlocks = new Map<string, number>();
+    blocks.forEach((block, i) => {
+      const statement = document.statement(block.start);
+      if (statement.kind === 'preprocessor' && (statement.keyword!.name === '%macro' || statement.keyword!.name === '%imacro') && statement.args[0]) {
+        macroBlocks.set(statement.args[0].text, i);
+      }
+    });
+    if (macroBlocks.size) {
+      blocks.forEach((block, i) => {
+        for (let line = block.start; line <= block.end; line++) {
+          const statement = document.statement(line);
+          const name = statement.kind === 'macroCall' ? statement.keyword?.text : statement.kind === 'label' ? statement.label?.text : undefined;
+          const at = name !== undefined ? macroBlocks.get(name) : undefined;
+          if (at === undefined) continue;
+          // The body is every block from the %macro line to %endmacro.
+          for (let b = at; b < blocks.length && (document.structure.lineFlags[blocks[b]!.start]! & LINE_IN_MACRO); b++) union(i, b);
+        }
+      });
+    }
+    for (let i = 0; i < blocks.length; i++) parent[i] = find(parent, i);
+    return parent;
+  }
+
+  /** Copies the results of every component whose blocks are all unchanged (same block objects, same grouping). */
+  private reuse(previous: ProgramAnalysis): void {
+    const { blocks } = this.input;
+    const members = new Map<number, number[]>();
+    this.component.forEach((root, i) => { const list = members.get(root); if (list) list.push(i); else members.set(root, [i]); });
+    for (const list of members.values()) {
+      const old = list.map((i) => previous.blockIndex.get(blocks[i]!));
+      if (old.some((o) => o === undefined)) continue;
+      const oldRoot = previous.component[old[0]!]!;
+      if (old.some((o) => previous.component[o!] !== oldRoot) || previous.componentSize(oldRoot) !== list.length) continue;
+      list.forEach((i, k) => {
+        const o = old[k]!;
+        this.reused[i] = 1;
+        this.entry[i] = previous.entry[o];
+        const block = blocks[i]!;
+        if (previous.entry[o]) this.facts.entries.set(block.start, previous.entry[o]!);
+        for (let line = block.start; line <= block.end; line++) {
+          const sites = previous.facts.sites.get(line);
+          if (sites) this.facts.sites.set(line, sites);
+          const call = previous.facts.callSites.get(line);
+          if (call) this.facts.callSites.set(line, call);
+        }
+      });
+    }
+    for (const [name, procedure] of this.procedures) {
+      if (!this.reused[procedure.entry]) continue;
+      const states = previous.callStates.get(name);
+      if (states) this.callStates.set(name, states);
+      const returned = previous.returns.get(name);
+      if (returned) this.returns.set(name, returned);
+    }
+    for (const [slot, owner] of previous.storeOwner) {
+      const now = this.blockIndex.get(previous.input.blocks[owner]!);
+      if (now === undefined || !this.reused[now]) continue;
+      this.stores.set(slot, previous.stores.get(slot)!);
+      this.storeOwner.set(slot, now);
+    }
+  }
+
+  private componentSizes: Map<number, number> | undefined;
+  private componentSize(root: number): number {
+    if (!this.componentSizes) {
+      this.componentSizes = new Map();
+      for (const r of this.component) this.componentSizes.set(r, (this.componentSizes.get(r) ?? 0) + 1);
+    }
+    return this.componentSizes.get(root) ?? 0;
   }
 
   private flowOf(block: BlockAnalysis, i: number): BlockFlow {
@@ -131,11 +258,18 @@ export class ProgramAnalysis {
         successors.push({ to: i + 1, ...(signs?.[1] ? { sign: signs[1] } : {}) });
       }
     }
-    let codeless = true;
-    for (let line = block.start; line <= block.end && codeless; line++) {
+    // Data (db/resb) and directives before the code run nothing; a block of bare labels is an entry like any other.
+    let code = false;
+    let labels = false;
+    let other = false;
+    for (let line = block.start; line <= block.end && !code; line++) {
+      if (structure.lineFlags[line]! & LINE_INACTIVE) continue;
       const kind = document.statement(line).kind;
-      if ((kind === 'instruction' || kind === 'macroCall') && !(structure.lineFlags[line]! & LINE_INACTIVE)) codeless = false;
+      if (kind === 'instruction' || kind === 'macroCall') code = true;
+      else if (kind === 'label') labels = true;
+      else if (kind !== 'empty') other = true;
     }
+    const codeless = !code && !(labels && !other);
     return { successors, inMacro, codeless, ...(callee ? { callee } : {}) };
   }
 
@@ -208,7 +342,7 @@ export class ProgramAnalysis {
     blocks.forEach((block, i) => {
       const flow = this.flows[i]!;
       const label = document.statement(block.start).label?.text;
-      if (flow.codeless) return;
+      if (flow.codeless || this.reused[i]) return;
       if (flow.inMacro) { this.arrive(i, freshState('', unknown('set where the macro is used'))); return; }
       if (label && ENTRY_POINTS.has(label)) { this.arrive(i, freshState('_start', UNSET)); return; }
       if (hasPredecessor[i] || (label && this.procedures.has(document.structure.qualify(label, block.start)))) return;
@@ -223,10 +357,10 @@ export class ProgramAnalysis {
     this.drain();
     // Procedures nobody reaches (only called from unreachable code) still get a hover.
     for (const [name, procedure] of this.procedures) {
-      if (!this.entry[procedure.entry]) { this.arrive(procedure.entry, freshState(name, unknown(`set by the caller of \`${name}\``))); }
+      if (!this.entry[procedure.entry] && !this.reused[procedure.entry]) { this.arrive(procedure.entry, freshState(name, unknown(`set by the caller of \`${name}\``))); }
     }
     this.drain();
-    this.input.blocks.forEach((block, i) => { if (this.entry[i]) this.facts.entries.set(block.start, this.entry[i]!); });
+    this.input.blocks.forEach((block, i) => { if (this.entry[i] && !this.reused[i]) this.facts.entries.set(block.start, this.entry[i]!); });
     for (const [name, states] of this.callStates) this.facts.callers.set(name, states.size);
   }
 
@@ -269,6 +403,7 @@ export class ProgramAnalysis {
     const { document, blocks } = this.input;
     const block = blocks[i]!;
     let start = this.entry[i]!;
+    if (this.visits[i] === 0) this.recomputedBlocks++;
     if (++this.visits[i]! > MAX_VISITS) {
       start = copyState(start);
       start.registers = start.registers.map((v, r) => (FAMILIES[r] === 'rsp' ? v : join(v, unknown('changes on every pass through a loop'))));
@@ -339,6 +474,7 @@ export class ProgramAnalysis {
   }
 
   private noteStore(slot: string, value: RegisterValue): void {
+    if (this.reader >= 0) this.storeOwner.set(slot, this.reader);
     const current = this.stores.get(slot);
     const next = current ? join(current, value) : value;
     if (current && sameValue(current, next)) return;

@@ -26,6 +26,7 @@ function random(seed: number): () => number {
 describe('incremental analysis', () => {
   const files = [
     ...readdirSync(FIXTURES).filter((f) => f.endsWith('.asm')).map((f) => path.join(FIXTURES, f)),
+    ...readdirSync(path.join(FIXTURES, 'programs')).filter((f) => f.endsWith('.asm')).map((f) => path.join(FIXTURES, 'programs', f)),
     path.join(EXAMPLES, 'hello.asm'), path.join(EXAMPLES, 'mmapcat.asm'),
   ];
   it.each(files)('matches a fresh analysis after random edits to %s', (file) => {
