@@ -13,6 +13,7 @@ import { CALLING_CONVENTIONS, signalNumber, type Abi } from '../syscalls';
 import { KERNEL_ENTRY_LENGTH, kernelEntryAt } from '../x86';
 import { LOGPOINT_MARKER } from './logpoints';
 import { planStepOut } from './stepOut';
+import { keptCommand } from './keeper';
 import { leaveSyscallStop, type Outcome, type ResumeKind, type SyscallResumeHost } from './syscallResume';
 
 export interface GdbLaunchOptions {
@@ -84,7 +85,8 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Starts gdb, ready for a program. */
   static async create(options: GdbLaunchOptions): Promise<Engine> {
-    return new Engine(await Gdb.start({ path: options.gdbPath, cwd: options.cwd, trace: options.trace }));
+    // gdb, the program and whatever it forks live under one keeper: ending gdb ends them all.
+    return new Engine(await Gdb.start({ path: options.gdbPath, cwd: options.cwd, trace: options.trace, wrap: keptCommand }));
   }
 
   /** Loads the program and its arguments, directory, environment and terminal; it does not run yet. */

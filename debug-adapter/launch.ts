@@ -4,7 +4,7 @@ import { runBuildCommand } from '../toolchain/buildCommand';
 import { buildSettingsFrom, resolveBuildOptions } from '../toolchain/options';
 import { prepareTarget } from '../toolchain/target';
 import type { LaunchArguments } from './protocol';
-
+import { keptCommand } from './keeper';
 
 export interface PreparedProgram {
   program: string;
@@ -19,13 +19,15 @@ export function launchDirectory(args: LaunchArguments): string {
   return args.cwd ? path.resolve(args.cwd) : path.dirname(path.resolve(args.program));
 }
 
-export async function prepareProgram(args: LaunchArguments, log: (text: string) => void): Promise<PreparedProgram> {
+/** The launch.json build command may run long; ending the session (`signal`) ends its whole tree. */
+export async function prepareProgram(args: LaunchArguments, log: (text: string) => void, signal?: AbortSignal): Promise<PreparedProgram> {
   const cwd = launchDirectory(args);
   const file = path.resolve(args.cwd ?? process.cwd(), args.program);
   const build = args.build ?? 'auto';
   if (build !== 'auto' && build !== 'off') {
     log(`Building: ${build}\n`);
-    await runBuildCommand(build, cwd);
+    // Under the keeper, the build's whole tree ends with the session, even if the adapter is killed.
+    await runBuildCommand(build, cwd, undefined, { signal, wrap: keptCommand });
   }
   const options = resolveBuildOptions(buildSettingsFrom({ ...args }), args.cwd, file);
   const target = await prepareTarget(file, { ...options, build: build === 'auto' });

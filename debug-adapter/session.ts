@@ -20,6 +20,7 @@ import { completionsFor } from './completions';
 import { readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { Prestarted } from './prestarted';
+import { ProgramRun } from './programRun';
 
 const THREAD_ID = 1;
 const SYSCALL_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
@@ -74,27 +75,48 @@ export class SyscallGdbSession extends DebugSession {
     const args = request as LaunchArguments & DebugProtocol.LaunchRequestArguments;
     await this.guard(response, async () => {
       this.launchArgs = args;
+      if (args.noDebug) return this.runWithoutDebugging(args);
       const trace = args.trace ? (dir: string, line: string) => this.sendEvent(new OutputEvent(`${dir} ${line}\n`, 'console')) : undefined;
       const gdbPath = requireTool('gdb', { gdb: args.gdbPath || 'gdb' });
       const cwd = launchDirectory(args);
       // Building, starting gdb and opening the program's terminal do not depend on each other.
       const engine = this.prestartedEngine?.take(gdbPath) ?? Engine.create({ gdbPath, cwd });
+      this.launchingEngine = engine; // a disconnect from here on ends it
       void engine.then((e) => e.gdb.setTrace(trace), () => undefined);
       const terminal = this.programTerminal(args, cwd, gdbPath);
-      const [prepared, tty] = await Promise.all([
-        prepareProgram(args, (text) => this.sendEvent(new OutputEvent(text, 'console'))), terminal, engine,
-      ]).catch(async (error) => {
-        await engine.then((e) => e.gdb.exit(), () => undefined);
+      const cancelled = this.launchCancelled();
+      const [prepared, tty] = await Promise.race([Promise.all([
+        prepareProgram(args, (text) => this.sendEvent(new OutputEvent(text, 'console')), this.launchAbort.signal), terminal, engine,
+      ]), cancelled]).catch(async (error) => {
+        await engine.then((e) => e.terminate(), () => undefined);
         throw error;
       });
       const ready = await engine;
       this.attachEngine(ready); // from here on, ending the session ends this gdb
-      await ready.load({ ...prepared, tty });
+      await Promise.race([ready.load({ ...prepared, tty }), cancelled]);
       this.sendEvent(new InitializedEvent());
-      await this.configured;
+      await Promise.race([this.configured, cancelled]);
       ready.start(args.stopAtEntry ?? !ready.hasMain, ready.hasMain);
     });
   }
+
+  /** Ctrl+F5: builds, then runs the program to its end on its terminal; no gdb, no stops. */
+  private async runWithoutDebugging(args: LaunchArguments): Promise<void> {
+    this.prestartedEngine?.discard();
+    const gdbPath = requireTool('gdb', { gdb: args.gdbPath || 'gdb' }); // its Python makes the terminal
+    const cwd = launchDirectory(args);
+    const cancelled = this.launchCancelled();
+    const [prepared, tty] = await Promise.race([Promise.all([
+      prepareProgram(args, (text) => this.sendEvent(new OutputEvent(text, 'console')), this.launchAbort.signal),
+      this.programTerminal(args, cwd, gdbPath),
+    ]), cancelled]);
+    const run = new ProgramRun();
+    this.programRun = run;
+    run.on('error', (message) => this.sendEvent(new OutputEvent(`${message}\n`, 'important')));
+    run.on('exited', (code, signal) => void this.reportExit(code, signal));
+    run.start(prepared, tty);
+  }
+  private programRun: ProgramRun | undefined;
 
   /**
    * gdb (and, for clients without terminals, the pty relay) start while the client is still sending
@@ -107,6 +129,17 @@ export class SyscallGdbSession extends DebugSession {
     if (!this.clientSupportsTerminal) this.prestartedRelay = new Prestarted(gdbPath, PtyRelay.start(gdbPath), (relay) => relay.close());
   }
   private prestartedEngine: Prestarted<Engine> | undefined;
+  private launchingEngine: Promise<Engine> | undefined;
+  private readonly launchAbort = new AbortController();
+
+  /** Rejects when the client disconnects or terminates while the launch is still under way. */
+  private launchCancelled(): Promise<never> {
+    return new Promise((_, reject) => {
+      const cancel = () => reject(new Error('The launch was cancelled.'));
+      if (this.launchAbort.signal.aborted) cancel();
+      this.launchAbort.signal.addEventListener('abort', cancel, { once: true });
+    });
+  }
   private prestartedRelay: Prestarted<PtyRelay> | undefined;
 
   /** The program's terminal: the user's (runInTerminal) by default, else a relay to the Debug Console. */
@@ -138,18 +171,20 @@ export class SyscallGdbSession extends DebugSession {
     });
     engine.on('stopped', (event) => this.onStopped(event));
     engine.on('output', (text, category) => this.sendEvent(new OutputEvent(text, category)));
-    engine.on('exited', async (code, signal) => {
-      await this.relay?.drain();
-      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      this.sendEvent(new OutputEvent(`Program ${how}.\n`, 'console'));
-      this.sendEvent(new ExitedEvent(code));
-      await this.endSession();
-      this.sendEvent(new TerminatedEvent());
-    });
+    engine.on('exited', (code, signal) => void this.reportExit(code, signal));
     engine.on('gdbExited', (message) => {
       this.sendEvent(new OutputEvent(`${message}\n`, 'important'));
       void this.endSession().then(() => this.sendEvent(new TerminatedEvent()));
     });
+  }
+
+  private async reportExit(code: number, signal: string | undefined): Promise<void> {
+    await this.relay?.drain();
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    this.sendEvent(new OutputEvent(`Program ${how}.\n`, 'console'));
+    this.sendEvent(new ExitedEvent(code));
+    await this.endSession();
+    this.sendEvent(new TerminatedEvent());
   }
 
   private onStopped(event: StopEvent): void {
@@ -446,9 +481,12 @@ export class SyscallGdbSession extends DebugSession {
   }
 
   private async endSession(): Promise<void> {
+    this.launchAbort.abort(); // a build still running ends with its whole tree
     this.prestartedEngine?.discard();
     this.prestartedRelay?.discard();
-    await this.engine?.terminate().catch(() => undefined);
+    this.programRun?.stop();
+    const engine = this.engine ?? (await this.launchingEngine?.catch(() => undefined));
+    await engine?.terminate().catch(() => undefined);
     this.relay?.close();
     this.relay = undefined;
     if (this.ttyReport) releaseReportedTty(this.ttyReport);

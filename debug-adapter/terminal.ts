@@ -3,20 +3,12 @@
 // the user's (runInTerminal) or a pseudo-terminal this module owns and relays to the Debug Console.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pythonHelper } from './keeper';
 
 // Node has no pty API; gdb is always present and embeds Python, whose `pty` module does the ioctls.
-// The helpers are Python files beside this module, copied beside the bundle (dist/) by the build.
-
-/** A Python helper of the adapter; a clear error when the installation lacks it. */
-export function pythonHelper(name: 'program_pty.py' | 'user_terminal.py'): string {
-  const file = path.join(__dirname, name);
-  if (!existsSync(file)) throw new Error(`The debugger's helper ${file} is missing; reinstall the extension (or run npm run build).`);
-  return file;
-}
-
 /** gdb reads a `.py` file given to -x as Python. */
 const gdbPythonCommand = (gdbPath: string, script: string) => [gdbPath, '-q', '-nx', '-batch', '-x', script];
 

@@ -45,6 +45,8 @@ export interface GdbOptions {
   /** Called with every line sent (`>`) and received (`<`), for `trace: true`. */
   trace?: (direction: '>' | '<', line: string) => void;
   commandTimeoutMs?: number;
+  /** Wraps gdb's command line, e.g. in a process-tree keeper; the wrapper must pass stdio through. */
+  wrap?: (file: string, args: string[]) => { file: string; args: string[] };
 }
 
 /** The oldest gdb with `--interpreter=mi3`. */
@@ -69,7 +71,8 @@ export class Gdb extends EventEmitter<GdbEvents> {
   private constructor(private readonly options: GdbOptions) {
     super();
     this.timeoutMs = options.commandTimeoutMs ?? 15_000;
-    this.process = spawn(options.path, ['--interpreter=mi3', '-q', '-nx'], {
+    const command = (options.wrap ?? ((file, args) => ({ file, args })))(options.path, ['--interpreter=mi3', '-q', '-nx']);
+    this.process = spawn(command.file, command.args, {
       cwd: options.cwd, shell: false, stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, LC_ALL: 'C', TERM: 'dumb' },
     });
@@ -156,8 +159,12 @@ export class Gdb extends EventEmitter<GdbEvents> {
     clearTimeout(timer);
   }
 
-  kill(): void {
-    if (!this.exited) this.process.kill('SIGKILL');
+  /** Ends gdb and, under a keeper, its whole tree (SIGTERM); SIGKILL if that does not end it soon. */
+  kill(graceMs = 2_000): void {
+    if (this.exited) return;
+    this.process.kill('SIGTERM');
+    const timer = setTimeout(() => this.process.kill('SIGKILL'), graceMs);
+    this.process.once('exit', () => clearTimeout(timer));
   }
 
   private receive(chunk: string): void {

@@ -32,6 +32,7 @@ describe('the packaged extension contains what it runs', () => {
     'extension/media/syscallTable.css',
     'extension/examples/hello.asm',
     'extension/dist/supervisor.py',
+    'extension/dist/keeper.py',
     'extension/dist/program_pty.py',
     'extension/dist/user_terminal.py',
     'extension/syntaxes/nasm.tmLanguage.json',

@@ -1,0 +1,31 @@
+// Every process tree the adapter starts — gdb with the program it debugs, a launch.json build command,
+// a program run without debugging — runs under keeper.py, a child subreaper that kills the whole tree
+// when the tree's root ends, when asked (SIGTERM) and when the adapter dies (PR_SET_PDEATHSIG).
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { findExecutable } from '../toolchain/tools';
+
+export type PythonHelper = 'keeper.py' | 'program_pty.py' | 'user_terminal.py';
+
+/** A Python helper of the adapter: beside this module in the sources, beside the bundle in dist/. */
+export function pythonHelper(name: PythonHelper): string {
+  const file = path.join(__dirname, name);
+  if (!existsSync(file)) throw new Error(`The debugger's helper ${file} is missing; reinstall the extension (or run npm run build).`);
+  return file;
+}
+
+export interface Command {
+  file: string;
+  args: string[];
+}
+
+/**
+ * `file args` under the keeper. Without python3 the command runs bare: the adapter then ends only
+ * the processes it knows by pid (gdb, the program), not what the program forked.
+ */
+export function keptCommand(file: string, args: readonly string[], options: { tty?: string } = {}): Command {
+  const python = findExecutable('python3');
+  if (!python) return { file, args: [...args] };
+  const tty = options.tty ? ['--tty', options.tty] : [];
+  return { file: python, args: [pythonHelper('keeper.py'), '--parent', String(process.pid), ...tty, '--', file, ...args] };
+}
