@@ -3,8 +3,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bytesByLine, parseListing, type LineBytes } from '../nasm/listing';
-import { checkShellcode, parseByteList, shellcodeModeOf, type ShellcodeFinding } from '../nasm/shellcode';
+import { bytesByLine, formatLineBytes, parseListing } from '../nasm/listing';
+import { checkShellcode, describeShellcodeFinding, parseByteList, shellcodeModeOf } from '../nasm/shellcode';
 import { shellcodeFixes, type ShellcodeFix } from '../nasm/shellcodeFixes';
 import { assembleListing, describeBuildFailure, type OutputFormat } from '../toolchain/build';
 import { resolveBuildOptions } from '../toolchain/options';
@@ -76,39 +76,6 @@ function parseOptions(argv: string[]): Options | string {
   }
   if (!file) return 'missing FILE';
   return { ...options, file };
-}
-
-const SHOWN_BYTES = 16;
-
-/** Up to 16 bytes of a line in hex, repeats expanded, relocated fields in [ ] or ( ) as nasm shows them. */
-function hexOf(entry: LineBytes): string {
-  const parts: string[] = [];
-  let shown = 0;
-  for (const record of entry.records) {
-    if (record.unshown) parts.push(`<${record.unshown} bytes from a file>`);
-    if (record.reserved) parts.push(`<${record.reserved * record.repeat} bytes reserved>`);
-    if (!record.bytes) continue;
-    for (let copy = 0; copy < record.repeat && shown < SHOWN_BYTES; copy++) {
-      let index = 0;
-      while (index < record.bytes.length && shown < SHOWN_BYTES) {
-        const relocation = record.relocations.find((r) => r.offset === index);
-        const length = relocation ? relocation.size : 1;
-        const hex = [...record.bytes.subarray(index, index + length)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-        parts.push(relocation ? (relocation.kind === 'absolute' ? `[${hex}]` : `(${hex})`) : hex);
-        shown += length;
-        index += length;
-      }
-    }
-  }
-  const total = entry.size;
-  return parts.join(' ') + (shown < total && total > SHOWN_BYTES ? ' …' : '');
-}
-
-function describeFinding(finding: ShellcodeFinding): string {
-  const where = `${finding.section}+0x${finding.offset.toString(16)}`;
-  if (finding.kind === 'absolute-address') return `absolute address at ${where} (${finding.size} bytes): not position-independent`;
-  const name = finding.byte === 0 ? 'NUL' : `bad byte`;
-  return `${name} 0x${finding.byte.toString(16).padStart(2, '0')} at ${where}${finding.count > 1 ? ` (${finding.count} times)` : ''}`;
 }
 
 export interface ProvenFix extends ShellcodeFix {
@@ -211,8 +178,8 @@ export const bytesCommand: Subcommand = {
       }
       const where = `${shownName}:${entry.line}`;
       const code = (sourceLines[entry.line - 1] ?? '').trim();
-      out.push(`${where.padEnd(16)} ${String(entry.size).padStart(5)}  ${hexOf(entry).padEnd(48)}  ${code}`);
-      for (const finding of own) out.push(`${' '.repeat(24)}! ${describeFinding(finding)}`);
+      out.push(`${where.padEnd(16)} ${String(entry.size).padStart(5)}  ${formatLineBytes(entry, 16).padEnd(48)}  ${code}`);
+      for (const finding of own) out.push(`${' '.repeat(24)}! ${describeShellcodeFinding(finding)}`);
       for (const fix of fixes.get(entry.line) ?? []) {
         out.push(`${' '.repeat(24)}fix: ${fix.title} — ${fix.size} bytes, none bad (re-assembled); ${fix.caveat}`);
       }

@@ -206,3 +206,30 @@ export function bytesByLine(records: readonly ListingRecord[]): Map<number, Line
   }
   return lines;
 }
+
+/**
+ * A line's bytes as people write them, `48 be [00 00 00 00 00 00 00 00]`: repeats expanded, relocated
+ * fields in nasm's `[absolute]` / `(relative)` marks, reserved and incbin space in words, at most
+ * `limit` bytes and then `…`.
+ */
+export function formatLineBytes(entry: LineBytes, limit: number): string {
+  const parts: string[] = [];
+  let shown = 0;
+  for (const record of entry.records) {
+    if (record.unshown) parts.push(`<${record.unshown} bytes from a file>`);
+    if (record.reserved) parts.push(`<${record.reserved * record.repeat} bytes reserved>`);
+    if (!record.bytes) continue;
+    for (let copy = 0; copy < record.repeat && shown < limit; copy++) {
+      let index = 0;
+      while (index < record.bytes.length && shown < limit) {
+        const relocation = record.relocations.find((r) => r.offset === index);
+        const length = relocation ? relocation.size : 1;
+        const hex = [...record.bytes.subarray(index, index + length)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+        parts.push(relocation ? (relocation.kind === 'absolute' ? `[${hex}]` : `(${hex})`) : hex);
+        shown += length;
+        index += length;
+      }
+    }
+  }
+  return parts.join(' ') + (entry.size > shown && entry.size > limit ? ' …' : '');
+}

@@ -74,6 +74,14 @@ export function checkShellcode(records: readonly ListingRecord[], options: Shell
   return report;
 }
 
+/** One line a user reads: `NUL 0x00 at .text+0x2 (3 times)`, `absolute address at .text+0x8 (8 bytes): …`. */
+export function describeShellcodeFinding(finding: ShellcodeFinding): string {
+  const where = `${finding.section}+0x${finding.offset.toString(16)}`;
+  if (finding.kind === 'absolute-address') return `absolute address at ${where} (${finding.size} bytes): not position-independent`;
+  const name = finding.byte === 0 ? 'NUL' : 'bad byte';
+  return `${name} 0x${finding.byte.toString(16).padStart(2, '0')} at ${where}${finding.count > 1 ? ` (${finding.count} times)` : ''}`;
+}
+
 /** `\x48\x31\xc0`, the form shellcode is pasted as into C and Python strings. */
 export function escapedBytes(bytes: Iterable<number>): string {
   let text = '';

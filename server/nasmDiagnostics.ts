@@ -1,6 +1,6 @@
 // Diagnostics from the real nasm, run on a private temporary copy of the document.
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseNasmMessages, type ToolMessage } from '../toolchain/nasmMessages';
@@ -21,7 +21,8 @@ export interface NasmDiagnostic {
 }
 
 export type NasmOutcome =
-  | { kind: 'ok'; diagnostics: NasmDiagnostic[]; format: NasmOutputFormat }
+  /** `listing`: nasm's `-l` listing of the root, '' when nasm wrote none (the binary lens reads it). */
+  | { kind: 'ok'; diagnostics: NasmDiagnostic[]; format: NasmOutputFormat; listing: string }
   | { kind: 'tool-missing'; message: string }
   | { kind: 'failed'; message: string };
 
@@ -49,6 +50,17 @@ function scratchDirectory(uri: string): string {
 export function discardScratch(uri: string): void {
   rmSync(scratchPath(uri), { recursive: true, force: true });
 }
+
+/** The listing nasm wrote, bounded: a file of a million `times` lines is not kept for hovers. */
+function readListing(file: string): string {
+  try {
+    return statSync(file).size <= MAX_LISTING_BYTES ? readFileSync(file, 'utf8') : '';
+  } catch {
+    return '';
+  }
+}
+
+const MAX_LISTING_BYTES = 16 * 1024 * 1024;
 
 function withSlash(dir: string): string { return dir.endsWith(path.sep) ? dir : dir + path.sep; }
 
@@ -100,7 +112,8 @@ export async function runNasm(document: AsmDocument, workspace: Workspace, optio
   const format = declared ?? options.outputFormat;
   const args = ['-f', format, '-I', withSlash(sourceDir)];
   for (const dir of options.includePaths) args.push('-I', withSlash(dir));
-  args.push('-o', path.join(scratch, 'out.o'), copy);
+  const listingFile = path.join(scratch, 'out.lst');
+  args.push('-l', listingFile, '-o', path.join(scratch, 'out.o'), copy);
   const result = await runProgram(nasm, args, { cwd: scratch, timeoutMs: 15_000 });
   if (result.timedOut) return { kind: 'failed', message: 'nasm took longer than 15 s on this file and was stopped.' };
   const uriOf = pathMapper(scratch, sourceDir, copy, document.uri);
@@ -129,5 +142,5 @@ export async function runNasm(document: AsmDocument, workspace: Workspace, optio
       }
     }
   }
-  return { kind: 'ok', diagnostics, format };
+  return { kind: 'ok', diagnostics, format, listing: readListing(listingFile) };
 }

@@ -3,7 +3,9 @@
 import { MessageType, ShowMessageNotification, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import { Debouncer } from '../diagnosticsScheduler';
 import { lintDocument } from '../features/documentLints';
-import { runNasm } from '../nasmDiagnostics';
+import { bytesByLine, parseListing, type LineBytes } from '../../nasm/listing';
+import { checkShellcode, describeShellcodeFinding, shellcodeModeOf } from '../../nasm/shellcode';
+import { runNasm, type NasmDiagnostic } from '../nasmDiagnostics';
 import type { ServerSettings } from '../protocol';
 import type { Workspace } from '../workspace';
 import { toLintDiagnostic, toNasmDiagnostic } from './convert';
@@ -18,6 +20,11 @@ export class DiagnosticsPublisher {
   private readonly nasmResults = new Map<string, Map<string, Diagnostic[]>>();
   private readonly lintResults = new Map<string, Diagnostic[]>();
   private readonly published = new Set<string>();
+  /**
+   * nasm's listing of each root document, for the version it ran on; read into the bytes of each
+   * line only when a hover asks (most runs are typing and nobody hovers).
+   */
+  private readonly listings = new Map<string, { version: number; text: string; lines?: Map<number, LineBytes> }>();
   private toolMissingReported = false;
 
   constructor(
@@ -80,7 +87,14 @@ export class DiagnosticsPublisher {
     const byFile = new Map<string, Diagnostic[]>();
     // Through a root, only this file's messages (and those of the files it includes) are its own.
     const own = root === document ? undefined : new Set([document, ...this.workspace.includedDocuments(document)].map((d) => d.uri));
-    for (const d of outcome.diagnostics) {
+    if (root === document) this.listings.set(root.uri, { version, text: outcome.listing });
+    const shellcode = root === document ? shellcodeModeOf(root.getText()) : undefined;
+    const findings = shellcode ? checkShellcode(parseListing(outcome.listing), { badBytes: shellcode.badBytes, relocationsFinal: outcome.format === 'bin' }).findings : [];
+    const shellcodeDiagnostics: NasmDiagnostic[] = findings.map((finding) => ({
+      uri: root.uri, line: finding.line - 1, severity: 'warning', related: [],
+      message: `Shellcode: ${describeShellcodeFinding(finding)}${finding.kind === 'bad-byte' ? ' — a string copy would cut the code here' : ''}`,
+    }));
+    for (const d of [...outcome.diagnostics, ...shellcodeDiagnostics]) {
       if (own && !own.has(d.uri)) continue;
       const list = byFile.get(d.uri) ?? [];
       list.push(toNasmDiagnostic(d, this.workspace.get(d.uri)?.lineText(d.line) ?? ''));
@@ -90,8 +104,18 @@ export class DiagnosticsPublisher {
     for (const target of new Set([...byFile.keys(), ...(previous?.keys() ?? [])])) this.publish(target);
   }
 
+  /** What nasm assembled `line` (0-based) of an open root document to, if the listing is of this version. */
+  bytesAt(uri: string, line: number): LineBytes | undefined {
+    const listing = this.listings.get(uri);
+    const document = this.workspace.get(uri);
+    if (!listing || !document || document.version !== listing.version) return undefined;
+    listing.lines ??= bytesByLine(parseListing(listing.text));
+    return listing.lines.get(line + 1);
+  }
+
   /** A closed document's lints and the nasm messages it caused (also in its includes) go away. */
   forget(uri: string): void {
+    this.listings.delete(uri);
     this.lintTimer.cancel(uri);
     this.nasmTimer.cancel(uri);
     this.lintResults.delete(uri);

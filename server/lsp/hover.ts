@@ -1,4 +1,5 @@
 // textDocument/hover.
+import { formatLineBytes, type LineBytes } from '../../nasm/listing';
 import { hoverAt } from '../features/hover';
 import { toHover } from './convert';
 import type { LanguageServer } from './languageServer';
@@ -7,7 +8,24 @@ export function registerHover(server: LanguageServer): void {
   const { workspace } = server;
   server.connection.onHover(({ textDocument, position }) => {
     const document = workspace.get(textDocument.uri);
-    const hover = document && hoverAt(workspace, document, position.line, position.character);
-    return hover ? toHover(hover, server.client.markdown) : null;
+    if (!document) return null;
+    const hover = hoverAt(workspace, document, position.line, position.character);
+    const bytes = server.diagnostics.bytesAt(textDocument.uri, position.line);
+    if (!bytes || bytes.size + bytes.reserved === 0) return hover ? toHover(hover, server.client.markdown) : null;
+    // The bytes nasm wrote for the line (its listing of this very text), under whatever else the hover says.
+    const text = document.lineText(position.line);
+    const start = text.length - text.trimStart().length;
+    const encoding = bytesMarkdown(bytes);
+    const merged = hover ? { ...hover, markdown: `${hover.markdown}\n\n---\n\n${encoding}` } : { line: position.line, start, end: text.trimEnd().length, markdown: encoding };
+    return toHover(merged, server.client.markdown);
   });
+}
+
+/** `**5 bytes** (.text+0x2a): `b8 3c 00 00 00``, for one line; a macro call counts its whole expansion. */
+function bytesMarkdown(bytes: LineBytes): string {
+  const first = bytes.records[0]!;
+  const where = `${first.section}+0x${first.offset.toString(16)}`;
+  const expanded = bytes.records.some((r) => r.depth > 0) ? ', its whole expansion' : '';
+  const size = bytes.size ? `**${bytes.size} byte${bytes.size === 1 ? '' : 's'}**` : `**${bytes.reserved} bytes reserved**`;
+  return `${size} at ${where}${expanded} (nasm's listing): \`${formatLineBytes(bytes, 32)}\``;
 }

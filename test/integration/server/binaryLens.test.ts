@@ -1,0 +1,63 @@
+// The binary lens in the language server: hovers show the bytes nasm's own listing gives a line,
+// and a file that asks for shellcode checks gets them as diagnostics. Real nasm behind both.
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleServer, TestClient } from './lspClient';
+
+const LISTINGS = path.resolve(__dirname, '../../fixtures/nasm/listing');
+let client: TestClient;
+let dir: string;
+const uri = (name: string) => `file://${path.join(dir, name)}`;
+const text = (name: string) => readFileSync(path.join(dir, name), 'utf8');
+const lineOf = (name: string, needle: string) => text(name).split('\n').findIndex((l) => l.includes(needle));
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-binary-lens-'));
+  cpSync(LISTINGS, dir, { recursive: true });
+  client = await TestClient.start(await bundleServer(), undefined, dir);
+});
+afterAll(() => client.stop());
+
+async function hoverText(name: string, needle: string): Promise<string> {
+  const line = lineOf(name, needle);
+  const character = text(name).split('\n')[line]!.indexOf(needle.trim()) + 1;
+  // The listing comes with nasm's run after the open; ask until it is there.
+  for (let i = 0; i < 100; i++) {
+    const hover = await client.request('textDocument/hover', { textDocument: { uri: uri(name) }, position: { line, character } });
+    const value: string | undefined = hover?.contents?.value;
+    if (value?.includes("nasm's listing")) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no bytes in the hover of "${needle}"`);
+}
+
+describe('hover shows the bytes of a line', () => {
+  it('for an instruction, a macro call (its whole expansion) and data', async () => {
+    await client.open(uri('corpus.asm'), text('corpus.asm'));
+    expect(await hoverText('corpus.asm', 'mov     rsi, greeting')).toContain("**10 bytes** at .text+0xa (nasm's listing): `48 be [00 00 00 00 00 00 00 00]`");
+    expect(await hoverText('corpus.asm', 'sys     60')).toContain("**7 bytes** at .text+0x5e, its whole expansion (nasm's listing): `b8 3c 00 00 00 0f 05`");
+    expect(await hoverText('corpus.asm', 'buffer: resb 64')).toContain('**64 bytes reserved** at .bss+0x0');
+  });
+});
+
+describe('shellcode diagnostics', () => {
+  it('mark each line whose bytes hold a bad byte, when the file asks for the checks', async () => {
+    await client.open(uri('write-nul.asm'), text('write-nul.asm'));
+    const diagnostics = await client.waitFor(() => {
+      const list = (client.diagnostics.get(uri('write-nul.asm')) ?? []).filter((d) => d.message.startsWith('Shellcode:'));
+      return list.length ? list : undefined;
+    });
+    expect(diagnostics.map((d) => d.range.start.line)).toEqual(
+      ['mov     rax, 1', 'mov     rdi, 1', 'lea     rsi', 'mov     rdx, 6', 'mov     rax, 60', 'mov     rdi, 0'].map((n) => lineOf('write-nul.asm', n)),
+    );
+    expect(diagnostics[5].message).toBe('Shellcode: NUL 0x00 at .text+0x1e (4 times) — a string copy would cut the code here');
+  });
+
+  it('stay away from files that do not ask', async () => {
+    await client.open(uri('corpus.asm'), text('corpus.asm'));
+    await hoverText('corpus.asm', 'sys     60');
+    expect((client.diagnostics.get(uri('corpus.asm')) ?? []).filter((d) => d.message.startsWith('Shellcode:'))).toEqual([]);
+  });
+});
