@@ -15,7 +15,7 @@ import type { TraceAnnotations } from './annotations';
 import { ProgramTerminal } from './programTerminal';
 import type { HostMessage, PanelMessage, TraceRow } from './protocol';
 import type { TraceViewProvider } from './traceView';
-import { NO_FILTER, toRow, TraceViewModel } from './viewModel';
+import { NO_FILTER, toRow, TraceViewModel, waitsForInput } from './viewModel';
 import { joinArguments, splitArguments } from './arguments';
 
 const ARGUMENTS_KEY = 'syscallLens.traceArguments';
@@ -137,6 +137,7 @@ export class TraceController implements vscode.Disposable {
     this.terminal?.dispose();
     const terminal = new ProgramTerminal(`Syscall Lens: ${name}`);
     this.terminal = terminal;
+    let askedForInput = false;
     try {
       const session = await TraceSession.start({
         file: target.fsPath, args: this.argumentsOf(target), cwd: folder ?? path.dirname(target.fsPath),
@@ -145,7 +146,15 @@ export class TraceController implements vscode.Disposable {
         stdio: 'terminal', terminalSize: terminal.size, ownProcessGroup: true, model,
         workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
         onEvent: (event) => { if (!superseded()) this.onEvent(event); },
-        onInProgress: (event) => { if (!superseded()) this.showInProgress(toRow(event, model.firstTime)); },
+        onInProgress: (event) => {
+          if (superseded()) return;
+          this.showInProgress(toRow(event, model.firstTime));
+          if (!waitsForInput(event)) return;
+          this.showStatus(`${name} is waiting for input: type it in its terminal`, true);
+          // The first time only: later reads should not keep taking the focus away.
+          if (!askedForInput) terminal.show(false);
+          askedForInput = true;
+        },
         onProgramStderr: (text) => terminal.output(text),
         onTerminalOutput: (text) => terminal.output(text),
       });

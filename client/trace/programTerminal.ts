@@ -39,8 +39,9 @@ export class ProgramTerminal implements vscode.Disposable {
     this.terminal = vscode.window.createTerminal({ name, pty });
   }
 
-  show(): void {
-    this.terminal.show(true);
+  /** Shows the terminal; `preserveFocus` false moves the keyboard focus there (to type input). */
+  show(preserveFocus = true): void {
+    this.terminal.show(preserveFocus);
   }
 
   /** The size VS Code gave the terminal, once it has opened it. */

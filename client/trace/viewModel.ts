@@ -45,6 +45,14 @@ export function descriptorNotes(event: SyscallEvent, model: TraceModel): { seq: 
   return notes;
 }
 
+const READS = new Set(['read', 'readv', 'pread64', 'preadv', 'preadv2']);
+
+/** A call in progress that waits for what the user types: a read of fd 0 or of a terminal (-y shows /dev/pts/N). */
+export function waitsForInput(event: SyscallEvent): boolean {
+  const fd = event.args[0];
+  return event.inProgress && READS.has(event.name) && fd !== undefined && (fd.text === '0' || /^\/dev\/(pts\/\d+|tty\w*)$/.test(fd.fdPath ?? ''));
+}
+
 export function toRow(event: TraceEvent, firstTime: number | undefined, model?: TraceModel): TraceRow {
   const time = event.time !== undefined && firstTime !== undefined ? (event.time - firstTime).toFixed(6) : '';
   // Without a line of the user's, the row says where the call comes from instead.

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NO_FILTER, toRow, TraceViewModel } from '../../../../client/trace/viewModel';
+import { NO_FILTER, toRow, TraceViewModel, waitsForInput } from '../../../../client/trace/viewModel';
+import type { SyscallEvent } from '../../../../trace/events';
 import { TraceModel } from '../../../../trace/model/model';
 import { FdTracker } from '../../../../trace/model/fds';
 import { parseStraceText } from '../../../../trace/parse/parser';
@@ -135,5 +136,17 @@ describe('origins and descriptors in the panel', () => {
     expect(panel.rows(0, 10).map((r) => r.name)).toEqual(['write']);
     expect(panel.indexOf(6)).toBe(0);
     expect(panel.indexOf(1)).toBe(-1);
+  });
+});
+
+describe('a program waiting for input', () => {
+  it('is a read in progress of fd 0 or of a terminal, not of a file or pipe', () => {
+    const inProgress = (line: string) => ({ ...(parseStraceText(line).events[0] as SyscallEvent), inProgress: true });
+    expect(waitsForInput(inProgress('read(0</dev/pts/3>, '))).toBe(true);
+    expect(waitsForInput(inProgress('read(5</dev/pts/3>, '))).toBe(true);
+    expect(waitsForInput(inProgress('read(0, '))).toBe(true);
+    expect(waitsForInput(inProgress('read(3</etc/passwd>, '))).toBe(false);
+    expect(waitsForInput(inProgress('read(4<pipe:[123]>, '))).toBe(false);
+    expect(waitsForInput(inProgress('write(1</dev/pts/3>, "x", 1'))).toBe(false);
   });
 });
