@@ -73,8 +73,10 @@ export function packageExtension(out) {
     const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
     if (!existsSync(vsce)) fail('@vscode/vsce is not installed: run npm ci');
     // vsce rewrites README's relative links against the repository. Without one (we publish no
-    // repository URL rather than a made-up one) the links stay relative: VS Code resolves them inside
-    // the installed extension, where .vscodeignore keeps every README image.
+    // repository URL rather than a made-up one) the links stay relative and .vscodeignore ships every
+    // README image, so a preview of the installed readme.md shows them. VS Code's extension page
+    // shows only https images (its sanitizer drops data: and relative sources), so there they appear
+    // once package.json names a public repository.
     const repository = String(manifest.repository?.url ?? manifest.repository ?? '').replace(/\.git$/, '');
     const bases = repository
       ? ['--baseContentUrl', `${repository}/blob/HEAD`, '--baseImagesUrl', `${repository}/raw/HEAD`]

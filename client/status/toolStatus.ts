@@ -114,8 +114,12 @@ function toolLine(tool: ToolReport): string {
 /** What the status bar says after the name: the first problem, and how many more. */
 function summary(report: MachineReport): string {
   if (!report.platform.supported) return 'unsupported platform';
-  const missing = report.tools.filter((tool) => tool.problem).map((tool) => tool.tool);
-  const parts = missing.length ? [`${missing.join(', ')} missing`] : [];
+  const missing = report.tools.filter((tool) => tool.problem && !tool.path).map((tool) => tool.tool);
+  const unusable = report.tools.filter((tool) => tool.problem && tool.path).map((tool) => tool.tool);
+  const parts = [
+    ...(missing.length ? [`${missing.join(', ')} missing`] : []),
+    ...(unusable.length ? [`check ${unusable.join(', ')}`] : []),
+  ];
   if (report.ptrace?.permitted === false) parts.push('ptrace denied');
   return parts.join(', ');
 }

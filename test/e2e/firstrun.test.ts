@@ -147,7 +147,46 @@ describe('a first run', () => {
     await insert.click();
     // In place of the blank line, indented like the code around it.
     await expect.poll(async () => (await editorLines(page)).join('\n'), { timeout: 15_000 })
-      .toMatch(/\n {8}syscall[^\n]*\n {8}mov eax, 39 +; getpid\n {8}syscall\n {8}mov +rax, 60/);
+      .toMatch(/\n {8}syscall[^\n]*\n {8}mov eax, 39 +; getpid\n {8}syscall[^\n]*\n {8}mov +rax, 60/);
     await screenshot(page, 'firstrun-inserted-call');
+  });
+});
+
+describe('a machine without strace', () => {
+  let vscode: VSCodeSession;
+  let folder: string;
+  beforeAll(async () => {
+    folder = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-nostrace-'));
+    copyFileSync(path.join(EXAMPLES, 'hello.asm'), path.join(folder, 'hello.asm'));
+    // A real absence: the setting points where no strace is.
+    vscode = await startVSCode({ folder, settings: { 'syscallLens.stracePath': '/nonexistent/strace' } });
+  });
+  afterAll(async () => {
+    await vscode?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('the status bar names the missing tool and the fix', async () => {
+    const page = vscode.page;
+    await openFile(page, 'hello.asm');
+    const item = statusItem(page);
+    await expect.poll(async () => (await item.getAttribute('aria-label')) ?? '', { timeout: 60_000 })
+      .toBe('Syscall Lens: strace was not found at /nonexistent/strace. Install it (sudo apt-get install strace) or set syscallLens.stracePath to its location. Needed for tracing.');
+    expect(await item.innerText()).toMatch(/Syscall Lens: strace missing/);
+    await item.click();
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'strace' }).first();
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.innerText()).toMatch(/sudo apt-get install strace/);
+    await screenshot(page, 'firstrun-strace-missing');
+    await page.keyboard.press('Escape');
+  });
+
+  it('tracing fails with the same actionable message', async () => {
+    const page = vscode.page;
+    await openFile(page, 'hello.asm');
+    await runCommand(page, 'Syscall Lens: Trace Program with strace');
+    const toast = page.locator('.notification-toast .notification-list-item-message', { hasText: 'strace was not found' }).first();
+    await toast.waitFor({ timeout: 60_000 });
+    expect(await toast.innerText()).toMatch(/strace was not found at .*\/nonexistent\/strace.*sudo apt-get install strace/);
   });
 });
