@@ -11,6 +11,8 @@ import { DEFAULT_STRING_LIMIT } from '../trace/capture/straceProbe';
 export const SETTINGS_SECTION = 'syscallLens';
 export { DEBUG_TYPE };
 export const TRACE_VIEW_ID = 'syscallLens.traceView';
+/** Context key: a trace is running (the view title shows Stop instead of Trace). */
+export const TRACING_CONTEXT = 'syscallLens.tracing';
 
 /** Language ids whose files F5 can build and debug (other assembly extensions use the asm* ids). */
 export const DEBUG_LANGUAGES = ['nasm', 'asm', 'asm-intel-x86-generic', 'asm-collection', 'c'] as const;

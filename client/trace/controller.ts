@@ -10,7 +10,7 @@ import { TraceError } from '../../trace/capture/runner';
 import { TraceSession, type TraceRequest } from '../../trace/session';
 import { ToolNotFoundError } from '../../toolchain/tools';
 import { buildOptionsFor, ensureTrusted, readConfig } from '../config';
-import { COMMANDS, TRACE_CATEGORIES } from '../contributions';
+import { COMMANDS, TRACE_CATEGORIES, TRACING_CONTEXT } from '../contributions';
 import type { TraceAnnotations } from './annotations';
 import { ProgramTerminal } from './programTerminal';
 import type { HostMessage, PanelMessage, TraceRow } from './protocol';
@@ -313,6 +313,7 @@ export class TraceController implements vscode.Disposable {
   }
 
   private showStatus(text: string, running: boolean, error = false): void {
+    if (running !== this.lastStatus?.running) void vscode.commands.executeCommand('setContext', TRACING_CONTEXT, running);
     this.lastStatus = { type: 'status', text, running, error };
     this.view.post(this.lastStatus);
   }
