@@ -27,14 +27,17 @@ function sameWidth(register: string, targetFamily: string): string {
   return registerOfWidth(targetFamily, info?.bits ?? 64) ?? targetFamily;
 }
 
-/** The 4th argument in rcx: the function-call convention's register, which `syscall` overwrites. */
-function rcxInsteadOfR10(resolved: ResolvedSite, block: BlockAnalysis, previousSiteLine: number): Lint | undefined {
+/**
+ * The 4th argument in rcx: the function-call convention's register, which `syscall` overwrites.
+ * `writes[from..to)` are the block's register writes since the previous syscall.
+ */
+function rcxInsteadOfR10(resolved: ResolvedSite, writes: readonly Setter[], from: number, to: number): Lint | undefined {
   const { site, syscall } = resolved;
   if (site.abi !== 'x86_64' || !syscall || syscall.params.length < 4 || site.via) return undefined;
   const r10 = site.registers.get('r10')?.value;
   if (r10 && r10.kind !== 'unset') return undefined;
-  const rcx: Setter | undefined = [...block.writes].reverse()
-    .find((w) => w.line < site.line && w.line > previousSiteLine && familyOf(w.register.toLowerCase()) === 'rcx');
+  let rcx: Setter | undefined;
+  for (let i = to - 1; i >= from && !rcx; i--) if (familyOf(writes[i]!.register.toLowerCase()) === 'rcx') rcx = writes[i];
   if (!rcx) return undefined;
   const param = syscall.params[3]!;
   const replacement = sameWidth(rcx.register, 'r10');
@@ -118,9 +121,15 @@ const CLOBBER_REASON: Record<string, string> = {
 export function lintBlock(block: BlockAnalysis, document: AsmDocument, bitsAt: (line: number) => number, sites: readonly ResolvedSite[]): Lint[] {
   const lints: Lint[] = [];
   let previousSiteLine = block.start - 1;
+  // Writes and sites are in line order: two cursors keep the block linear however many syscalls it has.
+  const writes = block.writes;
+  let from = 0;
+  let to = 0;
   for (const resolved of sites) {
+    while (to < writes.length && writes[to]!.line < resolved.site.line) to++;
+    while (from < to && writes[from]!.line <= previousSiteLine) from++;
     for (const lint of [
-      rcxInsteadOfR10(resolved, block, previousSiteLine), int80In64Bit(resolved, document, bitsAt(resolved.site.line)),
+      rcxInsteadOfR10(resolved, writes, from, to), int80In64Bit(resolved, document, bitsAt(resolved.site.line)),
       unknownSyscall(resolved), unsetArguments(resolved),
     ]) if (lint) lints.push(lint);
     previousSiteLine = resolved.site.line;
