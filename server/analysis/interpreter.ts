@@ -7,7 +7,7 @@ import type { Token } from '../../nasm/parser/tokens';
 import { CONDITION_CODES, REGISTERS, type RegisterInfo } from '../../nasm/parser/vocabulary';
 import type { Expansion } from './macroExpansion';
 import { IMPLICIT_WRITES, NO_DESTINATION } from './registerEffects';
-import { GPR_FAMILIES, mask, toSigned, type KernelEntryMnemonic } from '../../x86';
+import { GPR_FAMILIES, mask as maskOfWidth, toSigned, type KernelEntryMnemonic } from '../../x86';
 import {
   join, mapOptions, optionsOf, sameOrigin, sameValue, unknown, UNSET, type Origin, type RegisterValue, type Single,
 } from './values';
@@ -157,8 +157,15 @@ export function kernelEntryOf(statement: Statement): KernelEntryMnemonic | undef
   return undefined;
 }
 
+const nouns = new Map<string, string>();
 /** How the man pages name what a call returns. */
 function resultNoun(syscall: SyscallInfo): string {
+  let noun = nouns.get(syscall.name);
+  if (noun === undefined) nouns.set(syscall.name, noun = computeResultNoun(syscall));
+  return noun;
+}
+
+function computeResultNoun(syscall: SyscallInfo): string {
   if (/^(read|write|pread64|pwrite64|readv|writev|preadv2?|pwritev2?|sendfile|splice|tee|copy_file_range|recvfrom|sendto|recvmsg|sendmsg|getrandom|readlink|readlinkat|getdents64?)$/.test(syscall.name)) return 'bytes';
   const kind = resultKind(syscall);
   if (kind === 'fd') return 'fd';
@@ -168,6 +175,16 @@ function resultNoun(syscall: SyscallInfo): string {
 }
 
 const EMPTY_SLOTS: Map<any, RegisterValue> = new Map();
+
+// The masks of the usual widths, made once: the interpreter narrows values on almost every instruction.
+const MASKS = new Map([8, 16, 32, 64].map((bits) => [bits, maskOfWidth(bits)]));
+const mask = (bits: number): bigint => MASKS.get(bits) ?? maskOfWidth(bits);
+
+// Values are immutable: the unknowns every syscall makes are made once.
+const RCX_AFTER_SYSCALL = unknown('the syscall instruction stores the return address in rcx');
+const R11_AFTER_SYSCALL = unknown('the syscall instruction stores rflags in r11');
+const UNKNOWN_NUMBER_RESULT = unknown('the result of a syscall whose number is not known');
+const INT80_RESULT = unknown('the result of int 0x80');
 
 /** Instructions that leave the flags as they were. */
 const KEEPS_FLAGS = new Set(['mov', 'movabs', 'movzx', 'movsx', 'movsxd', 'lea', 'push', 'pop', 'nop']);
@@ -483,7 +500,8 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
     const expansion = this.depth < 8 ? this.context.expand?.(statement, line, text) : undefined;
     delete this.state.flags;
     if (!expansion) {
-      for (const f of FAMILIES) if (f !== 'rsp') this.forget(f, `the macro \`${name}\` may change it`);
+      const changed = unknown(`the macro \`${name}\` may change it`);
+      for (const f of FAMILIES) if (f !== 'rsp') this.set(f, changed);
       this.state.memory.clear();
       return;
     }
@@ -543,12 +561,12 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
     });
     const result: RegisterValue = syscall
       ? { kind: 'symbol', origin: { kind: 'result', syscall: syscall.name, noun: resultNoun(syscall), line } }
-      : unknown(instruction === 'syscall' ? 'the result of a syscall whose number is not known' : 'the result of int 0x80');
+      : instruction === 'syscall' ? UNKNOWN_NUMBER_RESULT : INT80_RESULT;
     this.set('rax', result);
     if (instruction === 'syscall') {
       // The syscall instruction itself stores the return address in rcx and rflags in r11; the kernel keeps the rest.
-      this.forget('rcx', 'the syscall instruction stores the return address in rcx');
-      this.forget('r11', 'the syscall instruction stores rflags in r11');
+      this.set('rcx', RCX_AFTER_SYSCALL);
+      this.set('r11', R11_AFTER_SYSCALL);
     }
   }
 
