@@ -6,6 +6,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Engine, type StopEvent } from './engine';
+import type { GdbFrame } from './mi/stack';
 import { Inspector, type VariableNode } from './inspector';
 import { Disassembler } from './disassembly';
 import { BreakpointBook } from './breakpoints';
@@ -14,10 +15,10 @@ import { isCustomRequest, SYSCALL_FILTER, type CustomRequest, type LaunchArgumen
 import { findExecutable, requireTool } from '../toolchain/tools';
 import { PtyRelay, encodeTerminalInput, openUserTerminal, releaseReportedTty } from './terminal';
 import * as data from './mi/data';
-import { frameName } from './frames';
+import { frameName, frameSourceKind } from './frames';
 import { toGdbExpression } from './expressions';
 import { completionsFor } from './completions';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { Prestarted } from './prestarted';
 import { ProgramRun } from './programRun';
@@ -293,15 +294,31 @@ export class SyscallGdbSession extends DebugSession {
       const shown = frames.slice(start, args.levels ? start + args.levels : undefined);
       response.body = {
         totalFrames: frames.length,
-        stackFrames: shown.map((frame) => {
-          const sf = new StackFrame(frame.level, frameName(frame), frame.fullname ? this.source(frame.fullname) : undefined, frame.line ?? 0) as DebugProtocol.StackFrame;
-          sf.instructionPointerReference = `0x${frame.address.toString(16)}`;
-          if (!frame.fullname) sf.presentationHint = 'subtle';
-          return sf;
-        }),
+        stackFrames: shown.map((frame) => this.toStackFrame(frame)),
       };
     });
   }
+
+  /**
+   * Frames without a readable source show as disassembly, library frames are de-emphasized: the editor
+   * then focuses the nearest frame of the user's own code (main, not libc's write) on a stop.
+   */
+  private toStackFrame(frame: GdbFrame): DebugProtocol.StackFrame {
+    const kind = frameSourceKind(frame.fullname, (file) => this.fileExists(file));
+    const source = kind === 'none' ? undefined : this.source(frame.fullname!);
+    if (source && kind === 'library') (source as DebugProtocol.Source).presentationHint = 'deemphasize';
+    const sf = new StackFrame(frame.level, frameName(frame), source, source ? frame.line ?? 0 : 0) as DebugProtocol.StackFrame;
+    sf.instructionPointerReference = `0x${frame.address.toString(16)}`;
+    if (kind !== 'user') sf.presentationHint = 'subtle';
+    return sf;
+  }
+
+  private fileExists(file: string): boolean {
+    let known = this.existingFiles.get(file);
+    if (known === undefined) this.existingFiles.set(file, known = existsSync(file));
+    return known;
+  }
+  private readonly existingFiles = new Map<string, boolean>();
 
   protected override async scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): Promise<void> {
     await this.guard(response, async () => {

@@ -26,3 +26,24 @@ describe('C programs', () => {
     expect(locals.find((v) => v.name === 'sum')?.type).toBe('long');
   });
 });
+
+describe('a syscall stop inside libc', () => {
+  it('shows libc\'s frames as disassembly and the user\'s frames with their lines', async () => {
+    const source = fixture('libc.c');
+    const stopped = stoppedEvent(dc);
+    const configured = dc.waitForEvent('initialized').then(async () => {
+      await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: 'write' }] });
+      await dc.configurationDoneRequest();
+    });
+    await Promise.all([configured, dc.launch({ program: source, terminal: 'none', buildDirectory: buildDirectory() })]);
+    expect((await stopped).body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "through libc", 10, count=13\)$/);
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    expect(frames[0]!.source).toBeUndefined(); // never "Could not load source './io/../sysdeps/…'"
+    expect(frames[0]!.instructionPointerReference).toMatch(/^0x/);
+    expect(frames[0]!.presentationHint).toBe('subtle');
+    // The frame the editor focuses: the first with a source that is not de-emphasized.
+    const focused = frames.find((f) => f.source?.path && f.source.presentationHint !== 'deemphasize')!;
+    expect([focused.name, focused.source!.path, focused.line]).toEqual(['say', source, lineOf(source, 'LINE_WRITE')]);
+    expect(frames.find((f) => f.name === 'main')?.line).toBe(lineOf(source, 'LINE_SAY'));
+  });
+});
