@@ -70,8 +70,8 @@ export interface Structure {
   /** `org` lines: the file is a flat binary (`-f bin`). */
   orgLines: number[];
   /**
-   * Words alone on their line without a colon, whose meaning this file cannot decide: a parameterless
-   * call of a macro defined elsewhere (an include), or a label. Taken as labels unless listed in `externalMacros`.
+   * Words without a colon, alone on their line or before an instruction, whose meaning this file cannot
+   * decide: a call of a macro defined elsewhere (an include), or a label. Labels unless listed in `externalMacros`.
    */
   bareWords: Set<string>;
   /** The bare words this structure was built to treat as macro calls. */
@@ -269,8 +269,8 @@ class DocumentStructure implements Structure {
     if (this.position && usesHere(statement)) this.hereAt.set(line, this.position);
     const label = statement.label;
     if (label && statement.kind === 'equ') { this.equ(statement, label, line); return; }
-    if (label && this.isParameterlessCall(statement, label)) {
-      // `SAVE` alone on its line calls a macro: no label, and local labels after it keep their scope.
+    if (label && this.isMacroCall(statement, label)) {
+      // `SAVE` alone, or `twice nop, ret`, calls a macro: no label, and local labels after it keep their scope.
       this.position = undefined;
       this.dataLabel = undefined;
       return;
@@ -283,8 +283,10 @@ class DocumentStructure implements Structure {
     }
   }
 
-  private isParameterlessCall(statement: Statement, label: LabelDefinition): boolean {
-    if (statement.kind !== 'label' || label.colon || label.kind !== 'global' || this.openMacro) return false;
+  /** A word without a colon before nothing or an instruction (`twice nop, ret`) is a macro call when such a macro exists. */
+  private isMacroCall(statement: Statement, label: LabelDefinition): boolean {
+    if (label.colon || label.kind !== 'global' || this.openMacro) return false;
+    if (statement.kind !== 'label' && statement.kind !== 'instruction') return false;
     if (this.macros.has(label.text)) return true;
     this.bareWords.add(label.text);
     return this.externalMacros.has(label.text);

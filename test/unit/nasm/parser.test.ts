@@ -69,3 +69,14 @@ describe('incremental edits', () => {
     expect(document.structure.constantValue('SYS_exit')).toEqual({ kind: 'number', value: 61n });
   });
 });
+
+describe('macro calls the line parser takes for labels', () => {
+  it('are calls when the document defines the macro: no label, local labels keep their scope', () => {
+    const document = new AsmDocument('file:///m.asm', [
+      '%macro twice 1-*', '%rep 2', '%1', '%endrep', '%endmacro', '%macro SAVE 0', 'push rbx', '%endmacro',
+      'start:', 'SAVE', 'twice nop, ret', '.done: ret', 'other ret',
+    ].join('\n'));
+    const names = document.structure.symbols.filter((s) => s.kind === 'label' || s.kind === 'localLabel').map((s) => s.name);
+    expect(names).toEqual(['start', 'start.done', 'other']);
+  });
+});
