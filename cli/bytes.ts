@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { bytesByLine, formatLineBytes, parseListing } from '../nasm/listing';
-import { checkShellcode, describeShellcodeFinding, parseByteList, shellcodeModeOf } from '../nasm/shellcode';
+import {
+  checkShellcode, describeShellcodeFinding, parseByteList, shellcodeAs, shellcodeBytes, shellcodeModeOf, type ShellcodeForm,
+} from '../nasm/shellcode';
 import { shellcodeFixes, type ShellcodeFix } from '../nasm/shellcodeFixes';
 import { assembleListing, describeBuildFailure, type OutputFormat } from '../toolchain/build';
 import { resolveBuildOptions } from '../toolchain/options';
@@ -27,6 +29,8 @@ Options:
   --fix            for a 'mov reg, imm' with bad bytes, print rewrites (xor, push/pop, mov to
                    the low byte), each proven by re-assembling the file without the bad byte;
                    implies --shellcode
+  --as FORM        print only the bytes, to paste into a program: string ("\x6a\x3c…"),
+                   c (an unsigned char array) or python (a bytes literal)
   --format F       nasm output format: bin, elf64 or elf32 (default: elf32 for 'bits 32', else elf64);
                    with bin, relocated fields hold their final value and are checked too
   -I DIR           an extra %include directory (repeatable)
@@ -38,6 +42,7 @@ not, 2 for wrong usage, 3 when a shellcode check found something.`;
 
 interface Options {
   json: boolean;
+  as?: ShellcodeForm;
   shellcode: boolean;
   fix: boolean;
   badBytes?: number[];
@@ -57,6 +62,11 @@ function parseOptions(argv: string[]): Options | string {
     else if (flag === '--json') options.json = true;
     else if (flag === '--shellcode') options.shellcode = true;
     else if (flag === '--fix') options.fix = options.shellcode = true;
+    else if (flag === '--as') {
+      const form = value();
+      if (form !== 'string' && form !== 'c' && form !== 'python') return '--as needs string, c or python';
+      options.as = form;
+    }
     else if (flag === '--bad') {
       const bytes = parseByteList(value() ?? '');
       if (!bytes?.length) return '--bad needs a list of bytes in hex, e.g. 00,0a,0d';
@@ -144,6 +154,20 @@ export const bytesCommand: Subcommand = {
       return 1;
     }
     const records = parseListing(assembled.listing);
+    if (options.as) {
+      const sections = new Set(records.filter((r) => r.bytes?.length || r.unshown).map((r) => r.section));
+      if (sections.size > 1) {
+        process.stderr.write(`syscall-lens bytes: ${[...sections].join(', ')} all hold bytes; shellcode is one block, so put it in one section.\n`);
+        return 1;
+      }
+      const all = shellcodeBytes(records);
+      if (!all) {
+        process.stderr.write('syscall-lens bytes: the listing does not show every byte (incbin), so they cannot be printed.\n');
+        return 1;
+      }
+      process.stdout.write(shellcodeAs(all, options.as) + '\n');
+      return 0;
+    }
     const mode = shellcodeModeOf(text);
     const checking = options.shellcode || mode !== undefined;
     const report = checkShellcode(records, { badBytes: options.badBytes ?? mode?.badBytes, relocationsFinal: assembled.format === 'bin' });

@@ -89,6 +89,21 @@ export function escapedBytes(bytes: Iterable<number>): string {
   return text;
 }
 
+export type ShellcodeForm = 'string' | 'c' | 'python';
+
+/**
+ * The bytes as they are pasted into a program: a `\x..` string, a C array (with its length) or a
+ * Python bytes literal, 16 bytes to a line.
+ */
+export function shellcodeAs(bytes: Uint8Array, form: ShellcodeForm): string {
+  const rows: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += 16) rows.push(bytes.subarray(i, i + 16));
+  if (form === 'string') return `"${escapedBytes(bytes)}"`;
+  if (form === 'python') return `shellcode = (\n${rows.map((r) => `    b"${escapedBytes(r)}"`).join('\n')}\n)`;
+  const lines = rows.map((r) => `    ${[...r].map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')},`);
+  return `unsigned char shellcode[${bytes.length}] = {\n${lines.join('\n')}\n};`;
+}
+
 /** All file bytes of the records in order, repeats expanded; undefined when some are not listed (incbin). */
 export function shellcodeBytes(records: readonly ListingRecord[], section?: string): Uint8Array | undefined {
   const parts: Uint8Array[] = [];

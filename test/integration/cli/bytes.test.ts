@@ -100,3 +100,29 @@ describe('syscall-lens bytes --fix', () => {
     expect(await traceOf(rewritten)).toEqual(original);
   });
 });
+
+describe('syscall-lens bytes --as', () => {
+  it('prints the bytes as a C array and a Python literal that hold exactly what nasm writes', () => {
+    const source = path.join(LISTINGS, 'write-abs.asm');
+    const bin = path.join(work, 'write-abs.bin');
+    expect(spawnSync('nasm', ['-f', 'bin', '-o', bin, source]).status).toBe(0);
+    const expected = readFileSync(bin);
+
+    const array = bytes(['--as', 'c', '--format', 'bin', source]);
+    expect(array.status).toBe(0);
+    const program = path.join(work, 'dump.c');
+    writeFileSync(program, `#include <stdio.h>\n${array.stdout}\nint main(void) { fwrite(shellcode, 1, sizeof shellcode, stdout); return 0; }\n`);
+    expect(spawnSync('gcc', ['-o', path.join(work, 'dump'), program]).status).toBe(0);
+    expect(spawnSync(path.join(work, 'dump')).stdout.equals(expected)).toBe(true);
+
+    const literal = bytes(['--as', 'python', '--format', 'bin', source]).stdout;
+    const python = spawnSync('python3', ['-c', `${literal}\nimport sys\nsys.stdout.buffer.write(shellcode)`]);
+    expect(python.stdout.equals(expected)).toBe(true);
+    expect(bytes(['--as', 'string', '--format', 'bin', source]).stdout).toMatch(/^"\\x31\\xc0\\xff\\xc0/);
+  });
+
+  it('refuses code spread over several sections', () => {
+    const run = bytes(['--as', 'c', 'corpus.asm']);
+    expect([run.status, run.stderr]).toEqual([1, 'syscall-lens bytes: .data, .text all hold bytes; shellcode is one block, so put it in one section.\n']);
+  });
+});
