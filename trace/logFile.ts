@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { SyscallEvent, TraceEvent } from './events';
 import { TraceModel, type SyscallStats } from './model/model';
 import { FdTracker } from './model/fds';
+import { callSteps, MAX_STEPS, type CallStep } from './model/sequence';
 import { parseStraceText, StraceParser } from './parse/parser';
 import { MAX_PROGRAM_BYTES, SourceMapper } from './map/sourceMapper';
 
@@ -110,13 +111,19 @@ export async function loadStraceLog(text: string, logPath: string, policy: LogRe
   return loadStraceLogIncrementally(text, logPath, policy, () => undefined);
 }
 
-/** The `strace -c`-style summary of a log, without reading anything else. */
-export function summarizeStraceLog(text: string): SyscallStats[] {
+/** The `strace -c`-style summary of a log and its call sequence (for Compare), without reading anything else. */
+export function summarizeStraceLog(text: string): { summary: SyscallStats[]; steps: CallStep[]; complete: boolean } {
   const model = new TraceModel({ keepEvents: false });
-  const parser = new StraceParser({ onEvent: (event) => model.upsert(event) });
+  const events: TraceEvent[] = [];
+  const parser = new StraceParser({
+    onEvent: (event) => {
+      model.upsert(event);
+      if (event.kind === 'syscall' && !event.inProgress && events.length <= MAX_STEPS) events.push(event);
+    },
+  });
   parser.push(text);
   parser.end();
-  return model.summary();
+  return { summary: model.summary(), ...callSteps(events, () => undefined) };
 }
 
 /**

@@ -13,8 +13,9 @@ import { buildOptionsFor, ensureTrusted, readConfig } from '../config';
 import { COMMANDS, TRACE_CATEGORIES, TRACING_CONTEXT } from '../contributions';
 import type { TraceAnnotations } from './annotations';
 import { ProgramTerminal } from './programTerminal';
-import type { HostMessage, PanelMessage, TraceRow } from './protocol';
+import type { CompareView, HostMessage, PanelMessage, TraceRow } from './protocol';
 import type { TraceViewProvider } from './traceView';
+import { callSteps, diffCalls, type CallStep } from '../../trace/model/sequence';
 import { NO_FILTER, toRow, TraceViewModel, waitsForInput } from './viewModel';
 import { joinArguments, splitArguments } from './arguments';
 
@@ -23,7 +24,13 @@ const ARGUMENTS_KEY = 'syscallLens.traceArguments';
 interface RunRecord {
   title: string;
   summary: SyscallStats[];
+  /** The calls in order (bounded), for the aligned comparison; `complete` false when cut. */
+  steps: CallStep[];
+  complete: boolean;
 }
+
+/** At most this many sequence changes go to the panel. */
+const SHOWN_CHANGES = 2_000;
 
 /** One trace at a time: runs it, feeds the panel and the editor, answers the panel's requests. */
 export class TraceController implements vscode.Disposable {
@@ -254,10 +261,17 @@ export class TraceController implements vscode.Disposable {
     if (!other) {
       const file = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'strace logs': ['strace', 'txt', 'log'], 'All files': ['*'] } }))?.[0];
       if (!file) return;
-      other = { title: path.basename(file.fsPath), summary: summarizeStraceLog(readFileSync(file.fsPath, 'utf8')) };
+      other = { title: path.basename(file.fsPath), ...summarizeStraceLog(readFileSync(file.fsPath, 'utf8')) };
     }
     const { rows, totalA, totalB } = compareSummaries(other.summary, this.model.summary());
-    this.lastCompare = { type: 'compare', view: { titleA: other.title, titleB: this.title, totalA, totalB, rows } };
+    const view: CompareView = { titleA: other.title, titleB: this.title, totalA, totalB, rows };
+    const current = this.currentSteps();
+    const changes = other.complete && current.complete ? diffCalls(other.steps, current.steps) : undefined;
+    if (changes) {
+      view.changes = changes.slice(0, SHOWN_CHANGES);
+      view.changeCount = changes.length;
+    }
+    this.lastCompare = { type: 'compare', view };
     this.view.post(this.lastCompare);
     await this.view.reveal();
   }
@@ -299,8 +313,18 @@ export class TraceController implements vscode.Disposable {
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
+  /** This run's calls in order, for Compare. */
+  private currentSteps(): { steps: CallStep[]; complete: boolean } {
+    return callSteps(this.model.events, (event) => (event.location ? `${path.basename(event.location.file)}:${event.location.line}` : undefined));
+  }
+
   private startRun(title: string, source: vscode.Uri | undefined, model = new TraceModel()): void {
     this.model = model;
+    // A comparison was of the run this one replaces.
+    if (this.lastCompare?.view) {
+      this.lastCompare = { type: 'compare', view: undefined };
+      this.view.post(this.lastCompare);
+    }
     this.viewModel.reset(model);
     this.title = title;
     this.source = source;
@@ -326,7 +350,7 @@ export class TraceController implements vscode.Disposable {
   private finishRun(text: string, error = false): void {
     this.session = undefined;
     if (this.model.size > 0) {
-      this.history.push({ title: this.title, summary: this.model.summary() });
+      this.history.push({ title: this.title, summary: this.model.summary(), ...this.currentSteps() });
       if (this.history.length > 20) this.history.shift();
     }
     this.showInProgress(undefined);

@@ -2,6 +2,7 @@
 // import this file, the webview bundle included.
 import type { CallOrigin } from '../../trace/events';
 import type { ComparisonRow, ProcessInfo, SyscallStats } from '../../trace/model/model';
+import type { SequenceChange } from '../../trace/model/sequence';
 import type { CommandName } from '../contributions';
 
 /** One row of the calls table, already formatted by the host. */
@@ -64,6 +65,9 @@ export interface CompareView {
   totalA: number;
   totalB: number;
   rows: ComparisonRow[];
+  /** The call sequences aligned: calls added, removed or changed in outcome (at most 2 000 shown); undefined when too long. */
+  changes?: SequenceChange[];
+  changeCount?: number;
 }
 
 export type HostMessage =

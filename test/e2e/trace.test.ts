@@ -114,6 +114,10 @@ describe('Trace on examples/hello.asm', () => {
     expect((await title.innerText()).split('\n')).toEqual(['A: hello.asm — 3 calls', 'B: hello.asm with write #1 failing (EIO) — 3 calls', 'B − A: +0 calls']);
     const write = frame.locator('table.grid tr', { has: frame.locator('td:first-child', { hasText: /^write$/ }) });
     expect(await write.locator('td').allInnerTexts()).toEqual(['write', '1', '1', '0', '']);
+    // Call by call: the same calls, the write's outcome changed.
+    expect(await frame.locator('.compare-sequence-title').innerText()).toBe('Call by call: 1 differences');
+    const changed = frame.locator('table.grid tr', { hasText: '≠ changed' });
+    expect(await changed.locator('td').allInnerTexts()).toEqual(['≠ changed', '#2', 'write → 14 at hello.asm:20 (user)', '#2', 'write → EIO at hello.asm:20 (user)']);
     await screenshot(vscode.page, 'trace-compare');
   });
 });

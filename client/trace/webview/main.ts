@@ -1,6 +1,7 @@
 // The trace panel, running in the webview. Everything a traced program printed reaches the DOM
 // through textContent only, never as markup. The table is virtual: it asks the host for the rows
 // in view, so a million-row trace costs only the rows on screen.
+import type { CallStep } from '../../../trace/model/sequence';
 import type { CompareView, HostMessage, PanelMessage, ProcessRow, SummaryRow, TraceFilter, TraceRow } from '../protocol';
 
 declare function acquireVsCodeApi(): { postMessage(message: PanelMessage): void; getState(): unknown; setState(state: unknown): void };
@@ -326,6 +327,25 @@ function showProcesses(rows: ProcessRow[]): void {
   processPage.replaceChildren(list);
 }
 
+/** The aligned call sequences: what B added, what it no longer makes, what changed in outcome. */
+function sequenceTable(view: CompareView): HTMLElement {
+  const section = element('div');
+  if (!view.changes) {
+    section.append(element('div', 'hint', 'The runs are too long to align call by call; the counts above compare them.'));
+    return section;
+  }
+  const shown = view.changes.length < (view.changeCount ?? 0) ? ` (the first ${view.changes.length} shown)` : '';
+  section.append(element('div', 'compare-sequence-title', `Call by call: ${view.changeCount ?? 0} differences${shown}`));
+  const describe = (step: CallStep | undefined) =>
+    step ? `${step.name} → ${step.outcome}${step.where ? ` at ${step.where}` : ''}${step.origin ? ` (${step.origin})` : ''}` : '';
+  const rows = view.changes.map((c) => [
+    c.kind === 'added' ? '+ added' : c.kind === 'removed' ? '− removed' : '≠ changed',
+    c.indexA !== undefined ? `#${c.indexA}` : '', describe(c.a), c.indexB !== undefined ? `#${c.indexB}` : '', describe(c.b),
+  ]);
+  section.append(table(['', 'A', 'call in A', 'B', 'call in B'], rows, (i) => `status-${view.changes![i]!.kind === 'added' ? 'new' : view.changes![i]!.kind === 'removed' ? 'vanished' : 'both'}`));
+  return section;
+}
+
 function showCompare(view: CompareView | undefined): void {
   if (!view) {
     comparePage.replaceChildren(element('p', 'hint', 'Run Compare… to put two runs side by side: calls per syscall, new and vanished syscalls.'));
@@ -340,6 +360,7 @@ function showCompare(view: CompareView | undefined): void {
   );
   const rows = view.rows.map((r) => [r.name, String(r.callsA), String(r.callsB), `${r.difference > 0 ? '+' : ''}${r.difference}`, r.status === 'both' ? '' : r.status]);
   comparePage.replaceChildren(title, table(['syscall', 'A', 'B', 'B − A', ''], rows, (i) => `status-${view.rows[i]!.status}`));
+  comparePage.append(sequenceTable(view));
 }
 
 // ---- messages from the host ----------------------------------------------------------------
