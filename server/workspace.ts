@@ -32,6 +32,8 @@ export class Workspace {
   private generation = 0;
   /** `syscallLens.includePaths` as written: relative entries resolve against each file's workspace folder. */
   includePaths: string[] = [];
+  /** A folder's own `syscallLens.includePaths` (a folder setting overrides the window's). */
+  folderIncludePaths = new Map<string, string[]>();
   /** Workspace folders (paths), longest first once set through setFolders. */
   private folders: string[] = [];
   defaultBits = 64;
@@ -71,7 +73,9 @@ export class Workspace {
   /** Absolute include directories for a document, by the same rule as building and debugging. */
   includePathsFor(document: AsmDocument): string[] {
     const file = uriToPath(document.uri) ?? path.join(this.folders[0] ?? process.cwd(), 'untitled.asm');
-    return resolveBuildOptions({ includePaths: this.includePaths }, this.folderOf(file), file).includePaths;
+    const folder = this.folderOf(file);
+    const includePaths = (folder && this.folderIncludePaths.get(folder)) || this.includePaths;
+    return resolveBuildOptions({ includePaths }, folder, file).includePaths;
   }
 
   all(): AsmDocument[] { return [...this.documents.values()]; }
@@ -218,7 +222,7 @@ export class Workspace {
   private fileSetVersion = 0;
 
   private directIncludes(document: AsmDocument): string[] {
-    const key = `${document.structureVersion}|${this.fileSetVersion}|${this.includePaths.join('\0')}`;
+    const key = `${document.structureVersion}|${this.fileSetVersion}|${this.includePaths.join('\0')}|${this.folderIncludePaths.size}`;
     const cached = this.directCache.get(document);
     if (cached?.key === key) return cached.uris;
     const uris: string[] = [];
@@ -227,7 +231,7 @@ export class Workspace {
       if (uri) uris.push(uri);
     }
     // resolveInclude may have loaded new files; the key is taken after that.
-    this.directCache.set(document, { key: `${document.structureVersion}|${this.fileSetVersion}|${this.includePaths.join('\0')}`, uris });
+    this.directCache.set(document, { key: `${document.structureVersion}|${this.fileSetVersion}|${this.includePaths.join('\0')}|${this.folderIncludePaths.size}`, uris });
     return uris;
   }
 

@@ -31,7 +31,7 @@ export class DiagnosticsPublisher {
     private readonly connection: Connection,
     private readonly workspace: Workspace,
     /** Current settings and trust: nasm never runs in an untrusted folder. */
-    private readonly options: () => { settings: ServerSettings; trusted: boolean },
+    private readonly options: (uri: string) => { settings: ServerSettings; trusted: boolean },
   ) {}
 
   private publish(uri: string): void {
@@ -60,7 +60,7 @@ export class DiagnosticsPublisher {
     const document = this.workspace.get(uri);
     if (!document || !this.workspace.isOpen(uri)) return;
     const previous = this.nasmResults.get(uri);
-    if (!this.options().trusted || !this.options().settings.diagnosticsEnabled) {
+    if (!this.options(uri).trusted || !this.options(uri).settings.diagnosticsEnabled) {
       this.nasmResults.delete(uri);
       for (const target of previous?.keys() ?? []) this.publish(target);
       return;
@@ -68,7 +68,7 @@ export class DiagnosticsPublisher {
     const version = document.version;
     // An include-only file is checked in context: nasm assembles the first root that includes it.
     const root = this.workspace.roots(document)[0]!;
-    const settings = this.options().settings;
+    const settings = this.options(root.uri).settings;
     const runOptions = { ...settings, includePaths: this.workspace.includePathsFor(root) };
     const outcome = await runNasm(root, this.workspace, runOptions).catch((error: unknown) => ({
       kind: 'failed' as const, message: `nasm could not be run: ${error instanceof Error ? error.message : String(error)}`,

@@ -2,13 +2,15 @@
 // the workspace folders and what the client supports.
 import type { Connection } from 'vscode-languageserver/node';
 import { DEFAULT_SETTINGS, type ServerSettings } from '../protocol';
-import { Workspace } from '../workspace';
+import { uriToPath, Workspace } from '../workspace';
 import { NO_CLIENT_SUPPORT, type ClientSupport } from './capabilities';
 import { DiagnosticsPublisher } from './diagnostics';
 
 export class LanguageServer {
   readonly workspace = new Workspace();
   settings: ServerSettings = DEFAULT_SETTINGS;
+  /** Settings a workspace folder overrides, by folder path. */
+  readonly folderSettings = new Map<string, ServerSettings>();
   client: ClientSupport = NO_CLIENT_SUPPORT;
 
   /**
@@ -25,7 +27,14 @@ export class LanguageServer {
   readonly diagnostics: DiagnosticsPublisher;
 
   constructor(readonly connection: Connection) {
-    this.diagnostics = new DiagnosticsPublisher(connection, this.workspace, () => ({ settings: this.settings, trusted: this.trusted }));
+    this.diagnostics = new DiagnosticsPublisher(connection, this.workspace, (uri) => ({ settings: this.settingsFor(uri), trusted: this.trusted }));
+  }
+
+  /** The settings that apply to a file: its folder's, else the window's. */
+  settingsFor(uri: string): ServerSettings {
+    const file = uriToPath(uri);
+    const folder = file ? this.workspace.folderOf(file) : undefined;
+    return (folder && this.folderSettings.get(folder)) || this.settings;
   }
 
   /** The documents the editor has open. */

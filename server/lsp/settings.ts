@@ -1,5 +1,6 @@
 // Settings (workspace/configuration, pushed didChangeConfiguration, initializationOptions) and trust.
 import { settingsFromConfiguration, TRUST_NOTIFICATION, type ServerSettings, type TrustParams } from '../protocol';
+import { pathToUri } from '../workspace';
 import type { LanguageServer } from './languageServer';
 
 export function applySettings(server: LanguageServer, settings: ServerSettings): void {
@@ -9,11 +10,22 @@ export function applySettings(server: LanguageServer, settings: ServerSettings):
   server.workspace.defaultBits = settings.outputFormat === 'elf32' ? 32 : 64;
 }
 
-/** Asks the client for the `syscallLens` section, when it can answer. */
+/** A folder's own settings (VS Code: the folder's .vscode/settings.json over the window's). */
+export function applyFolderSettings(server: LanguageServer, folder: string, settings: ServerSettings): void {
+  server.folderSettings.set(folder, settings);
+  server.workspace.folderIncludePaths.set(folder, settings.includePaths);
+}
+
+/** Asks the client for the `syscallLens` section, for the window and for each workspace folder, when it can answer. */
 export async function loadSettings(server: LanguageServer): Promise<void> {
   if (!server.client.configuration) return;
-  const section = await server.connection.workspace.getConfiguration({ section: 'syscallLens' }).catch(() => undefined);
-  if (section) applySettings(server, settingsFromConfiguration(section, server.settings));
+  const items = [{ section: 'syscallLens' }, ...server.roots.map((root) => ({ section: 'syscallLens', scopeUri: pathToUri(root) }))];
+  const sections: unknown[] | undefined = await server.connection.workspace.getConfiguration(items).catch(() => undefined);
+  if (!sections?.[0]) return;
+  applySettings(server, settingsFromConfiguration(sections[0], server.settings));
+  server.roots.forEach((root, i) => {
+    if (sections[i + 1]) applyFolderSettings(server, root, settingsFromConfiguration(sections[i + 1], server.settings));
+  });
 }
 
 export function registerSettings(server: LanguageServer): void {

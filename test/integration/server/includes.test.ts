@@ -56,3 +56,31 @@ describe('output format per file', () => {
     expect(nasmMessages('legacy.asm')).toEqual([]);
   });
 });
+
+describe('a workspace folder overriding the output format', () => {
+  it('assembles that folder\'s files as elf32, the other folder\'s as elf64', async () => {
+    const legacyDir = copyProject(path.resolve(__dirname, '../../fixtures/server/format'), 'syscall-lens-folder32-');
+    const modernDir = copyProject(path.resolve(__dirname, '../../fixtures/server/format'), 'syscall-lens-folder64-');
+    // No `bits` line: only the folder setting can make this assemble (push eax is not encodable in 64-bit mode).
+    const source = '        section .text\n        global  _start\n_start: push    eax\n        pop     ebx\n        mov     eax, 1\n        int     0x80\n';
+    for (const folder of [legacyDir, modernDir]) writeFileSync(path.join(folder, 'old.asm'), source);
+    const settings = (item: { scopeUri?: string }) => ({ outputFormat: item.scopeUri === `file://${legacyDir}` ? 'elf32' : 'elf64' });
+    const folders = TestClient.spawn(cli, settings);
+    try {
+      await folders.connection.sendRequest('initialize', {
+        processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } },
+        workspaceFolders: [{ uri: `file://${legacyDir}`, name: 'legacy' }, { uri: `file://${modernDir}`, name: 'modern' }],
+      });
+      await folders.connection.sendNotification('initialized', {});
+      await settle();
+      await folders.open(`file://${legacyDir}/old.asm`, source);
+      await folders.open(`file://${modernDir}/old.asm`, source);
+      const modern = await folders.waitFor(() => folders.diagnostics.get(`file://${modernDir}/old.asm`)?.filter((d) => d.source === 'nasm').length
+        ? folders.diagnostics.get(`file://${modernDir}/old.asm`) : undefined);
+      expect(modern!.some((d) => d.message.includes('64-bit mode'))).toBe(true);
+      expect((folders.diagnostics.get(`file://${legacyDir}/old.asm`) ?? []).filter((d) => d.source === 'nasm')).toEqual([]);
+    } finally {
+      await folders.stop();
+    }
+  });
+});

@@ -54,7 +54,9 @@ export class TestClient {
       client.notify();
     });
     connection.onNotification('window/showMessage', (p: { type: number; message: string }) => { client.messages.push(p); client.notify(); });
-    connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings ?? null));
+    // Settings may depend on the scope asked for (a workspace folder's own settings).
+    connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string }[] }) =>
+      p.items.map((item) => (typeof settings === 'function' ? settings(item) : settings ?? null)));
     connection.onRequest('client/registerCapability', (p: unknown) => { client.registrations.push(p); return null; });
     connection.onRequest('workspace/inlayHint/refresh', () => null);
     connection.listen();
