@@ -15,7 +15,7 @@ export const TRACE_VIEW_ID = 'syscallLens.traceView';
 export const TRACING_CONTEXT = 'syscallLens.tracing';
 
 /** Language ids whose files F5 can build and debug (other assembly extensions use the asm* ids). */
-export const DEBUG_LANGUAGES = ['nasm', 'asm', 'asm-intel-x86-generic', 'asm-collection', 'c'] as const;
+export const DEBUG_LANGUAGES = ['nasm', 'asm', 'asm-intel-x86-generic', 'asm-collection', 'c', 'rust'] as const;
 
 export const COMMANDS = {
   stepInstruction: 'syscallLens.stepInstruction',

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CustomRequest, LaunchArguments } from '../debug-adapter/protocol';
 import { describeBuildFailure, sourceKindOf } from '../toolchain/build';
+import { isRustSource } from '../toolchain/cargo';
 import type { ToolMessage } from '../toolchain/nasmMessages';
 import { buildSettingsFrom } from '../toolchain/options';
 import { prepareTarget, TargetError } from '../toolchain/target';
@@ -22,7 +23,8 @@ function activeSource(): vscode.Uri | undefined {
 function configurationFor(file: string): SyscallGdbConfiguration {
   return {
     type: DEBUG_TYPE, request: 'launch', name: `Debug ${path.basename(file)}`,
-    program: file, stopAtEntry: sourceKindOf(file) !== 'c',
+    // Assembly stops at _start; C and Rust run to the first breakpoint (their entry is the runtime's).
+    program: file, stopAtEntry: sourceKindOf(file) !== 'c' && !isRustSource(file),
   };
 }
 
@@ -38,7 +40,7 @@ class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvid
     if (!config.type && !config.request && !config.name) {
       const source = activeSource();
       if (!source) {
-        void vscode.window.showInformationMessage('Open an .asm or .c file to debug it, or add a "syscall-gdb" configuration to launch.json.');
+        void vscode.window.showInformationMessage('Open an .asm, .c or .rs file to debug it, or add a "syscall-gdb" configuration to launch.json.');
         return undefined;
       }
       config = configurationFor(source.fsPath);

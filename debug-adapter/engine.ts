@@ -99,7 +99,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       ...Object.entries(options.env ?? {}).map(([name, value]) => exec.setEnvironment(gdb, name, value)),
       exec.setInferiorTty(gdb, options.tty),
     ]);
-    this.hasMain = await data.evaluate(gdb, '&main').then(() => true, () => false);
+    // Asked by name, not as an expression: in a Rust program `&main` is no expression gdb can evaluate.
+    this.hasMain = /^Symbol "main" is /m.test(await gdb.cli('info address main').catch(() => ''));
   }
 
   /** The program has a `main` (C runtime): stopping "at entry" means at main. */

@@ -1,6 +1,7 @@
 // Turns launch.json arguments into a program ready for gdb: builds sources, checks files and tools.
 import * as path from 'node:path';
 import { runBuildCommand } from '../toolchain/buildCommand';
+import { buildCargoProgram, isRustSource } from '../toolchain/cargo';
 import { buildSettingsFrom, resolveBuildOptions } from '../toolchain/options';
 import { prepareTarget } from '../toolchain/target';
 import type { LaunchArguments } from './protocol';
@@ -28,6 +29,11 @@ export async function prepareProgram(args: LaunchArguments, log: (text: string) 
     log(`Building: ${build}\n`);
     // Under the keeper, the build's whole tree ends with the session, even if the adapter is killed.
     await runBuildCommand(build, cwd, undefined, { signal, wrap: keptCommand });
+  }
+  if (build === 'auto' && isRustSource(file)) {
+    log(`Building: cargo build (${path.basename(file)})\n`);
+    const program = await buildCargoProgram(file, { signal, wrap: keptCommand });
+    return { program, args: args.args ?? [], cwd, env: args.env ?? {} };
   }
   const options = resolveBuildOptions(buildSettingsFrom({ ...args }), args.cwd, file);
   const target = await prepareTarget(file, { ...options, build: build === 'auto' });

@@ -1,0 +1,54 @@
+// Rust: F5 on a Cargo project's src/main.rs builds it offline (std only) and debugs it with the frames,
+// locals and syscall stops a Rust user expects.
+import { mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { findExecutable } from '../../../toolchain/tools';
+import { fixture, lineOf, scopeVariables, stoppedEvent, useDebugClient } from './harness';
+
+const main = fixture('rust-hello/src/main.rs');
+
+describe.skipIf(!findExecutable('cargo'))('a Rust program', () => {
+  // cargo writes into a private folder, not beside the fixture (the adapter inherits this environment).
+  beforeAll(() => { process.env.CARGO_TARGET_DIR = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-cargo-')); });
+  const client = useDebugClient();
+  let dc: DebugClient;
+  beforeEach(() => { dc = client(); });
+
+  async function launchWith(configure: () => Promise<unknown>) {
+    const stopped = stoppedEvent(dc);
+    const configured = dc.waitForEvent('initialized').then(async () => {
+      await configure();
+      await dc.configurationDoneRequest();
+    });
+    await Promise.all([configured, dc.launch({ program: main, terminal: 'none' })]);
+    return stopped;
+  }
+
+  it('builds with cargo, verifies a breakpoint in main.rs and stops there with Rust frames and locals', async () => {
+    let verified: boolean | undefined;
+    const stopped = await launchWith(async () => {
+      const reply = await dc.setBreakpointsRequest({ source: { path: main }, breakpoints: [{ line: lineOf(main, 'LINE_ADD') }] });
+      verified = reply.body.breakpoints[0]!.verified;
+    });
+    expect(verified).toBe(true);
+    expect(stopped.body.reason).toBe('breakpoint');
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    expect([frames[0]!.name, frames[0]!.source?.path, frames[0]!.line]).toEqual(['rust_hello::total', main, lineOf(main, 'LINE_ADD')]);
+    expect(frames[1]!.name).toBe('rust_hello::main');
+    const locals = await scopeVariables(dc, 'Locals');
+    expect(locals.find((v) => v.name === 'sum')).toMatchObject({ value: '0', type: 'u64' });
+    expect(locals.map((v) => v.name)).toContain('values');
+  });
+
+  it('a write syscall stop inside std focuses main at the line that wrote', async () => {
+    const stopped = await launchWith(() => dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: 'write' }] }));
+    expect((await stopped).body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "total 42", 10, count=9\)$/);
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    expect(frames[0]!.source).toBeUndefined();
+    const focused = frames.find((f) => f.source?.path && f.source.presentationHint !== 'deemphasize')!;
+    expect([focused.name, focused.line]).toEqual(['rust_hello::main', lineOf(main, 'LINE_WRITE')]);
+  });
+});
