@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { hoverAt } from '../../server/features/hover';
+import { semanticTokens, tokensDelta } from '../../server/features/semanticTokens';
 import { lintDocument } from '../../server/features/documentLints';
 import { findExecutable } from '../../toolchain/tools';
 import { tuneHeapForParsing } from '../../server/runtime';
@@ -136,6 +137,20 @@ function main(): void {
     const percent = (v: number) => `${((v / full) * 100).toFixed(2)}%`;
     console.log(`one-line edit: plain ${ms(edit)} = ${percent(edit)}, label rename ${ms(labelEdit)} = ${percent(labelEdit)}, ` +
       `new label line ${ms(insertEdit)} = ${percent(insertEdit)} of the full analysis (target < 2% each)`);
+
+    // Semantic tokens: the first full request, a full request after a one-line edit (unchanged lines come from
+    // the per-line cache), a 100-line range (what an editor asks for the visible part) and the delta sent.
+    const tokensCold = time(() => semanticTokens(workspace, document));
+    const beforeEdit = semanticTokens(workspace, document);
+    const tokenLine = candidates[candidates.length - 1]!;
+    document.applyChange({ range: { start: { line: tokenLine, character: 8 }, end: { line: tokenLine, character: 8 } }, text: ' ' });
+    let afterEdit: number[] = [];
+    const tokensWarm = time(() => { afterEdit = semanticTokens(workspace, document); });
+    const tokensRange = median(Array.from({ length: 20 }, (_, i) => time(() => semanticTokens(workspace, document, i * 4000, i * 4000 + 99))));
+    const delta = tokensDelta(beforeEdit, afterEdit);
+    console.log(`semantic tokens: full ${ms(tokensCold)} (${beforeEdit.length} integers), full after a one-line edit ${ms(tokensWarm)} = ` +
+      `${((tokensWarm / tokensCold) * 100).toFixed(0)}% of the first, 100-line range ${ms(tokensRange)} = ${((tokensRange / tokensCold) * 100).toFixed(2)}%; ` +
+      `delta after the edit: ${(delta?.data.length ?? 0) + 3} integers instead of ${afterEdit.length}`);
 
     // Hover latency over 1000 positions spread through the file (lints computed first, as in the editor).
     lintAll(workspace, document);

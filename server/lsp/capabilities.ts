@@ -57,7 +57,7 @@ export function serverCapabilities(): ServerCapabilities {
     renameProvider: { prepareProvider: true },
     completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
     signatureHelpProvider: { triggerCharacters: SIGNATURE_TRIGGERS },
-    semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
+    semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: { delta: true }, range: true },
     foldingRangeProvider: true,
     documentFormattingProvider: true,
     documentRangeFormattingProvider: true,

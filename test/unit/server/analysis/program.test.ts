@@ -72,3 +72,13 @@ describe('memory slots', () => {
     expect(hoverOn(text, 'syscall', 2)).toContain('close(fd=fd returned by open (line 13))');
   });
 });
+
+describe('inlay hints read values as hovers do', () => {
+  it('decodes constants and names results', async () => {
+    const { inlayHints } = await import('../helpers');
+    const { workspace, document } = openDocument('programs/stack.asm');
+    const labels = inlayHints(workspace, document).filter((h) => h.kind === 'call').map((h) => h.label);
+    expect(labels).toContain('openat(AT_FDCWD, path, O_RDONLY, unset)');
+    expect(labels).toContain('read(fd from openat, stack, 64)');
+  });
+});
