@@ -6,6 +6,8 @@ export interface CommandRecord {
   file: string;
   args: readonly string[];
   cwd?: string;
+  /** For long-running commands (a trace): settles when the process has ended. */
+  ended?: Promise<void>;
 }
 
 type Listener = (record: CommandRecord) => void;

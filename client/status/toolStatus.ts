@@ -1,6 +1,8 @@
 // The status bar item: which tools Syscall Lens found (with versions), whether strace may trace
 // here, and one actionable line per problem. Clicking it lists the tools with a fix for each.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { onCommandRun } from '../../toolchain/commandLog';
 import { readConfig } from '../config';
 import { COMMANDS, SETTINGS, settingId } from '../contributions';
 import { outputChannel } from '../output';
@@ -14,6 +16,8 @@ export class ToolStatus implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private report: MachineReport | undefined;
   private probing: Promise<MachineReport> | undefined;
+  /** Programs being traced now (strace runs reported through toolchain/commandLog). */
+  private readonly tracing = new Map<symbol, string>();
 
   constructor() {
     this.item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 0);
@@ -39,17 +43,32 @@ export class ToolStatus implements vscode.Disposable {
     return this.probing;
   }
 
+  /** Shows "tracing PROGRAM" while an strace run lasts. */
+  traceStarted(program: string, ended: Promise<void>): void {
+    const key = Symbol(program);
+    this.tracing.set(key, program);
+    if (this.report) this.render(this.report);
+    void ended.finally(() => {
+      this.tracing.delete(key);
+      if (this.report) this.render(this.report);
+    });
+  }
+
   private render(report: MachineReport): void {
     const health = machineHealth(report);
     const problems = machineProblems(report);
-    this.item.text = `${ICON[health]} Syscall Lens${problems.length ? `: ${summary(report)}` : ''}`;
+    const traced = [...this.tracing.values()];
+    const tracing = traced.length ? ` · $(pulse) tracing ${traced.map((program) => path.basename(program)).join(', ')}` : '';
+    this.item.text = `${ICON[health]} Syscall Lens${problems.length ? `: ${summary(report)}` : ''}${tracing}`;
     this.item.backgroundColor = health === 'ok' ? undefined
       : new vscode.ThemeColor(health === 'unusable' ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground');
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown('**Syscall Lens tools**\n\n');
     for (const tool of report.tools) tooltip.appendMarkdown(`- ${toolLine(tool)}\n`);
     if (report.ptrace) tooltip.appendMarkdown(`- ptrace: ${report.ptrace.permitted ? 'permitted' : 'denied'}\n`);
-    tooltip.appendMarkdown(`- ${report.platform.description}\n\n`);
+    tooltip.appendMarkdown(`- ${report.platform.description}\n`);
+    for (const program of traced) tooltip.appendMarkdown(`- $(pulse) tracing ${program}\n`);
+    tooltip.appendMarkdown('\n');
     tooltip.appendMarkdown(problems.length ? 'Click for the fixes.' : 'Click for details.');
     tooltip.supportThemeIcons = true;
     this.item.tooltip = tooltip;
@@ -141,6 +160,13 @@ export function registerToolStatus(context: vscode.ExtensionContext): ToolStatus
       if (toolSettings.some((s) => event.affectsConfiguration(settingId(s)))) void status.refresh();
     }),
   );
+  const stopWatching = onCommandRun((record) => {
+    if (!record.ended || path.basename(record.file) !== 'strace') return;
+    // strace's arguments end with `-- PROGRAM ARGS…`.
+    const program = record.args[record.args.indexOf('--') + 1] ?? record.file;
+    status.traceStarted(program, record.ended);
+  });
+  context.subscriptions.push({ dispose: stopWatching });
   void status.refresh().catch((error: unknown) => outputChannel().error(`Checking the tools failed: ${String(error)}`));
   return status;
 }

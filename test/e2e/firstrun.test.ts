@@ -2,14 +2,14 @@
 // offers fixes, the walkthrough is there, Debug and Trace sit above _start, every command that ran
 // is in the "Syscall Lens" log, and the syscall table filters, explains, shows the local man page
 // and inserts a call at the cursor.
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES, editorLines, goToPosition, openFile, runCommand, screenshot, startVSCode, type VSCodeSession } from './harness';
 
-/** The table's own document inside VS Code's two webview iframes (it is the only webview open). */
+/** The table's own document inside VS Code's two webview iframes (the tests open no other webview before it). */
 function table(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
@@ -29,6 +29,12 @@ describe('a first run', () => {
     // A copy: the table's Insert edits the file.
     folder = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-firstrun-'));
     copyFileSync(path.join(EXAMPLES, 'hello.asm'), path.join(folder, 'hello.asm'));
+    // A program that waits in read(0, …) until it gets a line: a trace that lasts.
+    writeFileSync(path.join(folder, 'wait.asm'), [
+      '        global _start', '        section .bss', 'line    resb 64', '        section .text', '_start:',
+      '        xor     eax, eax', '        xor     edi, edi', '        mov     rsi, line', '        mov     edx, 64', '        syscall',
+      '        mov     eax, 60', '        xor     edi, edi', '        syscall', '',
+    ].join('\n'));
     vscode = await startVSCode({ folder });
   });
   afterAll(async () => {
@@ -79,7 +85,7 @@ describe('a first run', () => {
     await runCommand(page, 'Syscall Lens: Show Log');
     await page.locator('.output-view, .panel .monaco-editor').first().waitFor({ timeout: 15_000 });
     await screenshot(page, 'firstrun-output-channel');
-    await page.keyboard.press('Shift+F5');
+    await runCommand(page, 'Debug: Stop');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
   });
 
@@ -149,6 +155,19 @@ describe('a first run', () => {
     await expect.poll(async () => (await editorLines(page)).join('\n'), { timeout: 15_000 })
       .toMatch(/\n {8}syscall[^\n]*\n {8}mov eax, 39 +; getpid\n {8}syscall[^\n]*\n {8}mov +rax, 60/);
     await screenshot(page, 'firstrun-inserted-call');
+  });
+
+  it('the status bar says what is being traced while a trace runs', async () => {
+    const page = vscode.page;
+    await runCommand(page, 'View: Close All Editor Groups');
+    await openFile(page, 'wait.asm');
+    await runCommand(page, 'Syscall Lens: Trace Program with strace');
+    const item = page.locator('.statusbar-item', { hasText: 'tracing wait' }).first();
+    await item.waitFor({ timeout: 60_000 });
+    await screenshot(page, 'firstrun-tracing-status');
+    await runCommand(page, 'Syscall Lens: Stop Trace');
+    await item.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await statusItem(page).innerText()).not.toMatch(/tracing/);
   });
 });
 

@@ -113,7 +113,6 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
   const strace = [request.strace, ...request.options, '-o', fifo];
   const program = [request.program, ...request.args];
   const supervised = request.supervisor !== undefined;
-  reportCommand({ file: strace[0]!, args: [...strace.slice(1), '--', ...program], cwd: request.cwd });
   const stdio: Array<'inherit' | 'pipe'> = [...STDIO[request.stdio]];
   // Without the supervisor, strace and the program share one stderr, which we need to see.
   if (!supervised && stdio[2] === 'inherit') stdio[2] = 'pipe';
@@ -124,6 +123,10 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
     : spawn(strace[0]!, [...strace.slice(1), '--', ...program], {
       cwd: request.cwd, env: request.env ?? process.env, stdio, shell: false, detached: request.ownProcessGroup,
     });
+  reportCommand({
+    file: strace[0]!, args: [...strace.slice(1), '--', ...program], cwd: request.cwd,
+    ended: new Promise((resolve) => { child.once('close', () => resolve()); child.once('error', () => resolve()); }),
+  });
   let stopped = false;
   let messages = '';
   let straceDeath: string | undefined;
