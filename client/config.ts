@@ -11,7 +11,7 @@ export interface SyscallLensConfig {
   outputFormat: OutputFormat;
   buildDirectory: string | undefined;
   diagnosticsEnabled: boolean;
-  inlayHints: { syscallCall: boolean; parameterNames: boolean };
+  inlayHints: { syscallCall: boolean; parameterNames: boolean; bytes: boolean };
   traceAnnotations: boolean;
   traceStringLimit: number;
 }
@@ -36,6 +36,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): SyscallLensConfig
     inlayHints: {
       syscallCall: get(SETTINGS.inlayHintsSyscallCall),
       parameterNames: get(SETTINGS.inlayHintsParameterNames),
+      bytes: get(SETTINGS.inlayHintsBytes),
     },
     traceAnnotations: get(SETTINGS.traceAnnotations),
     traceStringLimit: get(SETTINGS.traceStringLimit),

@@ -28,6 +28,7 @@ export const COMMANDS = {
   exportJsonl: 'syscallLens.exportJsonl',
   compare: 'syscallLens.compare',
   failThisCall: 'syscallLens.failThisCall',
+  toggleBytes: 'syscallLens.toggleBytes',
   showSyscallTable: 'syscallLens.showSyscallTable',
   showToolStatus: 'syscallLens.showToolStatus',
   debugFile: 'syscallLens.debugFile',
@@ -63,6 +64,7 @@ export const SETTINGS = {
   diagnosticsEnabled: setting('diagnostics.enable', SERVER_DEFAULTS.diagnosticsEnabled),
   inlayHintsSyscallCall: setting('inlayHints.syscallCall', SERVER_DEFAULTS.inlayHints.syscallCall),
   inlayHintsParameterNames: setting('inlayHints.parameterNames', SERVER_DEFAULTS.inlayHints.parameterNames),
+  inlayHintsBytes: setting('inlayHints.bytes', SERVER_DEFAULTS.inlayHints.bytes),
   traceAnnotations: setting('trace.annotations', true),
   traceStringLimit: setting('trace.stringLimit', DEFAULT_STRING_LIMIT),
 } as const;

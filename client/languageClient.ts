@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { TRUST_NOTIFICATION, type InitializationOptions, type ServerSettings, type TrustParams } from '../server/protocol';
 import { readConfig } from './config';
-import { SETTINGS_SECTION } from './contributions';
+import { COMMANDS, SETTINGS, SETTINGS_SECTION } from './contributions';
 
 let client: LanguageClient | undefined;
 
@@ -47,6 +47,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
   };
   client = new LanguageClient('syscallLens', 'Syscall Lens (NASM)', serverOptions, clientOptions);
   context.subscriptions.push(
+    vscode.commands.registerCommand(COMMANDS.toggleBytes, toggleBytes),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void client?.sendNotification(TRUST_NOTIFICATION, { trusted: true } satisfies TrustParams);
     }),
@@ -61,4 +62,15 @@ export async function stopLanguageClient(): Promise<void> {
   const running = client;
   client = undefined;
   if (running) await running.stop();
+}
+
+/** The bytes inlay hints on or off, for every folder (the server re-reads its settings on the change). */
+async function toggleBytes(): Promise<void> {
+  const setting = SETTINGS.inlayHintsBytes;
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const on = !config.get<boolean>(setting.key, setting.default);
+  await config.update(setting.key, on, vscode.ConfigurationTarget.Global);
+  if (on && !vscode.workspace.isTrusted) {
+    void vscode.window.showInformationMessage('The bytes come from nasm, which Syscall Lens runs only in a trusted folder.');
+  }
 }

@@ -7,7 +7,8 @@ export interface ServerSettings {
   includePaths: string[];
   outputFormat: 'elf64' | 'elf32';
   diagnosticsEnabled: boolean;
-  inlayHints: { syscallCall: boolean; parameterNames: boolean };
+  /** `bytes`: the machine code at the end of each line, from nasm's listing (off unless asked for). */
+  inlayHints: { syscallCall: boolean; parameterNames: boolean; bytes: boolean };
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -15,7 +16,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   includePaths: [],
   outputFormat: 'elf64',
   diagnosticsEnabled: true,
-  inlayHints: { syscallCall: true, parameterNames: true },
+  inlayHints: { syscallCall: true, parameterNames: true, bytes: false },
 };
 
 export interface InitializationOptions {
@@ -47,6 +48,7 @@ export function settingsFromConfiguration(raw: unknown, base: ServerSettings = D
     inlayHints: {
       syscallCall: bool(hints.syscallCall, base.inlayHints.syscallCall),
       parameterNames: bool(hints.parameterNames, base.inlayHints.parameterNames),
+      bytes: bool(hints.bytes, base.inlayHints.bytes),
     },
   };
 }

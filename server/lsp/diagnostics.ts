@@ -32,6 +32,8 @@ export class DiagnosticsPublisher {
     private readonly workspace: Workspace,
     /** Current settings and trust: nasm never runs in an untrusted folder. */
     private readonly options: (uri: string) => { settings: ServerSettings; trusted: boolean },
+    /** A new listing arrived (the bytes inlay hints may change). */
+    private readonly onListing: () => void = () => undefined,
   ) {}
 
   private publish(uri: string): void {
@@ -87,7 +89,10 @@ export class DiagnosticsPublisher {
     const byFile = new Map<string, Diagnostic[]>();
     // Through a root, only this file's messages (and those of the files it includes) are its own.
     const own = root === document ? undefined : new Set([document, ...this.workspace.includedDocuments(document)].map((d) => d.uri));
-    if (root === document) this.listings.set(root.uri, { version, text: outcome.listing });
+    if (root === document) {
+      this.listings.set(root.uri, { version, text: outcome.listing });
+      this.onListing();
+    }
     const shellcode = root === document ? shellcodeModeOf(root.getText()) : undefined;
     const findings = shellcode ? checkShellcode(parseListing(outcome.listing), { badBytes: shellcode.badBytes, relocationsFinal: outcome.format === 'bin' }).findings : [];
     const shellcodeDiagnostics: NasmDiagnostic[] = findings.map((finding) => ({

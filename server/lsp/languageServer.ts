@@ -27,7 +27,9 @@ export class LanguageServer {
   readonly diagnostics: DiagnosticsPublisher;
 
   constructor(readonly connection: Connection) {
-    this.diagnostics = new DiagnosticsPublisher(connection, this.workspace, (uri) => ({ settings: this.settingsFor(uri), trusted: this.trusted }));
+    this.diagnostics = new DiagnosticsPublisher(connection, this.workspace, (uri) => ({ settings: this.settingsFor(uri), trusted: this.trusted }), () => {
+      if (this.settings.inlayHints.bytes && this.client.inlayHintRefresh) void this.connection.languages.inlayHint.refresh();
+    });
   }
 
   /** The settings that apply to a file: its folder's, else the window's. */

@@ -8,6 +8,7 @@ import { bundleServer, TestClient } from './lspClient';
 
 const LISTINGS = path.resolve(__dirname, '../../fixtures/nasm/listing');
 let client: TestClient;
+let cli: string;
 let dir: string;
 const uri = (name: string) => `file://${path.join(dir, name)}`;
 const text = (name: string) => readFileSync(path.join(dir, name), 'utf8');
@@ -16,7 +17,8 @@ const lineOf = (name: string, needle: string) => text(name).split('\n').findInde
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-binary-lens-'));
   cpSync(LISTINGS, dir, { recursive: true });
-  client = await TestClient.start(await bundleServer(), undefined, dir);
+  cli = await bundleServer();
+  client = await TestClient.start(cli, undefined, dir);
 });
 afterAll(() => client.stop());
 
@@ -59,5 +61,31 @@ describe('shellcode diagnostics', () => {
     await client.open(uri('corpus.asm'), text('corpus.asm'));
     await hoverText('corpus.asm', 'sys     60');
     expect((client.diagnostics.get(uri('corpus.asm')) ?? []).filter((d) => d.message.startsWith('Shellcode:'))).toEqual([]);
+  });
+});
+
+describe('the bytes inlay hints', () => {
+  it('are off by default, and with inlayHints.bytes show each line\'s bytes at its end', async () => {
+    const name = 'exit-clean.asm';
+    const lines = text(name).split('\n');
+    const range = { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: 0 } };
+    await client.open(uri(name), text(name));
+    await hoverText(name, 'push    60');
+    const plain: { label: string }[] = await client.request('textDocument/inlayHint', { textDocument: { uri: uri(name) }, range });
+    expect(plain.map((h) => h.label)).not.toContain('6a 3c');
+
+    const withBytes = await TestClient.start(cli, { settings: { inlayHints: { bytes: true } } }, dir);
+    try {
+      await withBytes.open(uri(name), text(name));
+      let labels: [number, string][] = [];
+      for (let i = 0; i < 100 && labels.length < 4; i++) {
+        const answer: { label: string; position: { line: number; character: number } }[] = await withBytes.request('textDocument/inlayHint', { textDocument: { uri: uri(name) }, range });
+        labels = answer.filter((h) => /^[0-9a-f]{2}( |$)/.test(h.label)).map((h) => [h.position.line, h.label]);
+        if (labels.length < 4) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(labels).toEqual([[3, '6a 3c'], [4, '58'], [5, '31 ff'], [6, '0f 05']]);
+    } finally {
+      await withBytes.stop();
+    }
   });
 });
