@@ -18,6 +18,7 @@ import * as data from './mi/data';
 import { frameName, frameSourceKind } from './frames';
 import { toGdbExpression } from './expressions';
 import { completionsFor } from './completions';
+import { equValue, formatConstant } from './constants';
 import { existsSync, readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { Prestarted } from './prestarted';
@@ -386,9 +387,13 @@ export class SyscallGdbSession extends DebugSession {
           return;
         }
       }
-      const value = await data.evaluate(engine.gdb, toGdbExpression(expression));
+      const value = await data.evaluate(engine.gdb, toGdbExpression(expression)).catch(async (error: Error) => {
+        const constant = /unknown type/.test(error.message) ? await equValue(engine.gdb, expression) : undefined;
+        if (constant === undefined) throw error;
+        return formatConstant(constant);
+      });
       response.body = { result: value, variablesReference: 0 };
-    });
+    }, false); // the console, hover and watch show a failed evaluation inline, not as a notification
   }
 
   protected override async completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): Promise<void> {
@@ -524,12 +529,12 @@ export class SyscallGdbSession extends DebugSession {
   }
 
   /** Runs a request handler; any error becomes an error response with its message, never a stack trace. */
-  private async guard(response: DebugProtocol.Response, handler: () => Promise<unknown>): Promise<void> {
+  private async guard(response: DebugProtocol.Response, handler: () => Promise<unknown>, showUser = true): Promise<void> {
     try {
       await handler();
       this.sendResponse(response);
     } catch (error) {
-      this.sendErrorResponse(response, { id: 1, format: (error as Error).message, showUser: true });
+      this.sendErrorResponse(response, { id: 1, format: (error as Error).message, showUser });
     }
   }
 }
