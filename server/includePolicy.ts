@@ -7,8 +7,11 @@ import * as path from 'node:path';
 export const NASM_EXTENSIONS = ['.asm', '.nasm', '.inc', '.s', '.mac'];
 /** One file larger than this is not read (nor indexed). */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
-/** Files read only because something includes them, together (60 system headers took V8 out of memory). */
-export const MAX_INCLUDE_BYTES = 32 * 1024 * 1024;
+/**
+ * Files read only because something includes them, together: 60 system headers took V8 out of
+ * memory, and a parsed MiB of `equ` lines holds about 46 MB of heap.
+ */
+export const MAX_INCLUDE_BYTES = 8 * 1024 * 1024;
 
 function formatSize(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${Number((bytes / (1024 * 1024)).toFixed(1))} MiB`;

@@ -5,6 +5,8 @@ import { tuneHeapForParsing } from './runtime';
 import { startServer } from './lsp/start';
 
 tuneHeapForParsing();
+// A signal ends the server through process.exit, so a nasm it started ends with it (toolchain/tools.ts).
+for (const [signal, number] of [['SIGTERM', 15], ['SIGHUP', 1], ['SIGINT', 2]] as const) process.once(signal, () => process.exit(128 + number));
 
 const connection = createConnection(ProposedFeatures.all);
 startServer(connection);

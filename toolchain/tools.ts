@@ -70,9 +70,26 @@ export interface RunOptions {
 }
 
 /**
+ * Process groups of programs still running. A timeout's timer dies with this process, so they are
+ * ended when it exits: nasm blocked on a FIFO named by %include must not outlive the language server.
+ */
+const runningGroups = new Set<number>();
+
+function endRunningGroupsOnExit(): void {
+  if (runningGroups.size > 0) return; // installed with the first group; removed with none left
+  process.once('exit', killRunningGroups);
+}
+
+function killRunningGroups(): void {
+  for (const pid of runningGroups) {
+    try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+}
+
+/**
  * Runs a program to completion, never through a shell, collecting its output. The program leads its
  * own process group, so a timeout or an abort ends what it started too (make's compilers, a script's
- * children), not just the program itself.
+ * children), not just the program itself; so does this process's exit.
  */
 export function runProgram(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   reportCommand({ file, args, cwd: options.cwd });
@@ -91,6 +108,11 @@ export function runProgram(file: string, args: readonly string[], options: RunOp
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
+    const group = child.pid;
+    if (group !== undefined) {
+      endRunningGroupsOnExit();
+      runningGroups.add(group);
+    }
     const killTree = () => {
       try {
         if (child.pid) process.kill(-child.pid, 'SIGKILL');
@@ -104,6 +126,7 @@ export function runProgram(file: string, args: readonly string[], options: RunOp
     options.signal?.addEventListener('abort', killTree, { once: true });
     const settle = () => {
       if (timer) clearTimeout(timer);
+      if (group !== undefined && runningGroups.delete(group) && runningGroups.size === 0) process.removeListener('exit', killRunningGroups);
       options.signal?.removeEventListener('abort', killTree);
     };
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
