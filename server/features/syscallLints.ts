@@ -1,6 +1,6 @@
 // Syscall lints and their quick fixes. Each lint is a plain value; the server turns them into
 // diagnostics and code actions.
-import { argumentUse, lookupSyscallByName } from '../../syscalls';
+import { argumentUse, CALLING_CONVENTIONS, lookupSyscallByName } from '../../syscalls';
 import type { BlockAnalysis, Setter } from '../analysis/dataflow';
 import { mayBeUnset } from '../analysis/values';
 import type { AsmDocument } from '../../nasm/document/document';
@@ -94,22 +94,32 @@ function unknownSyscall(resolved: ResolvedSite): Lint | undefined {
   return { code: 'unknown-syscall', severity: 'warning', ...at, message: `${resolved.lookup.message} in the ${resolved.site.abi} table.` };
 }
 
-function unsetArguments(resolved: ResolvedSite): Lint | undefined {
+function unsetArguments(resolved: ResolvedSite, document: AsmDocument): Lint | undefined {
   const { site, syscall } = resolved;
   const families = argumentFamilies(site.abi);
   const missing: string[] = [];
+  const setters: string[] = [];
+  const indent = /^\s*/.exec(document.lineText(site.line))![0];
   const unset = (family: string) => { const v = site.registers.get(family)?.value; return !v || mayBeUnset(v); };
   if (unset(numberFamily(site.abi))) missing.push(`${numberFamily(site.abi)} (the syscall number)`);
   for (let i = 0; syscall && i < syscall.params.length; i++) {
     // Only what the kernel really reads: open's mode without O_CREAT is never looked at.
-    if (unset(families[i]!) && argumentUse(syscall, i, exactArgument(site, families)) === 'read') missing.push(`${families[i]} (${syscall.params[i]!.name})`);
+    if (unset(families[i]!) && argumentUse(syscall, i, exactArgument(site, families)) === 'read') {
+      missing.push(`${families[i]} (${syscall.params[i]!.name})`);
+      // The register as the ABI names it (ebx in 32-bit code), set to 0 for the user to fill in.
+      setters.push(`${indent}mov     ${CALLING_CONVENTIONS[site.abi].argumentRegisters[i]}, 0 ; ${syscall.params[i]!.name}\n`);
+    }
   }
   if (missing.length === 0) return undefined;
   const what = syscall ? syscall.name : site.instruction;
-  return {
+  const lint: Lint = {
     code: 'unset-argument', severity: 'information', line: site.line, start: site.start, end: site.end,
     message: `${what} reads ${missing.join(', ')}, not set on every path to it.`,
   };
+  if (setters.length) {
+    lint.fix = { title: `Set ${setters.length === 1 ? 'the argument' : `${setters.length} arguments`} before the call (to 0)`, edits: [{ line: site.line, start: 0, end: 0, newText: setters.join('') }] };
+  }
+  return lint;
 }
 
 const CLOBBER_REASON: Record<string, string> = {
@@ -130,7 +140,7 @@ export function lintBlock(block: BlockAnalysis, document: AsmDocument, bitsAt: (
     while (from < to && writes[from]!.line <= previousSiteLine) from++;
     for (const lint of [
       rcxInsteadOfR10(resolved, writes, from, to), int80In64Bit(resolved, document, bitsAt(resolved.site.line)),
-      unknownSyscall(resolved), unsetArguments(resolved),
+      unknownSyscall(resolved), unsetArguments(resolved, document),
     ]) if (lint) lints.push(lint);
     previousSiteLine = resolved.site.line;
   }

@@ -53,6 +53,17 @@ describe('hovers on words', () => {
   });
 });
 
+describe('quick fix for an argument the kernel reads but nothing set', () => {
+  it('inserts the setter before the call, indented like it, in the ABI\'s register', () => {
+    const source = '_start:\n        mov     eax, 1\n        mov     edi, 1\n        lea     rsi, [rel msg]\n        syscall\nmsg:    db      "hi"\n';
+    const w = openDocument('unset.asm', source);
+    const lint = lints(w.workspace, w.document).find((l) => l.code === 'unset-argument')!;
+    expect(lint.fix).toEqual({ title: 'Set the argument before the call (to 0)', edits: [{ line: 4, start: 0, end: 0, newText: '        mov     rdx, 0 ; count\n' }] });
+    const fixed = openDocument('fixed.asm', applyEdits(source, lint.fix!.edits));
+    expect(lints(fixed.workspace, fixed.document).filter((l) => l.code === 'unset-argument')).toEqual([]);
+  });
+});
+
 describe('hover on an argument line', () => {
   it('explains the argument, and the instruction when the cursor is on the mnemonic', () => {
     const w = openDocument('argline.asm', '        mov     eax, 60\n        mov     edi, 3\n        syscall\n');
