@@ -155,7 +155,10 @@ export async function assembleListing(request: BuildRequest & { format?: OutputF
  * the name: `...asm` would otherwise give `..`, and the object `../.o`, outside it.
  */
 export function programName(source: string): string {
-  const stem = path.basename(source).replace(/\.[^.]*$/, '');
+  // Control characters (a line break in `x\ny.asm`) become `_`: gdb and strace take the program's
+  // path as a line of text, and the program's name is ours to choose.
+  // eslint-disable-next-line no-control-regex
+  const stem = path.basename(source).replace(/\.[^.]*$/, '').replace(/[\x00-\x1f\x7f]/g, '_');
   return /^\.*$/.test(stem) ? 'program' : stem;
 }
 

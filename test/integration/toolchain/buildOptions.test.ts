@@ -1,6 +1,7 @@
 // The debugger, the trace and the CLI build a source into the same place: one path rule
 // (toolchain/options resolveBuildOptions), checked with the real adapter, strace and the CLI bundle.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -62,5 +63,25 @@ describe('a relative buildDirectory resolves the same way in debug and trace', (
     const again = spawnSync(process.execPath, [cli, 'trace', '--build-dir=out', '-I', 'include', path.join(folder, 'src/app/count.asm')], { cwd: folder, encoding: 'utf8' });
     expect(again.stderr).toContain('count exited with 3');
     expect(spawnSync('ls', [path.join(folder, 'out')], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).sort()).toEqual(['count', 'count.lst', 'count.o']);
+  });
+});
+
+describe('a source whose folder and name contain line breaks', () => {
+  it('is debugged (entry stop, its frame, a verified breakpoint) and traced to its lines', async () => {
+    const dir = path.join(work, 'line\nbreak');
+    mkdirSync(dir);
+    const source = path.join(dir, 'odd\nname.asm');
+    writeFileSync(source, 'global _start\nsection .text\n_start:\n  mov eax, 60\n  mov edi, 3\n  syscall\n');
+    await launchStopped(dc(), source, { stopAtEntry: true });
+    const frame = (await dc().stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!;
+    expect([frame.source?.path, frame.line]).toEqual([source, 4]);
+    const set = await dc().setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: 6 }] });
+    expect(set.body.breakpoints[0]).toMatchObject({ verified: true, line: 6 });
+
+    const session = await TraceSession.start({ file: source, args: [], stdio: 'pipe', buildDirectory: path.join(work, 'nl-build') });
+    const result = await session.done;
+    const exit = result.model.events.find((e) => e?.kind === 'syscall' && e.name === 'exit');
+    expect(exit?.location).toMatchObject({ file: source, line: 6 });
+    expect(result.programExit?.exitCode).toBe(3);
   });
 });
