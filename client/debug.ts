@@ -28,13 +28,12 @@ function configurationFor(file: string): SyscallGdbConfiguration {
   };
 }
 
-/** F5 without launch.json, the dynamic configurations, and building the program before each launch. */
+/**
+ * F5 without launch.json and building the program before each launch. "Create a launch.json file" writes
+ * package.json's one initialConfigurations entry; a provideDebugConfigurations here would add a second.
+ */
 class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvider {
   constructor(private readonly diagnostics: vscode.DiagnosticCollection) {}
-
-  provideDebugConfigurations(): vscode.DebugConfiguration[] {
-    return [{ ...configurationFor('${file}'), name: 'Debug the active file' }];
-  }
 
   async resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: SyscallGdbConfiguration): Promise<vscode.DebugConfiguration | undefined> {
     if (!config.type && !config.request && !config.name) {
