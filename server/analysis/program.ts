@@ -142,6 +142,8 @@ export class ProgramAnalysis {
     this.reused = new Uint8Array(blocks.length);
     blocks.forEach((block, i) => this.blockIndex.set(block, i));
     this.component = this.components();
+    this.macroText = [...document.structure.macros.values()]
+      .map((m) => { let text = ''; for (let l = m.line; l <= m.endLine; l++) text += `${document.lineText(l)}\n`; return text; }).join('\u0000');
     if (input.previous) this.reuse(input.previous);
     // Keep no chain of earlier analyses alive.
     delete input.previous;
@@ -162,33 +164,20 @@ export class ProgramAnalysis {
         if (other === undefined) bySlot.set(name, i); else union(i, other);
       }
     });
-    // A macro invocation runs the macro's body: editing the body changes the invoking code's results.
-    const macroBlocks = new Map<string, number>();
-    blocks.forEach((block, i) => {
-      const statement = document.statement(block.start);
-      if (statement.kind === 'preprocessor' && (statement.keyword!.name === '%macro' || statement.keyword!.name === '%imacro') && statement.args[0]) {
-        macroBlocks.set(statement.args[0].text, i);
-      }
-    });
-    if (macroBlocks.size) {
-      blocks.forEach((block, i) => {
-        for (let line = block.start; line <= block.end; line++) {
-          const statement = document.statement(line);
-          const name = statement.kind === 'macroCall' ? statement.keyword?.text : statement.kind === 'label' ? statement.label?.text : undefined;
-          const at = name !== undefined ? macroBlocks.get(name) : undefined;
-          if (at === undefined) continue;
-          // The body is every block from the %macro line to %endmacro.
-          for (let b = at; b < blocks.length && (document.structure.lineFlags[blocks[b]!.start]! & LINE_IN_MACRO); b++) union(i, b);
-        }
-      });
-    }
     for (let i = 0; i < blocks.length; i++) parent[i] = find(parent, i);
     return parent;
   }
 
+  /**
+   * The text of the document's macro bodies: an invocation runs its macro's body, so when a body
+   * changed no earlier result is kept (the invoking block itself did not change).
+   */
+  private macroText = '';
+
   /** Copies the results of every component whose blocks are all unchanged (same block objects, same grouping). */
   private reuse(previous: ProgramAnalysis): void {
     const { blocks } = this.input;
+    if (previous.macroText !== this.macroText) return;
     const members = new Map<number, number[]>();
     this.component.forEach((root, i) => { const list = members.get(root); if (list) list.push(i); else members.set(root, [i]); });
     for (const list of members.values()) {
