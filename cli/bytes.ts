@@ -7,7 +7,7 @@ import { bytesByLine, formatLineBytes, parseListing } from '../nasm/listing';
 import {
   checkShellcode, describeShellcodeFinding, parseByteList, shellcodeAs, shellcodeBytes, shellcodeModeOf, type ShellcodeForm,
 } from '../nasm/shellcode';
-import { shellcodeFixes, type ShellcodeFix } from '../nasm/shellcodeFixes';
+import { applyShellcodeFix, fixHoldsUp, shellcodeFixes, type ProvenFix, type ShellcodeFix } from '../nasm/shellcodeFixes';
 import { assembleListing, describeBuildFailure, type OutputFormat } from '../toolchain/build';
 import { resolveBuildOptions } from '../toolchain/options';
 import { ToolNotFoundError } from '../toolchain/tools';
@@ -88,36 +88,22 @@ function parseOptions(argv: string[]): Options | string {
   return { ...options, file };
 }
 
-export interface ProvenFix extends ShellcodeFix {
-  /** Bytes of the rewritten lines, from nasm's listing of the rewritten file. */
-  size: number;
-}
-
 /**
  * Re-assembles the file with `line` replaced by the fix and keeps the fix only if its lines have no
- * bad byte and no other line gained a finding. The copy lives in a private temporary folder; the
- * original's folder stays on the include path.
+ * bad byte (fixHoldsUp). The copy lives in a private temporary folder; the original's folder stays
+ * on the include path.
  */
 export async function proveShellcodeFix(
   source: string, text: string, line: number, fix: ShellcodeFix,
   options: { includePaths: string[]; format?: OutputFormat | 'bin'; badBytes?: readonly number[] },
 ): Promise<ProvenFix | undefined> {
-  const lines = text.split('\n');
-  lines.splice(line - 1, 1, ...fix.lines);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-fix-'));
   try {
     const copy = path.join(dir, path.basename(source));
-    writeFileSync(copy, lines.join('\n'));
+    writeFileSync(copy, applyShellcodeFix(text, line, fix));
     const assembled = await assembleListing({ source: copy, includePaths: [path.dirname(source), ...options.includePaths], format: options.format });
     if (!assembled.ok) return undefined;
-    const records = parseListing(assembled.listing);
-    const report = checkShellcode(records, { badBytes: options.badBytes, relocationsFinal: assembled.format === 'bin' });
-    const last = line + fix.lines.length - 1;
-    if (report.findings.some((f) => f.kind === 'bad-byte' && f.line >= line && f.line <= last)) return undefined;
-    const byLine = bytesByLine(records);
-    let size = 0;
-    for (let l = line; l <= last; l++) size += byLine.get(l)?.size ?? 0;
-    return { ...fix, size };
+    return fixHoldsUp(parseListing(assembled.listing), line, fix, { badBytes: options.badBytes, relocationsFinal: assembled.format === 'bin' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,9 @@
 // Rewrites of a `mov` whose immediate puts NUL bytes into shellcode. Only candidates: each must be
-// proven by re-assembling (cli/bytes.ts proveShellcodeFix) before it is offered.
+// proven by re-assembling the rewritten text (fixHoldsUp judges nasm's listing of it) before it is
+// offered, by `syscall-lens bytes --fix` and by the language server's quick fixes.
+import { bytesByLine, type ListingRecord } from './listing';
 import { parseNasmNumber } from './parser/numbers';
+import { checkShellcode } from './shellcode';
 import { parseLine } from './parser/statement';
 import { registerOfWidth } from '../x86/registers';
 
@@ -38,4 +41,33 @@ export function shellcodeFixes(lineText: string): ShellcodeFix[] {
     fixes.push({ title: `xor ${r32}, ${r32} / mov ${r8}, ${value}`, lines: lines(`xor ${r32}, ${r32}`, `mov ${r8}, ${value}`), caveat: 'sets the flags' });
   }
   return fixes;
+}
+
+export interface ProvenFix extends ShellcodeFix {
+  /** Bytes of the rewritten lines, from nasm's listing of the rewritten file. */
+  size: number;
+}
+
+/** The source with 1-based `line` replaced by the fix's lines. */
+export function applyShellcodeFix(text: string, line: number, fix: ShellcodeFix): string {
+  const lines = text.split('\n');
+  lines.splice(line - 1, 1, ...fix.lines);
+  return lines.join('\n');
+}
+
+/**
+ * Judges nasm's listing of the rewritten text (applyShellcodeFix): the fix holds up when its lines
+ * hold no bad byte. Returns it with its size, or undefined.
+ */
+export function fixHoldsUp(
+  records: readonly ListingRecord[], line: number, fix: ShellcodeFix,
+  options: { badBytes?: readonly number[]; relocationsFinal: boolean },
+): ProvenFix | undefined {
+  const report = checkShellcode(records, options);
+  const last = line + fix.lines.length - 1;
+  if (report.findings.some((f) => f.kind === 'bad-byte' && f.line >= line && f.line <= last)) return undefined;
+  const byLine = bytesByLine(records);
+  let size = 0;
+  for (let l = line; l <= last; l++) size += byLine.get(l)?.size ?? 0;
+  return { ...fix, size };
 }

@@ -93,7 +93,11 @@ function writeOverlays(workspace: Workspace, root: AsmDocument, sourceDir: strin
  * Runs nasm on a root document's current text; messages are attributed to the files they name.
  * An include-only file is checked by assembling its root (see DiagnosticsPublisher).
  */
-export async function runNasm(document: AsmDocument, workspace: Workspace, options: NasmRunOptions): Promise<NasmOutcome> {
+export async function runNasm(
+  document: AsmDocument, workspace: Workspace, options: NasmRunOptions,
+  /** Assemble this text instead of the document's, in a scratch folder of its own (a rewrite being proven). */
+  variant?: { text: string; scratchKey: string },
+): Promise<NasmOutcome> {
   let nasm: string;
   try {
     nasm = requireTool('nasm', { nasm: options.nasmPath });
@@ -103,44 +107,49 @@ export async function runNasm(document: AsmDocument, workspace: Workspace, optio
   }
   const original = uriToPath(document.uri);
   const sourceDir = original ? path.dirname(original) : process.cwd();
-  discardScratch(document.uri);
-  const scratch = scratchDirectory(document.uri);
+  const scratchKey = variant ? `${document.uri}\0${variant.scratchKey}` : document.uri;
+  discardScratch(scratchKey);
+  const scratch = scratchDirectory(scratchKey);
   const copy = path.join(scratch, original ? path.basename(original) : 'untitled.asm');
-  writeFileSync(copy, document.getText());
-  writeOverlays(workspace, document, sourceDir, scratch);
-  const declared = declaredOutputFormat([document.structure, ...workspace.includedDocuments(document).map((d) => d.structure)]);
-  const format = declared ?? options.outputFormat;
-  const args = ['-f', format, '-I', withSlash(sourceDir)];
-  for (const dir of options.includePaths) args.push('-I', withSlash(dir));
-  const listingFile = path.join(scratch, 'out.lst');
-  args.push('-l', listingFile, '-o', path.join(scratch, 'out.o'), copy);
-  const result = await runProgram(nasm, args, { cwd: scratch, timeoutMs: 15_000 });
-  if (result.timedOut) return { kind: 'failed', message: 'nasm took longer than 15 s on this file and was stopped.' };
-  const uriOf = pathMapper(scratch, sourceDir, copy, document.uri);
-  const severity = (m: ToolMessage): NasmDiagnostic['severity'] => (m.severity === 'info' ? 'information' : m.severity);
-  const diagnostics: NasmDiagnostic[] = [];
-  for (const message of parseNasmMessages(result.stderr, [copy])) {
-    const uri = uriOf(message.file);
-    const related = message.context.map((c) => ({ uri: uriOf(c.file), line: Math.max(0, c.line - 1), message: c.message }));
-    const line = Math.max(0, message.line - 1);
-    diagnostics.push({ uri, line, severity: severity(message), message: message.message, related });
-    if (uri !== document.uri) {
-      // Also flag the %include line that brings the faulty file in.
-      const edge = document.structure.includes.find((e) => {
-        const included = workspace.resolveInclude(document, e.path);
-        if (!included) return false;
-        if (included === uri) return true;
-        const doc = workspace.get(included);
-        return !!doc && workspace.includedDocuments(doc).some((d) => d.uri === uri);
-      });
-      if (edge) {
-        diagnostics.push({
-          uri: document.uri, line: edge.line, severity: severity(message),
-          message: `In included file ${path.basename(uriToPath(uri) ?? uri)}, line ${message.line}: ${message.message}`,
-          related: [{ uri, line, message: message.message }],
+  try {
+    writeFileSync(copy, variant?.text ?? document.getText());
+    writeOverlays(workspace, document, sourceDir, scratch);
+    const declared = declaredOutputFormat([document.structure, ...workspace.includedDocuments(document).map((d) => d.structure)]);
+    const format = declared ?? options.outputFormat;
+    const args = ['-f', format, '-I', withSlash(sourceDir)];
+    for (const dir of options.includePaths) args.push('-I', withSlash(dir));
+    const listingFile = path.join(scratch, 'out.lst');
+    args.push('-l', listingFile, '-o', path.join(scratch, 'out.o'), copy);
+    const result = await runProgram(nasm, args, { cwd: scratch, timeoutMs: 15_000 });
+    if (result.timedOut) return { kind: 'failed', message: 'nasm took longer than 15 s on this file and was stopped.' };
+    const uriOf = pathMapper(scratch, sourceDir, copy, document.uri);
+    const severity = (m: ToolMessage): NasmDiagnostic['severity'] => (m.severity === 'info' ? 'information' : m.severity);
+    const diagnostics: NasmDiagnostic[] = [];
+    for (const message of parseNasmMessages(result.stderr, [copy])) {
+      const uri = uriOf(message.file);
+      const related = message.context.map((c) => ({ uri: uriOf(c.file), line: Math.max(0, c.line - 1), message: c.message }));
+      const line = Math.max(0, message.line - 1);
+      diagnostics.push({ uri, line, severity: severity(message), message: message.message, related });
+      if (uri !== document.uri) {
+        // Also flag the %include line that brings the faulty file in.
+        const edge = document.structure.includes.find((e) => {
+          const included = workspace.resolveInclude(document, e.path);
+          if (!included) return false;
+          if (included === uri) return true;
+          const doc = workspace.get(included);
+          return !!doc && workspace.includedDocuments(doc).some((d) => d.uri === uri);
         });
+        if (edge) {
+          diagnostics.push({
+            uri: document.uri, line: edge.line, severity: severity(message),
+            message: `In included file ${path.basename(uriToPath(uri) ?? uri)}, line ${message.line}: ${message.message}`,
+            related: [{ uri, line, message: message.message }],
+          });
+        }
       }
     }
+    return { kind: 'ok', diagnostics, format, listing: readListing(listingFile) };
+  } finally {
+    if (variant) discardScratch(scratchKey);
   }
-  return { kind: 'ok', diagnostics, format, listing: readListing(listingFile) };
 }

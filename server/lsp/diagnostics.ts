@@ -5,12 +5,15 @@ import { Debouncer } from '../diagnosticsScheduler';
 import { lintDocument } from '../features/documentLints';
 import { bytesByLine, parseListing, type LineBytes } from '../../nasm/listing';
 import { checkShellcode, describeShellcodeFinding, shellcodeModeOf } from '../../nasm/shellcode';
+import { applyShellcodeFix, fixHoldsUp, shellcodeFixes, type ProvenFix } from '../../nasm/shellcodeFixes';
 import { runNasm, type NasmDiagnostic } from '../nasmDiagnostics';
 import type { ServerSettings } from '../protocol';
 import type { Workspace } from '../workspace';
 import { toLintDiagnostic, toNasmDiagnostic } from './convert';
 
 const LINT_DELAY_MS = 150;
+/** How a shellcode diagnostic's message begins (the quick fixes find them by it). */
+export const SHELLCODE_PREFIX = 'Shellcode: ';
 const NASM_DELAY_MS = 600;
 
 export class DiagnosticsPublisher {
@@ -26,6 +29,8 @@ export class DiagnosticsPublisher {
    */
   private readonly listings = new Map<string, { version: number; text: string; lines?: Map<number, LineBytes> }>();
   private toolMissingReported = false;
+  /** Rewrites proven for a line of a document version: the editor asks for code actions again and again. */
+  private proofs = new Map<string, Promise<ProvenFix[]>>();
 
   constructor(
     private readonly connection: Connection,
@@ -97,7 +102,7 @@ export class DiagnosticsPublisher {
     const findings = shellcode ? checkShellcode(parseListing(outcome.listing), { badBytes: shellcode.badBytes, relocationsFinal: outcome.format === 'bin' }).findings : [];
     const shellcodeDiagnostics: NasmDiagnostic[] = findings.map((finding) => ({
       uri: root.uri, line: finding.line - 1, severity: 'warning', related: [],
-      message: `Shellcode: ${describeShellcodeFinding(finding)}${finding.kind === 'bad-byte' ? ' — a string copy would cut the code here' : ''}`,
+      message: `${SHELLCODE_PREFIX}${describeShellcodeFinding(finding)}${finding.kind === 'bad-byte' ? ' — a string copy would cut the code here' : ''}`,
     }));
     for (const d of [...outcome.diagnostics, ...shellcodeDiagnostics]) {
       if (own && !own.has(d.uri)) continue;
@@ -118,9 +123,41 @@ export class DiagnosticsPublisher {
     return listing.lines.get(line + 1);
   }
 
+  /**
+   * The shellcode rewrites of `line` (0-based) of an open root document in shellcode mode, each kept
+   * only when nasm, re-assembling the rewritten text (with the unit's unsaved includes), reports no
+   * error and leaves no bad byte in the rewritten lines. Never in an untrusted folder.
+   */
+  provenShellcodeFixes(uri: string, line: number): Promise<ProvenFix[]> {
+    const document = this.workspace.get(uri);
+    if (!document || !this.workspace.isOpen(uri) || !this.options(uri).trusted) return Promise.resolve([]);
+    const mode = shellcodeModeOf(document.getText());
+    if (!mode || this.workspace.roots(document)[0] !== document) return Promise.resolve([]);
+    const key = `${uri}|${document.version}|${line}`;
+    const known = this.proofs.get(key);
+    if (known) return known;
+    for (const old of this.proofs.keys()) if (old.startsWith(`${uri}|`)) this.proofs.delete(old);
+    const text = document.getText();
+    const runOptions = { ...this.options(uri).settings, includePaths: this.workspace.includePathsFor(document) };
+    const proof = (async () => {
+      const proven: ProvenFix[] = [];
+      for (const [index, fix] of shellcodeFixes(document.lineText(line)).entries()) {
+        const outcome = await runNasm(document, this.workspace, runOptions, { text: applyShellcodeFix(text, line + 1, fix), scratchKey: `fix-${index}` })
+          .catch(() => undefined);
+        if (outcome?.kind !== 'ok' || outcome.diagnostics.some((d) => d.severity === 'error')) continue;
+        const held = fixHoldsUp(parseListing(outcome.listing), line + 1, fix, { badBytes: mode.badBytes, relocationsFinal: outcome.format === 'bin' });
+        if (held) proven.push(held);
+      }
+      return proven;
+    })();
+    this.proofs.set(key, proof);
+    return proof;
+  }
+
   /** A closed document's lints and the nasm messages it caused (also in its includes) go away. */
   forget(uri: string): void {
     this.listings.delete(uri);
+    for (const key of this.proofs.keys()) if (key.startsWith(`${uri}|`)) this.proofs.delete(key);
     this.lintTimer.cancel(uri);
     this.nasmTimer.cancel(uri);
     this.lintResults.delete(uri);

@@ -1,6 +1,6 @@
 // The binary lens in the language server: hovers show the bytes nasm's own listing gives a line,
 // and a file that asks for shellcode checks gets them as diagnostics. Real nasm behind both.
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,56 @@ describe('shellcode diagnostics', () => {
       ['mov     rax, 1', 'mov     rdi, 1', 'lea     rsi', 'mov     rdx, 6', 'mov     rax, 60', 'mov     rdi, 0'].map((n) => lineOf('write-nul.asm', n)),
     );
     expect(diagnostics[5].message).toBe('Shellcode: NUL 0x00 at .text+0x1e (4 times) — a string copy would cut the code here');
+  });
+
+  const shellcodeDiagnostics = (name: string) => client.waitFor(() => {
+    const list = (client.diagnostics.get(uri(name)) ?? []).filter((d) => d.message.startsWith('Shellcode:'));
+    return list.length ? list : undefined;
+  });
+  const quickFixes = async (name: string, diagnostic: any): Promise<any[]> =>
+    client.request('textDocument/codeAction', { textDocument: { uri: uri(name) }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+  const shellcodeFixTitles = async (name: string, diagnostic: any) =>
+    (await quickFixes(name, diagnostic)).filter((a) => a.title.startsWith('Shellcode:')).map((a) => a.title.replace(/ \(.*$/, ''));
+
+  it('offer rewrites proven by re-assembly, and the rewritten file has no bad byte left but the lea', async () => {
+    const name = 'write-nul.asm';
+    await client.open(uri(name), text(name));
+    const diagnostics = await shellcodeDiagnostics(name);
+    const byLine = new Map(diagnostics.map((d) => [d.range.start.line, d]));
+    const at = (needle: string) => byLine.get(lineOf(name, needle))!;
+    expect(await shellcodeFixTitles(name, at('mov     rdi, 0'))).toEqual(['Shellcode: xor edi, edi']);
+    expect(await shellcodeFixTitles(name, at('mov     rax, 60'))).toEqual(['Shellcode: push 60 / pop rax', 'Shellcode: xor eax, eax / mov al, 60']);
+    expect(await shellcodeFixTitles(name, at('lea     rsi'))).toEqual([]);
+    const first = (await quickFixes(name, at('mov     rdi, 0'))).find((a) => a.title.startsWith('Shellcode:'));
+    expect(first.title).toBe('Shellcode: xor edi, edi (2 bytes, no bad byte — re-assembled; sets the flags (mov leaves them alone))');
+    expect(first.diagnostics).toEqual([at('mov     rdi, 0')]);
+
+    // Apply the first rewrite of every line, bottom-up: nasm then flags only the lea.
+    const lines = text(name).split('\n');
+    for (const diagnostic of [...diagnostics].sort((a, b) => b.range.start.line - a.range.start.line)) {
+      const action = (await quickFixes(name, diagnostic)).find((a) => a.title.startsWith('Shellcode:'));
+      if (!action) continue;
+      const [edit] = action.edit.changes[uri(name)];
+      const line = edit.range.start.line;
+      expect(edit.range.end).toEqual({ line, character: lines[line]!.length });
+      lines.splice(line, 1, ...edit.newText.split('\n'));
+    }
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(name), version: 2 }, contentChanges: [{ text: lines.join('\n') }] });
+    const after = await client.waitFor(() => {
+      const list = (client.diagnostics.get(uri(name)) ?? []).filter((d) => d.message.startsWith('Shellcode:'));
+      return list.length === 1 ? list : undefined;
+    });
+    expect(after[0].range.start.line).toBe(lines.findIndex((l) => l.includes('lea     rsi')));
+  });
+
+  it('offer no rewrite whose own bytes are bad (bad=00,31 rules out xor)', async () => {
+    const name = 'write-nul-31.asm';
+    writeFileSync(path.join(dir, name), text('write-nul.asm').replace('; syscall-lens: shellcode', '; syscall-lens: shellcode bad=00,31'));
+    await client.open(uri(name), text(name));
+    const diagnostics = await shellcodeDiagnostics(name);
+    const at = (needle: string) => diagnostics.find((d) => d.range.start.line === lineOf(name, needle))!;
+    expect(await shellcodeFixTitles(name, at('mov     rdi, 0'))).toEqual([]);
+    expect(await shellcodeFixTitles(name, at('mov     rax, 60'))).toEqual(['Shellcode: push 60 / pop rax']);
   });
 
   it('stay away from files that do not ask', async () => {
