@@ -79,7 +79,7 @@ describe('Trace on examples/hello.asm', () => {
       await vscode.page.waitForTimeout(200);
     }
     expect(shown).toContain('write → 14');
-    expect(shown).toContain('exit → ?');
+    expect(shown).toContain('exit → did not return');
     // Give the editor the keyboard back from the webview before using editor commands.
     await vscode.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     const text = await hover(vscode.page, 20, 9, 'Traced syscalls');

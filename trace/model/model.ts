@@ -16,6 +16,10 @@ export interface LineCall {
   errors: number;
   /** The last result, with its errno: `14`, `-1 ENOENT`. */
   lastResult: string;
+  /** The distinct results in the order first seen, at most MAX_DISTINCT_RESULTS (then `moreResults`). */
+  results: string[];
+  /** More distinct results were seen than `results` keeps. */
+  moreResults: boolean;
   seqs: number[];
 }
 
@@ -132,10 +136,14 @@ export class TraceModel {
     if (!byLine) this.lines.set(where.file, (byLine = new Map()));
     let calls = byLine.get(where.line);
     if (!calls) byLine.set(where.line, (calls = new Map()));
-    const call = calls.get(event.name) ?? { name: event.name, count: 0, errors: 0, lastResult: '', seqs: [] };
+    const call = calls.get(event.name) ?? { name: event.name, count: 0, errors: 0, lastResult: '', results: [], moreResults: false, seqs: [] };
     call.count++;
     if (isFailed(event)) call.errors++;
     call.lastResult = shortResult(event);
+    if (!call.results.includes(call.lastResult)) {
+      if (call.results.length < MAX_DISTINCT_RESULTS) call.results.push(call.lastResult);
+      else call.moreResults = true;
+    }
     if (call.seqs.length < 100) call.seqs.push(event.seq);
     calls.set(event.name, call);
   }
@@ -160,9 +168,19 @@ export class TraceModel {
   }
 }
 
-/** `write → 14 ×5`, `open → -1 ENOENT`, `write ×2, read → 0`. */
+/** Distinct results a source line's annotation lists per syscall before it says `…`. */
+export const MAX_DISTINCT_RESULTS = 4;
+
+/**
+ * `write → 14 ×5`, `open → -1 ENOENT`, `read → 124, 0 ×2` (the distinct results, first seen first),
+ * `exit → did not return` (strace prints `= ?` for a call that never came back: exit, exit_group,
+ * or a call the process died in).
+ */
 export function annotationText(calls: Iterable<LineCall>): string {
-  return [...calls].map((c) => `${c.name} → ${c.lastResult}${c.count > 1 ? ` ×${c.count}` : ''}`).join(', ');
+  return [...calls].map((c) => {
+    const results = c.results.map((r) => (r === '?' ? 'did not return' : r)).join(', ');
+    return `${c.name} → ${results}${c.moreResults ? ', …' : ''}${c.count > 1 ? ` ×${c.count}` : ''}`;
+  }).join(', ');
 }
 
 export interface ComparisonRow {

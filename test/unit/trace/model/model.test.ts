@@ -56,6 +56,27 @@ describe('editor annotations text', () => {
     expect(annotationText(model.lines.get('/a.asm')!.get(12)!.values())).toBe('open → -1 ENOENT');
     expect(model.lines.get('/a.asm')!.get(12)!.get('open')!.errors).toBe(1);
   });
+
+  it('lists the distinct results first seen first, and says when a call did not return', () => {
+    const model = new TraceModel();
+    const at = (seq: number, name: string, result: string, line: number, errno?: string): SyscallEvent => ({
+      kind: 'syscall', seq, pid: 1, name, args: [], result, annotations: [], inProgress: false, stack: [], abi: 'x86_64',
+      location: { file: '/cat.asm', line }, ...(errno ? { errno } : {}),
+    });
+    // A read loop: two full buffers, a short one, end of file.
+    ['124', '124', '0'].forEach((r, i) => model.upsert(at(i + 1, 'read', r, 30)));
+    expect(annotationText(model.lines.get('/cat.asm')!.get(30)!.values())).toBe('read → 124, 0 ×3');
+    model.upsert(at(4, 'read', '-1', 30, 'EINTR'));
+    expect(annotationText(model.lines.get('/cat.asm')!.get(30)!.values())).toBe('read → 124, 0, -1 EINTR ×4');
+    // Beyond the bound the list says there is more, and stays bounded.
+    for (let i = 0; i < 50; i++) model.upsert(at(10 + i, 'read', String(200 + i), 30));
+    const read = model.lines.get('/cat.asm')!.get(30)!.get('read')!;
+    expect(read.results).toEqual(['124', '0', '-1 EINTR', '200']);
+    expect(annotationText([read])).toBe('read → 124, 0, -1 EINTR, 200, … ×54');
+    // strace's `exit(0) = ?`: the call never came back.
+    model.upsert(at(100, 'exit', '?', 40));
+    expect(annotationText(model.lines.get('/cat.asm')!.get(40)!.values())).toBe('exit → did not return');
+  });
 });
 
 describe('compare two runs', () => {
