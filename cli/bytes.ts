@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { bytesByLine, formatLineBytes, parseListing } from '../nasm/listing';
 import {
-  checkShellcode, describeShellcodeFinding, parseByteList, shellcodeAs, shellcodeBytes, shellcodeModeOf, type ShellcodeForm,
+  checkShellcode, describeShellcodeFinding, parseByteList, shellcodeAs, shellcodeBlock, shellcodeModeOf, type ShellcodeForm,
 } from '../nasm/shellcode';
 import { applyShellcodeFix, fixHoldsUp, shellcodeFixes, type ProvenFix, type ShellcodeFix } from '../nasm/shellcodeFixes';
 import { assembleListing, describeBuildFailure, type OutputFormat } from '../toolchain/build';
@@ -141,17 +141,12 @@ export const bytesCommand: Subcommand = {
     }
     const records = parseListing(assembled.listing);
     if (options.as) {
-      const sections = new Set(records.filter((r) => r.bytes?.length || r.unshown).map((r) => r.section));
-      if (sections.size > 1) {
-        process.stderr.write(`syscall-lens bytes: ${[...sections].join(', ')} all hold bytes; shellcode is one block, so put it in one section.\n`);
+      const block = shellcodeBlock(records);
+      if ('problem' in block) {
+        process.stderr.write(`syscall-lens bytes: ${block.problem}\n`);
         return 1;
       }
-      const all = shellcodeBytes(records);
-      if (!all) {
-        process.stderr.write('syscall-lens bytes: the listing does not show every byte (incbin), so they cannot be printed.\n');
-        return 1;
-      }
-      process.stdout.write(shellcodeAs(all, options.as) + '\n');
+      process.stdout.write(shellcodeAs(block.bytes, options.as) + '\n');
       return 0;
     }
     const mode = shellcodeModeOf(text);

@@ -5,6 +5,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { TRUST_NOTIFICATION, type InitializationOptions, type ServerSettings, type TrustParams } from '../server/protocol';
 import { readConfig } from './config';
 import { COMMANDS, SETTINGS, SETTINGS_SECTION } from './contributions';
+import { registerShellcode } from './shellcode';
 
 let client: LanguageClient | undefined;
 
@@ -46,6 +47,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
     },
   };
   client = new LanguageClient('syscallLens', 'Syscall Lens (NASM)', serverOptions, clientOptions);
+  registerShellcode(context, client);
   context.subscriptions.push(
     vscode.commands.registerCommand(COMMANDS.toggleBytes, toggleBytes),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {

@@ -123,6 +123,17 @@ export function shellcodeBytes(records: readonly ListingRecord[], section?: stri
 }
 
 /**
+ * The shellcode as one block of bytes, to paste into a program, or why there is none: bytes in more
+ * than one section (shellcode runs as one block), or bytes the listing does not show (incbin).
+ */
+export function shellcodeBlock(records: readonly ListingRecord[]): { bytes: Uint8Array } | { problem: string } {
+  const sections = new Set(records.filter((r) => r.bytes?.length || r.unshown).map((r) => r.section));
+  if (sections.size > 1) return { problem: `${[...sections].join(', ')} all hold bytes; shellcode is one block, so put it in one section.` };
+  const bytes = shellcodeBytes(records);
+  return bytes ? { bytes } : { problem: 'the listing does not show every byte (incbin), so they cannot be given as one block.' };
+}
+
+/**
  * A file asks for shellcode checks with a comment line `; syscall-lens: shellcode`, optionally
  * naming its bad bytes: `; syscall-lens: shellcode bad=00,0a,0d`. Undefined when it does not ask.
  */

@@ -31,6 +31,29 @@ export interface InitializationOptions {
 export const TRUST_NOTIFICATION = 'syscallLens/trustChanged';
 export interface TrustParams { trusted: boolean }
 
+/**
+ * Server → client after each nasm run of a root document with a `; syscall-lens: shellcode` comment
+ * (and once, with `shellcode: false`, when it no longer has one): for the status bar.
+ */
+export const SHELLCODE_STATUS_NOTIFICATION = 'syscallLens/shellcodeStatus';
+export interface ShellcodeStatus {
+  uri: string;
+  shellcode: boolean;
+  /** File bytes nasm's listing gives the whole unit. */
+  length: number;
+  /** Lines with a bad byte, and absolute addresses. */
+  badLines: number;
+  absolute: number;
+  /** Bytes from incbin, not checked. */
+  unchecked: number;
+}
+
+/** Client → server: a root document's bytes as one block, from nasm's listing of the text the editor shows. */
+export const SHELLCODE_BYTES_REQUEST = 'syscallLens/shellcodeBytes';
+export interface ShellcodeBytesParams { uri: string }
+/** `hex`: the bytes; else why there are none (`pending`: nasm has not yet assembled this text, ask again). */
+export type ShellcodeBytesResult = { hex: string } | { problem: string; pending?: boolean };
+
 /** Merges a raw configuration object (shaped like the `syscallLens` settings section) onto the defaults. */
 export function settingsFromConfiguration(raw: unknown, base: ServerSettings = DEFAULT_SETTINGS): ServerSettings {
   if (!raw || typeof raw !== 'object') return base;

@@ -1,7 +1,8 @@
-// textDocument/codeAction.
+// textDocument/codeAction, and the shellcode bytes the client's "Copy as" commands ask for.
 import type { CodeAction } from 'vscode-languageserver/node';
 import { codeActionsIn, didYouMeanActions } from '../features/codeActions';
 import { NASM_SOURCE, toCodeAction } from './convert';
+import { SHELLCODE_BYTES_REQUEST, type ShellcodeBytesParams } from '../protocol';
 import { SHELLCODE_PREFIX } from './diagnostics';
 import type { LanguageServer } from './languageServer';
 
@@ -28,4 +29,8 @@ export function registerCodeActions(server: LanguageServer): void {
     }
     return actions;
   });
+}
+
+export function registerShellcodeBytes(server: LanguageServer): void {
+  server.connection.onRequest(SHELLCODE_BYTES_REQUEST, ({ uri }: ShellcodeBytesParams) => server.diagnostics.shellcodeBytes(uri));
 }

@@ -4,10 +4,10 @@ import { MessageType, ShowMessageNotification, type Connection, type Diagnostic 
 import { Debouncer } from '../diagnosticsScheduler';
 import { lintDocument } from '../features/documentLints';
 import { bytesByLine, parseListing, type LineBytes } from '../../nasm/listing';
-import { checkShellcode, describeShellcodeFinding, shellcodeModeOf } from '../../nasm/shellcode';
+import { checkShellcode, describeShellcodeFinding, shellcodeBlock, shellcodeModeOf } from '../../nasm/shellcode';
 import { applyShellcodeFix, fixHoldsUp, shellcodeFixes, type ProvenFix } from '../../nasm/shellcodeFixes';
 import { runNasm, type NasmDiagnostic } from '../nasmDiagnostics';
-import type { ServerSettings } from '../protocol';
+import { SHELLCODE_STATUS_NOTIFICATION, type ServerSettings, type ShellcodeBytesResult, type ShellcodeStatus } from '../protocol';
 import type { Workspace } from '../workspace';
 import { toLintDiagnostic, toNasmDiagnostic } from './convert';
 
@@ -29,6 +29,8 @@ export class DiagnosticsPublisher {
    */
   private readonly listings = new Map<string, { version: number; text: string; lines?: Map<number, LineBytes> }>();
   private toolMissingReported = false;
+  /** Documents the client was told are in shellcode mode (told again when they leave it). */
+  private readonly shellcodeAnnounced = new Set<string>();
   /** Rewrites proven for a line of a document version: the editor asks for code actions again and again. */
   private proofs = new Map<string, Promise<ProvenFix[]>>();
 
@@ -99,7 +101,9 @@ export class DiagnosticsPublisher {
       this.onListing();
     }
     const shellcode = root === document ? shellcodeModeOf(root.getText()) : undefined;
-    const findings = shellcode ? checkShellcode(parseListing(outcome.listing), { badBytes: shellcode.badBytes, relocationsFinal: outcome.format === 'bin' }).findings : [];
+    const report = shellcode ? checkShellcode(parseListing(outcome.listing), { badBytes: shellcode.badBytes, relocationsFinal: outcome.format === 'bin' }) : undefined;
+    const findings = report?.findings ?? [];
+    if (root === document) this.announceShellcode(uri, report);
     const shellcodeDiagnostics: NasmDiagnostic[] = findings.map((finding) => ({
       uri: root.uri, line: finding.line - 1, severity: 'warning', related: [],
       message: `${SHELLCODE_PREFIX}${describeShellcodeFinding(finding)}${finding.kind === 'bad-byte' ? ' — a string copy would cut the code here' : ''}`,
@@ -112,6 +116,32 @@ export class DiagnosticsPublisher {
     }
     this.nasmResults.set(uri, byFile);
     for (const target of new Set([...byFile.keys(), ...(previous?.keys() ?? [])])) this.publish(target);
+  }
+
+  /** Tells the client the shellcode length and findings (for the status bar), or that the mode is off. */
+  private announceShellcode(uri: string, report: ReturnType<typeof checkShellcode> | undefined): void {
+    if (!report && !this.shellcodeAnnounced.delete(uri)) return;
+    if (report) this.shellcodeAnnounced.add(uri);
+    const bad = new Set(report?.findings.filter((f) => f.kind === 'bad-byte').map((f) => f.line));
+    const status: ShellcodeStatus = {
+      uri, shellcode: !!report, length: report?.length ?? 0, badLines: bad.size,
+      absolute: report?.findings.filter((f) => f.kind === 'absolute-address').length ?? 0, unchecked: report?.unchecked ?? 0,
+    };
+    void this.connection.sendNotification(SHELLCODE_STATUS_NOTIFICATION, status);
+  }
+
+  /** A root document's bytes as one block, from nasm's listing of its current text. */
+  shellcodeBytes(uri: string): ShellcodeBytesResult {
+    const document = this.workspace.get(uri);
+    if (!document || !this.workspace.isOpen(uri)) return { problem: 'the file is not open.' };
+    if (!this.options(uri).trusted) return { problem: 'the bytes come from nasm, which Syscall Lens runs only in a trusted folder.' };
+    if (!this.options(uri).settings.diagnosticsEnabled) return { problem: 'the bytes come from the background nasm run, which syscallLens.diagnostics.enable turns off.' };
+    if (this.workspace.roots(document)[0] !== document) return { problem: 'this file is included by another; copy the shellcode from the file that includes it.' };
+    const listing = this.listings.get(uri);
+    if (!listing || listing.version !== document.version) return { problem: 'nasm has not assembled this text yet.', pending: true };
+    if (!listing.text) return { problem: 'nasm did not assemble this file (see its errors).' };
+    const block = shellcodeBlock(parseListing(listing.text));
+    return 'bytes' in block ? { hex: Buffer.from(block.bytes).toString('hex') } : block;
   }
 
   /** What nasm assembled `line` (0-based) of an open root document to, if the listing is of this version. */
@@ -157,6 +187,7 @@ export class DiagnosticsPublisher {
   /** A closed document's lints and the nasm messages it caused (also in its includes) go away. */
   forget(uri: string): void {
     this.listings.delete(uri);
+    this.shellcodeAnnounced.delete(uri);
     for (const key of this.proofs.keys()) if (key.startsWith(`${uri}|`)) this.proofs.delete(key);
     this.lintTimer.cancel(uri);
     this.nasmTimer.cancel(uri);

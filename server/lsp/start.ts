@@ -1,6 +1,6 @@
 // Wires one LSP connection to the workspace model and the features, one request family a module.
 import type { Connection } from 'vscode-languageserver/node';
-import { registerCodeActions } from './codeActions';
+import { registerCodeActions, registerShellcodeBytes } from './codeActions';
 import { registerCompletion } from './completion';
 import { registerFormatting } from './formatting';
 import { registerHover } from './hover';
@@ -20,6 +20,7 @@ export function startServer(connection: Connection): LanguageServer {
   for (const register of [
     registerLifecycle, registerSettings, registerSync, registerHover, registerInlayHints, registerCodeActions,
     registerNavigation, registerSymbols, registerCompletion, registerPresentation, registerFormatting,
+    registerShellcodeBytes,
   ]) register(server);
   return server;
 }

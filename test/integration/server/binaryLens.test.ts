@@ -114,6 +114,34 @@ describe('shellcode diagnostics', () => {
   });
 });
 
+describe('shellcode length and bytes for the client', () => {
+  it('announces the length and findings of a file in shellcode mode, and gives its bytes as one block', async () => {
+    const statuses: any[] = [];
+    client.connection.onNotification('syscallLens/shellcodeStatus', (status: any) => statuses.push(status));
+    const name = 'exit-clean.asm';
+    await client.open(uri(name), text(name));
+    const status = await client.waitFor(() => statuses.find((s) => s.uri === uri(name)));
+    expect(status).toEqual({ uri: uri(name), shellcode: true, length: 7, badLines: 0, absolute: 0, unchecked: 0 });
+    expect(await client.request('syscallLens/shellcodeBytes', { uri: uri(name) })).toEqual({ hex: '6a3c5831ff0f05' });
+
+    // write-nul.asm: the six lines its diagnostics mark (five movs and the lea's displacement).
+    const nul = 'write-nul-status.asm';
+    writeFileSync(path.join(dir, nul), text('write-nul.asm'));
+    await client.open(uri(nul), text(nul));
+    expect(await client.waitFor(() => statuses.find((s) => s.uri === uri(nul)))).toMatchObject({ shellcode: true, badLines: 6, absolute: 0 });
+
+    // corpus.asm has .data and .text: no single block, said why; and it is not in shellcode mode.
+    await client.open(uri('corpus.asm'), text('corpus.asm'));
+    await hoverText('corpus.asm', 'sys     60');
+    expect(await client.request('syscallLens/shellcodeBytes', { uri: uri('corpus.asm') })).toMatchObject({ problem: expect.stringContaining('shellcode is one block') });
+    expect(statuses.filter((s) => s.uri === uri('corpus.asm'))).toEqual([]);
+
+    // Dropping the comment turns the mode off: the client hears it once.
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(name), version: 2 }, contentChanges: [{ text: text(name).replace('; syscall-lens: shellcode', '; plain') }] });
+    expect(await client.waitFor(() => statuses.find((s) => s.uri === uri(name) && !s.shellcode))).toEqual({ uri: uri(name), shellcode: false, length: 0, badLines: 0, absolute: 0, unchecked: 0 });
+  });
+});
+
 describe('the bytes inlay hints', () => {
   it('are off by default, and with inlayHints.bytes show each line\'s bytes at its end', async () => {
     const name = 'exit-clean.asm';
