@@ -88,6 +88,38 @@ function lastInstruction(document: AsmDocument, block: BlockAnalysis): { stateme
   return undefined;
 }
 
+/** What a block's own lines say about its flow; a block object never changes, so this is kept with it. */
+interface BlockShape { mnemonic?: string; call?: string; codeless: boolean }
+const shapes = new WeakMap<BlockAnalysis, BlockShape>();
+
+function blockShape(document: AsmDocument, block: BlockAnalysis): BlockShape {
+  const cached = shapes.get(block);
+  if (cached) return cached;
+  const structure = document.structure;
+  const last = lastInstruction(document, block);
+  const mnemonic = last?.statement.kind === 'instruction' ? last.statement.keyword!.name : undefined;
+  let call: string | undefined;
+  if (mnemonic === 'call') {
+    const operand = last!.statement.operands[0];
+    const name = operand?.tokens.length === 1 && operand.tokens[0]!.kind === 'identifier' && !operand.register ? operand.tokens[0]!.text : undefined;
+    if (name) call = structure.qualify(name, last!.line);
+  }
+  // Data (db/resb) and directives before the code run nothing; a block of bare labels is an entry like any other.
+  let code = false;
+  let labels = false;
+  let other = false;
+  for (let line = block.start; line <= block.end && !code; line++) {
+    if (structure.lineFlags[line]! & LINE_INACTIVE) continue;
+    const kind = document.statement(line).kind;
+    if (kind === 'instruction' || kind === 'macroCall') code = true;
+    else if (kind === 'label') labels = true;
+    else if (kind !== 'empty') other = true;
+  }
+  const shape: BlockShape = { codeless: !code && !(labels && !other), ...(mnemonic ? { mnemonic } : {}), ...(call ? { call } : {}) };
+  shapes.set(block, shape);
+  return shape;
+}
+
 const TAKEN_SIGN: Record<string, ['error' | 'nonnegative' | undefined, 'error' | 'nonnegative' | undefined]> = {
   // [sign on the jump, sign on the fall-through] after `test rax, rax`.
   js: ['error', 'nonnegative'], jl: ['error', 'nonnegative'], jnge: ['error', 'nonnegative'],
@@ -228,15 +260,10 @@ export class ProgramAnalysis {
     const structure = document.structure;
     const inMacro = (structure.lineFlags[block.start]! & LINE_IN_MACRO) !== 0;
     const successors: Edge[] = [];
-    const last = lastInstruction(document, block);
-    const mnemonic = last?.statement.kind === 'instruction' ? last.statement.keyword!.name : undefined;
-    const signs = mnemonic ? TAKEN_SIGN[mnemonic] : undefined;
+    const shape = blockShape(document, block);
+    const signs = shape.mnemonic ? TAKEN_SIGN[shape.mnemonic] : undefined;
     let callee: string | undefined;
-    if (mnemonic === 'call') {
-      const operand = last!.statement.operands[0];
-      const name = operand?.tokens.length === 1 && operand.tokens[0]!.kind === 'identifier' && !operand.register ? operand.tokens[0]!.text : undefined;
-      if (name && this.labelIndex.has(structure.qualify(name, last!.line))) callee = structure.qualify(name, last!.line);
-    }
+    if (shape.call && this.labelIndex.has(shape.call)) callee = shape.call;
     if (!inMacro) {
       if (block.exit.target !== undefined) {
         const target = this.labelIndex.get(structure.qualify(block.exit.target, block.exit.line ?? block.end));
@@ -247,19 +274,7 @@ export class ProgramAnalysis {
         successors.push({ to: i + 1, ...(signs?.[1] ? { sign: signs[1] } : {}) });
       }
     }
-    // Data (db/resb) and directives before the code run nothing; a block of bare labels is an entry like any other.
-    let code = false;
-    let labels = false;
-    let other = false;
-    for (let line = block.start; line <= block.end && !code; line++) {
-      if (structure.lineFlags[line]! & LINE_INACTIVE) continue;
-      const kind = document.statement(line).kind;
-      if (kind === 'instruction' || kind === 'macroCall') code = true;
-      else if (kind === 'label') labels = true;
-      else if (kind !== 'empty') other = true;
-    }
-    const codeless = !code && !(labels && !other);
-    return { successors, inMacro, codeless, ...(callee ? { callee } : {}) };
+    return { successors, inMacro, codeless: shape.codeless, ...(callee ? { callee } : {}) };
   }
 
   /** Procedures: call targets, with the blocks reachable from their entry without following calls. */

@@ -136,13 +136,21 @@ export interface ProgramView {
 }
 
 const views = new WeakMap<ProgramAnalysis, ProgramView>();
+// A component the last edit did not touch keeps its site objects: resolving them once keeps the
+// lints cached per block (documentLints compares sites by identity).
+const resolvedStates = new WeakMap<SiteState, ResolvedSite>();
+function resolvedState(state: SiteState): ResolvedSite {
+  let resolved = resolvedStates.get(state);
+  if (!resolved) resolvedStates.set(state, resolved = resolveSite(siteFromState(state)));
+  return resolved;
+}
 
 export function programView(program: ProgramAnalysis): ProgramView {
   const cached = views.get(program);
   if (cached) return cached;
   const byLine = new Map<number, ResolvedSite[]>();
   const lines: number[] = [];
-  for (const [line, states] of program.facts.sites) { byLine.set(line, states.map((s) => resolveSite(siteFromState(s)))); lines.push(line); }
+  for (const [line, states] of program.facts.sites) { byLine.set(line, states.map(resolvedState)); lines.push(line); }
   lines.sort((a, b) => a - b);
   let consumers: Map<number, ConsumedSetter[]> | undefined;
   const view: ProgramView = {
