@@ -1,11 +1,11 @@
 // What the editor tests share: `syscall-lens` on a PATH as `npm install -g` would put it (the bundled
 // CLI beside its server bundle), a scratch copy of hello.asm, and running an editor headless with a
 // driver script that writes what it saw as JSON.
-import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { bundleServer } from '../server/lspClient';
+import { run as runProgram } from '../../support/run';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 
@@ -34,8 +34,8 @@ export async function prepareEditorRun(name: string): Promise<EditorRun> {
 }
 
 /** Runs the editor (bounded, killed on timeout) and returns the driver's JSON, or throws with its output. */
-export function runEditor<T extends { error?: string }>(run: EditorRun, program: string, args: string[]): T {
-  const child = spawnSync(program, args, { cwd: run.work, env: run.env, encoding: 'utf8', timeout: 110_000, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
+export async function runEditor<T extends { error?: string }>(run: EditorRun, program: string, args: string[]): Promise<T> {
+  const child = await runProgram(program, args, { cwd: run.work, env: run.env, timeout: 110_000 });
   let result: T;
   try {
     result = JSON.parse(readFileSync(run.output, 'utf8')) as T;

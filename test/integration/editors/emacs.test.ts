@@ -30,7 +30,7 @@ describe.skipIf(!eglotInstalled)('Emacs eglot with the documented configuration'
 
   beforeAll(async () => {
     const run = await prepareEditorRun('emacs');
-    result = runEditor<DriveResult>(run, emacs!, [
+    result = await runEditor<DriveResult>(run, emacs!, [
       '--batch', '-q', '-l', path.join(ROOT, 'editors/emacs/syscall-lens.el'), '-l', path.join(__dirname, 'emacs-drive.el'),
     ]);
   }, 120_000);

@@ -28,7 +28,7 @@ describe.skipIf(!nvim)('Neovim with the documented configuration', () => {
 
   beforeAll(async () => {
     const run = await prepareEditorRun('nvim');
-    result = runEditor<DriveResult>(run, nvim!, [
+    result = await runEditor<DriveResult>(run, nvim!, [
       '--headless', '--clean', '-u', path.join(ROOT, 'editors/neovim/syscall-lens.lua'), '-S', path.join(__dirname, 'neovim-drive.lua'), 'hello.asm',
     ]);
   }, 120_000);

@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdtempSync, realpathSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../support/run';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const prefix = mkdtempSync(path.join(os.tmpdir(), 'npm-prefix-'));
@@ -18,11 +19,11 @@ let tarball = '';
 function npm(args: string[]) {
   const cli = [process.env.npm_execpath, path.join(path.dirname(process.execPath), '../lib/node_modules/npm/bin/npm-cli.js')]
     .find((file) => file && file.endsWith('.js') && existsSync(file));
-  return spawnSync(process.execPath, [cli!, ...args], { cwd: work, encoding: 'utf8', timeout: 120_000 });
+  return run(process.execPath, [cli!, ...args], { cwd: work, timeout: 120_000 });
 }
 
 function syscallLens(args: string[], input?: string) {
-  return spawnSync(bin, args, { cwd: work, encoding: 'utf8', timeout: 60_000, input, env: { PATH, HOME: work, XDG_CACHE_HOME: work } });
+  return run(bin, args, { cwd: work, timeout: 60_000, input, env: { PATH, HOME: work, XDG_CACHE_HOME: work } });
 }
 
 /** Sends one JSON-RPC/DAP message with Content-Length framing and resolves with the first reply. */
@@ -47,13 +48,13 @@ function firstReply(args: string[], message: object): Promise<Record<string, any
   });
 }
 
-beforeAll(() => {
-  const packed = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package-for-tests.mjs'), '--npm', '--out', path.join(work, 'syscall-lens.tgz')], {
-    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000,
+beforeAll(async () => {
+  const packed = await run(process.execPath, [path.join(ROOT, 'scripts/package-for-tests.mjs'), '--npm', '--out', path.join(work, 'syscall-lens.tgz')], {
+    cwd: ROOT, timeout: 180_000,
   });
   if (packed.status !== 0) throw new Error(`packing failed:\n${packed.stderr}`);
   tarball = packed.stdout.trim().split('\n').pop()!;
-  const installed = npm(['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball]);
+  const installed = await npm(['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball]);
   if (installed.status !== 0) throw new Error(`npm install -g failed:\n${installed.stdout}\n${installed.stderr}`);
   copyFileSync(path.join(ROOT, 'examples/hello.asm'), path.join(work, 'hello.asm'));
 }, 240_000);
@@ -71,18 +72,18 @@ describe('npm install -g of the packed tarball', () => {
     expect(existsSync(path.join(prefix, 'lib/node_modules/syscall-lens/node_modules'))).toBe(false);
   });
 
-  it('--version and table', () => {
-    expect(syscallLens(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    const table = syscallLens(['table', 'write']);
+  it('--version and table', async () => {
+    expect((await syscallLens(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const table = await syscallLens(['table', 'write']);
     expect(table.status).toBe(0);
     expect(table.stdout).toContain('write — x86-64 syscall 1 (descriptor)');
   });
 
-  it('trace builds and traces a NASM program', () => {
-    const run = syscallLens(['trace', 'hello.asm']);
-    expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^hello\.asm:20 +write\(1, "Hello, world!\\n", 14\) = 14$/m);
-    expect(run.stderr).toContain('hello exited with 0');
+  it('trace builds and traces a NASM program', async () => {
+    const traced = await syscallLens(['trace', 'hello.asm']);
+    expect(traced.status).toBe(0);
+    expect(traced.stdout).toMatch(/^hello\.asm:20 +write\(1, "Hello, world!\\n", 14\) = 14$/m);
+    expect(traced.stderr).toContain('hello exited with 0');
   });
 
   it('lsp --stdio answers initialize', async () => {

@@ -1,9 +1,9 @@
 // The .vsix users install: everything the extension runs, nothing it does not (sources, tests,
 // examples and their binaries, node_modules, source maps).
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../support/run';
 import { listZipEntries, readZipText, type ZipEntry } from './zip';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -11,11 +11,10 @@ let entries: ZipEntry[] = [];
 let names: string[] = [];
 let vsix = '';
 
-beforeAll(() => {
-  const output = execFileSync(process.execPath, [path.join(ROOT, 'scripts/package-for-tests.mjs'), '--vsix-only'], {
-    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  vsix = output.trim().split('\n').pop()!;
+beforeAll(async () => {
+  const packed = await run(process.execPath, [path.join(ROOT, 'scripts/package-for-tests.mjs'), '--vsix-only'], { cwd: ROOT, timeout: 170_000 });
+  if (packed.status !== 0) throw new Error(`packaging failed:\n${packed.stderr}`);
+  vsix = packed.stdout.trim().split('\n').pop()!;
   entries = listZipEntries(vsix);
   names = entries.map((entry) => entry.name);
 }, 180_000);

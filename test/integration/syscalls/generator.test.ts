@@ -1,18 +1,18 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { run } from '../../support/run';
 import { TARBALL, TARBALL_MISSING_REASON, TARBALL_PRESENT } from '../../unit/syscalls/kernelSource';
 
 const GENERATOR = 'scripts/gen-syscalls.mjs';
 const outputs: string[] = [];
 
 /** Runs the generator into a fresh directory; `extra` selects where the sources come from. */
-function generate(extra: string[]): string {
+async function generate(extra: string[]): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'gen-syscalls-test-'));
   outputs.push(out);
-  const result = spawnSync(process.execPath, [GENERATOR, '--tarball', TARBALL, '--out', out, ...extra], { shell: false, encoding: 'utf8' });
+  const result = await run(process.execPath, [GENERATOR, '--tarball', TARBALL, '--out', out, ...extra]);
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   return out;
@@ -23,12 +23,12 @@ const read = (dir: string, abi: string) => readFileSync(join(dir, `${abi}.json`)
 describe('the table generator', () => {
   afterAll(() => outputs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-  it.skipIf(!TARBALL_PRESENT)('is deterministic and reproduces the committed tables from the tarball', () => {
+  it.skipIf(!TARBALL_PRESENT)('is deterministic and reproduces the committed tables from the tarball', async () => {
     // The tarball is decompressed once (the slow part); the second run reads the kept tree.
     const kept = mkdtempSync(join(tmpdir(), 'gen-syscalls-source-'));
     outputs.push(kept);
-    const first = generate(['--keep', kept]);
-    const second = generate(['--source', join(kept, readdirSync(kept)[0]!)]);
+    const first = await generate(['--keep', kept]);
+    const second = await generate(['--source', join(kept, readdirSync(kept)[0]!)]);
     for (const abi of ['x86_64', 'i386']) {
       expect(read(first, abi).equals(read(second, abi)), `${abi} differs between two runs`).toBe(true);
       expect(read(first, abi).equals(read('syscalls/data', abi)), `${abi}.json is stale: run npm run gen:syscalls`).toBe(true);
@@ -36,8 +36,8 @@ describe('the table generator', () => {
   }, 240_000);
   if (!TARBALL_PRESENT) console.warn(TARBALL_MISSING_REASON);
 
-  it('fails with an actionable message when the tarball is missing', () => {
-    const result = spawnSync(process.execPath, [GENERATOR, '--tarball', '/nonexistent/linux.tar.xz', '--out', tmpdir()], { shell: false, encoding: 'utf8' });
+  it('fails with an actionable message when the tarball is missing', async () => {
+    const result = await run(process.execPath, [GENERATOR, '--tarball', '/nonexistent/linux.tar.xz', '--out', tmpdir()]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('apt-get install linux-source-6.12');
   });

@@ -43,10 +43,10 @@ describe('decoder constants match the kernel headers', () => {
     if (kernelRoot) rmSync(dirname(kernelRoot), { recursive: true, force: true });
   });
 
-  it.skipIf(!TARBALL_PRESENT)('constants newer than those headers match the 6.12 uapi headers', () => {
+  it.skipIf(!TARBALL_PRESENT)('constants newer than those headers match the 6.12 uapi headers', async () => {
     // asm-generic/fcntl.h defines F_LINUX_SPECIFIC_BASE, which F_DUPFD_QUERY is based on.
     const files = [...new Set(Object.values(NEWER_THAN_HEADERS)), 'include/uapi/asm-generic/fcntl.h'];
-    kernelRoot = extractFromTarball(files);
+    kernelRoot = await extractFromTarball(files);
     const definitions = headerDefinitions(files.map((f) => `${kernelRoot}/${f}`));
     const ours = new Map(everyConstant());
     const wrong = Object.keys(NEWER_THAN_HEADERS)
