@@ -29,6 +29,70 @@ async function annotations(page: Page): Promise<string[]> {
   });
 }
 
+/** The trace view's width in CSS px: its webview fills the side bar. */
+async function panelWidth(page: Page): Promise<number> {
+  return Math.round((await page.locator('iframe.webview.ready').boundingBox())!.width);
+}
+
+/** Drags the side bar's edge (VS Code's sash) until the trace view is `width` px wide. */
+async function setPanelWidth(page: Page, width: number): Promise<void> {
+  for (let attempt = 0; attempt < 4 && Math.abs((await panelWidth(page)) - width) > 2; attempt++) {
+    const bar = (await page.locator('.part.sidebar').boundingBox())!;
+    const x = bar.x + bar.width;
+    const y = bar.y + bar.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + width - (await panelWidth(page)), y, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForTimeout(300);
+  }
+  expect(Math.abs((await panelWidth(page)) - width)).toBeLessThanOrEqual(2);
+}
+
+interface RowFit {
+  syscall: string;
+  /** A cell that is cut (ellipsized) or reaches past the panel's right edge, with its sizes. */
+  cut: string[];
+  /** The arguments start below the syscall: the row has a second line. */
+  twoLines: boolean;
+  height: number;
+}
+
+/** How each call row's cells fit the panel, measured in its DOM. */
+async function rowFits(frame: FrameLocator): Promise<{ rows: RowFit[]; actionLines: number; tabLines: number; clipped: number; statusWidth: number }> {
+  return frame.locator('#root').evaluate((root) => {
+    const right = document.documentElement.clientWidth;
+    const rows = Array.from(root.querySelectorAll<HTMLElement>('.viewport .row:not([hidden]):not(.loading)')).map((row) => {
+      const cell = (name: string) => row.querySelector<HTMLElement>(`.c-${name}`)!;
+      const cut: string[] = [];
+      for (const name of ['syscall', 'source']) {
+        const node = cell(name);
+        if (!node.textContent) continue;
+        const box = node.getBoundingClientRect();
+        if (node.scrollWidth > node.clientWidth || box.right > right + 0.5 || box.width === 0) {
+          cut.push(`${name} "${node.textContent}" scrollWidth ${node.scrollWidth} clientWidth ${node.clientWidth} right ${box.right} of ${right}`);
+        }
+      }
+      return {
+        syscall: cell('syscall').textContent ?? '',
+        cut,
+        twoLines: cell('arguments').getBoundingClientRect().top > cell('syscall').getBoundingClientRect().top + 5,
+        height: row.offsetHeight,
+      };
+    });
+    const actions = Array.from(root.querySelectorAll<HTMLElement>('.toolbar > .action')).map((n) => n.getBoundingClientRect());
+    const tabs = Array.from(root.querySelectorAll<HTMLElement>('.tabs > .tab')).map((n) => n.getBoundingClientRect());
+    return {
+      rows,
+      actionLines: new Set(actions.map((box) => Math.round(box.top))).size,
+      tabLines: new Set(tabs.map((box) => Math.round(box.top))).size,
+      clipped: [...actions, ...tabs].filter((box) => box.right > right + 0.5).length
+        + Array.from(root.querySelectorAll<HTMLElement>('.tabs > .tab')).filter((n) => n.scrollWidth > n.clientWidth).length,
+      statusWidth: root.querySelector<HTMLElement>('.toolbar .status')!.getBoundingClientRect().width,
+    };
+  });
+}
+
 describe('Trace on examples/hello.asm', () => {
   let vscode: VSCodeSession;
   beforeAll(async () => { vscode = await startVSCode({ folder: EXAMPLES, viewport: { width: 1600, height: 1000 } }); });
@@ -86,6 +150,33 @@ describe('Trace on examples/hello.asm', () => {
     expect(text).toContain('Traced syscalls on this line');
     expect(text).toMatch(/write.*×1.*14/);
     await screenshot(vscode.page, 'trace-hello-annotations');
+  });
+
+  it('reads at 300, 500 and 1000 px: syscall and source line whole, arguments and result on a second line when narrow', async () => {
+    const frame = panel(vscode.page);
+    await frame.locator('.tab', { hasText: 'Calls' }).click();
+    const original = await panelWidth(vscode.page);
+    for (const width of [300, 500, 1000]) {
+      await setPanelWidth(vscode.page, width);
+      await vscode.page.waitForTimeout(300);
+      const { rows, actionLines, tabLines, clipped, statusWidth } = await rowFits(frame);
+      await screenshot(vscode.page, `trace-width-${width}`);
+      expect(rows.map((r) => r.syscall).slice(0, 3)).toEqual(['execve', 'write', 'exit']);
+      expect(rows.flatMap((r) => r.cut), `at ${width} px`).toEqual([]);
+      // The virtual table's rows keep one height; narrow rows carry arguments and result on a second line.
+      expect(new Set(rows.map((r) => r.height)).size).toBe(1);
+      expect(rows.every((r) => r.twoLines), `two-line rows at ${width} px`).toBe(width < 560);
+      // The actions and the tabs each stay on one line, inside the panel; the status line is readable.
+      expect([actionLines, tabLines, clipped], `actions, tabs at ${width} px`).toEqual([1, 1, 0]);
+      expect(statusWidth).toBeGreaterThan(Math.min(200, width / 2));
+      expect(await frame.locator('.status').innerText()).toBe('hello.asm — exited with 0');
+      expect(await frame.locator('button', { hasText: 'Compare…' }).isVisible()).toBe(true);
+      expect(await frame.locator('button', { hasText: 'Stop' }).isVisible()).toBe(true);
+      const write = rowOf(frame, 'write');
+      expect(await write.locator('.c-source').innerText()).toBe('hello.asm:20');
+      expect(await write.locator('.c-result').innerText()).toBe('14');
+    }
+    await setPanelWidth(vscode.page, original);
   });
 
   it('"Fail this call" re-runs with that write failing', async () => {

@@ -8,7 +8,17 @@ declare function acquireVsCodeApi(): { postMessage(message: PanelMessage): void;
 const vscode = acquireVsCodeApi();
 const post = (message: PanelMessage) => vscode.postMessage(message);
 
-const ROW_HEIGHT = 22;
+/**
+ * Row heights by panel width. The table is virtual, so every row has the same, computable height:
+ * below NARROW_WIDTH a row takes two lines (the call and its source line, then arguments and
+ * result); below COMPACT_WIDTH time, pid and duration give way (the pid stays as the row's
+ * coloured edge). trace.css lays the rows out by the `narrow` and `compact` classes of #root.
+ */
+const NARROW_WIDTH = 560;
+const COMPACT_WIDTH = 820;
+const WIDE_ROW_HEIGHT = 22;
+const NARROW_ROW_HEIGHT = 40;
+let rowHeight = WIDE_ROW_HEIGHT;
 const PAGE = 200;
 /** Browsers cap element heights (about 33 million px in Chromium): beyond this the scroll is scaled. */
 const MAX_SCROLL_HEIGHT = 15_000_000;
@@ -27,17 +37,28 @@ function button(label: string, title: string, onClick: () => void): HTMLButtonEl
   return node;
 }
 
+/**
+ * A toolbar action whose label shrinks in a narrow panel (trace.css): `▶ Trace` becomes `▶`,
+ * `Open log…` becomes `Log…`. The full label stays in the text, the tooltip and the accessible name.
+ */
+function toolbarButton(full: string, short: string, title: string, onClick: () => void): HTMLButtonElement {
+  const node = button('', title, onClick);
+  node.setAttribute('aria-label', full);
+  node.append(element('span', 'label-full', full), element('span', 'label-short', short));
+  return node;
+}
+
 // ---- layout -------------------------------------------------------------------------------
 const root = document.getElementById('root')!;
 const toolbar = element('div', 'toolbar');
-const traceButton = button('▶ Trace', 'Build and trace the active NASM or C file', () => post({ type: 'command', command: 'trace' }));
-const stopButton = button('■ Stop', 'Kill strace and every traced process', () => post({ type: 'command', command: 'stop' }));
+const traceButton = toolbarButton('▶ Trace', '▶', 'Build and trace the active NASM or C file', () => post({ type: 'command', command: 'trace' }));
+const stopButton = toolbarButton('■ Stop', '■', 'Kill strace and every traced process', () => post({ type: 'command', command: 'stop' }));
 stopButton.disabled = true;
 const status = element('span', 'status', 'No trace yet.');
 toolbar.append(traceButton, stopButton,
-  button('Open log…', 'Open an existing strace log (.strace)', () => post({ type: 'command', command: 'openLog' })),
-  button('Export JSONL…', 'Save this trace as JSON Lines', () => post({ type: 'command', command: 'exportJsonl' })),
-  button('Compare…', 'Compare this run with another run or log', () => post({ type: 'command', command: 'compare' })),
+  toolbarButton('Open log…', 'Log…', 'Open an existing strace log (.strace)', () => post({ type: 'command', command: 'openLog' })),
+  toolbarButton('Export JSONL…', 'Export…', 'Save this trace as JSON Lines', () => post({ type: 'command', command: 'exportJsonl' })),
+  toolbarButton('Compare…', 'Compare…', 'Compare this run with another run or log', () => post({ type: 'command', command: 'compare' })),
   status);
 
 const tabs = element('div', 'tabs');
@@ -143,15 +164,15 @@ const requested = new Set<number>();
 const pool: HTMLElement[] = [];
 
 function scrollScale(): number {
-  const natural = total * ROW_HEIGHT;
+  const natural = total * rowHeight;
   return natural > MAX_SCROLL_HEIGHT ? natural / MAX_SCROLL_HEIGHT : 1;
 }
 
 function firstVisibleRow(): number {
   const scale = scrollScale();
-  if (scale === 1) return Math.floor(viewport.scrollTop / ROW_HEIGHT);
+  if (scale === 1) return Math.floor(viewport.scrollTop / rowHeight);
   const maxTop = Math.max(1, spacer.offsetHeight - viewport.clientHeight);
-  const visible = Math.ceil(viewport.clientHeight / ROW_HEIGHT);
+  const visible = Math.ceil(viewport.clientHeight / rowHeight);
   return Math.floor((viewport.scrollTop / maxTop) * Math.max(0, total - visible));
 }
 
@@ -215,9 +236,9 @@ function render(): void {
   if (frame) return;
   frame = requestAnimationFrame(() => {
     frame = 0;
-    spacer.style.height = `${Math.min(total * ROW_HEIGHT, MAX_SCROLL_HEIGHT)}px`;
+    spacer.style.height = `${Math.min(total * rowHeight, MAX_SCROLL_HEIGHT)}px`;
     const first = firstVisibleRow();
-    const count = Math.ceil(viewport.clientHeight / ROW_HEIGHT) + 1;
+    const count = Math.ceil(viewport.clientHeight / rowHeight) + 1;
     layer.style.transform = `translateY(${viewport.scrollTop}px)`;
     for (let i = 0; i < count; i++) {
       const index = first + i;
@@ -262,11 +283,26 @@ function select(seq: number): void {
 
 viewport.addEventListener('scroll', render, { passive: true });
 new ResizeObserver(render).observe(viewport);
+
+/** Chooses the row layout for the panel's width, keeping the first visible row at the top. */
+function fitWidth(): void {
+  const width = root.clientWidth;
+  const narrow = width < NARROW_WIDTH;
+  root.classList.toggle('compact', width < COMPACT_WIDTH);
+  if (narrow === root.classList.contains('narrow') && root.style.getPropertyValue('--row-height')) return;
+  const first = total ? firstVisibleRow() : 0;
+  root.classList.toggle('narrow', narrow);
+  rowHeight = narrow ? NARROW_ROW_HEIGHT : WIDE_ROW_HEIGHT;
+  root.style.setProperty('--row-height', `${rowHeight}px`);
+  if (total) scrollToRow(first, false);
+  render();
+}
+new ResizeObserver(fitWidth).observe(root);
 viewport.addEventListener('keydown', (event) => {
   const step = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : event.key === 'PageDown' ? 20 : event.key === 'PageUp' ? -20 : 0;
   if (!step) return;
   event.preventDefault();
-  viewport.scrollTop += step * ROW_HEIGHT;
+  viewport.scrollTop += step * rowHeight;
 });
 
 // ---- in-progress call -----------------------------------------------------------------------
@@ -296,12 +332,14 @@ function table(headers: string[], rows: string[][], rowClass?: (i: number) => st
   return node;
 }
 
-/** Scrolls so that row `index` of the filtered list is in the middle of the view. */
-function scrollToRow(index: number): void {
-  const visible = Math.ceil(viewport.clientHeight / ROW_HEIGHT);
+/** Scrolls so that row `index` of the filtered list is in the middle of the view (or at its top). */
+function scrollToRow(index: number, middle = true): void {
+  const visible = Math.ceil(viewport.clientHeight / rowHeight);
+  const top = Math.max(0, index - (middle ? Math.floor(visible / 2) : 0));
+  spacer.style.height = `${Math.min(total * rowHeight, MAX_SCROLL_HEIGHT)}px`;
   const scale = scrollScale();
-  if (scale === 1) viewport.scrollTop = Math.max(0, (index - Math.floor(visible / 2)) * ROW_HEIGHT);
-  else viewport.scrollTop = (Math.max(0, index - Math.floor(visible / 2)) / Math.max(1, total - visible)) * Math.max(1, spacer.offsetHeight - viewport.clientHeight);
+  if (scale === 1) viewport.scrollTop = top * rowHeight;
+  else viewport.scrollTop = (top / Math.max(1, total - visible)) * Math.max(1, spacer.offsetHeight - viewport.clientHeight);
   render();
 }
 
@@ -377,12 +415,14 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       detailText.textContent = '';
       failButton.disabled = true;
       status.textContent = message.title;
+      status.title = message.title;
       stopButton.disabled = !message.running;
       viewport.scrollTop = 0;
       render();
       break;
     case 'status':
       status.textContent = message.text;
+      status.title = message.text;
       status.classList.toggle('error', Boolean(message.error));
       stopButton.disabled = !message.running;
       traceButton.disabled = message.running;
@@ -392,7 +432,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       }
       break;
     case 'count': {
-      const atEnd = viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT;
+      const atEnd = viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight - rowHeight;
       const grewPartialPage = Math.floor((total - 1) / PAGE);
       if (message.generation !== generation) {
         generation = message.generation;
@@ -445,6 +485,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
 });
 
 root.append(toolbar, tabs, ...pages.values());
+fitWidth();
 showTab('calls');
 showCompare(undefined);
 post({ type: 'ready' });
