@@ -26,19 +26,29 @@ export function shellcodeFixes(lineText: string): ShellcodeFix[] {
   if (value === undefined) return [];
   const r32 = registerOfWidth(register.family, 32)!;
   const r8 = registerOfWidth(register.family, 8)!;
-  const indent = /^[ \t]*/.exec(lineText)![0];
-  const label = statement.label ? lineText.slice(statement.label.start, statement.keyword!.start).trimEnd() + ' ' : '';
-  const comment = statement.comment ? `  ${statement.comment.text}` : '';
-  const lines = (...instructions: string[]) => instructions.map((text, i) => `${i === 0 ? indent + label : indent + ' '.repeat(label.length)}${text}${i === 0 ? comment : ''}`);
+  // The rewrite keeps the line's layout: label, the columns of the mnemonic, the operands and the
+  // comment (padded with spaces; where the line uses tabs there, its own whitespace).
+  const prefix = lineText.slice(0, statement.keyword!.start);
+  const continuation = prefix.replace(/[^\t]/g, ' ');
+  const gap = lineText.slice(statement.keyword!.end, target.start) || ' ';
+  const head = (start: string, mnemonic: string) => (gap.includes('\t') ? start + mnemonic + gap : (start + mnemonic + ' ').padEnd(target.start));
+  const comment = statement.comment;
+  const withComment = (code: string) => {
+    if (!comment) return code;
+    const before = lineText.slice(source.end, comment.start);
+    return (before.includes('\t') || code.length >= comment.start ? code + (before || ' ') : code.padEnd(comment.start)) + comment.text;
+  };
+  const lines = (...instructions: [string, string][]) => instructions.map(([mnemonic, operands], i) =>
+    i === 0 ? withComment(head(prefix, mnemonic) + operands) : head(continuation, mnemonic) + operands);
   const fixes: ShellcodeFix[] = [];
   if (value === 0n) {
-    fixes.push({ title: `xor ${r32}, ${r32}`, lines: lines(`xor ${r32}, ${r32}`), caveat: 'sets the flags (mov leaves them alone)' });
+    fixes.push({ title: `xor ${r32}, ${r32}`, lines: lines(['xor', `${r32}, ${r32}`]), caveat: 'sets the flags (mov leaves them alone)' });
   }
   if (value > 0n && value < 128n) {
-    fixes.push({ title: `push ${value} / pop ${register.family}`, lines: lines(`push ${value}`, `pop ${register.family}`), caveat: 'uses 8 bytes below the stack pointer' });
+    fixes.push({ title: `push ${value} / pop ${register.family}`, lines: lines(['push', `${value}`], ['pop', register.family]), caveat: 'uses 8 bytes below the stack pointer' });
   }
   if (value > 0n && value < 256n) {
-    fixes.push({ title: `xor ${r32}, ${r32} / mov ${r8}, ${value}`, lines: lines(`xor ${r32}, ${r32}`, `mov ${r8}, ${value}`), caveat: 'sets the flags' });
+    fixes.push({ title: `xor ${r32}, ${r32} / mov ${r8}, ${value}`, lines: lines(['xor', `${r32}, ${r32}`], ['mov', `${r8}, ${value}`]), caveat: 'sets the flags' });
   }
   return fixes;
 }

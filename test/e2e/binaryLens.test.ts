@@ -65,7 +65,7 @@ describe('the binary lens', () => {
     await fix.waitFor({ timeout: 30_000 });
     await screenshot(vscode.page, 'binary-lens-shellcode-quick-fix');
     await fix.click();
-    await waitForLines((l) => l.some((t) => /xor\s+\D*edi, edi\s*31 ff/.test(t)), 'the rewritten line with its bytes');
+    await waitForLines((l) => l.some((t) => /^ {8}xor {5}\D*edi, edi\s*31 ff/.test(t)), 'the rewritten line with its bytes');
     await vscode.page.waitForFunction((n) => document.querySelectorAll('.editor-instance .monaco-editor .squiggly-warning').length < n, before, { timeout: 60_000 });
     await screenshot(vscode.page, 'binary-lens-after-quick-fix');
   });

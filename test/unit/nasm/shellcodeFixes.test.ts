@@ -17,7 +17,14 @@ describe('shellcode rewrites of mov reg, imm', () => {
   });
 
   it('keeps the label, the indentation and the comment', () => {
-    expect(shellcodeFixes('    exit: mov rax, 60 ; exit')[0]!.lines).toEqual(['    exit: push 60  ; exit', '          pop rax']);
+    expect(shellcodeFixes('    exit: mov rax, 60 ; exit')[0]!.lines).toEqual(['    exit: push 60     ; exit', '          pop rax']);
+  });
+
+  it('keeps the columns of the mnemonic, the operands and the comment (tabs where the line has them)', () => {
+    expect(shellcodeFixes('        mov     rax, 60         ; exit')[0]!.lines).toEqual(['        push    60              ; exit', '        pop     rax']);
+    expect(shellcodeFixes('_start: mov     edi, 0')[0]!.lines).toEqual(['_start: xor     edi, edi']);
+    expect(shellcodeFixes('\tmov\trdi, 0\t; zero')[0]!.lines).toEqual(['\txor\tedi, edi\t; zero']);
+    expect(shellcodeFixes('mov rdi,0')[0]!.lines).toEqual(['xor edi, edi']);
   });
 
   it('leaves alone what it cannot prove simple', () => {
