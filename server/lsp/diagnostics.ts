@@ -168,11 +168,12 @@ export class DiagnosticsPublisher {
     if (known) return known;
     for (const old of this.proofs.keys()) if (old.startsWith(`${uri}|`)) this.proofs.delete(old);
     const text = document.getText();
+    const version = document.version;
     const runOptions = { ...this.options(uri).settings, includePaths: this.workspace.includePathsFor(document) };
     const proof = (async () => {
       const proven: ProvenFix[] = [];
       for (const [index, fix] of shellcodeFixes(document.lineText(line)).entries()) {
-        const outcome = await runNasm(document, this.workspace, runOptions, { text: applyShellcodeFix(text, line + 1, fix), scratchKey: `fix-${index}` })
+        const outcome = await runNasm(document, this.workspace, runOptions, { text: applyShellcodeFix(text, line + 1, fix), scratchKey: `fix-${version}-${line}-${index}` })
           .catch(() => undefined);
         if (outcome?.kind !== 'ok' || outcome.diagnostics.some((d) => d.severity === 'error')) continue;
         const held = fixHoldsUp(parseListing(outcome.listing), line + 1, fix, { badBytes: mode.badBytes, relocationsFinal: outcome.format === 'bin' });

@@ -75,6 +75,9 @@ describe('shellcode diagnostics', () => {
     expect(await shellcodeFixTitles(name, at('mov     rdi, 0'))).toEqual(['Shellcode: xor edi, edi']);
     expect(await shellcodeFixTitles(name, at('mov     rax, 60'))).toEqual(['Shellcode: push 60 / pop rax', 'Shellcode: xor eax, eax / mov al, 60']);
     expect(await shellcodeFixTitles(name, at('lea     rsi'))).toEqual([]);
+    // Asked for every line at once (each proof in a scratch folder of its own), the answers stay per line.
+    const all = await Promise.all(diagnostics.map((d) => shellcodeFixTitles(name, d)));
+    expect(all.map((titles) => titles.length)).toEqual([2, 2, 0, 2, 2, 1]);
     const first = (await quickFixes(name, at('mov     rdi, 0'))).find((a) => a.title.startsWith('Shellcode:'));
     expect(first.title).toBe('Shellcode: xor edi, edi (2 bytes, no bad byte — re-assembled; sets the flags (mov leaves them alone))');
     expect(first.diagnostics).toEqual([at('mov     rdi, 0')]);
