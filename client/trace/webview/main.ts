@@ -188,6 +188,8 @@ function rowElement(i: number): HTMLElement {
   if (!row) {
     row = element('div', 'row');
     for (const name of COLUMNS) row.append(element('span', `cell c-${name === '#' ? 'seq' : name}`));
+    // The source cell cuts a long path at its start, keeping the line number (trace.css).
+    row.lastElementChild!.append(element('span', 'source-text'));
     row.addEventListener('click', () => {
       const seq = Number(row!.dataset.seq);
       if (!Number.isFinite(seq)) return;
@@ -210,7 +212,8 @@ function fillRow(node: HTMLElement, data: TraceRow | undefined): void {
     node.dataset.seq = '';
     node.className = 'row loading';
     node.style.borderLeftColor = 'transparent';
-    for (const cell of Array.from(cells)) cell.textContent = '';
+    for (let i = 0; i < cells.length - 1; i++) cells[i]!.textContent = '';
+    cells[7]!.firstElementChild!.textContent = '';
     return;
   }
   node.dataset.seq = String(data.seq);
@@ -222,7 +225,7 @@ function fillRow(node: HTMLElement, data: TraceRow | undefined): void {
   const texts = [String(data.seq), data.time, String(data.pid || ''), data.name, data.args,
     [result, data.errno, data.errnoMessage ? `(${data.errnoMessage})` : '', data.notes ?? ''].filter(Boolean).join(' '), duration,
     data.where + (data.macroWhere ? ` ⟵ ${data.macroWhere}` : '')];
-  texts.forEach((text, i) => { cells[i]!.textContent = text; });
+  texts.forEach((text, i) => { (i === 7 ? cells[i]!.firstElementChild! : cells[i]!).textContent = text; });
   cells[2]!.style.color = data.pid ? pidColor(data.pid) : '';
   node.style.borderLeftColor = data.pid ? pidColor(data.pid) : 'transparent';
   cells[3]!.title = data.summary ? `${data.name}: ${data.summary}` : data.name;
