@@ -27,7 +27,7 @@ export class DiagnosticsPublisher {
    * nasm's listing of each root document, for the version it ran on; read into the bytes of each
    * line only when a hover asks (most runs are typing and nobody hovers).
    */
-  private readonly listings = new Map<string, { version: number; text: string; lines?: Map<number, LineBytes> }>();
+  private readonly listings = new Map<string, { version: number; text: string; failed: boolean; lines?: Map<number, LineBytes> }>();
   private toolMissingReported = false;
   /** Documents the client was told are in shellcode mode (told again when they leave it). */
   private readonly shellcodeAnnounced = new Set<string>();
@@ -94,16 +94,19 @@ export class DiagnosticsPublisher {
       return;
     }
     const byFile = new Map<string, Diagnostic[]>();
+    const failed = outcome.diagnostics.some((d) => d.severity === 'error');
     // Through a root, only this file's messages (and those of the files it includes) are its own.
     const own = root === document ? undefined : new Set([document, ...this.workspace.includedDocuments(document)].map((d) => d.uri));
     if (root === document) {
-      this.listings.set(root.uri, { version, text: outcome.listing });
+      this.listings.set(root.uri, { version, text: outcome.listing, failed });
       this.onListing();
     }
     const shellcode = root === document ? shellcodeModeOf(root.getText()) : undefined;
     const report = shellcode ? checkShellcode(parseListing(outcome.listing), { badBytes: shellcode.badBytes, relocationsFinal: outcome.format === 'bin' }) : undefined;
     const findings = report?.findings ?? [];
-    if (root === document) this.announceShellcode(uri, report);
+    // When assembly fails nasm writes no listing or one without the failing lines: the last length
+    // stands until it assembles again.
+    if (root === document && (!failed || !shellcode)) this.announceShellcode(uri, report);
     const shellcodeDiagnostics: NasmDiagnostic[] = findings.map((finding) => ({
       uri: root.uri, line: finding.line - 1, severity: 'warning', related: [],
       message: `${SHELLCODE_PREFIX}${describeShellcodeFinding(finding)}${finding.kind === 'bad-byte' ? ' — a string copy would cut the code here' : ''}`,
@@ -139,7 +142,7 @@ export class DiagnosticsPublisher {
     if (this.workspace.roots(document)[0] !== document) return { problem: 'this file is included by another; copy the shellcode from the file that includes it.' };
     const listing = this.listings.get(uri);
     if (!listing || listing.version !== document.version) return { problem: 'nasm has not assembled this text yet.', pending: true };
-    if (!listing.text) return { problem: 'nasm did not assemble this file (see its errors).' };
+    if (listing.failed || !listing.text) return { problem: 'nasm did not assemble this file (see its errors).' };
     const block = shellcodeBlock(parseListing(listing.text));
     return 'bytes' in block ? { hex: Buffer.from(block.bytes).toString('hex') } : block;
   }

@@ -139,8 +139,14 @@ describe('shellcode length and bytes for the client', () => {
     expect(await client.request('syscallLens/shellcodeBytes', { uri: uri('corpus.asm') })).toMatchObject({ problem: expect.stringContaining('shellcode is one block') });
     expect(statuses.filter((s) => s.uri === uri('corpus.asm'))).toEqual([]);
 
+    // A text nasm cannot assemble has no listing: no '0 bytes' is announced, and no bytes are given.
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(name), version: 2 }, contentChanges: [{ text: text(name).replace('pop     rax', 'pop     rax, rbx, rcx') }] });
+    await client.waitFor(() => (client.diagnostics.get(uri(name)) ?? []).some((d) => d.severity === 1));
+    expect(statuses.filter((s) => s.uri === uri(name)).map((s) => s.length)).not.toContain(0);
+    expect(await client.request('syscallLens/shellcodeBytes', { uri: uri(name) })).toEqual({ problem: 'nasm did not assemble this file (see its errors).' });
+
     // Dropping the comment turns the mode off: the client hears it once.
-    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(name), version: 2 }, contentChanges: [{ text: text(name).replace('; syscall-lens: shellcode', '; plain') }] });
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(name), version: 3 }, contentChanges: [{ text: text(name).replace('; syscall-lens: shellcode', '; plain') }] });
     expect(await client.waitFor(() => statuses.find((s) => s.uri === uri(name) && !s.shellcode))).toEqual({ uri: uri(name), shellcode: false, length: 0, badLines: 0, absolute: 0, unchecked: 0 });
   });
 });
