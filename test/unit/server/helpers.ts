@@ -41,3 +41,12 @@ export function lints(workspace: Workspace, document: AsmDocument) {
 export function inlayHints(workspace: Workspace, document: AsmDocument) {
   return syscallInlayHints(programView(workspace.analysis(document).program()), 0, document.lineCount, { syscallCall: true, parameterNames: true });
 }
+
+/** The text after applying LSP-style line edits (as the server returns them) to `text`. */
+export function applyEdits(text: string, edits: { line: number; start: number; end: number; newText: string }[]): string {
+  const lines = text.split('\n');
+  for (const e of [...edits].sort((a, b) => b.line - a.line || b.start - a.start)) {
+    lines[e.line] = lines[e.line]!.slice(0, e.start) + e.newText + lines[e.line]!.slice(e.end);
+  }
+  return lines.join('\n');
+}

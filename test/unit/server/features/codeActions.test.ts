@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { namedConstantActions } from '../../../../server/features/namedConstant';
 import { lintBlock } from '../../../../server/features/syscallLints';
 import { programView } from '../../../../server/features/syscallFacts';
-import { lints, openDocument } from '../helpers';
-
-function applyEdits(text: string, edits: { line: number; start: number; end: number; newText: string }[]): string {
-  const lines = text.split('\n');
-  for (const e of [...edits].sort((a, b) => b.line - a.line || b.start - a.start)) {
-    lines[e.line] = lines[e.line]!.slice(0, e.start) + e.newText + lines[e.line]!.slice(e.end);
-  }
-  return lines.join('\n');
-}
+import { applyEdits, lints, openDocument } from '../helpers';
 
 describe('quick fix for an argument the kernel reads but nothing set', () => {
   it('inserts the setter before the call, indented like it, in the ABI\'s register', () => {

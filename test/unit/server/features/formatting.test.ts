@@ -3,15 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AsmDocument } from '../../../../nasm/document/document';
 import { formatLines } from '../../../../server/features/formatting';
-import { EXAMPLES, FIXTURES } from '../helpers';
-
-function applyEdits(text: string, edits: { line: number; start: number; end: number; newText: string }[]): string {
-  const lines = text.split('\n');
-  for (const e of [...edits].sort((a, b) => b.line - a.line || b.start - a.start)) {
-    lines[e.line] = lines[e.line]!.slice(0, e.start) + e.newText + lines[e.line]!.slice(e.end);
-  }
-  return lines.join('\n');
-}
+import { applyEdits, EXAMPLES, FIXTURES } from '../helpers';
 
 describe('formatting', () => {
   it('aligns labels, mnemonics, operands and comments', () => {

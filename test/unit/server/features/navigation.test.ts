@@ -1,15 +1,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { referencesOf, renameSymbol } from '../../../../server/features/navigation';
-import { FIXTURES, openDocument } from '../helpers';
-
-function applyEdits(text: string, edits: { line: number; start: number; end: number; newText: string }[]): string {
-  const lines = text.split('\n');
-  for (const e of [...edits].sort((a, b) => b.line - a.line || b.start - a.start)) {
-    lines[e.line] = lines[e.line]!.slice(0, e.start) + e.newText + lines[e.line]!.slice(e.end);
-  }
-  return lines.join('\n');
-}
+import { applyEdits, FIXTURES, openDocument } from '../helpers';
 
 describe('rename', () => {
   it('renames a local label only in its own scope', () => {
