@@ -7,6 +7,7 @@ import { ToolNotFoundError } from '../toolchain/tools';
 import { TraceError } from '../trace/capture/runner';
 import { ElfFormatError } from '../trace/map/elf';
 import { programSize, type SizeReport } from '../trace/map/programSize';
+import { loadedBytes, sizeReportText } from '../trace/map/sizeText';
 import { TraceModel } from '../trace/model/model';
 import { TraceSession } from '../trace/session';
 import { answerUsage, type Subcommand } from './subcommand';
@@ -74,32 +75,6 @@ async function measure(file: string, trace: boolean): Promise<Measured> {
   return measured;
 }
 
-const hex = (n: number) => `0x${n.toString(16)}`;
-const loadedBytes = (report: SizeReport) => report.sections.filter((s) => s.loaded).reduce((n, s) => n + s.size, 0);
-
-function describe(m: Measured, labels: number): string {
-  const r = m.report;
-  const out = [`${m.name}: ${r.format}, ${r.fileSize} bytes in the file, ${loadedBytes(r)} loaded${m.syscalls !== undefined ? `, ${m.syscalls} syscalls` : ''}`, ''];
-  out.push(`headers: ${r.headers.elf} ELF header, ${r.headers.programHeaders} program headers, ${r.headers.sectionHeaders} section headers; ${r.padding} bytes of alignment padding`, '');
-  out.push('section                  type             address    offset      size');
-  for (const s of r.sections) {
-    out.push(`${s.name.padEnd(24)} ${s.type.padEnd(14)} ${hex(s.address).padStart(9)} ${hex(s.offset).padStart(9)} ${String(s.size).padStart(9)}${s.inFile ? '' : '  (memory only)'}`);
-  }
-  if (r.segments.length) {
-    out.push('', 'segment        flags    offset   address   file size  memory size');
-    for (const s of r.segments) out.push(`${s.type.padEnd(14)} ${s.flags}   ${hex(s.offset).padStart(8)} ${hex(s.address).padStart(9)} ${String(s.fileSize).padStart(11)} ${String(s.memorySize).padStart(12)}`);
-  }
-  if (labels > 0 && r.labels.length) {
-    out.push('', 'largest labels');
-    for (const l of r.labels.slice(0, labels)) out.push(`  ${l.name.padEnd(30)} ${l.section.padEnd(12)} ${String(l.size).padStart(8)}`);
-  }
-  if (r.sourceFiles.length) {
-    out.push('', 'code by source file');
-    for (const f of r.sourceFiles) out.push(`  ${String(f.bytes).padStart(8)}  ${f.file}`);
-  }
-  return out.join('\n');
-}
-
 /** Section by section, the two programs' sizes and the difference. */
 export function compareSizes(a: Measured, b: Measured): { rows: { what: string; a: number | null; b: number | null }[] } {
   const rows: { what: string; a: number | null; b: number | null }[] = [
@@ -134,7 +109,7 @@ export const sizeCommand: Subcommand = {
       for (const m of measured) out.push(JSON.stringify({ type: 'program', name: m.name, syscalls: m.syscalls ?? null, ...m.report }));
       if (measured.length === 2) out.push(JSON.stringify({ type: 'comparison', a: measured[0]!.name, b: measured[1]!.name, ...compareSizes(measured[0]!, measured[1]!) }));
     } else if (measured.length === 1) {
-      out.push(describe(measured[0]!, options.labels));
+      out.push(sizeReportText(measured[0]!.name, measured[0]!.report, { labels: options.labels, syscalls: measured[0]!.syscalls }));
     } else {
       const [a, b] = measured as [Measured, Measured];
       const width = Math.max(12, a.name.length, b.name.length);

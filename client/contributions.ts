@@ -38,6 +38,7 @@ export const COMMANDS = {
   openExample: 'syscallLens.openExample',
   openWalkthrough: 'syscallLens.openWalkthrough',
   showLog: 'syscallLens.showLog',
+  showProgramSize: 'syscallLens.showProgramSize',
 } as const;
 
 /** The Get Started walkthrough (package.json contributes.walkthroughs). */

@@ -4,6 +4,7 @@ import { registerDebugging } from './debug';
 import { registerDebugCodeLens } from './debugCodeLens';
 import { registerExamples } from './examples';
 import { registerOutputChannel } from './output';
+import { registerSizeView } from './sizeView';
 import { registerToolStatus } from './status/toolStatus';
 import { registerSyscallTable } from './syscallTable/panel';
 import { registerTracing } from './trace/register';
@@ -15,6 +16,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerExamples(context);
   registerDebugging(context);
   registerTracing(context);
+  registerSizeView(context);
   // After tracing: VS Code puts the lenses of later providers first, so "Debug" comes before "Trace".
   registerDebugCodeLens(context);
   await startLanguageClient(context);
