@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { SizeReport } from '../../../../trace/map/programSize';
+import { loadedBytes, sizeReportText } from '../../../../trace/map/sizeText';
+
+// Shaped like examples/hello.asm built with nasm -g and ld (sizes from the size view of that build), plus a .bss.
+const report: SizeReport = {
+  file: '/build/hello', fileSize: 9544, format: 'ELF64',
+  headers: { elf: 64, programHeaders: 168, sectionHeaders: 640 },
+  sections: [
+    { name: '.text', type: 'PROGBITS', address: 0x401000, offset: 0x1000, size: 37, inFile: true, loaded: true },
+    { name: '.data', type: 'PROGBITS', address: 0x402000, offset: 0x2000, size: 14, inFile: true, loaded: true },
+    { name: '.bss', type: 'NOBITS', address: 0x402010, offset: 0x200e, size: 64, inFile: false, loaded: true },
+    { name: '.symtab', type: 'SYMTAB', address: 0, offset: 0x2010, size: 144, inFile: true, loaded: false },
+  ],
+  segments: [{ type: 'LOAD', offset: 0x1000, address: 0x401000, fileSize: 37, memorySize: 37, flags: 'r-x' }],
+  labels: [
+    { name: '_start', section: '.text', address: 0x401000, size: 37 },
+    { name: 'msg', section: '.data', address: 0x402000, size: 14 },
+  ],
+  sourceFiles: [{ file: 'hello.asm', bytes: 37 }],
+  padding: 100,
+};
+
+describe('sizeReportText', () => {
+  it('counts the loaded bytes of every section with an address, .bss included', () => {
+    expect(loadedBytes(report)).toBe(37 + 14 + 64);
+  });
+
+  it('prints the headline, headers, sections, segments, labels and source files', () => {
+    const lines = sizeReportText('hello.asm', report, { labels: 10 }).split('\n');
+    expect(lines[0]).toBe('hello.asm: ELF64, 9544 bytes in the file, 115 loaded');
+    expect(lines).toContain('headers: 64 ELF header, 168 program headers, 640 section headers; 100 bytes of alignment padding');
+    expect(lines.find((l) => l.startsWith('.text'))).toMatch(/^\.text\s+PROGBITS\s+0x401000\s+0x1000\s+37$/);
+    expect(lines.find((l) => l.startsWith('.bss'))).toMatch(/\s64 {2}\(memory only\)$/);
+    expect(lines.find((l) => l.startsWith('LOAD'))).toMatch(/^LOAD\s+r-x\s+0x1000\s+0x401000\s+37\s+37$/);
+    expect(lines.some((l) => /^ {2}_start\s+\.text\s+37$/.test(l))).toBe(true);
+    expect(lines.at(-1)).toBe('        37  hello.asm');
+  });
+
+  it('adds the syscall count when traced and lists only as many labels as asked', () => {
+    const text = sizeReportText('hello.asm', report, { labels: 1, syscalls: 2 });
+    expect(text.split('\n')[0]).toBe('hello.asm: ELF64, 9544 bytes in the file, 115 loaded, 2 syscalls');
+    expect(text).toContain('_start');
+    expect(text).not.toMatch(/^ {2}msg/m);
+    expect(sizeReportText('hello.asm', report, { labels: 0 })).not.toContain('largest labels');
+  });
+
+  it('leaves out the sections a report does not have', () => {
+    const text = sizeReportText('tiny', { ...report, segments: [], labels: [], sourceFiles: [] }, { labels: 10 });
+    expect(text).not.toContain('segment');
+    expect(text).not.toContain('largest labels');
+    expect(text).not.toContain('code by source file');
+  });
+});
