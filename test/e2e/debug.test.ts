@@ -33,6 +33,25 @@ async function stoppedLine(page: Page): Promise<string> {
   return frame.innerText();
 }
 
+/** The editor line numbers VS Code highlights as the top stack frame (the yellow line), read from the editor's DOM. */
+async function highlightedLines(page: Page): Promise<number[]> {
+  return page.locator('.editor-instance .monaco-editor').first().evaluate((editor) => {
+    // Whole-line decorations and line numbers are rendered in separate layers, matched by their `top`.
+    const tops = Array.from(editor.querySelectorAll<HTMLElement>('.view-overlays > div'))
+      .filter((row) => row.querySelector('.debug-top-stack-frame-line') !== null)
+      .map((row) => row.style.top);
+    return Array.from(editor.querySelectorAll<HTMLElement>('.margin-view-overlays > div'))
+      .filter((row) => tops.includes(row.style.top))
+      .map((row) => Number((row.querySelector('.line-numbers')?.textContent ?? '').trim()));
+  });
+}
+
+/** Whether a row's checkbox in the Breakpoints view is ticked. */
+async function isTicked(page: Page, text: string | RegExp): Promise<boolean> {
+  const box = page.locator('.debug-breakpoints .monaco-list-row', { hasText: text }).locator('.monaco-checkbox');
+  return (await box.getAttribute('aria-checked')) === 'true' || /\bchecked\b/.test((await box.getAttribute('class')) ?? '');
+}
+
 describe('debugging hello.asm', () => {
   let vscode: VSCodeSession;
   beforeAll(async () => { vscode = await startVSCode({ folder: EXAMPLES }); });
@@ -99,6 +118,53 @@ describe('debugging hello.asm', () => {
     await page.locator('.panel .composite-bar .action-item', { hasText: /^Terminal$/ }).click().catch(() => undefined);
     await screenshot(page, 'debug-syscall-entry-write');
     await page.keyboard.press('Shift+F5');
+  });
+  it('with "Syscall entry" on, Step Over from the write stops on the next line and the exit stop keeps its source', async () => {
+    const page = vscode.page;
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 }); // the last session ended
+    // The program's terminal may have taken the focus; F5 needs the editor.
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('F5');
+    await expect.poll(() => stoppedLine(page), { timeout: 60_000 }).toMatch(/hello\.asm\s*16/);
+    // VS Code keeps the filter ticked (and the line-22 breakpoint unticked) from the test above; make sure.
+    if (!(await isTicked(page, 'Syscall entry'))) await toggleBreakpoint(page, 'Syscall entry');
+    if (await isTicked(page, /hello\.asm/)) await toggleBreakpoint(page, /hello\.asm/);
+    const paused = page.locator('.pane-header', { hasText: 'Call Stack' }).first();
+    await page.keyboard.press('F5'); // to the write's syscall stop
+    await expect.poll(() => paused.innerText(), { timeout: 60_000 }).toMatch(/write\(fd=1/);
+    await expect.poll(() => stoppedLine(page), { timeout: 30_000 }).toMatch(/hello\.asm\s*20/);
+    await expect.poll(() => highlightedLines(page), { timeout: 30_000 }).toEqual([20]);
+    // At a syscall-entry stop rip is already past the `syscall`: the address line 22 starts at.
+    await expand(page, /^Registers/);
+    const rip = async () => /^rip\s*=\s*(0x[0-9a-f]+)/.exec(await variablesRow(page, /^rip\b/).innerText())?.[1] ?? '';
+    // The view holds the write stop's registers once orig_rax is the write's number (it is -1 at the entry stop).
+    await expect.poll(() => variablesRow(page, /^orig_rax/).innerText(), { timeout: 30_000 }).toMatch(/\(1\)$/);
+    const afterWrite = await rip();
+    expect(afterWrite).toMatch(/^0x/);
+
+    // Step Over completes the call and stops at the start of the following line: 22, not 23.
+    await page.keyboard.press('F10');
+    await expect.poll(() => stoppedLine(page), { timeout: 60_000 }).toMatch(/hello\.asm\s*22/);
+    await expect.poll(() => highlightedLines(page), { timeout: 30_000 }).toEqual([22]);
+    expect(await paused.innerText()).not.toMatch(/write\(/); // no stale syscall header
+    // …with the write done (rax = 14 bytes written) and at line 22's first instruction: nothing of it ran.
+    await expand(page, /^General purpose/);
+    await expect.poll(() => variablesRow(page, /^rax/).innerText(), { timeout: 30_000 }).toMatch(/\(14\)$/);
+    await variablesRow(page, /^General purpose/).click(); // collapse: the list shows only rows in view
+    expect(await rip()).toBe(afterWrite);
+    await screenshot(page, 'debug-next-from-syscall-stop');
+
+    // The exit `syscall` is the last instruction of .text: its stop still has its line and decoded call.
+    await page.keyboard.press('F5');
+    await expect.poll(() => paused.innerText(), { timeout: 60_000 }).toMatch(/exit\(error_code=0\)/);
+    await expect.poll(() => stoppedLine(page), { timeout: 30_000 }).toMatch(/hello\.asm\s*24/); // rows may lag the header
+    await expect.poll(() => highlightedLines(page), { timeout: 30_000 }).toEqual([24]);
+    await expand(page, /^Syscall/);
+    await expect.poll(() => variablesRow(page, /^call/).innerText(), { timeout: 30_000 }).toMatch(/exit\(error_code=0\)/);
+    await page.mouse.move(700, 880); // away from the Variables rows, whose hover hides the scope
+    await screenshot(page, 'debug-exit-syscall-stop');
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
   });
 });
 
