@@ -49,7 +49,7 @@ export interface ListingRecord {
 // on the next listing line), `<depth>` for expanded lines, source. `-Ld` prints counts in decimal.
 const COUNT = '(?:[0-9A-F]+h|\\d+)';
 const CODE_LINE = new RegExp(
-  `^ *(\\d+) ([0-9A-F]{8,16}) (<(?:res|bin) ${COUNT}>|[0-9A-F\\[\\]()]*(?:<rep ${COUNT}>)?)(-?) *(?:<(\\d+)>)?(.*)$`,
+  `^ *(\\d+) ([0-9A-F]{8,16}) (<(?:res|bin) ${COUNT}>|\\?+|[0-9A-F\\[\\]()]*(?:<rep ${COUNT}>)?)(-?) *(?:<(\\d+)>)?(.*)$`,
 );
 const TEXT_LINE = /^ *(\d+) +(?:<(\d+)>)?(.*)$/;
 
@@ -64,6 +64,8 @@ function count(text: string): number {
  */
 class SectionTracker {
   current = '.text';
+  /** Inside `struc` or `absolute`: offsets are in no section (nasm lists struc fields as `????`). */
+  outside = false;
   private user = '.text';
   private definingAt: number | undefined;
 
@@ -77,12 +79,16 @@ class SectionTracker {
       this.definingAt = depth;
       return;
     }
+    if (keyword === 'struc' || keyword === 'absolute') this.outside = true;
+    else if (keyword === 'endstruc') this.outside = false;
     if (/^\s*__\??SECT\??__\s*(;.*)?$/.test(source)) {
+      this.outside = false;
       this.current = this.user;
       return;
     }
     const name = sectionSwitchOfLine(source);
     if (!name) return;
+    this.outside = false;
     this.current = name;
     if (!/^\s*\[/.test(source)) this.user = name;
   }
@@ -94,6 +100,8 @@ export interface ListingLine {
   depth: number;
   /** The source column, trimmed. */
   source: string;
+  /** The section the line is in (after its own switch, for a `section` line). */
+  section: string;
   /** Set when the line has a position in its section (continuation lines already joined into it). */
   record?: ListingRecord;
 }
@@ -110,7 +118,7 @@ export function listingLines(text: string): ListingLine[] {
   let repBodyLine = 0;
   let continued: { record: ListingRecord; hex: string } | undefined;
   for (const raw of text.split('\n')) {
-    const code = CODE_LINE.exec(raw);
+    const code = sections.outside ? undefined : CODE_LINE.exec(raw);
     if (code) {
       const [, lineText, offsetText, field, dash, depthText, source] = code;
       const line = Number(lineText);
@@ -129,7 +137,7 @@ export function listingLines(text: string): ListingLine[] {
         section: sections.current, offset: parseInt(offsetText!, 16), bytes: undefined,
         repeat: 1, reserved: 0, unshown: 0, relocations: [], source: source!.trim(),
       };
-      lines.push({ line, depth, source: record.source, record });
+      lines.push({ line, depth, source: record.source, section: record.section, record });
       if (dash) continued = { record, hex: field! };
       else finish(record, field!);
       continue;
@@ -145,7 +153,7 @@ export function listingLines(text: string): ListingLine[] {
       topLine = line;
       topIsEndRep = parseLine(source!).keyword?.name === '%endrep';
     } else if (depth === 1 && topIsEndRep) repBodyLine = line;
-    lines.push({ line, depth, source: source!.trim() });
+    lines.push({ line, depth, source: source!.trim(), section: sections.current });
   }
   if (continued) finish(continued.record, continued.hex);
   return lines;
@@ -156,8 +164,13 @@ export function parseListing(text: string): ListingRecord[] {
   return listingLines(text).flatMap((listed) => (listed.record ? [listed.record] : []));
 }
 
-/** Reads one byte field: `B8<rep 2h>`, `48BE[0000000000000000]`, `<res 20h>`, `<bin 9h>`. */
+/** Reads one byte field: `B8<rep 2h>`, `48BE[0000000000000000]`, `<res 20h>`, `<bin 9h>`, `????`. */
 function finish(record: ListingRecord, field: string): void {
+  // `????????`: space nasm reserves without a count it can print (`resb point_size`, `dd ?`).
+  if (/^\?+$/.test(field)) {
+    record.reserved = field.length / 2;
+    return;
+  }
   const sized = /^<(res|bin) (.+)>$/.exec(field);
   if (sized) {
     if (sized[1] === 'res') record.reserved = count(sized[2]!);

@@ -3,7 +3,9 @@
 import { MessageType, ShowMessageNotification, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import { Debouncer } from '../diagnosticsScheduler';
 import { lintDocument } from '../features/documentLints';
+import { binOrigin, labelPlaces, type LabelPlace } from '../../nasm/labelPlaces';
 import { bytesByLine, parseListing, type LineBytes } from '../../nasm/listing';
+import type { NasmOutputFormat } from '../../nasm/document/outputFormat';
 import { checkShellcode, describeShellcodeFinding, shellcodeBlock, shellcodeModeOf } from '../../nasm/shellcode';
 import { applyShellcodeFix, fixHoldsUp, shellcodeFixes, type ProvenFix } from '../../nasm/shellcodeFixes';
 import { runNasm, type NasmDiagnostic } from '../nasmDiagnostics';
@@ -27,7 +29,10 @@ export class DiagnosticsPublisher {
    * nasm's listing of each root document, for the version it ran on; read into the bytes of each
    * line only when a hover asks (most runs are typing and nobody hovers).
    */
-  private readonly listings = new Map<string, { version: number; text: string; failed: boolean; lines?: Map<number, LineBytes> }>();
+  private readonly listings = new Map<string, {
+    version: number; text: string; failed: boolean; format: NasmOutputFormat; lines?: Map<number, LineBytes>;
+    labels?: { places: Map<number, LabelPlace>; origin: number | undefined };
+  }>();
   private toolMissingReported = false;
   /** Documents the client was told are in shellcode mode (told again when they leave it). */
   private readonly shellcodeAnnounced = new Set<string>();
@@ -98,7 +103,7 @@ export class DiagnosticsPublisher {
     // Through a root, only this file's messages (and those of the files it includes) are its own.
     const own = root === document ? undefined : new Set([document, ...this.workspace.includedDocuments(document)].map((d) => d.uri));
     if (root === document) {
-      this.listings.set(root.uri, { version, text: outcome.listing, failed });
+      this.listings.set(root.uri, { version, text: outcome.listing, failed, format: outcome.format });
       this.onListing();
     }
     const shellcode = root === document ? shellcodeModeOf(root.getText()) : undefined;
@@ -154,6 +159,26 @@ export class DiagnosticsPublisher {
     if (!listing || !document || document.version !== listing.version) return undefined;
     listing.lines ??= bytesByLine(parseListing(listing.text));
     return listing.lines.get(line + 1);
+  }
+
+  /**
+   * Where nasm put the label defined on `line` (0-based) of an open root document and its size, if the
+   * listing is of this version; `address` for a `-f bin` file with a plain `org` and one section.
+   */
+  labelAt(uri: string, line: number): (LabelPlace & { address?: number }) | undefined {
+    const listing = this.listings.get(uri);
+    const document = this.workspace.get(uri);
+    if (!listing || !document || document.version !== listing.version || listing.failed) return undefined;
+    if (!listing.labels) {
+      const lines = new Map<number, boolean>();
+      for (const symbols of document.structure.definitions.values()) {
+        for (const s of symbols) if (s.kind === 'label' || s.kind === 'localLabel') lines.set(s.line + 1, s.kind === 'localLabel');
+      }
+      listing.labels = { places: labelPlaces(listing.text, lines), origin: listing.format === 'bin' ? binOrigin(listing.text) : undefined };
+    }
+    const place = listing.labels.places.get(line + 1);
+    if (!place) return undefined;
+    return listing.labels.origin === undefined ? place : { ...place, address: listing.labels.origin + place.offset };
   }
 
   /**

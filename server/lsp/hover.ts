@@ -1,6 +1,7 @@
 // textDocument/hover.
 import { formatLineBytes, type LineBytes } from '../../nasm/listing';
 import { hoverAt } from '../features/hover';
+import { definitionsAt } from '../features/navigation';
 import { toHover } from './convert';
 import type { LanguageServer } from './languageServer';
 
@@ -9,7 +10,14 @@ export function registerHover(server: LanguageServer): void {
   server.connection.onHover(({ textDocument, position }) => {
     const document = workspace.get(textDocument.uri);
     if (!document) return null;
-    const hover = hoverAt(workspace, document, position.line, position.character);
+    let hover = hoverAt(workspace, document, position.line, position.character);
+    // A label (defined or referred to here): where nasm put it and the bytes up to the next label.
+    const label = definitionsAt(workspace, document, position.line, position.character).find((d) => d.symbol.kind === 'label' || d.symbol.kind === 'localLabel');
+    const place = label && server.diagnostics.labelAt(label.document.uri, label.symbol.line);
+    if (hover && label && place) {
+      const where = `\`${label.symbol.name}\`: ${place.section}+0x${place.offset.toString(16)}${place.address === undefined ? '' : ` (address 0x${place.address.toString(16)})`}`;
+      hover = { ...hover, markdown: `${hover.markdown}\n\n---\n\n${where}, **${place.size} byte${place.size === 1 ? '' : 's'}** to the next label (nasm's listing)` };
+    }
     const bytes = server.diagnostics.bytesAt(textDocument.uri, position.line);
     if (!bytes || bytes.size + bytes.reserved === 0) return hover ? toHover(hover, server.client.markdown) : null;
     // The bytes nasm wrote for the line (its listing of this very text), under whatever else the hover says.

@@ -24,9 +24,9 @@ function nasm(source: string, format: string, out: string, includes: string[] = 
 
 describe('the listing fixtures', () => {
   it('are what this nasm writes', () => {
-    for (const name of ['corpus', ...FLAT]) {
+    for (const name of ['corpus', 'labels', ...FLAT]) {
       const out = path.join(work, name);
-      nasm(path.join(LISTINGS, `${name}.asm`), name === 'corpus' ? 'elf64' : 'bin', out);
+      nasm(path.join(LISTINGS, `${name}.asm`), name === 'corpus' || name === 'labels' ? 'elf64' : 'bin', out);
       expect(readFileSync(`${out}.lst`, 'utf8'), name).toBe(readFileSync(path.join(LISTINGS, `${name}.lst`), 'utf8'));
     }
   });

@@ -44,6 +44,52 @@ describe('hover shows the bytes of a line', () => {
   });
 });
 
+describe('hover on a label shows where nasm put it and its size', () => {
+  /** The hover at `needle` (its first character) once it carries the label's place. */
+  async function labelHover(name: string, needle: string): Promise<string> {
+    const lines = text(name).split('\n');
+    const line = lines.findIndex((l) => l.includes(needle));
+    const character = lines[line]!.indexOf(needle) + 1;
+    for (let i = 0; i < 100; i++) {
+      const hover = await client.request('textDocument/hover', { textDocument: { uri: uri(name) }, position: { line, character } });
+      const value: string | undefined = hover?.contents?.value;
+      if (value?.includes('to the next label')) return value;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no label place in the hover of "${needle}"`);
+  }
+
+  it('for data, reserved space, a procedure and its local label, at the definition and at a use', async () => {
+    await client.open(uri('labels.asm'), text('labels.asm'));
+    expect(await labelHover('labels.asm', 'msg:')).toContain("`msg`: .data+0x0, **6 bytes** to the next label (nasm's listing)");
+    expect(await labelHover('labels.asm', 'pad:')).toContain('`pad`: .data+0x6, **3 bytes**');
+    expect(await labelHover('labels.asm', 'buf:')).toContain('`buf`: .bss+0x0, **32 bytes**');
+    expect(await labelHover('labels.asm', '_start:')).toContain('`_start`: .text+0x0, **14 bytes**');
+    // A procedure's local labels are inside it; the local label runs to the next label or the end.
+    expect(await labelHover('labels.asm', 'print:')).toContain('`print`: .text+0xe, **25 bytes**');
+    expect(await labelHover('labels.asm', '.again:')).toContain('`print.again`: .text+0x24, **3 bytes**');
+    // At a use, the same facts as at the definition.
+    expect(await labelHover('labels.asm', 'print') /* first: `call print` */).toContain('`print`: .text+0xe, **25 bytes**');
+    expect(await labelHover('labels.asm', 'msg]')).toContain('`msg`: .data+0x0, **6 bytes**');
+  });
+
+  it('for a flat binary with org, the absolute address too', async () => {
+    await client.open(uri('boot.asm'), text('boot.asm'));
+    expect(await labelHover('boot.asm', 'banner:')).toContain('`banner`: .text+0x5 (address 0x7c05), **5 bytes**');
+    expect(await labelHover('boot.asm', 'start:')).toContain('`start`: .text+0x0 (address 0x7c00), **5 bytes**');
+  });
+
+  it('not while the listing is of an older text', async () => {
+    const name = 'labels.asm';
+    await labelHover(name, 'msg:');
+    const edited = text(name).replace('msg:    db "hello", 10', 'msg:    db "hello, world", 10');
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(name), version: 2 }, contentChanges: [{ text: edited }] });
+    // Either nasm has not run on the edit yet (no place), or it has and the size is the new one.
+    const hover = await client.request('textDocument/hover', { textDocument: { uri: uri(name) }, position: { line: 2, character: 1 } });
+    expect(hover?.contents?.value ?? '').not.toContain('**6 bytes**');
+  });
+});
+
 describe('shellcode diagnostics', () => {
   it('mark each line whose bytes hold a bad byte, when the file asks for the checks', async () => {
     await client.open(uri('write-nul.asm'), text('write-nul.asm'));
