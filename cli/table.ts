@@ -6,7 +6,7 @@ import {
   type Abi, type SyscallInfo, type SyscallLookup,
 } from '../syscalls';
 import { manPageErrorsOf } from '../syscalls/manpage';
-import type { Subcommand } from './subcommand';
+import { answerUsage, type Subcommand } from './subcommand';
 
 export const TABLE_HELP = `Usage: syscall-lens table [options] [NAME|NUMBER...]
 
@@ -173,14 +173,8 @@ function writer(): (text: string) => boolean {
 export const tableCommand: Subcommand = {
   async run(argv) {
     const options = parseOptions(argv);
-    if (options === 'help') {
-      process.stdout.write(TABLE_HELP + '\n');
-      return 0;
-    }
-    if (typeof options === 'string') {
-      process.stderr.write(`syscall-lens table: ${options}. Run 'syscall-lens table --help'.\n`);
-      return 2;
-    }
+    const usage = answerUsage('table', TABLE_HELP, options);
+    if (usage !== undefined || typeof options === 'string') return usage ?? 2;
     const write = writer();
     if (options.names.length) {
       let status = 0;

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveBuildOptions } from '../toolchain/options';
 import { ToolNotFoundError } from '../toolchain/tools';
-import type { Subcommand } from './subcommand';
+import { answerUsage, type Subcommand } from './subcommand';
 import { formatEvent, type TraceEvent } from '../trace/events';
 import { toJsonLine } from '../trace/model/jsonl';
 import { formatOrigins, formatSummaryTable, TraceModel } from '../trace/model/model';
@@ -97,14 +97,8 @@ type Interruption = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGPIPE';
 export const traceCommand: Subcommand = {
   async run(argv) {
     const options = parseOptions(argv);
-    if (options === 'help') {
-      process.stdout.write(TRACE_HELP + '\n');
-      return 0;
-    }
-    if (typeof options === 'string') {
-      process.stderr.write(`syscall-lens trace: ${options}. Run 'syscall-lens trace --help'.\n`);
-      return 2;
-    }
+    const usage = answerUsage('trace', TRACE_HELP, options);
+    if (usage !== undefined || typeof options === 'string') return usage ?? 2;
     const cwd = process.cwd();
     const out = new TraceOutput();
     const diagnostics = new StderrOutput();
