@@ -14,7 +14,7 @@ const LIBRARIES = ['nasm', 'x86', 'syscalls', 'toolchain'];
 export const MAY_IMPORT = {
   x86: [],
   syscalls: ['x86'],
-  toolchain: [],
+  toolchain: ['nasm'],
   nasm: ['x86', 'syscalls'],
   server: LIBRARIES,
   'debug-adapter': LIBRARIES,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { outputFormatOfText } from '../nasm/document/outputFormat';
 import { parseLinkerMessages, parseNasmMessages, splitToolOutput, type ToolMessage } from './nasmMessages';
 import { requireTool, runProgram, type ToolPaths } from './tools';
 
@@ -36,7 +37,7 @@ export interface BuildResult {
   program: string;
   /** nasm's listing (`-l`), used to attribute macro-expanded lines to their call site. */
   listing?: string;
-  format: OutputFormat | 'c';
+  format: OutputFormat | 'bin' | 'c';
   messages: ToolMessage[];
   steps: BuildStep[];
 }
@@ -49,11 +50,12 @@ export function sourceKindOf(file: string): SourceKind | undefined {
   return undefined;
 }
 
-/** `bits 32` / `[bits 32]` / `use32` anywhere at statement start means a 32-bit program. */
-export function detectFormat(text: string, fallback: OutputFormat = 'elf64'): OutputFormat {
-  if (/^[ \t]*(\[[ \t]*bits[ \t]+32[ \t]*\]|bits[ \t]+32\b|\[?[ \t]*use32\b)/im.test(text)) return 'elf32';
-  if (/^[ \t]*(\[[ \t]*bits[ \t]+64[ \t]*\]|bits[ \t]+64\b)/im.test(text)) return 'elf64';
-  return fallback;
+/**
+ * The nasm format of a source: what the file itself asks for (`org` → a flat binary, `bits 32`/`use32`
+ * → elf32, `bits 64` → elf64; the rule lives with the NASM model) or `fallback` when it is silent.
+ */
+export function detectFormat(text: string, fallback: OutputFormat = 'elf64'): OutputFormat | 'bin' {
+  return outputFormatOfText(text, fallback);
 }
 
 /** A program that defines `main` (and so expects the C runtime) is linked with gcc rather than ld. */
@@ -97,6 +99,11 @@ export async function buildProgram(request: BuildRequest): Promise<BuildResult> 
 
   const nasm = requireTool('nasm', request.tools);
   const format = detectFormat(text, request.defaultFormat);
+  if (format === 'bin') {
+    const message = `${path.basename(source)} is a flat binary (it sets \`org\`, or is 16-bit code): there is no program to run, debug or trace. `
+      + 'Remove `org` to build an ELF program, or use "Show Program Size" and the bytes view for the flat file.';
+    return { ok: false, program, format, messages: [{ file: source, line: 0, severity: 'error', message, context: [] }], steps };
+  }
   const object = `${program}.o`;
   const listing = `${program}.lst`;
   const assembled = await run('nasm', nasm, ['-f', format, '-g', '-F', 'dwarf', ...includeArgs(source, request.includePaths), '-l', listing, '-o', object, source]);

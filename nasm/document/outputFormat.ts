@@ -1,5 +1,6 @@
 // The nasm output format a source asks for by itself: `org` means a flat binary, `bits 32`/`use32` a
 // 32-bit object, `bits 64` a 64-bit one. Undefined when it does not say (the project's setting decides).
+import { AsmDocument } from './document';
 import type { Structure } from './structure';
 
 export type NasmOutputFormat = 'elf64' | 'elf32' | 'bin';
@@ -14,4 +15,12 @@ export function declaredOutputFormat(structures: readonly Structure[]): NasmOutp
     if (bits === 64) return 'elf64';
   }
   return undefined;
+}
+
+/**
+ * The format a source file asks for by itself, read from its text alone (what the build uses for the
+ * root file it assembles): the same rule as the language server's, with `fallback` when it is silent.
+ */
+export function outputFormatOfText<F extends string>(text: string, fallback: F): NasmOutputFormat | F {
+  return declaredOutputFormat([new AsmDocument('', text).structure]) ?? fallback;
 }

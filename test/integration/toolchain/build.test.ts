@@ -70,6 +70,13 @@ describe('building a NASM program with DWARF', () => {
     expect((await runProgram(result.program, [])).exitCode).toBe(5);
   });
 
+  it('refuses a flat binary (org) with a message saying why, before running any tool', async () => {
+    const file = source('flat', 'boot.asm', 'org 0x7c00\nbits 16\nstart: jmp start\ntimes 510-($-$$) db 0\ndw 0xaa55\n');
+    const result = await buildProgram({ source: file, buildDirectory: path.join(work, 'out-flat') });
+    expect(result).toMatchObject({ ok: false, format: 'bin', steps: [] });
+    expect(describeBuildFailure(result)).toMatch(/^Build failed: boot\.asm: boot\.asm is a flat binary \(it sets `org`/);
+  });
+
   it('reports assembler errors with file and line and does not link', async () => {
     const file = source('bad', 'bad.asm', 'section .text\nglobal _start\n_start:\n  movx rax, 1\n');
     const result = await buildProgram({ source: file, buildDirectory: path.join(work, 'out-bad') });

@@ -65,6 +65,14 @@ describe('source kinds and formats', () => {
     expect(detectFormat('; bits 32 in a comment\nsection .text\n')).toBe('elf64');
     expect(detectFormat('section .text\n', 'elf32')).toBe('elf32');
     expect(detectFormat('bits 64\n', 'elf32')).toBe('elf64');
+    expect(detectFormat('section .text\nuse32\n')).toBe('elf32');
+  });
+
+  it('takes the language server\'s rule: org or 16-bit code is a flat binary', () => {
+    expect(detectFormat('org 0x7c00\nbits 16\n')).toBe('bin');
+    expect(detectFormat('[org 0x400000]\nbits 64\n')).toBe('bin');
+    expect(detectFormat('bits 16\nstart: jmp start\n')).toBe('bin');
+    expect(detectFormat('; org 0x100 in a comment\nsection .text\n')).toBe('elf64');
   });
 });
 
