@@ -11,6 +11,7 @@ export interface SyscallLensConfig {
   outputFormat: OutputFormat;
   buildDirectory: string | undefined;
   diagnosticsEnabled: boolean;
+  nasmLimits: { memoryMB: number; timeSeconds: number };
   inlayHints: { syscallCall: boolean; parameterNames: boolean; bytes: boolean };
   traceAnnotations: boolean;
   traceStringLimit: number;
@@ -33,6 +34,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): SyscallLensConfig
     outputFormat: get(SETTINGS.outputFormat),
     buildDirectory: get(SETTINGS.buildDirectory) || undefined,
     diagnosticsEnabled: get(SETTINGS.diagnosticsEnabled),
+    nasmLimits: { memoryMB: get(SETTINGS.nasmMemoryLimitMB), timeSeconds: get(SETTINGS.nasmTimeLimitSeconds) },
     inlayHints: {
       syscallCall: get(SETTINGS.inlayHintsSyscallCall),
       parameterNames: get(SETTINGS.inlayHintsParameterNames),

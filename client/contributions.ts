@@ -66,6 +66,8 @@ export const SETTINGS = {
   /** Empty: the private cache folder (toolchain/build defaultBuildDirectory). */
   buildDirectory: setting('buildDirectory', ''),
   diagnosticsEnabled: setting('diagnostics.enable', SERVER_DEFAULTS.diagnosticsEnabled),
+  nasmMemoryLimitMB: setting('diagnostics.nasmMemoryLimitMB', SERVER_DEFAULTS.nasmLimits.memoryMB),
+  nasmTimeLimitSeconds: setting('diagnostics.nasmTimeLimitSeconds', SERVER_DEFAULTS.nasmLimits.timeSeconds),
   inlayHintsSyscallCall: setting('inlayHints.syscallCall', SERVER_DEFAULTS.inlayHints.syscallCall),
   inlayHintsParameterNames: setting('inlayHints.parameterNames', SERVER_DEFAULTS.inlayHints.parameterNames),
   inlayHintsBytes: setting('inlayHints.bytes', SERVER_DEFAULTS.inlayHints.bytes),

@@ -17,6 +17,7 @@ function serverSettings(scope?: vscode.ConfigurationScope): ServerSettings {
     includePaths: config.includePaths,
     outputFormat: config.outputFormat,
     diagnosticsEnabled: config.diagnosticsEnabled,
+    nasmLimits: config.nasmLimits,
     inlayHints: config.inlayHints,
   };
 }

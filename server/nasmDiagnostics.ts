@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseNasmMessages, type ToolMessage } from '../toolchain/nasmMessages';
+import { limitedCommand, limitThatStopped } from '../toolchain/limits';
 import { requireTool, runProgram, ToolNotFoundError } from '../toolchain/tools';
 import type { AsmDocument } from '../nasm/document/document';
 import { declaredOutputFormat, type NasmOutputFormat } from '../nasm/document/outputFormat';
@@ -23,8 +24,26 @@ export interface NasmDiagnostic {
 export type NasmOutcome =
   /** `listing`: nasm's `-l` listing of the root, '' when nasm wrote none (the binary lens reads it). */
   | { kind: 'ok'; diagnostics: NasmDiagnostic[]; format: NasmOutputFormat; listing: string }
+  /** A limit ended nasm: one diagnostic on the root (the line nasm was on when it knew it). */
+  | { kind: 'stopped'; diagnostic: NasmDiagnostic }
+  /** A newer run (or closing the document) cancelled this one; nasm was ended. */
+  | { kind: 'cancelled' }
   | { kind: 'tool-missing'; message: string }
   | { kind: 'failed'; message: string };
+
+/** Bounds on one nasm run (settings `syscallLens.diagnostics.nasmMemoryLimitMB` and `…nasmTimeLimitSeconds`). */
+export interface NasmLimits { memoryMB: number; timeSeconds: number }
+
+/**
+ * A runaway listing or object (`times` a billion, a %rep that never ends) is stopped at this size; far
+ * above what a real program writes, and the listing is read for hovers only up to MAX_LISTING_BYTES.
+ */
+const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
+
+/** `1 GB`, `384 MB`. */
+function sizeText(mb: number): string {
+  return mb >= 1024 && mb % 1024 === 0 ? `${mb / 1024} GB` : `${mb} MB`;
+}
 
 export interface NasmRunOptions {
   nasmPath: string;
@@ -32,6 +51,9 @@ export interface NasmRunOptions {
   includePaths: string[];
   /** When the source does not say (`org`, `bits`). */
   outputFormat: 'elf64' | 'elf32';
+  nasmLimits: NasmLimits;
+  /** Aborting ends nasm and everything it started; the outcome is then `cancelled`. */
+  signal?: AbortSignal;
 }
 
 const SCRATCH_ROOT = path.join(os.tmpdir(), `syscall-lens-lsp-${process.getuid?.() ?? 'user'}`);
@@ -120,9 +142,24 @@ export async function runNasm(
     for (const dir of options.includePaths) args.push('-I', withSlash(dir));
     const listingFile = path.join(scratch, 'out.lst');
     args.push('-l', listingFile, '-o', path.join(scratch, 'out.o'), copy);
-    const result = await runProgram(nasm, args, { cwd: scratch, timeoutMs: 15_000 });
-    if (result.timedOut) return { kind: 'failed', message: 'nasm took longer than 15 s on this file and was stopped.' };
+    const { memoryMB, timeSeconds } = options.nasmLimits;
+    const command = limitedCommand(nasm, args, { addressSpaceBytes: memoryMB * 1024 * 1024, fileSizeBytes: MAX_OUTPUT_BYTES });
+    const result = await runProgram(command.file, command.args, { cwd: scratch, timeoutMs: timeSeconds * 1000, signal: options.signal });
+    if (options.signal?.aborted) return { kind: 'cancelled' };
     const uriOf = pathMapper(scratch, sourceDir, copy, document.uri);
+    const stop = (why: string): NasmOutcome => {
+      // nasm names the line it was on when it ran out (`critical: file:12: out of memory!`).
+      const at = /(?:^|\n)(?:\w+: )?(.+?):(\d+): .*out of memory/i.exec(result.stderr);
+      const onRoot = at && uriOf(at[1]!) === document.uri;
+      return {
+        kind: 'stopped',
+        diagnostic: { uri: document.uri, line: onRoot ? Math.max(0, Number(at[2]) - 1) : 0, severity: 'error', related: [], message: `nasm stopped: ${why}` },
+      };
+    };
+    if (result.timedOut) return stop(`ran longer than ${timeSeconds} s (limit syscallLens.diagnostics.nasmTimeLimitSeconds), so this file has no nasm diagnostics.`);
+    const limit = limitThatStopped(result, command);
+    if (limit === 'memory') return stop(`used more than ${sizeText(memoryMB)} (limit syscallLens.diagnostics.nasmMemoryLimitMB), so this file has no nasm diagnostics. A macro or %rep that grows without bound?`);
+    if (limit === 'file-size') return stop(`wrote more than ${sizeText(MAX_OUTPUT_BYTES / 1024 / 1024)} of output or listing, so this file has no nasm diagnostics. A \`times\` or %rep that never ends?`);
     const severity = (m: ToolMessage): NasmDiagnostic['severity'] => (m.severity === 'info' ? 'information' : m.severity);
     const diagnostics: NasmDiagnostic[] = [];
     for (const message of parseNasmMessages(result.stderr, [copy])) {

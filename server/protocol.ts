@@ -7,6 +7,8 @@ export interface ServerSettings {
   includePaths: string[];
   outputFormat: 'elf64' | 'elf32';
   diagnosticsEnabled: boolean;
+  /** Bounds on each nasm run behind diagnostics: address space (MB) and wall-clock time (s). */
+  nasmLimits: { memoryMB: number; timeSeconds: number };
   /** `bytes`: the machine code at the end of each line, from nasm's listing (off unless asked for). */
   inlayHints: { syscallCall: boolean; parameterNames: boolean; bytes: boolean };
 }
@@ -16,6 +18,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   includePaths: [],
   outputFormat: 'elf64',
   diagnosticsEnabled: true,
+  nasmLimits: { memoryMB: 1024, timeSeconds: 15 },
   inlayHints: { syscallCall: true, parameterNames: true, bytes: false },
 };
 
@@ -63,11 +66,17 @@ export function settingsFromConfiguration(raw: unknown, base: ServerSettings = D
   const nested = (key: string) => (r[key] && typeof r[key] === 'object' ? r[key] as Record<string, unknown> : {});
   const diagnostics = nested('diagnostics');
   const hints = nested('inlayHints');
+  const limits = r.nasmLimits && typeof r.nasmLimits === 'object' ? r.nasmLimits as Record<string, unknown> : {};
+  const positive = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : d);
   return {
     nasmPath: str(r.nasmPath, base.nasmPath),
     includePaths: Array.isArray(r.includePaths) ? r.includePaths.filter((p): p is string => typeof p === 'string') : base.includePaths,
     outputFormat: r.outputFormat === 'elf32' || r.outputFormat === 'elf64' ? r.outputFormat : base.outputFormat,
     diagnosticsEnabled: bool(r.diagnosticsEnabled, bool(diagnostics.enable, base.diagnosticsEnabled)),
+    nasmLimits: {
+      memoryMB: positive(limits.memoryMB, positive(diagnostics.nasmMemoryLimitMB, base.nasmLimits.memoryMB)),
+      timeSeconds: positive(limits.timeSeconds, positive(diagnostics.nasmTimeLimitSeconds, base.nasmLimits.timeSeconds)),
+    },
     inlayHints: {
       syscallCall: bool(hints.syscallCall, base.inlayHints.syscallCall),
       parameterNames: bool(hints.parameterNames, base.inlayHints.parameterNames),

@@ -1,5 +1,6 @@
 // The diagnostics of each open document: our syscall lints and the real nasm's messages, merged
 // per file (nasm may report into an included file) and published when either changes.
+import * as path from 'node:path';
 import { MessageType, ShowMessageNotification, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import { Debouncer } from '../diagnosticsScheduler';
 import { lintDocument } from '../features/documentLints';
@@ -8,9 +9,11 @@ import { bytesByLine, parseListing, type LineBytes } from '../../nasm/listing';
 import type { NasmOutputFormat } from '../../nasm/document/outputFormat';
 import { checkShellcode, describeShellcodeFinding, shellcodeBlock, shellcodeModeOf } from '../../nasm/shellcode';
 import { applyShellcodeFix, fixHoldsUp, shellcodeFixes, type ProvenFix } from '../../nasm/shellcodeFixes';
-import { runNasm, type NasmDiagnostic } from '../nasmDiagnostics';
+import { LatestRun } from '../latestRun';
+import { runNasm, type NasmDiagnostic, type NasmOutcome } from '../nasmDiagnostics';
 import { SHELLCODE_STATUS_NOTIFICATION, type ServerSettings, type ShellcodeBytesResult, type ShellcodeStatus } from '../protocol';
-import type { Workspace } from '../workspace';
+import { uriToPath, type Workspace } from '../workspace';
+import type { AsmDocument } from '../../nasm/document/document';
 import { toLintDiagnostic, toNasmDiagnostic } from './convert';
 
 const LINT_DELAY_MS = 150;
@@ -33,6 +36,8 @@ export class DiagnosticsPublisher {
     version: number; text: string; failed: boolean; format: NasmOutputFormat; lines?: Map<number, LineBytes>;
     labels?: { places: Map<number, LabelPlace>; origin: number | undefined };
   }>();
+  /** One nasm run per root at a time; a newer request cancels the running one. */
+  private readonly runs = new LatestRun<NasmOutcome>();
   private toolMissingReported = false;
   /** Documents the client was told are in shellcode mode (told again when they leave it). */
   private readonly shellcodeAnnounced = new Set<string>();
@@ -84,10 +89,17 @@ export class DiagnosticsPublisher {
     const root = this.workspace.roots(document)[0]!;
     const settings = this.options(root.uri).settings;
     const runOptions = { ...settings, includePaths: this.workspace.includePathsFor(root) };
-    const outcome = await runNasm(root, this.workspace, runOptions).catch((error: unknown) => ({
-      kind: 'failed' as const, message: `nasm could not be run: ${error instanceof Error ? error.message : String(error)}`,
-    }));
-    if (document.version !== version) return; // a newer run is scheduled
+    // Every document of the unit asks through its root: whoever asks last, everyone gets the newest run.
+    const outcome = await this.runs.run(root.uri, async (signal) => {
+      const run = await runNasm(root, this.workspace, { ...runOptions, signal });
+      if (run.kind === 'cancelled') this.connection.console.log(`${uriToPath(root.uri) ?? root.uri}: nasm run cancelled (newer text to assemble, or the file was closed).`);
+      return run;
+    })
+      .catch((error: unknown): NasmOutcome => ({
+        kind: 'failed', message: `nasm could not be run: ${error instanceof Error ? error.message : String(error)}`,
+      }));
+    if (document.version !== version || outcome.kind === 'cancelled') return; // a newer run is scheduled
+    if (outcome.kind === 'stopped') { this.stopped(document, root, version, outcome.diagnostic, previous); return; }
     if (outcome.kind !== 'ok') {
       // One message for the whole session, not one per keystroke.
       if (!this.toolMissingReported) {
@@ -124,6 +136,17 @@ export class DiagnosticsPublisher {
     }
     this.nasmResults.set(uri, byFile);
     for (const target of new Set([...byFile.keys(), ...(previous?.keys() ?? [])])) this.publish(target);
+  }
+
+  /** A limit ended nasm: the document shows why (and has no nasm messages), and the log says so too. */
+  private stopped(document: AsmDocument, root: AsmDocument, version: number, stop: NasmDiagnostic, previous: Map<string, Diagnostic[]> | undefined): void {
+    const own = root === document
+      ? stop
+      : { ...stop, uri: document.uri, line: 0, message: `${stop.message} (assembling ${path.basename(uriToPath(root.uri) ?? root.uri)}, which includes this file)` };
+    this.connection.console.warn(`${uriToPath(root.uri) ?? root.uri}: ${stop.message}`);
+    if (root === document) this.listings.set(root.uri, { version, text: '', failed: true, format: 'elf64' });
+    this.nasmResults.set(document.uri, new Map([[own.uri, [toNasmDiagnostic(own, this.workspace.get(own.uri)?.lineText(own.line) ?? '')]]]));
+    for (const target of new Set([own.uri, ...(previous?.keys() ?? [])])) this.publish(target);
   }
 
   /** Tells the client the shellcode length and findings (for the status bar), or that the mode is off. */
@@ -215,6 +238,7 @@ export class DiagnosticsPublisher {
 
   /** A closed document's lints and the nasm messages it caused (also in its includes) go away. */
   forget(uri: string): void {
+    this.runs.cancel(uri);
     this.listings.delete(uri);
     this.shellcodeAnnounced.delete(uri);
     for (const key of this.proofs.keys()) if (key.startsWith(`${uri}|`)) this.proofs.delete(key);
@@ -233,6 +257,7 @@ export class DiagnosticsPublisher {
   }
 
   dispose(): void {
+    this.runs.dispose();
     this.lintTimer.dispose();
     this.nasmTimer.dispose();
   }

@@ -22,6 +22,8 @@ export interface PublishedDiagnostics { uri: string; diagnostics: any[] }
 export class TestClient {
   readonly diagnostics = new Map<string, any[]>();
   readonly messages: { type: number; message: string }[] = [];
+  /** window/logMessage lines (the editor's log). */
+  readonly logs: { type: number; message: string }[] = [];
   /** client/registerCapability requests the server made. */
   readonly registrations: unknown[] = [];
   initializeResult: any;
@@ -31,8 +33,10 @@ export class TestClient {
 
   static async start(
     cli: string, initializationOptions?: unknown, rootDir?: string, settings?: unknown, capabilities: Record<string, unknown> = {},
+    /** The server's environment (e.g. a private TMPDIR, to see the nasm runs it starts). */
+    env?: NodeJS.ProcessEnv,
   ): Promise<TestClient> {
-    const client = TestClient.spawn(cli, settings);
+    const client = TestClient.spawn(cli, settings, env);
     client.initializeResult = await client.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: rootDir ? `file://${rootDir}` : null,
@@ -45,8 +49,8 @@ export class TestClient {
   }
 
   /** The server started and listened to, not yet initialized. */
-  static spawn(cli: string, settings?: unknown): TestClient {
-    const child = spawn(process.execPath, [cli, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], shell: false });
+  static spawn(cli: string, settings?: unknown, env?: NodeJS.ProcessEnv): TestClient {
+    const child = spawn(process.execPath, [cli, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], shell: false, env: env ?? process.env });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(child, connection);
     connection.onNotification('textDocument/publishDiagnostics', (p: PublishedDiagnostics) => {
@@ -54,6 +58,7 @@ export class TestClient {
       client.notify();
     });
     connection.onNotification('window/showMessage', (p: { type: number; message: string }) => { client.messages.push(p); client.notify(); });
+    connection.onNotification('window/logMessage', (p: { type: number; message: string }) => { client.logs.push(p); client.notify(); });
     // Settings may depend on the scope asked for (a workspace folder's own settings).
     connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string }[] }) =>
       p.items.map((item) => (typeof settings === 'function' ? settings(item) : settings ?? null)));
