@@ -7,6 +7,7 @@ import type { ToolMessage } from '../toolchain/nasmMessages';
 import { buildSettingsFrom } from '../toolchain/options';
 import { prepareTarget, TargetError } from '../toolchain/target';
 import { ToolNotFoundError } from '../toolchain/tools';
+import { AdapterProcess } from './adapterProcess';
 import { buildOptionsFor, ensureTrusted, readConfig } from './config';
 import { COMMANDS, DEBUG_LANGUAGES, DEBUG_TYPE } from './contributions';
 
@@ -109,14 +110,16 @@ class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvid
   }
 }
 
-/** The adapter runs as its own Node process (the bundle is also `syscall-lens dap`). */
+/**
+ * The adapter runs as its own Node process (the bundle is also `syscall-lens dap`), spoken to through
+ * the extension so that the program's terminal is ours (see adapterProcess.ts).
+ */
 class SyscallGdbAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly extensionUri: vscode.Uri) {}
 
   createDebugAdapterDescriptor(): vscode.DebugAdapterDescriptor {
-    return new vscode.DebugAdapterExecutable(process.execPath, [vscode.Uri.joinPath(this.extensionUri, 'dist', 'debug-adapter.js').fsPath], {
-      env: { ELECTRON_RUN_AS_NODE: '1' },
-    });
+    const adapter = vscode.Uri.joinPath(this.extensionUri, 'dist', 'debug-adapter.js').fsPath;
+    return new vscode.DebugAdapterInlineImplementation(new AdapterProcess(process.execPath, [adapter], { ...process.env, ELECTRON_RUN_AS_NODE: '1' }));
   }
 }
 

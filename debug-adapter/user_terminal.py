@@ -5,9 +5,14 @@ mode meanwhile. The program so gets a terminal no shell owns: it becomes its con
 Ctrl+C reaches the program (gdb then stops it). The pty's name is written to the report file named by
 SYSCALL_LENS_REPORT; the relay ends when that file is deleted or the adapter (SYSCALL_LENS_ADAPTER_PID)
 is gone.
+
+Run by the extension instead of a shell (so the terminal shows the program, not this command line),
+stdin and stdout are pipes: then SYSCALL_LENS_CONTROL_FD names a pipe of "rows cols" lines that size
+the program's terminal as the editor's terminal is resized.
 """
 import fcntl
 import os
+import struct
 import select
 import termios
 import tty
@@ -29,9 +34,28 @@ def still_wanted(report, adapter):
         return False
 
 
-def relay(master, report, adapter, stdin=0, stdout=1):
+def resize(fd, line):
+    """Sets the terminal size from a "rows cols" line; anything else is ignored."""
+    try:
+        rows, cols = (int(n) for n in line.split())
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    except (ValueError, OSError):
+        pass
+
+
+def relay(master, report, adapter, stdin=0, stdout=1, control=None):
+    pending = b""
     while True:
-        ready = select.select([master, stdin], [], [], 0.5)[0]
+        watched = [master, stdin] + ([control] if control is not None else [])
+        ready = select.select(watched, [], [], 0.5)[0]
+        if control is not None and control in ready:
+            data = os.read(control, 4096)
+            if not data:
+                control = None
+            pending += data
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                resize(master, line.decode("ascii", "replace"))
         if master in ready:
             try:
                 os.write(stdout, os.read(master, 65536))
@@ -60,7 +84,8 @@ def main():
         tty.setraw(0)
     try:
         publish(report, os.ttyname(slave))
-        relay(master, report, adapter)
+        control = os.environ.get("SYSCALL_LENS_CONTROL_FD")
+        relay(master, report, adapter, control=int(control) if control else None)
     except OSError:
         pass
     finally:

@@ -54,7 +54,8 @@ async function isTicked(page: Page, text: string | RegExp): Promise<boolean> {
 
 describe('debugging hello.asm', () => {
   let vscode: VSCodeSession;
-  beforeAll(async () => { vscode = await startVSCode({ folder: EXAMPLES }); });
+  // The DOM renderer, so the program's terminal can be read as text.
+  beforeAll(async () => { vscode = await startVSCode({ folder: EXAMPLES, settings: { 'terminal.integrated.gpuAcceleration': 'off' } }); });
   afterAll(async () => { await vscode?.close(); });
 
   it('F5 builds the program and stops at _start', async () => {
@@ -116,6 +117,11 @@ describe('debugging hello.asm', () => {
     await expand(page, /^Syscall/);
     // The program's own terminal (not gdb's pipes) shows what it wrote in the first session.
     await page.locator('.panel .composite-bar .action-item', { hasText: /^Terminal$/ }).click().catch(() => undefined);
+    // It shows the program and nothing of how it was started: no relay command line typed into a shell.
+    const terminalText = () => page.locator('.terminal-wrapper.active .xterm-rows').first().innerText();
+    await expect.poll(terminalText, { timeout: 30_000 }).toMatch(/Hello, world!\s+\[hello \(Syscall Lens\): the debug session ended\]/);
+    const shown = await terminalText();
+    expect(shown).not.toMatch(/user_terminal|SYSCALL_LENS|gdb -q/);
     await screenshot(page, 'debug-syscall-entry-write');
     await page.keyboard.press('Shift+F5');
   });

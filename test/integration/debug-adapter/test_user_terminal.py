@@ -87,6 +87,39 @@ class Relay(unittest.TestCase):
             relay.stdin.close()  # end of input ends the relay
             self.assertEqual(relay.wait(timeout=5), 0)
 
+    def test_with_pipes_the_control_pipe_sizes_the_program_terminal(self):
+        """How the extension runs it (no shell): pipes for input and output, "rows cols" lines on fd 3."""
+        with tempfile.TemporaryDirectory() as folder:
+            report = os.path.join(folder, "tty")
+            control_read, control_write = os.pipe()
+            env = dict(os.environ, SYSCALL_LENS_REPORT=report, SYSCALL_LENS_ADAPTER_PID=str(os.getpid()),
+                       SYSCALL_LENS_CONTROL_FD=str(control_read))
+            relay = subprocess.Popen([sys.executable, SCRIPT], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     env=env, pass_fds=[control_read])
+            os.close(control_read)
+            self.addCleanup(relay.kill)
+            wait_for(report)
+            os.write(control_write, b"33 1")  # a line may come in pieces
+            os.write(control_write, b"01\nnot a size\n")
+            program_tty = open(report).read()
+            seen = b""
+            deadline = time.monotonic() + 5
+            while b"33 101" not in seen and time.monotonic() < deadline:
+                with open(program_tty, "rb+", buffering=0) as tty:
+                    seen = subprocess.run(["stty", "size"], stdin=tty, capture_output=True).stdout
+                time.sleep(0.05)
+            self.assertEqual(seen.strip(), b"33 101")
+            # What the program writes comes out of the relay's stdout, with the terminal's \r\n.
+            with open(program_tty, "wb", buffering=0) as tty:
+                tty.write(b"hello\n")
+            out = b""
+            while b"hello\r\n" not in out and select.select([relay.stdout], [], [], 5)[0]:
+                out += os.read(relay.stdout.fileno(), 4096)
+            self.assertIn(b"hello\r\n", out)
+            os.close(control_write)  # the control pipe closing does not end the relay
+            os.remove(report)
+            self.assertEqual(relay.wait(timeout=5), 0)
+
 
 if __name__ == "__main__":
     unittest.main()
