@@ -5,7 +5,7 @@ import { Gdb, type AsyncRecord } from './mi/gdb';
 import * as exec from './mi/exec';
 import * as data from './mi/data';
 import { catchSyscalls, deleteBreakpoints, insertBreakpoint } from './mi/breakpoint';
-import { listFrames, type GdbFrame } from './mi/stack';
+import { listFrames, symbolAt, type GdbFrame } from './mi/stack';
 import { str } from './mi/parser';
 import { decodeStopRecord, type StopRecord } from './mi/stop';
 import { describeSyscallState, isInterruptedCall, readSyscallState, type SyscallPhase, type SyscallState } from './syscallStop';
@@ -14,6 +14,7 @@ import { KERNEL_ENTRY_LENGTH, kernelEntryAt } from '../x86';
 import { LOGPOINT_MARKER } from './logpoints';
 import { planStepOut } from './stepOut';
 import { keptCommand } from './keeper';
+import { needsLauncher, startThroughLauncher, type ArgvLauncher } from './argvLauncher';
 import { leaveSyscallStop, type Outcome, type ResumeKind, type SyscallResumeHost } from './syscallResume';
 
 export interface GdbLaunchOptions {
@@ -92,9 +93,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Loads the program and its arguments, directory, environment and terminal; it does not run yet. */
   async load(options: ProgramOptions): Promise<void> {
     const gdb = this.gdb;
+    const exact = needsLauncher(options.args);
     await Promise.all([
       exec.loadProgram(gdb, options.program),
-      exec.setArguments(gdb, options.args),
+      exact ? startThroughLauncher(gdb, options.program, options.args).then((launcher) => { this.launcher = launcher; }) : exec.setArguments(gdb, options.args),
       options.cwd ? exec.setWorkingDirectory(gdb, options.cwd) : undefined,
       ...Object.entries(options.env ?? {}).map(([name, value]) => exec.setEnvironment(gdb, name, value)),
       exec.setInferiorTty(gdb, options.tty),
@@ -102,6 +104,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     // Asked by name, not as an expression: in a Rust program `&main` is no expression gdb can evaluate.
     this.hasMain = /^Symbol "main" is /m.test(await gdb.cli('info address main').catch(() => ''));
   }
+
+  /** Starts the program with arguments gdb would split; needed until the program runs. */
+  private launcher: ArgvLauncher | undefined;
 
   /** The program has a `main` (C runtime): stopping "at entry" means at main. */
   hasMain = false;
@@ -113,7 +118,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Starts the program: stopped at its entry (or main), or running to the first breakpoint. */
   start(stopAtEntry: boolean, hasMain: boolean): void {
     const at = stopAtEntry ? (hasMain ? 'main' : 'entry') : 'none';
-    this.resume(() => this.runCommand(() => exec.run(this.gdb, at)), (outcome) => this.classifyStart(outcome, stopAtEntry));
+    const started = () => this.runCommand(() => exec.run(this.gdb, at)).finally(() => this.launcher?.dispose());
+    this.resume(started, (outcome) => this.classifyStart(outcome, stopAtEntry));
   }
 
   continue(): void { this.resumeWith('continue', () => exec.execContinue(this.gdb)); }
@@ -193,6 +199,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Kills the program and gdb; leaves no process behind. */
   async terminate(): Promise<void> {
     const pid = this.inferiorPid;
+    this.launcher?.dispose();
     this.state = 'exited'; // gdb's exit is expected from here on
     await this.gdb.exit();
     if (pid !== undefined) {
@@ -414,9 +421,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async moveToKernelEntry(event: StopEvent): Promise<void> {
     if (!(await this.kernelEntryBefore(event.address))) return;
     const address = event.address - KERNEL_ENTRY_BYTES;
-    // When the instruction ends its section, pc is past the line table: gdb's frame has no source at all.
-    const source = await data.sourceAt(this.gdb, address).catch(() => undefined);
-    event.frame = { ...event.frame, address, ...source };
+    // gdb names and places the frame by pc, after the instruction: past the line table and every symbol
+    // when the `syscall` ends its section, at the next label when one follows it. Both come from pc − 2.
+    const [source, func] = await Promise.all([data.sourceAt(this.gdb, address).catch(() => undefined), symbolAt(this.gdb, address)]);
+    event.frame = { ...event.frame, address, func, ...source };
   }
 
   /** Reads registers and memory of the stopped program, for the syscall decoder. */

@@ -8,13 +8,11 @@ export async function loadProgram(gdb: Gdb, program: string): Promise<void> {
 
 /**
  * Sets the program's arguments. gdb runs programs without a shell here (startup-with-shell off),
- * so it splits this string at whitespace itself; arguments containing whitespace cannot be expressed.
+ * so it splits this string at whitespace itself: other arguments go through argvLauncher.ts.
  */
 export async function setArguments(gdb: Gdb, args: readonly string[]): Promise<void> {
   const bad = args.find((arg) => arg === '' || /\s/.test(arg));
-  if (bad !== undefined) {
-    throw new Error(`Program argument ${JSON.stringify(bad)} is empty or contains whitespace; gdb starts programs without a shell and splits arguments at whitespace.`);
-  }
+  if (bad !== undefined) throw new Error(`Program argument ${JSON.stringify(bad)} is empty or contains whitespace, which gdb would split.`);
   await gdb.send(`-exec-arguments ${args.join(' ')}`);
 }
 

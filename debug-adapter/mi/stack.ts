@@ -28,6 +28,15 @@ export async function listFrames(gdb: Gdb, maxDepth = 64): Promise<GdbFrame[]> {
   return list(reply.stack).map(tuple).filter((f): f is MITuple => !!f).map(toFrame);
 }
 
+/**
+ * The label at or before `address` within its section (`_start`, `_start.loop`), from gdb's symbol
+ * table; undefined outside every section or without symbols.
+ */
+export async function symbolAt(gdb: Gdb, address: bigint): Promise<string | undefined> {
+  const text = await gdb.cli(`info symbol 0x${address.toString(16)}`).catch(() => '');
+  return /^(.+?)(?: \+ \d+)? in section \S+/m.exec(text)?.[1];
+}
+
 export interface GdbVariable {
   name: string;
   type?: string;

@@ -20,7 +20,7 @@ export async function bundleAdapter(): Promise<string> {
     platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
   });
   // As in dist/: the adapter's Python helpers sit beside the bundle.
-  for (const helper of ['keeper.py', 'program_pty.py', 'user_terminal.py']) copyFileSync(path.resolve(__dirname, '../../../debug-adapter', helper), path.join(dir, helper));
+  for (const helper of ['keeper.py', 'program_pty.py', 'user_terminal.py', 'argv_launcher.py']) copyFileSync(path.resolve(__dirname, '../../../debug-adapter', helper), path.join(dir, helper));
   return outfile;
 }
 
@@ -78,14 +78,23 @@ export async function children(dc: DebugClient, variable: DebugProtocol.Variable
   return (await dc.variablesRequest({ variablesReference: variable.variablesReference })).body.variables;
 }
 
-/** Registers hooks that bundle the adapter once and give each test a fresh client; returns its getter. */
-export function useDebugClient(): () => DebugClient {
+/**
+ * Registers hooks that bundle the adapter once and give each test a fresh client; returns its getter.
+ * `getter.another()` starts one more client of the same adapter, stopped after the test too.
+ */
+export function useDebugClient(): (() => DebugClient) & { another: () => Promise<DebugClient> } {
   let adapter: string;
-  let dc: DebugClient;
+  let clients: DebugClient[] = [];
   beforeAll(async () => { adapter = await bundleAdapter(); });
-  beforeEach(async () => { dc = await startClient(adapter); });
-  afterEach(async () => { await dc.stop(); });
-  return () => dc;
+  beforeEach(async () => { clients = [await startClient(adapter)]; });
+  afterEach(async () => { await Promise.all(clients.map((c) => c.stop())); });
+  return Object.assign(() => clients[0]!, {
+    another: async () => {
+      const dc = await startClient(adapter);
+      clients.push(dc);
+      return dc;
+    },
+  });
 }
 
 /** Launches and resolves with the first stop (the entry, unless stopAtEntry is false). */
