@@ -6,8 +6,8 @@ import { prepareTarget, TargetError } from '../toolchain/target';
 import { ToolNotFoundError } from '../toolchain/tools';
 import { TraceError } from '../trace/capture/runner';
 import { ElfFormatError } from '../trace/map/elf';
-import { programSize, type SizeReport } from '../trace/map/programSize';
-import { loadedBytes, sizeReportText } from '../trace/map/sizeText';
+import { programSize } from '../trace/map/programSize';
+import { compareSizes, sizeComparisonText, sizeReportText, type MeasuredProgram } from '../trace/map/sizeText';
 import { TraceModel } from '../trace/model/model';
 import { TraceSession } from '../trace/session';
 import { answerUsage, type Subcommand } from './subcommand';
@@ -56,16 +56,11 @@ function parseOptions(argv: string[]): Options | string {
   return options;
 }
 
-interface Measured {
-  name: string;
-  report: SizeReport;
-  syscalls?: number;
-}
 
-async function measure(file: string, trace: boolean): Promise<Measured> {
+async function measure(file: string, trace: boolean): Promise<MeasuredProgram> {
   const cwd = process.cwd();
   const target = await prepareTarget(file, resolveBuildOptions({}, cwd, path.resolve(file)));
-  const measured: Measured = { name: path.basename(file), report: programSize(target.program) };
+  const measured: MeasuredProgram = { name: path.basename(file), report: programSize(target.program) };
   if (trace) {
     const session = await TraceSession.start({ file: target.program, args: [], cwd, stdio: 'output', model: new TraceModel({ keepEvents: false }) });
     session.child.stdout?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
@@ -75,26 +70,12 @@ async function measure(file: string, trace: boolean): Promise<Measured> {
   return measured;
 }
 
-/** Section by section, the two programs' sizes and the difference. */
-export function compareSizes(a: Measured, b: Measured): { rows: { what: string; a: number | null; b: number | null }[] } {
-  const rows: { what: string; a: number | null; b: number | null }[] = [
-    { what: 'file size', a: a.report.fileSize, b: b.report.fileSize },
-    { what: 'loaded bytes', a: loadedBytes(a.report), b: loadedBytes(b.report) },
-  ];
-  if (a.syscalls !== undefined && b.syscalls !== undefined) rows.push({ what: 'syscalls', a: a.syscalls, b: b.syscalls });
-  const names = [...new Set([...a.report.sections, ...b.report.sections].map((s) => s.name))];
-  for (const name of names) {
-    rows.push({ what: name, a: a.report.sections.find((s) => s.name === name)?.size ?? null, b: b.report.sections.find((s) => s.name === name)?.size ?? null });
-  }
-  return { rows };
-}
-
 export const sizeCommand: Subcommand = {
   async run(argv) {
     const options = parseOptions(argv);
     const usage = answerUsage('size', SIZE_HELP, options);
     if (usage !== undefined || typeof options === 'string') return usage ?? 2;
-    const measured: Measured[] = [];
+    const measured: MeasuredProgram[] = [];
     try {
       for (const file of options.files) measured.push(await measure(file, options.trace));
     } catch (error) {
@@ -111,13 +92,7 @@ export const sizeCommand: Subcommand = {
     } else if (measured.length === 1) {
       out.push(sizeReportText(measured[0]!.name, measured[0]!.report, { labels: options.labels, syscalls: measured[0]!.syscalls }));
     } else {
-      const [a, b] = measured as [Measured, Measured];
-      const width = Math.max(12, a.name.length, b.name.length);
-      out.push(`${''.padEnd(24)} ${a.name.padStart(width)} ${b.name.padStart(width)}   change`);
-      for (const row of compareSizes(a, b).rows) {
-        const change = row.a !== null && row.b !== null ? (row.b - row.a > 0 ? `+${row.b - row.a}` : String(row.b - row.a)) : '';
-        out.push(`${row.what.padEnd(24)} ${String(row.a ?? '-').padStart(width)} ${String(row.b ?? '-').padStart(width)}   ${change}`);
-      }
+      out.push(sizeComparisonText(measured[0]!, measured[1]!));
     }
     process.stdout.write(out.join('\n') + '\n');
     return 0;

@@ -39,6 +39,7 @@ export const COMMANDS = {
   openWalkthrough: 'syscallLens.openWalkthrough',
   showLog: 'syscallLens.showLog',
   showProgramSize: 'syscallLens.showProgramSize',
+  compareProgramSize: 'syscallLens.compareProgramSize',
 } as const;
 
 /** The Get Started walkthrough (package.json contributes.walkthroughs). */

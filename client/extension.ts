@@ -7,6 +7,7 @@ import { registerOutputChannel } from './output';
 import { registerSizeView } from './sizeView';
 import { registerToolStatus } from './status/toolStatus';
 import { registerSyscallTable } from './syscallTable/panel';
+import { LastTraces } from './trace/lastTraces';
 import { registerTracing } from './trace/register';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -15,8 +16,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerSyscallTable(context);
   registerExamples(context);
   registerDebugging(context);
-  registerTracing(context);
-  registerSizeView(context);
+  const lastTraces = new LastTraces(context.workspaceState);
+  registerTracing(context, lastTraces);
+  registerSizeView(context, lastTraces);
   // After tracing: VS Code puts the lenses of later providers first, so "Debug" comes before "Trace".
   registerDebugCodeLens(context);
   await startLanguageClient(context);

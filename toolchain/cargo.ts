@@ -6,6 +6,14 @@ import { findExecutable, runProgram } from './tools';
 
 export const CARGO_BUILD_TIMEOUT_MS = 600_000;
 
+/** The package could not be built (no Cargo project, no cargo, a failed build); the message says what to do. */
+export class CargoBuildError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CargoBuildError';
+  }
+}
+
 export function isRustSource(file: string): boolean {
   return path.extname(file).toLowerCase() === '.rs';
 }
@@ -51,16 +59,16 @@ export interface CargoBuildOptions {
 /** Builds the package of `source` (debug profile, offline) and returns its executable; throws with cargo's messages. */
 export async function buildCargoProgram(source: string, options: CargoBuildOptions = {}): Promise<string> {
   const manifest = findCargoManifest(source);
-  if (!manifest) throw new Error(`${path.basename(source)} is not in a Cargo project (no Cargo.toml in its folder or above); set "program" to a built binary.`);
+  if (!manifest) throw new CargoBuildError(`${path.basename(source)} is not in a Cargo project (no Cargo.toml in its folder or above); set "program" to a built binary.`);
   const cargo = findExecutable(options.cargoPath || 'cargo');
-  if (!cargo) throw new Error('cargo was not found: install Rust (rustup, or apt-get install cargo), or set "program" to a built binary.');
+  if (!cargo) throw new CargoBuildError('cargo was not found: install Rust (rustup, or apt-get install cargo), or set "program" to a built binary.');
   const args = ['build', '--offline', '--message-format=json-render-diagnostics', '--manifest-path', manifest];
   const run = options.wrap ? options.wrap(cargo, args) : { file: cargo, args };
   const result = await runProgram(run.file, run.args, { cwd: path.dirname(manifest), timeoutMs: CARGO_BUILD_TIMEOUT_MS, signal: options.signal });
-  if (options.signal?.aborted) throw new Error('cargo build was cancelled.');
-  if (result.timedOut) throw new Error(`cargo build did not finish within ${CARGO_BUILD_TIMEOUT_MS / 1000} s and was stopped.`);
-  if (result.exitCode !== 0) throw new Error(`cargo build failed:\n${result.stderr.trim().split('\n').slice(-40).join('\n')}`);
+  if (options.signal?.aborted) throw new CargoBuildError('cargo build was cancelled.');
+  if (result.timedOut) throw new CargoBuildError(`cargo build did not finish within ${CARGO_BUILD_TIMEOUT_MS / 1000} s and was stopped.`);
+  if (result.exitCode !== 0) throw new CargoBuildError(`cargo build failed:\n${result.stderr.trim().split('\n').slice(-40).join('\n')}`);
   const executable = executableFromCargoMessages(result.stdout, source);
-  if (!executable) throw new Error(`cargo built ${path.relative(path.dirname(manifest), manifest) || 'the package'} but it has no binary to run.`);
+  if (!executable) throw new CargoBuildError(`cargo built ${path.relative(path.dirname(manifest), manifest) || 'the package'} but it has no binary to run.`);
   return executable;
 }

@@ -18,6 +18,7 @@ import type { TraceViewProvider } from './traceView';
 import { callSteps, diffCalls, type CallStep } from '../../trace/model/sequence';
 import { NO_FILTER, toRow, TraceViewModel, waitsForInput } from './viewModel';
 import { joinArguments, splitArguments } from './arguments';
+import type { LastTraces } from './lastTraces';
 
 const ARGUMENTS_KEY = 'syscallLens.traceArguments';
 
@@ -48,7 +49,10 @@ export class TraceController implements vscode.Disposable {
   private lastCompare: Extract<HostMessage, { type: 'compare' }> | undefined;
   private lastHeavyFlush = 0;
 
-  constructor(private readonly view: TraceViewProvider, private readonly annotations: TraceAnnotations, private readonly memory?: vscode.Memento) {}
+  constructor(
+    private readonly view: TraceViewProvider, private readonly annotations: TraceAnnotations, private readonly memory?: vscode.Memento,
+    private readonly lastTraces?: LastTraces,
+  ) {}
 
   /** The arguments last given for this file (remembered per file in the workspace). */
   private argumentsOf(target: vscode.Uri): string[] {
@@ -180,6 +184,8 @@ export class TraceController implements vscode.Disposable {
       const exit = result.programExit;
       const outcome = result.stopped ? 'stopped' : exit?.killedBy ? `killed by ${exit.killedBy}` : exit ? `exited with ${exit.exitCode}` : 'ended';
       terminal.note(`[${path.basename(result.target.program)} ${outcome}]`);
+      // The size view's syscall count: the program's own behaviour, so a run stopped early or with an injected failure is not it.
+      if (!result.stopped && !inject) this.lastTraces?.record(result.target.program, result.target.source, model.summary().reduce((n, s) => n + s.calls, 0));
       this.finishRun(`${this.title} — ${outcome}`);
     } catch (error) {
       if (superseded()) return;

@@ -3,14 +3,15 @@ import { readConfig } from '../config';
 import { COMMANDS, settingId, SETTINGS } from '../contributions';
 import { TraceAnnotations, TraceCodeLensProvider, TRACEABLE_DOCUMENTS } from './annotations';
 import { TraceController } from './controller';
+import type { LastTraces } from './lastTraces';
 import { TraceViewProvider } from './traceView';
 
 /** The strace panel, its commands, and the trace annotations in the editor. */
-export function registerTracing(context: vscode.ExtensionContext): void {
+export function registerTracing(context: vscode.ExtensionContext, lastTraces?: LastTraces): void {
   const annotations = new TraceAnnotations(context.extensionUri, () => readConfig().traceAnnotations);
   let controller: TraceController | undefined;
   const view = new TraceViewProvider(context.extensionUri, (message) => controller?.handle(message));
-  controller = new TraceController(view, annotations, context.workspaceState);
+  controller = new TraceController(view, annotations, context.workspaceState, lastTraces);
   const c = controller;
   const codeLenses = new TraceCodeLensProvider();
   context.subscriptions.push(

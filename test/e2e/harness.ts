@@ -337,7 +337,8 @@ export async function openFileTab(page: Page, relativePath: string): Promise<voi
   }).first();
   await row.waitFor({ state: 'visible', timeout: 30_000 });
   await row.click();
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+  // By the tab's exact name: a report beside it ("hello.asm size") is the other group's active tab.
+  await page.locator(`.tabs-container .tab.active[data-resource-name="${name.replace(/["\\]/g, '\\$&')}"]`).first().waitFor({ timeout: 30_000 });
 }
 
 /** Opens a file of the workspace folder through Quick Open and waits until its editor is active. */

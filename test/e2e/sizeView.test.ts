@@ -1,8 +1,10 @@
 // The size view in a real VS Code: "Show Program Size" on examples/hello.asm builds it (as F5 does) and
 // opens the report beside it: the file size, the ELF headers and every section, .text among them with
-// the size binutils' `size -A` gives for the same code assembled and linked here.
+// the size binutils' `size -A` gives for the same code assembled and linked here. Rebuilt after an
+// edit, it says what changed since the previous build. "Compare Program Size With…" puts hello.c and
+// hello.asm side by side: bytes and the syscall counts of their last traces in the trace panel.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,12 +24,39 @@ function textSizeByBinutils(folder: string): number {
   return Number(row!.split(/\s+/)[1]);
 }
 
+/** Syscalls strace sees when the program runs on its own (one line per call; the exit line is not a call). */
+function syscallsByStrace(program: string, folder: string): number {
+  const log = path.join(folder, `${path.basename(program)}.strace`);
+  const result = spawnSync('strace', ['-f', '-qq', '-o', log, program], { cwd: folder, encoding: 'utf8', timeout: 30_000, shell: false });
+  if (result.status !== 0) throw new Error(`strace failed: ${result.stderr}`);
+  return readFileSync(log, 'utf8').split('\n').filter((line) => line.trim() && !/^(\d+ +)?(\+\+\+|---)/.test(line)).length;
+}
+
+/** Traces the active file from the Command Palette and waits until the trace panel says it exited. */
+async function traceToEnd(page: Page, name: string): Promise<void> {
+  await runCommand(page, 'Syscall Lens: Trace Program with strace');
+  const status = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('.status', { hasText: `${name} — exited with 0` });
+  await status.waitFor({ timeout: 90_000 });
+}
+
 /** The lines the focused editor group shows (the report opens beside the source, in the second group). */
 async function activeEditorLines(page: Page): Promise<string[]> {
   return page.locator('.editor-group-container.active .monaco-editor .view-lines').first().evaluate((element) =>
     Array.from(element.querySelectorAll<HTMLElement>('.view-line'))
       .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
       .map((line) => (line.textContent ?? '').replace(/\u00a0/g, ' ')));
+}
+
+/** The report's visible lines once `ready` holds for them (the document fills in after the build). */
+async function waitForLines(page: Page, ready: (lines: string[]) => boolean): Promise<string[]> {
+  const deadline = Date.now() + 60_000;
+  let lines: string[] = [];
+  while (Date.now() < deadline) {
+    lines = await activeEditorLines(page).catch(() => []);
+    if (ready(lines)) return lines;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`The report never showed what was expected. It shows:\n${lines.join('\n')}`);
 }
 
 describe('the size view', () => {
@@ -38,6 +67,7 @@ describe('the size view', () => {
     folder = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-e2e-size-'));
     work = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-e2e-size-check-'));
     cpSync(path.join(EXAMPLES, 'hello.asm'), path.join(folder, 'hello.asm'));
+    cpSync(path.join(EXAMPLES, 'hello.c'), path.join(folder, 'hello.c'));
     cpSync(path.join(EXAMPLES, 'hello.asm'), path.join(work, 'hello.asm'));
     vscode = await startVSCode({ folder, viewport: { width: 1400, height: 900 } });
   });
@@ -68,5 +98,47 @@ describe('the size view', () => {
     expect(cells[1]).toBe('PROGBITS');
     expect(Number(cells.at(-1))).toBe(textSizeByBinutils(work));
     await screenshot(vscode.page, 'size-view-hello');
+  });
+
+  it('says what changed since the previous build when shown again after an edit', async () => {
+    const file = path.join(folder, 'hello.asm');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('_start:\n', '_start:\n        nop\n'));
+    await openFile(vscode.page, 'hello.asm');
+    await runCommand(vscode.page, 'Syscall Lens: Show Program Size');
+    const lines = await waitForLines(vscode.page, (l) => l.some((line) => line.startsWith('since the previous build')));
+    expect(lines.find((l) => /^ {2}\.text\s/.test(l)), lines.join('\n')).toMatch(/^ {2}\.text\s+(\d+) → +(\d+) {2}\+1$/);
+    const [, before, after] = /(\d+) → +(\d+)/.exec(lines.find((l) => /^ {2}\.text\s/.test(l))!)!;
+    expect(Number(after)).toBe(Number(before) + 1);
+    await screenshot(vscode.page, 'size-view-since-previous-build');
+  });
+
+  it('compares hello.c with hello.asm: bytes and the syscalls of their last traces in one view', async () => {
+    await openFile(vscode.page, 'hello.asm');
+    await traceToEnd(vscode.page, 'hello.asm');
+    await openFile(vscode.page, 'hello.c');
+    await traceToEnd(vscode.page, 'hello.c');
+    await openFile(vscode.page, 'hello.c');
+    await runCommand(vscode.page, 'Syscall Lens: Compare Program Size With…');
+    const offered = vscode.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'hello.asm' }).first();
+    await offered.waitFor({ timeout: 30_000 });
+    await offered.click();
+    await vscode.page.locator('.tab', { hasText: 'hello.c vs hello.asm size' }).first().waitFor({ timeout: 90_000 }).catch(async () => {
+      throw new Error(`The comparison never opened. Notifications: ${(await notifications(vscode.page)).join(' | ')}`);
+    });
+    const top = await waitForLines(vscode.page, (l) => /^hello\.c → hello\.asm/.test(l[0] ?? ''));
+    const journey = /^hello\.c → hello\.asm: (\d+) syscalls \/ (\d+) bytes → (\d+) syscalls \/ (\d+) bytes$/.exec(top[0]!);
+    expect(journey, top.join('\n')).not.toBeNull();
+    const [, cCalls, cBytes, asmCalls, asmBytes] = journey!.map(Number);
+    expect(top.find((l) => l.startsWith('syscalls'))).toMatch(new RegExp(`^syscalls\\s+${cCalls}\\s+${asmCalls}\\s+-\\d+ \\(-\\d+%\\)$`));
+    expect(top.find((l) => l.startsWith('.interp'))).toMatch(/^\.interp\s+28\s+-$/);
+    await screenshot(vscode.page, 'size-view-compare');
+    // The programs measured are named at the end: their sizes on disk and strace's own count agree.
+    await vscode.page.keyboard.press('Control+End');
+    const bottom = await waitForLines(vscode.page, (l) => l.some((line) => line.startsWith('hello.asm: /')));
+    const programOf = (name: string) => bottom.find((l) => l.startsWith(`${name}: /`))!.slice(name.length + 2);
+    expect(statSync(programOf('hello.c')).size).toBe(cBytes);
+    expect(statSync(programOf('hello.asm')).size).toBe(asmBytes);
+    expect(asmCalls).toBe(syscallsByStrace(programOf('hello.asm'), work));
+    expect(cCalls).toBe(syscallsByStrace(programOf('hello.c'), work));
   });
 });

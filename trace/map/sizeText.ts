@@ -36,3 +36,55 @@ export function sizeReportText(name: string, r: SizeReport, options: SizeTextOpt
   }
   return out.join('\n');
 }
+
+/** A program's size report, with its syscall count when it was traced. */
+export interface MeasuredProgram {
+  name: string;
+  report: SizeReport;
+  syscalls?: number;
+}
+
+export interface SizeComparisonRow {
+  what: string;
+  a: number | null;
+  b: number | null;
+}
+
+/** Row by row, the two programs' sizes: file, loaded bytes, syscalls (when either was traced), each section. */
+export function compareSizes(a: MeasuredProgram, b: MeasuredProgram): { rows: SizeComparisonRow[] } {
+  const rows: SizeComparisonRow[] = [
+    { what: 'file size', a: a.report.fileSize, b: b.report.fileSize },
+    { what: 'loaded bytes', a: loadedBytes(a.report), b: loadedBytes(b.report) },
+  ];
+  if (a.syscalls !== undefined || b.syscalls !== undefined) rows.push({ what: 'syscalls', a: a.syscalls ?? null, b: b.syscalls ?? null });
+  const names = [...new Set([...a.report.sections, ...b.report.sections].map((s) => s.name))];
+  for (const name of names) {
+    rows.push({ what: name, a: a.report.sections.find((s) => s.name === name)?.size ?? null, b: b.report.sections.find((s) => s.name === name)?.size ?? null });
+  }
+  return { rows };
+}
+
+/** `-7480 (-44%)`; empty when a side is missing. */
+function change(a: number | null, b: number | null): string {
+  if (a === null || b === null) return '';
+  const difference = b - a;
+  const sign = difference > 0 ? '+' : '';
+  return a === 0 || difference === 0 ? `${sign}${difference}` : `${sign}${difference} (${sign}${Math.round((difference / a) * 100)}%)`;
+}
+
+/** `63 syscalls / 16992 bytes`, or just the bytes when not traced. */
+const journeyStep = (m: MeasuredProgram) => `${m.syscalls !== undefined ? `${m.syscalls} syscalls / ` : ''}${m.report.fileSize} bytes`;
+
+/**
+ * Two programs side by side: the journey in one line (`hello.c → hello.asm: 35 syscalls / 16992 bytes
+ * → 3 syscalls / 9512 bytes`), then file size, loaded bytes, syscalls and every section with the change.
+ */
+export function sizeComparisonText(a: MeasuredProgram, b: MeasuredProgram): string {
+  const width = Math.max(12, a.name.length, b.name.length);
+  const out = [`${a.name} → ${b.name}: ${journeyStep(a)} → ${journeyStep(b)}`, ''];
+  out.push(`${''.padEnd(24)} ${a.name.padStart(width)} ${b.name.padStart(width)}   change`);
+  for (const row of compareSizes(a, b).rows) {
+    out.push(`${row.what.padEnd(24)} ${String(row.a ?? '-').padStart(width)} ${String(row.b ?? '-').padStart(width)}   ${change(row.a, row.b)}`.trimEnd());
+  }
+  return out.join('\n');
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SizeReport } from '../../../../trace/map/programSize';
-import { loadedBytes, sizeReportText } from '../../../../trace/map/sizeText';
+import { compareSizes, loadedBytes, sizeComparisonText, sizeReportText } from '../../../../trace/map/sizeText';
 
 // Shaped like examples/hello.asm built with nasm -g and ld (sizes from the size view of that build), plus a .bss.
 const report: SizeReport = {
@@ -50,5 +50,29 @@ describe('sizeReportText', () => {
     expect(text).not.toContain('segment');
     expect(text).not.toContain('largest labels');
     expect(text).not.toContain('code by source file');
+  });
+});
+
+describe('sizeComparisonText', () => {
+  const tiny: SizeReport = {
+    ...report, fileSize: 400,
+    sections: [{ name: '.text', type: 'PROGBITS', address: 0x10078, offset: 0x78, size: 30, inFile: true, loaded: true }],
+  };
+
+  it('puts the journey in one line and every figure side by side with its change', () => {
+    const lines = sizeComparisonText({ name: 'hello.c', report, syscalls: 63 }, { name: 'tiny.asm', report: tiny, syscalls: 2 }).split('\n');
+    expect(lines[0]).toBe('hello.c → tiny.asm: 63 syscalls / 9544 bytes → 2 syscalls / 400 bytes');
+    expect(lines).toContain(`${'file size'.padEnd(24)} ${'9544'.padStart(12)} ${'400'.padStart(12)}   -9144 (-96%)`);
+    expect(lines.find((l) => l.startsWith('syscalls'))).toMatch(/^syscalls\s+63\s+2\s+-61 \(-97%\)$/);
+    expect(lines.find((l) => l.startsWith('.text'))).toMatch(/^\.text\s+37\s+30\s+-7 \(-19%\)$/);
+    // A section only one program has: a dash on the other side, no change.
+    expect(lines.find((l) => l.startsWith('.data'))).toMatch(/^\.data\s+14\s+-$/);
+  });
+
+  it('keeps the syscall row when only one was traced, and leaves it out when neither was', () => {
+    const one = compareSizes({ name: 'a', report, syscalls: 3 }, { name: 'b', report: tiny });
+    expect(one.rows[2]).toEqual({ what: 'syscalls', a: 3, b: null });
+    expect(sizeComparisonText({ name: 'a', report }, { name: 'b', report: tiny }).split('\n')[0]).toBe('a → b: 9544 bytes → 400 bytes');
+    expect(compareSizes({ name: 'a', report }, { name: 'b', report: tiny }).rows.map((r) => r.what)).not.toContain('syscalls');
   });
 });
