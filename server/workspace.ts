@@ -107,7 +107,7 @@ export class Workspace {
     document.onEdit((effect) => { if (effect.structural) this.generation++; });
     document.useExternalMacros({
       version: () => this.generation,
-      has: (name) => this.unit(document).some((d) => d !== document && d.structure.macros.has(name)),
+      has: (name) => this.unit(document).some((d) => d !== document && d.localStructure.macros.has(name)),
     });
     this.fileSetChanged();
     return document;
@@ -226,7 +226,7 @@ export class Workspace {
     const cached = this.directCache.get(document);
     if (cached?.key === key) return cached.uris;
     const uris: string[] = [];
-    for (const edge of document.structure.includes) {
+    for (const edge of document.localStructure.includes) {
       const uri = this.resolveInclude(document, edge.path);
       if (uri) uris.push(uri);
     }

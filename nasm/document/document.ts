@@ -82,6 +82,16 @@ export class AsmDocument {
     return this.structureCache;
   }
 
+  /**
+   * The structure as this file alone gives it, without asking other files whether a bare word is a
+   * macro. Its includes and macro definitions are the same either way, and reading them must not make
+   * other files consult theirs (through thousands of files that nested one inside the next).
+   */
+  get localStructure(): Structure {
+    this.structureCache ??= buildStructure(this.statements);
+    return this.structureCache;
+  }
+
   /** Lets a bare word (`SAVE`) be recognised as a call of a macro another file defines. */
   useExternalMacros(macros: ExternalMacros): void {
     this.externalMacros = macros;

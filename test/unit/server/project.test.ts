@@ -84,3 +84,14 @@ describe('rename across the project', () => {
     expect(() => editsFor('inc/macros.inc', '%%again:', 2, 'next')).toThrow(/keeps its `%%`/);
   });
 });
+
+describe('a workspace of thousands of files', () => {
+  it('answers without recursing through every file (a bare word in each asks the others about macros)', () => {
+    const workspace = new Workspace();
+    // Each file has a bare word (a possible macro call) and includes nothing: asking whether a word is a
+    // macro of the unit once nested one file's structure inside the next, thousands deep.
+    for (let i = 0; i < 6000; i++) workspace.open(`file:///big/f${i}.asm`, `SAVE${i}\nsection .text\nf${i}:\n  mov eax, 60\n  syscall\n`, 1);
+    const last = workspace.get('file:///big/f5999.asm')!;
+    expect(hoverAt(workspace, last, 4, 3)?.markdown).toContain('exit');
+  });
+});
