@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { listingSymbolSections } from '../nasm/labelPlaces';
 import { bytesByLine, formatLineBytes, parseListing } from '../nasm/listing';
 import {
   checkShellcode, describeShellcodeFinding, parseByteList, shellcodeAs, shellcodeBlock, shellcodeModeOf, type ShellcodeForm,
@@ -151,7 +152,9 @@ export const bytesCommand: Subcommand = {
     }
     const mode = shellcodeModeOf(text);
     const checking = options.shellcode || mode !== undefined;
-    const report = checkShellcode(records, { badBytes: options.badBytes ?? mode?.badBytes, relocationsFinal: assembled.format === 'bin' });
+    const report = checkShellcode(records, {
+      badBytes: options.badBytes ?? mode?.badBytes, relocationsFinal: assembled.format === 'bin', symbolSections: listingSymbolSections(assembled.listing),
+    });
     const findings = checking ? report.findings : [];
     const sourceLines = text.split('\n');
     const fixes = new Map<number, ProvenFix[]>();

@@ -61,3 +61,36 @@ export function binOrigin(listing: string): number | undefined {
   }
   return sections.size <= 1 ? origin : undefined;
 }
+
+/**
+ * The section of every label the listing defines — in the main source, included files and macro
+ * expansions alike (nasm lists them all, in order; macro lines with their parameters replaced)
+ * — keyed by name, local labels by `parent.local`;
+ * `extern` names map to undefined (defined outside this unit). Lines of `struc` / `absolute` blocks
+ * are not in a section and define no entry.
+ */
+export function listingSymbolSections(listing: string): Map<string, string | undefined> {
+  const sections = new Map<string, string | undefined>();
+  let outside = false;
+  let parent = '';
+  for (const listed of listingLines(listing)) {
+    const statement = parseLine(listed.expanded ?? listed.source);
+    const keyword = statement.keyword?.name;
+    if (keyword === 'struc' || keyword === 'absolute') outside = true;
+    else if (keyword === 'endstruc' || keyword === 'section' || keyword === 'segment') outside = false;
+    if (keyword === 'extern') {
+      for (const operand of statement.operands) {
+        const name = operand.tokens[0]?.text;
+        if (name && !sections.has(name)) sections.set(name, undefined);
+      }
+    }
+    const label = statement.label;
+    if (outside || !label || keyword === 'equ' || (label.kind === 'special' && !label.text.startsWith('..@'))) continue;
+    if (label.kind === 'local') sections.set(`${parent}${label.text}`, listed.section);
+    else {
+      parent = label.text;
+      sections.set(label.text, listed.section);
+    }
+  }
+  return sections;
+}

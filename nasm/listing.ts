@@ -43,6 +43,8 @@ export interface ListingRecord {
   relocations: ListingRelocation[];
   /** The statement's source text. */
   source: string;
+  /** In a macro's expansion, the source with `%1`…`%9` replaced by the call's operands (nasm lists the text as written). */
+  expanded?: string;
 }
 
 // `    17 0000000A 48BE-                   mov rsi, msg` — line, offset, bytes (a trailing `-` continues
@@ -104,6 +106,8 @@ export interface ListingLine {
   section: string;
   /** Set when the line has a position in its section (continuation lines already joined into it). */
   record?: ListingRecord;
+  /** As ListingRecord.expanded. */
+  expanded?: string;
 }
 
 /**
@@ -117,6 +121,15 @@ export function listingLines(text: string): ListingLine[] {
   let topIsEndRep = false;
   let repBodyLine = 0;
   let continued: { record: ListingRecord; hex: string } | undefined;
+  // The last unpositioned line at each depth: what the lines one deeper were expanded from.
+  const callers = new Map<number, string>();
+  const expand = (source: string, depth: number): string | undefined => {
+    if (depth === 0 || !/%\d/.test(source)) return undefined;
+    const caller = parseLine(callers.get(depth - 1) ?? '');
+    if (caller.kind !== 'macroCall') return undefined;
+    const operands = caller.operands.map((o) => o.text);
+    return source.replace(/%(\d+)/g, (written, n: string) => operands[Number(n) - 1] ?? written);
+  };
   for (const raw of text.split('\n')) {
     const code = sections.outside ? undefined : CODE_LINE.exec(raw);
     if (code) {
@@ -137,7 +150,10 @@ export function listingLines(text: string): ListingLine[] {
         section: sections.current, offset: parseInt(offsetText!, 16), bytes: undefined,
         repeat: 1, reserved: 0, unshown: 0, relocations: [], source: source!.trim(),
       };
-      lines.push({ line, depth, source: record.source, section: record.section, record });
+      const expanded = expand(record.source, depth);
+      if (expanded !== undefined) record.expanded = expanded;
+      callers.set(depth, record.source);
+      lines.push({ line, depth, source: record.source, section: record.section, record, ...(expanded !== undefined && { expanded }) });
       if (dash) continued = { record, hex: field! };
       else finish(record, field!);
       continue;
@@ -153,7 +169,10 @@ export function listingLines(text: string): ListingLine[] {
       topLine = line;
       topIsEndRep = parseLine(source!).keyword?.name === '%endrep';
     } else if (depth === 1 && topIsEndRep) repBodyLine = line;
-    lines.push({ line, depth, source: source!.trim(), section: sections.current });
+    const trimmed = source!.trim();
+    const expanded = expand(trimmed, depth);
+    callers.set(depth, trimmed);
+    lines.push({ line, depth, source: trimmed, section: sections.current, ...(expanded !== undefined && { expanded }) });
   }
   if (continued) finish(continued.record, continued.hex);
   return lines;

@@ -1,6 +1,7 @@
 // Shellcode checks over nasm's listing: the length, bytes a loader or a string copy would cut at
 // (NUL by default), and absolute addresses that tie the code to one load address.
 import { recordSize, type ListingRecord } from './listing';
+import { parseLine } from './parser/statement';
 
 export interface ShellcodeOptions {
   /** Bytes the shellcode must not contain; NUL by default. */
@@ -10,6 +11,11 @@ export interface ShellcodeOptions {
    * false for object files, where the linker writes the address later (their bytes are not judged).
    */
   relocationsFinal?: boolean;
+  /**
+   * Where the unit's labels are (listingSymbolSections): names the symbol and section a relative
+   * reference to another section points at. Without it those references are flagged unnamed.
+   */
+  symbolSections?: ReadonlyMap<string, string | undefined>;
 }
 
 export interface BadByte {
@@ -32,7 +38,40 @@ export interface AbsoluteAddress {
   size: number;
 }
 
-export type ShellcodeFinding = BadByte | AbsoluteAddress;
+/**
+ * A relative field nasm could not resolve (`lea rsi, [rel msg]` with msg in .data, `call printf`):
+ * the distance to another section or to an external symbol is fixed only by the linker, so the
+ * extracted bytes of this section do not hold it.
+ */
+export interface CrossSectionReference {
+  kind: 'cross-section-reference';
+  line: number;
+  section: string;
+  offset: number;
+  size: number;
+  /** The label the statement refers to, when it names one the unit defines or declares extern. */
+  symbol?: string;
+  /** The label's section; undefined for an `extern` symbol or an unnamed one. */
+  targetSection?: string;
+}
+
+export type ShellcodeFinding = BadByte | AbsoluteAddress | CrossSectionReference;
+
+// Words in an operand that are not symbols.
+const NOT_SYMBOLS = new Set(['rel', 'abs', 'wrt', 'byte', 'word', 'dword', 'qword', 'tword', 'oword', 'yword', 'zword', 'far', 'near', 'short', 'strict', 'seg']);
+
+/** The label a relative field refers to: the first name in the statement that lives in another section or outside the unit. */
+function referencedSymbol(record: ListingRecord, symbols: ReadonlyMap<string, string | undefined>): { symbol: string; targetSection?: string } | undefined {
+  const names = parseLine(record.expanded ?? record.source).operands.flatMap((o) => o.tokens).filter((t) => t.kind === 'identifier' && !NOT_SYMBOLS.has(t.text.toLowerCase()));
+  for (const { text } of names) {
+    const local = text.startsWith('.') && !text.startsWith('..') ? [...symbols.keys()].filter((k) => k.endsWith(text) && k.length > text.length) : [];
+    const name = symbols.has(text) ? text : local.length === 1 ? local[0]! : undefined;
+    if (name === undefined) continue;
+    const section = symbols.get(name);
+    if (section !== record.section) return { symbol: text, targetSection: section };
+  }
+  return undefined;
+}
 
 export interface ShellcodeReport {
   /** Bytes in the file, by section, in the order sections first appear (sections with no file bytes left out). */
@@ -55,8 +94,11 @@ export function checkShellcode(records: readonly ListingRecord[], options: Shell
     report.length += size;
     report.unchecked += record.unshown;
     for (const relocation of record.relocations) {
-      if (relocation.kind === 'absolute') {
-        report.findings.push({ kind: 'absolute-address', line: record.mainLine, section: record.section, offset: record.offset + relocation.offset, size: relocation.size });
+      const at = { line: record.mainLine, section: record.section, offset: record.offset + relocation.offset, size: relocation.size };
+      if (relocation.kind === 'absolute') report.findings.push({ kind: 'absolute-address', ...at });
+      // In a flat binary nasm resolves relative fields itself: every section is in the one file.
+      else if (!options.relocationsFinal) {
+        report.findings.push({ kind: 'cross-section-reference', ...at, ...(options.symbolSections && referencedSymbol(record, options.symbolSections)) });
       }
     }
     if (!record.bytes) continue;
@@ -78,6 +120,11 @@ export function checkShellcode(records: readonly ListingRecord[], options: Shell
 export function describeShellcodeFinding(finding: ShellcodeFinding): string {
   const where = `${finding.section}+0x${finding.offset.toString(16)}`;
   if (finding.kind === 'absolute-address') return `absolute address at ${where} (${finding.size} bytes): not position-independent`;
+  if (finding.kind === 'cross-section-reference') {
+    const target = finding.symbol === undefined ? 'a symbol outside this section'
+      : finding.targetSection === undefined ? `external symbol ${finding.symbol}` : `${finding.symbol} in ${finding.targetSection}`;
+    return `relative reference at ${where} to ${target}: the linker fixes that distance, so the bytes of ${finding.section} alone are not position-independent`;
+  }
   const name = finding.byte === 0 ? 'NUL' : 'bad byte';
   return `${name} 0x${finding.byte.toString(16).padStart(2, '0')} at ${where}${finding.count > 1 ? ` (${finding.count} times)` : ''}`;
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { MessageType, ShowMessageNotification, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import { Debouncer } from '../diagnosticsScheduler';
 import { lintDocument } from '../features/documentLints';
-import { binOrigin, labelPlaces, type LabelPlace } from '../../nasm/labelPlaces';
+import { binOrigin, labelPlaces, listingSymbolSections, type LabelPlace } from '../../nasm/labelPlaces';
 import { bytesByLine, parseListing, type LineBytes } from '../../nasm/listing';
 import type { NasmOutputFormat } from '../../nasm/document/outputFormat';
 import { checkShellcode, describeShellcodeFinding, shellcodeBlock, shellcodeModeOf } from '../../nasm/shellcode';
@@ -119,7 +119,9 @@ export class DiagnosticsPublisher {
       this.onListing();
     }
     const shellcode = root === document ? shellcodeModeOf(root.getText()) : undefined;
-    const report = shellcode ? checkShellcode(parseListing(outcome.listing), { badBytes: shellcode.badBytes, relocationsFinal: outcome.format === 'bin' }) : undefined;
+    const report = shellcode ? checkShellcode(parseListing(outcome.listing), {
+      badBytes: shellcode.badBytes, relocationsFinal: outcome.format === 'bin', symbolSections: listingSymbolSections(outcome.listing),
+    }) : undefined;
     const findings = report?.findings ?? [];
     // When assembly fails nasm writes no listing or one without the failing lines: the last length
     // stands until it assembles again.

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleServer, TestClient } from './lspClient';
 
 const LISTINGS = path.resolve(__dirname, '../../fixtures/nasm/listing');
+const SHELLCODE = path.resolve(__dirname, '../../fixtures/nasm/shellcode');
 let client: TestClient;
 let cli: string;
 let dir: string;
@@ -17,6 +18,7 @@ const lineOf = (name: string, needle: string) => text(name).split('\n').findInde
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-binary-lens-'));
   cpSync(LISTINGS, dir, { recursive: true });
+  cpSync(SHELLCODE, dir, { recursive: true });
   cli = await bundleServer();
   client = await TestClient.start(cli, undefined, dir);
 });
@@ -111,6 +113,23 @@ describe('shellcode diagnostics', () => {
     client.request('textDocument/codeAction', { textDocument: { uri: uri(name) }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
   const shellcodeFixTitles = async (name: string, diagnostic: any) =>
     (await quickFixes(name, diagnostic)).filter((a) => a.title.startsWith('Shellcode:')).map((a) => a.title.replace(/ \(.*$/, ''));
+
+  it('flag relative references to another section or an extern, naming the symbol, and not those inside .text', async () => {
+    const name = 'cross-section.asm';
+    await client.open(uri(name), text(name));
+    const diagnostics = await client.waitFor(() => {
+      const list = (client.diagnostics.get(uri(name)) ?? []).filter((d) => d.message.includes('relative reference'));
+      return list.length ? list : undefined;
+    });
+    expect(diagnostics.map((d) => [d.range.start.line, /to (.*?):/.exec(d.message)![1]])).toEqual([
+      [lineOf(name, '[rel msg]'), 'msg in .data'],
+      [lineOf(name, '[rel greeting]'), 'greeting in .rodata'],
+      [lineOf(name, '[rel banner]'), 'banner in .rodata'],
+      [lineOf(name, 'call    helper'), 'external symbol helper'],
+      [lineOf(name, '[rel flag]'), 'flag in .data'],
+    ]);
+    expect(diagnostics[0].message).toBe('Shellcode: relative reference at .text+0x3 to msg in .data: the linker fixes that distance, so the bytes of .text alone are not position-independent');
+  });
 
   it('offer rewrites proven by re-assembly, and the rewritten file has no bad byte left but the lea', async () => {
     const name = 'write-nul.asm';
