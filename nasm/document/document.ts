@@ -53,7 +53,13 @@ export class AsmDocument {
   private lines: string[];
   /** The line break after each line, so an edit that puts \r before a \n makes one break, not two. */
   private breaks: string[];
+  /** Each line's statement: lines written alike share one (a statement is never changed once parsed). */
   private statements: Statement[];
+  /** The statement of each line text seen, so a repeated line (`syscall`, `ret`) is parsed and held once. */
+  private interned = new Map<string, Statement>();
+  /** A number for each line that stays with it while lines are inserted or removed elsewhere. */
+  private ids: number[];
+  private nextId = 0;
   private structureCache: Structure | undefined;
   private externalMacros: ExternalMacros | undefined;
   private externalVersion = -1;
@@ -67,12 +73,27 @@ export class AsmDocument {
 
   constructor(readonly uri: string, text: string, public version = 0) {
     ({ lines: this.lines, breaks: this.breaks } = splitWithBreaks(text));
-    this.statements = this.lines.map(parseLine);
+    this.statements = this.lines.map((line) => this.parse(line));
+    this.ids = this.lines.map(() => this.nextId++);
+  }
+
+  private parse(text: string): Statement {
+    let statement = this.interned.get(text);
+    if (!statement) this.interned.set(text, statement = parseLine(text));
+    return statement;
+  }
+
+  /** Keeps only the statements of the lines there are now, once edits have left many behind. */
+  private pruneInterned(): void {
+    if (this.interned.size <= 2 * this.lines.length + 1024) return;
+    this.interned = new Map(this.lines.map((line, i) => [line, this.statements[i]!]));
   }
 
   get lineCount(): number { return this.lines.length; }
   lineText(line: number): string { return this.lines[line] ?? ''; }
   statement(line: number): Statement { return this.statements[line] ?? parseLine(''); }
+  /** The line's identity: the same number until the line itself is edited (lines around it may move). */
+  lineId(line: number): number { return this.ids[line] ?? -1; }
   getText(): string { return this.lines.join('\n'); }
 
   /** Symbols, constants, macros, includes: rebuilt only after structural edits. */
@@ -119,7 +140,9 @@ export class AsmDocument {
   setText(text: string, version = this.version + 1): void {
     const removedLines = this.lines.length;
     ({ lines: this.lines, breaks: this.breaks } = splitWithBreaks(text));
-    this.statements = this.lines.map(parseLine);
+    this.interned.clear();
+    this.statements = this.lines.map((line) => this.parse(line));
+    this.ids = this.lines.map(() => this.nextId++);
     this.version = version;
     this.finishEdit({ firstLine: 0, removedLines, insertedLines: this.lines.length, structural: true });
   }
@@ -145,10 +168,12 @@ export class AsmDocument {
     const replacement = splitWithBreaks(before + change.text + after);
     if (this.breaks[end.line] !== '') { replacement.lines.pop(); replacement.breaks.pop(); } // the next line starts after the break
     const removed = this.statements.slice(first, end.line + 1);
-    const inserted = replacement.lines.map(parseLine);
+    const inserted = replacement.lines.map((line) => this.parse(line));
     this.lines.splice(first, end.line - first + 1, ...replacement.lines);
     this.breaks.splice(first, end.line - first + 1, ...replacement.breaks);
     this.statements.splice(first, end.line - first + 1, ...inserted);
+    this.ids.splice(first, end.line - first + 1, ...inserted.map(() => this.nextId++));
+    this.pruneInterned();
     this.version = version;
     const effect: EditEffect = {
       firstLine: first,

@@ -25,7 +25,8 @@ export function endsBlockAfter(statement: Statement): boolean {
 interface Resolution { macro: boolean; name: string; line: number; meaning: string }
 
 interface CacheEntry {
-  statements: Statement[];
+  /** The block's lines (document.lineId): any of them edited, or one added or removed, and the entry is stale. */
+  lines: number[];
   generation: number;
   analysis: BlockAnalysis;
   /** Every name lookup the analysis made: if they all still mean the same, so does the analysis. */
@@ -96,8 +97,8 @@ export interface AnalysisContext {
 }
 
 export class DocumentAnalysis {
-  // Keyed by the block's first non-empty statement object: it survives lines being inserted above.
-  private cache = new WeakMap<Statement, CacheEntry>();
+  // Keyed by the identity of the block's first non-empty line: it survives lines being inserted above.
+  private cache = new Map<number, CacheEntry>();
 
   constructor(private readonly document: AsmDocument, private readonly context: () => AnalysisContext) {
     document.onEdit((effect) => this.noteEdit(effect.firstLine, effect.removedLines, effect.insertedLines));
@@ -122,18 +123,14 @@ export class DocumentAnalysis {
 
   private analyze(start: number, end: number, context = this.context()): BlockAnalysis {
     const document = this.document;
-    let key: Statement | undefined;
-    for (let line = start; line <= end && !key; line++) {
-      const statement = document.statement(line);
-      if (statement.kind !== 'empty') key = statement;
-    }
-    if (!key) return { start, end, sites: [], clobberedReads: [], writes: [], touched: 0, exit: { falls: true } };
+    const key = this.keyOf(start, end);
+    if (key === undefined) return { start, end, sites: [], clobberedReads: [], writes: [], touched: 0, exit: { falls: true } };
     const cached = this.cache.get(key);
     const structure = document.structure;
     const layout = this.layoutOf(start, end, context);
-    if (cached && cached.statements.length === end - start + 1) {
+    if (cached && cached.lines.length === end - start + 1) {
       let same = cached.layout === layout;
-      for (let i = 0; i < cached.statements.length && same; i++) same = cached.statements[i] === document.statement(start + i);
+      for (let i = 0; i < cached.lines.length && same; i++) same = cached.lines[i] === document.lineId(start + i);
       const delta = start - cached.analysis.start;
       // After an edit elsewhere changed some names, re-check only the names this block used.
       if (same && cached.generation !== context.generation) {
@@ -148,15 +145,33 @@ export class DocumentAnalysis {
         return cached.analysis;
       }
     }
-    const statements: Statement[] = [];
-    for (let line = start; line <= end; line++) statements.push(document.statement(line));
+    const lines: number[] = [];
+    for (let line = start; line <= end; line++) lines.push(document.lineId(line));
     const resolutions: Resolution[] = [];
     const analysis = analyzeBlock(
       (line) => document.statement(line), start, end, recordingEnvironment(context.environment, resolutions),
       (line) => !(structure.lineFlags[line]! & LINE_INACTIVE),
     );
-    this.cache.set(key, { statements, generation: context.generation, analysis, resolutions, layout });
+    this.cache.set(key, { lines, generation: context.generation, analysis, resolutions, layout });
     return analysis;
+  }
+
+  /** The cache key of a block: the identity of its first non-empty line. */
+  private keyOf(start: number, end: number): number | undefined {
+    for (let line = start; line <= end; line++) if (this.document.statement(line).kind !== 'empty') return this.document.lineId(line);
+    return undefined;
+  }
+
+  /** Drops the entries of blocks that are gone, once there are many. */
+  private pruneCache(blocks: readonly BlockAnalysis[]): void {
+    if (this.cache.size <= 2 * blocks.length + 256) return;
+    const kept = new Map<number, CacheEntry>();
+    for (const block of blocks) {
+      const key = this.keyOf(block.start, block.end);
+      const entry = key === undefined ? undefined : this.cache.get(key);
+      if (entry?.analysis === block) kept.set(key!, entry);
+    }
+    this.cache = kept;
   }
 
   /** What besides its own lines decides a block's analysis: inactive lines and the bits mode. */
@@ -181,6 +196,7 @@ export class DocumentAnalysis {
       // Entry masks only depend on the blocks' extents, exits and written registers.
       if (this.dirty) this.patchBlocks(previous, context);
       this.dirty = undefined;
+      this.pruneCache(previous.blocks);
       return previous.blocks;
     }
     const blocks: BlockAnalysis[] = [];
@@ -193,6 +209,7 @@ export class DocumentAnalysis {
     }
     this.blockList = { blocks, generation: context.generation, lineCount: count };
     this.dirty = undefined;
+    this.pruneCache(blocks);
     return blocks;
   }
 

@@ -9,7 +9,7 @@ import type { Expansion } from './macroExpansion';
 import { IMPLICIT_WRITES, NO_DESTINATION } from './registerEffects';
 import { GPR_FAMILIES, mask as maskOfWidth, toSigned, type KernelEntryMnemonic } from '../../x86';
 import {
-  join, mapOptions, optionsOf, sameOrigin, sameValue, unknown, UNSET, type Origin, type RegisterValue, type Single,
+  join, mapOptions, optionsOf, sameValue, unknown, UNSET, type Origin, type RegisterValue, type Single, type SymbolValue,
 } from './values';
 
 /** The instruction that last wrote a register, and where its source operand is. */
@@ -601,22 +601,50 @@ function narrowUnknown(held: RegisterValue, register: RegisterInfo): RegisterVal
   return unknown(`the low ${register.bits} bits of a value that is not a plain number`);
 }
 
+/** A syscall result a sign test is about: which call on which line (its sign is what the test decides). */
+export interface TestedResult { syscall: string; line: number }
+
 /** The syscall results a sign test is about: the origins in the tested register (empty: nothing to refine). */
-export function testedResults(tested: RegisterValue): Origin[] {
-  const origins: Origin[] = [];
-  for (const o of optionsOf(tested)) if (o.kind === 'symbol' && o.origin.kind === 'result') origins.push({ ...o.origin, sign: undefined } as Origin);
-  return origins;
+export function testedResults(tested: RegisterValue): TestedResult[] {
+  const results: TestedResult[] = [];
+  for (const o of optionsOf(tested)) if (o.kind === 'symbol' && o.origin.kind === 'result') results.push(o.origin);
+  return results;
+}
+
+function isTested(o: Single, results: readonly TestedResult[]): boolean {
+  if (o.kind !== 'symbol' || o.origin.kind !== 'result') return false;
+  const { line, syscall } = o.origin;
+  return results.some((t) => t.line === line && t.syscall === syscall);
 }
 
 /** The value a register holds on the branch of a sign test: a syscall result is an error or not. */
-export function refineBySign(value: RegisterValue, origins: readonly Origin[], sign: 'error' | 'nonnegative'): RegisterValue {
+export function refineBySign(value: RegisterValue, results: readonly TestedResult[], sign: 'error' | 'nonnegative'): RegisterValue {
   const refine = (o: Single): Single => {
-    if (o.kind !== 'symbol' || o.origin.kind !== 'result') return o;
-    const origin = o.origin;
-    if (!origins.some((t) => sameOrigin(t, { ...origin, sign: undefined } as Origin))) return o;
-    return { kind: 'symbol', origin: { ...origin, sign } };
+    if (!isTested(o, results)) return o;
+    const origin = (o as SymbolValue).origin as Extract<Origin, { kind: 'result' }>;
+    return origin.sign === sign ? o : { kind: 'symbol', origin: { ...origin, sign } };
   };
   if (value.kind === 'symbol') return refine(value);
-  if (value.kind !== 'choice' || !value.options.some((o) => o.kind === 'symbol')) return value;
+  if (value.kind !== 'choice' || !value.options.some((o) => isTested(o, results))) return value;
   return mapOptions(value, refine);
+}
+
+/** The state on the branch of a sign test; the state itself when the test refines nothing in it. */
+export function refineStateBySign(state: MachineState, sign: 'error' | 'nonnegative'): MachineState {
+  const results = state.flags ? testedResults(state.registers[familyIndex(state.flags)]!) : [];
+  if (!results.length) return state;
+  let out: MachineState | undefined;
+  state.registers.forEach((v, i) => {
+    const refined = refineBySign(v, results, sign);
+    if (refined !== v) (out ??= copyState(state)).registers[i] = refined;
+  });
+  for (const [slot, v] of state.memory) {
+    const refined = refineBySign(v, results, sign);
+    if (refined !== v) (out ??= copyState(state)).memory.set(slot, refined);
+  }
+  for (const [offset, v] of state.stack) {
+    const refined = refineBySign(v, results, sign);
+    if (refined !== v) (out ??= copyState(state)).stack.set(offset, refined);
+  }
+  return out ?? state;
 }

@@ -26,7 +26,24 @@ export interface Expansion {
 
 const MAX_BODY_LINES = 400;
 let expansionCounter = 0;
-const cache = new WeakMap<Statement, { key: string; expansion: Expansion | undefined }>();
+
+/** An expansion and what it was made from: the invocation as written and the body's lines. */
+interface Made { definitionLine: number; text: string; body: string[]; expansion: Expansion | undefined }
+const byStatement = new WeakMap<Statement, Made>();
+/**
+ * Invocations written alike expand alike, in any document, unless the body makes %%labels (unique
+ * per invocation) or has conditions (decided by the invoking document's names): they share one
+ * expansion. Bounded; emptied when full.
+ */
+const byText = new Map<string, Made>();
+const MAX_SHARED = 4096;
+const CONDITIONAL = /^\s*%(el)?if/i;
+
+function madeFrom(made: Made | undefined, definitionLine: number, text: string, bodyLine: (k: number) => string, length: number): boolean {
+  if (!made || made.definitionLine !== definitionLine || made.text !== text || made.body.length !== length) return false;
+  for (let k = 0; k < length; k++) if (made.body[k] !== bodyLine(k)) return false;
+  return true;
+}
 
 /** The invocation's arguments as written, split at top-level commas (the last takes the rest for `1+` macros). */
 export function macroArguments(statement: Statement, definition: MacroDefinition, lineText: string): string[] {
@@ -109,14 +126,22 @@ export function expandMacroCall(source: MacroSource, statement: Statement, lineT
   if (!found) return undefined;
   const { definition } = found;
   if (definition.endLine - definition.line > MAX_BODY_LINES) return undefined;
-  const body: string[] = [];
-  for (let line = definition.line + 1; line < definition.endLine; line++) body.push(found.lineText(line));
-  const key = `${definition.line}\u0000${lineText}\u0000${body.join('\n')}`;
-  const cached = cache.get(statement);
-  if (cached?.key === key) return cached.expansion;
-  const expansion = expand(source, definition, statement.kind === 'label' ? [] : macroArguments(statement, definition, lineText), body);
-  cache.set(statement, { key, expansion });
-  return expansion;
+  const length = definition.endLine - definition.line - 1;
+  const bodyLine = (k: number) => found.lineText(definition.line + 1 + k);
+  const own = byStatement.get(statement);
+  if (madeFrom(own, definition.line, lineText, bodyLine, length)) return own!.expansion;
+  const sharedKey = `${name}\u0000${lineText}`;
+  const shared = byText.get(sharedKey);
+  if (madeFrom(shared, definition.line, lineText, bodyLine, length)) { byStatement.set(statement, shared!); return shared!.expansion; }
+  const body = Array.from({ length }, (_, k) => bodyLine(k));
+  const args = statement.kind === 'label' ? [] : macroArguments(statement, definition, lineText);
+  const made: Made = { definitionLine: definition.line, text: lineText, body, expansion: expand(source, definition, args, body) };
+  byStatement.set(statement, made);
+  if (!body.some((line) => line.includes('%%') || CONDITIONAL.test(line))) {
+    if (byText.size >= MAX_SHARED) byText.clear();
+    byText.set(sharedKey, made);
+  }
+  return made.expansion;
 }
 
 function expand(source: MacroSource, definition: MacroDefinition, args: string[], body: string[]): Expansion | undefined {

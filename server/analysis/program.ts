@@ -7,7 +7,7 @@ import type { Statement } from '../../nasm/parser/statement';
 import { REGISTERS } from '../../nasm/parser/vocabulary';
 import type { BlockAnalysis, SymbolEnvironment } from './dataflow';
 import {
-  copyState, FAMILIES, familyIndex, freshState, Interpreter, joinStates, refineBySign, sameState, testedResults,
+  copyState, FAMILIES, familyIndex, freshState, Interpreter, joinStates, refineStateBySign, sameState,
   type MachineState, type ProgramContext, type SiteState,
 } from './interpreter';
 import { expandMacroCall, type MacroSource } from './macroExpansion';
@@ -449,15 +449,7 @@ export class ProgramAnalysis {
     if (lastSite?.syscall?.noReturn && last && lastSite.line === last.line) return;
     const successors = this.flows[i]!.successors;
     successors.forEach((edge, k) => {
-      let out = state;
-      const origins = edge.sign && state.flags ? testedResults(state.registers[familyIndex(state.flags)]!) : [];
-      if (origins.length) {
-        const sign = edge.sign!;
-        out = copyState(state);
-        out.registers = out.registers.map((v) => refineBySign(v, origins, sign));
-        for (const [k, v] of out.memory) out.memory.set(k, refineBySign(v, origins, sign));
-        for (const [k, v] of out.stack) out.stack.set(k, refineBySign(v, origins, sign));
-      }
+      const out = edge.sign ? refineStateBySign(state, edge.sign) : state;
       // The last successor may take the state itself: nothing changes it after this visit.
       this.arrive(edge.to, out === state && k < successors.length - 1 ? copyState(state) : out);
     });
