@@ -8,7 +8,7 @@ import { bytesByLine, formatLineBytes, parseListing } from '../nasm/listing';
 import {
   checkShellcode, describeShellcodeFinding, parseByteList, shellcodeAs, shellcodeBlock, shellcodeModeOf, type ShellcodeForm,
 } from '../nasm/shellcode';
-import { applyShellcodeFix, fixHoldsUp, shellcodeFixes, type ProvenFix, type ShellcodeFix } from '../nasm/shellcodeFixes';
+import { applyShellcodeFix, fixContext, fixHoldsUp, shellcodeFixes, type ProvenFix, type ShellcodeFix } from '../nasm/shellcodeFixes';
 import { assembleListing, describeBuildFailure, type OutputFormat } from '../toolchain/build';
 import { resolveBuildOptions } from '../toolchain/options';
 import { ToolNotFoundError } from '../toolchain/tools';
@@ -161,7 +161,7 @@ export const bytesCommand: Subcommand = {
     if (options.fix) {
       for (const line of new Set(findings.filter((f) => f.kind === 'bad-byte').map((f) => f.line))) {
         const proven: ProvenFix[] = [];
-        for (const fix of shellcodeFixes(sourceLines[line - 1] ?? '')) {
+        for (const fix of shellcodeFixes(sourceLines[line - 1] ?? '', fixContext(sourceLines, line - 1))) {
           const checked = await proveShellcodeFix(source, text, line, fix, { includePaths: build.includePaths, format: assembled.format, badBytes: options.badBytes ?? mode?.badBytes });
           if (checked) proven.push(checked);
         }

@@ -8,7 +8,7 @@ import { binOrigin, labelPlaces, listingSymbolSections, type LabelPlace } from '
 import { bytesByLine, parseListing, type LineBytes } from '../../nasm/listing';
 import type { NasmOutputFormat } from '../../nasm/document/outputFormat';
 import { checkShellcode, describeShellcodeFinding, shellcodeBlock, shellcodeModeOf } from '../../nasm/shellcode';
-import { applyShellcodeFix, fixHoldsUp, shellcodeFixes, type ProvenFix } from '../../nasm/shellcodeFixes';
+import { applyShellcodeFix, fixContext, fixHoldsUp, shellcodeFixes, type ProvenFix } from '../../nasm/shellcodeFixes';
 import { LatestRun } from '../latestRun';
 import { runNasm, type NasmDiagnostic, type NasmOutcome } from '../nasmDiagnostics';
 import { SHELLCODE_STATUS_NOTIFICATION, type ServerSettings, type ShellcodeBytesResult, type ShellcodeStatus } from '../protocol';
@@ -225,7 +225,7 @@ export class DiagnosticsPublisher {
     const runOptions = { ...this.options(uri).settings, includePaths: this.workspace.includePathsFor(document) };
     const proof = (async () => {
       const proven: ProvenFix[] = [];
-      for (const [index, fix] of shellcodeFixes(document.lineText(line)).entries()) {
+      for (const [index, fix] of shellcodeFixes(document.lineText(line), fixContext(text.split('\n'), line)).entries()) {
         const outcome = await runNasm(document, this.workspace, runOptions, { text: applyShellcodeFix(text, line + 1, fix), scratchKey: `fix-${version}-${line}-${index}` })
           .catch(() => undefined);
         if (outcome?.kind !== 'ok' || outcome.diagnostics.some((d) => d.severity === 'error')) continue;

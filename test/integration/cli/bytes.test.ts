@@ -17,6 +17,16 @@ beforeAll(async () => {
   await build({ entryPoints: [path.resolve(__dirname, '../../../cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'error' });
 });
 
+/** The program's syscalls (execve left out) with their results, and its exit status, traced with strace. */
+async function traceOf(file: string) {
+  const session = await TraceSession.start({ file, args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(work, 'b-')) });
+  const result = await session.done;
+  return {
+    calls: result.model.events.filter((e): e is SyscallEvent => e?.kind === 'syscall' && e.name !== 'execve').map((e) => formatSyscallLine(e)),
+    exit: result.programExit?.exitCode,
+  };
+}
+
 function bytes(args: string[], cwd = LISTINGS) {
   return spawnSync(process.execPath, [cli, 'bytes', ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
 }
@@ -87,16 +97,44 @@ describe('syscall-lens bytes --fix', () => {
     const findings = after.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((o) => o.type === 'line').flatMap((o) => o.findings);
     expect(findings.map((f: { line: number }) => f.line)).toEqual([expect.any(Number)]); // the lea alone
 
-    const traceOf = async (file: string) => {
-      const session = await TraceSession.start({ file, args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(work, 'b-')) });
-      const result = await session.done;
-      return {
-        calls: result.model.events.filter((e): e is SyscallEvent => e?.kind === 'syscall' && e.name !== 'execve').map((e) => formatSyscallLine(e)),
-        exit: result.programExit?.exitCode,
-      };
-    };
     const original = await traceOf(source);
     expect(original).toEqual({ calls: ['write(1, "hello\\n", 6) = 6', 'exit(0) = ?'], exit: 0 });
+    expect(await traceOf(rewritten)).toEqual(original);
+  });
+});
+
+describe('syscall-lens bytes --fix with the neighbouring instructions', () => {
+  it('writes the low byte of a zeroed register, tests against zero before a conditional, and the program behaves the same', async () => {
+    const source = path.resolve(__dirname, '../../fixtures/nasm/shellcode/fixes.asm');
+    const run = bytes(['--fix', '--json', source]);
+    expect(run.status).toBe(3);
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((o) => o.type === 'line');
+    const first = new Map<number, { title: string; lines: string[] }>(lines.filter((l) => l.fixes.length).map((l) => [l.line, l.fixes[0]]));
+    const sourceLines = readFileSync(source, 'utf8').split('\n');
+    const titled = [...first].map(([line, fix]) => `${sourceLines[line - 1]!.trim().replace(/\s+/g, ' ').replace(/ ;.*$/, '')} → ${fix.title}`);
+    expect(titled).toEqual([
+      'mov r12, 3 → push 3 / pop r12',
+      'mov eax, 1 → mov al, 1',
+      'mov edi, 1 → mov dil, 1',
+      'mov edx, 3 → mov dl, 3',
+      'cmp r12, 0 → test r12, r12',
+      'sub r12, 0 → test r12, r12',
+      'add rax, 0 → test rax, rax',
+      'mov r8, 0 → xor r8d, r8d',
+      'mov eax, 60 → mov al, 60',
+    ]);
+
+    // Every line rewritten at once (bottom-up): only the lea's displacement keeps a NUL, and the
+    // program makes the same calls with the same results and exit status.
+    const text = [...sourceLines];
+    for (const [line, fix] of [...first].sort((a, b) => b[0] - a[0])) text.splice(line - 1, 1, ...fix.lines);
+    const rewritten = path.join(work, 'fixes-rewritten.asm');
+    writeFileSync(rewritten, text.join('\n'));
+    const after = bytes(['--json', rewritten]);
+    const left = after.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((o) => o.type === 'line' && o.findings.length);
+    expect(left.map((o: { line: number }) => text[o.line - 1]!.trim())).toEqual(['lea     rsi, [rel msg]']);
+    const original = await traceOf(source);
+    expect(original).toEqual({ calls: Array(3).fill('write(1, "ab\\n", 3) = 3').concat('exit(0) = ?'), exit: 0 });
     expect(await traceOf(rewritten)).toEqual(original);
   });
 });

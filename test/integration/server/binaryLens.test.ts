@@ -165,6 +165,16 @@ describe('shellcode diagnostics', () => {
     expect(after[0].range.start.line).toBe(lines.findIndex((l) => l.includes('lea     rsi')));
   });
 
+  it('offer rewrites that depend on the lines around: a zeroed register, the conditional after a compare', async () => {
+    const name = 'fixes.asm';
+    await client.open(uri(name), text(name));
+    const diagnostics = await shellcodeDiagnostics(name);
+    const at = (needle: string) => diagnostics.find((d: any) => d.range.start.line === lineOf(name, needle));
+    expect(await shellcodeFixTitles(name, at('mov     eax, 1'))).toEqual(['Shellcode: mov al, 1', 'Shellcode: push 1 / pop rax']);
+    expect(await shellcodeFixTitles(name, at('cmp     r12, 0'))).toEqual(['Shellcode: test r12, r12']);
+    expect(await shellcodeFixTitles(name, at('add     rax, 0'))).toEqual(['Shellcode: test rax, rax']);
+  });
+
   it('offer no rewrite whose own bytes are bad (bad=00,31 rules out xor)', async () => {
     const name = 'write-nul-31.asm';
     writeFileSync(path.join(dir, name), text('write-nul.asm').replace('; syscall-lens: shellcode', '; syscall-lens: shellcode bad=00,31'));
