@@ -100,9 +100,9 @@ export class Engine extends EventEmitter<EngineEvents> {
       options.cwd ? exec.setWorkingDirectory(gdb, options.cwd) : undefined,
       ...Object.entries(options.env ?? {}).map(([name, value]) => exec.setEnvironment(gdb, name, value)),
       exec.setInferiorTty(gdb, options.tty),
+      // Asked by name, not as an expression: in a Rust program `&main` is no expression gdb can evaluate.
+      gdb.cli('info address main').catch(() => '').then((text) => { this.hasMain = /^Symbol "main" is /m.test(text); }),
     ]);
-    // Asked by name, not as an expression: in a Rust program `&main` is no expression gdb can evaluate.
-    this.hasMain = /^Symbol "main" is /m.test(await gdb.cli('info address main').catch(() => ''));
   }
 
   /** Starts the program with arguments gdb would split; needed until the program runs. */
@@ -128,6 +128,9 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Resumes with one gdb command, first leaving a syscall stop the way the user sees it (syscallResume.ts). */
   private resumeWith(kind: ResumeKind, command: () => Promise<unknown>): void {
+    // Outside a syscall stop the command goes to gdb at once, before the DAP response is written: it is
+    // on the critical path of every step.
+    if (!this.lastStop?.syscall) return this.resume(() => this.runCommand(command));
     this.resume(async () => (await this.leaveStop(kind)) ?? this.runCommand(command));
   }
 
@@ -444,10 +447,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     const stop = this.currentStop;
     if (!stop) return undefined;
     if (stop.syscall) return stop.syscall;
-    const pc = await data.evaluateInteger(this.gdb, '$pc').catch(() => undefined);
-    if (pc === undefined) return undefined;
-    const bytes = await data.readMemory(this.gdb, pc, KERNEL_ENTRY_LENGTH).catch(() => undefined);
-    if (kernelEntryAt(bytes?.bytes) === undefined) return undefined;
+    // The two bytes at pc in one round trip (every kernel-entry instruction is two bytes long).
+    const word = await data.evaluateInteger(this.gdb, '*(unsigned short *)$pc').catch(() => undefined);
+    if (word === undefined) return undefined;
+    const bytes = Buffer.alloc(KERNEL_ENTRY_LENGTH);
+    bytes.writeUInt16LE(Number(word & 0xffffn));
+    if (kernelEntryAt(bytes) === undefined) return undefined;
     return readSyscallState(this.programReader(), this.abi, 'instruction');
   }
 
@@ -456,8 +461,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.whileStopped(action);
   }
 
-  async frames(): Promise<GdbFrame[]> {
-    const frames = await listFrames(this.gdb);
+  /** The innermost `depth` frames (all, up to 64, without it). */
+  async frames(depth?: number): Promise<GdbFrame[]> {
+    const frames = await listFrames(this.gdb, depth);
     // Without CFI gdb's unwinder walks off the stack into `??` at 0; those frames are noise.
     const real = frames.filter((f, i) => i === 0 || (f.address !== 0n && f.func !== undefined));
     const stop = this.currentStop;

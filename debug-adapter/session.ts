@@ -290,13 +290,14 @@ export class SyscallGdbSession extends DebugSession {
 
   protected override async stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): Promise<void> {
     await this.guard(response, async () => {
-      const frames = await this.running().frames();
       const start = args.startFrame ?? 0;
-      const shown = frames.slice(start, args.levels ? start + args.levels : undefined);
-      response.body = {
-        totalFrames: frames.length,
-        stackFrames: shown.map((frame) => this.toStackFrame(frame)),
-      };
+      const depth = args.levels ? start + args.levels : undefined;
+      // VS Code asks for the top frame alone first: gdb then unwinds no further.
+      const frames = await this.running().frames(depth);
+      const shown = frames.slice(start);
+      response.body = { stackFrames: shown.map((frame) => this.toStackFrame(frame)) };
+      // Fewer than asked: that is the whole stack. Otherwise the client asks on for more.
+      if (depth === undefined || frames.length < depth) response.body.totalFrames = frames.length;
     });
   }
 
@@ -325,9 +326,8 @@ export class SyscallGdbSession extends DebugSession {
     await this.guard(response, async () => {
       const inspector = this.inspector!;
       const scopes: DebugProtocol.Scope[] = [];
-      const syscall = await this.running().pendingSyscall();
+      const [syscall, locals] = await Promise.all([this.running().pendingSyscall(), inspector.localsScope(args.frameId)]);
       if (syscall) scopes.push(new Scope('Syscall', this.variables.create(async () => inspector.syscallScope(syscall)), false));
-      const locals = await inspector.localsScope(args.frameId);
       if (locals.length) scopes.push(new Scope('Locals', this.variables.create(async () => locals), false));
       const registers = new Scope('Registers', this.variables.create(async () => inspector.registersScope()), false) as DebugProtocol.Scope;
       registers.presentationHint = 'registers';

@@ -89,15 +89,19 @@ export class Gdb extends EventEmitter<GdbEvents> {
   static async start(options: GdbOptions): Promise<Gdb> {
     const gdb = new Gdb(options);
     try {
-      const tooOld = checkGdbVersion(await gdb.consoleOutput('-gdb-version'));
-      if (tooOld) throw new GdbUnavailableError(tooOld);
-      // gdb answers in order, so the settings go out together rather than one round trip each.
-      await Promise.all([
+      // gdb answers in order, so the version check and the settings go out together, written before
+      // gdb has even started reading, rather than one round trip each.
+      const version = gdb.consoleOutput('-gdb-version');
+      const settings = Promise.all([
         'mi-async on', 'pagination off', 'confirm off', 'width 0', 'height 0', 'disassembly-flavor intel',
         'print pretty off', 'startup-with-shell off', 'disable-randomization on',
       ].map((setting) => gdb.send(`-gdb-set ${setting}`)));
       // Downloading debug info from the network would stall every launch; not every gdb knows the setting.
-      await gdb.send('-gdb-set debuginfod enabled off').catch(() => undefined);
+      const debuginfod = gdb.send('-gdb-set debuginfod enabled off').catch(() => undefined);
+      settings.catch(() => undefined); // a gdb too old for them is reported as too old
+      const tooOld = checkGdbVersion(await version);
+      if (tooOld) throw new GdbUnavailableError(tooOld);
+      await Promise.all([settings, debuginfod]);
     } catch (error) {
       gdb.kill();
       if (error instanceof GdbUnavailableError) throw error;

@@ -45,13 +45,30 @@ class Cursor {
 /** Decodes an MI c-string starting at the opening quote; octal escapes are bytes of UTF-8 text. */
 function parseCString(c: Cursor): string {
   c.expect('"');
+  // Most strings (addresses, names, memory as hex) have no escape: one slice, no byte buffer.
+  const quote = c.text.indexOf('"', c.pos);
+  if (quote >= 0) {
+    const backslash = c.text.indexOf('\\', c.pos);
+    if (backslash < 0 || backslash > quote) {
+      const text = c.text.slice(c.pos, quote);
+      c.pos = quote + 1;
+      return text;
+    }
+  }
   const bytes: number[] = [];
   const pushText = (s: string) => { for (const b of Buffer.from(s, 'utf8')) bytes.push(b); };
   for (;;) {
     if (c.atEnd()) throw new SyntaxError_('unterminated string');
     const ch = c.text[c.pos++]!;
     if (ch === '"') break;
-    if (ch !== '\\') { pushText(ch); continue; }
+    if (ch !== '\\') {
+      // A run of plain characters at once, up to the next quote or backslash.
+      let end = c.pos;
+      while (end < c.text.length && c.text[end] !== '"' && c.text[end] !== '\\') end++;
+      pushText(c.text.slice(c.pos - 1, end));
+      c.pos = end;
+      continue;
+    }
     const esc = c.text[c.pos++] ?? '';
     if (esc in SIMPLE_ESCAPES) { pushText(SIMPLE_ESCAPES[esc]!); continue; }
     if (/[0-7]/.test(esc)) {

@@ -99,6 +99,13 @@ describe('MI syntax corners', () => {
     expect(parseRecord(String.raw`~"caf\303\251 \033[0m\t\\"`)).toEqual({ kind: 'console', text: 'café \x1b[0m\t\\' });
   });
 
+  it('decodes plain runs, raw UTF-8 and escapes mixed in one string, and strings without escapes', () => {
+    expect(parseRecord('~"ab\\tc\\303\\251d \\"q\\" é\\\\"')).toEqual({ kind: 'console', text: 'ab\tcéd "q" é\\' });
+    expect(parseRecord('^done,value="0x401000 <_start>",memory=[{contents="0f05"}]')).toEqual({
+      kind: 'result', token: undefined, resultClass: 'done', results: { value: '0x401000 <_start>', memory: [{ contents: '0f05' }] },
+    });
+  });
+
   it('keeps the token of a result record', () => {
     expect(parseRecord('42^done,value="7"')).toEqual({ kind: 'result', token: 42, resultClass: 'done', results: { value: '7' } });
     expect(parseRecord('7^error,msg="No registers.",code="undefined-command"')).toMatchObject({ token: 7, resultClass: 'error' });
