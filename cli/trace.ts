@@ -15,7 +15,7 @@ import { TraceSession } from '../trace/session';
 /** strace's own default for `-s`: the text output cuts strings where plain strace would. */
 const TEXT_STRING_LIMIT = 32;
 
-export const TRACE_HELP = `Usage: syscall-lens trace [--json | --summary] [-I DIR]... [--build-dir DIR] [--] FILE [ARGS...]
+export const TRACE_HELP = `Usage: syscall-lens trace [--json | --summary] [-I DIR]... [--build-dir DIR] [--stdin FILE] [--] FILE [ARGS...]
 
 Builds FILE when it is a source (.asm/.nasm with nasm and ld, .c with gcc, always with debug
 info), runs it under strace and prints every syscall beside the source line that made it:
@@ -36,6 +36,8 @@ Options:
   --build-dir DIR
                where to put the program, object and listing (default: a private cache folder);
                relative folders are relative to the current directory
+  --stdin FILE the program reads FILE as its standard input (opened by syscall-lens, no shell);
+               without it the program reads this command's stdin
   -h, --help   show this help
 
 Exit status: 0 when the trace worked (whatever the program's own exit status, which is reported
@@ -48,6 +50,7 @@ interface Options {
   summary: boolean;
   includePaths: string[];
   buildDirectory?: string;
+  stdin?: string;
   file: string;
   args: string[];
 }
@@ -58,11 +61,13 @@ function parseOptions(argv: string[]): Options | string {
   for (; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') { i++; break; }
-    const attached = /^(-I|--build-dir=)(.+)$/.exec(arg);
-    const value = attached ? attached[2]! : arg === '-I' || arg === '--build-dir' ? argv[++i] : undefined;
-    if (attached || arg === '-I' || arg === '--build-dir') {
-      if (value === undefined) return `${arg} needs a folder`;
+    const attached = /^(-I|--build-dir=|--stdin=)(.+)$/.exec(arg);
+    const valued = arg === '-I' || arg === '--build-dir' || arg === '--stdin';
+    const value = attached ? attached[2]! : valued ? argv[++i] : undefined;
+    if (attached || valued) {
+      if (value === undefined) return `${arg} needs a ${arg === '--stdin' ? 'file' : 'folder'}`;
       if (arg.startsWith('-I')) options.includePaths.push(value);
+      else if (arg.startsWith('--stdin')) options.stdin = value;
       else options.buildDirectory = value;
     } else if (arg === '--json') options.json = true;
     else if (arg === '--summary') options.summary = true;
@@ -127,6 +132,7 @@ export const traceCommand: Subcommand = {
       const build = resolveBuildOptions({ includePaths: options.includePaths, buildDirectory: options.buildDirectory }, cwd, options.file);
       session = await TraceSession.start({
         file: options.file, args: options.args, cwd, stdio: 'output', workspaceRoots: [cwd], ...build,
+        ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
         // Aggregates only: memory stays bounded however many calls the program makes.
         model: new TraceModel({ keepEvents: false }),
         onEvent: options.summary ? undefined : print,

@@ -15,6 +15,8 @@ export interface SyscallLensConfig {
   inlayHints: { syscallCall: boolean; parameterNames: boolean; bytes: boolean };
   traceAnnotations: boolean;
   traceStringLimit: number;
+  /** The setting as written (trace/configuration.ts checks and reads it). */
+  traceConfigurations: unknown;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): SyscallLensConfig {
@@ -42,6 +44,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): SyscallLensConfig
     },
     traceAnnotations: get(SETTINGS.traceAnnotations),
     traceStringLimit: get(SETTINGS.traceStringLimit),
+    traceConfigurations: get(SETTINGS.traceConfigurations),
   };
 }
 

@@ -74,6 +74,8 @@ export const SETTINGS = {
   inlayHintsBytes: setting('inlayHints.bytes', SERVER_DEFAULTS.inlayHints.bytes),
   traceAnnotations: setting('trace.annotations', true),
   traceStringLimit: setting('trace.stringLimit', DEFAULT_STRING_LIMIT),
+  /** Launch-style run settings per program (trace/configuration.ts reads them). */
+  traceConfigurations: setting<readonly unknown[]>('trace.configurations', []),
 } as const;
 
 /** The full key, as `affectsConfiguration` wants it. */

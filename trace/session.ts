@@ -25,6 +25,10 @@ export interface TraceRequest {
   file: string;
   args: string[];
   cwd?: string;
+  /** A file the program reads as its stdin (see RunnerRequest.stdinFile); relative to cwd. */
+  stdin?: string;
+  /** Variables added to (or replacing) the environment the program gets. */
+  env?: Readonly<Record<string, string>>;
   tools?: Partial<ToolPaths>;
   /** Absolute paths, from resolveBuildOptions. */
   includePaths?: string[];
@@ -161,12 +165,15 @@ export class TraceSession {
     });
     const stdio = request.stdio === 'terminal' && !supervisor ? 'pipe' : request.stdio;
     const toProgram = stdio === 'terminal' ? request.onTerminalOutput : request.onProgramStderr;
+    const cwd = request.cwd ?? path.dirname(target.source ?? target.program);
     let quietSince = Date.now();
     let reported: SyscallEvent | undefined;
     const running = await startStrace({
       strace,
       options: traceOptions(capabilities, { stack: target.usesLibc, stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject }),
-      program: target.program, args: request.args, cwd: request.cwd ?? path.dirname(target.source ?? target.program),
+      program: target.program, args: request.args, cwd,
+      stdinFile: request.stdin !== undefined ? path.resolve(cwd, request.stdin) : undefined,
+      env: request.env ? { ...process.env, ...request.env } : undefined,
       stdio, supervisor, terminalSize: request.terminalSize, ownProcessGroup: request.ownProcessGroup ?? false, capture: request.capture,
       onTrace: (chunk) => {
         quietSince = Date.now();

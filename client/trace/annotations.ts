@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { entryPointLine } from '../entryPoint';
 import { annotationText, type LineCall, type TraceModel } from '../../trace/model/model';
 import { COMMANDS } from '../contributions';
-import { descriptorNotes } from './viewModel';
+import { descriptorNotes, lineCallHover } from './viewModel';
 
 const TRACEABLE = [{ language: 'nasm' }, { language: 'c' }];
 
@@ -80,9 +80,7 @@ export class TraceAnnotations implements vscode.Disposable {
     const markdown = new vscode.MarkdownString(undefined, true);
     markdown.appendMarkdown('**Traced syscalls on this line**\n\n');
     for (const call of calls.values()) {
-      markdown.appendMarkdown(`- \`${call.name}\` ×${call.count} — last result \`${call.lastResult}\``);
-      if (call.errors) markdown.appendMarkdown(` — **${call.errors} failed**`);
-      markdown.appendMarkdown(`\n`);
+      markdown.appendMarkdown(`- ${lineCallHover(call)}\n`);
       // Which descriptor is which: `fd 3 ← open("/etc/hostname") at readfile.asm:41`.
       const last = this.model?.get(call.seqs.at(-1) ?? -1);
       if (last?.kind === 'syscall' && this.model) {
@@ -102,6 +100,9 @@ export class TraceCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
+  /** `describeRun`: what the program will be given (`notes.txt < input.txt`), '' for nothing. */
+  constructor(private readonly describeRun: (document: vscode.Uri) => string = () => '') {}
+
   refresh(): void {
     this.changed.fire();
   }
@@ -111,10 +112,19 @@ export class TraceCodeLensProvider implements vscode.CodeLensProvider {
     if (!vscode.workspace.isTrusted) return [];
     const line = entryPointLine(document.languageId, Array.from({ length: document.lineCount }, (_, i) => document.lineAt(i).text));
     if (line !== undefined) {
-      return [new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
-        title: '$(pulse) Trace', tooltip: 'Build and run this program under strace, with every syscall mapped to its line',
-        command: COMMANDS.trace, arguments: [document.uri],
-      })];
+      const range = new vscode.Range(line, 0, line, 0);
+      const given = this.describeRun(document.uri);
+      const shown = given.length > 40 ? `${given.slice(0, 39)}…` : given;
+      return [
+        new vscode.CodeLens(range, {
+          title: `$(pulse) Trace${shown ? ` ${shown}` : ''}`, command: COMMANDS.trace, arguments: [document.uri],
+          tooltip: `Build and run this program under strace, with every syscall mapped to its line${given ? `, given: ${given}` : ''}`,
+        }),
+        new vscode.CodeLens(range, {
+          title: 'Arguments…', command: COMMANDS.traceWithArguments, arguments: [document.uri],
+          tooltip: 'The arguments and the stdin file this program is traced with (asked once, remembered for this file)',
+        }),
+      ];
     }
     return [];
   }

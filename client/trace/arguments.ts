@@ -2,6 +2,9 @@
 // but never given to a shell: blanks separate words, '…' keeps everything literally, "…" keeps blanks
 // and lets \" and \\ through, a backslash outside quotes escapes the next character.
 
+import * as path from 'node:path';
+import type { TraceRunOptions } from '../../trace/configuration';
+
 /** The words of `line`, or an error message for an unterminated quote. */
 export function splitArguments(line: string): string[] | { error: string } {
   const words: string[] = [];
@@ -40,4 +43,11 @@ export function splitArguments(line: string): string[] | { error: string } {
 /** The arguments as one line that splitArguments reads back to the same words. */
 export function joinArguments(words: readonly string[]): string {
   return words.map((w) => (w && /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/** `notes.txt -n < input.txt`: what a run will be given (a CodeLens says it), paths inside `folder` relative to it. */
+export function describeRunOptions(options: TraceRunOptions, folder: string | undefined): string {
+  const inside = folder !== undefined && options.stdin !== undefined && !path.relative(folder, options.stdin).startsWith('..');
+  const stdin = options.stdin ? `< ${inside ? path.relative(folder!, options.stdin) : options.stdin}` : '';
+  return [joinArguments(options.args), stdin].filter(Boolean).join(' ');
 }

@@ -5,6 +5,7 @@ import { likelyErrnos, lookupSyscallByName, errnoByName } from '../../syscalls';
 import type { SyscallEvent, TraceEvent } from '../../trace/events';
 import { toJsonLine } from '../../trace/model/jsonl';
 import { loadStraceLogIncrementally, summarizeStraceLog } from '../../trace/logFile';
+import { manPageErrorReasons } from '../../syscalls/manpage';
 import { compareSummaries, TraceModel, type SyscallStats } from '../../trace/model/model';
 import { TraceError } from '../../trace/capture/runner';
 import { TraceSession, type TraceRequest } from '../../trace/session';
@@ -17,10 +18,13 @@ import type { CompareView, HostMessage, PanelMessage, TraceRow } from './protoco
 import type { TraceViewProvider } from './traceView';
 import { callSteps, diffCalls, type CallStep } from '../../trace/model/sequence';
 import { NO_FILTER, toRow, TraceViewModel, waitsForInput } from './viewModel';
-import { joinArguments, splitArguments } from './arguments';
+import { describeRunOptions, joinArguments, splitArguments } from './arguments';
 import type { LastTraces } from './lastTraces';
+import { configurationFor, readTraceConfigurations, type TraceRunOptions } from '../../trace/configuration';
 
 const ARGUMENTS_KEY = 'syscallLens.traceArguments';
+/** The stdin file given for a file ('' when the user chose none: the terminal). */
+const STDIN_KEY = 'syscallLens.traceStdin';
 
 interface RunRecord {
   title: string;
@@ -48,31 +52,80 @@ export class TraceController implements vscode.Disposable {
   private lastInProgress: TraceRow | undefined;
   private lastCompare: Extract<HostMessage, { type: 'compare' }> | undefined;
   private lastHeavyFlush = 0;
+  /** Syscalls whose man page's ERRORS reasons were asked for (read once per session). */
+  private readonly reasonsAsked = new Set<string>();
+
+  /** Fires when what a file's Trace will be given changes (the CodeLens says it). */
+  private readonly runOptionsChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeRunOptions = this.runOptionsChanged.event;
 
   constructor(
     private readonly view: TraceViewProvider, private readonly annotations: TraceAnnotations, private readonly memory?: vscode.Memento,
     private readonly lastTraces?: LastTraces,
   ) {}
 
-  /** The arguments last given for this file (remembered per file in the workspace). */
-  private argumentsOf(target: vscode.Uri): string[] {
-    return this.memory?.get<string[]>(`${ARGUMENTS_KEY}:${target.fsPath}`) ?? [];
+  /**
+   * How a file's program runs: its entry in syscallLens.trace.configurations, then what Trace with
+   * Arguments… was last told for it (remembered per file in the workspace), which wins.
+   */
+  runOptionsOf(target: vscode.Uri): TraceRunOptions & { problems: string[] } {
+    const folder = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath ?? path.dirname(target.fsPath);
+    const { configurations, problems } = readTraceConfigurations(readConfig(target).traceConfigurations);
+    const options = configurationFor(configurations, target.fsPath, folder) ?? { args: [] };
+    const args = this.memory?.get<string[]>(`${ARGUMENTS_KEY}:${target.fsPath}`);
+    if (args) options.args = args;
+    const stdin = this.memory?.get<string>(`${STDIN_KEY}:${target.fsPath}`);
+    if (stdin) options.stdin = stdin;
+    else if (stdin === '') delete options.stdin;
+    return { ...options, problems };
   }
 
-  /** Asks for the program's arguments (the last ones offered), remembers them, then traces. */
+  /** `notes.txt < input.txt`: what Trace gives this file's program, or '' for nothing. */
+  describeRun(target: vscode.Uri): string {
+    return describeRunOptions(this.runOptionsOf(target), vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath);
+  }
+
+  /** Asks for the program's arguments and stdin file (the last ones offered), remembers them, then traces. */
   async traceWithArguments(uri: vscode.Uri | undefined): Promise<void> {
     const target = uri ?? vscode.window.activeTextEditor?.document.uri;
     if (!target || target.scheme !== 'file') return this.trace(target);
+    const current = this.runOptionsOf(target);
+    const name = path.basename(target.fsPath);
     const line = await vscode.window.showInputBox({
-      title: `Arguments for ${path.basename(target.fsPath)}`, value: joinArguments(this.argumentsOf(target)),
+      title: `Arguments for ${name} (1/2)`, value: joinArguments(current.args),
       prompt: 'Separated by blanks; quote with \' or " (no shell runs them: no $VARIABLES, globs or redirections)',
       validateInput: (text) => { const words = splitArguments(text); return Array.isArray(words) ? undefined : `Not closed: ${words.error}`; },
     });
     if (line === undefined) return;
     const words = splitArguments(line);
     if (!Array.isArray(words)) return;
+    const stdin = await this.askStdin(target, current.stdin);
+    if (stdin === undefined) return;
     await this.memory?.update(`${ARGUMENTS_KEY}:${target.fsPath}`, words);
+    await this.memory?.update(`${STDIN_KEY}:${target.fsPath}`, stdin);
+    this.runOptionsChanged.fire();
     await this.trace(target);
+  }
+
+  /** The program's stdin: a file (its absolute path) or '' for its terminal; undefined when cancelled. */
+  private async askStdin(target: vscode.Uri, current: string | undefined): Promise<string | undefined> {
+    const folder = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath;
+    const shown = (file: string) => (folder && !path.relative(folder, file).startsWith('..') ? path.relative(folder, file) : file);
+    // The current choice comes first, so Enter keeps it.
+    const items: (vscode.QuickPickItem & { file?: string })[] = [
+      ...(current ? [{ label: `$(file) ${shown(current)}`, description: 'the program reads this file', file: current }] : []),
+      { label: '$(terminal) No stdin file', description: 'type the input in the program\'s terminal', file: '' },
+      { label: '$(folder-opened) Choose a file…', description: 'the program reads it as its standard input (program < file)' },
+    ];
+    const picked = await vscode.window.showQuickPick(items, {
+      title: `Standard input for ${path.basename(target.fsPath)} (2/2)`, placeHolder: 'Where the program reads its input from',
+    });
+    if (!picked) return undefined;
+    if (picked.file !== undefined) return picked.file;
+    const chosen = await vscode.window.showOpenDialog({
+      canSelectMany: false, openLabel: 'Use as stdin', defaultUri: current ? vscode.Uri.file(current) : vscode.Uri.file(folder ?? path.dirname(target.fsPath)),
+    });
+    return chosen?.[0]?.fsPath;
   }
 
   handle(message: PanelMessage): void {
@@ -140,7 +193,10 @@ export class TraceController implements vscode.Disposable {
       return;
     }
     const name = path.basename(target.fsPath);
-    this.startRun(`${name}${inject ? ` with ${inject.syscall} #${inject.when} failing (${inject.errno})` : ''}`, target);
+    const run = this.runOptionsOf(target);
+    if (run.problems.length) void vscode.window.showWarningMessage(`Ignored in your settings: ${run.problems.join('. ')}.`);
+    const given = run.stdin ? ` < ${path.basename(run.stdin)}` : '';
+    this.startRun(`${name}${given}${inject ? ` with ${inject.syscall} #${inject.when} failing (${inject.errno})` : ''}`, target);
     const model = this.model;
     // A later trace or log replaces this run: from then on this one reports nothing.
     const superseded = () => this.model !== model;
@@ -151,7 +207,8 @@ export class TraceController implements vscode.Disposable {
     let askedForInput = false;
     try {
       const session = await TraceSession.start({
-        file: target.fsPath, args: this.argumentsOf(target), cwd: folder ?? path.dirname(target.fsPath),
+        file: target.fsPath, args: run.args, cwd: run.cwd ?? folder ?? path.dirname(target.fsPath),
+        ...(run.stdin ? { stdin: run.stdin } : {}), ...(run.env ? { env: run.env } : {}),
         ...build, tools: { ...config.tools, ...build.tools }, stringLimit: config.traceStringLimit, inject,
         // Its own pty, so the program behaves as in a shell (isatty, line buffering, Ctrl-C).
         stdio: 'terminal', terminalSize: terminal.size, ownProcessGroup: true, model,
@@ -176,7 +233,7 @@ export class TraceController implements vscode.Disposable {
       this.session = session;
       terminal.attach(session.child.stdin, session.stdio === 'terminal', (size) => session.resize(size));
       if (session.stdio !== 'terminal') session.child.stdout?.on('data', (chunk: Buffer) => terminal.output(chunk));
-      terminal.show();
+      void this.view.keepInFront(() => terminal.show());
       this.showStatus(`Tracing ${this.title}…`, true);
       const result = await session.done;
       if (superseded()) return;
@@ -278,7 +335,7 @@ export class TraceController implements vscode.Disposable {
       view.changeCount = changes.length;
     }
     this.lastCompare = { type: 'compare', view };
-    this.view.post(this.lastCompare);
+    this.view.post({ ...this.lastCompare, reveal: true });
     await this.view.reveal();
   }
 
@@ -382,11 +439,26 @@ export class TraceController implements vscode.Disposable {
     }
     this.lastHeavyFlush = now;
     this.view.post({ type: 'summary', ...this.viewModel.summaryRows() });
+    this.readFailureReasons();
     this.view.post({ type: 'processes', rows: this.viewModel.processRows() });
     this.annotations.refresh();
   }
 
+  /** The failed-only headers give each failing syscall's reason from its local man page (read in the background). */
+  private readFailureReasons(): void {
+    for (const name of this.viewModel.failedSyscalls()) {
+      if (this.reasonsAsked.has(name)) continue;
+      this.reasonsAsked.add(name);
+      void manPageErrorReasons(name).then((reasons) => {
+        if (!reasons) return;
+        this.viewModel.setReasons(name, reasons);
+        if (this.viewModel.filter.failedOnly) this.flush(false);
+      });
+    }
+  }
+
   dispose(): void {
+    this.runOptionsChanged.dispose();
     this.stop();
     clearTimeout(this.flushTimer);
     this.terminal?.dispose();

@@ -8,7 +8,8 @@ import type { CommandName } from '../contributions';
 /** One row of the calls table, already formatted by the host. */
 export interface TraceRow {
   seq: number;
-  kind: 'syscall' | 'signal' | 'exit' | 'notice';
+  /** `group`: the header of the failed calls with one errno ("failed only" groups them). */
+  kind: 'syscall' | 'signal' | 'exit' | 'notice' | 'group';
   /** Seconds since the first event, e.g. `0.000412`. */
   time: string;
   pid: number;
@@ -38,6 +39,28 @@ export interface TraceRow {
   via?: string;
   /** Each descriptor argument and the call that created it (`fd 3 ← open("/etc/hostname") at hello.asm:41`). */
   fds?: { seq: number; text: string }[];
+  /** A `group` row's errno, count and reasons. */
+  group?: FailureGroup;
+}
+
+/** Failed calls with one errno (or faults with one signal), as the failed-only view's header says. */
+export interface FailureGroup {
+  /** `ENOENT`, or a signal (`SIGSEGV`) for faults and the processes they killed. */
+  key: string;
+  count: number;
+  /** `No such file or directory`. */
+  message: string;
+  /** Per syscall that failed so, the reason its man page gives: `openat: O_CREAT is not set and the named file does not exist.` */
+  reasons: string[];
+}
+
+/** One line of the Summary's failed calls by errno. */
+export interface ErrnoSummaryRow {
+  errno: string;
+  calls: number;
+  message: string;
+  /** `open ×2, stat` */
+  syscalls: string;
 }
 
 export interface TraceFilter {
@@ -76,11 +99,12 @@ export type HostMessage =
   | { type: 'count'; total: number; matching: number; unparsed: number; generation: number }
   | { type: 'rows'; start: number; rows: TraceRow[]; generation: number }
   | { type: 'inProgress'; row: TraceRow | undefined }
-  | { type: 'summary'; rows: SummaryRow[]; totalCalls: number; totalErrors: number; origins: string }
+  | { type: 'summary'; rows: SummaryRow[]; totalCalls: number; totalErrors: number; origins: string; errnos: ErrnoSummaryRow[] }
   /** Show the row at `index` of the filtered list and select it (a jump to an fd's origin). */
   | { type: 'focus'; index: number; seq: number; cleared: boolean }
   | { type: 'processes'; rows: ProcessRow[] }
-  | { type: 'compare'; view: CompareView | undefined }
+  /** `reveal`: the user just asked for this comparison (a reloaded panel gets it again without). */
+  | { type: 'compare'; view: CompareView | undefined; reveal?: boolean }
   | { type: 'categories'; categories: string[] };
 
 export type PanelMessage =

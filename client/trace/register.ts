@@ -13,7 +13,7 @@ export function registerTracing(context: vscode.ExtensionContext, lastTraces?: L
   const view = new TraceViewProvider(context.extensionUri, (message) => controller?.handle(message));
   controller = new TraceController(view, annotations, context.workspaceState, lastTraces);
   const c = controller;
-  const codeLenses = new TraceCodeLensProvider();
+  const codeLenses = new TraceCodeLensProvider((uri) => c.describeRun(uri));
   context.subscriptions.push(
     annotations, c,
     vscode.window.registerWebviewViewProvider(TraceViewProvider.viewType, view, { webviewOptions: { retainContextWhenHidden: true } }),
@@ -31,8 +31,10 @@ export function registerTracing(context: vscode.ExtensionContext, lastTraces?: L
       void vscode.window.showInformationMessage('Right-click a syscall row in the Syscall Lens trace panel to fail it.');
       return undefined;
     }),
+    c.onDidChangeRunOptions(() => codeLenses.refresh()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(settingId(SETTINGS.traceAnnotations))) annotations.refresh();
+      if (event.affectsConfiguration(settingId(SETTINGS.traceConfigurations))) codeLenses.refresh();
     }),
   );
 }

@@ -33,6 +33,27 @@ export class TraceViewProvider implements vscode.WebviewViewProvider {
     if (this.view && this.ready) void this.view.webview.postMessage(message);
   }
 
+  /**
+   * Brings the view back to the front when showing something else of its area hid it: moved to the
+   * bottom panel, the view shares it with the terminal, and showing the program's terminal switches
+   * the panel to it. The terminal stays a click away, as the panel's tab.
+   */
+  async keepInFront(show: () => void): Promise<void> {
+    const view = this.view;
+    const wasVisible = view?.visible ?? false;
+    show();
+    if (!view || !wasVisible) return;
+    if (view.visible) {
+      // The switch is reported a moment later (if it happens at all: not in the side bar).
+      await new Promise<void>((resolve) => {
+        const changed = view.onDidChangeVisibility(() => done());
+        const timer = setTimeout(() => done(), 1000);
+        function done() { clearTimeout(timer); changed.dispose(); resolve(); }
+      });
+    }
+    if (this.view === view && !view.visible) view.show(true);
+  }
+
   async reveal(): Promise<void> {
     if (this.view) this.view.show(true);
     else await vscode.commands.executeCommand(`${TraceViewProvider.viewType}.focus`);

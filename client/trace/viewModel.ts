@@ -1,11 +1,11 @@
 // What the trace panel shows, computed on the extension host (no vscode imports): the filtered
 // list of rows, fetched by the webview one visible window at a time so its memory stays bounded.
 import * as path from 'node:path';
-import { lookupSyscallByName, type SyscallInfo } from '../../syscalls';
+import { errnoByName, lookupSyscallByName, type SyscallInfo } from '../../syscalls';
 import { formatEvent, type SyscallEvent, type TraceEvent } from '../../trace/events';
-import { formatOrigins, isFailed, isFailure, type TraceModel } from '../../trace/model/model';
+import { distinctResults, formatOrigins, isFailed, isFailure, type LineCall, type TraceModel } from '../../trace/model/model';
 import { INHERITED } from '../../trace/model/fds';
-import type { ProcessRow, SummaryRow, TraceFilter, TraceRow } from './protocol';
+import type { ErrnoSummaryRow, FailureGroup, ProcessRow, SummaryRow, TraceFilter, TraceRow } from './protocol';
 
 export const NO_FILTER: TraceFilter = { category: '', origin: '', failedOnly: false, pid: undefined, text: '', regex: false };
 
@@ -45,12 +45,31 @@ export function descriptorNotes(event: SyscallEvent, model: TraceModel): { seq: 
   return notes;
 }
 
+/**
+ * A traced line's calls of one syscall, as the editor hover says them (Markdown): what the trace saw,
+ * each distinct result once, a failure with its errno's message —
+ * `` `read` ×4 — saw `124`, `0`, `-1 EINTR` (Interrupted system call) — **1 failed** ``.
+ */
+export function lineCallHover(call: LineCall): string {
+  const results = distinctResults(call).map((result) => {
+    if (result === 'did not return' || result === '…') return result;
+    const errno = /^-?\d+ (E[A-Z0-9]+)$/.exec(result)?.[1];
+    const message = errno ? errnoByName(errno)?.message : undefined;
+    return `\`${result.replace(/`/g, "'")}\`${message ? ` (${message})` : ''}`;
+  });
+  const saw = results.length === 1 && results[0] === 'did not return' ? 'did not return' : `saw ${results.join(', ')}`;
+  return `\`${call.name}\` ×${call.count} — ${saw}${call.errors ? ` — **${call.errors} failed**` : ''}`;
+}
+
 const READS = new Set(['read', 'readv', 'pread64', 'preadv', 'preadv2']);
 
 /** A call in progress that waits for what the user types: a read of fd 0 or of a terminal (-y shows /dev/pts/N). */
 export function waitsForInput(event: SyscallEvent): boolean {
   const fd = event.args[0];
-  return event.inProgress && READS.has(event.name) && fd !== undefined && (fd.text === '0' || /^\/dev\/(pts\/\d+|tty\w*)$/.test(fd.fdPath ?? ''));
+  if (!event.inProgress || !READS.has(event.name) || fd === undefined) return false;
+  const terminal = /^\/dev\/(pts\/\d+|tty\w*)$/.test(fd.fdPath ?? '');
+  // fd 0 redirected from a file (a stdin file) does not wait for the user.
+  return terminal || (fd.text === '0' && !fd.fdPath?.startsWith('/'));
 }
 
 export function toRow(event: TraceEvent, firstTime: number | undefined, model?: TraceModel): TraceRow {
@@ -125,25 +144,42 @@ function compileFilter(filter: TraceFilter): (event: TraceEvent) => boolean {
   };
 }
 
+/** What a failure is grouped under in the failed-only view: its errno (`?` when strace gave none), or its signal. */
+export function failureKey(event: TraceEvent): string {
+  if (event.kind === 'syscall') return event.errno ?? '?';
+  if (event.kind === 'signal') return event.signal;
+  return event.kind === 'exit' ? event.killedBy ?? '?' : '?';
+}
+
+/** Why calls fail, per syscall and errno: the man pages' ERRORS reasons (set as they are read). */
+export type FailureReasons = Map<string, ReadonlyMap<string, readonly string[]>>;
+
 export class TraceViewModel {
-  /** Seqs of the events that pass the filter, in order. */
+  /** Seqs of the events that pass the filter, in order (unless grouped). */
   private matching: number[] = [];
+  /** Failed only: the failures by errno (first seen first), each group's seqs in order. */
+  private groups: Map<string, number[]> | undefined;
+  /** The grouped list as shown: a group's key (its header) then its seqs; rebuilt when a group grows. */
+  private grouped: (string | number)[] | undefined;
   private test: (event: TraceEvent) => boolean = () => true;
   filter: TraceFilter = NO_FILTER;
   /** Bumped whenever row positions change wholesale, so the webview drops rows it cached. */
   generation = 0;
+  private readonly reasons: FailureReasons = new Map();
 
   constructor(public model: TraceModel) {}
 
   get matchingCount(): number {
-    return this.matching.length;
+    return this.groups ? this.groupedList().length : this.matching.length;
   }
 
   reset(model: TraceModel): void {
     this.model = model;
     this.matching = [];
+    this.groups = this.filter.failedOnly ? new Map() : undefined;
+    this.grouped = undefined;
     this.generation++;
-    for (const event of model.events) if (event && this.test(event)) this.matching.push(event.seq);
+    for (const event of model.events) if (event && this.test(event)) this.place(event);
   }
 
   setFilter(filter: TraceFilter): void {
@@ -152,9 +188,21 @@ export class TraceViewModel {
     this.reset(this.model);
   }
 
+  /** The reasons man 2 NAME gives for its errnos, for the failed-only headers. */
+  setReasons(syscall: string, reasons: ReadonlyMap<string, readonly string[]>): void {
+    this.reasons.set(syscall, reasons);
+    // The headers that name this syscall change: the view fetches its rows again.
+    if (this.groups) this.generation++;
+  }
+
   /** Call after the model took the event in; returns whether the visible list changed. */
   add(event: TraceEvent): boolean {
     const matches = this.test(event);
+    if (this.groups) {
+      // A group grew: the rows after it move, and its header's count changes.
+      if (matches && this.place(event)) this.generation++;
+      return matches;
+    }
     const last = this.matching[this.matching.length - 1];
     if (last === undefined || event.seq > last) {
       if (matches) this.matching.push(event.seq);
@@ -167,11 +215,61 @@ export class TraceViewModel {
     return present || matches;
   }
 
+  /** Adds a matching event to the list, or to its errno's group; false when it was there already. */
+  private place(event: TraceEvent): boolean {
+    if (!this.groups) {
+      this.matching.push(event.seq);
+      return true;
+    }
+    const key = failureKey(event);
+    const seqs = this.groups.get(key) ?? [];
+    this.groups.set(key, seqs);
+    const index = lowerBound(seqs, event.seq);
+    if (seqs[index] === event.seq) return false;
+    seqs.splice(index, 0, event.seq);
+    this.grouped = undefined;
+    return true;
+  }
+
+  private groupedList(): (string | number)[] {
+    if (!this.grouped) {
+      this.grouped = [];
+      for (const [key, seqs] of this.groups ?? []) this.grouped.push(key, ...seqs);
+    }
+    return this.grouped;
+  }
+
+  /** A group's header: `ENOENT ×3 — No such file or directory`, with each failing syscall's reason. */
+  private groupRow(key: string): TraceRow {
+    const seqs = this.groups?.get(key) ?? [];
+    const names = new Set<string>();
+    for (const seq of seqs) {
+      const event = this.model.get(seq);
+      if (event?.kind === 'syscall') names.add(event.name);
+    }
+    const reasons = [...names].flatMap((name) => {
+      const reason = this.reasons.get(name)?.get(key)?.[0];
+      return reason ? [`${name}: ${reason}`] : [];
+    });
+    const message = errnoByName(key)?.message ?? (names.size ? '' : 'fault signals and the processes they killed');
+    const group: FailureGroup = { key, count: seqs.length, message, reasons };
+    return {
+      seq: 0, kind: 'group', time: '', pid: 0, name: key, args: reasons.join(' · '), result: '', failed: true, inProgress: false,
+      duration: '', where: '', category: '', group,
+    };
+  }
+
   rows(start: number, count: number): TraceRow[] {
+    const list = this.groups ? this.groupedList() : this.matching;
     const rows: TraceRow[] = [];
-    const end = Math.min(this.matching.length, start + Math.min(count, 2000));
+    const end = Math.min(list.length, start + Math.min(count, 2000));
     for (let i = Math.max(0, start); i < end; i++) {
-      const event = this.model.get(this.matching[i]!);
+      const item = list[i]!;
+      if (typeof item === 'string') {
+        rows.push(this.groupRow(item));
+        continue;
+      }
+      const event = this.model.get(item);
       if (event) rows.push(toRow(event, this.model.firstTime, this.model));
     }
     return rows;
@@ -179,15 +277,22 @@ export class TraceViewModel {
 
   /** The event's position in the filtered list, or -1 when the filter hides it. */
   indexOf(seq: number): number {
+    if (this.groups) return this.groupedList().indexOf(seq);
     const index = lowerBound(this.matching, seq);
     return this.matching[index] === seq ? index : -1;
   }
 
-  summaryRows(): { rows: SummaryRow[]; totalCalls: number; totalErrors: number; origins: string } {
+  /** The syscalls that failed so far, whose man-page reasons the headers want. */
+  failedSyscalls(): string[] {
+    return [...this.model.failures.keys()];
+  }
+
+  summaryRows(): { rows: SummaryRow[]; totalCalls: number; totalErrors: number; origins: string; errnos: ErrnoSummaryRow[] } {
     const stats = this.model.summary();
     const total = stats.reduce((t, s) => t + s.totalTime, 0);
     return {
       origins: formatOrigins(this.model.origins) ?? '',
+      errnos: errnoSummary(this.model.failures),
       rows: stats.map((s) => ({ ...s, percent: total ? (100 * s.totalTime) / total : 0 })),
       totalCalls: stats.reduce((n, s) => n + s.calls, 0),
       totalErrors: stats.reduce((n, s) => n + s.errors, 0),
@@ -218,6 +323,23 @@ export class TraceViewModel {
     visit(undefined, 0);
     return rows;
   }
+}
+
+/** Failed calls by errno, most first: `ENOENT 3 No such file or directory — open ×2, stat`. */
+export function errnoSummary(failures: ReadonlyMap<string, ReadonlyMap<string, number>>): ErrnoSummaryRow[] {
+  const byErrno = new Map<string, Map<string, number>>();
+  for (const [syscall, errnos] of failures) {
+    for (const [errno, count] of errnos) {
+      const calls = byErrno.get(errno) ?? new Map<string, number>();
+      calls.set(syscall, count);
+      byErrno.set(errno, calls);
+    }
+  }
+  const rows = [...byErrno].map(([errno, calls]) => ({
+    errno, calls: [...calls.values()].reduce((n, c) => n + c, 0), message: errnoByName(errno)?.message ?? '',
+    syscalls: [...calls].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name, n]) => (n > 1 ? `${name} ×${n}` : name)).join(', '),
+  }));
+  return rows.sort((a, b) => b.calls - a.calls || a.errno.localeCompare(b.errno));
 }
 
 function lowerBound(values: number[], target: number): number {

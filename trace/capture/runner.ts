@@ -2,7 +2,7 @@
 // trace goes to a private FIFO or file, never `-o /dev/fd/N` (the program would inherit that
 // descriptor and its own descriptor numbers would shift), so the program keeps its stdio to itself.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, constants, createReadStream, mkdtempSync, openSync, read, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, mkdtempSync, openSync, read, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -10,12 +10,12 @@ import { reportCommand } from '../../toolchain/commandLog';
 import { runProgram } from '../../toolchain/tools';
 import { LineSplitter, StderrSplitter } from './stderrSplitter';
 import {
-  CONTROL_FD, resizeMessage, STOP_MESSAGE, STRACE_MESSAGES_FD, straceDeathOf, supervisorArguments, type TerminalSize,
+  CONTROL_FD, resizeMessage, STDIN_FILE_FD, STOP_MESSAGE, STRACE_MESSAGES_FD, straceDeathOf, supervisorArguments, type TerminalSize,
 } from './supervisor';
 
 /** Tracing could not start or was refused; the message says what to do. */
 export class TraceError extends Error {
-  constructor(readonly reason: 'ptrace-denied' | 'program-not-found' | 'build-failed' | 'strace-failed' | 'not-a-program', message: string) {
+  constructor(readonly reason: 'ptrace-denied' | 'program-not-found' | 'build-failed' | 'strace-failed' | 'not-a-program' | 'stdin-file', message: string) {
     super(message);
     this.name = 'TraceError';
   }
@@ -39,6 +39,11 @@ export interface RunnerRequest {
    * the terminal shows arrives through onProgramOutput.
    */
   stdio: 'inherit' | 'pipe' | 'output' | 'terminal';
+  /**
+   * A file the program reads as its stdin instead (`program < FILE`, without a shell): we open it
+   * and hand the descriptor over. The terminal, with stdio `terminal`, stays its stdout and stderr.
+   */
+  stdinFile?: string;
   /** The python3 that runs the supervisor. Without it strace runs directly (see StderrSplitter). */
   supervisor?: string;
   terminalSize?: TerminalSize;
@@ -106,20 +111,52 @@ const STDIO: Record<RunnerRequest['stdio'], Array<'inherit' | 'pipe'>> = {
 /** How long Stop waits for the supervisor to end the tree before killing it (strace dies with it). */
 const STOP_GRACE_MS = 3_000;
 
+/** Opens the program's stdin file for reading: a regular file, or a device such as /dev/null. */
+export function openStdinFile(file: string): number {
+  let fd: number;
+  try {
+    // O_NONBLOCK: a FIFO must not hang us here; it is refused below.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOCTTY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw new TraceError('stdin-file', `Cannot read the stdin file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}.`);
+  }
+  const stats = fstatSync(fd);
+  if (stats.isFile() || stats.isCharacterDevice()) {
+    // The program reads it as usual, blocking: only the open was not to block.
+    closeSync(fd);
+    return openSync(file, constants.O_RDONLY | constants.O_NOCTTY);
+  }
+  closeSync(fd);
+  throw new TraceError('stdin-file', `The stdin file ${file} is ${stats.isDirectory() ? 'a folder' : 'not a regular file'}; give a file the program can read.`);
+}
+
 export async function startStrace(request: RunnerRequest): Promise<RunningTrace> {
   if (request.stdio === 'terminal' && !request.supervisor) throw new TraceError('strace-failed', 'A terminal for the program needs python3.');
+  const stdinFd = request.stdinFile !== undefined ? openStdinFile(request.stdinFile) : undefined;
+  try {
+    return await startStraceWith(request, stdinFd);
+  } finally {
+    // The child holds its own copy.
+    if (stdinFd !== undefined) closeSync(stdinFd);
+  }
+}
+
+async function startStraceWith(request: RunnerRequest, stdinFd: number | undefined): Promise<RunningTrace> {
   const capture = request.capture ?? 'file';
   const { dir, fifo } = await makeCapture(capture);
   const strace = [request.strace, ...request.options, '-o', fifo];
   const program = [request.program, ...request.args];
   const supervised = request.supervisor !== undefined;
-  const stdio: Array<'inherit' | 'pipe'> = [...STDIO[request.stdio]];
+  const stdio: Array<'inherit' | 'pipe' | number> = [...STDIO[request.stdio]];
   // Without the supervisor, strace and the program share one stderr, which we need to see.
   if (!supervised && stdio[2] === 'inherit') stdio[2] = 'pipe';
+  // strace passes its stdin on to the program; the supervisor gets the file beside its own stdin.
+  if (!supervised && stdinFd !== undefined) stdio[0] = stdinFd;
   const child = supervised
     ? spawn(request.supervisor!, supervisorArguments(strace, program, {
       terminal: request.stdio === 'terminal' ? request.terminalSize ?? { rows: 24, columns: 80 } : undefined, captureDirectory: dir,
-    }), { cwd: request.cwd, env: request.env ?? process.env, stdio: [...stdio, 'pipe', 'pipe'], shell: false, detached: request.ownProcessGroup })
+      stdinFd: stdinFd !== undefined ? STDIN_FILE_FD : undefined,
+    }), { cwd: request.cwd, env: request.env ?? process.env, stdio: [...stdio, 'pipe', 'pipe', ...(stdinFd !== undefined ? [stdinFd] : [])], shell: false, detached: request.ownProcessGroup })
     : spawn(strace[0]!, [...strace.slice(1), '--', ...program], {
       cwd: request.cwd, env: request.env ?? process.env, stdio, shell: false, detached: request.ownProcessGroup,
     });

@@ -51,12 +51,15 @@ def prctl(option, value):
 
 def parse_arguments(argv):
     """Splits our command line into options, strace's command and the program's."""
-    options = {"pty": None, "parent": None, "remove": None}
+    options = {"pty": None, "parent": None, "remove": None, "stdin_fd": None}
     i = 0
     while i < len(argv) and argv[i].startswith("--"):
         if argv[i] == "--pty":
             options["pty"] = (int(argv[i + 1]), int(argv[i + 2]))
             i += 3
+        elif argv[i] == "--stdin-fd":
+            options["stdin_fd"] = int(argv[i + 1])
+            i += 2
         elif argv[i] in ("--parent", "--remove"):
             value = argv[i + 1]
             options[argv[i][2:]] = int(value) if argv[i] == "--parent" else value
@@ -127,8 +130,12 @@ def set_window_size(fd, rows, columns):
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", max(1, rows), max(1, columns), 0, 0))
 
 
-def start_program(program, pty_size):
-    """Forks the program, stopped before its execve until strace holds it. Returns (pid, master)."""
+def start_program(program, pty_size, stdin_fd=None):
+    """
+    Forks the program, stopped before its execve until strace holds it. Returns (pid, master).
+    With stdin_fd (a file the caller opened) the program reads that file; the terminal, if any,
+    stays its stdout and stderr.
+    """
     master = slave = None
     if pty_size:
         master, slave = os.openpty()
@@ -137,6 +144,8 @@ def start_program(program, pty_size):
     if pid:
         if slave is not None:
             os.close(slave)
+        if stdin_fd is not None:
+            os.close(stdin_fd)
         return pid, master
     try:
         reset_signals()
@@ -148,6 +157,8 @@ def start_program(program, pty_size):
             fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
             for fd in (0, 1, 2):
                 os.dup2(slave, fd)
+        if stdin_fd is not None:
+            os.dup2(stdin_fd, 0)
         # Only 0, 1, 2: any other descriptor would shift the program's own descriptor numbers.
         os.closerange(3, os.sysconf("SC_OPEN_MAX"))
         # Under Yama ptrace_scope 1 only ancestors may trace; strace is our sibling, so name our parent's tree.
@@ -253,7 +264,7 @@ class Supervisor:
             prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
             if os.getppid() != parent:
                 self.parent_gone = self.stop_requested = True
-        self.program, self.master = start_program(self.program_command, self.options["pty"])
+        self.program, self.master = start_program(self.program_command, self.options["pty"], self.options["stdin_fd"])
         _, status = os.waitpid(self.program, os.WUNTRACED)
         if not os.WIFSTOPPED(status):
             self.statuses[self.program] = status

@@ -46,7 +46,12 @@ export interface SupervisorOptions {
   terminal?: TerminalSize;
   /** Removed by the supervisor if we die before removing it ourselves. */
   captureDirectory?: string;
+  /** The descriptor (of the supervisor) the program gets as its stdin, a terminal or not. */
+  stdinFd?: number;
 }
+
+/** The supervisor's descriptor for a stdin file the caller opened (after CONTROL_FD and STRACE_MESSAGES_FD). */
+export const STDIN_FILE_FD = 5;
 
 /**
  * The supervisor's command line. `strace` ends before `-p`, which the supervisor adds; commands are
@@ -56,5 +61,6 @@ export function supervisorArguments(strace: readonly string[], program: readonly
   const args = [SUPERVISOR_SCRIPT, '--parent', String(process.pid)];
   if (options.terminal) args.push('--pty', ...dimensions(options.terminal));
   if (options.captureDirectory) args.push('--remove', options.captureDirectory);
+  if (options.stdinFd !== undefined) args.push('--stdin-fd', String(options.stdinFd));
   return [...args, ...strace, '--', ...program];
 }

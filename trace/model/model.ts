@@ -177,10 +177,13 @@ export const MAX_DISTINCT_RESULTS = 4;
  * or a call the process died in).
  */
 export function annotationText(calls: Iterable<LineCall>): string {
-  return [...calls].map((c) => {
-    const results = c.results.map((r) => (r === '?' ? 'did not return' : r)).join(', ');
-    return `${c.name} → ${results}${c.moreResults ? ', …' : ''}${c.count > 1 ? ` ×${c.count}` : ''}`;
-  }).join(', ');
+  return [...calls].map((c) => `${c.name} → ${distinctResults(c).join(', ')}${c.count > 1 ? ` ×${c.count}` : ''}`).join(', ');
+}
+
+/** A line's distinct results as said to the user: `did not return` for strace's `?`, then `…` when more were seen. */
+export function distinctResults(call: LineCall): string[] {
+  const results = call.results.map((r) => (r === '?' ? 'did not return' : r));
+  return call.moreResults ? [...results, '…'] : results;
 }
 
 export interface ComparisonRow {

@@ -2,7 +2,7 @@
 // through textContent only, never as markup. The table is virtual: it asks the host for the rows
 // in view, so a million-row trace costs only the rows on screen.
 import type { CallStep } from '../../../trace/model/sequence';
-import type { CompareView, HostMessage, PanelMessage, ProcessRow, SummaryRow, TraceFilter, TraceRow } from '../protocol';
+import type { CompareView, ErrnoSummaryRow, HostMessage, PanelMessage, ProcessRow, SummaryRow, TraceFilter, TraceRow } from '../protocol';
 
 declare function acquireVsCodeApi(): { postMessage(message: PanelMessage): void; getState(): unknown; setState(state: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -16,6 +16,8 @@ const post = (message: PanelMessage) => vscode.postMessage(message);
  */
 const NARROW_WIDTH = 560;
 const COMPACT_WIDTH = 820;
+/** Below this the Summary and Compare tables lay each row out on two or three lines (trace.css `narrow-tables`). */
+const NARROW_TABLES_WIDTH = 700;
 const WIDE_ROW_HEIGHT = 22;
 const NARROW_ROW_HEIGHT = 40;
 let rowHeight = WIDE_ROW_HEIGHT;
@@ -98,6 +100,7 @@ const failedOnly = element('input');
 failedOnly.type = 'checkbox';
 const failedLabel = element('label', 'check');
 failedLabel.append(failedOnly, document.createTextNode(' failed only'));
+failedLabel.title = 'Only failed calls (and faults), grouped by errno, each group with the reason its man page gives';
 const pidInput = element('input', 'pid');
 pidInput.type = 'number';
 pidInput.placeholder = 'pid';
@@ -191,6 +194,8 @@ function rowElement(i: number): HTMLElement {
     // The source cell cuts a long path at its start, keeping the line number (trace.css).
     row.lastElementChild!.append(element('span', 'source-text'));
     row.addEventListener('click', () => {
+      // Loading rows and group headers have no call behind them.
+      if (!row!.dataset.seq) return;
       const seq = Number(row!.dataset.seq);
       if (!Number.isFinite(seq)) return;
       select(seq);
@@ -216,6 +221,7 @@ function fillRow(node: HTMLElement, data: TraceRow | undefined): void {
     cells[7]!.firstElementChild!.textContent = '';
     return;
   }
+  if (data.kind === 'group' && data.group) return fillGroupRow(node, data.group);
   node.dataset.seq = String(data.seq);
   // VS Code reads this attribute to offer the row's context menu ("Fail this call").
   node.dataset.vscodeContext = JSON.stringify({ webviewSection: data.kind === 'syscall' ? 'syscallRow' : 'row', seq: data.seq, preventDefaultContextMenuItems: true });
@@ -232,6 +238,23 @@ function fillRow(node: HTMLElement, data: TraceRow | undefined): void {
   cells[4]!.title = data.args;
   cells[5]!.title = data.errnoMessage ?? '';
   cells[7]!.title = data.macroWhere ? `called at ${data.where}, from the macro line ${data.macroWhere}` : data.where;
+}
+
+/** A failed-only group's header: `ENOENT ×3 — No such file or directory`, then the man pages' reasons. */
+function fillGroupRow(node: HTMLElement, group: NonNullable<TraceRow['group']>): void {
+  const cells = node.children as HTMLCollectionOf<HTMLElement>;
+  node.dataset.seq = '';
+  delete node.dataset.vscodeContext;
+  node.className = 'row group';
+  node.style.borderLeftColor = 'transparent';
+  for (let i = 0; i < cells.length - 1; i++) cells[i]!.textContent = '';
+  cells[7]!.firstElementChild!.textContent = '';
+  const title = `${group.key} ×${group.count}${group.message ? ` — ${group.message}` : ''}`;
+  const reasons = group.reasons.join(' · ');
+  cells[3]!.textContent = title;
+  cells[3]!.title = title;
+  cells[4]!.textContent = reasons;
+  cells[4]!.title = group.reasons.join('\n');
 }
 
 let frame = 0;
@@ -292,6 +315,7 @@ function fitWidth(): void {
   const width = root.clientWidth;
   const narrow = width < NARROW_WIDTH;
   root.classList.toggle('compact', width < COMPACT_WIDTH);
+  root.classList.toggle('narrow-tables', width < NARROW_TABLES_WIDTH);
   if (narrow === root.classList.contains('narrow') && root.style.getPropertyValue('--row-height')) return;
   const first = total ? firstVisibleRow() : 0;
   root.classList.toggle('narrow', narrow);
@@ -322,15 +346,20 @@ setInterval(() => {
 }, 100);
 
 // ---- summary, processes, compare -----------------------------------------------------------
-function table(headers: string[], rows: string[][], rowClass?: (i: number) => string): HTMLTableElement {
-  const node = element('table', 'grid');
+/**
+ * A table whose cells carry their column's key (`k-calls`): trace.css places them by it when the
+ * panel is narrow, two or three lines per row. `numeric` columns are right-aligned.
+ */
+function table(kind: string, columns: { key: string; label: string; numeric?: boolean }[], rows: string[][], rowClass?: (i: number) => string): HTMLTableElement {
+  const node = element('table', `grid ${kind}`);
+  const cellClass = (i: number) => `k-${columns[i]!.key}${columns[i]!.numeric ? ' num' : ''}`;
   const head = node.createTHead().insertRow();
-  for (const h of headers) head.append(element('th', undefined, h));
+  columns.forEach((c, i) => head.append(element('th', cellClass(i), c.label)));
   const body = node.createTBody();
   rows.forEach((cells, i) => {
     const tr = body.insertRow();
     if (rowClass) tr.className = rowClass(i);
-    for (const c of cells) tr.append(element('td', undefined, c));
+    cells.forEach((c, j) => tr.append(element('td', cellClass(j), c)));
   });
   return node;
 }
@@ -346,11 +375,25 @@ function scrollToRow(index: number, middle = true): void {
   render();
 }
 
-function showSummary(rows: SummaryRow[], totalCalls: number, totalErrors: number, origins: string): void {
+const SUMMARY_COLUMNS = [
+  { key: 'percent', label: '% time', numeric: true }, { key: 'seconds', label: 'seconds', numeric: true },
+  { key: 'usecs', label: 'usecs/call', numeric: true }, { key: 'calls', label: 'calls', numeric: true },
+  { key: 'errors', label: 'errors', numeric: true }, { key: 'name', label: 'syscall' },
+];
+const ERRNO_COLUMNS = [
+  { key: 'errno', label: 'errno' }, { key: 'calls', label: 'calls', numeric: true },
+  { key: 'message', label: 'meaning' }, { key: 'syscalls', label: 'failed calls' },
+];
+
+function showSummary(rows: SummaryRow[], totalCalls: number, totalErrors: number, origins: string, errnos: ErrnoSummaryRow[]): void {
   const body = rows.map((r) => [r.percent.toFixed(2), r.totalTime.toFixed(6), String(r.calls ? Math.round((r.totalTime * 1e6) / r.calls) : 0), String(r.calls), r.errors ? String(r.errors) : '', r.name]);
   body.push(['100.00', rows.reduce((t, r) => t + r.totalTime, 0).toFixed(6), '', String(totalCalls), totalErrors ? String(totalErrors) : '', 'total']);
-  summaryPage.replaceChildren(table(['% time', 'seconds', 'usecs/call', 'calls', 'errors', 'syscall'], body, (i) => (rows[i]?.errors ? 'has-errors' : i === rows.length ? 'total' : '')));
+  summaryPage.replaceChildren(table('summary', SUMMARY_COLUMNS, body, (i) => (rows[i]?.errors ? 'has-errors' : i === rows.length ? 'total' : '')));
   if (origins) summaryPage.append(element('div', 'hint', origins));
+  if (errnos.length) {
+    summaryPage.append(element('div', 'summary-title', 'Failed calls by errno'),
+      table('errnos', ERRNO_COLUMNS, errnos.map((e) => [e.errno, String(e.calls), e.message, e.syscalls])));
+  }
 }
 
 function showProcesses(rows: ProcessRow[]): void {
@@ -383,7 +426,9 @@ function sequenceTable(view: CompareView): HTMLElement {
     c.kind === 'added' ? '+ added' : c.kind === 'removed' ? '− removed' : '≠ changed',
     c.indexA !== undefined ? `#${c.indexA}` : '', describe(c.a), c.indexB !== undefined ? `#${c.indexB}` : '', describe(c.b),
   ]);
-  section.append(table(['', 'A', 'call in A', 'B', 'call in B'], rows, (i) => `status-${view.changes![i]!.kind === 'added' ? 'new' : view.changes![i]!.kind === 'removed' ? 'vanished' : 'both'}`));
+  const columns = [{ key: 'change', label: '' }, { key: 'index-a', label: 'A', numeric: true }, { key: 'call-a', label: 'call in A' },
+    { key: 'index-b', label: 'B', numeric: true }, { key: 'call-b', label: 'call in B' }];
+  section.append(table('sequence', columns, rows, (i) => `status-${view.changes![i]!.kind === 'added' ? 'new' : view.changes![i]!.kind === 'removed' ? 'vanished' : 'both'}`));
   return section;
 }
 
@@ -400,7 +445,9 @@ function showCompare(view: CompareView | undefined): void {
     element('div', undefined, `B − A: ${change >= 0 ? '+' : ''}${change} calls`),
   );
   const rows = view.rows.map((r) => [r.name, String(r.callsA), String(r.callsB), `${r.difference > 0 ? '+' : ''}${r.difference}`, r.status === 'both' ? '' : r.status]);
-  comparePage.replaceChildren(title, table(['syscall', 'A', 'B', 'B − A', ''], rows, (i) => `status-${view.rows[i]!.status}`));
+  const columns = [{ key: 'name', label: 'syscall' }, { key: 'a', label: 'A', numeric: true }, { key: 'b', label: 'B', numeric: true },
+    { key: 'difference', label: 'B − A', numeric: true }, { key: 'status', label: '' }];
+  comparePage.replaceChildren(title, table('counts', columns, rows, (i) => `status-${view.rows[i]!.status}`));
   comparePage.append(sequenceTable(view));
 }
 
@@ -466,7 +513,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       inProgressBar.hidden = !message.row;
       break;
     case 'summary':
-      showSummary(message.rows, message.totalCalls, message.totalErrors, message.origins);
+      showSummary(message.rows, message.totalCalls, message.totalErrors, message.origins, message.errnos);
       break;
     case 'focus':
       if (message.cleared) clearFilterControls();
@@ -479,7 +526,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       break;
     case 'compare':
       showCompare(message.view);
-      if (message.view) showTab('compare');
+      if (message.view && message.reveal) showTab('compare');
+      // The comparison was of a run just replaced: back to its calls.
+      else if (!message.view && !pages.get('compare')!.hidden) showTab('calls');
       break;
     case 'categories':
       for (const category of message.categories) categorySelect.append(new Option(category, category));

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NO_FILTER, toRow, TraceViewModel, waitsForInput } from '../../../../client/trace/viewModel';
+import { lineCallHover, NO_FILTER, toRow, TraceViewModel, waitsForInput } from '../../../../client/trace/viewModel';
 import type { SyscallEvent } from '../../../../trace/events';
 import { TraceModel } from '../../../../trace/model/model';
 import { FdTracker } from '../../../../trace/model/fds';
 import { parseStraceText } from '../../../../trace/parse/parser';
+import { errnoByName } from '../../../../syscalls';
 
 const REFERENCE = path.resolve(__dirname, '../../../fixtures/reference/strace') + '/';
 function viewOf(file: string): TraceViewModel {
@@ -48,7 +49,8 @@ describe('filters', () => {
     expect(view.rows(0, 1000).every((r) => r.category === 'memory')).toBe(true);
     expect(view.rows(0, 1000).map((r) => r.name)).toContain('mmap');
     view.setFilter({ ...NO_FILTER, failedOnly: true });
-    expect(view.rows(0, 1000).map((r) => r.name)).toEqual(['access', 'SIGSEGV', 'killed']);
+    // Grouped by errno (faults by their signal), each group under its header row.
+    expect(view.rows(0, 1000).map((r) => `${r.kind} ${r.name}`)).toEqual(['group ENOENT', 'syscall access', 'group SIGSEGV', 'signal SIGSEGV', 'exit killed']);
     view.setFilter({ ...NO_FILTER, pid: 4390 });
     expect(new Set(view.rows(0, 1000).map((r) => r.pid))).toEqual(new Set([4390]));
     view.setFilter({ ...NO_FILTER, text: 'LD.SO.CACHE' });
@@ -147,6 +149,85 @@ describe('a program waiting for input', () => {
     expect(waitsForInput(inProgress('read(0, '))).toBe(true);
     expect(waitsForInput(inProgress('read(3</etc/passwd>, '))).toBe(false);
     expect(waitsForInput(inProgress('read(4<pipe:[123]>, '))).toBe(false);
+    // fd 0 redirected from a stdin file reads the file, not the user; fd 0 on a pipe waits for its writer.
+    expect(waitsForInput(inProgress('read(0</home/user/input.txt>, '))).toBe(false);
+    expect(waitsForInput(inProgress('read(0<pipe:[77]>, '))).toBe(true);
     expect(waitsForInput(inProgress('write(1</dev/pts/3>, "x", 1'))).toBe(false);
+  });
+});
+
+describe('the editor hover on a traced line', () => {
+  /** The calls strace printed, all made at cat.asm:30 (as the mapper would place them). */
+  function lineOf(text: string) {
+    const model = new TraceModel();
+    for (const event of parseStraceText(text).events) model.upsert({ ...event, location: { file: '/cat.asm', line: 30 } });
+    return [...model.lines.get('/cat.asm')!.get(30)!.values()];
+  }
+  it('says every distinct result it saw, failures with their message, not only the last one', () => {
+    const [read] = lineOf('read(0, "a"..., 124) = 124\nread(0, "b"..., 124) = 124\nread(0, "", 124) = 0\nread(0, 0x402000, 124) = -1 EINTR (Interrupted system call)\n');
+    // The message is the errno table's (from the kernel's and glibc's own texts).
+    expect(lineCallHover(read!)).toBe(`\`read\` ×4 — saw \`124\`, \`0\`, \`-1 EINTR\` (${errnoByName('EINTR')!.message}) — **1 failed**`);
+  });
+  it('says a single result once and that exit did not return', () => {
+    const [write, exit] = lineOf('write(1, "hi\\n", 3) = 3\nexit(0) = ?\n');
+    expect(lineCallHover(write!)).toBe('`write` ×1 — saw `3`');
+    expect(lineCallHover(exit!)).toBe('`exit` ×1 — did not return');
+  });
+  it('says that it saw more results than it lists', () => {
+    const [read] = lineOf(Array.from({ length: 6 }, (_, i) => `read(3, "x", 10) = ${i + 1}\n`).join(''));
+    expect(lineCallHover(read!)).toBe('`read` ×6 — saw `1`, `2`, `3`, `4`, …');
+  });
+});
+
+describe('failed only, grouped by errno', () => {
+  it('puts each errno under a header `ENOENT ×14 — No such file or directory`, first seen first', () => {
+    const view = viewOf('edge_pie_i_noaslr2.txt');
+    view.setFilter({ ...NO_FILTER, failedOnly: true });
+    const rows = view.rows(0, 100);
+    const headers = rows.filter((r) => r.kind === 'group').map((r) => r.group);
+    expect(headers).toEqual([
+      { key: 'ENOENT', count: 14, message: errnoByName('ENOENT')!.message, reasons: [] },
+      { key: 'ENOSYS', count: 1, message: errnoByName('ENOSYS')!.message, reasons: [] },
+      // The program then faulted: the signal and the process it killed, under the signal.
+      { key: 'SIGSEGV', count: 2, message: 'fault signals and the processes they killed', reasons: [] },
+    ]);
+    expect(rows.map((r) => r.name)).toEqual(['ENOENT', 'access', ...Array(13).fill('openat'), 'ENOSYS', 'syscall_0x1f4', 'SIGSEGV', 'SIGSEGV', 'killed']);
+    expect(view.matchingCount).toBe(20);
+    // A jump to a failed call finds it under its header.
+    expect(view.indexOf(rows[2]!.seq)).toBe(2);
+  });
+  it('gives each failing syscall the reason its man page gives, once it is read', () => {
+    const view = viewOf('edge_pie_i_noaslr2.txt');
+    view.setFilter({ ...NO_FILTER, failedOnly: true });
+    expect(view.failedSyscalls().sort()).toEqual(['access', 'openat', 'syscall_0x1f4']);
+    const before = view.generation;
+    view.setReasons('openat', new Map([['ENOENT', ['O_CREAT is not set and the named file does not exist.', 'another']]]));
+    expect(view.generation).toBeGreaterThan(before);
+    expect(view.rows(0, 1)[0]!.group!.reasons).toEqual(['openat: O_CREAT is not set and the named file does not exist.']);
+    expect(view.rows(0, 1)[0]!.args).toBe('openat: O_CREAT is not set and the named file does not exist.');
+  });
+  it('keeps groups up to date while the trace streams, and moves rows by bumping the generation', () => {
+    const model = new TraceModel();
+    const view = new TraceViewModel(model);
+    view.setFilter({ ...NO_FILTER, failedOnly: true });
+    const lines = ['open("/a", O_RDONLY) = -1 ENOENT (No such file or directory)', 'write(1, "x", 1) = 1',
+      'open("/root/b", O_RDONLY) = -1 EACCES (Permission denied)', 'stat("/c", 0x7ffc) = -1 ENOENT (No such file or directory)'];
+    const generations: number[] = [];
+    for (const event of parseStraceText(lines.join('\n') + '\n').events) {
+      model.upsert(event);
+      view.add(event);
+      generations.push(view.generation);
+    }
+    expect(view.rows(0, 100).map((r) => (r.kind === 'group' ? `${r.group!.key} ×${r.group!.count}` : `#${r.seq}`))).toEqual(['ENOENT ×2', '#1', '#4', 'EACCES ×1', '#3']);
+    // The passing write moved nothing; each failure did.
+    expect(generations[1]).toBe(generations[0]);
+    expect(generations[3]).toBeGreaterThan(generations[2]!);
+  });
+  it('summarises failures by errno, most first, with the calls that failed so', () => {
+    const view = viewOf('edge_pie_i_noaslr2.txt');
+    expect(view.summaryRows().errnos).toEqual([
+      { errno: 'ENOENT', calls: 14, message: errnoByName('ENOENT')!.message, syscalls: 'openat ×13, access' },
+      { errno: 'ENOSYS', calls: 1, message: errnoByName('ENOSYS')!.message, syscalls: 'syscall_0x1f4' },
+    ]);
   });
 });

@@ -17,14 +17,14 @@ spec.loader.exec_module(supervisor)
 class ParseArguments(unittest.TestCase):
     def test_splits_options_strace_and_program(self):
         options, strace, program = supervisor.parse_arguments(
-            ["--pty", "30", "100", "--parent", "42", "--remove", "/tmp/x", "strace", "-f", "--seccomp-bpf", "-o", "t", "--", "prog", "--", "a b"])
-        self.assertEqual(options, {"pty": (30, 100), "parent": 42, "remove": "/tmp/x"})
+            ["--pty", "30", "100", "--parent", "42", "--remove", "/tmp/x", "--stdin-fd", "5", "strace", "-f", "--seccomp-bpf", "-o", "t", "--", "prog", "--", "a b"])
+        self.assertEqual(options, {"pty": (30, 100), "parent": 42, "remove": "/tmp/x", "stdin_fd": 5})
         self.assertEqual(strace, ["strace", "-f", "--seccomp-bpf", "-o", "t"])
         # Everything after the first bare `--` is the program's, another `--` included.
         self.assertEqual(program, ["prog", "--", "a b"])
 
     def test_without_options(self):
-        self.assertEqual(supervisor.parse_arguments(["strace", "--", "prog"]), ({"pty": None, "parent": None, "remove": None}, ["strace"], ["prog"]))
+        self.assertEqual(supervisor.parse_arguments(["strace", "--", "prog"]), ({"pty": None, "parent": None, "remove": None, "stdin_fd": None}, ["strace"], ["prog"]))
 
     def test_refuses_a_missing_program_or_strace(self):
         for argv in (["strace"], ["strace", "--"], ["--", "prog"], ["--bogus", "strace", "--", "prog"]):
