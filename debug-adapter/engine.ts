@@ -84,10 +84,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     gdb.on('exit', (code, signal) => this.onGdbExit(code, signal));
   }
 
-  /** Starts gdb, ready for a program. */
-  static async create(options: GdbLaunchOptions): Promise<Engine> {
+  /** Starts gdb, ready for a program; or takes over one already `started` (earlyGdb.ts). */
+  static async create(options: GdbLaunchOptions, started?: Promise<Gdb>): Promise<Engine> {
     // gdb, the program and whatever it forks live under one keeper: ending gdb ends them all.
-    return new Engine(await Gdb.start({ path: options.gdbPath, cwd: options.cwd, trace: options.trace, wrap: keptCommand }));
+    return new Engine(await (started ?? Gdb.start({ path: options.gdbPath, cwd: options.cwd, trace: options.trace, wrap: keptCommand })));
   }
 
   /** Loads the program and its arguments, directory, environment and terminal; it does not run yet. */

@@ -22,6 +22,7 @@ import { equValue, formatConstant } from './constants';
 import { existsSync, readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { Prestarted } from './prestarted';
+import { takeEarlyGdb } from './earlyGdb';
 import { ProgramRun } from './programRun';
 
 const THREAD_ID = 1;
@@ -127,7 +128,7 @@ export class SyscallGdbSession extends DebugSession {
   private prestart(): void {
     const gdbPath = findExecutable('gdb');
     if (!gdbPath) return;
-    this.prestartedEngine = new Prestarted(gdbPath, Engine.create({ gdbPath }), (engine) => engine.terminate());
+    this.prestartedEngine = new Prestarted(gdbPath, Engine.create({ gdbPath }, takeEarlyGdb(gdbPath)), (engine) => engine.terminate());
     if (!this.clientSupportsTerminal) this.prestartedRelay = new Prestarted(gdbPath, PtyRelay.start(gdbPath), (relay) => relay.close());
   }
   private prestartedEngine: Prestarted<Engine> | undefined;

@@ -1,0 +1,82 @@
+// gdb starts with the adapter process, before any request, and the session takes that gdb over; an
+// adapter that is never used leaves no gdb behind. Real node, python3 (the keeper) and gdb.
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleAdapter, fixture, launchStopped, programPid, startClient } from './harness';
+
+let adapter: string;
+beforeAll(async () => { adapter = await bundleAdapter(); });
+
+/** Every process below `root`, with its command line. */
+function descendants(root: number): Array<{ pid: number; command: string }> {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch { /* gone */ }
+  }
+  const found: Array<{ pid: number; command: string }> = [];
+  const stack = [root];
+  while (stack.length) {
+    const parent = stack.pop()!;
+    for (const [pid, ppid] of parents) {
+      if (ppid !== parent) continue;
+      let command = '';
+      try { command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' '); } catch { /* gone */ }
+      found.push({ pid, command });
+      stack.push(pid);
+    }
+  }
+  return found;
+}
+
+const gdbsBelow = (root: number) => descendants(root).filter((p) => /^(\S*\/)?gdb --interpreter=mi3/.test(p.command)).map((p) => p.pid);
+
+async function eventually<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Gone, or a zombie nobody reaps (some containers have no init that does). */
+function isGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] === 'Z';
+  } catch {
+    return true;
+  }
+}
+
+describe('gdb started with the adapter', () => {
+  it('runs before any DAP request, and ends when the unused adapter ends', async () => {
+    const child = spawn(process.execPath, [adapter], { stdio: ['pipe', 'pipe', 'ignore'] });
+    try {
+      const [gdb] = (await eventually(() => { const found = gdbsBelow(child.pid!); return found.length ? found : undefined; })) ?? [];
+      expect(gdb).toBeDefined();
+      child.stdin.end(); // the client went away without a word
+      expect(await eventually(() => (isGone(gdb!) ? true : undefined))).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('is the gdb the session debugs with: one gdb under the adapter, running the program', async () => {
+    const dc = await startClient(adapter);
+    try {
+      await launchStopped(dc, fixture('hello.asm'));
+      const adapterPid = (dc as unknown as { _adapterProcess: { pid: number } })._adapterProcess.pid;
+      const gdbs = gdbsBelow(adapterPid);
+      expect(gdbs).toHaveLength(1);
+      const program = await programPid(dc);
+      expect(descendants(gdbs[0]!).map((p) => p.pid)).toContain(program);
+    } finally {
+      await dc.stop();
+    }
+  });
+});
