@@ -19,8 +19,23 @@ function node(symbol: SymbolDefinition): OutlineNode {
   return { name: symbol.written, kind: symbol.kind, line: symbol.line, endLine: symbol.endLine, start: symbol.start, end: symbol.end, children: [] };
 }
 
+/**
+ * The outline of each document for the structure it was built from. Editors ask for it after every
+ * change (outline view, breadcrumbs, sticky scroll) and LSP has no delta form for it: an edit that
+ * moves or renames no symbol is answered from here, not rebuilt.
+ */
+const outlines = new WeakMap<AsmDocument, { structureVersion: number; outline: OutlineNode[] }>();
+
 export function documentOutline(document: AsmDocument): OutlineNode[] {
-  const structure = document.structure;
+  const structure = document.structure; // first: reading it may bring the structure up to date
+  const cached = outlines.get(document);
+  if (cached?.structureVersion === document.structureVersion) return cached.outline;
+  const outline = buildOutline(document, structure);
+  outlines.set(document, { structureVersion: document.structureVersion, outline });
+  return outline;
+}
+
+function buildOutline(document: AsmDocument, structure: AsmDocument['structure']): OutlineNode[] {
   const roots: OutlineNode[] = [];
   const sections = structure.sections.map((s, i): OutlineNode => {
     const text = document.lineText(s.line);

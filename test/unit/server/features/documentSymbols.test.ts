@@ -12,4 +12,20 @@ describe('outline', () => {
     expect(document.structure.fieldOffsets.get('point.y')).toBe(4n);
     expect(document.structure.fieldOffsets.get('point_size')).toBe(8n);
   });
+
+  it('is built again only when an edit moves or renames a symbol', () => {
+    const { document } = openDocument('edited.asm', 'section .text\nf:\n  mov eax, 1\n.a:\n  ret\n');
+    const first = documentOutline(document);
+    // An operand changes: nothing in the outline can change, the same answer is given.
+    document.applyChange({ range: { start: { line: 2, character: 11 }, end: { line: 2, character: 12 } }, text: '60' });
+    expect(documentOutline(document)).toBe(first);
+    // A label is renamed: the outline follows.
+    document.applyChange({ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } }, text: 'main' });
+    const renamed = documentOutline(document);
+    expect(renamed).not.toBe(first);
+    expect(renamed[0]!.children.map((c) => c.name)).toEqual(['main']);
+    // A line inserted above shifts every symbol.
+    document.applyChange({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '; header\n' });
+    expect(documentOutline(document)[0]!.children[0]!.line).toBe(2);
+  });
 });
