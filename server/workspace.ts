@@ -20,7 +20,17 @@ const MAX_INDEXED_BYTES = 64 * 1024 * 1024;
 export function uriToPath(uri: string): string | undefined {
   try { return uri.startsWith('file:') ? fileURLToPath(uri) : undefined; } catch { return undefined; }
 }
-export function pathToUri(file: string): string { return pathToFileURL(file).href; }
+/** pathToFileURL is slow next to a map lookup, and include resolution asks for the same paths again and again. */
+const uriOfPath = new Map<string, string>();
+export function pathToUri(file: string): string {
+  let uri = uriOfPath.get(file);
+  if (uri === undefined) {
+    if (uriOfPath.size >= 20_000) uriOfPath.clear();
+    uri = pathToFileURL(file).href;
+    uriOfPath.set(file, uri);
+  }
+  return uri;
+}
 
 export interface FoundDefinition { document: AsmDocument; symbol: SymbolDefinition }
 
@@ -133,30 +143,61 @@ export class Workspace {
    * opening a huge folder never stalls the server: files, folders visited and total bytes.
    */
   indexFolder(root: string): number {
-    let files = 0;
+    const indexer = this.folderIndexer(root);
+    while (indexer.step()) { /* every file */ }
+    return indexer.files;
+  }
+
+  /**
+   * indexFolder in slices of about `sliceMs`, giving the event loop back between them: requests on open
+   * documents (hover, outline, tokens) are answered while a large workspace is read, not after it.
+   */
+  async indexFolderInBackground(root: string, sliceMs = 8): Promise<number> {
+    const indexer = this.folderIndexer(root);
+    for (;;) {
+      const sliceEnd = performance.now() + sliceMs;
+      let more = true;
+      while (more && performance.now() < sliceEnd) more = indexer.step();
+      if (!more) return indexer.files;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** The NASM files under `root`, found first (a cheap walk), then read one per step. */
+  private folderIndexer(root: string): { step: () => boolean; files: number } {
+    const found: string[] = [];
     let folders = 0;
-    let bytes = 0;
-    const full = () => files >= MAX_INDEXED_FILES || folders >= MAX_INDEXED_FOLDERS || bytes >= MAX_INDEXED_BYTES;
     const walk = (dir: string, depth: number) => {
-      if (depth > 12 || full()) return;
+      if (depth > 12 || found.length >= MAX_INDEXED_FILES || folders >= MAX_INDEXED_FOLDERS) return;
       folders++;
       let entries: import('node:fs').Dirent[];
       try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
       for (const entry of entries) {
-        if (full()) return;
+        if (found.length >= MAX_INDEXED_FILES || folders >= MAX_INDEXED_FOLDERS) return;
         if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
         const file = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(file, depth + 1);
-        else if (entry.isFile() && NASM_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
-          const uri = pathToUri(file);
-          if (!this.documents.has(uri)) this.refreshFromDisk(uri);
-          bytes += this.documents.get(uri)?.getText().length ?? 0;
-          files++;
-        }
+        else if (entry.isFile() && NASM_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) found.push(file);
       }
     };
     walk(root, 0);
-    return files;
+    let bytes = 0;
+    let next = 0;
+    const indexer = {
+      files: 0,
+      step: (): boolean => {
+        if (next >= found.length || bytes >= MAX_INDEXED_BYTES) return false;
+        const uri = pathToUri(found[next++]!);
+        if (!this.documents.has(uri)) this.refreshFromDisk(uri);
+        const document = this.documents.get(uri);
+        // Its symbols and includes are built here, in the background, not by the first request after the index.
+        void document?.localStructure;
+        bytes += document?.getText().length ?? 0;
+        indexer.files++;
+        return next < found.length && bytes < MAX_INDEXED_BYTES;
+      },
+    };
+    return indexer;
   }
 
   analysis(document: AsmDocument): DocumentAnalysis {

@@ -22,6 +22,11 @@ export class LanguageServer {
 
   /** `initialize` has been answered: requests are served from now on. */
   initialized = false;
+  /**
+   * Reading the workspace folders' NASM files, started after `initialized`. Requests on open documents
+   * never wait for it; those that must see every file (references, rename, workspace symbols) do.
+   */
+  indexing: Promise<void> = Promise.resolve();
   /** Workspace folders, as paths. */
   roots: string[] = [];
   readonly diagnostics: DiagnosticsPublisher;

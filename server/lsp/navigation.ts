@@ -16,7 +16,9 @@ export function registerNavigation(server: LanguageServer): void {
       .map((d) => toLocation(d.document.uri, d.symbol.line, d.symbol.start, d.symbol.end));
   });
 
-  connection.onReferences(({ textDocument, position, context }) => {
+  // References and rename must see every file of the workspace: they wait for the index.
+  connection.onReferences(async ({ textDocument, position, context }) => {
+    await server.indexing;
     const document = workspace.get(textDocument.uri);
     if (!document) return [];
     return referencesAt(workspace, document, position.line, position.character, context.includeDeclaration)
@@ -35,7 +37,8 @@ export function registerNavigation(server: LanguageServer): void {
     return prepared ? { range: toRange(prepared.line, prepared.start, prepared.end), placeholder: prepared.placeholder } : null;
   });
 
-  connection.onRenameRequest(({ textDocument, position, newName }) => {
+  connection.onRenameRequest(async ({ textDocument, position, newName }) => {
+    await server.indexing;
     const document = workspace.get(textDocument.uri);
     if (!document) return null;
     const edits = renameSymbol(workspace, document, position.line, position.character, newName);

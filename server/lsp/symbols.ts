@@ -14,7 +14,8 @@ export function registerSymbols(server: LanguageServer): void {
     return document ? documentOutline(document).map((n) => toDocumentSymbol(n, (l) => document.lineText(l).length)) : [];
   });
 
-  connection.onWorkspaceSymbol(({ query }) => {
+  connection.onWorkspaceSymbol(async ({ query }) => {
+    await server.indexing;
     const needle = query.toLowerCase();
     const results: SymbolInformation[] = [];
     for (const document of workspace.all()) {
