@@ -1,111 +1,168 @@
 // Splits strace's argument text at top-level commas, stepping over strings, nested
 // structs/arrays/bit sets, comments and `-y` paths, so `) = ` inside a string never ends a call.
+// The parser's hot path: it reads character codes and cuts each argument once, without regexes.
 import type { SyscallArgument } from '../events';
 
 export interface ScannedArguments {
-  /** Each top-level argument's text, trimmed. */
-  parts: string[];
+  /** Each top-level argument, its text trimmed and read by describeArgument. */
+  args: SyscallArgument[];
   /** Index just after the `)` that closes the call; -1 when the text ended first. */
   end: number;
 }
 
 const OPEN_PAREN = 40, CLOSE_PAREN = 41, OPEN_BRACKET = 91, CLOSE_BRACKET = 93, OPEN_BRACE = 123, CLOSE_BRACE = 125;
-const QUOTE = 34, BACKSLASH = 92, COMMA = 44, SLASH = 47, STAR = 42, LESS = 60, GREATER = 62;
+const QUOTE = 34, BACKSLASH = 92, SLASH = 47, STAR = 42, LESS = 60, GREATER = 62, EQUALS = 61, SPACE = 32, MINUS = 45;
 
 function isWordChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
+export function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** The characters String.prototype.trim removes (and a regex's `\s` matches). */
+export function isTrimSpace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 0xa0) return false;
+  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029
+    || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+
+/** `text.slice(start, end).trim()`, cut once. */
+export function trimmedSlice(text: string, start: number, end: number): string {
+  while (start < end && isTrimSpace(text.charCodeAt(start))) start++;
+  while (end > start && isTrimSpace(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
+}
+
+/** Characters that matter while scanning arguments; every other one is stepped over at once. */
+const SPECIAL = new Uint8Array(128);
+for (const c of '"/<()[]{},') SPECIAL[c.charCodeAt(0)] = 1;
+
+/**
+ * The first `quote` (a `"` closing a string, a `>` closing a `-y` path) from `from` that no backslash
+ * escapes (strace escapes both inside them), or -1.
+ */
+function closingIndexOf(text: string, quote: string, from: number): number {
+  for (let at = text.indexOf(quote, from); at >= 0; at = text.indexOf(quote, at + 1)) {
+    // Escaped when an odd number of backslashes precede it.
+    let slashes = 0;
+    while (at - slashes - 1 >= from && text.charCodeAt(at - slashes - 1) === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return at;
+  }
+  return -1;
+}
+
 /** Scans from `start` (just after the call's `(`) to its matching `)`. */
 export function scanArguments(text: string, start: number): ScannedArguments {
-  const parts: string[] = [];
+  const args: SyscallArgument[] = [];
   let depth = 0;
   let partStart = start;
   let i = start;
   const n = text.length;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === QUOTE) {
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === BACKSLASH) i += 2;
-        else if (d === QUOTE) break;
-        else i++;
-      }
+    if (c >= 128 || SPECIAL[c] === 0) {
       i++;
       continue;
     }
-    if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
-      const close = text.indexOf('*/', i + 2);
-      i = close < 0 ? n : close + 2;
+    if (c === QUOTE) {
+      const close = closingIndexOf(text, '"', i + 1);
+      i = close < 0 ? n : close + 1;
+      continue;
+    }
+    if (c === SLASH) {
+      if (text.charCodeAt(i + 1) === STAR) {
+        const close = text.indexOf('*/', i + 2);
+        i = close < 0 ? n : close + 2;
+      } else i++;
       continue;
     }
     // `-y` prints a descriptor's path in angle brackets right after the number: `3</a, b>`.
-    if (c === LESS && i > start && (isWordChar(text.charCodeAt(i - 1)) || text.charCodeAt(i - 1) === SLASH)) {
-      const close = findPathEnd(text, i + 1);
-      i = close < 0 ? n : close + 1;
+    if (c === LESS) {
+      if (i > start && (isWordChar(text.charCodeAt(i - 1)) || text.charCodeAt(i - 1) === SLASH)) {
+        const close = closingIndexOf(text, '>', i + 1);
+        i = close < 0 ? n : close + 1;
+      } else i++;
       continue;
     }
     if (c === OPEN_PAREN || c === OPEN_BRACKET || c === OPEN_BRACE) depth++;
     else if (c === CLOSE_PAREN || c === CLOSE_BRACKET || c === CLOSE_BRACE) {
       if (depth === 0) {
         if (c === CLOSE_PAREN) {
-          const last = text.slice(partStart, i).trim();
-          if (last || parts.length > 0) parts.push(last);
-          return { parts, end: i + 1 };
+          const last = trimmedSlice(text, partStart, i);
+          if (last || args.length > 0) args.push(describeArgument(last));
+          return { args, end: i + 1 };
         }
       } else depth--;
-    } else if (c === COMMA && depth === 0) {
-      parts.push(text.slice(partStart, i).trim());
+    } else if (depth === 0) {
+      args.push(describeArgument(trimmedSlice(text, partStart, i)));
       partStart = i + 1;
     }
     i++;
   }
-  const last = text.slice(partStart).trim();
-  if (last) parts.push(last);
-  return { parts, end: -1 };
+  const last = trimmedSlice(text, partStart, n);
+  if (last) args.push(describeArgument(last));
+  return { args, end: -1 };
 }
-
-/** The `>` closing a `-y` path: strace escapes `>` inside paths, so the first unescaped one. */
-function findPathEnd(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === BACKSLASH) i++;
-    else if (c === GREATER) return i;
-  }
-  return -1;
-}
-
-const NAMED = /^([a-z_][a-z0-9_]*)=(?!=)/;
-const VERBOSE = /^(\S+) \/\* ([^ ]+) \*\/$/;
-// With -X verbose the path follows the comment: `-100 /* AT_FDCWD */</tmp>`.
-const FD_PATH = /^(-?\d+(?: \/\* [^ ]+ \*\/)?|AT_FDCWD)<([\s\S]*)>$/;
 
 /** Turns one argument's text into its parts: `-N` name, `-X verbose` raw value, `-y` path. */
 export function describeArgument(part: string): SyscallArgument {
   let text = part;
   let name: string | undefined;
-  // Cheap tests first: most arguments are plain numbers, flags or strings (the parser's hot path).
+  // `-N` and clone's own names: `flags=CLONE_VM|…` (a lowercase word, then `=` but not `==`).
   const first = text.charCodeAt(0);
-  const named = first >= 97 && first <= 122 && text.includes('=') ? NAMED.exec(text) : null;
-  if (named) {
-    name = named[1];
-    text = text.slice(named[0].length);
+  if (first >= 97 && first <= 122) {
+    let i = 1;
+    for (let c = text.charCodeAt(i); (c >= 97 && c <= 122) || isDigit(c) || c === 95; c = text.charCodeAt(++i));
+    if (text.charCodeAt(i) === EQUALS && text.charCodeAt(i + 1) !== EQUALS) {
+      name = text.slice(0, i);
+      text = text.slice(i + 1);
+    }
   }
   const argument: SyscallArgument = { text };
   if (name) argument.name = name;
   if (text.charCodeAt(text.length - 1) === GREATER) {
-    const fd = FD_PATH.exec(text);
-    if (fd) {
-      argument.text = fd[1]!;
-      argument.fdPath = fd[2];
+    const pathStart = fdPathStart(text);
+    if (pathStart > 0) {
+      argument.text = text.slice(0, pathStart - 1);
+      argument.fdPath = text.slice(pathStart, text.length - 1);
     }
   }
-  const verbose = argument.text.endsWith('*/') ? VERBOSE.exec(argument.text) : null;
-  if (verbose) {
-    argument.raw = verbose[1];
-    argument.text = verbose[2]!;
-  }
+  if (argument.text.endsWith('*/')) readVerbose(argument);
   return argument;
+}
+
+/**
+ * Where the path of `3</a>`, `-100 /* AT_FDCWD *\/</tmp>` (-X verbose puts the path after the
+ * comment) or `AT_FDCWD</tmp>` starts (just after its `<`); -1 when the text is none of these.
+ */
+function fdPathStart(text: string): number {
+  if (text.startsWith('AT_FDCWD<')) return 9;
+  let i = text.charCodeAt(0) === MINUS ? 1 : 0;
+  const digits = i;
+  while (isDigit(text.charCodeAt(i))) i++;
+  if (i === digits) return -1;
+  if (text.startsWith(' /* ', i)) {
+    let j = i + 4;
+    while (j < text.length && text.charCodeAt(j) !== SPACE) j++;
+    if (j === i + 4 || !text.startsWith(' */', j)) return -1;
+    i = j + 3;
+  }
+  return text.charCodeAt(i) === LESS ? i + 1 : -1;
+}
+
+/** `0x80000 /* O_RDONLY|O_CLOEXEC *\/` → text `O_RDONLY|O_CLOEXEC`, raw `0x80000`. */
+function readVerbose(argument: SyscallArgument): void {
+  const text = argument.text;
+  let space = 0;
+  while (space < text.length && !isTrimSpace(text.charCodeAt(space))) space++;
+  const nameStart = space + 4;
+  const nameEnd = text.length - 3;
+  if (space === 0 || nameEnd <= nameStart || !text.startsWith(' /* ', space) || !text.startsWith(' */', nameEnd)) return;
+  const symbolic = text.slice(nameStart, nameEnd);
+  if (symbolic.includes(' ')) return;
+  argument.raw = text.slice(0, space);
+  argument.text = symbolic;
 }

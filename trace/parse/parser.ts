@@ -1,8 +1,9 @@
 // Streaming parser for strace's text output. It never throws: a line it cannot read is kept and
 // counted. Syscalls split into `<unfinished ...>` / `<... resumed>` halves come out as one event,
 // first in progress and then complete under the same `seq`.
-import { describeArgument, scanArguments } from './argumentScanner';
-import type { ExitEvent, NoticeEvent, SignalEvent, StackFrame, SyscallEvent, TraceEvent } from '../events';
+import { isDigit, isTrimSpace, scanArguments } from './argumentScanner';
+import { decimalAt, readLinePrefix, type LinePrefix } from './linePrefix';
+import type { ExitEvent, NoticeEvent, SignalEvent, StackFrame, SyscallArgument, SyscallEvent, TraceEvent } from '../events';
 
 export interface ParserOptions {
   /** Called for every new event, and again (same `seq`, new object) when an in-progress call completes. */
@@ -16,13 +17,6 @@ export interface ParserOptions {
   attachedBeforeExec?: boolean;
 }
 
-const PID_PREFIX = /^(?:\[pid\s+(\d+)\]|(\d+)(?:<[^>]*>)?)[ \t]+/;
-const TIMESTAMP = /^[ \t]*(\d+\.\d+|(\d\d):(\d\d):(\d\d)(\.\d+)?)[ \t]+/;
-// strace prints the ip zero-padded to 16 digits in 64-bit mode and to 8 (or more) in 32-bit mode.
-const IP = /^\[([0-9a-f]{8,16}|\?{8}|\?{16})\][ \t]+/;
-// `-n` prints the syscall number after the ip: `[  59] execve(...)`.
-const SYSCALL_NUMBER = /^\[ *\d+\][ \t]+/;
-const CALL_NAME = /^([A-Za-z_][A-Za-z0-9_]*)\(/;
 const RESUMED = /^<\.\.\. ([A-Za-z_][A-Za-z0-9_]*) resumed>/;
 const UNFINISHED = ' <unfinished ...>';
 const SIGNAL = /^--- (SIG[A-Z0-9+-]+|\S+) (.*) ---$/;
@@ -31,23 +25,30 @@ const EXITED = /^\+\+\+ exited with (-?\d+) \+\+\+$/;
 const KILLED = /^\+\+\+ killed by (\S+)( \(core dumped\))? \+\+\+$/;
 const PERSONALITY = /^\[ Process PID=(\d+) runs in (32|64|x32) bit mode\. \]$/;
 const FRAME = /^ > (.*)\(([^()]*)\) \[0x([0-9a-f]+)\](?: (.+))?$/;
-const DURATION = / <(\d+(?:\.\d+)?)>$/;
-const RESULT_VALUE = /^(\?|0x[0-9a-f]+|-?\d+)/;
-const ERRNO = /^([A-Z][A-Z0-9_]+) \(([^()]*)\)/;
-
-interface Prefix {
-  pid: number;
-  time?: number;
-  ip?: number;
-  /** strace prints an 8-digit ip while the process runs in 32-bit mode. */
-  narrowIp: boolean;
-  body: string;
-}
 
 interface PendingCall {
   event: SyscallEvent;
   /** The call's text up to `<unfinished ...>`: `read(0, `. */
   head: string;
+}
+
+const DASH = 45, PLUS = 43, LESS = 60, GREATER = 62, OPEN_BRACKET = 91, OPEN_PAREN = 40, CLOSE_PAREN = 41, SPACE = 32, TAB = 9, EQUALS = 61;
+const QUESTION = 63, ZERO = 48, LOWER_X = 120, UPPER_A = 65, UPPER_Z = 90, UNDERSCORE = 95;
+
+function isNameStart(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === UNDERSCORE;
+}
+
+function isNameChar(code: number): boolean {
+  return isNameStart(code) || isDigit(code);
+}
+
+/** Index just after the `(` of `name(` at `start`, or -1 when no call name starts there. */
+function callNameEnd(text: string, start: number): number {
+  if (!isNameStart(text.charCodeAt(start))) return -1;
+  let i = start + 1;
+  while (isNameChar(text.charCodeAt(i))) i++;
+  return text.charCodeAt(i) === OPEN_PAREN ? i + 1 : -1;
 }
 
 export class StraceParser {
@@ -61,11 +62,13 @@ export class StraceParser {
   private readonly pending = new Map<number, PendingCall>();
   private readonly abiOfPid = new Map<number, 'x86_64' | 'i386'>();
   /** Events whose `-k` stack lines may still follow; released by the next non-stack line. */
-  private held: TraceEvent[] = [];
+  private readonly held: TraceEvent[] = [];
   /** The event the next ` > ` frame belongs to. */
   private stackTarget: TraceEvent | undefined;
   /** The seq reserved for the partial last line, so completing it keeps its place. */
   private partialSeq: number | undefined;
+  /** The line being read had been reserved `partialSeq`: its event takes it. */
+  private reservedSeq: number | undefined;
   private readonly keepUnparsed: number;
   private awaitingExec: boolean;
   private firstPid: number | undefined;
@@ -81,7 +84,7 @@ export class StraceParser {
     let start = 0;
     let newline = text.indexOf('\n', start);
     while (newline >= 0) {
-      this.parseLine(text.charCodeAt(newline - 1) === 13 ? text.slice(start, newline - 1) : text.slice(start, newline));
+      this.parseLine(text.slice(start, text.charCodeAt(newline - 1) === 13 && newline > start ? newline - 1 : newline));
       start = newline + 1;
       newline = text.indexOf('\n', start);
     }
@@ -104,13 +107,14 @@ export class StraceParser {
    */
   inProgress(): SyscallEvent | undefined {
     this.release();
-    if (!this.buffer || this.buffer.startsWith(' > ')) return undefined;
-    const prefix = this.readPrefix(this.buffer);
-    const name = CALL_NAME.exec(prefix.body);
-    if (!name) return undefined;
+    const line = this.buffer;
+    if (!line || line.startsWith(' > ')) return undefined;
+    const prefix = readLinePrefix(line);
+    const argsStart = callNameEnd(line, prefix.bodyStart);
+    if (argsStart < 0) return undefined;
     this.partialSeq ??= ++this.seq;
-    const scanned = scanArguments(prefix.body, name[0].length);
-    return this.syscall(this.partialSeq, prefix, name[1]!, scanned.parts, true);
+    const scanned = scanArguments(line, argsStart);
+    return this.syscall(this.partialSeq, prefix, line.slice(prefix.bodyStart, argsStart - 1), scanned.args, true);
   }
 
   /** A message strace wrote to its stderr rather than the trace (the personality notice, `strace: …`). */
@@ -118,105 +122,81 @@ export class StraceParser {
     const personality = PERSONALITY.exec(text);
     const pid = personality ? Number(personality[1]) : 0;
     if (personality) this.abiOfPid.set(pid, personality[2] === '32' ? 'i386' : 'x86_64');
-    this.notice(++this.seq, { pid, narrowIp: false, body: text }, text);
+    this.notice(++this.seq, { pid, time: undefined, ip: undefined, narrowIp: false, bodyStart: 0 }, text);
   }
 
   private parseLine(line: string, final = false): void {
     this.lineCount++;
-    if (line.startsWith(' > ')) {
+    const first = line.charCodeAt(0);
+    if (first === SPACE && line.charCodeAt(1) === GREATER && line.charCodeAt(2) === SPACE) {
       this.parseFrame(line);
       return;
     }
     if (isBlank(line)) return this.release();
-    const prefix = this.readPrefix(line);
-    const body = prefix.body;
-    if (this.awaitingExec && this.beforeExec(prefix)) return;
+    const prefix = readLinePrefix(line);
+    const bodyStart = prefix.bodyStart;
+    if (this.awaitingExec && this.beforeExec(prefix, line)) return;
+    const lead = line.charCodeAt(bodyStart);
     // exit/exit_group never return: strace prints their stack after the `+++ exited` line.
-    if (!(body.startsWith('+++ ') && this.heldExitCall(prefix.pid))) this.release();
-    const reservedSeq = this.partialSeq;
+    const exitLine = lead === PLUS && line.startsWith('+++ ', bodyStart);
+    if (!(exitLine && this.heldExitCall(prefix.pid))) this.release();
+    this.reservedSeq = this.partialSeq;
     this.partialSeq = undefined;
-    const seq = () => reservedSeq ?? ++this.seq;
     if (prefix.ip !== undefined) {
       const abi = prefix.narrowIp ? 'i386' : 'x86_64';
       if (this.abiOfPid.get(prefix.pid) !== abi) this.abiOfPid.set(prefix.pid, abi);
     }
 
-    const first = body.charCodeAt(0);
-    if (first === 45 /* - */ && body.startsWith('--- ')) return this.parseSignal(seq(), prefix, line);
-    if (first === 43 /* + */ && body.startsWith('+++ ')) return this.parseExit(seq(), prefix);
-    if (first === 60 /* < */) {
+    const argsStart = callNameEnd(line, bodyStart);
+    if (argsStart >= 0) return this.parseCall(prefix, line, argsStart, final);
+    if (lead === DASH && line.startsWith('--- ', bodyStart)) return this.parseSignal(this.nextSeq(), prefix, line);
+    if (exitLine) return this.parseExit(this.nextSeq(), prefix, line.slice(bodyStart));
+    if (lead === LESS) {
+      const body = line.slice(bodyStart);
       const resumed = RESUMED.exec(body);
       if (resumed) return this.parseResumed(prefix, resumed[1]!, body.slice(resumed[0].length), line);
     }
-    if (first === 91 /* [ */) {
+    if (lead === OPEN_BRACKET) {
+      const body = line.slice(bodyStart);
       const personality = PERSONALITY.exec(body);
       if (personality) {
         this.abiOfPid.set(Number(personality[1]), personality[2] === '32' ? 'i386' : 'x86_64');
-        return this.notice(seq(), prefix, body);
+        return this.notice(this.nextSeq(), prefix, body);
       }
     }
-    if (body.startsWith('strace: ')) return this.notice(seq(), prefix, body);
+    if (line.startsWith('strace: ', bodyStart)) return this.notice(this.nextSeq(), prefix, line.slice(bodyStart));
+    this.reject(line);
+  }
 
-    const name = CALL_NAME.exec(body);
-    if (!name) return this.reject(line);
-    if (body.endsWith(UNFINISHED)) {
-      const head = body.slice(0, body.length - UNFINISHED.length);
-      const scanned = scanArguments(head, name[0].length);
-      const event = this.syscall(seq(), prefix, name[1]!, scanned.parts, true);
+  /** The seq of the line's event: the one reserved for it, or the next. */
+  private nextSeq(): number {
+    return this.reservedSeq ?? ++this.seq;
+  }
+
+  private parseCall(prefix: LinePrefix, line: string, argsStart: number, final: boolean): void {
+    const name = line.slice(prefix.bodyStart, argsStart - 1);
+    if (line.endsWith(UNFINISHED)) {
+      const head = line.slice(prefix.bodyStart, line.length - UNFINISHED.length);
+      const scanned = scanArguments(head, argsStart - prefix.bodyStart);
+      const event = this.syscall(this.nextSeq(), prefix, name, scanned.args, true);
       this.pending.set(prefix.pid, { event, head });
       this.emit(event, false);
       return;
     }
-    const event = this.completeCall(seq(), prefix, name[1]!, body, name[0].length);
+    const event = this.completeCall(undefined, prefix, name, line, argsStart);
     if (event) this.emit(event, true);
     else if (final) {
-      const scanned = scanArguments(body, name[0].length);
-      this.emit(this.syscall(seq(), prefix, name[1]!, scanned.parts, true), false);
+      const scanned = scanArguments(line, argsStart);
+      this.emit(this.syscall(this.nextSeq(), prefix, name, scanned.args, true), false);
     } else this.reject(line);
   }
 
-  private readPrefix(line: string): Prefix {
-    let rest = line;
-    let pid = 0;
-    const first = line.charCodeAt(0);
-    const pidMatch = (first >= 48 && first <= 57) || first === 91 /* [ */ ? PID_PREFIX.exec(rest) : null;
-    if (pidMatch) {
-      pid = Number(pidMatch[1] ?? pidMatch[2]);
-      rest = rest.slice(pidMatch[0].length);
-    }
-    let time: number | undefined;
-    const timeMatch = TIMESTAMP.exec(rest);
-    if (timeMatch) {
-      time = timeMatch[2] !== undefined
-        ? Number(timeMatch[2]) * 3600 + Number(timeMatch[3]) * 60 + Number(timeMatch[4]) + Number(timeMatch[5] ?? 0)
-        : Number(timeMatch[1]);
-      rest = rest.slice(timeMatch[0].length);
-    }
-    let ip: number | undefined;
-    let narrowIp = false;
-    if (rest.charCodeAt(0) === 91 /* [ */) {
-      const ipMatch = IP.exec(rest);
-      if (ipMatch) {
-        if (ipMatch[1]!.charCodeAt(0) !== 63 /* ? */) {
-          ip = parseInt(ipMatch[1]!, 16);
-          narrowIp = ipMatch[1]!.length < 16;
-        }
-        rest = rest.slice(ipMatch[0].length);
-      }
-      const numbered = rest.charCodeAt(0) === 91 ? SYSCALL_NUMBER.exec(rest) : null;
-      if (numbered) rest = rest.slice(numbered[0].length);
-    }
-    const prefix: Prefix = { pid, narrowIp, body: rest };
-    if (time !== undefined) prefix.time = time;
-    if (ip !== undefined) prefix.ip = ip;
-    return prefix;
-  }
-
-  private syscall(seq: number, prefix: Prefix, name: string, parts: string[], inProgress: boolean): SyscallEvent {
+  private syscall(seq: number, prefix: LinePrefix, name: string, args: SyscallArgument[], inProgress: boolean): SyscallEvent {
+    // A call interrupted by the process's death prints `... <unfinished ...>) = ?`.
+    const last = args[args.length - 1];
+    if (last && last.text === '<unfinished ...>' && last.name === undefined) args.pop();
     const event: SyscallEvent = {
-      kind: 'syscall', seq, pid: prefix.pid, name,
-      // A call interrupted by the process's death prints `... <unfinished ...>) = ?`.
-      args: (parts[parts.length - 1] === '<unfinished ...>' ? parts.slice(0, -1) : parts).map(describeArgument),
+      kind: 'syscall', seq, pid: prefix.pid, name, args,
       annotations: [], inProgress, stack: [], abi: this.abiOfPid.get(prefix.pid) ?? 'x86_64',
     };
     if (prefix.time !== undefined) event.time = prefix.time;
@@ -224,29 +204,29 @@ export class StraceParser {
     return event;
   }
 
-  /** Parses `name(args) = result <duration>`; undefined when the text is not a complete call. */
-  private completeCall(seq: number, prefix: Prefix, name: string, body: string, argsStart: number): SyscallEvent | undefined {
-    const scanned = scanArguments(body, argsStart);
+  /**
+   * Parses `name(args) = result <duration>` from `argsStart`; undefined when the text is not a
+   * complete call. The event takes `seq`, or the line's own (nextSeq).
+   */
+  private completeCall(seq: number | undefined, prefix: LinePrefix, name: string, text: string, argsStart: number): SyscallEvent | undefined {
+    const scanned = scanArguments(text, argsStart);
     if (scanned.end < 0) return undefined;
-    const tail = body.slice(scanned.end);
-    const equals = /^[ \t]*= /.exec(tail);
-    if (!equals) return undefined;
-    const event = this.syscall(seq, prefix, name, scanned.parts, false);
-    readResult(event, tail.slice(equals[0].length));
+    let i = scanned.end;
+    while (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB) i++;
+    if (text.charCodeAt(i) !== EQUALS || text.charCodeAt(i + 1) !== SPACE) return undefined;
+    const event = this.syscall(seq ?? this.nextSeq(), prefix, name, scanned.args, false);
+    readResult(event, text, i + 2);
     return event;
   }
 
-  private parseResumed(prefix: Prefix, name: string, rest: string, line: string): void {
+  private parseResumed(prefix: LinePrefix, name: string, rest: string, line: string): void {
     const pending = this.pending.get(prefix.pid);
     this.pending.delete(prefix.pid);
     if (pending && pending.event.name === name) {
       const started = pending.event;
-      const startPrefix: Prefix = { ...prefix, body: '' };
-      if (started.time !== undefined) startPrefix.time = started.time;
-      else delete startPrefix.time;
-      if (started.ip !== undefined) startPrefix.ip = started.ip;
-      const body = pending.head + rest;
-      const event = this.completeCall(started.seq, startPrefix, name, body, name.length + 1);
+      // The entry half's time and ip (the exit half's ip when the entry half had none).
+      const startPrefix: LinePrefix = { pid: prefix.pid, time: started.time, ip: started.ip ?? prefix.ip, narrowIp: prefix.narrowIp, bodyStart: 0 };
+      const event = this.completeCall(started.seq, startPrefix, name, pending.head + rest, name.length + 1);
       if (event) {
         event.abi = started.abi;
         this.emit(event, true);
@@ -263,8 +243,9 @@ export class StraceParser {
     this.reject(line);
   }
 
-  private parseSignal(seq: number, prefix: Prefix, line: string): void {
-    const match = SIGNAL.exec(prefix.body) ?? STOPPED.exec(prefix.body);
+  private parseSignal(seq: number, prefix: LinePrefix, line: string): void {
+    const body = line.slice(prefix.bodyStart);
+    const match = SIGNAL.exec(body) ?? STOPPED.exec(body);
     if (!match) return this.reject(line);
     const event: SignalEvent = match.length === 3
       ? { kind: 'signal', seq, pid: prefix.pid, signal: match[1]!, details: match[2]!, stack: [] }
@@ -274,10 +255,10 @@ export class StraceParser {
     this.emit(event, true);
   }
 
-  private parseExit(seq: number, prefix: Prefix): void {
-    const exited = EXITED.exec(prefix.body);
-    const killed = exited ? undefined : KILLED.exec(prefix.body);
-    if (!exited && !killed) return this.notice(seq, prefix, prefix.body);
+  private parseExit(seq: number, prefix: LinePrefix, body: string): void {
+    const exited = EXITED.exec(body);
+    const killed = exited ? undefined : KILLED.exec(body);
+    if (!exited && !killed) return this.notice(seq, prefix, body);
     const event: ExitEvent = { kind: 'exit', seq, pid: prefix.pid, coreDumped: Boolean(killed?.[2]), stack: [] };
     if (exited) event.exitCode = Number(exited[1]);
     if (killed) event.killedBy = killed[1]!;
@@ -294,17 +275,17 @@ export class StraceParser {
       ? last : undefined;
   }
 
-  private notice(seq: number, prefix: Prefix, text: string): void {
+  private notice(seq: number, prefix: LinePrefix, text: string): void {
     const event: NoticeEvent = { kind: 'notice', seq, pid: prefix.pid, text, stack: [] };
     if (prefix.time !== undefined) event.time = prefix.time;
     this.emit(event, false);
   }
 
   /** Is this line the first process's from before its first execve? (See attachedBeforeExec.) */
-  private beforeExec(prefix: Prefix): boolean {
+  private beforeExec(prefix: LinePrefix, line: string): boolean {
     this.firstPid ??= prefix.pid;
     if (prefix.pid !== this.firstPid) return false;
-    if (prefix.body.startsWith('execve(') || prefix.body.startsWith('<... execve resumed>')) {
+    if (line.startsWith('execve(', prefix.bodyStart) || line.startsWith('<... execve resumed>', prefix.bodyStart)) {
       this.awaitingExec = false;
       return false;
     }
@@ -313,38 +294,33 @@ export class StraceParser {
     return true;
   }
 
+  /** ` > /path/module(symbol+0x1b) [0x101b]`, maybe followed by a libdw source hint. */
   private parseFrame(line: string): void {
-    const match = FRAME.exec(line);
     // libdw's diagnostics (` > no error`, ` > no matching address range`) carry no frame.
-    if (!match || !this.stackTarget) return;
-    const frame: StackFrame = { module: match[1]!, address: parseInt(match[3]!, 16) };
-    const symbol = match[2]!;
-    if (symbol) {
-      const plus = symbol.lastIndexOf('+');
-      if (plus > 0) frame.symbol = symbol.slice(0, plus);
-      if (plus >= 0) frame.symbolOffset = parseInt(symbol.slice(plus + 1), 16);
-      else frame.symbol = symbol;
-    }
-    if (match[4]) frame.sourceHint = match[4];
-    this.stackTarget.stack.push(frame);
+    if (!this.stackTarget) return;
+    const frame = readFrame(line);
+    if (frame) this.stackTarget.stack.push(frame);
   }
 
   /** Holds events that may still receive stack frames; others go straight out. */
   private emit(event: TraceEvent, mayHaveStack: boolean): void {
-    if (mayHaveStack) {
-      this.held.push(event);
-      this.stackTarget = event;
-    } else {
-      this.stackTarget = undefined;
-      this.held.push(event);
-    }
+    this.stackTarget = mayHaveStack ? event : undefined;
+    this.held.push(event);
   }
 
   private release(): void {
-    if (this.held.length === 0) return;
     const held = this.held;
-    this.held = [];
-    for (const event of held) this.options.onEvent(event);
+    const count = held.length;
+    if (count === 0) return;
+    const onEvent = this.options.onEvent;
+    if (count === 1) {
+      const event = held[0]!;
+      held.length = 0;
+      onEvent(event);
+      return;
+    }
+    const events = held.splice(0, count);
+    for (const event of events) onEvent(event);
   }
 
   private reject(line: string): void {
@@ -362,37 +338,122 @@ function isBlank(line: string): boolean {
   return true;
 }
 
-/** Reads `-1 ENOENT (No such file or directory) (INJECTED) <0.000041>` into the event. */
-function readResult(event: SyscallEvent, text: string): void {
-  let rest = text.trimEnd();
-  const duration = DURATION.exec(rest);
-  if (duration) {
-    event.duration = Number(duration[1]);
-    rest = rest.slice(0, duration.index).trimEnd();
-  }
-  const value = RESULT_VALUE.exec(rest);
-  if (!value) {
-    event.result = rest;
-    return;
-  }
-  event.result = value[1]!;
-  if (value[1] !== '?') event.returnValue = Number(value[1]);
-  rest = rest.slice(value[0].length);
-  if (rest.startsWith('<')) {
-    const close = rest.lastIndexOf('>');
-    if (close > 0) {
-      event.resultPath = rest.slice(1, close);
-      rest = rest.slice(close + 1);
+/** One `-k` frame; undefined for a line that is not one. */
+function readFrame(line: string): StackFrame | undefined {
+  // The common shape, without a source hint, read from its end: `(symbol) [0xADDRESS]`.
+  const n = line.length;
+  const bracket = line.lastIndexOf(' [0x');
+  if (line.charCodeAt(n - 1) === 93 /* ] */ && bracket > 3 && line.charCodeAt(bracket - 1) === CLOSE_PAREN) {
+    let address = 0;
+    let i = bracket + 4;
+    for (; i < n - 1; i++) {
+      const c = line.charCodeAt(i);
+      const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+      if (digit < 0) break;
+      address = address * 16 + digit;
+    }
+    const open = line.lastIndexOf('(', bracket - 2);
+    if (i === n - 1 && i > bracket + 4 && open >= 3 && line.indexOf(')', open) === bracket - 1) {
+      if (address > Number.MAX_SAFE_INTEGER) address = parseInt(line.slice(bracket + 4, n - 1), 16);
+      return makeFrame(line.slice(3, open), line.slice(open + 1, bracket - 1), address, undefined);
     }
   }
-  rest = rest.trim();
-  const errno = ERRNO.exec(rest);
-  if (errno) {
-    event.errno = errno[1]!;
-    event.errnoMessage = errno[2]!;
-    rest = rest.slice(errno[0].length).trim();
+  const match = FRAME.exec(line);
+  return match ? makeFrame(match[1]!, match[2]!, parseInt(match[3]!, 16), match[4]) : undefined;
+}
+
+function makeFrame(module: string, symbol: string, address: number, sourceHint: string | undefined): StackFrame {
+  const frame: StackFrame = { module, address };
+  if (symbol) {
+    const plus = symbol.lastIndexOf('+');
+    if (plus > 0) frame.symbol = symbol.slice(0, plus);
+    if (plus >= 0) frame.symbolOffset = parseInt(symbol.slice(plus + 1), 16);
+    else frame.symbol = symbol;
   }
-  event.annotations = splitAnnotations(rest);
+  if (sourceHint) frame.sourceHint = sourceHint;
+  return frame;
+}
+
+/** Index of the start of ` <0.000041>` (-T) at the end of `text[from, end)`, or -1. */
+function durationStart(text: string, from: number, end: number): number {
+  if (text.charCodeAt(end - 1) !== GREATER) return -1;
+  let i = end - 2;
+  while (i >= from && isDigit(text.charCodeAt(i))) i--;
+  if (i === end - 2) return -1;
+  if (text.charCodeAt(i) === 46 /* . */) {
+    const dot = i--;
+    while (i >= from && isDigit(text.charCodeAt(i))) i--;
+    if (i === dot - 1) return -1;
+  }
+  return i - 1 >= from && text.charCodeAt(i) === LESS && text.charCodeAt(i - 1) === SPACE ? i - 1 : -1;
+}
+
+/** End of the result value at `i`: `?`, `0x…` or `-?\d+`; `i` when there is none. */
+function resultValueEnd(text: string, i: number, end: number): number {
+  if (i >= end) return i;
+  const c = text.charCodeAt(i);
+  if (c === QUESTION) return i + 1;
+  if (c === ZERO && text.charCodeAt(i + 1) === LOWER_X) {
+    let j = i + 2;
+    while (j < end && ((text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) || (text.charCodeAt(j) >= 97 && text.charCodeAt(j) <= 102))) j++;
+    if (j > i + 2) return j;
+  }
+  let j = c === DASH ? i + 1 : i;
+  const digits = j;
+  while (j < end && isDigit(text.charCodeAt(j))) j++;
+  return j > digits ? j : i;
+}
+
+/** End of `ENOENT (No such file or directory)` at `i` (a name of 2+ capitals, digits, `_`), or -1. */
+function errnoEnd(text: string, i: number, end: number): number {
+  const first = text.charCodeAt(i);
+  if (first < UPPER_A || first > UPPER_Z) return -1;
+  let j = i + 1;
+  for (let c = text.charCodeAt(j); j < end && ((c >= UPPER_A && c <= UPPER_Z) || isDigit(c) || c === UNDERSCORE); c = text.charCodeAt(++j));
+  if (j === i + 1 || j + 1 >= end || text.charCodeAt(j) !== SPACE || text.charCodeAt(j + 1) !== OPEN_PAREN) return -1;
+  for (let k = j + 2; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c === CLOSE_PAREN) return k + 1;
+    if (c === OPEN_PAREN) return -1;
+  }
+  return -1;
+}
+
+/** Reads `-1 ENOENT (No such file or directory) (INJECTED) <0.000041>` at `from` into the event. */
+function readResult(event: SyscallEvent, text: string, from: number): void {
+  let end = text.length;
+  while (end > from && isTrimSpace(text.charCodeAt(end - 1))) end--;
+  const duration = durationStart(text, from, end);
+  if (duration >= 0) {
+    event.duration = decimalAt(text, duration + 2, end - 1);
+    end = duration;
+    while (end > from && isTrimSpace(text.charCodeAt(end - 1))) end--;
+  }
+  let i = resultValueEnd(text, from, end);
+  if (i === from) {
+    event.result = text.slice(from, end);
+    return;
+  }
+  const result = text.slice(from, i);
+  event.result = result;
+  if (result !== '?') event.returnValue = Number(result);
+  if (text.charCodeAt(i) === LESS && i < end) {
+    const close = text.lastIndexOf('>', end - 1);
+    if (close > i) {
+      event.resultPath = text.slice(i + 1, close);
+      i = close + 1;
+    }
+  }
+  while (i < end && isTrimSpace(text.charCodeAt(i))) i++;
+  const errno = errnoEnd(text, i, end);
+  if (errno >= 0) {
+    const space = text.indexOf(' ', i);
+    event.errno = text.slice(i, space);
+    event.errnoMessage = text.slice(space + 2, errno - 1);
+    i = errno;
+    while (i < end && isTrimSpace(text.charCodeAt(i))) i++;
+  }
+  event.annotations = i < end ? splitAnnotations(text.slice(i, end)) : [];
 }
 
 /** `(errno 1234) (INJECTED)` → two annotations; balanced parentheses, so nested ones stay whole. */

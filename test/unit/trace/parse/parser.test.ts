@@ -57,6 +57,64 @@ describe('prefixes: pid, timestamps, instruction pointer', () => {
   });
 });
 
+describe('prefixes read character by character, as strace writes them', () => {
+  const first = (line: string) => parseStraceText(`${line}\n`).events[0]!;
+  it('reads every timestamp form exactly as Number() reads the digits', () => {
+    expect(first('10:13:56 getpid() = 1').time).toBe(10 * 3600 + 13 * 60 + 56);
+    expect(first('23:59:59.999999 getpid() = 1').time).toBe(23 * 3600 + 59 * 60 + 59 + 0.999999);
+    expect(first('1795431808.190598 getpid() = 1').time).toBe(1795431808.190598);
+    // Nanoseconds (--absolute-timestamps=precision:ns) exceed 2^53 as an integer: still exact.
+    expect(first('1795428859.711426931 getpid() = 1').time).toBe(Number('1795428859.711426931'));
+    expect(first('7  0.5 getpid() = 1')).toMatchObject({ pid: 7, time: 0.5 });
+  });
+  it('reads pids as `N`, `[pid N]` and `N<comm>` (--decode-pids=comm), and nothing else', () => {
+    expect(first('4242  getpid() = 4242')).toMatchObject({ pid: 4242, name: 'getpid' });
+    expect(first('[pid\t 17] getpid() = 17')).toMatchObject({ pid: 17 });
+    expect(first('99<worker 1> getpid() = 99')).toMatchObject({ pid: 99 });
+    // Digits with no blank after them are a timestamp, not a pid.
+    expect(first('1795431808.5 getpid() = 1')).toMatchObject({ pid: 0, time: 1795431808.5 });
+    expect(parseStraceText('12getpid() = 1\n[pid 3]getpid() = 1\n').unparsedCount).toBe(2);
+  });
+  it('reads ips of 8 to 16 digits, above 2^53 too, and skips `-n` numbers', () => {
+    expect(first('[ffffffffff600007] time(NULL) = 1').ip).toBe(parseInt('ffffffffff600007', 16));
+    expect(first('[0000000000401010] [  39] getpid() = 5')).toMatchObject({ ip: 0x401010, name: 'getpid', abi: 'x86_64' });
+    expect(first('[08049000] getpid() = 5')).toMatchObject({ ip: 0x8049000, abi: 'i386' });
+    expect(first('[  39] getpid() = 5')).toMatchObject({ name: 'getpid' });
+    expect(first('[????????] getpid() = 5').ip).toBeUndefined();
+    // 7 or 17 hex digits, or 9 question marks, are no ip (nor, with a letter, a `-n` number): not a call.
+    expect(parseStraceText('[040101a] getpid() = 5\n[0000000000040101a] getpid() = 5\n[?????????] getpid() = 5\n').unparsedCount).toBe(3);
+  });
+  it('reads lines ending in \\r\\n', () => {
+    expect(parseStraceText('getpid() = 5 <0.000002>\r\n').events[0]).toMatchObject({ returnValue: 5, duration: 0.000002 });
+  });
+});
+
+describe('arguments and results read without regexes', () => {
+  const call = (line: string) => calls(parseStraceText(`${line}\n`).events)[0]!;
+  it('ends a string only at a quote no backslash escapes', () => {
+    expect(call('write(1, "a\\\\", 3) = 3').args.map((a) => a.text)).toEqual(['1', '"a\\\\"', '3']);
+    expect(call('write(1, "a\\"), b", 6) = 6').args.map((a) => a.text)).toEqual(['1', '"a\\"), b"', '6']);
+  });
+  it('ends a -y path only at a `>` no backslash escapes', () => {
+    expect(call('read(3</tmp/a\\>b, c>, "", 1) = 0').args[0]).toEqual({ text: '3', fdPath: '/tmp/a\\>b, c' });
+  });
+  it('keeps `==` inside an argument and `-X verbose` only with its exact shape', () => {
+    expect(call('f(a==b) = 0').args[0]).toEqual({ text: 'a==b' });
+    expect(call('f(0x3 /* two words */) = 0').args[0]).toEqual({ text: '0x3 /* two words */' });
+    expect(call('f(0x3 /* X */) = 0').args[0]).toEqual({ text: 'X', raw: '0x3' });
+  });
+  it('reads results: value, path, errno, annotations and duration in any combination', () => {
+    expect(call('f() = 0x1f <1>')).toMatchObject({ result: '0x1f', returnValue: 31, duration: 1 });
+    expect(call('f() = 0x <1.5>')).toMatchObject({ result: '0', returnValue: 0, annotations: ['x'], duration: 1.5 });
+    expect(call('f() = -1 E2BIG (Argument list too long) (INJECTED)')).toMatchObject({ errno: 'E2BIG', annotations: ['(INJECTED)'] });
+    expect(call('f() = -1 E (x)')).toMatchObject({ result: '-1', annotations: ['E (x)'] });
+    expect(call('f() = 3<a (b)> (flags O_RDONLY) <0.1>')).toMatchObject({ resultPath: 'a (b)', annotations: ['(flags O_RDONLY)'], duration: 0.1 });
+    expect(call('f() = ?').result).toBe('?');
+    expect(call('f() = ?').returnValue).toBeUndefined();
+    expect(call('f() = none <.5>')).toMatchObject({ result: 'none <.5>' });
+  });
+});
+
 describe('results, errno and annotations', () => {
   it('reads errno names and messages', () => {
     const open = calls(parseStraceText(reference('asm_i.txt')).events).find((e) => e.name === 'open')!;
@@ -167,6 +225,11 @@ describe('signals, exits and stacks', () => {
     const write = calls(parseStraceText(reference('asm_kk_strace72.txt')).events).find((e) => e.name === 'write')!;
     expect(write.stack).toEqual([{ module: '/home/user/samples/hello_asm', symbol: '_start', symbolOffset: 0x1b,
       address: 0x40101b, sourceHint: '/home/user/samples//hello.asm:19' }]);
+  });
+  it('reads a frame whose source hint itself ends like a frame as the regex would (longest module)', () => {
+    const [event] = calls(parseStraceText('getpid() = 5\n > /a(f+0x1) [0x10] b(g) [0x12]\n > /a(f+0x1) [0x10] x.c:3\n').events);
+    expect(event!.stack).toEqual([{ module: '/a(f+0x1) [0x10] b', symbol: 'g', address: 0x12 },
+      { module: '/a', symbol: 'f', symbolOffset: 1, address: 0x10, sourceHint: 'x.c:3' }]);
   });
   it('reads frames of modules whose path has parentheses', () => {
     const [event] = calls(parseStraceText('getpid() = 5\n > /tmp/a (b)/prog(x)(_start+0x5) [0x1005]\n').events);
