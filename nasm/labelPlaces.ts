@@ -62,15 +62,22 @@ export function binOrigin(listing: string): number | undefined {
   return sections.size <= 1 ? origin : undefined;
 }
 
+/** Every label the listing places, by name, and the names it declares `extern`. */
+export interface ListingLabels {
+  /** Local labels under `parent.local`, as nasm names them. */
+  places: Map<string, LabelPlace>;
+  externs: Set<string>;
+}
+
 /**
- * The section of every label the listing defines — in the main source, included files and macro
- * expansions alike (nasm lists them all, in order; macro lines with their parameters replaced)
- * — keyed by name, local labels by `parent.local`;
- * `extern` names map to undefined (defined outside this unit). Lines of `struc` / `absolute` blocks
- * are not in a section and define no entry.
+ * Where nasm put every label of the unit — in the main source, included files and macro expansions
+ * alike (nasm lists them all, in order; macro lines with their parameters replaced) — with sizes as
+ * labelPlaces gives them. Lines of `struc` / `absolute` blocks are in no section and define nothing.
  */
-export function listingSymbolSections(listing: string): Map<string, string | undefined> {
-  const sections = new Map<string, string | undefined>();
+export function listingLabels(listing: string): ListingLabels {
+  const ends = new Map<string, number>();
+  const found: { name: string; local: boolean; section: string; offset: number }[] = [];
+  const externs = new Set<string>();
   let outside = false;
   let parent = '';
   for (const listed of listingLines(listing)) {
@@ -78,19 +85,30 @@ export function listingSymbolSections(listing: string): Map<string, string | und
     const keyword = statement.keyword?.name;
     if (keyword === 'struc' || keyword === 'absolute') outside = true;
     else if (keyword === 'endstruc' || keyword === 'section' || keyword === 'segment') outside = false;
-    if (keyword === 'extern') {
-      for (const operand of statement.operands) {
-        const name = operand.tokens[0]?.text;
-        if (name && !sections.has(name)) sections.set(name, undefined);
-      }
-    }
+    if (keyword === 'extern') for (const operand of statement.operands) if (operand.tokens[0]) externs.add(operand.tokens[0].text);
     const label = statement.label;
-    if (outside || !label || keyword === 'equ' || (label.kind === 'special' && !label.text.startsWith('..@'))) continue;
-    if (label.kind === 'local') sections.set(`${parent}${label.text}`, listed.section);
-    else {
-      parent = label.text;
-      sections.set(label.text, listed.section);
+    const record = listed.record;
+    if (!outside && label && keyword !== 'equ' && (label.kind === 'global' || label.kind === 'local' || label.text.startsWith('..@'))) {
+      const local = label.kind === 'local';
+      if (!local) parent = label.text;
+      found.push({ name: local ? `${parent}${label.text}` : label.text, local, section: listed.section, offset: record?.offset ?? ends.get(listed.section) ?? 0 });
     }
+    if (record && !outside) ends.set(record.section, record.offset + recordSize(record) + record.reserved * record.repeat);
   }
+  const places = new Map<string, LabelPlace>();
+  found.forEach((label, index) => {
+    const next = found.slice(index + 1).find((other) => other.section === label.section && (label.local || !other.local));
+    const end = next ? next.offset : ends.get(label.section) ?? label.offset;
+    if (!places.has(label.name)) places.set(label.name, { section: label.section, offset: label.offset, size: Math.max(0, end - label.offset) });
+  });
+  for (const name of places.keys()) externs.delete(name);
+  return { places, externs };
+}
+
+/** Each label's section by name (listingLabels); `extern` names map to undefined (defined outside the unit). */
+export function listingSymbolSections(listing: string): Map<string, string | undefined> {
+  const { places, externs } = listingLabels(listing);
+  const sections = new Map<string, string | undefined>([...places].map(([name, place]) => [name, place.section]));
+  for (const name of externs) sections.set(name, undefined);
   return sections;
 }

@@ -4,11 +4,13 @@ import * as path from 'node:path';
 import { MessageType, ShowMessageNotification, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import { Debouncer } from '../diagnosticsScheduler';
 import { lintDocument } from '../features/documentLints';
-import { binOrigin, labelPlaces, listingSymbolSections, type LabelPlace } from '../../nasm/labelPlaces';
+import { binOrigin, labelPlaces, listingLabels, listingSymbolSections, type LabelPlace } from '../../nasm/labelPlaces';
 import { bytesByLine, parseListing, type LineBytes } from '../../nasm/listing';
 import type { NasmOutputFormat } from '../../nasm/document/outputFormat';
 import { checkShellcode, describeShellcodeFinding, shellcodeBlock, shellcodeModeOf } from '../../nasm/shellcode';
 import { applyShellcodeFix, fixContext, fixHoldsUp, shellcodeFixes, type ProvenFix } from '../../nasm/shellcodeFixes';
+import { defaultBuildDirectory, programName } from '../../toolchain/build';
+import { linkedSymbols } from '../../toolchain/linkedSymbols';
 import { LatestRun } from '../latestRun';
 import { runNasm, type NasmDiagnostic, type NasmOutcome } from '../nasmDiagnostics';
 import { SHELLCODE_STATUS_NOTIFICATION, type ServerSettings, type ShellcodeBytesResult, type ShellcodeStatus } from '../protocol';
@@ -35,6 +37,8 @@ export class DiagnosticsPublisher {
   private readonly listings = new Map<string, {
     version: number; text: string; failed: boolean; format: NasmOutputFormat; lines?: Map<number, LineBytes>;
     labels?: { places: Map<number, LabelPlace>; origin: number | undefined };
+    /** Every label of the unit by name, main source, includes and macro expansions (listingLabels). */
+    labelsByName?: Map<string, LabelPlace>;
   }>();
   /** One nasm run per root at a time; a newer request cancels the running one. */
   private readonly runs = new LatestRun<NasmOutcome>();
@@ -187,23 +191,44 @@ export class DiagnosticsPublisher {
   }
 
   /**
-   * Where nasm put the label defined on `line` (0-based) of an open root document and its size, if the
-   * listing is of this version; `address` for a `-f bin` file with a plain `org` and one section.
+   * Where nasm put a label and its size, if the listing of its unit is of the current text: by `name`
+   * (so labels of included files and macro expansions too), else by the line (0-based) of the root
+   * document that defines it. `address` for a `-f bin` file with a plain `org` and one section; for
+   * an ELF program see linkedAddress.
    */
-  labelAt(uri: string, line: number): (LabelPlace & { address?: number }) | undefined {
-    const listing = this.listings.get(uri);
+  labelAt(uri: string, line: number, name?: string): (LabelPlace & { address?: number }) | undefined {
     const document = this.workspace.get(uri);
-    if (!listing || !document || document.version !== listing.version || listing.failed) return undefined;
+    const root = document && this.workspace.roots(document)[0];
+    const listing = root && this.listings.get(root.uri);
+    if (!document || !root || !listing || root.version !== listing.version || listing.failed) return undefined;
     if (!listing.labels) {
       const lines = new Map<number, boolean>();
-      for (const symbols of document.structure.definitions.values()) {
+      for (const symbols of root.structure.definitions.values()) {
         for (const s of symbols) if (s.kind === 'label' || s.kind === 'localLabel') lines.set(s.line + 1, s.kind === 'localLabel');
       }
       listing.labels = { places: labelPlaces(listing.text, lines), origin: listing.format === 'bin' ? binOrigin(listing.text) : undefined };
     }
-    const place = listing.labels.places.get(line + 1);
+    listing.labelsByName ??= listingLabels(listing.text).places;
+    const place = (name === undefined ? undefined : listing.labelsByName.get(name)) ?? (document === root ? listing.labels.places.get(line + 1) : undefined);
     if (!place) return undefined;
     return listing.labels.origin === undefined ? place : { ...place, address: listing.labels.origin + place.offset };
+  }
+
+  /**
+   * A label's address in the ELF program built from the unit's root (its default build folder, as F5
+   * and the trace build it), only when that program has the layout of the current listing: the
+   * symbol in the same section, as many bytes into it as the listing says. Undefined otherwise.
+   */
+  async linkedAddress(uri: string, name: string, place: LabelPlace): Promise<number | undefined> {
+    const document = this.workspace.get(uri);
+    const root = document && this.workspace.roots(document)[0];
+    const listing = root && this.listings.get(root.uri);
+    if (!root || !listing || listing.format === 'bin' || !this.options(root.uri).trusted) return undefined;
+    const source = uriToPath(root.uri);
+    if (!source) return undefined;
+    const symbol = (await linkedSymbols(path.join(defaultBuildDirectory(source), programName(source))))?.get(name);
+    if (!symbol || symbol.section !== place.section || symbol.address - symbol.sectionAddress !== place.offset) return undefined;
+    return symbol.address;
   }
 
   /**

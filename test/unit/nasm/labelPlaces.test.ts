@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { binOrigin, labelPlaces } from '../../../nasm/labelPlaces';
+import { binOrigin, labelPlaces, listingLabels } from '../../../nasm/labelPlaces';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/nasm/listing');
 const listing = readFileSync(path.join(FIXTURES, 'labels.lst'), 'utf8');
@@ -30,5 +30,20 @@ describe('label places', () => {
 
   it('have no flat-binary origin in an ELF listing', () => {
     expect(binOrigin(listing)).toBeUndefined();
+  });
+});
+
+describe('label places by name', () => {
+  const byName = listingLabels(listing).places;
+
+  it('agree with the places by line, local labels under their parent', () => {
+    for (const [text, name] of [['msg:', 'msg'], ['pad:', 'pad'], ['buf:', 'buf'], ['origin:', 'origin'], ['_start:', '_start'], ['print:', 'print'], ['.again:', 'print.again']]) {
+      expect(byName.get(name!), name).toEqual(places.get(lineOf(text!)));
+    }
+  });
+
+  it('leave out struc fields and equ constants', () => {
+    expect([...byName.keys()].some((name) => name.endsWith('.x'))).toBe(false);
+    expect(byName.size).toBe(7);
   });
 });
