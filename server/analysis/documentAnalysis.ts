@@ -224,12 +224,14 @@ export class DocumentAnalysis {
       && cached.blocks.every((b, i) => b === blocks[i])) return cached.program;
     // Components whose blocks are the same objects as before keep their results: a block object is
     // replaced whenever its lines or the meaning of a name it uses change.
+    // The program keeps its own list: the block list is patched in place by later edits.
+    const own = [...blocks];
     const program = new ProgramAnalysis({
-      document: this.document, blocks, environment: context.environment,
+      document: this.document, blocks: own, environment: context.environment,
       macros: context.macros ?? { find: () => undefined, isDefined: () => false, constant: () => undefined },
       ...(cached ? { previous: cached.program } : {}),
     });
-    this.programCache = { blocks: [...blocks], generation: context.generation, program };
+    this.programCache = { blocks: own, generation: context.generation, program };
     return program;
   }
 

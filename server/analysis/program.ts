@@ -13,6 +13,8 @@ import {
 import { expandMacroCall, type MacroSource } from './macroExpansion';
 import { join, sameValue, unknown, UNSET, type RegisterValue } from './values';
 
+const NO_SITES: readonly SiteState[] = Object.freeze([]) as readonly SiteState[];
+
 /** Each block is interpreted at most this often; then its entry is widened to "unknown". */
 const MAX_VISITS = 40;
 /** From this visit on, a register whose entry value changed again is widened at once: loops converge in a few passes. */
@@ -30,18 +32,25 @@ interface BlockFlow {
   inMacro: boolean;
   /** No instruction or macro call: data, directives or bare labels. Only runs when something reaches it. */
   codeless: boolean;
+  /** The label the block starts with, qualified. */
+  label?: string;
+}
+
+function sameBlockFlow(a: BlockFlow, b: BlockFlow): boolean {
+  return a.callee === b.callee && a.inMacro === b.inMacro && a.codeless === b.codeless && a.label === b.label
+    && a.successors.length === b.successors.length && a.successors.every((e, k) => e.to === b.successors[k]!.to && e.sign === b.successors[k]!.sign);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, k) => x === b[k]);
 }
 
 /** A syscall made inside a procedure or a macro expansion, with the values the caller gave. */
 export interface NestedSite { via: string; site: SiteState }
 
 export interface ProgramFacts {
-  /** Syscall sites by line; a macro invocation line may hold several. */
-  sites: Map<number, SiteState[]>;
   /** For `call` lines: the syscalls the procedure makes with this caller's values. */
   callSites: Map<number, { target: string; state: MachineState }>;
-  /** The states at the entry of every reachable block, by block start line. */
-  entries: Map<number, MachineState>;
   /** How many call sites enter each procedure. */
   callers: Map<string, number>;
 }
@@ -71,6 +80,14 @@ function slotNames(document: AsmDocument, block: BlockAnalysis): string[] {
   }
   slotNamesCache.set(block, names);
   return names;
+}
+
+/** The index of the block holding `line` (blocks cover the document in order), or the first after it. */
+function blockIndexAt(blocks: readonly BlockAnalysis[], line: number): number {
+  let lo = 0;
+  let hi = blocks.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (blocks[mid]!.end < line) lo = mid + 1; else hi = mid; }
+  return lo;
 }
 
 function find(parent: Int32Array, i: number): number {
@@ -129,38 +146,56 @@ const TAKEN_SIGN: Record<string, ['error' | 'nonnegative' | undefined, 'error' |
 
 /** The whole-document analysis. Pure: build it again when the document or its names change. */
 export class ProgramAnalysis {
-  private readonly flows: BlockFlow[];
-  private readonly labelIndex = new Map<string, number>();
-  private readonly procedures = new Map<string, { entry: number; blocks: Set<number>; writes: Set<string> }>();
-  readonly facts: ProgramFacts = { sites: new Map(), callSites: new Map(), entries: new Map(), callers: new Map() };
+  private flows!: BlockFlow[];
+  private labelIndex = new Map<string, number>();
+  private procedures = new Map<string, { entry: number; blocks: Set<number>; writes: Set<string> }>();
+  facts: ProgramFacts = { callSites: new Map(), callers: new Map() };
 
   // Fixpoint state.
-  private readonly entry: (MachineState | undefined)[];
-  private readonly visits: number[];
+  private entry!: (MachineState | undefined)[];
+  private visits!: number[];
   /** The entry state of each block's previous visit, to see what a loop keeps changing. */
-  private readonly previous: (MachineState | undefined)[];
-  private readonly callStates = new Map<string, Map<number, MachineState>>();
-  private readonly returns = new Map<string, MachineState>();
-  private readonly stores = new Map<string, RegisterValue>();
-  private readonly storeReaders = new Map<string, Set<number>>();
-  private readonly procedureCallers = new Map<string, Set<number>>();
+  private previous!: (MachineState | undefined)[];
+  private callStates = new Map<string, Map<number, MachineState>>();
+  private returns = new Map<string, MachineState>();
+  private stores = new Map<string, RegisterValue>();
+  private storeReaders = new Map<string, Set<number>>();
+  private procedureCallers = new Map<string, Set<number>>();
   /** Blocks waiting for a visit; the lowest index goes first, so straight-line code is visited once. */
-  private readonly queued: Uint8Array;
+  private queued!: Uint8Array;
   private lowest = Infinity;
   private pending = 0;
   /** A block that wrote each named slot (to keep the store with its component). */
-  private readonly storeOwner = new Map<string, number>();
+  private storeOwner = new Map<string, number>();
   /** Blocks whose component is unchanged since the previous analysis: their results were copied. */
-  private readonly reused: Uint8Array;
+  private reused!: Uint8Array;
   /** Each block's component: blocks joined by jumps, calls and shared memory slots. */
-  private readonly component: Int32Array;
-  private readonly blockIndex = new Map<BlockAnalysis, number>();
+  private component!: Int32Array;
+  private blockIndexes: Map<BlockAnalysis, number> | undefined;
+  /** Each block's index, made when a later analysis asks. */
+  private get blockIndex(): Map<BlockAnalysis, number> {
+    if (!this.blockIndexes) {
+      this.blockIndexes = new Map();
+      this.input.blocks.forEach((block, i) => this.blockIndexes!.set(block, i));
+    }
+    return this.blockIndexes;
+  }
   /** How many blocks were analysed again (the rest came from the previous analysis). */
   recomputedBlocks = 0;
+  /** The syscall sites of each block, in order: the same array as long as the block's results stay. */
+  private siteLists: (readonly SiteState[] | undefined)[] = [];
 
   constructor(private readonly input: ProgramInput) {
     const { document, blocks } = input;
     const structure = document.structure;
+    this.macroText = [...document.structure.macros.values()]
+      .map((m) => { let text = ''; for (let l = m.line; l <= m.endLine; l++) text += `${document.lineText(l)}\n`; return text; }).join('\u0000');
+    const previous = input.previous;
+    // Keep no chain of earlier analyses alive.
+    delete input.previous;
+    const members = previous ? this.derive(previous) : undefined;
+    if (members) { this.run(members); return; }
+    this.labelIndex = new Map();
     blocks.forEach((block, i) => {
       const label = document.statement(block.start).label;
       if (label) this.labelIndex.set(structure.qualify(label.text, block.start), i);
@@ -168,18 +203,82 @@ export class ProgramAnalysis {
     this.flows = blocks.map((block, i) => this.flowOf(block, i));
     this.findProcedures();
     this.entry = blocks.map(() => undefined);
+    this.siteLists = blocks.map(() => undefined);
     this.visits = blocks.map(() => 0);
     this.previous = blocks.map(() => undefined);
     this.queued = new Uint8Array(blocks.length);
     this.reused = new Uint8Array(blocks.length);
-    blocks.forEach((block, i) => this.blockIndex.set(block, i));
     this.component = this.components();
-    this.macroText = [...document.structure.macros.values()]
-      .map((m) => { let text = ''; for (let l = m.line; l <= m.endLine; l++) text += `${document.lineText(l)}\n`; return text; }).join('\u0000');
-    if (input.previous) this.reuse(input.previous);
-    // Keep no chain of earlier analyses alive.
-    delete input.previous;
+    if (previous) this.reuse(previous);
     this.run();
+  }
+
+  /**
+   * After an edit that replaced a few blocks but changed none of their labels, flow, named slots or
+   * written registers, the components stay as they were: everything is taken over from `previous`
+   * (copies of its tables, so it stays valid) except the state of the replaced blocks' components,
+   * which run again. Returns those components' blocks, or undefined when the edit changed more.
+   */
+  private derive(previous: ProgramAnalysis): number[] | undefined {
+    const { document, blocks } = this.input;
+    const before = previous.input.blocks;
+    if (blocks.length !== before.length || previous.macroText !== this.macroText) return undefined;
+    const changed: number[] = [];
+    for (let i = 0; i < blocks.length; i++) {
+      if (blocks[i] === before[i]) continue;
+      if (changed.push(i) > 64) return undefined;
+    }
+    this.labelIndex = previous.labelIndex;
+    const flows = new Map<number, BlockFlow>();
+    for (const i of changed) {
+      const block = blocks[i]!;
+      const old = before[i]!;
+      if (block.start !== old.start || block.end !== old.end || block.touched !== old.touched) return undefined;
+      const flow = this.flowOf(block, i);
+      if (!sameBlockFlow(flow, previous.flows[i]!) || !sameList(slotNames(document, block), slotNames(document, old))) return undefined;
+      flows.set(i, flow);
+    }
+    this.flows = previous.flows.slice();
+    for (const [i, flow] of flows) this.flows[i] = flow;
+    this.procedures = previous.procedures;
+    this.component = previous.component;
+    this.componentSizes = previous.componentSizes;
+    const roots = new Set(changed.map((i) => this.component[i]!));
+    this.entry = previous.entry.slice();
+    this.siteLists = previous.siteLists.slice();
+    this.visits = previous.visits.slice();
+    this.previous = previous.previous.slice();
+    this.queued = new Uint8Array(blocks.length);
+    this.reused = new Uint8Array(blocks.length).fill(1);
+    this.facts = { callSites: new Map(previous.facts.callSites), callers: new Map() };
+    const members: number[] = [];
+    for (let j = 0; j < blocks.length; j++) {
+      if (!roots.has(this.component[j]!)) continue;
+      members.push(j);
+      this.reused[j] = 0;
+      this.entry[j] = undefined;
+      this.siteLists[j] = undefined;
+      this.visits[j] = 0;
+      this.previous[j] = undefined;
+      const block = blocks[j]!;
+      for (let line = block.start; line <= block.end; line++) this.facts.callSites.delete(line);
+    }
+    // Inner tables are copied too: a visit adds to them.
+    for (const [name, states] of previous.callStates) this.callStates.set(name, new Map(states));
+    for (const [name, callers] of previous.procedureCallers) this.procedureCallers.set(name, new Set(callers));
+    for (const [name, procedure] of this.procedures) {
+      if (!roots.has(this.component[procedure.entry]!)) { const r = previous.returns.get(name); if (r) this.returns.set(name, r); continue; }
+      this.callStates.delete(name);
+      this.procedureCallers.delete(name);
+    }
+    for (const [slot, owner] of previous.storeOwner) {
+      if (roots.has(this.component[owner]!)) continue;
+      this.storeOwner.set(slot, owner);
+      this.stores.set(slot, previous.stores.get(slot)!);
+      const readers = previous.storeReaders.get(slot);
+      if (readers) this.storeReaders.set(slot, new Set(readers));
+    }
+    return members;
   }
 
   /** Union-find over the blocks: what one edit can change is its block's component, nothing else. */
@@ -221,15 +320,13 @@ export class ProgramAnalysis {
         const o = old[k]!;
         this.reused[i] = 1;
         this.entry[i] = previous.entry[o];
-        const block = blocks[i]!;
-        if (previous.entry[o]) this.facts.entries.set(block.start, previous.entry[o]!);
-        for (let line = block.start; line <= block.end; line++) {
-          const sites = previous.facts.sites.get(line);
-          if (sites) this.facts.sites.set(line, sites);
-          const call = previous.facts.callSites.get(line);
-          if (call) this.facts.callSites.set(line, call);
-        }
+        this.siteLists[i] = previous.siteLists[o];
       });
+    }
+    // A reused block is the same object at the same lines: its calls stay.
+    for (const [line, call] of previous.facts.callSites) {
+      const now = this.blockIndex.get(previous.input.blocks[blockIndexAt(previous.input.blocks, line)]!);
+      if (now !== undefined && this.reused[now]) this.facts.callSites.set(line, call);
     }
     for (const [name, procedure] of this.procedures) {
       if (!this.reused[procedure.entry]) continue;
@@ -274,7 +371,9 @@ export class ProgramAnalysis {
         successors.push({ to: i + 1, ...(signs?.[1] ? { sign: signs[1] } : {}) });
       }
     }
-    return { successors, inMacro, codeless: shape.codeless, ...(callee ? { callee } : {}) };
+    const label = document.statement(block.start).label;
+    const name = label ? structure.qualify(label.text, block.start) : undefined;
+    return { successors, inMacro, codeless: shape.codeless, ...(callee ? { callee } : {}), ...(name ? { label: name } : {}) };
   }
 
   /** Procedures: call targets, with the blocks reachable from their entry without following calls. */
@@ -331,40 +430,44 @@ export class ProgramAnalysis {
     this.enqueue(i);
   }
 
-  /** Where each block without a predecessor starts: the program entry, a procedure, or code we do not see enter. */
-  private seed(): void {
+  /**
+   * Where each block without a predecessor starts: the program entry, a procedure, or code we do not
+   * see enter. Only `members` (all blocks by default): a block's predecessors are in its component.
+   */
+  private seed(members: readonly number[]): void {
     const { document, blocks } = this.input;
     // Data and directives before code reach nothing: only code, or a bare label code reaches, is a predecessor.
     const hasPredecessor = new Uint8Array(blocks.length);
     for (let round = 0, changed = true; changed && round < 4; round++) {
       changed = false;
-      this.flows.forEach((flow, i) => {
-        if (flow.codeless && !hasPredecessor[i]) return;
+      for (const i of members) {
+        const flow = this.flows[i]!;
+        if (flow.codeless && !hasPredecessor[i]) continue;
         for (const edge of flow.successors) if (!hasPredecessor[edge.to]) { hasPredecessor[edge.to] = 1; changed = true; }
-      });
+      }
     }
-    blocks.forEach((block, i) => {
+    for (const i of members) {
+      const block = blocks[i]!;
       const flow = this.flows[i]!;
       const label = document.statement(block.start).label?.text;
-      if (flow.codeless || this.reused[i]) return;
-      if (flow.inMacro) { this.arrive(i, freshState('', unknown('set where the macro is used'))); return; }
-      if (label && ENTRY_POINTS.has(label)) { this.arrive(i, freshState('_start', UNSET)); return; }
-      if (hasPredecessor[i] || (label && this.procedures.has(document.structure.qualify(label, block.start)))) return;
-      if (!label) { this.arrive(i, freshState('', UNSET)); return; }
+      if (flow.codeless || this.reused[i]) continue;
+      if (flow.inMacro) { this.arrive(i, freshState('', unknown('set where the macro is used'))); continue; }
+      if (label && ENTRY_POINTS.has(label)) { this.arrive(i, freshState('_start', UNSET)); continue; }
+      if (hasPredecessor[i] || (label && this.procedures.has(document.structure.qualify(label, block.start)))) continue;
+      if (!label) { this.arrive(i, freshState('', UNSET)); continue; }
       // Entered from another file or by an indirect jump: whatever was set there.
       this.arrive(i, freshState(label, unknown(`set before \`${label}\` is entered`)));
-    });
+    }
   }
 
-  private run(): void {
-    this.seed();
+  private run(members: readonly number[] = this.input.blocks.map((_, i) => i)): void {
+    this.seed(members);
     this.drain();
     // Procedures nobody reaches (only called from unreachable code) still get a hover.
     for (const [name, procedure] of this.procedures) {
       if (!this.entry[procedure.entry] && !this.reused[procedure.entry]) { this.arrive(procedure.entry, freshState(name, unknown(`set by the caller of \`${name}\``))); }
     }
     this.drain();
-    this.input.blocks.forEach((block, i) => { if (this.entry[i] && !this.reused[i]) this.facts.entries.set(block.start, this.entry[i]!); });
     for (const [name, states] of this.callStates) this.facts.callers.set(name, states.size);
   }
 
@@ -408,6 +511,7 @@ export class ProgramAnalysis {
     const block = blocks[i]!;
     let start = this.entry[i]!;
     if (this.visits[i] === 0) this.recomputedBlocks++;
+    this.reused[i] = 0;
     if (++this.visits[i]! > MAX_VISITS) {
       start = copyState(start);
       start.registers = start.registers.map((v, r) => (FAMILIES[r] === 'rsp' ? v : join(v, unknown('changes on every pass through a loop'))));
@@ -438,11 +542,7 @@ export class ProgramAnalysis {
       if (flags[line]! & LINE_INACTIVE) continue;
       interpreter.step(document.statement(line), line, document.lineText(line));
     }
-    for (let line = block.start; line <= block.end; line++) this.facts.sites.delete(line);
-    for (const site of sites) {
-      const list = this.facts.sites.get(site.line);
-      if (list) list.push(site); else this.facts.sites.set(site.line, [site]);
-    }
+    this.siteLists[i] = sites;
     // exit and exit_group do not come back.
     const lastSite = sites.at(-1);
     const last = lastInstruction(document, block);
@@ -487,6 +587,24 @@ export class ProgramAnalysis {
       this.returns.set(name, next);
       for (const caller of this.procedureCallers.get(name) ?? []) this.enqueue(caller);
     }
+  }
+
+  /** The blocks analysed, in document order. */
+  get blocks(): readonly BlockAnalysis[] { return this.input.blocks; }
+
+  /** The syscall sites of the block at `index` of `blocks`, in line order (an unchanged block keeps the same array). */
+  sitesOfBlock(index: number): readonly SiteState[] {
+    return this.siteLists[index] ?? NO_SITES;
+  }
+
+  /** Syscall sites on lines [from, to], in line order; a macro invocation line may hold several. */
+  sitesBetween(from: number, to: number): SiteState[] {
+    const blocks = this.input.blocks;
+    const out: SiteState[] = [];
+    for (let i = blockIndexAt(blocks, from); i < blocks.length && blocks[i]!.start <= to; i++) {
+      for (const site of this.siteLists[i] ?? NO_SITES) if (site.line >= from && site.line <= to) out.push(site);
+    }
+    return out;
   }
 
   /** The state a procedure is entered with, joined over its callers. */

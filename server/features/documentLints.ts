@@ -2,27 +2,28 @@
 import type { BlockAnalysis } from '../analysis/dataflow';
 import type { AsmDocument } from '../../nasm/document/document';
 import type { Workspace } from '../workspace';
-import { programView, type ResolvedSite } from './syscallFacts';
+import type { SiteState } from '../analysis/interpreter';
+import { resolvedState } from './syscallFacts';
 import { includeLints } from './includeLints';
 import { lintBlock, type Lint } from './syscallLints';
 
-const lintCache = new WeakMap<BlockAnalysis, { sites: readonly ResolvedSite[]; lints: Lint[] }>();
+const lintCache = new WeakMap<BlockAnalysis, { sites: readonly SiteState[]; lints: Lint[] }>();
 
 export function lintDocument(workspace: Workspace, document: AsmDocument): Lint[] {
   const structure = document.structure;
   const bitsAt = (line: number) => structure.bitsAt(line, workspace.defaultBits);
   const lints: Lint[] = includeLints(workspace, document);
-  const analysis = workspace.analysis(document);
-  const view = programView(analysis.program());
-  for (const block of analysis.allBlocks()) {
-    const sites = view.sitesBetween(block.start, block.end);
-    if (!sites.length && !block.clobberedReads.length) continue;
+  const program = workspace.analysis(document).program();
+  program.blocks.forEach((block, index) => {
+    // A block whose results the last edit did not change has the same site list: its lints stay.
+    const sites = program.sitesOfBlock(index);
+    if (!sites.length && !block.clobberedReads.length) return;
     let cached = lintCache.get(block);
-    if (!cached || cached.sites.length !== sites.length || cached.sites.some((s, i) => s !== sites[i])) {
-      cached = { sites, lints: lintBlock(block, document, bitsAt, sites) };
+    if (cached?.sites !== sites) {
+      cached = { sites, lints: lintBlock(block, document, bitsAt, sites.map(resolvedState)) };
       lintCache.set(block, cached);
     }
     for (const lint of cached.lints) lints.push(lint);
-  }
+  });
   return lints;
 }

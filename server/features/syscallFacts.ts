@@ -139,7 +139,7 @@ const views = new WeakMap<ProgramAnalysis, ProgramView>();
 // A component the last edit did not touch keeps its site objects: resolving them once keeps the
 // lints cached per block (documentLints compares sites by identity).
 const resolvedStates = new WeakMap<SiteState, ResolvedSite>();
-function resolvedState(state: SiteState): ResolvedSite {
+export function resolvedState(state: SiteState): ResolvedSite {
   let resolved = resolvedStates.get(state);
   if (!resolved) resolvedStates.set(state, resolved = resolveSite(siteFromState(state)));
   return resolved;
@@ -148,26 +148,17 @@ function resolvedState(state: SiteState): ResolvedSite {
 export function programView(program: ProgramAnalysis): ProgramView {
   const cached = views.get(program);
   if (cached) return cached;
-  const byLine = new Map<number, ResolvedSite[]>();
-  const lines: number[] = [];
-  for (const [line, states] of program.facts.sites) { byLine.set(line, states.map(resolvedState)); lines.push(line); }
-  lines.sort((a, b) => a - b);
+  // Resolved on demand: after an edit only what is asked for is resolved again.
   let consumers: Map<number, ConsumedSetter[]> | undefined;
   const view: ProgramView = {
     program,
-    sitesOn: (line) => byLine.get(line) ?? [],
-    sitesBetween: (from, to) => {
-      let lo = 0;
-      let hi = lines.length;
-      while (lo < hi) { const mid = (lo + hi) >> 1; if (lines[mid]! < from) lo = mid + 1; else hi = mid; }
-      const out: ResolvedSite[] = [];
-      for (let i = lo; i < lines.length && lines[i]! <= to; i++) out.push(...byLine.get(lines[i]!)!);
-      return out;
-    },
+    sitesOn: (line) => program.sitesBetween(line, line).map(resolvedState),
+    sitesBetween: (from, to) => program.sitesBetween(from, to).map(resolvedState),
     consumersOn: (line) => {
       if (!consumers) {
         consumers = new Map();
-        for (const c of consumedSettersOf([...byLine.values()].flat())) {
+        // In line order: a setter several syscalls read is shown with the first of them.
+        for (const c of consumedSettersOf(program.sitesBetween(0, Infinity).map(resolvedState))) {
           const list = consumers.get(c.setter.line);
           if (list) list.push(c); else consumers.set(c.setter.line, [c]);
         }

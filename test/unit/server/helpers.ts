@@ -38,6 +38,18 @@ export function lints(workspace: Workspace, document: AsmDocument) {
   return lintDocument(workspace, document);
 }
 
+/** Hovers on every line's instruction word and first operand (what the values analysis answers). */
+export function hovers(workspace: Workspace, document: AsmDocument): (string | undefined)[] {
+  const out: (string | undefined)[] = [];
+  for (let line = 0; line < document.lineCount; line++) {
+    const statement = document.statement(line);
+    for (const at of [statement.keyword?.start, statement.operands[0]?.start]) {
+      if (at !== undefined) out.push(`${line}:${at} ${hoverAt(workspace, document, line, at)?.markdown ?? ''}`);
+    }
+  }
+  return out;
+}
+
 export function inlayHints(workspace: Workspace, document: AsmDocument) {
   return syscallInlayHints(programView(workspace.analysis(document).program()), 0, document.lineCount, { syscallCall: true, parameterNames: true });
 }

@@ -1,7 +1,7 @@
 // Values through the whole document: moves, syscall results, memory and stack slots, merges, loops,
 // procedures and macros — read through the hovers a user sees.
 import { describe, expect, it } from 'vitest';
-import { hover, lints, openDocument } from '../helpers';
+import { find, hover, hovers, lints, openDocument } from '../helpers';
 
 function hoverOn(source: string, needle: string, occurrence = 0): string {
   const { workspace, document } = openDocument('inline.asm', source);
@@ -80,5 +80,36 @@ describe('inlay hints read values as hovers do', () => {
     const labels = inlayHints(workspace, document).filter((h) => h.kind === 'call').map((h) => h.label);
     expect(labels).toContain('openat(AT_FDCWD, path, O_RDONLY, unset)');
     expect(labels).toContain('read(fd from openat, stack, 64)');
+  });
+});
+
+describe('an edit analyses again only what it can change', () => {
+  // Code entered from elsewhere that shares nothing with the rest, and a procedure that loads a slot its caller stores.
+  const source = [
+    'section .bss', 'fd: resq 1', 'section .text', 'global _start, other',
+    'other:', '  mov eax, 1', '  mov edi, 1', '  syscall', '  ret',
+    'second:', '  mov rdi, [fd]', '  mov eax, 3', '  syscall', '  ret',
+    '_start:', '  mov qword [fd], 4', '  call second', '  mov eax, 60', '  xor edi, edi', '  syscall',
+  ].join('\n');
+  const edit = (text: string, needle: string, replacement: string) => {
+    const { workspace, document } = openDocument('inline.asm', text);
+    lints(workspace, document);
+    const at = find(document, needle);
+    document.applyChange({ range: { start: at, end: { line: at.line, character: at.character + needle.length } }, text: replacement });
+    const program = workspace.analysis(document).program();
+    const fresh = openDocument('inline.asm', document.getText());
+    return { program, workspace, document, fresh };
+  };
+  it('an operand edit in a block keeps the other components and gives what a fresh analysis gives', () => {
+    const { program, workspace, document, fresh } = edit(source, 'mov edi, 1', 'mov edi, 2');
+    expect(program.recomputedBlocks).toBe(1);
+    expect(fresh.workspace.analysis(fresh.document).program().recomputedBlocks).toBeGreaterThan(3);
+    expect(hover(workspace, document, 'syscall')).toContain('write(fd=2');
+    expect(hovers(workspace, document)).toEqual(hovers(fresh.workspace, fresh.document));
+  });
+  it('a store in the caller reaches the procedure that loads the slot', () => {
+    const { workspace, document, fresh } = edit(source, 'mov qword [fd], 4', 'mov qword [fd], 5');
+    expect(hover(workspace, document, 'syscall', 1)).toContain('close(fd=5)');
+    expect(hovers(workspace, document)).toEqual(hovers(fresh.workspace, fresh.document));
   });
 });
