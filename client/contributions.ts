@@ -91,7 +91,7 @@ export const LAUNCH_ATTRIBUTES: Record<keyof LaunchArguments, 'declared' | 'set 
   program: 'declared', args: 'declared', cwd: 'declared', env: 'declared', stdin: 'declared', build: 'declared',
   stopAtEntry: 'declared', gdbPath: 'declared', terminal: 'declared', trace: 'declared',
   includePaths: 'declared', buildDirectory: 'declared', outputFormat: 'declared', nasmPath: 'declared',
-  ldPath: 'declared', gccPath: 'declared',
+  ldPath: 'declared', gccPath: 'declared', stepBackLimit: 'declared',
   noDebug: 'set by VS Code',
 };
 

@@ -16,6 +16,7 @@ import { planStepOut } from './stepOut';
 import { keptCommand } from './keeper';
 import { needsLauncher, startThroughLauncher, type ArgvLauncher } from './argvLauncher';
 import { leaveSyscallStop, type Outcome, type ResumeKind, type SyscallResumeHost } from './syscallResume';
+import { DEFAULT_STEP_BACK_LIMIT, History, type BackKind } from './history';
 
 export interface GdbLaunchOptions {
   gdbPath: string;
@@ -65,6 +66,7 @@ export interface SyscallFilter {
 
 
 const KERNEL_ENTRY_BYTES = BigInt(KERNEL_ENTRY_LENGTH);
+const SYSCALL_STOPS_END_RECORDING = 'Step Back is off: gdb cannot stop at syscalls while it records, and Syscall entry/return stops or Run to Next Syscall are on.';
 
 export class Engine extends EventEmitter<EngineEvents> {
   private state: 'starting' | 'stopped' | 'running' | 'exited' = 'starting';
@@ -119,7 +121,60 @@ export class Engine extends EventEmitter<EngineEvents> {
   start(stopAtEntry: boolean, hasMain: boolean): void {
     const at = stopAtEntry ? (hasMain ? 'main' : 'entry') : 'none';
     const started = () => this.runCommand(() => exec.run(this.gdb, at)).finally(() => this.launcher?.dispose());
-    this.resume(started, (outcome) => this.classifyStart(outcome, stopAtEntry));
+    this.resume(started, async (outcome) => {
+      const event = await this.classifyStart(outcome, stopAtEntry);
+      if (event) await this.startHistory();
+      return event;
+    });
+  }
+
+  /** Instructions kept for Step Back; 0 turns recording off. */
+  stepBackLimit = DEFAULT_STEP_BACK_LIMIT;
+  /** The recording behind Step Back, from the first stop; undefined with the reason in stepBackOff. */
+  history: History | undefined;
+  stepBackOff: string | undefined = 'The program has not stopped yet.';
+
+  private async startHistory(): Promise<void> {
+    // gdb records neither glibc's vector instructions nor 32-bit programs exactly; syscall
+    // catchpoints never fire while it records.
+    this.stepBackOff = this.stepBackLimit <= 0 ? 'Step Back is off (launch attribute stepBackLimit is 0).'
+      : this.hasMain ? 'Step Back works for assembly programs without a C runtime: gdb cannot record the C library.'
+        : this.abi !== 'x86_64' ? 'Step Back works for 64-bit programs only.'
+          : this.syscallFilter.entry || this.syscallFilter.return ? SYSCALL_STOPS_END_RECORDING
+            : undefined;
+    if (this.stepBackOff) return;
+    try {
+      this.history = await History.start(this.gdb, this.stepBackLimit);
+    } catch (error) {
+      this.stepBackOff = `Step Back is not available: ${(error as Error).message}`;
+      this.emit('output', `${this.stepBackOff}\n`, 'console');
+    }
+  }
+
+  /** Ends the recording, with the reason shown in the Debug Console and on Step Back. */
+  private async endHistory(reason: string): Promise<void> {
+    const history = this.history;
+    if (!history) return;
+    this.history = undefined;
+    this.stepBackOff = reason;
+    this.emit('output', `${reason}\n`, 'console');
+    await history.stop().catch(() => undefined);
+  }
+
+  stepBack(instruction: boolean): void { this.goBack(instruction ? 'instruction' : 'line'); }
+  reverseContinue(): void { this.goBack('continue'); }
+
+  private goBack(kind: BackKind): void {
+    const history = this.history;
+    if (!history) return;
+    this.resume(() => history.back((command) => this.runCommand(command), kind), (outcome) => this.classifyReplay(outcome));
+  }
+
+  private async classifyReplay(outcome: Outcome): Promise<StopEvent | undefined> {
+    const event = await this.classify(outcome);
+    const note = outcome.kind === 'stopped' ? this.history?.describe() : undefined;
+    if (event && note) event.description = note;
+    return event;
   }
 
   continue(): void { this.resumeWith('continue', () => exec.execContinue(this.gdb)); }
@@ -128,6 +183,11 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Resumes with one gdb command, first leaving a syscall stop the way the user sees it (syscallResume.ts). */
   private resumeWith(kind: ResumeKind, command: () => Promise<unknown>): void {
+    const history = this.history;
+    if (history?.replaying) {
+      this.resume(() => history.forward((c) => this.runCommand(c), kind, command), (outcome) => this.classifyReplay(outcome));
+      return;
+    }
     // Outside a syscall stop the command goes to gdb at once, before the DAP response is written: it is
     // on the critical path of every step.
     if (!this.lastStop?.syscall) return this.resume(() => this.runCommand(command));
@@ -152,6 +212,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Runs until the program makes its next system call, stopping at the call's entry. */
   runToNextSyscall(): void {
     this.resume(async () => {
+      await this.endHistory(SYSCALL_STOPS_END_RECORDING);
       const left = await this.leaveStop('other');
       if (left) return left;
       const { number } = await catchSyscalls(this.gdb, []);
@@ -212,6 +273,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   setSyscallFilter(filter: SyscallFilter): void {
     this.syscallFilter = filter;
+    if (filter.entry || filter.return) void this.whileStopped(() => this.endHistory(SYSCALL_STOPS_END_RECORDING));
   }
 
   /** Runs `action` with the program stopped, interrupting and resuming it when it is running. */
@@ -292,7 +354,10 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** gdb's log stream goes to the Debug Console; of its console chatter only logpoint output does. */
   private onStream(kind: 'console' | 'target' | 'log', text: string): void {
-    if (kind === 'log') return void this.emit('output', text, 'console');
+    if (kind === 'log') {
+      if (this.history && text.startsWith('Process record')) this.onRecordFailure(text);
+      return void this.emit('output', text, 'console');
+    }
     if (kind !== 'console') return;
     if (this.logpointText === undefined) {
       const at = text.indexOf(LOGPOINT_MARKER);
@@ -310,7 +375,33 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
   private logpointText: string | undefined;
 
+  /**
+   * gdb could not record an instruction or syscall: it stops the program but reports no `*stopped`.
+   * The waiting command ends here, as a stop, and the session goes on live.
+   */
+  private onRecordFailure(text: string): void {
+    this.recordFailure = (this.recordFailure ?? '') + text;
+    if (!text.includes('failed to record execution log')) return;
+    const why = this.recordFailure.split('\n')[0]!.replace(/^Process record /, 'gdb ').replace(/\.$/, '');
+    this.recordFailure = undefined;
+    void (async () => {
+      await this.endHistory(`Step Back is off from here: ${why}. Debugging goes on without recording.`);
+      const frame = (await listFrames(this.gdb, 1).catch(() => []))[0] ?? { level: 0, address: 0n };
+      const waiter = this.waiter;
+      this.waiter = undefined;
+      this.state = 'stopped';
+      waiter?.({ kind: 'stopped', stop: { reason: 'record-failed', frame } });
+    })();
+  }
+  private recordFailure: string | undefined;
+
   private onNotify(record: AsyncRecord): void {
+    // record.py ends the recording itself when the program is about to exit.
+    if (record.asyncClass === 'record-stopped' && this.history) {
+      this.history.forget();
+      this.history = undefined;
+      this.stepBackOff = 'The recording ended when the program was about to exit.';
+    }
     if (record.asyncClass === 'thread-group-started') this.inferiorPid = Number(str(record.results.pid));
     if (record.asyncClass === 'thread-group-exited') this.inferiorPid = undefined;
   }
@@ -364,8 +455,11 @@ export class Engine extends EventEmitter<EngineEvents> {
         event.reason = 'data breakpoint';
         event.breakpoints = [stop.watchpoint ?? ''];
         return event;
+      case 'record-failed':
+        event.description = this.stepBackOff;
+        return event;
       default:
-        return event; // end-stepping-range, function-finished, or a stop without a reason
+        return event; // end-stepping-range, function-finished, no-history, or a stop without a reason
     }
   }
 

@@ -5,7 +5,7 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import * as path from 'node:path';
 import { findExecutable } from '../toolchain/tools';
 
-export type PythonHelper = 'keeper.py' | 'program_pty.py' | 'user_terminal.py' | 'argv_launcher.py';
+export type PythonHelper = 'keeper.py' | 'program_pty.py' | 'user_terminal.py' | 'argv_launcher.py' | 'record.py';
 
 /** A Python helper of the adapter: beside this module in the sources, beside the bundle in dist/. */
 export function pythonHelper(name: PythonHelper): string {

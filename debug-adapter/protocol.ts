@@ -22,6 +22,8 @@ export interface LaunchArguments {
   trace?: boolean;
   /** Run Without Debugging (Ctrl+F5): build and run to the end, no stops. */
   noDebug?: boolean;
+  /** Instructions recorded for Step Back (the oldest go first); 0 turns recording off. */
+  stepBackLimit?: number;
   /**
    * Build settings for `"build": "auto"`, named as the syscallLens.* settings. VS Code fills them from
    * the settings and builds before launching; other clients set them here. Relative paths are

@@ -69,7 +69,7 @@ export class SyscallGdbSession extends DebugSession {
       supportsReadMemoryRequest: true, supportsWriteMemoryRequest: true, supportsDisassembleRequest: true,
       supportsSteppingGranularity: true, supportsInstructionBreakpoints: true, supportsDataBreakpoints: true,
       supportsBreakpointLocationsRequest: true, supportsExceptionInfoRequest: true, supportsTerminateRequest: true,
-      supportsExceptionFilterOptions: true, exceptionBreakpointFilters: SYSCALL_FILTERS,
+      supportsExceptionFilterOptions: true, exceptionBreakpointFilters: SYSCALL_FILTERS, supportsStepBack: true,
     };
     this.sendResponse(response);
   }
@@ -99,6 +99,7 @@ export class SyscallGdbSession extends DebugSession {
       await Promise.race([ready.load({ ...prepared, tty }), cancelled]);
       this.sendEvent(new InitializedEvent());
       await Promise.race([this.configured, cancelled]);
+      if (args.stepBackLimit !== undefined) ready.stepBackLimit = args.stepBackLimit;
       ready.start(args.stopAtEntry ?? !ready.hasMain, ready.hasMain);
     });
   }
@@ -364,6 +365,7 @@ export class SyscallGdbSession extends DebugSession {
     await this.guard(response, async () => {
       const node = this.nodesByReference.get(args.variablesReference)?.find((n) => n.name === args.name);
       if (!node?.set) throw new Error(`${args.name} cannot be changed here.`);
+      this.refuseInThePast();
       response.body = { value: await node.set(args.value) };
       this.sendEvent(new InvalidatedEvent(['variables']));
     });
@@ -421,6 +423,28 @@ export class SyscallGdbSession extends DebugSession {
     this.sendResponse(response);
   }
 
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
+    this.backwards(response, (engine) => engine.stepBack(args.granularity === 'instruction'));
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.backwards(response, (engine) => engine.reverseContinue());
+  }
+
+  private backwards(response: DebugProtocol.Response, go: (engine: Engine) => void): void {
+    const engine = this.engine;
+    if (!engine?.history) return this.sendErrorResponse(response, { id: 1, format: engine?.stepBackOff ?? 'The program has not been started.', showUser: true });
+    go(engine);
+    this.sendResponse(response);
+  }
+
+  /** The past shown by Step Back cannot be changed: gdb would throw away the rest of the recording. */
+  private refuseInThePast(): void {
+    if (this.engine?.history?.replaying) {
+      throw new Error('Registers and memory are read-only while Step Back shows the past; step forward or Continue to the present to change them.');
+    }
+  }
+
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
     this.running().stepOut();
     this.sendResponse(response);
@@ -458,6 +482,7 @@ export class SyscallGdbSession extends DebugSession {
     await this.guard(response, async () => {
       const address = BigInt(args.memoryReference) + BigInt(args.offset ?? 0);
       const bytes = Buffer.from(args.data, 'base64');
+      this.refuseInThePast();
       await data.writeMemory(this.running().gdb, address, bytes);
       response.body = { bytesWritten: bytes.length };
       this.sendEvent(new MemoryEvent(`0x${address.toString(16)}`, 0, bytes.length));

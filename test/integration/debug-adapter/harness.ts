@@ -20,7 +20,7 @@ export async function bundleAdapter(): Promise<string> {
     platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
   });
   // As in dist/: the adapter's Python helpers sit beside the bundle.
-  for (const helper of ['keeper.py', 'program_pty.py', 'user_terminal.py', 'argv_launcher.py']) copyFileSync(path.resolve(__dirname, '../../../debug-adapter', helper), path.join(dir, helper));
+  for (const helper of ['keeper.py', 'program_pty.py', 'user_terminal.py', 'argv_launcher.py', 'record.py']) copyFileSync(path.resolve(__dirname, '../../../debug-adapter', helper), path.join(dir, helper));
   return outfile;
 }
 

@@ -35,6 +35,7 @@ describe('the packaged extension contains what it runs', () => {
     'extension/dist/program_pty.py',
     'extension/dist/user_terminal.py',
     'extension/dist/argv_launcher.py',
+    'extension/dist/record.py',
     'extension/syntaxes/nasm.tmLanguage.json',
     'extension/syntaxes/strace.tmLanguage.json',
     'extension/language-configuration.json',

@@ -1,0 +1,222 @@
+# Step Back for the debug adapter: gdb's process record ("record full"), made exact.
+#
+# Sourced into gdb (its embedded Python). gdb 13's x86-64 recorder forgets some register writes, so
+# stepping back over them leaves the newer value in place (checked against real gdb by
+# test/integration/debug-adapter/record.test.ts):
+#   - mov r/m, reg (88, 89), xchg r8..r15 with rax (90+r), xadd and cmpxchg (0F C0/C1/B0/B1) whose
+#     destination is r8..r15 (REX.B): gdb records r0..r7, the register without REX.B; 49 90
+#     (xchg r8, rax) records nothing at all;
+#   - syscall (0F 05): rax, the result, is not recorded.
+# Recording also ends, on purpose, when the program is about to exit: gdb 13 would ask whether to
+# stop the program there and, if a breakpoint sits on that syscall, never resume it again.
+#
+# For each such instruction in the program, an internal breakpoint at it notes the registers' values
+# before it runs, and one at the next instruction adds register writes to the log right after it:
+# the old values, then the new ones. gdb logs a register write as the value written, so running
+# backwards over them puts the old values back before the instruction is undone. Each write is a log
+# entry of its own; the positions after the instruction and between the writes are "inside" it, and
+# the adapter never stops there.
+import json
+import re
+
+import gdb
+
+EXIT_CALLS = (60, 231)  # exit, exit_group (x86-64): asm/unistd_64.h
+REGISTERS_64 = ('rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi',
+                'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15')
+LEGACY_PREFIXES = frozenset((0x66, 0x67, 0xF2, 0xF3, 0xF0, 0x2E, 0x36, 0x3E, 0x26, 0x64, 0x65))
+# Opcodes after 0F whose ModRM r/m register operand gdb records without REX.B.
+TWO_BYTE_RM_WRITES = frozenset((0xC0, 0xC1, 0xB0, 0xB1))
+
+
+def misrecorded_registers(code):
+    """The 64-bit registers gdb 13 fails to record for the instruction `code` (bytes): a tuple."""
+    i = 0
+    while i < len(code) and code[i] in LEGACY_PREFIXES:
+        i += 1
+    if code[i:i + 2] == b'\x0f\x05':
+        return ('rax',)
+    rex = code[i] if i < len(code) and 0x40 <= code[i] <= 0x4F else 0
+    if not rex & 1:
+        return ()
+    i += 1
+    if i >= len(code):
+        return ()
+    opcode = code[i]
+    if opcode == 0x90:
+        return ('rax', 'r8')  # gdb takes it for a nop
+    if 0x91 <= opcode <= 0x97:
+        return (REGISTERS_64[8 + (opcode & 7)],)
+    modrm = None
+    if opcode in (0x88, 0x89) and i + 1 < len(code):
+        modrm = code[i + 1]
+    elif opcode == 0x0F and i + 2 < len(code) and code[i + 1] in TWO_BYTE_RM_WRITES:
+        modrm = code[i + 2]
+    if modrm is not None and modrm >> 6 == 3:
+        return (REGISTERS_64[8 + (modrm & 7)],)
+    return ()
+
+
+def record_info():
+    """(replaying, lowest, current, highest) from `info record`; current is the last entry done."""
+    text = gdb.execute('info record', to_string=True)
+    if 'Active record target' not in text:
+        return None
+    number = lambda what: int(m.group(1)) if (m := re.search(what + r' instruction number is (\d+)', text)) else 0
+    highest = number('Highest recorded')
+    replaying = 'Replay mode' in text
+    return replaying, number('Lowest recorded'), number('Current') if replaying else highest, highest
+
+
+class Recorder:
+    def __init__(self):
+        self.active = False
+        self.fixes = {}        # address -> (registers, length)
+        self.watched = set()   # addresses with an internal breakpoint
+        self.arrivals = []
+        self.pending = None    # (registers, old values, next address, entry number before it ran)
+        self.inside = set()    # entry numbers after which the state is inside a fixed instruction
+
+    def start(self, limit):
+        gdb.execute('record full', to_string=True)
+        # Past the limit the oldest entries go: recording never stops the program for lack of room.
+        gdb.execute(f'set record full insn-number-max {limit}', to_string=True)
+        gdb.execute('set record full stop-at-limit off', to_string=True)
+        self.active = True
+        count = 0
+        for start, end in code_ranges():
+            count += self.scan(start, end)
+        self.arrive(int(gdb.parse_and_eval('$pc')))
+        return count
+
+    def scan(self, start, end):
+        inferior = gdb.selected_inferior()
+        arch = gdb.selected_frame().architecture()
+        count = 0
+        address = start
+        while address < end:
+            try:
+                instructions = arch.disassemble(address, end - 1, 4096)
+            except gdb.MemoryError:
+                break
+            for instruction in instructions:
+                length = instruction['length']
+                registers = misrecorded_registers(bytes(inferior.read_memory(instruction['addr'], length)))
+                if registers:
+                    self.watch(instruction['addr'], length, registers)
+                    count += 1
+            last = instructions[-1]
+            address = last['addr'] + last['length']
+        return count
+
+    def watch(self, address, length, registers):
+        self.fixes[address] = (registers, length)
+        for at in (address, address + length):
+            if at not in self.watched:
+                self.watched.add(at)
+                self.arrivals.append(Arrival(at, self))
+
+    def arrive(self, pc):
+        """The program is at `pc`, live; called before the instruction at pc runs."""
+        info = self.active and record_info()
+        if not info:
+            return
+        replaying, lowest, _, highest = info
+        if replaying:
+            return
+        pending, self.pending = self.pending, None
+        if pending and pending[2] == pc and highest == pending[3] + 1:
+            changed = [(r, old, register_value(r)) for r, old in zip(pending[0], pending[1])]
+            changed = [(r, old, new) for r, old, new in changed if new != old]
+            for register, old, _ in changed:
+                gdb.execute(f'set ${register} = {old:#x}', to_string=True)
+            for register, _, new in changed:
+                gdb.execute(f'set ${register} = {new:#x}', to_string=True)
+            self.inside.update(range(highest, highest + 2 * len(changed)))
+            if len(self.inside) > 65536:
+                self.inside = {n for n in self.inside if n >= lowest}
+        fix = self.fixes.get(pc)
+        if fix and fix[0] == ('rax',) and register_value('rax') in EXIT_CALLS:
+            gdb.execute('record stop', to_string=True)
+            self.end()
+            gdb.write('The program is about to exit: the recording for Step Back ends here.\n', gdb.STDLOG)
+            return
+        if fix:
+            registers, length = fix
+            self.pending = (registers, [register_value(r) for r in registers], pc + length, record_info()[3])
+
+    def position(self, replay=False):
+        """Where replay stands; `replay`: a reverse command comes next."""
+        info = self.active and record_info()
+        if not info:
+            return {'active': False}
+        replaying, lowest, current, highest = info
+        # While replaying, the breakpoints are off. gdb 13 leaves the program "running" for good
+        # when replay, having passed a breakpoint that lets it go on, reaches the end of the log.
+        for breakpoint in self.arrivals:
+            breakpoint.enabled = not (replaying or replay)
+        return {'active': True, 'replaying': replaying, 'lowest': lowest, 'current': current,
+                'highest': highest, 'inside': current in self.inside, 'afterWrites': current - 1 in self.inside}
+
+    def end(self):
+        """Forgets the recording; breakpoints are deleted later (not from a breakpoint's stop())."""
+        self.active = False
+        self.pending = None
+        self.inside.clear()
+
+    def stop_recording(self):
+        if record_info():
+            gdb.execute('record stop', to_string=True)
+        self.end()
+        for breakpoint in self.arrivals:
+            breakpoint.delete()
+        self.arrivals.clear()
+        self.fixes.clear()
+        self.watched.clear()
+
+
+class Arrival(gdb.Breakpoint):
+    def __init__(self, address, recorder):
+        super().__init__(f'*{address:#x}', internal=True)
+        self.address = address
+        self.recorder = recorder
+
+    def stop(self):
+        self.recorder.arrive(self.address)
+        return False
+
+
+def register_value(name):
+    return int(gdb.parse_and_eval(f'${name}').format_string(format='x'), 16)
+
+
+def code_ranges():
+    """Address ranges of the program's own code sections."""
+    text = gdb.execute('maint info sections', to_string=True)
+    return [(int(m.group(1), 16), int(m.group(2), 16))
+            for m in re.finditer(r'(0x[0-9a-f]+)->(0x[0-9a-f]+) at 0x[0-9a-f]+: \S+ [^\n]*\bCODE\b', text)]
+
+
+RECORDER = Recorder()
+
+
+class RecordCommand(gdb.Command):
+    """syscall-lens-record start LIMIT | position [replay] | stop: prints one JSON line."""
+
+    def __init__(self):
+        super().__init__('syscall-lens-record', gdb.COMMAND_RUNNING)
+
+    def invoke(self, argument, from_tty):
+        words = argument.split()
+        if words[:1] == ['start']:
+            print(json.dumps({'fixed': RECORDER.start(int(words[1]))}))
+        elif words[:1] == ['position']:
+            print(json.dumps(RECORDER.position(words[1:] == ['replay'])))
+        elif words[:1] == ['stop']:
+            RECORDER.stop_recording()
+            print(json.dumps({'active': False}))
+        else:
+            raise gdb.GdbError('usage: syscall-lens-record start LIMIT | position [replay] | stop')
+
+
+RecordCommand()

@@ -1,0 +1,147 @@
+// Step Back and Reverse Continue against real gdb: every past state shows exactly what the program had
+// there — rip, the line and every general register, r8-r15 and rax after a syscall included.
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { children, continueToStop, fixture, launchStopped, lineOf, scopeVariables, stoppedEvent, topFrame, useDebugClient } from './harness';
+
+const client = useDebugClient();
+let dc: DebugClient;
+beforeEach(() => { dc = client(); });
+
+const rewind = fixture('rewind.asm');
+const REGISTERS = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'eflags'];
+
+interface State { line: number | undefined; registers: Record<string, string> }
+
+/** The line and every register, read from gdb itself (`info registers`), not from our views. */
+async function state(): Promise<State> {
+  const text = (await dc.evaluateRequest({ expression: `-exec info registers ${REGISTERS.join(' ')}`, context: 'repl' })).body.result;
+  const registers: Record<string, string> = {};
+  for (const match of text.matchAll(/^(\w+)\s+(0x[0-9a-f]+)/gm)) registers[match[1]!] = match[2]!;
+  expect(Object.keys(registers)).toHaveLength(REGISTERS.length);
+  return { line: (await topFrame(dc)).line, registers };
+}
+
+async function after(request: () => Promise<unknown>): Promise<DebugProtocol.StoppedEvent> {
+  const stopped = stoppedEvent(dc);
+  await request();
+  return stopped;
+}
+
+const next = () => after(() => dc.nextRequest({ threadId: 1 }));
+const nextInstruction = () => after(() => dc.nextRequest({ threadId: 1, granularity: 'instruction' }));
+const stepBack = (granularity?: 'instruction') => after(() => dc.stepBackRequest({ threadId: 1, granularity }));
+const reverseContinue = () => after(() => dc.reverseContinueRequest({ threadId: 1 }));
+
+/** The General purpose group of the Registers scope, as the Variables view shows it. */
+async function generalRegisters(): Promise<DebugProtocol.Variable[]> {
+  return children(dc, (await scopeVariables(dc, 'Registers')).find((v) => v.name === 'General purpose')!);
+}
+
+async function setBreakpoints(...markers: string[]): Promise<void> {
+  await dc.setBreakpointsRequest({ source: { path: rewind }, breakpoints: markers.map((m) => ({ line: lineOf(rewind, m) })) });
+}
+
+describe('Step Back by line', () => {
+  it('walks back over the loop, the procedure and the write with every register as it was, then forward again', async () => {
+    await launchStopped(dc, rewind);
+    const seen: State[] = [await state()];
+    // Over the loop's three rounds through `scramble` and the macros, the write, and the lines after it.
+    for (let i = 0; i < 40 && seen.at(-1)!.line !== lineOf(rewind, 'LINE_EXIT'); i++) {
+      await next();
+      seen.push(await state());
+    }
+    expect(seen.at(-1)!.line).toBe(lineOf(rewind, 'LINE_EXIT'));
+    expect(seen.some((s) => s.line === lineOf(rewind, 'LINE_AFTER_WRITE') && s.registers.rax === '0x7')).toBe(true);
+    for (let i = seen.length - 2; i >= 0; i--) {
+      const event = await stepBack();
+      expect(event.body.reason).toBe('step');
+      expect(await state(), `back to step ${i}`).toEqual(seen[i]);
+    }
+    for (let i = 1; i < seen.length; i++) {
+      await next();
+      expect(await state(), `forward to step ${i}`).toEqual(seen[i]);
+    }
+  }, 120_000);
+
+  it('shows the past in the Registers scope and refuses to change it', async () => {
+    await launchStopped(dc, rewind);
+    await setBreakpoints('LINE_AFTER_WRITE');
+    await continueToStop(dc);
+    const before = (await generalRegisters()).find((v) => v.name === 'r8')!;
+    await next(); // xchg r8, rax
+    await next(); // mov r12, r8
+    const event = await stepBack();
+    expect(event.body.description).toMatch(/Step Back/);
+    await stepBack();
+    const general = (await scopeVariables(dc, 'Registers')).find((v) => v.name === 'General purpose')!;
+    expect((await children(dc, general)).find((v) => v.name === 'r8')!.value).toBe(before.value);
+    const refused = await dc.setVariableRequest({ variablesReference: general.variablesReference, name: 'r8', value: '1' }).catch((error: Error) => error);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toMatch(/read-only while Step Back shows the past/);
+    // Continue replays to the end of the recording and goes on live: the program exits.
+    const exited = dc.waitForEvent('exited');
+    await dc.continueRequest({ threadId: 1 });
+    expect((await exited).body.exitCode).toBe(0);
+  }, 60_000);
+});
+
+describe('Step Back by instruction', () => {
+  it('undoes one instruction at a time, misrecorded ones included', async () => {
+    await launchStopped(dc, rewind);
+    await setBreakpoints('LINE_AFTER_WRITE');
+    await continueToStop(dc);
+    const seen: State[] = [await state()];
+    for (let i = 0; i < 4; i++) { // mov r11, rax; xchg r8, rax; mov r12, r8; mov eax, 60
+      await nextInstruction();
+      seen.push(await state());
+    }
+    for (let i = seen.length - 2; i >= 0; i--) {
+      await stepBack('instruction');
+      expect(await state(), `back to instruction ${i}`).toEqual(seen[i]);
+    }
+    await stepBack('instruction'); // over the write syscall: rax as before the call
+    expect((await state()).registers.rax).toBe('0x1');
+  }, 60_000);
+});
+
+describe('Reverse Continue', () => {
+  it('runs back to the last hit of a breakpoint in the loop, with that round’s registers', async () => {
+    await launchStopped(dc, rewind);
+    await setBreakpoints('LINE_LOOP');
+    const rounds: State[] = [];
+    for (let i = 0; i < 3; i++) {
+      await continueToStop(dc);
+      rounds.push(await state());
+    }
+    await setBreakpoints('LINE_LOOP', 'LINE_EXIT');
+    await continueToStop(dc);
+    expect((await state()).line).toBe(lineOf(rewind, 'LINE_EXIT'));
+    const event = await reverseContinue();
+    expect(event.body.reason).toBe('breakpoint');
+    expect(await state()).toEqual(rounds[2]);
+    await reverseContinue();
+    expect(await state()).toEqual(rounds[1]);
+  }, 60_000);
+
+  it('stops at the start of a bounded recording and says so', async () => {
+    await launchStopped(dc, rewind, { stepBackLimit: 20 });
+    await setBreakpoints('LINE_EXIT');
+    await continueToStop(dc);
+    const event = await reverseContinue();
+    expect(event.body.description).toMatch(/start of the recording: it keeps the last 20 instructions/);
+    expect((await state()).line).not.toBe(lineOf(rewind, 'LINE_START'));
+  }, 60_000);
+});
+
+describe('when Step Back is not available', () => {
+  it('says why: syscall stops are on', async () => {
+    await launchStopped(dc, rewind);
+    await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: 'write' }] });
+    const entry = await continueToStop(dc);
+    expect(entry.body.description).toMatch(/^syscall write\(/);
+    const refused = await dc.stepBackRequest({ threadId: 1 }).catch((error: Error) => error);
+    expect((refused as Error).message).toMatch(/gdb cannot stop at syscalls while it records/);
+  }, 60_000);
+});
