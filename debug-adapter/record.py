@@ -118,32 +118,36 @@ class Recorder:
 
     def arrive(self, pc):
         """The program is at `pc`, live; called before the instruction at pc runs."""
+        # Called on every pass through a watched instruction: one `info record`, no other queries.
         info = self.active and record_info()
         if not info:
             return
         replaying, lowest, _, highest = info
         if replaying:
             return
+        frame = gdb.selected_frame()
         pending, self.pending = self.pending, None
         if pending and pending[2] == pc and highest == pending[3] + 1:
-            changed = [(r, old, register_value(r)) for r, old in zip(pending[0], pending[1])]
+            changed = [(r, old, register_value(r, frame)) for r, old in zip(pending[0], pending[1])]
             changed = [(r, old, new) for r, old, new in changed if new != old]
             for register, old, _ in changed:
                 gdb.execute(f'set ${register} = {old:#x}', to_string=True)
             for register, _, new in changed:
                 gdb.execute(f'set ${register} = {new:#x}', to_string=True)
             self.inside.update(range(highest, highest + 2 * len(changed)))
+            highest += 2 * len(changed)
             if len(self.inside) > 65536:
                 self.inside = {n for n in self.inside if n >= lowest}
+            frame = gdb.selected_frame()
         fix = self.fixes.get(pc)
-        if fix and fix[0] == ('rax',) and register_value('rax') in EXIT_CALLS:
+        if fix and fix[0] == ('rax',) and register_value('rax', frame) in EXIT_CALLS:
             gdb.execute('record stop', to_string=True)
             self.end()
             gdb.write('The program is about to exit: the recording for Step Back ends here.\n', gdb.STDLOG)
             return
         if fix:
             registers, length = fix
-            self.pending = (registers, [register_value(r) for r in registers], pc + length, record_info()[3])
+            self.pending = (registers, [register_value(r, frame) for r in registers], pc + length, highest)
 
     def position(self, replay=False):
         """Where replay stands; `replay`: a reverse command comes next."""
@@ -186,8 +190,8 @@ class Arrival(gdb.Breakpoint):
         return False
 
 
-def register_value(name):
-    return int(gdb.parse_and_eval(f'${name}').format_string(format='x'), 16)
+def register_value(name, frame):
+    return int(frame.read_register(name)) & 0xFFFFFFFFFFFFFFFF
 
 
 def code_ranges():
