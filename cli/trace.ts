@@ -93,7 +93,10 @@ function locationColumn(event: TraceEvent, cwd: string): string {
   if (!where) return event.origin ? `[${event.origin}]` : '-';
   const macro = where.macroLine === undefined ? ''
     : ` (macro ${where.macroFile && where.macroFile !== where.file ? `${shownPath(where.macroFile, cwd)}:` : 'line '}${where.macroLine})`;
-  return `${shownPath(where.file, cwd)}:${where.line}${macro}`;
+  // A call made through a small wrapper procedure: its syscall line as detail.
+  const wrapper = where.procedureLine === undefined ? ''
+    : ` (wrapper ${where.procedureFile && where.procedureFile !== where.file ? `${shownPath(where.procedureFile, cwd)}:` : 'line '}${where.procedureLine})`;
+  return `${shownPath(where.file, cwd)}:${where.line}${macro}${wrapper}`;
 }
 
 /** Why the trace ended early: a signal to us, or the reader of our stdout going away. */

@@ -20,6 +20,12 @@ export interface SourceLocation {
   /** 1-based line inside the `%macro` body, when the instruction came from a macro. */
   macroLine?: number;
   macroFile?: string;
+  /**
+   * When `line` is a `call` of a small wrapper procedure that made the syscall: the line of that
+   * `syscall` inside the procedure, and its file.
+   */
+  procedureLine?: number;
+  procedureFile?: string;
 }
 
 export interface SyscallArgument {

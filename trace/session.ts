@@ -13,6 +13,7 @@ import { StraceParser } from './parse/parser';
 import { diagnoseStraceFailure, startStrace, TraceError, type RunningTrace } from './capture/runner';
 import { findSupervisorInterpreter, type TerminalSize } from './capture/supervisor';
 import { SourceMapper } from './map/sourceMapper';
+import { buildUnwindCopy } from './unwindCopy';
 import { DEFAULT_STRING_LIMIT, probeStrace, traceOptions, type StraceCapabilities, type TraceFlags } from './capture/straceProbe';
 
 export interface TraceTarget extends PreparedTarget {
@@ -129,10 +130,13 @@ export class TraceSession {
     const strace = requireTool('strace', request.tools);
     const target = preparedTarget ?? await prepareTarget(request);
     const capabilities = await probeStrace(strace);
+    // A static NASM program whose wrapper procedures make syscalls runs as a copy strace -k can unwind.
+    const unwind = !target.usesLibc && capabilities.supports.stackTraces ? await buildUnwindCopy(target.build, request.tools) : undefined;
+    const traced = unwind?.program ?? target.program;
     const model = request.model ?? new TraceModel();
     const roots = (request.workspaceRoots ?? []).map((r) => path.resolve(r) + path.sep);
     const mapper = new SourceMapper({
-      program: target.program, listing: target.listing, mainSource: target.source,
+      program: traced, listing: target.listing, mainSource: target.source, wrapperSites: unwind?.wrapperSites,
       frameAddresses: capabilities.stackTrace === 'libdw' ? 'module-address' : 'file-offset',
       isWorkspaceBinary: (module) => roots.some((root) => module.startsWith(root)),
       userSourceRoots: [...roots, ...(target.source ? [path.dirname(target.source)] : [])],
@@ -170,8 +174,8 @@ export class TraceSession {
     let reported: SyscallEvent | undefined;
     const running = await startStrace({
       strace,
-      options: traceOptions(capabilities, { stack: target.usesLibc, stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject }),
-      program: target.program, args: request.args, cwd,
+      options: traceOptions(capabilities, { stack: target.usesLibc || unwind !== undefined, stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject }),
+      program: traced, args: request.args, cwd,
       stdinFile: request.stdin !== undefined ? path.resolve(cwd, request.stdin) : undefined,
       env: request.env ? { ...process.env, ...request.env } : undefined,
       stdio, supervisor, terminalSize: request.terminalSize, ownProcessGroup: request.ownProcessGroup ?? false, capture: request.capture,

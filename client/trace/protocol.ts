@@ -28,6 +28,8 @@ export interface TraceRow {
   where: string;
   /** The macro line, when the call came from a %macro expansion. */
   macroWhere?: string;
+  /** The syscall line inside the small wrapper procedure that `where` called. */
+  procedureWhere?: string;
   category: string;
   /** One line on what the syscall does, from the syscall database (a tooltip on its name). */
   summary?: string;

@@ -82,6 +82,9 @@ export function toRow(event: TraceEvent, firstTime: number | undefined, model?: 
   };
   if (event.origin) row.origin = event.origin;
   if (event.via?.length) row.via = event.via.join(' → ');
+  if (event.location?.procedureLine !== undefined) {
+    row.procedureWhere = `${path.basename(event.location.procedureFile ?? event.location.file)}:${event.location.procedureLine}`;
+  }
   if (event.location?.macroLine !== undefined) {
     row.macroWhere = `${path.basename(event.location.macroFile ?? event.location.file)}:${event.location.macroLine}`;
   }

@@ -164,6 +164,21 @@ describe('failed calls, narrow tables and the bottom panel', () => {
     await expect.poll(() => lens.innerText().catch(() => ''), { timeout: 15_000 }).toMatch(/Trace --quiet 'two words' < upcase\.input\.txt/);
   });
 
+  it('credits writes made through a small wrapper procedure to the lines that called it', async () => {
+    await openFile(vscode.page, 'wrappers.asm');
+    const frame = panel(vscode.page);
+    await runCommand(vscode.page, 'Syscall Lens: Trace Program with strace');
+    await frame.locator('.status', { hasText: /^wrappers\.asm — exited with 0$/ }).waitFor({ timeout: 60_000 });
+    const cells = frame.locator('.viewport .row:not([hidden]):not(.loading)', { has: frame.locator('.c-syscall', { hasText: /^write$/ }) }).locator('.c-source');
+    // Three callers of print (the last in a loop); write_all loops, so its write is its own line's.
+    expect(await cells.allInnerTexts()).toEqual(['wrappers.asm:38', 'wrappers.asm:41', ...Array(3).fill('wrappers.asm:47'), 'wrappers.asm:26']);
+    // The wrapper's syscall line is the detail: in the cell's tooltip and in the selected row's line.
+    expect(await cells.first().getAttribute('title')).toBe('called at wrappers.asm:38, through the procedure whose syscall is at wrappers.asm:16');
+    await cells.first().click();
+    await expect.poll(() => frame.locator('.detail-text').innerText()).toContain("wrappers.asm:38 (the wrapper's syscall at wrappers.asm:16)");
+    await screenshot(vscode.page, 'trace-wrapper-callers');
+  });
+
   it('moves to the bottom panel area and traces there', async () => {
     // View: Move View asks which view, then where to (two quick picks after the palette).
     const quick = vscode.page.locator('.quick-input-widget');

@@ -98,6 +98,11 @@ export interface MapperOptions {
    * any, or when no frame is in them, the innermost frame whose source file exists on disk.
    */
   userSourceRoots?: string[];
+  /**
+   * Return addresses (link-time) of syscalls inside small wrapper procedures (trace/map/wrappers.ts):
+   * a call there is credited to the line that called the wrapper, the frame after it.
+   */
+  wrapperSites?: ReadonlySet<number>;
 }
 
 /** A stack frame with what we know of it. */
@@ -198,9 +203,26 @@ export class SourceMapper {
     event.origin = user >= 0 ? 'user' : this.originWithoutUserFrame(walked);
     if (user < 0) return undefined;
     const location = walked[user]!.location!;
+    const caller = user === 0 ? this.wrapperCaller(walked) : undefined;
+    if (caller) {
+      // The wrapper's syscall line stays as detail, as a macro's body line does.
+      event.location = { ...caller, procedureLine: location.line, procedureFile: location.file };
+      return event.location;
+    }
     event.location = location;
     if (user > 0) event.via = describeFrames(walked.slice(0, user).reverse());
     return location;
+  }
+
+  /** The line that called the wrapper whose syscall this innermost frame is, when it is one. */
+  private wrapperCaller(walked: readonly WalkedFrame[]): SourceLocation | undefined {
+    const [inner, outer] = walked;
+    if (!this.options.wrapperSites?.size || !inner?.inProgram || !outer?.inProgram || !outer.location) return undefined;
+    const image = this.image;
+    const address = image ? this.linkAddressOfFrame(image, inner.frame) : undefined;
+    if (address === undefined || !this.options.wrapperSites.has(address)) return undefined;
+    const { file, line, macroLine, macroFile } = outer.location;
+    return macroLine === undefined ? { file, line } : { file, line, macroLine, macroFile: macroFile! };
   }
 
   /** Each frame with its source line, where the frame is in a binary we can read. */

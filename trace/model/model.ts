@@ -132,6 +132,13 @@ export class TraceModel {
   private recordLine(event: SyscallEvent): void {
     const where = event.location;
     if (!where) return;
+    this.recordAt(where.file, where.line, event);
+    // A wrapper's syscall line keeps its own annotation too: what every caller got.
+    if (where.procedureLine !== undefined) this.recordAt(where.procedureFile ?? where.file, where.procedureLine, event);
+  }
+
+  private recordAt(file: string, line: number, event: SyscallEvent): void {
+    const where = { file, line };
     let byLine = this.lines.get(where.file);
     if (!byLine) this.lines.set(where.file, (byLine = new Map()));
     let calls = byLine.get(where.line);

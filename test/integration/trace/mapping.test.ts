@@ -88,7 +88,7 @@ describe('a program built from a root and %included files with macros and proced
   const io = path.join(project, 'lib/io.inc');
   const sys = path.join(project, 'lib/sys.inc');
 
-  it('credits every call to the user\'s own line: the invocation of a macro, the line of a procedure in an include', async () => {
+  it('credits every call to the user\'s own line: the invocation of a macro, the line that called a wrapper procedure in an include', async () => {
     const main = path.join(project, 'main.asm');
     const result = await trace(main);
     const where = (name: string) => calls(result, name).map((e) => e.location);
@@ -96,12 +96,13 @@ describe('a program built from a root and %included files with macros and proced
     expect(where('write')).toEqual([
       { file: main, line: lineOf(main, 'first_macro'), ...writeBody },
       { file: main, line: lineOf(main, 'second_macro'), ...writeBody },
-      // DW_AT_comp_dir: the included file's real path, not one in the build directory.
-      { file: io, line: lineOf(io, 'print_syscall') },
-      // A macro invoked inside an included procedure: the invocation line in that include.
-      { file: io, line: lineOf(io, 'shout_macro'), ...writeBody },
+      // A small wrapper procedure in an include: the line that called it, the wrapper's syscall line as
+      // detail (DW_AT_comp_dir: the included file's real path, not one in the build directory).
+      { file: main, line: lineOf(main, 'call_print'), procedureLine: lineOf(io, 'print_syscall'), procedureFile: io },
+      // A macro invoked inside an included wrapper: the caller, and the invocation line in that include.
+      { file: main, line: lineOf(main, 'call_shout'), procedureLine: lineOf(io, 'shout_macro'), procedureFile: io },
     ]);
-    expect(where('getpid')).toEqual([{ file: io, line: lineOf(io, 'whoami_syscall') }]);
+    expect(where('getpid')).toEqual([{ file: main, line: lineOf(main, 'call_whoami'), procedureLine: lineOf(io, 'whoami_syscall'), procedureFile: io }]);
     // Nested macros: the outermost invocation, the innermost body line.
     expect(where('exit')).toEqual([{ file: main, line: lineOf(main, 'nested_macro'), macroLine: lineOf(sys, 'sys_exit_body'), macroFile: sys }]);
   });

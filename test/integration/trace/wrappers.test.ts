@@ -1,0 +1,63 @@
+// A write made through a small wrapper procedure belongs to the line that called the wrapper: the
+// program is traced as a copy with unwind rules for the wrapper's syscall (strace -k then names the
+// caller), the wrapper's own line kept as detail. Real nasm, ld and strace.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SyscallEvent } from '../../../trace/events';
+import { ElfFile } from '../../../trace/map/elf';
+import { TraceSession } from '../../../trace/session';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures/trace');
+const SOURCE = path.join(FIXTURES, 'wrappers.asm');
+const work = mkdtempSync(path.join(os.tmpdir(), 'trace-wrappers-'));
+
+function lineOf(marker: string): number {
+  return readFileSync(SOURCE, 'utf8').split('\n').findIndex((l) => l.includes(`@${marker}`)) + 1;
+}
+
+async function trace(file = SOURCE) {
+  const session = await TraceSession.start({ file, args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(work, 'b-')) });
+  const result = await session.done;
+  return { result, writes: result.model.events.filter((e): e is SyscallEvent => e?.kind === 'syscall' && e.name === 'write') };
+}
+
+describe('calls through small wrapper procedures', () => {
+  it('credits each write to the line that called print, the wrapper\'s syscall line kept as detail', async () => {
+    const { result, writes } = await trace();
+    const wrapped = lineOf('wrapped-write');
+    expect(writes.map((w) => [w.location?.line, w.location?.procedureLine])).toEqual([
+      [lineOf('call-hello'), wrapped], [lineOf('call-world'), wrapped],
+      [lineOf('call-dot'), wrapped], [lineOf('call-dot'), wrapped], [lineOf('call-dot'), wrapped],
+      // write_all loops and branches: not a small wrapper, so its write is its own line's.
+      [lineOf('loop-write'), undefined],
+    ]);
+    expect(writes.every((w) => w.location?.file === SOURCE && w.origin === 'user')).toBe(true);
+    // Annotations: each calling line, and the wrapper's line with what all its callers got.
+    const lines = result.model.lines.get(SOURCE)!;
+    expect(lines.get(lineOf('call-dot'))!.get('write')).toMatchObject({ count: 3, results: ['1'] });
+    expect(lines.get(wrapped)!.get('write')).toMatchObject({ count: 5, results: ['6', '1'] });
+    expect(result.programExit?.exitCode).toBe(0);
+  });
+
+  it('leaves the user\'s program as built and traces a copy whose code is where the listing says', async () => {
+    const { result } = await trace();
+    const program = result.target.program;
+    const copy = path.join(path.dirname(program), 'unwind', path.basename(program));
+    const original = ElfFile.read(program);
+    const traced = ElfFile.read(copy);
+    expect(traced.section('.text')!.address).toBe(original.section('.text')!.address);
+    expect(traced.section('.text')!.size).toBe(original.section('.text')!.size);
+    expect(original.section('.eh_frame')).toBeUndefined();
+    expect(traced.section('.eh_frame_hdr')).toBeDefined();
+  });
+
+  it('changes nothing for a program without wrappers: no copy, no stack traces', async () => {
+    const { result, writes } = await trace(path.join(FIXTURES, 'calls.asm'));
+    expect(writes[0]!.stack).toEqual([]);
+    expect(writes[0]!.location?.procedureLine).toBeUndefined();
+    const execve = result.model.events.find((e): e is SyscallEvent => e?.kind === 'syscall' && e.name === 'execve')!;
+    expect(execve.args[0]!.text).not.toContain('/unwind/');
+  });
+});

@@ -1,0 +1,56 @@
+// The traced copy of a static NASM program whose small wrapper procedures make syscalls: the same
+// object linked again with an .eh_frame for those syscalls (trace/map/wrappers.ts), so strace -k
+// unwinds one frame out of the wrapper and the call is credited to the line that called it. The
+// user's program is left as built; the copy's code is at the same addresses (.eh_frame goes after
+// the code), so its line table and listing are the program's.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseListing } from '../nasm/listing';
+import { requireTool, runProgram, type ToolPaths } from '../toolchain/tools';
+import type { BuildResult } from '../toolchain/build';
+import { ElfFile } from './map/elf';
+import { findWrapperSyscalls, unwindTableSource } from './map/wrappers';
+
+export interface UnwindCopy {
+  /** The program to trace: same name as the original, in a folder of its own. */
+  program: string;
+  /** The return addresses of the wrappers' syscalls (link addresses). */
+  wrapperSites: Set<number>;
+}
+
+/**
+ * Builds the copy when the program was built by us from NASM into a static 64-bit program linked by
+ * ld and has wrappers; undefined otherwise (then nothing changes). Never throws: a failed step only
+ * means the calls stay credited to the wrapper's line.
+ */
+export async function buildUnwindCopy(build: BuildResult | undefined, tools: Partial<ToolPaths> = {}): Promise<UnwindCopy | undefined> {
+  try {
+    if (!build?.ok || build.format !== 'elf64' || !build.listing || !existsSync(build.listing)) return undefined;
+    const link = build.steps.at(-1);
+    const object = `${build.program}.o`;
+    // Only what buildProgram links with plain `ld -o PROGRAM OBJECT` (libc programs have unwind tables of their own).
+    if (link?.tool !== 'ld' || link.args.join(' ') !== `-o ${build.program} ${object}`) return undefined;
+    const elf = ElfFile.read(build.program);
+    const sites = findWrapperSyscalls(parseListing(readFileSync(build.listing, 'utf8')), (name) => elf.section(name)?.address || undefined);
+    const anchor = elf.symbols.find((s) => s.name === '_start' && s.value === elf.entry);
+    if (sites.length === 0 || !anchor) return undefined;
+    const folder = path.join(path.dirname(build.program), 'unwind');
+    mkdirSync(folder, { recursive: true });
+    const program = path.join(folder, path.basename(build.program));
+    const table = path.join(folder, 'wrappers.asm');
+    writeFileSync(table, unwindTableSource(sites, anchor.name, anchor.value));
+    const nasm = requireTool('nasm', tools);
+    const ld = requireTool('ld', tools);
+    const step = (file: string, args: string[]) => runProgram(file, args, { cwd: folder, timeoutMs: 60_000 });
+    // nasm deletes its output when it fails: always a file of ours.
+    if ((await step(nasm, ['-f', 'elf64', '-o', `${table}.o`, table])).exitCode !== 0) return undefined;
+    if ((await step(ld, ['-r', '-o', `${program}.o`, object, `${table}.o`])).exitCode !== 0) return undefined;
+    if ((await step(ld, ['--eh-frame-hdr', '-o', program, `${program}.o`])).exitCode !== 0) return undefined;
+    // The copy must keep every instruction where the listing and the line table say it is.
+    const copy = ElfFile.read(program);
+    if (copy.section('.text')?.address !== elf.section('.text')?.address) return undefined;
+    return { program, wrapperSites: new Set(sites.map((s) => s.returnAddress)) };
+  } catch {
+    return undefined;
+  }
+}
