@@ -102,6 +102,32 @@ describe('debugging hello.asm', () => {
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
   });
 
+  it('Step Back from the line after the write shows the syscall line and rax as before the call', async () => {
+    const page = vscode.page;
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('F5');
+    await expect.poll(() => stoppedLine(page), { timeout: 60_000 }).toMatch(/hello\.asm\s*16/);
+    await page.keyboard.press('F5'); // to the breakpoint on line 22, after the write
+    await expect.poll(() => stoppedLine(page), { timeout: 60_000 }).toMatch(new RegExp(`hello\\.asm\\s*${LINE_AFTER_WRITE}`));
+    await expand(page, /^Registers/);
+    await expand(page, /^General purpose/);
+    const rax = variablesRow(page, /^rax/);
+    await expect.poll(() => rax.innerText(), { timeout: 30_000 }).toMatch(/\(14\)$/);
+    // The adapter offers Step Back: VS Code puts its button in the debug toolbar.
+    await page.locator('.debug-toolbar .codicon-debug-step-back').waitFor({ timeout: 30_000 });
+    await page.locator('.debug-toolbar .codicon-debug-step-back').click();
+    await expect.poll(() => stoppedLine(page), { timeout: 60_000 }).toMatch(/hello\.asm\s*20/);
+    await expect.poll(() => highlightedLines(page), { timeout: 30_000 }).toEqual([20]);
+    const paused = page.locator('.pane-header', { hasText: 'Call Stack' }).first();
+    await expect.poll(() => paused.innerText(), { timeout: 30_000 }).toMatch(/Showing the past \(Step Back\)/);
+    // Before the call: rax holds the syscall number again (gdb 13 alone would still show 14).
+    await expect.poll(() => variablesRow(page, /^rax/).innerText(), { timeout: 30_000 }).toMatch(/^rax\s*[:=]?\s*0x1 \(1\)$/);
+    await page.mouse.move(700, 880);
+    await screenshot(page, 'debug-step-back');
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+  });
+
   it('the "Syscall entry" filter stops at the write with its decoded call, on the syscall line', async () => {
     const page = vscode.page;
     await page.keyboard.press('F5');
