@@ -11,7 +11,9 @@ let early: { gdbPath: string; gdb: Promise<Gdb> } | undefined;
 export function startEarlyGdb(): void {
   const gdbPath = findExecutable('gdb');
   if (!gdbPath || early) return;
-  const gdb = Gdb.start({ path: gdbPath, wrap: keptCommand });
+  // Until a session takes it, this gdb must not keep the adapter alive: an adapter whose client never
+  // came (or closed /dev/null as stdin) exits, and the keeper then ends gdb.
+  const gdb = Gdb.start({ path: gdbPath, wrap: keptCommand, keepAlive: false });
   gdb.catch(() => undefined); // a failure shows when (and if) it is taken
   early = { gdbPath, gdb };
 }
@@ -21,7 +23,7 @@ export function takeEarlyGdb(gdbPath: string): Promise<Gdb> | undefined {
   const taken = early;
   early = undefined;
   if (!taken) return undefined;
-  if (taken.gdbPath === gdbPath) return taken.gdb;
+  if (taken.gdbPath === gdbPath) return taken.gdb.then((gdb) => { gdb.keepAlive(true); return gdb; });
   void taken.gdb.then((gdb) => gdb.kill(), () => undefined);
   return undefined;
 }

@@ -47,6 +47,8 @@ export interface GdbOptions {
   commandTimeoutMs?: number;
   /** Wraps gdb's command line, e.g. in a process-tree keeper; the wrapper must pass stdio through. */
   wrap?: (file: string, args: string[]) => { file: string; args: string[] };
+  /** false: gdb does not keep this process alive until keepAlive(true) (a gdb started ahead of use). */
+  keepAlive?: boolean;
 }
 
 /** The oldest gdb with `--interpreter=mi3`. */
@@ -88,6 +90,7 @@ export class Gdb extends EventEmitter<GdbEvents> {
   /** Starts gdb, checks its version and applies the settings every session needs. */
   static async start(options: GdbOptions): Promise<Gdb> {
     const gdb = new Gdb(options);
+    if (options.keepAlive === false) gdb.keepAlive(false);
     try {
       // gdb answers in order, so the version check and the settings go out together, written before
       // gdb has even started reading, rather than one round trip each.
@@ -111,6 +114,16 @@ export class Gdb extends EventEmitter<GdbEvents> {
   }
 
   get pid(): number | undefined { return this.process.pid; }
+
+  /** Whether gdb keeps this process alive (on by default); off for a gdb started ahead of any use. */
+  keepAlive(on: boolean): void {
+    // The pipes are sockets (typed as plain streams); each one holds the event loop by itself.
+    const handles = [this.process, this.process.stdin, this.process.stdout, this.process.stderr] as unknown as Array<{ ref(): void; unref(): void }>;
+    for (const handle of handles) {
+      if (on) handle.ref();
+      else handle.unref();
+    }
+  }
 
   /** Starts or stops logging the MI conversation (`trace: true` in launch.json). */
   setTrace(trace: GdbOptions['trace']): void {

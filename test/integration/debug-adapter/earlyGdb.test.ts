@@ -66,6 +66,25 @@ describe('gdb started with the adapter', () => {
     }
   });
 
+  it('does not keep an adapter alive that never got a client (stdin /dev/null): it exits, and its gdb ends', async () => {
+    const child = spawn(process.execPath, [adapter], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // The keeper names the adapter it belongs to; after the adapter's exit, gdb's keeper is found by that.
+    const kept = () => readdirSync('/proc').filter((name) => /^\d+$/.test(name)).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(`keeper.py --parent ${child.pid} -- `) && !isGone(Number(pid));
+      } catch {
+        return false;
+      }
+    });
+    try {
+      expect(await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 10_000))])).toBe(0);
+      expect(await eventually(() => (kept().length === 0 ? true : undefined))).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('is the gdb the session debugs with: one gdb under the adapter, running the program', async () => {
     const dc = await startClient(adapter);
     try {
