@@ -28,8 +28,9 @@ ${TEXT_STRING_LIMIT} bytes as strace's -s does; --json keeps what strace printed
 
 Options:
   --json       one JSON object per line: type, seq, pid, time, duration, name, args, argPaths,
-               result, resultPath, errno, signal, ip, file, line, macroLine, macroFile, origin,
-               via (null or [] when unknown)
+               result, resultPath, errno, signal, ip, file, line, macroLine, macroFile,
+               procedureLine, procedureFile (the syscall line of a small wrapper procedure that
+               line called), origin, via (null or [] when unknown)
   --summary    print a strace -c style table (calls, errors, time per syscall) and the calls
                per origin (loading, libc start-up, language runtime, your code, exit) instead
   -I DIR       an extra %include directory for nasm (repeatable; FILE's own folder comes first)

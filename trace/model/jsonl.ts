@@ -16,6 +16,9 @@
 //   file, line the source file and 1-based line that made the call, or null
 //   macroLine  the line inside the (innermost) %macro body when the call came from a macro, or null
 //   macroFile  the file that defines that macro, or null
+//   procedureLine  when `line` called a small wrapper procedure that made the call: the line of its
+//              syscall, or null
+//   procedureFile  the file of that line, or null
 //   origin     "loader" | "startup" | "runtime" | "user" | "exit" (see CallOrigin), or null
 //   via        the library frames between the user's line and the call, outermost first ([] if none)
 import type { TraceEvent } from '../events';
@@ -39,6 +42,8 @@ export interface TraceRecord {
   line: number | null;
   macroLine: number | null;
   macroFile: string | null;
+  procedureLine: number | null;
+  procedureFile: string | null;
   origin: string | null;
   via: string[];
 }
@@ -48,7 +53,8 @@ export function toRecord(event: TraceEvent): TraceRecord {
     type: event.kind, seq: event.seq, pid: event.pid, time: event.time ?? null, duration: null, name: null, args: [], argOrigins: [], argPaths: [],
     result: null, resultPath: null, errno: null, signal: null, ip: event.ip !== undefined ? `0x${event.ip.toString(16)}` : null,
     file: event.location?.file ?? null, line: event.location?.line ?? null, macroLine: event.location?.macroLine ?? null,
-    macroFile: event.location?.macroFile ?? null, origin: event.origin ?? null, via: event.via ?? [],
+    macroFile: event.location?.macroFile ?? null, procedureLine: event.location?.procedureLine ?? null,
+    procedureFile: event.location?.procedureLine !== undefined ? event.location.procedureFile ?? event.location.file : null, origin: event.origin ?? null, via: event.via ?? [],
   };
   switch (event.kind) {
     case 'syscall':

@@ -48,7 +48,7 @@ describe('syscall-lens trace (CLI)', () => {
     expect(run.status).toBe(0);
     const records = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
     const write = records.find((r) => r.name === 'write');
-    expect(Object.keys(write)).toEqual(['type', 'seq', 'pid', 'time', 'duration', 'name', 'args', 'argOrigins', 'argPaths', 'result', 'resultPath', 'errno', 'signal', 'ip', 'file', 'line', 'macroLine', 'macroFile', 'origin', 'via']);
+    expect(Object.keys(write)).toEqual(['type', 'seq', 'pid', 'time', 'duration', 'name', 'args', 'argOrigins', 'argPaths', 'result', 'resultPath', 'errno', 'signal', 'ip', 'file', 'line', 'macroLine', 'macroFile', 'procedureLine', 'procedureFile', 'origin', 'via']);
     expect(write).toMatchObject({ type: 'syscall', args: ['1', '"calls\\n"', '6'], result: '6', errno: null, file: path.join(FIXTURES, 'calls.asm'), line: lineOf(path.join(FIXTURES, 'calls.asm'), 'write'), macroLine: null });
     expect(write.ip).toMatch(/^0x[0-9a-f]+$/);
     // strace -y's descriptor paths stay: fd 1 is the pipe (a socket) to the CLI.

@@ -10,9 +10,15 @@ const REFERENCE = path.resolve(__dirname, '../../../fixtures/reference/strace') 
 describe('JSON Lines records', () => {
   it('always has every schema key', () => {
     const events = parseStraceText(readFileSync(REFERENCE + 'edge_i.txt', 'utf8')).events as TraceEvent[];
-    const keys = ['type', 'seq', 'pid', 'time', 'duration', 'name', 'args', 'argOrigins', 'argPaths', 'result', 'resultPath', 'errno', 'signal', 'ip', 'file', 'line', 'macroLine', 'macroFile', 'origin', 'via'];
+    const keys = ['type', 'seq', 'pid', 'time', 'duration', 'name', 'args', 'argOrigins', 'argPaths', 'result', 'resultPath', 'errno', 'signal', 'ip', 'file', 'line', 'macroLine', 'macroFile', 'procedureLine', 'procedureFile', 'origin', 'via'];
     for (const event of events) expect(Object.keys(toRecord(event))).toEqual(keys);
     expect(toRecord(events[4]!)).toMatchObject({ type: 'signal', signal: 'SIGSEGV', ip: '0x40102b' });
     expect(toRecord(events[5]!)).toMatchObject({ type: 'exit', signal: 'SIGSEGV', result: null, ip: null });
+  });
+  it('names the caller line and the wrapper procedure\'s syscall line of a call made through a wrapper', () => {
+    const [write] = parseStraceText('write(1, "hi\\n", 3) = 3\n').events as TraceEvent[];
+    const located = { ...write!, location: { file: '/p/main.asm', line: 38, procedureLine: 16, procedureFile: '/p/lib/io.inc' } } as TraceEvent;
+    expect(toRecord(located)).toMatchObject({ file: '/p/main.asm', line: 38, procedureLine: 16, procedureFile: '/p/lib/io.inc' });
+    expect(toRecord(write!)).toMatchObject({ procedureLine: null, procedureFile: null });
   });
 });
