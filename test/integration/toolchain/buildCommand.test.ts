@@ -50,9 +50,8 @@ describe('a build command that does not finish', () => {
     // The script starts a child that would outlive it, then waits on it.
     writeFileSync(script, '#!/bin/sh\nsleep 60 &\necho $! > child.pid\nwait\n');
     chmodSync(script, 0o755);
-    const started = Date.now();
+    // The message names the limit that ended it (the test's own time limit catches a build left running).
     await expect(runBuildCommand('./slow.sh', folder, 1500)).rejects.toThrow(/did not finish within 1.5 s/);
-    expect(Date.now() - started).toBeLessThan(10_000);
     const child = Number(readFileSync(path.join(folder, 'child.pid'), 'utf8'));
     for (let i = 0; i < 50 && alive(child); i++) await new Promise((r) => setTimeout(r, 20));
     expect(alive(child)).toBe(false);
