@@ -107,9 +107,12 @@ export class Workspace {
   close(uri: string): void {
     this.openUris.delete(uri);
     const file = uriToPath(uri);
+    // A fresh document stands for the file from now on, so everything kept for the edited one (its
+    // analysis, the caches of each feature, its edit listeners) goes with it.
+    this.documents.delete(uri);
+    this.fileSetChanged();
     // Keep the on-disk version indexed so other files still see its symbols.
     if (file && existsSync(file) && this.includePolicy.mayKeep(file)) this.refreshFromDisk(uri);
-    else { this.documents.delete(uri); this.fileSetChanged(); }
   }
 
   private add(document: AsmDocument): AsmDocument {

@@ -5,58 +5,33 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startServer } from '../../server/lsp/start';
 import { tuneHeapForParsing } from '../../server/runtime';
 import { Workspace } from '../../server/workspace';
+import { startInProcessServer, within } from '../../test/support/inProcessServer';
 import { writeGeneratedWorkspace } from '../../test/support/nasmWorkspace';
 
 const WORKSPACE_LINES = 160_000;
 const RUNS = 3;
 
-/** A bench must end: a step that never answers fails the run, naming the step. */
-function within<T>(promise: Promise<T>, what: string, ms = 120_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer to ${what} within ${ms / 1000} s`)), ms); });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 interface FirstAnswer { hoverMs: number; indexedMs: number | undefined }
 
 /** Starts a server on `folder`, opens `file`, hovers its first `syscall`: ms to the answer, and to the index log. */
 async function firstHover(folder: string, file: string): Promise<FirstAnswer> {
-  const toServer = new PassThrough();
-  const toClient = new PassThrough();
-  const serverConnection = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  const server = startServer(serverConnection);
-  serverConnection.listen();
-  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const started = performance.now();
+  const server = await startInProcessServer(folder, { diagnosticsEnabled: false });
   let indexedMs: number | undefined;
-  const indexed = new Promise<void>((resolve) => client.onNotification('window/logMessage', (p: { message: string }) => {
-    if (p.message.startsWith('Indexed ')) { indexedMs = performance.now() - started; resolve(); }
-  }));
-  client.listen();
-  const folderUri = `file://${folder}`;
-  await within(client.sendRequest('initialize', {
-    processId: process.pid, rootUri: folderUri, workspaceFolders: [{ uri: folderUri, name: 'bench' }], capabilities: {},
-    initializationOptions: { settings: { diagnosticsEnabled: false } },
-  }), 'initialize');
+  const indexed = server.indexed.then(() => { indexedMs = performance.now() - started; });
   const text = readFileSync(file, 'utf8');
   const line = text.split('\n').findIndex((l) => l.trim() === 'syscall');
   const openedAt = performance.now();
+  const { client } = server;
   await client.sendNotification('initialized', {});
   await client.sendNotification('textDocument/didOpen', { textDocument: { uri: `file://${file}`, languageId: 'nasm', version: 1, text } });
   const hover = await within(client.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: `file://${file}` }, position: { line, character: 10 } }), 'the first hover');
   const hoverMs = performance.now() - openedAt;
   if (!hover?.contents.value.includes('exit')) throw new Error('the first hover did not explain the exit call');
-  await within(indexed, 'the index');
-  await within(client.sendRequest('shutdown'), 'shutdown');
-  client.dispose();
-  server.diagnostics.dispose();
-  serverConnection.dispose();
+  await indexed;
+  await server.stop();
   return { hoverMs, indexedMs };
 }
 
@@ -101,6 +76,8 @@ async function main(): Promise<void> {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+  // The servers' connections watch the client's process id on a timer: end here.
+  process.exit(0);
 }
 
-void main().catch((error: unknown) => { console.error(error); process.exitCode = 1; });
+void main().catch((error: unknown) => { console.error(error); process.exit(1); });

@@ -44,6 +44,16 @@ export class LanguageServer {
     return (folder && this.folderSettings.get(folder)) || this.settings;
   }
 
+  private readonly closeListeners: ((uri: string) => void)[] = [];
+
+  /** Lets a request family drop what it keeps for a document when the editor closes it. */
+  onClose(listener: (uri: string) => void): void { this.closeListeners.push(listener); }
+
+  /** The editor closed `uri`: everything kept for it goes. */
+  closed(uri: string): void {
+    for (const listener of this.closeListeners) listener(uri);
+  }
+
   /** The documents the editor has open. */
   openDocuments() {
     return this.workspace.all().filter((document) => this.workspace.isOpen(document.uri));

@@ -9,13 +9,13 @@ export function registerPresentation(server: LanguageServer): void {
   // The last full result per document, so a delta request sends only what changed.
   const lastResult = new Map<string, { resultId: string; data: number[] }>();
   let nextResultId = 1;
+  // Closed documents keep no tokens.
+  server.onClose((uri) => lastResult.delete(uri));
   const full = (uri: string) => {
     const document = workspace.get(uri);
     const data = document ? semanticTokens(workspace, document) : [];
     const resultId = String(nextResultId++);
-    // Closed documents keep no tokens (the document sync module owns didClose).
-    for (const known of lastResult.keys()) if (!workspace.isOpen(known)) lastResult.delete(known);
-    if (document) lastResult.set(uri, { resultId, data }); else lastResult.delete(uri);
+    if (document && workspace.isOpen(uri)) lastResult.set(uri, { resultId, data }); else lastResult.delete(uri);
     return { resultId, data };
   };
   connection.languages.semanticTokens.on(({ textDocument }) => full(textDocument.uri));

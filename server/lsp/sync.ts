@@ -20,6 +20,7 @@ export function registerSync(server: LanguageServer): void {
     workspace.close(textDocument.uri);
     diagnostics.forget(textDocument.uri);
     discardScratch(textDocument.uri);
+    server.closed(textDocument.uri);
   });
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const change of changes) {

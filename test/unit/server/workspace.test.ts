@@ -32,3 +32,29 @@ describe('the workspace index', () => {
     }
   });
 });
+
+describe('closing a document', () => {
+  it('leaves the file indexed as it is on disk, in a fresh document: nothing kept for the edited one stays reachable', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const { pathToUri, Workspace } = await import('../../../server/workspace');
+    const { lintDocument } = await import('../../../server/features/documentLints');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-close-'));
+    try {
+      const file = path.join(dir, 'prog.asm');
+      writeFileSync(file, 'global _start\n_start:\n  mov eax, 60\n  xor edi, edi\n  syscall\n');
+      const workspace = new Workspace();
+      const uri = pathToUri(file);
+      const edited = workspace.open(uri, 'global _start\n_start:\n  mov eax, 60\n  mov edi, 3\n  syscall\nunsaved:\n', 2);
+      lintDocument(workspace, edited);
+      workspace.close(uri);
+      const indexed = workspace.get(uri)!;
+      expect(indexed).not.toBe(edited);
+      expect(workspace.all()).not.toContain(edited);
+      expect(indexed.getText()).toContain('xor edi, edi');
+      expect(indexed.structure.definitions.has('unsaved')).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
