@@ -100,6 +100,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       exec.loadProgram(gdb, options.program),
       exact ? startThroughLauncher(gdb, options.program, options.args).then((launcher) => { this.launcher = launcher; }) : exec.setArguments(gdb, options.args),
       options.cwd ? exec.setWorkingDirectory(gdb, options.cwd) : undefined,
+      // gdb answers in order: launch.json's env comes after the adapter's own values are restored.
+      exec.restoreProgramEnvironment(gdb),
       ...Object.entries(options.env ?? {}).map(([name, value]) => exec.setEnvironment(gdb, name, value)),
       exec.setInferiorTty(gdb, options.tty),
       // Asked by name, not as an expression: in a Rust program `&main` is no expression gdb can evaluate.

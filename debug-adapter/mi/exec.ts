@@ -1,5 +1,5 @@
 // MI execution commands: loading the program, running, stepping, interrupting.
-import type { Gdb } from './gdb';
+import { GDB_ENVIRONMENT, type Gdb } from './gdb';
 import { quoteMI } from './parser';
 
 export async function loadProgram(gdb: Gdb, program: string): Promise<void> {
@@ -23,6 +23,14 @@ export async function setWorkingDirectory(gdb: Gdb, cwd: string): Promise<void> 
 export async function setEnvironment(gdb: Gdb, name: string, value: string | null): Promise<void> {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`"${name}" is not a valid environment variable name.`);
   await gdb.cli(value === null ? `unset environment ${name}` : `set environment ${name}=${value}`);
+}
+
+/**
+ * The program's environment as the adapter's own (`host`): without what we set for gdb (GDB_ENVIRONMENT)
+ * and what gdb's line editor adds to its environment (LINES and COLUMNS of its screen).
+ */
+export async function restoreProgramEnvironment(gdb: Gdb, host: NodeJS.ProcessEnv = process.env): Promise<void> {
+  await Promise.all([...Object.keys(GDB_ENVIRONMENT), 'LINES', 'COLUMNS'].map((name) => setEnvironment(gdb, name, host[name] ?? null)));
 }
 
 /** The program's stdin, stdout and stderr: a terminal device such as /dev/pts/3. */

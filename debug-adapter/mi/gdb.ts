@@ -51,6 +51,12 @@ export interface GdbOptions {
   keepAlive?: boolean;
 }
 
+/**
+ * gdb's own environment on top of the adapter's: messages in English, no terminal escapes. The program
+ * inherits gdb's environment, so exec.restoreProgramEnvironment undoes these for it.
+ */
+export const GDB_ENVIRONMENT = { LC_ALL: 'C', TERM: 'dumb' } as const;
+
 /** The oldest gdb with `--interpreter=mi3`. */
 const MIN_GDB_MAJOR = 9;
 
@@ -76,7 +82,7 @@ export class Gdb extends EventEmitter<GdbEvents> {
     const command = (options.wrap ?? ((file, args) => ({ file, args })))(options.path, ['--interpreter=mi3', '-q', '-nx']);
     this.process = spawn(command.file, command.args, {
       cwd: options.cwd, shell: false, stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, LC_ALL: 'C', TERM: 'dumb' },
+      env: { ...process.env, ...GDB_ENVIRONMENT },
     });
     this.process.stdout.setEncoding('utf8');
     this.process.stdout.on('data', (chunk: string) => this.receive(chunk));

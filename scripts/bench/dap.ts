@@ -16,18 +16,18 @@ const LAUNCHES = 8;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const now = () => performance.now();
 
-async function startSession(program: string, buildDirectory: string): Promise<DebugClient> {
+async function startSession(program: string, buildDirectory: string, extra: Record<string, unknown> = {}): Promise<DebugClient> {
   const dc = new DebugClient('node', ADAPTER, 'syscall-gdb');
   await dc.start();
   const stopped = dc.waitForEvent('stopped');
-  await Promise.all([dc.configurationSequence(), dc.launch({ program, terminal: 'none', buildDirectory })]);
+  await Promise.all([dc.configurationSequence(), dc.launch({ program, terminal: 'none', buildDirectory, ...extra })]);
   await stopped;
   return dc;
 }
 
 /** DAP next → stopped, and (as the floor any DAP adapter pays) a trivial request's round trip. */
-async function dapStepTimes(buildDirectory: string): Promise<{ steps: number[]; floor: number[] }> {
-  const dc = await startSession(SPIN, buildDirectory);
+async function dapStepTimes(buildDirectory: string, extra: Record<string, unknown> = {}): Promise<{ steps: number[]; floor: number[] }> {
+  const dc = await startSession(SPIN, buildDirectory, extra);
   const steps: number[] = [];
   const floor: number[] = [];
   for (let i = 0; i < STEPS; i++) {
@@ -115,15 +115,19 @@ async function main(): Promise<void> {
   const dapSteps: number[] = [];
   const dapFloor: number[] = [];
   const gdbSteps: number[] = [];
+  const unrecordedSteps: number[] = [];
   for (let round = 0; round < 2; round++) {
     gdbSteps.push(...(await gdbStepTimes(program)));
     const { steps, floor } = await dapStepTimes(buildDirectory);
     dapSteps.push(...steps);
     dapFloor.push(...floor);
+    // Step Back records every step from the first stop (gdb's record full); here it is off.
+    unrecordedSteps.push(...(await dapStepTimes(buildDirectory, { stepBackLimit: 0 })).steps);
   }
   const stepRatio = median(dapSteps) / median(gdbSteps);
   console.log(`step round trip: DAP next→stopped ${median(dapSteps).toFixed(2)} ms, gdb -exec-next→*stopped ${median(gdbSteps).toFixed(2)} ms (median of ${dapSteps.length})`);
   console.log(`  ratio ${stepRatio.toFixed(2)}x (target ≤ 1.7x)`);
+  console.log(`  with Step Back's recording off (stepBackLimit 0): ${median(unrecordedSteps).toFixed(2)} ms, ratio ${(median(unrecordedSteps) / median(gdbSteps)).toFixed(2)}x`);
   const beyondFloor = median(dapSteps) - median(dapFloor);
   console.log(`  a DAP threads request alone takes ${median(dapFloor).toFixed(2)} ms; next→stopped beyond that: ${beyondFloor.toFixed(2)} ms = ${(beyondFloor / median(gdbSteps)).toFixed(2)}x gdb`);
 

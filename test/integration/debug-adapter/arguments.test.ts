@@ -82,7 +82,7 @@ describe('arguments with spaces, quotes, $, *, empty strings and non-ASCII', () 
     expect(run.output()).toContain(args.map((a) => `[${a}]\n`).join(''));
   });
 
-  it("leaves the environment as it is without the launcher (no LC_CTYPE from Python, the user's SHELL)", async () => {
+  it("gives the program the adapter's environment with launch.json's env, with or without the launcher", async () => {
     // env(1) adds NAME=VALUE arguments to its environment, then prints it: "X Y=1" needs the launcher.
     const environment = async (assignment: string) => {
       const run = collectRun();
@@ -95,7 +95,11 @@ describe('arguments with spaces, quotes, $, *, empty strings and non-ASCII', () 
     const launched = await environment('X Y=1');
     expect(launched).toEqual(direct);
     expect(launched).toContain('PROBE=x y');
-    expect(launched.filter((entry) => entry.startsWith('SHELL='))).toEqual(process.env.SHELL ? [`SHELL=${process.env.SHELL}`] : []);
+    // The adapter's own, not what gdb runs with (LC_ALL=C, TERM=dumb) or adds (LINES, COLUMNS).
+    for (const name of ['SHELL', 'TERM', 'LC_ALL', 'LINES', 'COLUMNS']) {
+      const value = process.env[name];
+      expect(launched.filter((entry) => entry.startsWith(`${name}=`))).toEqual(value === undefined ? [] : [`${name}=${value}`]);
+    }
   });
 });
 
