@@ -358,6 +358,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private onStream(kind: 'console' | 'target' | 'log', text: string): void {
     if (kind === 'log') {
       if (this.history && text.startsWith('Process record')) this.onRecordFailure(text);
+      if (text.startsWith('Step Back: the recording ended')) this.recordEnding = text.trim();
       return void this.emit('output', text, 'console');
     }
     if (kind !== 'console') return;
@@ -378,16 +379,18 @@ export class Engine extends EventEmitter<EngineEvents> {
   private logpointText: string | undefined;
 
   /**
-   * gdb could not record an instruction or syscall: it stops the program but reports no `*stopped`.
-   * The waiting command ends here, as a stop, and the session goes on live.
+   * gdb could not record an instruction or syscall: it stops the program (as "signal 0", or with no
+   * `*stopped` at all). The stop reads as such, the recording ends and the session goes on live.
    */
   private onRecordFailure(text: string): void {
     this.recordFailure = (this.recordFailure ?? '') + text;
     if (!text.includes('failed to record execution log')) return;
     const why = this.recordFailure.split('\n')[0]!.replace(/^Process record /, 'gdb ').replace(/\.$/, '');
     this.recordFailure = undefined;
+    this.recordFailedNote = `Step Back is off from here: ${why}. Debugging goes on without recording.`;
     void (async () => {
-      await this.endHistory(`Step Back is off from here: ${why}. Debugging goes on without recording.`);
+      await this.endHistory(this.recordFailedNote!);
+      if (!this.waiter) return; // gdb reported the stop
       const frame = (await listFrames(this.gdb, 1).catch(() => []))[0] ?? { level: 0, address: 0n };
       const waiter = this.waiter;
       this.waiter = undefined;
@@ -396,13 +399,15 @@ export class Engine extends EventEmitter<EngineEvents> {
     })();
   }
   private recordFailure: string | undefined;
+  private recordEnding: string | undefined;
+  private recordFailedNote: string | undefined;
 
   private onNotify(record: AsyncRecord): void {
-    // record.py ends the recording itself when the program is about to exit.
+    // record.py ends the recording itself before an exit or an instruction gdb cannot record.
     if (record.asyncClass === 'record-stopped' && this.history) {
       this.history.forget();
       this.history = undefined;
-      this.stepBackOff = 'The recording ended when the program was about to exit.';
+      this.stepBackOff = this.recordEnding ?? 'Step Back: the recording ended.';
     }
     if (record.asyncClass === 'thread-group-started') this.inferiorPid = Number(str(record.results.pid));
     if (record.asyncClass === 'thread-group-exited') this.inferiorPid = undefined;
@@ -445,6 +450,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     const stop = outcome.stop;
     if (stop.arch === 'i386') this.abi = 'i386';
     const event: StopEvent = { reason: 'step', address: stop.frame.address, breakpoints: stop.breakpoint ? [stop.breakpoint] : [], frame: stop.frame };
+    const recordFailed = this.recordFailedNote;
+    this.recordFailedNote = undefined;
+    if (recordFailed) return { ...event, description: recordFailed };
     if (stop.syscall) return this.syscallStop(event, stop.syscall, stop.breakpoint);
     if (stop.signal) return this.signalStop(event, stop.signal);
     switch (stop.reason) {
@@ -456,9 +464,6 @@ export class Engine extends EventEmitter<EngineEvents> {
       case 'access-watchpoint-trigger':
         event.reason = 'data breakpoint';
         event.breakpoints = [stop.watchpoint ?? ''];
-        return event;
-      case 'record-failed':
-        event.description = this.stepBackOff;
         return event;
       default:
         return event; // end-stepping-range, function-finished, no-history, or a stop without a reason

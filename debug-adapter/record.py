@@ -7,8 +7,9 @@
 #     destination is r8..r15 (REX.B): gdb records r0..r7, the register without REX.B; 49 90
 #     (xchg r8, rax) records nothing at all;
 #   - syscall (0F 05): rax, the result, is not recorded.
-# Recording also ends, on purpose, when the program is about to exit: gdb 13 would ask whether to
-# stop the program there and, if a breakpoint sits on that syscall, never resume it again.
+# Recording also ends, on purpose, when the program is about to exit, or to run a VEX or EVEX (AVX)
+# instruction, which gdb 13 cannot record: it would stop the program there and, if a breakpoint sits
+# on that instruction, never resume it again.
 #
 # For each such instruction in the program, an internal breakpoint at it notes the registers' values
 # before it runs, and one at the next instruction adds register writes to the log right after it:
@@ -57,6 +58,16 @@ def misrecorded_registers(code):
     return ()
 
 
+def unrecordable(code):
+    """Why gdb 13 cannot record the instruction `code`, or None (VEX and EVEX: AVX and later)."""
+    i = 0
+    while i < len(code) and code[i] in LEGACY_PREFIXES:
+        i += 1
+    if i < len(code) and code[i] in (0xC4, 0xC5, 0x62):  # in 64-bit code always VEX/EVEX prefixes
+        return 'gdb cannot record AVX (VEX/EVEX-encoded) instructions'
+    return None
+
+
 def record_info():
     """(replaying, lowest, current, highest) from `info record`; current is the last entry done."""
     text = gdb.execute('info record', to_string=True)
@@ -72,6 +83,7 @@ class Recorder:
     def __init__(self):
         self.active = False
         self.fixes = {}        # address -> (registers, length)
+        self.endings = {}      # address -> why the recording must end before the instruction there
         self.watched = set()   # addresses with an internal breakpoint
         self.arrivals = []
         self.pending = None    # (registers, old values, next address, entry number before it ran)
@@ -86,7 +98,12 @@ class Recorder:
         count = 0
         for start, end in code_ranges():
             count += self.scan(start, end)
-        self.arrive(int(gdb.parse_and_eval('$pc')))
+        pc = int(gdb.parse_and_eval('$pc'))
+        self.arrive(pc)
+        for breakpoint in self.arrivals:
+            if breakpoint.address == pc:
+                Arrival.standing_on = breakpoint
+                breakpoint.enabled = False
         return count
 
     def scan(self, start, end):
@@ -101,20 +118,28 @@ class Recorder:
                 break
             for instruction in instructions:
                 length = instruction['length']
-                registers = misrecorded_registers(bytes(inferior.read_memory(instruction['addr'], length)))
+                code = bytes(inferior.read_memory(instruction['addr'], length))
+                registers = misrecorded_registers(code)
                 if registers:
                     self.watch(instruction['addr'], length, registers)
                     count += 1
+                why = unrecordable(code)
+                if why:
+                    self.endings[instruction['addr']] = why
+                    self.watch_address(instruction['addr'])
             last = instructions[-1]
             address = last['addr'] + last['length']
         return count
 
     def watch(self, address, length, registers):
         self.fixes[address] = (registers, length)
-        for at in (address, address + length):
-            if at not in self.watched:
-                self.watched.add(at)
-                self.arrivals.append(Arrival(at, self))
+        self.watch_address(address)
+        self.watch_address(address + length)
+
+    def watch_address(self, address):
+        if address not in self.watched:
+            self.watched.add(address)
+            self.arrivals.append(Arrival(address, self))
 
     def arrive(self, pc):
         """The program is at `pc`, live; called before the instruction at pc runs."""
@@ -140,10 +165,14 @@ class Recorder:
                 self.inside = {n for n in self.inside if n >= lowest}
             frame = gdb.selected_frame()
         fix = self.fixes.get(pc)
+        why = self.endings.get(pc)
         if fix and fix[0] == ('rax',) and register_value('rax', frame) in EXIT_CALLS:
+            why = 'the program is about to exit'
+        if why:
+            # Said first: the engine takes the reason from it when gdb reports =record-stopped.
+            gdb.write(f'Step Back: the recording ended at {pc:#x}: {why}.\n', gdb.STDLOG)
             gdb.execute('record stop', to_string=True)
             self.end()
-            gdb.write('The program is about to exit: the recording for Step Back ends here.\n', gdb.STDLOG)
             return
         if fix:
             registers, length = fix
@@ -158,7 +187,7 @@ class Recorder:
         # While replaying, the breakpoints are off. gdb 13 leaves the program "running" for good
         # when replay, having passed a breakpoint that lets it go on, reaches the end of the log.
         for breakpoint in self.arrivals:
-            breakpoint.enabled = not (replaying or replay)
+            breakpoint.enabled = not (replaying or replay) and breakpoint is not Arrival.standing_on
         return {'active': True, 'replaying': replaying, 'lowest': lowest, 'current': current,
                 'highest': highest, 'inside': current in self.inside, 'afterWrites': current - 1 in self.inside}
 
@@ -175,11 +204,18 @@ class Recorder:
         for breakpoint in self.arrivals:
             breakpoint.delete()
         self.arrivals.clear()
+        Arrival.standing_on = None
         self.fixes.clear()
+        self.endings.clear()
         self.watched.clear()
 
 
 class Arrival(gdb.Breakpoint):
+    # The one switched off: the program is at its address. Resuming from a breakpoint means stepping
+    # over it, and gdb 13 never resumes a program again whose instruction it failed to record during
+    # such a step; so the breakpoint the program stands on is off until the next one is reached.
+    standing_on = None
+
     def __init__(self, address, recorder):
         super().__init__(f'*{address:#x}', internal=True)
         self.address = address
@@ -187,6 +223,10 @@ class Arrival(gdb.Breakpoint):
 
     def stop(self):
         self.recorder.arrive(self.address)
+        previous, Arrival.standing_on = Arrival.standing_on, self
+        if previous is not None and previous is not self and previous.is_valid() and self.recorder.active:
+            previous.enabled = True
+        self.enabled = False
         return False
 
 

@@ -39,6 +39,17 @@ async function generalRegisters(): Promise<DebugProtocol.Variable[]> {
   return children(dc, (await scopeVariables(dc, 'Registers')).find((v) => v.name === 'General purpose')!);
 }
 
+/** Step Back refuses with a message matching `reason`; Step Over then reaches `marker` and Continue ends the program (exit 7). */
+async function refusedThenGoesOn(program: string, reason: RegExp, marker: string): Promise<void> {
+  const refused = await dc.stepBackRequest({ threadId: 1 }).catch((error: Error) => error);
+  expect((refused as Error).message).toMatch(reason);
+  await next();
+  expect((await topFrame(dc)).line).toBe(lineOf(program, marker));
+  const exited = dc.waitForEvent('exited');
+  await dc.continueRequest({ threadId: 1 });
+  expect((await exited).body.exitCode).toBe(7);
+}
+
 async function setBreakpoints(...markers: string[]): Promise<void> {
   await dc.setBreakpointsRequest({ source: { path: rewind }, breakpoints: markers.map((m) => ({ line: lineOf(rewind, m) })) });
 }
@@ -132,6 +143,33 @@ describe('Reverse Continue', () => {
     const event = await reverseContinue();
     expect(event.body.description).toMatch(/start of the recording: it keeps the last 20 instructions/);
     expect((await state()).line).not.toBe(lineOf(rewind, 'LINE_START'));
+  }, 60_000);
+});
+
+describe('an AVX instruction, which gdb 13 cannot record', () => {
+  const program = fixture('avx.asm');
+
+  it('ends the recording before it, with the reason, and debugging goes on', async () => {
+    await launchStopped(dc, program);
+    await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: lineOf(program, 'LINE_AVX') }] });
+    const output = new Promise<string>((resolve) => dc.on('output', (e) => { if (/recording ended/.test(e.body.output)) resolve(e.body.output); }));
+    await continueToStop(dc);
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_AVX'));
+    expect(await output).toMatch(/^Step Back: the recording ended at 0x[0-9a-f]+: gdb cannot record AVX \(VEX\/EVEX-encoded\) instructions\./);
+    // With a breakpoint on it, gdb 13 would never resume the program had it tried to record it.
+    await refusedThenGoesOn(program, /^Step Back: the recording ended at 0x[0-9a-f]+: gdb cannot record AVX/, 'LINE_AFTER_AVX');
+  }, 60_000);
+});
+
+describe('an instruction gdb refuses to record (rdtscp)', () => {
+  it('stops there with gdb\'s reason, ends the recording and debugging goes on', async () => {
+    const program = fixture('rdtscp.asm');
+    await launchStopped(dc, program);
+    const event = await continueToStop(dc);
+    expect(event.body.reason).toBe('step');
+    expect(event.body.description).toMatch(/^Step Back is off from here: gdb does not support instruction 0xf01f9 at address 0x[0-9a-f]+/);
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_RDTSCP'));
+    await refusedThenGoesOn(program, /^Step Back is off from here/, 'LINE_AFTER');
   }, 60_000);
 });
 
