@@ -37,7 +37,8 @@ export function buildDirectory(): string {
 
 export async function startClient(adapter: string): Promise<DebugClient> {
   const dc = new DebugClient('node', adapter, 'syscall-gdb');
-  dc.defaultTimeout = 20_000;
+  // Each wait (an event, a response) may take long on a loaded machine; below the test's own 60 s.
+  dc.defaultTimeout = 45_000;
   await dc.start();
   return dc;
 }
