@@ -17,7 +17,8 @@ export interface ParserOptions {
   attachedBeforeExec?: boolean;
 }
 
-const RESUMED = /^<\.\.\. ([A-Za-z_][A-Za-z0-9_]*) resumed>/;
+const RESUMED = '<... ';
+const RESUMED_END = ' resumed>';
 const UNFINISHED = ' <unfinished ...>';
 const SIGNAL = /^--- (SIG[A-Z0-9+-]+|\S+) (.*) ---$/;
 const STOPPED = /^--- (.*) ---$/;
@@ -151,10 +152,14 @@ export class StraceParser {
     if (argsStart >= 0) return this.parseCall(prefix, line, argsStart, final);
     if (lead === DASH && line.startsWith('--- ', bodyStart)) return this.parseSignal(this.nextSeq(), prefix, line);
     if (exitLine) return this.parseExit(this.nextSeq(), prefix, line.slice(bodyStart));
-    if (lead === LESS) {
-      const body = line.slice(bodyStart);
-      const resumed = RESUMED.exec(body);
-      if (resumed) return this.parseResumed(prefix, resumed[1]!, body.slice(resumed[0].length), line);
+    if (lead === LESS && line.startsWith(RESUMED, bodyStart)) {
+      // `<... name resumed>` and the rest of the call.
+      const nameStart = bodyStart + RESUMED.length;
+      let nameEnd = nameStart + 1;
+      while (isNameChar(line.charCodeAt(nameEnd))) nameEnd++;
+      if (isNameStart(line.charCodeAt(nameStart)) && line.startsWith(RESUMED_END, nameEnd)) {
+        return this.parseResumed(prefix, line.slice(nameStart, nameEnd), line.slice(nameEnd + RESUMED_END.length), line);
+      }
     }
     if (lead === OPEN_BRACKET) {
       const body = line.slice(bodyStart);
