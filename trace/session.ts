@@ -42,6 +42,11 @@ export interface TraceRequest {
   terminalSize?: TerminalSize;
   /** How strace's output reaches us (see RunnerRequest.capture). */
   capture?: 'fifo' | 'file';
+  /**
+   * Collect `-k` stacks (default: when the program goes through libc, whose calls can be credited to
+   * the user's line only through them). Off, calls made inside libc keep no line.
+   */
+  stackTraces?: boolean;
   ownProcessGroup?: boolean;
   /** Directories whose binaries count as the user's own for -k frame mapping. */
   workspaceRoots?: string[];
@@ -174,7 +179,7 @@ export class TraceSession {
     let reported: SyscallEvent | undefined;
     const running = await startStrace({
       strace,
-      options: traceOptions(capabilities, { stack: target.usesLibc || unwind !== undefined, stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject }),
+      options: traceOptions(capabilities, { stack: request.stackTraces ?? (target.usesLibc || unwind !== undefined), stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject }),
       program: traced, args: request.args, cwd,
       stdinFile: request.stdin !== undefined ? path.resolve(cwd, request.stdin) : undefined,
       env: request.env ? { ...process.env, ...request.env } : undefined,

@@ -254,6 +254,11 @@ function readFifo(fifo: string, onTrace: (chunk: string) => void): Promise<void>
   });
 }
 
+/** Nap after a short read: strace is still writing, so the next read gets a chunk, not a line or two. */
+const SHORT_READ_NAP_MS = 10;
+/** Nap at the end of the file for now. (Change notices would fire for every write strace makes.) */
+const END_NAP_MS = 20;
+
 /** Reads a growing file to its end, then waits for more until strace has exited and all is read. */
 async function followFile(file: string, onTrace: (chunk: string) => void, ended: () => boolean): Promise<void> {
   const fd = openSync(file, 'r');
@@ -267,11 +272,12 @@ async function followFile(file: string, onTrace: (chunk: string) => void, ended:
       if (bytes > 0) {
         position += bytes;
         onTrace(decoder.decode(buffer.subarray(0, bytes), { stream: true }));
-        continue;
-      }
-      if (finished) break;
-      // At the end for now: nap briefly. (Change notices would fire for every write strace makes.)
-      await new Promise<void>((resolve) => setTimeout(resolve, 20));
+        // A full buffer, or strace has ended: read on at once. Reading whatever strace has just
+        // written as soon as it is there made one read per line or two, each costing more than
+        // parsing the line.
+        if (bytes === buffer.length || finished) continue;
+      } else if (finished) break;
+      await new Promise<void>((resolve) => setTimeout(resolve, bytes > 0 ? SHORT_READ_NAP_MS : END_NAP_MS));
     }
     const rest = decoder.decode();
     if (rest) onTrace(rest);

@@ -132,6 +132,18 @@ describe('C and Rust: the user\'s own line, and where each call comes from', () 
     expect(result.model.origins.get('exit')).toBeGreaterThanOrEqual(2);
   });
 
+  it('without -k stacks (stackTraces: false) credits no libc call to a line rather than a wrong one', async () => {
+    const source = path.join(FIXTURES, 'flush.c');
+    const session = await TraceSession.start({ file: source, args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(buildRoot, 'b-')),
+      workspaceRoots: [buildRoot, FIXTURES], stackTraces: false });
+    session.child.stdin?.end();
+    const result = await session.done;
+    const writes = calls(result, 'write');
+    expect(writes).toHaveLength(2);
+    // The ip is inside libc's write: no frame leads back to main, so no line is claimed.
+    for (const write of writes) expect([write.stack.length, write.location]).toEqual([0, undefined]);
+  });
+
   it('builds a NASM program with its own _start that calls libc (extern), and credits the call to its line', async () => {
     const source = path.join(FIXTURES, 'extern-write.asm');
     const result = await trace(source);
