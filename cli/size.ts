@@ -1,12 +1,13 @@
 // `syscall-lens size`: how big a program is and why — headers, sections, segments, labels, source
 // files — and, for two programs, the two side by side, with their syscall counts when traced.
 import * as path from 'node:path';
+import { buildCargoProgram, CargoBuildError, isRustSource } from '../toolchain/cargo';
 import { resolveBuildOptions } from '../toolchain/options';
 import { prepareTarget, TargetError } from '../toolchain/target';
 import { ToolNotFoundError } from '../toolchain/tools';
 import { TraceError } from '../trace/capture/runner';
 import { ElfFormatError } from '../trace/map/elf';
-import { programSize } from '../trace/map/programSize';
+import { demangleLabels, programSize } from '../trace/map/programSize';
 import { compareSizes, sizeComparisonText, sizeReportText, type MeasuredProgram } from '../trace/map/sizeText';
 import { TraceModel } from '../trace/model/model';
 import { TraceSession } from '../trace/session';
@@ -14,9 +15,11 @@ import { answerUsage, type Subcommand } from './subcommand';
 
 export const SIZE_HELP = `Usage: syscall-lens size [--json] [--trace] [--labels N] FILE [FILE2]
 
-FILE is a program, or a source (.asm, .nasm, .c) built first exactly as for debugging and tracing.
+FILE is a program, or a source (.asm, .nasm, .c) built first exactly as for debugging and tracing,
+or a .rs file of a Cargo project (built with cargo build --offline).
 Prints the file size, the ELF headers, every section and segment with its size, the largest
-labels and the code bytes of each source file (from the DWARF line table).
+labels (C++ and Rust names demangled) and the code bytes of each source file (from the DWARF line
+table).
 
 With FILE2, prints the two side by side (file size, each section, loaded bytes). With --trace,
 runs each under strace and adds its syscall count: "63 syscalls / 16 KB → 2 / 400 bytes".
@@ -59,10 +62,10 @@ function parseOptions(argv: string[]): Options | string {
 
 async function measure(file: string, trace: boolean): Promise<MeasuredProgram> {
   const cwd = process.cwd();
-  const target = await prepareTarget(file, resolveBuildOptions({}, cwd, path.resolve(file)));
-  const measured: MeasuredProgram = { name: path.basename(file), report: programSize(target.program) };
+  const program = isRustSource(file) ? await buildCargoProgram(path.resolve(file)) : (await prepareTarget(file, resolveBuildOptions({}, cwd, path.resolve(file)))).program;
+  const measured: MeasuredProgram = { name: path.basename(file), report: await demangleLabels(programSize(program)) };
   if (trace) {
-    const session = await TraceSession.start({ file: target.program, args: [], cwd, stdio: 'output', model: new TraceModel({ keepEvents: false }) });
+    const session = await TraceSession.start({ file: program, args: [], cwd, stdio: 'output', model: new TraceModel({ keepEvents: false }) });
     session.child.stdout?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     const result = await session.done;
     measured.syscalls = result.model.summary().reduce((n, s) => n + s.calls, 0);
@@ -79,7 +82,7 @@ export const sizeCommand: Subcommand = {
     try {
       for (const file of options.files) measured.push(await measure(file, options.trace));
     } catch (error) {
-      if (error instanceof TargetError || error instanceof ToolNotFoundError || error instanceof TraceError || error instanceof ElfFormatError) {
+      if (error instanceof TargetError || error instanceof ToolNotFoundError || error instanceof TraceError || error instanceof ElfFormatError || error instanceof CargoBuildError) {
         process.stderr.write(`syscall-lens size: ${error.message}\n`);
         return 1;
       }

@@ -10,7 +10,7 @@ import { buildCargoProgram, CargoBuildError, isRustSource } from '../toolchain/c
 import { prepareTarget, TargetError } from '../toolchain/target';
 import { ToolNotFoundError } from '../toolchain/tools';
 import { ElfFormatError } from '../trace/map/elf';
-import { programSize } from '../trace/map/programSize';
+import { demangleLabels, programSize } from '../trace/map/programSize';
 import { compareSizes, sizeComparisonText, sizeReportText, type MeasuredProgram } from '../trace/map/sizeText';
 import { buildOptionsFor, ensureTrusted } from './config';
 import { COMMANDS } from './contributions';
@@ -90,7 +90,7 @@ class SizeView {
         { location: vscode.ProgressLocation.Window, title: `Building ${path.basename(file)}` },
         async () => isRustSource(file) ? buildCargoProgram(file) : (await prepareTarget(file, isMeasurable(file) ? buildOptionsFor(uri) : { build: false })).program,
       );
-      const build: Build = { name: path.basename(file), file, program, report: programSize(program), builtAt: new Date() };
+      const build: Build = { name: path.basename(file), file, program, report: await demangleLabels(programSize(program)), builtAt: new Date() };
       const trace = this.lastTraces?.of(file, program);
       if (!trace) build.syscallNote = `${build.name} has no complete trace yet (Syscall Lens: Trace Program)`;
       else {

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { EXAMPLES, notifications, openFile, runCommand, screenshot, startVSCode, type VSCodeSession } from './harness';
+import { EXAMPLES, REPO_ROOT, notifications, openFile, runCommand, screenshot, startVSCode, type VSCodeSession } from './harness';
 
 /** `.text`'s size per binutils, for hello.asm assembled and linked without the extension. */
 function textSizeByBinutils(folder: string): number {
@@ -68,6 +68,7 @@ describe('the size view', () => {
     work = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-e2e-size-check-'));
     cpSync(path.join(EXAMPLES, 'hello.asm'), path.join(folder, 'hello.asm'));
     cpSync(path.join(EXAMPLES, 'hello.c'), path.join(folder, 'hello.c'));
+    cpSync(path.join(REPO_ROOT, 'test/fixtures/dap/rust-hello'), path.join(folder, 'rust-hello'), { recursive: true });
     cpSync(path.join(EXAMPLES, 'hello.asm'), path.join(work, 'hello.asm'));
     vscode = await startVSCode({ folder, viewport: { width: 1400, height: 900 } });
   });
@@ -140,5 +141,28 @@ describe('the size view', () => {
     expect(statSync(programOf('hello.asm')).size).toBe(asmBytes);
     expect(asmCalls).toBe(syscallsByStrace(programOf('hello.asm'), work));
     expect(cCalls).toBe(syscallsByStrace(programOf('hello.c'), work));
+  });
+
+  it('builds a Cargo project from its main.rs and lists its largest functions by their Rust names', async () => {
+    await openFile(vscode.page, 'rust-hello/src/main.rs');
+    await runCommand(vscode.page, 'Syscall Lens: Show Program Size');
+    await vscode.page.locator('.tab', { hasText: 'main.rs size' }).first().waitFor({ timeout: 180_000 }).catch(async () => {
+      await screenshot(vscode.page, 'size-view-rust-failed');
+      throw new Error(`The Rust size report never opened. Notifications: ${(await notifications(vscode.page)).join(' | ')}`);
+    });
+    const top = await waitForLines(vscode.page, (l) => /^main\.rs: ELF64/.test(l[0] ?? ''));
+    expect(top[0]).toMatch(/^main\.rs: ELF64, \d+ bytes in the file, \d+ loaded/);
+    expect(top.some((l) => /^\.text\s+PROGBITS/.test(l))).toBe(true);
+    // Find the labels: the editor's find widget scrolls the report to them.
+    await vscode.page.keyboard.press('Control+F');
+    await vscode.page.keyboard.type('largest labels');
+    await vscode.page.keyboard.press('Enter');
+    await vscode.page.keyboard.press('Escape');
+    const lines = await waitForLines(vscode.page, (l) => l.includes('largest labels'));
+    const labels = lines.slice(lines.indexOf('largest labels') + 1).filter((l) => /^ +\d+ {2}\.text/.test(l));
+    expect(labels.length, lines.join('\n')).toBeGreaterThan(3);
+    for (const label of labels) expect(label).toMatch(/^ +\d+ {2}\.text +\S.*::/);
+    expect(labels.join('\n')).not.toMatch(/ _R|_ZN|\[[0-9a-f]{16}\]/);
+    await screenshot(vscode.page, 'size-view-rust');
   });
 });

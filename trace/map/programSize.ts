@@ -4,6 +4,7 @@
 import { statSync } from 'node:fs';
 import { ElfFile } from './elf';
 import { readLineTable } from './dwarfLines';
+import { demangleNames } from '../../toolchain/demangle';
 
 const SECTION_TYPES: Record<number, string> = {
   0: 'NULL', 1: 'PROGBITS', 2: 'SYMTAB', 3: 'STRTAB', 4: 'RELA', 5: 'HASH', 6: 'DYNAMIC', 7: 'NOTE', 8: 'NOBITS',
@@ -46,10 +47,13 @@ export interface LabelSize {
   section: string;
   address: number;
   /**
-   * The bytes from the label to the next label of its section (or the section's end), alignment
-   * padding included. Not the symbol's st_size: nasm -g gives a `db` label the size of one element.
+   * A function's st_size, which compilers set exactly. Otherwise the bytes from the label to the
+   * next label of its section (or the section's end), alignment padding included — not st_size:
+   * nasm -g gives a `db` label the size of one element.
    */
   size: number;
+  /** The name as written in C++ or Rust (demangleLabels), when it differs from the symbol's. */
+  demangled?: string;
 }
 
 export interface SizeReport {
@@ -93,30 +97,31 @@ export function programSize(path: string): SizeReport {
   };
 }
 
-/** NASM's local labels (`_start.loop`) belong to their parent; they do not split it. */
-function isLocalLabel(name: string): boolean {
-  return name.indexOf('.', 1) > 0;
+/** NASM's local labels (`_start.loop`, untyped symbols) belong to their parent; they do not split it. */
+function isLocalLabel(name: string, type: number): boolean {
+  return type === STT_NOTYPE && name.indexOf('.', 1) > 0;
 }
 
-// Markers the linker and the C runtime define (section ends, table starts): places, not labels.
-const LINKER_MARKERS = new Set(['_edata', 'edata', '_end', 'end', '_etext', 'etext', 'data_start', '_DYNAMIC', '_GLOBAL_OFFSET_TABLE_']);
+// Markers the linker and the C runtime define (section ends, table starts, the end of .eh_frame):
+// places, not labels.
+const LINKER_MARKERS = new Set(['_edata', 'edata', '_end', 'end', '_etext', 'etext', 'data_start', '_DYNAMIC', '_GLOBAL_OFFSET_TABLE_', '__FRAME_END__']);
 
 function isMarker(name: string, type: number): boolean {
-  return type === STT_NOTYPE && (LINKER_MARKERS.has(name) || name.startsWith('__'));
+  return LINKER_MARKERS.has(name) || (type === STT_NOTYPE && name.startsWith('__'));
 }
 
 function labelSizes(elf: ElfFile, sections: readonly SectionSize[]): LabelSize[] {
   const loaded = sections.filter((s) => s.loaded && s.size > 0);
   const sectionOf = (address: number) => loaded.find((s) => address >= s.address && address < s.address + s.size);
   const candidates = elf.symbols
-    .filter((s) => (s.type === STT_NOTYPE || s.type === STT_OBJECT || s.type === STT_FUNC) && !isLocalLabel(s.name) && !isMarker(s.name, s.type))
+    .filter((s) => (s.type === STT_NOTYPE || s.type === STT_OBJECT || s.type === STT_FUNC) && !isLocalLabel(s.name, s.type) && !isMarker(s.name, s.type))
     .map((s) => ({ symbol: s, section: sectionOf(s.value) }))
     .filter((c): c is { symbol: typeof c.symbol; section: SectionSize } => c.section !== undefined)
     .sort((a, b) => a.symbol.value - b.symbol.value);
   const labels: LabelSize[] = [];
   candidates.forEach(({ symbol, section }, i) => {
     const next = candidates.slice(i + 1).find((c) => c.section === section && c.symbol.value > symbol.value);
-    const size = (next ? next.symbol.value : section.address + section.size) - symbol.value;
+    const size = symbol.type === STT_FUNC && symbol.size > 0 ? symbol.size : (next ? next.symbol.value : section.address + section.size) - symbol.value;
     labels.push({ name: symbol.name, section: section.name, address: symbol.value, size });
   });
   return labels.sort((a, b) => b.size - a.size || a.address - b.address);
@@ -130,4 +135,10 @@ function sourceFileSizes(elf: ElfFile): { file: string; bytes: number }[] {
     return [];
   }
   return [...bytes].map(([file, count]) => ({ file, bytes: count })).sort((a, b) => b.bytes - a.bytes);
+}
+
+/** The report with each C++ and Rust label's readable name (through c++filt; unchanged without it). */
+export async function demangleLabels(report: SizeReport): Promise<SizeReport> {
+  const names = await demangleNames(report.labels.map((l) => l.name));
+  return { ...report, labels: report.labels.map((label, i) => (names[i] !== label.name ? { ...label, demangled: names[i] } : label)) };
 }

@@ -3,6 +3,8 @@
 import type { SizeReport } from './programSize';
 
 const hex = (n: number) => `0x${n.toString(16)}`;
+/** Source files listed by name; a Rust or C++ program's code comes from hundreds (std's included). */
+const SOURCE_FILES = 20;
 
 /** Bytes of the sections that have an address (loaded into memory when the program runs). */
 export const loadedBytes = (report: SizeReport): number => report.sections.filter((s) => s.loaded).reduce((n, s) => n + s.size, 0);
@@ -28,11 +30,14 @@ export function sizeReportText(name: string, r: SizeReport, options: SizeTextOpt
   }
   if (options.labels > 0 && r.labels.length) {
     out.push('', 'largest labels');
-    for (const l of r.labels.slice(0, options.labels)) out.push(`  ${l.name.padEnd(30)} ${l.section.padEnd(12)} ${String(l.size).padStart(8)}`);
+    // Size first, the name last: a C++ or Rust name can run to hundreds of characters.
+    for (const l of r.labels.slice(0, options.labels)) out.push(`  ${String(l.size).padStart(8)}  ${l.section.padEnd(12)} ${l.demangled ?? l.name}`);
   }
   if (r.sourceFiles.length) {
     out.push('', 'code by source file');
-    for (const f of r.sourceFiles) out.push(`  ${String(f.bytes).padStart(8)}  ${f.file}`);
+    for (const f of r.sourceFiles.slice(0, SOURCE_FILES)) out.push(`  ${String(f.bytes).padStart(8)}  ${f.file}`);
+    const rest = r.sourceFiles.slice(SOURCE_FILES);
+    if (rest.length) out.push(`  ${String(rest.reduce((n, f) => n + f.bytes, 0)).padStart(8)}  in ${rest.length} more files`);
   }
   return out.join('\n');
 }

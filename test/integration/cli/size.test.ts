@@ -1,6 +1,6 @@
 // `syscall-lens size` as a user runs it: the bundled CLI, real nasm, gcc and strace.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
@@ -26,7 +26,7 @@ describe('syscall-lens size', () => {
     expect(run.stdout).toMatch(/^hello\.asm: ELF64, \d+ bytes in the file, 51 loaded$/m);
     expect(run.stdout).toMatch(/^\.text +PROGBITS +0x401000 +0x1000 +37$/m);
     expect(run.stdout).toMatch(/^LOAD +r-x +0x1000 +0x401000 +37 +37$/m);
-    expect(run.stdout).toMatch(/^ {2}_start +\.text +37$/m);
+    expect(run.stdout).toMatch(/^ +37 {2}\.text +_start$/m);
     expect(run.stdout).toMatch(/^ +37 {2}.*examples\/hello\.asm$/m);
   });
 
@@ -45,6 +45,17 @@ describe('syscall-lens size', () => {
     // The programs' own output goes to stderr, never into the report.
     expect(run.stderr).toContain('Hello, world!');
   });
+
+  it('builds a Cargo project from a .rs file and names its functions as Rust does', () => {
+    const crate = path.join(work, 'rust-hello');
+    cpSync(path.resolve(__dirname, '../../fixtures/dap/rust-hello'), crate, { recursive: true });
+    const run = size('--json', path.join(crate, 'src/main.rs'));
+    expect(run.status, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({ type: 'program', name: 'main.rs', format: 'ELF64' });
+    const main = report.labels.find((l: { demangled?: string }) => l.demangled === 'rust_hello::main');
+    expect(main?.name).toMatch(/^_ZN10rust_hello4main17h[0-9a-f]{16}E$/);
+  }, 300_000);
 
   it('says why when a file is not a program', () => {
     const text = path.join(work, 'notes.txt');

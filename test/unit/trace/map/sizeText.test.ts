@@ -33,15 +33,27 @@ describe('sizeReportText', () => {
     expect(lines.find((l) => l.startsWith('.text'))).toMatch(/^\.text\s+PROGBITS\s+0x401000\s+0x1000\s+37$/);
     expect(lines.find((l) => l.startsWith('.bss'))).toMatch(/\s64 {2}\(memory only\)$/);
     expect(lines.find((l) => l.startsWith('LOAD'))).toMatch(/^LOAD\s+r-x\s+0x1000\s+0x401000\s+37\s+37$/);
-    expect(lines.some((l) => /^ {2}_start\s+\.text\s+37$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^ +37 {2}\.text +_start$/.test(l))).toBe(true);
     expect(lines.at(-1)).toBe('        37  hello.asm');
+  });
+
+  it('lists the 20 source files with the most code and sums the rest', () => {
+    const sourceFiles = Array.from({ length: 25 }, (_, i) => ({ file: `f${i}.rs`, bytes: 100 - i }));
+    const lines = sizeReportText('main.rs', { ...report, sourceFiles }, { labels: 0 }).split('\n');
+    expect(lines.filter((l) => /^ +\d+ {2}f\d+\.rs$/.test(l))).toHaveLength(20);
+    expect(lines.at(-1)).toBe(`  ${String(80 + 79 + 78 + 77 + 76).padStart(8)}  in 5 more files`);
+  });
+
+  it('lists a label by its demangled name when it has one', () => {
+    const rust = { ...report, labels: [{ name: '_ZN10rust_hello5total17h2baf012d534236aeE', section: '.text', address: 0x174c0, size: 130, demangled: 'rust_hello::total' }] };
+    expect(sizeReportText('main.rs', rust, { labels: 10 }).split('\n')).toContain('       130  .text        rust_hello::total');
   });
 
   it('adds the syscall count when traced and lists only as many labels as asked', () => {
     const text = sizeReportText('hello.asm', report, { labels: 1, syscalls: 2 });
     expect(text.split('\n')[0]).toBe('hello.asm: ELF64, 9544 bytes in the file, 115 loaded, 2 syscalls');
     expect(text).toContain('_start');
-    expect(text).not.toMatch(/^ {2}msg/m);
+    expect(text).not.toMatch(/ msg$/m);
     expect(sizeReportText('hello.asm', report, { labels: 0 })).not.toContain('largest labels');
   });
 
