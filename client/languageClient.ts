@@ -19,6 +19,7 @@ function serverSettings(scope?: vscode.ConfigurationScope): ServerSettings {
     diagnosticsEnabled: config.diagnosticsEnabled,
     nasmLimits: config.nasmLimits,
     inlayHints: config.inlayHints,
+    buildDirectory: config.buildDirectory ?? '',
   };
 }
 

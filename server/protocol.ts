@@ -11,6 +11,8 @@ export interface ServerSettings {
   nasmLimits: { memoryMB: number; timeSeconds: number };
   /** `bytes`: the machine code at the end of each line, from nasm's listing (off unless asked for). */
   inlayHints: { syscallCall: boolean; parameterNames: boolean; bytes: boolean };
+  /** syscallLens.buildDirectory as written ('' for the default): where the built program is, for label addresses. */
+  buildDirectory: string;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -20,6 +22,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   diagnosticsEnabled: true,
   nasmLimits: { memoryMB: 1024, timeSeconds: 15 },
   inlayHints: { syscallCall: true, parameterNames: true, bytes: false },
+  buildDirectory: '',
 };
 
 export interface InitializationOptions {
@@ -82,5 +85,6 @@ export function settingsFromConfiguration(raw: unknown, base: ServerSettings = D
       parameterNames: bool(hints.parameterNames, base.inlayHints.parameterNames),
       bytes: bool(hints.bytes, base.inlayHints.bytes),
     },
+    buildDirectory: typeof r.buildDirectory === 'string' ? r.buildDirectory : base.buildDirectory,
   };
 }

@@ -10,6 +10,7 @@ import type { NasmOutputFormat } from '../../nasm/document/outputFormat';
 import { checkShellcode, describeShellcodeFinding, shellcodeBlock, shellcodeModeOf } from '../../nasm/shellcode';
 import { applyShellcodeFix, fixContext, fixHoldsUp, shellcodeFixes, type ProvenFix } from '../../nasm/shellcodeFixes';
 import { defaultBuildDirectory, programName } from '../../toolchain/build';
+import { resolveBuildOptions } from '../../toolchain/options';
 import { linkedSymbols } from '../../toolchain/linkedSymbols';
 import { LatestRun } from '../latestRun';
 import { runNasm, type NasmDiagnostic, type NasmOutcome } from '../nasmDiagnostics';
@@ -215,8 +216,8 @@ export class DiagnosticsPublisher {
   }
 
   /**
-   * A label's address in the ELF program built from the unit's root (its default build folder, as F5
-   * and the trace build it), only when that program has the layout of the current listing: the
+   * A label's address in the ELF program built from the unit's root (in the folder F5 and the trace
+   * build it into), only when that program has the layout of the current listing: the
    * symbol in the same section, as many bytes into it as the listing says. Undefined otherwise.
    */
   async linkedAddress(uri: string, name: string, place: LabelPlace): Promise<number | undefined> {
@@ -226,7 +227,10 @@ export class DiagnosticsPublisher {
     if (!root || !listing || listing.format === 'bin' || !this.options(root.uri).trusted) return undefined;
     const source = uriToPath(root.uri);
     if (!source) return undefined;
-    const symbol = (await linkedSymbols(path.join(defaultBuildDirectory(source), programName(source))))?.get(name);
+    // The folder F5 and the trace build into: syscallLens.buildDirectory resolved as they resolve it.
+    const folder = resolveBuildOptions({ buildDirectory: this.options(root.uri).settings.buildDirectory }, this.workspace.folderOf(source), source).buildDirectory
+      ?? defaultBuildDirectory(source);
+    const symbol = (await linkedSymbols(path.join(folder, programName(source))))?.get(name);
     if (!symbol || symbol.section !== place.section || symbol.address - symbol.sectionAddress !== place.offset) return undefined;
     return symbol.address;
   }

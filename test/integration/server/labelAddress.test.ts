@@ -98,4 +98,26 @@ describe('hover on a label', () => {
     expect(value).toContain('`print`: .text+0x35');
     expect(value).not.toContain('address');
   });
+
+  it('finds the program in the folder syscallLens.buildDirectory names (relative to the workspace folder)', async () => {
+    // An empty cache: the program is only in out/.
+    const emptyCache = mkdtempSync(path.join(cache, 'empty-'));
+    const other = await TestClient.start(await bundleServer(), { settings: { buildDirectory: 'out' } }, dir, undefined, {}, { ...process.env, XDG_CACHE_HOME: emptyCache });
+    try {
+      const built = await buildProgram({ source: path.join(dir, 'greet.asm'), buildDirectory: path.join(dir, 'out') });
+      expect(built.ok).toBe(true);
+      await other.open(uri('greet.asm'), text('greet.asm'));
+      const lines = text('greet.asm').split('\n');
+      const line = lines.findIndex((l) => l.includes('call    print'));
+      let value = '';
+      for (let i = 0; i < 150 && !value.includes('in the built program'); i++) {
+        const hover = await other.request('textDocument/hover', { textDocument: { uri: uri('greet.asm') }, position: { line, character: lines[line]!.indexOf('print') + 1 } });
+        value = hover?.contents?.value ?? '';
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(value).toContain(`(address 0x${nmOf(built.program).get('print')!.toString(16)} in the built program)`);
+    } finally {
+      await other.stop();
+    }
+  });
 });
