@@ -10,6 +10,7 @@ import {
 } from './harness';
 
 const LISTINGS = path.join(REPO_ROOT, 'test/fixtures/nasm/listing');
+const SHELLCODE = path.join(REPO_ROOT, 'test/fixtures/nasm/shellcode');
 /** The 1-based line of write-nul.asm that holds `needle` (parameter-name hints change the rendered text). */
 const lineOf = (needle: string) => readFileSync(path.join(LISTINGS, 'write-nul.asm'), 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
 
@@ -19,6 +20,7 @@ describe('the binary lens', () => {
   beforeAll(async () => {
     folder = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-e2e-bytes-'));
     for (const name of ['write-nul.asm', 'exit-clean.asm']) cpSync(path.join(LISTINGS, name), path.join(folder, name));
+    cpSync(SHELLCODE, folder, { recursive: true });
     vscode = await startVSCode({ folder, settings: { 'syscallLens.inlayHints.bytes': true } });
     await vscode.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(vscode.url).origin });
   });
@@ -82,5 +84,29 @@ describe('the binary lens', () => {
     }
     expect(copied).toBe(expected);
     await screenshot(vscode.page, 'binary-lens-clean-length');
+  });
+
+  it('offers test for cmp with zero when a conditional jump reads the flags next, and rewrites the line', async () => {
+    await openFile(vscode.page, 'fixes.asm');
+    const lines = readFileSync(path.join(SHELLCODE, 'fixes.asm'), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('cmp     r12, 0')) + 1;
+    await waitForLines((l) => l.some((t) => /cmp\s+r12, 0\s*49 83 fc 00/.test(t)), 'the bytes of cmp r12, 0');
+    await goToPosition(vscode.page, line, 9);
+    await vscode.page.keyboard.press('Control+.');
+    const fix = vscode.page.locator('.action-widget .monaco-list-row', { hasText: 'Shellcode: test r12, r12' }).first();
+    await fix.waitFor({ timeout: 60_000 });
+    await screenshot(vscode.page, 'binary-lens-test-quick-fix');
+    await fix.click();
+    // test r12, r12 is 4d 85 e4: no NUL.
+    await waitForLines((l) => l.some((t) => /^ {8}test {4}r12, r12\s*4d 85 e4/.test(t)), 'the rewritten line with its bytes');
+  });
+
+  it('warns on a relative reference from .text to .data, naming the label and its section', async () => {
+    await openFile(vscode.page, 'cross-section.asm');
+    const lines = readFileSync(path.join(SHELLCODE, 'cross-section.asm'), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('[rel msg]')) + 1;
+    const text = await hover(vscode.page, line, 9, 'relative reference');
+    expect(text).toContain('relative reference at .text+0x3 to msg in .data');
+    await screenshot(vscode.page, 'binary-lens-cross-section');
   });
 });

@@ -344,8 +344,9 @@ export async function openFileTab(page: Page, relativePath: string): Promise<voi
 /** Opens a file of the workspace folder through Quick Open and waits until its editor is active. */
 export async function openFile(page: Page, relativePath: string): Promise<void> {
   await openFileTab(page, relativePath);
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
-  await page.locator('.editor-instance .monaco-editor textarea, .editor-instance .monaco-editor .native-edit-context').first().focus();
+  // The group the file opened in is the active one (with two groups, the first is not always it).
+  await page.locator('.editor-group-container.active .editor-instance .monaco-editor .view-lines').first().waitFor();
+  await page.locator('.editor-group-container.active .editor-instance .monaco-editor :is(textarea, .native-edit-context)').first().focus();
 }
 
 /** Waits until the active editor shows tokens coloured by a grammar (any class besides the default mtk1). */

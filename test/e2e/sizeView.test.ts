@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { EXAMPLES, REPO_ROOT, notifications, openFile, runCommand, screenshot, startVSCode, type VSCodeSession } from './harness';
+import { EXAMPLES, REPO_ROOT, hover, notifications, openFile, runCommand, screenshot, startVSCode, type VSCodeSession } from './harness';
 
 /** `.text`'s size per binutils, for hello.asm assembled and linked without the extension. */
 function textSizeByBinutils(folder: string): number {
@@ -113,6 +113,25 @@ describe('the size view', () => {
     await screenshot(vscode.page, 'size-view-since-previous-build');
   });
 
+  it('gives a label its address in the program just built, in the hover', async () => {
+    // The same edit, assembled and linked here without the extension: nm's address of msg.
+    const copy = path.join(work, 'hello.asm');
+    writeFileSync(copy, readFileSync(path.join(folder, 'hello.asm'), 'utf8'));
+    textSizeByBinutils(work);
+    const nm = spawnSync('nm', [path.join(work, 'check')], { encoding: 'utf8' }).stdout;
+    const address = /^([0-9a-f]+) \w msg$/m.exec(nm)![1]!.replace(/^0+/, '');
+    await openFile(vscode.page, 'hello.asm');
+    const lines = readFileSync(path.join(folder, 'hello.asm'), 'utf8').split('\n');
+    const line = lines.findIndex((l) => /mov\s+rsi, msg/.test(l));
+    const text = await hover(vscode.page, line + 1, lines[line]!.indexOf('msg') + 2, 'in the built program');
+    expect(text).toContain(`msg: .data+0x0 (address 0x${address} in the built program)`);
+    // Shown again for the screenshot (the harness closes it after reading).
+    await runCommand(vscode.page, 'Show or Focus Hover');
+    await vscode.page.locator('.monaco-editor .monaco-hover:not(.hidden)', { hasText: 'in the built program' }).first().waitFor({ timeout: 30_000 });
+    await screenshot(vscode.page, 'hover-label-address');
+    await vscode.page.keyboard.press('Escape');
+  });
+
   it('compares hello.c with hello.asm: bytes and the syscalls of their last traces in one view', async () => {
     await openFile(vscode.page, 'hello.asm');
     await traceToEnd(vscode.page, 'hello.asm');
@@ -143,7 +162,22 @@ describe('the size view', () => {
     expect(cCalls).toBe(syscallsByStrace(programOf('hello.c'), work));
   });
 
+  it('compares a file with its previous build', async () => {
+    // Back to the text without the nop: this build is a byte of .text shorter than the previous one.
+    cpSync(path.join(EXAMPLES, 'hello.asm'), path.join(folder, 'hello.asm'));
+    await openFile(vscode.page, 'hello.asm');
+    await runCommand(vscode.page, 'Syscall Lens: Compare Program Size With…');
+    const previous = vscode.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Previous build of hello.asm' }).first();
+    await previous.waitFor({ timeout: 30_000 });
+    await previous.click();
+    const lines = await waitForLines(vscode.page, (l) => /^hello\.asm \(.+\) → hello\.asm: /.test(l[0] ?? ''));
+    expect(lines.find((l) => l.startsWith('.text')), lines.join('\n')).toMatch(/^\.text\s+38\s+37\s+-1 \(-3%\)$/);
+    await screenshot(vscode.page, 'size-view-previous-build');
+  });
+
   it('builds a Cargo project from its main.rs and lists its largest functions by their Rust names', async () => {
+    // One editor group again: openFile focuses the first group's editor.
+    await runCommand(vscode.page, 'View: Close All Editors');
     await openFile(vscode.page, 'rust-hello/src/main.rs');
     await runCommand(vscode.page, 'Syscall Lens: Show Program Size');
     await vscode.page.locator('.tab', { hasText: 'main.rs size' }).first().waitFor({ timeout: 180_000 }).catch(async () => {
