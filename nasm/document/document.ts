@@ -32,13 +32,18 @@ function positionEffect(statement: Statement): number {
 
 /** Lines and the break after each ('' after the last), as LSP counts them: \r\n, \r and \n. */
 function splitWithBreaks(text: string): { lines: string[]; breaks: string[] } {
-  const parts = text.split(/(\r\n|\r|\n)/);
   const lines: string[] = [];
   const breaks: string[] = [];
-  for (let i = 0; i < parts.length; i += 2) {
-    lines.push(parts[i]!);
-    breaks.push(parts[i + 1] ?? '');
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 10 && c !== 13) continue;
+    lines.push(text.slice(start, i));
+    if (c === 13 && text.charCodeAt(i + 1) === 10) { breaks.push('\r\n'); i++; } else breaks.push(c === 13 ? '\r' : '\n');
+    start = i + 1;
   }
+  lines.push(text.slice(start));
+  breaks.push('');
   return { lines, breaks };
 }
 

@@ -1,7 +1,7 @@
 // The meaning of one instruction for the values in registers, on the stack and in named memory
 // slots. The program analysis (program.ts) runs it over blocks, from each block's entry state.
 import { CALLING_CONVENTIONS, lookupSyscall, resultKind, type Abi, type SyscallInfo } from '../../syscalls';
-import { evaluateExpression, num, type Value } from '../../nasm/parser/expression';
+import { evaluateExpression, num, type NumberValue, type Value } from '../../nasm/parser/expression';
 import type { Operand, Statement } from '../../nasm/parser/statement';
 import type { Token } from '../../nasm/parser/tokens';
 import { CONDITION_CODES, REGISTERS, type RegisterInfo } from '../../nasm/parser/vocabulary';
@@ -113,7 +113,7 @@ export function siteRegisters(site: SiteState): Map<string, { value: RegisterVal
     const index = familyIndex(REGISTERS.get(name)!.family!);
     let value = site.state.registers[index]!;
     // int 0x80 sees only the low 32 bits of each register.
-    if (site.abi === 'i386' && value.kind === 'number') value = num(value.value & mask(32));
+    if (site.abi === 'i386' && value.kind === 'number') value = narrow(value, 32);
     const setter = site.state.setters[index];
     registers.set(FAMILIES[index]!, setter ? { value, setter } : { value });
   }
@@ -179,6 +179,11 @@ const EMPTY_SLOTS: Map<any, RegisterValue> = new Map();
 // The masks of the usual widths, made once: the interpreter narrows values on almost every instruction.
 const MASKS = new Map([8, 16, 32, 64].map((bits) => [bits, maskOfWidth(bits)]));
 const mask = (bits: number): bigint => MASKS.get(bits) ?? maskOfWidth(bits);
+/** A number cut to `bits`: the same object when it already fits (most do; a BigInt operation allocates). */
+function narrow(value: NumberValue, bits: number): NumberValue {
+  const m = mask(bits);
+  return value.value >= 0n && value.value <= m ? value : num(value.value & m);
+}
 
 // Values are immutable: the unknowns every syscall makes are made once.
 const RCX_AFTER_SYSCALL = unknown('the syscall instruction stores the return address in rcx');
@@ -226,6 +231,8 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
 
   /** An expression over constants, labels and registers. */
   private evaluate(tokens: readonly Token[], line: number): { value: RegisterValue; constant?: string } | undefined {
+    const only = tokens.length === 1 ? tokens[0]! : undefined;
+    if (only?.kind === 'number' && only.value !== undefined) return { value: num(only.value) };
     let constant: string | undefined;
     let blocked: RegisterValue | undefined;
     const value = evaluateExpression(tokens, {
@@ -233,7 +240,7 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
         const register = REGISTERS.get(name.toLowerCase());
         if (register) {
           const held = register.family ? this.get(register.family) : undefined;
-          if (held?.kind === 'number') return num(held.value & mask(register.bits));
+          if (held?.kind === 'number') return narrow(held, register.bits);
           const asValue = held && register.bits === 64 ? this.toValue(held) : undefined;
           if (!asValue) blocked ??= held ?? unknown(`\`${name}\` is not a general-purpose register`);
           return asValue;
@@ -293,8 +300,7 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
     if (operand.register?.family) {
       const held = this.get(operand.register.family);
       if (held.kind === 'number') {
-        const v = operand.register.high ? (held.value >> 8n) & 0xffn : held.value & mask(operand.register.bits);
-        return { value: num(v) };
+        return { value: operand.register.high ? num((held.value >> 8n) & 0xffn) : narrow(held, operand.register.bits) };
       }
       if (operand.register.bits < 32) return { value: narrowUnknown(held, operand.register) };
       return { value: held };
@@ -313,7 +319,7 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
       // A 32-bit write zero-extends into the whole 64-bit register.
       const bits = register.bits;
       // Addresses stay addresses: `mov esi, msg` is how non-PIE and 32-bit code load them.
-      result = mapOptions(value, (o) => (o.kind === 'number' ? num(o.value & mask(bits)) : o));
+      result = value.kind === 'number' ? narrow(value, bits) : value.kind === 'choice' ? mapOptions(value, (o) => (o.kind === 'number' ? narrow(o, bits) : o)) : value;
     } else {
       // 8/16-bit writes keep the other bits: known only if the rest was known.
       const previous = this.get(family);
