@@ -32,8 +32,11 @@ interface CacheEntry {
   /** Every name lookup the analysis made: if they all still mean the same, so does the analysis. */
   resolutions: Resolution[];
   /** Inactive/macro flags and the `bits` mode of the block's lines when it was analysed. */
-  layout: string;
+  layout: Layout;
 }
+
+/** What besides its own lines decides a block's analysis: inactive lines and the bits mode. */
+interface Layout { bits: number; flags: Uint8Array }
 
 function meaningOf(resolved: ReturnType<SymbolEnvironment['resolve']>): string {
   if (!resolved) return '';
@@ -57,13 +60,31 @@ function recordingEnvironment(environment: SymbolEnvironment, log: Resolution[])
   };
 }
 
-function stillMeansTheSame(resolutions: readonly Resolution[], environment: SymbolEnvironment, delta: number): boolean {
+/**
+ * Whether every name a block looked up still means the same. `meanings` keeps what names outside a
+ * local scope mean now, for the other blocks checked in the same pass (they share most names).
+ */
+function stillMeansTheSame(resolutions: readonly Resolution[], environment: SymbolEnvironment, delta: number, meanings: Meanings): boolean {
   for (const r of resolutions) {
-    const now = r.macro ? (environment.isMacro(r.name) ? 'macro' : '') : meaningOf(environment.resolve(r.name, r.line + delta));
+    if (r.macro) {
+      let now = meanings.macros.get(r.name);
+      if (now === undefined) meanings.macros.set(r.name, now = environment.isMacro(r.name) ? 'macro' : '');
+      if (now !== r.meaning) return false;
+      continue;
+    }
+    const local = r.name.startsWith('.');
+    let now = local ? undefined : meanings.names.get(r.name);
+    if (now === undefined) {
+      now = meaningOf(environment.resolve(r.name, r.line + delta));
+      if (!local) meanings.names.set(r.name, now);
+    }
     if (now !== r.meaning) return false;
   }
   return true;
 }
+
+/** What names outside a local scope, and macro names, mean in one generation of the names. */
+interface Meanings { names: Map<string, string>; macros: Map<string, string> }
 
 function shiftBlock(analysis: BlockAnalysis, delta: number): BlockAnalysis {
   const shift = <T extends { line: number }>(item: T): T => ({ ...item, line: item.line + delta });
@@ -127,14 +148,14 @@ export class DocumentAnalysis {
     if (key === undefined) return { start, end, sites: [], clobberedReads: [], writes: [], touched: 0, exit: { falls: true } };
     const cached = this.cache.get(key);
     const structure = document.structure;
-    const layout = this.layoutOf(start, end, context);
+    const bits = structure.bitsAt(start, context.defaultBits);
     if (cached && cached.lines.length === end - start + 1) {
-      let same = cached.layout === layout;
+      let same = this.sameLayout(cached.layout, start, bits);
       for (let i = 0; i < cached.lines.length && same; i++) same = cached.lines[i] === document.lineId(start + i);
       const delta = start - cached.analysis.start;
       // After an edit elsewhere changed some names, re-check only the names this block used.
       if (same && cached.generation !== context.generation) {
-        same = stillMeansTheSame(cached.resolutions, context.environment, delta);
+        same = stillMeansTheSame(cached.resolutions, context.environment, delta, this.meaningsOf(context.generation));
         if (same) cached.generation = context.generation;
       }
       if (same) {
@@ -152,8 +173,16 @@ export class DocumentAnalysis {
       (line) => document.statement(line), start, end, recordingEnvironment(context.environment, resolutions),
       (line) => !(structure.lineFlags[line]! & LINE_INACTIVE),
     );
+    const layout = { bits, flags: structure.lineFlags.slice(start, end + 1) };
     this.cache.set(key, { lines, generation: context.generation, analysis, resolutions, layout });
     return analysis;
+  }
+
+  private meanings: { generation: number; meanings: Meanings } | undefined;
+  /** What names mean in this generation of the names (see stillMeansTheSame). */
+  private meaningsOf(generation: number): Meanings {
+    if (this.meanings?.generation !== generation) this.meanings = { generation, meanings: { names: new Map(), macros: new Map() } };
+    return this.meanings.meanings;
   }
 
   /** The cache key of a block: the identity of its first non-empty line. */
@@ -174,12 +203,11 @@ export class DocumentAnalysis {
     this.cache = kept;
   }
 
-  /** What besides its own lines decides a block's analysis: inactive lines and the bits mode. */
-  private layoutOf(start: number, end: number, context: AnalysisContext): string {
-    const structure = this.document.structure;
-    let flags = '';
-    for (let line = start; line <= end; line++) if (structure.lineFlags[line]) flags += `${line - start}:${structure.lineFlags[line]},`;
-    return `${structure.bitsAt(start, context.defaultBits)}|${flags}`;
+  private sameLayout(layout: Layout, start: number, bits: number): boolean {
+    if (layout.bits !== bits) return false;
+    const flags = this.document.structure.lineFlags;
+    for (let k = 0; k < layout.flags.length; k++) if (layout.flags[k] !== flags[start + k]) return false;
+    return true;
   }
 
   /** The basic block containing `line`. */

@@ -34,10 +34,14 @@ interface BlockFlow {
   codeless: boolean;
   /** The label the block starts with, qualified. */
   label?: string;
+  /** The label its jump names and the procedure its call names, qualified (known labels or not). */
+  target?: string;
+  call?: string;
 }
 
-function sameBlockFlow(a: BlockFlow, b: BlockFlow): boolean {
-  return a.callee === b.callee && a.inMacro === b.inMacro && a.codeless === b.codeless && a.label === b.label
+function sameBlockFlow(a: BlockFlow, b: BlockFlow, relabeled = false): boolean {
+  return a.callee === b.callee && a.inMacro === b.inMacro && a.codeless === b.codeless && a.call === b.call
+    && (relabeled || (a.label === b.label && a.target === b.target))
     && a.successors.length === b.successors.length && a.successors.every((e, k) => e.to === b.successors[k]!.to && e.sign === b.successors[k]!.sign);
 }
 
@@ -223,21 +227,29 @@ export class ProgramAnalysis {
     const { document, blocks } = this.input;
     const before = previous.input.blocks;
     if (blocks.length !== before.length || previous.macroText !== this.macroText) return undefined;
-    const changed: number[] = [];
+    let changed: number[] = [];
     for (let i = 0; i < blocks.length; i++) {
       if (blocks[i] === before[i]) continue;
       if (changed.push(i) > 64) return undefined;
     }
-    this.labelIndex = previous.labelIndex;
-    const flows = new Map<number, BlockFlow>();
     for (const i of changed) {
       const block = blocks[i]!;
       const old = before[i]!;
       if (block.start !== old.start || block.end !== old.end || block.touched !== old.touched) return undefined;
-      const flow = this.flowOf(block, i);
-      if (!sameBlockFlow(flow, previous.flows[i]!) || !sameList(slotNames(document, block), slotNames(document, old))) return undefined;
+      if (!sameList(slotNames(document, block), slotNames(document, old))) return undefined;
+    }
+    const relabeled = this.relabel(previous, changed);
+    if (!relabeled) return undefined;
+    this.labelIndex = relabeled.labelIndex;
+    const flows = new Map<number, BlockFlow>();
+    for (const i of new Set([...changed, ...relabeled.scope])) {
+      const flow = this.flowOf(blocks[i]!, i);
+      const old = previous.flows[i]!;
+      // Only a label may differ (a renamed label, or a local label whose scope was renamed).
+      if (!sameBlockFlow(flow, old, true)) return undefined;
       flows.set(i, flow);
     }
+    changed = [...flows.keys()];
     this.flows = previous.flows.slice();
     for (const [i, flow] of flows) this.flows[i] = flow;
     this.procedures = previous.procedures;
@@ -343,6 +355,52 @@ export class ProgramAnalysis {
     }
   }
 
+  /**
+   * The label index after the edit, when the replaced blocks renamed labels that nothing else names:
+   * no jump or call elsewhere targets the old or the new name, and neither is a procedure. A renamed
+   * global label renames the local labels of its scope: those blocks are returned in `scope`.
+   */
+  private relabel(previous: ProgramAnalysis, changed: readonly number[]): { labelIndex: Map<string, number>; scope: Set<number> } | undefined {
+    const { document, blocks } = this.input;
+    const labelAt = (i: number) => {
+      const label = document.statement(blocks[i]!.start).label;
+      return label ? { kind: label.kind, name: document.structure.qualify(label.text, blocks[i]!.start) } : undefined;
+    };
+    const renames: { from?: string; to?: string; at: number }[] = [];
+    const scope = new Set<number>();
+    for (const i of changed) {
+      const now = labelAt(i);
+      if (now?.name === previous.flows[i]!.label) continue;
+      renames.push({ at: i, ...(previous.flows[i]!.label ? { from: previous.flows[i]!.label } : {}), ...(now ? { to: now.name } : {}) });
+      // The blocks up to the next global label: their local labels and local jumps are qualified anew.
+      for (let j = i + 1; j < blocks.length; j++) {
+        const label = labelAt(j);
+        if (label?.kind === 'global') break;
+        if (scope.size >= 256) return undefined;
+        scope.add(j);
+        if (label?.name !== previous.flows[j]!.label) renames.push({ at: j, ...(previous.flows[j]!.label ? { from: previous.flows[j]!.label } : {}), to: label!.name });
+      }
+    }
+    if (!renames.length) return { labelIndex: previous.labelIndex, scope };
+    const names = new Set<string>();
+    for (const r of renames) { if (r.from) names.add(r.from); if (r.to) names.add(r.to); }
+    for (const name of names) if (this.procedures.has(name) || previous.procedures.has(name) || ENTRY_POINTS.has(name)) return undefined;
+    // Nothing outside the renamed blocks and their scope may jump to or call either name.
+    for (let j = 0; j < previous.flows.length; j++) {
+      const flow = previous.flows[j]!;
+      if (scope.has(j) || changed.includes(j)) continue;
+      if ((flow.target && names.has(flow.target)) || (flow.call && names.has(flow.call))) return undefined;
+    }
+    const labelIndex = new Map(previous.labelIndex);
+    for (const r of renames) if (r.from && labelIndex.get(r.from) === r.at) labelIndex.delete(r.from);
+    for (const r of renames) {
+      if (!r.to) continue;
+      if (labelIndex.has(r.to) && labelIndex.get(r.to) !== r.at) return undefined; // a duplicate label: the last one wins
+      labelIndex.set(r.to, r.at);
+    }
+    return { labelIndex, scope };
+  }
+
   private componentSizes: Map<number, number> | undefined;
   private componentSize(root: number): number {
     if (!this.componentSizes) {
@@ -361,10 +419,11 @@ export class ProgramAnalysis {
     const signs = shape.mnemonic ? TAKEN_SIGN[shape.mnemonic] : undefined;
     let callee: string | undefined;
     if (shape.call && this.labelIndex.has(shape.call)) callee = shape.call;
+    const target = block.exit.target !== undefined ? structure.qualify(block.exit.target, block.exit.line ?? block.end) : undefined;
     if (!inMacro) {
-      if (block.exit.target !== undefined) {
-        const target = this.labelIndex.get(structure.qualify(block.exit.target, block.exit.line ?? block.end));
-        if (target !== undefined) successors.push({ to: target, ...(signs?.[0] ? { sign: signs[0] } : {}) });
+      if (target !== undefined) {
+        const to = this.labelIndex.get(target);
+        if (to !== undefined) successors.push({ to, ...(signs?.[0] ? { sign: signs[0] } : {}) });
       }
       const next = blocks[i + 1];
       if (block.exit.falls && next && !(structure.lineFlags[next.start]! & LINE_IN_MACRO)) {
@@ -373,7 +432,10 @@ export class ProgramAnalysis {
     }
     const label = document.statement(block.start).label;
     const name = label ? structure.qualify(label.text, block.start) : undefined;
-    return { successors, inMacro, codeless: shape.codeless, ...(callee ? { callee } : {}), ...(name ? { label: name } : {}) };
+    return {
+      successors, inMacro, codeless: shape.codeless, ...(callee ? { callee } : {}), ...(name ? { label: name } : {}),
+      ...(target !== undefined ? { target } : {}), ...(shape.call ? { call: shape.call } : {}),
+    };
   }
 
   /** Procedures: call targets, with the blocks reachable from their entry without following calls. */

@@ -64,6 +64,8 @@ describe('incremental analysis', () => {
       const fresh = openDocument(file, document.getText());
       expect(lints(workspace, document), `round ${round}`).toEqual(lints(fresh.workspace, fresh.document));
       expect(inlayHints(workspace, document), `round ${round}`).toEqual(inlayHints(fresh.workspace, fresh.document));
+      // A renamed label nothing jumps to keeps the program's flow: only its component runs again.
+      if (round % 5 === 4) expect(hovers(workspace, document), `round ${round}`).toEqual(hovers(fresh.workspace, fresh.document));
     }
   });
 });

@@ -112,4 +112,14 @@ describe('an edit analyses again only what it can change', () => {
     expect(hover(workspace, document, 'syscall', 1)).toContain('close(fd=5)');
     expect(hovers(workspace, document)).toEqual(hovers(fresh.workspace, fresh.document));
   });
+  it('renaming a label nothing jumps to keeps the flow: its local labels follow it and a fresh analysis agrees', () => {
+    const text = [
+      'global _start', 'section .text', '_start:', '  mov eax, 60', '  xor edi, edi', '  syscall',
+      'helper:', '  mov ecx, 3', '.again:', '  mov eax, 1', '  mov edi, 1', '  syscall', '  dec ecx', '  jnz .again', '  ret',
+    ].join('\n');
+    const { program, workspace, document, fresh } = edit(text, 'helper:', 'renamed:');
+    expect(program.recomputedBlocks).toBeLessThan(fresh.workspace.analysis(fresh.document).program().recomputedBlocks);
+    expect(hover(workspace, document, 'syscall', 1)).toContain('write(fd=1');
+    expect(hovers(workspace, document)).toEqual(hovers(fresh.workspace, fresh.document));
+  });
 });
