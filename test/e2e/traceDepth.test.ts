@@ -213,6 +213,10 @@ describe('failed calls, narrow tables and the bottom panel', () => {
     await rowOf(frame, 'open').waitFor({ timeout: 15_000 }).catch(async (error) => { await screenshot(vscode.page, 'trace-bottom-panel-failed'); throw error; });
     expect(await rowOf(frame, 'open').locator('.c-source').innerText()).toBe('failures.asm:23');
     expect(await frame.locator('.count').innerText()).toMatch(/^\d+ of \d+ events$/);
+    // Wide rows line up: every arguments cell starts at one x, the long sched_get_priority_max's row included.
+    const starts = await frame.locator('.viewport .row:not([hidden]):not(.loading) .c-arguments').evaluateAll((cells) => cells.map((c) => Math.round(c.getBoundingClientRect().left)));
+    expect(new Set(starts).size).toBe(1);
+    expect(await rowOf(frame, 'sched_get_priority_max').locator('.c-syscall').evaluate((c) => c.scrollWidth <= c.clientWidth)).toBe(true);
     await screenshot(vscode.page, 'trace-bottom-panel');
   });
 });
