@@ -8,6 +8,7 @@ import { SETTINGS, SETTINGS_SECTION, type Setting } from './contributions';
 export interface SyscallLensConfig {
   tools: ToolPaths;
   includePaths: string[];
+  defines: string[];
   outputFormat: OutputFormat;
   buildDirectory: string | undefined;
   diagnosticsEnabled: boolean;
@@ -33,6 +34,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): SyscallLensConfig
       strace: tool(SETTINGS.stracePath),
     },
     includePaths: [...get(SETTINGS.includePaths)],
+    defines: [...get(SETTINGS.defines)],
     outputFormat: get(SETTINGS.outputFormat),
     buildDirectory: get(SETTINGS.buildDirectory) || undefined,
     diagnosticsEnabled: get(SETTINGS.diagnosticsEnabled),
@@ -57,7 +59,7 @@ export function buildOptionsFor(source: vscode.Uri, overrides: BuildSettings = {
   const config = readConfig(source);
   const settings: BuildSettings = {
     nasmPath: config.tools.nasm, ldPath: config.tools.ld, gccPath: config.tools.gcc,
-    includePaths: config.includePaths, buildDirectory: config.buildDirectory, outputFormat: config.outputFormat,
+    includePaths: config.includePaths, defines: config.defines, buildDirectory: config.buildDirectory, outputFormat: config.outputFormat,
   };
   return resolveBuildOptions({ ...settings, ...overrides }, vscode.workspace.getWorkspaceFolder(source)?.uri.fsPath, source.fsPath);
 }

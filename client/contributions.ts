@@ -63,6 +63,7 @@ export const SETTINGS = {
   gdbPath: setting('gdbPath', DEFAULT_TOOL_PATHS.gdb),
   stracePath: setting('stracePath', DEFAULT_TOOL_PATHS.strace),
   includePaths: setting<readonly string[]>('includePaths', []),
+  defines: setting<readonly string[]>('defines', SERVER_DEFAULTS.defines),
   outputFormat: setting('outputFormat', DEFAULT_OUTPUT_FORMAT),
   /** Empty: the private cache folder (toolchain/build defaultBuildDirectory). */
   buildDirectory: setting('buildDirectory', ''),

@@ -15,6 +15,7 @@ function serverSettings(scope?: vscode.ConfigurationScope): ServerSettings {
   return {
     nasmPath: config.tools.nasm,
     includePaths: config.includePaths,
+    defines: config.defines,
     outputFormat: config.outputFormat,
     diagnosticsEnabled: config.diagnosticsEnabled,
     nasmLimits: config.nasmLimits,

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseNasmMessages, type ToolMessage } from '../toolchain/nasmMessages';
+import { defineArgs, parseDefines } from '../toolchain/defines';
 import { limitedCommand, limitThatStopped } from '../toolchain/limits';
 import { requireTool, runProgram, ToolNotFoundError } from '../toolchain/tools';
 import type { AsmDocument } from '../nasm/document/document';
@@ -49,6 +50,8 @@ export interface NasmRunOptions {
   nasmPath: string;
   /** Absolute -I directories. */
   includePaths: string[];
+  /** `syscallLens.defines` entries, passed as -D. */
+  defines: readonly string[];
   /** When the source does not say (`org`, `bits`). */
   outputFormat: 'elf64' | 'elf32';
   nasmLimits: NasmLimits;
@@ -138,7 +141,7 @@ export async function runNasm(
     writeOverlays(workspace, document, sourceDir, scratch);
     const declared = declaredOutputFormat([document.structure, ...workspace.includedDocuments(document).map((d) => d.structure)]);
     const format = declared ?? options.outputFormat;
-    const args = ['-f', format, '-I', withSlash(sourceDir)];
+    const args = ['-f', format, ...defineArgs(parseDefines(options.defines).defines), '-I', withSlash(sourceDir)];
     for (const dir of options.includePaths) args.push('-I', withSlash(dir));
     const listingFile = path.join(scratch, 'out.lst');
     args.push('-l', listingFile, '-o', path.join(scratch, 'out.o'), copy);

@@ -5,6 +5,8 @@
 export interface ServerSettings {
   nasmPath: string;
   includePaths: string[];
+  /** What the project's build defines (nasm -D): `NAME` or `NAME=value`; `%ifdef` follows them. */
+  defines: string[];
   outputFormat: 'elf64' | 'elf32';
   diagnosticsEnabled: boolean;
   /** Bounds on each nasm run behind diagnostics: address space (MB) and wall-clock time (s). */
@@ -18,6 +20,7 @@ export interface ServerSettings {
 export const DEFAULT_SETTINGS: ServerSettings = {
   nasmPath: 'nasm',
   includePaths: [],
+  defines: [],
   outputFormat: 'elf64',
   diagnosticsEnabled: true,
   nasmLimits: { memoryMB: 1024, timeSeconds: 15 },
@@ -74,6 +77,7 @@ export function settingsFromConfiguration(raw: unknown, base: ServerSettings = D
   return {
     nasmPath: str(r.nasmPath, base.nasmPath),
     includePaths: Array.isArray(r.includePaths) ? r.includePaths.filter((p): p is string => typeof p === 'string') : base.includePaths,
+    defines: Array.isArray(r.defines) ? r.defines.filter((d): d is string => typeof d === 'string') : base.defines,
     outputFormat: r.outputFormat === 'elf32' || r.outputFormat === 'elf64' ? r.outputFormat : base.outputFormat,
     diagnosticsEnabled: bool(r.diagnosticsEnabled, bool(diagnostics.enable, base.diagnosticsEnabled)),
     nasmLimits: {

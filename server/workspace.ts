@@ -8,8 +8,10 @@ import type { SymbolEnvironment } from './analysis/dataflow';
 import type { MacroSource } from './analysis/macroExpansion';
 import { AsmDocument } from '../nasm/document/document';
 import { resolveBuildOptions } from '../toolchain/options';
+import { defineNumber, parseDefines, type Define } from '../toolchain/defines';
+import type { PredefinedNames } from '../nasm/document/structure';
 import type { MacroDefinition, SymbolDefinition } from '../nasm/document/structure';
-import type { Value } from '../nasm/parser/expression';
+import { num, type Value } from '../nasm/parser/expression';
 import { IncludePolicy, MAX_FILE_BYTES, NASM_EXTENSIONS } from './includePolicy';
 
 export { NASM_EXTENSIONS };
@@ -36,7 +38,7 @@ export interface FoundDefinition { document: AsmDocument; symbol: SymbolDefiniti
 
 export class Workspace {
   private readonly documents = new Map<string, AsmDocument>();
-  private readonly analyses = new WeakMap<AsmDocument, DocumentAnalysis>();
+  private analyses = new WeakMap<AsmDocument, DocumentAnalysis>();
   private readonly openUris = new Set<string>();
   /** Bumped when any document's structure changes, so cached dataflow re-resolves names. */
   private generation = 0;
@@ -44,6 +46,9 @@ export class Workspace {
   includePaths: string[] = [];
   /** A folder's own `syscallLens.includePaths` (a folder setting overrides the window's). */
   folderIncludePaths = new Map<string, string[]>();
+  /** `syscallLens.defines` of the window, and of each folder that sets its own. */
+  private defines: readonly string[] = [];
+  private readonly folderDefines = new Map<string, readonly string[]>();
   /** Workspace folders (paths), longest first once set through setFolders. */
   private folders: string[] = [];
   defaultBits = 64;
@@ -88,6 +93,28 @@ export class Workspace {
     return resolveBuildOptions({ includePaths }, folder, file).includePaths;
   }
 
+  /** Sets the build's definitions for a folder (undefined: the window's); every document follows them. */
+  setDefines(folder: string | undefined, defines: readonly string[]): void {
+    const current = folder === undefined ? this.defines : this.folderDefines.get(folder);
+    if (current && current.length === defines.length && current.every((d, i) => d === defines[i])) return;
+    if (folder === undefined) this.defines = [...defines]; else this.folderDefines.set(folder, [...defines]);
+    for (const document of this.documents.values()) document.setPredefined(this.predefinedFor(document));
+    // Which %if branches are live changed: every analysis starts again.
+    this.analyses = new WeakMap();
+    this.fileSetChanged();
+  }
+
+  /** The -D definitions that apply to a document: its folder's, else the window's. */
+  definesFor(document: AsmDocument): Define[] {
+    const file = uriToPath(document.uri);
+    const folder = file ? this.folderOf(file) : undefined;
+    return parseDefines((folder && this.folderDefines.get(folder)) || this.defines).defines;
+  }
+
+  private predefinedFor(document: AsmDocument): PredefinedNames {
+    return new Map(this.definesFor(document).map((d) => [d.name, defineNumber(d)]));
+  }
+
   all(): AsmDocument[] { return [...this.documents.values()]; }
 
   private fileSetChanged(): void {
@@ -117,6 +144,7 @@ export class Workspace {
 
   private add(document: AsmDocument): AsmDocument {
     this.documents.set(document.uri, document);
+    document.setPredefined(this.predefinedFor(document));
     document.onEdit((effect) => { if (effect.structural) this.generation++; });
     document.useExternalMacros({
       version: () => this.generation,
@@ -402,7 +430,8 @@ export class Workspace {
         const definition = owner?.structure.macros.get(name);
         return owner && definition ? { definition, lineText: (line) => owner.lineText(line) } : undefined;
       },
-      isDefined: (name) => this.unit(document).some((d) => d.structure.definitions.has(name) || d.structure.constants.has(name)),
+      isDefined: (name) => this.definesFor(document).some((d) => d.name === name)
+        || this.unit(document).some((d) => d.structure.definitions.has(name) || d.structure.constants.has(name)),
       constant: (name) => {
         const value = this.constantValue(document, name, 0);
         return value?.kind === 'number' ? value.value : undefined;
@@ -413,6 +442,7 @@ export class Workspace {
   environment(document: AsmDocument): SymbolEnvironment {
     const s = document.structure;
     const external = this.externalResolver(document);
+    const predefined = this.predefinedFor(document);
     return {
       resolve: (name, line) => {
         const qualified = s.qualify(name, line);
@@ -423,6 +453,9 @@ export class Workspace {
         if (s.definitions.has(qualified) || s.externs.has(qualified)) {
           return { value: { kind: 'address', anchor: qualified, offset: 0n } };
         }
+        // A number the build defines (-DLOG_FD=2) and no %define of this unit replaces.
+        const fromBuild = predefined.get(name);
+        if (fromBuild !== undefined && !this.unit(document).some((d) => d.structure.constants.has(name))) return { value: num(fromBuild), constant: name };
         const value = external(name);
         if (value) return { value: value.kind === 'number' ? value : { kind: 'address', anchor: name, offset: 0n }, constant: name };
         // A label of another file of the unit (`one_constant: resq 1` in bss.asm) is a symbolic address.

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { outputFormatOfText } from '../nasm/document/outputFormat';
+import { defineArgs, parseDefines } from './defines';
 import { parseLinkerMessages, parseNasmMessages, splitToolOutput, type ToolMessage } from './nasmMessages';
 import { requireTool, runProgram, type ToolPaths } from './tools';
 
@@ -16,6 +17,8 @@ export interface BuildRequest {
   tools?: Partial<ToolPaths>;
   /** Extra nasm -I directories (the source's own directory is always first). */
   includePaths?: string[];
+  /** nasm -D definitions (`NAME`, `NAME=value`); entries that are not one are left out. */
+  defines?: readonly string[];
   /** Where to put the object, listing and program; default: a private cache folder per source. */
   buildDirectory?: string;
   /** nasm output format when the source does not say `bits 32`. */
@@ -106,7 +109,7 @@ export async function buildProgram(request: BuildRequest): Promise<BuildResult> 
   }
   const object = `${program}.o`;
   const listing = `${program}.lst`;
-  const assembled = await run('nasm', nasm, ['-f', format, '-g', '-F', 'dwarf', ...includeArgs(source, request.includePaths), '-l', listing, '-o', object, source]);
+  const assembled = await run('nasm', nasm, ['-f', format, '-g', '-F', 'dwarf', ...defineArgs(parseDefines(request.defines ?? []).defines), ...includeArgs(source, request.includePaths), '-l', listing, '-o', object, source]);
   const messages = parseNasmMessages(assembled.stderr, [source]);
   if (assembled.exitCode !== 0) return { ok: false, program, listing, format, messages, steps };
 
@@ -148,7 +151,7 @@ export async function assembleListing(request: BuildRequest & { format?: OutputF
   const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-listing-'));
   try {
     const listing = path.join(dir, 'unit.lst');
-    const result = await runProgram(nasm, ['-f', format, ...includeArgs(source, request.includePaths), '-l', listing, '-o', path.join(dir, 'unit.o'), source],
+    const result = await runProgram(nasm, ['-f', format, ...defineArgs(parseDefines(request.defines ?? []).defines), ...includeArgs(source, request.includePaths), '-l', listing, '-o', path.join(dir, 'unit.o'), source],
       { cwd: path.dirname(source), timeoutMs: 60_000, signal: request.signal });
     const text = existsSync(listing) ? readFileSync(listing, 'utf8') : '';
     return { ok: result.exitCode === 0, listing: text, format, messages: parseNasmMessages(result.stderr, [source]) };

@@ -14,6 +14,8 @@ export interface BuildSettings {
   ldPath?: string;
   gccPath?: string;
   includePaths?: readonly string[];
+  /** The project's nasm -D definitions (`NAME`, `NAME=value`). */
+  defines?: readonly string[];
   buildDirectory?: string;
   outputFormat?: OutputFormat;
 }
@@ -23,6 +25,8 @@ export interface BuildOptions {
   tools: Pick<ToolPaths, 'nasm' | 'ld' | 'gcc'>;
   /** Extra nasm -I directories, absolute. */
   includePaths: string[];
+  /** nasm -D definitions, as the settings give them (checked by toolchain/defines). */
+  defines: string[];
   /** Absolute; undefined means the private cache folder of the source. */
   buildDirectory?: string;
   defaultFormat: OutputFormat;
@@ -45,6 +49,7 @@ export function resolveBuildOptions(settings: BuildSettings, folder: string | un
       gcc: settings.gccPath || DEFAULT_TOOL_PATHS.gcc,
     },
     includePaths: (settings.includePaths ?? []).filter((dir) => dir.trim() !== '').map(resolve),
+    defines: [...(settings.defines ?? [])],
     defaultFormat: settings.outputFormat ?? DEFAULT_OUTPUT_FORMAT,
   };
   if (settings.buildDirectory?.trim()) options.buildDirectory = resolve(settings.buildDirectory.trim());

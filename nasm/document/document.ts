@@ -1,6 +1,6 @@
 // A NASM document: its lines and their parsed statements, re-parsed line by line on each edit.
 import { parseLine, type Statement } from '../parser/statement';
-import { buildStructure, usesHere, type Structure } from './structure';
+import { buildStructure, NO_DEFINES, usesHere, type PredefinedNames, type Structure } from './structure';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -103,7 +103,7 @@ export class AsmDocument {
 
   /** Symbols, constants, macros, includes: rebuilt only after structural edits. */
   get structure(): Structure {
-    this.structureCache ??= buildStructure(this.statements);
+    this.structureCache ??= buildStructure(this.statements, undefined, this.predefined);
     if (this.externalMacros && !this.consulting && this.externalVersion !== this.externalMacros.version()) this.consultExternalMacros();
     return this.structureCache;
   }
@@ -114,8 +114,20 @@ export class AsmDocument {
    * other files consult theirs (through thousands of files that nested one inside the next).
    */
   get localStructure(): Structure {
-    this.structureCache ??= buildStructure(this.statements);
+    this.structureCache ??= buildStructure(this.statements, undefined, this.predefined);
     return this.structureCache;
+  }
+
+  private predefined: PredefinedNames = NO_DEFINES;
+
+  /** The names the build defines before this file (nasm -D); the structure follows them. */
+  setPredefined(names: PredefinedNames): void {
+    const same = names.size === this.predefined.size && [...names].every(([name, value]) => this.predefined.has(name) && this.predefined.get(name) === value);
+    if (same) return;
+    this.predefined = names;
+    this.structureCache = undefined;
+    this.externalVersion = -1;
+    this.structureVersion++;
   }
 
   /** Lets a bare word (`SAVE`) be recognised as a call of a macro another file defines. */
@@ -133,7 +145,7 @@ export class AsmDocument {
       if (built.bareWords.size === 0 && built.externalMacros.size === 0) return;
       const calls = new Set([...built.bareWords, ...built.externalMacros].filter((name) => external.has(name)));
       if (calls.size === built.externalMacros.size && [...calls].every((name) => built.externalMacros.has(name))) return;
-      this.structureCache = buildStructure(this.statements, calls);
+      this.structureCache = buildStructure(this.statements, calls, this.predefined);
       this.structureVersion++;
     } finally {
       this.consulting = false;

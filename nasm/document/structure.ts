@@ -186,8 +186,16 @@ class DocumentStructure implements Structure {
   private lastGlobal: SymbolDefinition | undefined;
   private readonly sectionsSeen = new Set<string>();
 
-  constructor(private readonly statements: readonly Statement[], readonly externalMacros: ReadonlySet<string> = NO_NAMES) {
+  constructor(
+    private readonly statements: readonly Statement[], readonly externalMacros: ReadonlySet<string> = NO_NAMES,
+    predefined: PredefinedNames = NO_DEFINES,
+  ) {
     this.lineFlags = new Uint8Array(statements.length);
+    // What the build defines before the file (nasm -D): `%ifdef` sees it, `%if NAME` its number.
+    for (const [name, value] of predefined) {
+      this.definedNames.add(name);
+      if (value !== undefined) this.memo.set(name, num(value));
+    }
     for (let line = 0; line < statements.length; line++) this.visit(statements[line]!, line);
     this.finish();
   }
@@ -476,7 +484,11 @@ class DocumentStructure implements Structure {
 
 const NO_NAMES: ReadonlySet<string> = new Set();
 
-/** `externalMacros`: bare words to take as calls of macros defined in other files. */
-export function buildStructure(statements: readonly Statement[], externalMacros?: ReadonlySet<string>): Structure {
-  return new DocumentStructure(statements, externalMacros);
+/** Names the build defines before the source (nasm -D), with their value when it is a number. */
+export type PredefinedNames = ReadonlyMap<string, bigint | undefined>;
+export const NO_DEFINES: PredefinedNames = new Map();
+
+/** `externalMacros`: bare words to take as calls of macros defined in other files; `predefined`: the build's -D names. */
+export function buildStructure(statements: readonly Statement[], externalMacros?: ReadonlySet<string>, predefined?: PredefinedNames): Structure {
+  return new DocumentStructure(statements, externalMacros, predefined);
 }

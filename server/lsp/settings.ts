@@ -7,6 +7,7 @@ export function applySettings(server: LanguageServer, settings: ServerSettings):
   server.settings = settings;
   server.workspace.setFolders(server.roots);
   server.workspace.includePaths = settings.includePaths;
+  server.workspace.setDefines(undefined, settings.defines);
   server.workspace.defaultBits = settings.outputFormat === 'elf32' ? 32 : 64;
 }
 
@@ -14,6 +15,7 @@ export function applySettings(server: LanguageServer, settings: ServerSettings):
 export function applyFolderSettings(server: LanguageServer, folder: string, settings: ServerSettings): void {
   server.folderSettings.set(folder, settings);
   server.workspace.folderIncludePaths.set(folder, settings.includePaths);
+  server.workspace.setDefines(folder, settings.defines);
 }
 
 /** Asks the client for the `syscallLens` section, for the window and for each workspace folder, when it can answer. */

@@ -33,10 +33,11 @@ describe('the one path rule for build settings', () => {
 
   it('fills tools and the output format from their defaults, keeping what is set', () => {
     expect(resolveBuildOptions({}, undefined, SOURCE)).toEqual({
-      tools: { nasm: 'nasm', ld: 'ld', gcc: 'gcc' }, includePaths: [], defaultFormat: 'elf64',
+      tools: { nasm: 'nasm', ld: 'ld', gcc: 'gcc' }, includePaths: [], defines: [], defaultFormat: 'elf64',
     });
     expect(resolveBuildOptions({ nasmPath: '/opt/nasm/bin/nasm', outputFormat: 'elf32' }, undefined, SOURCE))
       .toMatchObject({ tools: { nasm: '/opt/nasm/bin/nasm', ld: 'ld' }, defaultFormat: 'elf32' });
+    expect(resolveBuildOptions({ defines: ['ARCH_X86_64=1'] }, undefined, SOURCE).defines).toEqual(['ARCH_X86_64=1']);
   });
 });
 

@@ -1,0 +1,33 @@
+// syscallLens.defines: the build's -D names decide %ifdef/%ifndef/%if, as nasm would with the same flags.
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, hover, openDocument } from './helpers';
+
+const LOGGER = path.join(FIXTURES, 'defines', 'logger.asm');
+
+describe('the build\'s definitions (syscallLens.defines)', () => {
+  it('without them, the %else branch is the one explained: write to stdout, exit 0', () => {
+    const { workspace, document } = openDocument(LOGGER);
+    expect(hover(workspace, document, 'syscall')).toContain('write(fd=1');
+    expect(hover(workspace, document, 'syscall', 1)).toContain('exit(error_code=0)');
+  });
+
+  it('with USE_WRITEV and LOG_FD=2, the %ifdef branch and the %if on the number are the ones explained', () => {
+    const { workspace, document } = openDocument(LOGGER);
+    workspace.setDefines(undefined, ['USE_WRITEV', 'LOG_FD=2']);
+    expect(hover(workspace, document, 'syscall')).toContain('writev(fd=2');
+    expect(hover(workspace, document, 'syscall', 1)).toContain('exit(error_code=2)');
+    // Taking them away again brings the other branches back.
+    workspace.setDefines(undefined, []);
+    expect(hover(workspace, document, 'syscall')).toContain('write(fd=1');
+  });
+
+  it('a folder\'s own definitions apply to its files only', () => {
+    const { workspace, document } = openDocument(LOGGER);
+    workspace.setFolders([path.dirname(LOGGER)]);
+    workspace.setDefines(path.join(FIXTURES, 'elsewhere'), ['USE_WRITEV']);
+    expect(hover(workspace, document, 'syscall')).toContain('write(fd=1');
+    workspace.setDefines(path.dirname(LOGGER), ['USE_WRITEV']);
+    expect(hover(workspace, document, 'syscall')).toContain('writev(fd=1');
+  });
+});
