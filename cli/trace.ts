@@ -15,7 +15,7 @@ import { TraceSession } from '../trace/session';
 /** strace's own default for `-s`: the text output cuts strings where plain strace would. */
 const TEXT_STRING_LIMIT = 32;
 
-export const TRACE_HELP = `Usage: syscall-lens trace [--json | --summary] [-I DIR]... [--build-dir DIR] [--stdin FILE] [--] FILE [ARGS...]
+export const TRACE_HELP = `Usage: syscall-lens trace [--json | --summary] [-I DIR]... [--build-dir DIR] [--stdin FILE] [--syscalls LIST] [--] FILE [ARGS...]
 
 Builds FILE when it is a source (.asm/.nasm with nasm and ld, .c with gcc, always with debug
 info), runs it under strace and prints every syscall beside the source line that made it:
@@ -39,6 +39,10 @@ Options:
                relative folders are relative to the current directory
   --stdin FILE the program reads FILE as its standard input (opened by syscall-lens, no shell);
                without it the program reads this command's stdin
+  --syscalls LIST
+               trace only these syscalls (comma-separated names, e.g. write,openat); the others
+               run unseen, which makes crediting a C or Rust program's calls to your lines (strace
+               -k stacks, costly for every call) cheap for the few you chose
   -h, --help   show this help
 
 Exit status: 0 when the trace worked (whatever the program's own exit status, which is reported
@@ -52,6 +56,7 @@ interface Options {
   includePaths: string[];
   buildDirectory?: string;
   stdin?: string;
+  syscalls?: string[];
   file: string;
   args: string[];
 }
@@ -62,13 +67,14 @@ function parseOptions(argv: string[]): Options | string {
   for (; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') { i++; break; }
-    const attached = /^(-I|--build-dir=|--stdin=)(.+)$/.exec(arg);
-    const valued = arg === '-I' || arg === '--build-dir' || arg === '--stdin';
+    const attached = /^(-I|--build-dir=|--stdin=|--syscalls=)(.+)$/.exec(arg);
+    const valued = arg === '-I' || arg === '--build-dir' || arg === '--stdin' || arg === '--syscalls';
     const value = attached ? attached[2]! : valued ? argv[++i] : undefined;
     if (attached || valued) {
-      if (value === undefined) return `${arg} needs a ${arg === '--stdin' ? 'file' : 'folder'}`;
+      if (value === undefined) return `${arg} needs a ${arg === '--stdin' ? 'file' : arg === '--syscalls' ? 'list of syscall names' : 'folder'}`;
       if (arg.startsWith('-I')) options.includePaths.push(value);
       else if (arg.startsWith('--stdin')) options.stdin = value;
+      else if (arg.startsWith('--syscalls')) options.syscalls = [...(options.syscalls ?? []), ...value.split(',').map((n) => n.trim()).filter(Boolean)];
       else options.buildDirectory = value;
     } else if (arg === '--json') options.json = true;
     else if (arg === '--summary') options.summary = true;
@@ -137,6 +143,7 @@ export const traceCommand: Subcommand = {
       session = await TraceSession.start({
         file: options.file, args: options.args, cwd, stdio: 'output', workspaceRoots: [cwd], ...build,
         ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+        ...(options.syscalls !== undefined ? { syscalls: options.syscalls } : {}),
         // Aggregates only: memory stays bounded however many calls the program makes.
         model: new TraceModel({ keepEvents: false }),
         onEvent: options.summary ? undefined : print,
@@ -166,7 +173,8 @@ export const traceCommand: Subcommand = {
       if (error instanceof TraceError || error instanceof ToolNotFoundError) {
         if (interruption) return 128 + os.constants.signals[interruption];
         diagnostics.write(`syscall-lens trace: ${error.message}\n`);
-        return 1;
+        // A name that is no syscall is wrong usage, like any other bad option.
+        return error instanceof TraceError && error.reason === 'unknown-syscall' ? 2 : 1;
       }
       throw error;
     } finally {

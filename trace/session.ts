@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { OutputFormat } from '../toolchain/build';
 import { prepareTarget as prepareProgram, TargetError, type PreparedTarget } from '../toolchain/target';
 import { requireTool, type ToolPaths } from '../toolchain/tools';
+import { lookupSyscallByName } from '../syscalls';
 import { ElfFile } from './map/elf';
 import type { ExitEvent, SyscallEvent, TraceEvent } from './events';
 import { TraceModel } from './model/model';
@@ -47,6 +48,11 @@ export interface TraceRequest {
    * the user's line only through them). Off, calls made inside libc keep no line.
    */
   stackTraces?: boolean;
+  /**
+   * Trace only these syscalls (names of the x86-64 table); calls credited through -k stacks then
+   * cost their unwinding only for these. Descriptors made by other calls have no known origin.
+   */
+  syscalls?: string[];
   ownProcessGroup?: boolean;
   /** Directories whose binaries count as the user's own for -k frame mapping. */
   workspaceRoots?: string[];
@@ -132,6 +138,11 @@ export class TraceSession {
   }
 
   static async start(request: TraceRequest, preparedTarget?: TraceTarget): Promise<TraceSession> {
+    // Checked before anything runs: strace would refuse the whole command for one bad name.
+    const unknown = (request.syscalls ?? []).filter((name) => !/^[a-z_][a-z0-9_]*$/.test(name) || !lookupSyscallByName('x86_64', name).known);
+    if (unknown.length > 0) {
+      throw new TraceError('unknown-syscall', `Not a syscall of x86-64: ${unknown.map((name) => JSON.stringify(name)).join(', ')} (the filter takes names such as write,openat).`);
+    }
     const strace = requireTool('strace', request.tools);
     const target = preparedTarget ?? await prepareTarget(request);
     const capabilities = await probeStrace(strace);
@@ -179,7 +190,7 @@ export class TraceSession {
     let reported: SyscallEvent | undefined;
     const running = await startStrace({
       strace,
-      options: traceOptions(capabilities, { stack: request.stackTraces ?? (target.usesLibc || unwind !== undefined), stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject }),
+      options: traceOptions(capabilities, { stack: request.stackTraces ?? (target.usesLibc || unwind !== undefined), stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject, syscalls: request.syscalls, startsProgram: !supervisor }),
       program: traced, args: request.args, cwd,
       stdinFile: request.stdin !== undefined ? path.resolve(cwd, request.stdin) : undefined,
       env: request.env ? { ...process.env, ...request.env } : undefined,

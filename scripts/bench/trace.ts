@@ -74,11 +74,11 @@ function timeSupervisedStrace(program: string, flags: string[], output: string):
   }));
 }
 
-async function timePipeline(program: string, capture: 'fifo' | 'file', stackTraces?: boolean): Promise<Cost & { ownCpu: number; calls: number; mapped: number }> {
+async function timePipeline(program: string, capture: 'fifo' | 'file', stackTraces?: boolean, syscalls?: string[]): Promise<Cost & { ownCpu: number; calls: number; mapped: number }> {
   const start = process.hrtime.bigint();
   const cpuStart = cpuSoFar();
   const ownStart = process.cpuUsage();
-  const session = await TraceSession.start({ file: program, args: [], stdio: 'pipe', workspaceRoots: [work], capture, stackTraces });
+  const session = await TraceSession.start({ file: program, args: [], stdio: 'pipe', workspaceRoots: [work], capture, stackTraces, syscalls });
   session.child.stdin?.end();
   const result = await session.done;
   const time = seconds(start);
@@ -292,7 +292,7 @@ async function benchMemory(): Promise<void> {
 
 async function benchLibc(): Promise<void> {
   const source = path.join(work, 'libc-loop.c');
-  writeFileSync(source, '#include <unistd.h>\nint main(void) { for (int i = 0; i < 50000; i++) getppid(); return 0; }\n');
+  writeFileSync(source, '#include <unistd.h>\nint main(void) { for (int i = 0; i < 50000; i++) getppid(); write(1, "done\\n", 5); return 0; }\n');
   const build = await buildProgram({ source, buildDirectory: path.join(work, 'libc') });
   if (!build.ok) throw new Error('could not build the libc loop');
   const flags = await ourFlags(false);
@@ -303,6 +303,8 @@ async function benchLibc(): Promise<void> {
   const stacks: Cost[] = [];
   const ours: Cost[] = [];
   const oursWithout: Cost[] = [];
+  const oursFiltered: Cost[] = [];
+  let filtered = { calls: 0, mapped: 0 };
   let last = { calls: 0, mapped: 0 };
   let without = { calls: 0, mapped: 0 };
   for (let round = 0; round < 3; round++) {
@@ -315,18 +317,23 @@ async function benchLibc(): Promise<void> {
     const runWithout = await timePipeline(build.program, 'file', false);
     oursWithout.push(runWithout);
     without = runWithout;
+    const runFiltered = await timePipeline(build.program, 'file', true, ['write']);
+    oursFiltered.push(runFiltered);
+    filtered = runFiltered;
   }
   const wall = (costs: Cost[]) => median(costs.map((c) => c.time));
   const cpu = (costs: Cost[]) => median(costs.map((c) => c.cpu));
   const row = (costs: Cost[]) => `${wall(costs).toFixed(3)} s wall, ${cpu(costs).toFixed(3)} s CPU`;
   const versus = (costs: Cost[], base: Cost[]) => `${(wall(costs) / wall(base)).toFixed(2)}× wall, ${(cpu(costs) / cpu(base)).toFixed(2)}× CPU`;
-  console.log(`a libc program, ${last.calls.toLocaleString()} syscalls, 50,000 of them getppid() from main (median of 3):`);
+  console.log(`a libc program, ${last.calls.toLocaleString()} syscalls, 50,000 of them getppid() from main, then one write (median of 3):`);
   console.log(`  strace, our flags, -o file, started by strace   ${row(direct)}`);
   console.log(`  the same attached as we attach it              ${row(supervised)}`);
   console.log(`  the same with -k stacks                        ${row(stacks)}  (-k alone: ${versus(stacks, supervised)})`);
   console.log(`  ours with -k, ${last.mapped.toLocaleString()} calls credited to a line   ${row(ours)}`);
   console.log(`  ours without -k, ${without.mapped.toLocaleString()} calls credited        ${row(oursWithout)} (every call is made inside libc: without a stack none has the user's line)`);
+  console.log(`  ours with -k, --syscalls write: ${filtered.calls} calls, ${filtered.mapped} credited   ${row(oursFiltered)} (only the chosen calls are unwound)`);
   console.log(`  ratio ours with -k / strace -o file = ${versus(ours, direct)}   (target ≤ 2×);  / strace -k alone = ${versus(ours, stacks)}`);
+  console.log(`  ratio ours with -k filtered to write / strace -o file (unfiltered) = ${versus(oursFiltered, direct)}`);
   console.log(`  ratio ours without -k / strace -o file = ${versus(oursWithout, direct)}`);
 }
 

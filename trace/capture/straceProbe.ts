@@ -8,7 +8,7 @@ export interface StraceCapabilities {
   /** How `-k` frames are produced: libunwind prints file offsets, libdw module addresses. */
   stackTrace?: 'libunwind' | 'libdw';
   /** Options this strace accepts. */
-  supports: { stackTraces: boolean; constPrintStyle: boolean; decodeFds: boolean; instructionPointer: boolean; inject: boolean; killOnExit: boolean };
+  supports: { stackTraces: boolean; constPrintStyle: boolean; decodeFds: boolean; instructionPointer: boolean; inject: boolean; killOnExit: boolean; seccompBpf: boolean };
 }
 
 const cache = new Map<string, { key: string; probed: Promise<StraceCapabilities> }>();
@@ -42,6 +42,7 @@ export function readCapabilities(stracePath: string, versionText: string, helpTe
       instructionPointer: /^\s*-i\b/m.test(helpText),
       inject: /inject=/.test(helpText),
       killOnExit: /--kill-on-exit/.test(helpText),
+      seccompBpf: /--seccomp-bpf/.test(helpText),
     },
   };
   if (stack) capabilities.stackTrace = stack;
@@ -57,6 +58,16 @@ export interface TraceFlags {
   stringLimit: number;
   /** `-e inject=NAME:error=ERRNO:when=N`. */
   inject?: { syscall: string; errno: string; when: number };
+  /**
+   * Trace only these syscalls (`-e trace=`): the others run unseen, and -k unwinds only the chosen
+   * ones, which is where its cost lies. execve is always traced: the program's start is read from it.
+   */
+  syscalls?: string[];
+  /**
+   * strace starts the program itself (no supervisor): with a filter, --seccomp-bpf lets the other
+   * syscalls run without stopping at all. (strace ignores it for a process attached with -p.)
+   */
+  startsProgram?: boolean;
 }
 
 /** strace's options for a trace, limited to what this strace supports. */
@@ -69,5 +80,9 @@ export function traceOptions(capabilities: StraceCapabilities, flags: TraceFlags
   if (flags.stack && capabilities.supports.stackTraces) options.push('-k');
   if (capabilities.supports.killOnExit) options.push('--kill-on-exit');
   if (flags.inject) options.push('-e', `inject=${flags.inject.syscall}:error=${flags.inject.errno}:when=${flags.inject.when}`);
+  if (flags.syscalls && flags.syscalls.length > 0) {
+    options.push('-e', `trace=${[...new Set(['execve', ...flags.syscalls])].join(',')}`);
+    if (flags.startsProgram && capabilities.supports.seccompBpf) options.push('--seccomp-bpf');
+  }
   return options;
 }

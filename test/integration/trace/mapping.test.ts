@@ -144,6 +144,20 @@ describe('C and Rust: the user\'s own line, and where each call comes from', () 
     for (const write of writes) expect([write.stack.length, write.location]).toEqual([0, undefined]);
   });
 
+  it('with a syscall filter traces only those calls, still credited through -k stacks; a name that is no syscall stops it first', async () => {
+    const source = path.join(FIXTURES, 'flush.c');
+    const session = await TraceSession.start({ file: source, args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(buildRoot, 'b-')),
+      workspaceRoots: [buildRoot, FIXTURES], syscalls: ['write'] });
+    session.child.stdin?.end();
+    const result = await session.done;
+    expect([...new Set(events(result).flatMap((e) => (e.kind === 'syscall' ? [e.name] : [])))].sort()).toEqual(['execve', 'write']);
+    const [direct, flushed] = calls(result, 'write');
+    expect(direct).toMatchObject({ origin: 'user', location: { file: source, line: lineOf(source, 'direct') } });
+    expect(flushed!.origin).toBe('exit');
+    await expect(TraceSession.start({ file: source, args: [], stdio: 'pipe', syscalls: ['write', 'wirte'] }))
+      .rejects.toThrow(/Not a syscall of x86-64: "wirte"/);
+  });
+
   it('builds a NASM program with its own _start that calls libc (extern), and credits the call to its line', async () => {
     const source = path.join(FIXTURES, 'extern-write.asm');
     const result = await trace(source);

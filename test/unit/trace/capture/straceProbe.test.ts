@@ -17,6 +17,16 @@ describe('strace capabilities decide the flags', () => {
     expect(traceOptions(upstream, { stack: true, stringLimit: 64, inject: { syscall: 'openat', errno: 'EACCES', when: 3 } }))
       .toEqual(['-f', '-ttt', '-T', '-i', '-y', '-X', 'verbose', '-s', '64', '-k', '--kill-on-exit', '-e', 'inject=openat:error=EACCES:when=3']);
   });
+  it('traces only the chosen syscalls (and execve, where the program starts), with --seccomp-bpf when strace starts the program', () => {
+    const debian = readCapabilities('strace', 'strace -- version 6.1\nOptional features enabled: stack-trace=libunwind', help61);
+    expect(debian.supports.seccompBpf).toBe(true);
+    const attached = traceOptions(debian, { stack: true, stringLimit: 256, syscalls: ['write', 'execve', 'openat'] });
+    expect(attached.slice(-2)).toEqual(['-e', 'trace=execve,write,openat']);
+    // strace ignores --seccomp-bpf for a process attached with -p (the supervisor's way).
+    expect(traceOptions(debian, { stack: true, stringLimit: 256, syscalls: ['write'], startsProgram: true }).slice(-3))
+      .toEqual(['-e', 'trace=execve,write', '--seccomp-bpf']);
+    expect(traceOptions(debian, { stack: true, stringLimit: 256, startsProgram: true })).not.toContain('--seccomp-bpf');
+  });
   it('leaves out -k when strace was built without stack traces', () => {
     const plain = readCapabilities('strace', 'strace -- version 6.1\n', help61);
     expect(traceOptions(plain, { stack: true, stringLimit: 256 })).not.toContain('-k');
