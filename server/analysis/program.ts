@@ -484,9 +484,10 @@ export class ProgramAnalysis {
     this.lowest = Infinity;
   }
 
-  private arrive(i: number, state: MachineState): void {
+  /** `shared`: the caller goes on using `state`, so it is copied if kept (a join makes a new state anyway). */
+  private arrive(i: number, state: MachineState, shared = false): void {
     const current = this.entry[i];
-    const next = current ? joinStates(current, state) : state;
+    const next = current ? joinStates(current, state) : shared ? copyState(state) : state;
     if (current && sameState(current, next)) return;
     this.entry[i] = next;
     this.enqueue(i);
@@ -613,7 +614,7 @@ export class ProgramAnalysis {
     successors.forEach((edge, k) => {
       const out = edge.sign ? refineStateBySign(state, edge.sign) : state;
       // The last successor may take the state itself: nothing changes it after this visit.
-      this.arrive(edge.to, out === state && k < successors.length - 1 ? copyState(state) : out);
+      this.arrive(edge.to, out, out === state && k < successors.length - 1);
     });
   }
 
