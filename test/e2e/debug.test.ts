@@ -190,6 +190,7 @@ describe('debugging hello.asm', () => {
     await page.keyboard.press('F5');
     await expect.poll(() => paused.innerText(), { timeout: 60_000 }).toMatch(/exit\(error_code=0\)/);
     await expect.poll(() => stoppedLine(page), { timeout: 30_000 }).toMatch(/hello\.asm\s*24/); // rows may lag the header
+    expect(await stoppedLine(page)).toMatch(/^_start\b/); // named after its label, not 0x401023 (pc is past .text)
     await expect.poll(() => highlightedLines(page), { timeout: 30_000 }).toEqual([24]);
     await expand(page, /^Syscall/);
     await expect.poll(() => variablesRow(page, /^call/).innerText(), { timeout: 30_000 }).toMatch(/exit\(error_code=0\)/);
