@@ -1,6 +1,7 @@
 // A multi-line macro invocation as the statements NASM would assemble: the body with %1…%N, %0 and
-// %%labels replaced, and %if/%ifdef/%ifidn decided where the values are known. When a part cannot
-// be decided (a %rep, a condition on an unknown value) the expansion is refused, never guessed.
+// %%labels replaced, %if/%ifdef/%ifidn decided where the values are known, and %rep blocks (with
+// %rotate and %exitrep) unrolled when their count is known. When a part cannot be decided (a count
+// or a condition on an unknown value) the expansion is refused, never guessed.
 import type { MacroDefinition } from '../../nasm/document/structure';
 import { evaluateExpression } from '../../nasm/parser/expression';
 import { parseLine, type Statement } from '../../nasm/parser/statement';
@@ -37,7 +38,28 @@ const byStatement = new WeakMap<Statement, Made>();
  */
 const byText = new Map<string, Made>();
 const MAX_SHARED = 4096;
-const CONDITIONAL = /^\s*%(el)?if/i;
+const CONDITIONAL = /^\s*%((el)?if|rep\b)/i;
+/** Bounds on unrolling %rep in a body: iterations of one block, and lines of the whole expansion. */
+const MAX_REP_COUNT = 256;
+const MAX_EXPANDED_LINES = 4000;
+
+/** The line after the `%endrep` that closes the `%rep` on body line `start`, or -1. */
+function afterEndrep(body: readonly string[], start: number): number {
+  let depth = 0;
+  for (let i = start; i < body.length; i++) {
+    if (/^\s*%rep\b/i.test(body[i]!)) depth++;
+    else if (/^\s*%endrep\b/i.test(body[i]!) && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/** A known number from the text after a directive (`%rep %0`, `%rotate -1`, `%rep COUNT`). */
+function numberOf(text: string, source: MacroSource): bigint | undefined {
+  const value = evaluateExpression(tokenizeLine(text).filter((t) => t.kind !== 'comment'), {
+    resolve: (name) => { const v = source.constant(name); return v === undefined ? undefined : { kind: 'number', value: v }; },
+  });
+  return value?.kind === 'number' ? value.value : undefined;
+}
 
 function madeFrom(made: Made | undefined, definitionLine: number, text: string, bodyLine: (k: number) => string, length: number): boolean {
   if (!made || made.definitionLine !== definitionLine || made.text !== text || made.body.length !== length) return false;
@@ -110,10 +132,8 @@ function condition(keyword: string, args: string, source: MacroSource): boolean 
     const kind = base === '%ifnum' ? 'number' : base === '%ifstr' ? 'string' : 'identifier';
     result = tokens.length === 1 && tokens[0]!.kind === kind;
   } else if (base === '%if') {
-    const value = evaluateExpression(tokenizeLine(trimmed).filter((t) => t.kind !== 'comment'), {
-      resolve: (name) => { const v = source.constant(name); return v === undefined ? undefined : { kind: 'number', value: v }; },
-    });
-    if (value?.kind === 'number') result = value.value !== 0n;
+    const value = numberOf(trimmed, source);
+    if (value !== undefined) result = value !== 0n;
   }
   return result === undefined ? undefined : negate ? !result : result;
 }
@@ -144,14 +164,19 @@ export function expandMacroCall(source: MacroSource, statement: Statement, lineT
   return made.expansion;
 }
 
-function expand(source: MacroSource, definition: MacroDefinition, args: string[], body: string[]): Expansion | undefined {
+function expand(source: MacroSource, definition: MacroDefinition, invocationArgs: string[], body: string[]): Expansion | undefined {
   const unique = ++expansionCounter;
+  // %rotate turns the parameters; %0 stays their count.
+  let args = invocationArgs;
+  // Each open %rep: the body line it is on, and how many more times its block runs.
+  const reps: { line: number; left: bigint; conditions: number }[] = [];
   const statements: Statement[] = [];
   const lines: string[] = [];
   // Each open %if: whether its current branch is taken, and whether one was taken already.
   const conditions: { active: boolean; taken: boolean }[] = [];
   let branches = false;
-  for (const raw of body) {
+  for (let index = 0; index < body.length; index++) {
+    const raw = body[index]!;
     const text = substitute(raw, args, unique);
     if (text === undefined) return undefined;
     const statement = parseLine(text);
@@ -179,14 +204,48 @@ function expand(source: MacroSource, definition: MacroDefinition, args: string[]
       if (keyword === '%else') { const top = conditions.at(-1); if (top) { top.active = !top.taken; top.taken = true; } continue; }
       if (keyword === '%endif') { conditions.pop(); continue; }
       if (!active) continue;
-      // %rep, %assign, %define inside a body change what follows in ways we do not model.
-      if (/^%(rep|assign|xdefine|define|undef|rotate|push|pop|repl|exitrep|exitmacro)$/.test(keyword)) return undefined;
+      if (keyword === '%rep') {
+        const count = numberOf(argsText, source);
+        if (count === undefined || count < 0n || count > BigInt(MAX_REP_COUNT)) return undefined;
+        if (count > 0n) { reps.push({ line: index, left: count, conditions: conditions.length }); continue; }
+        const after = afterEndrep(body, index);
+        if (after < 0) return undefined;
+        index = after - 1;
+        continue;
+      }
+      if (keyword === '%endrep' || keyword === '%exitrep') {
+        const top = reps.at(-1);
+        if (!top) return undefined;
+        top.left = keyword === '%exitrep' ? 0n : top.left - 1n;
+        if (top.left > 0n) { index = top.line; continue; }
+        reps.pop();
+        if (keyword === '%exitrep') {
+          conditions.length = top.conditions; // the %if around the %exitrep is left with the block
+          const after = afterEndrep(body, top.line);
+          if (after < 0) return undefined;
+          index = after - 1;
+        }
+        continue;
+      }
+      if (keyword === '%rotate') {
+        const by = numberOf(argsText, source);
+        if (by === undefined) return undefined;
+        if (args.length > 0) {
+          const n = ((Number(by % BigInt(args.length)) % args.length) + args.length) % args.length;
+          args = [...args.slice(n), ...args.slice(0, n)];
+        }
+        continue;
+      }
+      // %assign, %define inside a body change what follows in ways we do not model.
+      if (/^%(assign|xdefine|define|undef|push|pop|repl|exitmacro)$/.test(keyword)) return undefined;
       continue;
     }
     if (!active) continue;
     if (statement.label || (statement.kind === 'instruction' && /^(j|loop|call)/.test(keyword))) branches = true;
     statements.push(statement);
     lines.push(text);
+    if (lines.length > MAX_EXPANDED_LINES) return undefined;
   }
+  if (reps.length > 0) return undefined; // a %rep never closed
   return { macro: definition.name, statements, lines, branches };
 }
