@@ -3,10 +3,14 @@
 # Sourced into gdb (its embedded Python). gdb 13's x86-64 recorder forgets some register writes, so
 # stepping back over them leaves the newer value in place (checked against real gdb by
 # test/integration/debug-adapter/record.test.ts):
-#   - mov r/m, reg (88, 89), xchg r8..r15 with rax (90+r), xadd and cmpxchg (0F C0/C1/B0/B1) whose
-#     destination is r8..r15 (REX.B): gdb records r0..r7, the register without REX.B; 49 90
-#     (xchg r8, rax) records nothing at all;
-#   - syscall (0F 05): rax, the result, is not recorded.
+#   - mov r/m, reg (88, 89), mov r/m, Sreg (8C), xchg r8..r15 with rax (90+r), xadd and cmpxchg
+#     (0F C0/C1/B0/B1) whose destination is r8..r15 (REX.B): gdb records r0..r7, the register
+#     without REX.B; 49 90 (xchg r8, rax) records nothing at all;
+#   - syscall (0F 05): rax, the result, is not recorded;
+#   - bsf/bsr/tzcnt/lzcnt (0F BC/BD), shld/shrd (0F A4/A5/AC/AD, and their flags), popcnt (0F B8,
+#     to r8..r15), pextrb/w/d/q (0F 3A 14-16, 0F C5), movmskps/pd (0F 50), cvtss2si/cvtsd2si
+#     (0F 2D): the destination is not recorded at all. For these every general register and the
+#     flags are checked.
 # Recording also ends, on purpose, when the program is about to exit, or to run a VEX or EVEX (AVX)
 # instruction, which gdb 13 cannot record: it would stop the program there and, if a breakpoint sits
 # on that instruction, never resume it again.
@@ -28,6 +32,10 @@ REGISTERS_64 = ('rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi',
 LEGACY_PREFIXES = frozenset((0x66, 0x67, 0xF2, 0xF3, 0xF0, 0x2E, 0x36, 0x3E, 0x26, 0x64, 0x65))
 # Opcodes after 0F whose ModRM r/m register operand gdb records without REX.B.
 TWO_BYTE_RM_WRITES = frozenset((0xC0, 0xC1, 0xB0, 0xB1))
+# Opcodes after 0F (and 0F 3A) whose register destination gdb does not record, whatever the prefixes.
+TWO_BYTE_UNRECORDED = frozenset((0xB8, 0xBC, 0xBD, 0xA4, 0xA5, 0xAC, 0xAD, 0xC5, 0x50, 0x2D))
+THREE_BYTE_3A_UNRECORDED = frozenset((0x14, 0x15, 0x16))
+EVERY_REGISTER = REGISTERS_64 + ('eflags',)
 
 
 def misrecorded_registers(code):
@@ -38,6 +46,11 @@ def misrecorded_registers(code):
     if code[i:i + 2] == b'\x0f\x05':
         return ('rax',)
     rex = code[i] if i < len(code) and 0x40 <= code[i] <= 0x4F else 0
+    j = i + 1 if rex else i
+    if code[j:j + 1] == b'\x0f' and j + 1 < len(code):
+        second = code[j + 1]
+        if second in TWO_BYTE_UNRECORDED or (second == 0x3A and code[j + 2:j + 3] and code[j + 2] in THREE_BYTE_3A_UNRECORDED):
+            return EVERY_REGISTER
     if not rex & 1:
         return ()
     i += 1
@@ -49,7 +62,7 @@ def misrecorded_registers(code):
     if 0x91 <= opcode <= 0x97:
         return (REGISTERS_64[8 + (opcode & 7)],)
     modrm = None
-    if opcode in (0x88, 0x89) and i + 1 < len(code):
+    if opcode in (0x88, 0x89, 0x8C) and i + 1 < len(code):
         modrm = code[i + 1]
     elif opcode == 0x0F and i + 2 < len(code) and code[i + 1] in TWO_BYTE_RM_WRITES:
         modrm = code[i + 2]

@@ -50,15 +50,19 @@ describe("gdb's process record, stepping once forward and once back over each in
 
   it('fails to restore the forms the recorder fixes (so this table tests something)', () => {
     const broken = new Set(rows.filter((r) => r.notRestored.length).map((r) => r.asm.replace(/\s+/g, ' ')));
-    for (const form of ['mov r12,r13', 'mov r11w,ax', 'mov r10b,bl', 'xchg r12,rax', 'xchg r8,rax', 'xadd r9,r10', 'cmpxchg r13,r14', 'syscall']) {
+    for (const form of [
+      'mov r12,r13', 'mov r11w,ax', 'mov r10b,bl', 'xchg r12,rax', 'xchg r8,rax', 'xadd r9,r10', 'cmpxchg r13,r14', 'syscall',
+      'bsr rbx,rcx', 'lzcnt rbx,r9', 'popcnt r13,r9', 'shld rbx,rcx,0x4', 'pextrq r13,xmm0,0x0', 'mov r12d,ds',
+    ]) {
       expect(broken).toContain(form);
     }
     expect(rows.find((r) => r.asm.startsWith('xchg') && r.code === '4990')!.notRestored.sort()).toEqual(['r8', 'rax']);
+    expect(rows.find((r) => r.asm.replace(/\s+/g, ' ') === 'shld rbx,rcx,0x4')!.notRestored.sort()).toEqual(['eflags', 'rbx']);
   });
 
   it('restores memory-writing, immediate, arithmetic and stack forms by itself', () => {
     const fine = rows.filter((r) => !r.notRestored.length).map((r) => r.asm.replace(/\s+/g, ' '));
-    for (const form of ['mov r12,0xffffffffffffffff', 'add r9,r13', 'mov rax,r10', 'mov rbx,r14', 'pop r13', 'xchg r9,r8', 'bswap r10']) {
+    for (const form of ['mov r12,0xffffffffffffffff', 'add r9,r13', 'mov rax,r10', 'mov rbx,r14', 'pop r13', 'xchg r9,r8', 'bswap r10', 'cvttsd2si r12,xmm0', 'movq r12,xmm0', 'mov ebx,ds']) {
       expect(fine).toContain(form);
     }
   });
