@@ -7,10 +7,11 @@
 #     (0F C0/C1/B0/B1) whose destination is r8..r15 (REX.B): gdb records r0..r7, the register
 #     without REX.B; 49 90 (xchg r8, rax) records nothing at all;
 #   - syscall (0F 05): rax, the result, is not recorded;
+#   - movs and stos without rep (A4/A5/AA/AB): rsi and rdi are not recorded;
 #   - bsf/bsr/tzcnt/lzcnt (0F BC/BD), shld/shrd (0F A4/A5/AC/AD, and their flags), popcnt (0F B8,
 #     to r8..r15), pextrb/w/d/q (0F 3A 14-16, 0F C5), movmskps/pd (0F 50), cvtss2si/cvtsd2si
-#     (0F 2D): the destination is not recorded at all. For these every general register and the
-#     flags are checked.
+#     (0F 2D), crc32 (0F 38 F1): the destination is not recorded at all. For these every general
+#     register and the flags are checked.
 # Recording also ends, on purpose, when the program is about to exit, or to run a VEX or EVEX (AVX)
 # instruction, which gdb 13 cannot record: it would stop the program there and, if a breakpoint sits
 # on that instruction, never resume it again.
@@ -35,6 +36,8 @@ TWO_BYTE_RM_WRITES = frozenset((0xC0, 0xC1, 0xB0, 0xB1))
 # Opcodes after 0F (and 0F 3A) whose register destination gdb does not record, whatever the prefixes.
 TWO_BYTE_UNRECORDED = frozenset((0xB8, 0xBC, 0xBD, 0xA4, 0xA5, 0xAC, 0xAD, 0xC5, 0x50, 0x2D))
 THREE_BYTE_3A_UNRECORDED = frozenset((0x14, 0x15, 0x16))
+THREE_BYTE_38_UNRECORDED = frozenset((0xF0, 0xF1))  # crc32 (movbe is refused outright)
+STRING_MOVES = frozenset((0xA4, 0xA5, 0xAA, 0xAB))  # movs, stos
 EVERY_REGISTER = REGISTERS_64 + ('eflags',)
 
 
@@ -47,9 +50,13 @@ def misrecorded_registers(code):
         return ('rax',)
     rex = code[i] if i < len(code) and 0x40 <= code[i] <= 0x4F else 0
     j = i + 1 if rex else i
+    if code[j:j + 1] and code[j] in STRING_MOVES:
+        return ('rcx', 'rsi', 'rdi')
     if code[j:j + 1] == b'\x0f' and j + 1 < len(code):
         second = code[j + 1]
-        if second in TWO_BYTE_UNRECORDED or (second == 0x3A and code[j + 2:j + 3] and code[j + 2] in THREE_BYTE_3A_UNRECORDED):
+        third = code[j + 2] if j + 2 < len(code) else None
+        if (second in TWO_BYTE_UNRECORDED or (second == 0x3A and third in THREE_BYTE_3A_UNRECORDED)
+                or (second == 0x38 and third in THREE_BYTE_38_UNRECORDED)):
             return EVERY_REGISTER
     if not rex & 1:
         return ()
