@@ -670,6 +670,20 @@ export class ProgramAnalysis {
     return out;
   }
 
+  /**
+   * The syscall sites of the blocks in the component of the block holding `line`, in line order:
+   * the only sites a value set on `line` can reach (values flow along jumps and calls, inside a component).
+   */
+  sitesInComponentOf(line: number): SiteState[] {
+    const blocks = this.input.blocks;
+    const at = blockIndexAt(blocks, line);
+    if (at >= blocks.length) return [];
+    const root = this.component[at];
+    const out: SiteState[] = [];
+    for (let i = 0; i < blocks.length; i++) if (this.component[i] === root) for (const site of this.siteLists[i] ?? NO_SITES) out.push(site);
+    return out;
+  }
+
   /** The state a procedure is entered with, joined over its callers. */
   procedureEntry(name: string): MachineState | undefined {
     const procedure = this.procedures.get(name);

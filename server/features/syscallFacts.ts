@@ -149,21 +149,19 @@ export function programView(program: ProgramAnalysis): ProgramView {
   const cached = views.get(program);
   if (cached) return cached;
   // Resolved on demand: after an edit only what is asked for is resolved again.
-  let consumers: Map<number, ConsumedSetter[]> | undefined;
+  const consumers = new Map<number, ConsumedSetter[]>();
   const view: ProgramView = {
     program,
     sitesOn: (line) => program.sitesBetween(line, line).map(resolvedState),
     sitesBetween: (from, to) => program.sitesBetween(from, to).map(resolvedState),
     consumersOn: (line) => {
-      if (!consumers) {
-        consumers = new Map();
+      let list = consumers.get(line);
+      if (!list) {
         // In line order: a setter several syscalls read is shown with the first of them.
-        for (const c of consumedSettersOf(program.sitesBetween(0, Infinity).map(resolvedState))) {
-          const list = consumers.get(c.setter.line);
-          if (list) list.push(c); else consumers.set(c.setter.line, [c]);
-        }
+        const reading = program.sitesInComponentOf(line).filter((site) => site.state.setters.some((setter) => setter?.line === line));
+        consumers.set(line, list = consumedSettersOf(reading.map(resolvedState)).filter((c) => c.setter.line === line));
       }
-      return consumers.get(line) ?? [];
+      return list;
     },
   };
   views.set(program, view);
