@@ -301,7 +301,12 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     }
     try {
       await row.click({ timeout: 5_000 });
-      await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 5_000 });
+      // Done when the palette closes, or when the command put its own quick pick in its place.
+      await page.waitForFunction((selector) => {
+        const widget = document.querySelector<HTMLElement>(selector);
+        const value = widget?.querySelector('input')?.value ?? '';
+        return !widget || widget.offsetParent === null || widget.style.display === 'none' || !value.startsWith('>');
+      }, QUICK_INPUT, { timeout: 5_000 });
       return;
     } catch (error) {
       if (attempt >= 3) throw error;

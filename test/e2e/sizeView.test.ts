@@ -120,6 +120,8 @@ describe('the size view', () => {
     textSizeByBinutils(work);
     const nm = spawnSync('nm', [path.join(work, 'check')], { encoding: 'utf8' }).stdout;
     const address = /^([0-9a-f]+) \w msg$/m.exec(nm)![1]!.replace(/^0+/, '');
+    // The reports above opened beside the source, in groups of their own: start from one editor.
+    await runCommand(vscode.page, 'View: Close All Editors');
     await openFile(vscode.page, 'hello.asm');
     const lines = readFileSync(path.join(folder, 'hello.asm'), 'utf8').split('\n');
     const line = lines.findIndex((l) => /mov\s+rsi, msg/.test(l));
@@ -165,6 +167,7 @@ describe('the size view', () => {
   it('compares a file with its previous build', async () => {
     // Back to the text without the nop: this build is a byte of .text shorter than the previous one.
     cpSync(path.join(EXAMPLES, 'hello.asm'), path.join(folder, 'hello.asm'));
+    await runCommand(vscode.page, 'View: Close All Editors');
     await openFile(vscode.page, 'hello.asm');
     await runCommand(vscode.page, 'Syscall Lens: Compare Program Size With…');
     const previous = vscode.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Previous build of hello.asm' }).first();
