@@ -204,8 +204,10 @@ export class TraceSession {
     });
     // strace writes a call's entry half as soon as it starts: while the trace is quiet, that partial
     // line is the call the program is blocked in.
-    const ticker = request.onInProgress ? setInterval(() => {
+    // Either way, a quiet trace hands out the calls held back for stack frames that may follow.
+    const ticker = request.onInProgress || request.onEvent ? setInterval(() => {
       if (Date.now() - quietSince < 150) return;
+      if (!request.onInProgress) return parser.releaseHeld();
       const blocked = parser.inProgress();
       if (blocked && blocked.seq !== reported?.seq) {
         mapper.map(blocked);

@@ -103,6 +103,15 @@ export class StraceParser {
   }
 
   /**
+   * Hands out the events held for stack frames that may still follow: for a trace that has gone
+   * quiet (a call's frames come right after it), so a call made just before the program blocks is
+   * not kept back until the program wakes.
+   */
+  releaseHeld(): void {
+    this.release();
+  }
+
+  /**
    * The call strace is blocked in right now: strace writes a call's entry half at once and the rest
    * when it returns, so a partial last line is a call in progress. Releases held events too.
    */

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -159,6 +159,19 @@ describe('live tracing and Stop', () => {
     expect(result.model.summary().map((s) => s.name)).toContain('setsid');
     await new Promise((resolve) => setTimeout(resolve, 100));
     for (const pid of pids) expect(existsSync(`/proc/${pid}`) && !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8'))).toBe(false);
+  });
+
+  it('the CLI prints a call made just before the program blocks, while it is blocked', async () => {
+    const child = spawn(process.execPath, [cli, 'trace', '--build-dir', mkdtempSync(path.join(work, 'b-')), path.join(FIXTURES, 'prompt.asm')],
+      { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    // The program is in read(0) now and stays there until its input ends.
+    await until(() => /prompt\.asm:\d+.* write\(1, "name\? ", 6\) = 6$/m.test(out), 30_000);
+    expect(out).not.toMatch(/read\(0/);
+    child.stdin!.end('ada\n');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(out).toMatch(/read\(0, "ada\\n", 32\) = 4$/m);
   });
 
   it('Stop kills strace and the whole traced tree', async () => {
