@@ -1,6 +1,7 @@
 // Definitions, references, highlights and rename: scope-aware for local labels, across %include
 // and global/extern.
 import type { AsmDocument } from '../../nasm/document/document';
+import { pastedPieces, pastedStem } from '../../nasm/document/pasting';
 import type { MacroDefinition, SymbolDefinition } from '../../nasm/document/structure';
 import type { Token } from '../../nasm/parser/tokens';
 import { REGISTERS } from '../../nasm/parser/vocabulary';
@@ -127,6 +128,29 @@ function renameMacroLocal(occurrences: Occurrence[], newName: string): RenameEdi
   return occurrences.map((o) => ({ uri: o.document.uri, line: o.line, start: o.start, end: o.end, newText: newName }));
 }
 
+const NAME_CHAR = String.raw`[\w.?$#@~]`;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Why renaming `name` could break the build: a macro pastes a piece to an argument (`[%2_lut]`) and
+ * the rest of the name is written as a word somewhere (`INTRA_X9_END 0, intrax9b`), so the name is
+ * also used where it is never written and a rename cannot follow it there.
+ */
+function pastedUse(workspace: Workspace, name: string): string | undefined {
+  const documents = workspace.all();
+  for (const document of documents) {
+    for (const piece of pastedPieces(document)) {
+      const stem = pastedStem(name, piece);
+      if (!stem) continue;
+      const word = new RegExp(`(?<!${NAME_CHAR})${escapeRegExp(stem)}(?!${NAME_CHAR})`);
+      if (!documents.some((d) => word.test(d.getText()))) continue;
+      const where = `${decodeURIComponent(document.uri.slice(document.uri.lastIndexOf('/') + 1))}:${piece.line + 1}`;
+      return `\`${name}\` may also be formed by token pasting (\`${piece.written}\` at ${where}, with \`${stem}\`), where a rename cannot follow it: renaming could break the build.`;
+    }
+  }
+  return undefined;
+}
+
 export function renameSymbol(workspace: Workspace, document: AsmDocument, line: number, character: number, newName: string): RenameEdit[] | string {
   const token = symbolTokenAt(document, line, character);
   const macroLocal = token && macroLocalOccurrences(document, line, token);
@@ -138,6 +162,8 @@ export function renameSymbol(workspace: Workspace, document: AsmDocument, line: 
   if (local !== newName.startsWith('.')) {
     return local ? 'A local label keeps its leading dot: name it `.something`.' : 'Only local labels start with a dot.';
   }
+  const pasted = local ? undefined : pastedUse(workspace, target.symbol.name);
+  if (pasted) return pasted;
   return referencesOf(workspace, target, true).map((o) => ({
     uri: o.document.uri, line: o.line, start: o.start, end: o.end,
     // `_start.loop` written in full keeps its qualifier.

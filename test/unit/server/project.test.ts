@@ -95,3 +95,39 @@ describe('a workspace of thousands of files', () => {
     expect(hoverAt(workspace, last, 4, 3)?.markdown).toContain('exit');
   });
 });
+
+describe('a name formed by token pasting', () => {
+  const text = [
+    '%macro LOOKUP 1',
+    '        lea     rsi, [%1_lut]',
+    '%endmacro',
+    "%define TABLE(x) x %+ _end",
+    'section .data',
+    'intra_lut:   db 1, 2, 3',
+    'intra_end:   db 0',
+    'other_table: db 4',
+    'section .text',
+    'start:',
+    '        LOOKUP  intra',
+    '        mov     rdi, TABLE(intra)',
+    '        mov     rdx, other_table',
+  ].join('\n');
+
+  it('is not renamed: the macro uses it where it is never written, and the refusal says where', () => {
+    const workspace = new Workspace();
+    const doc = workspace.open('file:///p/lut.asm', text, 1);
+    const lut = find(doc, 'intra_lut');
+    expect(renameSymbol(workspace, doc, lut.line, lut.character + 1, 'fast_lut')).toBe(
+      '`intra_lut` may also be formed by token pasting (`%1_lut` at lut.asm:2, with `intra`), where a rename cannot follow it: renaming could break the build.');
+    const end = find(doc, 'intra_end');
+    expect(renameSymbol(workspace, doc, end.line, end.character + 1, 'done')).toMatch(/`x %\+ _end` at lut\.asm:4/);
+  });
+
+  it('leaves other names renamable', () => {
+    const workspace = new Workspace();
+    const doc = workspace.open('file:///p/lut.asm', text, 1);
+    const other = find(doc, 'other_table');
+    const edits = renameSymbol(workspace, doc, other.line, other.character + 1, 'table');
+    expect(Array.isArray(edits) && edits.map((e) => e.line)).toEqual([7, 12]);
+  });
+});
