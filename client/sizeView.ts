@@ -107,13 +107,19 @@ class SizeView {
     }
   }
 
-  async show(): Promise<void> {
+  /** The source of the active editor, once the folder is trusted to build it; else says what to do. */
+  private sourceToBuild(missing: string): vscode.Uri | undefined {
     const source = this.activeSource();
     if (!source) {
-      void vscode.window.showInformationMessage('Open an .asm, .nasm, .c or Cargo .rs file to see the size of the program it builds.');
-      return;
+      void vscode.window.showInformationMessage(missing);
+      return undefined;
     }
-    if (!ensureTrusted('build programs')) return;
+    return ensureTrusted('build programs') ? source : undefined;
+  }
+
+  async show(): Promise<void> {
+    const source = this.sourceToBuild('Open an .asm, .nasm, .c or Cargo .rs file to see the size of the program it builds.');
+    if (!source) return;
     const build = await this.measure(source);
     if (!build) return;
     const before = this.previous.get(build.file);
@@ -126,12 +132,8 @@ class SizeView {
   }
 
   async compare(): Promise<void> {
-    const source = this.activeSource();
-    if (!source) {
-      void vscode.window.showInformationMessage('Open an .asm, .nasm, .c or Cargo .rs file (or its size report) to compare its size with another program.');
-      return;
-    }
-    if (!ensureTrusted('build programs')) return;
+    const source = this.sourceToBuild('Open an .asm, .nasm, .c or Cargo .rs file (or its size report) to compare its size with another program.');
+    if (!source) return;
     const other = await this.pickOther(source);
     if (!other) return;
     const a = other.kind === 'previous' ? other.build : await this.measure(source);

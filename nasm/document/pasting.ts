@@ -1,6 +1,7 @@
 // Names built by token pasting. In a macro body `[%2_lut]` forms `intrax9b_lut` from the call's
 // argument, and `%define F(x) x %+ _end` does the same for a single-line macro: such a name is used
 // where it is never written, so a rename that edits only where it is written breaks the build.
+import { tokenizeLine } from '../parser/tokens';
 import type { AsmDocument } from './document';
 
 export interface PastedPiece {
@@ -22,17 +23,6 @@ const BEFORE = new RegExp(`([\\w.?$#@~]+)(${PARAMETER})`, 'g');
 const EXPLICIT = new RegExp(`(${IDENTIFIER_PIECE})?\\s*%\\+\\s*(${IDENTIFIER_PIECE})?`, 'g');
 const DEFINE = /^\s*%i?x?define\b/i;
 
-/** The code of a line without its comment (a `;` outside quotes). */
-function code(line: string): string {
-  let quote = '';
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) { if (c === quote) quote = ''; } else if (c === '"' || c === "'" || c === '`') quote = c;
-    else if (c === ';') return line.slice(0, i);
-  }
-  return line;
-}
-
 /** Every identifier piece pasted to a macro parameter (in macro bodies) or with `%+` (anywhere). */
 export function pastedPieces(document: AsmDocument): PastedPiece[] {
   const pieces: PastedPiece[] = [];
@@ -41,7 +31,8 @@ export function pastedPieces(document: AsmDocument): PastedPiece[] {
   for (let line = 0; line < document.lineCount; line++) {
     const text = document.lineText(line);
     if (!text.includes('%')) continue;
-    const body = code(text);
+    const comment = tokenizeLine(text).find((t) => t.kind === 'comment');
+    const body = comment ? text.slice(0, comment.start) : text;
     if (inBody.has(line) || DEFINE.test(body)) {
       for (const m of body.matchAll(AFTER)) pieces.push({ line, piece: m[2]!, side: 'suffix', written: m[0] });
       for (const m of body.matchAll(BEFORE)) if (!/^\d+$/.test(m[1]!)) pieces.push({ line, piece: m[1]!, side: 'prefix', written: m[0] });
