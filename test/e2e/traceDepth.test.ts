@@ -171,7 +171,9 @@ describe('failed calls, narrow tables and the bottom panel', () => {
     await frame.locator('.status', { hasText: /^wrappers\.asm — exited with 0$/ }).waitFor({ timeout: 60_000 });
     const cells = frame.locator('.viewport .row:not([hidden]):not(.loading)', { has: frame.locator('.c-syscall', { hasText: /^write$/ }) }).locator('.c-source');
     // Three callers of print (the last in a loop); write_all loops, so its write is its own line's.
-    expect(await cells.allInnerTexts()).toEqual(['wrappers.asm:38', 'wrappers.asm:41', ...Array(3).fill('wrappers.asm:47'), 'wrappers.asm:26']);
+    // Read until the table has settled: it may still be redrawing its last rows when the status changes.
+    await expect.poll(() => cells.allInnerTexts(), { timeout: 30_000 })
+      .toEqual(['wrappers.asm:38', 'wrappers.asm:41', ...Array(3).fill('wrappers.asm:47'), 'wrappers.asm:26']);
     // The wrapper's syscall line is the detail: in the cell's tooltip and in the selected row's line.
     expect(await cells.first().getAttribute('title')).toBe('called at wrappers.asm:38, through the procedure whose syscall is at wrappers.asm:16');
     await cells.first().click();
