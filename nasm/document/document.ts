@@ -1,6 +1,6 @@
 // A NASM document: its lines and their parsed statements, re-parsed line by line on each edit.
 import { parseLine, type Statement } from '../parser/statement';
-import { buildStructure, NO_DEFINES, usesHere, type PredefinedNames, type Structure } from './structure';
+import { buildStructure, NO_DEFINES, usesHere, type PredefinedNames, type Structure, type StructureEdit } from './structure';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -72,6 +72,10 @@ export class AsmDocument {
   private consulting = false;
   /** Incremented whenever the structure (symbols, constants, macros) may have changed. */
   structureVersion = 0;
+  /** Structural edits not yet applied to the kept structure (one edit covering them all). */
+  private pendingEdit: StructureEdit | undefined;
+  /** For recent structure versions, the names that changed on the way to them (undefined: any may have). */
+  private readonly nameLog: { version: number; names: ReadonlySet<string> | undefined }[] = [];
   /** Incremented on every edit. */
   editVersion = 0;
   private readonly listeners: ((effect: EditEffect) => void)[] = [];
@@ -101,11 +105,11 @@ export class AsmDocument {
   lineId(line: number): number { return this.ids[line] ?? -1; }
   getText(): string { return this.lines.join('\n'); }
 
-  /** Symbols, constants, macros, includes: rebuilt only after structural edits. */
+  /** Symbols, constants, macros, includes: updated after structural edits from the first line changed. */
   get structure(): Structure {
-    this.structureCache ??= buildStructure(this.statements, undefined, this.predefined);
+    this.bringStructureUpToDate();
     if (this.externalMacros && !this.consulting && this.externalVersion !== this.externalMacros.version()) this.consultExternalMacros();
-    return this.structureCache;
+    return this.structureCache!;
   }
 
   /**
@@ -114,8 +118,44 @@ export class AsmDocument {
    * other files consult theirs (through thousands of files that nested one inside the next).
    */
   get localStructure(): Structure {
-    this.structureCache ??= buildStructure(this.statements, undefined, this.predefined);
-    return this.structureCache;
+    this.bringStructureUpToDate();
+    return this.structureCache!;
+  }
+
+  private bringStructureUpToDate(): void {
+    const edit = this.pendingEdit;
+    this.pendingEdit = undefined;
+    if (this.structureCache && edit) {
+      const names = this.structureCache.update(this.statements, edit);
+      if (names) { this.logNames(names); return; }
+      this.structureCache = undefined;
+    }
+    if (this.structureCache) return;
+    this.structureCache = buildStructure(this.statements, undefined, this.predefined);
+    this.logNames(undefined);
+  }
+
+  private logNames(names: ReadonlySet<string> | undefined): void {
+    this.nameLog.push({ version: this.structureVersion, names });
+    if (this.nameLog.length > 64) this.nameLog.shift();
+  }
+
+  /**
+   * The names whose meaning may have changed since structure version `version` (labels, constants,
+   * %defines of this file), or undefined when anything may have changed.
+   */
+  namesChangedSince(version: number): ReadonlySet<string> | undefined {
+    this.bringStructureUpToDate();
+    if (version === this.structureVersion) return new Set();
+    const since = this.nameLog.findIndex((entry) => entry.version > version);
+    if (since <= 0) return undefined; // older than the log (or the log starts after it)
+    const names = new Set<string>();
+    for (let i = since; i < this.nameLog.length; i++) {
+      const entry = this.nameLog[i]!;
+      if (!entry.names) return undefined;
+      for (const name of entry.names) names.add(name);
+    }
+    return this.nameLog[this.nameLog.length - 1]!.version === this.structureVersion ? names : undefined;
   }
 
   private predefined: PredefinedNames = NO_DEFINES;
@@ -126,6 +166,7 @@ export class AsmDocument {
     if (same) return;
     this.predefined = names;
     this.structureCache = undefined;
+    this.pendingEdit = undefined;
     this.externalVersion = -1;
     this.structureVersion++;
   }
@@ -147,6 +188,7 @@ export class AsmDocument {
       if (calls.size === built.externalMacros.size && [...calls].every((name) => built.externalMacros.has(name))) return;
       this.structureCache = buildStructure(this.statements, calls, this.predefined);
       this.structureVersion++;
+      this.logNames(undefined);
     } finally {
       this.consulting = false;
     }
@@ -161,6 +203,8 @@ export class AsmDocument {
     this.statements = this.lines.map((line) => this.parse(line));
     this.ids = this.lines.map(() => this.nextId++);
     this.version = version;
+    this.structureCache = undefined;
+    this.pendingEdit = undefined;
     this.finishEdit({ firstLine: 0, removedLines, insertedLines: this.lines.length, structural: true });
   }
 
@@ -199,6 +243,7 @@ export class AsmDocument {
       structural: removed.length !== inserted.length || removed.some(isStructural) || inserted.some(isStructural)
         || removed.some((statement, i) => positionEffect(statement) !== positionEffect(inserted[i]!)),
     };
+    if (effect.structural && this.structureCache) this.noteStructuralEdit(first, removed, inserted.length);
     this.finishEdit(effect);
     return effect;
   }
@@ -209,10 +254,24 @@ export class AsmDocument {
     return { line, character };
   }
 
+  /** Adds an edit to the pending one: one edit from the first line either changed to the last. */
+  private noteStructuralEdit(first: number, removed: readonly Statement[], inserted: number): void {
+    const pending = this.pendingEdit;
+    if (!pending) { this.pendingEdit = { first, removed: removed.length, inserted, removedStatements: removed }; return; }
+    const delta = inserted - removed.length;
+    // The end of the pending edit's new lines, in the lines after this edit.
+    const pendingEnd = pending.first + pending.inserted;
+    const movedEnd = pendingEnd > first + removed.length ? pendingEnd + delta : pendingEnd > first ? first + inserted : pendingEnd;
+    const start = Math.min(pending.first, first);
+    const end = Math.max(movedEnd, first + inserted);
+    const totalDelta = pending.inserted - pending.removed + delta;
+    this.pendingEdit = { first: start, removed: end - totalDelta - start, inserted: end - start, removedStatements: [...pending.removedStatements, ...removed] };
+  }
+
   private finishEdit(effect: EditEffect): void {
     this.editVersion++;
     if (effect.structural) {
-      this.structureCache = undefined;
+      if (!this.pendingEdit) this.structureCache = undefined;
       this.structureVersion++;
       this.externalVersion = -1;
     }

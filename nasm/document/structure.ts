@@ -84,6 +84,12 @@ export interface Structure {
   evaluate(tokens: readonly Token[], line: number, external?: (name: string) => Value | undefined): Value | undefined;
   constantValue(name: string, external?: (name: string) => Value | undefined): Value | undefined;
   bitsAt(line: number, fallback: number): number;
+  /**
+   * Applies an edit of the statements (the same array, already changed) by redoing the pass only where
+   * it differs. Returns the names whose definition or value may have changed, or undefined when the
+   * edit needs a new structure (it touched a section, conditional, macro, global or struc line).
+   */
+  update(statements: readonly Statement[], edit: StructureEdit): Set<string> | undefined;
 }
 
 const STRUCTURE_LIMIT_BYTES = 4096n;
@@ -152,9 +158,95 @@ const DEFINES = new Set(['%define', '%xdefine', '%assign', '%idefine', '%ixdefin
 interface Condition { active: boolean; taken: boolean; known: boolean }
 interface OpenMacro { name: string; line: number; params: ReturnType<typeof parseMacroParameters> }
 
-/** One forward pass over the statements; afterwards it answers the Structure questions. */
+/** The state of the pass before a line: where a later pass may start again, or meet this one. */
+interface PassState {
+  position: Address | undefined;
+  struc: { name: string; offset: bigint | undefined } | undefined;
+  openMacro: OpenMacro | undefined;
+  conditions: Condition[];
+  dataLabel: string | undefined;
+  /** The bytes collected so far for `dataLabel`. */
+  dataBytes: Uint8Array | undefined;
+  lastGlobal: SymbolDefinition | undefined;
+}
+interface Checkpoint { line: number; state: PassState }
+
+/** A state is kept every this many lines, and around lines an incremental pass does not redo. */
+const CHECKPOINT_LINES = 256;
+
+/** Lines changed by an edit: `removed` old lines from `first` replaced by `inserted` new ones. */
+export interface StructureEdit {
+  first: number;
+  removed: number;
+  inserted: number;
+  /** The statements the edit removed (only asked whether any is a barrier, below). */
+  removedStatements: readonly Statement[];
+}
+
+/** Where the pass writes: the structure itself, or, while redoing part of it, a scratch copy. */
+interface PassOutput {
+  symbols: SymbolDefinition[];
+  definitions: Map<string, SymbolDefinition[]>;
+  constants: Map<string, ConstantDefinition[]>;
+  labelAddress: Map<string, Address>;
+  labelData: Map<string, Uint8Array>;
+  hereAt: Map<number, Address>;
+  scopes: { line: number; name: string }[];
+  checkpoints: Checkpoint[];
+  flags: Uint8Array;
+  /** Scope ends set by the redone part, applied once the rest has moved. */
+  endLines: [SymbolDefinition, number][];
+}
+
+/** Preprocessor lines whose effect an incremental pass does not follow: macro bodies, includes, %undef. */
+const BARRIER_PREPROCESSOR = new Set(['%macro', '%imacro', '%endmacro', '%endm', '%include', '%undef']);
+const SECTION_DIRECTIVES = new Set(['section', 'segment', 'bits', 'use16', 'use32', 'use64', 'global', 'extern', 'extrn', 'common', 'static', 'struc', 'endstruc', 'org', 'absolute']);
+
+/**
+ * A line whose effect reaches past the pass state (sections, globals, strucs, macros, includes, bits,
+ * %undef) or a bare word: an incremental pass does not redo it; such an edit rebuilds all.
+ */
+function isBarrier(statement: Statement): boolean {
+  const keyword = statement.keyword?.name;
+  if (statement.kind === 'preprocessor') return !keyword || BARRIER_PREPROCESSOR.has(keyword);
+  if (statement.kind === 'directive') return !keyword || SECTION_DIRECTIVES.has(keyword) || sectionSwitch(statement) !== undefined;
+  const label = statement.label;
+  return !!label && !label.colon && label.kind === 'global' && (statement.kind === 'label' || statement.kind === 'instruction');
+}
+
+class Abort extends Error {}
+
+function sameAddress(a: Address | undefined, b: Address | undefined): boolean {
+  return a === b || (!!a && !!b && a.anchor === b.anchor && a.offset === b.offset);
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameState(a: PassState, b: PassState): boolean {
+  return sameAddress(a.position, b.position) && !a.struc && !b.struc && !a.openMacro && !b.openMacro
+    && a.dataLabel === b.dataLabel && sameBytes(a.dataBytes, b.dataBytes) && a.lastGlobal?.name === b.lastGlobal?.name
+    && a.conditions.length === b.conditions.length
+    && a.conditions.every((c, i) => c.active === b.conditions[i]!.active && c.taken === b.conditions[i]!.taken && c.known === b.conditions[i]!.known);
+}
+
+function lastBefore<T extends { line: number }>(list: readonly T[] | undefined, bound: number): T | undefined {
+  if (!list) return undefined;
+  for (let i = list.length - 1; i >= 0; i--) if (list[i]!.line < bound) return list[i];
+  return undefined;
+}
+
+/**
+ * One forward pass over the statements; afterwards it answers the Structure questions. After an edit,
+ * `update` redoes the pass from the last kept state before the edit until its state meets the old
+ * run's again, and moves the rest.
+ */
 class DocumentStructure implements Structure {
-  readonly symbols: SymbolDefinition[] = [];
+  symbols: SymbolDefinition[] = [];
   readonly definitions = new Map<string, SymbolDefinition[]>();
   readonly constants = new Map<string, ConstantDefinition[]>();
   readonly macros = new Map<string, MacroDefinition>();
@@ -162,51 +254,289 @@ class DocumentStructure implements Structure {
   readonly globals = new Map<string, number>();
   readonly externs = new Map<string, number>();
   readonly sections: { name: string; line: number }[] = [];
-  readonly lineFlags: Uint8Array;
+  lineFlags: Uint8Array;
   readonly labelData = new Map<string, Uint8Array>();
   readonly labelAddress = new Map<string, Address>();
   readonly fieldOffsets = new Map<string, bigint>();
-  readonly hereAt = new Map<number, Address>();
+  hereAt = new Map<number, Address>();
   readonly bitsChanges: { line: number; bits: number }[] = [];
   readonly orgLines: number[] = [];
   readonly bareWords = new Set<string>();
 
-  private readonly scopes: { line: number; name: string }[] = [];
+  private scopes: { line: number; name: string }[] = [];
+  private checkpoints: Checkpoint[] = [];
   private readonly definedNames = new Set<string>();
-  // Only known values are remembered: an unknown one may become known through an include later.
+  /** Names some %undef removes: whether one is defined at a line is left to a whole pass. */
+  private readonly undefinedNames = new Set<string>();
+  // Values asked for after the pass (the last definition of each name counts).
   private readonly memo = new Map<string, Value>();
+  // Values asked for during the pass (definitions so far count); emptied when a name is defined.
+  private readonly passMemo = new Map<string, Value>();
   private readonly evaluating = new Set<string>();
+  /** Names the pass itself evaluated (%if, %ifdef, times, res): changing one of them changes the pass. */
+  private readonly consulted = new Set<string>();
 
   // State of the pass. The position of the next byte is kept relative to an anchor label while it is known.
   private position: Address | undefined;
   private struc: { name: string; offset: bigint | undefined } | undefined;
   private openMacro: OpenMacro | undefined;
-  private readonly conditions: Condition[] = [];
+  private conditions: Condition[] = [];
   private dataLabel: string | undefined;
   private lastGlobal: SymbolDefinition | undefined;
   private readonly sectionsSeen = new Set<string>();
 
+  /** Where the pass writes; while redoing lines from `restart` on, a scratch output that sees this one's lines before `restart`. */
+  private out: PassOutput;
+  private restart = 0;
+  private restartState: PassState | undefined;
+
   constructor(
-    private readonly statements: readonly Statement[], readonly externalMacros: ReadonlySet<string> = NO_NAMES,
-    predefined: PredefinedNames = NO_DEFINES,
+    private statements: readonly Statement[], readonly externalMacros: ReadonlySet<string> = NO_NAMES,
+    private readonly predefined: PredefinedNames = NO_DEFINES,
   ) {
     this.lineFlags = new Uint8Array(statements.length);
+    this.out = this.ownOutput();
     // What the build defines before the file (nasm -D): `%ifdef` sees it, `%if NAME` its number.
-    for (const [name, value] of predefined) {
-      this.definedNames.add(name);
-      if (value !== undefined) this.memo.set(name, num(value));
+    for (const name of predefined.keys()) this.definedNames.add(name);
+    this.checkpoints.push({ line: 0, state: this.snapshot() });
+    for (let line = 0; line < statements.length; line++) {
+      const statement = statements[line]!;
+      if (line > 0 && (line % CHECKPOINT_LINES === 0 || isBarrier(statement) || isBarrier(statements[line - 1]!))) this.checkpoints.push({ line, state: this.snapshot() });
+      this.visit(statement, line);
     }
-    for (let line = 0; line < statements.length; line++) this.visit(statements[line]!, line);
     this.finish();
+    this.seedMemo();
+  }
+
+  /** The build's numbers, for names the file does not define itself. */
+  private seedMemo(): void {
+    this.memo.clear();
+    for (const [name, value] of this.predefined) if (value !== undefined && !this.constants.has(name)) this.memo.set(name, num(value));
+  }
+
+  private snapshot(): PassState {
+    return {
+      position: this.position, struc: this.struc ? { ...this.struc } : undefined, openMacro: this.openMacro ? { ...this.openMacro } : undefined,
+      conditions: this.conditions.map((c) => ({ ...c })), dataLabel: this.dataLabel,
+      dataBytes: this.dataLabel === undefined ? undefined : this.dataBytesOf(this.dataLabel), lastGlobal: this.lastGlobal,
+    };
+  }
+
+  private restore(state: PassState): void {
+    this.position = state.position;
+    this.struc = state.struc ? { ...state.struc } : undefined;
+    this.openMacro = state.openMacro ? { ...state.openMacro } : undefined;
+    this.conditions = state.conditions.map((c) => ({ ...c }));
+    this.dataLabel = state.dataLabel;
+    this.lastGlobal = state.lastGlobal;
+  }
+
+  private get redoing(): boolean { return this.out.symbols !== this.symbols; }
+
+  /**
+   * Applies an edit of the statements (the same array, already changed). Returns the names whose
+   * definition or value may have changed, or undefined when the edit needs a new structure.
+   */
+  update(statements: readonly Statement[], edit: StructureEdit): Set<string> | undefined {
+    if (edit.removedStatements.some(isBarrier)) return undefined;
+    for (let line = edit.first; line < edit.first + edit.inserted; line++) if (isBarrier(statements[line]!)) return undefined;
+    const delta = edit.inserted - edit.removed;
+    const oldCount = this.lineFlags.length;
+    const oldEditEnd = edit.first + edit.removed;
+    const newEditEnd = edit.first + edit.inserted;
+    // The last kept state at or before the edit, outside a struc or macro.
+    let at = this.checkpoints.length - 1;
+    while (at > 0 && this.checkpoints[at]!.line > edit.first) at--;
+    while (at > 0 && (this.checkpoints[at]!.state.struc || this.checkpoints[at]!.state.openMacro)) at--;
+    const from = this.checkpoints[at]!;
+    if (from.state.struc || from.state.openMacro) return undefined;
+    const scratch: PassOutput = {
+      symbols: [], definitions: new Map(), constants: new Map(), labelAddress: new Map(), labelData: new Map(), hereAt: new Map(),
+      scopes: [], checkpoints: [], flags: new Uint8Array(statements.length), endLines: [],
+    };
+    const saved = { out: this.out };
+    this.statements = statements;
+    this.out = scratch;
+    this.restart = from.line;
+    this.restartState = from.state;
+    this.restore(from.state);
+    this.passMemo.clear();
+    // The old run's states after the edit, where this run may meet it.
+    let next = at + 1;
+    while (next < this.checkpoints.length && this.checkpoints[next]!.line < oldEditEnd) next++;
+    let met: Checkpoint | undefined;
+    let end = statements.length;
+    try {
+      for (let line = from.line; line < statements.length; line++) {
+        while (next < this.checkpoints.length && this.checkpoints[next]!.line + delta < line) next++;
+        const old = this.checkpoints[next];
+        if (line >= newEditEnd && old && old.line + delta === line) {
+          const now = this.snapshot();
+          if (sameState(now, old.state)) { met = old; end = line; break; }
+        }
+        const statement = statements[line]!;
+        if (isBarrier(statement)) throw new Abort();
+        if (line > from.line && line % CHECKPOINT_LINES === 0) scratch.checkpoints.push({ line, state: this.snapshot() });
+        this.visit(statement, line);
+      }
+      if (!met) this.finish();
+    } catch (error) {
+      if (error instanceof Abort) return undefined;
+      throw error;
+    } finally {
+      this.out = saved.out;
+      this.restartState = undefined;
+      this.restart = 0;
+    }
+    const oldEnd = met ? end - delta : oldCount;
+    return this.splice(scratch, from.line, oldEnd, end, delta, met);
+  }
+
+  /** Puts the redone lines [start, end) in place of the old lines [start, oldEnd), and moves the lines after by `delta`. */
+  private splice(scratch: PassOutput, start: number, oldEnd: number, end: number, delta: number, met: Checkpoint | undefined): Set<string> | undefined {
+    // The old symbols of the redone lines (the symbols are in line order).
+    let first = 0;
+    while (first < this.symbols.length && this.symbols[first]!.line < start) first++;
+    let last = first;
+    while (last < this.symbols.length && this.symbols[last]!.line < oldEnd) last++;
+    const dropped = this.symbols.slice(first, last);
+    // A name defined both in and out of the redone lines: which definition wins is the whole pass's question.
+    const touched = new Set<string>();
+    for (const symbol of dropped) touched.add(symbol.name);
+    for (const symbol of scratch.symbols) touched.add(symbol.name);
+    for (const name of touched) if (this.definitions.get(name)?.some((s) => s.line < start || s.line >= oldEnd)) return undefined;
+    const changed = this.changedNames(dropped, scratch, start);
+    for (const name of changed) if (this.consulted.has(name)) return undefined;
+
+    // Move what follows the redone lines, then put the new lines in.
+    const moveLine = (line: number) => (line >= oldEnd ? line + delta : line);
+    if (delta !== 0) {
+      for (const symbol of this.symbols) {
+        if (symbol.line >= oldEnd) symbol.line += delta;
+        if (symbol.endLine >= oldEnd) symbol.endLine += delta;
+      }
+      for (const list of this.constants.values()) for (const c of list) if (c.line >= oldEnd) c.line += delta;
+      for (const macro of this.macros.values()) { macro.line = moveLine(macro.line); macro.endLine = moveLine(macro.endLine); }
+      for (const include of this.includes) include.line = moveLine(include.line);
+      for (const [name, line] of this.globals) this.globals.set(name, moveLine(line));
+      for (const [name, line] of this.externs) this.externs.set(name, moveLine(line));
+      for (const section of this.sections) section.line = moveLine(section.line);
+      for (const change of this.bitsChanges) change.line = moveLine(change.line);
+      this.orgLines.forEach((line, i) => { this.orgLines[i] = moveLine(line); });
+    }
+    for (const [symbol, line] of scratch.endLines) symbol.endLine = line;
+    // Where the runs met, the scope open there is the new run's symbol: it ends where the old one did.
+    if (met?.state.lastGlobal && this.lastGlobal && this.lastGlobal !== met.state.lastGlobal) this.lastGlobal.endLine = met.state.lastGlobal.endLine;
+    const keptData = met?.state.dataLabel;
+    this.symbols = [...this.symbols.slice(0, first), ...scratch.symbols, ...this.symbols.slice(last)];
+    for (const name of touched) {
+      this.definitions.delete(name);
+      this.constants.delete(name);
+      this.labelAddress.delete(name);
+      if (name !== keptData) this.labelData.delete(name);
+    }
+    for (const symbol of scratch.symbols) {
+      const list = this.definitions.get(symbol.name);
+      if (list) list.push(symbol); else this.definitions.set(symbol.name, [symbol]);
+    }
+    for (const [name, list] of scratch.constants) this.constants.set(name, list);
+    for (const [name, address] of scratch.labelAddress) this.labelAddress.set(name, address);
+    // The label whose bytes run on past the meeting point keeps the old run's bytes (the same up to there).
+    for (const [name, bytes] of scratch.labelData) if (name !== keptData) this.labelData.set(name, bytes);
+    const here = new Map<number, Address>();
+    for (const [line, address] of this.hereAt) if (line < start || line >= oldEnd) here.set(moveLine(line), address);
+    for (const [line, address] of scratch.hereAt) here.set(line, address);
+    this.hereAt = here;
+    this.scopes = [
+      ...this.scopes.filter((s) => s.line < start), ...scratch.scopes,
+      ...this.scopes.filter((s) => s.line >= oldEnd).map((s) => ({ line: s.line + delta, name: s.name })),
+    ];
+    // The old run's states after the redone lines: their scope may be a symbol the new lines replaced.
+    const gone = new Set(dropped);
+    const replacement = new Map(scratch.symbols.filter((s) => s.kind === 'label').map((s) => [s.name, s]));
+    const moved = this.checkpoints.filter((c) => c.line >= oldEnd).map((c) => {
+      const state = { ...c.state };
+      if (state.openMacro && state.openMacro.line >= oldEnd) state.openMacro = { ...state.openMacro, line: state.openMacro.line + delta };
+      if (state.lastGlobal && gone.has(state.lastGlobal)) state.lastGlobal = replacement.get(state.lastGlobal.name);
+      return { line: c.line + delta, state };
+    });
+    this.checkpoints = [...this.checkpoints.filter((c) => c.line <= start), ...scratch.checkpoints, ...moved];
+    const flags = new Uint8Array(this.statements.length);
+    flags.set(this.lineFlags.subarray(0, start));
+    flags.set(scratch.flags.subarray(start, end), start);
+    flags.set(this.lineFlags.subarray(oldEnd), end);
+    this.lineFlags = flags;
+    this.out = this.ownOutput();
+    this.seedMemo();
+    return changed;
+  }
+
+  private ownOutput(): PassOutput {
+    return {
+      symbols: this.symbols, definitions: this.definitions, constants: this.constants, labelAddress: this.labelAddress,
+      labelData: this.labelData, hereAt: this.hereAt, scopes: this.scopes, checkpoints: this.checkpoints, flags: this.lineFlags, endLines: [],
+    };
+  }
+
+  /**
+   * The names whose meaning the redone lines may have changed: defined or no longer defined, a constant
+   * written or placed differently, a label at another address; then the constants that use one of them.
+   */
+  private changedNames(dropped: readonly SymbolDefinition[], scratch: PassOutput, start: number): Set<string> {
+    const scopeNow = (line: number) => {
+      for (let i = scratch.scopes.length - 1; i >= 0; i--) if (scratch.scopes[i]!.line <= line) return scratch.scopes[i]!.name;
+      return this.scopeIn(this.scopes, Math.min(line, start - 1));
+    };
+    const describe = (symbol: SymbolDefinition, constants: Map<string, ConstantDefinition[]>, address: Address | undefined, scope: string | undefined) => {
+      const constant = constants.get(symbol.name)?.find((c) => c.line === symbol.line);
+      const where = (a: Address | undefined) => (a ? `${a.anchor}+${a.offset}` : '');
+      return `${symbol.kind}|${scope ?? ''}|${constant ? constant.tokens.map((t) => t.text).join(' ') : ''}|${where(constant?.here)}|${where(address)}`;
+    };
+    const old = new Map<string, string[]>();
+    for (const symbol of dropped) {
+      const list = old.get(symbol.name) ?? [];
+      list.push(describe(symbol, this.constants, this.labelAddress.get(symbol.name), this.scopeIn(this.scopes, symbol.line)));
+      old.set(symbol.name, list);
+    }
+    const changed = new Set<string>();
+    for (const symbol of scratch.symbols) {
+      const key = describe(symbol, scratch.constants, scratch.labelAddress.get(symbol.name), scopeNow(symbol.line));
+      const list = old.get(symbol.name);
+      const k = list ? list.indexOf(key) : -1;
+      if (k >= 0) list!.splice(k, 1); else changed.add(symbol.name);
+    }
+    for (const [name, list] of old) if (list.length) changed.add(name);
+    // Constants whose value follows a changed name, here or in the redone lines.
+    const uses = (list: readonly ConstantDefinition[], scope: (line: number) => string | undefined) => list.some((c) => c.tokens.some((t) => {
+      if (t.kind !== 'identifier') return false;
+      const local = t.text.startsWith('.') && !t.text.startsWith('..');
+      const s = local ? scope(c.line) : undefined;
+      return changed.has(local && s ? s + t.text : t.text);
+    }));
+    for (let grew = changed.size > 0; grew;) {
+      grew = false;
+      for (const [name, list] of this.constants) if (!changed.has(name) && uses(list, (line) => this.scopeIn(this.scopes, line))) { changed.add(name); grew = true; }
+      for (const [name, list] of scratch.constants) if (!changed.has(name) && uses(list, scopeNow)) { changed.add(name); grew = true; }
+    }
+    return changed;
   }
 
   scopeAt(line: number): string | undefined {
+    if (this.redoing) {
+      const own = this.out.scopes;
+      for (let i = own.length - 1; i >= 0; i--) if (own[i]!.line <= line) return own[i]!.name;
+      return this.scopeIn(this.scopes, Math.min(line, this.restart - 1));
+    }
+    return this.scopeIn(this.scopes, line);
+  }
+
+  private scopeIn(scopes: readonly { line: number; name: string }[], line: number): string | undefined {
     let lo = 0;
-    let hi = this.scopes.length - 1;
+    let hi = scopes.length - 1;
     let found: string | undefined;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (this.scopes[mid]!.line <= line) { found = this.scopes[mid]!.name; lo = mid + 1; } else hi = mid - 1;
+      if (scopes[mid]!.line <= line) { found = scopes[mid]!.name; lo = mid + 1; } else hi = mid - 1;
     }
     return found;
   }
@@ -256,10 +586,80 @@ class DocumentStructure implements Structure {
     });
   }
 
+  /** An expression evaluated by the pass itself, on `line`: only what is defined before counts. */
+  private evaluateInPass(tokens: readonly Token[], line: number, here: Address | undefined): Value | undefined {
+    return evaluateExpression(tokens, { resolve: (n) => this.valueSoFar(this.qualify(n, line), line), here });
+  }
+
+  private valueSoFar(name: string, line: number): Value | undefined {
+    this.consulted.add(name);
+    const cached = this.passMemo.get(name);
+    if (cached !== undefined) return cached;
+    if (this.evaluating.has(name)) return undefined;
+    let value: Value | undefined;
+    const definition = this.definitionSoFar(name);
+    if (definition) {
+      this.evaluating.add(name);
+      value = evaluateExpression(definition.tokens, { resolve: (n) => this.valueSoFar(this.qualify(n, definition.line), line), here: definition.here });
+      this.evaluating.delete(name);
+    } else if (this.fieldOffsets.has(name) && this.definedBefore(name, 'field')) {
+      value = num(this.fieldOffsets.get(name)!);
+    } else if (this.out.labelAddress.has(name)) {
+      value = this.out.labelAddress.get(name);
+    } else if (this.redoing && this.labelAddress.has(name) && this.definedBefore(name, 'label')) {
+      value = this.labelAddress.get(name);
+    } else {
+      const fromBuild = this.predefined.get(name);
+      if (fromBuild !== undefined) value = num(fromBuild);
+    }
+    if (value !== undefined) this.passMemo.set(name, value);
+    return value;
+  }
+
+  /** `%ifdef name` on the line the pass is on. */
+  private definedSoFar(name: string): boolean {
+    if (!this.redoing) return this.definedNames.has(name);
+    if (this.undefinedNames.has(name) || this.macros.has(name)) throw new Abort();
+    const defines = (s: SymbolDefinition) => s.kind === 'label' || s.kind === 'localLabel' || s.kind === 'constant' || s.kind === 'define';
+    if (this.predefined.has(name) || this.out.definitions.get(name)?.some(defines)) return true;
+    return !!this.definitions.get(name)?.some((s) => defines(s) && s.line < this.restart);
+  }
+
+  /** The last definition of a constant before the line the pass is on. */
+  private definitionSoFar(name: string): ConstantDefinition | undefined {
+    const own = this.out.constants.get(name);
+    if (own?.length) return own[own.length - 1];
+    if (!this.redoing) return undefined;
+    const list = this.constants.get(name);
+    const found = lastBefore(list, this.restart);
+    if (found && found !== list![list!.length - 1] && list!.some((c) => c.line < this.restart && c !== found)) throw new Abort();
+    return found;
+  }
+
+  /** Whether the field or label `name` this structure holds was defined before the pass's line (no other definition after). */
+  private definedBefore(name: string, kind: 'field' | 'label'): boolean {
+    const list = (this.definitions.get(name) ?? []).filter((s) => (kind === 'field' ? s.kind === 'field' : s.kind === 'label' || s.kind === 'localLabel'));
+    if (!this.redoing) return list.length > 0;
+    const before = list.filter((s) => s.line < this.restart);
+    if (before.length && before.length !== list.length) throw new Abort(); // the value held is a later definition's
+    return before.length > 0;
+  }
+
+  private dataBytesOf(label: string): Uint8Array | undefined {
+    const own = this.out.labelData.get(label);
+    if (own !== undefined || !this.redoing) return own;
+    return label === this.restartState?.dataLabel ? this.restartState.dataBytes : undefined;
+  }
+
   private addSymbol(symbol: SymbolDefinition): void {
-    this.symbols.push(symbol);
-    const list = this.definitions.get(symbol.name);
-    if (list) list.push(symbol); else this.definitions.set(symbol.name, [symbol]);
+    if (this.passMemo.size) this.passMemo.clear();
+    this.out.symbols.push(symbol);
+    const list = this.out.definitions.get(symbol.name);
+    if (list) list.push(symbol); else this.out.definitions.set(symbol.name, [symbol]);
+  }
+
+  private setEndLine(symbol: SymbolDefinition, line: number): void {
+    if (this.redoing) this.out.endLines.push([symbol, line]); else symbol.endLine = line;
   }
 
   private active(): boolean {
@@ -268,13 +668,14 @@ class DocumentStructure implements Structure {
 
   private visit(statement: Statement, line: number): void {
     const keyword = statement.keyword?.name;
-    if (this.openMacro) this.lineFlags[line] |= LINE_IN_MACRO;
-    if (!this.active()) this.lineFlags[line] |= LINE_INACTIVE;
+    const flags = this.out.flags;
+    if (this.openMacro) flags[line] |= LINE_IN_MACRO;
+    if (!this.active()) flags[line] |= LINE_INACTIVE;
     if (statement.kind === 'preprocessor' && keyword) { this.preprocessor(statement, keyword, line); return; }
     if (!this.active()) return;
     if (statement.kind === 'directive' && keyword) this.directive(statement, keyword, line);
     // `$` is only recorded where it is used, to keep memory flat on large files.
-    if (this.position && usesHere(statement)) this.hereAt.set(line, this.position);
+    if (this.position && usesHere(statement)) this.out.hereAt.set(line, this.position);
     const label = statement.label;
     if (label && statement.kind === 'equ') { this.equ(statement, label, line); return; }
     if (label && this.isMacroCall(statement, label)) {
@@ -305,7 +706,7 @@ class DocumentStructure implements Structure {
     if (CONDITIONALS.has(keyword) || keyword.startsWith('%if')) { this.conditional(statement, keyword, line); return; }
     if (keyword === '%macro' || keyword === '%imacro') {
       if (nameToken) this.openMacro = { name: nameToken.text, line, params: parseMacroParameters(statement.args) };
-      this.lineFlags[line] |= LINE_IN_MACRO;
+      this.out.flags[line] |= LINE_IN_MACRO;
       return;
     }
     if (keyword === '%endmacro' || keyword === '%endm') { this.closeMacro(line); return; }
@@ -313,16 +714,16 @@ class DocumentStructure implements Structure {
     if (DEFINES.has(keyword) && nameToken?.kind === 'identifier') {
       this.definedNames.add(nameToken.text);
       const functionLike = statement.args[1]?.text === '(' && statement.args[1].start === nameToken.end;
-      this.memo.delete(nameToken.text);
       if (!functionLike) {
         const directive = keyword.replace('%i', '%') as ConstantDefinition['directive'];
-        const list = this.constants.get(nameToken.text) ?? [];
+        const list = this.out.constants.get(nameToken.text) ?? [];
         list.push({ name: nameToken.text, line, directive, tokens: statement.args.slice(1) });
-        this.constants.set(nameToken.text, list);
+        this.out.constants.set(nameToken.text, list);
       }
       this.addSymbol({ name: nameToken.text, written: nameToken.text, kind: 'define', line, start: nameToken.start, end: nameToken.end, endLine: line });
     } else if (keyword === '%undef' && nameToken) {
       this.definedNames.delete(nameToken.text);
+      this.undefinedNames.add(nameToken.text);
     } else if (keyword === '%include' && nameToken?.kind === 'string' && nameToken.string !== undefined) {
       this.includes.push({ line, path: nameToken.string, start: nameToken.start, end: nameToken.end });
     }
@@ -332,10 +733,11 @@ class DocumentStructure implements Structure {
   private conditional(statement: Statement, keyword: string, line: number): void {
     const nameToken = statement.args[0];
     const test = (): boolean | undefined => {
-      if (keyword.endsWith('ndef')) return nameToken ? !this.definedNames.has(nameToken.text) : undefined;
-      if (keyword.endsWith('def')) return nameToken ? this.definedNames.has(nameToken.text) : undefined;
+      if (nameToken && (keyword.endsWith('def') || keyword.endsWith('ndef'))) this.consulted.add(nameToken.text);
+      if (keyword.endsWith('ndef')) return nameToken ? !this.definedSoFar(nameToken.text) : undefined;
+      if (keyword.endsWith('def')) return nameToken ? this.definedSoFar(nameToken.text) : undefined;
       if (keyword === '%if' || keyword === '%elif') {
-        const value = this.evaluateAt(statement.args, line);
+        const value = this.evaluateInPass(statement.args, line, undefined);
         return value?.kind === 'number' ? value.value !== 0n : undefined;
       }
       return undefined;
@@ -358,8 +760,8 @@ class DocumentStructure implements Structure {
       this.conditions.push({ active: result ?? true, taken: result ?? false, known: result !== undefined });
     }
     // The directive line itself belongs to the enclosing branch.
-    this.lineFlags[line] &= ~LINE_INACTIVE;
-    if (keyword !== '%endif' && !this.conditions.slice(0, -1).every((c) => c.active)) this.lineFlags[line] |= LINE_INACTIVE;
+    this.out.flags[line] &= ~LINE_INACTIVE;
+    if (keyword !== '%endif' && !this.conditions.slice(0, -1).every((c) => c.active)) this.out.flags[line] |= LINE_INACTIVE;
   }
 
   private closeMacro(line: number): void {
@@ -397,7 +799,7 @@ class DocumentStructure implements Structure {
     } else if (keyword === 'struc' && operand?.tokens[0]) {
       const name = operand.tokens[0];
       this.struc = { name: name.text, offset: 0n };
-      this.scopes.push({ line, name: name.text });
+      this.out.scopes.push({ line, name: name.text });
       this.addSymbol({ name: name.text, written: name.text, kind: 'struc', line, start: name.start, end: name.end, endLine: line });
     } else if (keyword === 'endstruc' && this.struc) {
       const { name, offset } = this.struc;
@@ -421,8 +823,8 @@ class DocumentStructure implements Structure {
     }
     const local = label.kind === 'local';
     if (label.kind === 'global') {
-      if (this.lastGlobal) this.lastGlobal.endLine = line - 1;
-      this.scopes.push({ line, name: label.text });
+      if (this.lastGlobal) this.setEndLine(this.lastGlobal, line - 1);
+      this.out.scopes.push({ line, name: label.text });
     }
     const qualified = this.qualify(label.text, line);
     const symbol: SymbolDefinition = {
@@ -433,7 +835,7 @@ class DocumentStructure implements Structure {
     if (label.kind === 'global') this.lastGlobal = symbol;
     if (statement.kind !== 'label' || !this.macros.has(label.text)) this.definedNames.add(qualified);
     this.position ??= { kind: 'address', anchor: qualified, offset: 0n };
-    this.labelAddress.set(qualified, this.position);
+    this.out.labelAddress.set(qualified, this.position);
     this.dataLabel = statement.kind === 'data' || statement.kind === 'label' ? qualified : undefined;
   }
 
@@ -441,9 +843,9 @@ class DocumentStructure implements Structure {
     const qualified = this.qualify(label.text, line);
     const definition: ConstantDefinition = { name: qualified, line, directive: 'equ', tokens: statement.operands[0]?.tokens ?? [] };
     if (this.position) definition.here = this.position;
-    const list = this.constants.get(qualified) ?? [];
+    const list = this.out.constants.get(qualified) ?? [];
     list.push(definition);
-    this.constants.set(qualified, list);
+    this.out.constants.set(qualified, list);
     this.definedNames.add(qualified);
     this.addSymbol({ name: qualified, written: label.text, kind: 'constant', line, start: label.start, end: label.end, endLine: line });
   }
@@ -453,14 +855,14 @@ class DocumentStructure implements Structure {
     if (this.dataLabel && statement.kind === 'data') {
       const bytes = byteData(statement);
       if (bytes !== undefined) {
-        const previous = statement.label ? undefined : this.labelData.get(this.dataLabel);
-        if (!previous) this.labelData.set(this.dataLabel, bytes);
-        else if (previous.length < LABEL_DATA_LIMIT) this.labelData.set(this.dataLabel, Buffer.concat([previous, bytes]));
+        const previous = statement.label ? undefined : this.dataBytesOf(this.dataLabel);
+        if (!previous) this.out.labelData.set(this.dataLabel, bytes);
+        else if (previous.length < LABEL_DATA_LIMIT) this.out.labelData.set(this.dataLabel, Buffer.concat([previous, bytes]));
       } else {
         this.dataLabel = undefined;
       }
     }
-    const size = dataSize(statement, (tokens) => this.evaluateAt(tokens, line));
+    const size = dataSize(statement, (tokens) => this.evaluateInPass(tokens, line, this.position));
     if (this.struc) {
       const offset = this.struc.offset;
       this.struc.offset = size !== undefined && offset !== undefined && size < STRUCTURE_LIMIT_BYTES * 1024n ? offset + size : undefined;
@@ -470,7 +872,7 @@ class DocumentStructure implements Structure {
 
   private finish(): void {
     const last = this.statements.length - 1;
-    if (this.lastGlobal) this.lastGlobal.endLine = last;
+    if (this.lastGlobal) this.setEndLine(this.lastGlobal, last);
     // A macro left open runs to the end of the file, as nasm reports.
     const open = this.openMacro;
     if (open) {
