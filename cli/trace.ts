@@ -15,7 +15,7 @@ import { TraceSession } from '../trace/session';
 /** strace's own default for `-s`: the text output cuts strings where plain strace would. */
 const TEXT_STRING_LIMIT = 32;
 
-export const TRACE_HELP = `Usage: syscall-lens trace [--json | --summary] [-I DIR]... [--build-dir DIR] [--stdin FILE] [--syscalls LIST] [--] FILE [ARGS...]
+export const TRACE_HELP = `Usage: syscall-lens trace [--json | --summary] [-I DIR]... [--build-dir DIR] [--stdin FILE] [--syscalls LIST] [--stacks | --no-stacks] [--] FILE [ARGS...]
 
 Builds FILE when it is a source (.asm/.nasm with nasm and ld, .c with gcc, always with debug
 info), runs it under strace and prints every syscall beside the source line that made it:
@@ -30,7 +30,8 @@ Options:
   --json       one JSON object per line: type, seq, pid, time, duration, name, args, argPaths,
                result, resultPath, errno, signal, ip, file, line, macroLine, macroFile,
                procedureLine, procedureFile (the syscall line of a small wrapper procedure that
-               line called), origin, via (null or [] when unknown)
+               line called), origin, via, credit (address, stack, call-site or none),
+               creditFunction, creditModule, creditReason (null or [] when unknown)
   --summary    print a strace -c style table (calls, errors, time per syscall) and the calls
                per origin (loading, libc start-up, language runtime, your code, exit) instead
   -I DIR       an extra %include directory for nasm (repeatable; FILE's own folder comes first)
@@ -43,6 +44,13 @@ Options:
                trace only these syscalls (comma-separated names, e.g. write,openat); the others
                run unseen, which makes crediting a C or Rust program's calls to your lines (strace
                -k stacks, costly for every call) cheap for the few you chose
+  --stacks     unwind every call with strace -k: each call made inside libc is credited to your
+               line, at about 16 times the cost of plain strace on a libc program
+  --no-stacks  never unwind. By default a C program is traced without stacks: a call made inside a
+               libc function your code calls from one place only, and that libc itself never
+               calls, is credited to that call (shown as "line (call site)"); the others show
+               [in FUNCTION] and the reason is summed up at the end. Stacks are used by default
+               with --syscalls, and for a program whose own lines call no library (Rust's std)
   -h, --help   show this help
 
 Exit status: 0 when the trace worked (whatever the program's own exit status, which is reported
@@ -57,6 +65,7 @@ interface Options {
   buildDirectory?: string;
   stdin?: string;
   syscalls?: string[];
+  stacks?: boolean;
   file: string;
   args: string[];
 }
@@ -78,6 +87,10 @@ function parseOptions(argv: string[]): Options | string {
       else options.buildDirectory = value;
     } else if (arg === '--json') options.json = true;
     else if (arg === '--summary') options.summary = true;
+    else if (arg === '--stacks' || arg === '--no-stacks') {
+      if (options.stacks !== undefined && options.stacks !== (arg === '--stacks')) return '--stacks and --no-stacks do not combine';
+      options.stacks = arg === '--stacks';
+    }
     else if (arg === '-h' || arg === '--help') return 'help';
     else if (arg.startsWith('-')) return `unknown option "${arg}"`;
     else break;
@@ -97,13 +110,42 @@ function shownPath(file: string, cwd: string): string {
 function locationColumn(event: TraceEvent, cwd: string): string {
   const where = event.location;
   // No line of the user's: say where the call comes from instead (`[loader]`, `[exit]`).
-  if (!where) return event.origin ? `[${event.origin}]` : '-';
+  if (!where) {
+    if (event.origin) return `[${event.origin}]`;
+    return event.credit?.function ? `[in ${event.credit.function}]` : '-';
+  }
   const macro = where.macroLine === undefined ? ''
     : ` (macro ${where.macroFile && where.macroFile !== where.file ? `${shownPath(where.macroFile, cwd)}:` : 'line '}${where.macroLine})`;
   // A call made through a small wrapper procedure: its syscall line as detail.
   const wrapper = where.procedureLine === undefined ? ''
     : ` (wrapper ${where.procedureFile && where.procedureFile !== where.file ? `${shownPath(where.procedureFile, cwd)}:` : 'line '}${where.procedureLine})`;
-  return `${shownPath(where.file, cwd)}:${where.line}${macro}${wrapper}`;
+  const bySite = event.credit?.method === 'call-site' ? ' (call site)' : '';
+  return `${shownPath(where.file, cwd)}:${where.line}${macro}${wrapper}${bySite}`;
+}
+
+/** How many calls each method credited, and why the others have no line (for the closing note). */
+class CreditTally {
+  private readonly byMethod = new Map<string, number>();
+  private readonly reasons = new Map<string, number>();
+
+  count(event: TraceEvent): void {
+    if (event.kind !== 'syscall' || !event.credit) return;
+    const { method, reason } = event.credit;
+    this.byMethod.set(method, (this.byMethod.get(method) ?? 0) + 1);
+    // The loader's calls never had a line of the user's: no stack would change that.
+    if (method === 'none' && reason && event.origin !== 'loader') this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+  }
+
+  /** `syscall-lens: 50,000 calls credited by their call site (no stacks), …` or '' with stacks. */
+  describe(stackTraces: boolean): string {
+    const bySite = this.byMethod.get('call-site') ?? 0;
+    if (stackTraces || (bySite === 0 && this.reasons.size === 0)) return '';
+    const unlined = [...this.reasons.values()].reduce((a, b) => a + b, 0);
+    const top = [...this.reasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, n]) => `${reason} (${n.toLocaleString('en-US')})`);
+    let text = `syscall-lens: traced without stacks; ${bySite.toLocaleString('en-US')} call${bySite === 1 ? '' : 's'} credited by their one call site`;
+    if (unlined > 0) text += `; ${unlined.toLocaleString('en-US')} made inside a library have no line: ${top.join('; ')}${this.reasons.size > 3 ? '; …' : ''}. --stacks credits every call exactly (strace -k, slower)`;
+    return text + '\n';
+  }
 }
 
 /** Why the trace ended early: a signal to us, or the reader of our stdout going away. */
@@ -118,8 +160,11 @@ export const traceCommand: Subcommand = {
     const out = new TraceOutput();
     const diagnostics = new StderrOutput();
     let rootPid: number | undefined;
+    const credits = new CreditTally();
     const print = (event: TraceEvent) => {
       if (event.kind === 'syscall' && event.inProgress) return;
+      credits.count(event);
+      if (options.summary) return;
       rootPid ??= event.pid;
       if (options.json) return out.write(toJsonLine(event) + '\n');
       const pid = event.pid !== rootPid ? `[pid ${event.pid}] ` : '';
@@ -146,7 +191,8 @@ export const traceCommand: Subcommand = {
         ...(options.syscalls !== undefined ? { syscalls: options.syscalls } : {}),
         // Aggregates only: memory stays bounded however many calls the program makes.
         model: new TraceModel({ keepEvents: false }),
-        onEvent: options.summary ? undefined : print,
+        ...(options.stacks !== undefined ? { stackTraces: options.stacks } : {}),
+        onEvent: print,
         onProgramStderr: (text) => diagnostics.write(text),
       });
       if (interruption) session.stop();
@@ -161,6 +207,7 @@ export const traceCommand: Subcommand = {
       }
       if (!options.json) out.write(await explainFailures(result.model.failures));
       out.flush();
+      if (!options.json) diagnostics.write(credits.describe(result.stackTraces));
       const exit = result.programExit;
       const status = result.stopped ? 'stopped'
         : exit?.killedBy ? `killed by ${exit.killedBy}${exit.coreDumped ? ' (core dumped)' : ''}`

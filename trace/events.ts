@@ -46,6 +46,22 @@ export interface SyscallArgument {
  */
 export type CallOrigin = 'loader' | 'startup' | 'runtime' | 'user' | 'exit';
 
+/**
+ * How a call was joined to its line, or why it was not:
+ * `address` — the syscall instruction is in the program's own code, whose debug info names the line;
+ * `stack` — a -k stack led from the call to the user's frame;
+ * `call-site` — made inside a library function (libc's getppid) that the program calls from exactly
+ *   one place and nothing else reaches: credited to that call without a stack;
+ * `none` — no line: the reason says why (libc itself also calls write, …); only -k stacks tell those apart.
+ */
+export interface CallCredit {
+  method: 'address' | 'stack' | 'call-site' | 'none';
+  /** The library function whose syscall instruction made the call, and its binary (`getppid`, `libc.so.6`). */
+  function?: string;
+  module?: string;
+  reason?: string;
+}
+
 interface EventBase {
   /** 1-based order of appearance in the trace; stable across in-progress → complete updates. */
   seq: number;
@@ -63,6 +79,7 @@ interface EventBase {
    * (`std::io::stdio::_print`, …, `__write`), when the user's line is not the innermost frame.
    */
   via?: string[];
+  credit?: CallCredit;
 }
 
 export interface SyscallEvent extends EventBase {

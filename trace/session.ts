@@ -13,7 +13,8 @@ import { FdTracker } from './model/fds';
 import { StraceParser } from './parse/parser';
 import { diagnoseStraceFailure, startStrace, TraceError, type RunningTrace } from './capture/runner';
 import { findSupervisorInterpreter, type TerminalSize } from './capture/supervisor';
-import { SourceMapper } from './map/sourceMapper';
+import { loadProgramImage, SourceMapper } from './map/sourceMapper';
+import { moduleCode } from './map/callSites';
 import { buildUnwindCopy } from './unwindCopy';
 import { DEFAULT_STRING_LIMIT, probeStrace, traceOptions, type StraceCapabilities, type TraceFlags } from './capture/straceProbe';
 
@@ -44,8 +45,11 @@ export interface TraceRequest {
   /** How strace's output reaches us (see RunnerRequest.capture). */
   capture?: 'fifo' | 'file';
   /**
-   * Collect `-k` stacks (default: when the program goes through libc, whose calls can be credited to
-   * the user's line only through them). Off, calls made inside libc keep no line.
+   * Collect `-k` stacks, which credit every call made inside libc to the user's line but cost about
+   * 16× plain strace on a libc program (strace 6.1 unwinds each call with libunwind). Default
+   * (`stacksByDefault`): only where nothing cheaper can credit the calls. Without stacks, a call made
+   * inside a library function is credited when the program calls that function from one place only
+   * and nothing else reaches it (trace/map/callSites.ts); the others keep no line and say why.
    */
   stackTraces?: boolean;
   /**
@@ -77,6 +81,8 @@ export interface TraceResult {
   programExit?: ExitEvent;
   stopped: boolean;
   straceStderr: string;
+  /** Whether calls were unwound with -k stacks (see TraceRequest.stackTraces). */
+  stackTraces: boolean;
   /** strace died under the program, which was then ended: how (see RunnerOutcome.straceDeath). */
   straceDeath?: string;
 }
@@ -100,6 +106,33 @@ function programUsesLibc(program: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether a libc program is traced with -k stacks when the caller does not say. Yes with a syscall
+ * filter (only the chosen calls are unwound, and without mmap in the trace no library's address is
+ * known), and for a program whose own lines call no library function (a Rust program reaches libc
+ * only through std: crediting by call site finds no line of the user's). No otherwise: calls are
+ * credited by their one call site where that is exact, at about the cost of plain strace.
+ */
+export function stacksByDefault(target: TraceTarget, syscalls: readonly string[] | undefined, userRoots: readonly string[]): boolean {
+  if (!target.usesLibc) return false;
+  if (syscalls !== undefined && syscalls.length > 0) return true;
+  return !callsLibraryFromOwnLines(target.program, userRoots);
+}
+
+function callsLibraryFromOwnLines(program: string, userRoots: readonly string[]): boolean {
+  const code = moduleCode(program);
+  const image = loadProgramImage(program);
+  if (!code || !image) return false;
+  const roots = userRoots.map((root) => path.resolve(root) + path.sep);
+  const ownLine = (address: number) => {
+    const file = image.lines.lookup(address)?.file;
+    return file !== undefined && roots.some((root) => file.startsWith(root));
+  };
+  // A dynamic program calls libc through its imports; a static one calls libc's code inside itself.
+  if ([...code.imports.values()].some((sites) => sites.some((site) => ownLine(site.from)))) return true;
+  return code.references.into(0, Number.MAX_SAFE_INTEGER).some((reference) => ownLine(reference.from) && !ownLine(reference.to));
 }
 
 export class TraceSession {
@@ -151,11 +184,13 @@ export class TraceSession {
     const traced = unwind?.program ?? target.program;
     const model = request.model ?? new TraceModel();
     const roots = (request.workspaceRoots ?? []).map((r) => path.resolve(r) + path.sep);
+    const userRoots = [...roots, ...(target.source ? [path.dirname(target.source)] : [])];
+    const stack = request.stackTraces ?? (unwind !== undefined || stacksByDefault(target, request.syscalls, userRoots));
     const mapper = new SourceMapper({
       program: traced, listing: target.listing, mainSource: target.source, wrapperSites: unwind?.wrapperSites,
       frameAddresses: capabilities.stackTrace === 'libdw' ? 'module-address' : 'file-offset',
       isWorkspaceBinary: (module) => roots.some((root) => module.startsWith(root)),
-      userSourceRoots: [...roots, ...(target.source ? [path.dirname(target.source)] : [])],
+      userSourceRoots: userRoots,
     });
     const supervisor = findSupervisorInterpreter();
     const fds = new FdTracker();
@@ -190,7 +225,7 @@ export class TraceSession {
     let reported: SyscallEvent | undefined;
     const running = await startStrace({
       strace,
-      options: traceOptions(capabilities, { stack: request.stackTraces ?? (target.usesLibc || unwind !== undefined), stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject, syscalls: request.syscalls, startsProgram: !supervisor }),
+      options: traceOptions(capabilities, { stack, stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject, syscalls: request.syscalls, startsProgram: !supervisor }),
       program: traced, args: request.args, cwd,
       stdinFile: request.stdin !== undefined ? path.resolve(cwd, request.stdin) : undefined,
       env: request.env ? { ...process.env, ...request.env } : undefined,
@@ -236,7 +271,7 @@ export class TraceSession {
       }
       const result: TraceResult = {
         target, model, capabilities, unparsed: parser.unparsed, unparsedCount: parser.unparsedCount,
-        stopped: outcome.stopped, straceStderr: outcome.stderr,
+        stopped: outcome.stopped, straceStderr: outcome.stderr, stackTraces: stack && capabilities.supports.stackTraces,
       };
       if (programExit) result.programExit = programExit;
       if (outcome.straceDeath) result.straceDeath = outcome.straceDeath;

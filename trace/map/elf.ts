@@ -25,12 +25,30 @@ export interface ElfSymbol {
   size: number;
   /** STT_* (low 4 bits of st_info). */
   type: number;
+  /** st_shndx is not SHN_UNDEF: the symbol is defined here (an undefined dynamic one is an import). */
+  defined: boolean;
+  /** Its index in its table (relocations name symbols by index). */
+  index: number;
 }
 
-const PT_LOAD = 1;
-const SHT_NOBITS = 8;
-const SHT_SYMTAB = 2;
-const ET_DYN = 3;
+/** One entry of a SHT_RELA section (x86-64 relocation types: R_X86_64_*). */
+export interface ElfRelocation {
+  offset: number;
+  type: number;
+  /** The symbol the relocation names (in the section's linked table), if any. */
+  symbol?: ElfSymbol;
+  addend: number;
+}
+
+/** The numbers of <elf.h> (and the x86-64 psABI's relocation types) that the trace's readers use. */
+export const ELF = {
+  ET_DYN: 3,
+  PT_LOAD: 1, PT_INTERP: 3, PF_X: 1,
+  SHT_SYMTAB: 2, SHT_RELA: 4, SHT_NOBITS: 8, SHT_DYNSYM: 11,
+  STT_NOTYPE: 0, STT_OBJECT: 1, STT_FUNC: 2, STT_GNU_IFUNC: 10,
+  R_X86_64_64: 1, R_X86_64_GLOB_DAT: 6, R_X86_64_JUMP_SLOT: 7, R_X86_64_RELATIVE: 8,
+} as const;
+const { PT_LOAD, SHT_NOBITS, SHT_SYMTAB, SHT_RELA, SHT_DYNSYM, ET_DYN } = ELF;
 
 /** Raised for files that are not ELF programs we can read; the message names the file. */
 export class ElfFormatError extends Error {
@@ -48,6 +66,7 @@ export class ElfFile {
   readonly sections: ElfSection[] = [];
   readonly segments: ElfSegment[] = [];
   private symbolCache: ElfSymbol[] | undefined;
+  private dynamicSymbolCache: ElfSymbol[] | undefined;
 
   constructor(readonly path: string, readonly data: Buffer) {
     if (data.length < 52 || data.readUInt32BE(0) !== 0x7f454c46) throw new ElfFormatError(path, 'no ELF magic');
@@ -131,22 +150,52 @@ export class ElfFile {
   }
 
   get symbols(): ElfSymbol[] {
-    if (this.symbolCache) return this.symbolCache;
+    this.symbolCache ??= this.readSymbolTable(this.sections.find((s) => s.type === SHT_SYMTAB));
+    return this.symbolCache;
+  }
+
+  /** `.dynsym`: what a shared object exports and what a program imports (kept by `strip`). */
+  get dynamicSymbols(): ElfSymbol[] {
+    this.dynamicSymbolCache ??= this.readSymbolTable(this.sections.find((s) => s.type === SHT_DYNSYM));
+    return this.dynamicSymbolCache;
+  }
+
+  /** Every SHT_RELA entry of the file (64-bit only: `.rela.dyn`, `.rela.plt`), symbols resolved. */
+  relocations(): ElfRelocation[] {
+    const relocations: ElfRelocation[] = [];
+    if (!this.is64) return relocations;
+    for (const section of this.sections) {
+      if (section.type !== SHT_RELA || section.offset + section.size > this.data.length) continue;
+      const linked = this.sections[this.sectionIndexOfLink(section)];
+      const symbols = linked?.type === SHT_DYNSYM ? this.dynamicSymbols : linked?.type === SHT_SYMTAB ? this.symbols : [];
+      const byIndex: ElfSymbol[] = [];
+      for (const symbol of symbols) byIndex[symbol.index] = symbol;
+      for (let at = section.offset; at + 24 <= section.offset + section.size; at += 24) {
+        const info = this.data.readBigUInt64LE(at + 8);
+        const relocation: ElfRelocation = { offset: Number(this.data.readBigUInt64LE(at)), type: Number(info & 0xffffffffn), addend: Number(this.data.readBigInt64LE(at + 16)) };
+        const symbol = byIndex[Number(info >> 32n)];
+        if (symbol) relocation.symbol = symbol;
+        relocations.push(relocation);
+      }
+    }
+    return relocations;
+  }
+
+  private readSymbolTable(table: ElfSection | undefined): ElfSymbol[] {
     const symbols: ElfSymbol[] = [];
-    const table = this.sections.find((s) => s.type === SHT_SYMTAB);
     const strings = table ? this.sections[this.sectionIndexOfLink(table)] : undefined;
     if (table && strings) {
       const size = this.is64 ? 24 : 16;
-      for (let at = table.offset; at + size <= table.offset + table.size; at += size) {
+      for (let at = table.offset, index = 0; at + size <= table.offset + table.size; at += size, index++) {
         const nameOffset = this.data.readUInt32LE(at);
         const info = this.data[this.is64 ? at + 4 : at + 12]!;
+        const sectionIndex = this.data.readUInt16LE(this.is64 ? at + 6 : at + 14);
         const value = this.is64 ? Number(this.data.readBigUInt64LE(at + 8)) : this.data.readUInt32LE(at + 4);
         const symbolSize = this.is64 ? Number(this.data.readBigUInt64LE(at + 16)) : this.data.readUInt32LE(at + 8);
         const name = readCString(this.data, strings.offset + nameOffset);
-        if (name) symbols.push({ name, value, size: symbolSize, type: info & 0xf });
+        if (name) symbols.push({ name, value, size: symbolSize, type: info & 0xf, defined: sectionIndex !== 0, index });
       }
     }
-    this.symbolCache = symbols;
     return symbols;
   }
 

@@ -2,7 +2,7 @@
 // label and of each source file. Read from the ELF file itself (and its DWARF line table), never
 // estimated. The same build the debugger and the trace use (toolchain/target) feeds it.
 import { statSync } from 'node:fs';
-import { ElfFile } from './elf';
+import { ELF, ElfFile } from './elf';
 import { readLineTable } from './dwarfLines';
 import { demangleNames } from '../../toolchain/demangle';
 
@@ -15,10 +15,7 @@ const SEGMENT_TYPES: Record<number, string> = {
   0: 'NULL', 1: 'LOAD', 2: 'DYNAMIC', 3: 'INTERP', 4: 'NOTE', 5: 'SHLIB', 6: 'PHDR', 7: 'TLS',
   0x6474e550: 'GNU_EH_FRAME', 0x6474e551: 'GNU_STACK', 0x6474e552: 'GNU_RELRO', 0x6474e553: 'GNU_PROPERTY',
 };
-const SHT_NOBITS = 8;
-const STT_NOTYPE = 0;
-const STT_OBJECT = 1;
-const STT_FUNC = 2;
+const { SHT_NOBITS, STT_NOTYPE, STT_OBJECT, STT_FUNC } = ELF;
 
 export interface SectionSize {
   name: string;

@@ -3,8 +3,10 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { readLineTable, type LineTable } from './dwarfLines';
 import { compilationDirectories } from './dwarfUnits';
-import { ElfFile } from './elf';
-import type { CallOrigin, SourceLocation, StackFrame, TraceEvent } from '../events';
+import { ELF, ElfFile } from './elf';
+import type { CallCredit, CallOrigin, SourceLocation, StackFrame, SyscallEvent, TraceEvent } from '../events';
+import { moduleCode, soleCallSite, type ModuleCode } from './callSites';
+import { ExecutableMappings } from './mappings';
 import { attributeMacroRows, type MacroSite } from './nasmListing';
 import { KERNEL_ENTRY_LENGTH, kernelEntryAt } from '../../x86';
 
@@ -20,8 +22,7 @@ export interface ProgramImage {
 
 const cache = new Map<string, { key: string; image: ProgramImage | undefined }>();
 
-// From <elf.h>: the program header that names the dynamic loader.
-const PT_INTERP = 3;
+const { PT_INTERP } = ELF;
 
 /** Larger "programs" are not read (a path in a log may name anything, /dev/zero included). */
 export const MAX_PROGRAM_BYTES = 256 * 1024 * 1024;
@@ -103,6 +104,18 @@ export interface MapperOptions {
    * a call there is credited to the line that called the wrapper, the frame after it.
    */
   wrapperSites?: ReadonlySet<number>;
+  /**
+   * Without a stack, credit a call made inside a library function to the program's one call of
+   * that function (trace/map/callSites.ts), reading the libraries the trace shows mapped. Default on;
+   * off for a log from an untrusted folder (its paths may name anything).
+   */
+  readLibraries?: boolean;
+}
+
+/** How calls from one syscall instruction of a library are credited (see creditWithoutStack). */
+interface Decided {
+  credit: CallCredit;
+  location?: SourceLocation;
 }
 
 /** A stack frame with what we know of it. */
@@ -127,6 +140,8 @@ export class SourceMapper {
   private readonly userRoots: string[];
   private readonly existing = new Map<string, boolean>();
   private interpreter: string | undefined | null = null;
+  private readonly mappings = new ExecutableMappings();
+  private loaderImage: ProgramImage | false | undefined;
 
   constructor(private readonly options: MapperOptions) {
     this.program = path.resolve(options.program);
@@ -158,13 +173,123 @@ export class SourceMapper {
       return undefined;
     }
     const isCall = event.kind === 'syscall';
-    if (event.stack.length > 0) return this.mapStack(event, isCall);
+    if (isCall) this.mappings.observe(event);
+    if (event.stack.length > 0) {
+      const located = this.mapStack(event, isCall);
+      if (isCall) event.credit = located ? { method: 'stack' } : { method: 'none', reason: 'no frame of its stack is in your code' };
+      return located;
+    }
     const location = event.ip !== undefined ? this.mapInstructionPointer(event.ip, event.pid, isCall) : undefined;
     if (location) {
       event.location = location;
       event.origin = 'user';
+      if (isCall) event.credit = { method: 'address' };
+      return location;
     }
-    return location;
+    return isCall && event.ip !== undefined ? this.creditWithoutStack(event, event.ip) : undefined;
+  }
+
+  /**
+   * A call whose syscall instruction is not in the program's own lines, traced without a stack: in
+   * a library function the program calls from one place only, it is credited to that place.
+   */
+  private creditWithoutStack(event: SyscallEvent, ip: number): SourceLocation | undefined {
+    if (this.byIpGeneration !== this.mappings.generation) {
+      this.byIp.clear();
+      this.byIpGeneration = this.mappings.generation;
+    }
+    let perPid = this.byIp.get(event.pid);
+    if (!perPid) this.byIp.set(event.pid, perPid = new Map());
+    let decided = perPid.get(ip);
+    if (decided === undefined) {
+      decided = this.decideAt(event.pid, ip) ?? null;
+      perPid.set(ip, decided);
+    }
+    if (!decided) {
+      if (this.isLoaderAddress(ip)) {
+        event.origin = 'loader';
+        event.credit = { method: 'none', reason: 'made by the dynamic loader while loading the program' };
+      }
+      return undefined;
+    }
+    event.credit = { ...decided.credit };
+    if (!decided.location) return undefined;
+    event.location = { ...decided.location };
+    event.origin = 'user';
+    return event.location;
+  }
+
+  /** Decisions by pid and ip, valid while the processes' mappings stay as they were. */
+  private readonly byIp = new Map<number, Map<number, Decided | null>>();
+  private byIpGeneration = -1;
+
+  private decideAt(pid: number, ip: number): Decided | undefined {
+    const found = this.moduleAt(pid, ip - KERNEL_ENTRY_LENGTH);
+    if (!found) return undefined;
+    // The same few syscall instructions make most calls: decide once per instruction and set of loaded objects.
+    const others = this.options.readLibraries === false ? [] : this.mappings.files(pid);
+    const key = `${found.module.path}\0${found.address}\0${others.join('\0')}`;
+    let decided = this.creditCache.get(key);
+    if (!decided) {
+      decided = this.decideCredit(found.module, found.address, others);
+      this.creditCache.set(key, decided);
+    }
+    return decided;
+  }
+
+  private readonly creditCache = new Map<string, Decided>();
+
+  private decideCredit(module: ModuleCode, address: number, otherFiles: readonly string[]): Decided {
+    const library = path.basename(module.path);
+    const program = this.moduleCodeOf(this.program);
+    if (!program) return { credit: { method: 'none', module: library, reason: 'the program could not be read' } };
+    const others = otherFiles.map((file) => this.moduleCodeOf(file)).filter((m) => m !== undefined);
+    const proven = soleCallSite(module, address, program, others);
+    if (proven.kind === 'unproven') {
+      const credit: CallCredit = { method: 'none', module: library, reason: proven.reason };
+      if (proven.function) credit.function = proven.function;
+      return { credit };
+    }
+    const image = this.image;
+    const location = image ? this.locate(image, proven.site, false, false) : undefined;
+    if (!location || !(this.inUserRoots(location.file) || this.existsOnDisk(location.file))) {
+      return { credit: { method: 'none', function: proven.function, module: library, reason: `${proven.function} is called from one place, which is not in your sources` } };
+    }
+    return { credit: { method: 'call-site', function: proven.function, module: library }, location };
+  }
+
+  private readonly moduleCodes = new Map<string, ModuleCode | undefined>();
+
+  /** A binary's code analysis, once per mapper (a trace never outlives a rebuild). */
+  private moduleCodeOf(file: string): ModuleCode | undefined {
+    const real = this.realModule(file);
+    if (!this.moduleCodes.has(real)) this.moduleCodes.set(real, moduleCode(real));
+    return this.moduleCodes.get(real);
+  }
+
+  /** The binary (and link-time address in it) holding an address of a process, without a stack. */
+  private moduleAt(pid: number, address: number): { module: ModuleCode; address: number } | undefined {
+    const mapped = this.options.readLibraries === false ? undefined : this.mappings.find(pid, address);
+    if (mapped) {
+      const module = this.moduleCodeOf(mapped.file);
+      const linkAddress = module?.elf.addressOfFileOffset(mapped.offset);
+      return module && linkAddress !== undefined ? { module, address: linkAddress } : undefined;
+    }
+    // A program that is not position independent sits at its link-time addresses (static libc included).
+    const image = this.image;
+    if (image && !image.elf.isPositionIndependent && image.elf.isCode(address)) {
+      const module = this.moduleCodeOf(this.program);
+      return module ? { module, address } : undefined;
+    }
+    return undefined;
+  }
+
+  /** The ip is right after a syscall instruction of the dynamic loader (at a page-aligned load address). */
+  private isLoaderAddress(ip: number): boolean {
+    const loader = this.programInterpreter();
+    if (!loader || this.options.readLibraries === false) return false;
+    this.loaderImage ??= loadProgramImage(loader) ?? false;
+    return this.loaderImage !== false && this.loaderImage.syscallReturnSites.has(ip & 0xfff);
   }
 
   private mapInstructionPointer(ip: number, pid: number, isCall: boolean): SourceLocation | undefined {

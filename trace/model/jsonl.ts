@@ -21,6 +21,11 @@
 //   procedureFile  the file of that line, or null
 //   origin     "loader" | "startup" | "runtime" | "user" | "exit" (see CallOrigin), or null
 //   via        the library frames between the user's line and the call, outermost first ([] if none)
+//   credit     how the call got its line (syscalls only, else null): "address" (the syscall
+//              instruction is in the program's own lines), "stack" (a -k stack), "call-site" (made
+//              inside a library function the program calls from one place only; no stack), "none"
+//   creditFunction, creditModule  the library function that made the call and its binary, or null
+//   creditReason  why no line was credited ("libc.so.6 itself also calls write"), or null
 import type { TraceEvent } from '../events';
 
 export interface TraceRecord {
@@ -46,6 +51,10 @@ export interface TraceRecord {
   procedureFile: string | null;
   origin: string | null;
   via: string[];
+  credit: string | null;
+  creditFunction: string | null;
+  creditModule: string | null;
+  creditReason: string | null;
 }
 
 export function toRecord(event: TraceEvent): TraceRecord {
@@ -55,6 +64,7 @@ export function toRecord(event: TraceEvent): TraceRecord {
     file: event.location?.file ?? null, line: event.location?.line ?? null, macroLine: event.location?.macroLine ?? null,
     macroFile: event.location?.macroFile ?? null, procedureLine: event.location?.procedureLine ?? null,
     procedureFile: event.location?.procedureLine !== undefined ? event.location.procedureFile ?? event.location.file : null, origin: event.origin ?? null, via: event.via ?? [],
+    credit: event.credit?.method ?? null, creditFunction: event.credit?.function ?? null, creditModule: event.credit?.module ?? null, creditReason: event.credit?.reason ?? null,
   };
   switch (event.kind) {
     case 'syscall':

@@ -23,9 +23,10 @@ function lineOf(file: string, marker: string): number {
   return index + 1;
 }
 
-async function trace(file: string, args: string[] = []): Promise<TraceResult> {
+/** `stacks`: -k, which a C program is traced without by default (see trace/map/callSites.ts). */
+async function trace(file: string, args: string[] = [], stacks?: 'stacks'): Promise<TraceResult> {
   const buildDirectory = mkdtempSync(path.join(buildRoot, 'b-'));
-  const session = await TraceSession.start({ file, args, stdio: 'pipe', buildDirectory, workspaceRoots: [buildRoot, FIXTURES] });
+  const session = await TraceSession.start({ file, args, stdio: 'pipe', buildDirectory, workspaceRoots: [buildRoot, FIXTURES], ...(stacks ? { stackTraces: true } : {}) });
   session.child.stdin?.end();
   return session.done;
 }
@@ -116,9 +117,9 @@ describe('a program built from a root and %included files with macros and proced
 });
 
 describe('C and Rust: the user\'s own line, and where each call comes from', () => {
-  it('credits a libc call to the line in main, and the exit-time flush of stdout to exit', async () => {
+  it('with -k stacks credits a libc call to the line in main, and the exit-time flush of stdout to exit', async () => {
     const source = path.join(FIXTURES, 'flush.c');
-    const result = await trace(source);
+    const result = await trace(source, [], 'stacks');
     const [direct, flushed] = calls(result, 'write');
     expect(direct).toMatchObject({ origin: 'user', location: { file: source, line: lineOf(source, 'direct') } });
     expect(direct!.via?.at(-1)).toMatch(/write/);
@@ -160,7 +161,7 @@ describe('C and Rust: the user\'s own line, and where each call comes from', () 
 
   it('builds a NASM program with its own _start that calls libc (extern), and credits the call to its line', async () => {
     const source = path.join(FIXTURES, 'extern-write.asm');
-    const result = await trace(source);
+    const result = await trace(source, [], 'stacks');
     expect(result.target.usesLibc).toBe(true);
     const write = calls(result, 'write').find((e) => e.args[1]!.text === '"raw start, libc write\\n"');
     expect(write).toMatchObject({ origin: 'user', location: { file: source, line: lineOf(source, 'libc_write') } });
@@ -306,7 +307,7 @@ describe('forking and threaded programs (-f)', () => {
 
   it('maps libc calls of a threaded C program through -k frames to the calling line', async () => {
     const source = path.join(FIXTURES, 'threads.c');
-    const result = await trace(source);
+    const result = await trace(source, [], 'stacks');
     const writes = calls(result, 'write');
     const threadWrites = writes.filter((w) => w.location?.line === lineOf(source, 'thread-write'));
     expect(threadWrites).toHaveLength(2);
@@ -341,7 +342,7 @@ describe('-k frames from both kinds of strace', () => {
 describe('NASM programs linked with libc', () => {
   it('maps a write made inside libc to the `call` that led there', async () => {
     const source = path.join(FIXTURES, 'libc-main.asm');
-    const result = await trace(source);
+    const result = await trace(source, [], 'stacks');
     expect(result.target.usesLibc).toBe(true);
     const write = calls(result, 'write').find((w) => w.args[1]?.text === '"via libc\\n"');
     expect(write?.location).toEqual({ file: source, line: lineOf(source, 'call-write') });

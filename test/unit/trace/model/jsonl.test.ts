@@ -10,7 +10,7 @@ const REFERENCE = path.resolve(__dirname, '../../../fixtures/reference/strace') 
 describe('JSON Lines records', () => {
   it('always has every schema key', () => {
     const events = parseStraceText(readFileSync(REFERENCE + 'edge_i.txt', 'utf8')).events as TraceEvent[];
-    const keys = ['type', 'seq', 'pid', 'time', 'duration', 'name', 'args', 'argOrigins', 'argPaths', 'result', 'resultPath', 'errno', 'signal', 'ip', 'file', 'line', 'macroLine', 'macroFile', 'procedureLine', 'procedureFile', 'origin', 'via'];
+    const keys = ['type', 'seq', 'pid', 'time', 'duration', 'name', 'args', 'argOrigins', 'argPaths', 'result', 'resultPath', 'errno', 'signal', 'ip', 'file', 'line', 'macroLine', 'macroFile', 'procedureLine', 'procedureFile', 'origin', 'via', 'credit', 'creditFunction', 'creditModule', 'creditReason'];
     for (const event of events) expect(Object.keys(toRecord(event))).toEqual(keys);
     expect(toRecord(events[4]!)).toMatchObject({ type: 'signal', signal: 'SIGSEGV', ip: '0x40102b' });
     expect(toRecord(events[5]!)).toMatchObject({ type: 'exit', signal: 'SIGSEGV', result: null, ip: null });
@@ -20,5 +20,11 @@ describe('JSON Lines records', () => {
     const located = { ...write!, location: { file: '/p/main.asm', line: 38, procedureLine: 16, procedureFile: '/p/lib/io.inc' } } as TraceEvent;
     expect(toRecord(located)).toMatchObject({ file: '/p/main.asm', line: 38, procedureLine: 16, procedureFile: '/p/lib/io.inc' });
     expect(toRecord(write!)).toMatchObject({ procedureLine: null, procedureFile: null });
+  });
+  it('says how a call was credited, and why not when it was not', () => {
+    const [write] = parseStraceText('write(1, "hi\\n", 3) = 3\n').events as TraceEvent[];
+    const unplaced = { ...write!, credit: { method: 'none', function: 'write', module: 'libc.so.6', reason: 'libc.so.6 itself also calls write' } } as TraceEvent;
+    expect(toRecord(unplaced)).toMatchObject({ credit: 'none', creditFunction: 'write', creditModule: 'libc.so.6', creditReason: 'libc.so.6 itself also calls write', line: null });
+    expect(toRecord(write!)).toMatchObject({ credit: null, creditFunction: null, creditModule: null, creditReason: null });
   });
 });
