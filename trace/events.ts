@@ -85,6 +85,7 @@ interface EventBase {
 export interface SyscallEvent extends EventBase {
   kind: 'syscall';
   name: string;
+  /** The parser's calls split these from their text when first read (a getter: copy with `args: event.args`). */
   args: SyscallArgument[];
   /** The result as printed (`-1`, `0x7f…`, `?`); undefined while the call is in progress. */
   result?: string;

@@ -220,8 +220,11 @@ function parserRate(label: string, sample: string[]): void {
   while (lines.length < 1_000_000) lines.push(...sample);
   lines.length = 1_000_000;
   const text = lines.join('\n') + '\n';
+  // Chunks as the pipeline gets them: 1 MiB reads of the log, decoded (flat strings, not slices of one).
+  const bytes = Buffer.from(text);
+  const decoder = new TextDecoder('utf-8');
   const chunks: string[] = [];
-  for (let i = 0; i < text.length; i += 65536) chunks.push(text.slice(i, i + 65536));
+  for (let i = 0; i < bytes.length; i += 1 << 20) chunks.push(decoder.decode(bytes.subarray(i, i + (1 << 20)), { stream: true }));
   const cpuSeconds = (start: NodeJS.CpuUsage) => { const used = process.cpuUsage(start); return (used.user + used.system) / 1e6; };
   const split: number[] = [];
   const parse: number[] = [];
@@ -340,11 +343,14 @@ async function benchLibc(): Promise<void> {
 
 async function main(): Promise<void> {
   try {
-    await benchParser();
-    await benchMapping();
-    await benchPipeline();
-    await benchMemory();
-    await benchLibc();
+    // `TRACE_BENCH=parser,pipeline npm run bench trace` runs only those parts.
+    const parts: Record<string, () => Promise<void>> = { parser: benchParser, mapping: benchMapping, pipeline: benchPipeline, memory: benchMemory, libc: benchLibc };
+    const chosen = process.env.TRACE_BENCH?.split(',').filter(Boolean) ?? Object.keys(parts);
+    for (const name of chosen) {
+      const part = parts[name];
+      if (!part) throw new Error(`TRACE_BENCH: no part named ${name} (${Object.keys(parts).join(', ')})`);
+      await part();
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

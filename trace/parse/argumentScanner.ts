@@ -1,14 +1,8 @@
 // Splits strace's argument text at top-level commas, stepping over strings, nested
 // structs/arrays/bit sets, comments and `-y` paths, so `) = ` inside a string never ends a call.
-// The parser's hot path: it reads character codes and cuts each argument once, without regexes.
+// The parser's hot path: it reads character codes, without regexes. The parser only finds where the
+// arguments end (argumentsEnd); they are cut and described when something reads them (splitArguments).
 import type { SyscallArgument } from '../events';
-
-export interface ScannedArguments {
-  /** Each top-level argument, its text trimmed and read by describeArgument. */
-  args: SyscallArgument[];
-  /** Index just after the `)` that closes the call; -1 when the text ended first. */
-  end: number;
-}
 
 const OPEN_PAREN = 40, CLOSE_PAREN = 41, OPEN_BRACKET = 91, CLOSE_BRACKET = 93, OPEN_BRACE = 123, CLOSE_BRACE = 125;
 const QUOTE = 34, BACKSLASH = 92, SLASH = 47, STAR = 42, LESS = 60, GREATER = 62, EQUALS = 61, SPACE = 32, MINUS = 45;
@@ -41,11 +35,12 @@ const SPECIAL = new Uint8Array(128);
 for (const c of '"/<()[]{},') SPECIAL[c.charCodeAt(0)] = 1;
 
 /**
- * The first `quote` (a `"` closing a string, a `>` closing a `-y` path) from `from` that no backslash
- * escapes (strace escapes both inside them), or -1.
+ * The first `quote` (a `"` closing a string, a `>` closing a `-y` path) in `text[from, last]` that no
+ * backslash escapes (strace escapes both inside them), or -1. `last` is the line's last `quote`: the
+ * search never runs on into the lines after it.
  */
-function closingIndexOf(text: string, quote: string, from: number): number {
-  for (let at = text.indexOf(quote, from); at >= 0; at = text.indexOf(quote, at + 1)) {
+function closingIndexOf(text: string, quote: string, from: number, last: number): number {
+  for (let at = from <= last ? text.indexOf(quote, from) : -1; at >= 0; at = at < last ? text.indexOf(quote, at + 1) : -1) {
     // Escaped when an odd number of backslashes precede it.
     let slashes = 0;
     while (at - slashes - 1 >= from && text.charCodeAt(at - slashes - 1) === BACKSLASH) slashes++;
@@ -54,13 +49,42 @@ function closingIndexOf(text: string, quote: string, from: number): number {
   return -1;
 }
 
-/** Scans from `start` (just after the call's `(`) to its matching `)`. */
-export function scanArguments(text: string, start: number): ScannedArguments {
+/** The last index of character `code` in `text[from, end)`, or -1 (read from the end, never before `from`). */
+function lastIndexWithin(text: string, code: number, from: number, end: number): number {
+  let i = end - 1;
+  while (i >= from && text.charCodeAt(i) !== code) i--;
+  return i >= from ? i : -1;
+}
+
+/** Not looked up yet (see scanArguments). */
+const UNKNOWN = -2;
+
+/** The arguments in `text` (from just after the call's `(` to its `)` or to the line's end, cut short). */
+export function splitArguments(text: string): SyscallArgument[] {
   const args: SyscallArgument[] = [];
+  scanArguments(text, 0, text.length, args);
+  return args;
+}
+
+/**
+ * Index just after the `)` that closes the call whose arguments start at `start` (just after its `(`),
+ * inside the line that ends at `end` (the text may go on with more lines); -1 when the line ends first.
+ */
+export function argumentsEnd(text: string, start: number, end: number): number {
+  return scanArguments(text, start, end, undefined);
+}
+
+/**
+ * Scans from `start` to the matching `)`: the index after it, or -1. Each top-level argument, trimmed
+ * and read by describeArgument, goes into `args` when given.
+ */
+function scanArguments(text: string, start: number, end: number, args: SyscallArgument[] | undefined): number {
   let depth = 0;
   let partStart = start;
   let i = start;
-  const n = text.length;
+  const n = end;
+  // The line's last `"`, `>` and `*/`, found once when first needed: they bound every search.
+  let lastQuote = UNKNOWN, lastGreater = UNKNOWN, lastCommentEnd = UNKNOWN;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c >= 128 || SPECIAL[c] === 0) {
@@ -68,13 +92,19 @@ export function scanArguments(text: string, start: number): ScannedArguments {
       continue;
     }
     if (c === QUOTE) {
-      const close = closingIndexOf(text, '"', i + 1);
+      if (lastQuote === UNKNOWN) lastQuote = lastIndexWithin(text, QUOTE, i, n);
+      const close = closingIndexOf(text, '"', i + 1, lastQuote);
       i = close < 0 ? n : close + 1;
       continue;
     }
     if (c === SLASH) {
       if (text.charCodeAt(i + 1) === STAR) {
-        const close = text.indexOf('*/', i + 2);
+        if (lastCommentEnd === UNKNOWN) {
+          lastCommentEnd = lastIndexWithin(text, SLASH, i + 2, n);
+          while (lastCommentEnd >= 0 && text.charCodeAt(lastCommentEnd - 1) !== STAR) lastCommentEnd = lastIndexWithin(text, SLASH, i + 2, lastCommentEnd);
+        }
+        // The `*/` closing the comment ends at or before the line's last one.
+        const close = lastCommentEnd > i + 2 ? text.indexOf('*/', i + 2) : -1;
         i = close < 0 ? n : close + 2;
       } else i++;
       continue;
@@ -82,7 +112,8 @@ export function scanArguments(text: string, start: number): ScannedArguments {
     // `-y` prints a descriptor's path in angle brackets right after the number: `3</a, b>`.
     if (c === LESS) {
       if (i > start && (isWordChar(text.charCodeAt(i - 1)) || text.charCodeAt(i - 1) === SLASH)) {
-        const close = closingIndexOf(text, '>', i + 1);
+        if (lastGreater === UNKNOWN) lastGreater = lastIndexWithin(text, GREATER, i, n);
+        const close = closingIndexOf(text, '>', i + 1, lastGreater);
         i = close < 0 ? n : close + 1;
       } else i++;
       continue;
@@ -91,20 +122,24 @@ export function scanArguments(text: string, start: number): ScannedArguments {
     else if (c === CLOSE_PAREN || c === CLOSE_BRACKET || c === CLOSE_BRACE) {
       if (depth === 0) {
         if (c === CLOSE_PAREN) {
-          const last = trimmedSlice(text, partStart, i);
-          if (last || args.length > 0) args.push(describeArgument(last));
-          return { args, end: i + 1 };
+          if (args) {
+            const last = trimmedSlice(text, partStart, i);
+            if (last || args.length > 0) args.push(describeArgument(last));
+          }
+          return i + 1;
         }
       } else depth--;
-    } else if (depth === 0) {
+    } else if (depth === 0 && args) {
       args.push(describeArgument(trimmedSlice(text, partStart, i)));
       partStart = i + 1;
     }
     i++;
   }
-  const last = trimmedSlice(text, partStart, n);
-  if (last) args.push(describeArgument(last));
-  return { args, end: -1 };
+  if (args) {
+    const last = trimmedSlice(text, partStart, n);
+    if (last) args.push(describeArgument(last));
+  }
+  return -1;
 }
 
 /** Turns one argument's text into its parts: `-N` name, `-X verbose` raw value, `-y` path. */

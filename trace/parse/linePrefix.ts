@@ -21,6 +21,10 @@ function isBlankChar(code: number): boolean {
   return code === SPACE || code === TAB;
 }
 
+// Every reader below takes the line as `text[start, end)` inside a larger text (the chunk strace
+// wrote), so no line is cut out of it. Past `end` lies a line end or nothing: a single look at
+// `text[end]` never matches what a reader wants there, so only runs and searches check `end`.
+
 /** Index after a run of spaces and tabs from `i`. */
 function skipBlanks(text: string, i: number): number {
   while (isBlankChar(text.charCodeAt(i))) i++;
@@ -58,109 +62,122 @@ function hexDigit(code: number): number {
   return -1;
 }
 
-/** `[pid N]`, `N` or `N<comm>`, each followed by blanks, into `prefix.pid`; the index after it, or 0. */
-function readPid(line: string, prefix: LinePrefix): number {
-  const bracketed = line.charCodeAt(0) === OPEN_BRACKET;
-  let digits = 0;
+/** `[pid N]`, `N` or `N<comm>`, each followed by blanks, into `prefix.pid`; the index after it, or `start`. */
+function readPid(text: string, start: number, end: number, prefix: LinePrefix): number {
+  const bracketed = text.charCodeAt(start) === OPEN_BRACKET;
+  let digits = start;
   if (bracketed) {
-    if (!line.startsWith('[pid', 0)) return 0;
-    digits = 4;
-    while (isTrimSpace(line.charCodeAt(digits))) digits++;
-    if (digits === 4) return 0;
+    if (!text.startsWith('[pid', start)) return start;
+    digits = start + 4;
+    while (digits < end && isTrimSpace(text.charCodeAt(digits))) digits++;
+    if (digits === start + 4) return start;
   }
-  const digitsEnd = skipDigits(line, digits);
-  if (digitsEnd === digits) return 0;
+  const digitsEnd = skipDigits(text, digits);
+  if (digitsEnd === digits) return start;
   let i = digitsEnd;
   if (bracketed) {
-    if (line.charCodeAt(i) !== CLOSE_BRACKET) return 0;
+    if (text.charCodeAt(i) !== CLOSE_BRACKET) return start;
     i++;
-  } else if (line.charCodeAt(i) === LESS) {
-    const close = line.indexOf('>', i + 1);
-    if (close < 0) return 0;
+  } else if (text.charCodeAt(i) === LESS) {
+    const close = text.indexOf('>', i + 1);
+    if (close < 0 || close >= end) return start;
     i = close + 1;
   }
-  if (!isBlankChar(line.charCodeAt(i))) return 0;
-  prefix.pid = decimalAt(line, digits, digitsEnd);
-  return skipBlanks(line, i);
+  if (!isBlankChar(text.charCodeAt(i))) return start;
+  prefix.pid = decimalAt(text, digits, digitsEnd);
+  return skipBlanks(text, i);
 }
 
-function twoDigits(line: string, i: number): number {
-  return (line.charCodeAt(i) - 48) * 10 + line.charCodeAt(i + 1) - 48;
+function twoDigits(text: string, i: number): number {
+  return (text.charCodeAt(i) - 48) * 10 + text.charCodeAt(i + 1) - 48;
 }
 
 /**
  * `1700000000.123456 ` (-ttt), `10:13:56 ` (-t) or `10:13:56.384122 ` (-tt) at `from`, into
  * `prefix.time`; the index after it, or `from`.
  */
-function readTimestamp(line: string, from: number, prefix: LinePrefix): number {
-  const start = skipBlanks(line, from);
-  const whole = skipDigits(line, start);
+function readTimestamp(text: string, from: number, prefix: LinePrefix): number {
+  const start = skipBlanks(text, from);
+  const whole = skipDigits(text, start);
   // Time of day: HH:MM:SS with an optional fraction.
-  if (whole - start === 2 && line.charCodeAt(whole) === COLON) {
-    if (!isDigit(line.charCodeAt(start + 3)) || !isDigit(line.charCodeAt(start + 4)) || line.charCodeAt(start + 5) !== COLON
-      || !isDigit(line.charCodeAt(start + 6)) || !isDigit(line.charCodeAt(start + 7))) return from;
+  if (whole - start === 2 && text.charCodeAt(whole) === COLON) {
+    if (!isDigit(text.charCodeAt(start + 3)) || !isDigit(text.charCodeAt(start + 4)) || text.charCodeAt(start + 5) !== COLON
+      || !isDigit(text.charCodeAt(start + 6)) || !isDigit(text.charCodeAt(start + 7))) return from;
     let end = start + 8;
     let fraction = 0;
-    if (line.charCodeAt(end) === DOT && isDigit(line.charCodeAt(end + 1))) {
-      const fractionEnd = skipDigits(line, end + 1);
-      fraction = decimalAt(line, end, fractionEnd);
+    if (text.charCodeAt(end) === DOT && isDigit(text.charCodeAt(end + 1))) {
+      const fractionEnd = skipDigits(text, end + 1);
+      fraction = decimalAt(text, end, fractionEnd);
       end = fractionEnd;
     }
-    if (!isBlankChar(line.charCodeAt(end))) return from;
+    if (!isBlankChar(text.charCodeAt(end))) return from;
     // The same sum, in the same order, as adding the fields read one by one.
-    prefix.time = twoDigits(line, start) * 3600 + twoDigits(line, start + 3) * 60 + twoDigits(line, start + 6) + fraction;
-    return skipBlanks(line, end);
+    prefix.time = twoDigits(text, start) * 3600 + twoDigits(text, start + 3) * 60 + twoDigits(text, start + 6) + fraction;
+    return skipBlanks(text, end);
   }
-  // Seconds since the epoch: digits '.' digits.
-  if (whole === start || line.charCodeAt(whole) !== DOT) return from;
-  const end = skipDigits(line, whole + 1);
-  if (end === whole + 1 || !isBlankChar(line.charCodeAt(end))) return from;
-  prefix.time = decimalAt(line, start, end);
-  return skipBlanks(line, end);
+  // Seconds since the epoch: digits '.' digits, read in one pass (as decimalAt reads them).
+  if (whole === start || text.charCodeAt(whole) !== DOT) return from;
+  let mantissa = 0;
+  for (let i = start; i < whole; i++) mantissa = mantissa * 10 + (text.charCodeAt(i) - 48);
+  let end = whole + 1;
+  for (let c = text.charCodeAt(end); isDigit(c); c = text.charCodeAt(++end)) mantissa = mantissa * 10 + (c - 48);
+  const fractionDigits = end - whole - 1;
+  if (fractionDigits === 0 || !isBlankChar(text.charCodeAt(end))) return from;
+  prefix.time = mantissa > Number.MAX_SAFE_INTEGER || fractionDigits >= POWERS_OF_TEN.length
+    ? Number(text.slice(start, end)) : mantissa / POWERS_OF_TEN[fractionDigits]!;
+  return skipBlanks(text, end);
 }
 
 /** `[00007f…] ` (-i): 8 to 16 hex digits, or 8 or 16 `?` when strace could not read it. */
-function readInstructionPointer(line: string, from: number, prefix: LinePrefix): number {
+function readInstructionPointer(text: string, from: number, prefix: LinePrefix): number {
   let i = from + 1;
   let ip = 0;
-  for (let digit = hexDigit(line.charCodeAt(i)); digit >= 0; digit = hexDigit(line.charCodeAt(++i))) ip = ip * 16 + digit;
+  for (let digit = hexDigit(text.charCodeAt(i)); digit >= 0; digit = hexDigit(text.charCodeAt(++i))) ip = ip * 16 + digit;
   let digits = i - from - 1;
   const known = digits > 0;
   if (!known) {
-    while (line.charCodeAt(i) === QUESTION) i++;
+    while (text.charCodeAt(i) === QUESTION) i++;
     digits = i - from - 1;
   }
   if (known ? digits < 8 || digits > 16 : digits !== 8 && digits !== 16) return from;
-  if (line.charCodeAt(i) !== CLOSE_BRACKET || !isBlankChar(line.charCodeAt(i + 1))) return from;
+  if (text.charCodeAt(i) !== CLOSE_BRACKET || !isBlankChar(text.charCodeAt(i + 1))) return from;
   if (known) {
-    prefix.ip = ip > Number.MAX_SAFE_INTEGER ? parseInt(line.slice(from + 1, i), 16) : ip;
+    prefix.ip = ip > Number.MAX_SAFE_INTEGER ? parseInt(text.slice(from + 1, i), 16) : ip;
     prefix.narrowIp = digits < 16;
   }
-  return skipBlanks(line, i + 1);
+  return skipBlanks(text, i + 1);
 }
 
 /** `[  59] ` (-n: the syscall number); the index after it, or `from`. */
-function skipSyscallNumber(line: string, from: number): number {
+function skipSyscallNumber(text: string, from: number): number {
   let i = from + 1;
-  while (line.charCodeAt(i) === SPACE) i++;
+  while (text.charCodeAt(i) === SPACE) i++;
   const digits = i;
-  i = skipDigits(line, i);
-  if (i === digits || line.charCodeAt(i) !== CLOSE_BRACKET || !isBlankChar(line.charCodeAt(i + 1))) return from;
-  return skipBlanks(line, i + 1);
+  i = skipDigits(text, i);
+  if (i === digits || text.charCodeAt(i) !== CLOSE_BRACKET || !isBlankChar(text.charCodeAt(i + 1))) return from;
+  return skipBlanks(text, i + 1);
 }
 
-export function readLinePrefix(line: string): LinePrefix {
+/** A prefix to read lines into (see readLinePrefix). */
+export function emptyPrefix(): LinePrefix {
   // Every field from the start, so all prefixes share one shape.
-  const prefix: LinePrefix = { pid: 0, time: undefined, ip: undefined, narrowIp: false, bodyStart: 0 };
-  let i = 0;
-  const first = line.charCodeAt(0);
-  if (isDigit(first) || first === OPEN_BRACKET) i = readPid(line, prefix);
-  i = readTimestamp(line, i, prefix);
-  if (line.charCodeAt(i) === OPEN_BRACKET) {
-    i = readInstructionPointer(line, i, prefix);
-    if (line.charCodeAt(i) === OPEN_BRACKET) i = skipSyscallNumber(line, i);
+  return { pid: 0, time: undefined, ip: undefined, narrowIp: false, bodyStart: 0 };
+}
+
+/** Reads the prefix of the line `text[start, end)` into `prefix` (every field is set). */
+export function readLinePrefix(text: string, start: number, end: number, prefix: LinePrefix = emptyPrefix()): LinePrefix {
+  prefix.pid = 0;
+  prefix.time = undefined;
+  prefix.ip = undefined;
+  prefix.narrowIp = false;
+  let i = start;
+  const first = text.charCodeAt(start);
+  if (isDigit(first) || first === OPEN_BRACKET) i = readPid(text, start, end, prefix);
+  i = readTimestamp(text, i, prefix);
+  if (text.charCodeAt(i) === OPEN_BRACKET) {
+    i = readInstructionPointer(text, i, prefix);
+    if (text.charCodeAt(i) === OPEN_BRACKET) i = skipSyscallNumber(text, i);
   }
   prefix.bodyStart = i;
   return prefix;
 }
-

@@ -1,9 +1,10 @@
 // Streaming parser for strace's text output. It never throws: a line it cannot read is kept and
 // counted. Syscalls split into `<unfinished ...>` / `<... resumed>` halves come out as one event,
 // first in progress and then complete under the same `seq`.
-import { isDigit, isTrimSpace, scanArguments } from './argumentScanner';
-import { decimalAt, readLinePrefix, type LinePrefix } from './linePrefix';
-import type { ExitEvent, NoticeEvent, SignalEvent, StackFrame, SyscallArgument, SyscallEvent, TraceEvent } from '../events';
+import { argumentsEnd, isDigit, isTrimSpace } from './argumentScanner';
+import { ParsedSyscall } from './parsedSyscall';
+import { decimalAt, emptyPrefix, readLinePrefix, type LinePrefix } from './linePrefix';
+import type { ExitEvent, NoticeEvent, SignalEvent, StackFrame, SyscallEvent, TraceEvent } from '../events';
 
 export interface ParserOptions {
   /** Called for every new event, and again (same `seq`, new object) when an in-progress call completes. */
@@ -27,6 +28,10 @@ const KILLED = /^\+\+\+ killed by (\S+)( \(core dumped\))? \+\+\+$/;
 const PERSONALITY = /^\[ Process PID=(\d+) runs in (32|64|x32) bit mode\. \]$/;
 const FRAME = /^ > (.*)\(([^()]*)\) \[0x([0-9a-f]+)\](?: (.+))?$/;
 
+// Most events have no annotations and no stack: they share these (frozen, so nothing adds to them).
+const NO_ANNOTATIONS: string[] = Object.freeze([]) as unknown as string[];
+const NO_FRAMES: StackFrame[] = Object.freeze([]) as unknown as StackFrame[];
+
 interface PendingCall {
   event: SyscallEvent;
   /** The call's text up to `<unfinished ...>`: `read(0, `. */
@@ -44,7 +49,7 @@ function isNameChar(code: number): boolean {
   return isNameStart(code) || isDigit(code);
 }
 
-/** Index just after the `(` of `name(` at `start`, or -1 when no call name starts there. */
+/** Index just after the `(` of `name(` at `start`, or -1 when no call name starts there (the line end is no name character). */
 function callNameEnd(text: string, start: number): number {
   if (!isNameStart(text.charCodeAt(start))) return -1;
   let i = start + 1;
@@ -58,7 +63,10 @@ export class StraceParser {
   unparsedCount = 0;
   lineCount = 0;
 
+  /** The start of a line whose end has not arrived yet. */
   private buffer = '';
+  /** The prefix of the line being read (one object, read into for every line). */
+  private readonly prefix = emptyPrefix();
   private seq = 0;
   private readonly pending = new Map<number, PendingCall>();
   private readonly abiOfPid = new Map<number, 'x86_64' | 'i386'>();
@@ -79,17 +87,31 @@ export class StraceParser {
     this.awaitingExec = options.attachedBeforeExec ?? false;
   }
 
-  /** Feeds a chunk of output; complete lines are parsed at once. */
+  /**
+   * Feeds a chunk of output; complete lines are parsed at once, where they are in the chunk (a line
+   * is cut out only to be kept): reading a flat string is faster than reading slices of it.
+   */
   push(chunk: string): void {
-    const text = this.buffer + chunk;
     let start = 0;
-    let newline = text.indexOf('\n', start);
-    while (newline >= 0) {
-      this.parseLine(text.slice(start, text.charCodeAt(newline - 1) === 13 && newline > start ? newline - 1 : newline));
+    let newline = chunk.indexOf('\n');
+    if (this.buffer) {
+      if (newline < 0) {
+        this.buffer += chunk;
+        return;
+      }
+      // The line begun in an earlier chunk.
+      const line = this.buffer + chunk.slice(0, newline);
+      this.buffer = '';
+      this.parseLine(line, 0, lineEnd(line, 0, line.length));
       start = newline + 1;
-      newline = text.indexOf('\n', start);
+      newline = chunk.indexOf('\n', start);
     }
-    this.buffer = start === 0 ? text : text.slice(start);
+    while (newline >= 0) {
+      this.parseLine(chunk, start, lineEnd(chunk, start, newline));
+      start = newline + 1;
+      newline = chunk.indexOf('\n', start);
+    }
+    if (start < chunk.length) this.buffer = chunk.slice(start);
   }
 
   /** The stream ended: the partial last line is parsed and every held event is released. */
@@ -97,7 +119,7 @@ export class StraceParser {
     if (this.buffer) {
       const line = this.buffer;
       this.buffer = '';
-      this.parseLine(line, true);
+      this.parseLine(line, 0, line.length, true);
     }
     this.release();
   }
@@ -119,12 +141,11 @@ export class StraceParser {
     this.release();
     const line = this.buffer;
     if (!line || line.startsWith(' > ')) return undefined;
-    const prefix = readLinePrefix(line);
+    const prefix = readLinePrefix(line, 0, line.length, this.prefix);
     const argsStart = callNameEnd(line, prefix.bodyStart);
     if (argsStart < 0) return undefined;
     this.partialSeq ??= ++this.seq;
-    const scanned = scanArguments(line, argsStart);
-    return this.syscall(this.partialSeq, prefix, line.slice(prefix.bodyStart, argsStart - 1), scanned.args, true);
+    return this.syscall(this.partialSeq, prefix, line.slice(prefix.bodyStart, argsStart - 1), argumentText(line, argsStart, line.length), true);
   }
 
   /** A message strace wrote to its stderr rather than the trace (the personality notice, `strace: …`). */
@@ -135,20 +156,20 @@ export class StraceParser {
     this.notice(++this.seq, { pid, time: undefined, ip: undefined, narrowIp: false, bodyStart: 0 }, text);
   }
 
-  private parseLine(line: string, final = false): void {
+  /** Reads the line `text[start, end)`; the text may go on with more lines. */
+  private parseLine(text: string, start: number, end: number, final = false): void {
     this.lineCount++;
-    const first = line.charCodeAt(0);
-    if (first === SPACE && line.charCodeAt(1) === GREATER && line.charCodeAt(2) === SPACE) {
-      this.parseFrame(line);
+    if (text.charCodeAt(start) === SPACE && text.charCodeAt(start + 1) === GREATER && text.charCodeAt(start + 2) === SPACE) {
+      this.parseFrame(text.slice(start, end));
       return;
     }
-    if (isBlank(line)) return this.release();
-    const prefix = readLinePrefix(line);
+    if (isBlank(text, start, end)) return this.release();
+    const prefix = readLinePrefix(text, start, end, this.prefix);
     const bodyStart = prefix.bodyStart;
-    if (this.awaitingExec && this.beforeExec(prefix, line)) return;
-    const lead = line.charCodeAt(bodyStart);
+    if (this.awaitingExec && this.beforeExec(prefix, text)) return;
+    const lead = text.charCodeAt(bodyStart);
     // exit/exit_group never return: strace prints their stack after the `+++ exited` line.
-    const exitLine = lead === PLUS && line.startsWith('+++ ', bodyStart);
+    const exitLine = lead === PLUS && text.startsWith('+++ ', bodyStart);
     if (!(exitLine && this.heldExitCall(prefix.pid))) this.release();
     this.reservedSeq = this.partialSeq;
     this.partialSeq = undefined;
@@ -157,29 +178,29 @@ export class StraceParser {
       if (this.abiOfPid.get(prefix.pid) !== abi) this.abiOfPid.set(prefix.pid, abi);
     }
 
-    const argsStart = callNameEnd(line, bodyStart);
-    if (argsStart >= 0) return this.parseCall(prefix, line, argsStart, final);
-    if (lead === DASH && line.startsWith('--- ', bodyStart)) return this.parseSignal(this.nextSeq(), prefix, line);
-    if (exitLine) return this.parseExit(this.nextSeq(), prefix, line.slice(bodyStart));
-    if (lead === LESS && line.startsWith(RESUMED, bodyStart)) {
+    const argsStart = callNameEnd(text, bodyStart);
+    if (argsStart >= 0) return this.parseCall(prefix, text, start, end, argsStart, final);
+    if (lead === DASH && text.startsWith('--- ', bodyStart)) return this.parseSignal(this.nextSeq(), prefix, text, start, end);
+    if (exitLine) return this.parseExit(this.nextSeq(), prefix, text.slice(bodyStart, end));
+    if (lead === LESS && text.startsWith(RESUMED, bodyStart)) {
       // `<... name resumed>` and the rest of the call.
       const nameStart = bodyStart + RESUMED.length;
       let nameEnd = nameStart + 1;
-      while (isNameChar(line.charCodeAt(nameEnd))) nameEnd++;
-      if (isNameStart(line.charCodeAt(nameStart)) && line.startsWith(RESUMED_END, nameEnd)) {
-        return this.parseResumed(prefix, line.slice(nameStart, nameEnd), line.slice(nameEnd + RESUMED_END.length), line);
+      while (isNameChar(text.charCodeAt(nameEnd))) nameEnd++;
+      if (isNameStart(text.charCodeAt(nameStart)) && text.startsWith(RESUMED_END, nameEnd)) {
+        return this.parseResumed(prefix, text.slice(nameStart, nameEnd), text.slice(nameEnd + RESUMED_END.length, end), text, start, end);
       }
     }
     if (lead === OPEN_BRACKET) {
-      const body = line.slice(bodyStart);
+      const body = text.slice(bodyStart, end);
       const personality = PERSONALITY.exec(body);
       if (personality) {
         this.abiOfPid.set(Number(personality[1]), personality[2] === '32' ? 'i386' : 'x86_64');
         return this.notice(this.nextSeq(), prefix, body);
       }
     }
-    if (line.startsWith('strace: ', bodyStart)) return this.notice(this.nextSeq(), prefix, line.slice(bodyStart));
-    this.reject(line);
+    if (text.startsWith('strace: ', bodyStart)) return this.notice(this.nextSeq(), prefix, text.slice(bodyStart, end));
+    this.reject(text.slice(start, end));
   }
 
   /** The seq of the line's event: the one reserved for it, or the next. */
@@ -187,60 +208,50 @@ export class StraceParser {
     return this.reservedSeq ?? ++this.seq;
   }
 
-  private parseCall(prefix: LinePrefix, line: string, argsStart: number, final: boolean): void {
-    const name = line.slice(prefix.bodyStart, argsStart - 1);
-    if (line.endsWith(UNFINISHED)) {
-      const head = line.slice(prefix.bodyStart, line.length - UNFINISHED.length);
-      const scanned = scanArguments(head, argsStart - prefix.bodyStart);
-      const event = this.syscall(this.nextSeq(), prefix, name, scanned.args, true);
+  private parseCall(prefix: LinePrefix, text: string, start: number, end: number, argsStart: number, final: boolean): void {
+    const name = text.slice(prefix.bodyStart, argsStart - 1);
+    if (end - UNFINISHED.length >= argsStart && text.startsWith(UNFINISHED, end - UNFINISHED.length)) {
+      const head = text.slice(prefix.bodyStart, end - UNFINISHED.length);
+      const event = this.syscall(this.nextSeq(), prefix, name, argumentText(text, argsStart, end - UNFINISHED.length), true);
       this.pending.set(prefix.pid, { event, head });
       this.emit(event, false);
       return;
     }
-    const event = this.completeCall(undefined, prefix, name, line, argsStart);
+    const event = this.completeCall(undefined, prefix, name, text, argsStart, end);
     if (event) this.emit(event, true);
     else if (final) {
-      const scanned = scanArguments(line, argsStart);
-      this.emit(this.syscall(this.nextSeq(), prefix, name, scanned.args, true), false);
-    } else this.reject(line);
+      this.emit(this.syscall(this.nextSeq(), prefix, name, argumentText(text, argsStart, end), true), false);
+    } else this.reject(text.slice(start, end));
   }
 
-  private syscall(seq: number, prefix: LinePrefix, name: string, args: SyscallArgument[], inProgress: boolean): SyscallEvent {
-    // A call interrupted by the process's death prints `... <unfinished ...>) = ?`.
-    const last = args[args.length - 1];
-    if (last && last.text === '<unfinished ...>' && last.name === undefined) args.pop();
-    const event: SyscallEvent = {
-      kind: 'syscall', seq, pid: prefix.pid, name, args,
-      annotations: [], inProgress, stack: [], abi: this.abiOfPid.get(prefix.pid) ?? 'x86_64',
-    };
-    if (prefix.time !== undefined) event.time = prefix.time;
-    if (prefix.ip !== undefined) event.ip = prefix.ip;
-    return event;
+  private syscall(seq: number, prefix: LinePrefix, name: string, argumentText: string, inProgress: boolean): SyscallEvent {
+    return new ParsedSyscall(seq, prefix.pid, prefix.time, prefix.ip, name, argumentText, inProgress, this.abiOfPid.get(prefix.pid) ?? 'x86_64', NO_ANNOTATIONS, NO_FRAMES);
   }
 
   /**
    * Parses `name(args) = result <duration>` from `argsStart`; undefined when the text is not a
    * complete call. The event takes `seq`, or the line's own (nextSeq).
    */
-  private completeCall(seq: number | undefined, prefix: LinePrefix, name: string, text: string, argsStart: number): SyscallEvent | undefined {
-    const scanned = scanArguments(text, argsStart);
-    if (scanned.end < 0) return undefined;
-    let i = scanned.end;
+  private completeCall(seq: number | undefined, prefix: LinePrefix, name: string, text: string, argsStart: number, end: number): SyscallEvent | undefined {
+    const close = argumentsEnd(text, argsStart, end);
+    if (close < 0) return undefined;
+    let i = close;
     while (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB) i++;
     if (text.charCodeAt(i) !== EQUALS || text.charCodeAt(i + 1) !== SPACE) return undefined;
-    const event = this.syscall(seq ?? this.nextSeq(), prefix, name, scanned.args, false);
-    readResult(event, text, i + 2);
+    const event = this.syscall(seq ?? this.nextSeq(), prefix, name, text.slice(argsStart, close), false);
+    readResult(event, text, i + 2, end);
     return event;
   }
 
-  private parseResumed(prefix: LinePrefix, name: string, rest: string, line: string): void {
+  private parseResumed(prefix: LinePrefix, name: string, rest: string, text: string, start: number, end: number): void {
     const pending = this.pending.get(prefix.pid);
     this.pending.delete(prefix.pid);
     if (pending && pending.event.name === name) {
       const started = pending.event;
       // The entry half's time and ip (the exit half's ip when the entry half had none).
       const startPrefix: LinePrefix = { pid: prefix.pid, time: started.time, ip: started.ip ?? prefix.ip, narrowIp: prefix.narrowIp, bodyStart: 0 };
-      const event = this.completeCall(started.seq, startPrefix, name, pending.head + rest, name.length + 1);
+      const joined = pending.head + rest;
+      const event = this.completeCall(started.seq, startPrefix, name, joined, name.length + 1, joined.length);
       if (event) {
         event.abi = started.abi;
         this.emit(event, true);
@@ -248,22 +259,23 @@ export class StraceParser {
       }
     } else {
       // The entry half was never seen (the trace began mid-call): keep what the exit half says.
-      const event = this.completeCall(++this.seq, prefix, name, `${name}(${rest}`, name.length + 1);
+      const joined = `${name}(${rest}`;
+      const event = this.completeCall(++this.seq, prefix, name, joined, name.length + 1, joined.length);
       if (event) {
         this.emit(event, true);
         return;
       }
     }
-    this.reject(line);
+    this.reject(text.slice(start, end));
   }
 
-  private parseSignal(seq: number, prefix: LinePrefix, line: string): void {
-    const body = line.slice(prefix.bodyStart);
+  private parseSignal(seq: number, prefix: LinePrefix, text: string, start: number, end: number): void {
+    const body = text.slice(prefix.bodyStart, end);
     const match = SIGNAL.exec(body) ?? STOPPED.exec(body);
-    if (!match) return this.reject(line);
+    if (!match) return this.reject(text.slice(start, end));
     const event: SignalEvent = match.length === 3
-      ? { kind: 'signal', seq, pid: prefix.pid, signal: match[1]!, details: match[2]!, stack: [] }
-      : { kind: 'signal', seq, pid: prefix.pid, signal: /SIG[A-Z0-9]+/.exec(match[1]!)?.[0] ?? '', details: match[1]!, stack: [] };
+      ? { kind: 'signal', seq, pid: prefix.pid, signal: match[1]!, details: match[2]!, stack: NO_FRAMES }
+      : { kind: 'signal', seq, pid: prefix.pid, signal: /SIG[A-Z0-9]+/.exec(match[1]!)?.[0] ?? '', details: match[1]!, stack: NO_FRAMES };
     if (prefix.time !== undefined) event.time = prefix.time;
     if (prefix.ip !== undefined) event.ip = prefix.ip;
     this.emit(event, true);
@@ -273,7 +285,7 @@ export class StraceParser {
     const exited = EXITED.exec(body);
     const killed = exited ? undefined : KILLED.exec(body);
     if (!exited && !killed) return this.notice(seq, prefix, body);
-    const event: ExitEvent = { kind: 'exit', seq, pid: prefix.pid, coreDumped: Boolean(killed?.[2]), stack: [] };
+    const event: ExitEvent = { kind: 'exit', seq, pid: prefix.pid, coreDumped: Boolean(killed?.[2]), stack: NO_FRAMES };
     if (exited) event.exitCode = Number(exited[1]);
     if (killed) event.killedBy = killed[1]!;
     if (prefix.time !== undefined) event.time = prefix.time;
@@ -290,7 +302,7 @@ export class StraceParser {
   }
 
   private notice(seq: number, prefix: LinePrefix, text: string): void {
-    const event: NoticeEvent = { kind: 'notice', seq, pid: prefix.pid, text, stack: [] };
+    const event: NoticeEvent = { kind: 'notice', seq, pid: prefix.pid, text, stack: NO_FRAMES };
     if (prefix.time !== undefined) event.time = prefix.time;
     this.emit(event, false);
   }
@@ -313,7 +325,9 @@ export class StraceParser {
     // libdw's diagnostics (` > no error`, ` > no matching address range`) carry no frame.
     if (!this.stackTarget) return;
     const frame = readFrame(line);
-    if (frame) this.stackTarget.stack.push(frame);
+    if (!frame) return;
+    if (this.stackTarget.stack === NO_FRAMES) this.stackTarget.stack = [frame];
+    else this.stackTarget.stack.push(frame);
   }
 
   /** Holds events that may still receive stack frames; others go straight out. */
@@ -328,9 +342,8 @@ export class StraceParser {
     if (count === 0) return;
     const onEvent = this.options.onEvent;
     if (count === 1) {
-      const event = held[0]!;
-      held.length = 0;
-      onEvent(event);
+      // pop, not `length = 0`: setting an array's length is a call into the runtime.
+      onEvent(held.pop()!);
       return;
     }
     const events = held.splice(0, count);
@@ -344,9 +357,20 @@ export class StraceParser {
   }
 }
 
-function isBlank(line: string): boolean {
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
+/** The arguments' text from `argsStart`: to the `)` that closes them, or to `end` when the line stops first. */
+function argumentText(text: string, argsStart: number, end: number): string {
+  const close = argumentsEnd(text, argsStart, end);
+  return text.slice(argsStart, close < 0 ? end : close);
+}
+
+/** The end of the line that ends at `newline`: before a `\r` of `\r\n`. */
+function lineEnd(text: string, start: number, newline: number): number {
+  return newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+}
+
+function isBlank(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
     if (c !== 32 && c !== 9 && c !== 13) return false;
   }
   return true;
@@ -434,8 +458,8 @@ function errnoEnd(text: string, i: number, end: number): number {
 }
 
 /** Reads `-1 ENOENT (No such file or directory) (INJECTED) <0.000041>` at `from` into the event. */
-function readResult(event: SyscallEvent, text: string, from: number): void {
-  let end = text.length;
+function readResult(event: SyscallEvent, text: string, from: number, to: number): void {
+  let end = to;
   while (end > from && isTrimSpace(text.charCodeAt(end - 1))) end--;
   const duration = durationStart(text, from, end);
   if (duration >= 0) {
@@ -452,7 +476,8 @@ function readResult(event: SyscallEvent, text: string, from: number): void {
   event.result = result;
   if (result !== '?') event.returnValue = Number(result);
   if (text.charCodeAt(i) === LESS && i < end) {
-    const close = text.lastIndexOf('>', end - 1);
+    let close = end - 1;
+    while (close > i && text.charCodeAt(close) !== GREATER) close--;
     if (close > i) {
       event.resultPath = text.slice(i + 1, close);
       i = close + 1;
@@ -467,7 +492,7 @@ function readResult(event: SyscallEvent, text: string, from: number): void {
     i = errno;
     while (i < end && isTrimSpace(text.charCodeAt(i))) i++;
   }
-  event.annotations = i < end ? splitAnnotations(text.slice(i, end)) : [];
+  if (i < end) event.annotations = splitAnnotations(text.slice(i, end));
 }
 
 /** `(errno 1234) (INJECTED)` → two annotations; balanced parentheses, so nested ones stay whole. */

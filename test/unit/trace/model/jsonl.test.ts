@@ -16,10 +16,11 @@ describe('JSON Lines records', () => {
     expect(toRecord(events[5]!)).toMatchObject({ type: 'exit', signal: 'SIGSEGV', result: null, ip: null });
   });
   it('names the caller line and the wrapper procedure\'s syscall line of a call made through a wrapper', () => {
-    const [write] = parseStraceText('write(1, "hi\\n", 3) = 3\n').events as TraceEvent[];
-    const located = { ...write!, location: { file: '/p/main.asm', line: 38, procedureLine: 16, procedureFile: '/p/lib/io.inc' } } as TraceEvent;
+    const parse = () => parseStraceText('write(1, "hi\\n", 3) = 3\n').events[0]!;
+    const write = parse();
+    const located = Object.assign(parse(), { location: { file: '/p/main.asm', line: 38, procedureLine: 16, procedureFile: '/p/lib/io.inc' } });
     expect(toRecord(located)).toMatchObject({ file: '/p/main.asm', line: 38, procedureLine: 16, procedureFile: '/p/lib/io.inc' });
-    expect(toRecord(write!)).toMatchObject({ procedureLine: null, procedureFile: null });
+    expect(toRecord(write)).toMatchObject({ procedureLine: null, procedureFile: null });
   });
   it('says how a call was credited, and why not when it was not', () => {
     const [write] = parseStraceText('write(1, "hi\\n", 3) = 3\n').events as TraceEvent[];

@@ -244,6 +244,26 @@ describe('never throws, keeps what it cannot read', () => {
     expect(parsed.unparsedCount).toBe(2);
     expect(parsed.unparsed).toEqual(['this is not strace', '\u0000\u0001garbage(']);
   });
+  it('never reads on into the next line, whatever a line leaves open', () => {
+    const lines = [
+      'write(1, "a string that never closes', 'read(0, "x", 1) = 1',
+      'read(3</a path that never closes, "", 1) = 0', 'close(3</tmp/b>) = 0',
+      'open("/x", 0x1 /* a comment that never closes) = 3', 'openat(AT_FDCWD</tmp>, "y", O_RDONLY) = 4</tmp/y>',
+      'getpid(', '12:', '34:56 getppid() = 1', '[pid', '77] getuid() = 0', '5<comm', '> getgid() = 0',
+      'f() = 3</never closed', 'g() = 5',
+    ];
+    const whole = parseStraceText(lines.join('\n') + '\n');
+    const oneByOne: TraceEvent[] = [];
+    const byLine = new StraceParser({ onEvent: (e) => oneByOne.push(e) });
+    for (const line of lines) {
+      byLine.push(line + '\n');
+      byLine.releaseHeld();
+    }
+    byLine.end();
+    expect(render(whole.events)).toBe(render(oneByOne));
+    expect(whole.unparsed).toEqual(byLine.unparsed);
+    expect(calls(whole.events).map((e) => e.name)).toEqual(['read', 'close', 'openat', 'f', 'g']);
+  });
   it('gives the same events however the stream is chunked', () => {
     const text = reference('mt_f_tt_T_y_i.txt');
     const whole = render(parseStraceText(text).events);
