@@ -18,6 +18,8 @@ export interface SyscallLensConfig {
   traceStringLimit: number;
   /** The setting as written (trace/configuration.ts checks and reads it). */
   traceConfigurations: unknown;
+  /** -k stacks for traces: true/false, or undefined to let the trace decide (TraceRequest.stackTraces). */
+  traceStackTraces: boolean | undefined;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): SyscallLensConfig {
@@ -47,6 +49,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): SyscallLensConfig
     traceAnnotations: get(SETTINGS.traceAnnotations),
     traceStringLimit: get(SETTINGS.traceStringLimit),
     traceConfigurations: get(SETTINGS.traceConfigurations),
+    traceStackTraces: { always: true, never: false }[get(SETTINGS.traceStackTraces) as 'always' | 'never'],
   };
 }
 

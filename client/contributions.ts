@@ -77,6 +77,8 @@ export const SETTINGS = {
   traceStringLimit: setting('trace.stringLimit', DEFAULT_STRING_LIMIT),
   /** Launch-style run settings per program (trace/configuration.ts reads them). */
   traceConfigurations: setting<readonly unknown[]>('trace.configurations', []),
+  /** `auto`: trace/session.ts stacksByDefault decides; `always`/`never`: -k or not. */
+  traceStackTraces: setting<'auto' | 'always' | 'never'>('trace.stackTraces', 'auto'),
 } as const;
 
 /** The full key, as `affectsConfiguration` wants it. */

@@ -62,6 +62,22 @@ export interface CallCredit {
   reason?: string;
 }
 
+/** How a call got its line, or why it has none, as one sentence (the panel's detail line). */
+export function describeCredit(credit: CallCredit | undefined, origin?: CallOrigin): string | undefined {
+  switch (credit?.method) {
+    case undefined: return undefined;
+    case 'address': return 'credited by address: its syscall instruction is on this line';
+    case 'stack': return 'credited by its -k stack';
+    case 'call-site': return `credited without a stack: ${credit.function} (${credit.module}) is called from this line only, and nothing else calls it`;
+    case 'none': {
+      const made = credit.function ? `made inside ${credit.function} (${credit.module}); ` : '';
+      // The loader's calls never have a line of the user's, however they are traced.
+      const hint = origin === 'loader' || !credit.function ? '' : '; a trace with stacks (-k) credits such calls exactly';
+      return `no line: ${made}${credit.reason ?? 'no frame is in your code'}${hint}`;
+    }
+  }
+}
+
 interface EventBase {
   /** 1-based order of appearance in the trace; stable across in-progress → complete updates. */
   seq: number;

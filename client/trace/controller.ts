@@ -210,6 +210,7 @@ export class TraceController implements vscode.Disposable {
         file: target.fsPath, args: run.args, cwd: run.cwd ?? folder ?? path.dirname(target.fsPath),
         ...(run.stdin ? { stdin: run.stdin } : {}), ...(run.env ? { env: run.env } : {}),
         ...build, tools: { ...config.tools, ...build.tools }, stringLimit: config.traceStringLimit, inject,
+        ...(config.traceStackTraces !== undefined ? { stackTraces: config.traceStackTraces } : {}),
         // Its own pty, so the program behaves as in a shell (isatty, line buffering, Ctrl-C).
         stdio: 'terminal', terminalSize: terminal.size, ownProcessGroup: true, model,
         workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),

@@ -39,6 +39,8 @@ export interface TraceRow {
   origin?: CallOrigin;
   /** The library frames between the user's line and the call: `std::io::stdio::_print … __write`. */
   via?: string;
+  /** How the call got its line (address, -k stack, its one call site), or why it has none (describeCredit). */
+  credit?: string;
   /** Each descriptor argument and the call that created it (`fd 3 ← open("/etc/hostname") at hello.asm:41`). */
   fds?: { seq: number; text: string }[];
   /** A `group` row's errno, count and reasons. */

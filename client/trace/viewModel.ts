@@ -2,7 +2,7 @@
 // list of rows, fetched by the webview one visible window at a time so its memory stays bounded.
 import * as path from 'node:path';
 import { errnoByName, lookupSyscallByName, type SyscallInfo } from '../../syscalls';
-import { formatEvent, type SyscallEvent, type TraceEvent } from '../../trace/events';
+import { describeCredit, formatEvent, type SyscallEvent, type TraceEvent } from '../../trace/events';
 import { distinctResults, formatOrigins, isFailed, isFailure, type LineCall, type TraceModel } from '../../trace/model/model';
 import { INHERITED } from '../../trace/model/fds';
 import type { ErrnoSummaryRow, FailureGroup, ProcessRow, SummaryRow, TraceFilter, TraceRow } from './protocol';
@@ -75,13 +75,17 @@ export function waitsForInput(event: SyscallEvent): boolean {
 export function toRow(event: TraceEvent, firstTime: number | undefined, model?: TraceModel): TraceRow {
   const time = event.time !== undefined && firstTime !== undefined ? (event.time - firstTime).toFixed(6) : '';
   // Without a line of the user's, the row says where the call comes from instead.
-  const where = whereOf(event) || (event.origin && event.origin !== 'user' ? `(${event.origin})` : '');
+  const where = whereOf(event) || (event.origin && event.origin !== 'user' ? `(${event.origin})` : '')
+    // Made inside a library function that only a stack could place: which function.
+    || (event.credit?.function ? `(in ${event.credit.function})` : '');
   const row: TraceRow = {
     seq: event.seq, kind: event.kind, time, pid: event.pid, name: '', args: '', result: '', failed: false,
     inProgress: false, duration: '', where, category: categoryOf(event),
   };
   if (event.origin) row.origin = event.origin;
   if (event.via?.length) row.via = event.via.join(' → ');
+  const credit = describeCredit(event.credit, event.origin);
+  if (credit) row.credit = credit;
   if (event.location?.procedureLine !== undefined) {
     row.procedureWhere = `${path.basename(event.location.procedureFile ?? event.location.file)}:${event.location.procedureLine}`;
   }

@@ -239,6 +239,7 @@ function fillRow(node: HTMLElement, data: TraceRow | undefined): void {
   cells[5]!.title = data.errnoMessage ?? '';
   cells[7]!.title = data.macroWhere ? `called at ${data.where}, from the macro line ${data.macroWhere}`
     : data.procedureWhere ? `called at ${data.where}, through the procedure whose syscall is at ${data.procedureWhere}` : data.where;
+  if (data.credit) cells[7]!.title += `${cells[7]!.title ? '\n' : ''}${data.credit}`;
 }
 
 /** A failed-only group's header: `ENOENT ×3 — No such file or directory`, then the man pages' reasons. */
@@ -294,7 +295,7 @@ function trimCache(first: number): void {
 function select(seq: number): void {
   selected = seq;
   const row = [...cache.values()].find((r) => r.seq === seq);
-  detailText.textContent = row ? `#${row.seq} ${row.name}(${row.args})${row.result ? ` = ${row.result}` : ''}${row.errno ? ` ${row.errno} (${row.errnoMessage ?? ''})` : ''}${row.notes ? ` ${row.notes}` : ''}${row.where ? `  —  ${row.where}` : ''}${row.procedureWhere ? ` (the wrapper's syscall at ${row.procedureWhere})` : ''}${row.via ? ` via ${row.via}` : ''}` : '';
+  detailText.textContent = row ? `#${row.seq} ${row.name}(${row.args})${row.result ? ` = ${row.result}` : ''}${row.errno ? ` ${row.errno} (${row.errnoMessage ?? ''})` : ''}${row.notes ? ` ${row.notes}` : ''}${row.where ? `  —  ${row.where}` : ''}${row.procedureWhere ? ` (the wrapper's syscall at ${row.procedureWhere})` : ''}${row.via ? ` via ${row.via}` : ''}${row.credit ? `  —  ${row.credit}` : ''}` : '';
   detailText.title = detailText.textContent;
   detailLinks.replaceChildren(...(row?.fds ?? []).map((fd) => {
     if (!fd.seq) return element('span', 'fd-origin', fd.text);

@@ -34,6 +34,22 @@ describe('panel rows', () => {
     const [event] = parseStraceText('write(1, "<img src=x onerror=alert(1)>\\n", 29) = 29\n').events;
     expect(toRow(event!, undefined).args).toBe('1, "<img src=x onerror=alert(1)>\\n", 29');
   });
+  it('says how each call got its line, or which library function made it and why it has none', () => {
+    const [getppid, write, loaderRead] = parseStraceText('getppid() = 7640\nwrite(1, "ab\\n", 3) = 3\nread(3, "\\177ELF", 832) = 832\n').events as SyscallEvent[];
+    // The parser's events, with what the mapper would set.
+    expect(toRow(getppid!, undefined).credit).toBeUndefined();
+    Object.assign(getppid!, { location: { file: '/w/p.c', line: 6 }, origin: 'user', credit: { method: 'call-site', function: 'getppid', module: 'libc.so.6' } });
+    expect(toRow(getppid!, undefined)).toMatchObject({ where: 'p.c:6', credit: 'credited without a stack: getppid (libc.so.6) is called from this line only, and nothing else calls it' });
+    write!.credit = { method: 'none', function: 'write', module: 'libc.so.6', reason: 'libc.so.6 itself also calls write' };
+    expect(toRow(write!, undefined)).toMatchObject({
+      where: '(in write)',
+      credit: 'no line: made inside write (libc.so.6); libc.so.6 itself also calls write; a trace with stacks (-k) credits such calls exactly',
+    });
+    Object.assign(loaderRead!, { origin: 'loader', credit: { method: 'none', reason: 'made by the dynamic loader while loading the program' } });
+    expect(toRow(loaderRead!, undefined)).toMatchObject({ where: '(loader)', credit: 'no line: made by the dynamic loader while loading the program' });
+    getppid!.credit = { method: 'stack' };
+    expect(toRow(getppid!, undefined).credit).toBe('credited by its -k stack');
+  });
   it('shows signals and exits as rows', () => {
     const rows = viewOf('edge_i.txt').rows(0, 100);
     expect(rows.at(-2)).toMatchObject({ kind: 'signal', name: 'SIGSEGV', failed: true, category: 'signal' });

@@ -24,8 +24,8 @@ describe('JSON Lines records', () => {
   });
   it('says how a call was credited, and why not when it was not', () => {
     const [write] = parseStraceText('write(1, "hi\\n", 3) = 3\n').events as TraceEvent[];
-    const unplaced = { ...write!, credit: { method: 'none', function: 'write', module: 'libc.so.6', reason: 'libc.so.6 itself also calls write' } } as TraceEvent;
-    expect(toRecord(unplaced)).toMatchObject({ credit: 'none', creditFunction: 'write', creditModule: 'libc.so.6', creditReason: 'libc.so.6 itself also calls write', line: null });
     expect(toRecord(write!)).toMatchObject({ credit: null, creditFunction: null, creditModule: null, creditReason: null });
+    write!.credit = { method: 'none', function: 'write', module: 'libc.so.6', reason: 'libc.so.6 itself also calls write' };
+    expect(toRecord(write!)).toMatchObject({ credit: 'none', creditFunction: 'write', creditModule: 'libc.so.6', creditReason: 'libc.so.6 itself also calls write', line: null });
   });
 });
