@@ -18,15 +18,27 @@ interface Incarnation {
 type Table = Map<number, Incarnation>;
 
 const CLOEXEC = /\b[A-Z_]*CLOEXEC\b/;
+const FORKS = /^(fork|vfork|clone|clone3)$/;
 // pipe(2) and socketpair(2) return their two descriptors through an int[2] argument.
 const FD_PAIR_PARAMS = new Set(['fildes', 'usockvec']);
 
 export class FdTracker {
   private readonly tables = new Map<number, Table>();
   private firstPid: number | undefined;
+  /**
+   * Processes inside a fork/clone that has not returned yet. With -f strace often shows the child's
+   * first calls before the parent's call returns: a new process then starts from its forking parent.
+   */
+  private readonly forking = new Map<number, SyscallEvent>();
+  /** Children whose table was started that way, before their parent's call returned. */
+  private readonly startedEarly = new Set<number>();
 
   /** Sets `event.fdOrigins` for its descriptor arguments, then applies what the call did to the table. */
   observe(event: SyscallEvent): void {
+    if (FORKS.test(event.name)) {
+      if (event.inProgress) this.forking.set(event.pid, event);
+      else this.forking.delete(event.pid);
+    }
     if (event.inProgress) return;
     const table = this.tableOf(event.pid);
     const found = lookupSyscallByName(event.abi, event.name);
@@ -51,8 +63,8 @@ export class FdTracker {
     else if (name === 'fcntl') this.fcntl(event, table);
     else if (/^(execve|execveat)$/.test(name)) {
       for (const [fd, incarnation] of table) if (incarnation.closeOnExec) table.delete(fd);
-    } else if (/^(fork|vfork|clone|clone3)$/.test(name) && event.returnValue! > 0) {
-      this.startChild(event.returnValue!, table, event.args.some((a) => /\bCLONE_FILES\b/.test(a.text)));
+    } else if (FORKS.test(name) && event.returnValue! > 0) {
+      this.startChild(event.returnValue!, table, sharesFiles(event));
     }
     params.forEach((param, i) => {
       if (!FD_PAIR_PARAMS.has(param)) return;
@@ -83,10 +95,12 @@ export class FdTracker {
 
   /** A new process: a copy of its parent's table, or the same table when it shares it (CLONE_FILES). */
   private startChild(pid: number, parent: Table, shared: boolean): void {
+    // Its table was started from this fork already, and has seen its first calls since.
+    if (this.startedEarly.delete(pid)) return;
     const early = this.tables.get(pid);
-    const table = shared ? parent : new Map([...parent].map(([fd, incarnation]) => [fd, { ...incarnation }]));
-    // strace may show the child's first calls before the parent's clone returns.
-    if (early) for (const [fd, incarnation] of early) table.set(fd, incarnation);
+    const table = shared ? parent : copyTable(parent);
+    // strace may show the child's first calls before the parent's clone returns (see forking).
+    if (early && early !== table) for (const [fd, incarnation] of early) table.set(fd, incarnation);
     this.tables.set(pid, table);
   }
 
@@ -96,10 +110,27 @@ export class FdTracker {
       this.firstPid ??= pid;
       table = new Map();
       if (pid === this.firstPid) for (const fd of [0, 1, 2]) table.set(fd, { seq: INHERITED, closeOnExec: false });
+      else if (this.forking.size === 1) {
+        // The child of the one process that is forking (with several, which one is not known yet).
+        const [[parentPid, fork]] = [...this.forking];
+        const parent = this.tables.get(parentPid!);
+        if (parent) {
+          table = sharesFiles(fork!) ? parent : copyTable(parent);
+          this.startedEarly.add(pid);
+        }
+      }
       this.tables.set(pid, table);
     }
     return table;
   }
+}
+
+function sharesFiles(fork: SyscallEvent): boolean {
+  return fork.args.some((a) => /\bCLONE_FILES\b/.test(a.text));
+}
+
+function copyTable(table: Table): Table {
+  return new Map([...table].map(([fd, incarnation]) => [fd, { ...incarnation }]));
 }
 
 function descriptorOf(text: string | undefined): number | undefined {

@@ -1,6 +1,6 @@
 // A call as the parser makes it. Its arguments stay one piece of text until something reads them:
 // most calls of a long trace are counted and never shown, so most are never split.
-import type { CallOrigin, SourceLocation, StackFrame, SyscallArgument, SyscallEvent } from '../events';
+import type { CallCredit, CallOrigin, SourceLocation, StackFrame, SyscallArgument, SyscallEvent } from '../events';
 import { splitArguments } from './argumentScanner';
 
 export class ParsedSyscall implements SyscallEvent {
@@ -16,6 +16,7 @@ export class ParsedSyscall implements SyscallEvent {
   location: SourceLocation | undefined = undefined;
   origin: CallOrigin | undefined = undefined;
   via: string[] | undefined = undefined;
+  credit: CallCredit | undefined = undefined;
   fdOrigins: (number | undefined)[] | undefined = undefined;
   /** From just after `name(` to the `)` that closes it (or to where the line stopped). */
   #argumentText: string;

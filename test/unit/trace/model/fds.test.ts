@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { SyscallEvent } from '../../../../trace/events';
+import { FdTracker, INHERITED } from '../../../../trace/model/fds';
+import { StraceParser } from '../../../../trace/parse/parser';
+
+/** Every call of a log (in-progress halves too, as the session hands them out), observed in order. */
+function track(log: string): SyscallEvent[] {
+  const fds = new FdTracker();
+  const complete: SyscallEvent[] = [];
+  const parser = new StraceParser({
+    onEvent: (event) => {
+      if (event.kind !== 'syscall') return;
+      fds.observe(event);
+      if (!event.inProgress) complete.push(event);
+    },
+  });
+  parser.push(log);
+  parser.end();
+  return complete;
+}
+
+describe('descriptors of a child whose first calls come before its parent\'s fork returns', () => {
+  it('a forked child starts from a copy of its parent\'s table', () => {
+    const calls = track([
+      '100 pipe([3, 4]) = 0',
+      '100 fork( <unfinished ...>',
+      '101 write(4, "x", 1) = 1',
+      '101 close(4) = 0',
+      '100 <... fork resumed>) = 101',
+      '101 write(4, "y", 1) = -1 EBADF (Bad file descriptor)',
+      '100 read(3, "x", 1) = 1',
+      '100 write(1, "x", 1) = 1',
+    ].join('\n') + '\n');
+    const [pipe, childWrite, childClose, , afterClose, parentRead, parentWrite] = calls;
+    expect(childWrite!.fdOrigins).toEqual([pipe!.seq, undefined, undefined]);
+    expect(childClose!.fdOrigins).toEqual([pipe!.seq]);
+    // The child's close before the fork returned is kept: its fd 4 is gone.
+    expect(afterClose!.fdOrigins).toBeUndefined();
+    expect(parentRead!.fdOrigins?.[0]).toBe(pipe!.seq);
+    expect(parentWrite!.fdOrigins?.[0]).toBe(INHERITED);
+  });
+
+  it('a thread (CLONE_FILES) shares its parent\'s table', () => {
+    const calls = track([
+      '100 openat(AT_FDCWD, "/etc/hostname", O_RDONLY) = 3',
+      '100 clone(child_stack=0x7f0000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD <unfinished ...>',
+      '101 openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 5',
+      '100 <... clone resumed>) = 101',
+      '100 read(5, "", 1) = 0',
+      '101 read(3, "", 1) = 0',
+    ].join('\n') + '\n');
+    const [open3, open5, , parentRead, threadRead] = calls;
+    expect(parentRead!.fdOrigins?.[0]).toBe(open5!.seq);
+    expect(threadRead!.fdOrigins?.[0]).toBe(open3!.seq);
+  });
+
+  it('with two processes forking at once, a new process is not guessed to be either\'s', () => {
+    const calls = track([
+      '100 openat(AT_FDCWD, "/a", O_RDONLY) = 3',
+      '100 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|SIGCHLD <unfinished ...>',
+      '200 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|SIGCHLD <unfinished ...>',
+      '300 read(3, "", 1) = 0',
+    ].join('\n') + '\n');
+    expect(calls.find((e) => e.pid === 300)!.fdOrigins).toBeUndefined();
+  });
+});
