@@ -103,6 +103,8 @@ async function mapperForLog(text: string, program: string | undefined, policy: L
     // Frames in an untrusted folder's log read no other binary.
     isWorkspaceBinary: (module) => policy.trusted && roots.some((root) => module.startsWith(root)),
     userSourceRoots: policy.workspaceRoots,
+    // Nor the libraries its mmap lines name, to credit calls by their call site.
+    readLibraries: policy.trusted,
   });
 }
 

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { runProgram } from '../../../toolchain/tools';
 import type { SyscallEvent } from '../../../trace/events';
 import { functionAt, moduleCode, publicName } from '../../../trace/map/callSites';
+import { loadStraceLog } from '../../../trace/logFile';
+import { buildProgram } from '../../../toolchain/build';
 import { TraceSession, type TraceResult } from '../../../trace/session';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/trace');
@@ -107,6 +109,22 @@ describe('a C program traced without -k: calls credited by their one call site, 
     const filtered = await session.done;
     expect(filtered.stackTraces).toBe(true);
     expect(named(filtered, 'umask').map((e) => e.location)).toEqual([at('umask-first'), at('umask-second')]);
+  });
+});
+
+describe('an strace log of a C program (strace -f -i -y, no -k)', () => {
+  it('credits its calls by call site when the folder is trusted; untrusted, reads no library the log names', async () => {
+    const dir = mkdtempSync(path.join(buildRoot, 'log-'));
+    const build = await buildProgram({ source: SOURCE, buildDirectory: dir });
+    expect(build.ok).toBe(true);
+    const log = path.join(dir, 'callsites.strace');
+    expect((await runProgram('strace', ['-f', '-i', '-y', '-o', log, build.program])).exitCode).toBe(0);
+    const text = readFileSync(log, 'utf8');
+    const getppid = async (trusted: boolean) => (await loadStraceLog(text, log, { workspaceRoots: [dir, FIXTURES], trusted }))
+      .model.events.find((e): e is SyscallEvent => e?.kind === 'syscall' && e.name === 'getppid');
+    expect(await getppid(true)).toMatchObject({ location: at('getppid'), credit: { method: 'call-site', function: 'getppid' } });
+    const untrusted = await getppid(false);
+    expect([untrusted?.location, untrusted?.credit]).toEqual([undefined, undefined]);
   });
 });
 
