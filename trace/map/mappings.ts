@@ -14,6 +14,14 @@ export interface FileMapping {
 
 const CLONE_VM = /\bCLONE_VM\b/;
 
+function findIn(mappings: readonly FileMapping[], address: number): { file: string; offset: number } | undefined {
+  for (let i = mappings.length - 1; i >= 0; i--) {
+    const mapping = mappings[i]!;
+    if (address >= mapping.start && address < mapping.end) return { file: mapping.file, offset: mapping.offset + address - mapping.start };
+  }
+  return undefined;
+}
+
 export class ExecutableMappings {
   private readonly byPid = new Map<number, FileMapping[]>();
   /** Changes whenever any process's mappings change (what was decided from them may no longer hold). */
@@ -24,7 +32,8 @@ export class ExecutableMappings {
     if (event.inProgress || event.errno !== undefined) return;
     switch (event.name) {
       case 'mmap': return this.mapped(event);
-      case 'execve': case 'execveat': this.byPid.delete(event.pid); this.generation++; return;
+      // A new image: nothing mapped yet (and nothing to borrow, see find).
+      case 'execve': case 'execveat': this.byPid.set(event.pid, []); this.generation++; return;
       case 'clone': case 'clone3': case 'fork': case 'vfork': return this.forked(event);
       case 'munmap': return this.unmapped(event);
     }
@@ -33,17 +42,23 @@ export class ExecutableMappings {
   /** The file mapped at `address` in `pid`, with the offset in that file. */
   find(pid: number, address: number): { file: string; offset: number } | undefined {
     const mappings = this.byPid.get(pid);
-    if (!mappings) return undefined;
-    for (let i = mappings.length - 1; i >= 0; i--) {
-      const mapping = mappings[i]!;
-      if (address >= mapping.start && address < mapping.end) return { file: mapping.file, offset: mapping.offset + address - mapping.start };
+    if (mappings) return findIn(mappings, address);
+    // A new thread or child whose creator's clone has not returned yet (-f shows the child's first
+    // calls before it): its memory is a copy of one we know. Only an answer every process agrees on.
+    let found: { file: string; offset: number } | undefined;
+    for (const other of this.byPid.values()) {
+      const candidate = findIn(other, address);
+      if (!candidate) continue;
+      if (found && (found.file !== candidate.file || found.offset !== candidate.offset)) return undefined;
+      found = candidate;
     }
-    return undefined;
+    return found;
   }
 
-  /** Every file a process has mapped as code. */
+  /** Every file a process has mapped as code (for one not known yet, every file any process has). */
   files(pid: number): string[] {
-    return [...new Set((this.byPid.get(pid) ?? []).map((m) => m.file))];
+    const mappings = this.byPid.get(pid) ?? [...this.byPid.values()].flat();
+    return [...new Set(mappings.map((m) => m.file))];
   }
 
   private mapped(event: SyscallEvent): void {

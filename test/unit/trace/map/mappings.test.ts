@@ -39,6 +39,14 @@ describe('executable mappings read off the trace', () => {
     expect(replay(LOG.split('\n').slice(0, 6).join('\n') + '\n').files(7645)).toEqual(['/usr/lib/x86_64-linux-gnu/libc.so.6']);
   });
 
+  it('lends a new task whose creator\'s clone has not returned yet the mappings every known process agrees on; not after its execve', () => {
+    const before = replay(LOG.split('\n').slice(0, 4).join('\n') + '\n');
+    expect(before.find(7650, 0x7f43648104f5)?.file).toBe('/usr/lib/x86_64-linux-gnu/libc.so.6');
+    expect(before.files(7650)).toEqual(['/usr/lib/x86_64-linux-gnu/libc.so.6']);
+    const execed = replay(LOG.split('\n').slice(0, 4).join('\n') + '\n7650  [00007f4364833350] execve("/bin/true", ["true"], 0x7ffd4a08a080 /* 35 vars */) = 0\n');
+    expect(execed.find(7650, 0x7f43648104f5)).toBeUndefined();
+  });
+
   it('drops a library unmapped whole (dlclose), keeps one unmapped in part', () => {
     const unmapped = replay(`${LOG}7643  [00007f4364951ce7] munmap(0x7f4364100000, 8192) = 0\n7643  [00007f4364951ce7] munmap(0x7f4364761000, 4096) = 0\n`);
     expect(unmapped.files(7643)).toEqual(['/usr/lib/x86_64-linux-gnu/libc.so.6']);
