@@ -127,13 +127,18 @@ function locationColumn(event: TraceEvent, cwd: string): string {
 class CreditTally {
   private readonly byMethod = new Map<string, number>();
   private readonly reasons = new Map<string, number>();
+  /** The syscalls made inside a library that have no line: the ones worth unwinding. */
+  private readonly unlinedSyscalls = new Set<string>();
 
   count(event: TraceEvent): void {
     if (event.kind !== 'syscall' || !event.credit) return;
     const { method, reason } = event.credit;
     this.byMethod.set(method, (this.byMethod.get(method) ?? 0) + 1);
     // The loader's calls never had a line of the user's: no stack would change that.
-    if (method === 'none' && reason && event.origin !== 'loader') this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+    if (method === 'none' && reason && event.origin !== 'loader') {
+      this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+      if (event.credit.function) this.unlinedSyscalls.add(event.name);
+    }
   }
 
   /** `syscall-lens: 50,000 calls credited by their call site (no stacks), …` or '' with stacks. */
@@ -143,7 +148,12 @@ class CreditTally {
     const unlined = [...this.reasons.values()].reduce((a, b) => a + b, 0);
     const top = [...this.reasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, n]) => `${reason} (${n.toLocaleString('en-US')})`);
     let text = `syscall-lens: traced without stacks; ${bySite.toLocaleString('en-US')} call${bySite === 1 ? '' : 's'} credited by their one call site`;
-    if (unlined > 0) text += `; ${unlined.toLocaleString('en-US')} made inside a library have no line: ${top.join('; ')}${this.reasons.size > 3 ? '; …' : ''}. --stacks credits every call exactly (strace -k, slower)`;
+    if (unlined > 0) {
+      const names = [...this.unlinedSyscalls].sort();
+      text += `; ${unlined.toLocaleString('en-US')} made inside a library have no line: ${top.join('; ')}${this.reasons.size > 3 ? '; and others' : ''}. --stacks credits every call exactly (strace -k, slower)`;
+      // A filter unwinds only the chosen calls: cheap when those are few.
+      if (names.length > 0) text += `, --syscalls ${names.join(',')} only those`;
+    }
     return text + '\n';
   }
 }

@@ -103,6 +103,17 @@ describe('a C program traced without -k: calls credited by their one call site, 
     expect(named(without, 'write')[0]!.credit).toMatchObject({ method: 'none', reason: expect.stringMatching(/^write is called from [3-9] places/) });
   });
 
+  it('a tail call (gcc -O2 jumps to getppid): credited to the line that makes it, where -k names the caller\'s caller', async () => {
+    const source = path.join(FIXTURES, 'tailcall.c');
+    const program = path.join(mkdtempSync(path.join(buildRoot, 'tail-')), 'tailcall');
+    const built = await runProgram('gcc', ['-O2', '-g', '-o', program, source], { timeoutMs: 120_000 });
+    expect(built.exitCode, built.stderr).toBe(0);
+    const call = named(await trace(program, false), 'getppid')[0];
+    expect(call).toMatchObject({ location: { file: source, line: lineOf(source, 'tail-getppid') }, credit: { method: 'call-site' } });
+    // parent's frame is gone when getppid runs: its stack goes from getppid straight to main.
+    expect(named(await trace(program, true), 'getppid')[0]!.location).toEqual({ file: source, line: lineOf(source, 'calls-parent') });
+  });
+
   it('by default traces a C program without stacks, and with a syscall filter with them', async () => {
     expect((await trace(SOURCE, undefined)).stackTraces).toBe(false);
     const session = await TraceSession.start({ file: SOURCE, args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(buildRoot, 'b-')), workspaceRoots: [FIXTURES], syscalls: ['umask'] });

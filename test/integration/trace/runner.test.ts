@@ -64,7 +64,7 @@ describe('syscall-lens trace (CLI)', () => {
     expect(plain.stdout).toContain(`callsites.c:${lineOf(source, 'getppid')} (call site) getppid() = `);
     expect(plain.stdout).toMatch(/^\[in umask\] +umask\(022\) = /m);
     expect(plain.stdout).toMatch(/^\[in write\] +write\(1, "ab\\n", 3\) = 3$/m);
-    expect(plain.stderr).toMatch(/^syscall-lens: traced without stacks; 4 calls credited by their one call site; \d+ made inside a library have no line: .*libc\.so\.6 itself also calls write \(3\).*umask is called from 2 places \(2\).* --stacks credits every call exactly/m);
+    expect(plain.stderr).toMatch(/^syscall-lens: traced without stacks; 4 calls credited by their one call site; \d+ made inside a library have no line: .*libc\.so\.6 itself also calls write \(3\).*umask is called from 2 places \(2\).* --stacks credits every call exactly \(strace -k, slower\), --syscalls \S*\bumask\b\S*\bwrite\b\S* only those$/m);
     const stacks = runCli(['--stacks', 'callsites.c']);
     expect(stacks.stdout).toContain(`callsites.c:${lineOf(source, 'umask-second')}`.padEnd(14) + ' umask(077) = ');
     expect(stacks.stdout).toContain(`callsites.c:${lineOf(source, 'note-write')}`.padEnd(14) + ' write(1, "ab\\n", 3) = 3');
