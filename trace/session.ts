@@ -111,13 +111,15 @@ function programUsesLibc(program: string): boolean {
 /**
  * Whether a libc program is traced with -k stacks when the caller does not say. Yes with a syscall
  * filter (only the chosen calls are unwound, and without mmap in the trace no library's address is
- * known), and for a program whose own lines call no library function (a Rust program reaches libc
+ * known), and for a program with debug lines whose own lines call no library function (a Rust program reaches libc
  * only through std: crediting by call site finds no line of the user's). No otherwise: calls are
  * credited by their one call site where that is exact, at about the cost of plain strace.
  */
 export function stacksByDefault(target: TraceTarget, syscalls: readonly string[] | undefined, userRoots: readonly string[]): boolean {
   if (!target.usesLibc) return false;
   if (syscalls !== undefined && syscalls.length > 0) return true;
+  // Without debug lines no stack can name a line either (/bin/ls): only the cost would remain.
+  if (!((loadProgramImage(target.program)?.lines.size ?? 0) > 0)) return false;
   return !callsLibraryFromOwnLines(target.program, userRoots);
 }
 

@@ -116,6 +116,10 @@ describe('a C program traced without -k: calls credited by their one call site, 
 
   it('by default traces a C program without stacks, and with a syscall filter with them', async () => {
     expect((await trace(SOURCE, undefined)).stackTraces).toBe(false);
+    // A program without debug lines: no stack could name a line of it either.
+    const bare = path.join(mkdtempSync(path.join(buildRoot, 'bare-')), 'callsites');
+    expect((await runProgram('gcc', ['-O0', '-o', bare, SOURCE], { timeoutMs: 120_000 })).exitCode).toBe(0);
+    expect((await trace(bare, undefined)).stackTraces).toBe(false);
     const session = await TraceSession.start({ file: SOURCE, args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(buildRoot, 'b-')), workspaceRoots: [FIXTURES], syscalls: ['umask'] });
     const filtered = await session.done;
     expect(filtered.stackTraces).toBe(true);
