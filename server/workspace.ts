@@ -119,7 +119,31 @@ export class Workspace {
 
   private fileSetChanged(): void {
     this.fileSetVersion++;
+    this.bump(undefined);
+  }
+
+  /**
+   * What moved the generation on, for the last generations: a structural edit of one document (with its
+   * structure version before the edit) or anything else.
+   */
+  private readonly generationLog: { generation: number; document: AsmDocument | undefined; version: number }[] = [];
+
+  private bump(document: AsmDocument | undefined, version = 0): void {
     this.generation++;
+    this.generationLog.push({ generation: this.generation, document, version });
+    if (this.generationLog.length > 64) this.generationLog.shift();
+  }
+
+  /**
+   * The names whose meaning may have changed for `document` since generation `since`: known when only
+   * edits of `document` itself happened since (its incremental structure says which); else undefined.
+   */
+  changedNames(document: AsmDocument, since: number): ReadonlySet<string> | undefined {
+    if (since === this.generation) return new Set();
+    const first = this.generationLog.findIndex((entry) => entry.generation === since + 1);
+    if (first < 0) return undefined;
+    for (let i = first; i < this.generationLog.length; i++) if (this.generationLog[i]!.document !== document) return undefined;
+    return document.namesChangedSince(this.generationLog[first]!.version);
   }
   get(uri: string): AsmDocument | undefined { return this.documents.get(uri); }
   isOpen(uri: string): boolean { return this.openUris.has(uri); }
@@ -145,7 +169,7 @@ export class Workspace {
   private add(document: AsmDocument): AsmDocument {
     this.documents.set(document.uri, document);
     document.setPredefined(this.predefinedFor(document));
-    document.onEdit((effect) => { if (effect.structural) this.generation++; });
+    document.onEdit((effect) => { if (effect.structural) this.bump(document, document.structureVersion - 1); });
     document.useExternalMacros({
       version: () => this.generation,
       has: (name) => this.unit(document).some((d) => d !== document && d.localStructure.macros.has(name)),
@@ -239,6 +263,8 @@ export class Workspace {
         generation: this.generation,
         defaultBits: this.defaultBits,
         macros: this.macroSource(document),
+        changedNames: (since) => this.changedNames(document, since),
+        macroScope: () => this.unit(document).filter((d) => d !== document).map((d) => `${d.uri}@${d.structureVersion}`).join('|'),
       }));
       this.analyses.set(document, analysis);
     }

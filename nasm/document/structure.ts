@@ -389,11 +389,13 @@ class DocumentStructure implements Structure {
       this.restart = 0;
     }
     const oldEnd = met ? end - delta : oldCount;
-    return this.splice(scratch, from.line, oldEnd, end, delta, met);
+    return this.splice(scratch, from.line, oldEnd, end, delta, met, (line) => (line < edit.first ? line : line >= oldEditEnd ? line + delta : -1));
   }
 
   /** Puts the redone lines [start, end) in place of the old lines [start, oldEnd), and moves the lines after by `delta`. */
-  private splice(scratch: PassOutput, start: number, oldEnd: number, end: number, delta: number, met: Checkpoint | undefined): Set<string> | undefined {
+  private splice(
+    scratch: PassOutput, start: number, oldEnd: number, end: number, delta: number, met: Checkpoint | undefined, newLineOf: (line: number) => number,
+  ): Set<string> | undefined {
     // The old symbols of the redone lines (the symbols are in line order).
     let first = 0;
     while (first < this.symbols.length && this.symbols[first]!.line < start) first++;
@@ -405,7 +407,7 @@ class DocumentStructure implements Structure {
     for (const symbol of dropped) touched.add(symbol.name);
     for (const symbol of scratch.symbols) touched.add(symbol.name);
     for (const name of touched) if (this.definitions.get(name)?.some((s) => s.line < start || s.line >= oldEnd)) return undefined;
-    const changed = this.changedNames(dropped, scratch, start);
+    const changed = this.changedNames(dropped, scratch, start, oldEnd, newLineOf);
     for (const name of changed) if (this.consulted.has(name)) return undefined;
 
     // Move what follows the redone lines, then put the new lines in.
@@ -482,7 +484,7 @@ class DocumentStructure implements Structure {
    * The names whose meaning the redone lines may have changed: defined or no longer defined, a constant
    * written or placed differently, a label at another address; then the constants that use one of them.
    */
-  private changedNames(dropped: readonly SymbolDefinition[], scratch: PassOutput, start: number): Set<string> {
+  private changedNames(dropped: readonly SymbolDefinition[], scratch: PassOutput, start: number, oldEnd: number, newLineOf: (line: number) => number): Set<string> {
     const scopeNow = (line: number) => {
       for (let i = scratch.scopes.length - 1; i >= 0; i--) if (scratch.scopes[i]!.line <= line) return scratch.scopes[i]!.name;
       return this.scopeIn(this.scopes, Math.min(line, start - 1));
@@ -506,6 +508,16 @@ class DocumentStructure implements Structure {
       if (k >= 0) list!.splice(k, 1); else changed.add(symbol.name);
     }
     for (const [name, list] of old) if (list.length) changed.add(name);
+    // Scopes that start or end elsewhere: the local names of the lines they gained or lost mean something else.
+    const scopes = new Map<string, number>();
+    for (const s of this.scopes) if (s.line >= start && s.line < oldEnd) { const key = `${s.name}@${newLineOf(s.line)}`; scopes.set(key, (scopes.get(key) ?? 0) + 1); }
+    for (const s of scratch.scopes) { const key = `${s.name}@${s.line}`; scopes.set(key, (scopes.get(key) ?? 0) - 1); }
+    for (const [key, count] of scopes) {
+      if (count === 0) continue;
+      changed.add(key.slice(0, key.lastIndexOf('@')));
+      const entering = this.scopeIn(this.scopes, start - 1);
+      if (entering !== undefined) changed.add(entering);
+    }
     // Constants whose value follows a changed name, here or in the redone lines.
     const uses = (list: readonly ConstantDefinition[], scope: (line: number) => string | undefined) => list.some((c) => c.tokens.some((t) => {
       if (t.kind !== 'identifier') return false;

@@ -5,7 +5,7 @@ import type { Statement } from '../../nasm/parser/statement';
 import { endsBlock } from '../../nasm/parser/vocabulary';
 import { analyzeBlock, type BlockAnalysis, type SymbolEnvironment } from './dataflow';
 import type { MacroSource } from './macroExpansion';
-import { ProgramAnalysis } from './program';
+import { blockIndexAt, ProgramAnalysis } from './program';
 
 /** A label is a jump target; %macro/%if lines change what runs next. Either starts a new block. */
 export function startsBlock(statement: Statement): boolean {
@@ -21,8 +21,11 @@ export function endsBlockAfter(statement: Statement): boolean {
   return statement.kind === 'instruction' && endsBlock(statement.keyword!.name);
 }
 
-/** One name the block's analysis looked up, and what it meant then. */
-interface Resolution { macro: boolean; name: string; line: number; meaning: string }
+/**
+ * One name the block's analysis looked up, and what it meant then: `qualified` is the name as the
+ * document defines it (`_start.loop` for `.loop`), `scope` the global label a local name was under.
+ */
+interface Resolution { macro: boolean; name: string; line: number; meaning: string; qualified: string; scope: string }
 
 interface CacheEntry {
   /** The block's lines (document.lineId): any of them edited, or one added or removed, and the entry is stale. */
@@ -45,27 +48,36 @@ function meaningOf(resolved: ReturnType<SymbolEnvironment['resolve']>): string {
 }
 
 /** Wraps an environment so every lookup is remembered. */
-function recordingEnvironment(environment: SymbolEnvironment, log: Resolution[]): SymbolEnvironment {
+function recordingEnvironment(environment: SymbolEnvironment, log: Resolution[], qualify: (name: string, line: number) => string): SymbolEnvironment {
   return {
     resolve(name, line) {
       const resolved = environment.resolve(name, line);
-      log.push({ macro: false, name, line, meaning: meaningOf(resolved) });
+      const qualified = qualify(name, line);
+      log.push({ macro: false, name, line, meaning: meaningOf(resolved), qualified, scope: qualified === name ? '' : qualified.slice(0, qualified.length - name.length) });
       return resolved;
     },
     isMacro(name) {
       const macro = environment.isMacro(name);
-      log.push({ macro: true, name, line: 0, meaning: macro ? 'macro' : '' });
+      log.push({ macro: true, name, line: 0, meaning: macro ? 'macro' : '', qualified: name, scope: '' });
       return macro;
     },
   };
+}
+
+/** Whether a lookup may mean something else once `names` changed (a local name also when its scope did). */
+function touchedBy(r: Resolution, names: ReadonlySet<string>): boolean {
+  return names.has(r.qualified) || (r.scope !== '' && names.has(r.scope));
 }
 
 /**
  * Whether every name a block looked up still means the same. `meanings` keeps what names outside a
  * local scope mean now, for the other blocks checked in the same pass (they share most names).
  */
-function stillMeansTheSame(resolutions: readonly Resolution[], environment: SymbolEnvironment, delta: number, meanings: Meanings): boolean {
+function stillMeansTheSame(
+  resolutions: readonly Resolution[], environment: SymbolEnvironment, delta: number, meanings: Meanings, changed: ReadonlySet<string> | undefined,
+): boolean {
   for (const r of resolutions) {
+    if (changed && !touchedBy(r, changed)) continue;
     if (r.macro) {
       let now = meanings.macros.get(r.name);
       if (now === undefined) meanings.macros.set(r.name, now = environment.isMacro(r.name) ? 'macro' : '');
@@ -115,6 +127,10 @@ export interface AnalysisContext {
   defaultBits: number;
   /** Macros visible from the document (its own and its includes'), for expanding invocations. */
   macros?: MacroSource;
+  /** Names the macros other files define for this one (see ProgramInput.macroScope). */
+  macroScope?: () => string;
+  /** The names whose meaning may have changed since generation `since`; undefined when any may have. */
+  changedNames?: (since: number) => ReadonlySet<string> | undefined;
 }
 
 export class DocumentAnalysis {
@@ -155,7 +171,8 @@ export class DocumentAnalysis {
       const delta = start - cached.analysis.start;
       // After an edit elsewhere changed some names, re-check only the names this block used.
       if (same && cached.generation !== context.generation) {
-        same = stillMeansTheSame(cached.resolutions, context.environment, delta, this.meaningsOf(context.generation));
+        const changed = context.changedNames?.(cached.generation);
+        same = stillMeansTheSame(cached.resolutions, context.environment, delta, this.meaningsOf(context.generation), changed);
         if (same) cached.generation = context.generation;
       }
       if (same) {
@@ -170,11 +187,12 @@ export class DocumentAnalysis {
     for (let line = start; line <= end; line++) lines.push(document.lineId(line));
     const resolutions: Resolution[] = [];
     const analysis = analyzeBlock(
-      (line) => document.statement(line), start, end, recordingEnvironment(context.environment, resolutions),
+      (line) => document.statement(line), start, end, recordingEnvironment(context.environment, resolutions, (name, line) => structure.qualify(name, line)),
       (line) => !(structure.lineFlags[line]! & LINE_INACTIVE),
     );
     const layout = { bits, flags: structure.lineFlags.slice(start, end + 1) };
     this.cache.set(key, { lines, generation: context.generation, analysis, resolutions, layout });
+    this.indexUses(key, resolutions);
     return analysis;
   }
 
@@ -191,6 +209,30 @@ export class DocumentAnalysis {
     return undefined;
   }
 
+  /** Cache keys of the blocks that looked up each name (or a local name under each scope); may name blocks since gone. */
+  private uses = new Map<string, Set<number>>();
+
+  private indexUses(key: number, resolutions: readonly Resolution[]): void {
+    const add = (name: string) => { const keys = this.uses.get(name); if (keys) keys.add(key); else this.uses.set(name, new Set([key])); };
+    for (const r of resolutions) { add(r.qualified); if (r.scope) add(r.scope); }
+  }
+
+  /**
+   * After names changed (and nothing else), checks again only the listed blocks that looked one of
+   * them up; the block list keeps every other block.
+   */
+  private recheck(blocks: BlockAnalysis[], names: ReadonlySet<string>, context: AnalysisContext): void {
+    const keys = new Set<number>();
+    for (const name of names) for (const key of this.uses.get(name) ?? []) keys.add(key);
+    for (const key of keys) {
+      const block = this.cache.get(key)?.analysis;
+      if (!block) continue;
+      const i = blockIndexAt(blocks, block.start);
+      if (blocks[i] !== block) continue;
+      blocks[i] = this.analyze(block.start, block.end, context);
+    }
+  }
+
   /** Drops the entries of blocks that are gone, once there are many. */
   private pruneCache(blocks: readonly BlockAnalysis[]): void {
     if (this.cache.size <= 2 * blocks.length + 256) return;
@@ -201,6 +243,8 @@ export class DocumentAnalysis {
       if (entry?.analysis === block) kept.set(key!, entry);
     }
     this.cache = kept;
+    this.uses = new Map();
+    for (const [key, entry] of kept) this.indexUses(key, entry.resolutions);
   }
 
   private sameLayout(layout: Layout, start: number, bits: number): boolean {
@@ -220,6 +264,16 @@ export class DocumentAnalysis {
   allBlocks(): BlockAnalysis[] {
     const context = this.context();
     const previous = this.blockList;
+    if (previous && previous.generation !== context.generation && previous.lineCount === this.document.lineCount) {
+      // Only names of this document changed: the blocks that used them are checked, the others kept.
+      const names = context.changedNames?.(previous.generation);
+      if (names) {
+        if (this.dirty) this.patchBlocks(previous, context);
+        this.dirty = undefined;
+        this.recheck(previous.blocks, names, context);
+        previous.generation = context.generation;
+      }
+    }
     if (previous && previous.generation === context.generation && previous.lineCount === this.document.lineCount) {
       // Entry masks only depend on the blocks' extents, exits and written registers.
       if (this.dirty) this.patchBlocks(previous, context);
@@ -257,6 +311,7 @@ export class DocumentAnalysis {
     const program = new ProgramAnalysis({
       document: this.document, blocks: own, environment: context.environment,
       macros: context.macros ?? { find: () => undefined, isDefined: () => false, constant: () => undefined },
+      ...(context.macroScope ? { macroScope: context.macroScope() } : {}),
       ...(cached ? { previous: cached.program } : {}),
     });
     this.programCache = { blocks: own, generation: context.generation, program };

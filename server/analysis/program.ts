@@ -66,6 +66,8 @@ export interface ProgramInput {
   macros: MacroSource;
   /** The analysis before the last edit: its results for unchanged components are kept. */
   previous?: ProgramAnalysis;
+  /** Changes whenever the macros other files define for this one may have (an include added, removed or edited). */
+  macroScope?: string;
 }
 
 /** Names used inside `[…]` in a block: blocks that share one may share a memory slot. */
@@ -87,7 +89,7 @@ function slotNames(document: AsmDocument, block: BlockAnalysis): string[] {
 }
 
 /** The index of the block holding `line` (blocks cover the document in order), or the first after it. */
-function blockIndexAt(blocks: readonly BlockAnalysis[], line: number): number {
+export function blockIndexAt(blocks: readonly BlockAnalysis[], line: number): number {
   let lo = 0;
   let hi = blocks.length;
   while (lo < hi) { const mid = (lo + hi) >> 1; if (blocks[mid]!.end < line) lo = mid + 1; else hi = mid; }
@@ -192,7 +194,7 @@ export class ProgramAnalysis {
   constructor(private readonly input: ProgramInput) {
     const { document, blocks } = input;
     const structure = document.structure;
-    this.macroText = [...document.structure.macros.values()]
+    this.macroText = (input.macroScope ?? '') + '\u0001' + [...document.structure.macros.values()]
       .map((m) => { let text = ''; for (let l = m.line; l <= m.endLine; l++) text += `${document.lineText(l)}\n`; return text; }).join('\u0000');
     const previous = input.previous;
     // Keep no chain of earlier analyses alive.

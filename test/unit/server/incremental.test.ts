@@ -47,7 +47,7 @@ describe('incremental analysis', () => {
     }
   });
 
-  it.each(files)('matches a fresh analysis after label, constant and %define edits to %s', (file) => {
+  it.each(files)('matches a fresh analysis after label, constant, define and macro lines edited, inserted and removed in %s', (file) => {
     const { workspace, document } = openDocument(file, readFileSync(file, 'utf8'));
     const next = random(file.length * 7 + 1);
     lints(workspace, document);
@@ -60,7 +60,17 @@ describe('incremental analysis', () => {
       const line = structural.length && next() < 0.7 ? structural[Math.floor(next() * structural.length)]! : Math.floor(next() * document.lineCount);
       const text = document.lineText(line);
       const edit = STRUCTURAL_EDITS[Math.floor(next() * STRUCTURAL_EDITS.length)]!;
-      document.applyChange({ range: { start: { line, character: 0 }, end: { line, character: text.length } }, text: edit(text, next) });
+      const how = next();
+      if (how < 0.15 && line + 1 < document.lineCount) {
+        // The whole line removed, its break too: every line after moves up.
+        document.applyChange({ range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, text: '' });
+      } else if (how < 0.4) {
+        // A new line inserted before it (a label, constant, %define or a macro definition): every line after moves down.
+        const inserted = next() < 0.2 ? `%macro added_${round} 0\n  nop\n%endmacro` : edit(text, next);
+        document.applyChange({ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: `${inserted}\n` });
+      } else {
+        document.applyChange({ range: { start: { line, character: 0 }, end: { line, character: text.length } }, text: edit(text, next) });
+      }
       const fresh = openDocument(file, document.getText());
       expect(lints(workspace, document), `round ${round}`).toEqual(lints(fresh.workspace, fresh.document));
       expect(inlayHints(workspace, document), `round ${round}`).toEqual(inlayHints(fresh.workspace, fresh.document));
