@@ -125,7 +125,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const started = () => this.runCommand(() => exec.run(this.gdb, at)).finally(() => this.launcher?.dispose());
     this.resume(started, async (outcome) => {
       const event = await this.classifyStart(outcome, stopAtEntry);
-      if (event) await this.startHistory();
+      if (event) this.planHistory();
       return event;
     });
   }
@@ -135,8 +135,17 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** The recording behind Step Back, from the first stop; undefined with the reason in stepBackOff. */
   history: History | undefined;
   stepBackOff: string | undefined = 'The program has not stopped yet.';
+  /**
+   * The recording starts with the first resume from the first stop, not at that stop: the program has
+   * not moved in between, and starting it (loading record.py, scanning the code) would delay the first
+   * stop and the stack and variables shown with it.
+   */
+  private historyPending = false;
 
-  private async startHistory(): Promise<void> {
+  /** Step Back can be asked for: a recording runs, or starts with the next resume. */
+  get canStepBack(): boolean { return this.history !== undefined || this.historyPending; }
+
+  private planHistory(): void {
     // gdb records neither glibc's vector instructions nor 32-bit programs exactly; syscall
     // catchpoints never fire while it records.
     this.stepBackOff = this.stepBackLimit <= 0 ? 'Step Back is off (launch attribute stepBackLimit is 0).'
@@ -144,7 +153,12 @@ export class Engine extends EventEmitter<EngineEvents> {
         : this.abi !== 'x86_64' ? 'Step Back works for 64-bit programs only.'
           : this.syscallFilter.entry || this.syscallFilter.return ? SYSCALL_STOPS_END_RECORDING
             : undefined;
-    if (this.stepBackOff) return;
+    this.historyPending = !this.stepBackOff;
+  }
+
+  private async startPendingHistory(): Promise<void> {
+    if (!this.historyPending) return;
+    this.historyPending = false;
     try {
       this.history = await History.start(this.gdb, this.stepBackLimit);
     } catch (error) {
@@ -153,8 +167,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
-  /** Ends the recording, with the reason shown in the Debug Console and on Step Back. */
+  /** Ends the recording (or the one about to start), with the reason shown in the Debug Console and on Step Back. */
   private async endHistory(reason: string): Promise<void> {
+    if (this.historyPending) {
+      this.historyPending = false;
+      this.stepBackOff = reason;
+      this.emit('output', `${reason}\n`, 'console');
+      return;
+    }
     const history = this.history;
     if (!history) return;
     this.history = undefined;
@@ -167,9 +187,12 @@ export class Engine extends EventEmitter<EngineEvents> {
   reverseContinue(): void { this.goBack('continue'); }
 
   private goBack(kind: BackKind): void {
-    const history = this.history;
-    if (!history) return;
-    this.resume(() => history.back((command) => this.runCommand(command), kind), (outcome) => this.classifyReplay(outcome));
+    if (!this.canStepBack) return;
+    this.resume(() => {
+      const history = this.history; // started by resume() when it was pending
+      if (!history) throw new Error(this.stepBackOff ?? 'Step Back is off.');
+      return history.back((command) => this.runCommand(command), kind);
+    }, (outcome) => this.classifyReplay(outcome));
   }
 
   private async classifyReplay(outcome: Outcome): Promise<StopEvent | undefined> {
@@ -213,6 +236,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Runs until the program makes its next system call, stopping at the call's entry. */
   runToNextSyscall(): void {
+    if (this.historyPending) void this.endHistory(SYSCALL_STOPS_END_RECORDING); // not started: nothing to undo in gdb
     this.resume(async () => {
       await this.endHistory(SYSCALL_STOPS_END_RECORDING);
       const left = await this.leaveStop('other');
@@ -300,6 +324,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.pauseRequested = false;
     void (async () => {
       try {
+        if (this.historyPending) await this.startPendingHistory();
         let outcome = await plan();
         for (;;) {
           if (outcome.kind === 'exited') return this.reportExit(outcome);

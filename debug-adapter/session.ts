@@ -433,7 +433,7 @@ export class SyscallGdbSession extends DebugSession {
 
   private backwards(response: DebugProtocol.Response, go: (engine: Engine) => void): void {
     const engine = this.engine;
-    if (!engine?.history) return this.sendErrorResponse(response, { id: 1, format: engine?.stepBackOff ?? 'The program has not been started.', showUser: true });
+    if (!engine?.canStepBack) return this.sendErrorResponse(response, { id: 1, format: engine?.stepBackOff ?? 'The program has not been started.', showUser: true });
     go(engine);
     this.sendResponse(response);
   }

@@ -22,8 +22,18 @@ async function recordCommand<T>(gdb: Gdb, words: string): Promise<T> {
 
 /** Loads record.py and starts `record full`, keeping at most `limit` instructions. */
 export async function startRecording(gdb: Gdb, script: string, limit: number): Promise<{ fixed: number }> {
-  await gdb.send(`-interpreter-exec console ${quoteMI(`source ${script}`)}`);
+  await gdb.send(`-interpreter-exec console ${quoteMI(`python ${loadPythonFile(script)}`)}`);
   return recordCommand(gdb, `start ${limit}`);
+}
+
+/**
+ * Python that runs `file` as a fresh module, like gdb's `source`, but through Python's import machinery:
+ * its compiled form is kept in __pycache__ beside it (where that can be written), so later sessions skip
+ * compiling it. It runs at the first stop, before that stop is shown.
+ */
+export function loadPythonFile(file: string): string {
+  // A JSON string literal is a valid Python string literal.
+  return `import importlib.util as u; s = u.spec_from_file_location('syscall_lens_helper', ${JSON.stringify(file)}); s.loader.exec_module(u.module_from_spec(s))`;
 }
 
 /** Where replay stands. `replay`: a reverse command comes next (record.py turns its breakpoints off). */

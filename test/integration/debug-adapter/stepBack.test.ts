@@ -98,6 +98,27 @@ describe('Step Back by line', () => {
   }, 60_000);
 });
 
+describe('the recording starts with the first resume', () => {
+  it('reports the first stop without waiting for the recorder, and Step Back from that stop still works', async () => {
+    const gdbLog: string[] = [];
+    dc.on('output', (event: DebugProtocol.OutputEvent) => gdbLog.push(event.body.output));
+    await launchStopped(dc, rewind, { trace: true });
+    const recorder = () => gdbLog.filter((line) => line.includes('syscall-lens-record')).length;
+    // The program has not moved yet: starting the recording (loading record.py, scanning the code) waits.
+    expect(recorder()).toBe(0);
+    const first = await state();
+    // Step Back at the first stop starts it, and there is nothing before the first stop.
+    expect((await stepBack()).body.reason).toBe('step');
+    expect(recorder()).toBeGreaterThan(0);
+    expect(await state()).toEqual(first);
+    await next();
+    const second = await state();
+    expect(second.line).not.toBe(first.line);
+    expect((await stepBack()).body.description).toMatch(/start of the recording/);
+    expect(await state()).toEqual(first);
+  }, 60_000);
+});
+
 describe('Step Back by instruction', () => {
   it('undoes one instruction at a time, misrecorded ones included', async () => {
     await launchStopped(dc, rewind);
