@@ -28,6 +28,29 @@ describe('Ctrl+C in the program\'s terminal', () => {
   });
 });
 
+describe('the response to a step', () => {
+  it('comes before the step\'s stopped event, at the stop when the step is quick', async () => {
+    await launchStopped(fixture('spin.asm'));
+    for (let i = 0; i < 5; i++) {
+      const stopped = stoppedEvent(dc);
+      const response = await dc.nextRequest({ threadId: 1 });
+      expect(response.seq).toBeLessThan((await stopped).seq);
+    }
+  });
+
+  it('comes while a long step still runs, so the client shows it running and can pause it', async () => {
+    const nap = fixture('nap.asm');
+    await launchStopped(nap);
+    expect((await topFrame(dc)).line).toBe(lineOf(nap, 'LINE_NAP'));
+    let hasStopped = false;
+    const stopped = stoppedEvent(dc).then((event) => { hasStopped = true; return event; });
+    await dc.nextRequest({ threadId: 1 });
+    expect(hasStopped).toBe(false); // the program sleeps 1 s in the call
+    await stopped;
+    expect((await topFrame(dc)).line).toBe(lineOf(nap, 'LINE_AFTER_NAP'));
+  });
+});
+
 describe('commands sent while the program runs', () => {
   it('sets a breakpoint in a running endless loop, which then stops there', async () => {
     const spin = fixture('spin.asm');
