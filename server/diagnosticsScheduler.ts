@@ -12,6 +12,11 @@ export class Debouncer {
     this.timers.set(key, setTimeout(() => { this.timers.delete(key); run(); }, delayMs));
   }
 
+  /** Whether a run for `key` is waiting for its delay. */
+  pending(key: string): boolean {
+    return this.timers.has(key);
+  }
+
   cancel(key: string): void {
     const existing = this.timers.get(key);
     if (existing) clearTimeout(existing);

@@ -150,6 +150,7 @@ export class Workspace {
 
   open(uri: string, text: string, version: number): AsmDocument {
     this.openUris.add(uri);
+    this.openVersion++;
     const existing = this.documents.get(uri);
     if (existing) { existing.setText(text, version); return existing; }
     return this.add(new AsmDocument(uri, text, version));
@@ -157,6 +158,7 @@ export class Workspace {
 
   close(uri: string): void {
     this.openUris.delete(uri);
+    this.openVersion++;
     const file = uriToPath(uri);
     // A fresh document stands for the file from now on, so everything kept for the edited one (its
     // analysis, the caches of each feature, its edit listeners) goes with it.
@@ -167,6 +169,13 @@ export class Workspace {
   }
 
   private add(document: AsmDocument): AsmDocument {
+    this.track(document);
+    this.fileSetChanged();
+    return document;
+  }
+
+  /** Holds `document` and keeps it told about the build's names and the unit's macros. */
+  private track(document: AsmDocument): AsmDocument {
     this.documents.set(document.uri, document);
     document.setPredefined(this.predefinedFor(document));
     document.onEdit((effect) => { if (effect.structural) this.bump(document, document.structureVersion - 1); });
@@ -174,7 +183,6 @@ export class Workspace {
       version: () => this.generation,
       has: (name) => this.unit(document).some((d) => d !== document && d.localStructure.macros.has(name)),
     });
-    this.fileSetChanged();
     return document;
   }
 
@@ -199,60 +207,115 @@ export class Workspace {
    */
   indexFolder(root: string): number {
     const indexer = this.folderIndexer(root);
-    while (indexer.step()) { /* every file */ }
+    while (indexer.step()) { /* every folder and file */ }
     return indexer.files;
   }
 
   /**
-   * indexFolder in slices of about `sliceMs`, giving the event loop back between them: requests on open
-   * documents (hover, outline, tokens) are answered while a large workspace is read, not after it.
+   * indexFolder in slices of about `sliceMs`. Before each slice it awaits `pause` (by default one turn
+   * of the event loop), so requests on open documents (hover, outline, tokens) are answered while a
+   * large workspace is read, not after it: the language server's pause lets every message already
+   * received be handled first.
    */
-  async indexFolderInBackground(root: string, sliceMs = 8): Promise<number> {
+  async indexFolderInBackground(root: string, { sliceMs = 2, pause = nextTurn }: { sliceMs?: number; pause?: () => Promise<void> } = {}): Promise<number> {
     const indexer = this.folderIndexer(root);
     for (;;) {
+      await pause();
       const sliceEnd = performance.now() + sliceMs;
-      let more = true;
-      while (more && performance.now() < sliceEnd) more = indexer.step();
+      let more: boolean;
+      do more = indexer.step(); while (more && performance.now() < sliceEnd);
       if (!more) return indexer.files;
-      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
-  /** The NASM files under `root`, found first (a cheap walk), then read one per step. */
+  /**
+   * The NASM files under `root`, one step at a time: a step reads one folder's entries or one file, so
+   * no step walks the whole tree. The set of files grows without a new generation for each file read
+   * (see indexFile); when the walk ends, one new generation lets everything see the whole set.
+   */
   private folderIndexer(root: string): { step: () => boolean; files: number } {
+    const folders: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
     const found: string[] = [];
-    let folders = 0;
-    const walk = (dir: string, depth: number) => {
-      if (depth > 12 || found.length >= MAX_INDEXED_FILES || folders >= MAX_INDEXED_FOLDERS) return;
-      folders++;
+    let next = 0;
+    let foldersVisited = 0;
+    let bytes = 0;
+    let finished = false;
+    const finish = (): false => {
+      if (!finished) { finished = true; this.fileSetChanged(); }
+      return false;
+    };
+    const readFolder = (): void => {
+      const { dir, depth } = folders.pop()!;
+      foldersVisited++;
       let entries: import('node:fs').Dirent[];
       try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
+      const subfolders: { dir: string; depth: number }[] = [];
       for (const entry of entries) {
-        if (found.length >= MAX_INDEXED_FILES || folders >= MAX_INDEXED_FOLDERS) return;
+        if (found.length >= MAX_INDEXED_FILES) break;
         if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
         const file = path.join(dir, entry.name);
-        if (entry.isDirectory()) walk(file, depth + 1);
-        else if (entry.isFile() && NASM_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) found.push(file);
+        if (entry.isDirectory()) { if (depth < 12) subfolders.push({ dir: file, depth: depth + 1 }); }
+        else if (entry.isFile() && NASM_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) { found.push(file); }
       }
+      // Depth first, in the order the folder lists them.
+      folders.push(...subfolders.reverse());
     };
-    walk(root, 0);
-    let bytes = 0;
-    let next = 0;
     const indexer = {
       files: 0,
       step: (): boolean => {
-        if (next >= found.length || bytes >= MAX_INDEXED_BYTES) return false;
+        if (bytes >= MAX_INDEXED_BYTES) return finish();
+        if (next >= found.length) {
+          if (folders.length === 0 || foldersVisited >= MAX_INDEXED_FOLDERS || found.length >= MAX_INDEXED_FILES) return finish();
+          readFolder();
+          return true;
+        }
         const uri = pathToUri(found[next++]!);
-        if (!this.documents.has(uri)) this.refreshFromDisk(uri);
-        const document = this.documents.get(uri);
-        // Its symbols and includes are built here, in the background, not by the first request after the index.
-        void document?.localStructure;
+        const document = this.documents.get(uri) ?? this.indexFile(uri);
         bytes += document?.getText().length ?? 0;
         indexer.files++;
-        return next < found.length && bytes < MAX_INDEXED_BYTES;
+        return true;
       },
     };
     return indexer;
+  }
+
+  /**
+   * Reads a file for the index, its symbols and includes built here rather than by the first request
+   * after the index. A new generation (everything computed for the open documents re-checked) starts
+   * only when the file includes an open document or a file that includes one: otherwise it changes
+   * nothing an open document sees (its own includes are read when something asks for them).
+   */
+  private indexFile(uri: string): AsmDocument | undefined {
+    const file = uriToPath(uri);
+    const text = file ? readTextFile(file) : undefined;
+    if (text === undefined) return undefined;
+    const document = this.track(new AsmDocument(uri, text));
+    const includes = document.localStructure.includes;
+    if (includes.length === 0) return document;
+    const reach = this.openReach();
+    const dirs = [path.dirname(file!), ...this.includePathsFor(document)];
+    if (includes.some((edge) => dirs.some((dir) => reach.has(pathToUri(path.resolve(dir, edge.path)))))) this.generation++;
+    return document;
+  }
+
+  /** Bumped when the editor opens or closes a document. */
+  private openVersion = 0;
+  private openReachCache: { generation: number; openVersion: number; uris: Set<string> } | undefined;
+
+  /** The open documents and every document that includes one of them, directly or not, by URI. */
+  private openReach(): Set<string> {
+    const cached = this.openReachCache;
+    if (cached?.generation === this.generation && cached.openVersion === this.openVersion) return cached.uris;
+    const uris = new Set<string>();
+    for (const uri of this.openUris) {
+      const document = this.documents.get(uri);
+      if (!document) continue;
+      uris.add(uri);
+      for (const includer of this.includers(document)) uris.add(includer.uri);
+    }
+    // Finding the includers may have read files (a new generation): the set describes the files known now.
+    this.openReachCache = { generation: this.generation, openVersion: this.openVersion, uris };
+    return uris;
   }
 
   analysis(document: AsmDocument): DocumentAnalysis {
@@ -514,6 +577,10 @@ export class Workspace {
     }
     return [];
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /** Files, but also FIFOs and devices, which the include policy then refuses by name. */

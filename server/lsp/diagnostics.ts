@@ -56,7 +56,11 @@ export class DiagnosticsPublisher {
     private readonly options: (uri: string) => { settings: ServerSettings; trusted: boolean },
     /** A new listing arrived (the bytes inlay hints may change). */
     private readonly onListing: () => void = () => undefined,
+    /** Resolves when the requests already received have been answered (see lsp/foreground.ts). */
+    private readonly idle: () => Promise<void> = () => Promise.resolve(),
   ) {}
+
+  private disposed = false;
 
   private publish(uri: string): void {
     const diagnostics = [...(this.lintResults.get(uri) ?? [])];
@@ -281,13 +285,22 @@ export class DiagnosticsPublisher {
     for (const target of new Set([uri, ...(byFile?.keys() ?? [])])) this.publish(target);
   }
 
-  /** Lints shortly after an edit; nasm debounced while typing, at once (nasmNow) on open and save. */
+  /**
+   * Lints shortly after an edit; nasm debounced while typing, at once (nasmNow) on open and save. Both
+   * wait for the requests already received: the first hover on a file just opened comes before its nasm run.
+   */
   schedule(uri: string, nasmNow: boolean): void {
-    this.lintTimer.schedule(uri, () => this.refreshLints(uri));
-    this.nasmTimer.schedule(uri, () => void this.refreshNasm(uri), nasmNow ? 0 : NASM_DELAY_MS);
+    this.lintTimer.schedule(uri, () => this.afterRequests(this.lintTimer, uri, () => this.refreshLints(uri)));
+    this.nasmTimer.schedule(uri, () => this.afterRequests(this.nasmTimer, uri, () => void this.refreshNasm(uri)), nasmNow ? 0 : NASM_DELAY_MS);
+  }
+
+  /** Runs `run` once the requests are answered, unless a newer schedule for `uri` came meanwhile. */
+  private afterRequests(timer: Debouncer, uri: string, run: () => void): void {
+    void this.idle().then(() => { if (!this.disposed && !timer.pending(uri)) run(); });
   }
 
   dispose(): void {
+    this.disposed = true;
     this.runs.dispose();
     this.lintTimer.dispose();
     this.nasmTimer.dispose();

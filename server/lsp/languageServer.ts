@@ -5,6 +5,7 @@ import { DEFAULT_SETTINGS, type ServerSettings } from '../protocol';
 import { uriToPath, Workspace } from '../workspace';
 import { NO_CLIENT_SUPPORT, type ClientSupport } from './capabilities';
 import { DiagnosticsPublisher } from './diagnostics';
+import { Foreground } from './foreground';
 
 export class LanguageServer {
   readonly workspace = new Workspace();
@@ -31,10 +32,14 @@ export class LanguageServer {
   roots: string[] = [];
   readonly diagnostics: DiagnosticsPublisher;
 
-  constructor(readonly connection: Connection) {
+  constructor(
+    readonly connection: Connection,
+    /** Background work (the index, nasm on open) waits for `foreground.idle()`: requests come first. */
+    readonly foreground = new Foreground(),
+  ) {
     this.diagnostics = new DiagnosticsPublisher(connection, this.workspace, (uri) => ({ settings: this.settingsFor(uri), trusted: this.trusted }), () => {
       if (this.settings.inlayHints.bytes && this.client.inlayHintRefresh) void this.connection.languages.inlayHint.refresh();
-    });
+    }, () => foreground.idle());
   }
 
   /** The settings that apply to a file: its folder's, else the window's. */

@@ -38,12 +38,13 @@ export function registerLifecycle(server: LanguageServer): void {
         watchers: NASM_EXTENSIONS.map((ext) => ({ globPattern: `**/*${ext}` })),
       }).catch(() => undefined);
     }
-    // Index after answering initialize and in slices, so the editor is never kept waiting: open
-    // documents are answered in between, and the diagnostics are refreshed with the whole project once read.
+    // Index after answering initialize and in short slices, each after every message already received
+    // has been handled, so the editor is never kept waiting: open documents are answered in between,
+    // and the diagnostics are refreshed with the whole project once read.
     server.indexing = loadSettings(server).then(async () => {
       const started = performance.now();
       let files = 0;
-      for (const root of server.roots) files += await server.workspace.indexFolderInBackground(root);
+      for (const root of server.roots) files += await server.workspace.indexFolderInBackground(root, { pause: () => server.foreground.idle() });
       connection.console.log(`Indexed ${files} NASM file${files === 1 ? '' : 's'} in the workspace in ${Math.round(performance.now() - started)} ms.`);
       server.refreshAll();
     }).catch((error: unknown) => connection.console.error(`Indexing the workspace failed: ${error instanceof Error ? error.message : String(error)}`));

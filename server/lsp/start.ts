@@ -5,6 +5,7 @@ import { registerCompletion } from './completion';
 import { registerFormatting } from './formatting';
 import { registerHover } from './hover';
 import { registerInlayHints } from './inlayHints';
+import { Foreground } from './foreground';
 import { guardUntilInitialized } from './guard';
 import { LanguageServer } from './languageServer';
 import { registerLifecycle } from './lifecycle';
@@ -16,7 +17,8 @@ import { registerSync } from './sync';
 
 export function startServer(connection: Connection): LanguageServer {
   // Everything but the handshake waits for `initialize` (-32002 before it).
-  const server: LanguageServer = new LanguageServer(guardUntilInitialized(connection, () => server.initialized));
+  const foreground = new Foreground();
+  const server: LanguageServer = new LanguageServer(guardUntilInitialized(connection, () => server.initialized, () => foreground.noteMessage()), foreground);
   for (const register of [
     registerLifecycle, registerSettings, registerSync, registerHover, registerInlayHints, registerCodeActions,
     registerNavigation, registerSymbols, registerCompletion, registerPresentation, registerFormatting,

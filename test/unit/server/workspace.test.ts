@@ -58,3 +58,84 @@ describe('closing a document', () => {
     }
   });
 });
+
+describe('the background index', () => {
+  async function tree(files: Record<string, string>): Promise<string> {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-bgindex-'));
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), text);
+    }
+    return dir;
+  }
+
+  // Twelve projects of a root that includes its own constants: none of them sees the opened program.
+  const projects: Record<string, string> = {};
+  for (let p = 0; p < 12; p++) {
+    projects[`lib/p${p}/consts.inc`] = `P${p}_EXIT equ 60\n`;
+    for (let m = 0; m < 3; m++) projects[`lib/p${p}/mod${m}.asm`] = `%include "consts.inc"\np${p}_m${m}:\n  mov eax, P${p}_EXIT\n  syscall\n`;
+  }
+
+  it('reads files no open document can see without re-checking what was computed for the open one, one folder or file per step', async () => {
+    const { rmSync } = await import('node:fs');
+    const { pathToUri, Workspace } = await import('../../../server/workspace');
+    const dir = await tree({ ...projects, 'app/consts.inc': 'SYS_EXIT equ 60\n', 'app/main.asm': '%include "consts.inc"\n_start:\n  mov eax, SYS_EXIT\n  xor edi, edi\n  syscall\n' });
+    try {
+      const workspace = new Workspace();
+      workspace.setFolders([dir]);
+      const main = workspace.open(pathToUri(path.join(dir, 'app/main.asm')), (await import('node:fs')).readFileSync(path.join(dir, 'app/main.asm'), 'utf8'), 1);
+      const program = workspace.analysis(main).program();
+      let slices = 0;
+      let kept = 0;
+      const files = await workspace.indexFolderInBackground(dir, {
+        sliceMs: 0,
+        pause: async () => { slices++; if (workspace.analysis(main).program() === program) kept++; },
+      });
+      expect(files).toBe(12 * 4 + 2);
+      // Every pause found the open document's analysis as it was: no file read meant a new generation.
+      expect(kept).toBe(slices);
+      // A step reads one folder's entries or one file: 15 folders (the root, app, lib, 12 projects), 50
+      // files, then the step that finds nothing left.
+      expect(slices).toBe(15 + 50 + 1);
+      // Once the walk is over, one new generation: the hover is still right.
+      expect(workspace.analysis(main).program()).not.toBe(program);
+      expect(hover(workspace, main, 'syscall')).toContain('exit(error_code=0)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('makes a file it reads that includes the open document one of its roots at once', async () => {
+    const { readFileSync, rmSync } = await import('node:fs');
+    const { pathToUri, Workspace } = await import('../../../server/workspace');
+    const dir = await tree({
+      ...projects,
+      'shared/print.inc': '%macro print 2\n  mov eax, 1\n  mov edi, STDOUT\n  lea rsi, [rel %1]\n  mov edx, %2\n  syscall\n%endmacro\n',
+      'z/app.asm': 'STDOUT equ 1\n%include "../shared/print.inc"\n_start:\n  print msg, 3\nmsg: db "hi", 10\n',
+    });
+    try {
+      const workspace = new Workspace();
+      workspace.setFolders([dir]);
+      const include = path.join(dir, 'shared/print.inc');
+      const lib = workspace.open(pathToUri(include), readFileSync(include, 'utf8'), 1);
+      const app = pathToUri(path.join(dir, 'z/app.asm'));
+      expect(workspace.roots(lib)).toEqual([lib]);
+      let checked = 0;
+      await workspace.indexFolderInBackground(dir, {
+        sliceMs: 0,
+        pause: async () => {
+          if (!workspace.get(app)) return;
+          checked++;
+          // The root that includes it defines STDOUT: the include is understood in its context.
+          expect(workspace.roots(lib).map((d) => d.uri)).toEqual([app]);
+          expect(workspace.constantValue(lib, 'STDOUT', 2)).toEqual({ kind: 'number', value: 1n });
+        },
+      });
+      expect(checked).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
