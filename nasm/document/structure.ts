@@ -234,6 +234,36 @@ function sameState(a: PassState, b: PassState): boolean {
     && a.conditions.every((c, i) => c.active === b.conditions[i]!.active && c.taken === b.conditions[i]!.taken && c.known === b.conditions[i]!.known);
 }
 
+/** The index of the first item at or after `line` in a list in line order. */
+function firstAtOrAfter(list: readonly { line: number }[], line: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (list[mid]!.line < line) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
+/** Puts `items` in place of list[from, to), in place (no spread of a long list into arguments). */
+function replaceRange<T>(list: T[], from: number, to: number, items: readonly T[]): void {
+  const tail = list.splice(to);
+  list.length = from;
+  for (const item of items) list.push(item);
+  for (const item of tail) list.push(item);
+}
+
+/** The names a constant's definitions mention, local ones qualified by the scope of their line. */
+function mentionedNames(list: readonly ConstantDefinition[], scope: (line: number) => string | undefined): string[] {
+  const names: string[] = [];
+  for (const c of list) {
+    for (const t of c.tokens) {
+      if (t.kind !== 'identifier') continue;
+      const local = t.text.startsWith('.') && !t.text.startsWith('..');
+      const s = local ? scope(c.line) : undefined;
+      names.push(local && s ? s + t.text : t.text);
+    }
+  }
+  return names;
+}
+
 function lastBefore<T extends { line: number }>(list: readonly T[] | undefined, bound: number): T | undefined {
   if (!list) return undefined;
   for (let i = list.length - 1; i >= 0; i--) if (list[i]!.line < bound) return list[i];
@@ -397,10 +427,8 @@ class DocumentStructure implements Structure {
     scratch: PassOutput, start: number, oldEnd: number, end: number, delta: number, met: Checkpoint | undefined, newLineOf: (line: number) => number,
   ): Set<string> | undefined {
     // The old symbols of the redone lines (the symbols are in line order).
-    let first = 0;
-    while (first < this.symbols.length && this.symbols[first]!.line < start) first++;
-    let last = first;
-    while (last < this.symbols.length && this.symbols[last]!.line < oldEnd) last++;
+    const first = firstAtOrAfter(this.symbols, start);
+    const last = firstAtOrAfter(this.symbols, oldEnd);
     const dropped = this.symbols.slice(first, last);
     // A name defined both in and out of the redone lines: which definition wins is the whole pass's question.
     const touched = new Set<string>();
@@ -430,7 +458,7 @@ class DocumentStructure implements Structure {
     // Where the runs met, the scope open there is the new run's symbol: it ends where the old one did.
     if (met?.state.lastGlobal && this.lastGlobal && this.lastGlobal !== met.state.lastGlobal) this.lastGlobal.endLine = met.state.lastGlobal.endLine;
     const keptData = met?.state.dataLabel;
-    this.symbols = [...this.symbols.slice(0, first), ...scratch.symbols, ...this.symbols.slice(last)];
+    replaceRange(this.symbols, first, last, scratch.symbols);
     for (const name of touched) {
       this.definitions.delete(name);
       this.constants.delete(name);
@@ -445,32 +473,75 @@ class DocumentStructure implements Structure {
     for (const [name, address] of scratch.labelAddress) this.labelAddress.set(name, address);
     // The label whose bytes run on past the meeting point keeps the old run's bytes (the same up to there).
     for (const [name, bytes] of scratch.labelData) if (name !== keptData) this.labelData.set(name, bytes);
-    const here = new Map<number, Address>();
-    for (const [line, address] of this.hereAt) if (line < start || line >= oldEnd) here.set(moveLine(line), address);
-    for (const [line, address] of scratch.hereAt) here.set(line, address);
-    this.hereAt = here;
-    this.scopes = [
-      ...this.scopes.filter((s) => s.line < start), ...scratch.scopes,
-      ...this.scopes.filter((s) => s.line >= oldEnd).map((s) => ({ line: s.line + delta, name: s.name })),
-    ];
+    if (delta === 0) {
+      for (let line = start; line < oldEnd; line++) this.hereAt.delete(line);
+    } else {
+      const here = new Map<number, Address>();
+      for (const [line, address] of this.hereAt) if (line < start || line >= oldEnd) here.set(moveLine(line), address);
+      this.hereAt = here;
+    }
+    for (const [line, address] of scratch.hereAt) this.hereAt.set(line, address);
+    const scopesAfter = firstAtOrAfter(this.scopes, oldEnd);
+    if (delta !== 0) for (let i = scopesAfter; i < this.scopes.length; i++) this.scopes[i]!.line += delta;
+    const scopesFrom = firstAtOrAfter(this.scopes, start);
+    replaceRange(this.scopes, scopesFrom, scopesAfter, scratch.scopes);
+    this.updateMentions(touched, scratch);
     // The old run's states after the redone lines: their scope may be a symbol the new lines replaced.
     const gone = new Set(dropped);
     const replacement = new Map(scratch.symbols.filter((s) => s.kind === 'label').map((s) => [s.name, s]));
-    const moved = this.checkpoints.filter((c) => c.line >= oldEnd).map((c) => {
-      const state = { ...c.state };
-      if (state.openMacro && state.openMacro.line >= oldEnd) state.openMacro = { ...state.openMacro, line: state.openMacro.line + delta };
+    const movedFrom = firstAtOrAfter(this.checkpoints, oldEnd);
+    for (let i = movedFrom; i < this.checkpoints.length; i++) {
+      const checkpoint = this.checkpoints[i]!;
+      const state = checkpoint.state;
+      checkpoint.line += delta;
+      if (state.openMacro && state.openMacro.line >= oldEnd) state.openMacro.line += delta;
       if (state.lastGlobal && gone.has(state.lastGlobal)) state.lastGlobal = replacement.get(state.lastGlobal.name);
-      return { line: c.line + delta, state };
-    });
-    this.checkpoints = [...this.checkpoints.filter((c) => c.line <= start), ...scratch.checkpoints, ...moved];
-    const flags = new Uint8Array(this.statements.length);
-    flags.set(this.lineFlags.subarray(0, start));
-    flags.set(scratch.flags.subarray(start, end), start);
-    flags.set(this.lineFlags.subarray(oldEnd), end);
-    this.lineFlags = flags;
+    }
+    const keptFrom = firstAtOrAfter(this.checkpoints, start + 1);
+    replaceRange(this.checkpoints, keptFrom, movedFrom, scratch.checkpoints);
+    if (delta === 0) {
+      this.lineFlags.set(scratch.flags.subarray(start, end), start);
+    } else {
+      const flags = new Uint8Array(this.statements.length);
+      flags.set(this.lineFlags.subarray(0, start));
+      flags.set(scratch.flags.subarray(start, end), start);
+      flags.set(this.lineFlags.subarray(oldEnd), end);
+      this.lineFlags = flags;
+    }
     this.out = this.ownOutput();
     this.seedMemo();
     return changed;
+  }
+
+  /** For each name, the constants whose definition mentions it (local names qualified); made when first asked. */
+  private mentions: Map<string, Set<string>> | undefined;
+  /** What each constant's definitions mention, to take it out of `mentions`. */
+  private mentioned = new Map<string, string[]>();
+
+  private mentionIndex(): Map<string, Set<string>> {
+    if (!this.mentions) {
+      this.mentions = new Map();
+      for (const [name, list] of this.constants) this.addMentions(name, mentionedNames(list, (line) => this.scopeIn(this.scopes, line)));
+    }
+    return this.mentions;
+  }
+
+  private addMentions(name: string, names: string[]): void {
+    this.mentioned.set(name, names);
+    for (const mentioned of names) {
+      const users = this.mentions!.get(mentioned);
+      if (users) users.add(name); else this.mentions!.set(mentioned, new Set([name]));
+    }
+  }
+
+  /** After a splice: the touched names' constants mention what the new lines say. */
+  private updateMentions(touched: ReadonlySet<string>, scratch: PassOutput): void {
+    if (!this.mentions) return;
+    for (const name of touched) {
+      for (const mentioned of this.mentioned.get(name) ?? []) this.mentions.get(mentioned)?.delete(name);
+      this.mentioned.delete(name);
+    }
+    for (const [name, list] of scratch.constants) this.addMentions(name, mentionedNames(list, (line) => this.scopeIn(this.scopes, line)));
   }
 
   private ownOutput(): PassOutput {
@@ -519,16 +590,18 @@ class DocumentStructure implements Structure {
       if (entering !== undefined) changed.add(entering);
     }
     // Constants whose value follows a changed name, here or in the redone lines.
-    const uses = (list: readonly ConstantDefinition[], scope: (line: number) => string | undefined) => list.some((c) => c.tokens.some((t) => {
-      if (t.kind !== 'identifier') return false;
-      const local = t.text.startsWith('.') && !t.text.startsWith('..');
-      const s = local ? scope(c.line) : undefined;
-      return changed.has(local && s ? s + t.text : t.text);
-    }));
-    for (let grew = changed.size > 0; grew;) {
-      grew = false;
-      for (const [name, list] of this.constants) if (!changed.has(name) && uses(list, (line) => this.scopeIn(this.scopes, line))) { changed.add(name); grew = true; }
-      for (const [name, list] of scratch.constants) if (!changed.has(name) && uses(list, scopeNow)) { changed.add(name); grew = true; }
+    const mentions = this.mentionIndex();
+    const scratchMentions = new Map<string, string[]>();
+    for (const [name, list] of scratch.constants) {
+      for (const mentioned of mentionedNames(list, scopeNow)) {
+        const names = scratchMentions.get(mentioned);
+        if (names) names.push(name); else scratchMentions.set(mentioned, [name]);
+      }
+    }
+    const queue = [...changed];
+    while (queue.length) {
+      const name = queue.pop()!;
+      for (const user of [...(mentions.get(name) ?? []), ...(scratchMentions.get(name) ?? [])]) if (!changed.has(user)) { changed.add(user); queue.push(user); }
     }
     return changed;
   }

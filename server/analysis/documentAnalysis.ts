@@ -345,14 +345,15 @@ export class DocumentAnalysis {
       if (blocks[mid]!.end < anchor) lo = mid + 1; else hi = mid;
     }
     const firstIndex = lo;
-    const oldStarts = new Map<number, number>();
-    for (let i = firstIndex; i < blocks.length; i++) oldStarts.set(blocks[i]!.start, i);
     const replacement: BlockAnalysis[] = [];
     let start = blocks[firstIndex]!.start;
     let resumeIndex = blocks.length;
     const count = this.document.lineCount;
+    // The old blocks' starts are in order: one index walks them as the new boundaries advance.
+    let old = firstIndex;
     while (start < count) {
-      if (start > to + 1 && oldStarts.has(start)) { resumeIndex = oldStarts.get(start)!; break; }
+      while (old < blocks.length && blocks[old]!.start < start) old++;
+      if (start > to + 1 && old < blocks.length && blocks[old]!.start === start) { resumeIndex = old; break; }
       const end = this.blockEnd(start);
       replacement.push(this.analyze(start, end, context));
       start = end + 1;

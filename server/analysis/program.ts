@@ -253,7 +253,15 @@ export class ProgramAnalysis {
     }
     changed = [...flows.keys()];
     this.flows = previous.flows.slice();
-    for (const [i, flow] of flows) this.flows[i] = flow;
+    const counts = previous.targetCounts && new Map(previous.targetCounts);
+    for (const [i, flow] of flows) {
+      if (counts) {
+        for (const name of [this.flows[i]!.target, this.flows[i]!.call]) if (name !== undefined) counts.set(name, counts.get(name)! - 1);
+        for (const name of [flow.target, flow.call]) if (name !== undefined) counts.set(name, (counts.get(name) ?? 0) + 1);
+      }
+      this.flows[i] = flow;
+    }
+    this.targetCounts = counts;
     this.procedures = previous.procedures;
     this.component = previous.component;
     this.componentSizes = previous.componentSizes;
@@ -388,11 +396,13 @@ export class ProgramAnalysis {
     for (const r of renames) { if (r.from) names.add(r.from); if (r.to) names.add(r.to); }
     for (const name of names) if (this.procedures.has(name) || previous.procedures.has(name) || ENTRY_POINTS.has(name)) return undefined;
     // Nothing outside the renamed blocks and their scope may jump to or call either name.
-    for (let j = 0; j < previous.flows.length; j++) {
+    const inside = new Map<string, number>();
+    for (const j of new Set([...scope, ...changed])) {
       const flow = previous.flows[j]!;
-      if (scope.has(j) || changed.includes(j)) continue;
-      if ((flow.target && names.has(flow.target)) || (flow.call && names.has(flow.call))) return undefined;
+      for (const name of [flow.target, flow.call]) if (name !== undefined && names.has(name)) inside.set(name, (inside.get(name) ?? 0) + 1);
     }
+    const named = previous.namedTargets();
+    for (const name of names) if ((named.get(name) ?? 0) > (inside.get(name) ?? 0)) return undefined;
     const labelIndex = new Map(previous.labelIndex);
     for (const r of renames) if (r.from && labelIndex.get(r.from) === r.at) labelIndex.delete(r.from);
     for (const r of renames) {
@@ -401,6 +411,17 @@ export class ProgramAnalysis {
       labelIndex.set(r.to, r.at);
     }
     return { labelIndex, scope };
+  }
+
+  /** How many blocks name each label in their jump or call (made when first asked). */
+  private targetCounts: Map<string, number> | undefined;
+  private namedTargets(): Map<string, number> {
+    if (!this.targetCounts) {
+      const counts = new Map<string, number>();
+      for (const flow of this.flows) for (const name of [flow.target, flow.call]) if (name !== undefined) counts.set(name, (counts.get(name) ?? 0) + 1);
+      this.targetCounts = counts;
+    }
+    return this.targetCounts;
   }
 
   private componentSizes: Map<number, number> | undefined;
