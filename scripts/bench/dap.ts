@@ -44,9 +44,19 @@ async function dapStepTimes(buildDirectory: string, extra: Record<string, unknow
   return { steps, floor };
 }
 
-/** gdb alone, driven over MI the same way: each -exec-next until its *stopped. */
-async function gdbStepTimes(program: string, record = false): Promise<number[]> {
-  const gdb = spawn('gdb', ['--interpreter=mi3', '-q', '-nx'], { stdio: ['pipe', 'pipe', 'ignore'] });
+/**
+ * A node process that only passes bytes between its stdio and gdb's: what any adapter in a separate node
+ * process pays on a step at the least (two more process hops, node's stream handling), with no work of its own.
+ */
+const RELAY = `const gdb = require('node:child_process').spawn('gdb', process.argv.slice(1), { stdio: ['pipe', 'pipe', 'ignore'] });
+process.stdin.pipe(gdb.stdin); gdb.stdout.pipe(process.stdout); process.stdin.on('end', () => gdb.kill('SIGKILL'));`;
+
+/** gdb alone (or behind the relay), driven over MI the same way: each -exec-next until its *stopped. */
+async function gdbStepTimes(program: string, { record = false, relay = false } = {}): Promise<number[]> {
+  const args = ['--interpreter=mi3', '-q', '-nx'];
+  const gdb = relay
+    ? spawn(process.execPath, ['-e', RELAY, '--', ...args], { stdio: ['pipe', 'pipe', 'ignore'] })
+    : spawn('gdb', args, { stdio: ['pipe', 'pipe', 'ignore'] });
   let buffer = '';
   let waiting: { marker: string; resolve: () => void } | undefined;
   gdb.stdout.setEncoding('utf8');
@@ -75,7 +85,8 @@ async function gdbStepTimes(program: string, record = false): Promise<number[]> 
     await send('-exec-next', '*stopped');
     times.push(now() - start);
   }
-  gdb.kill('SIGKILL');
+  if (relay) gdb.stdin.end(); // the relay ends its gdb
+  else gdb.kill('SIGKILL');
   return times;
 }
 
@@ -108,6 +119,13 @@ function byHandLaunchTime(): number {
   return elapsed;
 }
 
+/** node starting and ending with nothing to run: paid by any adapter written for node before its first line runs. */
+function nodeStartTime(): number {
+  const start = now();
+  spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  return now() - start;
+}
+
 async function main(): Promise<void> {
   const buildDirectory = mkdtempSync(path.join(os.tmpdir(), 'bench-dap-build-'));
   // Build the loop once through the adapter, so both sides step the same program.
@@ -119,9 +137,11 @@ async function main(): Promise<void> {
   const gdbSteps: number[] = [];
   const unrecordedSteps: number[] = [];
   const gdbRecordedSteps: number[] = [];
+  const relayedSteps: number[] = [];
   for (let round = 0; round < 2; round++) {
     gdbSteps.push(...(await gdbStepTimes(program)));
-    gdbRecordedSteps.push(...(await gdbStepTimes(program, true)));
+    gdbRecordedSteps.push(...(await gdbStepTimes(program, { record: true })));
+    relayedSteps.push(...(await gdbStepTimes(program, { relay: true })));
     const { steps, floor } = await dapStepTimes(buildDirectory);
     dapSteps.push(...steps);
     dapFloor.push(...floor);
@@ -135,12 +155,15 @@ async function main(): Promise<void> {
   console.log(`  with Step Back's recording off (stepBackLimit 0): ${median(unrecordedSteps).toFixed(2)} ms, ratio ${(median(unrecordedSteps) / median(gdbSteps)).toFixed(2)}x against gdb not recording (target ≤ 1.7x)`);
   const beyondFloor = median(dapSteps) - median(dapFloor);
   console.log(`  a DAP threads request alone takes ${median(dapFloor).toFixed(2)} ms; next→stopped beyond that: ${beyondFloor.toFixed(2)} ms = ${(beyondFloor / median(gdbSteps)).toFixed(2)}x gdb`);
+  console.log(`  gdb behind a node process that only relays bytes (the least any separate adapter process pays): ${median(relayedSteps).toFixed(2)} ms = ${(median(relayedSteps) / median(gdbSteps)).toFixed(2)}x gdb; ours ÷ that: ${(median(dapSteps) / median(relayedSteps)).toFixed(2)}x`);
 
   const fromSpawn: number[] = [];
   const fromLaunch: number[] = [];
   const handLaunch: number[] = [];
+  const nodeStart: number[] = [];
   for (let i = 0; i < LAUNCHES; i++) {
     handLaunch.push(byHandLaunchTime());
+    nodeStart.push(nodeStartTime());
     const times = await dapLaunchTime();
     fromSpawn.push(times.fromSpawn);
     fromLaunch.push(times.fromLaunch);
@@ -149,6 +172,7 @@ async function main(): Promise<void> {
   console.log(`launch to first stop, build included (median of ${LAUNCHES}): nasm + ld + gdb -batch -ex starti by hand ${hand.toFixed(0)} ms`);
   console.log(`  adapter from its spawn ${median(fromSpawn).toFixed(0)} ms: ratio ${(median(fromSpawn) / hand).toFixed(2)}x (target ≤ 1.5x)`);
   console.log(`  adapter from the launch request ${median(fromLaunch).toFixed(0)} ms: ratio ${(median(fromLaunch) / hand).toFixed(2)}x`);
+  console.log(`  node's own start and exit (node -e 0), before any adapter code runs: ${median(nodeStart).toFixed(0)} ms = ${(median(nodeStart) / hand).toFixed(2)}x by hand`);
   rmSync(buildDirectory, { recursive: true, force: true });
 }
 
