@@ -65,7 +65,8 @@ function labelKindOf(name: string): LabelKind {
   return 'global';
 }
 
-function isStatementKeyword(word: string): boolean {
+/** A lower-case word that starts a statement: a mnemonic, prefix, data or reserve keyword, directive, `times` or `equ`. */
+export function isStatementKeyword(word: string): boolean {
   return MNEMONICS.has(word) || word in DATA_SIZES || word in RESERVE_SIZES || word === 'times' || word === 'equ'
     || DIRECTIVES.has(word) || PREFIXES.has(word);
 }

@@ -1,6 +1,7 @@
 // textDocument/hover.
 import { formatLineBytes, type LineBytes } from '../../nasm/listing';
-import { parseLine } from '../../nasm/parser/statement';
+import { isStatementKeyword, parseLine } from '../../nasm/parser/statement';
+import { REGISTERS, SIZE_KEYWORDS } from '../../nasm/parser/vocabulary';
 import { hoverAt } from '../features/hover';
 import { definitionsAt } from '../features/navigation';
 import { toHover } from './convert';
@@ -15,8 +16,10 @@ export function registerHover(server: LanguageServer): void {
     // A label (defined or referred to here): where nasm put it and the bytes up to the next label;
     // its address in a flat binary with org, or in the program built from this very text.
     const definition = definitionsAt(workspace, document, position.line, position.character).find((d) => d.symbol.kind === 'label' || d.symbol.kind === 'localLabel');
-    // A label a macro defines (`message world, "world"`) has no definition in the text: nasm's listing names it.
-    const word = definition ? undefined : wordAt(document.lineText(position.line), position.character);
+    // A label a macro defines (`message world, "world"`) has no definition in the text: nasm's listing names
+    // it. A word NASM reserves (`syscall`, `rax`, `qword`) names no label: its hover never reads the listing's labels.
+    let word = definition ? undefined : wordAt(document.lineText(position.line), position.character);
+    if (word && isReservedWord(word.text)) word = undefined;
     const label = definition ? { uri: definition.document.uri, line: definition.symbol.line, name: definition.symbol.name } : word && { uri: textDocument.uri, line: -1, name: word.text };
     const place = label && server.diagnostics.labelAt(label.uri, label.line, label.name);
     if (label && place) {
@@ -45,6 +48,12 @@ function bytesMarkdown(bytes: LineBytes): string {
   const expanded = bytes.records.some((r) => r.depth > 0) ? ', its whole expansion' : '';
   const size = bytes.size ? `**${bytes.size} byte${bytes.size === 1 ? '' : 's'}**` : `**${bytes.reserved} bytes reserved**`;
   return `${size} at ${where}${expanded} (nasm's listing): \`${formatLineBytes(bytes, 32)}\``;
+}
+
+/** Mnemonics, prefixes, registers, directives, data and size keywords: never a label's name. */
+function isReservedWord(word: string): boolean {
+  const lower = word.toLowerCase();
+  return isStatementKeyword(lower) || REGISTERS.has(lower) || SIZE_KEYWORDS.has(lower);
 }
 
 /** The identifier under the cursor (nasm's identifier characters), if any. */
