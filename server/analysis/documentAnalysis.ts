@@ -114,9 +114,18 @@ function shiftBlock(analysis: BlockAnalysis, delta: number): BlockAnalysis {
   };
 }
 
-function sameFlow(a: BlockAnalysis, b: BlockAnalysis): boolean {
-  return a.start === b.start && a.end === b.end && a.touched === b.touched && a.exit.falls === b.exit.falls
-    && a.exit.target === b.exit.target && a.exit.line === b.exit.line;
+/** shiftBlock in place: the same object at lines `delta` further (its setters are moved once each). */
+function moveAnalysis(analysis: BlockAnalysis, delta: number): void {
+  analysis.start += delta;
+  analysis.end += delta;
+  const setters = new Set<{ line: number }>(analysis.writes);
+  for (const site of analysis.sites) {
+    site.line += delta;
+    for (const register of site.registers.values()) if (register.setter) setters.add(register.setter);
+  }
+  for (const setter of setters) setter.line += delta;
+  for (const read of analysis.clobberedReads) { read.line += delta; read.syscallLine += delta; }
+  if (analysis.exit.line !== undefined) analysis.exit = { ...analysis.exit, line: analysis.exit.line + delta };
 }
 
 export interface AnalysisContext {
@@ -264,22 +273,18 @@ export class DocumentAnalysis {
   allBlocks(): BlockAnalysis[] {
     const context = this.context();
     const previous = this.blockList;
-    if (previous && previous.generation !== context.generation && previous.lineCount === this.document.lineCount) {
-      // Only names of this document changed: the blocks that used them are checked, the others kept.
-      const names = context.changedNames?.(previous.generation);
-      if (names) {
-        if (this.dirty) this.patchBlocks(previous, context);
+    if (previous && previous.lineCount === this.document.lineCount) {
+      // The same names, or only names of this document changed: the list is kept, the edited lines
+      // re-split and the blocks that used a changed name checked again.
+      const names = previous.generation === context.generation ? undefined : context.changedNames?.(previous.generation);
+      if (previous.generation === context.generation || names) {
+        if (this.dirty) this.patchBlocks(previous.blocks, context);
         this.dirty = undefined;
-        this.recheck(previous.blocks, names, context);
+        if (names) this.recheck(previous.blocks, names, context);
         previous.generation = context.generation;
+        this.pruneCache(previous.blocks);
+        return previous.blocks;
       }
-    }
-    if (previous && previous.generation === context.generation && previous.lineCount === this.document.lineCount) {
-      // Entry masks only depend on the blocks' extents, exits and written registers.
-      if (this.dirty) this.patchBlocks(previous, context);
-      this.dirty = undefined;
-      this.pruneCache(previous.blocks);
-      return previous.blocks;
     }
     const blocks: BlockAnalysis[] = [];
     let start = 0;
@@ -302,7 +307,7 @@ export class DocumentAnalysis {
     const blocks = this.allBlocks();
     const context = this.context();
     const cached = this.programCache;
-    if (cached && cached.generation === context.generation && cached.blocks.length === blocks.length
+    if (cached && this.movedFrom === undefined && cached.generation === context.generation && cached.blocks.length === blocks.length
       && cached.blocks.every((b, i) => b === blocks[i])) return cached.program;
     // Components whose blocks are the same objects as before keep their results: a block object is
     // replaced whenever its lines or the meaning of a name it uses change.
@@ -313,40 +318,69 @@ export class DocumentAnalysis {
       macros: context.macros ?? { find: () => undefined, isDefined: () => false, constant: () => undefined },
       ...(context.macroScope ? { macroScope: context.macroScope() } : {}),
       ...(cached ? { previous: cached.program } : {}),
+      ...(this.movedFrom !== undefined ? { movedFrom: this.movedFrom } : {}),
     });
+    this.movedFrom = undefined;
     this.programCache = { blocks: own, generation: context.generation, program };
     return program;
   }
 
   private blockList: { blocks: BlockAnalysis[]; generation: number; lineCount: number } | undefined;
 
-  private dirty: { from: number; to: number } | undefined;
+  /** Lines to re-split: the block holding `from` (from `start` on, when given) up to `to`, at least. */
+  private dirty: { from: number; to: number; start?: number } | undefined;
+  /** The first line from which blocks were moved in place since the last program: its results there have old lines. */
+  private movedFrom: number | undefined;
 
-  /** Called for every edit: a same-line-count edit only dirties its lines; others drop the block list. */
+  /**
+   * Called for every edit. A same-line-count edit dirties its lines. One that adds or removes lines
+   * takes the blocks it touched out of the list and moves the blocks after it (in place, so they keep
+   * their identity and cache entries); a second such edit before the list is used again drops the list.
+   */
   noteEdit(firstLine: number, removedLines: number, insertedLines: number): void {
-    if (removedLines !== insertedLines) { this.blockList = undefined; this.dirty = undefined; return; }
+    const list = this.blockList;
+    if (!list) return;
     const to = firstLine + insertedLines - 1;
-    this.dirty = this.dirty ? { from: Math.min(this.dirty.from, firstLine), to: Math.max(this.dirty.to, to) } : { from: firstLine, to };
+    if (removedLines === insertedLines) {
+      if (this.dirty?.start !== undefined) { this.blockList = undefined; this.dirty = undefined; return; }
+      this.dirty = this.dirty ? { from: Math.min(this.dirty.from, firstLine), to: Math.max(this.dirty.to, to) } : { from: firstLine, to };
+      return;
+    }
+    if (this.dirty) { this.blockList = undefined; this.dirty = undefined; return; }
+    const blocks = list.blocks;
+    const delta = insertedLines - removedLines;
+    const oldEnd = firstLine + removedLines;
+    // From the block holding the line before the edit (its end may move) to the last one touching the edit.
+    const from = blockIndexAt(blocks, Math.max(0, firstLine - 1));
+    let after = from;
+    while (after < blocks.length && blocks[after]!.start < oldEnd) after++;
+    const start = blocks[from]?.start ?? 0;
+    blocks.splice(from, after - from);
+    for (let i = from; i < blocks.length; i++) this.moveBlock(blocks[i]!, delta);
+    list.lineCount = this.document.lineCount;
+    this.dirty = { from: firstLine, to, start: Math.min(start, firstLine) };
+    this.movedFrom = Math.min(this.movedFrom ?? Infinity, firstLine);
+  }
+
+  /** Moves a kept block and its cache entry by `delta` lines, in place. */
+  private moveBlock(block: BlockAnalysis, delta: number): void {
+    const key = this.keyOf(block.start + delta, block.end + delta);
+    const entry = key === undefined ? undefined : this.cache.get(key);
+    if (entry?.analysis === block) for (const r of entry.resolutions) r.line += delta;
+    moveAnalysis(block, delta);
   }
 
   /**
    * Re-splits only the blocks around the dirty lines, until the new boundaries meet the old ones.
    * Returns whether the control flow (extents, exits, written registers) changed.
    */
-  private patchBlocks(list: { blocks: BlockAnalysis[] }, context: AnalysisContext): boolean {
+  private patchBlocks(blocks: BlockAnalysis[], context: AnalysisContext): void {
     const { from, to } = this.dirty!;
-    const blocks = list.blocks;
-    // The first block that contains or follows the line before the edit (its end may move).
-    let lo = 0;
-    let hi = blocks.length - 1;
-    const anchor = Math.max(0, from - 1);
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (blocks[mid]!.end < anchor) lo = mid + 1; else hi = mid;
-    }
-    const firstIndex = lo;
+    // The first block that contains or follows the line before the edit (its end may move); after a
+    // line-moving edit, the blocks it touched are out of the list already and re-splitting starts at `start`.
+    const firstIndex = blockIndexAt(blocks, Math.max(0, from - 1));
     const replacement: BlockAnalysis[] = [];
-    let start = blocks[firstIndex]!.start;
+    let start = this.dirty!.start ?? blocks[firstIndex]!.start;
     let resumeIndex = blocks.length;
     const count = this.document.lineCount;
     // The old blocks' starts are in order: one index walks them as the new boundaries advance.
@@ -358,7 +392,9 @@ export class DocumentAnalysis {
       replacement.push(this.analyze(start, end, context));
       start = end + 1;
     }
-    const removed = blocks.splice(firstIndex, resumeIndex - firstIndex, ...replacement);
-    return removed.length !== replacement.length || removed.some((old, i) => !sameFlow(old, replacement[i]!));
+    const tail = blocks.splice(resumeIndex);
+    blocks.length = firstIndex;
+    for (const block of replacement) blocks.push(block);
+    for (const block of tail) blocks.push(block);
   }
 }

@@ -68,6 +68,11 @@ export interface ProgramInput {
   previous?: ProgramAnalysis;
   /** Changes whenever the macros other files define for this one may have (an include added, removed or edited). */
   macroScope?: string;
+  /**
+   * Blocks from this line on were moved in place since `previous` (lines added or removed above them):
+   * the same objects, but `previous`'s results there name old lines, so they are not taken over.
+   */
+  movedFrom?: number;
 }
 
 /** Names used inside `[…]` in a block: blocks that share one may share a memory slot. */
@@ -199,7 +204,7 @@ export class ProgramAnalysis {
     const previous = input.previous;
     // Keep no chain of earlier analyses alive.
     delete input.previous;
-    const members = previous ? this.derive(previous) : undefined;
+    const members = previous && input.movedFrom === undefined ? this.derive(previous) : undefined;
     if (members) { this.run(members); return; }
     this.labelIndex = new Map();
     blocks.forEach((block, i) => {
@@ -333,7 +338,9 @@ export class ProgramAnalysis {
     if (previous.macroText !== this.macroText) return;
     const members = new Map<number, number[]>();
     this.component.forEach((root, i) => { const list = members.get(root); if (list) list.push(i); else members.set(root, [i]); });
+    const movedFrom = this.input.movedFrom ?? Infinity;
     for (const list of members.values()) {
+      if (list.some((i) => blocks[i]!.end >= movedFrom)) continue;
       const old = list.map((i) => previous.blockIndex.get(blocks[i]!));
       if (old.some((o) => o === undefined)) continue;
       const oldRoot = previous.component[old[0]!]!;
