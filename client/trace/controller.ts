@@ -11,7 +11,7 @@ import { TraceError } from '../../trace/capture/runner';
 import { TraceSession, type TraceRequest } from '../../trace/session';
 import { ToolNotFoundError } from '../../toolchain/tools';
 import { buildOptionsFor, ensureTrusted, readConfig } from '../config';
-import { COMMANDS, TRACE_CATEGORIES, TRACING_CONTEXT } from '../contributions';
+import { COMMANDS, SETTINGS, SETTINGS_SECTION, TRACE_CATEGORIES, TRACING_CONTEXT } from '../contributions';
 import type { TraceAnnotations } from './annotations';
 import { ProgramTerminal } from './programTerminal';
 import type { CompareView, HostMessage, PanelMessage, TraceRow } from './protocol';
@@ -173,7 +173,7 @@ export class TraceController implements vscode.Disposable {
   }
 
   /** Builds and traces a source file (or traces a program) with the user's settings. */
-  async trace(uri: vscode.Uri | undefined, inject?: TraceRequest['inject']): Promise<void> {
+  async trace(uri: vscode.Uri | undefined, inject?: TraceRequest['inject'], stackTraces?: boolean): Promise<void> {
     const target = uri ?? vscode.window.activeTextEditor?.document.uri;
     if (!target || target.scheme !== 'file') {
       void vscode.window.showInformationMessage('Open a NASM (.asm) or C file to trace, or choose a program.');
@@ -205,16 +205,21 @@ export class TraceController implements vscode.Disposable {
     const terminal = new ProgramTerminal(`Syscall Lens: ${name}`);
     this.terminal = terminal;
     let askedForInput = false;
+    const unlined = new UnlinedCalls();
     try {
       const session = await TraceSession.start({
         file: target.fsPath, args: run.args, cwd: run.cwd ?? folder ?? path.dirname(target.fsPath),
         ...(run.stdin ? { stdin: run.stdin } : {}), ...(run.env ? { env: run.env } : {}),
         ...build, tools: { ...config.tools, ...build.tools }, stringLimit: config.traceStringLimit, inject,
-        ...(config.traceStackTraces !== undefined ? { stackTraces: config.traceStackTraces } : {}),
+        ...((stackTraces ?? config.traceStackTraces) !== undefined ? { stackTraces: stackTraces ?? config.traceStackTraces } : {}),
         // Its own pty, so the program behaves as in a shell (isatty, line buffering, Ctrl-C).
         stdio: 'terminal', terminalSize: terminal.size, ownProcessGroup: true, model,
         workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-        onEvent: (event) => { if (!superseded()) this.onEvent(event); },
+        onEvent: (event) => {
+          if (superseded()) return;
+          unlined.count(event);
+          this.onEvent(event);
+        },
         onInProgress: (event) => {
           if (superseded()) return;
           this.showInProgress(toRow(event, model.firstTime));
@@ -245,12 +250,31 @@ export class TraceController implements vscode.Disposable {
       // The size view's syscall count: the program's own behaviour, so a run stopped early or with an injected failure is not it.
       if (!result.stopped && !inject) this.lastTraces?.record(result.target.program, result.target.source, model.summary().reduce((n, s) => n + s.calls, 0));
       this.finishRun(`${this.title} — ${outcome}`);
+      // Offered once per file, and only while the setting leaves the choice to the trace.
+      if (!result.stackTraces && unlined.total > 0 && stackTraces === undefined && config.traceStackTraces === undefined && !this.offeredStacks.has(target.fsPath)) {
+        this.offeredStacks.add(target.fsPath);
+        void this.offerStacks(target, inject, unlined);
+      }
     } catch (error) {
       if (superseded()) return;
       const message = error instanceof TraceError || error instanceof ToolNotFoundError ? error.message : `Tracing failed: ${error instanceof Error ? error.message : String(error)}`;
       this.finishRun(message, true);
       void vscode.window.showErrorMessage(message);
     }
+  }
+
+  private readonly offeredStacks = new Set<string>();
+
+  /** Calls made inside libc have no line without stacks: offer to run again with them (and to keep them on). */
+  private async offerStacks(target: vscode.Uri, inject: TraceRequest['inject'] | undefined, unlined: UnlinedCalls): Promise<void> {
+    const again = 'Trace with Stacks';
+    const always = 'Always Use Stacks';
+    const picked = await vscode.window.showInformationMessage(
+      `${unlined.total} call${unlined.total === 1 ? '' : 's'} of ${path.basename(target.fsPath)} made inside libc ${unlined.total === 1 ? 'has' : 'have'} no line (${unlined.names()}): ` +
+      'libc calls those functions itself, so only a stack trace tells which line led there. Stack traces (strace -k) cost about 16 times as much on a libc program.',
+      again, always);
+    if (picked === always) await vscode.workspace.getConfiguration(SETTINGS_SECTION, target).update(SETTINGS.traceStackTraces.key, 'always', vscode.ConfigurationTarget.Workspace);
+    if (picked) await this.trace(target, inject, true);
   }
 
   stop(): void {
@@ -463,5 +487,23 @@ export class TraceController implements vscode.Disposable {
     this.stop();
     clearTimeout(this.flushTimer);
     this.terminal?.dispose();
+  }
+}
+
+/** Calls made inside a library function that only a stack could place (not the loader's). */
+class UnlinedCalls {
+  total = 0;
+  private readonly functions = new Set<string>();
+
+  count(event: TraceEvent): void {
+    if (event.kind !== 'syscall' || event.inProgress || event.credit?.method !== 'none' || !event.credit.function || event.origin === 'loader') return;
+    this.total++;
+    this.functions.add(event.credit.function);
+  }
+
+  /** `write, read, …` (a few of the functions). */
+  names(): string {
+    const all = [...this.functions];
+    return all.slice(0, 4).join(', ') + (all.length > 4 ? ', …' : '');
   }
 }

@@ -35,4 +35,19 @@ describe('how a C program\'s calls got their lines', () => {
       .toContain('no line: made inside write (libc.so.6); libc.so.6 itself also calls write; a trace with stacks (-k) credits such calls exactly');
     await screenshot(vscode.page, 'trace-credit-c-program');
   });
+
+  it('offers a trace with stacks once, which then credits the writes to the line in note()', async () => {
+    const frame = panel(vscode.page);
+    const offer = vscode.page.locator('.notification-toast', { hasText: 'made inside libc have no line' });
+    await offer.waitFor({ timeout: 30_000 });
+    expect(await offer.innerText()).toMatch(/\d+ calls of callsites\.c made inside libc have no line \(.*write.*\)/);
+    await offer.locator('a.monaco-button, .monaco-button', { hasText: 'Trace with Stacks' }).click();
+    await frame.locator('.status', { hasText: /^callsites\.c — exited with 0$/ }).waitFor({ timeout: 120_000 });
+    const filter = frame.locator('input[placeholder="filter text"]');
+    await filter.fill('write(1');
+    const write = rowOf(frame, 'write').locator('.c-source');
+    await expect.poll(() => write.innerText(), { timeout: 30_000 }).toBe('callsites.c:8');
+    expect(await write.getAttribute('title')).toContain('credited by its -k stack');
+    await screenshot(vscode.page, 'trace-credit-with-stacks');
+  });
 });
