@@ -131,6 +131,14 @@ function readModuleCode(elf: ElfFile): ModuleCode {
       else references.push(reference);
     }
   }
+  for (const symbol of elf.dynamicSymbols) {
+    // An executable that takes an imported function's address gives the symbol its PLT stub as
+    // value (one address for the function everywhere): code may then hold it as an absolute
+    // immediate no rip-relative scan sees, so the address counts as taken.
+    if (!symbol.defined && symbol.value !== 0 && (symbol.type === STT_FUNC || symbol.type === STT_GNU_IFUNC)) {
+      addImport(symbol.name, { from: symbol.value, to: symbol.value, kind: 'address' });
+    }
+  }
   const exports = new Map<string, Set<number>>();
   for (const symbol of elf.dynamicSymbols) {
     if (!symbol.defined || (symbol.type !== STT_FUNC && symbol.type !== STT_GNU_IFUNC)) continue;

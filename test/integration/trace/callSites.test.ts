@@ -114,6 +114,20 @@ describe('a C program traced without -k: calls credited by their one call site, 
     expect(named(await trace(program, true), 'getppid')[0]!.location).toEqual({ file: source, line: lineOf(source, 'calls-parent') });
   });
 
+  it('credits nothing to a function whose address the program takes, however it is compiled', async () => {
+    const source = path.join(FIXTURES, 'addresstaken.c');
+    const dir = mkdtempSync(path.join(buildRoot, 'pointer-'));
+    // PIE (a GOT load), non-PIE (a data relocation) and non-PIC code (an absolute immediate: the
+    // symbol gets its PLT stub as its one address).
+    for (const flags of [[], ['-no-pie'], ['-fno-pic', '-no-pie']]) {
+      const program = path.join(dir, `addresstaken${flags.join('')}`);
+      const built = await runProgram('gcc', [...flags, '-g', '-O0', '-o', program, source], { timeoutMs: 120_000 });
+      expect(built.exitCode, built.stderr).toBe(0);
+      const calls = named(await trace(program, false), 'getppid');
+      expect(calls.map((e) => [e.location, e.credit?.reason]), flags.join(' ')).toEqual([[undefined, 'the address of getppid is taken'], [undefined, 'the address of getppid is taken']]);
+    }
+  });
+
   it('by default traces a C program without stacks, and with a syscall filter with them', async () => {
     expect((await trace(SOURCE, undefined)).stackTraces).toBe(false);
     // A program without debug lines: no stack could name a line of it either.
