@@ -2,6 +2,7 @@
 // entry starts gdb before the rest of the adapter is even loaded, so that it runs beside that loading,
 // the client's first requests and the build; the session takes it over (see startEarly.ts).
 import { Gdb } from './mi/gdb';
+import { takeGdbProcess } from './mi/gdbProcess';
 import { keptCommand } from './keeper';
 import { findExecutable } from '../toolchain/tools';
 
@@ -13,7 +14,8 @@ export function startEarlyGdb(): void {
   if (!gdbPath || early) return;
   // Until a session takes it, this gdb must not keep the adapter alive: an adapter whose client never
   // came (or closed /dev/null as stdin) exits, and the keeper then ends gdb.
-  const gdb = Gdb.start({ path: gdbPath, wrap: keptCommand, keepAlive: false });
+  // Started already when the adapter runs from its entry (entry.ts, dist/debug-adapter.js).
+  const gdb = Gdb.start({ path: gdbPath, wrap: keptCommand, keepAlive: false, process: takeGdbProcess(gdbPath) });
   gdb.catch(() => undefined); // a failure shows when (and if) it is taken
   early = { gdbPath, gdb };
 }

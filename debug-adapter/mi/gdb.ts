@@ -1,7 +1,10 @@
 // Owns one gdb process speaking MI: starts it, sends token-keyed commands, routes every record.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { parseRecord, quoteMI, str, type MIRecord, type MITuple } from './parser';
+import { holdEventLoop, spawnGdbProcess, type GdbProcessOptions } from './gdbProcess';
+
+export { GDB_ENVIRONMENT } from './gdbProcess';
 
 /** gdb answered `^error`; `message` is gdb's own text, fit to show a user. */
 export class MIError extends Error {
@@ -38,24 +41,15 @@ interface Pending {
   timer: NodeJS.Timeout | undefined;
 }
 
-export interface GdbOptions {
-  /** Resolved gdb executable. */
-  path: string;
-  cwd?: string;
+export interface GdbOptions extends GdbProcessOptions {
   /** Called with every line sent (`>`) and received (`<`), for `trace: true`. */
   trace?: (direction: '>' | '<', line: string) => void;
   commandTimeoutMs?: number;
-  /** Wraps gdb's command line, e.g. in a process-tree keeper; the wrapper must pass stdio through. */
-  wrap?: (file: string, args: string[]) => { file: string; args: string[] };
   /** false: gdb does not keep this process alive until keepAlive(true) (a gdb started ahead of use). */
   keepAlive?: boolean;
+  /** gdb already started with these options (gdbProcess.ts), to take over rather than start another. */
+  process?: ChildProcessWithoutNullStreams;
 }
-
-/**
- * gdb's own environment on top of the adapter's: messages in English, no terminal escapes. The program
- * inherits gdb's environment, so exec.restoreProgramEnvironment undoes these for it.
- */
-export const GDB_ENVIRONMENT = { LC_ALL: 'C', TERM: 'dumb' } as const;
 
 /** The oldest gdb with `--interpreter=mi3`. */
 const MIN_GDB_MAJOR = 9;
@@ -79,11 +73,7 @@ export class Gdb extends EventEmitter<GdbEvents> {
   private constructor(private readonly options: GdbOptions) {
     super();
     this.timeoutMs = options.commandTimeoutMs ?? 15_000;
-    const command = (options.wrap ?? ((file, args) => ({ file, args })))(options.path, ['--interpreter=mi3', '-q', '-nx']);
-    this.process = spawn(command.file, command.args, {
-      cwd: options.cwd, shell: false, stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...GDB_ENVIRONMENT },
-    });
+    this.process = options.process ?? spawnGdbProcess(options);
     this.process.stdout.setEncoding('utf8');
     this.process.stdout.on('data', (chunk: string) => this.receive(chunk));
     this.process.stderr.setEncoding('utf8');
@@ -123,12 +113,7 @@ export class Gdb extends EventEmitter<GdbEvents> {
 
   /** Whether gdb keeps this process alive (on by default); off for a gdb started ahead of any use. */
   keepAlive(on: boolean): void {
-    // The pipes are sockets (typed as plain streams); each one holds the event loop by itself.
-    const handles = [this.process, this.process.stdin, this.process.stdout, this.process.stderr] as unknown as Array<{ ref(): void; unref(): void }>;
-    for (const handle of handles) {
-      if (on) handle.ref();
-      else handle.unref();
-    }
+    holdEventLoop(this.process, on);
   }
 
   /** Starts or stops logging the MI conversation (`trace: true` in launch.json). */

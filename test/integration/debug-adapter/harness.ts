@@ -11,14 +11,18 @@ export const FIXTURES = path.resolve(__dirname, '../../fixtures/dap');
 export const fixture = (name: string) => path.join(FIXTURES, name);
 export const EXAMPLES = path.resolve(__dirname, '../../../examples');
 
-/** Bundles debug-adapter/main.ts alone (with its Python helpers), so these tests do not depend on the other bundles building. */
+/**
+ * Bundles the adapter alone as dist/ has it (the entry that starts gdb, and the adapter it loads) with
+ * its Python helpers, so these tests do not depend on the other bundles building.
+ */
 export async function bundleAdapter(): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-dap-'));
-  const outfile = path.join(dir, 'debug-adapter.js');
+  const source = (file: string) => path.resolve(__dirname, '../../../debug-adapter', file);
   await esbuild.build({
-    entryPoints: [path.resolve(__dirname, '../../../debug-adapter/main.ts')], outfile, bundle: true,
+    entryPoints: { 'debug-adapter': source('entry.ts'), 'debug-adapter-main': source('main.ts') }, outdir: dir, bundle: true,
     platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
   });
+  const outfile = path.join(dir, 'debug-adapter.js');
   // As in dist/: the adapter's Python helpers sit beside the bundle.
   for (const helper of ['keeper.py', 'program_pty.py', 'user_terminal.py', 'argv_launcher.py', 'record.py']) copyFileSync(path.resolve(__dirname, '../../../debug-adapter', helper), path.join(dir, helper));
   return outfile;

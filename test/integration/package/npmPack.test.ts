@@ -63,9 +63,10 @@ describe('npm install -g of the packed tarball', () => {
   it('installs the syscall-lens command and nothing it does not need', () => {
     expect(realpathSync(bin)).toBe(path.join(prefix, 'lib/node_modules/syscall-lens/dist/cli.js'));
     const listed = spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' }).stdout.trim().split('\n').sort();
-    // The three bundles, the python helpers the trace and the debugger run (dist/*.py), the docs.
+    // The bundles (the adapter is two: its entry and the adapter it loads), the python helpers the trace and the debugger run (dist/*.py), the docs.
     expect(listed.filter((name) => !/^package\/dist\/\w+\.py$/.test(name))).toEqual([
-      'package/LICENSE', 'package/README.md', 'package/dist/cli.js', 'package/dist/debug-adapter.js', 'package/dist/server.js',
+      'package/LICENSE', 'package/README.md', 'package/dist/cli.js', 'package/dist/debug-adapter-main.js', 'package/dist/debug-adapter.js',
+      'package/dist/server.js',
       'package/package.json',
     ]);
     expect(listed).toEqual(expect.arrayContaining(['package/dist/supervisor.py', 'package/dist/program_pty.py']));
