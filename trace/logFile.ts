@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { SyscallEvent, TraceEvent } from './events';
 import { TraceModel, type SyscallStats } from './model/model';
 import { FdTracker } from './model/fds';
+import { EventArchive } from './model/eventArchive';
 import { callSteps, MAX_STEPS, type CallStep } from './model/sequence';
 import { parseStraceText, StraceParser } from './parse/parser';
 import { MAX_PROGRAM_BYTES, SourceMapper } from './map/sourceMapper';
@@ -108,6 +109,15 @@ async function mapperForLog(text: string, program: string | undefined, policy: L
   });
 }
 
+/** The log opened for reading events back; undefined when it cannot be (the model then keeps every event). */
+function openArchive(logPath: string): EventArchive | undefined {
+  try {
+    return EventArchive.open(logPath);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parses and maps a whole log at once. */
 export async function loadStraceLog(text: string, logPath: string, policy: LogReadPolicy = { workspaceRoots: [], trusted: true }): Promise<LoadedLog> {
   return loadStraceLogIncrementally(text, logPath, policy, () => undefined);
@@ -138,7 +148,11 @@ export async function loadStraceLogIncrementally(
   const program = programOfLog(text, logPath);
   const mapper = await mapperForLog(text, program, policy);
   const fds = new FdTracker();
+  // A model that keeps a window of events reads the others back from the log itself.
+  const archive = model.windowed ? openArchive(logPath) : undefined;
+  if (archive) model.attachArchive(archive);
   const parser = new StraceParser({
+    onSpan: archive ? (seq, start, end) => archive.span(seq, start, end) : undefined,
     onEvent: (event) => {
       mapper?.map(event);
       if (event.kind === 'syscall') fds.observe(event);

@@ -10,6 +10,7 @@ import { ElfFile } from './map/elf';
 import type { ExitEvent, SyscallEvent, TraceEvent } from './events';
 import { TraceModel } from './model/model';
 import { FdTracker } from './model/fds';
+import { EventArchive } from './model/eventArchive';
 import { StraceParser } from './parse/parser';
 import { diagnoseStraceFailure, startStrace, TraceError, type RunningTrace } from './capture/runner';
 import { findSupervisorInterpreter, type TerminalSize } from './capture/supervisor';
@@ -200,9 +201,12 @@ export class TraceSession {
     let rootPid: number | undefined;
     // Enough to tell, at the end, whether anything was traced (the model may keep no events).
     const seen = { events: 0, execs: 0, failedExecs: 0, firstFailedExec: undefined as SyscallEvent | undefined };
+    // A model that keeps a window of events reads the others back from strace's file.
+    let archive: EventArchive | undefined;
     const parser = new StraceParser({
       // Started by the supervisor, the program stops itself before its execve and strace attaches there.
       attachedBeforeExec: supervisor !== undefined,
+      onSpan: model.windowed ? (seq, start, end) => archive?.span(seq, start, end) : undefined,
       onEvent: (event) => {
         rootPid ??= event.pid;
         if (event.kind !== 'notice') seen.events++;
@@ -232,6 +236,10 @@ export class TraceSession {
       stdinFile: request.stdin !== undefined ? path.resolve(cwd, request.stdin) : undefined,
       env: request.env ? { ...process.env, ...request.env } : undefined,
       stdio, supervisor, terminalSize: request.terminalSize, ownProcessGroup: request.ownProcessGroup ?? false, capture: request.capture,
+      onCaptureFile: model.windowed ? (file) => {
+        archive = EventArchive.open(file);
+        model.attachArchive(archive);
+      } : undefined,
       onTrace: (chunk) => {
         quietSince = Date.now();
         parser.push(chunk);

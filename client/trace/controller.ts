@@ -6,7 +6,7 @@ import type { SyscallEvent, TraceEvent } from '../../trace/events';
 import { toJsonLine } from '../../trace/model/jsonl';
 import { loadStraceLogIncrementally, summarizeStraceLog } from '../../trace/logFile';
 import { manPageErrorReasons } from '../../syscalls/manpage';
-import { compareSummaries, TraceModel, type SyscallStats } from '../../trace/model/model';
+import { compareSummaries, TraceModel, VIEW_WINDOW, type SyscallStats } from '../../trace/model/model';
 import { TraceError } from '../../trace/capture/runner';
 import { TraceSession, type TraceRequest } from '../../trace/session';
 import { ToolNotFoundError } from '../../toolchain/tools';
@@ -296,7 +296,7 @@ export class TraceController implements vscode.Disposable {
       return;
     }
     this.stop();
-    const model = new TraceModel();
+    const model = new TraceModel({ window: VIEW_WINDOW });
     this.startRun(path.basename(target.fsPath), undefined, model);
     this.showStatus(`Reading ${this.title}…`, false);
     void this.view.reveal();
@@ -322,8 +322,7 @@ export class TraceController implements vscode.Disposable {
     let count = 0;
     try {
       let batch: string[] = [];
-      for (const event of this.model.events) {
-        if (!event) continue;
+      for (const event of this.model.all()) {
         batch.push(toJsonLine(event));
         count++;
         if (batch.length === 10_000) {
@@ -383,9 +382,9 @@ export class TraceController implements vscode.Disposable {
   /** strace counts `when=N` per syscall and per traced process: this call is the Nth of its name in its pid. */
   private occurrence(event: SyscallEvent): number {
     let count = 0;
-    for (const other of this.model.events) {
-      if (other?.kind === 'syscall' && other.name === event.name && other.pid === event.pid) count++;
-      if (other === event) break;
+    for (const other of this.model.all()) {
+      if (other.kind === 'syscall' && other.name === event.name && other.pid === event.pid) count++;
+      if (other.seq === event.seq) break;
     }
     return count;
   }
@@ -403,10 +402,12 @@ export class TraceController implements vscode.Disposable {
 
   /** This run's calls in order, for Compare. */
   private currentSteps(): { steps: CallStep[]; complete: boolean } {
-    return callSteps(this.model.events, (event) => (event.location ? `${path.basename(event.location.file)}:${event.location.line}` : undefined));
+    return callSteps(this.model.all(), (event) => (event.location ? `${path.basename(event.location.file)}:${event.location.line}` : undefined));
   }
 
-  private startRun(title: string, source: vscode.Uri | undefined, model = new TraceModel()): void {
+  private startRun(title: string, source: vscode.Uri | undefined, model = new TraceModel({ window: VIEW_WINDOW })): void {
+    // The run this one replaces: its log is no longer read (Compare keeps its summary and steps).
+    if (this.model !== model) this.model.dispose();
     this.model = model;
     // A comparison was of the run this one replaces.
     if (this.lastCompare?.view) {
@@ -487,6 +488,7 @@ export class TraceController implements vscode.Disposable {
     this.stop();
     clearTimeout(this.flushTimer);
     this.terminal?.dispose();
+    this.model.dispose();
   }
 }
 

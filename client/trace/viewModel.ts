@@ -186,7 +186,7 @@ export class TraceViewModel {
     this.groups = this.filter.failedOnly ? new Map() : undefined;
     this.grouped = undefined;
     this.generation++;
-    for (const event of model.events) if (event && this.test(event)) this.place(event);
+    for (const event of model.all()) if (this.test(event)) this.place(event);
   }
 
   setFilter(filter: TraceFilter): void {

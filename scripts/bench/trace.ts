@@ -4,11 +4,12 @@
 //     in wall time and in CPU time (the machine is shared: CPU time is what load does not inflate),
 //     beside merely splitting the same text into lines;
 //  2. mapping 1 000 000 addresses to lines: our DWARF reader vs ONE addr2line process given them all;
-//  3. a program making 200 000 syscalls: our pipeline (capture + parse + map + aggregate) vs strace
+//  3. a program making 200 000 syscalls: our pipeline (capture + parse + map + aggregate into the
+//     panel's model: a window of events, the others read back from strace's file) vs strace
 //     with the same flags writing a file (target ≤ 1.05×), both as a user runs it and attached the
 //     way we attach it (the supervisor), which isolates what our reading and parsing cost;
-//  4. peak memory of `syscall-lens trace --json` at 200 000 and 2 000 000 calls, beside a bare node
-//     process (bounded: the same at both sizes, target < 150 MB);
+//  4. peak memory of `syscall-lens trace --json` and of a trace into the panel's model at 200 000
+//     and 2 000 000 calls, beside a bare node process (bounded: the same at both sizes, target < 150 MB);
 //  5. a libc program: the ways to credit its calls to the user's line (by call site without -k, the
 //     default; -k stacks; -k for a filtered few), each vs strace to a file (target ≤ 2×).
 import { spawn, spawnSync } from 'node:child_process';
@@ -22,6 +23,7 @@ import { findSupervisorInterpreter, supervisorArguments } from '../../trace/capt
 import { readLineTable } from '../../trace/map/dwarfLines';
 import { ElfFile } from '../../trace/map/elf';
 import { StraceParser } from '../../trace/parse/parser';
+import { TraceModel, VIEW_WINDOW } from '../../trace/model/model';
 import { TraceSession } from '../../trace/session';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'bench-trace-'));
@@ -78,9 +80,12 @@ async function timePipeline(program: string, capture: 'fifo' | 'file', stackTrac
   const start = process.hrtime.bigint();
   const cpuStart = cpuSoFar();
   const ownStart = process.cpuUsage();
-  const session = await TraceSession.start({ file: program, args: [], stdio: 'pipe', workspaceRoots: [work], capture, stackTraces, syscalls });
+  // The model the panel keeps: a window of events, the rest read back from strace's file.
+  const model = new TraceModel({ window: VIEW_WINDOW });
+  const session = await TraceSession.start({ file: program, args: [], stdio: 'pipe', workspaceRoots: [work], capture, stackTraces, syscalls, model });
   session.child.stdin?.end();
   const result = await session.done;
+  model.dispose();
   const time = seconds(start);
   // The supervisor has been waited for once `done` settles (its close event came first).
   const cpu = cpuSoFar() - cpuStart;
@@ -280,16 +285,31 @@ async function loopProgram(calls: number): Promise<string> {
   return build.program;
 }
 
+/** `--panel-model PROGRAM`: this bench traces PROGRAM into the panel's model, then reads every row back. */
+async function panelTrace(program: string): Promise<void> {
+  const model = new TraceModel({ window: VIEW_WINDOW });
+  const session = await TraceSession.start({ file: program, args: [], stdio: 'pipe', workspaceRoots: [work], model });
+  session.child.stdin?.end();
+  await session.done;
+  // Scrolling through every row, as the panel fetches them.
+  let rows = 0;
+  for (const event of model.all()) if (event.seq > 0) rows++;
+  model.dispose();
+  if (rows !== model.size) throw new Error(`read back ${rows} of ${model.size} events`);
+}
+
 async function benchMemory(): Promise<void> {
   const cli = path.resolve('dist/cli.js');
   const bare = peakRss(['-e', '']);
-  console.log('peak memory of syscall-lens trace --json (stdout to /dev/null):');
+  console.log('peak memory (RSS) of a trace: syscall-lens trace --json (stdout to /dev/null), and into the panel\'s model, every row read back after:');
   console.log(`  a bare node process                   ${bare.mb.toFixed(0)} MB`);
   for (const calls of [200_000, 2_000_000]) {
     const program = await loopProgram(calls);
-    const start = process.hrtime.bigint();
-    const traced = peakRss([cli, 'trace', '--json', program]);
-    console.log(`  ${calls.toLocaleString().padStart(9)} calls                       ${traced.mb.toFixed(0)} MB in ${seconds(start).toFixed(1)} s (exit ${traced.status}); ratio to bare node ${(traced.mb / bare.mb).toFixed(2)}×  (target < 150 MB)`);
+    for (const [label, args] of [['--json', [cli, 'trace', '--json', program]], ['panel', [__filename, '--panel-model', program]]] as const) {
+      const start = process.hrtime.bigint();
+      const traced = peakRss([...args]);
+      console.log(`  ${calls.toLocaleString().padStart(9)} calls, ${label.padEnd(7)}       ${traced.mb.toFixed(0)} MB in ${seconds(start).toFixed(1)} s (exit ${traced.status}); ratio to bare node ${(traced.mb / bare.mb).toFixed(2)}×  (target < 150 MB)`);
+    }
   }
 }
 
@@ -343,6 +363,7 @@ async function benchLibc(): Promise<void> {
 
 async function main(): Promise<void> {
   try {
+    if (process.argv[2] === '--panel-model') return await panelTrace(process.argv[3]!);
     // `TRACE_BENCH=parser,pipeline npm run bench trace` runs only those parts.
     const parts: Record<string, () => Promise<void>> = { parser: benchParser, mapping: benchMapping, pipeline: benchPipeline, memory: benchMemory, libc: benchLibc };
     const chosen = process.env.TRACE_BENCH?.split(',').filter(Boolean) ?? Object.keys(parts);

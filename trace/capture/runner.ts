@@ -56,6 +56,11 @@ export interface RunnerRequest {
    * which on a busy machine costs more than the tracing itself.
    */
   capture?: 'fifo' | 'file';
+  /**
+   * With capture `file`: the file strace is about to write, for a reader of its own to open now
+   * (the capture folder is removed when the trace ends; an open descriptor keeps the file).
+   */
+  onCaptureFile?: (file: string) => void;
   /** One of strace's own messages (`strace: …`), without its line end. */
   onStraceMessage?: (line: string) => void;
   /** The program's stderr (stdio `pipe`/`output`), or with stdio `terminal` what its terminal shows. */
@@ -144,6 +149,14 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
 async function startStraceWith(request: RunnerRequest, stdinFd: number | undefined): Promise<RunningTrace> {
   const capture = request.capture ?? 'file';
   const { dir, fifo } = await makeCapture(capture);
+  if (capture === 'file') {
+    try {
+      request.onCaptureFile?.(fifo);
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
   const strace = [request.strace, ...request.options, '-o', fifo];
   const program = [request.program, ...request.args];
   const supervised = request.supervisor !== undefined;

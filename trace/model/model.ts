@@ -1,6 +1,7 @@
 // The trace as data: events by sequence number, a `strace -c`-style summary, per-source-line calls
 // for editor annotations, and the process tree. Fed one way from the parser (through the mapper).
 import type { CallOrigin, SyscallEvent, TraceEvent } from '../events';
+import type { EventArchive } from './eventArchive';
 
 export interface SyscallStats {
   name: string;
@@ -60,12 +61,29 @@ export interface TraceModelOptions {
    * lines, processes — memory stays bounded however long the trace (`syscall-lens trace --json`).
    */
   keepEvents?: boolean;
+  /**
+   * Keep only about this many of the latest events in memory; older ones are read back from the
+   * log through the archive attached to the model (without one, all are kept, as with keepEvents).
+   */
+  window?: number;
 }
 
+/** The events a view keeps in memory: the rest are read back from the log (see TraceModelOptions.window). */
+export const VIEW_WINDOW = 20_000;
+
 export class TraceModel {
-  /** Events by seq − 1; holes stay undefined until their event arrives. Empty unless keepEvents. */
+  /** Events by seq − 1; holes stay undefined until their event arrives. Empty unless keepEvents (and no window). */
   readonly events: (TraceEvent | undefined)[] = [];
   private readonly keepEvents: boolean;
+  /** With a window: the latest events, event `seq` at `seq & ringMask` (a newer seq takes its place). */
+  private readonly ring: (TraceEvent | undefined)[] = [];
+  private readonly ringMask: number = 0;
+  /** Events that left the window but that the archive cannot read back. */
+  private readonly pinned = new Map<number, TraceEvent>();
+  private readonly window: number | undefined;
+  private archive: EventArchive | undefined;
+  /** With a window: the seqs whose completed call has been counted (a bit each). */
+  private counted = new Uint8Array(1024);
   private highestSeq = 0;
   private readonly stats = new Map<string, SyscallStats>();
   /** file → line → syscall name → calls. */
@@ -79,6 +97,28 @@ export class TraceModel {
 
   constructor(options: TraceModelOptions = {}) {
     this.keepEvents = options.keepEvents ?? true;
+    this.window = options.window;
+    if (this.window !== undefined) {
+      // A power of two at least the window's size.
+      this.ringMask = 2 ** Math.ceil(Math.log2(Math.max(2, this.window))) - 1;
+      this.ring = new Array<TraceEvent | undefined>(this.ringMask + 1).fill(undefined);
+    }
+  }
+
+  /** Keeps only a window of events in memory (see TraceModelOptions.window). */
+  get windowed(): boolean {
+    return this.window !== undefined && this.keepEvents;
+  }
+
+  /** Where events that leave the window are read back from; the model closes it on dispose. */
+  attachArchive(archive: EventArchive): void {
+    this.archive?.close();
+    this.archive = archive;
+  }
+
+  /** Closes the log the archive reads (events outside the window are gone then). */
+  dispose(): void {
+    this.archive?.close();
   }
 
   /** The number of events (the highest seq seen). */
@@ -87,13 +127,77 @@ export class TraceModel {
   }
 
   get(seq: number): TraceEvent | undefined {
-    return this.events[seq - 1];
+    if (!this.windowed) return this.events[seq - 1];
+    const recent = this.ring[seq & this.ringMask];
+    if (recent?.seq === seq) return recent;
+    return this.pinned.get(seq) ?? this.archive?.read(seq);
+  }
+
+  /** Every event in seq order (read back from the log in blocks, when the model keeps a window). */
+  *all(): Generator<TraceEvent> {
+    if (!this.windowed) {
+      for (const event of this.events) if (event) yield event;
+      return;
+    }
+    for (let seq = 1; seq <= this.highestSeq; seq++) {
+      const event = this.get(seq);
+      if (event) yield event;
+    }
   }
 
   /** Adds an event or replaces its in-progress version; completed calls are counted once. */
   upsert(event: TraceEvent): void {
+    if (this.windowed) return this.count(event, !this.keepInWindow(event));
     const previous = this.events[event.seq - 1];
     if (this.keepEvents) this.events[event.seq - 1] = event;
+    this.count(event, previous?.kind === 'syscall' && !previous.inProgress);
+  }
+
+  /**
+   * Puts the event in the window, moving the oldest out (to the archive, or pinned when the log does
+   * not hold them); false when it was counted already as a completed call.
+   */
+  private keepInWindow(event: TraceEvent): boolean {
+    const countedBefore = event.kind === 'syscall' && !event.inProgress && this.markCounted(event.seq);
+    this.replaceInWindow(event);
+    return !countedBefore;
+  }
+
+  /** Marks seq's completed call as counted; whether it was already. */
+  private markCounted(seq: number): boolean {
+    if (seq >= this.counted.length * 8) {
+      const grown = new Uint8Array(Math.max(this.counted.length * 2, (seq >> 3) + 1));
+      grown.set(this.counted);
+      this.counted = grown;
+    }
+    const bit = 1 << (seq & 7);
+    const already = (this.counted[seq >> 3]! & bit) !== 0;
+    this.counted[seq >> 3]! |= bit;
+    return already;
+  }
+
+  private replaceInWindow(event: TraceEvent): void {
+    const seq = event.seq;
+    if (this.pinned.size > 0 && this.pinned.has(seq)) return void this.pinned.set(seq, event);
+    const slot = seq & this.ringMask;
+    const there = this.ring[slot];
+    if (there && there.seq > seq) {
+      // Older than the window (a call completing long after it began): its lines are in the log.
+      this.leave(event);
+      return;
+    }
+    if (there && there.seq !== seq) this.leave(there);
+    this.ring[slot] = event;
+  }
+
+  /** An event leaves memory: the archive keeps what mapping added, or it stays pinned when the log does not hold it. */
+  private leave(event: TraceEvent): void {
+    if (this.archive?.has(event.seq)) this.archive.keep(event);
+    else this.pinned.set(event.seq, event);
+  }
+
+  /** Counts the event into the summary, lines and processes (a completed call once: see countedBefore). */
+  private count(event: TraceEvent, countedBefore: boolean): void {
     if (event.seq > this.highestSeq) this.highestSeq = event.seq;
     if (this.firstTime === undefined && event.time !== undefined) this.firstTime = event.time;
     const process = this.process(event.pid);
@@ -102,7 +206,7 @@ export class TraceModel {
       return;
     }
     if (event.kind !== 'syscall' || event.inProgress) return;
-    if (previous?.kind === 'syscall' && !previous.inProgress) return;
+    if (countedBefore) return;
     process.calls++;
     const stats = this.stats.get(event.name) ?? { name: event.name, calls: 0, errors: 0, totalTime: 0 };
     stats.calls++;

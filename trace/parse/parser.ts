@@ -16,6 +16,13 @@ export interface ParserOptions {
    * first execve belong to whoever started it (the trace supervisor), not to the program.
    */
   attachedBeforeExec?: boolean;
+  /**
+   * Where each event's lines are in the stream, in bytes from its start: called for every line that
+   * makes (or completes, or adds a stack frame to) event `seq`, with the line's range `[start, end)`
+   * (its line end included). A log can then be re-read one event at a time. Not called once the
+   * text holds U+FFFD: the bytes it stood for are not known (strace itself writes ASCII).
+   */
+  onSpan?: (seq: number, start: number, end: number) => void;
 }
 
 const RESUMED = '<... ';
@@ -67,6 +74,11 @@ export class StraceParser {
   private buffer = '';
   /** The prefix of the line being read (one object, read into for every line). */
   private readonly prefix = emptyPrefix();
+  /** With onSpan: the bytes of the line being read, and where the next chunk starts. */
+  private lineStart = 0;
+  private lineEnd = 0;
+  private bytesRead = 0;
+  private onSpan: ParserOptions['onSpan'];
   private seq = 0;
   private readonly pending = new Map<number, PendingCall>();
   private readonly abiOfPid = new Map<number, 'x86_64' | 'i386'>();
@@ -85,6 +97,7 @@ export class StraceParser {
   constructor(private readonly options: ParserOptions) {
     this.keepUnparsed = options.keepUnparsed ?? 1000;
     this.awaitingExec = options.attachedBeforeExec ?? false;
+    this.onSpan = options.onSpan;
   }
 
   /**
@@ -92,6 +105,10 @@ export class StraceParser {
    * is cut out only to be kept): reading a flat string is faster than reading slices of it.
    */
   push(chunk: string): void {
+    // With onSpan: each line's place in bytes. A chunk of ASCII has as many bytes as characters.
+    if (this.onSpan && chunk.includes('\uFFFD')) this.onSpan = undefined;
+    const counting = this.onSpan !== undefined;
+    const ascii = counting && Buffer.byteLength(chunk, 'utf8') === chunk.length;
     let start = 0;
     let newline = chunk.indexOf('\n');
     if (this.buffer) {
@@ -102,11 +119,13 @@ export class StraceParser {
       // The line begun in an earlier chunk.
       const line = this.buffer + chunk.slice(0, newline);
       this.buffer = '';
+      if (counting) this.countLine(Buffer.byteLength(line, 'utf8') + 1);
       this.parseLine(line, 0, lineEnd(line, 0, line.length));
       start = newline + 1;
       newline = chunk.indexOf('\n', start);
     }
     while (newline >= 0) {
+      if (counting) this.countLine(ascii ? newline + 1 - start : Buffer.byteLength(chunk.slice(start, newline + 1), 'utf8'));
       this.parseLine(chunk, start, lineEnd(chunk, start, newline));
       start = newline + 1;
       newline = chunk.indexOf('\n', start);
@@ -114,11 +133,18 @@ export class StraceParser {
     if (start < chunk.length) this.buffer = chunk.slice(start);
   }
 
+  /** The next line has this many bytes (its line end included). */
+  private countLine(bytes: number): void {
+    this.lineStart = this.bytesRead;
+    this.lineEnd = this.bytesRead += bytes;
+  }
+
   /** The stream ended: the partial last line is parsed and every held event is released. */
   end(): void {
     if (this.buffer) {
       const line = this.buffer;
       this.buffer = '';
+      if (this.onSpan) this.countLine(Buffer.byteLength(line, 'utf8'));
       this.parseLine(line, 0, line.length, true);
     }
     this.release();
@@ -153,7 +179,11 @@ export class StraceParser {
     const personality = PERSONALITY.exec(text);
     const pid = personality ? Number(personality[1]) : 0;
     if (personality) this.abiOfPid.set(pid, personality[2] === '32' ? 'i386' : 'x86_64');
+    // Not a line of the stream: it has no place in it.
+    const onSpan = this.onSpan;
+    this.onSpan = undefined;
     this.notice(++this.seq, { pid, time: undefined, ip: undefined, narrowIp: false, bodyStart: 0 }, text);
+    this.onSpan = onSpan;
   }
 
   /** Reads the line `text[start, end)`; the text may go on with more lines. */
@@ -328,12 +358,14 @@ export class StraceParser {
     if (!frame) return;
     if (this.stackTarget.stack === NO_FRAMES) this.stackTarget.stack = [frame];
     else this.stackTarget.stack.push(frame);
+    this.onSpan?.(this.stackTarget.seq, this.lineStart, this.lineEnd);
   }
 
   /** Holds events that may still receive stack frames; others go straight out. */
   private emit(event: TraceEvent, mayHaveStack: boolean): void {
     this.stackTarget = mayHaveStack ? event : undefined;
     this.held.push(event);
+    this.onSpan?.(event.seq, this.lineStart, this.lineEnd);
   }
 
   private release(): void {

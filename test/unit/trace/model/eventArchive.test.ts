@@ -1,0 +1,110 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatEvent, type TraceEvent } from '../../../../trace/events';
+import { EventArchive } from '../../../../trace/model/eventArchive';
+import { FdTracker } from '../../../../trace/model/fds';
+import { TraceModel } from '../../../../trace/model/model';
+import { StraceParser } from '../../../../trace/parse/parser';
+
+const REFERENCE = path.resolve(__dirname, '../../../fixtures/reference/strace');
+const work = mkdtempSync(path.join(os.tmpdir(), 'event-archive-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Everything a view shows of an event, what mapping and fd tracking added included. */
+function render(event: TraceEvent | undefined): string {
+  if (!event) return 'missing';
+  const extra = event.kind === 'syscall'
+    ? ` args=${JSON.stringify(event.args)} fds=${JSON.stringify(event.fdOrigins ?? null)} abi=${event.abi} <${event.duration}>`
+    : '';
+  return `#${event.seq} ${event.pid} ${event.time} ${event.ip} ${formatEvent(event)}${extra} at=${JSON.stringify(event.location ?? null)} `
+    + `origin=${event.origin} credit=${JSON.stringify(event.credit ?? null)} frames=${JSON.stringify(event.stack)}`;
+}
+
+/** Feeds `log` to a model the way a trace session does, in chunks of random sizes; `archive` reads the log back. */
+function load(log: string, model: TraceModel, file?: string): void {
+  const fds = new FdTracker();
+  let archive: EventArchive | undefined;
+  if (file) {
+    archive = EventArchive.open(file);
+    model.attachArchive(archive);
+  }
+  const parser = new StraceParser({
+    onEvent: (event) => {
+      // Stand-ins for the mapper: a line and an origin that differ from call to call.
+      if (event.seq % 3 === 0) event.location = { file: '/p/main.asm', line: event.seq % 11 };
+      if (event.seq % 4 === 0) event.origin = 'user';
+      if (event.seq % 5 === 0) event.credit = { method: 'none', function: 'write', module: 'libc.so.6', reason: 'test' };
+      if (event.kind === 'syscall') fds.observe(event);
+      model.upsert(event);
+    },
+    onSpan: archive ? (seq, start, end) => archive!.span(seq, start, end) : undefined,
+  });
+  let seed = log.length;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < log.length;) {
+    const size = 1 + Math.floor(random() * 700);
+    parser.push(log.slice(i, i + size));
+    i += size;
+  }
+  parser.end();
+}
+
+function windowed(log: string, name: string, window = 3): { kept: TraceModel; bounded: TraceModel } {
+  const file = path.join(work, name);
+  writeFileSync(file, log);
+  const kept = new TraceModel();
+  load(log, kept);
+  const bounded = new TraceModel({ window });
+  load(log, bounded, file);
+  return { kept, bounded };
+}
+
+describe('a view keeps a window of events and reads the others back from the log', () => {
+  const logs = ['mt_f_tt_T_y_i.txt', 'mt_f_k.txt', 'asm_k.txt', 'sig_f.txt', 'c_kk_strace72.txt', 'mt_strace72_f_kk_N.txt', 'sock_Xverbose.txt'];
+  for (const name of logs) {
+    it(`gives every event of ${name} as it was, mapping and descriptor origins included`, () => {
+      const { kept, bounded } = windowed(readFileSync(path.join(REFERENCE, name), 'utf8'), name);
+      expect(bounded.size).toBe(kept.size);
+      for (let seq = 1; seq <= kept.size; seq++) expect(render(bounded.get(seq))).toBe(render(kept.get(seq)));
+      expect([...bounded.all()].map(render)).toEqual([...kept.all()].map(render));
+      expect(bounded.summary()).toEqual(kept.summary());
+      expect([...bounded.processes.values()]).toEqual([...kept.processes.values()]);
+      bounded.dispose();
+    });
+  }
+
+  it('counts bytes, not characters, in a log with UTF-8 text', () => {
+    const log = 'write(1, "héllo wörld", 13) = 13\nopenat(AT_FDCWD</tmp/ü>, "ä", O_RDONLY) = 3</tmp/ü/ä>\nread(3</tmp/ü/ä>, "", 1) = 0\nclose(3) = 0\n';
+    const { kept, bounded } = windowed(log.repeat(20), 'utf8.strace', 2);
+    for (let seq = 1; seq <= kept.size; seq++) expect(render(bounded.get(seq))).toBe(render(kept.get(seq)));
+    bounded.dispose();
+  });
+
+  it('keeps in memory what it could not read back (text with U+FFFD: its bytes are unknown)', () => {
+    const log = 'getpid() = 1\n'.repeat(5) + 'write(1, "\uFFFD", 1) = 1\n' + 'getppid() = 1\n'.repeat(10);
+    const { kept, bounded } = windowed(log, 'replacement.strace', 2);
+    for (let seq = 1; seq <= kept.size; seq++) expect(render(bounded.get(seq))).toBe(render(kept.get(seq)));
+    bounded.dispose();
+  });
+
+  it('reads a call completed after it left the window (unfinished … resumed far apart)', () => {
+    const lines = ['100 read(0,  <unfinished ...>'];
+    for (let i = 0; i < 600; i++) lines.push(`101 write(1, "${i}", ${String(i).length}) = ${String(i).length}`);
+    lines.push('100 <... read resumed>"typed\\n", 64) = 6');
+    const { kept, bounded } = windowed(lines.join('\n') + '\n', 'apart.strace', 5);
+    expect(render(bounded.get(1))).toBe(render(kept.get(1)));
+    expect(bounded.get(1)).toMatchObject({ inProgress: false, result: '6' });
+    for (let seq = 1; seq <= kept.size; seq++) expect(render(bounded.get(seq))).toBe(render(kept.get(seq)));
+    expect(bounded.summary()).toEqual(kept.summary());
+    bounded.dispose();
+  });
+
+  it('gives nothing back once closed, and keeps counting', () => {
+    const { kept, bounded } = windowed('getpid() = 1\n'.repeat(50), 'closed.strace', 5);
+    bounded.dispose();
+    expect(bounded.get(1)).toBeUndefined();
+    expect(render(bounded.get(50))).toBe(render(kept.get(50)));
+  });
+});
