@@ -257,8 +257,11 @@ export class ProgramAnalysis {
       flows.set(i, flow);
     }
     changed = [...flows.keys()];
-    this.flows = previous.flows.slice();
-    const counts = previous.targetCounts && new Map(previous.targetCounts);
+    // From here on the derivation holds: `previous`'s per-block tables are taken over, not copied (a
+    // 100 000-line file has 20 000 blocks); `previous` is not asked again once a later analysis is made from it.
+    this.flows = previous.flows;
+    const counts = previous.targetCounts;
+    previous.targetCounts = undefined;
     for (const [i, flow] of flows) {
       if (counts) {
         for (const name of [this.flows[i]!.target, this.flows[i]!.call]) if (name !== undefined) counts.set(name, counts.get(name)! - 1);
@@ -271,10 +274,10 @@ export class ProgramAnalysis {
     this.component = previous.component;
     this.componentSizes = previous.componentSizes;
     const roots = new Set(changed.map((i) => this.component[i]!));
-    this.entry = previous.entry.slice();
-    this.siteLists = previous.siteLists.slice();
-    this.visits = previous.visits.slice();
-    this.previous = previous.previous.slice();
+    this.entry = previous.entry;
+    this.siteLists = previous.siteLists;
+    this.visits = previous.visits;
+    this.previous = previous.previous;
     this.queued = new Uint8Array(blocks.length);
     this.reused = new Uint8Array(blocks.length).fill(1);
     this.facts = { callSites: new Map(previous.facts.callSites), callers: new Map() };
@@ -410,7 +413,9 @@ export class ProgramAnalysis {
     }
     const named = previous.namedTargets();
     for (const name of names) if ((named.get(name) ?? 0) > (inside.get(name) ?? 0)) return undefined;
-    const labelIndex = new Map(previous.labelIndex);
+    // Taken over, not copied (100 000 lines have 20 000 labels): `previous` is not asked for labels again.
+    const labelIndex = previous.labelIndex;
+    previous.labelIndex = new Map();
     for (const r of renames) if (r.from && labelIndex.get(r.from) === r.at) labelIndex.delete(r.from);
     for (const r of renames) {
       if (!r.to) continue;
