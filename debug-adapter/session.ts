@@ -24,7 +24,6 @@ import { StringDecoder } from 'node:string_decoder';
 import { Prestarted } from './prestarted';
 import { takeEarlyGdb } from './earlyGdb';
 import { ProgramRun } from './programRun';
-import { HeldResponse } from './stepResponse';
 
 const THREAD_ID = 1;
 const SYSCALL_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
@@ -58,30 +57,6 @@ export class SyscallGdbSession extends DebugSession {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
-  }
-
-  private output: NodeJS.WritableStream | undefined;
-  /** A step's response waits for the step's stop (stepResponse.ts). */
-  private readonly stepResponse = new HeldResponse((response) => super.sendResponse(response));
-
-  override start(inStream: NodeJS.ReadableStream, outStream: NodeJS.WritableStream): void {
-    this.output = outStream;
-    super.start(inStream, outStream);
-  }
-
-  override sendResponse(response: DebugProtocol.Response): void {
-    this.stepResponse.release();
-    super.sendResponse(response);
-  }
-
-  override sendEvent(event: DebugProtocol.Event): void {
-    if (!this.stepResponse.holding) return super.sendEvent(event);
-    // The held response and this event (the step's stop) reach the client in one write.
-    const output = this.output as (NodeJS.WritableStream & { cork?(): void; uncork?(): void }) | undefined;
-    output?.cork?.();
-    this.stepResponse.release();
-    super.sendEvent(event);
-    output?.uncork?.();
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
@@ -440,12 +415,12 @@ export class SyscallGdbSession extends DebugSession {
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
     this.running().next(args.granularity === 'instruction');
-    this.stepResponse.hold(response);
+    this.sendResponse(response);
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
     this.running().stepIn(args.granularity === 'instruction');
-    this.stepResponse.hold(response);
+    this.sendResponse(response);
   }
 
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
@@ -460,7 +435,7 @@ export class SyscallGdbSession extends DebugSession {
     const engine = this.engine;
     if (!engine?.canStepBack) return this.sendErrorResponse(response, { id: 1, format: engine?.stepBackOff ?? 'The program has not been started.', showUser: true });
     go(engine);
-    this.stepResponse.hold(response);
+    this.sendResponse(response);
   }
 
   /** The past shown by Step Back cannot be changed: gdb would throw away the rest of the recording. */
@@ -490,8 +465,7 @@ export class SyscallGdbSession extends DebugSession {
       runToNextSyscall: () => engine.runToNextSyscall(),
     };
     actions[command]();
-    if (command === 'runToNextSyscall') this.sendResponse(response);
-    else this.stepResponse.hold(response);
+    this.sendResponse(response);
   }
 
   protected override async readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): Promise<void> {

@@ -29,7 +29,7 @@ describe('Ctrl+C in the program\'s terminal', () => {
 });
 
 describe('the response to a step', () => {
-  it('comes before the step\'s stopped event, at the stop when the step is quick', async () => {
+  it('comes before the step\'s stopped event', async () => {
     await launchStopped(fixture('spin.asm'));
     for (let i = 0; i < 5; i++) {
       const stopped = stoppedEvent(dc);
