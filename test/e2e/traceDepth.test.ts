@@ -174,8 +174,8 @@ describe('failed calls, narrow tables and the bottom panel', () => {
     // Read until the table has settled: it may still be redrawing its last rows when the status changes.
     await expect.poll(() => cells.allInnerTexts(), { timeout: 30_000 })
       .toEqual(['wrappers.asm:38', 'wrappers.asm:41', ...Array(3).fill('wrappers.asm:47'), 'wrappers.asm:26']);
-    // The wrapper's syscall line is the detail: in the cell's tooltip and in the selected row's line.
-    expect(await cells.first().getAttribute('title')).toBe('called at wrappers.asm:38, through the procedure whose syscall is at wrappers.asm:16');
+    // The wrapper's syscall line is the detail: in the cell's tooltip (with how the call was credited) and in the selected row's line.
+    expect(await cells.first().getAttribute('title')).toBe('called at wrappers.asm:38, through the procedure whose syscall is at wrappers.asm:16\ncredited by its -k stack');
     await cells.first().click();
     await expect.poll(() => frame.locator('.detail-text').innerText()).toContain("wrappers.asm:38 (the wrapper's syscall at wrappers.asm:16)");
     await screenshot(vscode.page, 'trace-wrapper-callers');
