@@ -45,12 +45,12 @@ Options:
                run unseen, which makes crediting a C or Rust program's calls to your lines (strace
                -k stacks, costly for every call) cheap for the few you chose
   --stacks     unwind every call with strace -k: each call made inside libc is credited to your
-               line, at about 16 times the cost of plain strace on a libc program
-  --no-stacks  never unwind. By default a C program is traced without stacks: a call made inside a
-               libc function your code calls from one place only, and that libc itself never
-               calls, is credited to that call (shown as "line (call site)"); the others show
-               [in FUNCTION] and the reason is summed up at the end. Stacks are used by default
-               with --syscalls, and for a program whose own lines call no library (Rust's std)
+               line, at about 16 times the cost of plain strace on a libc program. The default for
+               a C or Rust program built with debug lines
+  --no-stacks  never unwind, at about the cost of plain strace: a call made inside a libc function
+               your code calls from one place only, and that libc itself never calls, is still
+               credited to that call (shown as "line (call site)"); the others show
+               [in FUNCTION] and the reason is summed up at the end
   -h, --help   show this help
 
 Exit status: 0 when the trace worked (whatever the program's own exit status, which is reported

@@ -15,7 +15,6 @@ import { StraceParser } from './parse/parser';
 import { diagnoseStraceFailure, startStrace, TraceError, type RunningTrace } from './capture/runner';
 import { findSupervisorInterpreter, type TerminalSize } from './capture/supervisor';
 import { loadProgramImage, SourceMapper } from './map/sourceMapper';
-import { moduleCode } from './map/callSites';
 import { buildUnwindCopy } from './unwindCopy';
 import { DEFAULT_STRING_LIMIT, probeStrace, traceOptions, type StraceCapabilities, type TraceFlags } from './capture/straceProbe';
 
@@ -48,9 +47,9 @@ export interface TraceRequest {
   /**
    * Collect `-k` stacks, which credit every call made inside libc to the user's line but cost about
    * 16× plain strace on a libc program (strace 6.1 unwinds each call with libunwind). Default
-   * (`stacksByDefault`): only where nothing cheaper can credit the calls. Without stacks, a call made
-   * inside a library function is credited when the program calls that function from one place only
-   * and nothing else reaches it (trace/map/callSites.ts); the others keep no line and say why.
+   * (`stacksByDefault`): with stacks for a libc program that has debug lines. Without stacks, a call
+   * made inside a library function is credited when the program calls that function from one place
+   * only and nothing else reaches it (trace/map/callSites.ts); the others keep no line and say why.
    */
   stackTraces?: boolean;
   /**
@@ -110,32 +109,18 @@ function programUsesLibc(program: string): boolean {
 }
 
 /**
- * Whether a libc program is traced with -k stacks when the caller does not say. Yes with a syscall
- * filter (only the chosen calls are unwound, and without mmap in the trace no library's address is
- * known), and for a program with debug lines whose own lines call no library function (a Rust program reaches libc
- * only through std: crediting by call site finds no line of the user's). No otherwise: calls are
- * credited by their one call site where that is exact, at about the cost of plain strace.
+ * Whether a libc program is traced with -k stacks when the caller does not say: yes when it has
+ * debug lines. Only a stack credits the calls libc makes for the program (write, read, open, close:
+ * stdio, malloc, start-up and exit call them too) and tells start-up, the user's code and exit apart;
+ * crediting by call site (trace/map/callSites.ts) places only wrappers that libc never calls itself.
+ * Without debug lines (/bin/ls) no stack could name a line, so only the cost would remain.
+ * Tracing without stacks stays a choice (setting `never`, `--no-stacks`); a syscall filter makes
+ * stacks cheap.
  */
-export function stacksByDefault(target: TraceTarget, syscalls: readonly string[] | undefined, userRoots: readonly string[]): boolean {
+export function stacksByDefault(target: TraceTarget, syscalls: readonly string[] | undefined): boolean {
   if (!target.usesLibc) return false;
   if (syscalls !== undefined && syscalls.length > 0) return true;
-  // Without debug lines no stack can name a line either (/bin/ls): only the cost would remain.
-  if (!((loadProgramImage(target.program)?.lines.size ?? 0) > 0)) return false;
-  return !callsLibraryFromOwnLines(target.program, userRoots);
-}
-
-function callsLibraryFromOwnLines(program: string, userRoots: readonly string[]): boolean {
-  const code = moduleCode(program);
-  const image = loadProgramImage(program);
-  if (!code || !image) return false;
-  const roots = userRoots.map((root) => path.resolve(root) + path.sep);
-  const ownLine = (address: number) => {
-    const file = image.lines.lookup(address)?.file;
-    return file !== undefined && roots.some((root) => file.startsWith(root));
-  };
-  // A dynamic program calls libc through its imports; a static one calls libc's code inside itself.
-  if ([...code.imports.values()].some((sites) => sites.some((site) => ownLine(site.from)))) return true;
-  return code.references.into(0, Number.MAX_SAFE_INTEGER).some((reference) => ownLine(reference.from) && !ownLine(reference.to));
+  return (loadProgramImage(target.program)?.lines.size ?? 0) > 0;
 }
 
 export class TraceSession {
@@ -188,7 +173,7 @@ export class TraceSession {
     const model = request.model ?? new TraceModel();
     const roots = (request.workspaceRoots ?? []).map((r) => path.resolve(r) + path.sep);
     const userRoots = [...roots, ...(target.source ? [path.dirname(target.source)] : [])];
-    const stack = request.stackTraces ?? (unwind !== undefined || stacksByDefault(target, request.syscalls, userRoots));
+    const stack = request.stackTraces ?? (unwind !== undefined || stacksByDefault(target, request.syscalls));
     const mapper = new SourceMapper({
       program: traced, listing: target.listing, mainSource: target.source, wrapperSites: unwind?.wrapperSites,
       frameAddresses: capabilities.stackTrace === 'libdw' ? 'module-address' : 'file-offset',

@@ -36,6 +36,11 @@ interface RunRecord {
 
 /** At most this many sequence changes go to the panel. */
 const SHOWN_CHANGES = 2_000;
+/**
+ * After a trace with stacks this long, offer one without: at the roughly 0.4 ms of CPU strace -k spends
+ * unwinding each call of a libc program (strace 6.1; measured with scripts/bench/trace.ts), 20,000 calls are about 8 s.
+ */
+const OFFER_FASTER_AFTER_CALLS = 20_000;
 
 /** One trace at a time: runs it, feeds the panel and the editor, answers the panel's requests. */
 export class TraceController implements vscode.Disposable {
@@ -205,7 +210,7 @@ export class TraceController implements vscode.Disposable {
     const terminal = new ProgramTerminal(`Syscall Lens: ${name}`);
     this.terminal = terminal;
     let askedForInput = false;
-    const unlined = new UnlinedCalls();
+    let calls = 0;
     try {
       const session = await TraceSession.start({
         file: target.fsPath, args: run.args, cwd: run.cwd ?? folder ?? path.dirname(target.fsPath),
@@ -217,7 +222,7 @@ export class TraceController implements vscode.Disposable {
         workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
         onEvent: (event) => {
           if (superseded()) return;
-          unlined.count(event);
+          if (event.kind === 'syscall' && !event.inProgress) calls++;
           this.onEvent(event);
         },
         onInProgress: (event) => {
@@ -251,9 +256,9 @@ export class TraceController implements vscode.Disposable {
       if (!result.stopped && !inject) this.lastTraces?.record(result.target.program, result.target.source, model.summary().reduce((n, s) => n + s.calls, 0));
       this.finishRun(`${this.title} — ${outcome}`);
       // Offered once per file, and only while the setting leaves the choice to the trace.
-      if (!result.stackTraces && unlined.total > 0 && stackTraces === undefined && config.traceStackTraces === undefined && !this.offeredStacks.has(target.fsPath)) {
-        this.offeredStacks.add(target.fsPath);
-        void this.offerStacks(target, inject, unlined);
+      if (result.stackTraces && calls >= OFFER_FASTER_AFTER_CALLS && stackTraces === undefined && config.traceStackTraces === undefined && !this.offeredFaster.has(target.fsPath)) {
+        this.offeredFaster.add(target.fsPath);
+        void this.offerWithoutStacks(target, inject, calls);
       }
     } catch (error) {
       if (superseded()) return;
@@ -263,18 +268,18 @@ export class TraceController implements vscode.Disposable {
     }
   }
 
-  private readonly offeredStacks = new Set<string>();
+  private readonly offeredFaster = new Set<string>();
 
-  /** Calls made inside libc have no line without stacks: offer to run again with them (and to keep them on). */
-  private async offerStacks(target: vscode.Uri, inject: TraceRequest['inject'] | undefined, unlined: UnlinedCalls): Promise<void> {
-    const again = 'Trace with Stacks';
-    const always = 'Always Use Stacks';
+  /** A long trace with stacks: offer to run again without them (and to keep them off). */
+  private async offerWithoutStacks(target: vscode.Uri, inject: TraceRequest['inject'] | undefined, calls: number): Promise<void> {
+    const again = 'Trace Without Stacks';
+    const never = 'Never Use Stacks';
     const picked = await vscode.window.showInformationMessage(
-      `${unlined.total} call${unlined.total === 1 ? '' : 's'} of ${path.basename(target.fsPath)} made inside libc ${unlined.total === 1 ? 'has' : 'have'} no line (${unlined.names()}): ` +
-      'libc calls those functions itself, so only a stack trace tells which line led there. Stack traces (strace -k) cost about 16 times as much on a libc program.',
-      again, always);
-    if (picked === always) await vscode.workspace.getConfiguration(SETTINGS_SECTION, target).update(SETTINGS.traceStackTraces.key, 'always', vscode.ConfigurationTarget.Workspace);
-    if (picked) await this.trace(target, inject, true);
+      `${path.basename(target.fsPath)} made ${calls.toLocaleString('en-US')} calls, each unwound with strace -k to find your line: about 16 times the cost of plain strace. ` +
+      'Without stacks it costs about as much as plain strace; calls made inside libc are then credited only where one call of yours is the only way in.',
+      again, never);
+    if (picked === never) await vscode.workspace.getConfiguration(SETTINGS_SECTION, target).update(SETTINGS.traceStackTraces.key, 'never', vscode.ConfigurationTarget.Workspace);
+    if (picked) await this.trace(target, inject, false);
   }
 
   stop(): void {
@@ -492,20 +497,3 @@ export class TraceController implements vscode.Disposable {
   }
 }
 
-/** Calls made inside a library function that only a stack could place (not the loader's). */
-class UnlinedCalls {
-  total = 0;
-  private readonly functions = new Set<string>();
-
-  count(event: TraceEvent): void {
-    if (event.kind !== 'syscall' || event.inProgress || event.credit?.method !== 'none' || !event.credit.function || event.origin === 'loader') return;
-    this.total++;
-    this.functions.add(event.credit.function);
-  }
-
-  /** `write, read, …` (a few of the functions). */
-  names(): string {
-    const all = [...this.functions];
-    return all.slice(0, 4).join(', ') + (all.length > 4 ? ', …' : '');
-  }
-}

@@ -128,8 +128,8 @@ describe('a C program traced without -k: calls credited by their one call site, 
     }
   });
 
-  it('by default traces a C program without stacks, and with a syscall filter with them', async () => {
-    expect((await trace(SOURCE, undefined)).stackTraces).toBe(false);
+  it('by default traces a C program with debug lines with stacks, one without them without', async () => {
+    expect((await trace(SOURCE, undefined)).stackTraces).toBe(true);
     // A program without debug lines: no stack could name a line of it either.
     const bare = path.join(mkdtempSync(path.join(buildRoot, 'bare-')), 'callsites');
     expect((await runProgram('gcc', ['-O0', '-o', bare, SOURCE], { timeoutMs: 120_000 })).exitCode).toBe(0);

@@ -57,19 +57,19 @@ describe('syscall-lens trace (CLI)', () => {
     expect(records.at(-1)).toMatchObject({ type: 'exit', result: '7' });
   });
 
-  it('says how each call of a C program got its line: "(call site)" without stacks, with the rest summed up; --stacks unwinds', () => {
+  it('says how each call of a C program got its line: "(call site)" with --no-stacks, with the rest summed up; by default it unwinds', () => {
     const source = path.join(FIXTURES, 'callsites.c');
-    const plain = runCli(['callsites.c']);
+    const plain = runCli(['--no-stacks', 'callsites.c']);
     expect(plain.status).toBe(0);
     expect(plain.stdout).toContain(`callsites.c:${lineOf(source, 'getppid')} (call site) getppid() = `);
     expect(plain.stdout).toMatch(/^\[in umask\] +umask\(022\) = /m);
     expect(plain.stdout).toMatch(/^\[in write\] +write\(1, "ab\\n", 3\) = 3$/m);
     expect(plain.stderr).toMatch(/^syscall-lens: traced without stacks; 4 calls credited by their one call site; \d+ made inside a library have no line: .*libc\.so\.6 itself also calls write \(3\).*umask is called from 2 places \(2\).* --stacks credits every call exactly \(strace -k, slower\), --syscalls \S*\bumask\b\S*\bwrite\b\S* only those$/m);
-    const stacks = runCli(['--stacks', 'callsites.c']);
+    const stacks = runCli(['callsites.c']);
     expect(stacks.stdout).toContain(`callsites.c:${lineOf(source, 'umask-second')}`.padEnd(14) + ' umask(077) = ');
     expect(stacks.stdout).toContain(`callsites.c:${lineOf(source, 'note-write')}`.padEnd(14) + ' write(1, "ab\\n", 3) = 3');
     expect(stacks.stderr).not.toContain('traced without stacks');
-    const json = runCli(['--json', 'callsites.c']).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const json = runCli(['--json', '--no-stacks', 'callsites.c']).stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(json.find((r) => r.name === 'getppid')).toMatchObject({ credit: 'call-site', creditFunction: 'getppid', creditModule: 'libc.so.6', line: lineOf(source, 'getppid') });
     expect(json.find((r) => r.name === 'write')).toMatchObject({ credit: 'none', creditFunction: 'write', creditReason: 'libc.so.6 itself also calls write', line: null });
     expect(runCli(['--stacks', '--no-stacks', 'callsites.c']).status).toBe(2);
