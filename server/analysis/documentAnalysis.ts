@@ -180,7 +180,7 @@ export class DocumentAnalysis {
       const delta = start - cached.analysis.start;
       // After an edit elsewhere changed some names, re-check only the names this block used.
       if (same && cached.generation !== context.generation) {
-        const changed = context.changedNames?.(cached.generation);
+        const changed = this.changedNames(context, cached.generation);
         same = stillMeansTheSame(cached.resolutions, context.environment, delta, this.meaningsOf(context.generation), changed);
         if (same) cached.generation = context.generation;
       }
@@ -203,6 +203,22 @@ export class DocumentAnalysis {
     this.cache.set(key, { lines, generation: context.generation, analysis, resolutions, layout });
     this.indexUses(key, resolutions);
     return analysis;
+  }
+
+  private namesSince: { generation: number; version: number; since: Map<number, ReadonlySet<string> | undefined> } | undefined;
+  /**
+   * The names changed since `since`, asked once per generation and structure version (a hover checks a
+   * block on every first visit; the structure may be rebuilt within a generation for other files' macros).
+   */
+  private changedNames(context: AnalysisContext, since: number): ReadonlySet<string> | undefined {
+    if (!context.changedNames) return undefined;
+    const version = this.document.structureVersion;
+    if (this.namesSince?.generation !== context.generation || this.namesSince.version !== version) {
+      this.namesSince = { generation: context.generation, version, since: new Map() };
+    }
+    const known = this.namesSince.since;
+    if (!known.has(since)) known.set(since, context.changedNames(since));
+    return known.get(since);
   }
 
   private meanings: { generation: number; meanings: Meanings } | undefined;
@@ -276,7 +292,7 @@ export class DocumentAnalysis {
     if (previous && previous.lineCount === this.document.lineCount) {
       // The same names, or only names of this document changed: the list is kept, the edited lines
       // re-split and the blocks that used a changed name checked again.
-      const names = previous.generation === context.generation ? undefined : context.changedNames?.(previous.generation);
+      const names = previous.generation === context.generation ? undefined : this.changedNames(context, previous.generation);
       if (previous.generation === context.generation || names) {
         if (this.dirty) this.patchBlocks(previous.blocks, context);
         this.dirty = undefined;
