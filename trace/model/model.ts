@@ -133,6 +133,12 @@ export class TraceModel {
     return this.pinned.get(seq) ?? this.archive?.read(seq);
   }
 
+  /** Whether event `seq` is known (without reading it back). */
+  has(seq: number): boolean {
+    if (!this.windowed) return this.events[seq - 1] !== undefined;
+    return this.ring[seq & this.ringMask]?.seq === seq || this.pinned.has(seq) || (this.archive?.has(seq) ?? false);
+  }
+
   /** Every event in seq order (read back from the log in blocks, when the model keeps a window). */
   *all(): Generator<TraceEvent> {
     if (!this.windowed) {

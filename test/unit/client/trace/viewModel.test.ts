@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lineCallHover, NO_FILTER, toRow, TraceViewModel, waitsForInput } from '../../../../client/trace/viewModel';
+import type { TraceFilter } from '../../../../client/trace/protocol';
+import { EventArchive } from '../../../../trace/model/eventArchive';
 import type { SyscallEvent } from '../../../../trace/events';
 import { TraceModel } from '../../../../trace/model/model';
 import { FdTracker } from '../../../../trace/model/fds';
-import { parseStraceText } from '../../../../trace/parse/parser';
+import { parseStraceText, StraceParser } from '../../../../trace/parse/parser';
 import { errnoByName } from '../../../../syscalls';
 
 const REFERENCE = path.resolve(__dirname, '../../../fixtures/reference/strace') + '/';
@@ -247,5 +249,40 @@ describe('failed only, grouped by errno', () => {
       { errno: 'ENOENT', calls: 14, message: errnoByName('ENOENT')!.message, syscalls: 'openat ×13, access' },
       { errno: 'ENOSYS', calls: 1, message: errnoByName('ENOSYS')!.message, syscalls: 'syscall_0x1f4' },
     ]);
+  });
+});
+
+describe('a trace the panel keeps in a window of events (the rest read back from its log)', () => {
+  /** The reference log loaded as a view does, into a model keeping `window` events and reading the others from the file. */
+  function windowedView(file: string, window: number): TraceViewModel {
+    const model = new TraceModel({ window });
+    const archive = EventArchive.open(REFERENCE + file);
+    model.attachArchive(archive);
+    const view = new TraceViewModel(model);
+    const parser = new StraceParser({
+      onSpan: (seq, start, end) => archive.span(seq, start, end),
+      onEvent: (event) => {
+        model.upsert(event);
+        view.add(event);
+      },
+    });
+    parser.push(readFileSync(REFERENCE + file, 'utf8'));
+    parser.end();
+    return view;
+  }
+
+  it('lists, filters and groups the same rows as a trace kept whole', () => {
+    const kept = viewOf('mt_f_tt_T_y_i.txt');
+    const bounded = windowedView('mt_f_tt_T_y_i.txt', 8);
+    const filters: TraceFilter[] = [
+      NO_FILTER, { ...NO_FILTER, failedOnly: true }, { ...NO_FILTER, category: 'file' }, { ...NO_FILTER, pid: 4390 },
+      { ...NO_FILTER, text: 'openat' }, { ...NO_FILTER, text: '^m(un)?map', regex: true },
+    ];
+    for (const filter of filters) {
+      kept.setFilter(filter);
+      bounded.setFilter(filter);
+      expect(bounded.matchingCount, JSON.stringify(filter)).toBe(kept.matchingCount);
+      expect(bounded.rows(0, 2000)).toEqual(kept.rows(0, 2000));
+    }
   });
 });
