@@ -69,7 +69,7 @@ export interface TraceModelOptions {
 }
 
 /** The events a view keeps in memory: the rest are read back from the log (see TraceModelOptions.window). */
-export const VIEW_WINDOW = 20_000;
+export const VIEW_WINDOW = 4_000;
 
 export class TraceModel {
   /** Events by seq − 1; holes stay undefined until their event arrives. Empty unless keepEvents (and no window). */

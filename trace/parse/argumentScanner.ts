@@ -33,6 +33,8 @@ export function trimmedSlice(text: string, start: number, end: number): string {
 /** Characters that matter while scanning arguments; every other one is stepped over at once. */
 const SPECIAL = new Uint8Array(128);
 for (const c of '"/<()[]{},') SPECIAL[c.charCodeAt(0)] = 1;
+/** The same without the comma: finding the end only, commas do not matter. */
+const SPECIAL_FOR_END = SPECIAL.map((flag, c) => (c === 44 ? 0 : flag));
 
 /**
  * The first `quote` (a `"` closing a string, a `>` closing a `-y` path) in `text[from, last]` that no
@@ -85,9 +87,10 @@ function scanArguments(text: string, start: number, end: number, args: SyscallAr
   const n = end;
   // The line's last `"`, `>` and `*/`, found once when first needed: they bound every search.
   let lastQuote = UNKNOWN, lastGreater = UNKNOWN, lastCommentEnd = UNKNOWN;
+  const special = args ? SPECIAL : SPECIAL_FOR_END;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c >= 128 || SPECIAL[c] === 0) {
+    if (c >= 128 || special[c] === 0) {
       i++;
       continue;
     }

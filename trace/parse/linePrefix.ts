@@ -98,7 +98,10 @@ function twoDigits(text: string, i: number): number {
  */
 function readTimestamp(text: string, from: number, prefix: LinePrefix): number {
   const start = skipBlanks(text, from);
-  const whole = skipDigits(text, start);
+  // The whole seconds (-ttt) are read as they are stepped over.
+  let mantissa = 0;
+  let whole = start;
+  for (let c = text.charCodeAt(whole); isDigit(c); c = text.charCodeAt(++whole)) mantissa = mantissa * 10 + (c - 48);
   // Time of day: HH:MM:SS with an optional fraction.
   if (whole - start === 2 && text.charCodeAt(whole) === COLON) {
     if (!isDigit(text.charCodeAt(start + 3)) || !isDigit(text.charCodeAt(start + 4)) || text.charCodeAt(start + 5) !== COLON
@@ -117,8 +120,6 @@ function readTimestamp(text: string, from: number, prefix: LinePrefix): number {
   }
   // Seconds since the epoch: digits '.' digits, read in one pass (as decimalAt reads them).
   if (whole === start || text.charCodeAt(whole) !== DOT) return from;
-  let mantissa = 0;
-  for (let i = start; i < whole; i++) mantissa = mantissa * 10 + (text.charCodeAt(i) - 48);
   let end = whole + 1;
   for (let c = text.charCodeAt(end); isDigit(c); c = text.charCodeAt(++end)) mantissa = mantissa * 10 + (c - 48);
   const fractionDigits = end - whole - 1;

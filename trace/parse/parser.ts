@@ -82,6 +82,9 @@ export class StraceParser {
   private seq = 0;
   private readonly pending = new Map<number, PendingCall>();
   private readonly abiOfPid = new Map<number, 'x86_64' | 'i386'>();
+  /** The last pid asked about and its ABI (most lines are the same process's). */
+  private abiPid = -1;
+  private abi: 'x86_64' | 'i386' = 'x86_64';
   /** Events whose `-k` stack lines may still follow; released by the next non-stack line. */
   private readonly held: TraceEvent[] = [];
   /** The event the next ` > ` frame belongs to. */
@@ -178,7 +181,7 @@ export class StraceParser {
   addNotice(text: string): void {
     const personality = PERSONALITY.exec(text);
     const pid = personality ? Number(personality[1]) : 0;
-    if (personality) this.abiOfPid.set(pid, personality[2] === '32' ? 'i386' : 'x86_64');
+    if (personality) this.setAbi(pid, personality[2] === '32' ? 'i386' : 'x86_64');
     // Not a line of the stream: it has no place in it.
     const onSpan = this.onSpan;
     this.onSpan = undefined;
@@ -205,7 +208,7 @@ export class StraceParser {
     this.partialSeq = undefined;
     if (prefix.ip !== undefined) {
       const abi = prefix.narrowIp ? 'i386' : 'x86_64';
-      if (this.abiOfPid.get(prefix.pid) !== abi) this.abiOfPid.set(prefix.pid, abi);
+      if (this.abiOf(prefix.pid) !== abi) this.setAbi(prefix.pid, abi);
     }
 
     const argsStart = callNameEnd(text, bodyStart);
@@ -225,7 +228,7 @@ export class StraceParser {
       const body = text.slice(bodyStart, end);
       const personality = PERSONALITY.exec(body);
       if (personality) {
-        this.abiOfPid.set(Number(personality[1]), personality[2] === '32' ? 'i386' : 'x86_64');
+        this.setAbi(Number(personality[1]), personality[2] === '32' ? 'i386' : 'x86_64');
         return this.notice(this.nextSeq(), prefix, body);
       }
     }
@@ -255,7 +258,20 @@ export class StraceParser {
   }
 
   private syscall(seq: number, prefix: LinePrefix, name: string, argumentText: string, inProgress: boolean): SyscallEvent {
-    return new ParsedSyscall(seq, prefix.pid, prefix.time, prefix.ip, name, argumentText, inProgress, this.abiOfPid.get(prefix.pid) ?? 'x86_64', NO_ANNOTATIONS, NO_FRAMES);
+    return new ParsedSyscall(seq, prefix.pid, prefix.time, prefix.ip, name, argumentText, inProgress, this.abiOf(prefix.pid), NO_ANNOTATIONS, NO_FRAMES);
+  }
+
+  private abiOf(pid: number): 'x86_64' | 'i386' {
+    if (pid !== this.abiPid) {
+      this.abiPid = pid;
+      this.abi = this.abiOfPid.get(pid) ?? 'x86_64';
+    }
+    return this.abi;
+  }
+
+  private setAbi(pid: number, abi: 'x86_64' | 'i386'): void {
+    this.abiOfPid.set(pid, abi);
+    if (pid === this.abiPid) this.abi = abi;
   }
 
   /**
