@@ -3,7 +3,7 @@
 // the table and clone(CLONE_FILES) shares it (threads); close ends a descriptor, so a reused number
 // is a new incarnation; execve drops the close-on-exec ones. Which arguments are descriptors and
 // which calls return one come from the syscall database.
-import { argumentDecoder, lookupSyscallByName, resultKind } from '../../syscalls';
+import { argumentDecoder, lookupSyscallByName, resultKind, type SyscallInfo } from '../../syscalls';
 import type { SyscallEvent } from '../events';
 
 /** The seq of the call that created a descriptor; INHERITED for 0, 1 and 2 of the first process. */
@@ -21,6 +21,31 @@ const CLOEXEC = /\b[A-Z_]*CLOEXEC\b/;
 const FORKS = /^(fork|vfork|clone|clone3)$/;
 // pipe(2) and socketpair(2) return their two descriptors through an int[2] argument.
 const FD_PAIR_PARAMS = new Set(['fildes', 'usockvec']);
+
+/** What a syscall's entry says about descriptors, worked out once per syscall. */
+interface DescriptorPlan {
+  /** The argument indexes that are descriptors (fd or dirfd). */
+  fdArguments: number[];
+  /** The indexes of int[2] arguments that return two descriptors (pipe, socketpair). */
+  pairArguments: number[];
+  returnsFd: boolean;
+}
+
+const plans = new Map<SyscallInfo, DescriptorPlan>();
+
+function planOf(info: SyscallInfo): DescriptorPlan {
+  let plan = plans.get(info);
+  if (!plan) {
+    const kinds = info.params.map((_, i) => argumentDecoder(info, i).kind);
+    plan = {
+      fdArguments: kinds.flatMap((kind, i) => (kind === 'fd' || kind === 'dirfd' ? [i] : [])),
+      pairArguments: info.params.flatMap((param, i) => (FD_PAIR_PARAMS.has(param.name) ? [i] : [])),
+      returnsFd: resultKind(info) === 'fd',
+    };
+    plans.set(info, plan);
+  }
+  return plan;
+}
 
 export class FdTracker {
   private readonly tables = new Map<number, Table>();
@@ -43,21 +68,28 @@ export class FdTracker {
     const table = this.tableOf(event.pid);
     const found = lookupSyscallByName(event.abi, event.name);
     if (!found.known) return;
-    const info = found.syscall;
-    const origins = event.args.map((arg, i) => {
-      const kind = i < info.params.length ? argumentDecoder(info, i).kind : undefined;
-      const fd = kind === 'fd' || kind === 'dirfd' ? descriptorOf(arg.text) : undefined;
-      return fd === undefined ? undefined : table.get(fd)?.seq;
-    });
-    if (origins.some((o) => o !== undefined)) event.fdOrigins = origins;
+    const plan = planOf(found.syscall);
+    // Beside each argument, the seq of its descriptor's creator (only calls passing descriptors read their arguments).
+    let origins: (number | undefined)[] | undefined;
+    if (plan.fdArguments.length > 0) {
+      const args = event.args;
+      for (const i of plan.fdArguments) {
+        const fd = i < args.length ? descriptorOf(args[i]!.text) : undefined;
+        const origin = fd === undefined ? undefined : table.get(fd)?.seq;
+        if (origin === undefined) continue;
+        origins ??= new Array<number | undefined>(args.length).fill(undefined);
+        origins[i] = origin;
+      }
+    }
+    if (origins) event.fdOrigins = origins;
     if (event.errno !== undefined || event.returnValue === undefined || event.returnValue < 0) return;
-    this.apply(event, info.params.map((p) => p.name), resultKind(info) === 'fd', table);
+    this.apply(event, plan, table);
   }
 
-  private apply(event: SyscallEvent, params: string[], returnsFd: boolean, table: Table): void {
+  private apply(event: SyscallEvent, plan: DescriptorPlan, table: Table): void {
     const created = (fd: number) => table.set(fd, { seq: event.seq, closeOnExec: event.args.some((a) => CLOEXEC.test(a.text)) });
     const name = event.name;
-    if (returnsFd) created(event.returnValue!);
+    if (plan.returnsFd) created(event.returnValue!);
     else if (name === 'close') table.delete(descriptorOf(event.args[0]?.text) ?? -1);
     else if (name === 'close_range') this.closeRange(event, table);
     else if (name === 'fcntl') this.fcntl(event, table);
@@ -66,12 +98,11 @@ export class FdTracker {
     } else if (FORKS.test(name) && event.returnValue! > 0) {
       this.startChild(event.returnValue!, table, sharesFiles(event));
     }
-    params.forEach((param, i) => {
-      if (!FD_PAIR_PARAMS.has(param)) return;
+    for (const i of plan.pairArguments) {
       // With -y each number carries its path: `[5<pipe:[566995]>, 6<pipe:[566995]>]`.
       const pair = /^\[(\d+)(?:<[^>]*>)?, (\d+)(?:<[^>]*>)?\]$/.exec(event.args[i]?.text ?? '');
       for (const fd of pair?.slice(1) ?? []) created(Number(fd));
-    });
+    }
   }
 
   private closeRange(event: SyscallEvent, table: Table): void {
@@ -133,6 +164,14 @@ function copyTable(table: Table): Table {
   return new Map([...table].map(([fd, incarnation]) => [fd, { ...incarnation }]));
 }
 
+/** The descriptor a decimal argument names (`3`); undefined for anything else (`AT_FDCWD`, `-1`). */
 function descriptorOf(text: string | undefined): number | undefined {
-  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+  if (text === undefined || text.length === 0) return undefined;
+  let fd = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    fd = fd * 10 + (c - 48);
+  }
+  return fd;
 }
