@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { markerLine } from '../../support/markers';
 import { runProgram } from '../../../toolchain/tools';
 import type { SyscallEvent } from '../../../trace/events';
 import { functionAt, moduleCode, publicName } from '../../../trace/map/callSites';
@@ -13,11 +14,7 @@ const FIXTURES = path.resolve(__dirname, '../../fixtures/trace');
 const SOURCE = path.join(FIXTURES, 'callsites.c');
 const buildRoot = mkdtempSync(path.join(os.tmpdir(), 'trace-callsites-'));
 
-function lineOf(file: string, marker: string): number {
-  const index = readFileSync(file, 'utf8').split('\n').findIndex((l) => new RegExp(`@${marker}\\b`).test(l));
-  if (index < 0) throw new Error(`no @${marker} in ${file}`);
-  return index + 1;
-}
+const lineOf = markerLine;
 
 async function trace(file: string, stackTraces: boolean | undefined): Promise<TraceResult> {
   const session = await TraceSession.start({ file, args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(buildRoot, 'b-')),

@@ -2,6 +2,7 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { markerLine } from '../../support/markers';
 import { buildProgram } from '../../../toolchain/build';
 import { runProgram } from '../../../toolchain/tools';
 import { ElfFile } from '../../../trace/map/elf';
@@ -16,12 +17,7 @@ import { TraceSession, type TraceResult } from '../../../trace/session';
 const FIXTURES = path.resolve(__dirname, '../../fixtures/trace');
 const buildRoot = mkdtempSync(path.join(os.tmpdir(), 'trace-mapping-'));
 
-/** The 1-based line carrying `; @marker` or a C comment with it. */
-function lineOf(file: string, marker: string): number {
-  const index = readFileSync(file, 'utf8').split('\n').findIndex((l) => new RegExp(`@${marker}\\b`).test(l));
-  if (index < 0) throw new Error(`no @${marker} in ${file}`);
-  return index + 1;
-}
+const lineOf = markerLine;
 
 /** `stacks`: -k, which a C program is traced without by default (see trace/map/callSites.ts). */
 async function trace(file: string, args: string[] = [], stacks?: 'stacks'): Promise<TraceResult> {

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { markerLine } from '../../support/markers';
 import { ToolNotFoundError } from '../../../toolchain/tools';
 import type { SyscallEvent } from '../../../trace/events';
 import { TraceError } from '../../../trace/capture/runner';
@@ -20,9 +21,7 @@ beforeAll(async () => {
   copyFileSync(SUPERVISOR_SCRIPT, path.join(work, 'supervisor.py'));
 });
 
-function lineOf(file: string, marker: string): number {
-  return readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(`@${marker}`)) + 1;
-}
+const lineOf = markerLine;
 
 function runCli(args: string[], cwd = FIXTURES) {
   return spawnSync(process.execPath, [cli, 'trace', ...args], { cwd, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: work } });

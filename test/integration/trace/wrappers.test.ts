@@ -1,10 +1,11 @@
 // A write made through a small wrapper procedure belongs to the line that called the wrapper: the
 // program is traced as a copy with unwind rules for the wrapper's syscall (strace -k then names the
 // caller), the wrapper's own line kept as detail. Real nasm, ld and strace.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { markerLine } from '../../support/markers';
 import type { SyscallEvent } from '../../../trace/events';
 import { ElfFile } from '../../../trace/map/elf';
 import { TraceSession } from '../../../trace/session';
@@ -13,9 +14,7 @@ const FIXTURES = path.resolve(__dirname, '../../fixtures/trace');
 const SOURCE = path.join(FIXTURES, 'wrappers.asm');
 const work = mkdtempSync(path.join(os.tmpdir(), 'trace-wrappers-'));
 
-function lineOf(marker: string): number {
-  return readFileSync(SOURCE, 'utf8').split('\n').findIndex((l) => l.includes(`@${marker}`)) + 1;
-}
+const lineOf = (marker: string) => markerLine(SOURCE, marker);
 
 async function trace(file = SOURCE) {
   const session = await TraceSession.start({ file, args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(work, 'b-')) });
