@@ -130,6 +130,12 @@ describe('debugging hello.asm', () => {
 
   it('the "Syscall entry" filter stops at the write with its decoded call, on the syscall line', async () => {
     const page = vscode.page;
+    const terminalText = () => page.locator('.terminal-wrapper.active .xterm-rows').first().innerText();
+    // The program's terminal is taken up again by the next session once the last one has ended in it;
+    // until then a new session would open a second one.
+    await page.locator('.panel .composite-bar .action-item', { hasText: /^Terminal$/ }).click().catch(() => undefined);
+    await expect.poll(terminalText, { timeout: 30_000 }).toMatch(/\[hello \(Syscall Lens\): the debug session ended\]/);
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await page.keyboard.press('F5');
     await expect.poll(() => stoppedLine(page), { timeout: 60_000 }).toMatch(/hello\.asm\s*16/);
     // The filters are the adapter's: they show in the Breakpoints view while its session runs.
@@ -144,7 +150,6 @@ describe('debugging hello.asm', () => {
     // The program's own terminal (not gdb's pipes) shows what it wrote in the first session.
     await page.locator('.panel .composite-bar .action-item', { hasText: /^Terminal$/ }).click().catch(() => undefined);
     // It shows the program and nothing of how it was started: no relay command line typed into a shell.
-    const terminalText = () => page.locator('.terminal-wrapper.active .xterm-rows').first().innerText();
     await expect.poll(terminalText, { timeout: 30_000 }).toMatch(/Hello, world!\s+\[hello \(Syscall Lens\): the debug session ended\]/);
     const shown = await terminalText();
     expect(shown).not.toMatch(/user_terminal|SYSCALL_LENS|gdb -q/);
