@@ -117,8 +117,9 @@ describe('an edit analyses again only what it can change', () => {
       'global _start', 'section .text', '_start:', '  mov eax, 60', '  xor edi, edi', '  syscall',
       'helper:', '  mov ecx, 3', '.again:', '  mov eax, 1', '  mov edi, 1', '  syscall', '  dec ecx', '  jnz .again', '  ret',
     ].join('\n');
-    const { program, workspace, document, fresh } = edit(text, 'helper:', 'renamed:');
-    expect(program.recomputedBlocks).toBeLessThan(fresh.workspace.analysis(fresh.document).program().recomputedBlocks);
+    // A structural edit is analysed afresh for now (server/workspace.ts analysis()): reusing blocks
+    // across %define and %macro edits gave stale syscall names, so no fewer blocks are recomputed.
+    const { workspace, document, fresh } = edit(text, 'helper:', 'renamed:');
     expect(hover(workspace, document, 'syscall', 1)).toContain('write(fd=1');
     expect(hovers(workspace, document)).toEqual(hovers(fresh.workspace, fresh.document));
   });
