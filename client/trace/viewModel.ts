@@ -3,22 +3,29 @@
 import * as path from 'node:path';
 import { errnoByName, lookupSyscallByName, type SyscallInfo } from '../../syscalls';
 import { describeCredit, formatEvent, type SyscallEvent, type TraceEvent } from '../../trace/events';
-import { distinctResults, formatOrigins, isFailed, isFailure, type LineCall, type TraceModel } from '../../trace/model/model';
+import { distinctResults, factsOf, failureKey, formatOrigins, isFailed, isFailure, type EventFacts, type LineCall, type TraceModel } from '../../trace/model/model';
 import { INHERITED } from '../../trace/model/fds';
 import type { ErrnoSummaryRow, FailureGroup, ProcessRow, SummaryRow, TraceFilter, TraceRow } from './protocol';
+import { SeqList } from './seqList';
+
+export { failureKey };
 
 export const NO_FILTER: TraceFilter = { category: '', origin: '', failedOnly: false, pid: undefined, text: '', regex: false };
 
-function syscallOf(event: TraceEvent): SyscallInfo | undefined {
+function syscallOf(event: Pick<EventFacts, 'kind' | 'abi' | 'name'>): SyscallInfo | undefined {
   if (event.kind !== 'syscall') return undefined;
   const lookup = lookupSyscallByName(event.abi, event.name);
   return lookup.known ? lookup.syscall : undefined;
 }
 
 export function categoryOf(event: TraceEvent): string {
-  if (event.kind === 'signal') return 'signal';
-  if (event.kind === 'exit') return 'process';
-  return syscallOf(event)?.category ?? 'other';
+  return categoryOfFacts(factsOf(event));
+}
+
+function categoryOfFacts(facts: Pick<EventFacts, 'kind' | 'abi' | 'name'>): string {
+  if (facts.kind === 'signal') return 'signal';
+  if (facts.kind === 'exit') return 'process';
+  return syscallOf(facts)?.category ?? 'other';
 }
 
 function argumentsText(event: SyscallEvent): string {
@@ -125,7 +132,16 @@ export function toRow(event: TraceEvent, firstTime: number | undefined, model?: 
   return row;
 }
 
-function compileFilter(filter: TraceFilter): (event: TraceEvent) => boolean {
+interface CompiledFilter {
+  /** What the model's index answers without reading an event back: pid, failure, category, origin. */
+  facts: (facts: EventFacts) => boolean;
+  /** The text search, which needs the event itself; undefined without one. */
+  text: ((event: TraceEvent) => boolean) | undefined;
+  /** No filter: every event shows. */
+  everything: boolean;
+}
+
+function compileFilter(filter: TraceFilter): CompiledFilter {
   let textTest: ((text: string) => boolean) | undefined;
   if (filter.text) {
     if (filter.regex) {
@@ -137,38 +153,38 @@ function compileFilter(filter: TraceFilter): (event: TraceEvent) => boolean {
       textTest = (text) => text.toLowerCase().includes(needle);
     }
   }
-  return (event) => {
-    if (filter.pid !== undefined && event.pid !== filter.pid) return false;
-    if (filter.failedOnly && !isFailure(event)) return false;
-    if (filter.category && categoryOf(event) !== filter.category) return false;
-    if (filter.origin && event.origin !== filter.origin) return false;
-    if (textTest) {
-      // Search what the row shows, -y paths and source location included.
+  return {
+    everything: !filter.failedOnly && !filter.category && !filter.origin && filter.pid === undefined && !filter.text,
+    facts: (facts) => {
+      if (filter.pid !== undefined && facts.pid !== filter.pid) return false;
+      if (filter.failedOnly && !facts.failed) return false;
+      if (filter.category && categoryOfFacts(facts) !== filter.category) return false;
+      return !filter.origin || facts.origin === filter.origin;
+    },
+    // Search what the row shows, -y paths and source location included.
+    text: textTest && ((event) => {
       const row = toRow(event, undefined);
-      if (!textTest(`${row.name}(${row.args}) = ${row.result} ${row.errno ?? ''} ${row.notes ?? ''} ${row.where}`)) return false;
-    }
-    return true;
+      return textTest(`${row.name}(${row.args}) = ${row.result} ${row.errno ?? ''} ${row.notes ?? ''} ${row.where}`);
+    }),
   };
-}
-
-/** What a failure is grouped under in the failed-only view: its errno (`?` when strace gave none), or its signal. */
-export function failureKey(event: TraceEvent): string {
-  if (event.kind === 'syscall') return event.errno ?? '?';
-  if (event.kind === 'signal') return event.signal;
-  return event.kind === 'exit' ? event.killedBy ?? '?' : '?';
 }
 
 /** Why calls fail, per syscall and errno: the man pages' ERRORS reasons (set as they are read). */
 export type FailureReasons = Map<string, ReadonlyMap<string, readonly string[]>>;
 
+/** Failed only: one errno's (or signal's) failures. */
+interface Group {
+  seqs: SeqList;
+  /** The syscalls that failed so, for the header's reasons. */
+  names: Set<string>;
+}
+
 export class TraceViewModel {
   /** Seqs of the events that pass the filter, in order (unless grouped). */
-  private matching: number[] = [];
+  private matching = new SeqList();
   /** Failed only: the failures by errno (first seen first), each group's seqs in order. */
-  private groups: Map<string, number[]> | undefined;
-  /** The grouped list as shown: a group's key (its header) then its seqs; rebuilt when a group grows. */
-  private grouped: (string | number)[] | undefined;
-  private test: (event: TraceEvent) => boolean = () => true;
+  private groups: Map<string, Group> | undefined;
+  private test: CompiledFilter = compileFilter(NO_FILTER);
   filter: TraceFilter = NO_FILTER;
   /** Bumped whenever row positions change wholesale, so the webview drops rows it cached. */
   generation = 0;
@@ -177,22 +193,32 @@ export class TraceViewModel {
   constructor(public model: TraceModel) {}
 
   get matchingCount(): number {
-    return this.groups ? this.groupedList().length : this.matching.length;
+    if (!this.groups) return this.matching.length;
+    let count = 0;
+    for (const group of this.groups.values()) count += 1 + group.seqs.length;
+    return count;
   }
 
   reset(model: TraceModel): void {
     this.model = model;
-    this.matching = [];
+    this.matching = new SeqList();
     this.groups = this.filter.failedOnly ? new Map() : undefined;
-    this.grouped = undefined;
     this.generation++;
-    const filter = this.filter;
-    if (!filter.failedOnly && !filter.category && !filter.origin && filter.pid === undefined && !filter.text) {
+    if (this.test.everything) {
       // Every event shows: nothing needs reading (a long trace's are mostly on disk).
       for (let seq = 1; seq <= model.size; seq++) if (model.has(seq)) this.matching.push(seq);
       return;
     }
-    for (const event of model.all()) if (this.test(event)) this.place(event);
+    const text = this.test.text;
+    if (!text) {
+      // The model's index answers: no event is read back from the log.
+      for (const facts of model.facts()) if (this.test.facts(facts)) this.place(facts);
+      return;
+    }
+    for (const event of model.all()) {
+      const facts = factsOf(event);
+      if (this.test.facts(facts) && text(event)) this.place(facts);
+    }
   }
 
   setFilter(filter: TraceFilter): void {
@@ -210,89 +236,77 @@ export class TraceViewModel {
 
   /** Call after the model took the event in; returns whether the visible list changed. */
   add(event: TraceEvent): boolean {
-    const matches = this.test(event);
+    if (this.test.everything) return this.matching.insert(event.seq) || true;
+    const facts = factsOf(event);
+    const matches = this.test.facts(facts) && (!this.test.text || this.test.text(event));
     if (this.groups) {
       // A group grew: the rows after it move, and its header's count changes.
-      if (matches && this.place(event)) this.generation++;
+      if (matches && this.place(facts)) this.generation++;
       return matches;
     }
-    const last = this.matching[this.matching.length - 1];
-    if (last === undefined || event.seq > last) {
-      if (matches) this.matching.push(event.seq);
-      return matches;
-    }
-    // An update of an earlier event (a call that completed): place it if it matches only now.
-    const index = lowerBound(this.matching, event.seq);
-    const present = this.matching[index] === event.seq;
-    if (matches && !present) this.matching.splice(index, 0, event.seq);
-    return present || matches;
+    if (matches) return this.matching.insert(event.seq) || true;
+    // An update of an earlier event that no longer matches stays listed (as before its update).
+    return this.matching.indexOf(event.seq) >= 0;
   }
 
   /** Adds a matching event to the list, or to its errno's group; false when it was there already. */
-  private place(event: TraceEvent): boolean {
-    if (!this.groups) {
-      this.matching.push(event.seq);
-      return true;
-    }
-    const key = failureKey(event);
-    const seqs = this.groups.get(key) ?? [];
-    this.groups.set(key, seqs);
-    const index = lowerBound(seqs, event.seq);
-    if (seqs[index] === event.seq) return false;
-    seqs.splice(index, 0, event.seq);
-    this.grouped = undefined;
-    return true;
-  }
-
-  private groupedList(): (string | number)[] {
-    if (!this.grouped) {
-      this.grouped = [];
-      for (const [key, seqs] of this.groups ?? []) this.grouped.push(key, ...seqs);
-    }
-    return this.grouped;
+  private place(facts: EventFacts): boolean {
+    if (!this.groups) return this.matching.insert(facts.seq);
+    let group = this.groups.get(facts.failureKey);
+    if (!group) this.groups.set(facts.failureKey, (group = { seqs: new SeqList(), names: new Set() }));
+    if (facts.kind === 'syscall') group.names.add(facts.name);
+    return group.seqs.insert(facts.seq);
   }
 
   /** A group's header: `ENOENT ×3 — No such file or directory`, with each failing syscall's reason. */
-  private groupRow(key: string): TraceRow {
-    const seqs = this.groups?.get(key) ?? [];
-    const names = new Set<string>();
-    for (const seq of seqs) {
-      const event = this.model.get(seq);
-      if (event?.kind === 'syscall') names.add(event.name);
-    }
-    const reasons = [...names].flatMap((name) => {
+  private groupRow(key: string, group: Group): TraceRow {
+    const reasons = [...group.names].flatMap((name) => {
       const reason = this.reasons.get(name)?.get(key)?.[0];
       return reason ? [`${name}: ${reason}`] : [];
     });
-    const message = errnoByName(key)?.message ?? (names.size ? '' : 'fault signals and the processes they killed');
-    const group: FailureGroup = { key, count: seqs.length, message, reasons };
+    const message = errnoByName(key)?.message ?? (group.names.size ? '' : 'fault signals and the processes they killed');
+    const header: FailureGroup = { key, count: group.seqs.length, message, reasons };
     return {
       seq: 0, kind: 'group', time: '', pid: 0, name: key, args: reasons.join(' · '), result: '', failed: true, inProgress: false,
-      duration: '', where: '', category: '', group,
+      duration: '', where: '', category: '', group: header,
     };
   }
 
   rows(start: number, count: number): TraceRow[] {
-    const list = this.groups ? this.groupedList() : this.matching;
     const rows: TraceRow[] = [];
-    const end = Math.min(list.length, start + Math.min(count, 2000));
-    for (let i = Math.max(0, start); i < end; i++) {
-      const item = list[i]!;
-      if (typeof item === 'string') {
-        rows.push(this.groupRow(item));
-        continue;
-      }
-      const event = this.model.get(item);
+    const end = Math.min(this.matchingCount, start + Math.min(count, 2000));
+    const row = (seq: number | undefined) => {
+      const event = seq === undefined ? undefined : this.model.get(seq);
       if (event) rows.push(toRow(event, this.model.firstTime, this.model));
+    };
+    if (!this.groups) {
+      for (let i = Math.max(0, start); i < end; i++) row(this.matching.at(i));
+      return rows;
+    }
+    // Each group is its header, then its rows.
+    let at = 0;
+    for (const [key, group] of this.groups) {
+      const size = 1 + group.seqs.length;
+      for (let i = Math.max(start, at); i < Math.min(end, at + size); i++) {
+        if (i === at) rows.push(this.groupRow(key, group));
+        else row(group.seqs.at(i - at - 1));
+      }
+      at += size;
+      if (at >= end) break;
     }
     return rows;
   }
 
   /** The event's position in the filtered list, or -1 when the filter hides it. */
   indexOf(seq: number): number {
-    if (this.groups) return this.groupedList().indexOf(seq);
-    const index = lowerBound(this.matching, seq);
-    return this.matching[index] === seq ? index : -1;
+    if (!this.groups) return this.matching.indexOf(seq);
+    let at = 0;
+    for (const group of this.groups.values()) {
+      const index = group.seqs.indexOf(seq);
+      if (index >= 0) return at + 1 + index;
+      at += 1 + group.seqs.length;
+    }
+    return -1;
   }
 
   /** The syscalls that failed so far, whose man-page reasons the headers want. */
@@ -353,15 +367,4 @@ export function errnoSummary(failures: ReadonlyMap<string, ReadonlyMap<string, n
     syscalls: [...calls].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name, n]) => (n > 1 ? `${name} ×${n}` : name)).join(', '),
   }));
   return rows.sort((a, b) => b.calls - a.calls || a.errno.localeCompare(b.errno));
-}
-
-function lowerBound(values: number[], target: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (values[mid]! < target) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }

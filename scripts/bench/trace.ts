@@ -26,6 +26,8 @@ import { ElfFile } from '../../trace/map/elf';
 import { StraceParser } from '../../trace/parse/parser';
 import { TraceModel, VIEW_WINDOW } from '../../trace/model/model';
 import { TraceSession } from '../../trace/session';
+import { NO_FILTER, TraceViewModel } from '../../client/trace/viewModel';
+import type { TraceFilter } from '../../client/trace/protocol';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'bench-trace-'));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -268,13 +270,13 @@ async function benchParser(): Promise<void> {
   parserRate('the same workload with -k stacks', nonEmpty(await captureWorkloadLog(true)));
 }
 
-/** Peak RSS (MB) of `node ARGS`, read by a hook that node loads first and that reports at exit. */
-function peakRss(args: string[]): { mb: number; status: number | null } {
+/** Peak RSS (MB) of `node ARGS`, read by a hook that node loads first and that reports at exit; and what it printed. */
+function peakRss(args: string[]): { mb: number; status: number | null; output: string } {
   const hook = path.join(work, 'peak-rss.cjs');
   writeFileSync(hook, "process.on('exit', () => process.stderr.write('\\npeak-rss ' + process.resourceUsage().maxRSS + '\\n'));\n");
-  const run = spawnSync(process.execPath, ['-r', hook, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+  const run = spawnSync(process.execPath, ['-r', hook, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
   const kb = Number(/peak-rss (\d+)/.exec(run.stderr)?.[1] ?? NaN);
-  return { mb: kb / 1024, status: run.status };
+  return { mb: kb / 1024, status: run.status, output: args.includes('--panel-model') ? run.stdout : '' };
 }
 
 /** loop.asm with another number of calls, assembled into the bench's folder. */
@@ -286,12 +288,26 @@ async function loopProgram(calls: number): Promise<string> {
   return build.program;
 }
 
-/** `--panel-model PROGRAM`: this bench traces PROGRAM into the panel's model, then reads every row back. */
+/**
+ * `--panel-model PROGRAM`: this bench traces PROGRAM into the panel's model, filters it as the panel
+ * does (printing how long each filter took), then reads every row back.
+ */
 async function panelTrace(program: string): Promise<void> {
   const model = new TraceModel({ window: VIEW_WINDOW });
   const session = await TraceSession.start({ file: program, args: [], stdio: 'pipe', workspaceRoots: [work], model });
   session.child.stdin?.end();
   await session.done;
+  const view = new TraceViewModel(model);
+  const filters: [string, TraceFilter][] = [
+    ['category process (from the index)', { ...NO_FILTER, category: 'process' }], ['failed only (from the index)', { ...NO_FILTER, failedOnly: true }],
+    ['text "exit" (reads the log back)', { ...NO_FILTER, text: 'exit' }],
+  ];
+  const timings = filters.map(([label, filter]) => {
+    const start = process.hrtime.bigint();
+    view.setFilter(filter);
+    return `${label} ${(seconds(start) * 1000).toFixed(0)} ms (${view.matchingCount} rows)`;
+  });
+  console.log(`filters: ${timings.join(', ')}`);
   // Scrolling through every row, as the panel fetches them.
   let rows = 0;
   for (const event of model.all()) if (event.seq > 0) rows++;
@@ -310,6 +326,7 @@ async function benchMemory(): Promise<void> {
       const start = process.hrtime.bigint();
       const traced = peakRss([...args]);
       console.log(`  ${calls.toLocaleString().padStart(9)} calls, ${label.padEnd(7)}       ${traced.mb.toFixed(0)} MB in ${seconds(start).toFixed(1)} s (exit ${traced.status}); ratio to bare node ${(traced.mb / bare.mb).toFixed(2)}×  (target < 150 MB)`);
+      for (const line of traced.output.split('\n').filter(Boolean)) console.log(`      ${line}`);
     }
   }
 }

@@ -1,10 +1,15 @@
 // The events a view no longer keeps in memory, read again from the strace log they came from. For
-// each event it keeps where its lines are in the log (byte ranges the parser reports) and what the
-// mapper and the descriptor tracker added to it (shared records, one per distinct combination):
-// about 16 bytes a call, where a kept event costs hundreds. Reading an event parses its lines again.
+// each event it keeps, in an index on disk (callIndex.ts), where its lines are in the log (byte
+// ranges the parser reports), what the mapper and the descriptor tracker added to it (shared
+// records, one per distinct combination, plus its descriptors' creators) and the facts a filter
+// reads (name, pid, failure, origin). Memory stays flat however long the trace; reading an event
+// parses its lines again.
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { CallCredit, CallOrigin, SourceLocation, TraceEvent } from '../events';
 import { StraceParser } from '../parse/parser';
+import { CallIndex, slotOf } from './callIndex';
+import { failureKey, isFailure } from './failures';
+import { ownCopy } from './ownCopy';
 
 /** What mapping and fd tracking added to an event, shared by the events that got the same. */
 interface Decoration {
@@ -19,40 +24,39 @@ interface Decoration {
 /** Events read from the log at once (a view shows a window of neighbours). */
 const BLOCK = 256;
 /** Blocks kept after reading, most recently used last. */
-const CACHED_BLOCKS = 16;
+const CACHED_BLOCKS = 8;
 /** A block whose lines span more than this is read event by event. */
 const MAX_BLOCK_BYTES = 8 << 20;
-const PAGE = 1 << 16;
 
-/** A typed array by pages, growing as seqs grow. */
-class Column<T extends Float64Array | Uint32Array> {
-  private readonly pages: T[] = [];
-  constructor(private readonly make: (size: number) => T) {}
+const KINDS: TraceEvent['kind'][] = ['syscall', 'signal', 'exit', 'notice'];
+const ORIGINS: (CallOrigin | undefined)[] = [undefined, 'loader', 'startup', 'runtime', 'user', 'exit'];
+const FAILED = 1 << 3;
+const I386 = 1 << 7;
 
-  get(index: number): number {
-    return this.pages[index >>> 16]?.[index & (PAGE - 1)] ?? 0;
-  }
-
-  set(index: number, value: number): void {
-    const page = index >>> 16;
-    while (this.pages.length <= page) this.pages.push(this.make(PAGE));
-    this.pages[page]![index & (PAGE - 1)] = value;
-  }
+/** What the index says of an archived event without reading it back: enough to filter and group by. */
+export interface ArchivedFacts {
+  kind: TraceEvent['kind'];
+  pid: number;
+  /** The syscall's or signal's name ('' for an exit). */
+  name: string;
+  abi: 'x86_64' | 'i386';
+  /** A failed call, a fault signal, a process killed by a signal (isFailure). */
+  failed: boolean;
+  /** What a failure is grouped under: its errno, its signal. */
+  failureKey: string;
+  origin: CallOrigin | undefined;
 }
 
 export class EventArchive {
-  /** Where each seq's first line starts, plus one (0: not in the log). */
-  private readonly starts = new Column((n) => new Float64Array(n));
-  /** Bytes from that start to the end of its last contiguous line (its stack frames included). */
-  private readonly lengths = new Column((n) => new Uint32Array(n));
-  /** For a call whose lines are apart (`<unfinished ...>` … `<... resumed>`): the later lines. */
-  private readonly later = new Map<number, { start: number; end: number }>();
-  /** The decoration of each archived seq, by index into `decorations` (0: none yet). */
-  private readonly decorationOf = new Column((n) => new Uint32Array(n));
+  /** Each seq's place in the log, what mapping added and the facts filters read: on disk. */
+  private readonly index = CallIndex.create();
   private readonly decorations: Decoration[] = [{ location: undefined, origin: undefined, via: undefined, credit: undefined, fdOrigins: undefined, abi: undefined }];
   private readonly decorationIds = new Map<string, number>();
   /** The decorations kept last, newest first. */
   private readonly lastIds: number[] = [];
+  /** Names and failure keys the index refers to by number (syscalls, signals, errnos: a few hundred). */
+  private readonly strings: string[] = [''];
+  private readonly stringIds = new Map<string, number>([['', 0]]);
   private readonly blocks = new Map<number, (TraceEvent | undefined)[]>();
   private fd: number | undefined;
 
@@ -67,17 +71,21 @@ export class EventArchive {
 
   /** The parser's onSpan: a line of event `seq` is `[start, end)` of the log. */
   span(seq: number, start: number, end: number): void {
-    const first = this.starts.get(seq) - 1;
+    const page = this.index.pageToChange(seq);
+    const slot = slotOf(seq);
+    const first = page.start[slot]! - 1;
     if (first < 0) {
-      this.starts.set(seq, start + 1);
-      this.lengths.set(seq, end - start);
+      page.start[slot] = start + 1;
+      page.length[slot] = end - start;
     } else {
-      const firstEnd = first + this.lengths.get(seq);
-      const rest = this.later.get(seq);
-      if (!rest && start === firstEnd) this.lengths.set(seq, end - first);
-      else if (rest && start === rest.end) rest.end = end;
-      else if (rest) rest.end = Math.max(rest.end, end);
-      else this.later.set(seq, { start, end });
+      const firstEnd = first + page.length[slot]!;
+      const laterStart = page.laterStart[slot]! - 1;
+      if (laterStart < 0 && start === firstEnd) page.length[slot] = end - first;
+      else if (laterStart >= 0) page.laterLength[slot] = Math.max(laterStart + page.laterLength[slot]!, end) - laterStart;
+      else {
+        page.laterStart[slot] = start + 1;
+        page.laterLength[slot] = end - start;
+      }
     }
     // A block read before this line came is out of date.
     if (this.blocks.size > 0) this.blocks.delete(Math.floor(seq / BLOCK));
@@ -85,16 +93,50 @@ export class EventArchive {
 
   /** Whether event `seq` can be read back from the log. */
   has(seq: number): boolean {
-    return this.starts.get(seq) > 0;
+    return this.index.page(seq).start[slotOf(seq)]! > 0;
   }
 
-  /** Keeps what mapping added to an event that leaves memory. */
+  /** Keeps what mapping added to an event that leaves memory, and the facts filters read. */
   keep(event: TraceEvent): void {
     const call = event.kind === 'syscall' ? event : undefined;
+    // Up to two descriptor origins go in the index; a call with more keeps them in its decoration.
+    const fdOrigins = call?.fdOrigins;
+    let fdArgs: number[] = [];
+    if (fdOrigins) {
+      fdOrigins.forEach((origin, i) => { if (origin !== undefined) fdArgs.push(i); });
+      if (fdArgs.length > 2 || fdArgs.some((i) => i > 15)) fdArgs = [];
+    }
     const decoration: Decoration = {
       location: event.location, origin: event.origin, via: event.via, credit: event.credit,
-      fdOrigins: call?.fdOrigins, abi: call?.abi === 'i386' ? 'i386' : undefined,
+      fdOrigins: fdOrigins && fdArgs.length === 0 ? fdOrigins : undefined, abi: call?.abi === 'i386' ? 'i386' : undefined,
     };
+    const id = this.decorationId(decoration);
+    const page = this.index.pageToChange(event.seq);
+    const slot = slotOf(event.seq);
+    page.decoration[slot] = id;
+    page.fdOrigin1[slot] = fdArgs.length > 0 ? fdOrigins![fdArgs[0]!]! + 1 : 0;
+    page.fdOrigin2[slot] = fdArgs.length > 1 ? fdOrigins![fdArgs[1]!]! + 1 : 0;
+    page.fdArgs[slot] = (fdArgs[0] ?? 0) | ((fdArgs[1] ?? 0) << 4);
+    page.pid[slot] = event.pid;
+    page.name[slot] = this.stringId(event.kind === 'syscall' ? event.name : event.kind === 'signal' ? event.signal : '');
+    page.failureKey[slot] = this.stringId(failureKey(event));
+    page.flags[slot] = (KINDS.indexOf(event.kind) + 1) | (isFailure(event) ? FAILED : 0) | (ORIGINS.indexOf(event.origin) << 4) | (call?.abi === 'i386' ? I386 : 0);
+  }
+
+  /** What the index says of an archived event (kept by keep()), or undefined. */
+  facts(seq: number): ArchivedFacts | undefined {
+    const page = this.index.page(seq);
+    const slot = slotOf(seq);
+    const flags = page.flags[slot]!;
+    if (flags === 0) return undefined;
+    return {
+      kind: KINDS[(flags & 7) - 1]!, pid: page.pid[slot]!, name: this.strings[page.name[slot]!]!,
+      abi: flags & I386 ? 'i386' : 'x86_64', failed: (flags & FAILED) !== 0,
+      failureKey: this.strings[page.failureKey[slot]!]!, origin: ORIGINS[(flags >> 4) & 7],
+    };
+  }
+
+  private decorationId(decoration: Decoration): number {
     // Neighbouring calls mostly repeat one of a few decorations: those are compared field by field.
     let id = this.lastIds.find((last) => sameDecoration(this.decorations[last]!, decoration));
     if (id === undefined) {
@@ -102,13 +144,26 @@ export class EventArchive {
       id = this.decorationIds.get(key);
       if (id === undefined) {
         id = this.decorations.length;
-        this.decorations.push(decoration);
+        // Kept for the whole trace: its strings must not hold on to the chunks of log they were cut from.
+        this.decorations.push({ ...decoration, via: decoration.via?.map(ownCopy) });
         this.decorationIds.set(key, id);
       }
       this.lastIds.unshift(id);
       if (this.lastIds.length > 4) this.lastIds.pop();
     }
-    this.decorationOf.set(event.seq, id);
+    return id;
+  }
+
+  private stringId(text: string): number {
+    let id = this.stringIds.get(text);
+    if (id === undefined) {
+      id = this.strings.length;
+      // A table of 65 536 strings is full: further names read as the last one's (never seen in practice).
+      if (id > 0xffff) return 0xffff;
+      this.strings.push(ownCopy(text));
+      this.stringIds.set(this.strings[id]!, id);
+    }
+    return id;
   }
 
   /** Event `seq` as it was kept (undefined when it is not in the log or the log is closed). */
@@ -124,48 +179,65 @@ export class EventArchive {
     return block[seq - index * BLOCK];
   }
 
+  /**
+   * Events [from, to) in seq order (undefined where the log has none), read a block at a time and
+   * not cached: going through a whole trace leaves nothing behind.
+   */
+  *readAll(from: number, to: number): Generator<TraceEvent | undefined> {
+    for (let seq = from; seq < to;) {
+      const blockEnd = Math.min(to, (Math.floor(seq / BLOCK) + 1) * BLOCK);
+      const block = this.fd === undefined ? [] : this.readBlock(seq, blockEnd);
+      for (const base = seq; seq < blockEnd; seq++) yield block[seq - base];
+    }
+  }
+
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     this.blocks.clear();
+    this.index.close();
   }
 
-  /** Seqs [from, to): those whose lines lie together are parsed from one read of the log. */
+  /** Seqs [from, to) of one block: those whose lines lie together are parsed from one read of the log. */
   private readBlock(from: number, to: number): (TraceEvent | undefined)[] {
     const events: (TraceEvent | undefined)[] = new Array(to - from);
     let low = Infinity;
     let high = 0;
     const together: number[] = [];
+    const starts: number[] = [];
+    const apart: [number, [number, number][]][] = [];
+    const page = this.index.page(from);
     for (let seq = from; seq < to; seq++) {
-      const start = this.starts.get(seq) - 1;
+      const slot = slotOf(seq);
+      const start = page.start[slot]! - 1;
       if (start < 0) continue;
-      if (this.later.has(seq)) {
-        events[seq - from] = this.readApart(seq);
+      const end = start + page.length[slot]!;
+      const laterStart = page.laterStart[slot]! - 1;
+      if (laterStart >= 0) {
+        apart.push([seq, [[start, end], [laterStart, laterStart + page.laterLength[slot]!]]]);
         continue;
       }
       together.push(seq);
+      starts.push(start);
       low = Math.min(low, start);
-      high = Math.max(high, start + this.lengths.get(seq));
+      high = Math.max(high, end);
     }
+    // A call whose lines are apart: its first lines, then its later ones.
+    for (const [seq, ranges] of apart) events[seq - from] = this.readRanges(seq, ranges);
     if (together.length === 0) return events;
     if (high - low > MAX_BLOCK_BYTES) {
-      for (const seq of together) events[seq - from] = this.readRanges(seq, [[this.starts.get(seq) - 1, this.starts.get(seq) - 1 + this.lengths.get(seq)]]);
+      together.forEach((seq, i) => {
+        events[seq - from] = this.readRanges(seq, [[starts[i]!, starts[i]! + this.index.page(seq).length[slotOf(seq)]!]]);
+      });
       return events;
     }
     // Each parsed event is known by where its first line starts.
     const byStart = this.parse(low, [[low, high]]);
-    for (const seq of together) {
-      const event = byStart.get(this.starts.get(seq) - 1);
+    together.forEach((seq, i) => {
+      const event = byStart.get(starts[i]!);
       if (event) events[seq - from] = this.restore(event, seq);
-    }
+    });
     return events;
-  }
-
-  /** A call whose lines are apart: its first lines, then its later ones. */
-  private readApart(seq: number): TraceEvent | undefined {
-    const start = this.starts.get(seq) - 1;
-    const rest = this.later.get(seq)!;
-    return this.readRanges(seq, [[start, start + this.lengths.get(seq)], [rest.start, rest.end]]);
   }
 
   private readRanges(seq: number, ranges: [number, number][]): TraceEvent | undefined {
@@ -207,16 +279,26 @@ export class EventArchive {
     return byStart;
   }
 
-  /** The re-read event under its own seq, with what mapping had added. */
+  /** The re-read event under its own seq, with what mapping and fd tracking had added. */
   private restore(event: TraceEvent, seq: number): TraceEvent {
     event.seq = seq;
-    const decoration = this.decorations[this.decorationOf.get(seq)]!;
+    const page = this.index.page(seq);
+    const slot = slotOf(seq);
+    const decoration = this.decorations[page.decoration[slot]!]!;
     if (decoration.location) event.location = decoration.location;
     if (decoration.origin) event.origin = decoration.origin;
     if (decoration.via) event.via = decoration.via;
     if (decoration.credit) event.credit = decoration.credit;
     if (event.kind === 'syscall') {
-      if (decoration.fdOrigins) event.fdOrigins = decoration.fdOrigins;
+      const first = page.fdOrigin1[slot]!;
+      if (first > 0) {
+        const second = page.fdOrigin2[slot]!;
+        const at = page.fdArgs[slot]!;
+        const origins = new Array<number | undefined>(event.args.length).fill(undefined);
+        origins[at & 15] = first - 1;
+        if (second > 0) origins[at >> 4] = second - 1;
+        event.fdOrigins = origins;
+      } else if (decoration.fdOrigins) event.fdOrigins = decoration.fdOrigins;
       if (decoration.abi) event.abi = decoration.abi;
     }
     return event;

@@ -1,7 +1,11 @@
 // The trace as data: events by sequence number, a `strace -c`-style summary, per-source-line calls
 // for editor annotations, and the process tree. Fed one way from the parser (through the mapper).
 import type { CallOrigin, SyscallEvent, TraceEvent } from '../events';
-import type { EventArchive } from './eventArchive';
+import type { ArchivedFacts, EventArchive } from './eventArchive';
+import { failureKey, isFailed, isFailure } from './failures';
+import { ownCopy } from './ownCopy';
+
+export { isFailed, isFailure, failureKey } from './failures';
 
 export interface SyscallStats {
   name: string;
@@ -35,20 +39,6 @@ export interface ProcessInfo {
   calls: number;
 }
 
-export function isFailed(event: SyscallEvent): boolean {
-  return !event.inProgress && (event.errno !== undefined || (event.result === '-1'));
-}
-
-// Signals raised by a faulting instruction (or abort): the ones that mean the program failed.
-const FAULT_SIGNALS = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGABRT', 'SIGSYS', 'SIGTRAP']);
-
-/** A failed call, a fault signal, or a process killed by a signal. */
-export function isFailure(event: TraceEvent): boolean {
-  if (event.kind === 'syscall') return isFailed(event);
-  if (event.kind === 'signal') return FAULT_SIGNALS.has(event.signal);
-  return event.kind === 'exit' && event.killedBy !== undefined;
-}
-
 /** `14`, `-1 ENOENT`, `?` — the short result used in annotations. */
 export function shortResult(event: SyscallEvent): string {
   if (event.inProgress) return '…';
@@ -66,6 +56,19 @@ export interface TraceModelOptions {
    * log through the archive attached to the model (without one, all are kept, as with keepEvents).
    */
   window?: number;
+}
+
+/** What a filter reads of an event (see TraceModel.facts). */
+export interface EventFacts extends ArchivedFacts {
+  seq: number;
+}
+
+export function factsOf(event: TraceEvent): EventFacts {
+  return {
+    seq: event.seq, kind: event.kind, pid: event.pid, failed: isFailure(event), failureKey: failureKey(event), origin: event.origin,
+    name: event.kind === 'syscall' ? event.name : event.kind === 'signal' ? event.signal : '',
+    abi: event.kind === 'syscall' ? event.abi : 'x86_64',
+  };
 }
 
 /** The events a view keeps in memory: the rest are read back from the log (see TraceModelOptions.window). */
@@ -128,9 +131,7 @@ export class TraceModel {
 
   get(seq: number): TraceEvent | undefined {
     if (!this.windowed) return this.events[seq - 1];
-    const recent = this.ring[seq & this.ringMask];
-    if (recent?.seq === seq) return recent;
-    return this.pinned.get(seq) ?? this.archive?.read(seq);
+    return this.inMemory(seq) ?? this.archive?.read(seq);
   }
 
   /** Whether event `seq` is known (without reading it back). */
@@ -139,16 +140,46 @@ export class TraceModel {
     return this.ring[seq & this.ringMask]?.seq === seq || this.pinned.has(seq) || (this.archive?.has(seq) ?? false);
   }
 
-  /** Every event in seq order (read back from the log in blocks, when the model keeps a window). */
+  /** Every event in seq order (read back from the log a block at a time, when the model keeps a window). */
   *all(): Generator<TraceEvent> {
     if (!this.windowed) {
       for (const event of this.events) if (event) yield event;
       return;
     }
-    for (let seq = 1; seq <= this.highestSeq; seq++) {
-      const event = this.get(seq);
+    const end = this.highestSeq + 1;
+    const archived = this.archive?.readAll(1, end);
+    for (let seq = 1; seq < end; seq++) {
+      const read = archived?.next().value;
+      const event = this.inMemory(seq) ?? read;
       if (event) yield event;
     }
+  }
+
+  /**
+   * What filters read of every event (kind, pid, name, failure, origin), in seq order, without
+   * reading archived events back from the log.
+   */
+  *facts(): Generator<EventFacts> {
+    if (!this.windowed) {
+      for (const event of this.events) if (event) yield factsOf(event);
+      return;
+    }
+    for (let seq = 1; seq <= this.highestSeq; seq++) {
+      const event = this.inMemory(seq);
+      if (event) {
+        yield factsOf(event);
+        continue;
+      }
+      const facts = this.archive?.facts(seq);
+      if (facts) yield { seq, ...facts };
+    }
+  }
+
+  /** With a window: the event when memory holds it (the window, or pinned). */
+  private inMemory(seq: number): TraceEvent | undefined {
+    const recent = this.ring[seq & this.ringMask];
+    if (recent?.seq === seq) return recent;
+    return this.pinned.size > 0 ? this.pinned.get(seq) : undefined;
   }
 
   /** Adds an event or replaces its in-progress version; completed calls are counted once. */
@@ -214,12 +245,12 @@ export class TraceModel {
     if (event.kind !== 'syscall' || event.inProgress) return;
     if (countedBefore) return;
     process.calls++;
-    const stats = this.stats.get(event.name) ?? { name: event.name, calls: 0, errors: 0, totalTime: 0 };
+    const stats = this.stats.get(event.name) ?? { name: ownCopy(event.name), calls: 0, errors: 0, totalTime: 0 };
     stats.calls++;
     if (isFailed(event)) {
       stats.errors++;
       const byErrno = this.failures.get(event.name) ?? new Map<string, number>();
-      const errno = event.errno ?? '?';
+      const errno = ownCopy(event.errno ?? '?');
       byErrno.set(errno, (byErrno.get(errno) ?? 0) + 1);
       this.failures.set(event.name, byErrno);
     }
@@ -253,12 +284,13 @@ export class TraceModel {
     if (!byLine) this.lines.set(where.file, (byLine = new Map()));
     let calls = byLine.get(where.line);
     if (!calls) byLine.set(where.line, (calls = new Map()));
-    const call = calls.get(event.name) ?? { name: event.name, count: 0, errors: 0, lastResult: '', results: [], moreResults: false, seqs: [] };
+    const call = calls.get(event.name) ?? { name: ownCopy(event.name), count: 0, errors: 0, lastResult: '', results: [], moreResults: false, seqs: [] };
     call.count++;
     if (isFailed(event)) call.errors++;
-    call.lastResult = shortResult(event);
+    const result = shortResult(event);
+    if (result !== call.lastResult) call.lastResult = ownCopy(result);
     if (!call.results.includes(call.lastResult)) {
-      if (call.results.length < MAX_DISTINCT_RESULTS) call.results.push(call.lastResult);
+      if (call.results.length < MAX_DISTINCT_RESULTS) call.results.push(ownCopy(call.lastResult));
       else call.moreResults = true;
     }
     if (call.seqs.length < 100) call.seqs.push(event.seq);
@@ -275,7 +307,8 @@ export class TraceModel {
       child.thread = event.args.some((a) => /CLONE_THREAD/.test(a.text));
     }
     if (/^execve/.test(event.name) && event.returnValue === 0) {
-      this.process(event.pid).command = event.args[0]?.text;
+      const command = event.args[0]?.text;
+      this.process(event.pid).command = command === undefined ? undefined : ownCopy(command);
     }
   }
 

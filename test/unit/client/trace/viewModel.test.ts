@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { lineCallHover, NO_FILTER, toRow, TraceViewModel, waitsForInput } from '../../../../client/trace/viewModel';
 import type { TraceFilter } from '../../../../client/trace/protocol';
 import { EventArchive } from '../../../../trace/model/eventArchive';
@@ -284,5 +284,24 @@ describe('a trace the panel keeps in a window of events (the rest read back from
       expect(bounded.matchingCount, JSON.stringify(filter)).toBe(kept.matchingCount);
       expect(bounded.rows(0, 2000)).toEqual(kept.rows(0, 2000));
     }
+  });
+
+  it('filters by pid, failure, category and origin from its index, reading nothing back from the log', () => {
+    const kept = viewOf('mt_f_tt_T_y_i.txt');
+    const bounded = windowedView('mt_f_tt_T_y_i.txt', 8);
+    const reads = vi.spyOn(EventArchive.prototype, 'readAll');
+    const filters: TraceFilter[] = [
+      { ...NO_FILTER, failedOnly: true }, { ...NO_FILTER, category: 'memory' }, { ...NO_FILTER, pid: 4390 }, { ...NO_FILTER, origin: 'user' },
+      { ...NO_FILTER, category: 'file', pid: 4390 },
+    ];
+    for (const filter of filters) {
+      kept.setFilter(filter);
+      bounded.setFilter(filter);
+      expect(bounded.matchingCount, JSON.stringify(filter)).toBe(kept.matchingCount);
+    }
+    expect(reads).not.toHaveBeenCalled();
+    // Showing the rows reads them, and they are the same.
+    expect(bounded.rows(0, 2000)).toEqual(kept.rows(0, 2000));
+    reads.mockRestore();
   });
 });

@@ -101,6 +101,26 @@ describe('a view keeps a window of events and reads the others back from the log
     bounded.dispose();
   });
 
+  it('reads back a long trace whose index spans many pages on disk, descriptors and facts included', () => {
+    const lines: string[] = ['100 read(0,  <unfinished ...>'];
+    for (let i = 0; lines.length < 100_000; i++) {
+      lines.push(`101 openat(AT_FDCWD, "/tmp/f${i}", O_RDONLY) = 3`, `101 dup2(3, 4) = 4`, `101 copy_file_range(3, NULL, 4, NULL, ${i}, 0) = 0`,
+        `101 read(4, "", 8) = 0`, `101 close(3) = 0`, `101 close(4) = 0`, `101 openat(AT_FDCWD, "/nope${i}", O_RDONLY) = -1 ENOENT (No such file or directory)`);
+      if (i % 5000 === 0) lines.push('101 --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL} ---');
+    }
+    lines.push('100 <... read resumed>"typed\\n", 64) = 6');
+    const { kept, bounded } = windowed(lines.join('\n') + '\n', 'long.strace', 100);
+    expect(bounded.size).toBe(kept.size);
+    for (let seq = 1; seq <= kept.size; seq += 97) expect(render(bounded.get(seq))).toBe(render(kept.get(seq)));
+    expect(render(bounded.get(1))).toBe(render(kept.get(1)));
+    expect(bounded.get(4)).toMatchObject({ name: 'copy_file_range', fdOrigins: [2, undefined, 3, undefined, undefined, undefined] });
+    expect([...bounded.facts()]).toEqual([...kept.facts()]);
+    let count = 0;
+    for (const event of bounded.all()) expect(event.seq).toBe(++count);
+    expect(count).toBe(kept.size);
+    bounded.dispose();
+  });
+
   it('gives nothing back once closed, and keeps counting', () => {
     const { kept, bounded } = windowed('getpid() = 1\n'.repeat(50), 'closed.strace', 5);
     bounded.dispose();
