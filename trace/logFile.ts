@@ -160,9 +160,14 @@ export async function loadStraceLogIncrementally(
       onEvent(event);
     },
   });
-  const slice = 1 << 18;
-  for (let at = 0; at < text.length; at += slice) {
-    parser.push(text.slice(at, at + slice));
+  for (let at = 0; at < text.length;) {
+    let end = Math.min(text.length, at + (1 << 18));
+    // A slice never ends between the two halves of a surrogate pair (each half alone is not UTF-8).
+    if (end < text.length && text.charCodeAt(end - 1) >= 0xd800 && text.charCodeAt(end - 1) <= 0xdbff) end++;
+    const chunk = text.slice(at, end);
+    at = end;
+    archive?.feed(chunk);
+    parser.push(chunk);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   parser.end();

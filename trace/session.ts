@@ -186,8 +186,10 @@ export class TraceSession {
     let rootPid: number | undefined;
     // Enough to tell, at the end, whether anything was traced (the model may keep no events).
     const seen = { events: 0, execs: 0, failedExecs: 0, firstFailedExec: undefined as SyscallEvent | undefined };
-    // A model that keeps a window of events reads the others back from strace's file.
-    let archive: EventArchive | undefined;
+    // A model that keeps a window of events reads the others back from strace's file (through a
+    // FIFO, from the archive's own copy).
+    let archive = model.windowed && request.capture === 'fifo' ? EventArchive.copying() : undefined;
+    if (archive) model.attachArchive(archive);
     const parser = new StraceParser({
       // Started by the supervisor, the program stops itself before its execve and strace attaches there.
       attachedBeforeExec: supervisor !== undefined,
@@ -227,6 +229,7 @@ export class TraceSession {
       } : undefined,
       onTrace: (chunk) => {
         quietSince = Date.now();
+        archive?.feed(chunk);
         parser.push(chunk);
       },
       onStraceMessage: (line) => parser.addNotice(line),

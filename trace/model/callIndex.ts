@@ -1,9 +1,8 @@
 // What a long trace keeps of each event that left memory, on disk: fixed-size records in a private
 // file that is removed as soon as it is open (the descriptor keeps it, so nothing is left behind),
 // with a few pages in memory. Memory stays the same however many calls the trace makes.
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { closeSync, readSync } from 'node:fs';
+import { openPrivateFile, writeAll } from './privateFile';
 
 /** Records per page (a multiple of 8, so every field's array in a page stays aligned). */
 const RECORDS = 8192;
@@ -58,12 +57,7 @@ export class CallIndex {
 
   /** A new index in a private temporary file, already removed (only the descriptor holds it). */
   static create(): CallIndex {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-index-'));
-    try {
-      return new CallIndex(openSync(path.join(dir, 'index'), 'w+', 0o600));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    return new CallIndex(openPrivateFile('syscall-lens-index-'));
   }
 
   private constructor(fd: number) {
@@ -133,8 +127,7 @@ export class CallIndex {
 
   private store(page: CachedPage): void {
     if (this.fd === undefined) return;
-    let done = 0;
-    while (done < PAGE_BYTES) done += writeSync(this.fd, page.bytes, done, PAGE_BYTES - done, page.number * PAGE_BYTES + done);
+    writeAll(this.fd, page.bytes, page.number * PAGE_BYTES);
     // Pages between are holes in the file: they read as zeros.
     this.written = Math.max(this.written, page.number + 1);
   }

@@ -4,12 +4,13 @@
 // records, one per distinct combination, plus its descriptors' creators) and the facts a filter
 // reads (name, pid, failure, origin). Memory stays flat however long the trace; reading an event
 // parses its lines again.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { CallCredit, CallOrigin, SourceLocation, TraceEvent } from '../events';
 import { StraceParser } from '../parse/parser';
 import { CallIndex, slotOf } from './callIndex';
 import { failureKey, isFailure } from './failures';
 import { ownCopy } from './ownCopy';
+import { openPrivateFile, writeAll } from './privateFile';
 
 /** What mapping and fd tracking added to an event, shared by the events that got the same. */
 interface Decoration {
@@ -58,15 +59,68 @@ export class EventArchive {
   private readonly strings: string[] = [''];
   private readonly stringIds = new Map<string, number>([['', 0]]);
   private readonly blocks = new Map<number, (TraceEvent | undefined)[]>();
+  /** Where events are read back from: the log itself, or the archive's own copy of what the parser read. */
   private fd: number | undefined;
+  /** The archive keeps its own copy of the text (see feed); its size in bytes. */
+  private copying = false;
+  private copied = 0;
+  /** Bytes of the log fed so far (until the archive copies). */
+  private fed = 0;
 
-  /** Opens `log` for reading now: the file may be removed later (the descriptor keeps it). */
+  /**
+   * Reads events back from `log`, opened now: the file may be removed later (the descriptor keeps
+   * it). A log that is not a regular file (a FIFO) cannot be read again: the archive copies it.
+   */
   static open(log: string): EventArchive {
-    return new EventArchive(openSync(log, 'r'));
+    // O_NONBLOCK: opening a FIFO must not wait for a writer.
+    const fd = openSync(log, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (fstatSync(fd).isFile()) return new EventArchive(fd, false);
+    closeSync(fd);
+    return EventArchive.copying();
   }
 
-  private constructor(fd: number) {
+  /** An archive that keeps its own copy of the stream it is fed (a trace read from a FIFO). */
+  static copying(): EventArchive {
+    return new EventArchive(openPrivateFile('syscall-lens-log-'), true);
+  }
+
+  private constructor(fd: number, copying: boolean) {
     this.fd = fd;
+    this.copying = copying;
+  }
+
+  /**
+   * Every chunk of text the parser is given, before it is given it. The parser counts the bytes of
+   * the text it read; the log has the same bytes as long as it is valid UTF-8. A chunk with U+FFFD
+   * (bytes that were not UTF-8, now unknown) makes the archive copy what it was fed so far from the
+   * log, then keep its own copy of the text (the U+FFFD included), which the parser's counts match.
+   */
+  feed(chunk: string): void {
+    if (this.fd === undefined) return;
+    if (!this.copying) {
+      if (!chunk.includes('\uFFFD')) {
+        this.fed += Buffer.byteLength(chunk, 'utf8');
+        return;
+      }
+      this.startCopy();
+    }
+    const bytes = Buffer.from(chunk, 'utf8');
+    this.copied += writeAll(this.fd, bytes, this.copied);
+  }
+
+  private startCopy(): void {
+    const log = this.fd!;
+    const copy = openPrivateFile('syscall-lens-log-');
+    const buffer = Buffer.alloc(1 << 20);
+    for (let at = 0; at < this.fed;) {
+      const n = readSync(log, buffer, 0, Math.min(buffer.length, this.fed - at), at);
+      if (n === 0) break;
+      at += writeAll(copy, buffer.subarray(0, n), at);
+    }
+    closeSync(log);
+    this.fd = copy;
+    this.copying = true;
+    this.copied = this.fed;
   }
 
   /** The parser's onSpan: a line of event `seq` is `[start, end)` of the log. */

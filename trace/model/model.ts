@@ -124,6 +124,12 @@ export class TraceModel {
     this.archive?.close();
   }
 
+  /** How many events memory holds (with a window: those in it and those pinned, which the log does not hold). */
+  get eventsInMemory(): number {
+    if (!this.windowed) return this.events.reduce((n, event) => n + (event ? 1 : 0), 0);
+    return this.ring.reduce((n, event) => n + (event ? 1 : 0), 0) + this.pinned.size;
+  }
+
   /** The number of events (the highest seq seen). */
   get size(): number {
     return this.highestSeq;

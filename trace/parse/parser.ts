@@ -19,8 +19,8 @@ export interface ParserOptions {
   /**
    * Where each event's lines are in the stream, in bytes from its start: called for every line that
    * makes (or completes, or adds a stack frame to) event `seq`, with the line's range `[start, end)`
-   * (its line end included). A log can then be re-read one event at a time. Not called once the
-   * text holds U+FFFD: the bytes it stood for are not known (strace itself writes ASCII).
+   * (its line end included), counted in the UTF-8 of the text it was given. A log can then be re-read
+   * one event at a time (text that was not UTF-8 holds U+FFFD instead of its bytes: see EventArchive.feed).
    */
   onSpan?: (seq: number, start: number, end: number) => void;
 }
@@ -109,7 +109,6 @@ export class StraceParser {
    */
   push(chunk: string): void {
     // With onSpan: each line's place in bytes. A chunk of ASCII has as many bytes as characters.
-    if (this.onSpan && chunk.includes('\uFFFD')) this.onSpan = undefined;
     const counting = this.onSpan !== undefined;
     const ascii = counting && Buffer.byteLength(chunk, 'utf8') === chunk.length;
     let start = 0;

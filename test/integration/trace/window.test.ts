@@ -20,12 +20,12 @@ function render(event: TraceEvent | undefined): string {
 }
 
 /** Traces `file` into a model that keeps `window` events; also keeps every event as it was handed out. */
-async function traceWindowed(file: string, window: number, stackTraces?: boolean): Promise<{ model: TraceModel; seen: Map<number, TraceEvent> }> {
+async function traceWindowed(file: string, window: number, stackTraces?: boolean, capture?: 'fifo'): Promise<{ model: TraceModel; seen: Map<number, TraceEvent> }> {
   const model = new TraceModel({ window });
   const seen = new Map<number, TraceEvent>();
   const session = await TraceSession.start({
     file, args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(buildRoot, 'b-')), workspaceRoots: [buildRoot, FIXTURES], model,
-    onEvent: (event) => seen.set(event.seq, event), ...(stackTraces !== undefined ? { stackTraces } : {}),
+    onEvent: (event) => seen.set(event.seq, event), ...(stackTraces !== undefined ? { stackTraces } : {}), ...(capture ? { capture } : {}),
   });
   session.child.stdin?.end();
   await session.done;
@@ -37,6 +37,14 @@ describe('a trace kept in a window of events, the rest read back from strace\'s 
     const { model, seen } = await traceWindowed(path.join(FIXTURES, 'fds.asm'), 4);
     expect(model.size).toBeGreaterThan(10);
     for (let seq = 1; seq <= model.size; seq++) expect(render(model.get(seq))).toBe(render(seen.get(seq)));
+    model.dispose();
+  });
+
+  it('gives back every event of a trace read through a FIFO (from the archive\'s own copy), keeping only the window in memory', async () => {
+    const { model, seen } = await traceWindowed(path.join(FIXTURES, 'fds.asm'), 4, undefined, 'fifo');
+    expect(model.size).toBeGreaterThan(10);
+    for (let seq = 1; seq <= model.size; seq++) expect(render(model.get(seq))).toBe(render(seen.get(seq)));
+    expect(model.eventsInMemory).toBeLessThanOrEqual(4);
     model.dispose();
   });
 

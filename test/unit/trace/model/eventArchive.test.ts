@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,12 +23,16 @@ function render(event: TraceEvent | undefined): string {
     + `origin=${event.origin} credit=${JSON.stringify(event.credit ?? null)} frames=${JSON.stringify(event.stack)}`;
 }
 
-/** Feeds `log` to a model the way a trace session does, in chunks of random sizes; `archive` reads the log back. */
-function load(log: string, model: TraceModel, file?: string): void {
+/**
+ * Feeds `log` to a model the way a trace session does, in chunks of random sizes (its bytes decoded
+ * as a stream, as the session reads strace's file); the archive reads the log back from `file`, or
+ * keeps its own copy.
+ */
+function load(log: string | Buffer, model: TraceModel, file?: string | 'copy'): void {
   const fds = new FdTracker();
   let archive: EventArchive | undefined;
   if (file) {
-    archive = EventArchive.open(file);
+    archive = file === 'copy' ? EventArchive.copying() : EventArchive.open(file);
     model.attachArchive(archive);
   }
   const parser = new StraceParser({
@@ -41,23 +46,30 @@ function load(log: string, model: TraceModel, file?: string): void {
     },
     onSpan: archive ? (seq, start, end) => archive!.span(seq, start, end) : undefined,
   });
+  const bytes = Buffer.from(log);
+  const decoder = new TextDecoder('utf-8');
+  const feed = (chunk: string) => {
+    archive?.feed(chunk);
+    parser.push(chunk);
+  };
   let seed = log.length;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  for (let i = 0; i < log.length;) {
+  for (let i = 0; i < bytes.length;) {
     const size = 1 + Math.floor(random() * 700);
-    parser.push(log.slice(i, i + size));
+    feed(decoder.decode(bytes.subarray(i, i + size), { stream: true }));
     i += size;
   }
+  feed(decoder.decode());
   parser.end();
 }
 
-function windowed(log: string, name: string, window = 3): { kept: TraceModel; bounded: TraceModel } {
+function windowed(log: string | Buffer, name: string, window = 3, copy = false): { kept: TraceModel; bounded: TraceModel } {
   const file = path.join(work, name);
   writeFileSync(file, log);
   const kept = new TraceModel();
   load(log, kept);
   const bounded = new TraceModel({ window });
-  load(log, bounded, file);
+  load(log, bounded, copy ? 'copy' : file);
   return { kept, bounded };
 }
 
@@ -82,9 +94,32 @@ describe('a view keeps a window of events and reads the others back from the log
     bounded.dispose();
   });
 
-  it('keeps in memory what it could not read back (text with U+FFFD: its bytes are unknown)', () => {
-    const log = 'getpid() = 1\n'.repeat(5) + 'write(1, "\uFFFD", 1) = 1\n' + 'getppid() = 1\n'.repeat(10);
-    const { kept, bounded } = windowed(log, 'replacement.strace', 2);
+  it('reads back a log with bytes that are not UTF-8 from its own copy, keeping only its window in memory', () => {
+    const valid = Buffer.from('getpid() = 1\n'.repeat(300));
+    const invalid = Buffer.concat([Buffer.from('write(1, "'), Buffer.from([0xff, 0xc3, 0x28, 0xe2, 0x82]), Buffer.from('", 5) = 5\n')]);
+    const log = Buffer.concat([valid, invalid, Buffer.from('getppid() = 1\nwrite(1, "h\u00e9", 3) = 3\n'.repeat(300)), invalid, valid]);
+    const { kept, bounded } = windowed(log, 'not-utf8.strace', 2);
+    expect(bounded.size).toBe(kept.size);
+    for (let seq = 1; seq <= kept.size; seq++) expect(render(bounded.get(seq))).toBe(render(kept.get(seq)));
+    expect(formatEvent(bounded.get(301)!)).toContain('\uFFFD');
+    expect(bounded.eventsInMemory).toBeLessThanOrEqual(2);
+    bounded.dispose();
+  });
+
+  it('keeps its own copy of a stream it cannot read again (a FIFO), and only its window in memory', () => {
+    const log = readFileSync(path.join(REFERENCE, 'mt_f_k.txt'), 'utf8');
+    const { kept, bounded } = windowed(log, 'stream.strace', 4, true);
+    for (let seq = 1; seq <= kept.size; seq++) expect(render(bounded.get(seq))).toBe(render(kept.get(seq)));
+    expect(bounded.eventsInMemory).toBeLessThanOrEqual(4);
+    bounded.dispose();
+  });
+
+  it('copies a log given as a FIFO instead of waiting on it', () => {
+    const fifo = path.join(work, 'log.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const { kept } = windowed('getpid() = 1\n'.repeat(20), 'small.strace');
+    const bounded = new TraceModel({ window: 3 });
+    load('getpid() = 1\n'.repeat(20), bounded, fifo);
     for (let seq = 1; seq <= kept.size; seq++) expect(render(bounded.get(seq))).toBe(render(kept.get(seq)));
     bounded.dispose();
   });
