@@ -2,7 +2,7 @@
 // list of rows, fetched by the webview one visible window at a time so its memory stays bounded.
 import * as path from 'node:path';
 import { errnoByName, lookupSyscallByName, type SyscallInfo } from '../../syscalls';
-import { describeCredit, formatEvent, type SyscallEvent, type TraceEvent } from '../../trace/events';
+import { describeCredit, formatEvent, type ExitEvent, type SyscallEvent, type TraceEvent } from '../../trace/events';
 import { distinctResults, factsOf, failureKey, formatOrigins, isFailed, isFailure, type EventFacts, type LineCall, type TraceModel } from '../../trace/model/model';
 import { INHERITED } from '../../trace/model/fds';
 import type { ErrnoSummaryRow, FailureGroup, ProcessRow, SummaryRow, TraceFilter, TraceRow } from './protocol';
@@ -22,10 +22,16 @@ export function categoryOf(event: TraceEvent): string {
   return categoryOfFacts(factsOf(event));
 }
 
+/** Syscall categories by ABI and name, as filters ask for them once per row. */
+const categories = { x86_64: new Map<string, string>(), i386: new Map<string, string>() };
+
 function categoryOfFacts(facts: Pick<EventFacts, 'kind' | 'abi' | 'name'>): string {
   if (facts.kind === 'signal') return 'signal';
   if (facts.kind === 'exit') return 'process';
-  return syscallOf(facts)?.category ?? 'other';
+  const known = categories[facts.abi];
+  let category = known.get(facts.name);
+  if (category === undefined) known.set(facts.name, (category = syscallOf(facts)?.category ?? 'other'));
+  return category;
 }
 
 function argumentsText(event: SyscallEvent): string {
@@ -79,12 +85,17 @@ export function waitsForInput(event: SyscallEvent): boolean {
   return terminal || (fd.text === '0' && !fd.fdPath?.startsWith('/'));
 }
 
-export function toRow(event: TraceEvent, firstTime: number | undefined, model?: TraceModel): TraceRow {
-  const time = event.time !== undefined && firstTime !== undefined ? (event.time - firstTime).toFixed(6) : '';
+/** The row's source column: the user's line, or else where the call comes from. */
+function whereShown(event: TraceEvent): string {
   // Without a line of the user's, the row says where the call comes from instead.
-  const where = whereOf(event) || (event.origin && event.origin !== 'user' ? `(${event.origin})` : '')
+  return whereOf(event) || (event.origin && event.origin !== 'user' ? `(${event.origin})` : '')
     // Made inside a library function that only a stack could place: which function.
     || (event.credit?.function ? `(in ${event.credit.function})` : '');
+}
+
+export function toRow(event: TraceEvent, firstTime: number | undefined, model?: TraceModel): TraceRow {
+  const time = event.time !== undefined && firstTime !== undefined ? (event.time - firstTime).toFixed(6) : '';
+  const where = whereShown(event);
   const row: TraceRow = {
     seq: event.seq, kind: event.kind, time, pid: event.pid, name: '', args: '', result: '', failed: false,
     inProgress: false, duration: '', where, category: categoryOf(event),
@@ -121,7 +132,7 @@ export function toRow(event: TraceEvent, firstTime: number | undefined, model?: 
       break;
     case 'exit':
       row.name = event.killedBy ? 'killed' : 'exited';
-      row.result = formatEvent(event).replace(/^\+\+\+ | \+\+\+$/g, '');
+      row.result = exitResult(event);
       row.failed = event.killedBy !== undefined;
       break;
     case 'notice':
@@ -130,6 +141,27 @@ export function toRow(event: TraceEvent, firstTime: number | undefined, model?: 
       break;
   }
   return row;
+}
+
+/**
+ * What a text filter searches: what the row shows (toRow), -y paths and source location included,
+ * as `name(args) = result errno notes where`.
+ */
+export function searchText(event: TraceEvent): string {
+  const where = whereShown(event);
+  switch (event.kind) {
+    case 'syscall': {
+      const result = event.inProgress ? '' : `${event.result ?? '?'}${event.resultPath !== undefined ? ` <${event.resultPath}>` : ''}`;
+      return `${event.name}(${argumentsText(event)}) = ${result} ${event.errno ?? ''} ${event.annotations.length ? event.annotations.join(' ') : ''} ${where}`;
+    }
+    case 'signal': return `${event.signal}(${event.details}) =    ${where}`;
+    case 'exit': return `${event.killedBy ? 'killed' : 'exited'}() = ${exitResult(event)}   ${where}`;
+    case 'notice': return `strace(${event.text}) =    ${where}`;
+  }
+}
+
+function exitResult(event: ExitEvent): string {
+  return formatEvent(event).replace(/^\+\+\+ | \+\+\+$/g, '');
 }
 
 interface CompiledFilter {
@@ -161,11 +193,7 @@ function compileFilter(filter: TraceFilter): CompiledFilter {
       if (filter.category && categoryOfFacts(facts) !== filter.category) return false;
       return !filter.origin || facts.origin === filter.origin;
     },
-    // Search what the row shows, -y paths and source location included.
-    text: textTest && ((event) => {
-      const row = toRow(event, undefined);
-      return textTest(`${row.name}(${row.args}) = ${row.result} ${row.errno ?? ''} ${row.notes ?? ''} ${row.where}`);
-    }),
+    text: textTest && ((event) => textTest(searchText(event))),
   };
 }
 

@@ -36,6 +36,7 @@ const I386 = 1 << 7;
 
 /** What the index says of an archived event without reading it back: enough to filter and group by. */
 export interface ArchivedFacts {
+  seq: number;
   kind: TraceEvent['kind'];
   pid: number;
   /** The syscall's or signal's name ('' for an exit). */
@@ -184,7 +185,7 @@ export class EventArchive {
     const flags = page.flags[slot]!;
     if (flags === 0) return undefined;
     return {
-      kind: KINDS[(flags & 7) - 1]!, pid: page.pid[slot]!, name: this.strings[page.name[slot]!]!,
+      seq, kind: KINDS[(flags & 7) - 1]!, pid: page.pid[slot]!, name: this.strings[page.name[slot]!]!,
       abi: flags & I386 ? 'i386' : 'x86_64', failed: (flags & FAILED) !== 0,
       failureKey: this.strings[page.failureKey[slot]!]!, origin: ORIGINS[(flags >> 4) & 7],
     };

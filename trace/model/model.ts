@@ -59,9 +59,7 @@ export interface TraceModelOptions {
 }
 
 /** What a filter reads of an event (see TraceModel.facts). */
-export interface EventFacts extends ArchivedFacts {
-  seq: number;
-}
+export type EventFacts = ArchivedFacts;
 
 export function factsOf(event: TraceEvent): EventFacts {
   return {
@@ -177,7 +175,7 @@ export class TraceModel {
         continue;
       }
       const facts = this.archive?.facts(seq);
-      if (facts) yield { seq, ...facts };
+      if (facts) yield facts;
     }
   }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { lineCallHover, NO_FILTER, toRow, TraceViewModel, waitsForInput } from '../../../../client/trace/viewModel';
+import { lineCallHover, NO_FILTER, searchText, toRow, TraceViewModel, waitsForInput } from '../../../../client/trace/viewModel';
 import type { TraceFilter } from '../../../../client/trace/protocol';
 import { EventArchive } from '../../../../trace/model/eventArchive';
 import type { SyscallEvent } from '../../../../trace/events';
@@ -283,6 +283,18 @@ describe('a trace the panel keeps in a window of events (the rest read back from
       bounded.setFilter(filter);
       expect(bounded.matchingCount, JSON.stringify(filter)).toBe(kept.matchingCount);
       expect(bounded.rows(0, 2000)).toEqual(kept.rows(0, 2000));
+    }
+  });
+
+  it('searches the text each row shows', () => {
+    for (const file of ['mt_f_tt_T_y_i.txt', 'sig_f.txt', 'edge_pie_i_noaslr2.txt', 'sock_Xverbose.txt']) {
+      const { events } = parseStraceText(readFileSync(REFERENCE + file, 'utf8'));
+      events.forEach((event, i) => {
+        if (i % 3 === 0) event.origin = 'startup';
+        if (i % 5 === 0) event.location = { file: '/w/main.asm', line: i };
+        const row = toRow(event, undefined);
+        expect(searchText(event)).toBe(`${row.name}(${row.args}) = ${row.result} ${row.errno ?? ''} ${row.notes ?? ''} ${row.where}`);
+      });
     }
   });
 
