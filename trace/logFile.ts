@@ -2,7 +2,7 @@
 // (its first successful execve) still exists with debug info. A log is data from anywhere: the
 // path it names is read only under LogReadPolicy.
 import { constants } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import { open, realpath, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SyscallEvent, TraceEvent } from './events';
 import { TraceModel, type SyscallStats } from './model/model';
@@ -145,8 +145,71 @@ export function summarizeStraceLog(text: string): { summary: SyscallStats[]; ste
 export async function loadStraceLogIncrementally(
   text: string, logPath: string, policy: LogReadPolicy, onEvent: (event: TraceEvent) => void, model = new TraceModel(),
 ): Promise<LoadedLog> {
-  const program = programOfLog(text, logPath);
-  const mapper = await mapperForLog(text, program, policy);
+  return loadChunks(text, slicesOf(text), logPath, policy, onEvent, model);
+}
+
+/**
+ * A log read from its file a megabyte at a time and never held whole: the panel's way to open a
+ * log (with a window of events, the rest read back from the log). A FIFO works too.
+ */
+export async function loadStraceLogFile(
+  logPath: string, policy: LogReadPolicy, onEvent: (event: TraceEvent) => void, model = new TraceModel(),
+): Promise<LoadedLog> {
+  const handle = await open(logPath, 'r');
+  try {
+    const chunks = decodedChunks(handle);
+    // The start of the log says which program it ran and how strace printed stacks.
+    const start: string[] = [];
+    let head = '';
+    while (head.length < HEAD_CHARACTERS) {
+      const next = await chunks.next();
+      if (next.done) break;
+      start.push(next.value);
+      head += next.value;
+    }
+    return await loadChunks(head, (async function* () {
+      yield* start;
+      yield* chunks;
+    })(), logPath, policy, onEvent, model);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** What programOfLog reads of a log's start (a FIFO gives it in small pieces). */
+const HEAD_CHARACTERS = 1 << 16;
+
+/** The text in slices of 256 K characters, never cut between the two halves of a surrogate pair (each alone is not UTF-8). */
+function* slicesOf(text: string): Generator<string> {
+  for (let at = 0; at < text.length;) {
+    let end = Math.min(text.length, at + (1 << 18));
+    if (end < text.length && text.charCodeAt(end - 1) >= 0xd800 && text.charCodeAt(end - 1) <= 0xdbff) end++;
+    yield text.slice(at, end);
+    at = end;
+  }
+}
+
+/** A file's text, a megabyte of bytes at a time (a character cut by a read is completed by the next). */
+async function* decodedChunks(handle: FileHandle): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  const buffer = Buffer.alloc(1 << 20);
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    if (bytesRead === 0) break;
+    const text = decoder.decode(buffer.subarray(0, bytesRead), { stream: true });
+    if (text) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+/** Parses, maps and models a log's chunks; `head` is its start (at least the first chunk). */
+async function loadChunks(
+  head: string, chunks: Iterable<string> | AsyncIterable<string>, logPath: string, policy: LogReadPolicy,
+  onEvent: (event: TraceEvent) => void, model: TraceModel,
+): Promise<LoadedLog> {
+  const program = programOfLog(head, logPath);
+  const mapper = await mapperForLog(head, program, policy);
   const fds = new FdTracker();
   // A model that keeps a window of events reads the others back from the log itself.
   const archive = model.windowed ? openArchive(logPath) : undefined;
@@ -160,12 +223,7 @@ export async function loadStraceLogIncrementally(
       onEvent(event);
     },
   });
-  for (let at = 0; at < text.length;) {
-    let end = Math.min(text.length, at + (1 << 18));
-    // A slice never ends between the two halves of a surrogate pair (each half alone is not UTF-8).
-    if (end < text.length && text.charCodeAt(end - 1) >= 0xd800 && text.charCodeAt(end - 1) <= 0xdbff) end++;
-    const chunk = text.slice(at, end);
-    at = end;
+  for await (const chunk of chunks) {
     archive?.feed(chunk);
     parser.push(chunk);
     await new Promise<void>((resolve) => setImmediate(resolve));

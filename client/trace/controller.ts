@@ -1,10 +1,10 @@
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { likelyErrnos, lookupSyscallByName, errnoByName } from '../../syscalls';
 import type { SyscallEvent, TraceEvent } from '../../trace/events';
 import { toJsonLine } from '../../trace/model/jsonl';
-import { loadStraceLogIncrementally, summarizeStraceLog } from '../../trace/logFile';
+import { loadStraceLogFile, summarizeStraceLog } from '../../trace/logFile';
 import { manPageErrorReasons } from '../../syscalls/manpage';
 import { compareSummaries, TraceModel, VIEW_WINDOW, type SyscallStats } from '../../trace/model/model';
 import { TraceError } from '../../trace/capture/runner';
@@ -293,11 +293,13 @@ export class TraceController implements vscode.Disposable {
     const target = uri ?? active
       ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'strace logs': ['strace', 'txt', 'log'], 'All files': ['*'] }, openLabel: 'Open in trace panel' }))?.[0];
     if (!target) return;
-    let text: string;
+    const cannot = (error: unknown) => `Could not open ${path.basename(target.fsPath)}: ${error instanceof Error ? error.message : String(error)}`;
     try {
-      text = readFileSync(target.fsPath, 'utf8');
+      // Read as it is parsed, never whole (a log of millions of calls is hundreds of megabytes).
+      accessSync(target.fsPath, constants.R_OK);
+      if (statSync(target.fsPath).isDirectory()) throw new Error('it is a folder');
     } catch (error) {
-      void vscode.window.showErrorMessage(`Could not open ${path.basename(target.fsPath)}: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(cannot(error));
       return;
     }
     this.stop();
@@ -307,7 +309,13 @@ export class TraceController implements vscode.Disposable {
     void this.view.reveal();
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     const policy = { workspaceRoots: roots, trusted: vscode.workspace.isTrusted };
-    const loaded = await loadStraceLogIncrementally(text, target.fsPath, policy, (event) => this.onEvent(event), model);
+    let loaded;
+    try {
+      loaded = await loadStraceLogFile(target.fsPath, policy, (event) => this.onEvent(event), model);
+    } catch (error) {
+      if (this.model === model) this.finishRun(cannot(error), true);
+      return;
+    }
     if (this.model !== model) return; // another trace started meanwhile
     this.unparsedCount = loaded.unparsedCount;
     this.finishRun(`${this.title} — ${model.size.toLocaleString()} events${loaded.mapped ? '' : ' (no program to map to source lines)'}`);

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatEvent, type TraceEvent } from '../../../trace/events';
-import { loadStraceLog, loadStraceLogIncrementally } from '../../../trace/logFile';
+import { loadStraceLog, loadStraceLogFile, loadStraceLogIncrementally } from '../../../trace/logFile';
 import { TraceModel } from '../../../trace/model/model';
 import { TraceSession } from '../../../trace/session';
 import { runProgram } from '../../../toolchain/tools';
@@ -69,5 +69,23 @@ describe('a trace kept in a window of events, the rest read back from strace\'s 
     expect(windowed.size).toBe(whole.model.size);
     for (let seq = 1; seq <= whole.model.size; seq++) expect(render(windowed.get(seq))).toBe(render(whole.model.get(seq)));
     windowed.dispose();
+    // Streamed from the file (as the panel opens a log), and from a FIFO: the same events, mapped alike.
+    for (const kind of ['file', 'fifo'] as const) {
+      let from = log;
+      let writer: Promise<unknown> | undefined;
+      if (kind === 'fifo') {
+        from = path.join(dir, 'calls.fifo');
+        await runProgram('mkfifo', [from]);
+        writer = runProgram('cp', [log, from]);
+      }
+      const streamed = new TraceModel({ window: 2 });
+      const loaded = await loadStraceLogFile(from, { workspaceRoots: [], trusted: true }, () => undefined, streamed);
+      await writer;
+      expect(loaded.mapped, kind).toBe(true);
+      expect(streamed.size, kind).toBe(whole.model.size);
+      for (let seq = 1; seq <= whole.model.size; seq++) expect(render(streamed.get(seq)), kind).toBe(render(whole.model.get(seq)));
+      expect(streamed.eventsInMemory).toBeLessThanOrEqual(2);
+      streamed.dispose();
+    }
   });
 });
