@@ -5,6 +5,7 @@ import { errnoByName, lookupSyscallByName, type SyscallInfo } from '../../syscal
 import { describeCredit, formatEvent, type ExitEvent, type SyscallEvent, type TraceEvent } from '../../trace/events';
 import { distinctResults, factsOf, failureKey, formatOrigins, isFailed, isFailure, type EventFacts, type LineCall, type TraceModel } from '../../trace/model/model';
 import { INHERITED } from '../../trace/model/fds';
+import type { BlockTest } from '../../trace/model/eventArchive';
 import type { ErrnoSummaryRow, FailureGroup, ProcessRow, SummaryRow, TraceFilter, TraceRow } from './protocol';
 import { SeqList } from './seqList';
 
@@ -38,7 +39,7 @@ function argumentsText(event: SyscallEvent): string {
   return event.args.map((a) => `${a.name ? `${a.name}=` : ''}${a.text}${a.fdPath !== undefined ? `<${a.fdPath}>` : ''}`).join(', ');
 }
 
-function whereOf(event: TraceEvent): string {
+function whereOf(event: Pick<TraceEvent, 'location'>): string {
   return event.location ? `${path.basename(event.location.file)}:${event.location.line}` : '';
 }
 
@@ -86,7 +87,7 @@ export function waitsForInput(event: SyscallEvent): boolean {
 }
 
 /** The row's source column: the user's line, or else where the call comes from. */
-function whereShown(event: TraceEvent): string {
+function whereShown(event: Pick<TraceEvent, 'location' | 'origin' | 'credit'>): string {
   // Without a line of the user's, the row says where the call comes from instead.
   return whereOf(event) || (event.origin && event.origin !== 'user' ? `(${event.origin})` : '')
     // Made inside a library function that only a stack could place: which function.
@@ -171,6 +172,21 @@ interface CompiledFilter {
   text: ((event: TraceEvent) => boolean) | undefined;
   /** No filter: every event shows. */
   everything: boolean;
+  /** For a plain text search: which blocks of a long trace's log may hold a match (see blockTest). */
+  mayMatch: BlockTest;
+}
+
+/**
+ * Whether the lines of some calls (and what mapping added: the row's source column) may hold a
+ * plain search text: a row shows its call's name, arguments, result, errno and notes as strace
+ * wrote them, joined by `(`, `, `, `) = ` and spaces. A needle without those characters can only
+ * match inside one of them, so lines that do not contain it cannot match and need not be parsed.
+ */
+function blockTest(filter: TraceFilter): BlockTest {
+  const needle = filter.text.toLowerCase();
+  if (!needle || filter.regex || /[\s(),=<>]/.test(needle)) return () => true;
+  return (text, decorations) => text.toLowerCase().includes(needle)
+    || decorations().some((shown) => whereShown(shown).toLowerCase().includes(needle));
 }
 
 function compileFilter(filter: TraceFilter): CompiledFilter {
@@ -186,6 +202,7 @@ function compileFilter(filter: TraceFilter): CompiledFilter {
     }
   }
   return {
+    mayMatch: blockTest(filter),
     everything: !filter.failedOnly && !filter.category && !filter.origin && filter.pid === undefined && !filter.text,
     facts: (facts) => {
       if (filter.pid !== undefined && facts.pid !== filter.pid) return false;
@@ -243,7 +260,7 @@ export class TraceViewModel {
       for (const facts of model.facts()) if (this.test.facts(facts)) this.place(facts);
       return;
     }
-    for (const event of model.all()) {
+    for (const event of model.search(this.test.mayMatch)) {
       const facts = factsOf(event);
       if (this.test.facts(facts) && text(event)) this.place(facts);
     }

@@ -22,6 +22,12 @@ interface Decoration {
   abi: 'x86_64' | 'i386' | undefined;
 }
 
+/**
+ * Whether a block of archived events may hold one a search wants, told from the text of their lines
+ * and what mapping added to them (which the lines do not show): false skips parsing the block.
+ */
+export type BlockTest = (text: string, decorations: () => readonly Pick<TraceEvent, 'location' | 'origin' | 'credit'>[]) => boolean;
+
 /** Events read from the log at once (a view shows a window of neighbours). */
 const BLOCK = 256;
 /** Blocks kept after reading, most recently used last. */
@@ -236,12 +242,13 @@ export class EventArchive {
 
   /**
    * Events [from, to) in seq order (undefined where the log has none), read a block at a time and
-   * not cached: going through a whole trace leaves nothing behind.
+   * not cached: going through a whole trace leaves nothing behind. With `mayMatch`, a block of
+   * lines it rules out is not parsed (its events come back undefined).
    */
-  *readAll(from: number, to: number): Generator<TraceEvent | undefined> {
+  *readAll(from: number, to: number, mayMatch?: BlockTest): Generator<TraceEvent | undefined> {
     for (let seq = from; seq < to;) {
       const blockEnd = Math.min(to, (Math.floor(seq / BLOCK) + 1) * BLOCK);
-      const block = this.fd === undefined ? [] : this.readBlock(seq, blockEnd);
+      const block = this.fd === undefined ? [] : this.readBlock(seq, blockEnd, mayMatch);
       for (const base = seq; seq < blockEnd; seq++) yield block[seq - base];
     }
   }
@@ -254,7 +261,7 @@ export class EventArchive {
   }
 
   /** Seqs [from, to) of one block: those whose lines lie together are parsed from one read of the log. */
-  private readBlock(from: number, to: number): (TraceEvent | undefined)[] {
+  private readBlock(from: number, to: number, mayMatch?: BlockTest): (TraceEvent | undefined)[] {
     const events: (TraceEvent | undefined)[] = new Array(to - from);
     let low = Infinity;
     let high = 0;
@@ -278,7 +285,7 @@ export class EventArchive {
       high = Math.max(high, end);
     }
     // A call whose lines are apart: its first lines, then its later ones.
-    for (const [seq, ranges] of apart) events[seq - from] = this.readRanges(seq, ranges);
+    for (const [seq, ranges] of apart) events[seq - from] = this.readRanges(seq, ranges, mayMatch);
     if (together.length === 0) return events;
     if (high - low > MAX_BLOCK_BYTES) {
       together.forEach((seq, i) => {
@@ -286,8 +293,10 @@ export class EventArchive {
       });
       return events;
     }
+    const text = this.readText(low, high);
+    if (mayMatch && !mayMatch(text, () => this.decorationsOf(together))) return events;
     // Each parsed event is known by where its first line starts.
-    const byStart = this.parse(low, [[low, high]]);
+    const byStart = this.parse([[low, text]]);
     together.forEach((seq, i) => {
       const event = byStart.get(starts[i]!);
       if (event) events[seq - from] = this.restore(event, seq);
@@ -295,35 +304,49 @@ export class EventArchive {
     return events;
   }
 
-  private readRanges(seq: number, ranges: [number, number][]): TraceEvent | undefined {
+  /** The distinct decorations of these seqs. */
+  private decorationsOf(seqs: number[]): Decoration[] {
+    const ids = new Set<number>();
+    for (const seq of seqs) ids.add(this.index.page(seq).decoration[slotOf(seq)]!);
+    return [...ids].map((id) => this.decorations[id]!);
+  }
+
+  private readRanges(seq: number, ranges: [number, number][], mayMatch?: BlockTest): TraceEvent | undefined {
     const start = ranges[0]![0];
-    const event = this.parse(start, ranges).get(start);
+    const pieces = ranges.map(([from, to]): [number, string] => [from, this.readText(from, to)]);
+    if (mayMatch && !mayMatch(pieces.map(([, text]) => text).join('\n'), () => this.decorationsOf([seq]))) return undefined;
+    const event = this.parse(pieces).get(start);
     return event ? this.restore(event, seq) : undefined;
   }
 
-  /** Parses the log's bytes in `ranges` (in order, `base` being the first's start): events by where their first line starts. */
-  private parse(base: number, ranges: [number, number][]): Map<number, TraceEvent> {
+  /** The log's bytes [start, end) as text. */
+  private readText(start: number, end: number): string {
+    const bytes = Buffer.alloc(end - start);
+    let read = 0;
+    while (read < bytes.length) {
+      const n = readSync(this.fd!, bytes, read, bytes.length - read, start + read);
+      if (n === 0) break;
+      read += n;
+    }
+    return bytes.subarray(0, read).toString('utf8');
+  }
+
+  /** Parses pieces of the log (each its start and its text, in order): events by where their first line starts. */
+  private parse(pieces: [number, string][]): Map<number, TraceEvent> {
     const firstLine = new Map<number, number>();
     const bySeq = new Map<number, TraceEvent>();
-    let offset = base;
+    let offset = 0;
     const parser = new StraceParser({
       keepUnparsed: 0,
       onEvent: (event) => bySeq.set(event.seq, event),
       onSpan: (seq, start) => { if (!firstLine.has(seq)) firstLine.set(seq, offset + start); },
     });
     let fed = 0;
-    for (const [start, end] of ranges) {
-      const bytes = Buffer.alloc(end - start);
-      let read = 0;
-      while (read < bytes.length) {
-        const n = readSync(this.fd!, bytes, read, bytes.length - read, start + read);
-        if (n === 0) break;
-        read += n;
-      }
+    for (const [start, text] of pieces) {
       // The parser counts from the start of what it was fed.
       offset = start - fed;
-      parser.push(bytes.subarray(0, read).toString('utf8'));
-      fed += read;
+      parser.push(text);
+      fed += Buffer.byteLength(text, 'utf8');
     }
     parser.end();
     const byStart = new Map<number, TraceEvent>();

@@ -1,7 +1,7 @@
 // The trace as data: events by sequence number, a `strace -c`-style summary, per-source-line calls
 // for editor annotations, and the process tree. Fed one way from the parser (through the mapper).
 import type { CallOrigin, SyscallEvent, TraceEvent } from '../events';
-import type { ArchivedFacts, EventArchive } from './eventArchive';
+import type { ArchivedFacts, BlockTest, EventArchive } from './eventArchive';
 import { failureKey, isFailed, isFailure } from './failures';
 import { ownCopy } from './ownCopy';
 
@@ -150,8 +150,17 @@ export class TraceModel {
       for (const event of this.events) if (event) yield event;
       return;
     }
+    yield* this.search(() => true);
+  }
+
+  /**
+   * The events a search may want, in seq order: all() without the archived blocks that `mayMatch`
+   * rules out from their text (those are not parsed). Events in memory all come.
+   */
+  *search(mayMatch: BlockTest): Generator<TraceEvent> {
+    if (!this.windowed) return yield* this.all();
     const end = this.highestSeq + 1;
-    const archived = this.archive?.readAll(1, end);
+    const archived = this.archive?.readAll(1, end, mayMatch);
     for (let seq = 1; seq < end; seq++) {
       const read = archived?.next().value;
       const event = this.inMemory(seq) ?? read;

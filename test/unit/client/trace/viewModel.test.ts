@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { lineCallHover, NO_FILTER, searchText, toRow, TraceViewModel, waitsForInput } from '../../../../client/trace/viewModel';
 import type { TraceFilter } from '../../../../client/trace/protocol';
 import { EventArchive } from '../../../../trace/model/eventArchive';
-import type { SyscallEvent } from '../../../../trace/events';
+import type { SyscallEvent, TraceEvent } from '../../../../trace/events';
 import { TraceModel } from '../../../../trace/model/model';
 import { FdTracker } from '../../../../trace/model/fds';
 import { parseStraceText, StraceParser } from '../../../../trace/parse/parser';
@@ -253,15 +253,19 @@ describe('failed only, grouped by errno', () => {
 });
 
 describe('a trace the panel keeps in a window of events (the rest read back from its log)', () => {
-  /** The reference log loaded as a view does, into a model keeping `window` events and reading the others from the file. */
-  function windowedView(file: string, window: number): TraceViewModel {
-    const model = new TraceModel({ window });
-    const archive = EventArchive.open(REFERENCE + file);
-    model.attachArchive(archive);
+  /**
+   * The reference log loaded as a view does, into a model keeping `window` events and reading the
+   * others from the file (without a window: all kept); `decorate` stands in for the mapper.
+   */
+  function windowedView(file: string, window: number | undefined, decorate: (event: TraceEvent) => void = () => undefined): TraceViewModel {
+    const model = new TraceModel(window === undefined ? {} : { window });
+    const archive = window === undefined ? undefined : EventArchive.open(REFERENCE + file);
+    if (archive) model.attachArchive(archive);
     const view = new TraceViewModel(model);
     const parser = new StraceParser({
-      onSpan: (seq, start, end) => archive.span(seq, start, end),
+      onSpan: archive && ((seq, start, end) => archive.span(seq, start, end)),
       onEvent: (event) => {
+        decorate(event);
         model.upsert(event);
         view.add(event);
       },
@@ -296,6 +300,29 @@ describe('a trace the panel keeps in a window of events (the rest read back from
         expect(searchText(event)).toBe(`${row.name}(${row.args}) = ${row.result} ${row.errno ?? ''} ${row.notes ?? ''} ${row.where}`);
       });
     }
+  });
+
+  it('searches the text of a long trace reading back only the blocks of its log that may match, with the same rows', () => {
+    const decorate = (event: TraceEvent) => {
+      if (event.seq % 7 === 0) event.location = { file: '/w/needle.asm', line: event.seq };
+      if (event.seq % 5 === 0) event.origin = 'startup';
+    };
+    const kept = windowedView('mt_f_tt_T_y_i.txt', undefined, decorate);
+    const bounded = windowedView('mt_f_tt_T_y_i.txt', 4, decorate);
+    const parsed = vi.spyOn(StraceParser.prototype, 'push');
+    for (const text of ['openat', 'ENOENT', 'needle.asm', 'startup', '/lib/x86_64', '4391', 'nothing-like-this', 'exited with', '= -1', 'O_RDONLY|O_CLOEXEC']) {
+      for (const regex of [false, true]) {
+        const filter = { ...NO_FILTER, text: regex ? text.replace('|', '\\|') : text, regex };
+        kept.setFilter(filter);
+        parsed.mockClear();
+        bounded.setFilter(filter);
+        expect(bounded.matchingCount, JSON.stringify(filter)).toBe(kept.matchingCount);
+        expect(bounded.rows(0, 2000), JSON.stringify(filter)).toEqual(kept.rows(0, 2000));
+        // A text no line holds parses nothing.
+        if (text === 'nothing-like-this' && !regex) expect(parsed).not.toHaveBeenCalled();
+      }
+    }
+    parsed.mockRestore();
   });
 
   it('filters by pid, failure, category and origin from its index, reading nothing back from the log', () => {
