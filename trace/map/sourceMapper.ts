@@ -22,6 +22,14 @@ export interface ProgramImage {
 
 const cache = new Map<string, { key: string; image: ProgramImage | undefined }>();
 
+/** The credit of every call whose syscall instruction is on the user's line (one object, shared). */
+const BY_ADDRESS: CallCredit = Object.freeze({ method: 'address' });
+
+/** Locations already looked up in each image, by address and kind of lookup (see SourceMapper.locate). */
+const located = new WeakMap<ProgramImage, Map<number, SourceLocation | null>>();
+/** Places remembered per image (a program's syscall sites and its callers' return addresses: far fewer). */
+const MAX_LOCATED = 100_000;
+
 const { PT_INTERP } = ELF;
 
 /** Larger "programs" are not read (a path in a log may name anything, /dev/zero included). */
@@ -183,7 +191,7 @@ export class SourceMapper {
     if (location) {
       event.location = location;
       event.origin = 'user';
-      if (isCall) event.credit = { method: 'address' };
+      if (isCall) event.credit = BY_ADDRESS;
       return location;
     }
     return isCall && event.ip !== undefined ? this.creditWithoutStack(event, event.ip) : undefined;
@@ -433,6 +441,20 @@ export class SourceMapper {
    * those bytes are syscall/int 0x80/sysenter. A signal's ip is the faulting instruction itself.
    */
   private locate(image: ProgramImage, address: number, isCall: boolean, exact: boolean): SourceLocation | undefined {
+    // A program makes its calls from a few places, millions of times: each place is looked up once
+    // (and its calls share one location object).
+    let known = located.get(image);
+    if (!known) located.set(image, (known = new Map()));
+    const key = address * 4 + (isCall ? 2 : 0) + (exact ? 1 : 0);
+    let location = known.get(key);
+    if (location === undefined) {
+      location = this.lookUp(image, address, isCall, exact) ?? null;
+      if (known.size < MAX_LOCATED) known.set(key, location);
+    }
+    return location ?? undefined;
+  }
+
+  private lookUp(image: ProgramImage, address: number, isCall: boolean, exact: boolean): SourceLocation | undefined {
     let target = address;
     if (isCall && exact) {
       if (isSyscallInstruction(image.elf.bytesAt(address - KERNEL_ENTRY_LENGTH, KERNEL_ENTRY_LENGTH))) target = address - KERNEL_ENTRY_LENGTH;

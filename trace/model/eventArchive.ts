@@ -60,6 +60,8 @@ export class EventArchive {
   private readonly index = CallIndex.create();
   private readonly decorations: Decoration[] = [{ location: undefined, origin: undefined, via: undefined, credit: undefined, fdOrigins: undefined, abi: undefined }];
   private readonly decorationIds = new Map<string, number>();
+  /** What the last kept event had, and its decoration's number. */
+  private lastKept: (Decoration & { id: number }) | undefined;
   /** The decorations kept last, newest first. */
   private readonly lastIds: number[] = [];
   /** Names and failure keys the index refers to by number (syscalls, signals, errnos: a few hundred). */
@@ -171,7 +173,13 @@ export class EventArchive {
       location: event.location, origin: event.origin, via: event.via, credit: event.credit,
       fdOrigins: fdOrigins && fdArgs.length === 0 ? fdOrigins : undefined, abi: call?.abi === 'i386' ? 'i386' : undefined,
     };
-    const id = this.decorationId(decoration);
+    // Mostly the very objects the last call had (the mapper shares them): no comparing field by field.
+    let last = this.lastKept;
+    if (!(last && last.location === decoration.location && last.credit === decoration.credit && last.origin === decoration.origin
+      && last.via === decoration.via && last.abi === decoration.abi && last.fdOrigins === undefined && decoration.fdOrigins === undefined)) {
+      this.lastKept = last = { ...decoration, id: this.decorationId(decoration) };
+    }
+    const id = last.id;
     const page = this.index.pageToChange(event.seq);
     const slot = slotOf(event.seq);
     page.decoration[slot] = id;
