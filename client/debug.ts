@@ -6,8 +6,9 @@ import { isRustSource } from '../toolchain/cargo';
 import type { ToolMessage } from '../toolchain/nasmMessages';
 import { buildSettingsFrom } from '../toolchain/options';
 import { prepareTarget, TargetError } from '../toolchain/target';
-import { ToolNotFoundError } from '../toolchain/tools';
-import { AdapterProcess } from './adapterProcess';
+import { findExecutable, ToolNotFoundError } from '../toolchain/tools';
+import { GdbAhead } from './gdbAhead';
+import { adapterBundle, InlineAdapter } from './inlineAdapter';
 import { buildOptionsFor, ensureTrusted, readConfig } from './config';
 import { COMMANDS, DEBUG_LANGUAGES, DEBUG_TYPE } from './contributions';
 
@@ -34,7 +35,7 @@ function configurationFor(file: string): SyscallGdbConfiguration {
  * package.json's one initialConfigurations entry; a provideDebugConfigurations here would add a second.
  */
 class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvider {
-  constructor(private readonly diagnostics: vscode.DiagnosticCollection) {}
+  constructor(private readonly diagnostics: vscode.DiagnosticCollection, private readonly ahead: GdbAhead, private readonly extensionUri: vscode.Uri) {}
 
   async resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: SyscallGdbConfiguration): Promise<vscode.DebugConfiguration | undefined> {
     if (!config.type && !config.request && !config.name) {
@@ -58,9 +59,17 @@ class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvid
     const settings = readConfig(folder?.uri);
     config.gdbPath ||= settings.tools.gdb;
     const program = path.resolve(folder?.uri.fsPath ?? config.cwd ?? '', config.program ?? '');
+    // gdb's start-up is the longest step before the first stop: it runs beside the loading of the
+    // adapter and the build. The session about to be created takes this gdb; a failed build ends it.
+    const gdbPath = config.noDebug ? undefined : findExecutable(config.gdbPath || 'gdb');
+    if (gdbPath) this.ahead.start(gdbPath);
+    adapterBundle(this.extensionUri);
     if ((config.build ?? 'auto') !== 'auto' || !sourceKindOf(program)) return config;
     const built = await this.build(vscode.Uri.file(program), config, settings.diagnosticsEnabled);
-    if (!built) return undefined;
+    if (!built) {
+      this.ahead.discard();
+      return undefined;
+    }
     // The program runs where its source is, not in the build folder, unless launch.json says otherwise.
     return {
       ...config, program: built, build: 'off', cwd: config.cwd ?? path.dirname(program),
@@ -111,15 +120,15 @@ class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvid
 }
 
 /**
- * The adapter runs as its own Node process (the bundle is also `syscall-lens dap`), spoken to through
- * the extension so that the program's terminal is ours (see adapterProcess.ts).
+ * The adapter runs inside the extension host (inlineAdapter.ts): F5 starts no node process. Its bundle
+ * is also `syscall-lens dap` for other editors, in a process of its own.
  */
 class SyscallGdbAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly ahead: GdbAhead) {}
 
   createDebugAdapterDescriptor(): vscode.DebugAdapterDescriptor {
-    const adapter = vscode.Uri.joinPath(this.extensionUri, 'dist', 'debug-adapter.js').fsPath;
-    return new vscode.DebugAdapterInlineImplementation(new AdapterProcess(process.execPath, [adapter], { ...process.env, ELECTRON_RUN_AS_NODE: '1' }));
+    const bundle = adapterBundle(this.extensionUri);
+    return new vscode.DebugAdapterInlineImplementation(new InlineAdapter(bundle, this.ahead.take(bundle)));
   }
 }
 
@@ -141,9 +150,10 @@ function customStep(request: CustomRequest) {
 
 export function registerDebugging(context: vscode.ExtensionContext): void {
   const diagnostics = vscode.languages.createDiagnosticCollection('syscall-lens-build');
-  const provider = new SyscallGdbConfigurationProvider(diagnostics);
+  const ahead = new GdbAhead();
+  const provider = new SyscallGdbConfigurationProvider(diagnostics, ahead, context.extensionUri);
   context.subscriptions.push(
-    diagnostics,
+    diagnostics, ahead,
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, {
       provideDebugConfigurations: () => {
@@ -151,7 +161,7 @@ export function registerDebugging(context: vscode.ExtensionContext): void {
         return source ? [configurationFor(source.fsPath)] : [];
       },
     }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
-    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new SyscallGdbAdapterFactory(context.extensionUri)),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new SyscallGdbAdapterFactory(context.extensionUri, ahead)),
     vscode.commands.registerCommand(COMMANDS.stepInstruction, customStep('stepInstruction')),
     vscode.commands.registerCommand(COMMANDS.nextInstruction, customStep('nextInstruction')),
     vscode.commands.registerCommand(COMMANDS.runToNextSyscall, customStep('runToNextSyscall')),

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { startLanguageClient, stopLanguageClient } from './languageClient';
 import { registerDebugging } from './debug';
+import { endInlineSessions } from './inlineAdapter';
 import { registerDebugCodeLens } from './debugCodeLens';
 import { registerExamples } from './examples';
 import { registerOutputChannel } from './output';
@@ -25,5 +26,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 }
 
 export async function deactivate(): Promise<void> {
-  await stopLanguageClient();
+  // Debug sessions run inside this process: their gdb and programs end with the extension.
+  await Promise.all([stopLanguageClient(), endInlineSessions()]);
 }

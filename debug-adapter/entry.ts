@@ -4,12 +4,12 @@
 // the first stop) begins before node has compiled the adapter, not after.
 import * as path from 'node:path';
 import { findExecutable } from '../toolchain/tools';
-import { keptCommand } from './keeper';
-import { handOverGdbProcess, holdEventLoop, spawnGdbProcess } from './mi/gdbProcess';
+import { spawnGdbAhead } from './gdbAhead';
+import { handOverGdbProcess, holdEventLoop } from './mi/gdbProcess';
 
 const gdbPath = findExecutable('gdb');
 if (gdbPath) {
-  const child = spawnGdbProcess({ path: gdbPath, wrap: keptCommand });
+  const child = spawnGdbAhead(gdbPath);
   holdEventLoop(child, false); // the adapter decides, as for any gdb started ahead of use
   handOverGdbProcess(gdbPath, child);
 }

@@ -24,6 +24,13 @@ import { StringDecoder } from 'node:string_decoder';
 import { Prestarted } from './prestarted';
 import { takeEarlyGdb } from './earlyGdb';
 import { ProgramRun } from './programRun';
+import type { Gdb } from './mi/gdb';
+
+/** A gdb started ahead of the session, by the path it was started from. */
+export interface StartedGdb {
+  gdbPath: string;
+  gdb: Promise<Gdb>;
+}
 
 const THREAD_ID = 1;
 const SYSCALL_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
@@ -127,12 +134,20 @@ export class SyscallGdbSession extends DebugSession {
    * launch.json, so launching waits only for the build. Unused if launch.json names another gdb.
    */
   private prestart(): void {
-    const gdbPath = findExecutable('gdb');
+    const started = this.startedGdb();
+    const gdbPath = started?.gdbPath ?? findExecutable('gdb');
     if (!gdbPath) return;
-    this.prestartedEngine = new Prestarted(gdbPath, Engine.create({ gdbPath }, takeEarlyGdb(gdbPath)), (engine) => engine.terminate());
+    this.prestartedEngine = new Prestarted(gdbPath, Engine.create({ gdbPath }, started?.gdb), (engine) => engine.terminate());
     if (!this.clientSupportsTerminal) this.prestartedRelay = new Prestarted(gdbPath, PtyRelay.start(gdbPath), (relay) => relay.close());
   }
   private prestartedEngine: Prestarted<Engine> | undefined;
+
+  /** A gdb started before this session, to take over: in its own process, the one its entry started (earlyGdb.ts). */
+  protected startedGdb(): StartedGdb | undefined {
+    const gdbPath = findExecutable('gdb');
+    const gdb = gdbPath ? takeEarlyGdb(gdbPath) : undefined;
+    return gdbPath && gdb ? { gdbPath, gdb } : undefined;
+  }
   private launchingEngine: Promise<Engine> | undefined;
   private readonly launchAbort = new AbortController();
 
@@ -155,9 +170,15 @@ export class SyscallGdbSession extends DebugSession {
         kind: wanted === 'external' ? 'external' : 'integrated', title: `${path.basename(args.program)} (Syscall Lens)`, cwd, args: command, env,
       }, 10_000, (reply) => (reply.success ? resolve() : reject(new Error(`Could not open a terminal: ${reply.message}`))))));
       this.ttyReport = terminal.reportFile;
+      if (this.ending) releaseReportedTty(terminal.reportFile); // the session ended while the terminal opened
       return terminal.tty;
     }
-    this.relay = await (this.prestartedRelay?.take(gdbPath) ?? PtyRelay.start(gdbPath));
+    const relay = await (this.prestartedRelay?.take(gdbPath) ?? PtyRelay.start(gdbPath));
+    if (this.ending) {
+      relay.close();
+      throw new Error('The launch was cancelled.');
+    }
+    this.relay = relay;
     const decoder = new StringDecoder('utf8'); // a character may be split between reads
     this.relay.on('output', (chunk) => this.sendEvent(new OutputEvent(decoder.write(chunk), 'stdout')));
     // Without a terminal, stdin is the given file or empty: the program reads its data, then end-of-file.
@@ -528,7 +549,22 @@ export class SyscallGdbSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  private async endSession(): Promise<void> {
+  /**
+   * The client is done with the session (an adapter inside the client's own process, see inline.ts): its
+   * whole tree ends, as after a disconnect.
+   */
+  override dispose(): void {
+    void this.endSession();
+  }
+
+  /** Ends the build, gdb, the program and its terminal; once, whoever asks first (disconnect, terminate, dispose). */
+  protected endSession(): Promise<void> {
+    this.ending ??= this.endEverything();
+    return this.ending;
+  }
+  private ending: Promise<void> | undefined;
+
+  private async endEverything(): Promise<void> {
     this.launchAbort.abort(); // a build still running ends with its whole tree
     this.prestartedEngine?.discard();
     this.prestartedRelay?.discard();

@@ -35,8 +35,12 @@ const node = {
 await Promise.all([
   esbuild.build({ ...node, entryPoints: { extension: 'client/extension.ts' }, outdir: 'dist' }),
   esbuild.build({ ...node, entryPoints: { server: 'server/main.ts' }, outdir: 'dist' }),
-  // debug-adapter.js is the small entry that starts gdb, then loads debug-adapter-main.js (debug-adapter/entry.ts).
-  esbuild.build({ ...node, entryPoints: { 'debug-adapter': 'debug-adapter/entry.ts', 'debug-adapter-main': 'debug-adapter/main.ts' }, outdir: 'dist' }),
+  // debug-adapter.js is the small entry that starts gdb, then loads debug-adapter-main.js (debug-adapter/entry.ts);
+  // both are the standalone adapter (`syscall-lens dap`). The extension loads debug-adapter-inline.js into its own process.
+  esbuild.build({
+    ...node, outdir: 'dist',
+    entryPoints: { 'debug-adapter': 'debug-adapter/entry.ts', 'debug-adapter-main': 'debug-adapter/main.ts', 'debug-adapter-inline': 'debug-adapter/inline.ts' },
+  }),
   esbuild.build({ ...node, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
   esbuild.build({
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production, plugins: [jsonTablesAsText],

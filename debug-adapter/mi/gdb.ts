@@ -81,6 +81,10 @@ export class Gdb extends EventEmitter<GdbEvents> {
     this.process.stdin.on('error', () => { /* gdb died; 'exit' reports it */ });
     this.process.on('error', (error) => this.finish(null, null, error));
     this.process.on('exit', (code, signal) => this.finish(code, signal));
+    // A process started ahead (gdbAhead.ts) may have ended before it was taken over.
+    if (this.process.exitCode !== null || this.process.signalCode !== null) {
+      queueMicrotask(() => this.finish(this.process.exitCode, this.process.signalCode));
+    }
   }
 
   /** Starts gdb, checks its version and applies the settings every session needs. */

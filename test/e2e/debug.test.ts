@@ -1,6 +1,6 @@
 // The debug adapter in a real VS Code: F5 on examples/hello.asm builds it, stops at _start, and after
 // stepping over the write the Registers view shows rax = 14 (the bytes written).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,17 @@ async function highlightedLines(page: Page): Promise<number[]> {
   });
 }
 
+/** Every process's command line (arguments joined by spaces). */
+function commandLines(): Array<{ pid: number; command: string }> {
+  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).flatMap((pid) => {
+    try {
+      return [{ pid: Number(pid), command: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ') }];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** Whether a row's checkbox in the Breakpoints view is ticked. */
 async function isTicked(page: Page, text: string | RegExp): Promise<boolean> {
   const box = page.locator('.debug-breakpoints .monaco-list-row', { hasText: text }).locator('.monaco-checkbox');
@@ -68,6 +79,13 @@ describe('debugging hello.asm', () => {
     await expect.poll(() => stoppedLine(page), { timeout: 60_000 }).toMatch(/_start/);
     expect(await stoppedLine(page)).toMatch(/hello\.asm\s*16/);
     await screenshot(page, 'debug-stopped-at-start');
+    // The adapter runs inside the extension host: gdb's keeper belongs to it, and no adapter process runs.
+    const ours = commandLines().filter((p) => p.command.includes(vscode.extensionsDir));
+    const keepers = ours.filter((p) => /keeper\.py --parent \d+ -- \S*gdb --interpreter=mi3/.test(p.command));
+    expect(keepers).toHaveLength(1);
+    const host = Number(/--parent (\d+)/.exec(keepers[0]!.command)![1]);
+    expect(commandLines().find((p) => p.pid === host)?.command).not.toMatch(/debug-adapter/);
+    expect(ours.filter((p) => /debug-adapter[\w-]*\.js/.test(p.command))).toEqual([]);
   });
 
   it('the Disassembly view shows the program in Intel syntax', async () => {

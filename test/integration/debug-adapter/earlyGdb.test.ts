@@ -3,34 +3,10 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleAdapter, fixture, launchStopped, programPid, startClient } from './harness';
+import { bundleAdapter, descendants, fixture, isGone, launchStopped, programPid, startClient } from './harness';
 
 let adapter: string;
 beforeAll(async () => { adapter = await bundleAdapter(); });
-
-/** Every process below `root`, with its command line. */
-function descendants(root: number): Array<{ pid: number; command: string }> {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch { /* gone */ }
-  }
-  const found: Array<{ pid: number; command: string }> = [];
-  const stack = [root];
-  while (stack.length) {
-    const parent = stack.pop()!;
-    for (const [pid, ppid] of parents) {
-      if (ppid !== parent) continue;
-      let command = '';
-      try { command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' '); } catch { /* gone */ }
-      found.push({ pid, command });
-      stack.push(pid);
-    }
-  }
-  return found;
-}
 
 const gdbsBelow = (root: number) => descendants(root).filter((p) => /^(\S*\/)?gdb --interpreter=mi3/.test(p.command)).map((p) => p.pid);
 
@@ -40,16 +16,6 @@ async function eventually<T>(probe: () => T | undefined, timeoutMs = 10_000): Pr
     const value = probe();
     if (value !== undefined || Date.now() > deadline) return value;
     await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-/** Gone, or a zombie nobody reaps (some containers have no init that does). */
-function isGone(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat[stat.lastIndexOf(')') + 2] === 'Z';
-  } catch {
-    return true;
   }
 }
 

@@ -1,6 +1,6 @@
 // Shared setup of the debug adapter integration tests: the adapter bundled fresh, fixtures, markers.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeAll, beforeEach } from 'vitest';
@@ -12,14 +12,16 @@ export const fixture = (name: string) => path.join(FIXTURES, name);
 export const EXAMPLES = path.resolve(__dirname, '../../../examples');
 
 /**
- * Bundles the adapter alone as dist/ has it (the entry that starts gdb, and the adapter it loads) with
+ * Bundles the adapter alone as dist/ has it (the entry that starts gdb, the adapter it loads, and the
+ * adapter the extension loads into its own process: debug-adapter-inline.js beside it) with
  * its Python helpers, so these tests do not depend on the other bundles building.
  */
 export async function bundleAdapter(): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-dap-'));
   const source = (file: string) => path.resolve(__dirname, '../../../debug-adapter', file);
   await esbuild.build({
-    entryPoints: { 'debug-adapter': source('entry.ts'), 'debug-adapter-main': source('main.ts') }, outdir: dir, bundle: true,
+    entryPoints: { 'debug-adapter': source('entry.ts'), 'debug-adapter-main': source('main.ts'), 'debug-adapter-inline': source('inline.ts') },
+    outdir: dir, bundle: true,
     platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
   });
   const outfile = path.join(dir, 'debug-adapter.js');
@@ -113,4 +115,48 @@ export async function launchStopped(dc: DebugClient, program: string, args: Reco
 export async function programPid(dc: DebugClient): Promise<number> {
   const info = (await dc.evaluateRequest({ expression: '-exec info inferiors', context: 'repl' })).body.result;
   return Number(/process (\d+)/.exec(info)![1]);
+}
+
+/** Every process below `root`, with its command line. */
+export function descendants(root: number): Array<{ pid: number; command: string }> {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch { /* gone */ }
+  }
+  const found: Array<{ pid: number; command: string }> = [];
+  const stack = [root];
+  while (stack.length) {
+    const parent = stack.pop()!;
+    for (const [pid, ppid] of parents) {
+      if (ppid !== parent) continue;
+      let command = '';
+      try { command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' '); } catch { /* gone */ }
+      found.push({ pid, command });
+      stack.push(pid);
+    }
+  }
+  return found;
+}
+
+/** Gone, or a zombie nobody reaps (some containers have no init that does). */
+export function isGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] === 'Z';
+  } catch {
+    return true;
+  }
+}
+
+/** Whether `check` comes true within `timeoutMs` (polled every 50 ms): processes end asynchronously. */
+export async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return check();
 }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { buildDirectory, fixture, useDebugClient } from './harness';
+import { buildDirectory, eventually, fixture, useDebugClient } from './harness';
 
 const client = useDebugClient();
 let dc: DebugClient;
@@ -33,14 +33,6 @@ function parentOf(pid: number): number {
   return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
 }
 
-async function eventually(check: () => boolean, timeoutMs = 5000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return check();
-}
 
 /** Launches forks.c running and resolves with the family's pids once the daemon has reported. */
 async function launchFamily(): Promise<{ parent: number; others: number[] }> {

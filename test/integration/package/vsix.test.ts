@@ -26,6 +26,7 @@ describe('the packaged extension contains what it runs', () => {
     'extension/dist/server.js',
     'extension/dist/debug-adapter.js',
     'extension/dist/debug-adapter-main.js',
+    'extension/dist/debug-adapter-inline.js',
     'extension/dist/cli.js',
     'extension/dist/webview.js',
     'extension/dist/syscallTable.js',
