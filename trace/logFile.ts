@@ -123,8 +123,25 @@ export async function loadStraceLog(text: string, logPath: string, policy: LogRe
   return loadStraceLogIncrementally(text, logPath, policy, () => undefined);
 }
 
-/** The `strace -c`-style summary of a log and its call sequence (for Compare), without reading anything else. */
-export function summarizeStraceLog(text: string): { summary: SyscallStats[]; steps: CallStep[]; complete: boolean } {
+export interface LogSummary {
+  summary: SyscallStats[];
+  steps: CallStep[];
+  complete: boolean;
+}
+
+/** The `strace -c`-style summary of a log and its call sequence (for Compare), read from its file a megabyte at a time (never held whole), nothing else read. */
+export async function summarizeStraceLogFile(logPath: string): Promise<LogSummary> {
+  const handle = await open(logPath, 'r');
+  try {
+    const summarizer = logSummarizer();
+    for await (const chunk of decodedChunks(handle)) summarizer.push(chunk);
+    return summarizer.end();
+  } finally {
+    await handle.close();
+  }
+}
+
+function logSummarizer(): { push: (text: string) => void; end: () => LogSummary } {
   const model = new TraceModel({ keepEvents: false });
   const events: TraceEvent[] = [];
   const parser = new StraceParser({
@@ -133,9 +150,13 @@ export function summarizeStraceLog(text: string): { summary: SyscallStats[]; ste
       if (event.kind === 'syscall' && !event.inProgress && events.length <= MAX_STEPS) events.push(event);
     },
   });
-  parser.push(text);
-  parser.end();
-  return { summary: model.summary(), ...callSteps(events, () => undefined) };
+  return {
+    push: (text) => parser.push(text),
+    end: () => {
+      parser.end();
+      return { summary: model.summary(), ...callSteps(events, () => undefined) };
+    },
+  };
 }
 
 /**

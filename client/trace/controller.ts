@@ -1,10 +1,10 @@
-import { accessSync, closeSync, constants, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, statSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { likelyErrnos, lookupSyscallByName, errnoByName } from '../../syscalls';
 import type { SyscallEvent, TraceEvent } from '../../trace/events';
 import { toJsonLine } from '../../trace/model/jsonl';
-import { loadStraceLogFile, summarizeStraceLog } from '../../trace/logFile';
+import { loadStraceLogFile, summarizeStraceLogFile } from '../../trace/logFile';
 import { manPageErrorReasons } from '../../syscalls/manpage';
 import { compareSummaries, TraceModel, VIEW_WINDOW, type SyscallStats } from '../../trace/model/model';
 import { TraceError } from '../../trace/capture/runner';
@@ -361,7 +361,12 @@ export class TraceController implements vscode.Disposable {
     if (!other) {
       const file = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'strace logs': ['strace', 'txt', 'log'], 'All files': ['*'] } }))?.[0];
       if (!file) return;
-      other = { title: path.basename(file.fsPath), ...summarizeStraceLog(readFileSync(file.fsPath, 'utf8')) };
+      try {
+        other = { title: path.basename(file.fsPath), ...await summarizeStraceLogFile(file.fsPath) };
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Could not read ${path.basename(file.fsPath)}: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
     }
     const { rows, totalA, totalB } = compareSummaries(other.summary, this.model.summary());
     const view: CompareView = { titleA: other.title, titleB: this.title, totalA, totalB, rows };

@@ -7,9 +7,12 @@
 //  3. a program making 200 000 syscalls: our pipeline (capture + parse + map + aggregate into the
 //     panel's model: a window of events, the others read back from strace's file) vs strace
 //     with the same flags writing a file (target ≤ 1.05×), both as a user runs it and attached the
-//     way we attach it (the supervisor), which isolates what our reading and parsing cost;
+//     way we attach it (the supervisor), which isolates what our reading and parsing cost; every
+//     way runs once per round in a turning order, and the ratios are the median of per-round
+//     ratios with their spread (the load on a shared machine drifts between runs);
 //  4. peak memory of `syscall-lens trace --json` and of a trace into the panel's model at 200 000
-//     and 2 000 000 calls, beside a bare node process (bounded: the same at both sizes, target < 150 MB);
+//     and 2 000 000 calls, beside a bare node process (bounded: the same at both sizes, target < 150 MB),
+//     and how long the panel's filters take on those traces;
 //  5. a libc program: the ways to credit its calls to the user's line (-k stacks, the default for a
 //     program with debug lines; by call site without -k; -k for a filtered few), each vs strace to a
 //     file (target ≤ 2×).

@@ -1,6 +1,7 @@
 // Two runs' call sequences aligned: which calls were added, removed, or changed in outcome (how
 // "hello world" goes from 63 calls to 35 to 2). Calls are matched by name, in order (a longest common
 // subsequence); a matched pair whose outcome differs is "changed".
+import { ownCopy } from './ownCopy';
 import type { CallOrigin, TraceEvent } from '../events';
 
 /** One completed call, reduced to what a comparison shows. */
@@ -40,7 +41,8 @@ export function callSteps(events: Iterable<TraceEvent | undefined>, where: (even
   for (const event of events) {
     if (event?.kind !== 'syscall' || event.inProgress) continue;
     if (steps.length === MAX_STEPS) return { steps, complete: false };
-    const step: CallStep = { name: event.name, outcome: outcomeOf(event.result, event.errno, event.returnValue) };
+    // Kept for as long as the run is remembered: its own copy, not a piece of a chunk of log.
+    const step: CallStep = { name: ownCopy(event.name), outcome: ownCopy(outcomeOf(event.result, event.errno, event.returnValue)) };
     if (event.origin) step.origin = event.origin;
     const at = where(event);
     if (at) step.where = at;

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatEvent, type TraceEvent } from '../../../trace/events';
-import { loadStraceLog, loadStraceLogFile, loadStraceLogIncrementally } from '../../../trace/logFile';
+import { loadStraceLog, loadStraceLogFile, loadStraceLogIncrementally, summarizeStraceLogFile } from '../../../trace/logFile';
 import { TraceModel } from '../../../trace/model/model';
 import { TraceSession } from '../../../trace/session';
 import { runProgram } from '../../../toolchain/tools';
@@ -87,5 +87,10 @@ describe('a trace kept in a window of events, the rest read back from strace\'s 
       expect(streamed.eventsInMemory).toBeLessThanOrEqual(2);
       streamed.dispose();
     }
+    // Compare's summary of a log, read from its file.
+    const summarized = await summarizeStraceLogFile(log);
+    expect(summarized.summary).toEqual(whole.model.summary());
+    expect(summarized.complete).toBe(true);
+    expect(summarized.steps.map((step) => step.name)).toEqual([...whole.model.all()].flatMap((e) => (e.kind === 'syscall' && !e.inProgress ? [e.name] : [])));
   });
 });
