@@ -419,13 +419,14 @@ class DocumentStructure implements Structure {
       this.restart = 0;
     }
     const oldEnd = met ? end - delta : oldCount;
-    return this.splice(scratch, from.line, oldEnd, end, delta, met, (line) => (line < edit.first ? line : line >= oldEditEnd ? line + delta : -1));
+    return this.splice(scratch, from, oldEnd, end, delta, met, (line) => (line < edit.first ? line : line >= oldEditEnd ? line + delta : -1));
   }
 
-  /** Puts the redone lines [start, end) in place of the old lines [start, oldEnd), and moves the lines after by `delta`. */
+  /** Puts the redone lines [start, end) (from the kept state `from` on) in place of the old lines [start, oldEnd), and moves the lines after by `delta`. */
   private splice(
-    scratch: PassOutput, start: number, oldEnd: number, end: number, delta: number, met: Checkpoint | undefined, newLineOf: (line: number) => number,
+    scratch: PassOutput, from: Checkpoint, oldEnd: number, end: number, delta: number, met: Checkpoint | undefined, newLineOf: (line: number) => number,
   ): Set<string> | undefined {
+    const start = from.line;
     // The old symbols of the redone lines (the symbols are in line order).
     const first = firstAtOrAfter(this.symbols, start);
     const last = firstAtOrAfter(this.symbols, oldEnd);
@@ -438,6 +439,9 @@ class DocumentStructure implements Structure {
     const changed = this.changedNames(dropped, scratch, start, oldEnd, newLineOf);
     for (const name of changed) if (this.consulted.has(name)) return undefined;
 
+    // The scope open where the runs met ends where the old one did; when that was the line just before
+    // the meeting point (a global label there), the line before it is not moved with the rest.
+    const scopeEndsAtMeeting = met?.state.lastGlobal?.endLine === oldEnd - 1;
     // Move what follows the redone lines, then put the new lines in.
     const moveLine = (line: number) => (line >= oldEnd ? line + delta : line);
     if (delta !== 0) {
@@ -456,8 +460,14 @@ class DocumentStructure implements Structure {
     }
     for (const [symbol, line] of scratch.endLines) symbol.endLine = line;
     // Where the runs met, the scope open there is the new run's symbol: it ends where the old one did.
+    if (scopeEndsAtMeeting) met!.state.lastGlobal!.endLine = end - 1;
     if (met?.state.lastGlobal && this.lastGlobal && this.lastGlobal !== met.state.lastGlobal) this.lastGlobal.endLine = met.state.lastGlobal.endLine;
     const keptData = met?.state.dataLabel;
+    // The label whose bytes ran into the redone lines: it has what it had before them, and what they add.
+    const startData = from.state.dataLabel;
+    if (startData !== undefined && startData !== keptData && !scratch.labelData.has(startData)) {
+      if (from.state.dataBytes) this.labelData.set(startData, from.state.dataBytes); else this.labelData.delete(startData);
+    }
     replaceRange(this.symbols, first, last, scratch.symbols);
     for (const name of touched) {
       this.definitions.delete(name);

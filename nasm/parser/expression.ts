@@ -115,7 +115,10 @@ class Evaluator {
 export function evaluateExpression(tokens: readonly Token[], context: EvaluationContext): Value | undefined {
   try {
     return new Evaluator(tokens, context).run();
-  } catch {
-    return undefined; // e.g. a RangeError from a gigantic shift; an expression we cannot evaluate is unknown
+  } catch (error) {
+    // A BigInt too large or a recursion too deep: an expression we cannot evaluate is unknown. Anything
+    // else comes from the caller's resolve (the structure pass gives up a partial pass that way).
+    if (error instanceof RangeError) return undefined;
+    throw error;
   }
 }

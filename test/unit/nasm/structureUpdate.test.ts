@@ -103,9 +103,10 @@ describe('structure update', () => {
     ...readdirSync(FIXTURES).filter((f) => f.endsWith('.asm')).map((f): [string, string] => [f, readFileSync(path.join(FIXTURES, f), 'utf8')]),
     ...readdirSync(path.join(FIXTURES, 'programs')).filter((f) => f.endsWith('.asm')).map((f): [string, string] => [`programs/${f}`, readFileSync(path.join(FIXTURES, 'programs', f), 'utf8')]),
   ];
-  it.each(texts)('equals a fresh structure after random symbol edits to %s', (name, text) => {
+  // Three runs of random edits per text: a sweep of 60 found two faults a single run had missed.
+  it.each(texts.flatMap(([name, text]) => [0, 1, 2].map((run) => [name, text, run] as const)))('equals a fresh structure after random symbol edits to %s (run %s)', (name, text, run) => {
     const document = new AsmDocument('file:///test.asm', text);
-    const next = random(name.length * 31 + 7);
+    const next = random(name.length * 31 + 7 + 1000 * run);
     let incremental = 0;
     for (let round = 0; round < 60; round++) {
       const before = document.structure;
@@ -121,7 +122,7 @@ describe('structure update', () => {
         for (const changed of differingNames(beforeCopy, fresh)) expect(names.has(changed), `round ${round}: ${changed} changed`).toBe(true);
       }
     }
-    if (name === 'generated program') expect(incremental).toBeGreaterThan(20);
+    if (name === 'generated program' && run === 0) expect(incremental).toBeGreaterThan(20);
   });
 
   it('redoes only a few hundred lines of a long file for a label renamed or added', () => {
@@ -139,5 +140,33 @@ describe('structure update', () => {
     expect(document.structure).toBe(structure);
     expect(document.structure.definitions.get('xprint_1500')![0]!.line).toBe(line + 1);
     expect(snapshot(document.structure, document.lineCount)).toEqual(snapshot(new AsmDocument('file:///fresh.asm', document.getText()).structure, document.lineCount));
+  });
+
+  /** Applies `change` to a structure built from `lines` and expects what a fresh structure of the result gives. */
+  function expectUpdateEqualsFresh(lines: string[], change: { line: number; removeLine?: boolean; insert?: string }, inPlace = true): void {
+    const document = new AsmDocument('file:///case.asm', lines.join('\n'));
+    const before = document.structure;
+    const end = change.removeLine ? { line: change.line + 1, character: 0 } : { line: change.line, character: 0 };
+    document.applyChange({ range: { start: { line: change.line, character: 0 }, end }, text: change.insert ?? '' });
+    if (inPlace) expect(document.structure).toBe(before); // updated, not rebuilt
+    expect(snapshot(document.structure, document.lineCount)).toEqual(snapshot(new AsmDocument('file:///fresh.asm', document.getText()).structure, document.lineCount));
+  }
+
+  it('gives the bytes of the label before the redone lines back what they no longer add', () => {
+    expectUpdateEqualsFresh(['.start:', '        global  _start', '  db 1, 2, 3', 'data: db "abc", 0'], { line: 2, removeLine: true });
+  });
+
+  it('gives up the partial pass when an expression it evaluates names a constant defined more than once before it', () => {
+    // Which definition `times STDOUT` sees is a whole pass's question: the update gives up (it once took the value as unknown).
+    const lines = ['%define STDOUT 2', '%define STDOUT 2', '%endmacro', '.start:', '  times STDOUT db 0', 'after:', '  nop', '%endmacro', '%define STDOUT 2'];
+    expectUpdateEqualsFresh(lines, { line: 6, insert: '\n' }, false);
+  });
+
+  it('moves the end of the scope open where the runs meet when it ended just before a global label there', () => {
+    // The old run's kept state at line 256 meets the new run one line later.
+    const lines = ['global _start', '_start:', ...Array.from({ length: 250 }, (_, i) => (i % 25 === 0 ? `proc_${i}:` : '  nop')), 'last:', '  nop', 'after:', '  ret', 'tail:', '  ret'];
+    const line = lines.indexOf('last:');
+    expect(lines.indexOf('tail:')).toBe(256);
+    expectUpdateEqualsFresh(lines, { line: line + 1, insert: 'len equ $ - last\n' });
   });
 });
