@@ -318,16 +318,9 @@ export class Workspace {
     return uris;
   }
 
-  private readonly analysedStructure = new WeakMap<AsmDocument, number>();
-
   analysis(document: AsmDocument): DocumentAnalysis {
     let analysis = this.analyses.get(document);
-    // A structural edit (a label, constant, %define or macro line) is analysed afresh: reusing the
-    // blocks across such edits kept stale values (write named read after a %define edit), found by the
-    // incremental == fresh property test. The structure pass itself stays incremental.
-    if (analysis && this.analysedStructure.get(document) !== document.structureVersion) analysis = undefined;
     if (!analysis) {
-      this.analysedStructure.set(document, document.structureVersion);
       analysis = new DocumentAnalysis(document, () => ({
         environment: this.environment(document),
         generation: this.generation,

@@ -1,6 +1,6 @@
 // A NASM document: its lines and their parsed statements, re-parsed line by line on each edit.
 import { parseLine, type Statement } from '../parser/statement';
-import { buildStructure, NO_DEFINES, usesHere, type PredefinedNames, type Structure, type StructureEdit } from './structure';
+import { buildStructure, LINE_IN_MACRO, NO_DEFINES, usesHere, type PredefinedNames, type Structure, type StructureEdit } from './structure';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -11,7 +11,10 @@ export interface EditEffect {
   firstLine: number;
   removedLines: number;
   insertedLines: number;
-  /** A label, constant, macro, section, data or preprocessor line changed: symbols must be rebuilt. */
+  /**
+   * A label, constant, macro, section, data or preprocessor line changed, or a line of a macro's body
+   * (its invocations, here or in a file that includes this one, assemble to something else).
+   */
   structural: boolean;
 }
 
@@ -241,11 +244,22 @@ export class AsmDocument {
       removedLines: removed.length,
       insertedLines: inserted.length,
       structural: removed.length !== inserted.length || removed.some(isStructural) || inserted.some(isStructural)
-        || removed.some((statement, i) => positionEffect(statement) !== positionEffect(inserted[i]!)),
+        || removed.some((statement, i) => positionEffect(statement) !== positionEffect(inserted[i]!)) || this.inMacroBody(first, removed.length),
     };
     if (effect.structural && this.structureCache) this.noteStructuralEdit(first, removed, inserted.length);
     this.finishEdit(effect);
     return effect;
+  }
+
+  /**
+   * Whether lines [first, first + count) were in a macro's body. Without an up-to-date structure no
+   * one has read this file's macros since the structure version last moved on, so nothing to tell.
+   */
+  private inMacroBody(first: number, count: number): boolean {
+    const structure = this.structureCache;
+    if (!structure || this.pendingEdit) return false;
+    for (let line = first; line < first + count; line++) if (structure.lineFlags[line]! & LINE_IN_MACRO) return true;
+    return false;
   }
 
   private clamp(position: Position, lastLine: number): Position {

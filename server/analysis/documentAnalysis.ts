@@ -5,6 +5,7 @@ import type { Statement } from '../../nasm/parser/statement';
 import { endsBlock } from '../../nasm/parser/vocabulary';
 import { analyzeBlock, type BlockAnalysis, type SymbolEnvironment } from './dataflow';
 import type { MacroSource } from './macroExpansion';
+import { recordingEnvironment, stillMeansTheSame, type Meanings, type NameUse } from './nameUses';
 import { blockIndexAt, ProgramAnalysis } from './program';
 
 /** A label is a jump target; %macro/%if lines change what runs next. Either starts a new block. */
@@ -21,82 +22,19 @@ export function endsBlockAfter(statement: Statement): boolean {
   return statement.kind === 'instruction' && endsBlock(statement.keyword!.name);
 }
 
-/**
- * One name the block's analysis looked up, and what it meant then: `qualified` is the name as the
- * document defines it (`_start.loop` for `.loop`), `scope` the global label a local name was under.
- */
-interface Resolution { macro: boolean; name: string; line: number; meaning: string; qualified: string; scope: string }
-
 interface CacheEntry {
   /** The block's lines (document.lineId): any of them edited, or one added or removed, and the entry is stale. */
   lines: number[];
   generation: number;
   analysis: BlockAnalysis;
   /** Every name lookup the analysis made: if they all still mean the same, so does the analysis. */
-  resolutions: Resolution[];
+  resolutions: NameUse[];
   /** Inactive/macro flags and the `bits` mode of the block's lines when it was analysed. */
   layout: Layout;
 }
 
 /** What besides its own lines decides a block's analysis: inactive lines and the bits mode. */
 interface Layout { bits: number; flags: Uint8Array }
-
-function meaningOf(resolved: ReturnType<SymbolEnvironment['resolve']>): string {
-  if (!resolved) return '';
-  const v = resolved.value;
-  return `${v.kind === 'number' ? v.value : `${v.anchor}+${v.offset}`}|${resolved.constant ?? ''}`;
-}
-
-/** Wraps an environment so every lookup is remembered. */
-function recordingEnvironment(environment: SymbolEnvironment, log: Resolution[], qualify: (name: string, line: number) => string): SymbolEnvironment {
-  return {
-    resolve(name, line) {
-      const resolved = environment.resolve(name, line);
-      const qualified = qualify(name, line);
-      log.push({ macro: false, name, line, meaning: meaningOf(resolved), qualified, scope: qualified === name ? '' : qualified.slice(0, qualified.length - name.length) });
-      return resolved;
-    },
-    isMacro(name) {
-      const macro = environment.isMacro(name);
-      log.push({ macro: true, name, line: 0, meaning: macro ? 'macro' : '', qualified: name, scope: '' });
-      return macro;
-    },
-  };
-}
-
-/** Whether a lookup may mean something else once `names` changed (a local name also when its scope did). */
-function touchedBy(r: Resolution, names: ReadonlySet<string>): boolean {
-  return names.has(r.qualified) || (r.scope !== '' && names.has(r.scope));
-}
-
-/**
- * Whether every name a block looked up still means the same. `meanings` keeps what names outside a
- * local scope mean now, for the other blocks checked in the same pass (they share most names).
- */
-function stillMeansTheSame(
-  resolutions: readonly Resolution[], environment: SymbolEnvironment, delta: number, meanings: Meanings, changed: ReadonlySet<string> | undefined,
-): boolean {
-  for (const r of resolutions) {
-    if (changed && !touchedBy(r, changed)) continue;
-    if (r.macro) {
-      let now = meanings.macros.get(r.name);
-      if (now === undefined) meanings.macros.set(r.name, now = environment.isMacro(r.name) ? 'macro' : '');
-      if (now !== r.meaning) return false;
-      continue;
-    }
-    const local = r.name.startsWith('.');
-    let now = local ? undefined : meanings.names.get(r.name);
-    if (now === undefined) {
-      now = meaningOf(environment.resolve(r.name, r.line + delta));
-      if (!local) meanings.names.set(r.name, now);
-    }
-    if (now !== r.meaning) return false;
-  }
-  return true;
-}
-
-/** What names outside a local scope, and macro names, mean in one generation of the names. */
-interface Meanings { names: Map<string, string>; macros: Map<string, string> }
 
 function shiftBlock(analysis: BlockAnalysis, delta: number): BlockAnalysis {
   const shift = <T extends { line: number }>(item: T): T => ({ ...item, line: item.line + delta });
@@ -181,22 +119,19 @@ export class DocumentAnalysis {
       // After an edit elsewhere changed some names, re-check only the names this block used.
       if (same && cached.generation !== context.generation) {
         const changed = this.changedNames(context, cached.generation);
-        same = stillMeansTheSame(cached.resolutions, context.environment, delta, this.meaningsOf(context.generation), changed);
+        same = stillMeansTheSame(cached.resolutions, context, start, this.meaningsOf(context.generation), changed);
         if (same) cached.generation = context.generation;
       }
       if (same) {
-        if (delta !== 0) {
-          cached.analysis = shiftBlock(cached.analysis, delta);
-          for (const r of cached.resolutions) r.line += delta;
-        }
+        if (delta !== 0) cached.analysis = shiftBlock(cached.analysis, delta);
         return cached.analysis;
       }
     }
     const lines: number[] = [];
     for (let line = start; line <= end; line++) lines.push(document.lineId(line));
-    const resolutions: Resolution[] = [];
+    const resolutions: NameUse[] = [];
     const analysis = analyzeBlock(
-      (line) => document.statement(line), start, end, recordingEnvironment(context.environment, resolutions, (name, line) => structure.qualify(name, line)),
+      (line) => document.statement(line), start, end, recordingEnvironment(context.environment, resolutions, start, (name, line) => structure.qualify(name, line)),
       (line) => !(structure.lineFlags[line]! & LINE_INACTIVE),
     );
     const layout = { bits, flags: structure.lineFlags.slice(start, end + 1) };
@@ -224,7 +159,7 @@ export class DocumentAnalysis {
   private meanings: { generation: number; meanings: Meanings } | undefined;
   /** What names mean in this generation of the names (see stillMeansTheSame). */
   private meaningsOf(generation: number): Meanings {
-    if (this.meanings?.generation !== generation) this.meanings = { generation, meanings: { names: new Map(), macros: new Map() } };
+    if (this.meanings?.generation !== generation) this.meanings = { generation, meanings: new Map() };
     return this.meanings.meanings;
   }
 
@@ -237,7 +172,7 @@ export class DocumentAnalysis {
   /** Cache keys of the blocks that looked up each name (or a local name under each scope); may name blocks since gone. */
   private uses = new Map<string, Set<number>>();
 
-  private indexUses(key: number, resolutions: readonly Resolution[]): void {
+  private indexUses(key: number, resolutions: readonly NameUse[]): void {
     const add = (name: string) => { const keys = this.uses.get(name); if (keys) keys.add(key); else this.uses.set(name, new Set([key])); };
     for (const r of resolutions) { add(r.qualified); if (r.scope) add(r.scope); }
   }
@@ -334,6 +269,7 @@ export class DocumentAnalysis {
       macros: context.macros ?? { find: () => undefined, isDefined: () => false, constant: () => undefined },
       ...(context.macroScope ? { macroScope: context.macroScope() } : {}),
       ...(cached ? { previous: cached.program } : {}),
+      ...(cached && this.changedNames(context, cached.generation) ? { changedNames: this.changedNames(context, cached.generation)! } : {}),
       ...(this.movedFrom !== undefined ? { movedFrom: this.movedFrom } : {}),
     });
     this.movedFrom = undefined;
@@ -372,18 +308,10 @@ export class DocumentAnalysis {
     while (after < blocks.length && blocks[after]!.start < oldEnd) after++;
     const start = blocks[from]?.start ?? 0;
     blocks.splice(from, after - from);
-    for (let i = from; i < blocks.length; i++) this.moveBlock(blocks[i]!, delta);
+    for (let i = from; i < blocks.length; i++) moveAnalysis(blocks[i]!, delta);
     list.lineCount = this.document.lineCount;
     this.dirty = { from: firstLine, to, start: Math.min(start, firstLine) };
     this.movedFrom = Math.min(this.movedFrom ?? Infinity, firstLine);
-  }
-
-  /** Moves a kept block and its cache entry by `delta` lines, in place. */
-  private moveBlock(block: BlockAnalysis, delta: number): void {
-    const key = this.keyOf(block.start + delta, block.end + delta);
-    const entry = key === undefined ? undefined : this.cache.get(key);
-    if (entry?.analysis === block) for (const r of entry.resolutions) r.line += delta;
-    moveAnalysis(block, delta);
   }
 
   /**

@@ -123,6 +123,11 @@ export function siteRegisters(site: SiteState): Map<string, { value: RegisterVal
 /** What the interpreter needs from the program around the block. */
 export interface ProgramContext {
   env: SymbolEnvironment;
+  /**
+   * Where names inside a macro's expansion are looked up, when not in `env`: the program records
+   * them (a block's own record of its lookups does not see inside the macros it invokes).
+   */
+  macroEnv?: SymbolEnvironment;
   /** The frame (procedure) the code runs in. */
   frame: string;
   /** The value the program stores into a named slot anywhere, or undefined when nothing does. */
@@ -206,6 +211,9 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
 
   constructor(readonly state: MachineState, private readonly context: ProgramContext, private readonly events: Events = {}) {}
 
+  /** The names in scope: inside a macro's expansion, the context's macroEnv when it has one. */
+  private get env(): SymbolEnvironment { return this.depth > 0 ? this.context.macroEnv ?? this.context.env : this.context.env; }
+
   get(family: string): RegisterValue { return this.state.registers[familyIndex(family)] ?? UNSET; }
 
   private set(family: string, value: RegisterValue, setter?: Setter): void {
@@ -245,7 +253,7 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
           if (!asValue) blocked ??= held ?? unknown(`\`${name}\` is not a general-purpose register`);
           return asValue;
         }
-        const resolved = this.context.env.resolve(name, line);
+        const resolved = this.env.resolve(name, line);
         if (resolved?.constant) constant = resolved.constant;
         return resolved?.value;
       },
@@ -382,7 +390,7 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
 
   /** Interprets one statement; `text` is the line as written (for macro arguments). */
   step(statement: Statement, line: number, text?: string): void {
-    if (statement.kind === 'macroCall' || (statement.kind === 'label' && this.context.env.isMacro(statement.label!.text))) {
+    if (statement.kind === 'macroCall' || (statement.kind === 'label' && this.env.isMacro(statement.label!.text))) {
       this.macro(statement, line, text);
       return;
     }

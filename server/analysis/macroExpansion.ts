@@ -28,17 +28,45 @@ export interface Expansion {
 const MAX_BODY_LINES = 400;
 let expansionCounter = 0;
 
-/** An expansion and what it was made from: the invocation as written and the body's lines. */
-interface Made { definitionLine: number; text: string; body: string[]; expansion: Expansion | undefined }
+/**
+ * A name a body's %if, %rep or %rotate asked the invoking document about, and the answer: `defined`
+ * for %ifdef, `constant` for a number in an expression, `macro` for %ifmacro.
+ */
+export interface MacroLookup { kind: 'defined' | 'constant' | 'macro'; name: string; meaning: string }
+
+function lookupMeaning(source: MacroSource, kind: MacroLookup['kind'], name: string): string {
+  if (kind === 'defined') return source.isDefined(name) ? 'defined' : '';
+  if (kind === 'macro') return source.find(name) ? 'macro' : '';
+  return String(source.constant(name) ?? '');
+}
+
+/** A source that remembers every question asked of it. */
+function consulting(source: MacroSource, lookups: MacroLookup[]): MacroSource {
+  const ask = (kind: MacroLookup['kind'], name: string) => {
+    const meaning = lookupMeaning(source, kind, name);
+    lookups.push({ kind, name, meaning });
+    return meaning;
+  };
+  return {
+    find: (name) => (ask('macro', name) ? source.find(name) : undefined),
+    isDefined: (name) => ask('defined', name) !== '',
+    constant: (name) => { const value = ask('constant', name); return value === '' ? undefined : BigInt(value); },
+  };
+}
+
+/**
+ * An expansion and what it was made from: the invocation as written, the body's lines and the names
+ * its conditions asked about (with other answers the expansion may differ).
+ */
+interface Made { definitionLine: number; text: string; body: string[]; lookups: MacroLookup[]; expansion: Expansion | undefined }
 const byStatement = new WeakMap<Statement, Made>();
 /**
  * Invocations written alike expand alike, in any document, unless the body makes %%labels (unique
- * per invocation) or has conditions (decided by the invoking document's names): they share one
- * expansion. Bounded; emptied when full.
+ * per invocation) or asked the invoking document about a name: they share one expansion. Bounded;
+ * emptied when full.
  */
 const byText = new Map<string, Made>();
 const MAX_SHARED = 4096;
-const CONDITIONAL = /^\s*%((el)?if|rep\b)/i;
 /** Bounds on unrolling %rep in a body: iterations of one block, and lines of the whole expansion. */
 const MAX_REP_COUNT = 256;
 const MAX_EXPANDED_LINES = 4000;
@@ -61,10 +89,12 @@ function numberOf(text: string, source: MacroSource): bigint | undefined {
   return value?.kind === 'number' ? value.value : undefined;
 }
 
-function madeFrom(made: Made | undefined, definitionLine: number, text: string, bodyLine: (k: number) => string, length: number): boolean {
+function madeFrom(
+  made: Made | undefined, definitionLine: number, text: string, bodyLine: (k: number) => string, length: number, source: MacroSource,
+): boolean {
   if (!made || made.definitionLine !== definitionLine || made.text !== text || made.body.length !== length) return false;
   for (let k = 0; k < length; k++) if (made.body[k] !== bodyLine(k)) return false;
-  return true;
+  return made.lookups.every((lookup) => lookupMeaning(source, lookup.kind, lookup.name) === lookup.meaning);
 }
 
 /** The invocation's arguments as written, split at top-level commas (the last takes the rest for `1+` macros). */
@@ -138,8 +168,20 @@ function condition(keyword: string, args: string, source: MacroSource): boolean 
   return result === undefined ? undefined : negate ? !result : result;
 }
 
-/** Expands the macro invoked by `statement`, or undefined when it is not a known macro or cannot be decided. */
-export function expandMacroCall(source: MacroSource, statement: Statement, lineText: string): Expansion | undefined {
+/**
+ * Expands the macro invoked by `statement`, or undefined when it is not a known macro or cannot be
+ * decided. `consulted` is told every name the body's conditions asked the source about (also when the
+ * expansion was refused): the expansion holds as long as their answers stay the same.
+ */
+export function expandMacroCall(
+  source: MacroSource, statement: Statement, lineText: string, consulted?: (lookup: MacroLookup) => void,
+): Expansion | undefined {
+  const made = madeFor(source, statement, lineText);
+  if (made && consulted) for (const lookup of made.lookups) consulted(lookup);
+  return made?.expansion;
+}
+
+function madeFor(source: MacroSource, statement: Statement, lineText: string): Made | undefined {
   const name = statement.kind === 'macroCall' ? statement.keyword?.text : statement.kind === 'label' ? statement.label?.text : undefined;
   if (!name) return undefined;
   const found = source.find(name);
@@ -149,19 +191,20 @@ export function expandMacroCall(source: MacroSource, statement: Statement, lineT
   const length = definition.endLine - definition.line - 1;
   const bodyLine = (k: number) => found.lineText(definition.line + 1 + k);
   const own = byStatement.get(statement);
-  if (madeFrom(own, definition.line, lineText, bodyLine, length)) return own!.expansion;
+  if (madeFrom(own, definition.line, lineText, bodyLine, length, source)) return own;
   const sharedKey = `${name}\u0000${lineText}`;
   const shared = byText.get(sharedKey);
-  if (madeFrom(shared, definition.line, lineText, bodyLine, length)) { byStatement.set(statement, shared!); return shared!.expansion; }
+  if (madeFrom(shared, definition.line, lineText, bodyLine, length, source)) { byStatement.set(statement, shared!); return shared; }
   const body = Array.from({ length }, (_, k) => bodyLine(k));
   const args = statement.kind === 'label' ? [] : macroArguments(statement, definition, lineText);
-  const made: Made = { definitionLine: definition.line, text: lineText, body, expansion: expand(source, definition, args, body) };
+  const lookups: MacroLookup[] = [];
+  const made: Made = { definitionLine: definition.line, text: lineText, body, lookups, expansion: expand(consulting(source, lookups), definition, args, body) };
   byStatement.set(statement, made);
-  if (!body.some((line) => line.includes('%%') || CONDITIONAL.test(line))) {
+  if (lookups.length === 0 && !body.some((line) => line.includes('%%'))) {
     if (byText.size >= MAX_SHARED) byText.clear();
     byText.set(sharedKey, made);
   }
-  return made.expansion;
+  return made;
 }
 
 function expand(source: MacroSource, definition: MacroDefinition, invocationArgs: string[], body: string[]): Expansion | undefined {

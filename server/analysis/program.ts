@@ -11,6 +11,7 @@ import {
   type MachineState, type ProgramContext, type SiteState,
 } from './interpreter';
 import { expandMacroCall, type MacroSource } from './macroExpansion';
+import { nameUse, stillMeansTheSame, symbolMeaning, type Meanings, type NameUse, type NameUseKind } from './nameUses';
 import { join, sameValue, unknown, UNSET, type RegisterValue } from './values';
 
 const NO_SITES: readonly SiteState[] = Object.freeze([]) as readonly SiteState[];
@@ -73,6 +74,11 @@ export interface ProgramInput {
    * the same objects, but `previous`'s results there name old lines, so they are not taken over.
    */
   movedFrom?: number;
+  /**
+   * The names whose meaning may have changed since `previous` (left out: any may have). A block the
+   * edit did not touch may still invoke a macro whose expansion uses one of them.
+   */
+  changedNames?: ReadonlySet<string>;
 }
 
 /** Names used inside `[…]` in a block: blocks that share one may share a memory slot. */
@@ -195,6 +201,13 @@ export class ProgramAnalysis {
   recomputedBlocks = 0;
   /** The syscall sites of each block, in order: the same array as long as the block's results stay. */
   private siteLists: (readonly SiteState[] | undefined)[] = [];
+  /**
+   * The names each block looked up inside the macros it invokes (its own lines' names are in its
+   * BlockAnalysis's record): when one means something else, the block's results are not kept.
+   */
+  private nameUses: (NameUse[] | undefined)[] = [];
+  /** The lookups already in nameUses, per block, while this analysis runs. */
+  private useKeys: Map<number, Set<string>> | undefined = new Map();
 
   constructor(private readonly input: ProgramInput) {
     const { document, blocks } = input;
@@ -204,7 +217,8 @@ export class ProgramAnalysis {
     const previous = input.previous;
     // Keep no chain of earlier analyses alive.
     delete input.previous;
-    const members = previous && input.movedFrom === undefined ? this.derive(previous) : undefined;
+    const stale = previous ? this.staleBlocks(previous) : undefined;
+    const members = previous && input.movedFrom === undefined ? this.derive(previous, stale!) : undefined;
     if (members) { this.run(members); return; }
     this.labelIndex = new Map();
     blocks.forEach((block, i) => {
@@ -215,13 +229,26 @@ export class ProgramAnalysis {
     this.findProcedures();
     this.entry = blocks.map(() => undefined);
     this.siteLists = blocks.map(() => undefined);
+    this.nameUses = blocks.map(() => undefined);
     this.visits = blocks.map(() => 0);
     this.previous = blocks.map(() => undefined);
     this.queued = new Uint8Array(blocks.length);
     this.reused = new Uint8Array(blocks.length);
     this.component = this.components();
-    if (previous) this.reuse(previous);
+    if (previous) this.reuse(previous, stale!);
     this.run();
+  }
+
+  /** The blocks of `previous` that invoke a macro whose expansion looked up a name that now means something else. */
+  private staleBlocks(previous: ProgramAnalysis): Set<BlockAnalysis> {
+    const stale = new Set<BlockAnalysis>();
+    const sources = { environment: this.input.environment, macros: this.input.macros };
+    const meanings: Meanings = new Map();
+    previous.nameUses.forEach((uses, o) => {
+      const block = previous.input.blocks[o]!;
+      if (uses && !stillMeansTheSame(uses, sources, block.start, meanings, this.input.changedNames)) stale.add(block);
+    });
+    return stale;
   }
 
   /**
@@ -230,13 +257,13 @@ export class ProgramAnalysis {
    * (copies of its tables, so it stays valid) except the state of the replaced blocks' components,
    * which run again. Returns those components' blocks, or undefined when the edit changed more.
    */
-  private derive(previous: ProgramAnalysis): number[] | undefined {
+  private derive(previous: ProgramAnalysis, stale: ReadonlySet<BlockAnalysis>): number[] | undefined {
     const { document, blocks } = this.input;
     const before = previous.input.blocks;
     if (blocks.length !== before.length || previous.macroText !== this.macroText) return undefined;
     let changed: number[] = [];
     for (let i = 0; i < blocks.length; i++) {
-      if (blocks[i] === before[i]) continue;
+      if (blocks[i] === before[i] && !stale.has(blocks[i]!)) continue;
       if (changed.push(i) > 64) return undefined;
     }
     for (const i of changed) {
@@ -276,6 +303,7 @@ export class ProgramAnalysis {
     const roots = new Set(changed.map((i) => this.component[i]!));
     this.entry = previous.entry;
     this.siteLists = previous.siteLists;
+    this.nameUses = previous.nameUses;
     this.visits = previous.visits;
     this.previous = previous.previous;
     this.queued = new Uint8Array(blocks.length);
@@ -288,6 +316,7 @@ export class ProgramAnalysis {
       this.reused[j] = 0;
       this.entry[j] = undefined;
       this.siteLists[j] = undefined;
+      this.nameUses[j] = undefined;
       this.visits[j] = 0;
       this.previous[j] = undefined;
       const block = blocks[j]!;
@@ -336,14 +365,14 @@ export class ProgramAnalysis {
   private macroText = '';
 
   /** Copies the results of every component whose blocks are all unchanged (same block objects, same grouping). */
-  private reuse(previous: ProgramAnalysis): void {
+  private reuse(previous: ProgramAnalysis, stale: ReadonlySet<BlockAnalysis>): void {
     const { blocks } = this.input;
     if (previous.macroText !== this.macroText) return;
     const members = new Map<number, number[]>();
     this.component.forEach((root, i) => { const list = members.get(root); if (list) list.push(i); else members.set(root, [i]); });
     const movedFrom = this.input.movedFrom ?? Infinity;
     for (const list of members.values()) {
-      if (list.some((i) => blocks[i]!.end >= movedFrom)) continue;
+      if (list.some((i) => blocks[i]!.end >= movedFrom || stale.has(blocks[i]!))) continue;
       const old = list.map((i) => previous.blockIndex.get(blocks[i]!));
       if (old.some((o) => o === undefined)) continue;
       const oldRoot = previous.component[old[0]!]!;
@@ -353,6 +382,7 @@ export class ProgramAnalysis {
         this.reused[i] = 1;
         this.entry[i] = previous.entry[o];
         this.siteLists[i] = previous.siteLists[o];
+        this.nameUses[i] = previous.nameUses[o];
       });
     }
     // A reused block is the same object at the same lines: its calls stay.
@@ -567,6 +597,7 @@ export class ProgramAnalysis {
     }
     this.drain();
     for (const [name, states] of this.callStates) this.facts.callers.set(name, states.size);
+    this.useKeys = undefined;
   }
 
   /** The block being visited: loads and calls it makes are its dependencies. */
@@ -583,6 +614,18 @@ export class ProgramAnalysis {
     const { document, environment } = this.input;
     return {
       env: environment,
+      macroEnv: {
+        resolve: (name, line) => {
+          const resolved = environment.resolve(name, line);
+          this.noteUse('symbol', name, line, symbolMeaning(resolved));
+          return resolved;
+        },
+        isMacro: (name) => {
+          const macro = environment.isMacro(name);
+          this.noteUse('macro', name, -1, macro ? 'macro' : '');
+          return macro;
+        },
+      },
       frame,
       qualify: (name, line) => document.structure.qualify(name, line),
       storedAnywhere: (slot) => {
@@ -600,15 +643,35 @@ export class ProgramAnalysis {
         const returned = this.returns.get(name);
         return { writes: procedure.writes, returns: returned?.registers ?? FAMILIES.map(() => unknown(`\`${name}\` does not return`)) };
       },
-      expand: (statement, line, text) => expandMacroCall(this.input.macros, statement, text ?? document.lineText(line)),
+      expand: (statement, line, text) => expandMacroCall(
+        this.input.macros, statement, text ?? document.lineText(line), (lookup) => this.noteUse(lookup.kind, lookup.name, -1, lookup.meaning),
+      ),
     };
+  }
+
+  /** Remembers a lookup made inside a macro expansion by the block being visited (line -1: none in particular). */
+  private noteUse(kind: NameUseKind, name: string, line: number, meaning: string): void {
+    const i = this.reader;
+    if (i < 0 || !this.useKeys) return;
+    const start = this.input.blocks[i]!.start;
+    const at = line < 0 ? start : line;
+    const key = `${kind}\u0000${name}\u0000${at - start}`;
+    let keys = this.useKeys.get(i);
+    if (!keys) this.useKeys.set(i, keys = new Set());
+    if (keys.has(key)) return;
+    keys.add(key);
+    (this.nameUses[i] ??= []).push(nameUse(kind, name, at, start, meaning, (n, l) => this.input.document.structure.qualify(n, l)));
   }
 
   private visit(i: number): void {
     const { document, blocks } = this.input;
     const block = blocks[i]!;
     let start = this.entry[i]!;
-    if (this.visits[i] === 0) this.recomputedBlocks++;
+    if (this.visits[i] === 0) {
+      this.recomputedBlocks++;
+      this.nameUses[i] = undefined;
+      this.useKeys?.delete(i);
+    }
     this.reused[i] = 0;
     if (++this.visits[i]! > MAX_VISITS) {
       start = copyState(start);

@@ -2,11 +2,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pathToUri, Workspace } from '../../../server/workspace';
 import { EXAMPLES, FIXTURES, hovers, inlayHints, lints, openDocument } from './helpers';
 
 const EDITS = ['60', '1', 'SYS_exit', 'rcx', 'r10', 'eax', '.loop', 'msg', 'x', '', ' ', 'int 0x80', 'syscall', 'jmp .x', '%endif', '\n', 'mov rdi, 2\n', 'label:'];
 
-// Structural edits: rename, add or remove a label, an equ or a %define on one line.
+// Structural edits: rename, add or remove a label, an equ or a %define on one line (some of them
+// names that macro bodies test with %ifdef, %if and %rep: see programs/inc/log.inc).
 const STRUCTURAL_EDITS: ((text: string, pick: () => number) => string)[] = [
   (text, pick) => { const at = text.search(/[\w.]+(?=:|\s+equ\b)|(?<=%define\s+)\w+/); return at < 0 ? text : text.slice(0, at + 1) + 'xyz'[Math.floor(pick() * 3)] + text.slice(at + 1); },
   () => '',
@@ -16,6 +18,16 @@ const STRUCTURAL_EDITS: ((text: string, pick: () => number) => string)[] = [
   (text) => `msg_len equ $ - msg${text.length % 2 ? '' : '_other'}`,
   (text) => `%define SYS_write ${text.length % 3}`,
   (text) => `%define size_${text.length} 4096`,
+  () => '%define DEBUG',
+  (text) => `%define LOG_FD ${text.length % 3}`,
+  (text) => `%define RETRIES ${text.length % 4}`,
+  (text) => `STDOUT equ ${text.length % 3}`,
+];
+
+// Lines typed into an included file: its constants, %defines and macro bodies change under the file that includes it.
+const INCLUDE_EDITS = [
+  'SYS_write equ 2', 'SYS_exit equ 231', 'STDOUT equ 2', '%define DEBUG', '%define LOG_FD 1', '%define RETRIES 3',
+  '        mov     edi, 2', '        mov     eax, SYS_exit', '%ifdef DEBUG', '%endif', '',
 ];
 
 function random(seed: number): () => number {
@@ -32,9 +44,11 @@ describe('incremental analysis', () => {
     ...readdirSync(path.join(FIXTURES, 'programs')).filter((f) => f.endsWith('.asm')).map((f) => path.join(FIXTURES, 'programs', f)),
     path.join(EXAMPLES, 'hello.asm'), path.join(EXAMPLES, 'mmapcat.asm'),
   ];
-  it.each(files)('matches a fresh analysis after random edits to %s', (file) => {
+  // Two runs of random edits per file (a sweep of 40 runs of 60 rounds each, with hovers every round, passes).
+  const runs = files.flatMap((file) => [0, 1].map((run) => [file, run] as const));
+  it.each(runs)('matches a fresh analysis after random edits to %s (run %s)', (file, run) => {
     const { workspace, document } = openDocument(file, readFileSync(file, 'utf8'));
-    const next = random(seedOf(file));
+    const next = random(seedOf(file) + 1000 * run);
     lints(workspace, document);
     for (let round = 0; round < 40; round++) {
       const line = Math.floor(next() * document.lineCount);
@@ -50,9 +64,9 @@ describe('incremental analysis', () => {
     }
   });
 
-  it.each(files)('matches a fresh analysis after label, constant, define and macro lines edited, inserted and removed in %s', (file) => {
+  it.each(runs)('matches a fresh analysis after label, constant, define and macro lines edited, inserted and removed in %s (run %s)', (file, run) => {
     const { workspace, document } = openDocument(file, readFileSync(file, 'utf8'));
-    const next = random(seedOf(file) * 7 + 1);
+    const next = random(seedOf(file) * 7 + 1 + 1000 * run);
     lints(workspace, document);
     for (let round = 0; round < 40; round++) {
       const structural: number[] = [];
@@ -79,6 +93,31 @@ describe('incremental analysis', () => {
       expect(inlayHints(workspace, document), `round ${round}`).toEqual(inlayHints(fresh.workspace, fresh.document));
       // A renamed label nothing jumps to keeps the program's flow: only its component runs again.
       if (round % 5 === 4) expect(hovers(workspace, document), `round ${round}`).toEqual(hovers(fresh.workspace, fresh.document));
+    }
+  });
+
+  const includers = files.filter((file) => /^%include\s/m.test(readFileSync(file, 'utf8')));
+  it.each(includers)('matches a fresh analysis of %s after its included files are edited', (file) => {
+    const text = readFileSync(file, 'utf8');
+    const included = [...text.matchAll(/^%include\s+"([^"]+)"/gm)].map((m) => path.join(path.dirname(file), m[1]!));
+    const { workspace, document } = openDocument(file, text);
+    const includes = included.map((name) => workspace.open(pathToUri(name), readFileSync(name, 'utf8'), 1));
+    const next = random(seedOf(file) * 13 + 5);
+    lints(workspace, document);
+    for (let round = 0; round < 30; round++) {
+      const edited = includes[Math.floor(next() * includes.length)]!;
+      const line = Math.floor(next() * edited.lineCount);
+      const typed = INCLUDE_EDITS[Math.floor(next() * INCLUDE_EDITS.length)]!;
+      const how = next();
+      if (how < 0.2 && line + 1 < edited.lineCount) edited.applyChange({ range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, text: '' });
+      else if (how < 0.5) edited.applyChange({ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: `${typed}\n` });
+      else edited.applyChange({ range: { start: { line, character: 0 }, end: { line, character: edited.lineText(line).length } }, text: typed });
+      const fresh = new Workspace();
+      for (const include of includes) fresh.open(include.uri, include.getText(), 1);
+      const freshDocument = fresh.open(document.uri, document.getText(), 1);
+      expect(lints(workspace, document), `round ${round}`).toEqual(lints(fresh, freshDocument));
+      expect(inlayHints(workspace, document), `round ${round}`).toEqual(inlayHints(fresh, freshDocument));
+      if (round % 3 === 2) expect(hovers(workspace, document), `round ${round}`).toEqual(hovers(fresh, freshDocument));
     }
   });
 });

@@ -117,10 +117,32 @@ describe('an edit analyses again only what it can change', () => {
       'global _start', 'section .text', '_start:', '  mov eax, 60', '  xor edi, edi', '  syscall',
       'helper:', '  mov ecx, 3', '.again:', '  mov eax, 1', '  mov edi, 1', '  syscall', '  dec ecx', '  jnz .again', '  ret',
     ].join('\n');
-    // A structural edit is analysed afresh for now (server/workspace.ts analysis()): reusing blocks
-    // across %define and %macro edits gave stale syscall names, so no fewer blocks are recomputed.
-    const { workspace, document, fresh } = edit(text, 'helper:', 'renamed:');
+    const { program, workspace, document, fresh } = edit(text, 'helper:', 'renamed:');
+    expect(program.recomputedBlocks).toBeLessThan(fresh.workspace.analysis(fresh.document).program().recomputedBlocks);
     expect(hover(workspace, document, 'syscall', 1)).toContain('write(fd=1');
+    expect(hovers(workspace, document)).toEqual(hovers(fresh.workspace, fresh.document));
+  });
+  it('a constant a macro body uses, changed elsewhere, gives its invocations the new value (and only they run again)', () => {
+    // The invoking block names only the macro: the constant is looked up inside the expansion.
+    const text = [
+      '%macro quit 1', '  mov eax, CODE', '  mov edi, %1', '  syscall', '%endmacro', 'CODE equ 60', 'global _start', 'section .text',
+      'other:', '  mov eax, 1', '  mov edi, 1', '  syscall', '  ret',
+      '_start:', '  quit 3',
+    ].join('\n');
+    const { program, workspace, document, fresh } = edit(text, 'CODE equ 60', 'CODE equ 231');
+    expect(hover(workspace, document, 'quit 3')).toContain('exit_group(error_code=3)');
+    // The edited line's block and the invocation's: `other` is kept.
+    expect(program.recomputedBlocks).toBe(2);
+    expect(fresh.workspace.analysis(fresh.document).program().recomputedBlocks).toBeGreaterThan(2);
+    expect(hovers(workspace, document)).toEqual(hovers(fresh.workspace, fresh.document));
+  });
+  it('a %define a macro body tests with %ifdef, added elsewhere, changes what its invocations expand to', () => {
+    const text = [
+      '%macro finish 0', '%ifdef FAST', '  mov eax, 231', '%else', '  mov eax, 60', '%endif', '  xor edi, edi', '  syscall', '%endmacro',
+      '%define SLOW', 'global _start', 'section .text', '_start:', '  finish',
+    ].join('\n');
+    const { workspace, document, fresh } = edit(text, '%define SLOW', '%define FAST');
+    expect(hover(workspace, document, 'finish', 1)).toContain('exit_group(error_code=0)');
     expect(hovers(workspace, document)).toEqual(hovers(fresh.workspace, fresh.document));
   });
 });
