@@ -178,15 +178,20 @@ interface CompiledFilter {
 
 /**
  * Whether the lines of some calls (and what mapping added: the row's source column) may hold a
- * plain search text: a row shows its call's name, arguments, result, errno and notes as strace
- * wrote them, joined by `(`, `, `, `) = ` and spaces. A needle without those characters can only
- * match inside one of them, so lines that do not contain it cannot match and need not be parsed.
+ * plain search text. A row shows its call's name, arguments, result, errno and notes as strace
+ * wrote them, joined by `(`, `, `, `) = `, ` <` and spaces: each piece of the needle between such
+ * characters lies inside one of them, so lines that lack a piece (and whose source column lacks
+ * it too) cannot match and need not be parsed.
  */
 function blockTest(filter: TraceFilter): BlockTest {
-  const needle = filter.text.toLowerCase();
-  if (!needle || filter.regex || /[\s(),=<>]/.test(needle)) return () => true;
-  return (text, decorations) => text.toLowerCase().includes(needle)
-    || decorations().some((shown) => whereShown(shown).toLowerCase().includes(needle));
+  const pieces = filter.regex ? [] : filter.text.toLowerCase().split(/[\s(),=<>]+/).filter(Boolean);
+  if (pieces.length === 0) return () => true;
+  return (text, decorations) => {
+    const lines = text.toLowerCase();
+    let shown: string | undefined;
+    return pieces.every((piece) => lines.includes(piece)
+      || (shown ??= decorations().map((d) => whereShown(d).toLowerCase()).join('\n')).includes(piece));
+  };
 }
 
 function compileFilter(filter: TraceFilter): CompiledFilter {
