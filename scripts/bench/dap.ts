@@ -84,7 +84,7 @@ async function inlineHost(): Promise<void> {
     const ahead = new GdbAhead();
     ahead.start(gdb);
     const bundle = loadInlineBundle(INLINE);
-    const client = new InlineClient(new bundle.InlineSession(ahead.take(bundle as never)));
+    const client = new InlineClient(new bundle.InlineSession(ahead.take(bundle)));
     await client.launch({ program: HELLO, terminal: 'none', buildDirectory: dir });
     times.push(now() - start);
     await client.request('disconnect', {});

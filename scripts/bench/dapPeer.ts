@@ -46,7 +46,7 @@ function inlineDap(): Dap {
   const ahead = new GdbAhead();
   ahead.start(findExecutable('gdb')!);
   const bundle = inlineBundle!;
-  const client = new InlineClient(new bundle.InlineSession(ahead.take(bundle as never)));
+  const client = new InlineClient(new bundle.InlineSession(ahead.take(bundle)));
   client.timeoutMs = 20_000;
   return {
     request: (command, args) => client.request(command, args),

@@ -7,19 +7,9 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
-/** What the inline bundle (dist/debug-adapter-inline.js) exports, as seen from outside it. */
-export interface InlineBundle {
-  InlineSession: new (ahead?: { gdbPath: string; gdb: Promise<unknown> }) => InlineAdapter;
-  startGdb(gdbPath: string): { gdbPath: string; gdb: Promise<{ pid: number | undefined }> };
-  endGdb(started: { gdbPath: string; gdb: Promise<unknown> }): void;
-}
-
-export interface InlineAdapter {
-  handleMessage(message: DebugProtocol.ProtocolMessage): void;
-  onDidSendMessage(listener: (message: DebugProtocol.ProtocolMessage) => void): { dispose(): void };
-  dispose(): void;
-  end(): Promise<void>;
-}
+/** What the inline bundle (dist/debug-adapter-inline.js) exports: debug-adapter/inline.ts. */
+export type InlineBundle = typeof import('../../debug-adapter/inline');
+export type InlineAdapter = import('../../debug-adapter/inline').InlineSession;
 
 type Waiter = { event: string; resolve: (event: DebugProtocol.Event) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
 
@@ -35,7 +25,7 @@ export class InlineClient {
   timeoutMs = 45_000;
 
   constructor(readonly adapter: InlineAdapter, private readonly answerTerminals = false) {
-    this.subscription = adapter.onDidSendMessage((message) => this.receive(message));
+    this.subscription = adapter.onDidSendMessage((message) => this.receive(message as DebugProtocol.ProtocolMessage));
   }
 
   request<R extends DebugProtocol.Response = DebugProtocol.Response>(command: string, args?: unknown): Promise<R> {

@@ -5,14 +5,13 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GdbAhead } from '../../../client/gdbAhead';
 import { findExecutable } from '../../../toolchain/tools';
-import type * as InlineBundle from '../../../debug-adapter/inline';
-import { loadInlineBundle } from '../../support/inlineDap';
+import { loadInlineBundle, type InlineBundle } from '../../support/inlineDap';
 import { bundleAdapter, eventually, isGone } from '../debug-adapter/harness';
 
-let bundle: typeof InlineBundle;
+let bundle: InlineBundle;
 const gdbPath = findExecutable('gdb')!;
 beforeAll(async () => {
-  bundle = loadInlineBundle(path.join(path.dirname(await bundleAdapter()), 'debug-adapter-inline.js')) as unknown as typeof InlineBundle;
+  bundle = loadInlineBundle(path.join(path.dirname(await bundleAdapter()), 'debug-adapter-inline.js'));
 });
 
 
