@@ -18,7 +18,7 @@ interface Incarnation {
 type Table = Map<number, Incarnation>;
 
 const CLOEXEC = /\b[A-Z_]*CLOEXEC\b/;
-const FORKS = /^(fork|vfork|clone|clone3)$/;
+const FORK_NAMES = new Set(['fork', 'vfork', 'clone', 'clone3']);
 // pipe(2) and socketpair(2) return their two descriptors through an int[2] argument.
 const FD_PAIR_PARAMS = new Set(['fildes', 'usockvec']);
 
@@ -60,7 +60,7 @@ export class FdTracker {
 
   /** Sets `event.fdOrigins` for its descriptor arguments, then applies what the call did to the table. */
   observe(event: SyscallEvent): void {
-    if (FORKS.test(event.name)) {
+    if (FORK_NAMES.has(event.name)) {
       if (event.inProgress) this.forking.set(event.pid, event);
       else this.forking.delete(event.pid);
     }
@@ -95,7 +95,7 @@ export class FdTracker {
     else if (name === 'fcntl') this.fcntl(event, table);
     else if (/^(execve|execveat)$/.test(name)) {
       for (const [fd, incarnation] of table) if (incarnation.closeOnExec) table.delete(fd);
-    } else if (FORKS.test(name) && event.returnValue! > 0) {
+    } else if (FORK_NAMES.has(name) && event.returnValue! > 0) {
       this.startChild(event.returnValue!, table, sharesFiles(event));
     }
     for (const i of plan.pairArguments) {

@@ -258,19 +258,23 @@ export class TraceModel {
     if (event.kind !== 'syscall' || event.inProgress) return;
     if (countedBefore) return;
     process.calls++;
-    const stats = this.stats.get(event.name) ?? { name: ownCopy(event.name), calls: 0, errors: 0, totalTime: 0 };
+    let stats = this.stats.get(event.name);
+    // Map keys are kept too: the model's own copies, never pieces of the parser's chunks.
+    if (!stats) this.stats.set((stats = { name: ownCopy(event.name), calls: 0, errors: 0, totalTime: 0 }).name, stats);
     stats.calls++;
-    if (isFailed(event)) {
+    const failed = isFailed(event);
+    if (failed) {
       stats.errors++;
-      const byErrno = this.failures.get(event.name) ?? new Map<string, number>();
-      const errno = ownCopy(event.errno ?? '?');
-      byErrno.set(errno, (byErrno.get(errno) ?? 0) + 1);
-      this.failures.set(event.name, byErrno);
+      let byErrno = this.failures.get(stats.name);
+      if (!byErrno) this.failures.set(stats.name, (byErrno = new Map<string, number>()));
+      const errno = event.errno ?? '?';
+      const count = byErrno.get(errno);
+      if (count === undefined) byErrno.set(ownCopy(errno), 1);
+      else byErrno.set(errno, count + 1);
     }
     stats.totalTime += event.duration ?? 0;
-    this.stats.set(event.name, stats);
     if (event.origin) this.origins.set(event.origin, (this.origins.get(event.origin) ?? 0) + 1);
-    this.recordLine(event);
+    this.recordLine(event, failed);
     this.recordProcess(event);
   }
 
@@ -283,23 +287,23 @@ export class TraceModel {
     return info;
   }
 
-  private recordLine(event: SyscallEvent): void {
+  private recordLine(event: SyscallEvent, failed: boolean): void {
     const where = event.location;
     if (!where) return;
-    this.recordAt(where.file, where.line, event);
+    this.recordAt(where.file, where.line, event, failed);
     // A wrapper's syscall line keeps its own annotation too: what every caller got.
-    if (where.procedureLine !== undefined) this.recordAt(where.procedureFile ?? where.file, where.procedureLine, event);
+    if (where.procedureLine !== undefined) this.recordAt(where.procedureFile ?? where.file, where.procedureLine, event, failed);
   }
 
-  private recordAt(file: string, line: number, event: SyscallEvent): void {
-    const where = { file, line };
-    let byLine = this.lines.get(where.file);
-    if (!byLine) this.lines.set(where.file, (byLine = new Map()));
-    let calls = byLine.get(where.line);
-    if (!calls) byLine.set(where.line, (calls = new Map()));
-    const call = calls.get(event.name) ?? { name: ownCopy(event.name), count: 0, errors: 0, lastResult: '', results: [], moreResults: false, seqs: [] };
+  private recordAt(file: string, line: number, event: SyscallEvent, failed: boolean): void {
+    let byLine = this.lines.get(file);
+    if (!byLine) this.lines.set(file, (byLine = new Map()));
+    let calls = byLine.get(line);
+    if (!calls) byLine.set(line, (calls = new Map()));
+    let call = calls.get(event.name);
+    if (!call) calls.set((call = { name: ownCopy(event.name), count: 0, errors: 0, lastResult: '', results: [], moreResults: false, seqs: [] }).name, call);
     call.count++;
-    if (isFailed(event)) call.errors++;
+    if (failed) call.errors++;
     const result = shortResult(event);
     if (result !== call.lastResult) call.lastResult = ownCopy(result);
     if (!call.results.includes(call.lastResult)) {
@@ -307,7 +311,6 @@ export class TraceModel {
       else call.moreResults = true;
     }
     if (call.seqs.length < 100) call.seqs.push(event.seq);
-    calls.set(event.name, call);
   }
 
   private recordProcess(event: SyscallEvent): void {
