@@ -54,6 +54,8 @@ export class CallIndex {
   /** The page asked for last (most accesses hit it again). */
   private last: CachedPage | undefined;
   private fd: number | undefined;
+  /** A write failed: every page stays in memory from then on. */
+  private unwritable = false;
 
   /** A new index in a private temporary file, already removed (only the descriptor holds it). */
   static create(): CallIndex {
@@ -96,12 +98,13 @@ export class CallIndex {
   }
 
   private load(number: number): CachedPage {
-    if (this.pages.size >= CACHED_PAGES) {
+    if (this.pages.size >= CACHED_PAGES && !this.unwritable) {
       const [oldest, evicted] = this.pages.entries().next().value!;
-      this.pages.delete(oldest);
-      if (evicted.dirty) this.store(evicted);
-      // The evicted page's memory serves the new one.
-      return this.fill(evicted, number);
+      if (!evicted.dirty || this.store(evicted)) {
+        this.pages.delete(oldest);
+        // The evicted page's memory serves the new one.
+        return this.fill(evicted, number);
+      }
     }
     const bytes = new Uint8Array(PAGE_BYTES);
     return this.fill({ number, bytes, fields: viewsOf(bytes), dirty: false }, number);
@@ -125,11 +128,19 @@ export class CallIndex {
     return page;
   }
 
-  private store(page: CachedPage): void {
-    if (this.fd === undefined) return;
-    writeAll(this.fd, page.bytes, page.number * PAGE_BYTES);
+  /** Writes a page back; false when the file cannot take it (a full disk): pages then stay in memory. */
+  private store(page: CachedPage): boolean {
+    if (this.fd === undefined) return true;
+    try {
+      writeAll(this.fd, page.bytes, page.number * PAGE_BYTES);
+    } catch {
+      // Nothing is lost: memory grows instead, as if every event were kept.
+      this.unwritable = true;
+      return false;
+    }
     // Pages between are holes in the file: they read as zeros.
     this.written = Math.max(this.written, page.number + 1);
+    return true;
   }
 }
 

@@ -1,7 +1,19 @@
 import { readdirSync } from 'node:fs';
 import * as os from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CallIndex, slotOf } from '../../../../trace/model/callIndex';
+
+const writes = vi.hoisted(() => ({ fail: false }));
+vi.mock('../../../../trace/model/privateFile', async (original) => {
+  const actual = await original<typeof import('../../../../trace/model/privateFile')>();
+  return {
+    ...actual,
+    writeAll: (...args: Parameters<typeof actual.writeAll>) => {
+      if (writes.fail) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return actual.writeAll(...args);
+    },
+  };
+});
 
 describe('the per-call index on disk', () => {
   it('gives back every record written, across many more pages than it keeps in memory, in any order', () => {
@@ -27,6 +39,19 @@ describe('the per-call index on disk', () => {
     // Never written: zeros.
     expect(index.page(count * 3).start[slotOf(count * 3)]).toBe(0);
     index.close();
+  });
+
+  it('keeps its pages in memory when the disk takes no more, losing nothing', () => {
+    const index = CallIndex.create();
+    for (let seq = 1; seq <= 50_000; seq++) index.pageToChange(seq).pid[slotOf(seq)] = seq;
+    writes.fail = true;
+    try {
+      for (let seq = 50_001; seq <= 150_000; seq++) index.pageToChange(seq).pid[slotOf(seq)] = seq;
+      for (let seq = 1; seq <= 150_000; seq += 11) expect(index.page(seq).pid[slotOf(seq)]).toBe(seq);
+    } finally {
+      writes.fail = false;
+      index.close();
+    }
   });
 
   it('leaves no file behind: the file is removed as soon as it is open', () => {
