@@ -75,6 +75,8 @@ export class EventArchive {
   private copied = 0;
   /** Bytes of the log fed so far (until the archive copies). */
   private fed = 0;
+  /** Copying failed: only lines within this many bytes can be read back. */
+  private readable: number | undefined;
 
   /**
    * Reads events back from `log`, opened now: the file may be removed later (the descriptor keeps
@@ -105,31 +107,53 @@ export class EventArchive {
    * log, then keep its own copy of the text (the U+FFFD included), which the parser's counts match.
    */
   feed(chunk: string): void {
-    if (this.fd === undefined) return;
+    if (this.fd === undefined || this.readable !== undefined) return;
     if (!this.copying) {
       if (!chunk.includes('\uFFFD')) {
         this.fed += Buffer.byteLength(chunk, 'utf8');
         return;
       }
-      this.startCopy();
+      if (!this.startCopy()) return;
     }
     const bytes = Buffer.from(chunk, 'utf8');
-    this.copied += writeAll(this.fd, bytes, this.copied);
+    try {
+      this.copied += writeAll(this.fd, bytes, this.copied);
+    } catch {
+      this.stopCopying(this.copied);
+    }
   }
 
-  private startCopy(): void {
+  /** Copies what was fed so far from the log into the archive's own file; false when it could not. */
+  private startCopy(): boolean {
     const log = this.fd!;
-    const copy = openPrivateFile('syscall-lens-log-');
-    const buffer = Buffer.alloc(1 << 20);
-    for (let at = 0; at < this.fed;) {
-      const n = readSync(log, buffer, 0, Math.min(buffer.length, this.fed - at), at);
-      if (n === 0) break;
-      at += writeAll(copy, buffer.subarray(0, n), at);
+    let copy: number | undefined;
+    try {
+      copy = openPrivateFile('syscall-lens-log-');
+      const buffer = Buffer.alloc(1 << 20);
+      for (let at = 0; at < this.fed;) {
+        const n = readSync(log, buffer, 0, Math.min(buffer.length, this.fed - at), at);
+        if (n === 0) break;
+        at += writeAll(copy, buffer.subarray(0, n), at);
+      }
+    } catch {
+      if (copy !== undefined) closeSync(copy);
+      // The log still holds what was fed so far, byte for byte.
+      this.stopCopying(this.fed);
+      return false;
     }
     closeSync(log);
     this.fd = copy;
     this.copying = true;
     this.copied = this.fed;
+    return true;
+  }
+
+  /**
+   * The copy cannot go on (a full disk): events whose lines lie beyond `bytes` are not archived, so
+   * the model keeps them in memory; nothing is lost.
+   */
+  private stopCopying(bytes: number): void {
+    this.readable = bytes;
   }
 
   /** The parser's onSpan: a line of event `seq` is `[start, end)` of the log. */
@@ -156,7 +180,13 @@ export class EventArchive {
 
   /** Whether event `seq` can be read back from the log. */
   has(seq: number): boolean {
-    return this.index.page(seq).start[slotOf(seq)]! > 0;
+    const page = this.index.page(seq);
+    const slot = slotOf(seq);
+    const start = page.start[slot]!;
+    if (start === 0) return false;
+    if (this.readable === undefined) return true;
+    const laterStart = page.laterStart[slot]!;
+    return start - 1 + page.length[slot]! <= this.readable && (laterStart === 0 || laterStart - 1 + page.laterLength[slot]! <= this.readable);
   }
 
   /** Keeps what mapping added to an event that leaves memory, and the facts filters read. */

@@ -2,12 +2,24 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { formatEvent, type TraceEvent } from '../../../../trace/events';
 import { EventArchive } from '../../../../trace/model/eventArchive';
 import { FdTracker } from '../../../../trace/model/fds';
 import { TraceModel } from '../../../../trace/model/model';
 import { StraceParser } from '../../../../trace/parse/parser';
+
+const writes = vi.hoisted(() => ({ fail: false }));
+vi.mock('../../../../trace/model/privateFile', async (original) => {
+  const actual = await original<typeof import('../../../../trace/model/privateFile')>();
+  return {
+    ...actual,
+    writeAll: (...args: Parameters<typeof actual.writeAll>) => {
+      if (writes.fail) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return actual.writeAll(...args);
+    },
+  };
+});
 
 const REFERENCE = path.resolve(__dirname, '../../../fixtures/reference/strace');
 const work = mkdtempSync(path.join(os.tmpdir(), 'event-archive-test-'));
@@ -21,6 +33,13 @@ function render(event: TraceEvent | undefined): string {
     : '';
   return `#${event.seq} ${event.pid} ${event.time} ${event.ip} ${formatEvent(event)}${extra} at=${JSON.stringify(event.location ?? null)} `
     + `origin=${event.origin} credit=${JSON.stringify(event.credit ?? null)} frames=${JSON.stringify(event.stack)}`;
+}
+
+/** Stand-ins for the mapper: a line and an origin that differ from call to call. */
+function mapLikeTheMapper(event: TraceEvent): void {
+  if (event.seq % 3 === 0) event.location = { file: '/p/main.asm', line: event.seq % 11 };
+  if (event.seq % 4 === 0) event.origin = 'user';
+  if (event.seq % 5 === 0) event.credit = { method: 'none', function: 'write', module: 'libc.so.6', reason: 'test' };
 }
 
 /**
@@ -37,10 +56,7 @@ function load(log: string | Buffer, model: TraceModel, file?: string | 'copy'): 
   }
   const parser = new StraceParser({
     onEvent: (event) => {
-      // Stand-ins for the mapper: a line and an origin that differ from call to call.
-      if (event.seq % 3 === 0) event.location = { file: '/p/main.asm', line: event.seq % 11 };
-      if (event.seq % 4 === 0) event.origin = 'user';
-      if (event.seq % 5 === 0) event.credit = { method: 'none', function: 'write', module: 'libc.so.6', reason: 'test' };
+      mapLikeTheMapper(event);
       if (event.kind === 'syscall') fds.observe(event);
       model.upsert(event);
     },
@@ -111,6 +127,39 @@ describe('a view keeps a window of events and reads the others back from the log
     const { kept, bounded } = windowed(log, 'stream.strace', 4, true);
     for (let seq = 1; seq <= kept.size; seq++) expect(render(bounded.get(seq))).toBe(render(kept.get(seq)));
     expect(bounded.eventsInMemory).toBeLessThanOrEqual(4);
+    bounded.dispose();
+  });
+
+  it('keeps in memory what a full disk kept it from copying, losing nothing', () => {
+    const log = readFileSync(path.join(REFERENCE, 'mt_f_tt_T_y_i.txt'), 'utf8');
+    const kept = new TraceModel();
+    load(log, kept);
+    const bounded = new TraceModel({ window: 4 });
+    const archive = EventArchive.copying();
+    bounded.attachArchive(archive);
+    const fds = new FdTracker();
+    const parser = new StraceParser({
+      onEvent: (event) => {
+        mapLikeTheMapper(event);
+        if (event.kind === 'syscall') fds.observe(event);
+        bounded.upsert(event);
+      },
+      onSpan: (seq, start, end) => archive.span(seq, start, end),
+    });
+    const half = log.indexOf('\n', log.length / 2) + 1;
+    try {
+      for (const [piece, full] of [[log.slice(0, half), false], [log.slice(half), true]] as const) {
+        writes.fail = full;
+        archive.feed(piece);
+        parser.push(piece);
+      }
+      parser.end();
+    } finally {
+      writes.fail = false;
+    }
+    expect(bounded.size).toBe(kept.size);
+    for (let seq = 1; seq <= kept.size; seq++) expect(render(bounded.get(seq))).toBe(render(kept.get(seq)));
+    expect([...bounded.all()].map(render)).toEqual([...kept.all()].map(render));
     bounded.dispose();
   });
 
