@@ -258,7 +258,7 @@ export class DocumentAnalysis {
     const blocks = this.allBlocks();
     const context = this.context();
     const cached = this.programCache;
-    if (cached && this.movedFrom === undefined && cached.generation === context.generation && cached.blocks.length === blocks.length
+    if (cached && cached.generation === context.generation && cached.blocks.length === blocks.length
       && cached.blocks.every((b, i) => b === blocks[i])) return cached.program;
     // Components whose blocks are the same objects as before keep their results: a block object is
     // replaced whenever its lines or the meaning of a name it uses change.
@@ -270,9 +270,7 @@ export class DocumentAnalysis {
       ...(context.macroScope ? { macroScope: context.macroScope() } : {}),
       ...(cached ? { previous: cached.program } : {}),
       ...(cached && this.changedNames(context, cached.generation) ? { changedNames: this.changedNames(context, cached.generation)! } : {}),
-      ...(this.movedFrom !== undefined ? { movedFrom: this.movedFrom } : {}),
     });
-    this.movedFrom = undefined;
     this.programCache = { blocks: own, generation: context.generation, program };
     return program;
   }
@@ -281,8 +279,6 @@ export class DocumentAnalysis {
 
   /** Lines to re-split: the block holding `from` (from `start` on, when given) up to `to`, at least. */
   private dirty: { from: number; to: number; start?: number } | undefined;
-  /** The first line from which blocks were moved in place since the last program: its results there have old lines. */
-  private movedFrom: number | undefined;
 
   /**
    * Called for every edit. A same-line-count edit dirties its lines. One that adds or removes lines
@@ -311,7 +307,6 @@ export class DocumentAnalysis {
     for (let i = from; i < blocks.length; i++) moveAnalysis(blocks[i]!, delta);
     list.lineCount = this.document.lineCount;
     this.dirty = { from: firstLine, to, start: Math.min(start, firstLine) };
-    this.movedFrom = Math.min(this.movedFrom ?? Infinity, firstLine);
   }
 
   /**

@@ -9,12 +9,13 @@ import type { Expansion } from './macroExpansion';
 import { IMPLICIT_WRITES, NO_DESTINATION } from './registerEffects';
 import { GPR_FAMILIES, mask as maskOfWidth, toSigned, type KernelEntryMnemonic } from '../../x86';
 import {
-  join, mapOptions, optionsOf, sameValue, unknown, UNSET, type Origin, type RegisterValue, type Single, type SymbolValue,
+  join, mapOptions, optionsOf, resultOrigin, sameValue, unknown, UNSET, withSign, type LineAnchor, type RegisterValue,
+  type ResultOrigin, type Single, type SymbolValue,
 } from './values';
 
 /** The instruction that last wrote a register, and where its source operand is. */
 export interface Setter {
-  line: number;
+  readonly line: number;
   /** The register as written there (`edi`), for fixes that rewrite it. */
   register: string;
   registerStart: number;
@@ -100,9 +101,31 @@ export function sameState(a: MachineState, b: MachineState): boolean {
 
 /** What a syscall site sees: every register, and where each was set. */
 export interface SiteState {
-  line: number; start: number; end: number; instruction: KernelEntryMnemonic; abi: Abi; state: MachineState; syscall?: SyscallInfo;
+  readonly line: number; start: number; end: number; instruction: KernelEntryMnemonic; abi: Abi; state: MachineState; syscall?: SyscallInfo;
   /** The macro whose expansion holds the syscall, when it is not written on the line itself. */
   via?: string;
+}
+
+/** A setter whose line moves with its block (see LineAnchor). */
+class AnchoredSetter implements Setter {
+  source?: { start: number; end: number; text: string };
+  constant?: string;
+  constructor(
+    private readonly anchor: LineAnchor, private readonly offset: number,
+    readonly register: string, readonly registerStart: number, readonly registerEnd: number, readonly literal: boolean,
+  ) {}
+  get line(): number { return this.anchor.start + this.offset; }
+}
+
+/** A syscall site whose line moves with its block. */
+class AnchoredSite implements SiteState {
+  syscall?: SyscallInfo;
+  via?: string;
+  constructor(
+    private readonly anchor: LineAnchor, private readonly offset: number,
+    readonly start: number, readonly end: number, readonly instruction: KernelEntryMnemonic, readonly abi: Abi, readonly state: MachineState,
+  ) {}
+  get line(): number { return this.anchor.start + this.offset; }
 }
 
 /** The number and argument registers a syscall site reads, with their setters. */
@@ -209,7 +232,15 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
   /** Registers written (bit i = FAMILIES[i]). */
   touched = 0;
 
-  constructor(readonly state: MachineState, private readonly context: ProgramContext, private readonly events: Events = {}) {}
+  /** `anchor`: the block being run, when positions are to move with it (the whole-program analysis). */
+  constructor(
+    readonly state: MachineState, private readonly context: ProgramContext, private readonly events: Events = {}, private readonly anchor?: LineAnchor,
+  ) {}
+
+  private setterAt(line: number, register: string, registerStart: number, registerEnd: number, literal: boolean): Setter {
+    const anchor = this.anchor;
+    return anchor ? new AnchoredSetter(anchor, line - anchor.start, register, registerStart, registerEnd, literal) : { line, register, registerStart, registerEnd, literal };
+  }
 
   /** The names in scope: inside a macro's expansion, the context's macroEnv when it has one. */
   private get env(): SymbolEnvironment { return this.depth > 0 ? this.context.macroEnv ?? this.context.env : this.context.env; }
@@ -339,12 +370,9 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
         result = unknown(`only the low ${register.bits} bits were set (\`${register.name}\`)`);
       }
     }
-    const setter: Setter = this.via
-      ? { line, register: operand.text, registerStart: this.via.start, registerEnd: this.via.end, literal: false }
-      : {
-        line, register: operand.text, registerStart: operand.start, registerEnd: operand.end,
-        literal: !!source && source.tokens.length === 1 && source.tokens[0]!.kind === 'number',
-      };
+    const setter: { -readonly [K in keyof Setter]: Setter[K] } = this.via
+      ? this.setterAt(line, operand.text, this.via.start, this.via.end, false)
+      : this.setterAt(line, operand.text, operand.start, operand.end, !!source && source.tokens.length === 1 && source.tokens[0]!.kind === 'number');
     if (source && !this.via) setter.source = { start: source.start, end: source.end, text: source.text };
     if (constant && !this.via) setter.constant = constant;
     this.set(family, result, setter);
@@ -569,12 +597,17 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
     // Sites keep registers only: their stack and memory views are never read (and would change as the block runs on).
     const snapshot: MachineState = { registers: [...this.state.registers], setters: [...this.state.setters], stack: EMPTY_SLOTS, memory: EMPTY_SLOTS as Map<string, RegisterValue> };
     const range = this.via ?? { start: statement.keyword!.start, end: statement.operands.at(-1)?.end ?? statement.keyword!.end };
-    this.events.site?.({
-      line, start: range.start, end: range.end, instruction, abi, state: snapshot,
-      ...(syscall ? { syscall } : {}), ...(this.via ? { via: this.via.name } : {}),
-    });
+    if (this.events.site) {
+      const anchor = this.anchor;
+      const site: { -readonly [K in keyof SiteState]: SiteState[K] } = anchor
+        ? new AnchoredSite(anchor, line - anchor.start, range.start, range.end, instruction, abi, snapshot)
+        : { line, start: range.start, end: range.end, instruction, abi, state: snapshot };
+      if (syscall) site.syscall = syscall;
+      if (this.via) site.via = this.via.name;
+      this.events.site(site);
+    }
     const result: RegisterValue = syscall
-      ? { kind: 'symbol', origin: { kind: 'result', syscall: syscall.name, noun: resultNoun(syscall), line } }
+      ? { kind: 'symbol', origin: resultOrigin(syscall.name, resultNoun(syscall), line, this.anchor) }
       : instruction === 'syscall' ? UNKNOWN_NUMBER_RESULT : INT80_RESULT;
     this.set('rax', result);
     if (instruction === 'syscall') {
@@ -635,8 +668,8 @@ function isTested(o: Single, results: readonly TestedResult[]): boolean {
 export function refineBySign(value: RegisterValue, results: readonly TestedResult[], sign: 'error' | 'nonnegative'): RegisterValue {
   const refine = (o: Single): Single => {
     if (!isTested(o, results)) return o;
-    const origin = (o as SymbolValue).origin as Extract<Origin, { kind: 'result' }>;
-    return origin.sign === sign ? o : { kind: 'symbol', origin: { ...origin, sign } };
+    const origin = (o as SymbolValue).origin as ResultOrigin;
+    return origin.sign === sign ? o : { kind: 'symbol', origin: withSign(origin, sign) };
   };
   if (value.kind === 'symbol') return refine(value);
   if (value.kind !== 'choice' || !value.options.some((o) => isTested(o, results))) return value;

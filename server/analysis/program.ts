@@ -53,9 +53,15 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 /** A syscall made inside a procedure or a macro expansion, with the values the caller gave. */
 export interface NestedSite { via: string; site: SiteState }
 
+/** A `call` of a procedure of this document, with the state it enters it with. */
+export interface CallSite { target: string; state: MachineState; block: BlockAnalysis }
+
 export interface ProgramFacts {
-  /** For `call` lines: the syscalls the procedure makes with this caller's values. */
-  callSites: Map<number, { target: string; state: MachineState }>;
+  /**
+   * For `call` lines, by the line's identity (document.lineId: it stays while lines move): the
+   * syscalls the procedure makes with this caller's values.
+   */
+  callSites: Map<number, CallSite>;
   /** How many call sites enter each procedure. */
   callers: Map<string, number>;
 }
@@ -69,11 +75,6 @@ export interface ProgramInput {
   previous?: ProgramAnalysis;
   /** Changes whenever the macros other files define for this one may have (an include added, removed or edited). */
   macroScope?: string;
-  /**
-   * Blocks from this line on were moved in place since `previous` (lines added or removed above them):
-   * the same objects, but `previous`'s results there name old lines, so they are not taken over.
-   */
-  movedFrom?: number;
   /**
    * The names whose meaning may have changed since `previous` (left out: any may have). A block the
    * edit did not touch may still invoke a macro whose expansion uses one of them.
@@ -173,6 +174,7 @@ export class ProgramAnalysis {
   private visits!: number[];
   /** The entry state of each block's previous visit, to see what a loop keeps changing. */
   private previous!: (MachineState | undefined)[];
+  /** The states each procedure is entered with, by the identity of the calling line (document.lineId). */
   private callStates = new Map<string, Map<number, MachineState>>();
   private returns = new Map<string, MachineState>();
   private stores = new Map<string, RegisterValue>();
@@ -218,7 +220,9 @@ export class ProgramAnalysis {
     // Keep no chain of earlier analyses alive.
     delete input.previous;
     const stale = previous ? this.staleBlocks(previous) : undefined;
-    const members = previous && input.movedFrom === undefined ? this.derive(previous, stale!) : undefined;
+    // Blocks moved by lines added or removed above them are the same objects, and every position in the
+    // results is kept against its block (LineAnchor): results are taken over whatever the lines moved.
+    const members = previous ? this.derive(previous, stale!) : undefined;
     if (members) { this.run(members); return; }
     this.labelIndex = new Map();
     blocks.forEach((block, i) => {
@@ -308,7 +312,7 @@ export class ProgramAnalysis {
     this.previous = previous.previous;
     this.queued = new Uint8Array(blocks.length);
     this.reused = new Uint8Array(blocks.length).fill(1);
-    this.facts = { callSites: new Map(previous.facts.callSites), callers: new Map() };
+    this.facts = { callSites: new Map(), callers: new Map() };
     const members: number[] = [];
     for (let j = 0; j < blocks.length; j++) {
       if (!roots.has(this.component[j]!)) continue;
@@ -319,8 +323,11 @@ export class ProgramAnalysis {
       this.nameUses[j] = undefined;
       this.visits[j] = 0;
       this.previous[j] = undefined;
-      const block = blocks[j]!;
-      for (let line = block.start; line <= block.end; line++) this.facts.callSites.delete(line);
+    }
+    // The calls of blocks kept (the same object at the same index, outside the components that run again).
+    for (const [key, call] of previous.facts.callSites) {
+      const at = blockIndexAt(blocks, call.block.start);
+      if (blocks[at] === call.block && this.reused[at]) this.facts.callSites.set(key, call);
     }
     // Inner tables are copied too: a visit adds to them.
     for (const [name, states] of previous.callStates) this.callStates.set(name, new Map(states));
@@ -370,9 +377,8 @@ export class ProgramAnalysis {
     if (previous.macroText !== this.macroText) return;
     const members = new Map<number, number[]>();
     this.component.forEach((root, i) => { const list = members.get(root); if (list) list.push(i); else members.set(root, [i]); });
-    const movedFrom = this.input.movedFrom ?? Infinity;
     for (const list of members.values()) {
-      if (list.some((i) => blocks[i]!.end >= movedFrom || stale.has(blocks[i]!))) continue;
+      if (list.some((i) => stale.has(blocks[i]!))) continue;
       const old = list.map((i) => previous.blockIndex.get(blocks[i]!));
       if (old.some((o) => o === undefined)) continue;
       const oldRoot = previous.component[old[0]!]!;
@@ -385,10 +391,10 @@ export class ProgramAnalysis {
         this.nameUses[i] = previous.nameUses[o];
       });
     }
-    // A reused block is the same object at the same lines: its calls stay.
-    for (const [line, call] of previous.facts.callSites) {
-      const now = this.blockIndex.get(previous.input.blocks[blockIndexAt(previous.input.blocks, line)]!);
-      if (now !== undefined && this.reused[now]) this.facts.callSites.set(line, call);
+    // A reused block is the same object (its lines moved with it): its calls stay.
+    for (const [key, call] of previous.facts.callSites) {
+      const now = this.blockIndex.get(call.block);
+      if (now !== undefined && this.reused[now]) this.facts.callSites.set(key, call);
     }
     for (const [name, procedure] of this.procedures) {
       if (!this.reused[procedure.entry]) continue;
@@ -697,7 +703,7 @@ export class ProgramAnalysis {
       call: (target, callState, line) => this.noteCall(target, callState, line),
       store: (slot, value) => this.noteStore(slot, value),
       ret: (exit) => this.noteReturn(i, exit),
-    });
+    }, block);
     const flags = document.structure.lineFlags;
     for (let line = block.start; line <= block.end; line++) {
       if (flags[line]! & LINE_INACTIVE) continue;
@@ -717,10 +723,11 @@ export class ProgramAnalysis {
   }
 
   private noteCall(target: string, state: MachineState, line: number): void {
-    this.facts.callSites.set(line, { target, state });
+    const key = this.input.document.lineId(line);
+    this.facts.callSites.set(key, { target, state, block: this.input.blocks[this.reader]! });
     let states = this.callStates.get(target);
     if (!states) this.callStates.set(target, states = new Map());
-    states.set(line, state);
+    states.set(key, state);
     const procedure = this.procedures.get(target);
     if (!procedure) return;
     // The callee's frame starts at the return address; the caller's stack slots are not its own.
@@ -782,6 +789,11 @@ export class ProgramAnalysis {
     return out;
   }
 
+  /** The call of a procedure of this document on `line`, if there is one. */
+  callSiteAt(line: number): CallSite | undefined {
+    return this.facts.callSites.get(this.input.document.lineId(line));
+  }
+
   /** The state a procedure is entered with, joined over its callers. */
   procedureEntry(name: string): MachineState | undefined {
     const procedure = this.procedures.get(name);
@@ -812,7 +824,7 @@ export class ProgramAnalysis {
       const interpreter = new Interpreter(state0, this.contextOf(name), {
         site: (site) => nested.push({ via: name, site }),
         call: (target, callState) => nested.push(...this.sitesOfProcedure(target, callState, depth + 1)),
-      });
+      }, blocks[i]!);
       for (let line = blocks[i]!.start; line <= blocks[i]!.end; line++) {
         if (!(document.structure.lineFlags[line]! & LINE_INACTIVE)) interpreter.step(document.statement(line), line, document.lineText(line));
       }

@@ -6,9 +6,40 @@ import type { Address, NumberValue } from '../../nasm/parser/expression';
 /** Where a symbolic value comes from. Lines are 0-based document lines. */
 export type Origin =
   /** The value a syscall returned. `sign` is a range fact learnt from a `test`/`js`-style guard. */
-  | { kind: 'result'; syscall: string; noun: string; line: number; sign?: 'error' | 'nonnegative' }
+  | ResultOrigin
   /** The initial process stack at the entry point: argc, argv[i], envp. */
   | { kind: 'initial'; what: 'argc' | 'argv' | 'envp'; index: number };
+
+export interface ResultOrigin { kind: 'result'; syscall: string; noun: string; readonly line: number; sign?: 'error' | 'nonnegative' }
+
+/**
+ * What a position is kept against: the block holding it, which the document analysis moves in place
+ * when lines are added or removed above it. A position is its anchor's start plus a fixed offset, so
+ * results kept across such an edit name the lines as they are now.
+ */
+export interface LineAnchor { readonly start: number }
+
+/** A syscall's result whose line moves with its block. */
+class AnchoredResult implements ResultOrigin {
+  readonly kind = 'result';
+  sign?: 'error' | 'nonnegative';
+  constructor(readonly syscall: string, readonly noun: string, readonly anchor: LineAnchor, readonly offset: number, sign?: 'error' | 'nonnegative') {
+    if (sign) this.sign = sign;
+  }
+  get line(): number { return this.anchor.start + this.offset; }
+}
+
+/** The origin of a syscall's result on `line`, kept against `anchor` when there is one. */
+export function resultOrigin(syscall: string, noun: string, line: number, anchor: LineAnchor | undefined, sign?: 'error' | 'nonnegative'): ResultOrigin {
+  if (anchor) return new AnchoredResult(syscall, noun, anchor, line - anchor.start, sign);
+  return { kind: 'result', syscall, noun, line, ...(sign ? { sign } : {}) };
+}
+
+/** The same result with the range fact a guard proved (anchored as the original). */
+export function withSign(origin: ResultOrigin, sign: 'error' | 'nonnegative'): ResultOrigin {
+  if (origin instanceof AnchoredResult) return new AnchoredResult(origin.syscall, origin.noun, origin.anchor, origin.offset, sign);
+  return { ...origin, sign };
+}
 
 export interface SymbolValue { kind: 'symbol'; origin: Origin }
 /** An address on the stack: `offset` bytes from rsp as it was on entry to `frame` (a procedure or `_start`). */

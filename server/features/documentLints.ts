@@ -15,11 +15,13 @@ export function lintDocument(workspace: Workspace, document: AsmDocument): Lint[
   const lints: Lint[] = includeLints(workspace, document);
   const program = workspace.analysis(document).program();
   program.blocks.forEach((block, index) => {
-    // A block whose results the last edit did not change has the same site list: its lints stay.
+    // A block whose results the last edit did not change has the same site list: it has no lint again
+    // when it had none. Lints name lines, which move when lines are added above (the block's and its
+    // setters', which may be in other blocks), so a block's lints are made again (there are few).
     const sites = program.sitesOfBlock(index);
     if (!sites.length && !block.clobberedReads.length) return;
     let cached = lintCache.get(block);
-    if (cached?.sites !== sites) {
+    if (cached?.sites !== sites || cached.lints.length > 0) {
       cached = { sites, lints: lintBlock(block, document, bitsAt, sites.map(resolvedState)) };
       lintCache.set(block, cached);
     }

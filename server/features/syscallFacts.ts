@@ -23,11 +23,11 @@ export interface SiteLike {
   frame?: string;
 }
 
-/** A whole-program site with the registers a syscall reads. */
+/** A whole-program site with the registers a syscall reads; its line is the site's (it moves with its block). */
 export function siteFromState(site: SiteState): SiteLike {
   const rsp = site.state.registers[FAMILIES.indexOf('rsp')]!;
   return {
-    line: site.line, start: site.start, end: site.end, instruction: site.instruction, abi: site.abi, registers: siteRegisters(site),
+    get line() { return site.line; }, start: site.start, end: site.end, instruction: site.instruction, abi: site.abi, registers: siteRegisters(site),
     ...(site.via ? { via: site.via } : {}), ...(rsp.kind === 'stack' && rsp.frame ? { frame: rsp.frame } : {}),
   };
 }

@@ -86,7 +86,7 @@ export function hoverOnSyscall(line: number, options: SyscallHoverOptions): Hove
 
 /** Hover on `call name`: the syscalls the procedure makes with this caller's values. */
 export function hoverOnCall(line: number, start: number, end: number, options: SyscallHoverOptions): HoverResult | undefined {
-  const call = options.view.program.facts.callSites.get(line);
+  const call = options.view.program.callSiteAt(line);
   if (!call) return undefined;
   const nested = options.view.program.sitesOfProcedure(call.target, call.state as MachineState);
   if (nested.length === 0) return undefined;
