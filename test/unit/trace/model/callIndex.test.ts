@@ -1,19 +1,10 @@
 import { readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import { describe, expect, it, vi } from 'vitest';
+import { diskFull } from '../../../support/diskFull';
 import { CallIndex, slotOf } from '../../../../trace/model/callIndex';
 
-const writes = vi.hoisted(() => ({ fail: false }));
-vi.mock('../../../../trace/model/privateFile', async (original) => {
-  const actual = await original<typeof import('../../../../trace/model/privateFile')>();
-  return {
-    ...actual,
-    writeAll: (...args: Parameters<typeof actual.writeAll>) => {
-      if (writes.fail) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-      return actual.writeAll(...args);
-    },
-  };
-});
+vi.mock('../../../../trace/model/privateFile', async (original) => (await import('../../../support/diskFull')).failingWrites(await original()));
 
 describe('the per-call index on disk', () => {
   it('gives back every record written, across many more pages than it keeps in memory, in any order', () => {
@@ -44,12 +35,12 @@ describe('the per-call index on disk', () => {
   it('keeps its pages in memory when the disk takes no more, losing nothing', () => {
     const index = CallIndex.create();
     for (let seq = 1; seq <= 50_000; seq++) index.pageToChange(seq).pid[slotOf(seq)] = seq;
-    writes.fail = true;
+    diskFull.now = true;
     try {
       for (let seq = 50_001; seq <= 150_000; seq++) index.pageToChange(seq).pid[slotOf(seq)] = seq;
       for (let seq = 1; seq <= 150_000; seq += 11) expect(index.page(seq).pid[slotOf(seq)]).toBe(seq);
     } finally {
-      writes.fail = false;
+      diskFull.now = false;
       index.close();
     }
   });

@@ -3,23 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { diskFull } from '../../../support/diskFull';
 import { formatEvent, type TraceEvent } from '../../../../trace/events';
 import { EventArchive } from '../../../../trace/model/eventArchive';
 import { FdTracker } from '../../../../trace/model/fds';
 import { TraceModel } from '../../../../trace/model/model';
 import { StraceParser } from '../../../../trace/parse/parser';
 
-const writes = vi.hoisted(() => ({ fail: false }));
-vi.mock('../../../../trace/model/privateFile', async (original) => {
-  const actual = await original<typeof import('../../../../trace/model/privateFile')>();
-  return {
-    ...actual,
-    writeAll: (...args: Parameters<typeof actual.writeAll>) => {
-      if (writes.fail) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-      return actual.writeAll(...args);
-    },
-  };
-});
+vi.mock('../../../../trace/model/privateFile', async (original) => (await import('../../../support/diskFull')).failingWrites(await original()));
 
 const REFERENCE = path.resolve(__dirname, '../../../fixtures/reference/strace');
 const work = mkdtempSync(path.join(os.tmpdir(), 'event-archive-test-'));
@@ -149,13 +140,13 @@ describe('a view keeps a window of events and reads the others back from the log
     const half = log.indexOf('\n', log.length / 2) + 1;
     try {
       for (const [piece, full] of [[log.slice(0, half), false], [log.slice(half), true]] as const) {
-        writes.fail = full;
+        diskFull.now = full;
         archive.feed(piece);
         parser.push(piece);
       }
       parser.end();
     } finally {
-      writes.fail = false;
+      diskFull.now = false;
     }
     expect(bounded.size).toBe(kept.size);
     for (let seq = 1; seq <= kept.size; seq++) expect(render(bounded.get(seq))).toBe(render(kept.get(seq)));
