@@ -327,7 +327,7 @@ export class EventArchive {
     if (together.length === 0) return events;
     if (high - low > MAX_BLOCK_BYTES) {
       together.forEach((seq, i) => {
-        events[seq - from] = this.readRanges(seq, [[starts[i]!, starts[i]! + this.index.page(seq).length[slotOf(seq)]!]]);
+        events[seq - from] = this.readRanges(seq, [[starts[i]!, starts[i]! + this.index.page(seq).length[slotOf(seq)]!]], mayMatch);
       });
       return events;
     }
