@@ -52,16 +52,16 @@ function shiftBlock(analysis: BlockAnalysis, delta: number): BlockAnalysis {
   };
 }
 
-/** shiftBlock in place: the same object at lines `delta` further (its setters are moved once each). */
+/**
+ * shiftBlock in place: the same object at lines `delta` further. Every setter a site of the block
+ * names is one of its writes (a block is analysed from a state where nothing is set), so moving the
+ * writes moves each setter once.
+ */
 function moveAnalysis(analysis: BlockAnalysis, delta: number): void {
   analysis.start += delta;
   analysis.end += delta;
-  const setters = new Set<{ line: number }>(analysis.writes);
-  for (const site of analysis.sites) {
-    site.line += delta;
-    for (const register of site.registers.values()) if (register.setter) setters.add(register.setter);
-  }
-  for (const setter of setters) setter.line += delta;
+  for (const site of analysis.sites) site.line += delta;
+  for (const setter of analysis.writes) (setter as { line: number }).line += delta;
   for (const read of analysis.clobberedReads) { read.line += delta; read.syscallLine += delta; }
   if (analysis.exit.line !== undefined) analysis.exit = { ...analysis.exit, line: analysis.exit.line + delta };
 }

@@ -491,22 +491,23 @@ export class ProgramAnalysis {
     let callee: string | undefined;
     if (shape.call && this.labelIndex.has(shape.call)) callee = shape.call;
     const target = block.exit.target !== undefined ? structure.qualify(block.exit.target, block.exit.line ?? block.end) : undefined;
+    // Built without object spreads: this runs for every block whenever the block list changed.
+    const edge = (to: number, sign: 'error' | 'nonnegative' | undefined): Edge => { const e: Edge = { to }; if (sign) e.sign = sign; return e; };
     if (!inMacro) {
       if (target !== undefined) {
         const to = this.labelIndex.get(target);
-        if (to !== undefined) successors.push({ to, ...(signs?.[0] ? { sign: signs[0] } : {}) });
+        if (to !== undefined) successors.push(edge(to, signs?.[0]));
       }
       const next = blocks[i + 1];
-      if (block.exit.falls && next && !(structure.lineFlags[next.start]! & LINE_IN_MACRO)) {
-        successors.push({ to: i + 1, ...(signs?.[1] ? { sign: signs[1] } : {}) });
-      }
+      if (block.exit.falls && next && !(structure.lineFlags[next.start]! & LINE_IN_MACRO)) successors.push(edge(i + 1, signs?.[1]));
     }
     const label = document.statement(block.start).label;
-    const name = label ? structure.qualify(label.text, block.start) : undefined;
-    return {
-      successors, inMacro, codeless: shape.codeless, ...(callee ? { callee } : {}), ...(name ? { label: name } : {}),
-      ...(target !== undefined ? { target } : {}), ...(shape.call ? { call: shape.call } : {}),
-    };
+    const flow: BlockFlow = { successors, inMacro, codeless: shape.codeless };
+    if (callee) flow.callee = callee;
+    if (label) flow.label = structure.qualify(label.text, block.start);
+    if (target !== undefined) flow.target = target;
+    if (shape.call) flow.call = shape.call;
+    return flow;
   }
 
   /** Procedures: call targets, with the blocks reachable from their entry without following calls. */
