@@ -44,7 +44,8 @@ class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvid
         void vscode.window.showInformationMessage('Open an .asm, .c or .rs file to debug it, or add a "syscall-gdb" configuration to launch.json.');
         return undefined;
       }
-      config = configurationFor(source.fsPath);
+      // VS Code's empty configuration may carry noDebug (Ctrl+F5): it stays.
+      config = { ...config, ...configurationFor(source.fsPath) };
     }
     if (!config.program) {
       void vscode.window.showErrorMessage('The Syscall Lens launch configuration needs a "program" (an .asm/.c file or a built program).');

@@ -291,6 +291,9 @@ export class SyscallGdbSession extends DebugSession {
 
   protected override async breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): Promise<void> {
     await this.guard(response, async () => {
+      // Asked whenever the editor shows a file, also before the program is loaded or when it runs
+      // without debugging (Ctrl+F5): no program, no positions, and nothing to tell the user.
+      if (!this.breakpoints) return void (response.body = { breakpoints: [] });
       const lines = await this.book().codeLines(args.source.path ?? '');
       const last = args.endLine ?? args.line;
       response.body = { breakpoints: lines.filter((l) => l >= args.line && l <= last).map((line) => ({ line })) };

@@ -17,8 +17,12 @@ const variablesRow = (page: Page, text: string | RegExp) =>
 async function expand(page: Page, text: string | RegExp): Promise<void> {
   const row = variablesRow(page, text);
   await row.waitFor({ timeout: 30_000 });
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-  await page.waitForTimeout(300);
+  // The view may redraw the row (a refresh after a stop) as it is clicked: click again until it is open.
+  await expect.poll(async () => {
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+    await page.waitForTimeout(300);
+    return row.getAttribute('aria-expanded');
+  }, { timeout: 30_000 }).toBe('true');
 }
 
 /** Clicks the checkbox of a row of the Breakpoints view (an exception filter or a source breakpoint). */
@@ -57,6 +61,9 @@ function commandLines(): Array<{ pid: number; command: string }> {
   });
 }
 
+/** The command lines of this window's extension's processes (they run files of its install folder) that match. */
+let processesOfThisWindow: (pattern: RegExp) => Array<{ pid: number; command: string }>;
+
 /** Whether a row's checkbox in the Breakpoints view is ticked. */
 async function isTicked(page: Page, text: string | RegExp): Promise<boolean> {
   const box = page.locator('.debug-breakpoints .monaco-list-row', { hasText: text }).locator('.monaco-checkbox');
@@ -66,7 +73,10 @@ async function isTicked(page: Page, text: string | RegExp): Promise<boolean> {
 describe('debugging hello.asm', () => {
   let vscode: VSCodeSession;
   // The DOM renderer, so the program's terminal can be read as text.
-  beforeAll(async () => { vscode = await startVSCode({ folder: EXAMPLES, settings: { 'terminal.integrated.gpuAcceleration': 'off' } }); });
+  beforeAll(async () => {
+    vscode = await startVSCode({ folder: EXAMPLES, settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
+    processesOfThisWindow = (pattern) => commandLines().filter((p) => p.command.includes(vscode.extensionsDir) && pattern.test(p.command));
+  });
   afterAll(async () => { await vscode?.close(); });
 
   it('F5 builds the program and stops at _start', async () => {
@@ -80,7 +90,7 @@ describe('debugging hello.asm', () => {
     expect(await stoppedLine(page)).toMatch(/hello\.asm\s*16/);
     await screenshot(page, 'debug-stopped-at-start');
     // The adapter runs inside the extension host: gdb's keeper belongs to it, and no adapter process runs.
-    const ours = commandLines().filter((p) => p.command.includes(vscode.extensionsDir));
+    const ours = processesOfThisWindow(/./);
     const keepers = ours.filter((p) => /keeper\.py --parent \d+ -- \S*gdb --interpreter=mi3/.test(p.command));
     expect(keepers).toHaveLength(1);
     const host = Number(/--parent (\d+)/.exec(keepers[0]!.command)![1]);
@@ -221,6 +231,27 @@ describe('debugging hello.asm', () => {
     await screenshot(page, 'debug-exit-syscall-stop');
     await page.keyboard.press('Shift+F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+    // The session ran inside the extension host, which lives on; its keeper did not, and a keeper ends
+    // only after gdb, the program and all they started (debug-adapter/keeper.py).
+    await expect.poll(() => processesOfThisWindow(/keeper\.py/), { timeout: 10_000 }).toEqual([]);
+  });
+
+  it('Run Without Debugging (Ctrl+F5) runs the program to its end without gdb, and leaves nothing running', async () => {
+    const page = vscode.page;
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    // The browser keeps Ctrl+F5 for itself; the command is what the key runs in the desktop editor.
+    await runCommand(page, 'Debug: Start Without Debugging');
+    // The program's terminal takes the panel when it shows: go back to the Debug Console each time.
+    const consoleText = async () => {
+      await page.locator('.panel .composite-bar .action-item', { hasText: /^Debug Console$/ }).click().catch(() => undefined);
+      return (await page.locator('.repl .monaco-list-row').allInnerTexts()).join('\n');
+    };
+    await expect.poll(consoleText, { timeout: 60_000 }).toMatch(/Program exited with code 0\./);
+    // No stop, no request refused (the editor asks where breakpoints may go while the program runs).
+    expect((await notifications(page)).filter((n) => /program|gdb|debug/i.test(n))).toEqual([]);
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+    await screenshot(page, 'debug-run-without-debugging');
+    await expect.poll(() => processesOfThisWindow(/keeper\.py/), { timeout: 10_000 }).toEqual([]);
   });
 });
 

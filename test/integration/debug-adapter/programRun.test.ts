@@ -34,6 +34,16 @@ describe('Run Without Debugging', () => {
     expect(run.console).toContain('Program exited with code 10.');
   });
 
+  it('answers the editor asking where breakpoints may go, without an error for the user', async () => {
+    await dc.initializeRequest();
+    const exited = dc.waitForEvent('exited');
+    await dc.launchRequest({ program: fixture('nap.asm'), noDebug: true, terminal: 'none', buildDirectory: buildDirectory() } as never);
+    const reply = await dc.customRequest('breakpointLocations', { source: { path: fixture('nap.asm') }, line: 1, endLine: 40 });
+    expect(reply.success).toBe(true);
+    expect(reply.body.breakpoints).toEqual([]);
+    await exited;
+  });
+
   it('reports the signal that killed the program', async () => {
     const run = await runWithoutDebugging(fixture('crash.asm'));
     expect(run.code).toBe(128 + 11);
