@@ -5,7 +5,7 @@ import { Gdb, type AsyncRecord } from './mi/gdb';
 import * as exec from './mi/exec';
 import * as data from './mi/data';
 import { catchSyscalls, deleteBreakpoints, insertBreakpoint } from './mi/breakpoint';
-import { listFrames, symbolAt, type GdbFrame } from './mi/stack';
+import { hasFunction, listFrames, symbolAt, type GdbFrame } from './mi/stack';
 import { str } from './mi/parser';
 import { decodeStopRecord, type StopRecord } from './mi/stop';
 import { describeSyscallState, isInterruptedCall, readSyscallState, type SyscallPhase, type SyscallState } from './syscallStop';
@@ -104,8 +104,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       exec.restoreProgramEnvironment(gdb),
       ...Object.entries(options.env ?? {}).map(([name, value]) => exec.setEnvironment(gdb, name, value)),
       exec.setInferiorTty(gdb, options.tty),
-      // Asked by name, not as an expression: in a Rust program `&main` is no expression gdb can evaluate.
-      gdb.cli('info address main').catch(() => '').then((text) => { this.hasMain = /^Symbol "main" is /m.test(text); }),
+      hasFunction(gdb, 'main').then((found) => { this.hasMain = found; }),
     ]);
   }
 

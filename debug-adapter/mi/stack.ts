@@ -1,6 +1,6 @@
 // MI stack commands.
 import type { Gdb } from './gdb';
-import { list, str, tuple, type MITuple } from './parser';
+import { list, quoteMI, str, tuple, type MITuple } from './parser';
 
 export interface GdbFrame {
   level: number;
@@ -35,6 +35,18 @@ export async function listFrames(gdb: Gdb, maxDepth = 64): Promise<GdbFrame[]> {
 export async function symbolAt(gdb: Gdb, address: bigint): Promise<string | undefined> {
   const text = await gdb.cli(`info symbol 0x${address.toString(16)}`).catch(() => '');
   return /^(.+?)(?: \+ \d+)? in section \S+/m.exec(text)?.[1];
+}
+
+/**
+ * Whether the program has a function named exactly `name` (a plain identifier), with or without debug
+ * information. Asked as a symbol search, which answers "none" quietly: `info address` reports a missing
+ * name as an error that reaches the Debug Console (every assembly program has no `main`), and in a Rust
+ * program `&main` is no expression gdb can evaluate.
+ */
+export async function hasFunction(gdb: Gdb, name: string): Promise<boolean> {
+  const result = await gdb.send(`-symbol-info-functions --include-nondebug --name ${quoteMI(`^${name}$`)}`).catch(() => undefined);
+  const found = tuple(result?.symbols);
+  return list(found?.nondebug).length > 0 || list(found?.debug).some((file) => list(tuple(file)?.symbols).length > 0);
 }
 
 export interface GdbVariable {

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
   children, fixture, launch, launchStopped as launchAt, lineOf, scopeVariables, stoppedEvent, topFrame, useDebugClient,
 } from './harness';
@@ -18,6 +19,14 @@ describe('stop at entry', () => {
     expect(frame.name).toBe('_start');
     expect(frame.source?.path).toBe(HELLO);
     expect(frame.line).toBe(lineOf(HELLO, 'LINE_CALL') - 2);
+  });
+
+  it('looks for a C main without telling the Debug Console that an assembly program has none', async () => {
+    const console: string[] = [];
+    dc.on('output', (event: DebugProtocol.OutputEvent) => console.push(event.body.output));
+    expect((await launchStopped(HELLO)).body.reason).toBe('entry');
+    await topFrame(dc);
+    expect(console.join('')).not.toMatch(/No symbol|main/);
   });
 });
 
