@@ -262,9 +262,19 @@ export class ProgramAnalysis {
    * which run again. Returns those components' blocks, or undefined when the edit changed more.
    */
   private derive(previous: ProgramAnalysis, stale: ReadonlySet<BlockAnalysis>): number[] | undefined {
+    if (previous.macroText !== this.macroText) return undefined;
+    const changed = this.input.blocks.length === previous.input.blocks.length ? this.keepFlows(previous, stale) : this.spliceFlows(previous, stale);
+    if (!changed) return undefined;
+    return this.takeOver(previous, changed);
+  }
+
+  /**
+   * After an edit that replaced a few blocks (same count, same extents) changing no flow but labels:
+   * the flow table with those blocks' flows; undefined when the edit changed more.
+   */
+  private keepFlows(previous: ProgramAnalysis, stale: ReadonlySet<BlockAnalysis>): number[] | undefined {
     const { document, blocks } = this.input;
     const before = previous.input.blocks;
-    if (blocks.length !== before.length || previous.macroText !== this.macroText) return undefined;
     let changed: number[] = [];
     for (let i = 0; i < blocks.length; i++) {
       if (blocks[i] === before[i] && !stale.has(blocks[i]!)) continue;
@@ -304,6 +314,157 @@ export class ProgramAnalysis {
     this.procedures = previous.procedures;
     this.component = previous.component;
     this.componentSizes = previous.componentSizes;
+    return changed;
+  }
+
+  /**
+   * After an edit that added or removed blocks in one place (a label line inserted or removed): the
+   * tables of `previous` with that stretch spliced in and the indices after it moved, when no block
+   * outside it names a label the edit added or removed and no procedure reaches into it. Blocks whose
+   * flow is made again (the stretch, the block before it, jumps into it, local labels whose scope
+   * moved) are returned; undefined when the edit changed more.
+   */
+  private spliceFlows(previous: ProgramAnalysis, stale: ReadonlySet<BlockAnalysis>): number[] | undefined {
+    const { document, blocks } = this.input;
+    const before = previous.input.blocks;
+    const n = blocks.length;
+    const m = before.length;
+    const d = n - m;
+    let p = 0;
+    while (p < n && p < m && blocks[p] === before[p]) p++;
+    let s = 0;
+    while (s < n - p && s < m - p && blocks[n - 1 - s] === before[m - 1 - s]) s++;
+    const newEnd = n - s;
+    const oldEnd = m - s;
+    if (newEnd - p > 64 || oldEnd - p > 64) return undefined;
+    const structure = document.structure;
+    const labelAt = (i: number) => {
+      const label = document.statement(blocks[i]!.start).label;
+      return label ? { kind: label.kind, name: structure.qualify(label.text, blocks[i]!.start) } : undefined;
+    };
+    // Labels the edit removes and adds: those of the stretch, and of the blocks after it up to the next
+    // global label (their local labels follow the scope the stretch may have opened or closed).
+    const removed: string[] = [];
+    const added: { name: string; at: number }[] = [];
+    for (let o = p; o < oldEnd; o++) { const name = previous.flows[o]!.label; if (name !== undefined) removed.push(name); }
+    for (let i = p; i < newEnd; i++) { const label = labelAt(i); if (label) added.push({ name: label.name, at: i }); }
+    // The blocks after the stretch up to the next global label: their local labels and the local labels
+    // they jump to are qualified by the scope open there, which the stretch may have changed.
+    const rescoped: number[] = [];
+    for (let i = newEnd; i < n; i++) {
+      if (this.opensScope(i)) break;
+      const label = labelAt(i);
+      if (rescoped.length >= 256) return undefined;
+      rescoped.push(i);
+      const old = previous.flows[i - d]!.label;
+      if (label?.name === old) continue;
+      if (old !== undefined) removed.push(old);
+      if (label) added.push({ name: label.name, at: i });
+    }
+    const names = new Set([...removed, ...added.map((a) => a.name)]);
+    for (const name of names) if (previous.procedures.has(name) || ENTRY_POINTS.has(name)) return undefined;
+    // Nothing outside the stretch (and the rescoped blocks) may jump to or call a name that comes or goes.
+    const inside = new Map<string, number>();
+    const oldIndexes = [...Array.from({ length: oldEnd - p }, (_, k) => p + k), ...rescoped.map((i) => i - d)];
+    for (const o of oldIndexes) {
+      const flow = previous.flows[o]!;
+      for (const name of [flow.target, flow.call]) if (name !== undefined && names.has(name)) inside.set(name, (inside.get(name) ?? 0) + 1);
+    }
+    const named = previous.namedTargets();
+    for (const name of names) if ((named.get(name) ?? 0) > (inside.get(name) ?? 0)) return undefined;
+    // A procedure that reaches the stretch (or the block falling into it) changes its members and what it writes.
+    const first = Math.max(0, p - 1);
+    for (const procedure of previous.procedures.values()) {
+      for (let o = first; o < oldEnd; o++) if (procedure.blocks.has(o)) return undefined;
+      for (const i of rescoped) if (procedure.blocks.has(i - d)) return undefined;
+    }
+    // A label defined twice (the last one wins: a whole pass's question).
+    const removedNames = new Set(removed);
+    const oldRescoped = new Set(rescoped.map((i) => i - d));
+    for (const name of removed) {
+      const o = previous.labelIndex.get(name);
+      if (o === undefined || ((o < p || o >= oldEnd) && !oldRescoped.has(o))) return undefined;
+    }
+    // A call in or out of the stretch makes or unmakes a procedure: left to a whole pass.
+    for (let o = p; o < oldEnd; o++) if (previous.flows[o]!.call !== undefined) return undefined;
+    for (let i = p; i < newEnd; i++) if (blockShape(document, blocks[i]!).call !== undefined) return undefined;
+    if (added.some((a, k) => added.findIndex((b) => b.name === a.name) !== k || (previous.labelIndex.has(a.name) && !removedNames.has(a.name)))) return undefined;
+    // From here on `previous`'s tables are taken over and changed in place (see derive).
+    const moved = (o: number) => (o >= oldEnd ? o + d : o);
+    const labelIndex = previous.labelIndex;
+    previous.labelIndex = new Map();
+    for (const name of removed) labelIndex.delete(name);
+    if (d !== 0) for (const [name, o] of labelIndex) if (o >= oldEnd) labelIndex.set(name, o + d);
+    for (const { name, at } of added) labelIndex.set(name, at);
+    this.labelIndex = labelIndex;
+    const flows = previous.flows;
+    const counts = previous.namedTargets();
+    previous.targetCounts = undefined;
+    const count = (flow: BlockFlow, by: number) => { for (const name of [flow.target, flow.call]) if (name !== undefined) counts.set(name, (counts.get(name) ?? 0) + by); };
+    for (let o = p; o < oldEnd; o++) count(flows[o]!, -1);
+    const region: BlockFlow[] = [];
+    for (let i = p; i < newEnd; i++) region.push(this.flowOf(blocks[i]!, i));
+    flows.splice(p, oldEnd - p, ...region);
+    for (const flow of region) count(flow, 1);
+    // Edges after the stretch move with it; an edge into the old stretch is made again with its flow.
+    const refresh = new Set<number>(rescoped);
+    if (p > 0) refresh.add(p - 1);
+    for (let i = 0; i < n; i++) {
+      if (i >= p && i < newEnd) continue;
+      for (const edge of flows[i]!.successors) {
+        if (edge.to >= oldEnd) edge.to += d;
+        else if (edge.to >= p) refresh.add(i);
+      }
+    }
+    for (const i of refresh) { count(flows[i]!, -1); flows[i] = this.flowOf(blocks[i]!, i); count(flows[i]!, 1); }
+    this.flows = flows;
+    this.targetCounts = counts;
+    // Procedures lie outside the stretch: their entries and members move.
+    for (const procedure of previous.procedures.values()) {
+      procedure.entry = moved(procedure.entry);
+      if (d !== 0 && [...procedure.blocks].some((o) => o >= oldEnd)) procedure.blocks = new Set([...procedure.blocks].map(moved));
+    }
+    this.procedures = previous.procedures;
+    const fresh = <T>(fill: T) => Array.from({ length: newEnd - p }, () => fill);
+    previous.entry.splice(p, oldEnd - p, ...fresh(undefined));
+    previous.siteLists.splice(p, oldEnd - p, ...fresh(undefined));
+    previous.nameUses.splice(p, oldEnd - p, ...fresh(undefined));
+    previous.visits.splice(p, oldEnd - p, ...fresh(0));
+    previous.previous.splice(p, oldEnd - p, ...fresh(undefined));
+    // Tables by block index: blocks of the stretch are gone (their components run again).
+    const remap = (set: Set<number>) => new Set([...set].filter((o) => o < p || o >= oldEnd).map(moved));
+    for (const [name, callers] of previous.procedureCallers) previous.procedureCallers.set(name, remap(callers));
+    for (const [slot, readers] of previous.storeReaders) previous.storeReaders.set(slot, remap(readers));
+    for (const [slot, owner] of previous.storeOwner) {
+      if (owner >= p && owner < oldEnd) previous.storeOwner.delete(slot); else previous.storeOwner.set(slot, moved(owner));
+    }
+    // The blocks that shared a component with the stretch or a block whose flow changed run again: a value
+    // one of them took from a block now gone (a jump, a slot) is not theirs any more.
+    const oldRoots = new Set<number>();
+    for (let o = p; o < oldEnd; o++) oldRoots.add(previous.component[o]!);
+    for (const i of refresh) oldRoots.add(previous.component[i < p ? i : i - d]!);
+    const changed = new Set<number>([...Array.from({ length: newEnd - p }, (_, k) => p + k), ...refresh]);
+    for (let o = 0; o < m; o++) if ((o < p || o >= oldEnd) && oldRoots.has(previous.component[o]!)) changed.add(moved(o));
+    this.component = this.components();
+    this.componentSizes = undefined;
+    for (let i = 0; i < n; i++) if (stale.has(blocks[i]!)) changed.add(i);
+    return [...changed];
+  }
+
+  /**
+   * Whether block `i` starts with a label that opens a scope for the local labels after it: a global
+   * label, not a constant (`len equ 4`) or a bare-word macro call, as the structure's scopes say.
+   */
+  private opensScope(i: number): boolean {
+    const { document, blocks } = this.input;
+    const start = blocks[i]!.start;
+    const label = document.statement(start).label;
+    return !!label && label.kind === 'global' && document.structure.scopeAt(start) === label.text;
+  }
+
+  /** The tail of derive, shared: see there. */
+  private takeOver(previous: ProgramAnalysis, changed: number[]): number[] {
+    const { blocks } = this.input;
     const roots = new Set(changed.map((i) => this.component[i]!));
     this.entry = previous.entry;
     this.siteLists = previous.siteLists;
@@ -430,8 +591,8 @@ export class ProgramAnalysis {
       renames.push({ at: i, ...(previous.flows[i]!.label ? { from: previous.flows[i]!.label } : {}), ...(now ? { to: now.name } : {}) });
       // The blocks up to the next global label: their local labels and local jumps are qualified anew.
       for (let j = i + 1; j < blocks.length; j++) {
+        if (this.opensScope(j)) break;
         const label = labelAt(j);
-        if (label?.kind === 'global') break;
         if (scope.size >= 256) return undefined;
         scope.add(j);
         if (label?.name !== previous.flows[j]!.label) renames.push({ at: j, ...(previous.flows[j]!.label ? { from: previous.flows[j]!.label } : {}), to: label!.name });

@@ -145,4 +145,45 @@ describe('an edit analyses again only what it can change', () => {
     expect(hover(workspace, document, 'finish', 1)).toContain('exit_group(error_code=0)');
     expect(hovers(workspace, document)).toEqual(hovers(fresh.workspace, fresh.document));
   });
+  it('a label line inserted or removed above other code keeps their results, at their new lines', () => {
+    // Lines move below the edit: the kept results must name the lines as they are now.
+    const text = [
+      'global _start', 'section .text', '_start:', '  mov eax, 2', '  lea rdi, [rel path]', '  xor esi, esi', '  syscall', '  mov rdi, rax',
+      '  mov eax, 3', '  syscall', '  mov eax, 60', '  xor edi, edi', '  syscall',
+      'second:', '  mov eax, 1', '  mov edi, 1', '  syscall', '  ret',
+      'third:', '  mov eax, 0', '  mov edi, 0', '  syscall', '  mov rdi, rax', '  mov eax, 60', '  syscall',
+      'path: db "/etc/hostname", 0',
+    ].join('\n');
+    const { workspace, document } = openDocument('inline.asm', text);
+    lints(workspace, document);
+    const at = find(document, 'second:');
+    document.applyChange({ range: { start: { line: at.line, character: 0 }, end: { line: at.line, character: 0 } }, text: 'added:\n' });
+    const program = workspace.analysis(document).program();
+    let fresh = openDocument('inline.asm', document.getText());
+    expect(program.recomputedBlocks).toBeLessThan(fresh.workspace.analysis(fresh.document).program().recomputedBlocks);
+    expect(hover(workspace, document, 'syscall', 5)).toContain('exit(error_code=bytes returned by read (line 23)');
+    expect(hovers(workspace, document)).toEqual(hovers(fresh.workspace, fresh.document));
+    document.applyChange({ range: { start: { line: at.line, character: 0 }, end: { line: at.line + 1, character: 0 } }, text: '' });
+    fresh = openDocument('inline.asm', document.getText());
+    expect(hover(workspace, document, 'syscall', 5)).toContain('exit(error_code=bytes returned by read (line 22)');
+    expect(hovers(workspace, document)).toEqual(hovers(fresh.workspace, fresh.document));
+  });
+  it('a global label renamed or removed requalifies the local labels of its scope past a constant defined in it', () => {
+    // `STDOUT equ 1` opens no scope (it starts a block only because a jump ends the one before): `.none`
+    // after it still belongs to `newline`.
+    const text = [
+      'section .data', 'newline: db 10', 'section .text', 'global _start',
+      '  mov rbx, [rsp]', '  cmp rbx, 2', '  jl .none', 'STDOUT equ 1', '  mov eax, 1', '  jmp .length',
+      '.none:', '  mov eax, 60', '  mov rdi, rbx', '  syscall',
+    ].join('\n');
+    for (const replacement of ['renamed: db 10', '%define NEWLINE 10']) {
+      const { workspace, document } = openDocument('inline.asm', text);
+      lints(workspace, document);
+      const at = find(document, 'newline: db 10');
+      document.applyChange({ range: { start: at, end: { line: at.line, character: at.character + 'newline: db 10'.length } }, text: replacement });
+      const fresh = openDocument('inline.asm', document.getText());
+      expect(hover(workspace, document, 'syscall'), replacement).toContain('exit(error_code=');
+      expect(hovers(workspace, document), replacement).toEqual(hovers(fresh.workspace, fresh.document));
+    }
+  });
 });
