@@ -4,9 +4,9 @@
 import { lookupSyscall, type Abi } from '../../syscalls';
 import type { Statement } from '../../nasm/parser/statement';
 import { endsBlock, REGISTERS } from '../../nasm/parser/vocabulary';
-import { freshState, Interpreter, kernelEntryOf, siteRegisters, type Setter, type SymbolEnvironment } from './interpreter';
+import { freshState, Interpreter, kernelEntryOf, rebasedSetter, siteRegisters, type Setter, type SymbolEnvironment } from './interpreter';
 import { IMPLICIT_READS, PURE_WRITE } from './registerEffects';
-import { UNSET, type RegisterValue } from './values';
+import { UNSET, type LineAnchor, type RegisterValue } from './values';
 import type { KernelEntryMnemonic } from '../../x86';
 
 export type { RegisterValue } from './values';
@@ -60,10 +60,38 @@ export interface BlockAnalysis {
 /** The instruction that enters the kernel, if this statement is one. */
 export const syscallInstructionOf = kernelEntryOf;
 
+/**
+ * A block's positions are kept against the block (see LineAnchor): the document analysis moves a block
+ * by its start and end alone when lines are added or removed above it.
+ */
+class BlockSite implements SyscallSite {
+  constructor(
+    private readonly anchor: LineAnchor, private readonly offset: number, readonly start: number, readonly end: number,
+    readonly instruction: SyscallInstruction, readonly abi: Abi, readonly registers: Map<string, RegisterState>,
+  ) {}
+  get line(): number { return this.anchor.start + this.offset; }
+}
+
+class BlockClobberedRead implements ClobberedRead {
+  constructor(
+    private readonly anchor: LineAnchor, private readonly offset: number, readonly start: number, readonly end: number,
+    readonly register: string, private readonly syscallOffset: number,
+  ) {}
+  get line(): number { return this.anchor.start + this.offset; }
+  get syscallLine(): number { return this.anchor.start + this.syscallOffset; }
+}
+
+class BlockJump implements BlockExit {
+  readonly falls: boolean;
+  constructor(private readonly anchor: LineAnchor, private readonly offset: number, falls: boolean, readonly target: string) { this.falls = falls; }
+  get line(): number { return this.anchor.start + this.offset; }
+}
+
 /** rcx and r11 hold the syscall instruction's own values after it: reading them is a mistake. */
 class ClobberTracker {
   private readonly clobbered = new Map<string, number>();
   readonly reads: ClobberedRead[] = [];
+  constructor(private readonly anchor: LineAnchor) {}
 
   step(statement: Statement, line: number): void {
     if (statement.kind !== 'instruction' || !statement.keyword) return;
@@ -89,24 +117,25 @@ class ClobberTracker {
   private report(name: string, line: number, start: number, end: number): void {
     const syscallLine = this.clobbered.get(name);
     if (syscallLine === undefined) return;
-    this.reads.push({ line, start, end, register: name, syscallLine });
+    this.reads.push(new BlockClobberedRead(this.anchor, line - this.anchor.start, start, end, name, syscallLine - this.anchor.start));
     this.clobbered.delete(name); // once per syscall is enough
   }
 }
 
-/** Analyses lines [start, end] as one basic block. */
+/** Analyses lines [start, end] as one basic block; its positions move with the returned object's start. */
 export function analyzeBlock(
   statements: (line: number) => Statement, start: number, end: number, env: SymbolEnvironment, isActive: (line: number) => boolean,
 ): BlockAnalysis {
   const sites: SyscallSite[] = [];
   const writes: Setter[] = [];
+  const block: BlockAnalysis = { start, end, sites, clobberedReads: [], writes, touched: 0, exit: { falls: true } };
   const interpreter = new Interpreter(freshState('', UNSET), {
     env, frame: '', qualify: (name) => name, storedAnywhere: () => undefined, procedure: () => undefined,
   }, {
-    site: (site) => sites.push({ line: site.line, start: site.start, end: site.end, instruction: site.instruction, abi: site.abi, registers: siteRegisters(site) }),
+    site: (site) => sites.push(new BlockSite(block, site.line - start, site.start, site.end, site.instruction, site.abi, siteRegisters(site))),
     write: (setter) => writes.push(setter),
-  });
-  const clobbers = new ClobberTracker();
+  }, block);
+  const clobbers = new ClobberTracker(block);
   let last: { statement: Statement; line: number } | undefined;
   for (let line = start; line <= end; line++) {
     if (!isActive(line)) continue;
@@ -115,14 +144,37 @@ export function analyzeBlock(
     interpreter.step(statement, line);
     if (statement.kind === 'instruction' || statement.kind === 'macroCall') last = { statement, line };
   }
-  const exit = blockExit(last, sites.at(-1));
-  return { start, end, sites, clobberedReads: clobbers.reads, writes, touched: interpreter.touched, exit };
+  block.exit = blockExit(block, last, sites.at(-1));
+  block.clobberedReads = clobbers.reads;
+  block.touched = interpreter.touched;
+  return block;
+}
+
+/**
+ * The same analysis for the same lines at `start`: a new object (the old one stays as it is for whoever
+ * holds it) whose positions are kept against itself.
+ */
+export function movedBlock(analysis: BlockAnalysis, start: number): BlockAnalysis {
+  const delta = start - analysis.start;
+  const block: BlockAnalysis = { start, end: analysis.end + delta, sites: [], clobberedReads: [], writes: [], touched: analysis.touched, exit: analysis.exit };
+  const setters = new Map<Setter, Setter>();
+  for (const setter of analysis.writes) {
+    const moved = rebasedSetter(block, setter.line + delta, setter);
+    setters.set(setter, moved);
+    block.writes.push(moved);
+  }
+  // Every setter a site names is one of the block's writes (the block is analysed from a state where nothing is set).
+  block.sites = analysis.sites.map((site) => new BlockSite(block, site.line - analysis.start, site.start, site.end, site.instruction, site.abi,
+    new Map([...site.registers].map(([k, v]) => [k, v.setter ? { ...v, setter: setters.get(v.setter)! } : v]))));
+  block.clobberedReads = analysis.clobberedReads.map((r) => new BlockClobberedRead(block, r.line - analysis.start, r.start, r.end, r.register, r.syscallLine - analysis.start));
+  if (analysis.exit.line !== undefined) block.exit = new BlockJump(block, analysis.exit.line - analysis.start, analysis.exit.falls, analysis.exit.target!);
+  return block;
 }
 
 const NO_RETURN = new Set(['ret', 'retn', 'retf', 'iret', 'iretd', 'iretq', 'sysret', 'hlt', 'ud2']);
 
 /** Where control goes after the block's last instruction. */
-function blockExit(last: { statement: Statement; line: number } | undefined, lastSite: SyscallSite | undefined): BlockExit {
+function blockExit(anchor: LineAnchor, last: { statement: Statement; line: number } | undefined, lastSite: SyscallSite | undefined): BlockExit {
   if (!last || last.statement.kind !== 'instruction') return { falls: true };
   const mnemonic = last.statement.keyword!.name;
   if (NO_RETURN.has(mnemonic)) return { falls: false };
@@ -136,7 +188,7 @@ function blockExit(last: { statement: Statement; line: number } | undefined, las
   }
   const operand = last.statement.operands[0];
   const target = operand?.tokens.length === 1 && operand.tokens[0]!.kind === 'identifier' && !operand.register ? operand.tokens[0]!.text : undefined;
-  if (mnemonic === 'jmp') return target ? { falls: false, target, line: last.line } : { falls: false };
-  if (mnemonic !== 'call' && endsBlock(mnemonic)) return target ? { falls: true, target, line: last.line } : { falls: true };
+  if (mnemonic === 'jmp') return target ? new BlockJump(anchor, last.line - anchor.start, false, target) : { falls: false };
+  if (mnemonic !== 'call' && endsBlock(mnemonic)) return target ? new BlockJump(anchor, last.line - anchor.start, true, target) : { falls: true };
   return { falls: true };
 }

@@ -3,7 +3,7 @@ import type { AsmDocument } from '../../nasm/document/document';
 import { LINE_INACTIVE } from '../../nasm/document/structure';
 import type { Statement } from '../../nasm/parser/statement';
 import { endsBlock } from '../../nasm/parser/vocabulary';
-import { analyzeBlock, type BlockAnalysis, type SymbolEnvironment } from './dataflow';
+import { analyzeBlock, movedBlock, type BlockAnalysis, type SymbolEnvironment } from './dataflow';
 import type { MacroSource } from './macroExpansion';
 import { recordingEnvironment, stillMeansTheSame, type Meanings, type NameUse } from './nameUses';
 import { blockIndexAt, ProgramAnalysis } from './program';
@@ -36,34 +36,13 @@ interface CacheEntry {
 /** What besides its own lines decides a block's analysis: inactive lines and the bits mode. */
 interface Layout { bits: number; flags: Uint8Array }
 
-function shiftBlock(analysis: BlockAnalysis, delta: number): BlockAnalysis {
-  const shift = <T extends { line: number }>(item: T): T => ({ ...item, line: item.line + delta });
-  return {
-    start: analysis.start + delta,
-    end: analysis.end + delta,
-    sites: analysis.sites.map((site) => ({
-      ...shift(site),
-      registers: new Map([...site.registers].map(([k, v]) => [k, v.setter ? { ...v, setter: shift(v.setter) } : v])),
-    })),
-    clobberedReads: analysis.clobberedReads.map((r) => ({ ...shift(r), syscallLine: r.syscallLine + delta })),
-    writes: analysis.writes.map(shift),
-    touched: analysis.touched,
-    exit: analysis.exit.line === undefined ? analysis.exit : { ...analysis.exit, line: analysis.exit.line + delta },
-  };
-}
-
 /**
- * shiftBlock in place: the same object at lines `delta` further. Every setter a site of the block
- * names is one of its writes (a block is analysed from a state where nothing is set), so moving the
- * writes moves each setter once.
+ * A block at lines `delta` further, in place: every position in it is kept against the block (see
+ * dataflow.ts), so its start and end are all that move.
  */
 function moveAnalysis(analysis: BlockAnalysis, delta: number): void {
   analysis.start += delta;
   analysis.end += delta;
-  for (const site of analysis.sites) site.line += delta;
-  for (const setter of analysis.writes) (setter as { line: number }).line += delta;
-  for (const read of analysis.clobberedReads) { read.line += delta; read.syscallLine += delta; }
-  if (analysis.exit.line !== undefined) analysis.exit = { ...analysis.exit, line: analysis.exit.line + delta };
 }
 
 export interface AnalysisContext {
@@ -123,7 +102,7 @@ export class DocumentAnalysis {
         if (same) cached.generation = context.generation;
       }
       if (same) {
-        if (delta !== 0) cached.analysis = shiftBlock(cached.analysis, delta);
+        if (delta !== 0) cached.analysis = movedBlock(cached.analysis, start);
         return cached.analysis;
       }
     }

@@ -117,6 +117,14 @@ class AnchoredSetter implements Setter {
   get line(): number { return this.anchor.start + this.offset; }
 }
 
+/** `setter` on `line`, kept against `anchor` (a block moved to a new object: see dataflow.ts movedBlock). */
+export function rebasedSetter(anchor: LineAnchor, line: number, setter: Setter): Setter {
+  const moved = new AnchoredSetter(anchor, line - anchor.start, setter.register, setter.registerStart, setter.registerEnd, setter.literal);
+  if (setter.source) moved.source = setter.source;
+  if (setter.constant !== undefined) moved.constant = setter.constant;
+  return moved;
+}
+
 /** A syscall site whose line moves with its block. */
 class AnchoredSite implements SiteState {
   syscall?: SyscallInfo;
