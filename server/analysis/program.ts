@@ -314,6 +314,7 @@ export class ProgramAnalysis {
     this.procedures = previous.procedures;
     this.component = previous.component;
     this.componentSizes = previous.componentSizes;
+    this.slotBlocks = previous.slotBlocks;
     return changed;
   }
 
@@ -445,9 +446,9 @@ export class ProgramAnalysis {
     for (const i of refresh) oldRoots.add(previous.component[i < p ? i : i - d]!);
     const changed = new Set<number>([...Array.from({ length: newEnd - p }, (_, k) => p + k), ...refresh]);
     for (let o = 0; o < m; o++) if ((o < p || o >= oldEnd) && oldRoots.has(previous.component[o]!)) changed.add(moved(o));
-    this.component = this.components();
+    this.component = this.spliceComponents(previous, p, oldEnd, d, changed);
     this.componentSizes = undefined;
-    for (let i = 0; i < n; i++) if (stale.has(blocks[i]!)) changed.add(i);
+    if (stale.size) for (let i = 0; i < n; i++) if (stale.has(blocks[i]!)) changed.add(i);
     return [...changed];
   }
 
@@ -508,21 +509,59 @@ export class ProgramAnalysis {
     return members;
   }
 
+  /** A block naming each memory slot (the first one, or one kept by spliceComponents): blocks sharing a slot share a component. */
+  private slotBlocks = new Map<string, number>();
+
   /** Union-find over the blocks: what one edit can change is its block's component, nothing else. */
   private components(): Int32Array {
-    const { document, blocks } = this.input;
-    const parent = new Int32Array(blocks.length).map((_, i) => i);
+    const parent = new Int32Array(this.input.blocks.length).map((_, i) => i);
+    this.slotBlocks = new Map();
+    for (let i = 0; i < parent.length; i++) this.joinBlock(parent, i);
+    for (let i = 0; i < parent.length; i++) parent[i] = find(parent, i);
+    return parent;
+  }
+
+  /** Joins block `i` with the blocks its edges, its call and its memory slots reach (see components). */
+  private joinBlock(parent: Int32Array, i: number): void {
     const union = (a: number, b: number) => { const x = find(parent, a); const y = find(parent, b); if (x !== y) parent[Math.max(x, y)] = Math.min(x, y); };
-    const bySlot = new Map<string, number>();
-    this.flows.forEach((flow, i) => {
-      for (const edge of flow.successors) union(i, edge.to);
-      if (flow.callee) union(i, this.procedures.get(flow.callee)!.entry);
-      for (const name of slotNames(document, blocks[i]!)) {
-        const other = bySlot.get(name);
-        if (other === undefined) bySlot.set(name, i); else union(i, other);
-      }
-    });
-    for (let i = 0; i < blocks.length; i++) parent[i] = find(parent, i);
+    const flow = this.flows[i]!;
+    for (const edge of flow.successors) union(i, edge.to);
+    if (flow.callee) union(i, this.procedures.get(flow.callee)!.entry);
+    for (const name of slotNames(this.input.document, this.input.blocks[i]!)) {
+      const other = this.slotBlocks.get(name);
+      if (other === undefined) this.slotBlocks.set(name, i); else union(i, other);
+    }
+  }
+
+  /**
+   * The components after spliceFlows, without a pass over every block's flow and slots: a block outside
+   * `affected` (the new stretch and every block whose old component held the old stretch or a block
+   * whose flow was made again) keeps its old component, moved. Its edges, its call and its slots joined
+   * it only with blocks of that component, so none of them reaches an affected block except through a
+   * slot a new block of the stretch names: the affected blocks are joined again from their own flows,
+   * and a slot's block stays one of the blocks naming it.
+   */
+  private spliceComponents(previous: ProgramAnalysis, p: number, oldEnd: number, d: number, affected: ReadonlySet<number>): Int32Array {
+    const n = this.input.blocks.length;
+    const mark = new Uint8Array(n);
+    for (const i of affected) mark[i] = 1;
+    const old = previous.component;
+    const parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      if (mark[i]) { parent[i] = i; continue; }
+      const root = old[i < p ? i : i - d]!;
+      parent[i] = root >= oldEnd ? root + d : root;
+    }
+    const slots = previous.slotBlocks;
+    previous.slotBlocks = new Map();
+    for (const [name, o] of slots) {
+      const i = o < p ? o : o >= oldEnd ? o + d : -1;
+      // A slot whose block is gone or runs again: every block naming it is affected and names it again.
+      if (i < 0 || mark[i]) slots.delete(name); else if (i !== o) slots.set(name, i);
+    }
+    this.slotBlocks = slots;
+    for (const i of affected) this.joinBlock(parent, i);
+    for (let i = 0; i < n; i++) parent[i] = find(parent, i);
     return parent;
   }
 
