@@ -162,6 +162,8 @@ const TAKEN_SIGN: Record<string, ['error' | 'nonnegative' | undefined, 'error' |
   jg: ['nonnegative', undefined], jnle: ['nonnegative', undefined], jle: [undefined, 'nonnegative'], jng: [undefined, 'nonnegative'],
 };
 
+let programSerial = 0;
+
 /** The whole-document analysis. Pure: build it again when the document or its names change. */
 export class ProgramAnalysis {
   private flows!: BlockFlow[];
@@ -201,6 +203,14 @@ export class ProgramAnalysis {
   }
   /** How many blocks were analysed again (the rest came from the previous analysis). */
   recomputedBlocks = 0;
+  /** Tells analyses apart: see derivedFrom. */
+  readonly serial = ++programSerial;
+  /**
+   * When this analysis was derived from the one with serial `derivedFrom`, the blocks that ran again
+   * (`rerunBlocks`, indices): every other block is the same object at its index, with the same site list.
+   */
+  derivedFrom: number | undefined;
+  rerunBlocks: readonly number[] | undefined;
   /** The syscall sites of each block, in order: the same array as long as the block's results stay. */
   private siteLists: (readonly SiteState[] | undefined)[] = [];
   /**
@@ -223,7 +233,7 @@ export class ProgramAnalysis {
     // Blocks moved by lines added or removed above them are the same objects, and every position in the
     // results is kept against its block (LineAnchor): results are taken over whatever the lines moved.
     const members = previous ? this.derive(previous, stale!) : undefined;
-    if (members) { this.run(members); return; }
+    if (members) { this.derivedFrom = previous!.serial; this.rerunBlocks = members; this.run(members); return; }
     this.labelIndex = new Map();
     blocks.forEach((block, i) => {
       const label = document.statement(block.start).label;
