@@ -218,6 +218,11 @@ export class ProgramAnalysis {
    * BlockAnalysis's record): when one means something else, the block's results are not kept.
    */
   private nameUses: (NameUse[] | undefined)[] = [];
+  /**
+   * Every name (qualified) and scope a lookup in nameUses names, and maybe more (names of blocks since
+   * gone): when an edit changed none of them, no block's macro lookups need asking again (staleBlocks).
+   */
+  private usedNames = new Set<string>();
   /** The lookups already in nameUses, per block, while this analysis runs. */
   private useKeys: Map<number, Set<string>> | undefined = new Map();
 
@@ -258,6 +263,8 @@ export class ProgramAnalysis {
     const stale = new Set<BlockAnalysis>();
     const sources = { environment: this.input.environment, macros: this.input.macros };
     const meanings: Meanings = new Map();
+    const changed = this.input.changedNames;
+    if (changed && ![...changed].some((name) => previous.usedNames.has(name))) return stale;
     previous.nameUses.forEach((uses, o) => {
       const block = previous.input.blocks[o]!;
       if (uses && !stillMeansTheSame(uses, sources, block.start, meanings, this.input.changedNames)) stale.add(block);
@@ -480,6 +487,7 @@ export class ProgramAnalysis {
     this.entry = previous.entry;
     this.siteLists = previous.siteLists;
     this.nameUses = previous.nameUses;
+    this.usedNames = previous.usedNames;
     this.visits = previous.visits;
     this.previous = previous.previous;
     this.queued = new Uint8Array(blocks.length);
@@ -599,6 +607,7 @@ export class ProgramAnalysis {
         this.entry[i] = previous.entry[o];
         this.siteLists[i] = previous.siteLists[o];
         this.nameUses[i] = previous.nameUses[o];
+        for (const use of previous.nameUses[o] ?? []) this.noteName(use);
       });
     }
     // A reused block is the same object (its lines moved with it): its calls stay.
@@ -877,7 +886,15 @@ export class ProgramAnalysis {
     if (!keys) this.useKeys.set(i, keys = new Set());
     if (keys.has(key)) return;
     keys.add(key);
-    (this.nameUses[i] ??= []).push(nameUse(kind, name, at, start, meaning, (n, l) => this.input.document.structure.qualify(n, l)));
+    const use = nameUse(kind, name, at, start, meaning, (n, l) => this.input.document.structure.qualify(n, l));
+    (this.nameUses[i] ??= []).push(use);
+    this.noteName(use);
+  }
+
+  /** Keeps usedNames a superset of what nameUses names (see touchedBy). */
+  private noteName(use: NameUse): void {
+    this.usedNames.add(use.qualified);
+    if (use.scope !== '') this.usedNames.add(use.scope);
   }
 
   private visit(i: number): void {
