@@ -243,12 +243,13 @@ export class DocumentAnalysis {
     // replaced whenever its lines or the meaning of a name it uses change.
     // The program keeps its own list: the block list is patched in place by later edits.
     const own = [...blocks];
+    const changedNames = cached ? this.changedNames(context, cached.generation) : undefined;
     const program = new ProgramAnalysis({
       document: this.document, blocks: own, environment: context.environment,
       macros: context.macros ?? { find: () => undefined, isDefined: () => false, constant: () => undefined },
       ...(context.macroScope ? { macroScope: context.macroScope() } : {}),
       ...(cached ? { previous: cached.program } : {}),
-      ...(cached && this.changedNames(context, cached.generation) ? { changedNames: this.changedNames(context, cached.generation)! } : {}),
+      ...(changedNames ? { changedNames } : {}),
     });
     this.programCache = { blocks: own, generation: context.generation, program };
     return program;
