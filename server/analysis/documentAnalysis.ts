@@ -208,6 +208,9 @@ export class DocumentAnalysis {
       // re-split and the blocks that used a changed name checked again.
       const names = previous.generation === context.generation ? undefined : this.changedNames(context, previous.generation);
       if (previous.generation === context.generation || names) {
+        // Nothing edited and no name changed: the list is as the program last saw it.
+        if (!this.dirty && !names) { this.pruneCache(previous.blocks); return previous.blocks; }
+        this.listVersion++;
         if (this.dirty) this.patchBlocks(previous.blocks, context);
         this.dirty = undefined;
         if (names) this.recheck(previous.blocks, names, context);
@@ -225,20 +228,26 @@ export class DocumentAnalysis {
       start = end + 1;
     }
     this.blockList = { blocks, generation: context.generation, lineCount: count };
+    this.listVersion++;
     this.dirty = undefined;
     this.pruneCache(blocks);
     return blocks;
   }
 
-  private programCache: { blocks: BlockAnalysis[]; generation: number; program: ProgramAnalysis } | undefined;
+  private programCache: { blocks: BlockAnalysis[]; generation: number; listVersion: number; program: ProgramAnalysis } | undefined;
+  /** Counts the times `allBlocks` may have changed the list (rebuilt, re-split or re-checked). */
+  private listVersion = 0;
 
   /** Values through the whole document (see program.ts); rebuilt when any block or name changed. */
   program(): ProgramAnalysis {
     const blocks = this.allBlocks();
     const context = this.context();
     const cached = this.programCache;
-    if (cached && cached.generation === context.generation && cached.blocks.length === blocks.length
-      && cached.blocks.every((b, i) => b === blocks[i])) return cached.program;
+    if (cached && cached.generation === context.generation && (cached.listVersion === this.listVersion
+      || (cached.blocks.length === blocks.length && cached.blocks.every((b, i) => b === blocks[i])))) {
+      cached.listVersion = this.listVersion;
+      return cached.program;
+    }
     // Components whose blocks are the same objects as before keep their results: a block object is
     // replaced whenever its lines or the meaning of a name it uses change.
     // The program keeps its own list: the block list is patched in place by later edits.
@@ -251,7 +260,7 @@ export class DocumentAnalysis {
       ...(cached ? { previous: cached.program } : {}),
       ...(changedNames ? { changedNames } : {}),
     });
-    this.programCache = { blocks: own, generation: context.generation, program };
+    this.programCache = { blocks: own, generation: context.generation, listVersion: this.listVersion, program };
     return program;
   }
 

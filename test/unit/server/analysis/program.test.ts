@@ -107,6 +107,22 @@ describe('an edit analyses again only what it can change', () => {
     expect(hover(workspace, document, 'syscall')).toContain('write(fd=2');
     expect(hovers(workspace, document)).toEqual(hovers(fresh.workspace, fresh.document));
   });
+  it('keeps the program between requests with no edit, and derives a new one after any edit', () => {
+    const { workspace, document } = openDocument('inline.asm', source);
+    const program = () => workspace.analysis(document).program();
+    const first = program();
+    expect(program()).toBe(first);
+    for (const [needle, replacement] of [['mov edi, 1', 'mov edi, 2'], ['second:', 'second:\nextra:'], ['fd: resq 1', 'fd: resq 2']] as const) {
+      const before = program();
+      const at = find(document, needle);
+      document.applyChange({ range: { start: at, end: { line: at.line, character: at.character + needle.length } }, text: replacement });
+      const after = program();
+      expect(after).not.toBe(before);
+      expect(program()).toBe(after);
+      const fresh = openDocument('inline.asm', document.getText());
+      expect(hovers(workspace, document)).toEqual(hovers(fresh.workspace, fresh.document));
+    }
+  });
   it('a store in the caller reaches the procedure that loads the slot', () => {
     const { workspace, document, fresh } = edit(source, 'mov qword [fd], 4', 'mov qword [fd], 5');
     expect(hover(workspace, document, 'syscall', 1)).toContain('close(fd=5)');
