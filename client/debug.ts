@@ -64,9 +64,12 @@ class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvid
     // adapter and the build. The session about to be created takes this gdb; a failed build ends it.
     const gdbPath = config.noDebug ? undefined : findExecutable(config.gdbPath || 'gdb');
     if (gdbPath) this.ahead.start(gdbPath);
+    const building = (config.build ?? 'auto') === 'auto' && sourceKindOf(program)
+      ? this.build(vscode.Uri.file(program), config, settings.diagnosticsEnabled) : undefined;
+    // The build's first tool (nasm, gcc) is running by now, in its own process: the bundle loads beside it.
     adapterBundle(this.extensionUri);
-    if ((config.build ?? 'auto') !== 'auto' || !sourceKindOf(program)) return config;
-    const built = await this.build(vscode.Uri.file(program), config, settings.diagnosticsEnabled);
+    if (!building) return config;
+    const built = await building;
     if (!built) {
       this.ahead.discard();
       return undefined;
@@ -83,9 +86,10 @@ class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvid
     const file = source.fsPath;
     try {
       const options = buildOptionsFor(source, buildSettingsFrom(config));
+      const building = prepareTarget(file, options); // started before this returns (see the caller)
       const target = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: `Building ${path.basename(file)}` },
-        () => prepareTarget(file, options),
+        () => building,
       );
       this.showDiagnostics(file, target.build?.messages ?? []);
       return target.program;

@@ -3,7 +3,7 @@
 // the user's (runInTerminal) or a pseudo-terminal this module owns and relays to the Debug Console.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pythonHelper, pythonInterpreter } from './keeper';
@@ -105,27 +105,48 @@ export class PtyRelay extends EventEmitter<RelayEvents> {
 /**
  * Opens the program's terminal in the user's: `run` asks the client (DAP runInTerminal) to run
  * user_terminal.py with the environment that names its report file and this adapter; resolves with the new pty and the report file to release when the session ends.
+ * The relay starts only when the launch asks for it, so its start-up is on the way to the first stop:
+ * python3 starts it in about a sixth of gdb's time.
  */
 export async function openUserTerminal(
   gdbPath: string, run: (command: string[], env: Record<string, string>) => Promise<void>,
 ): Promise<{ tty: string; reportFile: string }> {
   const script = pythonHelper('user_terminal.py');
   const reportFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-tty-')), 'tty');
-  await run(gdbPythonCommand(gdbPath, script), { SYSCALL_LENS_REPORT: reportFile, SYSCALL_LENS_ADAPTER_PID: String(process.pid) });
+  await run(pythonCommand(gdbPath, script), { SYSCALL_LENS_REPORT: reportFile, SYSCALL_LENS_ADAPTER_PID: String(process.pid) });
   return { tty: await waitForReportedTty(reportFile), reportFile };
 }
 
-/** Waits for the reporter to write the terminal's name. */
-async function waitForReportedTty(reportFile: string, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+/**
+ * Waits for the reporter to write the terminal's name: woken by the rename into the report's folder
+ * (the first stop waits for this), with a slower poll in case the folder's watch misses it.
+ */
+function waitForReportedTty(reportFile: string, timeoutMs = 10_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let watcher: FSWatcher | undefined;
+    let done = false;
+    const finish = (settle: () => void) => {
+      done = true;
+      clearInterval(poll);
+      clearTimeout(limit);
+      watcher?.close();
+      settle();
+    };
+    const check = () => {
+      if (done) return;
+      try {
+        const tty = readFileSync(reportFile, 'utf8').trim();
+        if (tty.startsWith('/dev/')) finish(() => resolve(tty));
+      } catch { /* not written yet */ }
+    };
+    const poll = setInterval(check, 50);
+    const limit = setTimeout(() => finish(() => reject(new Error('The terminal did not start in time; set "terminal": "none" to use the Debug Console.'))), timeoutMs);
     try {
-      const tty = readFileSync(reportFile, 'utf8').trim();
-      if (tty.startsWith('/dev/')) return tty;
-    } catch { /* not written yet */ }
-    if (Date.now() > deadline) throw new Error('The terminal did not start in time; set "terminal": "none" to use the Debug Console.');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+      watcher = watch(path.dirname(reportFile), check);
+      watcher.on('error', () => watcher?.close());
+    } catch { /* no watch: the poll finds it */ }
+    check();
+  });
 }
 
 export function releaseReportedTty(reportFile: string): void {

@@ -87,6 +87,8 @@ describe('the adapter in the host process', () => {
     await launchHello(client, { terminal: 'integrated' }, { supportsRunInTerminalRequest: true });
     const [relay] = client.terminals;
     expect(relay?.pid).toBeDefined();
+    // python3 runs the relay, not gdb's Python: its start-up is on the way to the first stop.
+    expect(path.basename(relay!.spawnfile)).toMatch(/^python3/);
     let shown = '';
     relay!.stdout!.on('data', (chunk: Buffer) => { shown += chunk.toString(); });
     const exited = client.waitForEvent<DebugProtocol.ExitedEvent>('exited');
