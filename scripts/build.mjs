@@ -6,15 +6,20 @@ const production = process.argv.includes('--production');
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 
-// Data tables (syscalls/data/*.json, about 250 KB) go into the bundles as JSON text parsed at load: V8
-// parses a bundle's top-level object literals eagerly, before any of it runs (the debug adapter starts
+// Data tables (syscalls/data/*.json, about 250 KB) go into the bundles as JSON text parsed at first use:
+// V8 parses a bundle's top-level object literals eagerly, before any of it runs (the debug adapter starts
 // gdb from its first lines), and JSON.parse reads the same data much faster than the parser reads code.
+// Each table's top-level keys become getters that parse it on the first read, so loading a bundle does not
+// (the debug adapter's bundle is loaded on F5, and needs no table before the first stop).
 const jsonTablesAsText = {
   name: 'json-tables-as-text',
   setup(build) {
     build.onLoad({ filter: /[\\/]data[\\/][^\\/]+\.json$/ }, (args) => {
-      const text = JSON.stringify(JSON.parse(readFileSync(args.path, 'utf8')));
-      return { contents: `module.exports = JSON.parse(${JSON.stringify(text)});`, loader: 'js' };
+      const data = JSON.parse(readFileSync(args.path, 'utf8'));
+      const parse = `JSON.parse(${JSON.stringify(JSON.stringify(data))})`;
+      if (Array.isArray(data) || data === null || typeof data !== 'object') return { contents: `module.exports = ${parse};`, loader: 'js' };
+      const getters = Object.keys(data).map((key) => `get ${JSON.stringify(key)}() { return table()[${JSON.stringify(key)}]; }`);
+      return { contents: `let parsed;\nconst table = () => parsed ??= ${parse};\nmodule.exports = {\n${getters.join(',\n')}\n};`, loader: 'js' };
     });
   },
 };

@@ -37,7 +37,8 @@ export function allErrnos(): ErrnoInfo[] {
   return [...byNumber!.values()];
 }
 
-const DOCUMENTED = documented.errnos as Record<string, string[]>;
+/** Read at the first question, not when the module loads (the bundles parse a table on its first read). */
+const documentedTable = () => documented.errnos as Record<string, string[]>;
 
 /**
  * The errnos the ERRORS section of the syscall's man page lists, once each, in its order
@@ -45,5 +46,6 @@ const DOCUMENTED = documented.errnos as Record<string, string[]>;
  * A call that cannot fail (exit) lists none.
  */
 export function documentedErrnos(name: string): readonly string[] | undefined {
-  return Object.prototype.hasOwnProperty.call(DOCUMENTED, name) ? DOCUMENTED[name] : undefined;
+  const table = documentedTable();
+  return Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
 }
