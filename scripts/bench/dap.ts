@@ -160,10 +160,10 @@ async function gdbStepTimes(program: string, { record = false, relay = false } =
 }
 
 /** From spawning the adapter, and from the launch request (VS Code starts adapters ahead). */
-async function dapLaunchTime(): Promise<{ fromSpawn: number; fromLaunch: number }> {
+async function dapLaunchTime(env: NodeJS.ProcessEnv = process.env): Promise<{ fromSpawn: number; fromLaunch: number }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-dap-'));
   const start = now();
-  const dc = new DebugClient('node', ADAPTER, 'syscall-gdb');
+  const dc = new DebugClient('node', ADAPTER, 'syscall-gdb', { env });
   await dc.start();
   const stopped = dc.waitForEvent('stopped');
   await dc.initializeRequest();
@@ -189,11 +189,18 @@ function byHandLaunchTime(): number {
 }
 
 /** node starting and ending with nothing to run: paid by any adapter written for node before its first line runs. */
-function nodeStartTime(): number {
+function nodeStartTime(env: NodeJS.ProcessEnv = process.env): number {
   const start = now();
-  spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore', env });
   return now() - start;
 }
+
+/**
+ * The environment without NODE_EXTRA_CA_CERTS, when it is set (as on the machine this bench was written
+ * on): node then loads the system's certificates while it starts, before any adapter code runs.
+ */
+const WITHOUT_EXTRA_CERTS = process.env.NODE_EXTRA_CA_CERTS === undefined ? undefined
+  : Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'));
 
 async function main(): Promise<void> {
   const buildDirectory = mkdtempSync(path.join(os.tmpdir(), 'bench-dap-build-'));
@@ -237,6 +244,8 @@ async function main(): Promise<void> {
   const fromLaunch: number[] = [];
   const handLaunch: number[] = [];
   const nodeStart: number[] = [];
+  const fromSpawnBare: number[] = [];
+  const nodeStartBare: number[] = [];
   for (let i = 0; i < LAUNCHES; i++) {
     handLaunch.push(byHandLaunchTime());
     nodeStart.push(nodeStartTime());
@@ -246,6 +255,10 @@ async function main(): Promise<void> {
     inlineTerminal.push(inline.terminal);
     const times = await dapLaunchTime();
     fromSpawn.push(times.fromSpawn);
+    if (WITHOUT_EXTRA_CERTS) {
+      fromSpawnBare.push((await dapLaunchTime(WITHOUT_EXTRA_CERTS)).fromSpawn);
+      nodeStartBare.push(nodeStartTime(WITHOUT_EXTRA_CERTS));
+    }
     fromLaunch.push(times.fromLaunch);
   }
   const hand = median(handLaunch);
@@ -256,6 +269,9 @@ async function main(): Promise<void> {
   console.log(`  spawned adapter (syscall-lens dap, other editors) from its spawn ${median(fromSpawn).toFixed(0)} ms: ratio ${(median(fromSpawn) / hand).toFixed(2)}x`);
   console.log(`  spawned adapter from the launch request ${median(fromLaunch).toFixed(0)} ms: ratio ${(median(fromLaunch) / hand).toFixed(2)}x`);
   console.log(`  node's own start and exit (node -e 0), before any adapter code runs: ${median(nodeStart).toFixed(0)} ms = ${(median(nodeStart) / hand).toFixed(2)}x by hand`);
+  if (WITHOUT_EXTRA_CERTS) {
+    console.log(`  this environment sets NODE_EXTRA_CA_CERTS (node loads certificates while it starts); without it: spawned adapter from its spawn ${median(fromSpawnBare).toFixed(0)} ms: ratio ${(median(fromSpawnBare) / hand).toFixed(2)}x; node -e 0 ${median(nodeStartBare).toFixed(0)} ms = ${(median(nodeStartBare) / hand).toFixed(2)}x by hand`);
+  }
   rmSync(buildDirectory, { recursive: true, force: true });
 }
 
