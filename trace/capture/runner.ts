@@ -2,7 +2,7 @@
 // trace goes to a private FIFO or file, never `-o /dev/fd/N` (the program would inherit that
 // descriptor and its own descriptor numbers would shift), so the program keeps its stdio to itself.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, constants, createReadStream, fstatSync, mkdtempSync, openSync, read, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -285,14 +285,19 @@ async function followFile(file: string, onTrace: (chunk: string) => void, ended:
   try {
     for (;;) {
       const finished = ended();
-      const bytes = await new Promise<number>((resolve, reject) => read(fd, buffer, 0, buffer.length, position, (error, n) => (error ? reject(error) : resolve(n))));
+      // Read at once, not through libuv's thread pool: a private regular file whose pages strace has
+      // just written, and each trip through the pool wakes two threads (on a VM a wake-up costs 0.1 ms).
+      const bytes = readSync(fd, buffer, 0, buffer.length, position);
       if (bytes > 0) {
         position += bytes;
         onTrace(decoder.decode(buffer.subarray(0, bytes), { stream: true }));
-        // A full buffer, or strace has ended: read on at once. Reading whatever strace has just
-        // written as soon as it is there made one read per line or two, each costing more than
-        // parsing the line.
-        if (bytes === buffer.length || finished) continue;
+        // A full buffer, or strace has ended: read on at once (letting other work in between). Reading
+        // whatever strace has just written as soon as it is there made one read per line or two,
+        // each costing more than parsing the line.
+        if (bytes === buffer.length || finished) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
+        }
       } else if (finished) break;
       await new Promise<void>((resolve) => setTimeout(resolve, bytes > 0 ? SHORT_READ_NAP_MS : END_NAP_MS));
     }

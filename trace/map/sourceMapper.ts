@@ -174,7 +174,7 @@ export class SourceMapper {
   map(event: TraceEvent): SourceLocation | undefined {
     if (event.kind === 'exit' || event.kind === 'notice') return undefined;
     // execve's ip belongs to the image it replaced.
-    if (event.kind === 'syscall' && /^execve/.test(event.name)) {
+    if (event.kind === 'syscall' && event.name.startsWith('execve')) {
       this.displacement.delete(event.pid);
       this.candidates.delete(event.pid);
       event.origin = 'loader';

@@ -36,7 +36,21 @@ const CACHED_BLOCKS = 8;
 const MAX_BLOCK_BYTES = 8 << 20;
 
 const KINDS: TraceEvent['kind'][] = ['syscall', 'signal', 'exit', 'notice'];
+/** Each kind's number in the flags: its place in KINDS, plus one. */
+const KIND_FLAGS: Record<TraceEvent['kind'], number> = { syscall: 1, signal: 2, exit: 3, notice: 4 };
 const ORIGINS: (CallOrigin | undefined)[] = [undefined, 'loader', 'startup', 'runtime', 'user', 'exit'];
+const NO_FD_ARGUMENTS: readonly number[] = Object.freeze([]);
+
+function originNumber(origin: CallOrigin | undefined): number {
+  return origin === undefined ? 0 : ORIGINS.indexOf(origin);
+}
+
+/** The arguments whose descriptor origins fit the index (two at most, among the first 16), or none. */
+function indexedFdArguments(fdOrigins: readonly (number | undefined)[]): readonly number[] {
+  const fdArgs: number[] = [];
+  fdOrigins.forEach((origin, i) => { if (origin !== undefined) fdArgs.push(i); });
+  return fdArgs.length > 2 || fdArgs.some((i) => i > 15) ? NO_FD_ARGUMENTS : fdArgs;
+}
 const FAILED = 1 << 3;
 const I386 = 1 << 7;
 
@@ -194,33 +208,40 @@ export class EventArchive {
     const call = event.kind === 'syscall' ? event : undefined;
     // Up to two descriptor origins go in the index; a call with more keeps them in its decoration.
     const fdOrigins = call?.fdOrigins;
-    let fdArgs: number[] = [];
-    if (fdOrigins) {
-      fdOrigins.forEach((origin, i) => { if (origin !== undefined) fdArgs.push(i); });
-      if (fdArgs.length > 2 || fdArgs.some((i) => i > 15)) fdArgs = [];
-    }
-    const decoration: Decoration = {
-      location: event.location, origin: event.origin, via: event.via, credit: event.credit,
-      fdOrigins: fdOrigins && fdArgs.length === 0 ? fdOrigins : undefined, abi: call?.abi === 'i386' ? 'i386' : undefined,
-    };
+    const fdArgs = fdOrigins ? indexedFdArguments(fdOrigins) : NO_FD_ARGUMENTS;
+    const abi = call?.abi === 'i386' ? 'i386' : undefined;
+    const decorationFds = fdOrigins && fdArgs.length === 0 ? fdOrigins : undefined;
     // Mostly the very objects the last call had (the mapper shares them): no comparing field by field.
     let last = this.lastKept;
-    if (!(last && last.location === decoration.location && last.credit === decoration.credit && last.origin === decoration.origin
-      && last.via === decoration.via && last.abi === decoration.abi && last.fdOrigins === undefined && decoration.fdOrigins === undefined)) {
+    if (!(last && last.location === event.location && last.credit === event.credit && last.origin === event.origin
+      && last.via === event.via && last.abi === abi && last.fdOrigins === undefined && decorationFds === undefined)) {
+      const decoration: Decoration = { location: event.location, origin: event.origin, via: event.via, credit: event.credit, fdOrigins: decorationFds, abi };
       this.lastKept = last = { ...decoration, id: this.decorationId(decoration) };
     }
-    const id = last.id;
     const page = this.index.pageToChange(event.seq);
     const slot = slotOf(event.seq);
-    page.decoration[slot] = id;
+    page.decoration[slot] = last.id;
     page.fdOrigin1[slot] = fdArgs.length > 0 ? fdOrigins![fdArgs[0]!]! + 1 : 0;
     page.fdOrigin2[slot] = fdArgs.length > 1 ? fdOrigins![fdArgs[1]!]! + 1 : 0;
     page.fdArgs[slot] = (fdArgs[0] ?? 0) | ((fdArgs[1] ?? 0) << 4);
     page.pid[slot] = event.pid;
+    const failed = isFailure(event);
     page.name[slot] = this.stringId(event.kind === 'syscall' ? event.name : event.kind === 'signal' ? event.signal : '');
-    page.failureKey[slot] = this.stringId(failureKey(event));
-    page.flags[slot] = (KINDS.indexOf(event.kind) + 1) | (isFailure(event) ? FAILED : 0) | (ORIGINS.indexOf(event.origin) << 4) | (call?.abi === 'i386' ? I386 : 0);
+    page.failureKey[slot] = this.failureKeyId(failureKey(event));
+    page.flags[slot] = KIND_FLAGS[event.kind] | (failed ? FAILED : 0) | (originNumber(event.origin) << 4) | (abi ? I386 : 0);
   }
+
+  /** The failure key's number: mostly `?` (no errno) for a long run of calls, so the last one is remembered apart from names. */
+  private failureKeyId(key: string): number {
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.lastKeyId = this.stringId(key);
+    }
+    return this.lastKeyId;
+  }
+
+  private lastKey: string | undefined;
+  private lastKeyId = 0;
 
   /** What the index says of an archived event (kept by keep()), or undefined. */
   facts(seq: number): ArchivedFacts | undefined {
@@ -254,6 +275,8 @@ export class EventArchive {
   }
 
   private stringId(text: string): number {
+    // Calls come in runs of one name: the last one is compared before the table is asked.
+    if (text === this.lastString) return this.lastStringId;
     let id = this.stringIds.get(text);
     if (id === undefined) {
       id = this.strings.length;
@@ -262,8 +285,13 @@ export class EventArchive {
       this.strings.push(ownCopy(text));
       this.stringIds.set(this.strings[id]!, id);
     }
+    this.lastString = this.strings[id]!;
+    this.lastStringId = id;
     return id;
   }
+
+  private lastString: string | undefined;
+  private lastStringId = 0;
 
   /** Event `seq` as it was kept (undefined when it is not in the log or the log is closed). */
   read(seq: number): TraceEvent | undefined {

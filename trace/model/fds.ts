@@ -5,6 +5,7 @@
 // which calls return one come from the syscall database.
 import { argumentDecoder, lookupSyscallByName, resultKind, type SyscallInfo } from '../../syscalls';
 import type { SyscallEvent } from '../events';
+import { ownCopy } from './ownCopy';
 
 /** The seq of the call that created a descriptor; INHERITED for 0, 1 and 2 of the first process. */
 export const INHERITED = 0;
@@ -29,7 +30,14 @@ interface DescriptorPlan {
   /** The indexes of int[2] arguments that return two descriptors (pipe, socketpair). */
   pairArguments: number[];
   returnsFd: boolean;
+  /** fork, vfork, clone, clone3. */
+  forks: boolean;
+  /** The call may read or change a descriptor table (most calls of a long trace do neither: getppid). */
+  touchesTable: boolean;
 }
+
+/** Calls that change the table without passing or returning a descriptor the database marks as one. */
+const TABLE_CHANGES = new Set(['close', 'close_range', 'fcntl', 'execve', 'execveat', ...FORK_NAMES]);
 
 const plans = new Map<SyscallInfo, DescriptorPlan>();
 
@@ -37,14 +45,21 @@ function planOf(info: SyscallInfo): DescriptorPlan {
   let plan = plans.get(info);
   if (!plan) {
     const kinds = info.params.map((_, i) => argumentDecoder(info, i).kind);
+    const fdArguments = kinds.flatMap((kind, i) => (kind === 'fd' || kind === 'dirfd' ? [i] : []));
+    const pairArguments = info.params.flatMap((param, i) => (FD_PAIR_PARAMS.has(param.name) ? [i] : []));
+    const returnsFd = resultKind(info) === 'fd';
     plan = {
-      fdArguments: kinds.flatMap((kind, i) => (kind === 'fd' || kind === 'dirfd' ? [i] : [])),
-      pairArguments: info.params.flatMap((param, i) => (FD_PAIR_PARAMS.has(param.name) ? [i] : [])),
-      returnsFd: resultKind(info) === 'fd',
+      fdArguments, pairArguments, returnsFd, forks: FORK_NAMES.has(info.name),
+      touchesTable: fdArguments.length > 0 || pairArguments.length > 0 || returnsFd || TABLE_CHANGES.has(info.name),
     };
     plans.set(info, plan);
   }
   return plan;
+}
+
+/** A name the syscall database does not know: only a fork's name still matters (see FdTracker.forking). */
+function unknownPlan(name: string): DescriptorPlan {
+  return { fdArguments: [], pairArguments: [], returnsFd: false, forks: FORK_NAMES.has(name), touchesTable: false };
 }
 
 export class FdTracker {
@@ -58,17 +73,25 @@ export class FdTracker {
   /** Children whose table was started that way, before their parent's call returned. */
   private readonly startedEarly = new Set<number>();
 
+  /** The plan of the last call's name (calls come in runs of the same few), and per ABI by name. */
+  private lastName = '';
+  private lastAbi: SyscallEvent['abi'] | undefined;
+  private lastPlan: DescriptorPlan | undefined;
+  private readonly plansByName = { x86_64: new Map<string, DescriptorPlan>(), i386: new Map<string, DescriptorPlan>() };
+  /** The last process's table (most calls come from the same process as the one before). */
+  private lastPid = -1;
+  private lastTable: Table | undefined;
+
   /** Sets `event.fdOrigins` for its descriptor arguments, then applies what the call did to the table. */
   observe(event: SyscallEvent): void {
-    if (FORK_NAMES.has(event.name)) {
+    const plan = this.planFor(event.abi, event.name);
+    if (plan.forks) {
       if (event.inProgress) this.forking.set(event.pid, event);
       else this.forking.delete(event.pid);
     }
     if (event.inProgress) return;
     const table = this.tableOf(event.pid);
-    const found = lookupSyscallByName(event.abi, event.name);
-    if (!found.known) return;
-    const plan = planOf(found.syscall);
+    if (!plan.touchesTable) return;
     // Beside each argument, the seq of its descriptor's creator (only calls passing descriptors read their arguments).
     let origins: (number | undefined)[] | undefined;
     if (plan.fdArguments.length > 0) {
@@ -86,6 +109,25 @@ export class FdTracker {
     this.apply(event, plan, table);
   }
 
+  private planFor(abi: SyscallEvent['abi'], name: string): DescriptorPlan {
+    if (name === this.lastName && abi === this.lastAbi) return this.lastPlan!;
+    const byName = this.plansByName[abi];
+    let plan = byName.get(name);
+    if (!plan) {
+      const found = lookupSyscallByName(abi, name);
+      plan = found.known ? planOf(found.syscall) : unknownPlan(name);
+      // Names strace never prints (a log's garbage) are not remembered: the table stays the database's size.
+      if (found.known) {
+        name = ownCopy(name);
+        byName.set(name, plan);
+      }
+    }
+    this.lastName = name;
+    this.lastAbi = abi;
+    this.lastPlan = plan;
+    return plan;
+  }
+
   private apply(event: SyscallEvent, plan: DescriptorPlan, table: Table): void {
     const created = (fd: number) => table.set(fd, { seq: event.seq, closeOnExec: event.args.some((a) => CLOEXEC.test(a.text)) });
     const name = event.name;
@@ -95,7 +137,7 @@ export class FdTracker {
     else if (name === 'fcntl') this.fcntl(event, table);
     else if (/^(execve|execveat)$/.test(name)) {
       for (const [fd, incarnation] of table) if (incarnation.closeOnExec) table.delete(fd);
-    } else if (FORK_NAMES.has(name) && event.returnValue! > 0) {
+    } else if (plan.forks && event.returnValue! > 0) {
       this.startChild(event.returnValue!, table, sharesFiles(event));
     }
     for (const i of plan.pairArguments) {
@@ -133,9 +175,11 @@ export class FdTracker {
     // strace may show the child's first calls before the parent's clone returns (see forking).
     if (early && early !== table) for (const [fd, incarnation] of early) table.set(fd, incarnation);
     this.tables.set(pid, table);
+    if (pid === this.lastPid) this.lastPid = -1;
   }
 
   private tableOf(pid: number): Table {
+    if (pid === this.lastPid) return this.lastTable!;
     let table = this.tables.get(pid);
     if (!table) {
       this.firstPid ??= pid;
@@ -152,6 +196,8 @@ export class FdTracker {
       }
       this.tables.set(pid, table);
     }
+    this.lastPid = pid;
+    this.lastTable = table;
     return table;
   }
 }

@@ -79,6 +79,12 @@ export class TraceModel {
   /** With a window: the latest events, event `seq` at `seq & ringMask` (a newer seq takes its place). */
   private readonly ring: (TraceEvent | undefined)[] = [];
   private readonly ringMask: number = 0;
+  /**
+   * Beside each slot of the ring: its event's seq (0: none) and whether the archive holds it, so an
+   * event leaving the window is not read again (4 000 events later it is no longer in the CPU's caches).
+   */
+  private readonly ringSeqs = new Float64Array(0);
+  private readonly ringArchived = new Uint8Array(0);
   /** Events that left the window but that the archive cannot read back. */
   private readonly pinned = new Map<number, TraceEvent>();
   private readonly window: number | undefined;
@@ -93,7 +99,7 @@ export class TraceModel {
   /** Failed calls: syscall → errno → count. */
   readonly failures = new Map<string, Map<string, number>>();
   /** Completed calls per origin (calls whose origin is unknown are not counted). */
-  readonly origins = new Map<CallOrigin, number>();
+  private readonly originCounts: Record<CallOrigin, number> = { loader: 0, startup: 0, runtime: 0, user: 0, exit: 0 };
   firstTime: number | undefined;
 
   constructor(options: TraceModelOptions = {}) {
@@ -103,6 +109,8 @@ export class TraceModel {
       // A power of two at least the window's size.
       this.ringMask = 2 ** Math.ceil(Math.log2(Math.max(2, this.window))) - 1;
       this.ring = new Array<TraceEvent | undefined>(this.ringMask + 1).fill(undefined);
+      this.ringSeqs = new Float64Array(this.ringMask + 1);
+      this.ringArchived = new Uint8Array(this.ringMask + 1);
     }
   }
 
@@ -141,7 +149,7 @@ export class TraceModel {
   /** Whether event `seq` is known (without reading it back). */
   has(seq: number): boolean {
     if (!this.windowed) return this.events[seq - 1] !== undefined;
-    return this.ring[seq & this.ringMask]?.seq === seq || this.pinned.has(seq) || (this.archive?.has(seq) ?? false);
+    return this.ringSeqs[seq & this.ringMask] === seq || this.pinned.has(seq) || (this.archive?.has(seq) ?? false);
   }
 
   /** Every event in seq order (read back from the log a block at a time, when the model keeps a window). */
@@ -190,8 +198,8 @@ export class TraceModel {
 
   /** With a window: the event when memory holds it (the window, or pinned). */
   private inMemory(seq: number): TraceEvent | undefined {
-    const recent = this.ring[seq & this.ringMask];
-    if (recent?.seq === seq) return recent;
+    const slot = seq & this.ringMask;
+    if (this.ringSeqs[slot] === seq) return this.ring[slot];
     return this.pinned.size > 0 ? this.pinned.get(seq) : undefined;
   }
 
@@ -204,12 +212,15 @@ export class TraceModel {
   }
 
   /**
-   * Puts the event in the window, moving the oldest out (to the archive, or pinned when the log does
-   * not hold them); false when it was counted already as a completed call.
+   * Puts the event in the window, moving the oldest out, and has the archive keep what it will need
+   * of it once it leaves: now, while the event was just made (4 000 events later it would be read
+   * back from main memory). False when it was counted already as a completed call.
    */
   private keepInWindow(event: TraceEvent): boolean {
     const countedBefore = event.kind === 'syscall' && !event.inProgress && this.markCounted(event.seq);
-    this.replaceInWindow(event);
+    const archived = this.archive?.has(event.seq) ?? false;
+    if (archived) this.archive!.keep(event);
+    this.replaceInWindow(event, archived);
     return !countedBefore;
   }
 
@@ -226,24 +237,21 @@ export class TraceModel {
     return already;
   }
 
-  private replaceInWindow(event: TraceEvent): void {
+  /** `archived`: the archive holds the event (kept above), so it may leave memory. */
+  private replaceInWindow(event: TraceEvent, archived: boolean): void {
     const seq = event.seq;
     if (this.pinned.size > 0 && this.pinned.has(seq)) return void this.pinned.set(seq, event);
     const slot = seq & this.ringMask;
-    const there = this.ring[slot];
-    if (there && there.seq > seq) {
+    const there = this.ringSeqs[slot]!;
+    if (there > seq) {
       // Older than the window (a call completing long after it began): its lines are in the log.
-      this.leave(event);
+      if (!archived) this.pinned.set(seq, event);
       return;
     }
-    if (there && there.seq !== seq) this.leave(there);
+    if (there !== 0 && there !== seq && !this.ringArchived[slot]) this.pinned.set(there, this.ring[slot]!);
     this.ring[slot] = event;
-  }
-
-  /** An event leaves memory: the archive keeps what mapping added, or it stays pinned when the log does not hold it. */
-  private leave(event: TraceEvent): void {
-    if (this.archive?.has(event.seq)) this.archive.keep(event);
-    else this.pinned.set(event.seq, event);
+    this.ringSeqs[slot] = seq;
+    this.ringArchived[slot] = archived ? 1 : 0;
   }
 
   /** Counts the event into the summary, lines and processes (a completed call once: see countedBefore). */
@@ -258,9 +266,7 @@ export class TraceModel {
     if (event.kind !== 'syscall' || event.inProgress) return;
     if (countedBefore) return;
     process.calls++;
-    let stats = this.stats.get(event.name);
-    // Map keys are kept too: the model's own copies, never pieces of the parser's chunks.
-    if (!stats) this.stats.set((stats = { name: ownCopy(event.name), calls: 0, errors: 0, totalTime: 0 }).name, stats);
+    const stats = this.statsOf(event.name);
     stats.calls++;
     const failed = isFailed(event);
     if (failed) {
@@ -273,19 +279,38 @@ export class TraceModel {
       else byErrno.set(errno, count + 1);
     }
     stats.totalTime += event.duration ?? 0;
-    if (event.origin) this.origins.set(event.origin, (this.origins.get(event.origin) ?? 0) + 1);
+    if (event.origin) this.originCounts[event.origin]++;
     this.recordLine(event, failed);
     this.recordProcess(event);
   }
 
+  /** A syscall's summary row; the last one asked for is remembered (calls come in runs of one name). */
+  private statsOf(name: string): SyscallStats {
+    const last = this.lastStats;
+    if (last?.name === name) return last;
+    let stats = this.stats.get(name);
+    // Map keys are kept too: the model's own copies, never pieces of the parser's chunks.
+    if (!stats) this.stats.set((stats = { name: ownCopy(name), calls: 0, errors: 0, totalTime: 0 }).name, stats);
+    this.lastStats = stats;
+    return stats;
+  }
+
+  private lastStats: SyscallStats | undefined;
+
   private process(pid: number): ProcessInfo {
+    const last = this.lastProcess;
+    if (last?.pid === pid) return last;
     let info = this.processes.get(pid);
     if (!info) {
       info = { pid, thread: false, calls: 0 };
       this.processes.set(pid, info);
     }
+    this.lastProcess = info;
     return info;
   }
+
+  /** The process of the last event (most events are the same process's as the one before). */
+  private lastProcess: ProcessInfo | undefined;
 
   private recordLine(event: SyscallEvent, failed: boolean): void {
     const where = event.location;
@@ -296,12 +321,7 @@ export class TraceModel {
   }
 
   private recordAt(file: string, line: number, event: SyscallEvent, failed: boolean): void {
-    let byLine = this.lines.get(file);
-    if (!byLine) this.lines.set(file, (byLine = new Map()));
-    let calls = byLine.get(line);
-    if (!calls) byLine.set(line, (calls = new Map()));
-    let call = calls.get(event.name);
-    if (!call) calls.set((call = { name: ownCopy(event.name), count: 0, errors: 0, lastResult: '', results: [], moreResults: false, seqs: [] }).name, call);
+    const call = this.lineCall(file, line, event.name);
     call.count++;
     if (failed) call.errors++;
     const result = shortResult(event);
@@ -313,6 +333,22 @@ export class TraceModel {
     if (call.seqs.length < 100) call.seqs.push(event.seq);
   }
 
+  /** The calls of one name on a line; the last one is remembered (a loop makes the same call from the same line). */
+  private lineCall(file: string, line: number, name: string): LineCall {
+    const last = this.lastLineCall;
+    if (last && last.line === line && last.file === file && last.call.name === name) return last.call;
+    let byLine = this.lines.get(file);
+    if (!byLine) this.lines.set(file, (byLine = new Map()));
+    let calls = byLine.get(line);
+    if (!calls) byLine.set(line, (calls = new Map()));
+    let call = calls.get(name);
+    if (!call) calls.set((call = { name: ownCopy(name), count: 0, errors: 0, lastResult: '', results: [], moreResults: false, seqs: [] }).name, call);
+    this.lastLineCall = { file, line, call };
+    return call;
+  }
+
+  private lastLineCall: { file: string; line: number; call: LineCall } | undefined;
+
   private recordProcess(event: SyscallEvent): void {
     const first = event.name.charCodeAt(0);
     // Only clone/fork/vfork/execve matter here; most calls stop at the first letter.
@@ -322,10 +358,15 @@ export class TraceModel {
       child.parent = event.pid;
       child.thread = event.args.some((a) => /CLONE_THREAD/.test(a.text));
     }
-    if (/^execve/.test(event.name) && event.returnValue === 0) {
+    if (event.name.startsWith('execve') && event.returnValue === 0) {
       const command = event.args[0]?.text;
       this.process(event.pid).command = command === undefined ? undefined : ownCopy(command);
     }
+  }
+
+  /** Completed calls per origin that had any, in the order a program runs (calls whose origin is unknown are not counted). */
+  get origins(): ReadonlyMap<CallOrigin, number> {
+    return new Map(ORIGIN_ORDER.filter((o) => this.originCounts[o] > 0).map((o) => [o, this.originCounts[o]]));
   }
 
   /** `strace -c`: per syscall, most time first (then most calls). */

@@ -489,6 +489,20 @@ function resultValueEnd(text: string, i: number, end: number): number {
   return j > digits ? j : i;
 }
 
+/** The number `text[from, end)` holds (as resultValueEnd found it): what Number() of that text gives. */
+function resultNumber(text: string, from: number, end: number): number {
+  const hex = end - from > 2 && text.charCodeAt(from + 1) === LOWER_X;
+  const digits = hex ? from + 2 : text.charCodeAt(from) === DASH ? from + 1 : from;
+  // Up to 13 hex or 15 decimal digits the sum is exact; longer ones are left to Number.
+  if (end - digits > (hex ? 13 : 15)) return Number(text.slice(from, end));
+  let value = 0;
+  for (let i = digits; i < end; i++) {
+    const c = text.charCodeAt(i);
+    value = hex ? value * 16 + (c <= 57 ? c - 48 : c - 87) : value * 10 + (c - 48);
+  }
+  return digits > from && !hex ? -value : value;
+}
+
 /** End of `ENOENT (No such file or directory)` at `i` (a name of 2+ capitals, digits, `_`), or -1. */
 function errnoEnd(text: string, i: number, end: number): number {
   const first = text.charCodeAt(i);
@@ -519,9 +533,8 @@ function readResult(event: SyscallEvent, text: string, from: number, to: number)
     event.result = text.slice(from, end);
     return;
   }
-  const result = text.slice(from, i);
-  event.result = result;
-  if (result !== '?') event.returnValue = Number(result);
+  event.result = text.slice(from, i);
+  if (text.charCodeAt(from) !== QUESTION) event.returnValue = resultNumber(text, from, i);
   if (text.charCodeAt(i) === LESS && i < end) {
     let close = end - 1;
     while (close > i && text.charCodeAt(close) !== GREATER) close--;

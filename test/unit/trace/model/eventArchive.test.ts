@@ -121,6 +121,25 @@ describe('a view keeps a window of events and reads the others back from the log
     bounded.dispose();
   });
 
+  it('keeps strace\'s own messages, which the log does not hold, in memory once they leave the window', () => {
+    const first = Array.from({ length: 15 }, (_, i) => `getpid() = ${i}`);
+    const rest = Array.from({ length: 25 }, (_, i) => `getppid() = ${i}`);
+    const file = path.join(work, 'notices.strace');
+    writeFileSync(file, [...first, ...rest].map((line) => `${line}\n`).join(''));
+    const model = new TraceModel({ window: 2 });
+    const archive = EventArchive.open(file);
+    model.attachArchive(archive);
+    const parser = new StraceParser({ onEvent: (event) => model.upsert(event), onSpan: (seq, start, end) => archive.span(seq, start, end) });
+    parser.addNotice('strace: Process 7 attached');
+    parser.push(first.map((line) => `${line}\n`).join(''));
+    parser.addNotice('[ Process PID=7 runs in 64 bit mode. ]');
+    parser.push(rest.map((line) => `${line}\n`).join(''));
+    parser.end();
+    expect([...model.all()].map((event) => formatEvent(event))).toEqual(['strace: Process 7 attached', ...first, '[ Process PID=7 runs in 64 bit mode. ]', ...rest]);
+    expect(model.eventsInMemory).toBeLessThanOrEqual(2 + 2);
+    model.dispose();
+  });
+
   it('keeps in memory what a full disk kept it from copying, losing nothing', () => {
     const log = readFileSync(path.join(REFERENCE, 'mt_f_tt_T_y_i.txt'), 'utf8');
     const kept = new TraceModel();

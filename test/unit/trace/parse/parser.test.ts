@@ -113,6 +113,15 @@ describe('arguments and results read without regexes', () => {
     expect(call('f() = ?').returnValue).toBeUndefined();
     expect(call('f() = none <.5>')).toMatchObject({ result: 'none <.5>' });
   });
+  it('reads a result as the number Number() makes of its text, however long', () => {
+    const results = ['0', '-0', '7', '-1', '-4095', '007', '4294967295', '999999999999999', '9007199254740993', '-9007199254740993',
+      '18446744073709551615', '0x0', '0x7ffd8a2b1000', '0xfffffffffffff', '0x1fffffffffffff', '0xffffffffffffffff', '0xabcdef0123456789'];
+    for (const result of results) {
+      const event = call(`f() = ${result} <0.1>`);
+      expect(event.result).toBe(result);
+      expect(Object.is(event.returnValue, Number(result)), result).toBe(true);
+    }
+  });
 });
 
 describe('results, errno and annotations', () => {
