@@ -163,8 +163,12 @@ export interface ProgramContext {
   frame: string;
   /** The value the program stores into a named slot anywhere, or undefined when nothing does. */
   storedAnywhere(slot: string): RegisterValue | undefined;
-  /** Effect of calling a procedure of this program: the registers it changes and their values on return. */
-  procedure(name: string): { writes: Set<string>; returns: RegisterValue[] } | undefined;
+  /**
+   * Effect of calling a procedure of this program: the registers it changes and their values on return.
+   * `returns` is undefined while the procedure has not been seen to return yet: the code after the call
+   * waits (the program visits it again once the procedure returns).
+   */
+  procedure(name: string): { writes: Set<string>; returns: RegisterValue[] | undefined } | undefined;
   /** The initial value of a named data slot (`count dq 5`), when known. */
   initialData?(slot: string): RegisterValue | undefined;
   /** `.loop` on a line → `_start.loop`. */
@@ -239,6 +243,8 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
   private depth = 0;
   /** Registers written (bit i = FAMILIES[i]). */
   touched = 0;
+  /** Stopped at a call to a procedure that has not returned yet: the rest of the block waits for it. */
+  halted = false;
 
   /** `anchor`: the block being run, when positions are to move with it (the whole-program analysis). */
   constructor(
@@ -426,6 +432,7 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
 
   /** Interprets one statement; `text` is the line as written (for macro arguments). */
   step(statement: Statement, line: number, text?: string): void {
+    if (this.halted) return;
     if (statement.kind === 'macroCall' || (statement.kind === 'label' && this.env.isMacro(statement.label!.text))) {
       this.macro(statement, line, text);
       return;
@@ -631,8 +638,10 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
     const summary = name ? this.context.procedure(name) : undefined;
     if (name && summary) {
       this.events.call?.(name, copyState(this.state), line);
+      const returns = summary.returns;
+      if (!returns) { this.halted = true; return; }
       for (const family of summary.writes) {
-        const returned = summary.returns[familyIndex(family)] ?? unknown(`changed by \`${name}\``);
+        const returned = returns[familyIndex(family)] ?? unknown(`changed by \`${name}\``);
         this.set(family, mapOptions(returned, (o) => (o.kind === 'stack' ? unknown(`a stack address inside \`${name}\``) : o)));
       }
       // The callee's own stores are in the program-wide slots; this path's view of memory is stale.

@@ -182,6 +182,16 @@ export class ProgramAnalysis {
   private stores = new Map<string, RegisterValue>();
   private storeReaders = new Map<string, Set<number>>();
   private procedureCallers = new Map<string, Set<number>>();
+  /**
+   * Blocks stopped at a call to a procedure that had not returned yet, with that procedure: they go on
+   * when it returns. Those still waiting when nothing else is left to visit call a procedure that never
+   * returns (or not before they do, as in recursion): the procedure is then given up on, and the code
+   * after the call runs with what it changes unknown.
+   */
+  private waiting = new Map<number, string>();
+  private givenUp = new Set<string>();
+  /** The procedure the block being visited waits for, when its interpreter halted at a call. */
+  private waitedOn = '';
   /** Blocks waiting for a visit; the lowest index goes first, so straight-line code is visited once. */
   private queued!: Uint8Array;
   private lowest = Infinity;
@@ -513,7 +523,12 @@ export class ProgramAnalysis {
     for (const [name, states] of previous.callStates) this.callStates.set(name, new Map(states));
     for (const [name, callers] of previous.procedureCallers) this.procedureCallers.set(name, new Set(callers));
     for (const [name, procedure] of this.procedures) {
-      if (!roots.has(this.component[procedure.entry]!)) { const r = previous.returns.get(name); if (r) this.returns.set(name, r); continue; }
+      if (!roots.has(this.component[procedure.entry]!)) {
+        const r = previous.returns.get(name);
+        if (r) this.returns.set(name, r);
+        if (previous.givenUp.has(name)) this.givenUp.add(name);
+        continue;
+      }
       this.callStates.delete(name);
       this.procedureCallers.delete(name);
     }
@@ -621,6 +636,7 @@ export class ProgramAnalysis {
       if (states) this.callStates.set(name, states);
       const returned = previous.returns.get(name);
       if (returned) this.returns.set(name, returned);
+      if (previous.givenUp.has(name)) this.givenUp.add(name);
     }
     for (const [slot, owner] of previous.storeOwner) {
       const now = this.blockIndex.get(previous.input.blocks[owner]!);
@@ -763,6 +779,16 @@ export class ProgramAnalysis {
     if (i < this.lowest) this.lowest = i;
   }
 
+  /** Visits until nothing is queued; then gives up on the procedures blocks still wait for, one round at a time. */
+  private drainAndGiveUp(): void {
+    this.drain();
+    // Every procedure still waited for at once: which ones is decided by the fixpoint, not by the order of visits.
+    while (this.waiting.size > 0) {
+      for (const [block, name] of this.waiting) { this.givenUp.add(name); this.enqueue(block); }
+      this.drain();
+    }
+  }
+
   private drain(): void {
     while (this.pending > 0) {
       let i = this.lowest;
@@ -816,12 +842,12 @@ export class ProgramAnalysis {
 
   private run(members: readonly number[] = this.input.blocks.map((_, i) => i)): void {
     this.seed(members);
-    this.drain();
+    this.drainAndGiveUp();
     // Procedures nobody reaches (only called from unreachable code) still get a hover.
     for (const [name, procedure] of this.procedures) {
       if (!this.entry[procedure.entry] && !this.reused[procedure.entry]) { this.arrive(procedure.entry, freshState(name, unknown(`set by the caller of \`${name}\``))); }
     }
-    this.drain();
+    this.drainAndGiveUp();
     for (const [name, states] of this.callStates) this.facts.callers.set(name, states.size);
     this.useKeys = undefined;
   }
@@ -866,8 +892,15 @@ export class ProgramAnalysis {
         let callers = this.procedureCallers.get(name);
         if (!callers) this.procedureCallers.set(name, callers = new Set());
         if (this.reader >= 0) callers.add(this.reader);
-        const returned = this.returns.get(name);
-        return { writes: procedure.writes, returns: returned?.registers ?? FAMILIES.map(() => unknown(`\`${name}\` does not return`)) };
+        const returned = this.returns.get(name)?.registers;
+        if (!this.givenUp.has(name)) {
+          if (!returned) this.waitedOn = name;
+          return { writes: procedure.writes, returns: returned };
+        }
+        // Given up on: what it returns, if it ever does, or nothing known. Joined whatever the order of
+        // visits, so the result is the same however the analysis got here (a fresh one or a derived one).
+        const noReturn = unknown(`\`${name}\` does not return`);
+        return { writes: procedure.writes, returns: FAMILIES.map((_, r) => (returned ? join(noReturn, returned[r]!) : noReturn)) };
       },
       expand: (statement, line, text) => expandMacroCall(
         this.input.macros, statement, text ?? document.lineText(line), (lookup) => this.noteUse(lookup.kind, lookup.name, -1, lookup.meaning),
@@ -933,11 +966,13 @@ export class ProgramAnalysis {
       ret: (exit) => this.noteReturn(i, exit),
     }, block);
     const flags = document.structure.lineFlags;
-    for (let line = block.start; line <= block.end; line++) {
+    for (let line = block.start; line <= block.end && !interpreter.halted; line++) {
       if (flags[line]! & LINE_INACTIVE) continue;
       interpreter.step(document.statement(line), line, document.lineText(line));
     }
     this.siteLists[i] = sites;
+    this.waiting.delete(i);
+    if (interpreter.halted) { this.waiting.set(i, this.waitedOn); return; }
     // exit and exit_group do not come back.
     const lastSite = sites.at(-1);
     const last = lastInstruction(document, block);
