@@ -8,7 +8,7 @@ import { buildSettingsFrom } from '../toolchain/options';
 import { prepareTarget, TargetError } from '../toolchain/target';
 import { findExecutable, ToolNotFoundError } from '../toolchain/tools';
 import { GdbAhead } from './gdbAhead';
-import { adapterBundle, InlineAdapter } from './inlineAdapter';
+import { adapterBundle, InlineAdapter, type BundlePlace } from './inlineAdapter';
 import { buildOptionsFor, ensureTrusted, readConfig } from './config';
 import { COMMANDS, DEBUG_LANGUAGES, DEBUG_TYPE } from './contributions';
 
@@ -35,7 +35,7 @@ function configurationFor(file: string): SyscallGdbConfiguration {
  * package.json's one initialConfigurations entry; a provideDebugConfigurations here would add a second.
  */
 class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvider {
-  constructor(private readonly diagnostics: vscode.DiagnosticCollection, private readonly ahead: GdbAhead, private readonly extensionUri: vscode.Uri) {}
+  constructor(private readonly diagnostics: vscode.DiagnosticCollection, private readonly ahead: GdbAhead, private readonly bundle: BundlePlace) {}
 
   async resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: SyscallGdbConfiguration): Promise<vscode.DebugConfiguration | undefined> {
     if (!config.type && !config.request && !config.name) {
@@ -67,7 +67,7 @@ class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvid
     const building = (config.build ?? 'auto') === 'auto' && sourceKindOf(program)
       ? this.build(vscode.Uri.file(program), config, settings.diagnosticsEnabled) : undefined;
     // The build's first tool (nasm, gcc) is running by now, in its own process: the bundle loads beside it.
-    adapterBundle(this.extensionUri);
+    adapterBundle(this.bundle);
     if (!building) return config;
     const built = await building;
     if (!built) {
@@ -129,10 +129,10 @@ class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvid
  * is also `syscall-lens dap` for other editors, in a process of its own.
  */
 class SyscallGdbAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
-  constructor(private readonly extensionUri: vscode.Uri, private readonly ahead: GdbAhead) {}
+  constructor(private readonly place: BundlePlace, private readonly ahead: GdbAhead) {}
 
   createDebugAdapterDescriptor(): vscode.DebugAdapterDescriptor {
-    const bundle = adapterBundle(this.extensionUri);
+    const bundle = adapterBundle(this.place);
     return new vscode.DebugAdapterInlineImplementation(new InlineAdapter(bundle, this.ahead.take(bundle)));
   }
 }
@@ -156,7 +156,8 @@ function customStep(request: CustomRequest) {
 export function registerDebugging(context: vscode.ExtensionContext): void {
   const diagnostics = vscode.languages.createDiagnosticCollection('syscall-lens-build');
   const ahead = new GdbAhead();
-  const provider = new SyscallGdbConfigurationProvider(diagnostics, ahead, context.extensionUri);
+  const place: BundlePlace = { extensionUri: context.extensionUri, cacheDir: path.join(context.globalStorageUri.fsPath, 'code-cache') };
+  const provider = new SyscallGdbConfigurationProvider(diagnostics, ahead, place);
   context.subscriptions.push(
     diagnostics, ahead,
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
@@ -166,7 +167,7 @@ export function registerDebugging(context: vscode.ExtensionContext): void {
         return source ? [configurationFor(source.fsPath)] : [];
       },
     }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
-    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new SyscallGdbAdapterFactory(context.extensionUri, ahead)),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new SyscallGdbAdapterFactory(place, ahead)),
     vscode.commands.registerCommand(COMMANDS.stepInstruction, customStep('stepInstruction')),
     vscode.commands.registerCommand(COMMANDS.nextInstruction, customStep('nextInstruction')),
     vscode.commands.registerCommand(COMMANDS.runToNextSyscall, customStep('runToNextSyscall')),

@@ -7,16 +7,26 @@ import * as vscode from 'vscode';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { StartedGdb } from '../debug-adapter/session';
 import type * as InlineBundle from '../debug-adapter/inline';
+import { loadWithCodeCache, type CachedBundle } from './codeCache';
 import { openProgramTerminal, type TerminalRequest } from './programTerminal';
 
-let loaded: typeof InlineBundle | undefined;
+/** Where the adapter's bundle is, and where its code cache is kept (the extension's global storage). */
+export interface BundlePlace {
+  extensionUri: vscode.Uri;
+  cacheDir: string;
+}
 
-/** The adapter's bundle, loaded once, on first use. */
-export function adapterBundle(extensionUri: vscode.Uri): typeof InlineBundle {
-  const file = path.join(extensionUri.fsPath, 'dist', 'debug-adapter-inline.js');
-  // A path known only at run time: esbuild leaves this require to node, so the bundle stays separate.
-  loaded ??= require(file) as typeof InlineBundle;
-  return loaded;
+let loaded: CachedBundle<typeof InlineBundle> | undefined;
+
+/** The adapter's bundle, loaded once, on first use, with the code cache an earlier window left (codeCache.ts). */
+export function adapterBundle(place: BundlePlace): typeof InlineBundle {
+  loaded ??= loadWithCodeCache<typeof InlineBundle>(path.join(place.extensionUri.fsPath, 'dist', 'debug-adapter-inline.js'), place.cacheDir);
+  return loaded.exports;
+}
+
+/** Once a session has run, the cache can hold the functions it compiled; written off the way of any F5. */
+function saveBundleCache(): void {
+  setTimeout(() => loaded?.saveCache(), 2_000).unref();
 }
 
 /** Every session not yet ended: the extension ends them (and their processes) when it deactivates. */
@@ -48,6 +58,7 @@ export class InlineAdapter implements vscode.DebugAdapter {
     this.ended ??= this.session.end().finally(() => {
       live.delete(this);
       this.sent.dispose();
+      saveBundleCache();
     });
     return this.ended;
   }
