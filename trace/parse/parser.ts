@@ -4,6 +4,7 @@
 import { argumentsEnd, isDigit, isTrimSpace } from './argumentScanner';
 import { ParsedSyscall } from './parsedSyscall';
 import { decimalAt, emptyPrefix, readLinePrefix, type LinePrefix } from './linePrefix';
+import { ownCopy } from '../model/ownCopy';
 import type { ExitEvent, NoticeEvent, SignalEvent, StackFrame, SyscallEvent, TraceEvent } from '../events';
 
 export interface ParserOptions {
@@ -34,6 +35,10 @@ const EXITED = /^\+\+\+ exited with (-?\d+) \+\+\+$/;
 const KILLED = /^\+\+\+ killed by (\S+)( \(core dumped\))? \+\+\+$/;
 const PERSONALITY = /^\[ Process PID=(\d+) runs in (32|64|x32) bit mode\. \]$/;
 const FRAME = /^ > (.*)\(([^()]*)\) \[0x([0-9a-f]+)\](?: (.+))?$/;
+
+/** Call names the parser hands out as the same strings (see callName). */
+const RECENT_NAMES = 8;
+const MAX_KNOWN_NAMES = 4096;
 
 // Most events have no annotations and no stack: they share these (frozen, so nothing adds to them).
 const NO_ANNOTATIONS: string[] = Object.freeze([]) as unknown as string[];
@@ -241,7 +246,7 @@ export class StraceParser {
   }
 
   private parseCall(prefix: LinePrefix, text: string, start: number, end: number, argsStart: number, final: boolean): void {
-    const name = text.slice(prefix.bodyStart, argsStart - 1);
+    const name = this.callName(text, prefix.bodyStart, argsStart - 1);
     if (end - UNFINISHED.length >= argsStart && text.startsWith(UNFINISHED, end - UNFINISHED.length)) {
       const head = text.slice(prefix.bodyStart, end - UNFINISHED.length);
       const event = this.syscall(this.nextSeq(), prefix, name, argumentText(text, argsStart, end - UNFINISHED.length), true);
@@ -255,6 +260,44 @@ export class StraceParser {
       this.emit(this.syscall(this.nextSeq(), prefix, name, argumentText(text, argsStart, end), true), false);
     } else this.reject(text.slice(start, end));
   }
+
+  /**
+   * The name `text[start, end)`, as the same string as the last calls of that name: a trace makes a
+   * few syscalls many times, and one string per name makes every table keyed by it (summary, lines,
+   * index) compare a pointer instead of hashing a new piece of text.
+   */
+  private callName(text: string, start: number, end: number): string {
+    const names = this.recentNames;
+    const length = end - start;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      if (name.length === length && text.startsWith(name, start)) {
+        if (i > 0) {
+          // Most recently used first.
+          names.copyWithin(1, 0, i);
+          names[0] = name;
+        }
+        return name;
+      }
+    }
+    const piece = text.slice(start, end);
+    let name = this.knownNames.get(piece);
+    if (name === undefined) {
+      // Its own copy: a longer piece of text would keep the whole chunk alive (see ownCopy).
+      name = ownCopy(piece);
+      // A log of garbage has no end of names: the table stops growing (strace knows a few hundred).
+      if (this.knownNames.size < MAX_KNOWN_NAMES) this.knownNames.set(name, name);
+    }
+    if (names.length < RECENT_NAMES) names.unshift(name);
+    else {
+      names.copyWithin(1, 0, RECENT_NAMES - 1);
+      names[0] = name;
+    }
+    return name;
+  }
+
+  private readonly recentNames: string[] = [];
+  private readonly knownNames = new Map<string, string>();
 
   private syscall(seq: number, prefix: LinePrefix, name: string, argumentText: string, inProgress: boolean): SyscallEvent {
     return new ParsedSyscall(seq, prefix.pid, prefix.time, prefix.ip, name, argumentText, inProgress, this.abiOf(prefix.pid), NO_ANNOTATIONS, NO_FRAMES);

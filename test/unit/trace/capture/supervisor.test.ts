@@ -15,7 +15,7 @@ describe('the trace supervisor', () => {
 
   it('gets strace and the program as argv, strace first, the capture folder to remove if we die', () => {
     expect(supervisorArguments(['strace', '-f', '-o', '/t/trace'], ['/bin/prog', '--', 'x'], { terminal: { rows: 30.7, columns: 0 }, captureDirectory: '/t' }))
-      .toEqual([SUPERVISOR_SCRIPT, '--parent', String(process.pid), '--pty', '30', '1', '--remove', '/t', 'strace', '-f', '-o', '/t/trace', '--', '/bin/prog', '--', 'x']);
+      .toEqual(['-I', '-S', SUPERVISOR_SCRIPT, '--parent', String(process.pid), '--pty', '30', '1', '--remove', '/t', 'strace', '-f', '-o', '/t/trace', '--', '/bin/prog', '--', 'x']);
     expect(resizeMessage({ rows: 0, columns: 99.5 })).toBe('resize 1 99\n');
   });
 });

@@ -246,6 +246,16 @@ describe('signals, exits and stacks', () => {
   });
 });
 
+describe('call names', () => {
+  it('keeps each name right however many names a log has and in whatever order they come', () => {
+    // More names than the parser remembers recently, then more than it remembers at all.
+    const names = Array.from({ length: 5000 }, (_, i) => `call_number_${i.toString(36)}`);
+    const order = [...names.slice(0, 12), ...names.slice(0, 12).reverse(), ...names, 'read', 'write', 'read', ...names.slice(0, 3)];
+    const parsed = parseStraceText(order.map((name, i) => `${name}(${i}) = ${i}\n`).join(''));
+    expect(calls(parsed.events).map((e) => `${e.name} ${e.args[0]!.text}`)).toEqual(order.map((name, i) => `${name} ${i}`));
+  });
+});
+
 describe('never throws, keeps what it cannot read', () => {
   it('counts unparsed lines and keeps them verbatim', () => {
     const parsed = parseStraceText('write(1, "a", 1) = 1\nthis is not strace\n\u0000\u0001garbage(\nread(0, "", 1) = 0\n');
