@@ -23,7 +23,14 @@ const WIDEN_AFTER = 2;
 /** Names the kernel jumps to when the program starts. */
 const ENTRY_POINTS = new Set(['_start', '..start']);
 
-interface Edge { to: number; sign?: 'error' | 'nonnegative' }
+/**
+ * An edge to the block `offset` places further on (negative: back). Kept relative so that blocks added
+ * or removed elsewhere leave it as it is: only edges spanning the edited stretch change (spliceFlows).
+ */
+interface Edge { offset: number; sign?: 'error' | 'nonnegative' }
+
+/** Jumps at most this many blocks away are found by looking around an edit; longer ones are listed (farJumps). */
+const NEAR_BLOCKS = 64;
 
 interface BlockFlow {
   successors: Edge[];
@@ -43,7 +50,7 @@ interface BlockFlow {
 function sameBlockFlow(a: BlockFlow, b: BlockFlow, relabeled = false): boolean {
   return a.callee === b.callee && a.inMacro === b.inMacro && a.codeless === b.codeless && a.call === b.call
     && (relabeled || (a.label === b.label && a.target === b.target))
-    && a.successors.length === b.successors.length && a.successors.every((e, k) => e.to === b.successors[k]!.to && e.sign === b.successors[k]!.sign);
+    && a.successors.length === b.successors.length && a.successors.every((e, k) => e.offset === b.successors[k]!.offset && e.sign === b.successors[k]!.sign);
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -108,6 +115,58 @@ export function blockIndexAt(blocks: readonly BlockAnalysis[], line: number): nu
   return lo;
 }
 
+// The walks over every block that an edit still needs are small functions of their own: the analysis
+// that calls them runs once per edit, and a small function is quick to compile once it runs often.
+
+/** How many items two lists start with in common (the same objects). */
+function sharedStart<T>(a: readonly T[], b: readonly T[]): number {
+  let k = 0;
+  while (k < a.length && k < b.length && a[k] === b[k]) k++;
+  return k;
+}
+
+/** How many items two lists end with in common, not counting the first `start` of either. */
+function sharedEnd<T>(a: readonly T[], b: readonly T[], start: number): number {
+  let k = 0;
+  while (k < a.length - start && k < b.length - start && a[a.length - 1 - k] === b[b.length - 1 - k]) k++;
+  return k;
+}
+
+/** The blocks whose component is one of `roots`, in order. */
+function membersOf(component: Int32Array, roots: ReadonlySet<number>): number[] {
+  const members: number[] = [];
+  for (let i = 0; i < component.length; i++) if (roots.has(component[i]!)) members.push(i);
+  return members;
+}
+
+/**
+ * The union-find parents after old blocks [p, oldEnd) were replaced and `d` more blocks are there:
+ * each block `marked` on its own, every other one in its old component, moved.
+ */
+function movedComponents(old: Int32Array, marked: Uint8Array, p: number, oldEnd: number, d: number): Int32Array {
+  const parent = new Int32Array(marked.length);
+  for (let i = 0; i < parent.length; i++) {
+    if (marked[i]) { parent[i] = i; continue; }
+    const root = old[i < p ? i : i - d]!;
+    parent[i] = root >= oldEnd ? root + d : root;
+  }
+  return parent;
+}
+
+/** The block naming each slot, moved (see movedComponents); a slot whose block is gone or marked is left out. */
+function moveSlotBlocks(slots: Map<string, number>, marked: Uint8Array, p: number, oldEnd: number, d: number): void {
+  slots.forEach((o, name) => {
+    const i = o < p ? o : o >= oldEnd ? o + d : -1;
+    // A slot whose block is gone or runs again: every block naming it is affected and names it again.
+    if (i < 0 || marked[i]) slots.delete(name); else if (i !== o) slots.set(name, i);
+  });
+}
+
+/** Points every block straight at its component's root. */
+function flatten(parent: Int32Array): void {
+  for (let i = 0; i < parent.length; i++) parent[i] = find(parent, i);
+}
+
 function find(parent: Int32Array, i: number): number {
   while (parent[i] !== i) { parent[i] = parent[parent[i]!]!; i = parent[i]!; }
   return i;
@@ -167,7 +226,13 @@ let programSerial = 0;
 /** The whole-document analysis. Pure: build it again when the document or its names change. */
 export class ProgramAnalysis {
   private flows!: BlockFlow[];
-  private labelIndex = new Map<string, number>();
+  /**
+   * The block each label (qualified) starts, as the block object: it stays the same while blocks are
+   * added or removed elsewhere (its index is found by its start line, see indexOfLabel).
+   */
+  private labelIndex = new Map<string, BlockAnalysis>();
+  /** Blocks whose jump goes further than NEAR_BLOCKS (maybe more: blocks since gone or changed). */
+  private farJumps = new Set<BlockAnalysis>();
   private procedures = new Map<string, { entry: number; blocks: Set<number>; writes: Set<string> }>();
   facts: ProgramFacts = { callSites: new Map(), callers: new Map() };
 
@@ -250,9 +315,10 @@ export class ProgramAnalysis {
     const members = previous ? this.derive(previous, stale!) : undefined;
     if (members) { this.derivedFrom = previous!.serial; this.rerunBlocks = members; this.run(members); return; }
     this.labelIndex = new Map();
-    blocks.forEach((block, i) => {
+    this.farJumps = new Set();
+    blocks.forEach((block) => {
       const label = document.statement(block.start).label;
-      if (label) this.labelIndex.set(structure.qualify(label.text, block.start), i);
+      if (label) this.labelIndex.set(structure.qualify(label.text, block.start), block);
     });
     this.flows = blocks.map((block, i) => this.flowOf(block, i));
     this.findProcedures();
@@ -316,6 +382,8 @@ export class ProgramAnalysis {
     const relabeled = this.relabel(previous, changed);
     if (!relabeled) return undefined;
     this.labelIndex = relabeled.labelIndex;
+    this.farJumps = previous.farJumps;
+    for (const i of changed) this.farJumps.delete(before[i]!);
     const flows = new Map<number, BlockFlow>();
     for (const i of new Set([...changed, ...relabeled.scope])) {
       const flow = this.flowOf(blocks[i]!, i);
@@ -358,10 +426,8 @@ export class ProgramAnalysis {
     const n = blocks.length;
     const m = before.length;
     const d = n - m;
-    let p = 0;
-    while (p < n && p < m && blocks[p] === before[p]) p++;
-    let s = 0;
-    while (s < n - p && s < m - p && blocks[n - 1 - s] === before[m - 1 - s]) s++;
+    const p = sharedStart(blocks, before);
+    const s = sharedEnd(blocks, before, p);
     const newEnd = n - s;
     const oldEnd = m - s;
     if (newEnd - p > 64 || oldEnd - p > 64) return undefined;
@@ -406,12 +472,12 @@ export class ProgramAnalysis {
       for (let o = first; o < oldEnd; o++) if (procedure.blocks.has(o)) return undefined;
       for (const i of rescoped) if (procedure.blocks.has(i - d)) return undefined;
     }
-    // A label defined twice (the last one wins: a whole pass's question).
+    // A label defined twice (the last one wins: a whole pass's question). Blocks after the stretch are the same objects.
     const removedNames = new Set(removed);
-    const oldRescoped = new Set(rescoped.map((i) => i - d));
+    const oldBlocks = new Set([...before.slice(p, oldEnd), ...rescoped.map((i) => blocks[i]!)]);
     for (const name of removed) {
-      const o = previous.labelIndex.get(name);
-      if (o === undefined || ((o < p || o >= oldEnd) && !oldRescoped.has(o))) return undefined;
+      const block = previous.labelIndex.get(name);
+      if (block === undefined || !oldBlocks.has(block)) return undefined;
     }
     // A call in or out of the stretch makes or unmakes a procedure: left to a whole pass.
     for (let o = p; o < oldEnd; o++) if (previous.flows[o]!.call !== undefined) return undefined;
@@ -419,12 +485,16 @@ export class ProgramAnalysis {
     if (added.some((a, k) => added.findIndex((b) => b.name === a.name) !== k || (previous.labelIndex.has(a.name) && !removedNames.has(a.name)))) return undefined;
     // From here on `previous`'s tables are taken over and changed in place (see derive).
     const moved = (o: number) => (o >= oldEnd ? o + d : o);
+    // Labels are kept against their block objects: only those of the stretch and the rescoped blocks change.
     const labelIndex = previous.labelIndex;
     previous.labelIndex = new Map();
     for (const name of removed) labelIndex.delete(name);
-    if (d !== 0) for (const [name, o] of labelIndex) if (o >= oldEnd) labelIndex.set(name, o + d);
-    for (const { name, at } of added) labelIndex.set(name, at);
+    for (const { name, at } of added) labelIndex.set(name, blocks[at]!);
     this.labelIndex = labelIndex;
+    const farJumps = previous.farJumps;
+    previous.farJumps = new Set();
+    for (let o = p; o < oldEnd; o++) farJumps.delete(before[o]!);
+    this.farJumps = farJumps;
     const flows = previous.flows;
     const counts = previous.namedTargets();
     previous.targetCounts = undefined;
@@ -434,14 +504,27 @@ export class ProgramAnalysis {
     for (let i = p; i < newEnd; i++) region.push(this.flowOf(blocks[i]!, i));
     flows.splice(p, oldEnd - p, ...region);
     for (const flow of region) count(flow, 1);
-    // Edges after the stretch move with it; an edge into the old stretch is made again with its flow.
+    // Edges are relative: only those spanning the stretch change length, and an edge into the old stretch
+    // is made again with its flow. Such an edge starts near the stretch or is a far jump.
     const refresh = new Set<number>(rescoped);
     if (p > 0) refresh.add(p - 1);
-    for (let i = 0; i < n; i++) {
-      if (i >= p && i < newEnd) continue;
+    const sources = new Set<number>();
+    for (let i = Math.max(0, p - NEAR_BLOCKS); i < p; i++) sources.add(i);
+    for (let i = newEnd; i < Math.min(n, newEnd + NEAR_BLOCKS); i++) sources.add(i);
+    for (const block of farJumps) {
+      const i = blockIndexAt(blocks, block.start);
+      if (blocks[i] !== block) farJumps.delete(block); // gone, or replaced by a block with its own flow
+      else if (i < p || i >= newEnd) sources.add(i);
+    }
+    for (const i of sources) {
+      const o = i < p ? i : i - d;
       for (const edge of flows[i]!.successors) {
-        if (edge.to >= oldEnd) edge.to += d;
-        else if (edge.to >= p) refresh.add(i);
+        const to = o + edge.offset;
+        if (to >= p && to < oldEnd) refresh.add(i);
+        else if (o < p && to >= oldEnd) edge.offset += d;
+        else if (o >= oldEnd && to < p) edge.offset -= d;
+        else continue;
+        if (Math.abs(edge.offset) > NEAR_BLOCKS) farJumps.add(blocks[i]!);
       }
     }
     for (const i of refresh) { count(flows[i]!, -1); flows[i] = this.flowOf(blocks[i]!, i); count(flows[i]!, 1); }
@@ -472,7 +555,7 @@ export class ProgramAnalysis {
     for (let o = p; o < oldEnd; o++) oldRoots.add(previous.component[o]!);
     for (const i of refresh) oldRoots.add(previous.component[i < p ? i : i - d]!);
     const changed = new Set<number>([...Array.from({ length: newEnd - p }, (_, k) => p + k), ...refresh]);
-    for (let o = 0; o < m; o++) if ((o < p || o >= oldEnd) && oldRoots.has(previous.component[o]!)) changed.add(moved(o));
+    for (const o of membersOf(previous.component, oldRoots)) if (o < p || o >= oldEnd) changed.add(moved(o));
     this.component = this.spliceComponents(previous, p, oldEnd, d, changed);
     this.componentSizes = undefined;
     if (stale.size) for (let i = 0; i < n; i++) if (stale.has(blocks[i]!)) changed.add(i);
@@ -503,10 +586,8 @@ export class ProgramAnalysis {
     this.queued = new Uint8Array(blocks.length);
     this.reused = new Uint8Array(blocks.length).fill(1);
     this.facts = { callSites: new Map(), callers: new Map() };
-    const members: number[] = [];
-    for (let j = 0; j < blocks.length; j++) {
-      if (!roots.has(this.component[j]!)) continue;
-      members.push(j);
+    const members = membersOf(this.component, roots);
+    for (const j of members) {
       this.reused[j] = 0;
       this.entry[j] = undefined;
       this.siteLists[j] = undefined;
@@ -550,7 +631,7 @@ export class ProgramAnalysis {
     const parent = new Int32Array(this.input.blocks.length).map((_, i) => i);
     this.slotBlocks = new Map();
     for (let i = 0; i < parent.length; i++) this.joinBlock(parent, i);
-    for (let i = 0; i < parent.length; i++) parent[i] = find(parent, i);
+    flatten(parent);
     return parent;
   }
 
@@ -558,7 +639,7 @@ export class ProgramAnalysis {
   private joinBlock(parent: Int32Array, i: number): void {
     const union = (a: number, b: number) => { const x = find(parent, a); const y = find(parent, b); if (x !== y) parent[Math.max(x, y)] = Math.min(x, y); };
     const flow = this.flows[i]!;
-    for (const edge of flow.successors) union(i, edge.to);
+    for (const edge of flow.successors) union(i, i + edge.offset);
     if (flow.callee) union(i, this.procedures.get(flow.callee)!.entry);
     for (const name of slotNames(this.input.document, this.input.blocks[i]!)) {
       const other = this.slotBlocks.get(name);
@@ -578,23 +659,13 @@ export class ProgramAnalysis {
     const n = this.input.blocks.length;
     const mark = new Uint8Array(n);
     for (const i of affected) mark[i] = 1;
-    const old = previous.component;
-    const parent = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      if (mark[i]) { parent[i] = i; continue; }
-      const root = old[i < p ? i : i - d]!;
-      parent[i] = root >= oldEnd ? root + d : root;
-    }
+    const parent = movedComponents(previous.component, mark, p, oldEnd, d);
     const slots = previous.slotBlocks;
     previous.slotBlocks = new Map();
-    for (const [name, o] of slots) {
-      const i = o < p ? o : o >= oldEnd ? o + d : -1;
-      // A slot whose block is gone or runs again: every block naming it is affected and names it again.
-      if (i < 0 || mark[i]) slots.delete(name); else if (i !== o) slots.set(name, i);
-    }
+    moveSlotBlocks(slots, mark, p, oldEnd, d);
     this.slotBlocks = slots;
     for (const i of affected) this.joinBlock(parent, i);
-    for (let i = 0; i < n; i++) parent[i] = find(parent, i);
+    flatten(parent);
     return parent;
   }
 
@@ -651,17 +722,20 @@ export class ProgramAnalysis {
    * no jump or call elsewhere targets the old or the new name, and neither is a procedure. A renamed
    * global label renames the local labels of its scope: those blocks are returned in `scope`.
    */
-  private relabel(previous: ProgramAnalysis, changed: readonly number[]): { labelIndex: Map<string, number>; scope: Set<number> } | undefined {
+  private relabel(previous: ProgramAnalysis, changed: readonly number[]): { labelIndex: Map<string, BlockAnalysis>; scope: Set<number> } | undefined {
     const { document, blocks } = this.input;
+    const before = previous.input.blocks;
     const labelAt = (i: number) => {
       const label = document.statement(blocks[i]!.start).label;
       return label ? { kind: label.kind, name: document.structure.qualify(label.text, blocks[i]!.start) } : undefined;
     };
     const renames: { from?: string; to?: string; at: number }[] = [];
     const scope = new Set<number>();
+    /** Replaced blocks that kept their label: the label now starts the new block object. */
+    const kept: { name: string; at: number }[] = [];
     for (const i of changed) {
       const now = labelAt(i);
-      if (now?.name === previous.flows[i]!.label) continue;
+      if (now?.name === previous.flows[i]!.label) { if (now) kept.push({ name: now.name, at: i }); continue; }
       renames.push({ at: i, ...(previous.flows[i]!.label ? { from: previous.flows[i]!.label } : {}), ...(now ? { to: now.name } : {}) });
       // The blocks up to the next global label: their local labels and local jumps are qualified anew.
       for (let j = i + 1; j < blocks.length; j++) {
@@ -672,7 +746,10 @@ export class ProgramAnalysis {
         if (label?.name !== previous.flows[j]!.label) renames.push({ at: j, ...(previous.flows[j]!.label ? { from: previous.flows[j]!.label } : {}), to: label!.name });
       }
     }
-    if (!renames.length) return { labelIndex: previous.labelIndex, scope };
+    const keep = (labelIndex: Map<string, BlockAnalysis>) => {
+      for (const { name, at } of kept) if (labelIndex.get(name) === before[at]) labelIndex.set(name, blocks[at]!);
+    };
+    if (!renames.length) { keep(previous.labelIndex); return { labelIndex: previous.labelIndex, scope }; }
     const names = new Set<string>();
     for (const r of renames) { if (r.from) names.add(r.from); if (r.to) names.add(r.to); }
     for (const name of names) if (this.procedures.has(name) || previous.procedures.has(name) || ENTRY_POINTS.has(name)) return undefined;
@@ -687,11 +764,14 @@ export class ProgramAnalysis {
     // Taken over, not copied (100 000 lines have 20 000 labels): `previous` is not asked for labels again.
     const labelIndex = previous.labelIndex;
     previous.labelIndex = new Map();
-    for (const r of renames) if (r.from && labelIndex.get(r.from) === r.at) labelIndex.delete(r.from);
+    keep(labelIndex);
+    // The block at an index the edit renamed: the old object, or the new one (a block of the scope is the same object).
+    const at = (label: string | undefined, i: number) => { const block = label === undefined ? undefined : labelIndex.get(label); return block !== undefined && (block === before[i] || block === blocks[i]); };
+    for (const r of renames) if (r.from && at(r.from, r.at)) labelIndex.delete(r.from);
     for (const r of renames) {
       if (!r.to) continue;
-      if (labelIndex.has(r.to) && labelIndex.get(r.to) !== r.at) return undefined; // a duplicate label: the last one wins
-      labelIndex.set(r.to, r.at);
+      if (labelIndex.has(r.to) && !at(r.to, r.at)) return undefined; // a duplicate label: the last one wins
+      labelIndex.set(r.to, blocks[r.at]!);
     }
     return { labelIndex, scope };
   }
@@ -716,6 +796,15 @@ export class ProgramAnalysis {
     return this.componentSizes.get(root) ?? 0;
   }
 
+  /** The index of the block a label starts, from the block's start line (blocks cover the document in order). */
+  private indexOfLabel(name: string): number | undefined {
+    const block = this.labelIndex.get(name);
+    if (block === undefined) return undefined;
+    const blocks = this.input.blocks;
+    const i = blockIndexAt(blocks, block.start);
+    return blocks[i] === block ? i : undefined;
+  }
+
   private flowOf(block: BlockAnalysis, i: number): BlockFlow {
     const { document, blocks } = this.input;
     const structure = document.structure;
@@ -727,11 +816,14 @@ export class ProgramAnalysis {
     if (shape.call && this.labelIndex.has(shape.call)) callee = shape.call;
     const target = block.exit.target !== undefined ? structure.qualify(block.exit.target, block.exit.line ?? block.end) : undefined;
     // Built without object spreads: this runs for every block whenever the block list changed.
-    const edge = (to: number, sign: 'error' | 'nonnegative' | undefined): Edge => { const e: Edge = { to }; if (sign) e.sign = sign; return e; };
+    const edge = (to: number, sign: 'error' | 'nonnegative' | undefined): Edge => { const e: Edge = { offset: to - i }; if (sign) e.sign = sign; return e; };
     if (!inMacro) {
       if (target !== undefined) {
-        const to = this.labelIndex.get(target);
-        if (to !== undefined) successors.push(edge(to, signs?.[0]));
+        const to = this.indexOfLabel(target);
+        if (to !== undefined) {
+          successors.push(edge(to, signs?.[0]));
+          if (Math.abs(to - i) > NEAR_BLOCKS) this.farJumps.add(block);
+        }
       }
       const next = blocks[i + 1];
       if (block.exit.falls && next && !(structure.lineFlags[next.start]! & LINE_IN_MACRO)) successors.push(edge(i + 1, signs?.[1]));
@@ -750,10 +842,13 @@ export class ProgramAnalysis {
     const { blocks } = this.input;
     for (const flow of this.flows) {
       if (!flow.callee || this.procedures.has(flow.callee)) continue;
-      const entry = this.labelIndex.get(flow.callee)!;
+      const entry = this.indexOfLabel(flow.callee)!;
       const members = new Set<number>([entry]);
       const stack = [entry];
-      while (stack.length) for (const edge of this.flows[stack.pop()!]!.successors) if (!members.has(edge.to)) { members.add(edge.to); stack.push(edge.to); }
+      while (stack.length) {
+        const from = stack.pop()!;
+        for (const edge of this.flows[from]!.successors) { const to = from + edge.offset; if (!members.has(to)) { members.add(to); stack.push(to); } }
+      }
       this.procedures.set(flow.callee, { entry, blocks: members, writes: new Set() });
     }
     // What a procedure may change: its blocks' registers and those of the procedures it calls, transitively.
@@ -823,7 +918,7 @@ export class ProgramAnalysis {
       for (const i of members) {
         const flow = this.flows[i]!;
         if (flow.codeless && !hasPredecessor[i]) continue;
-        for (const edge of flow.successors) if (!hasPredecessor[edge.to]) { hasPredecessor[edge.to] = 1; changed = true; }
+        for (const edge of flow.successors) if (!hasPredecessor[i + edge.offset]) { hasPredecessor[i + edge.offset] = 1; changed = true; }
       }
     }
     for (const i of members) {
@@ -981,7 +1076,7 @@ export class ProgramAnalysis {
     successors.forEach((edge, k) => {
       const out = edge.sign ? refineStateBySign(state, edge.sign) : state;
       // The last successor may take the state itself: nothing changes it after this visit.
-      this.arrive(edge.to, out, out === state && k < successors.length - 1);
+      this.arrive(i + edge.offset, out, out === state && k < successors.length - 1);
     });
   }
 
@@ -1095,12 +1190,13 @@ export class ProgramAnalysis {
       const lastSite = nested.at(-1)?.site;
       if (lastSite?.syscall?.noReturn && lastSite.line === lastInstruction(document, blocks[i]!)?.line) continue;
       for (const edge of this.flows[i]!.successors) {
-        if (!procedure.blocks.has(edge.to)) continue;
-        const current = entries.get(edge.to);
+        const to = i + edge.offset;
+        if (!procedure.blocks.has(to)) continue;
+        const current = entries.get(to);
         const next = current ? joinStates(current, state0) : copyState(state0);
         if (current && sameState(current, next)) continue;
-        entries.set(edge.to, next);
-        work.push(edge.to);
+        entries.set(to, next);
+        work.push(to);
       }
     }
     return [...found.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, sites]) => sites);

@@ -27,7 +27,7 @@ const STRUCTURAL_EDITS: ((text: string, pick: () => number) => string)[] = [
 // Lines typed into an included file: its constants, %defines and macro bodies change under the file that includes it.
 const INCLUDE_EDITS = [
   'SYS_write equ 2', 'SYS_exit equ 231', 'STDOUT equ 2', '%define DEBUG', '%define LOG_FD 1', '%define RETRIES 3',
-  '        mov     edi, 2', '        mov     eax, SYS_exit', '%ifdef DEBUG', '%endif', '',
+  '        mov     edi, 2', '        mov     eax, SYS_exit', '%ifdef DEBUG', '%endif', '', 'included_label:', '.included_local:',
 ];
 
 function random(seed: number): () => number {

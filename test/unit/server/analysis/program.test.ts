@@ -1,7 +1,9 @@
 // Values through the whole document: moves, syscall results, memory and stack slots, merges, loops,
 // procedures and macros — read through the hovers a user sees.
 import { describe, expect, it } from 'vitest';
-import { find, hover, hovers, lints, openDocument } from '../helpers';
+import type { AsmDocument } from '../../../../nasm/document/document';
+import type { Workspace } from '../../../../server/workspace';
+import { find, hover, hovers, inlayHints, lints, openDocument } from '../helpers';
 
 function hoverOn(source: string, needle: string, occurrence = 0): string {
   const { workspace, document } = openDocument('inline.asm', source);
@@ -201,5 +203,81 @@ describe('an edit analyses again only what it can change', () => {
       expect(hover(workspace, document, 'syscall'), replacement).toContain('exit(error_code=');
       expect(hovers(workspace, document), replacement).toEqual(hovers(fresh.workspace, fresh.document));
     }
+  });
+});
+
+describe('label lines added and removed around jumps that span them', () => {
+  // More than NEAR_BLOCKS (64) blocks of filler between a jump and its target: the edges are kept
+  // relative, and one spanning an edit is found in the list of far jumps, not by looking around it.
+  const fillers = Array.from({ length: 70 }, (_, k) => [`fill_${k}:`, '  mov eax, 39', '  syscall']).flat();
+  const source = [
+    // rbx is 7 only through the forward jump, and 5 at `top` only through the backward one.
+    'global _start', 'section .text', '_start:', '  mov ebx, 7', '  test rdi, rdi', '  jz finish', '  mov ebx, 8',
+    'top:', '  mov eax, 1', '  mov edi, ebx', '  syscall', ...fillers,
+    'finish:', '  mov eax, 60', '  mov edi, ebx', '  syscall',
+    // The loop counts in r12: the syscall in it keeps rbx and r12 (it clobbers rcx and r11).
+    'again:', '  mov ebx, 5', '  mov r12d, 3', '.loop:', '  mov eax, 1', '  mov edi, ebx', '  syscall', '  dec r12d', '  jnz .loop', '  jmp top',
+    // Apart from the rest: kept when the rest runs again.
+    'other:', '  mov eax, 1', '  mov edi, 2', '  syscall', 'other_end:', '  mov eax, 60', '  syscall',
+  ].join('\n');
+  const check = (workspace: Workspace, document: AsmDocument, step: string) => {
+    const fresh = openDocument('inline.asm', document.getText());
+    expect(lints(workspace, document), step).toEqual(lints(fresh.workspace, fresh.document));
+    expect(inlayHints(workspace, document), step).toEqual(inlayHints(fresh.workspace, fresh.document));
+    expect(hovers(workspace, document), step).toEqual(hovers(fresh.workspace, fresh.document));
+  };
+  const insertBefore = (document: AsmDocument, line: number, text: string) =>
+    document.applyChange({ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: `${text}\n` });
+  const removeLine = (document: AsmDocument, line: number) =>
+    document.applyChange({ range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, text: '' });
+
+  it('reaches the exit with the values of the forward and the backward far jump', () => {
+    const { workspace, document } = openDocument('inline.asm', source);
+    expect(hover(workspace, document, 'syscall', 71)).toContain('exit(error_code=5 or 7 or 8)');
+    expect(hover(workspace, document, 'syscall')).toContain('write(fd=5 or 8');
+  });
+
+  it('keeps both far jumps when a label line goes between a jump and its target, and when it goes again', () => {
+    const places: [string, (document: AsmDocument) => number][] = [
+      ['after the forward jump', (d) => find(d, 'top:').line],
+      ['among the fillers', (d) => find(d, 'fill_35:').line],
+      ['just before the target', (d) => find(d, 'finish:').line],
+      ['inside the target block', (d) => find(d, 'finish:').line + 2],
+      ['before the backward jump', (d) => find(d, 'jmp top').line],
+      ['inside the loop', (d) => find(d, 'dec r12d').line],
+      ['at the start of the file', () => 0],
+      ['at the end of the file', (d) => d.lineCount - 1],
+    ];
+    for (const label of ['added:', '.local_added:']) {
+      const { workspace, document } = openDocument('inline.asm', `${source}\n`);
+      lints(workspace, document);
+      const inserted: number[] = [];
+      places.forEach(([place, line], k) => {
+        const at = line(document);
+        insertBefore(document, at, label.replace('added', `added_${k}`));
+        inserted.push(at);
+        check(workspace, document, `${label} ${place}`);
+      });
+      // Removed again, last first: every line inserted is where it was put.
+      for (const at of inserted.reverse()) { removeLine(document, at); check(workspace, document, `${label} removed from line ${at}`); }
+      expect(document.getText()).toBe(`${source}\n`);
+    }
+  });
+
+  it('takes the results over, without a whole analysis, when a label line splits a block nothing jumps into', () => {
+    // Not just before a label (the new one would share its address) nor inside a block a jump names: those jumps run again.
+    const { workspace, document } = openDocument('inline.asm', source);
+    lints(workspace, document);
+    for (const needle of ['fill_10:', 'fill_35:', 'fill_69:']) {
+      const before = workspace.analysis(document).program();
+      insertBefore(document, find(document, needle).line + 2, `added_${needle.replace(':', '')}:`);
+      const program = workspace.analysis(document).program();
+      expect(program.derivedFrom, needle).toBe(before.serial);
+      const fresh = openDocument('inline.asm', document.getText());
+      expect(program.recomputedBlocks, needle).toBeLessThan(fresh.workspace.analysis(fresh.document).program().recomputedBlocks);
+      check(workspace, document, needle);
+    }
+    expect(hover(workspace, document, 'syscall', 71)).toContain('exit(error_code=5 or 7 or 8)');
+    expect(hover(workspace, document, 'syscall')).toContain('write(fd=5 or 8');
   });
 });
