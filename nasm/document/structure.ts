@@ -5,6 +5,7 @@ import type { LabelDefinition, Statement } from '../parser/statement';
 import { sectionSwitch } from '../parser/sections';
 import type { Token } from '../parser/tokens';
 import { DATA_SIZES, RESERVE_SIZES } from '../parser/vocabulary';
+import { firstAtOrAfter, replaceRange } from './lists';
 
 export type SymbolKind = 'label' | 'localLabel' | 'constant' | 'define' | 'macro' | 'struc' | 'field';
 
@@ -234,20 +235,47 @@ function sameState(a: PassState, b: PassState): boolean {
     && a.conditions.every((c, i) => c.active === b.conditions[i]!.active && c.taken === b.conditions[i]!.taken && c.known === b.conditions[i]!.known);
 }
 
-/** The index of the first item at or after `line` in a list in line order. */
-function firstAtOrAfter(list: readonly { line: number }[], line: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (list[mid]!.line < line) lo = mid + 1; else hi = mid; }
-  return lo;
+// Moving what follows an edit by `delta` lines (`oldEnd`: the first old line after it), one small function
+// per table: each walks a whole table, and a small function is quick to compile once it runs often.
+function moveSymbols(symbols: SymbolDefinition[], oldEnd: number, delta: number): void {
+  for (let i = 0; i < symbols.length; i++) {
+    const symbol = symbols[i]!;
+    if (symbol.line >= oldEnd) symbol.line += delta;
+    if (symbol.endLine >= oldEnd) symbol.endLine += delta;
+  }
 }
 
-/** Puts `items` in place of list[from, to), in place (no spread of a long list into arguments). */
-function replaceRange<T>(list: T[], from: number, to: number, items: readonly T[]): void {
-  const tail = list.splice(to);
-  list.length = from;
-  for (const item of items) list.push(item);
-  for (const item of tail) list.push(item);
+function moveConstants(constants: Map<string, ConstantDefinition[]>, oldEnd: number, delta: number): void {
+  constants.forEach((list) => { for (let i = 0; i < list.length; i++) if (list[i]!.line >= oldEnd) list[i]!.line += delta; });
+}
+
+/** `from`: the first item that may be at or after `oldEnd` (lists in line order start there). */
+function moveListed(list: readonly { line: number }[], oldEnd: number, delta: number, from = 0): void {
+  for (let i = from; i < list.length; i++) if (list[i]!.line >= oldEnd) list[i]!.line += delta;
+}
+
+function moveNamed(lines: Map<string, number>, oldEnd: number, delta: number): void {
+  lines.forEach((line, name) => { if (line >= oldEnd) lines.set(name, line + delta); });
+}
+
+/** The positions kept for lines outside [start, oldEnd), those after it moved. */
+function movedPositions(hereAt: ReadonlyMap<number, Address>, start: number, oldEnd: number, delta: number): Map<number, Address> {
+  const moved = new Map<number, Address>();
+  hereAt.forEach((address, line) => { if (line < start) moved.set(line, address); else if (line >= oldEnd) moved.set(line + delta, address); });
+  return moved;
+}
+
+/** The old run's states from `from` on: moved, and their scope mapped to the symbol that replaced it (`scope`). */
+function moveCheckpoints(
+  checkpoints: Checkpoint[], from: number, oldEnd: number, delta: number, scope: (symbol: SymbolDefinition) => SymbolDefinition | undefined,
+): void {
+  for (let i = from; i < checkpoints.length; i++) {
+    const checkpoint = checkpoints[i]!;
+    const state = checkpoint.state;
+    checkpoint.line += delta;
+    if (state.openMacro && state.openMacro.line >= oldEnd) state.openMacro.line += delta;
+    if (state.lastGlobal) state.lastGlobal = scope(state.lastGlobal);
+  }
 }
 
 /** The names a constant's definitions mention, local ones qualified by the scope of their line. */
@@ -375,8 +403,7 @@ class DocumentStructure implements Structure {
     const oldEditEnd = edit.first + edit.removed;
     const newEditEnd = edit.first + edit.inserted;
     // The last kept state at or before the edit, outside a struc or macro.
-    let at = this.checkpoints.length - 1;
-    while (at > 0 && this.checkpoints[at]!.line > edit.first) at--;
+    let at = Math.max(0, firstAtOrAfter(this.checkpoints, edit.first + 1) - 1);
     while (at > 0 && (this.checkpoints[at]!.state.struc || this.checkpoints[at]!.state.openMacro)) at--;
     const from = this.checkpoints[at]!;
     if (from.state.struc || from.state.openMacro) return undefined;
@@ -444,18 +471,16 @@ class DocumentStructure implements Structure {
     const scopeEndsAtMeeting = met?.state.lastGlobal?.endLine === oldEnd - 1;
     // Move what follows the redone lines, then put the new lines in.
     const moveLine = (line: number) => (line >= oldEnd ? line + delta : line);
+    // The long walks are small functions of their own: called once per edit, this one stays small to compile.
     if (delta !== 0) {
-      for (const symbol of this.symbols) {
-        if (symbol.line >= oldEnd) symbol.line += delta;
-        if (symbol.endLine >= oldEnd) symbol.endLine += delta;
-      }
-      for (const list of this.constants.values()) for (const c of list) if (c.line >= oldEnd) c.line += delta;
+      moveSymbols(this.symbols, oldEnd, delta);
+      moveConstants(this.constants, oldEnd, delta);
       for (const macro of this.macros.values()) { macro.line = moveLine(macro.line); macro.endLine = moveLine(macro.endLine); }
-      for (const include of this.includes) include.line = moveLine(include.line);
-      for (const [name, line] of this.globals) this.globals.set(name, moveLine(line));
-      for (const [name, line] of this.externs) this.externs.set(name, moveLine(line));
-      for (const section of this.sections) section.line = moveLine(section.line);
-      for (const change of this.bitsChanges) change.line = moveLine(change.line);
+      moveListed(this.includes, oldEnd, delta);
+      moveNamed(this.globals, oldEnd, delta);
+      moveNamed(this.externs, oldEnd, delta);
+      moveListed(this.sections, oldEnd, delta);
+      moveListed(this.bitsChanges, oldEnd, delta);
       this.orgLines.forEach((line, i) => { this.orgLines[i] = moveLine(line); });
     }
     for (const [symbol, line] of scratch.endLines) symbol.endLine = line;
@@ -486,13 +511,11 @@ class DocumentStructure implements Structure {
     if (delta === 0) {
       for (let line = start; line < oldEnd; line++) this.hereAt.delete(line);
     } else {
-      const here = new Map<number, Address>();
-      for (const [line, address] of this.hereAt) if (line < start || line >= oldEnd) here.set(moveLine(line), address);
-      this.hereAt = here;
+      this.hereAt = movedPositions(this.hereAt, start, oldEnd, delta);
     }
     for (const [line, address] of scratch.hereAt) this.hereAt.set(line, address);
     const scopesAfter = firstAtOrAfter(this.scopes, oldEnd);
-    if (delta !== 0) for (let i = scopesAfter; i < this.scopes.length; i++) this.scopes[i]!.line += delta;
+    if (delta !== 0) moveListed(this.scopes, oldEnd, delta, scopesAfter);
     const scopesFrom = firstAtOrAfter(this.scopes, start);
     replaceRange(this.scopes, scopesFrom, scopesAfter, scratch.scopes);
     this.updateMentions(touched, scratch);
@@ -500,13 +523,7 @@ class DocumentStructure implements Structure {
     const gone = new Set(dropped);
     const replacement = new Map(scratch.symbols.filter((s) => s.kind === 'label').map((s) => [s.name, s]));
     const movedFrom = firstAtOrAfter(this.checkpoints, oldEnd);
-    for (let i = movedFrom; i < this.checkpoints.length; i++) {
-      const checkpoint = this.checkpoints[i]!;
-      const state = checkpoint.state;
-      checkpoint.line += delta;
-      if (state.openMacro && state.openMacro.line >= oldEnd) state.openMacro.line += delta;
-      if (state.lastGlobal && gone.has(state.lastGlobal)) state.lastGlobal = replacement.get(state.lastGlobal.name);
-    }
+    moveCheckpoints(this.checkpoints, movedFrom, oldEnd, delta, (symbol) => (gone.has(symbol) ? replacement.get(symbol.name) : symbol));
     const keptFrom = firstAtOrAfter(this.checkpoints, start + 1);
     replaceRange(this.checkpoints, keptFrom, movedFrom, scratch.checkpoints);
     if (delta === 0) {
@@ -591,7 +608,11 @@ class DocumentStructure implements Structure {
     for (const [name, list] of old) if (list.length) changed.add(name);
     // Scopes that start or end elsewhere: the local names of the lines they gained or lost mean something else.
     const scopes = new Map<string, number>();
-    for (const s of this.scopes) if (s.line >= start && s.line < oldEnd) { const key = `${s.name}@${newLineOf(s.line)}`; scopes.set(key, (scopes.get(key) ?? 0) + 1); }
+    for (let i = firstAtOrAfter(this.scopes, start); i < this.scopes.length && this.scopes[i]!.line < oldEnd; i++) {
+      const s = this.scopes[i]!;
+      const key = `${s.name}@${newLineOf(s.line)}`;
+      scopes.set(key, (scopes.get(key) ?? 0) + 1);
+    }
     for (const s of scratch.scopes) { const key = `${s.name}@${s.line}`; scopes.set(key, (scopes.get(key) ?? 0) - 1); }
     for (const [key, count] of scopes) {
       if (count === 0) continue;

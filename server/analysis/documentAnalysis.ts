@@ -1,5 +1,6 @@
 // Splits a document into basic blocks and keeps each block's dataflow until one of its lines changes.
 import type { AsmDocument } from '../../nasm/document/document';
+import { replaceRange } from '../../nasm/document/lists';
 import { LINE_INACTIVE } from '../../nasm/document/structure';
 import type { Statement } from '../../nasm/parser/statement';
 import { endsBlock } from '../../nasm/parser/vocabulary';
@@ -37,12 +38,20 @@ interface CacheEntry {
 interface Layout { bits: number; flags: Uint8Array }
 
 /**
- * A block at lines `delta` further, in place: every position in it is kept against the block (see
- * dataflow.ts), so its start and end are all that move.
+ * The blocks from index `from` on, at lines `delta` further, in place: every position in a block is kept
+ * against it (see dataflow.ts), so its start and end are all that move. A walk of its own, not inside
+ * noteEdit: a small function is quick to compile once it runs often.
  */
-function moveAnalysis(analysis: BlockAnalysis, delta: number): void {
-  analysis.start += delta;
-  analysis.end += delta;
+function moveBlocks(blocks: readonly BlockAnalysis[], from: number, delta: number): void {
+  for (let i = from; i < blocks.length; i++) {
+    const analysis = blocks[i]!;
+    analysis.start += delta;
+    analysis.end += delta;
+  }
+}
+
+function sameBlocks(a: readonly BlockAnalysis[], b: readonly BlockAnalysis[]): boolean {
+  return a.length === b.length && a.every((block, i) => block === b[i]);
 }
 
 export interface AnalysisContext {
@@ -169,6 +178,7 @@ export class DocumentAnalysis {
       const i = blockIndexAt(blocks, block.start);
       if (blocks[i] !== block) continue;
       blocks[i] = this.analyze(block.start, block.end, context);
+      if (blocks[i] !== block) this.blocksVersion++;
     }
   }
 
@@ -210,7 +220,6 @@ export class DocumentAnalysis {
       if (previous.generation === context.generation || names) {
         // Nothing edited and no name changed: the list is as the program last saw it.
         if (!this.dirty && !names) { this.pruneCache(previous.blocks); return previous.blocks; }
-        this.listVersion++;
         if (this.dirty) this.patchBlocks(previous.blocks, context);
         this.dirty = undefined;
         if (names) this.recheck(previous.blocks, names, context);
@@ -228,26 +237,28 @@ export class DocumentAnalysis {
       start = end + 1;
     }
     this.blockList = { blocks, generation: context.generation, lineCount: count };
-    this.listVersion++;
+    // Made anew, the list may still hold the program's blocks (a name change that changed no block).
+    const cached = this.programCache;
+    if (cached && sameBlocks(blocks, cached.program.blocks)) this.blocksVersion = cached.blocksVersion; else this.blocksVersion++;
     this.dirty = undefined;
     this.pruneCache(blocks);
     return blocks;
   }
 
-  private programCache: { blocks: BlockAnalysis[]; generation: number; listVersion: number; program: ProgramAnalysis } | undefined;
-  /** Counts the times `allBlocks` may have changed the list (rebuilt, re-split or re-checked). */
-  private listVersion = 0;
+  /**
+   * Bumped whenever the block list changes (made anew, a block replaced, blocks added or removed): the
+   * program is made again only then, without comparing every block with the program's.
+   */
+  private blocksVersion = 0;
+
+  private programCache: { generation: number; blocksVersion: number; program: ProgramAnalysis } | undefined;
 
   /** Values through the whole document (see program.ts); rebuilt when any block or name changed. */
   program(): ProgramAnalysis {
     const blocks = this.allBlocks();
     const context = this.context();
     const cached = this.programCache;
-    if (cached && cached.generation === context.generation && (cached.listVersion === this.listVersion
-      || (cached.blocks.length === blocks.length && cached.blocks.every((b, i) => b === blocks[i])))) {
-      cached.listVersion = this.listVersion;
-      return cached.program;
-    }
+    if (cached && cached.generation === context.generation && cached.blocksVersion === this.blocksVersion) return cached.program;
     // Components whose blocks are the same objects as before keep their results: a block object is
     // replaced whenever its lines or the meaning of a name it uses change.
     // The program keeps its own list: the block list is patched in place by later edits.
@@ -260,7 +271,7 @@ export class DocumentAnalysis {
       ...(cached ? { previous: cached.program } : {}),
       ...(changedNames ? { changedNames } : {}),
     });
-    this.programCache = { blocks: own, generation: context.generation, listVersion: this.listVersion, program };
+    this.programCache = { generation: context.generation, blocksVersion: this.blocksVersion, program };
     return program;
   }
 
@@ -293,7 +304,8 @@ export class DocumentAnalysis {
     while (after < blocks.length && blocks[after]!.start < oldEnd) after++;
     const start = blocks[from]?.start ?? 0;
     blocks.splice(from, after - from);
-    for (let i = from; i < blocks.length; i++) moveAnalysis(blocks[i]!, delta);
+    moveBlocks(blocks, from, delta);
+    this.blocksVersion++;
     list.lineCount = this.document.lineCount;
     this.dirty = { from: firstLine, to, start: Math.min(start, firstLine) };
   }
@@ -320,9 +332,7 @@ export class DocumentAnalysis {
       replacement.push(this.analyze(start, end, context));
       start = end + 1;
     }
-    const tail = blocks.splice(resumeIndex);
-    blocks.length = firstIndex;
-    for (const block of replacement) blocks.push(block);
-    for (const block of tail) blocks.push(block);
+    if (replacement.length !== resumeIndex - firstIndex || replacement.some((block, k) => block !== blocks[firstIndex + k])) this.blocksVersion++;
+    replaceRange(blocks, firstIndex, resumeIndex, replacement);
   }
 }

@@ -368,11 +368,19 @@ export class ProgramAnalysis {
   private keepFlows(previous: ProgramAnalysis, stale: ReadonlySet<BlockAnalysis>): number[] | undefined {
     const { document, blocks } = this.input;
     const before = previous.input.blocks;
+    // Outside the stretch where the lists differ, only the stale blocks.
+    const p = sharedStart(blocks, before);
+    const end = blocks.length - sharedEnd(blocks, before, p);
     let changed: number[] = [];
-    for (let i = 0; i < blocks.length; i++) {
+    for (let i = p; i < end; i++) {
       if (blocks[i] === before[i] && !stale.has(blocks[i]!)) continue;
       if (changed.push(i) > 64) return undefined;
     }
+    for (const block of stale) {
+      const i = blockIndexAt(blocks, block.start);
+      if (blocks[i] === block && (i < p || i >= end) && changed.push(i) > 64) return undefined;
+    }
+    changed.sort((a, b) => a - b);
     for (const i of changed) {
       const block = blocks[i]!;
       const old = before[i]!;
