@@ -9,7 +9,7 @@ import type { MacroSource } from './analysis/macroExpansion';
 import { AsmDocument } from '../nasm/document/document';
 import { resolveBuildOptions } from '../toolchain/options';
 import { defineNumber, parseDefines, type Define } from '../toolchain/defines';
-import type { PredefinedNames } from '../nasm/document/structure';
+import { nasmPredefined, type PredefinedNames } from '../nasm/document/structure';
 import type { MacroDefinition, SymbolDefinition } from '../nasm/document/structure';
 import { num, type Value } from '../nasm/parser/expression';
 import { IncludePolicy, MAX_FILE_BYTES, NASM_EXTENSIONS } from './includePolicy';
@@ -51,7 +51,6 @@ export class Workspace {
   private readonly folderDefines = new Map<string, readonly string[]>();
   /** Workspace folders (paths), longest first once set through setFolders. */
   private folders: string[] = [];
-  defaultBits = 64;
   /** What `%include` may read: trust and workspace folders are set through `setTrust` and `setFolders`. */
   private readonly includePolicy = new IncludePolicy((file) => this.documents.has(pathToUri(file)));
   /** Why an include was not read, by the path it resolved to. */
@@ -112,7 +111,19 @@ export class Workspace {
   }
 
   private predefinedFor(document: AsmDocument): PredefinedNames {
-    return new Map(this.definesFor(document).map((d) => [d.name, defineNumber(d)]));
+    // NASM's own `__BITS__` (the mode before any `bits` line: the output format's), then the build's -D names.
+    return new Map([...nasmPredefined(this.bits), ...this.definesFor(document).map((d) => [d.name, defineNumber(d)] as const)]);
+  }
+
+  private bits = 64;
+  /** The mode of the output format (`elf64`: 64, `elf32`: 32), before any `bits` line. */
+  get defaultBits(): number { return this.bits; }
+  set defaultBits(bits: number) {
+    if (bits === this.bits) return;
+    this.bits = bits;
+    for (const document of this.documents.values()) document.setPredefined(this.predefinedFor(document));
+    this.analyses = new WeakMap();
+    this.fileSetChanged();
   }
 
   all(): AsmDocument[] { return [...this.documents.values()]; }

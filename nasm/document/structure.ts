@@ -709,6 +709,10 @@ class DocumentStructure implements Structure {
 
   private valueSoFar(name: string, line: number): Value | undefined {
     this.consulted.add(name);
+    // `__BITS__` after a `bits` line: the mode it set (not remembered for the pass: a later `bits` changes it).
+    if (BITS_NAMES.has(name) && this.bitsChanges.length > 0 && this.bitsChanges[0]!.line < line && !this.definitionSoFar(name)) {
+      return num(BigInt(this.bitsAt(line - 1, 64)));
+    }
     const cached = this.passMemo.get(name);
     if (cached !== undefined) return cached;
     if (this.evaluating.has(name)) return undefined;
@@ -1005,6 +1009,12 @@ const NO_NAMES: ReadonlySet<string> = new Set();
 /** Names the build defines before the source (nasm -D), with their value when it is a number. */
 export type PredefinedNames = ReadonlyMap<string, bigint | undefined>;
 export const NO_DEFINES: PredefinedNames = new Map();
+
+/** The names NASM itself defines that a `%if` tests: `__BITS__` (and its `__?BITS?__` spelling), the current mode. */
+const BITS_NAMES = new Set(['__BITS__', '__?BITS?__']);
+export function nasmPredefined(bits: number): [string, bigint][] {
+  return [...BITS_NAMES].map((name) => [name, BigInt(bits)]);
+}
 
 /** `externalMacros`: bare words to take as calls of macros defined in other files; `predefined`: the build's -D names. */
 export function buildStructure(statements: readonly Statement[], externalMacros?: ReadonlySet<string>, predefined?: PredefinedNames): Structure {

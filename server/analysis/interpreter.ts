@@ -437,6 +437,7 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
       this.macro(statement, line, text);
       return;
     }
+    if (this.shadowedInstruction(statement, line, text)) return;
     if (statement.kind !== 'instruction' || !statement.keyword) return;
     const mnemonic = statement.keyword.name;
     const [dst, src] = statement.operands;
@@ -551,10 +552,26 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
     }
   }
 
-  private macro(statement: Statement, line: number, text: string | undefined): void {
+  /** The macros being expanded: a macro's body does not invoke the macro again (NASM does not recurse). */
+  private expanding: string[] = [];
+
+  /**
+   * An instruction written with the name of a macro (`%macro syscall 0-7` and then `syscall write, 1,
+   * msg, len`): NASM expands the macro when it takes that many arguments, except inside its own body.
+   */
+  private shadowedInstruction(statement: Statement, line: number, text: string | undefined): boolean {
+    const name = statement.kind === 'instruction' ? statement.keyword?.text : undefined;
+    if (!name || this.depth >= 8 || this.expanding.includes(name) || !this.env.isMacro(name)) return false;
+    const expansion = this.context.expand?.(statement, line, text);
+    if (!expansion) return false;
+    this.macro(statement, line, text, expansion);
+    return true;
+  }
+
+  private macro(statement: Statement, line: number, text: string | undefined, expanded?: Expansion): void {
     const word = statement.keyword ?? statement.label ?? { text: 'macro', start: 0, end: 0 };
     const name = word.text;
-    const expansion = this.depth < 8 ? this.context.expand?.(statement, line, text) : undefined;
+    const expansion = expanded ?? (this.depth < 8 ? this.context.expand?.(statement, line, text) : undefined);
     delete this.state.flags;
     if (!expansion) {
       const changed = unknown(`the macro \`${name}\` may change it`);
@@ -566,7 +583,9 @@ export class Interpreter {  /** Inside a macro expansion: the invocation, which 
     const outer = this.via;
     this.via ??= { name, start: word.start, end: statement.operands.at(-1)?.end ?? word.end };
     this.depth++;
+    this.expanding.push(name);
     expansion.statements.forEach((inner, k) => this.step(inner, line, expansion.lines[k]));
+    this.expanding.pop();
     this.depth--;
     this.via = outer;
     if (expansion.branches) {

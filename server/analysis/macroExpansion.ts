@@ -97,6 +97,10 @@ function madeFrom(
   return made.lookups.every((lookup) => lookupMeaning(source, lookup.kind, lookup.name) === lookup.meaning);
 }
 
+function takesArguments(definition: MacroDefinition, count: number): boolean {
+  return count >= definition.minParameters && (count <= definition.maxParameters || (definition.greedy && definition.maxParameters > 0));
+}
+
 /** The invocation's arguments as written, split at top-level commas (the last takes the rest for `1+` macros). */
 export function macroArguments(statement: Statement, definition: MacroDefinition, lineText: string): string[] {
   const args = statement.operands.map((o) => o.text);
@@ -134,17 +138,29 @@ function substitute(line: string, args: readonly string[], unique: number): stri
     }
     const local = /^%%([\w.$#@~?]+)/.exec(rest);
     if (local) { out += `..@${unique}.${local[1]}`; i += local[0].length; continue; }
-    // %+, %-1, %{1:3} and other rarer forms: not expanded here.
-    if (/^%(?:[+-]\d|\{\d+:|\+)/.test(rest)) failed = true;
+    // `a %+ b`: the tokens on either side are pasted into one (`SYS_ %+ %1` → `SYS_write`).
+    if (rest.startsWith('%+') && !/^%\+\d/.test(rest)) {
+      out = out.trimEnd();
+      i += 2;
+      while (line[i] === ' ' || line[i] === '\t') i++;
+      continue;
+    }
+    // %-1, %+1, %{1:3} and other rarer forms: not expanded here.
+    if (/^%(?:[+-]\d|\{\d+:)/.test(rest)) failed = true;
     out += c;
     i++;
   }
   return failed ? undefined : out;
 }
 
+/** The tests of %if-family directives (`%ifnum`, `%ifidni`…); an `n` before one negates it (`%ifnnum`, `%elifnidni`). */
+const CONDITION_TESTS = new Set(['def', 'macro', 'idn', 'idni', 'id', 'num', 'str', 'empty', 'env', 'token', 'ctx', '']);
+
 function condition(keyword: string, args: string, source: MacroSource): boolean | undefined {
-  const negate = keyword.startsWith('%ifn') || keyword.startsWith('%elifn');
-  const base = keyword.replace(/^%(el)?ifn?/, '%if');
+  const test = keyword.replace(/^%(el)?if/, '');
+  // `%ifnum` is the test `num`; `%ifndef` is `def` negated.
+  const negate = !CONDITION_TESTS.has(test) && test.startsWith('n') && CONDITION_TESTS.has(test.slice(1));
+  const base = `%if${negate ? test.slice(1) : test}`;
   let result: boolean | undefined;
   const trimmed = args.trim();
   if (base === '%ifdef') result = source.isDefined(trimmed);
@@ -182,11 +198,14 @@ export function expandMacroCall(
 }
 
 function madeFor(source: MacroSource, statement: Statement, lineText: string): Made | undefined {
-  const name = statement.kind === 'macroCall' ? statement.keyword?.text : statement.kind === 'label' ? statement.label?.text : undefined;
+  const name = statement.kind === 'macroCall' || statement.kind === 'instruction' ? statement.keyword?.text : statement.kind === 'label' ? statement.label?.text : undefined;
   if (!name) return undefined;
   const found = source.find(name);
   if (!found) return undefined;
   const { definition } = found;
+  // A macro named like an instruction (`%macro syscall 0-7`) stands for it only when called with a
+  // number of arguments it takes; otherwise NASM assembles the instruction.
+  if (statement.kind === 'instruction' && !takesArguments(definition, statement.operands.length)) return undefined;
   if (definition.endLine - definition.line > MAX_BODY_LINES) return undefined;
   const length = definition.endLine - definition.line - 1;
   const bodyLine = (k: number) => found.lineText(definition.line + 1 + k);
