@@ -6,6 +6,7 @@ import { describeCredit, formatEvent, type ExitEvent, type SyscallEvent, type Tr
 import { distinctResults, factsOf, failureKey, formatOrigins, isFailed, isFailure, type EventFacts, type LineCall, type TraceModel } from '../../trace/model/model';
 import { INHERITED } from '../../trace/model/fds';
 import type { BlockTest } from '../../trace/model/eventArchive';
+import { requiredLiterals } from './regexLiterals';
 import type { ErrnoSummaryRow, FailureGroup, ProcessRow, SummaryRow, TraceFilter, TraceRow } from './protocol';
 import { SeqList } from './seqList';
 
@@ -178,13 +179,17 @@ interface CompiledFilter {
 
 /**
  * Whether the lines of some calls (and what mapping added: the row's source column) may hold a
- * plain search text. A row shows its call's name, arguments, result, errno and notes as strace
- * wrote them, joined by `(`, `, `, `) = `, ` <` and spaces: each piece of the needle between such
+ * search text. A row shows its call's name, arguments, result, errno and notes as strace wrote
+ * them, joined by `(`, `, `, `) = `, ` <` and spaces: each piece of the needle between such
  * characters lies inside one of them, so lines that lack a piece (and whose source column lacks
- * it too) cannot match and need not be parsed.
+ * it too) cannot match and need not be parsed. A regular expression gives its pieces from the
+ * literal text every match contains (regexLiterals.ts: `^m(un)?map\(` needs `map(`); one without
+ * any (`^(read|write)`) reads every block, and one that is not valid matches nothing.
  */
 function blockTest(filter: TraceFilter): BlockTest {
-  const pieces = filter.regex ? [] : filter.text.toLowerCase().split(/[\s(),=<>]+/).filter(Boolean);
+  if (filter.regex && !isPattern(filter.text)) return () => false;
+  const needles = filter.regex ? requiredLiterals(filter.text) ?? [] : [filter.text.toLowerCase()];
+  const pieces = needles.flatMap((needle) => needle.split(/[\s(),=<>]+/).filter(Boolean));
   if (pieces.length === 0) return () => true;
   return (text, decorations) => {
     const lines = text.toLowerCase();
@@ -192,6 +197,15 @@ function blockTest(filter: TraceFilter): BlockTest {
     return pieces.every((piece) => lines.includes(piece)
       || (shown ??= decorations().map((d) => whereShown(d).toLowerCase()).join('\n')).includes(piece));
   };
+}
+
+function isPattern(source: string): boolean {
+  try {
+    new RegExp(source, 'i');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function compileFilter(filter: TraceFilter): CompiledFilter {

@@ -325,6 +325,7 @@ async function panelTrace(program: string): Promise<void> {
   const filters: [string, TraceFilter][] = [
     ['category process (from the index)', { ...NO_FILTER, category: 'process' }], ['failed only (from the index)', { ...NO_FILTER, failedOnly: true }],
     ['text "exit" (reads the log back)', { ...NO_FILTER, text: 'exit' }],
+    ['regex "^exit\\(" (reads the blocks that hold "exit(")', { ...NO_FILTER, text: '^exit\\(', regex: true }],
   ];
   const timings = filters.map(([label, filter]) => {
     const start = process.hrtime.bigint();

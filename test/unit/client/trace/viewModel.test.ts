@@ -302,13 +302,17 @@ describe('a trace the panel keeps in a window of events (the rest read back from
     }
   });
 
-  it('searches the text of a long trace reading back only the blocks of its log that may match, with the same rows', () => {
+  /** The reference trace whole, and in a window of 4 read back from its log; some rows with a line or an origin. */
+  function decoratedViews(): { kept: TraceViewModel; bounded: TraceViewModel } {
     const decorate = (event: TraceEvent) => {
       if (event.seq % 7 === 0) event.location = { file: '/w/needle.asm', line: event.seq };
       if (event.seq % 5 === 0) event.origin = 'startup';
     };
-    const kept = windowedView('mt_f_tt_T_y_i.txt', undefined, decorate);
-    const bounded = windowedView('mt_f_tt_T_y_i.txt', 4, decorate);
+    return { kept: windowedView('mt_f_tt_T_y_i.txt', undefined, decorate), bounded: windowedView('mt_f_tt_T_y_i.txt', 4, decorate) };
+  }
+
+  it('searches the text of a long trace reading back only the blocks of its log that may match, with the same rows', () => {
+    const { kept, bounded } = decoratedViews();
     const parsed = vi.spyOn(StraceParser.prototype, 'push');
     for (const text of ['openat', 'ENOENT', 'needle.asm', 'startup', '/lib/x86_64', '4391', 'nothing-like-this', 'exited with', '= -1', 'O_RDONLY|O_CLOEXEC',
       'openat(AT_FDCWD, "/etc', ') = 3 <', '(startup)', 'needle.asm:14', '= 0 <', 'ENOENT (No such', '4390 (', 'nothing like this']) {
@@ -319,9 +323,32 @@ describe('a trace the panel keeps in a window of events (the rest read back from
         bounded.setFilter(filter);
         expect(bounded.matchingCount, JSON.stringify(filter)).toBe(kept.matchingCount);
         expect(bounded.rows(0, 2000), JSON.stringify(filter)).toEqual(kept.rows(0, 2000));
-        // A text no line holds parses nothing.
-        if (text.startsWith('nothing') && !regex) expect(parsed).not.toHaveBeenCalled();
+        // A text no line holds parses nothing (as a pattern too: it is literal text).
+        if (text.startsWith('nothing')) expect(parsed).not.toHaveBeenCalled();
       }
+    }
+    parsed.mockRestore();
+  });
+
+  it('filters a long trace by a regular expression reading back only the blocks that hold the text every match needs, with the same rows', () => {
+    const { kept, bounded } = decoratedViews();
+    const parsed = vi.spyOn(StraceParser.prototype, 'push');
+    const patterns: [string, 'matches' | 'parses nothing'][] = [
+      ['^openat\\(AT_FDCWD</home/[a-z]+/samples>, "/lib', 'matches'], ['O_RDONLY\\|O_CLOEXEC\\) = [0-9]+ <', 'matches'], ['= -1 enoent', 'matches'],
+      ['needle\\.asm:[0-9]*1$', 'matches'], ['\\(startup\\)$', 'matches'], ['^m(un)?map\\(', 'matches'], ['^(read|write)\\(', 'matches'],
+      ['^exited\\(\\) = exited with 0', 'matches'], ['clone\\(child_stack=NULL', 'matches'], ['x86_64-linux-gnu/lib[a-z]+\\.so', 'matches'],
+      ['o_rdonly\\|o_cloexecx?\\) = 3', 'matches'], ['(?:^|, )"/etc/ld\\.so\\.c', 'matches'],
+      ['nothing-like-this[0-9]*', 'parses nothing'], ['^nothing\\(at all\\)', 'parses nothing'], ['(unclosed', 'parses nothing'],
+    ];
+    for (const [text, expected] of patterns) {
+      const filter = { ...NO_FILTER, text, regex: true };
+      kept.setFilter(filter);
+      parsed.mockClear();
+      bounded.setFilter(filter);
+      expect(bounded.matchingCount, text).toBe(kept.matchingCount);
+      expect(bounded.rows(0, 2000), text).toEqual(kept.rows(0, 2000));
+      if (expected === 'parses nothing') expect(parsed, text).not.toHaveBeenCalled();
+      else expect(kept.matchingCount, text).toBeGreaterThan(0);
     }
     parsed.mockRestore();
   });
