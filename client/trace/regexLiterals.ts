@@ -10,18 +10,52 @@ const IDENTITY_ESCAPES = new Set('^$\\.*+?()[]{}|/-,:;!"#%&\'<=>@`~_ '.split('')
 const SYNTAX = new Set('^$\\.*+?()[]{}|'.split(''));
 
 /**
- * Every run of literal ASCII characters that each match of `/source/i` contains, lower-cased; [] when
- * there are none, undefined when the pattern has something this reader does not follow (a `|` at its
- * top level, a quantifier it does not know) or is not a valid pattern. Only ASCII: with the `i` flag
- * an ASCII character matches only itself in either case, whereas some others match characters whose
- * lower case differs (final sigma and sigma).
+ * What each match of `/source/i` contains: for each alternative at the pattern's top level
+ * (`ENOENT|EACCES` has two), the runs of literal ASCII characters every match of it holds,
+ * lower-cased. Undefined when some alternative has no such run (then no text can be ruled out), or
+ * the pattern has something this reader does not follow (a quantifier it does not know, a brace or
+ * bracket JavaScript reads as text) or is not valid. Only ASCII: with the `i` flag an ASCII character
+ * matches only itself in either case, whereas some others match characters whose lower case differs
+ * (final sigma and sigma).
  */
-export function requiredLiterals(source: string): string[] | undefined {
+export function requiredLiterals(source: string): string[][] | undefined {
   try {
     new RegExp(source, 'i');
   } catch {
     return undefined;
   }
+  const alternatives: string[][] = [];
+  for (const alternative of topLevelAlternatives(source)) {
+    const runs = sequenceLiterals(alternative);
+    if (!runs || runs.length === 0) return undefined;
+    alternatives.push(runs);
+  }
+  return alternatives;
+}
+
+/** The pattern cut at each `|` outside groups and classes. */
+function topLevelAlternatives(source: string): string[] {
+  const alternatives: string[] = [];
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (c === '[' || c === '(') {
+      const after = c === '[' ? classEnd(source, i) : groupEnd(source, i);
+      // Unbalanced: the sequence reader gives up on it.
+      if (after < 0) break;
+      i = after - 1;
+    } else if (c === '|') {
+      alternatives.push(source.slice(start, i));
+      start = i + 1;
+    }
+  }
+  alternatives.push(source.slice(start));
+  return alternatives;
+}
+
+/** The runs of one alternative (a pattern without a `|` at its top level); undefined when unsure. */
+function sequenceLiterals(source: string): string[] | undefined {
   const runs: string[] = [];
   let run = '';
   const end = () => {
@@ -43,7 +77,7 @@ export function requiredLiterals(source: string): string[] | undefined {
     } else if (c === '(') {
       next = groupEnd(source, i);
     } else if (c === '|') {
-      // Alternatives at the top level: no run is common to all of them (this reader does not look).
+      // topLevelAlternatives cut the pattern at these.
       return undefined;
     } else if (c === ')' || c === ']' || c === '{' || c === '}' || c === '*' || c === '+' || c === '?') {
       // A quantifier with nothing before it, a lone bracket or brace: the pattern reads otherwise than this reader thinks.

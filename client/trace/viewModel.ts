@@ -183,19 +183,22 @@ interface CompiledFilter {
  * them, joined by `(`, `, `, `) = `, ` <` and spaces: each piece of the needle between such
  * characters lies inside one of them, so lines that lack a piece (and whose source column lacks
  * it too) cannot match and need not be parsed. A regular expression gives its pieces from the
- * literal text every match contains (regexLiterals.ts: `^m(un)?map\(` needs `map(`); one without
- * any (`^(read|write)`) reads every block, and one that is not valid matches nothing.
+ * literal text every match contains (regexLiterals.ts: `^m(un)?map\(` needs `map(`, `ENOENT|EACCES`
+ * one of the two); one without any (`^(read|write)`) reads every block, and one that is not valid
+ * matches nothing.
  */
 function blockTest(filter: TraceFilter): BlockTest {
   if (filter.regex && !isPattern(filter.text)) return () => false;
-  const needles = filter.regex ? requiredLiterals(filter.text) ?? [] : [filter.text.toLowerCase()];
-  const pieces = needles.flatMap((needle) => needle.split(/[\s(),=<>]+/).filter(Boolean));
-  if (pieces.length === 0) return () => true;
+  // One list of needles per alternative of a pattern (`ENOENT|EACCES`): a block may match one whose needles it all holds.
+  const alternatives = filter.regex ? requiredLiterals(filter.text) ?? [] : [[filter.text.toLowerCase()]];
+  const pieces = alternatives.map((needles) => needles.flatMap((needle) => needle.split(/[\s(),=<>]+/).filter(Boolean)));
+  if (pieces.length === 0 || pieces.some((alternative) => alternative.length === 0)) return () => true;
   return (text, decorations) => {
     const lines = text.toLowerCase();
     let shown: string | undefined;
-    return pieces.every((piece) => lines.includes(piece)
-      || (shown ??= decorations().map((d) => whereShown(d).toLowerCase()).join('\n')).includes(piece));
+    const holds = (piece: string) => lines.includes(piece)
+      || (shown ??= decorations().map((d) => whereShown(d).toLowerCase()).join('\n')).includes(piece);
+    return pieces.some((alternative) => alternative.every(holds));
   };
 }
 

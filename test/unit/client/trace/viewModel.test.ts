@@ -338,7 +338,8 @@ describe('a trace the panel keeps in a window of events (the rest read back from
       ['needle\\.asm:[0-9]*1$', 'matches'], ['\\(startup\\)$', 'matches'], ['^m(un)?map\\(', 'matches'], ['^(read|write)\\(', 'matches'],
       ['^exited\\(\\) = exited with 0', 'matches'], ['clone\\(child_stack=NULL', 'matches'], ['x86_64-linux-gnu/lib[a-z]+\\.so', 'matches'],
       ['o_rdonly\\|o_cloexecx?\\) = 3', 'matches'], ['(?:^|, )"/etc/ld\\.so\\.c', 'matches'],
-      ['nothing-like-this[0-9]*', 'parses nothing'], ['^nothing\\(at all\\)', 'parses nothing'], ['(unclosed', 'parses nothing'],
+      ['nothing-like-this|= -1 enoent', 'matches'], ['^munmap\\(|nothing-like-this', 'matches'],
+      ['nothing-like-this[0-9]*', 'parses nothing'], ['nothing-like-this|nor-like-that', 'parses nothing'], ['^nothing\\(at all\\)', 'parses nothing'], ['(unclosed', 'parses nothing'],
     ];
     for (const [text, expected] of patterns) {
       const filter = { ...NO_FILTER, text, regex: true };
