@@ -951,6 +951,18 @@ export class ProgramAnalysis {
       if (!this.entry[procedure.entry] && !this.reused[procedure.entry]) { this.arrive(procedure.entry, freshState(name, unknown(`set by the caller of \`${name}\``))); }
     }
     this.drainAndGiveUp();
+    // Code still not reached: its only way in is a fall-through from a block found to end in exit (a
+    // signal handler after `exit`, known only once the program knows the call is exit), or from other
+    // such code. Entered from elsewhere, as code without a predecessor is; in document order, so code
+    // reached from the first one is not entered afresh.
+    const { document, blocks } = this.input;
+    for (const i of members) {
+      const flow = this.flows[i]!;
+      if (this.entry[i] || this.reused[i] || flow.codeless || flow.inMacro) continue;
+      const label = document.statement(blocks[i]!.start).label?.text;
+      this.arrive(i, freshState(label ?? '', label ? unknown(`set before \`${label}\` is entered`) : UNSET));
+      this.drainAndGiveUp();
+    }
     for (const [name, states] of this.callStates) this.facts.callers.set(name, states.size);
     this.useKeys = undefined;
   }
