@@ -466,14 +466,18 @@ export class ProgramAnalysis {
     const names = new Set([...removed, ...added.map((a) => a.name)]);
     for (const name of names) if (previous.procedures.has(name) || ENTRY_POINTS.has(name)) return undefined;
     // Nothing outside the stretch (and the rescoped blocks) may jump to or call a name that comes or goes.
+    // A label that stays (on a new block of the stretch: a label line split its block) keeps its jumps:
+    // every edge into the old stretch is made again with its flow, below.
+    const stays = new Set(added.map((a) => a.name).filter((name) => removed.includes(name)));
+    const comesOrGoes = new Set([...names].filter((name) => !stays.has(name)));
     const inside = new Map<string, number>();
     const oldIndexes = [...Array.from({ length: oldEnd - p }, (_, k) => p + k), ...rescoped.map((i) => i - d)];
     for (const o of oldIndexes) {
       const flow = previous.flows[o]!;
-      for (const name of [flow.target, flow.call]) if (name !== undefined && names.has(name)) inside.set(name, (inside.get(name) ?? 0) + 1);
+      for (const name of [flow.target, flow.call]) if (name !== undefined && comesOrGoes.has(name)) inside.set(name, (inside.get(name) ?? 0) + 1);
     }
     const named = previous.namedTargets();
-    for (const name of names) if ((named.get(name) ?? 0) > (inside.get(name) ?? 0)) return undefined;
+    for (const name of comesOrGoes) if ((named.get(name) ?? 0) > (inside.get(name) ?? 0)) return undefined;
     // A procedure that reaches the stretch (or the block falling into it) changes its members and what it writes.
     const first = Math.max(0, p - 1);
     for (const procedure of previous.procedures.values()) {

@@ -280,4 +280,21 @@ describe('label lines added and removed around jumps that span them', () => {
     expect(hover(workspace, document, 'syscall', 71)).toContain('exit(error_code=5 or 7 or 8)');
     expect(hover(workspace, document, 'syscall')).toContain('write(fd=5 or 8');
   });
+
+  it('takes the results over when a label line splits a block a jump names: the jump follows the label to its new block', () => {
+    const { workspace, document } = openDocument('inline.asm', source);
+    lints(workspace, document);
+    // `top` is named by the far backward jump, `.loop` by the loop's own jump, `finish` by the far forward one.
+    // After the label's first instruction (`finish` keeps `mov eax, 60` with its syscall: a block that ends in
+    // exit only when it sets rax itself).
+    for (const [needle, label, after] of [['top:', 'split_top:', 2], ['.loop:', '.split_loop:', 2], ['finish:', 'split_finish:', 1]] as const) {
+      const before = workspace.analysis(document).program();
+      insertBefore(document, find(document, needle).line + after, label);
+      const program = workspace.analysis(document).program();
+      expect(program.derivedFrom, needle).toBe(before.serial);
+      check(workspace, document, needle);
+    }
+    expect(hover(workspace, document, 'syscall', 71)).toContain('exit(error_code=5 or 7 or 8)');
+    expect(hover(workspace, document, 'syscall')).toContain('write(fd=5 or 8');
+  });
 });
