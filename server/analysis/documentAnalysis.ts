@@ -251,7 +251,7 @@ export class DocumentAnalysis {
    */
   private blocksVersion = 0;
 
-  private programCache: { generation: number; blocksVersion: number; program: ProgramAnalysis } | undefined;
+  private programCache: { generation: number; blocksVersion: number; sections: string; program: ProgramAnalysis } | undefined;
 
   /** Values through the whole document (see program.ts); rebuilt when any block or name changed. */
   program(): ProgramAnalysis {
@@ -263,15 +263,19 @@ export class DocumentAnalysis {
     // replaced whenever its lines or the meaning of a name it uses change.
     // The program keeps its own list: the block list is patched in place by later edits.
     const own = [...blocks];
-    const changedNames = cached ? this.changedNames(context, cached.generation) : undefined;
+    // Which sections there are decides which blocks are data (see ProgramAnalysis.dataMacros): a
+    // section added, removed or renamed analyses the program afresh.
+    const sections = this.document.structure.sections.map((section) => section.name).join('\u0000');
+    const previous = cached && cached.sections === sections ? cached : undefined;
+    const changedNames = previous ? this.changedNames(context, previous.generation) : undefined;
     const program = new ProgramAnalysis({
       document: this.document, blocks: own, environment: context.environment,
       macros: context.macros ?? { find: () => undefined, isDefined: () => false, constant: () => undefined },
       ...(context.macroScope ? { macroScope: context.macroScope() } : {}),
-      ...(cached ? { previous: cached.program } : {}),
+      ...(previous ? { previous: previous.program } : {}),
       ...(changedNames ? { changedNames } : {}),
     });
-    this.programCache = { generation: context.generation, blocksVersion: this.blocksVersion, program };
+    this.programCache = { generation: context.generation, blocksVersion: this.blocksVersion, sections, program };
     return program;
   }
 

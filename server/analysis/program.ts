@@ -182,6 +182,21 @@ function lastInstruction(document: AsmDocument, block: BlockAnalysis): { stateme
   return undefined;
 }
 
+/** Sections that hold data, not code: `.data`, `.bss`, `.rodata` and their `.data.name` forms. */
+const DATA_SECTION = /^\.?(?:data|bss|rodata|tdata|tbss)(?:\.|$)/i;
+
+/** Whether `line` is in a data section (the last section line at or before it names one). */
+function inDataSection(sections: readonly { name: string; line: number }[], line: number): boolean {
+  let lo = 0;
+  let hi = sections.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sections[mid]!.line <= line) { found = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return found >= 0 && DATA_SECTION.test(sections[found]!.name);
+}
+
 /** What a block's own lines say about its flow; a block object never changes, so this is kept with it. */
 interface BlockShape { mnemonic?: string; call?: string; codeless: boolean }
 const shapes = new WeakMap<BlockAnalysis, BlockShape>();
@@ -929,7 +944,7 @@ export class ProgramAnalysis {
       changed = false;
       for (const i of members) {
         const flow = this.flows[i]!;
-        if (flow.codeless && !hasPredecessor[i]) continue;
+        if ((flow.codeless || this.dataMacros(i)) && !hasPredecessor[i]) continue;
         for (const edge of flow.successors) if (!hasPredecessor[i + edge.offset]) { hasPredecessor[i + edge.offset] = 1; changed = true; }
       }
     }
@@ -937,7 +952,7 @@ export class ProgramAnalysis {
       const block = blocks[i]!;
       const flow = this.flows[i]!;
       const label = document.statement(block.start).label?.text;
-      if (flow.codeless || this.reused[i]) continue;
+      if (flow.codeless || this.reused[i] || this.dataMacros(i)) continue;
       if (flow.inMacro) { this.arrive(i, freshState('', unknown('set where the macro is used'))); continue; }
       if (label && ENTRY_POINTS.has(label)) { this.arrive(i, freshState('_start', UNSET)); continue; }
       if (hasPredecessor[i] || (label && this.procedures.has(document.structure.qualify(label, block.start)))) continue;
@@ -945,6 +960,29 @@ export class ProgramAnalysis {
       // Entered from another file or by an indirect jump: whatever was set there.
       this.arrive(i, freshState(label, unknown(`set before \`${label}\` is entered`)));
     }
+  }
+
+  /**
+   * Whether block `i` is macro invocations in a data section and no instruction (`STAT st` laying out a
+   * structure in .data): data, not code that falls into what follows (often `_start`, after `section .text`).
+   */
+  private dataMacros(i: number): boolean {
+    const { document, blocks } = this.input;
+    const block = blocks[i]!;
+    const { sections, lineFlags } = document.structure;
+    if (sections.length === 0 || this.flows[i]!.codeless) return false;
+    let invocations = false;
+    for (let line = block.start; line <= block.end; line++) {
+      if (lineFlags[line]! & LINE_INACTIVE) continue;
+      const kind = document.statement(line).kind;
+      if (kind === 'instruction') return false;
+      // A macro invocation (or a bare word that may be one) outside a data section may be code.
+      if (kind === 'macroCall' || kind === 'label') {
+        if (!inDataSection(sections, line)) return false;
+        invocations = true;
+      }
+    }
+    return invocations;
   }
 
   private run(members: readonly number[] = this.input.blocks.map((_, i) => i)): void {
@@ -962,7 +1000,7 @@ export class ProgramAnalysis {
     const { document, blocks } = this.input;
     for (const i of members) {
       const flow = this.flows[i]!;
-      if (this.entry[i] || this.reused[i] || flow.codeless || flow.inMacro) continue;
+      if (this.entry[i] || this.reused[i] || flow.codeless || flow.inMacro || this.dataMacros(i)) continue;
       const label = document.statement(blocks[i]!.start).label?.text;
       this.arrive(i, freshState(label ?? '', label ? unknown(`set before \`${label}\` is entered`) : UNSET));
       this.drainAndGiveUp();
