@@ -246,6 +246,8 @@ export class ProgramAnalysis {
    * added or removed elsewhere (its index is found by its start line, see indexOfLabel).
    */
   private labelIndex = new Map<string, BlockAnalysis>();
+  /** While every flow is made (a whole analysis): each label's block index, so none is searched for. */
+  private labelPositions: Map<string, number> | undefined;
   /** Blocks whose jump goes further than NEAR_BLOCKS (maybe more: blocks since gone or changed). */
   private farJumps = new Set<BlockAnalysis>();
   private procedures = new Map<string, { entry: number; blocks: Set<number>; writes: Set<string> }>();
@@ -331,12 +333,18 @@ export class ProgramAnalysis {
     if (members) { this.derivedFrom = previous!.serial; this.rerunBlocks = members; this.run(members); return; }
     this.labelIndex = new Map();
     this.farJumps = new Set();
-    blocks.forEach((block) => {
+    const positions = new Map<string, number>();
+    blocks.forEach((block, i) => {
       const label = document.statement(block.start).label;
-      if (label) this.labelIndex.set(structure.qualify(label.text, block.start), block);
+      if (!label) return;
+      const name = structure.qualify(label.text, block.start);
+      this.labelIndex.set(name, block);
+      positions.set(name, i);
     });
+    this.labelPositions = positions;
     this.flows = blocks.map((block, i) => this.flowOf(block, i));
     this.findProcedures();
+    this.labelPositions = undefined;
     this.entry = blocks.map(() => undefined);
     this.siteLists = blocks.map(() => undefined);
     this.nameUses = blocks.map(() => undefined);
@@ -825,6 +833,7 @@ export class ProgramAnalysis {
 
   /** The index of the block a label starts, from the block's start line (blocks cover the document in order). */
   private indexOfLabel(name: string): number | undefined {
+    if (this.labelPositions) return this.labelPositions.get(name);
     const block = this.labelIndex.get(name);
     if (block === undefined) return undefined;
     const blocks = this.input.blocks;
