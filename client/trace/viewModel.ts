@@ -14,6 +14,9 @@ export { failureKey };
 
 export const NO_FILTER: TraceFilter = { category: '', origin: '', failedOnly: false, pid: undefined, text: '', regex: false };
 
+/** The name a notice's row shows (strace's own messages): the one word of a row its log line may lack. */
+const NOTICE_ROW_NAME = 'strace';
+
 function syscallOf(event: Pick<EventFacts, 'kind' | 'abi' | 'name'>): SyscallInfo | undefined {
   if (event.kind !== 'syscall') return undefined;
   const lookup = lookupSyscallByName(event.abi, event.name);
@@ -138,7 +141,7 @@ export function toRow(event: TraceEvent, firstTime: number | undefined, model?: 
       row.failed = event.killedBy !== undefined;
       break;
     case 'notice':
-      row.name = 'strace';
+      row.name = NOTICE_ROW_NAME;
       row.args = event.text;
       break;
   }
@@ -158,7 +161,7 @@ export function searchText(event: TraceEvent): string {
     }
     case 'signal': return `${event.signal}(${event.details}) =    ${where}`;
     case 'exit': return `${event.killedBy ? 'killed' : 'exited'}() = ${exitResult(event)}   ${where}`;
-    case 'notice': return `strace(${event.text}) =    ${where}`;
+    case 'notice': return `${NOTICE_ROW_NAME}(${event.text}) =    ${where}`;
   }
 }
 
@@ -191,7 +194,10 @@ function blockTest(filter: TraceFilter): BlockTest {
   if (filter.regex && !isPattern(filter.text)) return () => false;
   // One list of needles per alternative of a pattern (`ENOENT|EACCES`): a block may match one whose needles it all holds.
   const alternatives = filter.regex ? requiredLiterals(filter.text) ?? [] : [[filter.text.toLowerCase()]];
-  const pieces = alternatives.map((needles) => needles.flatMap((needle) => needle.split(/[\s(),=<>]+/).filter(Boolean)));
+  // A notice's row starts with `strace(`, which its line may not hold (`[ Process PID=7 runs in 32 bit mode. ]`):
+  // a piece of that word rules out no block.
+  const pieces = alternatives.map((needles) => needles.flatMap((needle) => needle.split(/[\s(),=<>]+/))
+    .filter((piece) => piece && !NOTICE_ROW_NAME.includes(piece)));
   if (pieces.length === 0 || pieces.some((alternative) => alternative.length === 0)) return () => true;
   return (text, decorations) => {
     const lines = text.toLowerCase();

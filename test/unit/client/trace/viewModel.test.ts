@@ -330,6 +330,18 @@ describe('a trace the panel keeps in a window of events (the rest read back from
     parsed.mockRestore();
   });
 
+  it('finds the rows of strace\'s notices read back from the log, though their lines lack the `strace` the row shows', () => {
+    const kept = windowedView('edge_i_stderr.txt', undefined);
+    const bounded = windowedView('edge_i_stderr.txt', 2);
+    for (const filter of [{ ...NO_FILTER, text: 'strace' }, { ...NO_FILTER, text: 'strace([ process' }, { ...NO_FILTER, text: 'race([' },
+      { ...NO_FILTER, text: '^strace\\(\\[ process pid=[0-9]+ runs in 32', regex: true }, { ...NO_FILTER, text: 'tra', regex: true }]) {
+      kept.setFilter(filter);
+      bounded.setFilter(filter);
+      expect(kept.matchingCount, JSON.stringify(filter)).toBeGreaterThan(0);
+      expect(bounded.rows(0, 100), JSON.stringify(filter)).toEqual(kept.rows(0, 100));
+    }
+  });
+
   it('filters a long trace by a regular expression reading back only the blocks that hold the text every match needs, with the same rows', () => {
     const { kept, bounded } = decoratedViews();
     const parsed = vi.spyOn(StraceParser.prototype, 'push');
