@@ -56,6 +56,12 @@ export function referencesOf(workspace: Workspace, target: FoundDefinition, incl
   const sizeName = target.symbol.kind === 'struc' ? `${name}_size` : undefined;
   for (const document of visibleIn(workspace, target)) {
     const structure = document.structure;
+    // In another file, a name may be that file's own symbol (every program has its own `_start`).
+    const elsewhere = (written: string, line: number) => {
+      if (document === target.document) return false;
+      const resolved = workspace.findDefinitions(document, written, line);
+      return resolved.length > 0 && !resolved.some((r) => r.document === target.document && sameSymbol(r.symbol, target.symbol));
+    };
     for (let line = 0; line < document.lineCount; line++) {
       const text = document.lineText(line);
       // Cheap filter before tokenized matching: most lines do not mention the name at all.
@@ -63,16 +69,14 @@ export function referencesOf(workspace: Workspace, target: FoundDefinition, incl
       for (const token of document.statement(line).tokens) {
         if (token.kind !== 'identifier') continue;
         if (qualifiedPrefix(token, target) || token.text === sizeName) {
+          if (elsewhere(token.text === sizeName ? name : token.text.slice(0, name.length), line)) continue;
           occurrences.push({ document, line, start: token.start, end: token.start + name.length, text: name, isDefinition: false });
           continue;
         }
         if (structure.qualify(token.text, line) !== name) continue;
         const isDefinition = document === target.document && line === target.symbol.line && token.start === target.symbol.start;
         if (!includeDeclaration && isDefinition) continue;
-        if (document !== target.document && !isDefinition) {
-          const resolved = workspace.findDefinitions(document, token.text, line);
-          if (resolved.length && !resolved.some((r) => r.document === target.document && sameSymbol(r.symbol, target.symbol))) continue;
-        }
+        if (!isDefinition && elsewhere(token.text, line)) continue;
         occurrences.push({ document, line, start: token.start, end: token.end, text: token.text, isDefinition });
       }
     }

@@ -85,6 +85,24 @@ describe('rename across the project', () => {
   });
 });
 
+describe('two programs in one folder', () => {
+  it('renaming one program\'s _start leaves the other\'s, also where it qualifies a local label', () => {
+    const workspace = new Workspace();
+    const program = (name: string) => workspace.open(pathToUri(path.join(FIXTURES, 'twoprograms', name)), [
+      'section .text', 'global _start', '_start:', '  mov eax, 1', '  mov edi, 1', '  lea rsi, [rel _start]', '  mov edx, _start.len',
+      '  syscall', '  mov eax, 60', '  xor edi, edi', '  syscall', '.len: equ $ - _start',
+    ].join('\n'), 1);
+    const first = program('first.asm');
+    program('second.asm');
+    const at = find(first, '_start:');
+    const edits = renameSymbol(workspace, first, at.line, at.character + 1, 'entry');
+    if (typeof edits === 'string') throw new Error(edits);
+    expect(edits.map((e) => `${path.basename(e.uri)}:${e.line + 1}:${e.start}:${e.newText}`).sort()).toEqual([
+      'first.asm:12:14:entry', 'first.asm:2:7:entry', 'first.asm:3:0:entry', 'first.asm:6:16:entry', 'first.asm:7:11:entry',
+    ]);
+  });
+});
+
 describe('a workspace of thousands of files', () => {
   it('answers without recursing through every file (a bare word in each asks the others about macros)', () => {
     const workspace = new Workspace();
