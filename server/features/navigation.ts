@@ -48,6 +48,39 @@ function qualifiedPrefix(token: Token, target: FoundDefinition): boolean {
     && token.text[name.length + 1] !== '.';
 }
 
+/** Characters that continue a name: a parameter next to one is pasted into it (`lbl_%1`, `%1_end`). */
+const NAME_PART = /[\w$@?#~]/;
+
+/**
+ * The operands of the macro call on `line` that the macro's body only pastes into other names
+ * (`mov eax, SYS_ %+ %1` with `syscall exit, 0`): the word written there is not a reference to a
+ * symbol of that name. An operand the body also uses as it is stays a reference.
+ */
+function pastedOnlyOperands(workspace: Workspace, document: AsmDocument, line: number): { start: number; end: number }[] {
+  const statement = document.statement(line);
+  const name = statement.kind === 'macroCall' || statement.kind === 'instruction' ? statement.keyword?.text : undefined;
+  if (!name || statement.operands.length === 0) return [];
+  const found = workspace.macroSource(document).find(name);
+  if (!found) return [];
+  const body: string[] = [];
+  for (let k = found.definition.line + 1; k < found.definition.endLine; k++) body.push(found.lineText(k).replace(/;.*$/, ''));
+  const text = body.join('\n');
+  if (/%rotate\b/i.test(text)) return [];
+  const out: { start: number; end: number }[] = [];
+  statement.operands.forEach((operand, index) => {
+    let pasted = false;
+    let plain = false;
+    for (const m of text.matchAll(new RegExp(`%(?:\\{${index + 1}\\}|${index + 1}(?!\\d))`, 'g'))) {
+      const before = text.slice(0, m.index).trimEnd();
+      const after = text.slice(m.index + m[0].length);
+      const glued = NAME_PART.test(text[m.index - 1] ?? '') || NAME_PART.test(after[0] ?? '');
+      if (glued || before.endsWith('%+') || after.trimStart().startsWith('%+')) pasted = true; else plain = true;
+    }
+    if (pasted && !plain) out.push({ start: operand.start, end: operand.end });
+  });
+  return out;
+}
+
 export function referencesOf(workspace: Workspace, target: FoundDefinition, includeDeclaration: boolean): Occurrence[] {
   const occurrences: Occurrence[] = [];
   const name = target.symbol.name;
@@ -66,8 +99,11 @@ export function referencesOf(workspace: Workspace, target: FoundDefinition, incl
       const text = document.lineText(line);
       // Cheap filter before tokenized matching: most lines do not mention the name at all.
       if (!text.includes(shortName) && !text.includes(name)) continue;
+      let pasted: { start: number; end: number }[] | undefined;
       for (const token of document.statement(line).tokens) {
         if (token.kind !== 'identifier') continue;
+        pasted ??= pastedOnlyOperands(workspace, document, line);
+        if (pasted.some((o) => token.start >= o.start && token.end <= o.end)) continue;
         if (qualifiedPrefix(token, target) || token.text === sizeName) {
           if (elsewhere(token.text === sizeName ? name : token.text.slice(0, name.length), line)) continue;
           occurrences.push({ document, line, start: token.start, end: token.start + name.length, text: name, isDefinition: false });

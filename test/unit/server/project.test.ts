@@ -103,6 +103,22 @@ describe('two programs in one folder', () => {
   });
 });
 
+describe('a macro argument the macro pastes into another name', () => {
+  it('is not a reference: renaming the label `exit` leaves `sys exit` (SYS_ %+ %1) as it is', () => {
+    const workspace = new Workspace();
+    const document = workspace.open(pathToUri(path.join(FIXTURES, 'pasted', 'exit.asm')), [
+      'SYS_exit equ 60', '%macro sys 1-2', '  mov eax, SYS_ %+ %1', '%if %0 > 1', '  mov edi, %2', '%endif', '  syscall', '%endmacro',
+      '%macro jump_to 1', '  jmp %1', '%endmacro',
+      'section .text', 'global _start', '_start:', '  jmp exit', '  jump_to exit', 'exit:', '  sys exit, 0',
+    ].join('\n'), 1);
+    const at = find(document, 'exit:');
+    const edits = renameSymbol(workspace, document, at.line, at.character + 1, 'leave');
+    if (typeof edits === 'string') throw new Error(edits);
+    // The jump, the argument the macro jumps to as it is, and the label; not the pasted argument.
+    expect(edits.map((e) => `${e.line + 1}:${e.start}`).sort()).toEqual(['15:6', '16:10', '17:0']);
+  });
+});
+
 describe('a workspace of thousands of files', () => {
   it('answers without recursing through every file (a bare word in each asks the others about macros)', () => {
     const workspace = new Workspace();
