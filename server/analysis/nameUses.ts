@@ -42,6 +42,7 @@ export function nameUse(kind: NameUseKind, name: string, line: number, start: nu
 export function recordingEnvironment(
   environment: SymbolEnvironment, log: NameUse[], start: number, qualify: (name: string, line: number) => string,
 ): SymbolEnvironment {
+  const askedMacros = new Set<string>();
   return {
     resolve(name, line) {
       const resolved = environment.resolve(name, line);
@@ -50,7 +51,12 @@ export function recordingEnvironment(
     },
     isMacro(name) {
       const macro = environment.isMacro(name);
-      log.push(nameUse('macro', name, start, start, macro ? 'macro' : '', qualify));
+      // Whether a name is a macro does not depend on the line: once per name is enough (every
+      // instruction line asks about its mnemonic, in case a macro of that name stands for it).
+      if (!askedMacros.has(name)) {
+        askedMacros.add(name);
+        log.push(nameUse('macro', name, start, start, macro ? 'macro' : '', qualify));
+      }
       return macro;
     },
   };
