@@ -187,11 +187,9 @@ interface CompiledFilter {
  * characters lies inside one of them, so lines that lack a piece (and whose source column lacks
  * it too) cannot match and need not be parsed. A regular expression gives its pieces from the
  * literal text every match contains (regexLiterals.ts: `^m(un)?map\(` needs `map(`, `ENOENT|EACCES`
- * one of the two); one without any (`^(read|write)`) reads every block, and one that is not valid
- * matches nothing.
+ * one of the two); one without any (`^(read|write)`) reads every block.
  */
 function blockTest(filter: TraceFilter): BlockTest {
-  if (filter.regex && !isPattern(filter.text)) return () => false;
   // One list of needles per alternative of a pattern (`ENOENT|EACCES`): a block may match one whose needles it all holds.
   const alternatives = filter.regex ? requiredLiterals(filter.text) ?? [] : [[filter.text.toLowerCase()]];
   // A notice's row starts with `strace(`, which its line may not hold (`[ Process PID=7 runs in 32 bit mode. ]`):
@@ -208,21 +206,14 @@ function blockTest(filter: TraceFilter): BlockTest {
   };
 }
 
-function isPattern(source: string): boolean {
-  try {
-    new RegExp(source, 'i');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function compileFilter(filter: TraceFilter): CompiledFilter {
+  let pattern: RegExp | undefined;
+  if (filter.regex) try { pattern = new RegExp(filter.text, 'i'); } catch { pattern = undefined; }
+  // A regular expression that is not valid matches nothing.
+  const invalid = filter.regex && !pattern;
   let textTest: ((text: string) => boolean) | undefined;
   if (filter.text) {
     if (filter.regex) {
-      let pattern: RegExp | undefined;
-      try { pattern = new RegExp(filter.text, 'i'); } catch { pattern = undefined; }
       textTest = pattern ? (text) => pattern!.test(text) : () => false;
     } else {
       const needle = filter.text.toLowerCase();
@@ -230,7 +221,7 @@ function compileFilter(filter: TraceFilter): CompiledFilter {
     }
   }
   return {
-    mayMatch: blockTest(filter),
+    mayMatch: invalid ? () => false : blockTest(filter),
     everything: !filter.failedOnly && !filter.category && !filter.origin && filter.pid === undefined && !filter.text,
     facts: (facts) => {
       if (filter.pid !== undefined && facts.pid !== filter.pid) return false;
