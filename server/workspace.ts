@@ -97,8 +97,13 @@ export class Workspace {
     const current = folder === undefined ? this.defines : this.folderDefines.get(folder);
     if (current && current.length === defines.length && current.every((d, i) => d === defines[i])) return;
     if (folder === undefined) this.defines = [...defines]; else this.folderDefines.set(folder, [...defines]);
+    this.predefinedChanged();
+  }
+
+  /** The names every document starts with changed (-D names, __BITS__): which %if branches are live may have. */
+  private predefinedChanged(): void {
     for (const document of this.documents.values()) document.setPredefined(this.predefinedFor(document));
-    // Which %if branches are live changed: every analysis starts again.
+    // Every analysis starts again.
     this.analyses = new WeakMap();
     this.fileSetChanged();
   }
@@ -121,9 +126,7 @@ export class Workspace {
   set defaultBits(bits: number) {
     if (bits === this.bits) return;
     this.bits = bits;
-    for (const document of this.documents.values()) document.setPredefined(this.predefinedFor(document));
-    this.analyses = new WeakMap();
-    this.fileSetChanged();
+    this.predefinedChanged();
   }
 
   all(): AsmDocument[] { return [...this.documents.values()]; }

@@ -2,6 +2,7 @@
 // states joined where paths merge, procedures entered from every caller (call/ret summaries),
 // named memory slots shared across procedures, and the kernel's initial stack at `_start`.
 import type { AsmDocument } from '../../nasm/document/document';
+import { firstAtOrAfter } from '../../nasm/document/lists';
 import { LINE_IN_MACRO, LINE_INACTIVE } from '../../nasm/document/structure';
 import type { Statement } from '../../nasm/parser/statement';
 import { REGISTERS } from '../../nasm/parser/vocabulary';
@@ -187,13 +188,7 @@ const DATA_SECTION = /^\.?(?:data|bss|rodata|tdata|tbss)(?:\.|$)/i;
 
 /** Whether `line` is in a data section (the last section line at or before it names one). */
 function inDataSection(sections: readonly { name: string; line: number }[], line: number): boolean {
-  let lo = 0;
-  let hi = sections.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (sections[mid]!.line <= line) { found = mid; lo = mid + 1; } else hi = mid - 1;
-  }
+  const found = firstAtOrAfter(sections, line + 1) - 1;
   return found >= 0 && DATA_SECTION.test(sections[found]!.name);
 }
 
@@ -949,11 +944,14 @@ export class ProgramAnalysis {
     const { document, blocks } = this.input;
     // Data and directives before code reach nothing: only code, or a bare label code reaches, is a predecessor.
     const hasPredecessor = new Uint8Array(blocks.length);
+    // Blocks that run nothing: directives and data, or macro invocations laying out data.
+    const inert = new Uint8Array(blocks.length);
+    for (const i of members) if (this.flows[i]!.codeless || this.dataMacros(i)) inert[i] = 1;
     for (let round = 0, changed = true; changed && round < 4; round++) {
       changed = false;
       for (const i of members) {
         const flow = this.flows[i]!;
-        if ((flow.codeless || this.dataMacros(i)) && !hasPredecessor[i]) continue;
+        if (inert[i] && !hasPredecessor[i]) continue;
         for (const edge of flow.successors) if (!hasPredecessor[i + edge.offset]) { hasPredecessor[i + edge.offset] = 1; changed = true; }
       }
     }
@@ -961,7 +959,7 @@ export class ProgramAnalysis {
       const block = blocks[i]!;
       const flow = this.flows[i]!;
       const label = document.statement(block.start).label?.text;
-      if (flow.codeless || this.reused[i] || this.dataMacros(i)) continue;
+      if (inert[i] || this.reused[i]) continue;
       if (flow.inMacro) { this.arrive(i, freshState('', unknown('set where the macro is used'))); continue; }
       if (label && ENTRY_POINTS.has(label)) { this.arrive(i, freshState('_start', UNSET)); continue; }
       if (hasPredecessor[i] || (label && this.procedures.has(document.structure.qualify(label, block.start)))) continue;
@@ -979,7 +977,7 @@ export class ProgramAnalysis {
     const { document, blocks } = this.input;
     const block = blocks[i]!;
     const { sections, lineFlags } = document.structure;
-    if (sections.length === 0 || this.flows[i]!.codeless) return false;
+    if (sections.length === 0) return false;
     let invocations = false;
     for (let line = block.start; line <= block.end; line++) {
       if (lineFlags[line]! & LINE_INACTIVE) continue;
