@@ -102,10 +102,8 @@ export function lookupSyscall(abi: Abi, number: number | bigint): SyscallLookup 
 /** By name: `write`, `SYS_write` or `__NR_write`. Never throws. */
 export function lookupSyscallByName(abi: Abi, name: string): SyscallLookup {
   // Most lookups are of a bare name as strace prints it (once per traced call): tried as it is first.
-  const exact = index(abi).byName.get(name);
-  if (exact) return { known: true, syscall: exact };
-  const bare = name.trim().replace(/^(SYS_|__NR_)/, '');
-  const syscall = index(abi).byName.get(bare);
+  const { byName } = index(abi);
+  const syscall = byName.get(name) ?? byName.get(name.trim().replace(/^(SYS_|__NR_)/, ''));
   if (syscall) return { known: true, syscall };
   return { known: false, abi, name, message: `unknown syscall ${name}` };
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
-import { loadWithCodeCache } from '../../client/codeCache';
+import { loadWithCodeCache, type CachedBundle } from '../../client/codeCache';
 import { GdbAhead } from '../../client/gdbAhead';
 import { prepareTarget } from '../../toolchain/target';
 import { findExecutable } from '../../toolchain/tools';
@@ -83,7 +83,7 @@ async function inlineHost(cacheDir: string): Promise<void> {
   await new Promise((resolve) => process.stdin.once('data', resolve)); // the host is up and idle: go
   const gdb = findExecutable('gdb')!;
   const times: number[] = [];
-  let loaded: ReturnType<typeof loadWithCodeCache<InlineBundle>> | undefined;
+  let loaded: CachedBundle<InlineBundle> | undefined;
   for (const terminal of ['none', 'none', 'integrated']) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-inline-'));
     const start = now();
