@@ -584,13 +584,85 @@ export class Workspace {
     if (document.structure.externs.has(name) || document.structure.globals.has(name)) {
       const results: FoundDefinition[] = [];
       for (const other of this.all()) {
-        if (other === document || !other.structure.globals.has(name)) continue;
+        if (other === document || !other.structure.globals.has(name) || !this.linkable(document, other)) continue;
         for (const symbol of other.structure.definitions.get(name) ?? []) results.push({ document: other, symbol });
       }
       return results;
     }
     return [];
   }
+
+  /**
+   * Whether a global of one file can be what an extern of the other names: not when they belong to
+   * different programs. A file belongs to the program of the nearest folder, from its own up to the
+   * folder the two share, that holds an entry point (a file defining a global `_start` or `main`, or a
+   * C, C++ or Rust source defining `main`). Course repositories keep one program per folder: there,
+   * `extern message` is the function of the C file beside it, not another folder's global `message`.
+   */
+  linkable(a: AsmDocument, b: AsmDocument): boolean {
+    const fileA = uriToPath(a.uri);
+    const fileB = uriToPath(b.uri);
+    if (!fileA || !fileB) return true;
+    const dirA = path.dirname(fileA);
+    const dirB = path.dirname(fileB);
+    if (dirA === dirB) return true;
+    const shared = commonFolder(dirA, dirB);
+    const programA = this.programFolder(dirA, shared);
+    const programB = programA === undefined ? undefined : this.programFolder(dirB, shared);
+    return programA === undefined || programB === undefined || programA === programB;
+  }
+
+  /** The nearest folder from `dir` up to `top` that holds an entry point. */
+  private programFolder(dir: string, top: string): string | undefined {
+    for (let folder = dir; ; folder = path.dirname(folder)) {
+      if (this.holdsEntry(folder)) return folder;
+      if (folder === top || path.dirname(folder) === folder || !folder.startsWith(top)) return undefined;
+    }
+  }
+
+  private holdsEntry(folder: string): boolean {
+    for (const document of this.documents.values()) {
+      const { globals, definitions } = document.structure;
+      if (!(globals.has('_start') && definitions.has('_start')) && !(globals.has('main') && definitions.has('main'))) continue;
+      const file = uriToPath(document.uri);
+      if (file && path.dirname(file) === folder) return true;
+    }
+    return sourceDefinesMain(folder);
+  }
+}
+
+function commonFolder(a: string, b: string): string {
+  let folder = a;
+  while (!(b === folder || b.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep))) {
+    const parent = path.dirname(folder);
+    if (parent === folder) return folder;
+    folder = parent;
+  }
+  return folder;
+}
+
+const MAIN_SOURCE = /\.(?:c|cc|cpp|cxx|rs)$/;
+/** `main(...) {` or `fn main() {`: a definition, not a prototype or a call. */
+const MAIN_DEFINITION = /\bmain\s*\([^;{]*\)\s*\{/;
+const mainInFolder = new Map<string, { mtimeMs: number; defines: boolean }>();
+
+/** Whether a C, C++ or Rust source directly in `folder` defines `main` (cached until the folder changes). */
+function sourceDefinesMain(folder: string): boolean {
+  let mtimeMs: number;
+  try { mtimeMs = statSync(folder).mtimeMs; } catch { return false; }
+  const cached = mainInFolder.get(folder);
+  if (cached?.mtimeMs === mtimeMs) return cached.defines;
+  let defines = false;
+  try {
+    for (const name of readdirSync(folder)) {
+      if (!MAIN_SOURCE.test(name)) continue;
+      const text = readTextFile(path.join(folder, name));
+      if (text && MAIN_DEFINITION.test(text)) { defines = true; break; }
+    }
+  } catch { /* an unreadable folder holds no entry we can see */ }
+  if (mainInFolder.size >= 10_000) mainInFolder.clear();
+  mainInFolder.set(folder, { mtimeMs, defines });
+  return defines;
 }
 
 function nextTurn(): Promise<void> {

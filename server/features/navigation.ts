@@ -16,10 +16,19 @@ export function includedFileAt(workspace: Workspace, document: AsmDocument, line
   return edge ? workspace.resolveInclude(document, edge.path) : undefined;
 }
 
+/**
+ * An instruction's mnemonic (or a directive's word): it names no label, even one called the same
+ * (`add:` then `add rdi, rsi`); only a macro shadowing the instruction.
+ */
+function isStatementWord(document: AsmDocument, line: number, token: Token): boolean {
+  const statement = document.statement(line);
+  return statement.kind !== 'macroCall' && statement.keyword?.start === token.start;
+}
+
 export function definitionsAt(workspace: Workspace, document: AsmDocument, line: number, character: number): FoundDefinition[] {
   const token = symbolTokenAt(document, line, character);
   if (!token || REGISTERS.has(token.text.toLowerCase())) return [];
-  const found = workspace.findDefinitions(document, token.text, line);
+  const found = isStatementWord(document, line, token) ? [] : workspace.findDefinitions(document, token.text, line);
   if (found.length) return found;
   const owner = workspace.macroOwner(document, token.text);
   if (!owner) return [];
@@ -32,7 +41,9 @@ function visibleIn(workspace: Workspace, target: FoundDefinition): AsmDocument[]
   const { document, symbol } = target;
   const documents = new Set<AsmDocument>(workspace.unit(document));
   if (document.structure.globals.has(symbol.name)) {
-    for (const other of workspace.all()) if (other.structure.externs.has(symbol.name) || other.structure.globals.has(symbol.name)) documents.add(other);
+    for (const other of workspace.all()) {
+      if ((other.structure.externs.has(symbol.name) || other.structure.globals.has(symbol.name)) && workspace.linkable(other, document)) documents.add(other);
+    }
   }
   return [...documents];
 }
@@ -102,6 +113,7 @@ export function referencesOf(workspace: Workspace, target: FoundDefinition, incl
       let pasted: { start: number; end: number }[] | undefined;
       for (const token of document.statement(line).tokens) {
         if (token.kind !== 'identifier') continue;
+        if (target.symbol.kind !== 'macro' && isStatementWord(document, line, token)) continue;
         pasted ??= pastedOnlyOperands(workspace, document, line);
         if (pasted.some((o) => token.start >= o.start && token.end <= o.end)) continue;
         if (qualifiedPrefix(token, target) || token.text === sizeName) {

@@ -1,6 +1,8 @@
 // The project model: files understood in the context of the roots that %include them.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { hoverAt } from '../../../server/features/hover';
 import { definitionsAt, referencesAt, renameSymbol } from '../../../server/features/navigation';
 import { pathToUri, Workspace } from '../../../server/workspace';
@@ -163,5 +165,69 @@ describe('a name formed by token pasting', () => {
     const other = find(doc, 'other_table');
     const edits = renameSymbol(workspace, doc, other.line, other.character + 1, 'table');
     expect(Array.isArray(edits) && edits.map((e) => e.line)).toEqual([7, 12]);
+  });
+});
+
+describe('a label named like an instruction', () => {
+  const workspace = new Workspace();
+  const document = workspace.open(pathToUri(path.join(FIXTURES, 'mnemonic', 'math.asm')), [
+    'section .text', 'global add', 'global mul', 'add:', '  add rdi, rsi', '  mov rax, rdi', '  ret', 'mul:', '  mov rax, rdi', '  mul rsi', '  ret',
+    'twice:', '  call add', '  jmp mul',
+  ].join('\n'), 1);
+
+  it('is renamed where it is a label, never where it is the instruction', () => {
+    for (const [name, expected] of [['add', ['13:7', '2:7', '4:0']], ['mul', ['14:6', '3:7', '8:0']]] as const) {
+      const at = find(document, `${name}:`);
+      const edits = renameSymbol(workspace, document, at.line, at.character + 1, `${name}_numbers`);
+      if (typeof edits === 'string') throw new Error(edits);
+      expect(edits.map((e) => `${e.line + 1}:${e.start}`).sort(), name).toEqual(expected);
+    }
+  });
+
+  it('the mnemonic does not go to the label', () => {
+    const at = find(document, '  add rdi');
+    expect(definitionsAt(workspace, document, at.line, at.character + 3)).toEqual([]);
+    const call = find(document, 'call add');
+    expect(definitionsAt(workspace, document, call.line, call.character + 6).map((d) => d.symbol.line)).toEqual([3]);
+  });
+});
+
+describe('global and extern across folders', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'linkage-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const write = (file: string, lines: string[]) => {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), lines.join('\n'));
+  };
+  // Two course programs in sibling folders: each `message` is its own program's (an asm global in
+  // one, a C function beside the asm `main` in the other).
+  write('12-c-calls-asm/src/message.asm', ['section .text', 'global message', 'message:', '  mov eax, 1', '  syscall', '  ret']);
+  write('12-c-calls-asm/src/main.c', ['void message(void);', 'int main(void)', '{', '  message();', '  return 0;', '}']);
+  write('13-asm-calls-c/main.asm', ['extern message', 'section .text', 'global main', 'main:', '  call message', '  ret']);
+  write('13-asm-calls-c/message.c', ['#include <stdio.h>', 'void message(void) { puts("hi"); }']);
+  // One program whose library sits in a sibling folder without an entry point of its own.
+  write('tool/src/main.asm', ['extern print', 'section .text', 'global _start', '_start:', '  call print', '  mov eax, 60', '  syscall']);
+  write('tool/lib/print.asm', ['section .text', 'global print', 'print:', '  ret']);
+  const workspace = new Workspace();
+  workspace.indexFolder(root);
+  const doc = (file: string) => workspace.get(pathToUri(path.join(root, file)))!;
+  const renamed = (file: string, needle: string, newName: string) => {
+    const document = doc(file);
+    const at = find(document, needle);
+    const edits = renameSymbol(workspace, document, at.line, at.character + 1, newName);
+    if (typeof edits === 'string') throw new Error(edits);
+    return edits.map((e) => `${path.relative(root, new URL(e.uri).pathname)}:${e.line + 1}`).sort();
+  };
+
+  it('a global does not answer the extern of another folder\'s program', () => {
+    expect(renamed('12-c-calls-asm/src/message.asm', 'message:', 'show')).toEqual(['12-c-calls-asm/src/message.asm:2', '12-c-calls-asm/src/message.asm:3']);
+    const call = find(doc('13-asm-calls-c/main.asm'), 'call message');
+    expect(definitionsAt(workspace, doc('13-asm-calls-c/main.asm'), call.line, call.character + 6)).toEqual([]);
+  });
+
+  it('a library folder without an entry point links with the program that uses it', () => {
+    expect(renamed('tool/lib/print.asm', 'print:', 'show')).toEqual(['tool/lib/print.asm:2', 'tool/lib/print.asm:3', 'tool/src/main.asm:1', 'tool/src/main.asm:5']);
+    const call = find(doc('tool/src/main.asm'), 'call print');
+    expect(definitionsAt(workspace, doc('tool/src/main.asm'), call.line, call.character + 6).map((d) => path.basename(d.document.uri))).toEqual(['print.asm']);
   });
 });
