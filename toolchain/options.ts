@@ -38,6 +38,10 @@ export const DEFAULT_OUTPUT_FORMAT: OutputFormat = 'elf64';
  * Resolves build settings for one source. A relative path is relative to the workspace folder, or,
  * with no folder (a loose file, the CLI without one), to the source's own folder — never to the
  * process's working directory, which is wherever VS Code or the adapter happened to start.
+ *
+ * After the configured include directories come the folders above the source, up to the workspace
+ * folder: a project built by a Makefile at its top (`nasm src/main.asm` run there) writes
+ * `%include "include/defs.inc"` relative to that folder, which nasm finds from its working directory.
  */
 export function resolveBuildOptions(settings: BuildSettings, folder: string | undefined, source: string): BuildOptions {
   const base = folder ? path.resolve(folder) : path.dirname(path.resolve(source));
@@ -48,12 +52,26 @@ export function resolveBuildOptions(settings: BuildSettings, folder: string | un
       ld: settings.ldPath || DEFAULT_TOOL_PATHS.ld,
       gcc: settings.gccPath || DEFAULT_TOOL_PATHS.gcc,
     },
-    includePaths: (settings.includePaths ?? []).filter((dir) => dir.trim() !== '').map(resolve),
+    includePaths: [...(settings.includePaths ?? []).filter((dir) => dir.trim() !== '').map(resolve), ...foldersAbove(source, folder)],
     defines: [...(settings.defines ?? [])],
     defaultFormat: settings.outputFormat ?? DEFAULT_OUTPUT_FORMAT,
   };
   if (settings.buildDirectory?.trim()) options.buildDirectory = resolve(settings.buildDirectory.trim());
   return options;
+}
+
+/** The folders above the source's own, nearest first, up to and including the workspace folder. */
+function foldersAbove(source: string, folder: string | undefined): string[] {
+  if (!folder) return [];
+  const top = path.resolve(folder);
+  const folders: string[] = [];
+  let dir = path.dirname(path.resolve(source));
+  if (!dir.startsWith(top.endsWith(path.sep) ? top : top + path.sep)) return folders;
+  while (dir !== top) {
+    dir = path.dirname(dir);
+    folders.push(dir);
+  }
+  return folders;
 }
 
 /** `~/x` is in the home folder, `${workspaceFolder}` is the folder (or the base without one). */

@@ -1,7 +1,7 @@
 // The debugger, the trace and the CLI build a source into the same place: one path rule
 // (toolchain/options resolveBuildOptions), checked with the real adapter, strace and the CLI bundle.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,16 @@ describe('a relative buildDirectory resolves the same way in debug and trace', (
     const traced = await tracedProgram(source, settings, undefined);
     expect(debugged).toBe(path.join(folder, 'src/app/out', 'count'));
     expect(traced).toEqual({ program: debugged, writes: 3 });
+  });
+
+  it('an %include written from the top of the workspace folder (a Makefile there runs nasm) builds with no includePaths', async () => {
+    const folder = project('from-top');
+    const source = path.join(folder, 'src/app/count.asm');
+    writeFileSync(source, readFileSync(source, 'utf8').replace('%include "linux.inc"', '%include "include/linux.inc"'));
+    await launchStopped(dc(), source, { cwd: folder, stopAtEntry: true });
+    const debugged = await debuggedProgram();
+    expect(path.basename(debugged)).toBe('count');
+    expect((await tracedProgram(source, {}, folder)).writes).toBe(3);
   });
 
   it('the CLI: --build-dir and -I relative to the current directory', () => {

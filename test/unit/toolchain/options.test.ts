@@ -10,7 +10,13 @@ describe('the one path rule for build settings', () => {
   it('resolves a relative build directory and include paths against the workspace folder', () => {
     const options = resolveBuildOptions({ buildDirectory: 'out', includePaths: ['inc', '../shared'] }, FOLDER, SOURCE);
     expect(options.buildDirectory).toBe('/home/u/project/out');
-    expect(options.includePaths).toEqual(['/home/u/project/inc', '/home/u/shared']);
+    expect(options.includePaths).toEqual(['/home/u/project/inc', '/home/u/shared', '/home/u/project/src', '/home/u/project']);
+  });
+
+  it('ends the include directories with the folders above the source up to the workspace folder (a Makefile at the top runs nasm there)', () => {
+    expect(resolveBuildOptions({}, FOLDER, SOURCE).includePaths).toEqual(['/home/u/project/src', '/home/u/project']);
+    expect(resolveBuildOptions({}, FOLDER, '/home/u/project/hello.asm').includePaths).toEqual([]);
+    expect(resolveBuildOptions({}, FOLDER, '/elsewhere/hello.asm').includePaths).toEqual([]);
   });
 
   it('without a workspace folder, resolves them against the source\'s folder, never the process directory', () => {
@@ -22,13 +28,13 @@ describe('the one path rule for build settings', () => {
   it('keeps absolute paths, expands ~/ and ${workspaceFolder}', () => {
     const options = resolveBuildOptions({ buildDirectory: '/tmp/b', includePaths: ['~/nasm-lib', '${workspaceFolder}/inc', '~'] }, FOLDER, SOURCE);
     expect(options.buildDirectory).toBe('/tmp/b');
-    expect(options.includePaths).toEqual([path.join(os.homedir(), 'nasm-lib'), '/home/u/project/inc', os.homedir()]);
+    expect(options.includePaths).toEqual([path.join(os.homedir(), 'nasm-lib'), '/home/u/project/inc', os.homedir(), '/home/u/project/src', '/home/u/project']);
   });
 
   it('treats an empty build directory as "the private cache folder" and skips empty include entries', () => {
     const options = resolveBuildOptions({ buildDirectory: '  ', includePaths: ['', 'inc'] }, FOLDER, SOURCE);
     expect(options.buildDirectory).toBeUndefined();
-    expect(options.includePaths).toEqual(['/home/u/project/inc']);
+    expect(options.includePaths).toEqual(['/home/u/project/inc', '/home/u/project/src', '/home/u/project']);
   });
 
   it('fills tools and the output format from their defaults, keeping what is set', () => {
