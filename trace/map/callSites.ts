@@ -150,7 +150,7 @@ function readModuleCode(elf: ElfFile): ModuleCode {
 }
 
 /** Function symbols (static and dynamic tables) merged by address, each with its size. */
-function functionSpans(elf: ElfFile): FunctionSpan[] {
+export function functionSpans(elf: ElfFile): FunctionSpan[] {
   const byStart = new Map<number, FunctionSpan>();
   for (const symbol of [...elf.symbols, ...elf.dynamicSymbols]) {
     if (!symbol.defined || symbol.type !== STT_FUNC || symbol.size === 0) continue;

@@ -6,6 +6,7 @@ import { compilationDirectories } from './dwarfUnits';
 import { ELF, ElfFile } from './elf';
 import type { CallCredit, CallOrigin, SourceLocation, StackFrame, SyscallEvent, TraceEvent } from '../events';
 import { moduleCode, soleCallSite, type ModuleCode } from './callSites';
+import { FrameNames } from './frameNames';
 import { ExecutableMappings } from './mappings';
 import { attributeMacroRows, type MacroSite } from './nasmListing';
 import { KERNEL_ENTRY_LENGTH, kernelEntryAt } from '../../x86';
@@ -129,6 +130,8 @@ interface Decided {
 /** A stack frame with what we know of it. */
 interface WalkedFrame {
   frame: StackFrame;
+  /** The frame's function, strace's name checked against the binary's symbols (see FrameNames). */
+  name?: string;
   location?: SourceLocation;
   /** In the traced program's own image (statically linked libraries and runtimes included). */
   inProgram: boolean;
@@ -149,12 +152,14 @@ export class SourceMapper {
   private readonly existing = new Map<string, boolean>();
   private interpreter: string | undefined | null = null;
   private readonly mappings = new ExecutableMappings();
+  private readonly frameNames: FrameNames;
   private loaderImage: ProgramImage | false | undefined;
 
   constructor(private readonly options: MapperOptions) {
     this.program = path.resolve(options.program);
     try { this.programReal = realpathSync(this.program); } catch { this.programReal = this.program; }
     this.userRoots = (options.userSourceRoots ?? []).map((root) => path.resolve(root) + path.sep);
+    this.frameNames = new FrameNames(options.frameAddresses ?? 'file-offset');
   }
 
   private programImage: ProgramImage | undefined | null = null;
@@ -363,6 +368,9 @@ export class SourceMapper {
     return stack.map((frame, i) => {
       const image = this.imageOfModule(frame.module);
       const walked: WalkedFrame = { frame, inProgram: image !== undefined && image.path === this.program };
+      // A log from an untrusted folder may name any file: its names are taken as strace gave them.
+      const name = this.options.readLibraries === false ? frame.symbol : this.frameNames.nameOf(frame, frame.module, i > 0 || isCall);
+      if (name !== undefined) walked.name = name;
       const linkAddress = image ? this.linkAddressOfFrame(image, frame) : undefined;
       if (!image || linkAddress === undefined) return walked;
       if (i === 0 && ip !== undefined && walked.inProgram) this.displacement.set(pid, ip - linkAddress);
@@ -380,7 +388,7 @@ export class SourceMapper {
    * only the dynamic loader's frames mean loading; anything else is libc's start-up.
    */
   private originWithoutUserFrame(walked: readonly WalkedFrame[]): CallOrigin {
-    if (walked.some((w) => w.frame.symbol === 'exit')) return 'exit';
+    if (walked.some((w) => w.name === 'exit')) return 'exit';
     if (walked.some((w) => w.inProgram && w.location)) return 'runtime';
     const loader = this.programInterpreter();
     if (loader && walked.every((w) => this.realModule(w.frame.module) === loader)) return 'loader';
@@ -471,7 +479,7 @@ export class SourceMapper {
 /** `std::io::stdio::_print (library/std/src/io/stdio.rs:1234)`, a few of them, the middle elided. */
 function describeFrames(walked: readonly WalkedFrame[]): string[] {
   const described = walked.map((w) => {
-    const name = w.frame.symbol ?? path.basename(w.frame.module);
+    const name = w.name ?? path.basename(w.frame.module);
     const where = w.location ? `${w.location.file.split('/').slice(-3).join('/')}:${w.location.line}` : w.frame.sourceHint;
     return where ? `${name} (${where})` : name;
   });

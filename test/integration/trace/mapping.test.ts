@@ -113,6 +113,42 @@ describe('a program built from a root and %included files with macros and proced
 });
 
 describe('C and Rust: the user\'s own line, and where each call comes from', () => {
+  it('names each libc frame by the function that holds it, not by the exported symbol strace found before it', async () => {
+    const source = path.join(FIXTURES, 'libcframes.c');
+    const result = await trace(source, [], 'stacks');
+    // Calls with a short via (a long one elides its middle frames), one name per library frame.
+    const libcCalls = events(result).filter((e): e is SyscallEvent => e.kind === 'syscall' && e.origin === 'user' && (e.via?.length ?? 0) > 0 && !e.via!.includes('…'));
+    const libc = libcCalls[0]!.stack[0]!.module;
+    // nm's view of libc's functions: name → [start, end).
+    const nm = await runProgram('nm', ['-D', '--defined-only', '-S', libc]);
+    const spans = new Map<string, Array<[number, number]>>();
+    for (const line of nm.stdout.split('\n')) {
+      const [start, size, type, name] = line.split(/\s+/);
+      if (!name || !/^[TtWiI]$/.test(type!)) continue;
+      const bare = name.replace(/@.*$/, '');
+      spans.set(bare, [...(spans.get(bare) ?? []), [parseInt(start!, 16), parseInt(start!, 16) + parseInt(size!, 16)]]);
+    }
+    const holds = (name: string, offset: number) => spans.get(name)?.some(([start, end]) => offset >= start && offset < end) ?? false;
+    const elf = ElfFile.read(libc);
+    let misnamedByStrace = 0;
+    for (const call of libcCalls) {
+      const frames = call.stack.slice(0, call.via!.length).reverse();
+      frames.forEach((frame, i) => {
+        // A return address (or the ip after the syscall): the instruction before it is the function's.
+        const address = elf.addressOfFileOffset(frame.address)! - 1;
+        if (frame.symbol && spans.has(frame.symbol) && !holds(frame.symbol, address)) misnamedByStrace++;
+        const shown = call.via![i]!;
+        // Either a function nm says holds the address, or only the library's name.
+        if (shown !== path.basename(libc)) expect(holds(shown, address), `${call.name} via ${shown} at 0x${address.toString(16)}`).toBe(true);
+      });
+    }
+    expect(misnamedByStrace).toBeGreaterThan(0);
+    const fopen = calls(result, 'openat').find((e) => e.args[1]?.text === '"/etc/hostname"')!;
+    expect(fopen.location).toEqual({ file: source, line: lineOf(source, 'fopen') });
+    const perror = calls(result, 'write').find((e) => e.args[1]?.text.startsWith('"fopen: '))!;
+    expect(perror.location).toEqual({ file: source, line: lineOf(source, 'perror') });
+  });
+
   it('with -k stacks credits a libc call to the line in main, and the exit-time flush of stdout to exit', async () => {
     const source = path.join(FIXTURES, 'flush.c');
     const result = await trace(source, [], 'stacks');
