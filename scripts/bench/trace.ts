@@ -292,10 +292,15 @@ async function benchParser(): Promise<void> {
   parserRate('the same workload with -k stacks', nonEmpty(await captureWorkloadLog(true)));
 }
 
-/** Peak RSS (MB) of `node ARGS`, read by a hook that node loads first and that reports at exit; and what it printed. */
+/**
+ * Peak RSS (MB) of `node ARGS`, read by a hook that node loads first and that reports at exit; and what it printed.
+ * The peak is VmHWM of /proc/self/status: the high-water mark of this process's memory since its
+ * execve. Not getrusage's maxRSS: Linux starts a forked child's maxRSS at its parent's RSS and keeps
+ * it across execve, so every process the bench spawns would report at least the bench's own size.
+ */
 function peakRss(args: string[]): { mb: number; status: number | null; output: string } {
   const hook = path.join(work, 'peak-rss.cjs');
-  writeFileSync(hook, "process.on('exit', () => process.stderr.write('\\npeak-rss ' + process.resourceUsage().maxRSS + '\\n'));\n");
+  writeFileSync(hook, "process.on('exit', () => process.stderr.write('\\npeak-rss ' + /VmHWM:\\s*(\\d+) kB/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1] + '\\n'));\n");
   // The trace's own output (--json: hundreds of MB) goes nowhere; the panel model prints a line of timings.
   const panel = args.includes('--panel-model');
   const run = spawnSync(process.execPath, ['-r', hook, ...args], { encoding: 'utf8', stdio: ['ignore', panel ? 'pipe' : 'ignore', 'pipe'], maxBuffer: 1 << 26 });
