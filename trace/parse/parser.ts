@@ -36,8 +36,8 @@ const KILLED = /^\+\+\+ killed by (\S+)( \(core dumped\))? \+\+\+$/;
 const PERSONALITY = /^\[ Process PID=(\d+) runs in (32|64|x32) bit mode\. \]$/;
 const FRAME = /^ > (.*)\(([^()]*)\) \[0x([0-9a-f]+)\](?: (.+))?$/;
 
-/** Call names the parser hands out as the same strings (see callName). */
-const RECENT_NAMES = 8;
+/** Slots of call names the parser hands out as the same strings (see callName): a power of two. */
+const NAME_SLOTS = 256;
 const MAX_KNOWN_NAMES = 4096;
 
 // Most events have no annotations and no stack: they share these (frozen, so nothing adds to them).
@@ -264,22 +264,14 @@ export class StraceParser {
   /**
    * The name `text[start, end)`, as the same string as the last calls of that name: a trace makes a
    * few syscalls many times, and one string per name makes every table keyed by it (summary, lines,
-   * index) compare a pointer instead of hashing a new piece of text.
+   * index) compare a pointer instead of hashing a new piece of text. A name is looked for in one slot,
+   * chosen by its length and its first and last characters, before the table of every name.
    */
   private callName(text: string, start: number, end: number): string {
-    const names = this.recentNames;
     const length = end - start;
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i]!;
-      if (name.length === length && text.startsWith(name, start)) {
-        if (i > 0) {
-          // Most recently used first.
-          names.copyWithin(1, 0, i);
-          names[0] = name;
-        }
-        return name;
-      }
-    }
+    const slot = (length * 31 + text.charCodeAt(start) * 7 + text.charCodeAt(end - 1)) & (NAME_SLOTS - 1);
+    const cached = this.nameSlots[slot]!;
+    if (cached.length === length && text.startsWith(cached, start)) return cached;
     const piece = text.slice(start, end);
     let name = this.knownNames.get(piece);
     if (name === undefined) {
@@ -288,15 +280,12 @@ export class StraceParser {
       // A log of garbage has no end of names: the table stops growing (strace knows a few hundred).
       if (this.knownNames.size < MAX_KNOWN_NAMES) this.knownNames.set(name, name);
     }
-    if (names.length < RECENT_NAMES) names.unshift(name);
-    else {
-      names.copyWithin(1, 0, RECENT_NAMES - 1);
-      names[0] = name;
-    }
+    this.nameSlots[slot] = name;
     return name;
   }
 
-  private readonly recentNames: string[] = [];
+  /** The last name seen in each slot (see callName); '' matches no name (a call name is never empty). */
+  private readonly nameSlots: string[] = new Array<string>(NAME_SLOTS).fill('');
   private readonly knownNames = new Map<string, string>();
 
   private syscall(seq: number, prefix: LinePrefix, name: string, argumentText: string, inProgress: boolean): SyscallEvent {
