@@ -1,6 +1,7 @@
 // Reads DWARF `.debug_line` (versions 2 to 5) into an address → file:line table. Written for
 // what nasm (DWARF 3) and gcc (DWARF 5) emit; one pass over the line programs, no other sections
 // except the string tables that DWARF 5 file names point into.
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ElfFile } from './elf';
 import { compilationDirectories } from './dwarfUnits';
@@ -89,6 +90,23 @@ function readEntryTable(reader: Reader, offsetSize: number, strings: Strings): {
 }
 
 /**
+ * Where a file a unit names relative to `dir` really is. nasm records the source's own folder as
+ * DW_AT_comp_dir but the name as its command line gave it: `nasm -o obj/main.o src/main.s`, run at
+ * the project's top by a Makefile, gives `<top>/src/` + `src/main.s`, a path that does not exist. When
+ * `dir` ends with the name's folder and `dir/name` is not a file, the name's folder is that suffix.
+ */
+function sourceOnDisk(dir: string, name: string): string {
+  const direct = path.resolve(dir, name);
+  if (path.isAbsolute(name)) return direct;
+  const folder = path.dirname(path.normalize(name));
+  if (folder === '.' || folder.startsWith('..')) return direct;
+  const base = path.resolve(dir);
+  if (!base.endsWith(path.sep + folder) || existsSync(direct)) return direct;
+  const corrected = path.join(base, path.basename(name));
+  return existsSync(corrected) ? corrected : direct;
+}
+
+/**
  * Parses every line program of the file. Relative file names are resolved against the unit's
  * DW_AT_comp_dir (as addr2line and gdb do), or `baseDirectory` when the unit names none.
  */
@@ -139,7 +157,7 @@ export function readLineTable(elf: ElfFile, baseDirectory = path.dirname(elf.pat
       const compDir = dirs[0] ?? unitBase;
       for (const file of readEntryTable(reader, offsetSize, strings)) {
         const dir = dirs[file.dir] ?? compDir;
-        fileTable.push(idOf(path.resolve(unitBase, path.isAbsolute(dir) ? dir : path.join(compDir, dir), file.path)));
+        fileTable.push(idOf(sourceOnDisk(path.resolve(unitBase, path.isAbsolute(dir) ? dir : path.join(compDir, dir)), file.path)));
       }
     } else {
       const dirs = [unitBase];
@@ -149,7 +167,7 @@ export function readLineTable(elf: ElfFile, baseDirectory = path.dirname(elf.pat
         const dir = reader.uleb();
         reader.uleb(); // modification time
         reader.uleb(); // length
-        fileTable.push(idOf(path.resolve(unitBase, dirs[dir] ?? '', name)));
+        fileTable.push(idOf(sourceOnDisk(path.resolve(unitBase, dirs[dir] ?? ''), name)));
       }
     }
     reader.offset = programStart;
@@ -180,7 +198,7 @@ export function readLineTable(elf: ElfFile, baseDirectory = path.dirname(elf.pat
         else if (extended === 3) { // define_file (DWARF 2-4)
           const name = reader.cstring();
           reader.uleb(); // directory index: define_file is obsolete and nasm/gcc never emit it
-          fileTable.push(idOf(path.resolve(unitBase, name)));
+          fileTable.push(idOf(sourceOnDisk(unitBase, name)));
         }
         reader.offset = end;
       } else if (opcode === 1) emitRow(); // copy

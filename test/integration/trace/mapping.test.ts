@@ -112,6 +112,24 @@ describe('a program built from a root and %included files with macros and proced
   });
 });
 
+describe('a program a Makefile built from the project\'s top (nasm src/main.asm run there)', () => {
+  it('maps its calls to the real files: nasm records the source\'s folder as DW_AT_comp_dir and the name as given', async () => {
+    const top = mkdtempSync(path.join(buildRoot, 'top-'));
+    cpSync(path.join(FIXTURES, 'topbuilt'), top, { recursive: true });
+    for (const source of ['src/main.asm', 'src/lib/say.asm']) {
+      const built = await runProgram('nasm', ['-f', 'elf64', '-g', '-F', 'dwarf', '-o', source.replace(/\.asm$/, '.o'), source], { cwd: top });
+      expect(built.stderr).toBe('');
+    }
+    expect((await runProgram('ld', ['-o', 'said', 'src/main.o', 'src/lib/say.o'], { cwd: top })).exitCode).toBe(0);
+    const session = await TraceSession.start({ file: path.join(top, 'said'), args: [], stdio: 'pipe', workspaceRoots: [top] });
+    const result = await session.done;
+    const main = path.join(top, 'src/main.asm');
+    const say = path.join(top, 'src/lib/say.asm');
+    expect(calls(result, 'write').map((e) => e.location)).toEqual([{ file: say, line: lineOf(say, 'say_write') }]);
+    expect(calls(result, 'exit')[0]!.location).toEqual({ file: main, line: lineOf(main, 'exit') });
+  });
+});
+
 describe('C and Rust: the user\'s own line, and where each call comes from', () => {
   it('names each libc frame by the function that holds it, not by the exported symbol strace found before it', async () => {
     const source = path.join(FIXTURES, 'libcframes.c');
