@@ -16,6 +16,7 @@ import { diagnoseStraceFailure, startStrace, TraceError, type RunningTrace } fro
 import { findSupervisorInterpreter, type TerminalSize } from './capture/supervisor';
 import { loadProgramImage, SourceMapper } from './map/sourceMapper';
 import { buildUnwindCopy } from './unwindCopy';
+import { writeAlignedCopy } from './alignedCopy';
 import { DEFAULT_STRING_LIMIT, probeStrace, traceOptions, type StraceCapabilities, type TraceFlags } from './capture/straceProbe';
 
 export interface TraceTarget extends PreparedTarget {
@@ -169,11 +170,13 @@ export class TraceSession {
     const capabilities = await probeStrace(strace);
     // A static NASM program whose wrapper procedures make syscalls runs as a copy strace -k can unwind.
     const unwind = !target.usesLibc && capabilities.supports.stackTraces ? await buildUnwindCopy(target.build, request.tools) : undefined;
-    const traced = unwind?.program ?? target.program;
+    const stack = request.stackTraces ?? (unwind !== undefined || stacksByDefault(target, request.syscalls));
+    // libunwind loses frames of a program whose code starts mid-page (LLD's layout): trace a copy that does not.
+    const aligned = !unwind && stack && capabilities.stackTrace === 'libunwind' ? writeAlignedCopy(target.program) : undefined;
+    const traced = unwind?.program ?? aligned ?? target.program;
     const model = request.model ?? new TraceModel();
     const roots = (request.workspaceRoots ?? []).map((r) => path.resolve(r) + path.sep);
     const userRoots = [...roots, ...(target.source ? [path.dirname(target.source)] : [])];
-    const stack = request.stackTraces ?? (unwind !== undefined || stacksByDefault(target, request.syscalls));
     const mapper = new SourceMapper({
       program: traced, listing: target.listing, mainSource: target.source, wrapperSites: unwind?.wrapperSites,
       frameAddresses: capabilities.stackTrace === 'libdw' ? 'module-address' : 'file-offset',

@@ -37,6 +37,18 @@ async function straceLogOfCalls(flags: string[]): Promise<{ source: string; prog
   return { source, program: build.program, log };
 }
 
+/** Builds a fixture crate with cargo, offline, in a copy (cargo writes Cargo.lock beside the manifest, in whichever lock format it knows). */
+async function buildCrate(name: string): Promise<{ crate: string; program: string }> {
+  const crate = path.join(mkdtempSync(path.join(buildRoot, 'crate-')), name);
+  cpSync(path.join(FIXTURES, name), crate, { recursive: true });
+  const target = mkdtempSync(path.join(buildRoot, 'cargo-'));
+  const built = await runProgram('cargo', ['build', '--offline', '--quiet', '--manifest-path', path.join(crate, 'Cargo.toml')], {
+    timeoutMs: 300_000, env: { ...process.env, CARGO_TARGET_DIR: target },
+  });
+  expect(built.stderr).toBe('');
+  return { crate, program: path.join(target, 'debug', name) };
+}
+
 const events = (result: TraceResult) => result.model.events.filter((e): e is TraceEvent => e !== undefined);
 const calls = (result: TraceResult, name: string) => events(result).filter((e): e is SyscallEvent => e.kind === 'syscall' && e.name === name);
 
@@ -220,15 +232,8 @@ describe('C and Rust: the user\'s own line, and where each call comes from', () 
   });
 
   it('credits a Rust std-only crate\'s write to src/main.rs, with the std frames as detail', async () => {
-    // A copy: cargo writes Cargo.lock beside the manifest, in whichever lock format it knows.
-    const crate = path.join(mkdtempSync(path.join(buildRoot, 'crate-')), 'rust-hello');
-    cpSync(path.join(FIXTURES, 'rust-hello'), crate, { recursive: true });
-    const target = mkdtempSync(path.join(buildRoot, 'cargo-'));
-    const built = await runProgram('cargo', ['build', '--offline', '--quiet', '--manifest-path', path.join(crate, 'Cargo.toml')], {
-      timeoutMs: 300_000, env: { ...process.env, CARGO_TARGET_DIR: target },
-    });
-    expect(built.stderr).toBe('');
-    const session = await TraceSession.start({ file: path.join(target, 'debug/rust-hello'), args: [], stdio: 'pipe', workspaceRoots: [crate] });
+    const { crate, program } = await buildCrate('rust-hello');
+    const session = await TraceSession.start({ file: program, args: [], stdio: 'pipe', workspaceRoots: [crate] });
     const result = await session.done;
     const main = path.join(crate, 'src/main.rs');
     const [stdout, stderr] = calls(result, 'write');
@@ -239,6 +244,33 @@ describe('C and Rust: the user\'s own line, and where each call comes from', () 
     expect(calls(result, 'sigaltstack').length).toBeGreaterThanOrEqual(2);
     expect(new Set(calls(result, 'sigaltstack').map((e) => e.origin))).toEqual(new Set(['runtime']));
     expect(calls(result, 'sigaltstack').every((e) => e.location === undefined)).toBe(true);
+  }, 300_000);
+});
+
+describe('a Rust program linked by LLD (rustc\'s default linker here)', () => {
+  it('is traced as a copy whose code segment starts at its page, so strace -k keeps every frame and each call is at the helper\'s line', async () => {
+    const { crate, program } = await buildCrate('rust-files');
+    // What this test is about: LLD starts the code segment mid-page (file offset not page aligned).
+    const code = ElfFile.read(program).segments.find((s) => s.type === 1 && (s.flags & 1) !== 0)!;
+    expect(code.offset % 4096, 'the program is no longer linked by LLD: nothing here to test').not.toBe(0);
+    const session = await TraceSession.start({ file: program, args: [], cwd: crate, stdio: 'pipe', workspaceRoots: [crate] });
+    const result = await session.done;
+    const main = path.join(crate, 'src/main.rs');
+    const opened = calls(result, 'openat').find((e) => e.args[1]?.text === '"Cargo.toml"')!;
+    expect(opened).toMatchObject({ origin: 'user', location: { file: main, line: lineOf(main, 'open') } });
+    const fd = opened.returnValue;
+    const onFile = (name: string) => calls(result, name).filter((e) => e.seq > opened.seq && e.args[0]?.text === String(fd));
+    expect(onFile('read').length).toBeGreaterThanOrEqual(1);
+    for (const read of onFile('read')) expect(read).toMatchObject({ origin: 'user', location: { file: main, line: lineOf(main, 'read') } });
+    expect(onFile('close')[0]).toMatchObject({ origin: 'user', location: { file: main, line: lineOf(main, 'drop') } });
+    expect(calls(result, 'write')[0]).toMatchObject({ origin: 'user', location: { file: main, line: lineOf(main, 'println') } });
+    // The copy maps the same file pages at the same addresses.
+    const traced = calls(result, 'execve')[0]!.args[0]!.text.slice(1, -1);
+    expect(traced).not.toBe(program);
+    const pages = (file: string) => ElfFile.read(file).segments.filter((s) => s.type === 1)
+      .map((s) => [s.offset - (s.offset % 4096), s.address - (s.address % 4096), s.address + s.memorySize, s.offset + s.fileSize, s.flags]);
+    expect(pages(traced)).toEqual(pages(program));
+    expect(readFileSync(traced).subarray(4096)).toEqual(readFileSync(program).subarray(4096));
   }, 300_000);
 });
 
