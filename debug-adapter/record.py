@@ -13,8 +13,9 @@
 #     (0F 2D), crc32 (0F 38 F1): the destination is not recorded at all. For these every general
 #     register and the flags are checked.
 # Recording also ends, on purpose, when the program is about to exit, or to run a VEX or EVEX (AVX)
-# instruction, which gdb 13 cannot record: it would stop the program there and, if a breakpoint sits
-# on that instruction, never resume it again.
+# instruction or an `int n` (the 32-bit `int 0x80` system call that 64-bit programs from older
+# tutorials still make), which gdb 13 cannot record in 64-bit code: it would stop the program there
+# and, if a breakpoint sits on that instruction, never resume it again.
 #
 # For each such instruction in the program, an internal breakpoint at it notes the registers' values
 # before it runs, and one at the next instruction adds register writes to the log right after it:
@@ -85,6 +86,8 @@ def unrecordable(code):
         i += 1
     if i < len(code) and code[i] in (0xC4, 0xC5, 0x62):  # in 64-bit code always VEX/EVEX prefixes
         return 'gdb cannot record AVX (VEX/EVEX-encoded) instructions'
+    if i + 1 < len(code) and code[i] == 0xCD:  # int n: gdb records int 0x80 in 32-bit programs only
+        return f'gdb cannot record int {code[i + 1]:#04x} in a 64-bit program'
     return None
 
 

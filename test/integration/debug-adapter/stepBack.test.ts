@@ -182,6 +182,19 @@ describe('an AVX instruction, which gdb 13 cannot record', () => {
   }, 60_000);
 });
 
+describe('int 0x80 in a 64-bit program, which gdb 13 cannot record', () => {
+  it('ends the recording before it, and Continue runs on to the breakpoint after it', async () => {
+    const program = fixture('int80.asm');
+    await launchStopped(dc, program);
+    await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: lineOf(program, 'LINE_AFTER') }] });
+    const output = new Promise<string>((resolve) => dc.on('output', (e) => { if (/recording ended/.test(e.body.output)) resolve(e.body.output); }));
+    const event = await continueToStop(dc);
+    expect(event.body.reason).toBe('breakpoint');
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_AFTER'));
+    expect(await output).toMatch(/^Step Back: the recording ended at 0x[0-9a-f]+: gdb cannot record int 0x80 in a 64-bit program\./);
+  }, 60_000);
+});
+
 describe('an instruction gdb refuses to record (rdtscp)', () => {
   it('stops there with gdb\'s reason, ends the recording and debugging goes on', async () => {
     const program = fixture('rdtscp.asm');
