@@ -1,4 +1,6 @@
 // The `syscall-lens` command: one entry for every process the extension runs outside VS Code.
+// First: the user's environment as it was before the bin's shebang started node (see userEnvironment.ts).
+import './userEnvironment';
 import * as path from 'node:path';
 import { version } from '../package.json';
 

@@ -2,10 +2,11 @@
 // tarball into an empty prefix, offline (it must need nothing else), and the installed
 // `syscall-lens` runs every subcommand from a folder that has no node_modules.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, realpathSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { run } from '../../support/run';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -46,6 +47,30 @@ function firstReply(args: string[], message: object): Promise<Record<string, any
     const body = JSON.stringify(message);
     child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
+}
+
+/**
+ * The environment of the program `syscall-lens dap` debugs, started as an editor starts the adapter
+ * (the bin itself, through its shebang) with `env`: read from /proc at the first stop.
+ */
+async function debuggeeEnvironment(env: NodeJS.ProcessEnv): Promise<string[]> {
+  const dc = new DebugClient(bin, 'dap', 'syscall-gdb', { cwd: work, env });
+  dc.defaultTimeout = 45_000;
+  await dc.start();
+  try {
+    const stopped = dc.waitForEvent('stopped');
+    await Promise.all([
+      dc.configurationSequence(),
+      dc.launch({ program: path.join(work, 'hello.asm'), terminal: 'none', buildDirectory: mkdtempSync(path.join(os.tmpdir(), 'npm-dap-build-')) }),
+    ]);
+    await stopped;
+    const inferiors = await dc.evaluateRequest({ expression: '-exec info inferiors', context: 'repl' });
+    const pid = /process (\d+)/.exec(inferiors.body.result)?.[1];
+    if (!pid) throw new Error(`no process in: ${inferiors.body.result}`);
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').filter(Boolean);
+  } finally {
+    await dc.stop();
+  }
 }
 
 beforeAll(async () => {
@@ -97,5 +122,22 @@ describe('npm install -g of the packed tarball', () => {
     const reply = await firstReply(['dap'], { seq: 1, type: 'request', command: 'initialize', arguments: { adapterID: 'syscall-gdb', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true } });
     expect(reply).toMatchObject({ type: 'response', command: 'initialize', success: true });
     expect(reply.body.supportsConfigurationDoneRequest).toBe(true);
+  });
+
+  // node loads the certificates NODE_EXTRA_CA_CERTS names as it starts; the bin starts node without
+  // them (cli/userEnvironment.ts), and everything it runs still gets the variable as the user set it.
+  it('dap hands the debugged program NODE_EXTRA_CA_CERTS exactly as it was given, in its place', async () => {
+    const value = path.join(work, 'company certs', '$ca ${HOME}.pem'); // need not exist: node never reads it
+    const environment = await debuggeeEnvironment({ PATH, HOME: work, NODE_EXTRA_CA_CERTS: value, LANG: 'C.UTF-8' });
+    expect(environment).toContain(`NODE_EXTRA_CA_CERTS=${value}`);
+    expect(environment.filter((entry) => /^(PATH|HOME|NODE_EXTRA_CA_CERTS|LANG)=/.test(entry)))
+      .toEqual([`PATH=${PATH}`, `HOME=${work}`, `NODE_EXTRA_CA_CERTS=${value}`, 'LANG=C.UTF-8']);
+    expect(environment.filter((entry) => entry.startsWith('SYSCALL_LENS_'))).toEqual([]);
+  });
+
+  it('dap without NODE_EXTRA_CA_CERTS leaves it unset for the debugged program', async () => {
+    const environment = await debuggeeEnvironment({ PATH, HOME: work });
+    expect(environment.filter((entry) => /^(NODE_EXTRA_CA_CERTS|SYSCALL_LENS_\w*)=/.test(entry))).toEqual([]);
+    expect(environment).toContain(`HOME=${work}`);
   });
 });
