@@ -187,11 +187,7 @@ export class SourceMapper {
     }
     const isCall = event.kind === 'syscall';
     if (isCall) this.mappings.observe(event);
-    if (event.stack.length > 0) {
-      const located = this.mapStack(event, isCall);
-      if (isCall) event.credit = located ? { method: 'stack' } : { method: 'none', reason: 'no frame of its stack is in your code' };
-      return located;
-    }
+    if (event.stack.length > 0) return this.mapStack(event, isCall);
     const location = event.ip !== undefined ? this.mapInstructionPointer(event.ip, event.pid, isCall) : undefined;
     if (location) {
       event.location = location;
@@ -339,9 +335,13 @@ export class SourceMapper {
     let user = walked.findIndex((w) => w.location && this.inUserRoots(w.location.file));
     if (user < 0) user = walked.findIndex((w) => w.location && this.existsOnDisk(w.location.file));
     event.origin = user >= 0 ? 'user' : this.originWithoutUserFrame(walked);
-    if (user < 0) return undefined;
+    if (user < 0) {
+      if (isCall) event.credit = { method: 'none', reason: 'no frame of its stack is in your code' };
+      return undefined;
+    }
     const location = walked[user]!.location!;
     const caller = user === 0 ? this.wrapperCaller(walked) : undefined;
+    if (isCall) event.credit = user === 0 && !caller ? BY_ADDRESS : { method: 'stack' };
     if (caller) {
       // The wrapper's syscall line stays as detail, as a macro's body line does.
       event.location = { ...caller, procedureLine: location.line, procedureFile: location.file };

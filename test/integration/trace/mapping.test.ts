@@ -114,6 +114,9 @@ describe('a program built from a root and %included files with macros and proced
     expect(where('getpid')).toEqual([{ file: main, line: lineOf(main, 'call_whoami'), procedureLine: lineOf(io, 'whoami_syscall'), procedureFile: io }]);
     // Nested macros: the outermost invocation, the innermost body line.
     expect(where('exit')).toEqual([{ file: main, line: lineOf(main, 'nested_macro'), macroLine: lineOf(sys, 'sys_exit_body'), macroFile: sys }]);
+    // Traced with -k (for the wrappers), a syscall instruction on the user's line is still credited by its address.
+    expect(result.stackTraces).toBe(true);
+    expect(calls(result, 'write').map((e) => e.credit?.method)).toEqual(['address', 'address', 'stack', 'stack']);
   });
 
   it('maps a _start made only of macro calls (no top-level instruction to place the section by)', async () => {
