@@ -56,10 +56,13 @@ export function decimalAt(text: string, start: number, end: number): number {
   return fractionDigits > 0 ? mantissa / POWERS_OF_TEN[fractionDigits]! : mantissa;
 }
 
+/** The value of each lowercase hex digit by character code, -1 for every other character. */
+const HEX_DIGITS = new Int8Array(128).fill(-1);
+for (let d = 0; d < 16; d++) HEX_DIGITS['0123456789abcdef'.charCodeAt(d)] = d;
+
 function hexDigit(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 97 && code <= 102) return code - 87;
-  return -1;
+  // A code past the text's end is NaN: not below 128.
+  return code < 128 ? HEX_DIGITS[code]! : -1;
 }
 
 /** `[pid N]`, `N` or `N<comm>`, each followed by blanks, into `prefix.pid`; the index after it, or `start`. */
@@ -72,7 +75,10 @@ function readPid(text: string, start: number, end: number, prefix: LinePrefix): 
     while (digits < end && isTrimSpace(text.charCodeAt(digits))) digits++;
     if (digits === start + 4) return start;
   }
-  const digitsEnd = skipDigits(text, digits);
+  // The pid is summed as its digits are stepped over (as decimalAt sums them).
+  let pid = 0;
+  let digitsEnd = digits;
+  for (let c = text.charCodeAt(digitsEnd); isDigit(c); c = text.charCodeAt(++digitsEnd)) pid = pid * 10 + (c - 48);
   if (digitsEnd === digits) return start;
   let i = digitsEnd;
   if (bracketed) {
@@ -84,7 +90,7 @@ function readPid(text: string, start: number, end: number, prefix: LinePrefix): 
     i = close + 1;
   }
   if (!isBlankChar(text.charCodeAt(i))) return start;
-  prefix.pid = decimalAt(text, digits, digitsEnd);
+  prefix.pid = pid > Number.MAX_SAFE_INTEGER ? Number(text.slice(digits, digitsEnd)) : pid;
   return skipBlanks(text, i);
 }
 

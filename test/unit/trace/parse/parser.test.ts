@@ -74,6 +74,8 @@ describe('prefixes read character by character, as strace writes them', () => {
     // Digits with no blank after them are a timestamp, not a pid.
     expect(first('1795431808.5 getpid() = 1')).toMatchObject({ pid: 0, time: 1795431808.5 });
     expect(parseStraceText('12getpid() = 1\n[pid 3]getpid() = 1\n').unparsedCount).toBe(2);
+    // Summed as its digits are read, a pid of more than 15 digits is still what Number() reads.
+    expect(first('123456789012345678901 getpid() = 1').pid).toBe(Number('123456789012345678901'));
   });
   it('reads ips of 8 to 16 digits, above 2^53 too, and skips `-n` numbers', () => {
     expect(first('[ffffffffff600007] time(NULL) = 1').ip).toBe(parseInt('ffffffffff600007', 16));
@@ -83,6 +85,8 @@ describe('prefixes read character by character, as strace writes them', () => {
     expect(first('[????????] getpid() = 5').ip).toBeUndefined();
     // 7 or 17 hex digits, or 9 question marks, are no ip (nor, with a letter, a `-n` number): not a call.
     expect(parseStraceText('[040101a] getpid() = 5\n[0000000000040101a] getpid() = 5\n[?????????] getpid() = 5\n').unparsedCount).toBe(3);
+    // strace writes lowercase hex digits: `[000000000040100D]` is no ip.
+    expect(parseStraceText('[000000000040100D] getpid() = 5\n').unparsedCount).toBe(1);
   });
   it('reads lines ending in \\r\\n', () => {
     expect(parseStraceText('getpid() = 5 <0.000002>\r\n').events[0]).toMatchObject({ returnValue: 5, duration: 0.000002 });
