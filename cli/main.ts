@@ -31,6 +31,15 @@ function loadBundle(name: string): void {
   require(path.join(__dirname, name));
 }
 
+/**
+ * The subcommands other than lsp and dap: dist/subcommands.js beside cli.js (scripts/build.mjs keeps it
+ * out of cli.js), or bundled in where the CLI is built as one file.
+ */
+function subcommands(): typeof import('./subcommands') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./subcommands');
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -50,22 +59,14 @@ async function main(argv: string[]): Promise<number> {
     case 'dap':
       loadBundle('debug-adapter.js');
       return -1;
-    case 'trace': {
-      const { traceCommand } = await import('./trace');
-      return traceCommand.run(rest);
-    }
-    case 'bytes': {
-      const { bytesCommand } = await import('./bytes');
-      return bytesCommand.run(rest);
-    }
-    case 'size': {
-      const { sizeCommand } = await import('./size');
-      return sizeCommand.run(rest);
-    }
-    case 'table': {
-      const { tableCommand } = await import('./table');
-      return tableCommand.run(rest);
-    }
+    case 'trace':
+      return subcommands().traceCommand.run(rest);
+    case 'bytes':
+      return subcommands().bytesCommand.run(rest);
+    case 'size':
+      return subcommands().sizeCommand.run(rest);
+    case 'table':
+      return subcommands().tableCommand.run(rest);
     default:
       process.stderr.write(`syscall-lens: unknown command "${command}". Run 'syscall-lens --help'.\n`);
       return 2;

@@ -53,7 +53,9 @@ await Promise.all([
     ...node, outdir: 'dist',
     entryPoints: { 'debug-adapter': 'debug-adapter/entry.ts', 'debug-adapter-main': 'debug-adapter/main.ts', 'debug-adapter-inline': 'debug-adapter/inline.ts' },
   }),
-  esbuild.build({ ...node, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist', banner: { js: CLI_SHEBANG } }),
+  // cli.js loads the subcommands other than lsp and dap from subcommands.js beside it (cli/subcommands.ts).
+  esbuild.build({ ...node, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist', banner: { js: CLI_SHEBANG }, external: [...node.external, './subcommands'] }),
+  esbuild.build({ ...node, entryPoints: { subcommands: 'cli/subcommands.ts' }, outdir: 'dist' }),
   esbuild.build({
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production, plugins: [jsonTablesAsText],
     sourcemap: production ? false : 'inline', logLevel: 'warning',

@@ -28,6 +28,7 @@ describe('the packaged extension contains what it runs', () => {
     'extension/dist/debug-adapter-main.js',
     'extension/dist/debug-adapter-inline.js',
     'extension/dist/cli.js',
+    'extension/dist/subcommands.js',
     'extension/dist/webview.js',
     'extension/dist/syscallTable.js',
     'extension/media/syscallTable.css',
