@@ -66,7 +66,8 @@ async function describePointer(reader: ProgramReader, address: bigint, length: n
   const nul = bytes.indexOf(0);
   const shown = length === undefined && nul >= 0 ? bytes.subarray(0, nul) : bytes;
   const truncated = (length ?? Infinity) > shown.length && (length !== undefined || nul < 0);
-  return `${hex} ${renderBytes(shown, { truncated })}`;
+  // In parentheses: the bytes' own commas (`"hi", 10`) must not read as the call's.
+  return `${hex} (${renderBytes(shown, { truncated })})`;
 }
 
 export async function readSyscallState(reader: ProgramReader, abi: Abi, phase: SyscallPhase): Promise<SyscallState> {

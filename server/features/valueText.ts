@@ -1,5 +1,6 @@
 // How a value reads in hovers and inlay hints: one notation everywhere. `?` is unknown (with the
-// reason in hovers), `unset` is a register no instruction wrote, strings read as NASM writes them.
+// reason in hovers), `unset` is a register no instruction wrote, strings read as NASM writes them,
+// in parentheses after their label.
 import { renderBytes } from '../../nasm/byteString';
 import { describeOrigin, optionsOf, type RegisterValue, type Single } from '../analysis/values';
 
@@ -32,7 +33,8 @@ function singleText(value: Single, options: ValueTextOptions): string {
     case 'address': {
       const offset = value.offset === 0n ? '' : value.offset > 0n ? ` + ${value.offset}` : ` - ${-value.offset}`;
       const data = value.offset === 0n && !options.short ? options.labelData?.(value.anchor) : undefined;
-      return `${value.anchor}${offset}${data !== undefined ? ` ${renderBytes(data, { limit: PREVIEW_BYTES })}` : ''}`;
+      // In parentheses: the data's own commas (`"hi", 10`) must not read as the call's.
+      return `${value.anchor}${offset}${data !== undefined ? ` (${renderBytes(data, { limit: PREVIEW_BYTES })})` : ''}`;
     }
     case 'symbol': return options.short && value.origin.kind === 'result' ? `${value.origin.noun} from ${value.origin.syscall}` : describeOrigin(value.origin);
     case 'stack': return options.short ? (value.frame === '_start' && value.offset > 0n ? stackText(value.frame, value.offset) : 'stack') : stackText(value.frame, value.offset);
@@ -41,7 +43,7 @@ function singleText(value: Single, options: ValueTextOptions): string {
   }
 }
 
-/** `1 (stdout)`, `msg "hi", 10`, `fd returned by open (line 12)`, `0 or 1`, `? (loaded from memory)`. */
+/** `1 (stdout)`, `msg ("hi", 10)`, `fd returned by open (line 12)`, `0 or 1`, `? (loaded from memory)`. */
 export function valueText(value: RegisterValue, options: ValueTextOptions = {}): string {
   // Numbers in ascending order whatever the order the paths were joined in: `0 or 1`.
   const numbers = optionsOf(value).filter((o) => o.kind === 'number').sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));

@@ -173,7 +173,7 @@ describe('debugging hello.asm', () => {
     await expect.poll(() => stoppedLine(page), { timeout: 60_000 }).toMatch(/hello\.asm\s*20/);
     // The Call Stack header shows the stop's description.
     const paused = page.locator('.pane-header', { hasText: 'Call Stack' }).first();
-    await expect.poll(() => paused.innerText(), { timeout: 30_000 }).toMatch(/write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "Hello, world!", 10, count=14\)/i);
+    await expect.poll(() => paused.innerText(), { timeout: 30_000 }).toMatch(/write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ \("Hello, world!", 10\), count=14\)/i);
     await expand(page, /^Syscall/);
     // The program's own terminal (not gdb's pipes) shows what it wrote in the first session.
     await page.locator('.panel .composite-bar .action-item', { hasText: /^Terminal$/ }).click().catch(() => undefined);

@@ -59,7 +59,7 @@ describe('the adapter in the host process', () => {
     await client.request('continue', { threadId: 1 });
     const syscall = await atSyscall;
     expect(syscall.body.reason).toBe('syscall');
-    expect(syscall.body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "Hello, world!", 10, count=14\)$/);
+    expect(syscall.body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ \("Hello, world!", 10\), count=14\)$/);
 
     const program = await programPid(client);
     const started = running().filter((p) => !before.has(p.pid));

@@ -36,7 +36,7 @@ describe('a syscall stop inside libc', () => {
       await dc.configurationDoneRequest();
     });
     await Promise.all([configured, dc.launch({ program: source, terminal: 'none', buildDirectory: buildDirectory() })]);
-    expect((await stopped).body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "through libc", 10, count=13\)$/);
+    expect((await stopped).body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ \("through libc", 10\), count=13\)$/);
     const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
     expect(frames[0]!.source).toBeUndefined(); // never "Could not load source './io/../sysdeps/…'"
     expect(frames[0]!.instructionPointerReference).toMatch(/^0x/);

@@ -221,7 +221,7 @@ describe('syscall stops', () => {
     await dc.continueRequest({ threadId: 1 });
     const entry = await stopped;
     expect(entry.body.reason).toBe('syscall');
-    expect(entry.body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "Hello, world!", 10, count=14\)$/);
+    expect(entry.body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ \("Hello, world!", 10\), count=14\)$/);
     const frame = await topFrame(dc);
     expect(frame.name).toBe('print');
     expect(frame.line).toBe(lineOf(HELLO, 'SYS_write') + 2);

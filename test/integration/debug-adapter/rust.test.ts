@@ -45,7 +45,7 @@ describe.skipIf(!findExecutable('cargo'))('a Rust program', () => {
 
   it('a write syscall stop inside std focuses main at the line that wrote', async () => {
     const stopped = await launchWith(() => dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: 'write' }] }));
-    expect((await stopped).body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "total 42", 10, count=9\)$/);
+    expect((await stopped).body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ \("total 42", 10\), count=9\)$/);
     const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
     expect(frames[0]!.source).toBeUndefined();
     const focused = frames.find((f) => f.source?.path && f.source.presentationHint !== 'deemphasize')!;

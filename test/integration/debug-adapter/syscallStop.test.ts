@@ -18,7 +18,7 @@ describe('the Syscall scope', () => {
     await dc.setBreakpointsRequest({ source: { path: hello }, breakpoints: [{ line: lineOf(hello, 'SYS_write') + 2 }] });
     await continueToStop(dc);
     const scope = await scopeVariables(dc, 'Syscall');
-    expect(scope.find((v) => v.name === 'call')?.value).toMatch(/^write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "Hello, world!", 10, count=14\)$/);
+    expect(scope.find((v) => v.name === 'call')?.value).toMatch(/^write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ \("Hello, world!", 10\), count=14\)$/);
     expect(scope.find((v) => v.name === 'fd')?.type).toMatch(/in rdi$/);
   });
 
@@ -49,7 +49,7 @@ describe('syscall results', () => {
     await launchStopped(missing);
     await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: 'open' }, { filterId: 'syscall-return', condition: '2' }] });
     const entry = await continueToStop(dc);
-    expect(entry.body.description).toMatch(/^syscall open\(filename=0x[0-9a-f]+ "\/nonexistent\/file", flags=O_RDONLY, mode=/);
+    expect(entry.body.description).toMatch(/^syscall open\(filename=0x[0-9a-f]+ \("\/nonexistent\/file"\), flags=O_RDONLY, mode=/);
     const exit = await continueToStop(dc);
     expect(exit.body.description).toMatch(/^open\(.*\) = -2 ENOENT \(No such file or directory\)$/);
     expect((await topFrame(dc)).line).toBe(lineOf(missing, 'LINE_OPEN'));
@@ -70,7 +70,7 @@ describe('32-bit programs', () => {
     await launchStopped(hello32);
     await dc.setExceptionBreakpointsRequest({ filters: ['syscall-entry'] });
     const event = await continueToStop(dc);
-    expect(event.body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ "Hello, world!", 10, count=14\)$/);
+    expect(event.body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ \("Hello, world!", 10\), count=14\)$/);
     const general = (await scopeVariables(dc, 'Registers')).find((v) => v.name === 'General purpose')!;
     expect((await children(dc, general)).map((v) => v.name).slice(0, 4)).toEqual(['eax', 'ebx', 'ecx', 'edx']);
     expect((await topFrame(dc)).line).toBe(lineOf(hello32, 'write(fd, buf, count)') + 4);
