@@ -45,6 +45,16 @@ function result(bp: GdbBreakpoint): BreakpointResult {
   };
 }
 
+/** NASM sources and the files they %include. */
+const NASM_SOURCE = /\.(asm|nasm|inc|mac)$/i;
+
+/** What one requested breakpoint became in gdb. */
+interface Inserted {
+  numbers: string[];
+  result: BreakpointResult;
+  addresses: bigint[];
+}
+
 export class BreakpointBook {
   private readonly bySource = new Map<string, string[]>();
   private functionPoints: string[] = [];
@@ -85,8 +95,39 @@ export class BreakpointBook {
     });
   }
 
+  /**
+   * A NASM line inside a macro body is code at each expansion, but gdb keeps one location per
+   * function (so that a C `for` line stops once), so a breakpoint there stopped at the first
+   * expansion only. Every other line-table row of that line (NASM writes one per expansion) gets a
+   * breakpoint of its own, reported as this one. Not with a hit count: each would count its own hits.
+   */
+  private async withEveryExpansion(file: string, first: Inserted, wanted: StopConditions): Promise<Inserted> {
+    const { line, id, verified } = first.result;
+    if (!NASM_SOURCE.test(file) || !verified || line === undefined || id === undefined || wanted.hitCondition) return first;
+    const rows = (await listLines(this.gdb, file).catch(() => [])).filter((row) => row.line === line).map((row) => row.address);
+    // The rows and gdb's addresses must be in the same address space (a PIE not yet loaded is not).
+    if (!first.addresses.some((address) => rows.includes(address))) return first;
+    const numbers = [...first.numbers];
+    for (const address of new Set(rows)) {
+      if (first.addresses.includes(address)) continue;
+      const extra = await this.insertOne(`*0x${address.toString(16)}`, wanted);
+      for (const number of extra.numbers) {
+        numbers.push(number);
+        this.expansionOf.set(number, id);
+      }
+    }
+    return { ...first, numbers };
+  }
+
+  /** The breakpoint id the user knows for a gdb breakpoint number (an expansion's is its line's). */
+  userBreakpointId(number: string): number {
+    return this.expansionOf.get(number) ?? Number(number);
+  }
+
+  private readonly expansionOf = new Map<string, number>();
+
   /** Inserts one breakpoint; a failure (bad hit count, unknown label) stays with that breakpoint. */
-  private async insertOne(location: string, wanted: StopConditions) {
+  private async insertOne(location: string, wanted: StopConditions): Promise<Inserted> {
     try {
       const options: BreakOptions = {
         // Conditions are written like Debug Console expressions: bare register names, NASM memory operands.
@@ -97,17 +138,19 @@ export class BreakpointBook {
       const bp = log
         ? await insertDprintf(this.gdb, location, log.format, log.args, options)
         : await insertBreakpoint(this.gdb, location, options);
-      return { numbers: [bp.number], result: result(bp) };
+      return { numbers: [bp.number], result: result(bp), addresses: bp.addresses };
     } catch (error) {
-      return { numbers: [], result: { verified: false, message: (error as Error).message } };
+      return { numbers: [], result: { verified: false, message: (error as Error).message }, addresses: [] };
     }
   }
 
   async setSourceBreakpoints(file: string, requested: readonly LineBreakpoint[]): Promise<BreakpointResult[]> {
-    const inserted = await this.replace(this.bySource.get(file) ?? [], async () => {
+    const old = this.bySource.get(file) ?? [];
+    for (const number of old) this.expansionOf.delete(number);
+    const inserted = await this.replace(old, async () => {
       const out = [];
       for (const bp of requested) {
-        out.push(await this.insertOne(`${file}:${bp.line}`, bp));
+        out.push(await this.withEveryExpansion(file, await this.insertOne(`${file}:${bp.line}`, bp), bp));
       }
       return out;
     });

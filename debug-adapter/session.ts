@@ -219,7 +219,7 @@ export class SyscallGdbSession extends DebugSession {
     const stopped = new StoppedEvent(event.reason, THREAD_ID, event.description) as DebugProtocol.StoppedEvent;
     stopped.body.description = event.description;
     stopped.body.allThreadsStopped = true;
-    const ids = event.breakpoints.map(Number).filter((n) => Number.isInteger(n) && n > 0);
+    const ids = [...new Set(event.breakpoints.map((n) => this.breakpoints?.userBreakpointId(n) ?? Number(n)))].filter((n) => Number.isInteger(n) && n > 0);
     if (ids.length) stopped.body.hitBreakpointIds = ids;
     this.sendEvent(stopped);
   }

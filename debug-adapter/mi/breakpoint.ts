@@ -10,6 +10,8 @@ export interface GdbBreakpoint {
   fullname?: string;
   /** The line gdb really chose: a breakpoint on a comment or data line slides to the next code line. */
   line?: number;
+  /** Every address gdb placed it at (several for a line of several functions). */
+  addresses: bigint[];
   pending: boolean;
   hits: number;
 }
@@ -22,12 +24,17 @@ export interface BreakOptions {
 
 export function toBreakpoint(bkpt: MITuple): GdbBreakpoint {
   // A breakpoint with several locations (MI3 `locations=[...]`) reports the first one.
-  const where = tuple(list(bkpt.locations)[0]) ?? bkpt;
-  const addr = str(where.addr);
+  const locations = list(bkpt.locations).map(tuple).filter((l): l is MITuple => !!l);
+  const where = locations[0] ?? bkpt;
+  const addressOf = (place: MITuple) => {
+    const addr = str(place.addr);
+    return addr && /^0x[0-9a-f]+$/i.test(addr) ? BigInt(addr) : undefined;
+  };
   const line = str(where.line);
   return {
     number: str(bkpt.number) ?? '',
-    address: addr && /^0x[0-9a-f]+$/i.test(addr) ? BigInt(addr) : undefined,
+    address: addressOf(where),
+    addresses: (locations.length > 0 ? locations : [bkpt]).map(addressOf).filter((a): a is bigint => a !== undefined),
     file: str(where.file), fullname: str(where.fullname),
     line: line ? Number(line) : undefined,
     pending: str(bkpt.addr) === '<PENDING>' || str(bkpt.pending) !== undefined,

@@ -76,3 +76,28 @@ async function dataScopeReference(): Promise<number> {
   const scopes = await dc.scopesRequest({ frameId: frame.id });
   return scopes.body.scopes.find((s) => s.name === 'Data')!.variablesReference;
 }
+
+describe('a breakpoint in a macro body', () => {
+  it('stops at every expansion of the line, in _start and in a procedure, as the one breakpoint', async () => {
+    const program = fixture('expand.asm');
+    const include = fixture('expand.inc');
+    await launchStopped(program);
+    const set = await dc.setBreakpointsRequest({ source: { path: include }, breakpoints: [{ line: lineOf(include, 'SAY_SYSCALL') }] });
+    const [breakpoint] = set.body.breakpoints;
+    expect(breakpoint).toMatchObject({ verified: true, line: lineOf(include, 'SAY_SYSCALL') });
+    const addresses = new Set<string>();
+    let caller: DebugProtocol.StackFrame | undefined;
+    for (let i = 0; i < 3; i++) {
+      const event = await continueToStop(dc);
+      expect(event.body.reason).toBe('breakpoint');
+      expect(event.body.hitBreakpointIds).toEqual([breakpoint!.id]);
+      const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+      expect([frames[0]!.source?.path, frames[0]!.line]).toEqual([include, lineOf(include, 'SAY_SYSCALL')]);
+      addresses.add(frames[0]!.instructionPointerReference!);
+      caller = frames[1];
+    }
+    expect(addresses.size).toBe(3);
+    // The third expansion is in the procedure, called from _start.
+    expect([caller?.source?.path, caller?.line]).toEqual([program, lineOf(program, 'CALL_SHOUT')]);
+  });
+});
