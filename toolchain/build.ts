@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { outputFormatOfText } from '../nasm/document/outputFormat';
+import { companionSources } from './companions';
 import { defineArgs, parseDefines } from './defines';
 import { parseLinkerMessages, parseNasmMessages, splitToolOutput, type ToolMessage } from './nasmMessages';
 import { requireTool, runProgram, type ToolPaths } from './tools';
@@ -40,6 +41,8 @@ export interface BuildResult {
   program: string;
   /** nasm's listing (`-l`), used to attribute macro-expanded lines to their call site. */
   listing?: string;
+  /** The other NASM sources assembled and linked with this one (toolchain/companions.ts). */
+  companions?: string[];
   format: OutputFormat | 'bin' | 'c';
   messages: ToolMessage[];
   steps: BuildStep[];
@@ -87,8 +90,8 @@ export async function buildProgram(request: BuildRequest): Promise<BuildResult> 
   mkdirSync(dir, { recursive: true });
   const program = path.join(dir, programName(source));
   const steps: BuildStep[] = [];
-  const run = async (tool: string, file: string, args: string[]) => {
-    const result = await runProgram(file, args, { cwd: path.dirname(source), timeoutMs: 60_000, signal: request.signal });
+  const run = async (tool: string, file: string, args: string[], cwd = path.dirname(source)) => {
+    const result = await runProgram(file, args, { cwd, timeoutMs: 60_000, signal: request.signal });
     steps.push({ tool, args, exitCode: result.exitCode, stderr: result.stderr });
     return result;
   };
@@ -109,21 +112,35 @@ export async function buildProgram(request: BuildRequest): Promise<BuildResult> 
   }
   const object = `${program}.o`;
   const listing = `${program}.lst`;
-  const assembled = await run('nasm', nasm, ['-f', format, '-g', '-F', 'dwarf', ...defineArgs(parseDefines(request.defines ?? []).defines), ...includeArgs(source, request.includePaths), '-l', listing, '-o', object, source]);
+  const nasmArgs = (file: string) => ['-f', format, '-g', '-F', 'dwarf', ...defineArgs(parseDefines(request.defines ?? []).defines), ...includeArgs(file, request.includePaths)];
+  const assembled = await run('nasm', nasm, [...nasmArgs(source), '-l', listing, '-o', object, source]);
   const messages = parseNasmMessages(assembled.stderr, [source]);
   if (assembled.exitCode !== 0) return { ok: false, program, listing, format, messages, steps };
 
+  // A program of several sources: the others are assembled beside it (each from its own folder, as
+  // a Makefile would) and linked with it.
+  const companions = companionSources(source, text);
+  const objects = [object];
+  for (const [index, companion] of companions.files.entries()) {
+    const companionObject = `${program}.${index + 1}.${programName(companion)}.o`;
+    const done = await run('nasm', nasm, [...nasmArgs(companion), '-o', companionObject, companion], path.dirname(companion));
+    messages.push(...parseNasmMessages(done.stderr, [companion]));
+    if (done.exitCode !== 0) return { ok: false, program, listing, format, messages, steps, companions: companions.files };
+    objects.push(companionObject);
+  }
+
   // With its own _start but libc functions, gcc links libc and names the right dynamic linker
-  // (-nostartfiles: no C start-up code, _start stays the program's).
+  // (-nostartfiles: no C start-up code, _start stays the program's). Externs the other sources
+  // define need no libc.
   const withMain = definesMain(text);
-  const useGcc = withMain || declaresExterns(text);
+  const useGcc = withMain || (companions.files.length > 0 ? companions.unresolved.length > 0 : declaresExterns(text));
   const linker = useGcc ? requireTool('gcc', request.tools) : requireTool('ld', request.tools);
   const linkArgs = useGcc
-    ? [...(format === 'elf32' ? ['-m32'] : []), ...(withMain ? [] : ['-nostartfiles']), '-no-pie', '-g', '-o', program, object]
-    : [...(format === 'elf32' ? ['-m', 'elf_i386'] : []), '-o', program, object];
+    ? [...(format === 'elf32' ? ['-m32'] : []), ...(withMain ? [] : ['-nostartfiles']), '-no-pie', '-g', '-o', program, ...objects]
+    : [...(format === 'elf32' ? ['-m', 'elf_i386'] : []), '-o', program, ...objects];
   const linked = await run(useGcc ? 'gcc' : 'ld', linker, linkArgs);
-  messages.push(...parseLinkerMessages(linked.stderr, [source, object]));
-  return { ok: linked.exitCode === 0, program, listing, format, messages, steps };
+  messages.push(...parseLinkerMessages(linked.stderr, [source, ...companions.files, ...objects]));
+  return { ok: linked.exitCode === 0, program, listing, format, messages, steps, ...(companions.files.length ? { companions: companions.files } : {}) };
 }
 
 /** nasm -I options: the source's own folder first, then the extra ones (nasm wants the trailing slash). */

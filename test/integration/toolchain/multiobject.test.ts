@@ -1,0 +1,47 @@
+// A NASM program assembled from several files (a root that declares extern, sources that define those
+// symbols as global): built, debugged and traced from its root, with the real nasm, ld, gdb and strace.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { markerLine } from '../../support/markers';
+import { buildProgram } from '../../../toolchain/build';
+import { runProgram } from '../../../toolchain/tools';
+import type { SyscallEvent } from '../../../trace/events';
+import { TraceSession } from '../../../trace/session';
+import { continueToStop, launchStopped, topFrame, useDebugClient } from '../debug-adapter/harness';
+
+const work = mkdtempSync(path.join(tmpdir(), 'syscall-lens-multiobject-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+cpSync(path.resolve(__dirname, '../../fixtures/toolchain/multiobject'), work, { recursive: true });
+const main = path.join(work, 'src/main.asm');
+const print = path.join(work, 'src/io/print.asm');
+
+describe('a program of several NASM sources, from its root', () => {
+  it('builds every source that defines what the root declares extern and links them with ld', async () => {
+    const build = await buildProgram({ source: main, buildDirectory: path.join(work, 'out') });
+    expect(build.messages).toEqual([]);
+    expect(build.ok).toBe(true);
+    expect(build.companions).toEqual([print, path.join(work, 'src/str.asm')]);
+    expect(build.steps.at(-1)?.tool).toBe('ld');
+    const run = await runProgram(build.program, [], { timeoutMs: 10_000 });
+    expect([run.stdout, run.exitCode]).toEqual(['one\ntwo\n', 3]);
+  });
+
+  it('traces each call to the line in the source that made it', async () => {
+    const session = await TraceSession.start({ file: main, args: [], stdio: 'pipe', buildDirectory: path.join(work, 'trace') });
+    const result = await session.done;
+    const calls = result.model.events.filter((e): e is SyscallEvent => e?.kind === 'syscall');
+    expect(calls.filter((e) => e.name === 'write').map((e) => e.location?.file)).toEqual([print, print]);
+    expect(calls.find((e) => e.name === 'exit')?.location).toMatchObject({ file: main, line: markerLine(main, 'exit') });
+  });
+
+  const dc = useDebugClient();
+  it('debugs it: a breakpoint in another source is verified and hit', async () => {
+    await launchStopped(dc(), main, { stopAtEntry: true });
+    const set = await dc().setBreakpointsRequest({ source: { path: print }, breakpoints: [{ line: markerLine(print, 'print_write') }] });
+    expect(set.body.breakpoints[0]).toMatchObject({ verified: true });
+    await continueToStop(dc());
+    expect(await topFrame(dc())).toMatchObject({ source: { path: print }, line: markerLine(print, 'print_write') });
+  });
+});
