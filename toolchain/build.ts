@@ -41,8 +41,9 @@ export interface BuildResult {
   program: string;
   /** nasm's listing (`-l`), used to attribute macro-expanded lines to their call site. */
   listing?: string;
-  /** The other NASM sources assembled and linked with this one (toolchain/companions.ts). */
+  /** The other NASM sources assembled and linked with this one (toolchain/companions.ts), with their listings. */
   companions?: string[];
+  companionListings?: { source: string; listing: string }[];
   format: OutputFormat | 'bin' | 'c';
   messages: ToolMessage[];
   steps: BuildStep[];
@@ -121,12 +122,14 @@ export async function buildProgram(request: BuildRequest): Promise<BuildResult> 
   // a Makefile would) and linked with it.
   const companions = companionSources(source, text);
   const objects = [object];
+  const companionListings: { source: string; listing: string }[] = [];
   for (const [index, companion] of companions.files.entries()) {
-    const companionObject = `${program}.${index + 1}.${programName(companion)}.o`;
-    const done = await run('nasm', nasm, [...nasmArgs(companion), '-o', companionObject, companion], path.dirname(companion));
+    const unit = `${program}.${index + 1}.${programName(companion)}`;
+    const done = await run('nasm', nasm, [...nasmArgs(companion), '-l', `${unit}.lst`, '-o', `${unit}.o`, companion], path.dirname(companion));
     messages.push(...parseNasmMessages(done.stderr, [companion]));
     if (done.exitCode !== 0) return { ok: false, program, listing, format, messages, steps, companions: companions.files };
-    objects.push(companionObject);
+    objects.push(`${unit}.o`);
+    companionListings.push({ source: companion, listing: `${unit}.lst` });
   }
 
   // With its own _start but libc functions, gcc links libc and names the right dynamic linker
@@ -140,7 +143,7 @@ export async function buildProgram(request: BuildRequest): Promise<BuildResult> 
     : [...(format === 'elf32' ? ['-m', 'elf_i386'] : []), '-o', program, ...objects];
   const linked = await run(useGcc ? 'gcc' : 'ld', linker, linkArgs);
   messages.push(...parseLinkerMessages(linked.stderr, [source, ...companions.files, ...objects]));
-  return { ok: linked.exitCode === 0, program, listing, format, messages, steps, ...(companions.files.length ? { companions: companions.files } : {}) };
+  return { ok: linked.exitCode === 0, program, listing, format, messages, steps, ...(companions.files.length ? { companions: companions.files, companionListings } : {}) };
 }
 
 /** nasm -I options: the source's own folder first, then the extra ones (nasm wants the trailing slash). */

@@ -176,9 +176,9 @@ export class TraceSession {
     const traced = unwind?.program ?? aligned ?? target.program;
     const model = request.model ?? new TraceModel();
     const roots = (request.workspaceRoots ?? []).map((r) => path.resolve(r) + path.sep);
-    const userRoots = [...roots, ...(target.source ? [path.dirname(target.source)] : [])];
+    const userRoots = [...roots, ...[target.source, ...target.build?.companions ?? []].filter((file): file is string => !!file).map((file) => path.dirname(file))];
     const mapper = new SourceMapper({
-      program: traced, listing: target.listing, mainSource: target.source, wrapperSites: unwind?.wrapperSites,
+      program: traced, listing: target.listing, mainSource: target.source, otherListings: target.build?.companionListings, wrapperSites: unwind?.wrapperSites,
       frameAddresses: capabilities.stackTrace === 'libdw' ? 'module-address' : 'file-offset',
       isWorkspaceBinary: (module) => roots.some((root) => module.startsWith(root)),
       userSourceRoots: userRoots,

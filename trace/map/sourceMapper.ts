@@ -44,24 +44,35 @@ function isSyscallInstruction(bytes: Buffer | undefined): boolean {
  * Reads (or reuses) a binary's line table; undefined when the file is not an ELF we can read. Only a
  * regular file of at most MAX_PROGRAM_BYTES is read, or `data` when the caller has read it already.
  */
-export function loadProgramImage(file: string, options: { listing?: string; mainSource?: string; data?: Buffer } = {}): ProgramImage | undefined {
+/** A source's nasm `-l` listing. */
+export interface SourceListing { source: string; listing: string }
+
+export function loadProgramImage(file: string, options: { listing?: string; mainSource?: string; otherListings?: readonly SourceListing[]; data?: Buffer } = {}): ProgramImage | undefined {
   let stat;
   try { stat = statSync(file); } catch { return undefined; }
   if (!stat.isFile() || stat.size > MAX_PROGRAM_BYTES) return undefined;
-  const key = `${stat.mtimeMs}:${stat.size}:${options.listing ?? ''}`;
+  const units = [
+    ...(options.listing && options.mainSource ? [{ listing: options.listing, source: options.mainSource }] : []),
+    ...(options.otherListings ?? []),
+  ].filter((unit) => existsSync(unit.listing));
+  const key = `${stat.mtimeMs}:${stat.size}:${units.map((unit) => unit.listing).join('\n')}`;
   const cached = cache.get(file);
   if (cached?.key === key) return cached.image;
   let image: ProgramImage | undefined;
   try {
     const elf = options.data ? new ElfFile(file, options.data) : ElfFile.read(file);
     const lines = readLineTable(elf);
-    const macroSites = options.listing && options.mainSource && existsSync(options.listing)
-      ? attributeMacroRows(lines, options.listing, path.resolve(options.mainSource), {
+    const macroSites = new Map<number, MacroSite>();
+    // Each source's listing places its own macro expansions (a program of several sources has one each).
+    // Only the first object linked (the root's) starts where the ELF section does.
+    for (const [index, unit] of units.entries()) {
+      const sites = attributeMacroRows(lines, unit.listing, path.resolve(unit.source), {
         // nasm looks for %include files in its working directory, which DWARF records.
         includeDirectories: [...new Set(compilationDirectories(elf).values())],
-        sectionAddresses: new Map(elf.sections.filter((s) => s.address > 0).map((s) => [s.name, s.address])),
-      })
-      : new Map<number, MacroSite>();
+        sectionAddresses: index === 0 ? new Map(elf.sections.filter((s) => s.address > 0).map((s) => [s.name, s.address])) : undefined,
+      });
+      for (const [address, site] of sites) if (!macroSites.has(address)) macroSites.set(address, site);
+    }
     image = { path: file, elf, lines, macroSites, syscallReturnSites: findSyscallReturnSites(elf) };
   } catch {
     image = undefined;
@@ -93,6 +104,8 @@ export interface MapperOptions {
   /** nasm's `-l` listing and the main source, to attribute macro-expanded instructions to their call site. */
   listing?: string;
   mainSource?: string;
+  /** The listings of the other sources linked into the program (toolchain/companions.ts). */
+  otherListings?: readonly SourceListing[];
   /**
    * What the `[0x…]` of a `-k` frame means: a file offset (strace built with libunwind, Debian's)
    * or an address inside the module (strace built with libdw).
@@ -167,7 +180,7 @@ export class SourceMapper {
   /** The traced program's image, read once per mapper (a trace never outlives a rebuild). */
   get image(): ProgramImage | undefined {
     if (this.programImage === null) {
-      this.programImage = loadProgramImage(this.program, { listing: this.options.listing, mainSource: this.options.mainSource, data: this.options.programData });
+      this.programImage = loadProgramImage(this.program, { listing: this.options.listing, mainSource: this.options.mainSource, otherListings: this.options.otherListings, data: this.options.programData });
     }
     return this.programImage;
   }
