@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import { parseListing } from '../nasm/listing';
 import { requireTool, runProgram, type ToolPaths } from '../toolchain/tools';
 import type { BuildResult } from '../toolchain/build';
+import { readLineTable } from './map/dwarfLines';
 import { ElfFile } from './map/elf';
+import { linkedSectionBases } from './map/nasmListing';
 import { findWrapperSyscalls, unwindTableSource } from './map/wrappers';
 
 export interface UnwindCopy {
@@ -28,10 +30,23 @@ export async function buildUnwindCopy(build: BuildResult | undefined, tools: Par
     if (!build?.ok || build.format !== 'elf64' || !build.listing || !existsSync(build.listing)) return undefined;
     const link = build.steps.at(-1);
     const object = `${build.program}.o`;
-    // Only what buildProgram links with plain `ld -o PROGRAM OBJECT` (libc programs have unwind tables of their own).
-    if (link?.tool !== 'ld' || link.args.join(' ') !== `-o ${build.program} ${object}`) return undefined;
+    const others = (build.companionListings ?? []).map((unit) => ({ ...unit, object: unit.listing.replace(/\.lst$/, '.o') }));
+    // Only what buildProgram links with plain `ld -o PROGRAM OBJECT...` (libc programs have unwind tables of their own).
+    if (link?.tool !== 'ld' || link.args.join('\n') !== ['-o', build.program, object, ...others.map((o) => o.object)].join('\n')) return undefined;
     const elf = ElfFile.read(build.program);
+    // The root's object is linked first: its sections start where the program's do. Each other
+    // source's sections are placed by its own line-table rows, and its wrappers may be called from
+    // any object: every global label counts as called.
     const sites = findWrapperSyscalls(parseListing(readFileSync(build.listing, 'utf8')), (name) => elf.section(name)?.address || undefined);
+    if (others.length) {
+      const lines = readLineTable(elf);
+      const globals = elf.symbols.filter((s) => s.global && s.defined).map((s) => s.value);
+      for (const unit of others) {
+        const bases = linkedSectionBases(lines, unit.listing, unit.source);
+        sites.push(...findWrapperSyscalls(parseListing(readFileSync(unit.listing, 'utf8')), (name) => bases.get(name), globals));
+      }
+      sites.sort((a, b) => a.returnAddress - b.returnAddress);
+    }
     const anchor = elf.symbols.find((s) => s.name === '_start' && s.value === elf.entry);
     if (sites.length === 0 || !anchor) return undefined;
     const folder = path.join(path.dirname(build.program), 'unwind');
@@ -44,7 +59,7 @@ export async function buildUnwindCopy(build: BuildResult | undefined, tools: Par
     const step = (file: string, args: string[]) => runProgram(file, args, { cwd: folder, timeoutMs: 60_000 });
     // nasm deletes its output when it fails: always a file of ours.
     if ((await step(nasm, ['-f', 'elf64', '-o', `${table}.o`, table])).exitCode !== 0) return undefined;
-    if ((await step(ld, ['-r', '-o', `${program}.o`, object, `${table}.o`])).exitCode !== 0) return undefined;
+    if ((await step(ld, ['-r', '-o', `${program}.o`, object, ...others.map((o) => o.object), `${table}.o`])).exitCode !== 0) return undefined;
     if ((await step(ld, ['--eh-frame-hdr', '-o', program, `${program}.o`])).exitCode !== 0) return undefined;
     // The copy must keep every instruction where the listing and the line table say it is.
     const copy = ElfFile.read(program);

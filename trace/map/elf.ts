@@ -29,6 +29,8 @@ export interface ElfSymbol {
   defined: boolean;
   /** Its index in its table (relocations name symbols by index). */
   index: number;
+  /** STB_GLOBAL or STB_WEAK (high 4 bits of st_info): other objects may refer to it. */
+  global: boolean;
 }
 
 /** One entry of a SHT_RELA section (x86-64 relocation types: R_X86_64_*). */
@@ -193,7 +195,7 @@ export class ElfFile {
         const value = this.is64 ? Number(this.data.readBigUInt64LE(at + 8)) : this.data.readUInt32LE(at + 4);
         const symbolSize = this.is64 ? Number(this.data.readBigUInt64LE(at + 16)) : this.data.readUInt32LE(at + 8);
         const name = readCString(this.data, strings.offset + nameOffset);
-        if (name) symbols.push({ name, value, size: symbolSize, type: info & 0xf, defined: sectionIndex !== 0, index });
+        if (name) symbols.push({ name, value, size: symbolSize, type: info & 0xf, defined: sectionIndex !== 0, index, global: info >> 4 === 1 || info >> 4 === 2 });
       }
     }
     return symbols;

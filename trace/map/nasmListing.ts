@@ -104,15 +104,9 @@ export function attributeMacroRows(
   table: LineTable, listingPath: string, mainSource: string, options: { includeDirectories?: string[]; sectionAddresses?: Map<string, number> } = {},
 ): Map<number, MacroSite> {
   const sites = new Map<number, MacroSite>();
-  let listing: ListingEntry[];
-  try {
-    const directories = [...(options.includeDirectories ?? []), path.dirname(mainSource)];
-    listing = parseListing(readFileSync(listingPath, 'utf8'), mainSource, includeResolver(directories));
-  } catch {
-    return sites;
-  }
-  const rows = [...table.rows()];
-  const bases = sectionBases(listing, rows, options.sectionAddresses);
+  const placed = placeListing(table, listingPath, mainSource, options);
+  if (!placed) return sites;
+  const { listing, rows, bases } = placed;
   const expandedAt = new Map<string, ListingEntry>();
   for (const entry of listing) if (entry.invocation) expandedAt.set(`${entry.section}:${entry.offset}`, entry);
   for (const row of rows) {
@@ -128,6 +122,29 @@ export function attributeMacroRows(
 }
 
 type Row = { start: number; file: string; line: number };
+
+/** A source's listing, read, with the address each of its sections was linked at (see sectionBases). */
+function placeListing(
+  table: LineTable, listingPath: string, mainSource: string, options: { includeDirectories?: string[]; sectionAddresses?: Map<string, number> },
+): { listing: ListingEntry[]; rows: Row[]; bases: Map<string, number> } | undefined {
+  let listing: ListingEntry[];
+  try {
+    const directories = [...(options.includeDirectories ?? []), path.dirname(mainSource)];
+    listing = parseListing(readFileSync(listingPath, 'utf8'), mainSource, includeResolver(directories));
+  } catch {
+    return undefined;
+  }
+  const rows = [...table.rows()];
+  return { listing, rows, bases: sectionBases(listing, rows, options.sectionAddresses) };
+}
+
+/**
+ * Where the linker put each section of one source's object, by its line-table rows: section name →
+ * the address of the section's offset 0 (in a program of several objects, each has its own).
+ */
+export function linkedSectionBases(table: LineTable, listingPath: string, source: string, options: { includeDirectories?: string[] } = {}): Map<string, number> {
+  return placeListing(table, listingPath, source, options)?.bases ?? new Map();
+}
 
 function sectionBases(listing: readonly ListingEntry[], rows: readonly Row[], elfAddresses = new Map<string, number>()): Map<string, number> {
   const rowsByLine = new Map<number, Row[]>();

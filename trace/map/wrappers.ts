@@ -50,9 +50,12 @@ function callTarget(record: ListingRecord): number | undefined {
 /**
  * The `syscall`s of the program's wrappers: procedures reached by `call` whose code up to their
  * `ret` is at most MAX_WRAPPER_INSTRUCTIONS straight-line instructions with one `syscall`, and whose
- * pushes and pops are followed exactly. `sectionAddress` gives each section's link address.
+ * pushes and pops are followed exactly. `sectionAddress` gives each section's link address;
+ * `calledFromElsewhere`, the addresses of global labels that other objects of the program call.
  */
-export function findWrapperSyscalls(records: readonly ListingRecord[], sectionAddress: (section: string) => number | undefined): WrapperSyscall[] {
+export function findWrapperSyscalls(
+  records: readonly ListingRecord[], sectionAddress: (section: string) => number | undefined, calledFromElsewhere: readonly number[] = [],
+): WrapperSyscall[] {
   const bySection = new Map<string, ListingRecord[]>();
   for (const record of records) {
     if (!record.bytes || record.bytes.length === 0 || record.repeat !== 1) continue;
@@ -66,6 +69,8 @@ export function findWrapperSyscalls(records: readonly ListingRecord[], sectionAd
     if (base === undefined) continue;
     list.sort((a, b) => a.offset - b.offset);
     const targets = new Set(list.map(callTarget).filter((t): t is number => t !== undefined));
+    // Global labels another object may call (their addresses in the program).
+    for (const address of calledFromElsewhere) targets.add(address - base);
     for (const target of targets) {
       const start = list.findIndex((r) => r.offset === target);
       if (start < 0) continue;

@@ -18,13 +18,14 @@ const main = path.join(work, 'src/main.asm');
 const print = path.join(work, 'src/io/print.asm');
 const log = path.join(work, 'src/io/log.asm');
 const sys = path.join(work, 'src/io/sys.inc');
+const calls = path.join(work, 'src/sys/calls.asm');
 
 describe('a program of several NASM sources, from its root', () => {
   it('builds every source that defines what the root declares extern and links them with ld', async () => {
     const build = await buildProgram({ source: main, buildDirectory: path.join(work, 'out') });
     expect(build.messages).toEqual([]);
     expect(build.ok).toBe(true);
-    expect(build.companions).toEqual([print, log, path.join(work, 'src/str.asm')]);
+    expect(build.companions).toEqual([print, log, calls, path.join(work, 'src/str.asm')]);
     expect(build.steps.at(-1)?.tool).toBe('ld');
     const run = await runProgram(build.program, [], { timeoutMs: 10_000 });
     expect([run.stdout, run.exitCode]).toEqual(['one\ntwo\nlog\nlog\n', 3]);
@@ -33,13 +34,18 @@ describe('a program of several NASM sources, from its root', () => {
   it('traces each call to the line in the source that made it', async () => {
     const session = await TraceSession.start({ file: main, args: [], stdio: 'pipe', buildDirectory: path.join(work, 'trace') });
     const result = await session.done;
-    const calls = result.model.events.filter((e): e is SyscallEvent => e?.kind === 'syscall');
-    const writes = calls.filter((e) => e.name === 'write').map((e) => e.location);
+    const events = result.model.events.filter((e): e is SyscallEvent => e?.kind === 'syscall');
+    const writes = events.filter((e) => e.name === 'write').map((e) => e.location);
     expect(writes.slice(0, 2).map((l) => l?.file)).toEqual([print, print]);
     // A macro expanded in another source: its invocation lines there (from that source's listing).
     const body = { macroLine: markerLine(sys, 'macro_syscall'), macroFile: sys };
     expect(writes.slice(2)).toEqual([{ file: log, line: markerLine(log, 'log_first'), ...body }, { file: log, line: markerLine(log, 'log_second'), ...body }]);
-    expect(calls.find((e) => e.name === 'exit')?.location).toMatchObject({ file: main, line: markerLine(main, 'exit') });
+    // A small wrapper in another source: the line that called it, the wrapper's line as detail.
+    const wrapper = { procedureLine: markerLine(calls, 'getpid_syscall'), procedureFile: calls };
+    expect(events.filter((e) => e.name === 'getpid').map((e) => e.location)).toEqual([
+      { file: main, line: markerLine(main, 'getpid_first'), ...wrapper }, { file: main, line: markerLine(main, 'getpid_second'), ...wrapper },
+    ]);
+    expect(events.find((e) => e.name === 'exit')?.location).toMatchObject({ file: main, line: markerLine(main, 'exit') });
   });
 
   const dc = useDebugClient();

@@ -20,7 +20,7 @@ describe('the other sources of a program', () => {
   it('follows extern to global through the folder tree, leaving out %included files and other programs', () => {
     const main = path.join(PROJECT, 'main.asm');
     expect(companionSources(main, readFileSync(main, 'utf8'))).toEqual({
-      files: [path.join(PROJECT, 'io/print.asm'), path.join(PROJECT, 'io/log.asm'), path.join(PROJECT, 'str.asm')],
+      files: [path.join(PROJECT, 'io/print.asm'), path.join(PROJECT, 'io/log.asm'), path.join(PROJECT, 'sys/calls.asm'), path.join(PROJECT, 'str.asm')],
       unresolved: [],
     });
   });
