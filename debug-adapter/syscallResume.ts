@@ -1,11 +1,13 @@
 // Resuming from a syscall stop. gdb stops at a caught syscall with rip already past the 2-byte
 // instruction, while the editor shows the `syscall` line; every resume must behave as if the program
 // stood on that line: the call completes first, and a step ends at the start of the following line.
+import { existsSync } from 'node:fs';
 import type { Gdb } from './mi/gdb';
 import * as exec from './mi/exec';
 import * as data from './mi/data';
 import { enableBreakpoints, listBreakpoints } from './mi/breakpoint';
-import { listFrames } from './mi/stack';
+import { listFrames, selectFrame, type GdbFrame } from './mi/stack';
+import { frameSourceKind } from './frames';
 import type { StopRecord } from './mi/stop';
 import type { SyscallState } from './syscallStop';
 
@@ -56,6 +58,9 @@ export async function leaveSyscallStop(host: SyscallResumeHost, from: SyscallSto
     case 'instruction':
       return { kind: 'stopped', stop: settled }; // the instruction stepped was the syscall itself
     case 'line': {
+      // A call made inside a library (libc's write under fputs): the line shown is the user's frame's.
+      const left = await finishToUserFrame(host);
+      if (left) return left.back ? stepOnUnlessAtNextLine(host, left.outcome.stop, left.frame) : left.outcome;
       const here = await data.sourceAt(host.gdb, from.address).catch(() => undefined);
       const sameLine = here !== undefined && here.line === from.line && (!from.fullname || here.fullname === from.fullname);
       return sameLine ? undefined : { kind: 'stopped', stop: settled }; // already at the start of the next line
@@ -68,6 +73,36 @@ export async function leaveSyscallStop(host: SyscallResumeHost, from: SyscallSto
     case 'other':
       return undefined;
   }
+}
+
+/**
+ * When frames without the user's source (a library's, shown as disassembly) sit above the nearest
+ * frame of the user's own code, the editor shows that frame, so a step starts from it: finishes the
+ * frame that it called. `back`: the program is in the user's frame again; otherwise something else
+ * stopped it first (a breakpoint, another caught syscall). Undefined when there is no such frame
+ * (the top frame is the user's, or none is).
+ */
+async function finishToUserFrame(host: SyscallResumeHost): Promise<{ outcome: Outcome & { kind: 'stopped' }; frame: GdbFrame; back: boolean } | { outcome: Outcome; back: false } | undefined> {
+  const frames = await listFrames(host.gdb).catch(() => []);
+  const user = frames.findIndex((frame) => frameSourceKind(frame.fullname, existsSync) === 'user');
+  if (user <= 0) return undefined;
+  await selectFrame(host.gdb, user - 1);
+  const outcome = await host.run(() => exec.execFinish(host.gdb));
+  const frame = frames[user]!;
+  if (outcome.kind === 'stopped' && outcome.stop.reason === 'function-finished' && outcome.stop.frame.address === frame.address) {
+    return { outcome, frame, back: true };
+  }
+  return { outcome, back: false };
+}
+
+/**
+ * Back in the user's frame after the call its line made: a call that ended the line returns to the
+ * start of the next one, which is where the step ends; otherwise the rest of the line runs first.
+ */
+async function stepOnUnlessAtNextLine(host: SyscallResumeHost, stop: StopRecord, before: GdbFrame): Promise<Outcome | undefined> {
+  const here = await data.sourceAt(host.gdb, stop.frame.address).catch(() => undefined);
+  const sameLine = here !== undefined && here.line === before.line && here.fullname === before.fullname;
+  return sameLine ? undefined : { kind: 'stopped', stop: { ...stop, reason: 'end-stepping-range' } };
 }
 
 /**

@@ -47,5 +47,7 @@ export async function run(gdb: Gdb, at: 'entry' | 'main' | 'none'): Promise<void
 export const execContinue = (gdb: Gdb) => gdb.send('-exec-continue');
 export const execNext = (gdb: Gdb, instruction: boolean) => gdb.send(instruction ? '-exec-next-instruction' : '-exec-next');
 export const execStep = (gdb: Gdb, instruction: boolean) => gdb.send(instruction ? '-exec-step-instruction' : '-exec-step');
+/** Runs until the selected frame returns. */
+export const execFinish = (gdb: Gdb) => gdb.send('-exec-finish');
 export const execInterrupt = (gdb: Gdb) => gdb.send('-exec-interrupt');
 export const execUntil = (gdb: Gdb, location: string) => gdb.send(`-exec-until ${location}`);

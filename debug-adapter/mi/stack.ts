@@ -28,6 +28,10 @@ export async function listFrames(gdb: Gdb, maxDepth = 64): Promise<GdbFrame[]> {
   return list(reply.stack).map(tuple).filter((f): f is MITuple => !!f).map(toFrame);
 }
 
+export async function selectFrame(gdb: Gdb, level: number): Promise<void> {
+  await gdb.send(`-stack-select-frame ${level}`);
+}
+
 /**
  * The label at or before `address` within its section (`_start`, `_start.loop`), from gdb's symbol
  * table; undefined outside every section or without symbols.

@@ -104,6 +104,17 @@ export function useDebugClient(): (() => DebugClient) & { another: () => Promise
   });
 }
 
+/** Launches with `configure` run before configurationDone (breakpoints, syscall stops); resolves with the first stop. */
+export async function launchConfigured(dc: DebugClient, args: Record<string, unknown>, configure: () => Promise<unknown>): Promise<DebugProtocol.StoppedEvent> {
+  const stopped = stoppedEvent(dc);
+  const configured = dc.waitForEvent('initialized').then(async () => {
+    await configure();
+    await dc.configurationDoneRequest();
+  });
+  await Promise.all([configured, dc.launch({ terminal: 'none', buildDirectory: buildDirectory(), ...args })]);
+  return stopped;
+}
+
 /** Launches and resolves with the first stop (the entry, unless stopAtEntry is false). */
 export async function launchStopped(dc: DebugClient, program: string, args: Record<string, unknown> = {}): Promise<DebugProtocol.StoppedEvent> {
   const stopped = stoppedEvent(dc);

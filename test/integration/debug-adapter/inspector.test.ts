@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import {
-  buildDirectory, fixture, lineOf, scopeVariables, stoppedEvent, useDebugClient,
+  buildDirectory, fixture, launchConfigured, lineOf, scopeVariables, stoppedEvent, useDebugClient,
 } from './harness';
 
 const client = useDebugClient();
@@ -30,12 +30,7 @@ describe('C programs', () => {
 describe('a syscall stop inside libc', () => {
   it('shows libc\'s frames as disassembly and the user\'s frames with their lines', async () => {
     const source = fixture('libc.c');
-    const stopped = stoppedEvent(dc);
-    const configured = dc.waitForEvent('initialized').then(async () => {
-      await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: 'write' }] });
-      await dc.configurationDoneRequest();
-    });
-    await Promise.all([configured, dc.launch({ program: source, terminal: 'none', buildDirectory: buildDirectory() })]);
+    const stopped = launchConfigured(dc, { program: source }, () => dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: 'write' }] }));
     expect((await stopped).body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ \("through libc", 10\), count=13\)$/);
     const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
     expect(frames[0]!.source).toBeUndefined(); // never "Could not load source './io/../sysdeps/…'"

@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import {
-  children, continueToStop, fixture, launchStopped, lineOf, scopeVariables, stoppedEvent, topFrame, useDebugClient,
+  children, continueToStop, fixture, launchConfigured, launchStopped, lineOf, scopeVariables, stoppedEvent, topFrame, useDebugClient,
 } from './harness';
 
 const client = useDebugClient();
@@ -117,5 +117,23 @@ describe('the exit stop at the end of a section', () => {
     expect(scope.find((v) => v.name === 'call')?.value).toBe('exit(error_code=10)');
     const registers = (await scopeVariables(dc, 'Registers')).find((v) => v.name === 'General purpose')!;
     expect((await children(dc, registers)).length).toBeGreaterThan(0);
+  });
+});
+
+describe('stepping from a syscall stop inside libc', () => {
+  it('Step Over completes the user\'s line the editor shows (fputs, several libc frames up) and stops at the next one', async () => {
+    const program = fixture('stdio.c');
+    const stopped = launchConfigured(dc, { program }, () => dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: 'write' }] }));
+    expect((await stopped).body.description).toMatch(/^syscall write\(fd=2 \(stderr\), buf=0x[0-9a-f]+ \("through stdio"\), count=13\)$/);
+    const userFrame = async () => {
+      const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+      const frame = frames.find((f) => f.source?.path === program)!;
+      return [frames.indexOf(frame) > 0, frame.name, frame.line];
+    };
+    // The call is made below fputs: the editor shows say's line.
+    expect(await userFrame()).toEqual([true, 'say', lineOf(program, 'LINE_FPUTS')]);
+    const event = await stepAndWait(() => dc.nextRequest({ threadId: 1 }));
+    expect(event.body.reason).toBe('step');
+    expect(await topFrame(dc)).toMatchObject({ name: 'say', line: lineOf(program, 'LINE_AFTER_FPUTS') });
   });
 });
