@@ -4,6 +4,7 @@ import { registerDebugging } from './debug';
 import { endInlineSessions } from './inlineAdapter';
 import { registerDebugCodeLens } from './debugCodeLens';
 import { registerExamples } from './examples';
+import { registerNasmDotS } from './nasmDotS';
 import { registerOutputChannel } from './output';
 import { registerSizeView } from './sizeView';
 import { registerToolStatus } from './status/toolStatus';
@@ -13,6 +14,7 @@ import { registerTracing } from './trace/register';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   registerOutputChannel(context);
+  registerNasmDotS(context);
   registerToolStatus(context);
   registerSyscallTable(context);
   registerExamples(context);

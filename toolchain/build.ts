@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isNasmSyntax } from '../nasm/document/dialect';
 import { outputFormatOfText } from '../nasm/document/outputFormat';
 import { companionSources } from './companions';
 import { defineArgs, parseDefines } from './defines';
@@ -54,8 +55,19 @@ export function sourceKindOf(file: string): SourceKind | undefined {
   const ext = (path.extname(file) || path.basename(file)).toLowerCase();
   if (ext === '.asm' || ext === '.nasm') return 'nasm';
   if (ext === '.c') return 'c';
+  // `.s` is GNU as's by convention; a NASM one (`nasm -f elf64 ft_strlen.s`) says so in its text.
+  if (path.extname(file) === '.s') return isNasmSource(file) ? 'nasm' : undefined;
   return undefined;
 }
+
+function isNasmSource(file: string): boolean {
+  try {
+    return statSync(file).size <= MAX_SNIFFED_BYTES && isNasmSyntax(readFileSync(file, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+const MAX_SNIFFED_BYTES = 4 * 1024 * 1024;
 
 /**
  * The nasm format of a source: what the file itself asks for (`org` → a flat binary, `bits 32`/`use32`
@@ -85,7 +97,7 @@ export function defaultBuildDirectory(source: string): string {
 export async function buildProgram(request: BuildRequest): Promise<BuildResult> {
   const source = path.resolve(request.source);
   const kind = sourceKindOf(source);
-  if (!kind) throw new Error(`Cannot build "${path.basename(source)}": only .asm, .nasm and .c files can be built.`);
+  if (!kind) throw new Error(`Cannot build "${path.basename(source)}": only .asm, .nasm, .c and NASM .s files can be built.`);
   const text = readFileSync(source, 'utf8');
   const dir = request.buildDirectory ? path.resolve(request.buildDirectory) : defaultBuildDirectory(source);
   mkdirSync(dir, { recursive: true });

@@ -5,9 +5,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isNasmSyntax } from '../nasm/document/dialect';
 import { AsmDocument } from '../nasm/document/document';
 
-/** Extensions of sources that may be linked with the root (`.s` only when it is NASM: it must say `global`). */
+/** Extensions of sources that may be linked with the root (`.s` only when it is NASM). */
 const SOURCE = /\.(?:asm|nasm|s)$/i;
 /** Folders never looked in: build output, dependencies, version control. */
 const SKIPPED = new Set(['node_modules', '.git', '.svn', 'build', 'obj', 'out', 'target', 'dist']);
@@ -58,6 +59,7 @@ function scan(top: string, skip: string | undefined): Candidate[] {
       let text: string;
       try { text = readFileSync(file, 'utf8'); } catch { continue; }
       if (!/\bglobal\b/i.test(text) && !/%include\b/i.test(text)) continue;
+      if (path.extname(name) === '.s' && !isNasmSyntax(text)) continue; // GNU as
       const document = new AsmDocument(pathToFileURL(file).href, text);
       for (const edge of document.structure.includes) included.add(path.basename(edge.path));
       if (/\bglobal\b/i.test(text)) candidates.push(symbolsOf(file, text));

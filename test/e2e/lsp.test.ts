@@ -1,5 +1,6 @@
 // The language server in a real VS Code: hovering `mov rax, 60` in hello.asm explains exit, and the
-// decoded call appears as an inlay hint after each syscall — also in Restricted Mode, where nasm never runs.
+// decoded call appears as an inlay hint after each syscall (in a NASM .s file too) — also in Restricted
+// Mode, where nasm never runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -54,6 +55,8 @@ for (const trusted of [true, false]) {
       // hello.asm from the examples, plus a file with nasm errors (one inside an included file).
       folder = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-e2e-lsp-'));
       cpSync(path.join(EXAMPLES, 'hello.asm'), path.join(folder, 'hello.asm'));
+      // A NASM source named .s, as course projects name them: it opens as NASM.
+      cpSync(path.join(EXAMPLES, 'hello.asm'), path.join(folder, 'hello.s'));
       for (const name of ['broken.asm', 'bad.inc']) cpSync(path.join(PROJECT, name), path.join(folder, name));
       vscode = await startVSCode({ folder, trusted });
     });
@@ -78,6 +81,12 @@ for (const trusted of [true, false]) {
       await waitForLine(vscode, /^\s*syscall\s*exit\(0\)/);
       expect(await waitForLine(vscode, /mov\s+rdi, fd:\s*1/)).toContain('fd:');
       await screenshot(vscode.page, `lsp-inlay-hints-${trusted ? 'trusted' : 'restricted'}`);
+    });
+
+    it('opens a NASM .s file as NASM: its syscalls get their inlay hints', async () => {
+      await openFile(vscode.page, 'hello.s');
+      await waitForLine(vscode, /^\s*syscall\s*write\(1, msg, 14\)/);
+      await screenshot(vscode.page, `lsp-dot-s-${trusted ? 'trusted' : 'restricted'}`);
     });
 
     it(trusted ? 'underlines nasm errors, the include line included' : 'never runs nasm, so no nasm errors appear', async () => {

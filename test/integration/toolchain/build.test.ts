@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildProgram, describeBuildFailure } from '../../../toolchain/build';
+import { buildProgram, describeBuildFailure, sourceKindOf } from '../../../toolchain/build';
 import { runProgram } from '../../../toolchain/tools';
 
 const work = mkdtempSync(path.join(tmpdir(), 'syscall-lens-build-'));
@@ -44,6 +44,17 @@ describe('building a NASM program with DWARF', () => {
     expect(run.exitCode).toBe(7);
     const sections = await runProgram('readelf', ['-S', result.program]);
     expect(sections.stdout).toMatch(/\.debug_line/);
+  });
+
+  it('builds a NASM .s file (course projects name them so), and leaves a GNU as one alone', async () => {
+    const file = source('dot-s', 'hello.s', HELLO);
+    expect(sourceKindOf(file)).toBe('nasm');
+    const result = await buildProgram({ source: file, buildDirectory: path.join(work, 'out-dot-s') });
+    expect(result.ok).toBe(true);
+    expect((await runProgram(result.program, [])).stdout).toBe('hi\n');
+    const gas = source('dot-s', 'gas.s', '\t.globl _start\n\t.text\n_start:\n\tmovq $60, %rax\n\tsyscall\n');
+    expect(sourceKindOf(gas)).toBeUndefined();
+    await expect(buildProgram({ source: gas })).rejects.toThrow(/only .asm, .nasm, .c and NASM .s files/);
   });
 
   it('builds a file whose name has spaces, quotes and $(...) without a shell', async () => {
