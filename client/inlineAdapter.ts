@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { StartedGdb } from '../debug-adapter/session';
 import type * as InlineBundle from '../debug-adapter/inline';
-import { loadWithCodeCache, type CachedBundle } from './codeCache';
+import { loadWithCodeCache, type CachedBundle } from '../debug-adapter/codeCache';
 import { openProgramTerminal, type TerminalRequest } from './programTerminal';
 
 /** Where the adapter's bundle is, and where its code cache is kept (the extension's global storage). */

@@ -16,7 +16,7 @@ const caches = () => readdirSync(cacheDir).filter((name) => name.endsWith('.v8')
 beforeAll(() => {
   root = mkdtempSync(path.join(os.tmpdir(), 'code-cache-'));
   loader = path.join(root, 'codeCache.cjs');
-  esbuild.buildSync({ entryPoints: [path.resolve(__dirname, '../../../client/codeCache.ts')], outfile: loader, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+  esbuild.buildSync({ entryPoints: [path.resolve(__dirname, '../../../debug-adapter/codeCache.ts')], outfile: loader, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -1,7 +1,8 @@
-// A bundle loaded into this process with a V8 code cache. The debug adapter's bundle is loaded on a
-// window's first F5, on the way to the first stop: most of that load is V8 compiling it, and the first
+// A bundle loaded into this process with a V8 code cache. The adapter's bundle is loaded on the way to the
+// first stop — by the extension host on a window's first F5 (client/inlineAdapter.ts), by the adapter's
+// own entry whenever an editor spawns it (entry.ts) — and most of that load is V8 compiling it; the first
 // session then compiles each function it calls. A cache written after a session has run holds both, so
-// the next window's first F5 skips them. vscode-free: the debugger bench loads the bundle the same way.
+// the next load skips them. The debugger bench loads the bundles the same way.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
