@@ -8,6 +8,7 @@ import {
 import { str, tuple } from './mi/parser';
 import { logMessageToDprintf } from './logpoints';
 import { toGdbExpression } from './expressions';
+import type { MacroInvocations } from './macroInvocations';
 
 export interface BreakpointResult {
   verified: boolean;
@@ -73,6 +74,9 @@ export class BreakpointBook {
       const bp = tuple(record.results.bkpt);
       if (!bp || str(bp.type) === 'catchpoint') return;
       const change = { ...result(toBreakpoint(bp)), id: Number(str(bp.number)) };
+      // gdb knows a macro invocation's breakpoint by the macro body's line; the user set it on the invocation.
+      const invocationLine = this.invocationLines.get(change.id);
+      if (invocationLine !== undefined && change.verified) change.line = invocationLine;
       const key = `${change.verified}:${change.line}:${change.address}`;
       if (!this.reported.has(change.id) || this.reported.get(change.id) === key) return;
       this.reported.set(change.id, key);
@@ -93,6 +97,30 @@ export class BreakpointBook {
       await deleteBreakpoints(this.gdb, old).catch(() => undefined);
       return insert();
     });
+  }
+
+  /** nasm's listing of the program, to place breakpoints on macro invocation lines. */
+  useListing(invocations: MacroInvocations): void {
+    this.invocations = invocations;
+  }
+  private invocations: MacroInvocations | undefined;
+  /** Breakpoints placed at a macro invocation's code, by id: the invocation's line. */
+  private readonly invocationLines = new Map<number, number>();
+
+  /**
+   * A breakpoint on a macro invocation line: gdb slid it to the next line that has code of its
+   * own, which runs after the expansion, or found no line at all (a _start made only of macro
+   * calls). It goes to the expansion's first instruction instead.
+   */
+  private async atInvocation(file: string, wanted: LineBreakpoint, first: Inserted): Promise<Inserted> {
+    if (!NASM_SOURCE.test(file) || (first.result.verified && first.result.line === wanted.line)) return first;
+    const address = this.invocations?.firstAddress(file, wanted.line);
+    if (address === undefined) return first;
+    await deleteBreakpoints(this.gdb, first.numbers).catch(() => undefined);
+    const placed = await this.insertOne(`*0x${address.toString(16)}`, wanted);
+    if (!placed.result.verified || placed.result.id === undefined) return placed;
+    this.invocationLines.set(placed.result.id, wanted.line);
+    return { ...placed, result: { ...placed.result, line: wanted.line } };
   }
 
   /**
@@ -146,11 +174,14 @@ export class BreakpointBook {
 
   async setSourceBreakpoints(file: string, requested: readonly LineBreakpoint[]): Promise<BreakpointResult[]> {
     const old = this.bySource.get(file) ?? [];
-    for (const number of old) this.expansionOf.delete(number);
+    for (const number of old) {
+      this.expansionOf.delete(number);
+      this.invocationLines.delete(Number(number));
+    }
     const inserted = await this.replace(old, async () => {
       const out = [];
       for (const bp of requested) {
-        out.push(await this.withEveryExpansion(file, await this.insertOne(`${file}:${bp.line}`, bp), bp));
+        out.push(await this.withEveryExpansion(file, await this.atInvocation(file, bp, await this.insertOne(`${file}:${bp.line}`, bp)), bp));
       }
       return out;
     });

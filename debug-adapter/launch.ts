@@ -12,6 +12,9 @@ export interface PreparedProgram {
   args: string[];
   cwd: string;
   env: Record<string, string | null>;
+  /** nasm's listing and the main source, for a program built from NASM (see MacroInvocations). */
+  listing?: string;
+  source?: string;
 }
 
 /** The program's working directory: `cwd`, else the folder of `program`. */
@@ -37,5 +40,5 @@ export async function prepareProgram(args: LaunchArguments, log: (text: string) 
   }
   const options = resolveBuildOptions(buildSettingsFrom({ ...args }), args.cwd, file);
   const target = await prepareTarget(file, { ...options, build: build === 'auto' });
-  return { program: target.program, args: args.args ?? [], cwd, env: args.env ?? {} };
+  return { program: target.program, args: args.args ?? [], cwd, env: args.env ?? {}, listing: target.listing, source: target.source };
 }

@@ -11,6 +11,7 @@ import { Inspector, type VariableNode } from './inspector';
 import { Disassembler } from './disassembly';
 import { BreakpointBook } from './breakpoints';
 import { launchDirectory, prepareProgram } from './launch';
+import { MacroInvocations } from './macroInvocations';
 import { isCustomRequest, SYSCALL_FILTER, type CustomRequest, type LaunchArguments } from './protocol';
 import { findExecutable, requireTool } from '../toolchain/tools';
 import { PtyRelay, encodeTerminalInput, openUserTerminal, releaseReportedTty } from './terminal';
@@ -104,6 +105,7 @@ export class SyscallGdbSession extends DebugSession {
       const ready = await engine;
       this.attachEngine(ready); // from here on, ending the session ends this gdb
       await Promise.race([ready.load({ ...prepared, tty }), cancelled]);
+      if (prepared.listing && prepared.source) this.breakpoints?.useListing(new MacroInvocations(prepared.program, prepared.listing, prepared.source));
       this.sendEvent(new InitializedEvent());
       await Promise.race([this.configured, cancelled]);
       if (args.stepBackLimit !== undefined) ready.stepBackLimit = args.stepBackLimit;

@@ -100,4 +100,21 @@ describe('a breakpoint in a macro body', () => {
     // The third expansion is in the procedure, called from _start.
     expect([caller?.source?.path, caller?.line]).toEqual([program, lineOf(program, 'CALL_SHOUT')]);
   });
+
+  it.each([
+    ['on a macro invocation line stops before the expansion runs, not at the next line with code of its own', 'expand.asm', 'SAY_SECOND'],
+    ['on an invocation line in a _start made only of macro calls (gdb finds no such line)', 'onlymacros.asm', 'ONLY_SECOND'],
+  ])('%s', async (_, name, marker) => {
+    const program = fixture(name);
+    await launchStopped(program);
+    const line = lineOf(program, marker);
+    const set = await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line }] });
+    expect(set.body.breakpoints[0]).toMatchObject({ verified: true, line });
+    const hit = await continueToStop(dc);
+    expect(hit.body.reason).toBe('breakpoint');
+    expect(hit.body.hitBreakpointIds).toEqual([set.body.breakpoints[0]!.id]);
+    // The next write is the one this invocation makes ("two"), so nothing of it ran yet.
+    await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: 'write' }] });
+    expect((await continueToStop(dc)).body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ \("two", 10\), count=4\)$/);
+  });
 });
