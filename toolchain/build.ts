@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isNasmSyntax } from '../nasm/document/dialect';
 import { outputFormatOfText } from '../nasm/document/outputFormat';
+import { cacheDirectory } from './cacheDirectory';
 import { companionSources } from './companions';
 import { defineArgs, parseDefines } from './defines';
 import { parseLinkerMessages, parseNasmMessages, splitToolOutput, type ToolMessage } from './nasmMessages';
@@ -88,9 +89,8 @@ function declaresExterns(text: string): boolean {
 }
 
 export function defaultBuildDirectory(source: string): string {
-  const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   const key = createHash('sha256').update(path.resolve(source)).digest('hex').slice(0, 16);
-  return path.join(cache, 'syscall-lens', 'build', key);
+  return cacheDirectory('build', key);
 }
 
 /** Builds a NASM or C source into a program with DWARF line information. Never uses a shell. */
