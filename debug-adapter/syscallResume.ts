@@ -47,7 +47,14 @@ export async function leaveSyscallStop(host: SyscallResumeHost, from: SyscallSto
   } else {
     const outcome = await finishSyscall(host, from.address);
     // The program exited (exit, exit_group) or a signal arrived during the call: that is the news.
-    if (outcome.kind !== 'stopped' || outcome.stop.frame.address !== from.address) return outcome;
+    if (outcome.kind !== 'stopped') return outcome;
+    if (outcome.stop.frame.address !== from.address) {
+      // rt_sigreturn resumes the code the signal interrupted: the call is complete, elsewhere. A
+      // Continue goes on; a step ends there, where the program now is.
+      const resumedElsewhere = outcome.stop.reason === 'end-stepping-range' && !outcome.stop.signal && !outcome.stop.breakpoint;
+      if (!resumedElsewhere) return outcome;
+      return kind === 'continue' || kind === 'other' ? undefined : outcome;
+    }
     const number = from.syscall!.number;
     if (phase === 'entry' && host.returnWanted(number)) {
       return { kind: 'stopped', stop: { ...outcome.stop, reason: 'syscall-return', syscall: { phase: 'return', number } } };

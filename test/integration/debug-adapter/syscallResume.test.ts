@@ -137,3 +137,28 @@ describe('stepping from a syscall stop inside libc', () => {
     expect(await topFrame(dc)).toMatchObject({ name: 'say', line: lineOf(program, 'LINE_AFTER_FPUTS') });
   });
 });
+
+describe('leaving a call that does not return to the next instruction', () => {
+  /** Runs sigreturn.asm to its rt_sigreturn stop (past the stop for the signal itself). */
+  async function stopAtSigreturn(program: string, condition: string) {
+    const signal = await launchConfigured(dc, { program, stopAtEntry: false }, () => dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition }] }));
+    expect(signal.body.description).toMatch(/^SIGUSR1 /);
+    expect((await continueToStop(dc)).body.description).toBe('syscall rt_sigreturn()');
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_SIGRETURN'));
+  }
+
+  it('Continue from an rt_sigreturn stop runs on to the next stop, not to a stop where the signal struck', async () => {
+    const program = fixture('sigreturn.asm');
+    await stopAtSigreturn(program, 'rt_sigreturn,exit');
+    expect((await continueToStop(dc)).body.description).toBe('syscall exit(error_code=3)');
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_EXIT'));
+  });
+
+  it('Step Over from an rt_sigreturn stop stops where the program resumes', async () => {
+    const program = fixture('sigreturn.asm');
+    await stopAtSigreturn(program, 'rt_sigreturn');
+    const event = await stepAndWait(() => dc.nextRequest({ threadId: 1 }));
+    expect(event.body.reason).toBe('step');
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_RESUMED'));
+  });
+});
