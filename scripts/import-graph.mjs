@@ -17,7 +17,8 @@ export const MAY_IMPORT = {
   toolchain: ['nasm'],
   nasm: ['x86', 'syscalls'],
   server: LIBRARIES,
-  'debug-adapter': LIBRARIES,
+  // trace/map's ELF, DWARF and listing reading: where a macro invocation's code starts.
+  'debug-adapter': [...LIBRARIES, 'trace'],
   trace: LIBRARIES,
   cli: [...LIBRARIES, 'server', 'debug-adapter', 'trace'],
   client: [...LIBRARIES, 'server', 'debug-adapter', 'trace'],
