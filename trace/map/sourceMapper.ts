@@ -177,6 +177,35 @@ export class SourceMapper {
 
   private programImage: ProgramImage | undefined | null = null;
 
+  /** Processes that replaced the traced program by another through execve: that program, as execve named it. */
+  private readonly otherPrograms = new Map<number, string>();
+  private startedProgram = false;
+
+  /**
+   * The trace's first successful execve starts the traced program; a later one runs the program it
+   * names (the traced program again only when it names that very file).
+   */
+  private noteExec(event: SyscallEvent): void {
+    if (event.inProgress || event.errno !== undefined || event.returnValue !== 0) return;
+    if (!this.startedProgram) {
+      this.startedProgram = true;
+      return;
+    }
+    const quoted = event.args[0]?.text ?? '';
+    // A plain quoted absolute path (strace escapes nothing in it, and did not cut it short).
+    const file = /^"\/[^"\\]*"$/.test(quoted) ? quoted.slice(1, -1) : undefined;
+    let real: string | undefined;
+    try { real = file !== undefined ? realpathSync(file) : undefined; } catch { real = undefined; }
+    if (file !== undefined && (file === this.program || real === this.programReal)) this.otherPrograms.delete(event.pid);
+    else this.otherPrograms.set(event.pid, file ?? quoted);
+  }
+
+  /** A process made by one that runs another program runs it too (until its own execve). */
+  private noteChild(event: SyscallEvent, other: string): void {
+    if (!/^(fork|vfork|clone|clone3)$/.test(event.name) || event.inProgress || !(event.returnValue! > 0)) return;
+    this.otherPrograms.set(event.returnValue!, other);
+  }
+
   /** The traced program's image, read once per mapper (a trace never outlives a rebuild). */
   get image(): ProgramImage | undefined {
     if (this.programImage === null) {
@@ -196,11 +225,19 @@ export class SourceMapper {
       this.displacement.delete(event.pid);
       this.candidates.delete(event.pid);
       event.origin = 'loader';
+      this.noteExec(event);
       return undefined;
     }
     const isCall = event.kind === 'syscall';
     if (isCall) this.mappings.observe(event);
     if (event.stack.length > 0) return this.mapStack(event, isCall);
+    const other = this.otherPrograms.get(event.pid);
+    if (other !== undefined) {
+      // Its addresses are another program's: the traced program's lines and call sites say nothing of
+      // them, and no credit is claimed (nor a stack suggested: the program is not the user's).
+      if (isCall) this.noteChild(event, other);
+      return undefined;
+    }
     const location = event.ip !== undefined ? this.mapInstructionPointer(event.ip, event.pid, isCall) : undefined;
     if (location) {
       event.location = location;

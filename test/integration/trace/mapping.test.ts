@@ -277,6 +277,22 @@ describe('a Rust program linked by LLD (rustc\'s default linker here)', () => {
   }, 300_000);
 });
 
+describe('a child that runs another program (execve)', () => {
+  it('credits none of the other program\'s calls to the traced program\'s lines, though its code sits at the same addresses', async () => {
+    const other = await buildProgram({ source: path.join(FIXTURES, 'execed.asm'), buildDirectory: mkdtempSync(path.join(buildRoot, 'execed-')) });
+    expect(other.ok).toBe(true);
+    const source = path.join(FIXTURES, 'execother.asm');
+    const result = await trace(source, [other.program]);
+    const child = calls(result, 'execve').find((e) => e.args[0]?.text === JSON.stringify(other.program))!;
+    expect(child).toBeDefined();
+    const afterExec = events(result).filter((e): e is SyscallEvent => e.kind === 'syscall' && e.pid === child.pid && e.seq > child.seq);
+    expect(afterExec.map((e) => e.name)).toEqual(['write', 'getpid', 'exit']);
+    for (const call of afterExec) expect(call.location, call.name).toBeUndefined();
+    expect(calls(result, 'wait4')[0]!.location).toEqual({ file: source, line: lineOf(source, 'wait') });
+    expect(calls(result, 'exit').find((e) => e.pid !== child.pid)!.location).toEqual({ file: source, line: lineOf(source, 'exit') });
+  });
+});
+
 describe('file-descriptor provenance', () => {
   it('links every descriptor argument to the call that created it: reuse after close, dup, pipe across fork, inherited 0/1/2', async () => {
     const source = path.join(FIXTURES, 'fds.asm');
