@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { isNasmSyntax } from '../nasm/document/dialect';
 import { outputFormatOfText } from '../nasm/document/outputFormat';
 import { cacheDirectory } from './cacheDirectory';
-import { companionSources } from './companions';
+import { companionSources, isCSource } from './companions';
 import { defineArgs, parseDefines } from './defines';
 import { parseLinkerMessages, parseNasmMessages, splitToolOutput, type ToolMessage } from './nasmMessages';
 import { requireTool, runProgram, type ToolPaths } from './tools';
@@ -109,15 +109,45 @@ export async function buildProgram(request: BuildRequest): Promise<BuildResult> 
     return result;
   };
 
+  const format = kind === 'c' ? 'elf64' : detectFormat(text, request.defaultFormat);
+  const nasmArgs = (file: string) => ['-f', format, '-g', '-F', 'dwarf', ...defineArgs(parseDefines(request.defines ?? []).defines), ...includeArgs(file, request.includePaths)];
+  /** Each other source into an object beside the program (from its own folder, as a Makefile would). */
+  const buildCompanions = async (files: readonly string[], messages: ToolMessage[]) => {
+    const objects: string[] = [];
+    const listings: { source: string; listing: string }[] = [];
+    for (const [index, companion] of files.entries()) {
+      const unit = `${program}.${index + 1}.${programName(companion)}`;
+      const done = isCSource(companion)
+        ? await run('gcc', requireTool('gcc', request.tools), ['-c', '-g', '-O0', '-o', `${unit}.o`, companion], path.dirname(companion))
+        : await run('nasm', requireTool('nasm', request.tools), [...nasmArgs(companion), '-l', `${unit}.lst`, '-o', `${unit}.o`, companion], path.dirname(companion));
+      messages.push(...(isCSource(companion) ? parseGccMessages(done.stderr, [companion]) : parseNasmMessages(done.stderr, [companion])));
+      if (done.exitCode !== 0) return undefined;
+      objects.push(`${unit}.o`);
+      if (!isCSource(companion)) listings.push({ source: companion, listing: `${unit}.lst` });
+    }
+    return { objects, listings };
+  };
+
   if (kind === 'c') {
     const gcc = requireTool('gcc', request.tools);
-    const result = await run('gcc', gcc, ['-g', '-O0', '-o', program, source]);
-    const messages = parseGccMessages(result.stderr, [source]);
+    let result = await run('gcc', gcc, ['-g', '-O0', '-o', program, source]);
+    let messages = parseGccMessages(result.stderr, [source]);
+    // A C program calling functions of its other sources (NASM or C): build those and link again.
+    const missing = [...result.stderr.matchAll(/undefined reference to [`']([^`']+)'/g)].map((m) => m[1]!);
+    const companions = result.exitCode !== 0 && missing.length ? companionSources(source, text, [...new Set(missing)]) : undefined;
+    if (companions?.files.length) {
+      messages = [];
+      const built = await buildCompanions(companions.files, messages);
+      if (!built) return { ok: false, program, format: 'c', messages, steps, companions: companions.files };
+      // NASM objects address their data absolutely (`mov rsi, msg`): no position-independent executable.
+      result = await run('gcc', gcc, ['-g', '-O0', '-no-pie', '-o', program, source, ...built.objects]);
+      messages.push(...parseGccMessages(result.stderr, [source, ...companions.files], result.exitCode !== 0));
+      return { ok: result.exitCode === 0, program, format: 'c', messages, steps, companions: companions.files, companionListings: built.listings };
+    }
     return { ok: result.exitCode === 0, program, format: 'c', messages, steps };
   }
 
   const nasm = requireTool('nasm', request.tools);
-  const format = detectFormat(text, request.defaultFormat);
   if (format === 'bin') {
     const message = `${path.basename(source)} is a flat binary (it sets \`org\`, or is 16-bit code): there is no program to run, debug or trace. `
       + 'Remove `org` to build an ELF program, or use "Show Program Size" and the bytes view for the flat file.';
@@ -125,7 +155,6 @@ export async function buildProgram(request: BuildRequest): Promise<BuildResult> 
   }
   const object = `${program}.o`;
   const listing = `${program}.lst`;
-  const nasmArgs = (file: string) => ['-f', format, '-g', '-F', 'dwarf', ...defineArgs(parseDefines(request.defines ?? []).defines), ...includeArgs(file, request.includePaths)];
   const assembled = await run('nasm', nasm, [...nasmArgs(source), '-l', listing, '-o', object, source]);
   const messages = parseNasmMessages(assembled.stderr, [source]);
   if (assembled.exitCode !== 0) return { ok: false, program, listing, format, messages, steps };
@@ -133,22 +162,16 @@ export async function buildProgram(request: BuildRequest): Promise<BuildResult> 
   // A program of several sources: the others are assembled beside it (each from its own folder, as
   // a Makefile would) and linked with it.
   const companions = companionSources(source, text);
-  const objects = [object];
-  const companionListings: { source: string; listing: string }[] = [];
-  for (const [index, companion] of companions.files.entries()) {
-    const unit = `${program}.${index + 1}.${programName(companion)}`;
-    const done = await run('nasm', nasm, [...nasmArgs(companion), '-l', `${unit}.lst`, '-o', `${unit}.o`, companion], path.dirname(companion));
-    messages.push(...parseNasmMessages(done.stderr, [companion]));
-    if (done.exitCode !== 0) return { ok: false, program, listing, format, messages, steps, companions: companions.files };
-    objects.push(`${unit}.o`);
-    companionListings.push({ source: companion, listing: `${unit}.lst` });
-  }
+  const built = await buildCompanions(companions.files, messages);
+  if (!built) return { ok: false, program, listing, format, messages, steps, companions: companions.files };
+  const objects = [object, ...built.objects];
+  const companionListings = built.listings;
 
   // With its own _start but libc functions, gcc links libc and names the right dynamic linker
-  // (-nostartfiles: no C start-up code, _start stays the program's). Externs the other sources
-  // define need no libc.
+  // (-nostartfiles: no C start-up code, _start stays the program's). Externs the other NASM sources
+  // define need no libc; C sources do.
   const withMain = definesMain(text);
-  const useGcc = withMain || (companions.files.length > 0 ? companions.unresolved.length > 0 : declaresExterns(text));
+  const useGcc = withMain || companions.files.some(isCSource) || (companions.files.length > 0 ? companions.unresolved.length > 0 : declaresExterns(text));
   const linker = useGcc ? requireTool('gcc', request.tools) : requireTool('ld', request.tools);
   const linkArgs = useGcc
     ? [...(format === 'elf32' ? ['-m32'] : []), ...(withMain ? [] : ['-nostartfiles']), '-no-pie', '-g', '-o', program, ...objects]
@@ -206,7 +229,8 @@ export function programName(source: string): string {
 
 const GCC_LINE = /^(.+?):(\d+):(\d+): (error|warning|note|fatal error): (.*)$/s;
 
-function parseGccMessages(stderr: string, knownFiles: readonly string[]): ToolMessage[] {
+/** `failed`: gcc failed, so output it could not place is an error; otherwise (ld's warnings) a warning. */
+function parseGccMessages(stderr: string, knownFiles: readonly string[], failed = true): ToolMessage[] {
   const messages: ToolMessage[] = [];
   for (const line of splitToolOutput(stderr, knownFiles)) {
     const match = GCC_LINE.exec(line);
@@ -219,7 +243,7 @@ function parseGccMessages(stderr: string, knownFiles: readonly string[]): ToolMe
     });
   }
   if (messages.length === 0 && stderr.trim()) {
-    messages.push({ file: '', line: 0, severity: 'error', message: stderr.trim(), context: [] });
+    messages.push({ file: '', line: 0, severity: failed ? 'error' : 'warning', message: stderr.trim(), context: [] });
   }
   return messages;
 }

@@ -1,6 +1,7 @@
-// A NASM program assembled from several files, as a Makefile builds it (`nasm -f elf64` on each
-// file, then `ld` on every object): F5 and Trace on its root build the other sources too. They are the
-// files that define, as `global`, a symbol the root declares `extern` — and the same for theirs —
+// A program assembled from several files, as a Makefile builds it (`nasm -f elf64` on each file, then
+// `ld` on every object), or a C program calling NASM functions and the other way round: F5 and Trace
+// on its root build the other sources too. They are the files that define, as `global` (NASM) or as a
+// function (C), a symbol the root declares `extern` or leaves undefined — and the same for theirs —
 // found in the root's folder and the folders below it, then in the folder above.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -9,7 +10,10 @@ import { isNasmSyntax } from '../nasm/document/dialect';
 import { AsmDocument } from '../nasm/document/document';
 
 /** Extensions of sources that may be linked with the root (`.s` only when it is NASM). */
-const SOURCE = /\.(?:asm|nasm|s)$/i;
+const SOURCE = /\.(?:asm|nasm|s|c)$/i;
+/** A C function definition at the start of a line: `type name(params) {`, the brace maybe on the next line. */
+const C_DEFINITION = /^[A-Za-z_][\w \t*]*?\b([A-Za-z_]\w*)[ \t]*\([^;{}()]*(?:\([^;{}()]*\)[^;{}()]*)*\)[ \t]*(?:\n[ \t]*)?\{/gm;
+const C_KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'else', 'do']);
 /** Folders never looked in: build output, dependencies, version control. */
 const SKIPPED = new Set(['node_modules', '.git', '.svn', 'build', 'obj', 'out', 'target', 'dist']);
 const MAX_FILES = 2000;
@@ -28,14 +32,24 @@ interface Candidate {
   entry: boolean;
 }
 
+/** The functions a C source defines (its `extern` needs are the linker's to tell). */
+function cSymbolsOf(file: string, text: string): Candidate {
+  const defines = new Set<string>();
+  for (const match of text.matchAll(C_DEFINITION)) if (!C_KEYWORDS.has(match[1]!)) defines.add(match[1]!);
+  return { file, defines, needs: [], entry: defines.has('main') };
+}
+
 function symbolsOf(file: string, text: string): Candidate {
+  if (isCSource(file)) return cSymbolsOf(file, text);
   const structure = new AsmDocument(pathToFileURL(file).href, text).structure;
   const defines = new Set([...structure.globals.keys()].filter((name) => structure.definitions.has(name)));
   const needs = [...structure.externs.keys()].filter((name) => !structure.definitions.has(name));
   return { file, defines, needs, entry: defines.has('_start') || defines.has('main') };
 }
 
-/** The NASM sources of a folder tree, with their global and extern symbols; included files left out. */
+export const isCSource = (file: string): boolean => path.extname(file) === '.c';
+
+/** The NASM and C sources of a folder tree, with their global and extern symbols; included files left out. */
 function scan(top: string, skip: string | undefined): Candidate[] {
   const candidates: Candidate[] = [];
   const included = new Set<string>();
@@ -58,6 +72,10 @@ function scan(top: string, skip: string | undefined): Candidate[] {
       seen++;
       let text: string;
       try { text = readFileSync(file, 'utf8'); } catch { continue; }
+      if (isCSource(name)) {
+        candidates.push(cSymbolsOf(file, text));
+        continue;
+      }
       if (!/\bglobal\b/i.test(text) && !/%include\b/i.test(text)) continue;
       if (path.extname(name) === '.s' && !isNasmSyntax(text)) continue; // GNU as
       const document = new AsmDocument(pathToFileURL(file).href, text);
@@ -79,10 +97,12 @@ export interface Companions {
 
 /**
  * The other sources of the program whose root is `source`: every file that defines a symbol the root
- * (or an added file) declares extern, nearest folder first. None when the root declares no extern.
+ * (or an added file) declares extern, nearest folder first; for a C root, the symbols are those the
+ * linker found undefined (`needs`). None when the root needs nothing.
  */
-export function companionSources(source: string, text: string): Companions {
+export function companionSources(source: string, text: string, needs?: readonly string[]): Companions {
   const root = symbolsOf(source, text);
+  if (needs) root.needs = [...needs];
   if (root.needs.length === 0) return { files: [], unresolved: [] };
   const needed = new Set(root.needs);
   const defined = new Set(root.defines);

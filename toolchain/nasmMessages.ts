@@ -75,7 +75,9 @@ export function parseLinkerMessages(stderr: string, knownFiles: readonly string[
       messages.push({ file: located[1]!, line: Number(located[2]), severity: 'error', message: located[3]!, context: [] });
     } else {
       const text = line.replace(/^(\S*\/)?ld(\.bfd)?: /, '');
-      messages.push({ file: '', line: 0, severity: /warning:/.test(text) ? 'warning' : 'error', message: text, context: [] });
+      // `NOTE: ...` follows a warning (the executable stack of an object without .note.GNU-stack).
+      const severity = /warning:/.test(text) ? 'warning' : /^NOTE:/.test(text) ? 'info' : 'error';
+      messages.push({ file: '', line: 0, severity, message: text, context: [] });
     }
   }
   return messages;

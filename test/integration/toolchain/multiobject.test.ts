@@ -57,3 +57,35 @@ describe('a program of several NASM sources, from its root', () => {
     expect(await topFrame(dc())).toMatchObject({ source: { path: print }, line: markerLine(print, 'print_write') });
   });
 });
+
+describe('C and NASM in one program', () => {
+  const mixed = path.join(work, 'mixed');
+  cpSync(path.resolve(__dirname, '../../fixtures/toolchain/mixed'), mixed, { recursive: true });
+
+  it('a C main calling a NASM function: builds the .asm that defines it and links with gcc', async () => {
+    const root = path.join(mixed, 'c-calls-asm/main.c');
+    const build = await buildProgram({ source: root, buildDirectory: path.join(work, 'c-calls-asm') });
+    // ld may warn that the NASM object has no .note.GNU-stack, as it does when the user links it.
+    expect(build.messages.filter((m) => m.severity === 'error')).toEqual([]);
+    expect(build.ok).toBe(true);
+    expect(build.companions).toEqual([path.join(mixed, 'c-calls-asm/message.asm')]);
+    const run = await runProgram(build.program, [], { timeoutMs: 10_000 });
+    expect([run.stdout, run.exitCode]).toEqual(['from NASM\nfrom NASM\n', 0]);
+    // Traced: the NASM function's write at its syscall line.
+    const session = await TraceSession.start({ file: root, args: [], stdio: 'pipe', buildDirectory: path.join(work, 'c-calls-asm-trace') });
+    const result = await session.done;
+    const asm = path.join(mixed, 'c-calls-asm/message.asm');
+    const writes = result.model.events.filter((e): e is SyscallEvent => e?.kind === 'syscall' && e.name === 'write' && e.location?.file === asm);
+    expect(writes.map((e) => e.location?.line)).toEqual([markerLine(asm, 'message_write'), markerLine(asm, 'message_write')]);
+  });
+
+  it('a NASM main calling a C function: builds the .c that defines it and links with the C runtime', async () => {
+    const root = path.join(mixed, 'asm-calls-c/main.asm');
+    const build = await buildProgram({ source: root, buildDirectory: path.join(work, 'asm-calls-c') });
+    expect(build.messages.filter((m) => m.severity === 'error')).toEqual([]);
+    expect(build.ok).toBe(true);
+    expect(build.companions).toEqual([path.join(mixed, 'asm-calls-c/greet.c')]);
+    const run = await runProgram(build.program, [], { timeoutMs: 10_000 });
+    expect([run.stdout, run.exitCode]).toEqual(['from C\n', 5]);
+  });
+});

@@ -38,4 +38,14 @@ describe('the other sources of a program', () => {
     write('app/lib/old/show.asm', ['global show', 'section .text', 'show:', '  ret']);
     expect(companionSources(root, readFileSync(root, 'utf8'))).toEqual({ files: [near], unresolved: [] });
   });
+
+  it('pairs C and NASM: a C root\'s undefined functions in .asm files, a NASM root\'s externs in C definitions', () => {
+    const asm = write('mixed/message.asm', ['global message', 'section .text', 'message:', '  ret']);
+    const c = write('mixed/main.c', ['void message(void);', 'int main(void)', '{', '  message();', '}']);
+    expect(companionSources(c, readFileSync(c, 'utf8'), ['message'])).toEqual({ files: [asm], unresolved: [] });
+    const root = write('other/main.asm', ['extern greet, shout', 'global main', 'section .text', 'main:', '  call greet']);
+    const greet = write('other/greet.c', ['#include <stdio.h>', 'static int twice(int x) { return 2 * x; }', 'void greet(const char *who,', '           int times)', '{', '  if (times) puts(who);', '}']);
+    write('other/decl.c', ['void shout(void);', 'int main(void) { shout(); }']);
+    expect(companionSources(root, readFileSync(root, 'utf8'))).toEqual({ files: [greet], unresolved: ['shout'] });
+  });
 });
