@@ -62,15 +62,20 @@ describe('C and NASM in one program', () => {
   const mixed = path.join(work, 'mixed');
   cpSync(path.resolve(__dirname, '../../fixtures/toolchain/mixed'), mixed, { recursive: true });
 
-  it('a C main calling a NASM function: builds the .asm that defines it and links with gcc', async () => {
-    const root = path.join(mixed, 'c-calls-asm/main.c');
-    const build = await buildProgram({ source: root, buildDirectory: path.join(work, 'c-calls-asm') });
+  /** Builds `root`, checks which other source it took, and runs the program: [stdout, exit code]. */
+  async function buildAndRun(root: string, companion: string): Promise<[string, number | null]> {
+    const build = await buildProgram({ source: root, buildDirectory: path.join(work, path.basename(path.dirname(root))) });
     // ld may warn that the NASM object has no .note.GNU-stack, as it does when the user links it.
     expect(build.messages.filter((m) => m.severity === 'error')).toEqual([]);
     expect(build.ok).toBe(true);
-    expect(build.companions).toEqual([path.join(mixed, 'c-calls-asm/message.asm')]);
+    expect(build.companions).toEqual([companion]);
     const run = await runProgram(build.program, [], { timeoutMs: 10_000 });
-    expect([run.stdout, run.exitCode]).toEqual(['from NASM\nfrom NASM\n', 0]);
+    return [run.stdout, run.exitCode];
+  }
+
+  it('a C main calling a NASM function: builds the .asm that defines it and links with gcc', async () => {
+    const root = path.join(mixed, 'c-calls-asm/main.c');
+    expect(await buildAndRun(root, path.join(mixed, 'c-calls-asm/message.asm'))).toEqual(['from NASM\nfrom NASM\n', 0]);
     // Traced: the NASM function's write at its syscall line.
     const session = await TraceSession.start({ file: root, args: [], stdio: 'pipe', buildDirectory: path.join(work, 'c-calls-asm-trace') });
     const result = await session.done;
@@ -81,11 +86,6 @@ describe('C and NASM in one program', () => {
 
   it('a NASM main calling a C function: builds the .c that defines it and links with the C runtime', async () => {
     const root = path.join(mixed, 'asm-calls-c/main.asm');
-    const build = await buildProgram({ source: root, buildDirectory: path.join(work, 'asm-calls-c') });
-    expect(build.messages.filter((m) => m.severity === 'error')).toEqual([]);
-    expect(build.ok).toBe(true);
-    expect(build.companions).toEqual([path.join(mixed, 'asm-calls-c/greet.c')]);
-    const run = await runProgram(build.program, [], { timeoutMs: 10_000 });
-    expect([run.stdout, run.exitCode]).toEqual(['from C\n', 5]);
+    expect(await buildAndRun(root, path.join(mixed, 'asm-calls-c/greet.c'))).toEqual(['from C\n', 5]);
   });
 });
