@@ -86,6 +86,9 @@ export function parseListing(text: string, mainSource = '', resolve: (name: stri
 }
 
 function open(outer: Context, by: { line: number; source: string } | undefined, resolve: (name: string, from: string | undefined) => string | undefined): Context {
+  // nasm lists a %rep block's copies one level deeper, after %endrep, with the lines of the file
+  // (or expansion) that holds the block: they are that file's lines, not an expansion of %endrep.
+  if (by && parseLine(by.source).keyword?.name === '%endrep') return { ...outer };
   if (outer.invocation) return { invocation: outer.invocation };
   const included = by ? includedName(by.source) : undefined;
   if (included !== undefined) {

@@ -119,6 +119,14 @@ describe('a program built from a root and %included files with macros and proced
     expect(calls(result, 'write').map((e) => e.credit?.method)).toEqual(['address', 'address', 'stack', 'stack']);
   });
 
+  it('credits a macro invoked inside %rep to its line in the %rep body, once per copy', async () => {
+    const repeat = path.join(project, 'repeat.asm');
+    const result = await trace(repeat);
+    const write = { file: repeat, line: lineOf(repeat, 'rep_write'), macroLine: lineOf(sys, 'sys_write_body'), macroFile: sys };
+    expect(calls(result, 'write').map((e) => e.location)).toEqual([write, write]);
+    expect(calls(result, 'exit')[0]!.location).toEqual({ file: repeat, line: lineOf(repeat, 'rep_exit'), macroLine: lineOf(sys, 'sys_exit_body'), macroFile: sys });
+  });
+
   it('maps a _start made only of macro calls (no top-level instruction to place the section by)', async () => {
     const only = path.join(project, 'onlymacros.asm');
     const result = await trace(only);
