@@ -37,12 +37,12 @@ for (const c of '"/<()[]{},') SPECIAL[c.charCodeAt(0)] = 1;
 const SPECIAL_FOR_END = SPECIAL.map((flag, c) => (c === 44 ? 0 : flag));
 
 /**
- * The first `quote` (a `"` closing a string, a `>` closing a `-y` path) in `text[from, last]` that no
- * backslash escapes (strace escapes both inside them), or -1. `last` is the line's last `quote`: the
- * search never runs on into the lines after it.
+ * The first `"` in `text[from, end)` that no backslash escapes (strace escapes it inside strings), or -1.
+ * indexOf may look past `end` into the lines after it, but only as far as the next `"`, and a line with
+ * no `"` never searches: past their lines' ends, all searches together read the text about once.
  */
-function closingIndexOf(text: string, quote: string, from: number, last: number): number {
-  for (let at = from <= last ? text.indexOf(quote, from) : -1; at >= 0; at = at < last ? text.indexOf(quote, at + 1) : -1) {
+function stringEnd(text: string, from: number, end: number): number {
+  for (let at = text.indexOf('"', from); at >= 0 && at < end; at = text.indexOf('"', at + 1)) {
     // Escaped when an odd number of backslashes precede it.
     let slashes = 0;
     while (at - slashes - 1 >= from && text.charCodeAt(at - slashes - 1) === BACKSLASH) slashes++;
@@ -51,15 +51,27 @@ function closingIndexOf(text: string, quote: string, from: number, last: number)
   return -1;
 }
 
-/** The last index of character `code` in `text[from, end)`, or -1 (read from the end, never before `from`). */
-function lastIndexWithin(text: string, code: number, from: number, end: number): number {
-  let i = end - 1;
-  while (i >= from && text.charCodeAt(i) !== code) i--;
-  return i >= from ? i : -1;
+/** Index of the first `*\/` in `text[from, end)`, or -1 (comments are short: stepped over, never past `end`). */
+function commentEnd(text: string, from: number, end: number): number {
+  for (let i = from; i + 1 < end; i++) if (text.charCodeAt(i) === STAR && text.charCodeAt(i + 1) === SLASH) return i;
+  return -1;
 }
 
-/** Not looked up yet (see scanArguments). */
-const UNKNOWN = -2;
+/**
+ * The first `>` in `text[from, end)` that no backslash escapes (strace escapes it inside a `-y` path),
+ * or -1. Paths are short: stepped over here, this costs less than finding the line's last `>` first
+ * (a line cut at ` <unfinished ...>` has none after a long string).
+ */
+function pathEnd(text: string, from: number, end: number): number {
+  let i = from;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === GREATER) return i;
+    // A backslash escapes the character after it: a `>` is reached here only after an even run of them.
+    i += c === BACKSLASH ? 2 : 1;
+  }
+  return -1;
+}
 
 /** The arguments in `text` (from just after the call's `(` to its `)` or to the line's end, cut short). */
 export function splitArguments(text: string): SyscallArgument[] {
@@ -85,8 +97,6 @@ function scanArguments(text: string, start: number, end: number, args: SyscallAr
   let partStart = start;
   let i = start;
   const n = end;
-  // The line's last `"`, `>` and `*/`, found once when first needed: they bound every search.
-  let lastQuote = UNKNOWN, lastGreater = UNKNOWN, lastCommentEnd = UNKNOWN;
   const special = args ? SPECIAL : SPECIAL_FOR_END;
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -95,19 +105,13 @@ function scanArguments(text: string, start: number, end: number, args: SyscallAr
       continue;
     }
     if (c === QUOTE) {
-      if (lastQuote === UNKNOWN) lastQuote = lastIndexWithin(text, QUOTE, i, n);
-      const close = closingIndexOf(text, '"', i + 1, lastQuote);
+      const close = stringEnd(text, i + 1, n);
       i = close < 0 ? n : close + 1;
       continue;
     }
     if (c === SLASH) {
       if (text.charCodeAt(i + 1) === STAR) {
-        if (lastCommentEnd === UNKNOWN) {
-          lastCommentEnd = lastIndexWithin(text, SLASH, i + 2, n);
-          while (lastCommentEnd >= 0 && text.charCodeAt(lastCommentEnd - 1) !== STAR) lastCommentEnd = lastIndexWithin(text, SLASH, i + 2, lastCommentEnd);
-        }
-        // The `*/` closing the comment ends at or before the line's last one.
-        const close = lastCommentEnd > i + 2 ? text.indexOf('*/', i + 2) : -1;
+        const close = commentEnd(text, i + 2, n);
         i = close < 0 ? n : close + 2;
       } else i++;
       continue;
@@ -115,8 +119,7 @@ function scanArguments(text: string, start: number, end: number, args: SyscallAr
     // `-y` prints a descriptor's path in angle brackets right after the number: `3</a, b>`.
     if (c === LESS) {
       if (i > start && (isWordChar(text.charCodeAt(i - 1)) || text.charCodeAt(i - 1) === SLASH)) {
-        if (lastGreater === UNKNOWN) lastGreater = lastIndexWithin(text, GREATER, i, n);
-        const close = closingIndexOf(text, '>', i + 1, lastGreater);
+        const close = pathEnd(text, i + 1, n);
         i = close < 0 ? n : close + 1;
       } else i++;
       continue;
