@@ -177,6 +177,9 @@ async function dapLaunchTime(cacheHome: string, env: NodeJS.ProcessEnv = process
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-dap-'));
   const start = now();
   const dc = new DebugClient(CLI, 'dap', 'syscall-gdb', { env: { ...env, XDG_CACHE_HOME: cacheHome } });
+  // DebugClient gives up on an event after 5 s, which a launch took at load 10 here; the bench then
+  // stopped with the adapter, gdb and the program left running.
+  dc.defaultTimeout = 30_000;
   await dc.start();
   const stopped = dc.waitForEvent('stopped');
   await dc.initializeRequest();
