@@ -150,6 +150,9 @@ interface WalkedFrame {
   inProgram: boolean;
 }
 
+/** Functions that run before main: the entry point and libc's start code (glibc's names). */
+const START_FUNCTIONS = new Set(['_start', '__libc_start_main', '__libc_start_call_main', '__libc_early_init', '__libc_init_first']);
+
 /** At most this many library frames are kept as a call's `via`. */
 const VIA_LIMIT = 6;
 
@@ -435,14 +438,18 @@ export class SourceMapper {
   /**
    * No frame is the user's: libc's exit(3) on the stack means exit-time work (atexit handlers,
    * flushing stdio); the program's own image otherwise means its runtime (or static libc start-up);
-   * only the dynamic loader's frames mean loading; anything else is libc's start-up.
+   * only the dynamic loader's frames mean loading; the entry point, libc's start code or the loader
+   * below libc's frames mean libc's start-up. Anything else (a child that posix_spawn started on a
+   * stack of its own, a thread's last calls) says nothing of where the call comes from.
    */
-  private originWithoutUserFrame(walked: readonly WalkedFrame[]): CallOrigin {
+  private originWithoutUserFrame(walked: readonly WalkedFrame[]): CallOrigin | undefined {
     if (walked.some((w) => w.name === 'exit')) return 'exit';
     if (walked.some((w) => w.inProgram && w.location)) return 'runtime';
     const loader = this.programInterpreter();
-    if (loader && walked.every((w) => this.realModule(w.frame.module) === loader)) return 'loader';
-    return 'startup';
+    const inLoader = (w: WalkedFrame) => loader !== undefined && this.realModule(w.frame.module) === loader;
+    if (loader && walked.every(inLoader)) return 'loader';
+    if (walked.some((w) => inLoader(w) || (w.name !== undefined && START_FUNCTIONS.has(w.name)))) return 'startup';
+    return undefined;
   }
 
   private inUserRoots(file: string): boolean {

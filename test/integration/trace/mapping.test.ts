@@ -154,6 +154,19 @@ describe('a program a Makefile built from the project\'s top (nasm src/main.asm 
 });
 
 describe('C and Rust: the user\'s own line, and where each call comes from', () => {
+  it('gives no origin to the calls of a child posix_spawn runs on a stack of its own (not libc start-up)', async () => {
+    const source = path.join(FIXTURES, 'spawn.c');
+    const result = await trace(source, [], 'stacks');
+    const parent = calls(result, 'execve')[0]!.pid;
+    const shell = calls(result, 'execve').find((e) => e.pid !== parent)!;
+    const beforeExec = events(result).filter((e): e is SyscallEvent => e.kind === 'syscall' && e.pid === shell.pid && e.seq < shell.seq);
+    expect(beforeExec.length).toBeGreaterThan(0);
+    for (const call of beforeExec) expect(call.origin, `${call.name} ${call.via?.join(' ')}`).toBeUndefined();
+    // The parent's calls inside system() are at its line; libc's start-up keeps its origin.
+    expect(calls(result, 'rt_sigprocmask').find((e) => e.pid === parent)).toMatchObject({ origin: 'user', location: { file: source, line: lineOf(source, 'system') } });
+    expect(calls(result, 'prlimit64').find((e) => e.pid === parent)?.origin).toBe('startup');
+  });
+
   it('names each libc frame by the function that holds it, not by the exported symbol strace found before it', async () => {
     const source = path.join(FIXTURES, 'libcframes.c');
     const result = await trace(source, [], 'stacks');
