@@ -15,7 +15,8 @@ export interface LinePrefix {
 }
 
 const SPACE = 32, TAB = 9, OPEN_BRACKET = 91, CLOSE_BRACKET = 93, LESS = 60, DOT = 46, COLON = 58, QUESTION = 63;
-const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** 10 to the power of each index: exact doubles up to 10^22. */
+export const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 function isBlankChar(code: number): boolean {
   return code === SPACE || code === TAB;
@@ -115,9 +116,12 @@ function readTimestamp(text: string, from: number, prefix: LinePrefix): number {
     let end = start + 8;
     let fraction = 0;
     if (text.charCodeAt(end) === DOT && isDigit(text.charCodeAt(end + 1))) {
-      const fractionEnd = skipDigits(text, end + 1);
-      fraction = decimalAt(text, end, fractionEnd);
-      end = fractionEnd;
+      // The fraction is summed as its digits are stepped over (as decimalAt sums them).
+      const dot = end;
+      let digits = 0;
+      for (let c = text.charCodeAt(++end); isDigit(c); c = text.charCodeAt(++end)) digits = digits * 10 + (c - 48);
+      fraction = digits > Number.MAX_SAFE_INTEGER || end - dot - 1 >= POWERS_OF_TEN.length
+        ? decimalAt(text, dot, end) : digits / POWERS_OF_TEN[end - dot - 1]!;
     }
     if (!isBlankChar(text.charCodeAt(end))) return from;
     // The same sum, in the same order, as adding the fields read one by one.

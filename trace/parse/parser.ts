@@ -3,7 +3,7 @@
 // first in progress and then complete under the same `seq`.
 import { argumentsEnd, isDigit, isTrimSpace } from './argumentScanner';
 import { ParsedSyscall } from './parsedSyscall';
-import { decimalAt, emptyPrefix, readLinePrefix, type LinePrefix } from './linePrefix';
+import { decimalAt, emptyPrefix, POWERS_OF_TEN, readLinePrefix, type LinePrefix } from './linePrefix';
 import { ownCopy } from '../model/ownCopy';
 import type { ExitEvent, NoticeEvent, SignalEvent, StackFrame, SyscallEvent, TraceEvent } from '../events';
 
@@ -50,7 +50,7 @@ interface PendingCall {
   head: string;
 }
 
-const DASH = 45, PLUS = 43, LESS = 60, GREATER = 62, OPEN_BRACKET = 91, OPEN_PAREN = 40, CLOSE_PAREN = 41, SPACE = 32, TAB = 9, EQUALS = 61;
+const DASH = 45, PLUS = 43, LESS = 60, GREATER = 62, OPEN_BRACKET = 91, OPEN_PAREN = 40, CLOSE_PAREN = 41, SPACE = 32, TAB = 9, EQUALS = 61, DOT = 46;
 const QUESTION = 63, ZERO = 48, LOWER_X = 120, UPPER_A = 65, UPPER_Z = 90, UNDERSCORE = 95;
 
 function isNameStart(code: number): boolean {
@@ -247,7 +247,8 @@ export class StraceParser {
 
   private parseCall(prefix: LinePrefix, text: string, start: number, end: number, argsStart: number, final: boolean): void {
     const name = this.callName(text, prefix.bodyStart, argsStart - 1);
-    if (end - UNFINISHED.length >= argsStart && text.startsWith(UNFINISHED, end - UNFINISHED.length)) {
+    // A call that returned ends in its result or ` <0.000041>`, seldom in `...>`: one look before comparing.
+    if (text.charCodeAt(end - 2) === DOT && end - UNFINISHED.length >= argsStart && text.startsWith(UNFINISHED, end - UNFINISHED.length)) {
       const head = text.slice(prefix.bodyStart, end - UNFINISHED.length);
       const event = this.syscall(this.nextSeq(), prefix, name, argumentText(text, argsStart, end - UNFINISHED.length), true);
       this.pending.set(prefix.pid, { event, head });
@@ -491,18 +492,33 @@ function makeFrame(module: string, symbol: string, address: number, sourceHint: 
   return frame;
 }
 
-/** Index of the start of ` <0.000041>` (-T) at the end of `text[from, end)`, or -1. */
-function durationStart(text: string, from: number, end: number): number {
+/** Index of the start of ` <0.000041>` (-T) at the end of `text[from, end)`, or -1; its value into `event.duration`. */
+function readDuration(event: SyscallEvent, text: string, from: number, end: number): number {
   if (text.charCodeAt(end - 1) !== GREATER) return -1;
+  // The digits are summed as they are stepped over, from the last: exact up to 15 of them.
+  let mantissa = 0;
+  let scale = 1;
   let i = end - 2;
-  while (i >= from && isDigit(text.charCodeAt(i))) i--;
+  for (let c = text.charCodeAt(i); i >= from && isDigit(c); c = text.charCodeAt(--i)) {
+    mantissa += (c - 48) * scale;
+    scale *= 10;
+  }
   if (i === end - 2) return -1;
-  if (text.charCodeAt(i) === 46 /* . */) {
+  let fractionDigits = 0;
+  if (text.charCodeAt(i) === DOT) {
     const dot = i--;
-    while (i >= from && isDigit(text.charCodeAt(i))) i--;
+    fractionDigits = end - 2 - dot;
+    for (let c = text.charCodeAt(i); i >= from && isDigit(c); c = text.charCodeAt(--i)) {
+      mantissa += (c - 48) * scale;
+      scale *= 10;
+    }
     if (i === dot - 1) return -1;
   }
-  return i - 1 >= from && text.charCodeAt(i) === LESS && text.charCodeAt(i - 1) === SPACE ? i - 1 : -1;
+  if (i - 1 < from || text.charCodeAt(i) !== LESS || text.charCodeAt(i - 1) !== SPACE) return -1;
+  // What decimalAt gives: an integer below 2^53 divided by an exact power of ten (or Number's reading).
+  event.duration = scale > 1e15 ? decimalAt(text, i + 1, end - 1)
+    : fractionDigits > 0 ? mantissa / POWERS_OF_TEN[fractionDigits]! : mantissa;
+  return i - 1;
 }
 
 /** End of the result value at `i`: `?`, `0x…` or `-?\d+`; `i` when there is none. */
@@ -554,9 +570,8 @@ function errnoEnd(text: string, i: number, end: number): number {
 function readResult(event: SyscallEvent, text: string, from: number, to: number): void {
   let end = to;
   while (end > from && isTrimSpace(text.charCodeAt(end - 1))) end--;
-  const duration = durationStart(text, from, end);
+  const duration = readDuration(event, text, from, end);
   if (duration >= 0) {
-    event.duration = decimalAt(text, duration + 2, end - 1);
     end = duration;
     while (end > from && isTrimSpace(text.charCodeAt(end - 1))) end--;
   }
