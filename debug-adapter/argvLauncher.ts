@@ -5,7 +5,8 @@ import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isElfFile, pythonHelper, pythonInterpreter } from './keeper';
+import { pythonHelper } from './keeper';
+import { isElfFile, pythonInterpreter } from '../toolchain/python';
 import type { Gdb } from './mi/gdb';
 
 /** Arguments gdb passes on unchanged by itself: non-empty printable ASCII without spaces. */

@@ -1,9 +1,9 @@
 // Every process tree the adapter starts — gdb with the program it debugs, a launch.json build command,
 // a program run without debugging — runs under keeper.py, a child subreaper that kills the whole tree
 // when the tree's root ends, when asked (SIGTERM) and when the adapter dies (PR_SET_PDEATHSIG).
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { findExecutable } from '../toolchain/tools';
+import { pythonInterpreter } from '../toolchain/python';
 
 export type PythonHelper = 'keeper.py' | 'program_pty.py' | 'user_terminal.py' | 'argv_launcher.py' | 'record.py';
 
@@ -31,30 +31,3 @@ export function keptCommand(file: string, args: readonly string[], options: { tt
   return { file: python, args: ['-S', pythonHelper('keeper.py'), '--parent', String(process.pid), ...tty, '--', file, ...args] };
 }
 
-let interpreter: string | null | undefined;
-
-/**
- * python3 on the PATH, preferring a real binary to a wrapper script (a pyenv or asdf shim costs
- * 200 ms a start, on the critical path of every launch); the first found when all are scripts.
- */
-export function pythonInterpreter(envPath = process.env.PATH ?? ''): string | undefined {
-  if (interpreter !== undefined && envPath === process.env.PATH) return interpreter ?? undefined;
-  const found = envPath.split(path.delimiter).filter(Boolean)
-    .map((dir) => findExecutable(path.join(dir, 'python3'))).filter((file): file is string => !!file);
-  const chosen = found.find(isElfFile) ?? found[0];
-  if (envPath === process.env.PATH) interpreter = chosen ?? null;
-  return chosen;
-}
-
-export function isElfFile(file: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const head = Buffer.alloc(4);
-    return readSync(fd, head, 0, 4, 0) === 4 && head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}

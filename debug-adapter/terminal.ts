@@ -6,7 +6,8 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pythonHelper, pythonInterpreter } from './keeper';
+import { pythonHelper } from './keeper';
+import { pythonInterpreter } from '../toolchain/python';
 
 // Node has no pty API; gdb is always present and embeds Python, whose `pty` module does the ioctls.
 /** gdb reads a `.py` file given to -x as Python. */

@@ -2,9 +2,9 @@ import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'n
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pythonInterpreter } from '../../../debug-adapter/keeper';
+import { pythonInterpreter } from '../../../toolchain/python';
 
-describe('the python3 that runs the keeper', () => {
+describe('the python3 that runs the helpers (keeper, pty relay, strace supervisor)', () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'keeper-python-'));
   const shims = path.join(root, 'shims');
   const bin = path.join(root, 'bin');
