@@ -40,8 +40,10 @@ function cSymbolsOf(file: string, text: string): Candidate {
 }
 
 function symbolsOf(file: string, text: string): Candidate {
-  if (isCSource(file)) return cSymbolsOf(file, text);
-  const structure = new AsmDocument(pathToFileURL(file).href, text).structure;
+  return isCSource(file) ? cSymbolsOf(file, text) : nasmSymbolsOf(file, new AsmDocument(pathToFileURL(file).href, text).structure);
+}
+
+function nasmSymbolsOf(file: string, structure: AsmDocument['structure']): Candidate {
   const defines = new Set([...structure.globals.keys()].filter((name) => structure.definitions.has(name)));
   const needs = [...structure.externs.keys()].filter((name) => !structure.definitions.has(name));
   return { file, defines, needs, entry: defines.has('_start') || defines.has('main') };
@@ -78,9 +80,9 @@ function scan(top: string, skip: string | undefined): Candidate[] {
       }
       if (!/\bglobal\b/i.test(text) && !/%include\b/i.test(text)) continue;
       if (path.extname(name) === '.s' && !isNasmSyntax(text)) continue; // GNU as
-      const document = new AsmDocument(pathToFileURL(file).href, text);
-      for (const edge of document.structure.includes) included.add(path.basename(edge.path));
-      if (/\bglobal\b/i.test(text)) candidates.push(symbolsOf(file, text));
+      const { structure } = new AsmDocument(pathToFileURL(file).href, text);
+      for (const edge of structure.includes) included.add(path.basename(edge.path));
+      if (structure.globals.size) candidates.push(nasmSymbolsOf(file, structure));
     }
   };
   walk(top, 0);
