@@ -4,7 +4,7 @@
 // (even by SIGKILL). Node has no pty, subreaper or parent-death API, hence python3.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { pythonInterpreter } from '../../toolchain/python';
+import { findExecutable } from '../../toolchain/tools';
 
 /** In the bundle __dirname is dist/ (scripts/build.mjs copies the script there); in tests, this folder. */
 export const SUPERVISOR_SCRIPT = path.join(__dirname, 'supervisor.py');
@@ -21,7 +21,7 @@ export interface TerminalSize {
 
 /** python3 runs the supervisor; without it strace runs directly and shares the program's stderr. */
 export function findSupervisorInterpreter(): string | undefined {
-  return existsSync(SUPERVISOR_SCRIPT) ? pythonInterpreter() : undefined;
+  return existsSync(SUPERVISOR_SCRIPT) ? findExecutable('python3') : undefined;
 }
 
 /** A terminal's rows and columns as whole numbers of at least 1. */
