@@ -1,5 +1,5 @@
 // MI execution commands: loading the program, running, stepping, interrupting.
-import { GDB_ENVIRONMENT, type Gdb } from './gdb';
+import { gdbEnvironment, type Gdb } from './gdb';
 import { quoteMI } from './parser';
 
 export async function loadProgram(gdb: Gdb, program: string): Promise<void> {
@@ -26,11 +26,11 @@ export async function setEnvironment(gdb: Gdb, name: string, value: string | nul
 }
 
 /**
- * The program's environment as the adapter's own (`host`): without what we set for gdb (GDB_ENVIRONMENT)
+ * The program's environment as the adapter's own (`host`): without what we set for gdb (gdbEnvironment)
  * and what gdb's line editor adds to its environment (LINES and COLUMNS of its screen).
  */
 export async function restoreProgramEnvironment(gdb: Gdb, host: NodeJS.ProcessEnv = process.env): Promise<void> {
-  await Promise.all([...Object.keys(GDB_ENVIRONMENT), 'LINES', 'COLUMNS'].map((name) => setEnvironment(gdb, name, host[name] ?? null)));
+  await Promise.all([...Object.keys(gdbEnvironment(host)), 'LINES', 'COLUMNS'].map((name) => setEnvironment(gdb, name, host[name] ?? null)));
 }
 
 /** The program's stdin, stdout and stderr: a terminal device such as /dev/pts/3. */

@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { parseRecord, quoteMI, str, type MIRecord, type MITuple } from './parser';
 import { holdEventLoop, spawnGdbProcess, type GdbProcessOptions } from './gdbProcess';
 
-export { GDB_ENVIRONMENT } from './gdbProcess';
+export { gdbEnvironment } from './gdbProcess';
 
 /** gdb answered `^error`; `message` is gdb's own text, fit to show a user. */
 export class MIError extends Error {

@@ -1,12 +1,35 @@
 // gdb's process: how it is started, shared by the Gdb class and the adapter's entry (entry.ts), which
 // starts gdb before node has even compiled the rest of the adapter and hands the process over.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { cacheDirectory } from '../../toolchain/cacheDirectory';
 
 /**
- * gdb's own environment on top of the adapter's: messages in English, no terminal escapes. The program
- * inherits gdb's environment, so exec.restoreProgramEnvironment undoes these for it.
+ * gdb's own environment on top of the adapter's (`host`): messages in English, no terminal escapes, and
+ * a bytecode cache for gdb's Python. gdb imports its Python library (gdb/__init__.py and the packages
+ * under it) at every start; its data directory is the system's, which a user cannot write, so without a
+ * cache of our own Python compiles it each time — 12 ms of gdb's 48 ms start-up here (gdb 13, Debian 12).
+ * PYTHONPYCACHEPREFIX keeps the compiled files under our cache directory instead of beside the sources;
+ * a prefix the user set stays theirs. The program inherits gdb's environment, so
+ * exec.restoreProgramEnvironment undoes each of these names for it (a value, or null: removed for gdb).
  */
-export const GDB_ENVIRONMENT = { LC_ALL: 'C', TERM: 'dumb' } as const;
+export function gdbEnvironment(host: NodeJS.ProcessEnv = process.env): Record<string, string | null> {
+  const environment: Record<string, string | null> = { LC_ALL: 'C', TERM: 'dumb' };
+  if (!host.PYTHONPYCACHEPREFIX) {
+    environment.PYTHONPYCACHEPREFIX = cacheDirectory('gdb-python');
+    environment.PYTHONDONTWRITEBYTECODE = null; // writes into our own cache only
+  }
+  return environment;
+}
+
+/** `host` with gdbEnvironment's changes. */
+export function withGdbEnvironment(host: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...host };
+  for (const [name, value] of Object.entries(gdbEnvironment(host))) {
+    if (value === null) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}
 
 export interface GdbProcessOptions {
   /** Resolved gdb executable. */
@@ -20,7 +43,7 @@ export function spawnGdbProcess(options: GdbProcessOptions): ChildProcessWithout
   const command = (options.wrap ?? ((file, args) => ({ file, args })))(options.path, ['--interpreter=mi3', '-q', '-nx']);
   return spawn(command.file, command.args, {
     cwd: options.cwd, shell: false, stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...GDB_ENVIRONMENT },
+    env: withGdbEnvironment(),
   });
 }
 

@@ -95,8 +95,9 @@ describe('arguments with spaces, quotes, $, *, empty strings and non-ASCII', () 
     const launched = await environment('X Y=1');
     expect(launched).toEqual(direct);
     expect(launched).toContain('PROBE=x y');
-    // The adapter's own, not what gdb runs with (LC_ALL=C, TERM=dumb) or adds (LINES, COLUMNS).
-    for (const name of ['SHELL', 'TERM', 'LC_ALL', 'LINES', 'COLUMNS']) {
+    // The adapter's own, not what gdb runs with (LC_ALL=C, TERM=dumb, its Python's bytecode cache) or adds
+    // (LINES, COLUMNS).
+    for (const name of ['SHELL', 'TERM', 'LC_ALL', 'LINES', 'COLUMNS', 'PYTHONPYCACHEPREFIX', 'PYTHONDONTWRITEBYTECODE']) {
       const value = process.env[name];
       expect(launched.filter((entry) => entry.startsWith(`${name}=`))).toEqual(value === undefined ? [] : [`${name}=${value}`]);
     }
