@@ -15,7 +15,10 @@
 # Recording also ends, on purpose, when the program is about to exit, or to run a VEX or EVEX (AVX)
 # instruction or an `int n` (the 32-bit `int 0x80` system call that 64-bit programs from older
 # tutorials still make), which gdb 13 cannot record in 64-bit code: it would stop the program there
-# and, if a breakpoint sits on that instruction, never resume it again.
+# and, if a breakpoint sits on that instruction, never resume it again. On a processor whose XSAVE
+# area is larger than gdb 13 knows (one with AMX state), the kernel refuses every write gdb 13 makes
+# to the SSE, MMX and x87 registers ("Couldn't write extended state status: Bad address"), so stepping
+# back over an instruction that writes one fails: there the recording ends before such instructions.
 #
 # For each such instruction in the program, an internal breakpoint at it notes the registers' values
 # before it runs, and one at the next instruction adds register writes to the log right after it:
@@ -91,6 +94,71 @@ def unrecordable(code):
     return None
 
 
+# SSE instructions whose first operand (Intel syntax) is only read: they set the flags.
+COMPARES_TO_FLAGS = frozenset(('comiss', 'comisd', 'ucomiss', 'ucomisd', 'ptest'))
+# x87 instructions that only store into memory or ax (each other x87 instruction changes the register
+# stack, its top, or its status or control word).
+X87_STORES_ONLY = frozenset(('fxsave', 'fxsave64', 'fnstcw', 'fstcw', 'fnstsw', 'fstsw'))
+# Instructions that load the vector or x87 state as a whole, or reset part of it.
+STATE_LOADS = frozenset(('fxrstor', 'fxrstor64', 'xrstor', 'xrstor64', 'xrstors', 'xrstors64', 'ldmxcsr',
+                         'emms'))
+VECTOR_REGISTER = re.compile(r'%?(?:[xyz]mm\d+|mm\d|st(?:\(\d\))?|k[0-7])$')
+PREFIX_WORDS = frozenset(('rep', 'repz', 'repnz', 'repe', 'repne', 'lock', 'data16', 'addr32', 'rex', 'rex.W'))
+
+
+def operands(text):
+    """The operands of a disassembled instruction, split at commas outside brackets and parentheses."""
+    parts, depth, current = [], 0, ''
+    for char in text:
+        depth += char in '(['
+        depth -= char in ')]'
+        if char == ',' and depth == 0:
+            parts.append(current.strip())
+            current = ''
+        else:
+            current += char
+    return parts + [current.strip()] if current.strip() else parts
+
+
+def writes_vector_state(asm):
+    """Whether the instruction `asm`, as gdb disassembles it (Intel or AT&T syntax), writes an SSE,
+    MMX or x87 register or its status: from its mnemonic and its destination operand."""
+    words = asm.split()
+    while words and words[0] in PREFIX_WORDS:
+        words = words[1:]
+    if not words:
+        return False
+    mnemonic = words[0]
+    att = '%' in asm
+    if mnemonic in STATE_LOADS:
+        return True
+    if mnemonic.startswith('f'):
+        return mnemonic not in X87_STORES_ONLY
+    if mnemonic in COMPARES_TO_FLAGS:
+        return False
+    text = ' '.join(words[1:]).split('#')[0].split('<')[0]
+    parts = operands(text)
+    if not parts:
+        return False
+    destination = parts[-1] if att else parts[0]
+    return bool(VECTOR_REGISTER.match(destination.replace(' ', '')))
+
+
+def vector_state_writable():
+    """Whether gdb can write the SSE registers here: a changed xmm0, then the value it had."""
+    try:
+        gdb.execute('set $xmm0.v2_int64[0] = $xmm0.v2_int64[0] ^ 1', to_string=True)
+        gdb.execute('set $xmm0.v2_int64[0] = $xmm0.v2_int64[0] ^ 1', to_string=True)
+        return True
+    except gdb.error:
+        return False
+
+
+VECTOR_STATE_UNWRITABLE = ('gdb 13 cannot write SSE, MMX or x87 registers on this processor (its XSAVE '
+                           'area, with AMX state, is larger than gdb 13 knows), so it could not step back '
+                           'over this instruction')
+
+
 def record_info():
     """(replaying, lowest, current, highest) from `info record`; current is the last entry done."""
     text = gdb.execute('info record', to_string=True)
@@ -111,8 +179,11 @@ class Recorder:
         self.arrivals = []
         self.pending = None    # (registers, old values, next address, entry number before it ran)
         self.inside = set()    # entry numbers after which the state is inside a fixed instruction
+        self.vector_state_writable = True
 
     def start(self, limit):
+        # Before `record full`: a register written while recording would go into the log.
+        self.vector_state_writable = vector_state_writable()
         gdb.execute('record full', to_string=True)
         # Past the limit the oldest entries go: recording never stops the program for lack of room.
         gdb.execute(f'set record full insn-number-max {limit}', to_string=True)
@@ -147,6 +218,8 @@ class Recorder:
                     self.watch(instruction['addr'], length, registers)
                     count += 1
                 why = unrecordable(code)
+                if not why and not self.vector_state_writable and writes_vector_state(instruction['asm']):
+                    why = VECTOR_STATE_UNWRITABLE
                 if why:
                     self.endings[instruction['addr']] = why
                     self.watch_address(instruction['addr'])
