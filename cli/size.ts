@@ -62,7 +62,7 @@ function parseOptions(argv: string[]): Options | string {
 
 async function measure(file: string, trace: boolean): Promise<MeasuredProgram> {
   const cwd = process.cwd();
-  const program = isRustSource(file) ? await buildCargoProgram(path.resolve(file)) : (await prepareTarget(file, resolveBuildOptions({}, cwd, path.resolve(file)))).program;
+  const program = isRustSource(file) ? await buildCargoProgram(path.resolve(file)) : (await prepareTarget(file, { ...resolveBuildOptions({}, cwd, path.resolve(file)), run: false })).program;
   const measured: MeasuredProgram = { name: path.basename(file), report: await demangleLabels(programSize(program)) };
   if (trace) {
     const session = await TraceSession.start({ file: program, args: [], cwd, stdio: 'output', model: new TraceModel({ keepEvents: false }) });

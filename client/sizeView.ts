@@ -88,7 +88,7 @@ class SizeView {
     try {
       const program = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: `Building ${path.basename(file)}` },
-        async () => isRustSource(file) ? buildCargoProgram(file) : (await prepareTarget(file, isMeasurable(file) ? buildOptionsFor(uri) : { build: false })).program,
+        async () => isRustSource(file) ? buildCargoProgram(file) : (await prepareTarget(file, isMeasurable(file) ? { ...buildOptionsFor(uri), run: false } : { build: false, run: false })).program,
       );
       const build: Build = { name: path.basename(file), file, program, report: await demangleLabels(programSize(program)), builtAt: new Date() };
       const trace = this.lastTraces?.of(file, program);

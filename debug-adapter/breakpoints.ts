@@ -9,6 +9,7 @@ import { str, tuple } from './mi/parser';
 import { logMessageToDprintf } from './logpoints';
 import { toGdbExpression } from './expressions';
 import type { MacroInvocations } from './macroInvocations';
+import { NO_READ_WATCHPOINTS } from './watchpoints';
 
 export interface BreakpointResult {
   verified: boolean;
@@ -61,6 +62,7 @@ export class BreakpointBook {
   private functionPoints: string[] = [];
   private instructionPoints: string[] = [];
   private dataPoints: string[] = [];
+  private softwareWatchpoints = false;
   private catchpoints: string[] = [];
   private readonly lineCache = new Map<string, number[]>();
 
@@ -209,10 +211,22 @@ export class BreakpointBook {
     return this.remember(inserted.map((i) => i.result));
   }
 
-  async setDataBreakpoints(requested: readonly DataWatch[]): Promise<BreakpointResult[]> {
+  /**
+   * `hardware`: whether this machine's hardware watchpoints fire (watchpoints.ts). Where they do not,
+   * gdb watches writes in software and a read or access watchpoint is refused with the reason.
+   */
+  async setDataBreakpoints(requested: readonly DataWatch[], hardware = true): Promise<BreakpointResult[]> {
     const inserted = await this.replace(this.dataPoints, async () => {
+      if (!hardware && !this.softwareWatchpoints) {
+        await this.gdb.send('-gdb-set can-use-hw-watchpoints 0');
+        this.softwareWatchpoints = true;
+      }
       const out = [];
       for (const watch of requested) {
+        if (!hardware && watch.access !== 'write') {
+          out.push({ numbers: [], result: { verified: false, message: NO_READ_WATCHPOINTS } });
+          continue;
+        }
         try {
           const number = await insertWatchpoint(this.gdb, watch.expression, watch.access);
           out.push({ numbers: [number], result: { verified: true, id: Number(number) } });

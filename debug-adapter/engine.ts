@@ -17,6 +17,7 @@ import { keptCommand } from './keeper';
 import { needsLauncher, startThroughLauncher, type ArgvLauncher } from './argvLauncher';
 import { leaveSyscallStop, type Outcome, type ResumeKind, type SyscallResumeHost } from './syscallResume';
 import { DEFAULT_STEP_BACK_LIMIT, History, type BackKind } from './history';
+import { kernelRunsI386, NO_I386_EXPLANATION } from '../toolchain/kernel';
 
 export interface GdbLaunchOptions {
   gdbPath: string;
@@ -537,6 +538,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     const where = event.frame.file ? ` (${event.frame.file}:${event.frame.line ?? '?'})` : '';
     const fault = event.signal.faultAddress !== undefined ? `, fault address 0x${event.signal.faultAddress.toString(16)}` : '';
     event.description = `${name} (${meaning}) at 0x${event.address.toString(16)}${fault}${where}`;
+    // A kernel without IA32 emulation ends `int 0x80` with SIGSEGV at the instruction itself.
+    if (name === 'SIGSEGV' && !kernelRunsI386()) {
+      const bytes = await data.readMemory(this.gdb, event.address, 2).catch(() => undefined);
+      if (bytes?.bytes[0] === 0xcd && bytes.bytes[1] === 0x80) event.description += `. int 0x80: ${NO_I386_EXPLANATION}`;
+    }
     return event;
   }
 

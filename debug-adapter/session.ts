@@ -26,6 +26,7 @@ import { Prestarted } from './prestarted';
 import { takeEarlyGdb } from './earlyGdb';
 import { ProgramRun } from './programRun';
 import type { Gdb } from './mi/gdb';
+import { hardwareWatchpointsFire, SOFTWARE_WATCHPOINTS_NOTE } from './watchpoints';
 
 /** A gdb started ahead of the session, by the path it was started from. */
 export interface StartedGdb {
@@ -55,6 +56,7 @@ export class SyscallGdbSession extends DebugSession {
   private relay: PtyRelay | undefined;
   private ttyReport: string | undefined;
   private clientSupportsTerminal = false;
+  private toldSoftwareWatchpoints = false;
   private configurationDone!: () => void;
   private readonly configured = new Promise<void>((resolve) => { this.configurationDone = resolve; });
   private variables = new Handles<() => Promise<VariableNode[]>>();
@@ -270,8 +272,9 @@ export class SyscallGdbSession extends DebugSession {
   protected override async dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): Promise<void> {
     const node = this.nodesByReference.get(args.variablesReference ?? -1)?.find((n) => n.name === args.name);
     const label = node?.watch ?? (await this.labelWatch(args.name));
+    const hardware = label && this.engine ? await hardwareWatchpointsFire(this.engine.gdb.path) : true;
     response.body = label
-      ? { dataId: `${label.size}|${label.expression}`, description: label.description, accessTypes: ['write', 'read', 'readWrite'], canPersist: false }
+      ? { dataId: `${label.size}|${label.expression}`, description: label.description, accessTypes: hardware ? ['write', 'read', 'readWrite'] : ['write'], canPersist: false }
       : { dataId: null, description: 'Only labels of the Data scope can be watched.' };
     this.sendResponse(response);
   }
@@ -284,9 +287,14 @@ export class SyscallGdbSession extends DebugSession {
   protected override async setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): Promise<void> {
     await this.guard(response, async () => {
       // dataId is `size|expression`, made by dataBreakpointInfoRequest from a Data-scope label.
+      const hardware = args.breakpoints.length === 0 || !this.engine || await hardwareWatchpointsFire(this.engine.gdb.path);
+      if (!hardware && !this.toldSoftwareWatchpoints) {
+        this.toldSoftwareWatchpoints = true;
+        this.sendEvent(new OutputEvent(`${SOFTWARE_WATCHPOINTS_NOTE}\n`, 'console'));
+      }
       const results = await this.book().setDataBreakpoints(args.breakpoints.map((bp) => ({
         expression: bp.dataId.slice(bp.dataId.indexOf('|') + 1), access: bp.accessType ?? 'write',
-      })));
+      })), hardware);
       response.body = { breakpoints: results.map((r) => this.toBreakpoint(r)) };
     });
   }

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildProgram, describeBuildFailure, sourceKindOf, type BuildRequest, type BuildResult } from './build';
+import { kernelRefusal } from './kernel';
 import { isExecutableFile } from './tools';
 
 export interface PreparedTarget {
@@ -15,7 +16,7 @@ export interface PreparedTarget {
   build?: BuildResult;
 }
 
-export type TargetFailure = 'program-not-found' | 'build-failed' | 'not-a-program';
+export type TargetFailure = 'program-not-found' | 'build-failed' | 'not-a-program' | 'kernel-cannot-run';
 
 /** The file could not become a program; the message says what to do. A failed build carries its result. */
 export class TargetError extends Error {
@@ -29,6 +30,8 @@ export class TargetError extends Error {
 export interface PrepareOptions extends Omit<BuildRequest, 'source'> {
   /** false: never build, the file must already be a program (launch.json `"build": "off"`). */
   build?: boolean;
+  /** false: the program is only measured (the size view), so one this kernel cannot run is not refused. */
+  run?: boolean;
 }
 
 /** Builds a source (.asm, .nasm, .c) or checks that a file is a program; throws TargetError. */
@@ -38,6 +41,7 @@ export async function prepareTarget(file: string, options: PrepareOptions = {}):
   if (options.build !== false && sourceKindOf(absolute)) {
     const build = await buildProgram({ ...options, source: absolute });
     if (!build.ok) throw new TargetError('build-failed', describeBuildFailure(build), build);
+    if (options.run !== false) refuseWhatTheKernelCannotRun(build.program, build);
     const target: PreparedTarget = { program: build.program, source: absolute, build };
     if (build.listing) target.listing = build.listing;
     return target;
@@ -47,8 +51,15 @@ export async function prepareTarget(file: string, options: PrepareOptions = {}):
       : ' Point at an .asm, .nasm or .c source, or at a built program.';
     throw new TargetError('not-a-program', `${file} is not an executable program.${hint}`);
   }
+  if (options.run !== false) refuseWhatTheKernelCannotRun(absolute);
   const target: PreparedTarget = { program: absolute };
   const listing = absolute.replace(/(\.[^./]*)?$/, '.lst');
   if (listing !== absolute && existsSync(listing)) target.listing = listing;
   return target;
+}
+
+/** A program this kernel cannot start (i386 without IA32 emulation) is refused before any tool runs it. */
+function refuseWhatTheKernelCannotRun(program: string, build?: BuildResult): void {
+  const refusal = kernelRefusal(program);
+  if (refusal) throw new TargetError('kernel-cannot-run', refusal, build);
 }

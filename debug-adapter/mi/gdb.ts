@@ -87,6 +87,11 @@ export class Gdb extends EventEmitter<GdbEvents> {
     }
   }
 
+  /** The gdb executable this process runs. */
+  get path(): string {
+    return this.options.path;
+  }
+
   /** Starts gdb, checks its version and applies the settings every session needs. */
   static async start(options: GdbOptions): Promise<Gdb> {
     const gdb = new Gdb(options);

@@ -15,7 +15,7 @@ import {
 
 /** Tracing could not start or was refused; the message says what to do. */
 export class TraceError extends Error {
-  constructor(readonly reason: 'ptrace-denied' | 'program-not-found' | 'build-failed' | 'strace-failed' | 'not-a-program' | 'stdin-file' | 'unknown-syscall', message: string) {
+  constructor(readonly reason: 'ptrace-denied' | 'program-not-found' | 'build-failed' | 'strace-failed' | 'not-a-program' | 'kernel-cannot-run' | 'stdin-file' | 'unknown-syscall', message: string) {
     super(message);
     this.name = 'TraceError';
   }

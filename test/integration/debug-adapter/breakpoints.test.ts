@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import {
   continueToStop, EXAMPLES, buildDirectory, fixture, launchStopped as launchAt, lineOf, scopeVariables, stoppedEvent, topFrame, useDebugClient,
 } from './harness';
+import { findExecutable } from '../../../toolchain/tools';
+import { hardwareWatchpointsFire, NO_READ_WATCHPOINTS } from '../../../debug-adapter/watchpoints';
 
 const client = useDebugClient();
 let dc: DebugClient;
@@ -26,6 +28,23 @@ describe('data, instruction and location breakpoints', () => {
     expect(event.body.reason).toBe('data breakpoint');
     expect((await dc.evaluateRequest({ expression: 'count', context: 'watch' })).body.result).toBe('1 (0x1)');
     expect(count.memoryReference).toMatch(/^0x/);
+  });
+
+  it('offers Break on Read where hardware watchpoints fire, and refuses it with the reason where they do not', async () => {
+    const counter = fixture('counter.asm');
+    await launchStopped(counter);
+    const info = await dc.dataBreakpointInfoRequest({ name: 'count', variablesReference: (await dataScopeReference()) });
+    const fire = await hardwareWatchpointsFire(findExecutable('gdb')!);
+    const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'read' }] });
+    if (fire) {
+      expect(info.body.accessTypes).toEqual(['write', 'read', 'readWrite']);
+      expect(set.body.breakpoints[0]!.verified).toBe(true);
+      expect((await continueToStop(dc)).body.reason).toBe('data breakpoint'); // inc reads count first
+      expect((await topFrame(dc)).line).toBe(lineOf(counter, 'LINE_INC') + 1);
+    } else {
+      expect(info.body.accessTypes).toEqual(['write']);
+      expect(set.body.breakpoints[0]).toMatchObject({ verified: false, message: NO_READ_WATCHPOINTS });
+    }
   });
 
   it('stops at an instruction address', async () => {

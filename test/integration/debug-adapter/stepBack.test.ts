@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { children, continueToStop, fixture, launchStopped, lineOf, scopeVariables, stoppedEvent, topFrame, useDebugClient } from './harness';
+import { kernelRunsI386 } from '../../../toolchain/kernel';
 
 const client = useDebugClient();
 let dc: DebugClient;
@@ -182,7 +183,7 @@ describe('an AVX instruction, which gdb 13 cannot record', () => {
   }, 60_000);
 });
 
-describe('int 0x80 in a 64-bit program, which gdb 13 cannot record', () => {
+describe.skipIf(!kernelRunsI386())('int 0x80 in a 64-bit program, which gdb 13 cannot record', () => {
   it('ends the recording before it, and Continue runs on to the breakpoint after it', async () => {
     const program = fixture('int80.asm');
     await launchStopped(dc, program);
@@ -192,6 +193,17 @@ describe('int 0x80 in a 64-bit program, which gdb 13 cannot record', () => {
     expect(event.body.reason).toBe('breakpoint');
     expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_AFTER'));
     expect(await output).toMatch(/^Step Back: the recording ended at 0x[0-9a-f]+: gdb cannot record int 0x80 in a 64-bit program\./);
+  }, 60_000);
+});
+
+describe.skipIf(kernelRunsI386())('int 0x80 in a 64-bit program, on a kernel without IA32 emulation', () => {
+  it('stops at the SIGSEGV the kernel sends there and says why', async () => {
+    const program = fixture('int80.asm');
+    await launchStopped(dc, program);
+    const event = await continueToStop(dc);
+    expect(event.body.reason).toBe('exception');
+    expect(event.body.description).toMatch(/^SIGSEGV \(.*\) at 0x[0-9a-f]+.*\. int 0x80: This kernel does not run 32-bit \(i386\) programs/);
+    expect((await dc.exceptionInfoRequest({ threadId: 1 })).body.description).toBe(event.body.description);
   }, 60_000);
 });
 

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import * as path from 'node:path';
+import { kernelRunsI386 } from '../../../toolchain/kernel';
 import {
   continueToStop, EXAMPLES, children, fixture, launch, launchStopped as launchAt, lineOf, scopeVariables, stoppedEvent, topFrame, useDebugClient,
 } from './harness';
@@ -64,7 +65,7 @@ describe('syscall results', () => {
   });
 });
 
-describe('32-bit programs', () => {
+describe.skipIf(!kernelRunsI386())('32-bit programs', () => {
   it('decodes int 0x80 syscalls of a 32-bit program with the i386 convention', async () => {
     const hello32 = path.join(EXAMPLES, 'hello32.asm');
     await launchStopped(hello32);

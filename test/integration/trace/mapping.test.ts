@@ -13,6 +13,7 @@ import { parseStraceText } from '../../../trace/parse/parser';
 import { SourceMapper } from '../../../trace/map/sourceMapper';
 import type { SignalEvent, SyscallEvent, TraceEvent } from '../../../trace/events';
 import { TraceSession, type TraceResult } from '../../../trace/session';
+import { kernelRunsI386 } from '../../../toolchain/kernel';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/trace');
 const buildRoot = mkdtempSync(path.join(os.tmpdir(), 'trace-mapping-'));
@@ -67,7 +68,7 @@ describe('exact lines in a NASM program (write, open, read, mmap, exit)', () => 
   });
 });
 
-describe('int 0x80 and signals', () => {
+describe.skipIf(!kernelRunsI386())('int 0x80 and signals', () => {
   it('maps int 0x80 (cd 80) and a SIGSEGV at the faulting instruction', async () => {
     const source = path.join(FIXTURES, 'edge.asm');
     const result = await trace(source);
@@ -82,7 +83,7 @@ describe('int 0x80 and signals', () => {
   });
 });
 
-describe('32-bit programs', () => {
+describe.skipIf(!kernelRunsI386())('32-bit programs', () => {
   it('maps int 0x80 calls of an ELF32 program', async () => {
     const source = path.join(FIXTURES, 'calls32.asm');
     const result = await trace(source);

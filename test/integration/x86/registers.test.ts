@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GPR_FAMILIES, GPR_VIEWS, mask, type GprView } from '../../../x86';
+import { kernelRunsI386 } from '../../../toolchain/kernel';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-x86-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -82,7 +83,7 @@ describe('x86-64: nasm and gdb agree with the table', () => {
   });
 });
 
-describe('i386: the legacy views exist in a 32-bit program under the same names', () => {
+describe.skipIf(!kernelRunsI386())('i386: the legacy views exist in a 32-bit program under the same names', () => {
   const legacy = GPR_VIEWS.filter((v) => v.legacy);
   const families = GPR_FAMILIES.filter((f) => legacy.some((v) => v.family === f && v.bits === 32));
   const exe = build(program(families.map((f) => legacy.find((v) => v.family === f && v.bits === 32)!.name), legacy.map((v) => v.name), 32), 'gpr32', 32);
