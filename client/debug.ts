@@ -94,7 +94,7 @@ class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvid
       this.showDiagnostics(file, target.build?.messages ?? []);
       return target.program;
     } catch (error) {
-      const result = error instanceof TargetError ? error.build : undefined;
+      const result = error instanceof TargetError && error.reason === 'build-failed' ? error.build : undefined;
       if (result) {
         // With diagnostics on, the language server already shows nasm's own messages; repeat only the rest.
         const nasmFailed = result.steps.at(-1)?.tool === 'nasm';

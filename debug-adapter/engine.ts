@@ -539,9 +539,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     const fault = event.signal.faultAddress !== undefined ? `, fault address 0x${event.signal.faultAddress.toString(16)}` : '';
     event.description = `${name} (${meaning}) at 0x${event.address.toString(16)}${fault}${where}`;
     // A kernel without IA32 emulation ends `int 0x80` with SIGSEGV at the instruction itself.
-    if (name === 'SIGSEGV' && !kernelRunsI386()) {
+    if (name === 'SIGSEGV') {
       const bytes = await data.readMemory(this.gdb, event.address, 2).catch(() => undefined);
-      if (bytes?.bytes[0] === 0xcd && bytes.bytes[1] === 0x80) event.description += `. int 0x80: ${NO_I386_EXPLANATION}`;
+      const int80 = bytes?.bytes[0] === 0xcd && bytes.bytes[1] === 0x80;
+      if (int80 && !kernelRunsI386()) event.description += `. int 0x80: ${NO_I386_EXPLANATION}`;
     }
     return event;
   }

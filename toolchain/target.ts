@@ -41,7 +41,7 @@ export async function prepareTarget(file: string, options: PrepareOptions = {}):
   if (options.build !== false && sourceKindOf(absolute)) {
     const build = await buildProgram({ ...options, source: absolute });
     if (!build.ok) throw new TargetError('build-failed', describeBuildFailure(build), build);
-    if (options.run !== false) refuseWhatTheKernelCannotRun(build.program, build);
+    if (options.run !== false) refuseWhatTheKernelCannotRun(build.program);
     const target: PreparedTarget = { program: build.program, source: absolute, build };
     if (build.listing) target.listing = build.listing;
     return target;
@@ -59,7 +59,7 @@ export async function prepareTarget(file: string, options: PrepareOptions = {}):
 }
 
 /** A program this kernel cannot start (i386 without IA32 emulation) is refused before any tool runs it. */
-function refuseWhatTheKernelCannotRun(program: string, build?: BuildResult): void {
+function refuseWhatTheKernelCannotRun(program: string): void {
   const refusal = kernelRefusal(program);
-  if (refusal) throw new TargetError('kernel-cannot-run', refusal, build);
+  if (refusal) throw new TargetError('kernel-cannot-run', refusal);
 }
