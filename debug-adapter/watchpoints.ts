@@ -1,7 +1,7 @@
 // Whether this machine's hardware watchpoints fire. gdb sets a "Hardware watchpoint" through the
 // processor's debug registers; some virtual machines accept the registers and never raise the trap,
 // so a data breakpoint is set, verified, and the program runs past every write. The only way to know
-// is to try: gdb watches a word of a 152-byte program that writes it once. The answer is kept per boot
+// is to try: gdb watches a word of a 144-byte program that writes it once. The answer is kept per boot
 // (it is the kernel's and the hypervisor's, not the program's) under our cache directory, so the probe
 // costs one gdb run (about 0.1 s) the first time a data breakpoint is asked for after each boot.
 // Where they do not fire, the session turns to gdb's software watchpoints (it single-steps the
