@@ -323,27 +323,36 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 export async function openFileTab(page: Page, relativePath: string): Promise<void> {
   const name = path.basename(relativePath);
   const input = page.locator(`${QUICK_INPUT} input`);
+  const tab = page.locator(`.tabs-container .tab.active[data-resource-name="${name.replace(/["\\]/g, '\\$&')}"]`).first();
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('Control+P');
     const filled = await input.waitFor({ state: 'visible', timeout: 5_000 })
       .then(() => input.fill(relativePath, { timeout: 5_000 }))
       .then(() => true, () => false);
-    if (filled) break;
+    if (filled) {
+      const row = page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`, {
+        has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }),
+      }).first();
+      // The list fills in as Quick Open searches, so a row can move or be replaced under the click:
+      // done only when the file's tab is active (by its exact name: a report beside it, "hello.asm
+      // size", is the other group's active tab); otherwise Quick Open is opened again.
+      const opened = await row.waitFor({ state: 'visible', timeout: 30_000 })
+        .then(() => row.click({ timeout: 5_000 }))
+        .then(() => tab.waitFor({ timeout: 20_000 }))
+        .then(() => true, () => false);
+      if (opened) return;
+    }
     if (attempt >= 3) {
-      const focused = await page.evaluate(() => document.activeElement?.className ?? 'nothing');
-      throw new Error(`Quick Open did not stay open to open ${relativePath} (focus: ${focused})`);
+      const state = await page.evaluate(() => ({
+        focus: document.activeElement?.className ?? 'nothing',
+        active: Array.from(document.querySelectorAll('.tabs-container .tab.active')).map((t) => t.getAttribute('data-resource-name')),
+      }));
+      throw new Error(`Quick Open did not open ${relativePath} (focus: ${state.focus}; active tabs: ${state.active.join(', ') || 'none'})`);
     }
     // Take the focus back from whatever swallowed the keystroke or closed Quick Open.
     await page.keyboard.press('Escape');
     await page.locator('.part.sidebar, .part.editor').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
   }
-  const row = page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`, {
-    has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }),
-  }).first();
-  await row.waitFor({ state: 'visible', timeout: 30_000 });
-  await row.click();
-  // By the tab's exact name: a report beside it ("hello.asm size") is the other group's active tab.
-  await page.locator(`.tabs-container .tab.active[data-resource-name="${name.replace(/["\\]/g, '\\$&')}"]`).first().waitFor({ timeout: 30_000 });
 }
 
 /** Opens a file of the workspace folder through Quick Open and waits until its editor is active. */
