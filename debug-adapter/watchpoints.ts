@@ -12,10 +12,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { cacheDirectory } from '../toolchain/cacheDirectory';
 import { runProgram } from '../toolchain/tools';
+import { SEGMENT_EXECUTE, SEGMENT_READ, SEGMENT_WRITE, TINY_ELF_BODY_OFFSET, tinyElfProgram } from '../toolchain/tinyElf';
 import { withGdbEnvironment } from './mi/gdbProcess';
 
 const BASE = 0x40_0000;
-const CODE = 64 + 56; // after the ELF header and one program header
+const CODE = TINY_ELF_BODY_OFFSET;
 const WORD = CODE + 20; // the watched word, after the code
 /** Where the probe program's word is, which it sets to 1. */
 export const PROBE_WORD_ADDRESS = BASE + WORD;
@@ -29,26 +30,7 @@ export function watchProbeProgram(): Buffer {
     0x0f, 0x05, // syscall
   ]);
   code.writeInt32LE(WORD - (CODE + 10), 2);
-  const file = Buffer.alloc(WORD + 4);
-  file.set([0x7f, 0x45, 0x4c, 0x46, 2 /* ELFCLASS64 */, 1 /* little-endian */, 1 /* EV_CURRENT */], 0);
-  file.writeUInt16LE(2, 16); // ET_EXEC
-  file.writeUInt16LE(62, 18); // EM_X86_64
-  file.writeUInt32LE(1, 20);
-  file.writeBigUInt64LE(BigInt(BASE + CODE), 24); // e_entry
-  file.writeBigUInt64LE(64n, 32); // e_phoff
-  file.writeUInt16LE(64, 52); // e_ehsize
-  file.writeUInt16LE(56, 54); // e_phentsize
-  file.writeUInt16LE(1, 56); // e_phnum
-  file.writeUInt32LE(1, 64); // PT_LOAD
-  file.writeUInt32LE(7, 68); // R + W + X
-  file.writeBigUInt64LE(0n, 72); // p_offset
-  file.writeBigUInt64LE(BigInt(BASE), 80); // p_vaddr
-  file.writeBigUInt64LE(BigInt(BASE), 88); // p_paddr
-  file.writeBigUInt64LE(BigInt(file.length), 96); // p_filesz
-  file.writeBigUInt64LE(BigInt(file.length), 104); // p_memsz
-  file.writeBigUInt64LE(0x1000n, 112); // p_align
-  code.copy(file, CODE);
-  return file;
+  return tinyElfProgram(BASE, Buffer.concat([code, Buffer.alloc(WORD + 4 - CODE - code.length)]), SEGMENT_READ | SEGMENT_WRITE | SEGMENT_EXECUTE);
 }
 
 /** What gdb printed for the probe: fired, never fired, or no answer (gdb failed: no verdict, nothing kept). */

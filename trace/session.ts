@@ -14,6 +14,7 @@ import { EventArchive } from './model/eventArchive';
 import { StraceParser } from './parse/parser';
 import { diagnoseStraceFailure, startStrace, TraceError, type RunningTrace } from './capture/runner';
 import { findSupervisorInterpreter, type TerminalSize } from './capture/supervisor';
+import { execTrampolineFile } from './capture/execTrampoline';
 import { loadProgramImage, SourceMapper } from './map/sourceMapper';
 import { buildUnwindCopy } from './unwindCopy';
 import { writeAlignedCopy } from './alignedCopy';
@@ -184,6 +185,9 @@ export class TraceSession {
       userSourceRoots: userRoots,
     });
     const supervisor = findSupervisorInterpreter();
+    const options = traceOptions(capabilities, { stack, stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject, syscalls: request.syscalls, startsProgram: !supervisor });
+    // Under -k, the supervisor starts the program through the exec trampoline (see execTrampoline.ts).
+    const execTrampoline = supervisor && options.includes('-k') ? execTrampolineFile() : undefined;
     const fds = new FdTracker();
     let programExit: ExitEvent | undefined;
     let rootPid: number | undefined;
@@ -196,6 +200,7 @@ export class TraceSession {
     const parser = new StraceParser({
       // Started by the supervisor, the program stops itself before its execve and strace attaches there.
       attachedBeforeExec: supervisor !== undefined,
+      supervisorExecs: execTrampoline ? 1 : 0,
       onSpan: model.windowed ? (seq, start, end) => archive?.span(seq, start, end) : undefined,
       onEvent: (event) => {
         rootPid ??= event.pid;
@@ -221,11 +226,11 @@ export class TraceSession {
     let reported: SyscallEvent | undefined;
     const running = await startStrace({
       strace,
-      options: traceOptions(capabilities, { stack, stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject, syscalls: request.syscalls, startsProgram: !supervisor }),
+      options,
       program: traced, args: request.args, cwd,
       stdinFile: request.stdin !== undefined ? path.resolve(cwd, request.stdin) : undefined,
       env: request.env ? { ...process.env, ...request.env } : undefined,
-      stdio, supervisor, terminalSize: request.terminalSize, ownProcessGroup: request.ownProcessGroup ?? false, capture: request.capture,
+      stdio, supervisor, execTrampoline, terminalSize: request.terminalSize, ownProcessGroup: request.ownProcessGroup ?? false, capture: request.capture,
       onCaptureFile: model.windowed ? (file) => {
         archive = EventArchive.open(file);
         model.attachArchive(archive);

@@ -46,6 +46,11 @@ export interface RunnerRequest {
   stdinFile?: string;
   /** The python3 that runs the supervisor. Without it strace runs directly (see StderrSplitter). */
   supervisor?: string;
+  /**
+   * With the supervisor: start the program through this exec trampoline (execTrampoline.ts), whose
+   * execve then comes first in the trace (the parser's supervisorExecs).
+   */
+  execTrampoline?: string;
   terminalSize?: TerminalSize;
   /** Put strace and the program in their own process group (without the supervisor, Stop kills it). */
   ownProcessGroup: boolean;
@@ -168,7 +173,7 @@ async function startStraceWith(request: RunnerRequest, stdinFd: number | undefin
   const child = supervised
     ? spawn(request.supervisor!, supervisorArguments(strace, program, {
       terminal: request.stdio === 'terminal' ? request.terminalSize ?? { rows: 24, columns: 80 } : undefined, captureDirectory: dir,
-      stdinFd: stdinFd !== undefined ? STDIN_FILE_FD : undefined,
+      stdinFd: stdinFd !== undefined ? STDIN_FILE_FD : undefined, execThrough: request.execTrampoline,
     }), { cwd: request.cwd, env: request.env ?? process.env, stdio: [...stdio, 'pipe', 'pipe', ...(stdinFd !== undefined ? [stdinFd] : [])], shell: false, detached: request.ownProcessGroup })
     : spawn(strace[0]!, [...strace.slice(1), '--', ...program], {
       cwd: request.cwd, env: request.env ?? process.env, stdio, shell: false, detached: request.ownProcessGroup,

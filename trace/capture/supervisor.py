@@ -1,7 +1,7 @@
 """Holds a traced program's whole process tree for trace/capture/supervisor.ts.
 
-Usage: python3 supervisor.py [--pty ROWS COLUMNS] [--parent PID] [--remove DIR]
-                             STRACE [STRACE-OPTIONS...] -- PROGRAM [ARGS...]
+Usage: python3 supervisor.py [--pty ROWS COLUMNS] [--parent PID] [--remove DIR] [--stdin-fd FD]
+                             [--exec-through TRAMPOLINE] STRACE [STRACE-OPTIONS...] -- PROGRAM [ARGS...]
 
 The program starts first, stopped, with the standard streams it should have; strace then attaches
 to it (`-p`) and the program continues into its execve. So strace's own messages (its stderr, our
@@ -18,6 +18,11 @@ Descriptors: 0, 1, 2 are the program's; with --pty the program gets a pseudo-ter
 we relay master -> fd 1 and fd 0 -> master. fd 3 carries commands: `resize ROWS COLUMNS` (the
 kernel then sends the program SIGWINCH) and `stop`. fd 4 receives strace's stderr.
 We exit as the program did (the same status, or the same signal).
+
+With --exec-through, the program is started as `TRAMPOLINE PATH PROGRAM ARGS...`, where PATH is the
+program found as execvp would find it: the trampoline (execTrampoline.ts) only execs it, and exists so
+that strace -k's unwinder forgets our own image before the program runs. If the trampoline cannot be
+run, the program is started directly.
 """
 import ctypes
 import fcntl
@@ -51,7 +56,7 @@ def prctl(option, value):
 
 def parse_arguments(argv):
     """Splits our command line into options, strace's command and the program's."""
-    options = {"pty": None, "parent": None, "remove": None, "stdin_fd": None}
+    options = {"pty": None, "parent": None, "remove": None, "stdin_fd": None, "exec_through": None}
     i = 0
     while i < len(argv) and argv[i].startswith("--"):
         if argv[i] == "--pty":
@@ -59,6 +64,9 @@ def parse_arguments(argv):
             i += 3
         elif argv[i] == "--stdin-fd":
             options["stdin_fd"] = int(argv[i + 1])
+            i += 2
+        elif argv[i] == "--exec-through":
+            options["exec_through"] = argv[i + 1]
             i += 2
         elif argv[i] in ("--parent", "--remove"):
             value = argv[i + 1]
@@ -130,7 +138,37 @@ def set_window_size(fd, rows, columns):
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", max(1, rows), max(1, columns), 0, 0))
 
 
-def start_program(program, pty_size, stdin_fd=None):
+def find_program(name, path=None):
+    """
+    The file execvp would run for `name`: itself when it holds a slash, else the first executable in
+    a PATH folder. When there is none, the name in the first folder: running that fails with ENOENT,
+    as execvp's first try does.
+    """
+    if "/" in name:
+        return name
+    folders = (os.environ.get("PATH", os.defpath) if path is None else path).split(os.pathsep)
+    for folder in folders:
+        candidate = os.path.join(folder or ".", name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return os.path.join(folders[0] or ".", name)
+
+
+def exec_program(program, trampoline=None):
+    """Replaces this process by the program (through the trampoline when given); returns only on failure."""
+    if trampoline:
+        try:
+            os.execv(trampoline, [trampoline, find_program(program[0])] + list(program))
+        except OSError:
+            pass
+    try:
+        os.execvp(program[0], program)
+    except OSError:
+        # The trace shows the failed execve and its errno; the program's stderr stays the program's.
+        pass
+
+
+def start_program(program, pty_size, stdin_fd=None, trampoline=None):
     """
     Forks the program, stopped before its execve until strace holds it. Returns (pid, master).
     With stdin_fd (a file the caller opened) the program reads that file; the terminal, if any,
@@ -167,11 +205,7 @@ def start_program(program, pty_size, stdin_fd=None):
     except OSError as error:
         os.write(2, ("supervisor: %s\n" % error.strerror).encode())
         os._exit(127)
-    try:
-        os.execvp(program[0], program)
-    except OSError:
-        # The trace shows the failed execve and its errno; the program's stderr stays the program's.
-        pass
+    exec_program(program, trampoline)
     os._exit(127)
 
 
@@ -264,7 +298,8 @@ class Supervisor:
             prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
             if os.getppid() != parent:
                 self.parent_gone = self.stop_requested = True
-        self.program, self.master = start_program(self.program_command, self.options["pty"], self.options["stdin_fd"])
+        self.program, self.master = start_program(
+            self.program_command, self.options["pty"], self.options["stdin_fd"], self.options["exec_through"])
         _, status = os.waitpid(self.program, os.WUNTRACED)
         if not os.WIFSTOPPED(status):
             self.statuses[self.program] = status

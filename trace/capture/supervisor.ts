@@ -4,7 +4,7 @@
 // (even by SIGKILL). Node has no pty, subreaper or parent-death API, hence python3.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { findExecutable } from '../../toolchain/tools';
+import { pythonInterpreter } from '../../toolchain/python';
 
 /** In the bundle __dirname is dist/ (scripts/build.mjs copies the script there); in tests, this folder. */
 export const SUPERVISOR_SCRIPT = path.join(__dirname, 'supervisor.py');
@@ -19,9 +19,12 @@ export interface TerminalSize {
   columns: number;
 }
 
-/** python3 runs the supervisor; without it strace runs directly and shares the program's stderr. */
+/**
+ * python3 runs the supervisor (a real binary, not a pyenv shim that would put its variables into the
+ * program's environment); without it strace runs directly and shares the program's stderr.
+ */
 export function findSupervisorInterpreter(): string | undefined {
-  return existsSync(SUPERVISOR_SCRIPT) ? findExecutable('python3') : undefined;
+  return existsSync(SUPERVISOR_SCRIPT) ? pythonInterpreter() : undefined;
 }
 
 /** A terminal's rows and columns as whole numbers of at least 1. */
@@ -48,6 +51,8 @@ export interface SupervisorOptions {
   captureDirectory?: string;
   /** The descriptor (of the supervisor) the program gets as its stdin, a terminal or not. */
   stdinFd?: number;
+  /** Start the program through this exec trampoline (execTrampoline.ts: for strace -k). */
+  execThrough?: string;
 }
 
 /** The supervisor's descriptor for a stdin file the caller opened (after CONTROL_FD and STRACE_MESSAGES_FD). */
@@ -64,5 +69,6 @@ export function supervisorArguments(strace: readonly string[], program: readonly
   if (options.terminal) args.push('--pty', ...dimensions(options.terminal));
   if (options.captureDirectory) args.push('--remove', options.captureDirectory);
   if (options.stdinFd !== undefined) args.push('--stdin-fd', String(options.stdinFd));
+  if (options.execThrough) args.push('--exec-through', options.execThrough);
   return [...args, ...strace, '--', ...program];
 }

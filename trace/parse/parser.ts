@@ -18,6 +18,11 @@ export interface ParserOptions {
    */
   attachedBeforeExec?: boolean;
   /**
+   * With attachedBeforeExec: how many of that process's first execve calls are the supervisor's own
+   * (its exec trampoline's): they are left out too, with what comes before them.
+   */
+  supervisorExecs?: number;
+  /**
    * Where each event's lines are in the stream, in bytes from its start: called for every line that
    * makes (or completes, or adds a stack frame to) event `seq`, with the line's range `[start, end)`
    * (its line end included), counted in the UTF-8 of the text it was given. A log can then be re-read
@@ -100,11 +105,13 @@ export class StraceParser {
   private reservedSeq: number | undefined;
   private readonly keepUnparsed: number;
   private awaitingExec: boolean;
+  private execsToSkip: number;
   private firstPid: number | undefined;
 
   constructor(private readonly options: ParserOptions) {
     this.keepUnparsed = options.keepUnparsed ?? 1000;
     this.awaitingExec = options.attachedBeforeExec ?? false;
+    this.execsToSkip = this.awaitingExec ? options.supervisorExecs ?? 0 : 0;
     this.onSpan = options.onSpan;
   }
 
@@ -203,7 +210,7 @@ export class StraceParser {
     if (isBlank(text, start, end)) return this.release();
     const prefix = readLinePrefix(text, start, end, this.prefix);
     const bodyStart = prefix.bodyStart;
-    if (this.awaitingExec && this.beforeExec(prefix, text)) return;
+    if (this.awaitingExec && this.beforeExec(prefix, text, end)) return;
     const lead = text.charCodeAt(bodyStart);
     // exit/exit_group never return: strace prints their stack after the `+++ exited` line.
     const exitLine = lead === PLUS && text.startsWith('+++ ', bodyStart);
@@ -386,12 +393,16 @@ export class StraceParser {
   }
 
   /** Is this line the first process's from before its first execve? (See attachedBeforeExec.) */
-  private beforeExec(prefix: LinePrefix, line: string): boolean {
+  private beforeExec(prefix: LinePrefix, line: string, end: number): boolean {
     this.firstPid ??= prefix.pid;
     if (prefix.pid !== this.firstPid) return false;
     if (line.startsWith('execve(', prefix.bodyStart) || line.startsWith('<... execve resumed>', prefix.bodyStart)) {
-      this.awaitingExec = false;
-      return false;
+      if (this.execsToSkip === 0) {
+        this.awaitingExec = false;
+        return false;
+      }
+      // The supervisor's execve: counted once it completes (an unfinished half has its resumed half to come).
+      if (!line.startsWith(UNFINISHED, end - UNFINISHED.length)) this.execsToSkip--;
     }
     this.release();
     this.stackTarget = undefined;

@@ -17,5 +17,7 @@ describe('the trace supervisor', () => {
     expect(supervisorArguments(['strace', '-f', '-o', '/t/trace'], ['/bin/prog', '--', 'x'], { terminal: { rows: 30.7, columns: 0 }, captureDirectory: '/t' }))
       .toEqual(['-I', '-S', SUPERVISOR_SCRIPT, '--parent', String(process.pid), '--pty', '30', '1', '--remove', '/t', 'strace', '-f', '-o', '/t/trace', '--', '/bin/prog', '--', 'x']);
     expect(resizeMessage({ rows: 0, columns: 99.5 })).toBe('resize 1 99\n');
+    expect(supervisorArguments(['strace', '-k'], ['prog'], { execThrough: '/c/exec-trampoline' }))
+      .toEqual(['-I', '-S', SUPERVISOR_SCRIPT, '--parent', String(process.pid), '--exec-through', '/c/exec-trampoline', 'strace', '-k', '--', 'prog']);
   });
 });

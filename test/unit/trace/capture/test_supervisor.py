@@ -17,14 +17,15 @@ spec.loader.exec_module(supervisor)
 class ParseArguments(unittest.TestCase):
     def test_splits_options_strace_and_program(self):
         options, strace, program = supervisor.parse_arguments(
-            ["--pty", "30", "100", "--parent", "42", "--remove", "/tmp/x", "--stdin-fd", "5", "strace", "-f", "--seccomp-bpf", "-o", "t", "--", "prog", "--", "a b"])
-        self.assertEqual(options, {"pty": (30, 100), "parent": 42, "remove": "/tmp/x", "stdin_fd": 5})
+            ["--pty", "30", "100", "--parent", "42", "--remove", "/tmp/x", "--stdin-fd", "5", "--exec-through", "/c/t",
+             "strace", "-f", "--seccomp-bpf", "-o", "t", "--", "prog", "--", "a b"])
+        self.assertEqual(options, {"pty": (30, 100), "parent": 42, "remove": "/tmp/x", "stdin_fd": 5, "exec_through": "/c/t"})
         self.assertEqual(strace, ["strace", "-f", "--seccomp-bpf", "-o", "t"])
         # Everything after the first bare `--` is the program's, another `--` included.
         self.assertEqual(program, ["prog", "--", "a b"])
 
     def test_without_options(self):
-        self.assertEqual(supervisor.parse_arguments(["strace", "--", "prog"]), ({"pty": None, "parent": None, "remove": None, "stdin_fd": None}, ["strace"], ["prog"]))
+        self.assertEqual(supervisor.parse_arguments(["strace", "--", "prog"]), ({"pty": None, "parent": None, "remove": None, "stdin_fd": None, "exec_through": None}, ["strace"], ["prog"]))
 
     def test_refuses_a_missing_program_or_strace(self):
         for argv in (["strace"], ["strace", "--"], ["--", "prog"], ["--bogus", "strace", "--", "prog"]):
@@ -35,6 +36,21 @@ class ParseArguments(unittest.TestCase):
         run = subprocess.run([sys.executable, SCRIPT, "strace"], capture_output=True, text=True, timeout=10)
         self.assertEqual(run.returncode, 2)
         self.assertIn("expected STRACE ... -- PROGRAM", run.stderr)
+
+
+class FindProgram(unittest.TestCase):
+    def test_finds_the_program_as_execvp_would(self):
+        with tempfile.TemporaryDirectory() as first, tempfile.TemporaryDirectory() as second:
+            for folder, mode in ((first, 0o644), (second, 0o755)):
+                with open(os.path.join(folder, "tool"), "w") as tool:
+                    tool.write("#!/bin/true\n")
+                os.chmod(os.path.join(folder, "tool"), mode)
+            path = os.pathsep.join([first, second])
+            # Not executable in the first folder: the second one's.
+            self.assertEqual(supervisor.find_program("tool", path), os.path.join(second, "tool"))
+            # A name with a slash is a path already; a name found nowhere fails in the first folder.
+            self.assertEqual(supervisor.find_program("./tool", path), "./tool")
+            self.assertEqual(supervisor.find_program("absent", path), os.path.join(first, "absent"))
 
 
 class ProcessTree(unittest.TestCase):

@@ -369,4 +369,63 @@ describe('a program that strace attached to before its execve (the trace supervi
   it('keeps them when strace started the program itself', () => {
     expect(parseStraceText(attached).events.map((e) => e.kind)).toEqual(['signal', 'signal', 'syscall', 'syscall', 'exit']);
   });
+
+  // Real strace 6.1 -k output (frames shortened) of the supervisor starting a program through its exec trampoline.
+  const trampoline = [
+    '16855 1796196980.899083 [00007f2ffb7ec267] --- SIGCONT {si_signo=SIGCONT, si_code=SI_USER, si_pid=16847, si_uid=0} ---',
+    ' > /usr/lib/x86_64-linux-gnu/libc.so.6(kill+0x7) [0x3c267]',
+    ' > /usr/bin/python3.11(_start+0x21) [0x227bd1]',
+    '16855 1796196980.917713 [00007f2ffb884ad7] execve("/root/.cache/syscall-lens/exec/exec-trampoline", ["/root/.cache/syscall-lens/exec/e"..., "./out/unwind/main", "./out/unwind/main"], 0x7fffecd7b5c0 /* 39 vars */) = 0 <0.002142>',
+    ' > /usr/lib/x86_64-linux-gnu/libc.so.6(execve+0x7) [0xd4ad7]',
+    ' > /usr/bin/python3.11(_start+0x21) [0x227bd1]',
+    '16855 1796196980.920924 [0000100000000092] execve("./out/unwind/main", ["./out/unwind/main"], 0x7fff47671e18 /* 39 vars */) = 0 <0.000574>',
+    ' > /root/.cache/syscall-lens/exec/exec-trampoline(+0x0) [0x92]',
+    '16855 1796196980.923601 [00000000004010a7] getpid() = 16855 <0.000014>',
+    ' > /tmp/mo/out/unwind/main() [0x10a7]',
+    ' > /tmp/mo/out/unwind/main() [0x1028]',
+    '16855 1796196980.925073 [000000000040103b] exit(3) = ?',
+    '16855 1796196980.925200 [000000000040103b] +++ exited with 3 +++',
+    '',
+  ];
+  const afterTrampoline = (lines: string[]) => {
+    const events: TraceEvent[] = [];
+    const parser = new StraceParser({ attachedBeforeExec: true, supervisorExecs: 1, onEvent: (e) => events.push(e) });
+    parser.push(lines.join('\n'));
+    parser.end();
+    return events;
+  };
+
+  it('drops the exec trampoline\'s execve as the supervisor\'s: the program starts at the execve the trampoline made', () => {
+    const events = afterTrampoline(trampoline);
+    expect(events.map((e) => [e.seq, e.kind, e.kind === 'syscall' ? e.name : ''])).toEqual([
+      [1, 'syscall', 'execve'], [2, 'syscall', 'getpid'], [3, 'syscall', 'exit'], [4, 'exit', ''],
+    ]);
+    const execve = events[0] as SyscallEvent;
+    expect(execve.args[0]!.text).toBe('"./out/unwind/main"');
+    expect(events[1]!.stack.map((f) => f.address)).toEqual([0x10a7, 0x1028]);
+  });
+
+  it('drops it when it comes in halves too, counting it once its resumed half is read', () => {
+    const [, , , whole] = trampoline;
+    const halves = [
+      ...trampoline.slice(0, 3),
+      whole!.replace(/, 0x7fffecd7b5c0 .*$/, ' <unfinished ...>'),
+      '16855 1796196980.918000 [00007f2ffb884ad7] <... execve resumed>, 0x7fffecd7b5c0 /* 39 vars */) = 0 <0.002142>',
+      ...trampoline.slice(4),
+    ];
+    expect(afterTrampoline(halves).map((e) => (e.kind === 'syscall' ? `${e.name} ${e.args[0]?.text ?? ''}` : e.kind)))
+      .toEqual(['execve "./out/unwind/main"', 'getpid ', 'exit 3', 'exit']);
+  });
+
+  it('shows a failed execve of the program after the trampoline\'s (the program could not be run)', () => {
+    const failed = [
+      ...trampoline.slice(0, 6),
+      '16855 1796196980.920924 [0000100000000092] execve("/nowhere/prog", ["prog"], 0x7fff47671e18 /* 39 vars */) = -1 ENOENT (No such file or directory) <0.000020>',
+      '16855 1796196980.921000 [00001000000000a0] exit_group(127) = ?',
+      '16855 1796196980.921100 +++ exited with 127 +++',
+      '',
+    ];
+    const events = afterTrampoline(failed);
+    expect(events.map((e) => (e.kind === 'syscall' ? [e.name, e.errno] : [e.kind]))).toEqual([['execve', 'ENOENT'], ['exit_group', undefined], ['exit']]);
+  });
 });
