@@ -93,6 +93,25 @@ export function defaultBuildDirectory(source: string): string {
   return cacheDirectory('build', key);
 }
 
+/** What each nasm binary's `-h` says it supports, asked once per binary. */
+const listingOptionsOf = new Map<string, Promise<string[]>>();
+
+/**
+ * `-Lf` where this nasm has it (its own help lists it; NASM 2.16 does, an older one would refuse it):
+ * a listing that shows the expansions of macros declared `.nolist` instruction by instruction. Not
+ * for the build itself: `.nolist` also keeps the macro's body lines out of the object's DWARF, which
+ * `-Lf` would put back, changing what the debugger steps through.
+ */
+export function nasmListingOptions(nasm: string): Promise<string[]> {
+  let options = listingOptionsOf.get(nasm);
+  if (!options) {
+    options = runProgram(nasm, ['-h'], { timeoutMs: 10_000 })
+      .then((help) => (/^\s*-Lf\b/m.test(help.stdout + help.stderr) ? ['-Lf'] : []), () => []);
+    listingOptionsOf.set(nasm, options);
+  }
+  return options;
+}
+
 /** Builds a NASM or C source into a program with DWARF line information. Never uses a shell. */
 export async function buildProgram(request: BuildRequest): Promise<BuildResult> {
   const source = path.resolve(request.source);

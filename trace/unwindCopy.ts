@@ -5,9 +5,9 @@
 // the code), so its line table and listing are the program's.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseListing } from '../nasm/listing';
+import { parseListing, type ListingRecord } from '../nasm/listing';
 import { requireTool, runProgram, type ToolPaths } from '../toolchain/tools';
-import type { BuildResult } from '../toolchain/build';
+import { nasmListingOptions, type BuildResult } from '../toolchain/build';
 import { readLineTable } from './map/dwarfLines';
 import { ElfFile } from './map/elf';
 import { linkedSectionBases } from './map/nasmListing';
@@ -34,27 +34,28 @@ export async function buildUnwindCopy(build: BuildResult | undefined, tools: Par
     // Only what buildProgram links with plain `ld -o PROGRAM OBJECT...` (libc programs have unwind tables of their own).
     if (link?.tool !== 'ld' || link.args.join('\n') !== ['-o', build.program, object, ...others.map((o) => o.object)].join('\n')) return undefined;
     const elf = ElfFile.read(build.program);
+    const folder = path.join(path.dirname(build.program), 'unwind');
+    mkdirSync(folder, { recursive: true });
+    const nasm = requireTool('nasm', tools);
+    const records = (listing: string) => listingRecords(build, listing, folder, nasm);
     // The root's object is linked first: its sections start where the program's do. Each other
     // source's sections are placed by its own line-table rows, and its wrappers may be called from
     // any object: every global label counts as called.
-    const sites = findWrapperSyscalls(parseListing(readFileSync(build.listing, 'utf8')), (name) => elf.section(name)?.address || undefined);
+    const sites = findWrapperSyscalls(await records(build.listing), (name) => elf.section(name)?.address || undefined);
     if (others.length) {
       const lines = readLineTable(elf);
       const globals = elf.symbols.filter((s) => s.global && s.defined).map((s) => s.value);
       for (const unit of others) {
         const bases = linkedSectionBases(lines, unit.listing, unit.source);
-        sites.push(...findWrapperSyscalls(parseListing(readFileSync(unit.listing, 'utf8')), (name) => bases.get(name), globals));
+        sites.push(...findWrapperSyscalls(await records(unit.listing), (name) => bases.get(name), globals));
       }
       sites.sort((a, b) => a.returnAddress - b.returnAddress);
     }
     const anchor = elf.symbols.find((s) => s.name === '_start' && s.value === elf.entry);
     if (sites.length === 0 || !anchor) return undefined;
-    const folder = path.join(path.dirname(build.program), 'unwind');
-    mkdirSync(folder, { recursive: true });
     const program = path.join(folder, path.basename(build.program));
     const table = path.join(folder, 'wrappers.asm');
     writeFileSync(table, unwindTableSource(sites, anchor.name, anchor.value));
-    const nasm = requireTool('nasm', tools);
     const ld = requireTool('ld', tools);
     const step = (file: string, args: string[]) => runProgram(file, args, { cwd: folder, timeoutMs: 60_000 });
     // nasm deletes its output when it fails: always a file of ours.
@@ -68,4 +69,33 @@ export async function buildUnwindCopy(build: BuildResult | undefined, tools: Par
   } catch {
     return undefined;
   }
+}
+
+/** The bytes hold a `syscall` (0F 05) among other instructions: one listing record for a whole expansion. */
+function hidesSyscall(record: ListingRecord): boolean {
+  const bytes = record.bytes;
+  if (!bytes || bytes.length <= 2) return false;
+  for (let i = 0; i + 1 < bytes.length; i++) if (bytes[i] === 0x0f && bytes[i + 1] === 0x05) return true;
+  return false;
+}
+
+/**
+ * A unit's listing records for finding wrappers. A macro declared `.nolist` is listed as one record
+ * of bytes, its `syscall` hidden among the instructions before it; then the unit is listed again
+ * with nasm's `-Lf` (the same command as its build, the object going to a file of ours), which
+ * lists each instruction. The build's object and listing stay as they are: `-Lf` also puts the
+ * macro's body lines into the DWARF, which `.nolist` keeps out.
+ */
+async function listingRecords(build: BuildResult, listing: string, folder: string, nasm: string): Promise<ListingRecord[]> {
+  const records = parseListing(readFileSync(listing, 'utf8'));
+  if (!records.some(hidesSyscall)) return records;
+  const assembled = build.steps.find((s) => s.tool === 'nasm' && s.args[s.args.indexOf('-l') + 1] === listing);
+  const options = await nasmListingOptions(nasm);
+  const source = assembled?.args.at(-1);
+  if (!assembled || !source || options.length === 0) return records;
+  const unit = path.join(folder, `relisted-${path.basename(listing)}`);
+  const args = assembled.args.map((arg, i, all) => (all[i - 1] === '-l' ? unit : all[i - 1] === '-o' ? `${unit}.o` : arg));
+  // nasm deletes its output when it fails: always a file of ours.
+  const relisted = await runProgram(nasm, [...options, ...args], { cwd: path.dirname(source), timeoutMs: 60_000 });
+  return relisted.exitCode === 0 && existsSync(unit) ? parseListing(readFileSync(unit, 'utf8')) : records;
 }

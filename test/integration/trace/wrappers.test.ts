@@ -1,7 +1,7 @@
 // A write made through a small wrapper procedure belongs to the line that called the wrapper: the
 // program is traced as a copy with unwind rules for the wrapper's syscall (strace -k then names the
 // caller), the wrapper's own line kept as detail. Real nasm, ld and strace.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +50,22 @@ describe('calls through small wrapper procedures', () => {
     expect(traced.section('.text')!.size).toBe(original.section('.text')!.size);
     expect(original.section('.eh_frame')).toBeUndefined();
     expect(traced.section('.eh_frame_hdr')).toBeDefined();
+  });
+
+  it('sees wrappers made of a macro declared .nolist, whose syscall the build\'s listing hides in one record of bytes', async () => {
+    const source = path.join(FIXTURES, 'nolist/nolist.asm');
+    const at = (marker: string) => markerLine(source, marker);
+    const { result, writes } = await trace(source);
+    expect(writes.map((w) => [w.location?.line, w.location?.procedureLine])).toEqual([
+      [at('call_hello'), at('print_write')], [at('call_bye'), at('print_write')],
+    ]);
+    // .nolist keeps the macro's body out of the listing and the DWARF: a call it makes at top level is its invocation line's.
+    const exit = result.model.events.find((e): e is SyscallEvent => e?.kind === 'syscall' && e.name === 'exit');
+    expect(exit?.location).toEqual({ file: source, line: at('exit') });
+    // The wrapper was found in a second listing (nasm -Lf); the build's listing and object are as nasm made them.
+    const program = result.target.program;
+    expect(readFileSync(`${program}.lst`, 'utf8')).not.toMatch(/ [0-9A-F]{8} 0F05 +<1>/);
+    expect(readFileSync(path.join(path.dirname(program), 'unwind', `relisted-${path.basename(program)}.lst`), 'utf8')).toMatch(/ [0-9A-F]{8} 0F05 +<1>/);
   });
 
   it('changes nothing for a program without wrappers: no copy, no stack traces', async () => {
