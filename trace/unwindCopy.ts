@@ -35,7 +35,6 @@ export async function buildUnwindCopy(build: BuildResult | undefined, tools: Par
     if (link?.tool !== 'ld' || link.args.join('\n') !== ['-o', build.program, object, ...others.map((o) => o.object)].join('\n')) return undefined;
     const elf = ElfFile.read(build.program);
     const folder = path.join(path.dirname(build.program), 'unwind');
-    mkdirSync(folder, { recursive: true });
     const nasm = requireTool('nasm', tools);
     const records = (listing: string) => listingRecords(build, listing, folder, nasm);
     // The root's object is linked first: its sections start where the program's do. Each other
@@ -53,6 +52,7 @@ export async function buildUnwindCopy(build: BuildResult | undefined, tools: Par
     }
     const anchor = elf.symbols.find((s) => s.name === '_start' && s.value === elf.entry);
     if (sites.length === 0 || !anchor) return undefined;
+    mkdirSync(folder, { recursive: true });
     const program = path.join(folder, path.basename(build.program));
     const table = path.join(folder, 'wrappers.asm');
     writeFileSync(table, unwindTableSource(sites, anchor.name, anchor.value));
@@ -93,6 +93,7 @@ async function listingRecords(build: BuildResult, listing: string, folder: strin
   const options = await nasmListingOptions(nasm);
   const source = assembled?.args.at(-1);
   if (!assembled || !source || options.length === 0) return records;
+  mkdirSync(folder, { recursive: true });
   const unit = path.join(folder, `relisted-${path.basename(listing)}`);
   const args = assembled.args.map((arg, i, all) => (all[i - 1] === '-l' ? unit : all[i - 1] === '-o' ? `${unit}.o` : arg));
   // nasm deletes its output when it fails: always a file of ours.

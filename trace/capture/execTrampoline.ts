@@ -53,7 +53,8 @@ export function execTrampolineFile(folder = cacheDirectory('exec')): string | un
   try {
     let current: Buffer | undefined;
     try {
-      if ((statSync(file).mode & 0o111) === 0o111) current = readFileSync(file);
+      // Executable by us (a umask may have kept the others' bits off).
+      if (statSync(file).mode & 0o100) current = readFileSync(file);
     } catch { /* not written yet */ }
     if (!current?.equals(image)) {
       mkdirSync(folder, { recursive: true });
