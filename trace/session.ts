@@ -187,7 +187,9 @@ export class TraceSession {
     const supervisor = findSupervisorInterpreter();
     const options = traceOptions(capabilities, { stack, stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject, syscalls: request.syscalls, startsProgram: !supervisor });
     // Under -k, the supervisor starts the program through the exec trampoline (see execTrampoline.ts).
-    const execTrampoline = supervisor && options.includes('-k') ? execTrampolineFile() : undefined;
+    // Not when an execve is to fail: strace counts `when=N` per process, and the trampoline's execve
+    // would count as the traced process's first.
+    const execTrampoline = supervisor && options.includes('-k') && request.inject?.syscall !== 'execve' ? execTrampolineFile() : undefined;
     const fds = new FdTracker();
     let programExit: ExitEvent | undefined;
     let rootPid: number | undefined;

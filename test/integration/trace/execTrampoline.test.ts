@@ -101,3 +101,15 @@ describe('a trace with -k stacks run by a python3 mapped at a fixed address', ()
     }
   });
 });
+
+describe('a failure injected into execve under -k', () => {
+  it('is the program\'s first execve, not the trampoline\'s (strace counts when=N per process)', async () => {
+    const source = path.resolve(__dirname, '../../fixtures/trace/calls.asm');
+    const session = await TraceSession.start({
+      file: source, args: [], stdio: 'pipe', buildDirectory: path.join(work, 'inject'), stackTraces: true,
+      inject: { syscall: 'execve', errno: 'EACCES', when: 1 },
+    });
+    // The program never runs: its only execve failed as asked.
+    await expect(session.done).rejects.toMatchObject({ reason: 'not-a-program', message: expect.stringContaining('Permission denied') });
+  });
+});
