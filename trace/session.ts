@@ -14,7 +14,7 @@ import { EventArchive } from './model/eventArchive';
 import { StraceParser } from './parse/parser';
 import { diagnoseStraceFailure, startStrace, TraceError, type RunningTrace } from './capture/runner';
 import { findSupervisorInterpreter, type TerminalSize } from './capture/supervisor';
-import { execTrampolineFile } from './capture/execTrampoline';
+import { execTrampolineFor } from './capture/execTrampoline';
 import { loadProgramImage, SourceMapper } from './map/sourceMapper';
 import { buildUnwindCopy } from './unwindCopy';
 import { writeAlignedCopy } from './alignedCopy';
@@ -187,9 +187,7 @@ export class TraceSession {
     const supervisor = findSupervisorInterpreter();
     const options = traceOptions(capabilities, { stack, stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject, syscalls: request.syscalls, startsProgram: !supervisor });
     // Under -k, the supervisor starts the program through the exec trampoline (see execTrampoline.ts).
-    // Not when an execve is to fail: strace counts `when=N` per process, and the trampoline's execve
-    // would count as the traced process's first.
-    const execTrampoline = supervisor && options.includes('-k') && request.inject?.syscall !== 'execve' ? execTrampolineFile() : undefined;
+    const execTrampoline = supervisor ? execTrampolineFor(options) : undefined;
     const fds = new FdTracker();
     let programExit: ExitEvent | undefined;
     let rootPid: number | undefined;

@@ -24,7 +24,7 @@ import type { Readable } from 'node:stream';
 import { buildProgram } from '../../toolchain/build';
 import { probeStrace, traceOptions } from '../../trace/capture/straceProbe';
 import { findSupervisorInterpreter, supervisorArguments } from '../../trace/capture/supervisor';
-import { execTrampolineFile } from '../../trace/capture/execTrampoline';
+import { execTrampolineFor } from '../../trace/capture/execTrampoline';
 import { readLineTable } from '../../trace/map/dwarfLines';
 import { ElfFile } from '../../trace/map/elf';
 import { StraceParser } from '../../trace/parse/parser';
@@ -76,8 +76,8 @@ function timeSupervisedStrace(program: string, flags: string[], output: string):
   if (!python) throw new Error('python3 is needed for the supervised baseline');
   return measure(() => new Promise<void>((resolve, reject) => {
     // fd 3 (commands) stays open until the supervisor ends; fd 4 takes strace's messages.
-    // Under -k through the exec trampoline, as the session starts it.
-    const execThrough = flags.includes('-k') ? execTrampolineFile() : undefined;
+    // Through the exec trampoline where the session uses it (under -k).
+    const execThrough = execTrampolineFor(flags);
     const child = spawn(python, supervisorArguments(['strace', ...flags, '-o', output], [program], { execThrough }), { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
     (child.stdio[4] as Readable | null)?.resume();
     child.on('error', reject);

@@ -68,3 +68,13 @@ export function execTrampolineFile(folder = cacheDirectory('exec')): string | un
     return undefined;
   }
 }
+
+/**
+ * The trampoline for a supervised trace with these strace options: under -k only, and not when an
+ * execve is to fail (strace counts `when=N` per process, and the trampoline's execve would count as
+ * the traced process's first).
+ */
+export function execTrampolineFor(straceOptions: readonly string[]): string | undefined {
+  if (!straceOptions.includes('-k') || straceOptions.some((o) => o.startsWith('inject=execve:'))) return undefined;
+  return execTrampolineFile();
+}

@@ -32,11 +32,10 @@ mov eax, 231
 syscall
 `;
 
-/** ET_EXEC (2) in the ELF header: mapped where it was linked, not position-independent. */
+/** An ELF program mapped where it was linked (ET_EXEC), not position-independent. */
 function isFixedAddressElf(file: string): boolean {
   try {
-    const head = readFileSync(file).subarray(0, 18);
-    return head.readUInt32BE(0) === 0x7f454c46 && head.readUInt16LE(16) === 2;
+    return !ElfFile.read(file).isPositionIndependent;
   } catch {
     return false;
   }
