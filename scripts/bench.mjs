@@ -11,7 +11,7 @@ const benches = readdirSync('scripts/bench').filter((f) => f.endsWith('.ts'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
 const out = mkdtempSync(path.join(tmpdir(), 'syscall-lens-bench-'));
 // The bundles find Python helpers beside themselves, as in dist/.
-for (const helper of ['trace/capture/supervisor.py', 'debug-adapter/keeper.py']) copyFileSync(helper, path.join(out, path.basename(helper)));
+for (const helper of ['trace/capture/supervisor.py', 'trace/capture/unwind_cache.c', 'debug-adapter/keeper.py']) copyFileSync(helper, path.join(out, path.basename(helper)));
 let failed = 0;
 try {
   for (const file of benches) {

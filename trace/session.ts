@@ -15,6 +15,7 @@ import { StraceParser } from './parse/parser';
 import { diagnoseStraceFailure, startStrace, TraceError, type RunningTrace } from './capture/runner';
 import { findSupervisorInterpreter, type TerminalSize } from './capture/supervisor';
 import { execTrampolineFor } from './capture/execTrampoline';
+import { unwindCacheFor } from './capture/unwindCache';
 import { loadProgramImage, SourceMapper } from './map/sourceMapper';
 import { buildUnwindCopy } from './unwindCopy';
 import { writeAlignedCopy } from './alignedCopy';
@@ -188,6 +189,8 @@ export class TraceSession {
     const options = traceOptions(capabilities, { stack, stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject, syscalls: request.syscalls, startsProgram: !supervisor });
     // Under -k, the supervisor starts the program through the exec trampoline (see execTrampoline.ts).
     const execTrampoline = supervisor ? execTrampolineFor(options) : undefined;
+    // Under -k through libunwind, strace keeps each frame's name (see unwindCache.ts).
+    const stracePreload = await unwindCacheFor(capabilities, options, request.tools?.gcc);
     const fds = new FdTracker();
     let programExit: ExitEvent | undefined;
     let rootPid: number | undefined;
@@ -230,7 +233,7 @@ export class TraceSession {
       program: traced, args: request.args, cwd,
       stdinFile: request.stdin !== undefined ? path.resolve(cwd, request.stdin) : undefined,
       env: request.env ? { ...process.env, ...request.env } : undefined,
-      stdio, supervisor, execTrampoline, terminalSize: request.terminalSize, ownProcessGroup: request.ownProcessGroup ?? false, capture: request.capture,
+      stdio, supervisor, execTrampoline, stracePreload, terminalSize: request.terminalSize, ownProcessGroup: request.ownProcessGroup ?? false, capture: request.capture,
       onCaptureFile: model.windowed ? (file) => {
         archive = EventArchive.open(file);
         model.attachArchive(archive);

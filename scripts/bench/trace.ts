@@ -14,8 +14,8 @@
 //     and 2 000 000 calls, beside a bare node process (bounded: the same at both sizes, target < 150 MB),
 //     and how long the panel's filters take on those traces;
 //  5. a libc program: the ways to credit its calls to the user's line (-k stacks, the default for a
-//     program with debug lines; by call site without -k; -k for a filtered few), each vs strace to a
-//     file (target ≤ 2×).
+//     program with debug lines, with and without our unwind cache preloaded into strace; by call site
+//     without -k; -k for a filtered few), each vs strace to a file (target ≤ 2×).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -25,6 +25,7 @@ import { buildProgram } from '../../toolchain/build';
 import { probeStrace, traceOptions } from '../../trace/capture/straceProbe';
 import { findSupervisorInterpreter, supervisorArguments } from '../../trace/capture/supervisor';
 import { execTrampolineFor } from '../../trace/capture/execTrampoline';
+import { unwindCacheLibrary } from '../../trace/capture/unwindCache';
 import { readLineTable } from '../../trace/map/dwarfLines';
 import { ElfFile } from '../../trace/map/elf';
 import { StraceParser } from '../../trace/parse/parser';
@@ -70,15 +71,15 @@ function timePlainStrace(program: string, flags: string[] = [], output = '/dev/n
   }));
 }
 
-/** strace run as we run it: attached by the supervisor to the program stopped before its execve. */
-function timeSupervisedStrace(program: string, flags: string[], output: string): Promise<Cost> {
+/** strace run as we run it: attached by the supervisor to the program stopped before its execve (with the unwind cache when given). */
+function timeSupervisedStrace(program: string, flags: string[], output: string, stracePreload?: string): Promise<Cost> {
   const python = findSupervisorInterpreter();
   if (!python) throw new Error('python3 is needed for the supervised baseline');
   return measure(() => new Promise<void>((resolve, reject) => {
     // fd 3 (commands) stays open until the supervisor ends; fd 4 takes strace's messages.
     // Through the exec trampoline where the session uses it (under -k).
     const execThrough = execTrampolineFor(flags);
-    const child = spawn(python, supervisorArguments(['strace', ...flags, '-o', output], [program], { execThrough }), { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+    const child = spawn(python, supervisorArguments(['strace', ...flags, '-o', output], [program], { execThrough, stracePreload }), { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
     (child.stdio[4] as Readable | null)?.resume();
     child.on('error', reject);
     child.on('close', () => resolve());
@@ -375,16 +376,20 @@ async function benchLibc(): Promise<void> {
   const direct: Cost[] = [];
   const supervised: Cost[] = [];
   const stacks: Cost[] = [];
+  const cachedStacks: Cost[] = [];
   const ours: Cost[] = [];
   const oursStacks: Cost[] = [];
   const oursFiltered: Cost[] = [];
   let byCallSite = { calls: 0, mapped: 0 };
   let withStacks = { calls: 0, mapped: 0 };
   let filtered = { calls: 0, mapped: 0 };
+  const unwindCache = await unwindCacheLibrary('strace');
+  if (!unwindCache.library) console.log(`  (no unwind cache: ${unwindCache.reason})`);
   for (let round = 0; round < 3; round++) {
     direct.push(await timePlainStrace(build.program, flags, file));
     supervised.push(await timeSupervisedStrace(build.program, flags, file));
     stacks.push(await timeSupervisedStrace(build.program, stackFlags, file));
+    if (unwindCache.library) cachedStacks.push(await timeSupervisedStrace(build.program, stackFlags, file, unwindCache.library));
     // Without -k (setting `never`, --no-stacks): calls credited by their one call site where that is exact.
     const run = await timePipeline(build.program, 'file', false);
     ours.push(run);
@@ -405,11 +410,12 @@ async function benchLibc(): Promise<void> {
   console.log(`  strace, our flags, -o file, started by strace   ${row(direct)}`);
   console.log(`  the same attached as we attach it              ${row(supervised)}`);
   console.log(`  the same with -k stacks                        ${row(stacks)}  (-k alone: ${versus(stacks, supervised)})`);
+  if (cachedStacks.length) console.log(`  the same with -k and our unwind cache in strace ${row(cachedStacks)}  (${versus(cachedStacks, stacks)} of -k alone; ${versus(cachedStacks, direct)} of strace without -k)`);
   console.log(`  ours without -k (--no-stacks), ${byCallSite.mapped.toLocaleString()} calls credited   ${row(ours)} (by their one call site: getppid; libc calls write itself, so the write keeps no line)`);
   console.log(`  ours, default (-k), ${withStacks.mapped.toLocaleString()} credited     ${row(oursStacks)}`);
   console.log(`  ours with -k, --syscalls write: ${filtered.calls} calls, ${filtered.mapped} credited   ${row(oursFiltered)} (only the chosen calls are unwound)`);
   console.log(`  ratio ours without -k / strace -o file = ${versus(ours, direct)}   (target ≤ 2×; every call but the write credited)`);
-  console.log(`  ratio ours default (-k) / strace -o file = ${versus(oursStacks, direct)};  / strace -k alone = ${versus(oursStacks, stacks)}   (target ≤ 2×: not met with strace 6.1's unwinder)`);
+  console.log(`  ratio ours default (-k, with the unwind cache) / strace -o file = ${versus(oursStacks, direct)};  / strace -k alone = ${versus(oursStacks, stacks)}   (target ≤ 2×)`);
   console.log(`  ratio ours with -k filtered to write / strace -o file (unfiltered) = ${versus(oursFiltered, direct)}`);
 }
 

@@ -9,6 +9,7 @@ import type { Readable, Writable } from 'node:stream';
 import { reportCommand } from '../../toolchain/commandLog';
 import { runProgram } from '../../toolchain/tools';
 import { LineSplitter, StderrSplitter } from './stderrSplitter';
+import { preloadWith } from './unwindCache';
 import {
   CONTROL_FD, resizeMessage, STDIN_FILE_FD, STOP_MESSAGE, STRACE_MESSAGES_FD, straceDeathOf, supervisorArguments, type TerminalSize,
 } from './supervisor';
@@ -51,6 +52,12 @@ export interface RunnerRequest {
    * execve then comes first in the trace (the parser's supervisorExecs).
    */
   execTrampoline?: string;
+  /**
+   * Preload this library into strace, and into strace only (unwindCache.ts: under -k). Without the
+   * supervisor strace gets it through its environment, and the library takes itself out of
+   * LD_PRELOAD before strace starts the program.
+   */
+  stracePreload?: string;
   terminalSize?: TerminalSize;
   /** Put strace and the program in their own process group (without the supervisor, Stop kills it). */
   ownProcessGroup: boolean;
@@ -151,6 +158,11 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
   }
 }
 
+/** The environment for strace started without the supervisor: the program's, with the preload first. */
+function straceEnvironment(env: NodeJS.ProcessEnv, preload: string | undefined): NodeJS.ProcessEnv {
+  return preload ? { ...env, LD_PRELOAD: preloadWith(preload, env.LD_PRELOAD) } : env;
+}
+
 async function startStraceWith(request: RunnerRequest, stdinFd: number | undefined): Promise<RunningTrace> {
   const capture = request.capture ?? 'file';
   const { dir, fifo } = await makeCapture(capture);
@@ -174,12 +186,15 @@ async function startStraceWith(request: RunnerRequest, stdinFd: number | undefin
     ? spawn(request.supervisor!, supervisorArguments(strace, program, {
       terminal: request.stdio === 'terminal' ? request.terminalSize ?? { rows: 24, columns: 80 } : undefined, captureDirectory: dir,
       stdinFd: stdinFd !== undefined ? STDIN_FILE_FD : undefined, execThrough: request.execTrampoline,
+      stracePreload: request.stracePreload,
     }), { cwd: request.cwd, env: request.env ?? process.env, stdio: [...stdio, 'pipe', 'pipe', ...(stdinFd !== undefined ? [stdinFd] : [])], shell: false, detached: request.ownProcessGroup })
     : spawn(strace[0]!, [...strace.slice(1), '--', ...program], {
-      cwd: request.cwd, env: request.env ?? process.env, stdio, shell: false, detached: request.ownProcessGroup,
+      cwd: request.cwd, env: straceEnvironment(request.env ?? process.env, request.stracePreload), stdio, shell: false, detached: request.ownProcessGroup,
     });
+  // As a command a user can run again: with the preload strace had (the output is the same without it).
+  const reported = request.stracePreload ? ['env', `LD_PRELOAD=${preloadWith(request.stracePreload, (request.env ?? process.env).LD_PRELOAD)}`, ...strace] : strace;
   reportCommand({
-    file: strace[0]!, args: [...strace.slice(1), '--', ...program], cwd: request.cwd,
+    file: reported[0]!, args: [...reported.slice(1), '--', ...program], cwd: request.cwd,
     ended: new Promise((resolve) => { child.once('close', () => resolve()); child.once('error', () => resolve()); }),
   });
   let stopped = false;

@@ -1,7 +1,7 @@
 """Holds a traced program's whole process tree for trace/capture/supervisor.ts.
 
 Usage: python3 supervisor.py [--pty ROWS COLUMNS] [--parent PID] [--remove DIR] [--stdin-fd FD]
-                             [--exec-through TRAMPOLINE] STRACE [STRACE-OPTIONS...] -- PROGRAM [ARGS...]
+                             [--exec-through TRAMPOLINE] [--strace-preload LIBRARY] STRACE [STRACE-OPTIONS...] -- PROGRAM [ARGS...]
 
 The program starts first, stopped, with the standard streams it should have; strace then attaches
 to it (`-p`) and the program continues into its execve. So strace's own messages (its stderr, our
@@ -23,6 +23,9 @@ With --exec-through, the program is started as `TRAMPOLINE PATH PROGRAM ARGS...`
 program found as execvp would find it: the trampoline (execTrampoline.ts) only execs it, and exists so
 that strace -k's unwinder forgets our own image before the program runs. If the trampoline cannot be
 run, the program is started directly.
+
+With --strace-preload, strace (and only strace) runs with LIBRARY first in LD_PRELOAD: the unwind
+cache of unwindCache.ts. The program keeps the environment it was given.
 """
 import ctypes
 import fcntl
@@ -56,7 +59,7 @@ def prctl(option, value):
 
 def parse_arguments(argv):
     """Splits our command line into options, strace's command and the program's."""
-    options = {"pty": None, "parent": None, "remove": None, "stdin_fd": None, "exec_through": None}
+    options = {"pty": None, "parent": None, "remove": None, "stdin_fd": None, "exec_through": None, "strace_preload": None}
     i = 0
     while i < len(argv) and argv[i].startswith("--"):
         if argv[i] == "--pty":
@@ -67,6 +70,9 @@ def parse_arguments(argv):
             i += 2
         elif argv[i] == "--exec-through":
             options["exec_through"] = argv[i + 1]
+            i += 2
+        elif argv[i] == "--strace-preload":
+            options["strace_preload"] = argv[i + 1]
             i += 2
         elif argv[i] in ("--parent", "--remove"):
             value = argv[i + 1]
@@ -209,7 +215,16 @@ def start_program(program, pty_size, stdin_fd=None, trampoline=None):
     os._exit(127)
 
 
-def start_strace(strace, program_pid):
+def strace_environment(preload):
+    """Our environment, with PRELOAD first in LD_PRELOAD when given."""
+    env = dict(os.environ)
+    if preload:
+        current = env.get("LD_PRELOAD")
+        env["LD_PRELOAD"] = preload + ":" + current if current else preload
+    return env
+
+
+def start_strace(strace, program_pid, preload=None):
     pid = os.fork()
     if pid:
         return pid
@@ -223,7 +238,7 @@ def start_strace(strace, program_pid):
         os.dup2(null, 1)
         os.dup2(STRACE_STDERR_FD, 2)
         os.closerange(3, os.sysconf("SC_OPEN_MAX"))
-        os.execvp(strace[0], strace + ["-p", str(program_pid)])
+        os.execvpe(strace[0], strace + ["-p", str(program_pid)], strace_environment(preload))
     except OSError as error:
         os.write(2, ("strace: exec: %s\n" % error.strerror).encode())
     os._exit(127)
@@ -303,7 +318,7 @@ class Supervisor:
         _, status = os.waitpid(self.program, os.WUNTRACED)
         if not os.WIFSTOPPED(status):
             self.statuses[self.program] = status
-        self.strace = start_strace(self.strace_command, self.program)
+        self.strace = start_strace(self.strace_command, self.program, self.options["strace_preload"])
         if not self.wait_for_attach():
             self.kill_tree()
             self.finish()

@@ -53,6 +53,8 @@ export interface SupervisorOptions {
   stdinFd?: number;
   /** Start the program through this exec trampoline (execTrampoline.ts: for strace -k). */
   execThrough?: string;
+  /** Preload this library into strace alone (unwindCache.ts: for strace -k). */
+  stracePreload?: string;
 }
 
 /** The supervisor's descriptor for a stdin file the caller opened (after CONTROL_FD and STRACE_MESSAGES_FD). */
@@ -70,5 +72,6 @@ export function supervisorArguments(strace: readonly string[], program: readonly
   if (options.captureDirectory) args.push('--remove', options.captureDirectory);
   if (options.stdinFd !== undefined) args.push('--stdin-fd', String(options.stdinFd));
   if (options.execThrough) args.push('--exec-through', options.execThrough);
+  if (options.stracePreload) args.push('--strace-preload', options.stracePreload);
   return [...args, ...strace, '--', ...program];
 }

@@ -19,7 +19,8 @@ interface ModuleSymbols {
 
 export class FrameNames {
   private readonly modules = new Map<string, ModuleSymbols | undefined>();
-  private readonly names = new Map<string, string | undefined>();
+  /** Per module, per address (doubled, plus 1 after a call): the frame as strace named it and our answer. */
+  private readonly names = new Map<string, Map<number, { symbol: string; symbolOffset: number; name: string | undefined }>>();
 
   /**
    * @param frameAddresses what a frame's `[0x…]` is (see MapperOptions.frameAddresses).
@@ -34,10 +35,14 @@ export class FrameNames {
    */
   nameOf(frame: StackFrame, module: string, afterCall: boolean): string | undefined {
     if (frame.symbol === undefined || frame.symbolOffset === undefined) return frame.symbol;
-    const key = `${module}\0${frame.address}\0${frame.symbol}\0${frame.symbolOffset}\0${afterCall}`;
-    if (this.names.has(key)) return this.names.get(key);
+    // Looked up without building a key: a -k trace asks this for every frame of every call.
+    let byAddress = this.names.get(module);
+    if (!byAddress) this.names.set(module, byAddress = new Map());
+    const key = frame.address * 2 + (afterCall ? 1 : 0);
+    const known = byAddress.get(key);
+    if (known && known.symbol === frame.symbol && known.symbolOffset === frame.symbolOffset) return known.name;
     const name = this.check(frame, module, afterCall);
-    this.names.set(key, name);
+    byAddress.set(key, { symbol: frame.symbol, symbolOffset: frame.symbolOffset, name });
     return name;
   }
 

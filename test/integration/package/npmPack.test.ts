@@ -88,13 +88,13 @@ describe('npm install -g of the packed tarball', () => {
   it('installs the syscall-lens command and nothing it does not need', () => {
     expect(realpathSync(bin)).toBe(path.join(prefix, 'lib/node_modules/syscall-lens/dist/cli.js'));
     const listed = spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' }).stdout.trim().split('\n').sort();
-    // The bundles (the CLI is two: the command and the subcommands it loads besides lsp and dap; the adapter is two: its entry and the adapter it loads), the python helpers the trace and the debugger run (dist/*.py), the docs.
-    expect(listed.filter((name) => !/^package\/dist\/\w+\.py$/.test(name))).toEqual([
+    // The bundles (the CLI is two: the command and the subcommands it loads besides lsp and dap; the adapter is two: its entry and the adapter it loads), the python helpers the trace and the debugger run (dist/*.py), the unwind cache's C source the trace compiles (dist/*.c), the docs.
+    expect(listed.filter((name) => !/^package\/dist\/\w+\.(py|c)$/.test(name))).toEqual([
       'package/LICENSE', 'package/README.md', 'package/dist/cli.js', 'package/dist/debug-adapter-main.js', 'package/dist/debug-adapter.js',
       'package/dist/server.js', 'package/dist/subcommands.js',
       'package/package.json',
     ]);
-    expect(listed).toEqual(expect.arrayContaining(['package/dist/supervisor.py', 'package/dist/program_pty.py']));
+    expect(listed).toEqual(expect.arrayContaining(['package/dist/supervisor.py', 'package/dist/program_pty.py', 'package/dist/unwind_cache.c']));
     expect(existsSync(path.join(prefix, 'lib/node_modules/syscall-lens/node_modules'))).toBe(false);
   });
 

@@ -34,6 +34,7 @@ describe('the packaged extension contains what it runs', () => {
     'extension/media/syscallTable.css',
     'extension/examples/hello.asm',
     'extension/dist/supervisor.py',
+    'extension/dist/unwind_cache.c',
     'extension/dist/keeper.py',
     'extension/dist/program_pty.py',
     'extension/dist/user_terminal.py',
