@@ -4,7 +4,7 @@
 // Each for the adapter as VS Code runs it, inside the extension host (dist/debug-adapter-inline.js,
 // driven in-process as the host does), and as other editors run it (dist/debug-adapter.js, its own process).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
@@ -35,9 +35,8 @@ async function startSession(program: string, buildDirectory: string, extra: Reco
   return dc;
 }
 
-/** DAP next → stopped, and (as the floor any DAP adapter pays) a trivial request's round trip. */
-async function dapStepTimes(buildDirectory: string, extra: Record<string, unknown> = {}): Promise<{ steps: number[]; floor: number[] }> {
-  const dc = await startSession(SPIN, buildDirectory, extra);
+/** DAP next → stopped, STEPS times, then the session's end; and (as the floor any DAP adapter pays) a trivial request's round trip after each. */
+async function stepAndStop(dc: DebugClient): Promise<{ steps: number[]; floor: number[] }> {
   const steps: number[] = [];
   const floor: number[] = [];
   for (let i = 0; i < STEPS; i++) {
@@ -52,6 +51,10 @@ async function dapStepTimes(buildDirectory: string, extra: Record<string, unknow
   }
   await dc.stop();
   return { steps, floor };
+}
+
+async function dapStepTimes(buildDirectory: string, extra: Record<string, unknown> = {}): Promise<{ steps: number[]; floor: number[] }> {
+  return stepAndStop(await startSession(SPIN, buildDirectory, extra));
 }
 
 /** The same, with the adapter inside this process and the client beside it (as in the extension host). */
@@ -128,6 +131,57 @@ async function inlineLaunchTimes(cacheDir: string): Promise<{ first: number; aga
  */
 const RELAY = `const gdb = require('node:child_process').spawn('gdb', process.argv.slice(1), { stdio: ['pipe', 'pipe', 'ignore'] });
 process.stdin.pipe(gdb.stdin); gdb.stdout.pipe(process.stdout); process.stdin.on('end', () => gdb.kill('SIGKILL'));`;
+
+/**
+ * The least a DAP adapter in its own node process can do for a step: DAP framing over its stdio,
+ * `next` answered and turned into -exec-next, each *stopped into a `stopped` event; nothing else (no
+ * state, no checks, no syscall stops, no Step Back). Driven by the same DebugClient as ours, it is the
+ * floor the issue names: gdb plus one DAP round trip, from a separate process.
+ */
+const LEAST_ADAPTER = `const { spawn } = require('node:child_process');
+let gdb, seq = 1, input = Buffer.alloc(0), mi = '';
+const send = (m) => { m.seq = seq++; const j = JSON.stringify(m); process.stdout.write('Content-Length: ' + Buffer.byteLength(j) + '\\r\\n\\r\\n' + j); };
+const respond = (r, body) => send({ type: 'response', request_seq: r.seq, success: true, command: r.command, body });
+function handle(r) {
+  if (r.command === 'initialize') { respond(r, {}); send({ type: 'event', event: 'initialized' }); }
+  else if (r.command === 'launch') {
+    gdb = spawn('gdb', ['--interpreter=mi3', '-q', '-nx'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    gdb.stdout.setEncoding('utf8');
+    gdb.stdout.on('data', (d) => { mi += d; let i; while ((i = mi.indexOf('\\n')) >= 0) { const line = mi.slice(0, i); mi = mi.slice(i + 1);
+      if (line.startsWith('*stopped')) send({ type: 'event', event: 'stopped', body: { reason: 'step', threadId: 1, allThreadsStopped: true } }); } });
+    gdb.stdin.write('-gdb-set mi-async on\\n-file-exec-and-symbols "' + r.arguments.program + '"\\n-inferior-tty-set /dev/null\\n-interpreter-exec console starti\\n');
+    respond(r);
+  } else if (r.command === 'next') { gdb.stdin.write('-exec-next\\n'); respond(r); }
+  else if (r.command === 'threads') respond(r, { threads: [{ id: 1, name: 'program' }] });
+  else respond(r);
+}
+process.stdin.on('end', () => { if (gdb) gdb.kill('SIGKILL'); process.exit(0); });
+process.stdin.on('data', (d) => {
+  input = Buffer.concat([input, d]);
+  for (;;) {
+    const h = input.indexOf('\\r\\n\\r\\n'); if (h < 0) return;
+    const length = Number(/Content-Length: (\\d+)/.exec(input.subarray(0, h).toString())[1]);
+    if (input.length < h + 4 + length) return;
+    const message = JSON.parse(input.subarray(h + 4, h + 4 + length).toString());
+    input = input.subarray(h + 4 + length);
+    handle(message);
+  }
+});`;
+
+/** The least adapter's next → stopped, driven as dapStepTimes drives ours. */
+async function leastAdapterStepTimes(program: string): Promise<number[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-least-'));
+  const script = path.join(dir, 'least-adapter.js');
+  writeFileSync(script, LEAST_ADAPTER);
+  const dc = new DebugClient('node', script, 'syscall-gdb');
+  await dc.start();
+  const stopped = dc.waitForEvent('stopped');
+  await Promise.all([dc.configurationSequence(), dc.launch({ program })]);
+  await stopped;
+  const { steps } = await stepAndStop(dc);
+  rmSync(dir, { recursive: true, force: true });
+  return steps;
+}
 
 /** gdb alone (or behind the relay), driven over MI the same way: each -exec-next until its *stopped. */
 async function gdbStepTimes(program: string, { record = false, relay = false } = {}): Promise<number[]> {
@@ -233,11 +287,13 @@ async function main(): Promise<void> {
   const unrecordedSteps: number[] = [];
   const gdbRecordedSteps: number[] = [];
   const relayedSteps: number[] = [];
+  const leastSteps: number[] = [];
   const warmInlineSteps: number[] = [];
   for (let round = 0; round < 2; round++) {
     gdbSteps.push(...(await gdbStepTimes(program)));
     gdbRecordedSteps.push(...(await gdbStepTimes(program, { record: true })));
     relayedSteps.push(...(await gdbStepTimes(program, { relay: true })));
+    leastSteps.push(...(await leastAdapterStepTimes(program)));
     inlineSteps.push(...(await inlineStepTimes(buildDirectory)));
     const { steps, floor } = await dapStepTimes(buildDirectory);
     dapSteps.push(...steps);
@@ -261,6 +317,7 @@ async function main(): Promise<void> {
   const beyondFloor = median(dapSteps) - median(dapFloor);
   console.log(`  spawned: a DAP threads request alone takes ${median(dapFloor).toFixed(2)} ms; next→stopped beyond that: ${beyondFloor.toFixed(2)} ms = ${(beyondFloor / median(gdbSteps)).toFixed(2)}x gdb`);
   console.log(`  gdb behind a node process that only relays bytes (the least any separate adapter process pays): ${median(relayedSteps).toFixed(2)} ms = ${(median(relayedSteps) / median(gdbSteps)).toFixed(2)}x gdb; ours ÷ that: ${(median(dapSteps) / median(relayedSteps)).toFixed(2)}x`);
+  console.log(`  the least DAP adapter in its own node process (next → -exec-next, *stopped → stopped, nothing else): ${median(leastSteps).toFixed(2)} ms = ${(median(leastSteps) / median(gdbSteps)).toFixed(2)}x gdb (the floor for the 1.7x target); ours ÷ that: ${(median(dapSteps) / median(leastSteps)).toFixed(2)}x`);
 
   const inlineFirst: number[] = [];
   const inlineFirstEver: number[] = [];

@@ -7,15 +7,15 @@
 // every frame of every call, and reads each register and stack word with a ptrace call of its own.
 // On a libc program making 50 000 getppid() calls, strace -k took 90.7 s against 3.2 s without -k
 // (28×; 63 s of it in the kernel: 10 munmap and 20 openat per call); with the names kept, 5.9 s
-// (2.0×); with the walk read in one piece too, 4.4 s against 2.9 s (1.5×). The output is the same
-// line for line (test/integration/trace/unwindCache.test.ts). `npm run bench trace` measures it side
-// by side.
+// (2.0×); with the walk read in one piece too, 4.4 s against 2.9 s (1.5×); without libunwind's
+// signal masking, 3.7–3.8 s against 2.7–2.9 s (1.3×). The output is the same line for line
+// (test/integration/trace/unwindCache.test.ts). `npm run bench trace` measures it side by side.
 //
 // The library is compiled here, once per machine, with the C compiler the user has (it is a few
 // dozen lines, and built against the C library that strace itself runs on). Without a compiler, or
 // with a strace that does not unwind through libunwind, strace runs as it is.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { cacheDirectory } from '../../toolchain/cacheDirectory';
 import { findExecutable, runProgram } from '../../toolchain/tools';
@@ -75,6 +75,10 @@ async function makeLibrary(strace: string, cc: string, folder: string): Promise<
       const compiled = await runProgram(cc, ['-O2', '-shared', '-fPIC', '-Wall', '-o', temporary, UNWIND_CACHE_SOURCE, '-ldl'], { timeoutMs: COMPILE_TIMEOUT_MS });
       if (compiled.exitCode !== 0) return { reason: `${path.basename(cc)} could not compile the unwind cache: ${firstLine(compiled.stderr) || `exit ${compiled.exitCode ?? compiled.signal}`}` };
       renameSync(temporary, library);
+      // Libraries of earlier versions of the source are of no further use.
+      for (const name of readdirSync(folder)) {
+        if (/^unwind-cache-[0-9a-f]{16}\.so$/.test(name) && path.join(folder, name) !== library) rmSync(path.join(folder, name), { force: true });
+      }
     } catch (error) {
       return { reason: `could not build the unwind cache: ${(error as Error).message}` };
     } finally {

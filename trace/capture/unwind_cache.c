@@ -16,12 +16,17 @@
  * during a walk, so we read its registers once (PTRACE_GETREGS) and its memory a page at a time
  * (process_vm_readv, as strace itself reads strings), and answer from those copies until the walk ends.
  *
+ * Last, libunwind blocks every signal around each use of its own cache (two sigprocmask calls, five
+ * times a walk) so that a signal handler that unwinds cannot find it half-updated. strace's signal
+ * handlers only note the signal, and strace has one thread, so those calls protect nothing here: we
+ * answer them without a system call. Every other sigprocmask call goes to the C library.
+ *
  * What we replace, all through the dynamic linker's usual lookup (strace and libunwind-ptrace refer to
  * these by symbol): _UPT_get_proc_name, _UPT_access_reg and _UPT_access_mem (the accessors libunwind
  * calls for a name, a register, a word of memory), _UPT_create (to learn which process a context is
  * for) and _Ux86_64_init_remote (a walk begins); and to forget what we keep, _Ux86_64_flush_cache
  * (strace saw the memory map change), _UPT_destroy (a process's unwind context ends; its address may
- * be reused) and wait4 (a tracee stopped again, perhaps after an execve: the same addresses may now
+ * be reused), sigprocmask (called from libunwind, see above) and wait4 (a tracee stopped again, perhaps after an execve: the same addresses may now
  * hold another program). Each calls the real function, and any question we cannot answer from a copy
  * goes to the real accessor. Nothing else in strace changes: its output with this library is the
  * same as without it (test/integration/trace/unwindCache.test.ts).
@@ -292,6 +297,32 @@ pid_t wait4(pid_t pid, int *status, int options, struct rusage *usage) {
   end_walk();
   if (result > 0 && status && (*status >> 8) == EVENT_EXEC_STATUS) forget_all();
   return result;
+}
+
+/* ---- libunwind's signal masking ---- */
+
+/* Whether code at this address is libunwind's: a few call sites, each looked up once. */
+static int in_libunwind(const void *code) {
+  static const void *seen[32];
+  static signed char verdict[32];
+  static unsigned count_seen;
+  for (unsigned i = 0; i < count_seen; i++)
+    if (seen[i] == code) return verdict[i];
+  Dl_info info;
+  int yes = dladdr(code, &info) && info.dli_fname && strstr(info.dli_fname, "/libunwind") != NULL;
+  if (count_seen < 32) {
+    seen[count_seen] = code;
+    verdict[count_seen++] = (signed char)yes;
+  }
+  return yes;
+}
+
+int sigprocmask(int how, const sigset_t *set, sigset_t *old) {
+  static int (*real)(int, const sigset_t *, sigset_t *);
+  if (!real) real = (int (*)(int, const sigset_t *, sigset_t *))dlsym(RTLD_NEXT, "sigprocmask");
+  /* libunwind saves the mask into `old` only to set it back itself: neither call needs to happen. */
+  if (in_libunwind(__builtin_return_address(0))) return 0;
+  return real ? real(how, set, old) : -1;
 }
 
 /* Removes this library's own entry from LD_PRELOAD (entries are separated by colons or spaces). */

@@ -241,7 +241,11 @@ export class SourceMapper {
       if (isCall) this.noteChild(event, other);
       return undefined;
     }
-    const location = event.ip !== undefined ? this.mapInstructionPointer(event.ip, event.pid, isCall) : undefined;
+    // An ip inside a library the process mapped is not the program's: its lines need not be searched
+    // (for a position-independent program that never calls from its own code, that search found no
+    // load address and started again at every call).
+    const inLibrary = event.ip !== undefined && this.isLibraryAddress(event.pid, event.ip);
+    const location = event.ip !== undefined && !inLibrary ? this.mapInstructionPointer(event.ip, event.pid, isCall) : undefined;
     if (location) {
       event.location = location;
       event.origin = 'user';
@@ -344,6 +348,12 @@ export class SourceMapper {
       return module ? { module, address } : undefined;
     }
     return undefined;
+  }
+
+  /** The ip follows a syscall instruction in a file the process mapped (mmap) that is not the program. */
+  private isLibraryAddress(pid: number, ip: number): boolean {
+    const mapped = this.mappings.find(pid, ip - KERNEL_ENTRY_LENGTH);
+    return mapped !== undefined && this.realModule(mapped.file) !== this.realModule(this.program);
   }
 
   /** The ip is right after a syscall instruction of the dynamic loader (at a page-aligned load address). */

@@ -82,9 +82,10 @@ int main(void) {
 interface Run { files: Map<string, string>; }
 
 /**
- * Each call's line cut to the syscall's name (results such as getppid's differ from run to run), its
- * frames, signals and exits whole; futex calls left out with their frames (whether pthread_join
- * waits depends on which thread the kernel ran first).
+ * Each call's line cut to the syscall's name (results such as getppid's differ from run to run), a
+ * signal's to the signal's name (SIGCHLD carries the child's CPU time), frames and exits whole;
+ * futex calls left out with their frames (whether pthread_join waits depends on which thread the
+ * kernel ran first).
  */
 function shape(text: string): string {
   const kept: string[] = [];
@@ -96,7 +97,8 @@ function shape(text: string): string {
     }
     const call = /^(\w+)\(/.exec(line);
     skipping = call?.[1] === 'futex';
-    if (!skipping) kept.push(call ? call[1]! : line);
+    const signal = /^--- (\w+)/.exec(line);
+    if (!skipping) kept.push(call ? call[1]! : signal ? signal[0] : line);
   }
   return kept.join('\n');
 }
@@ -119,7 +121,8 @@ function straceRun(program: string, args: string[], preload: string | undefined,
   const files = new Map<string, string>();
   for (const [index, pid] of pids.entries()) {
     let text = readFileSync(`${prefix}.${pid}`, 'utf8');
-    for (const [other, otherPid] of pids.entries()) text = text.replaceAll(String(otherPid), `<pid${other}>`);
+    // A pid as a whole number, not digits inside a hexadecimal address or offset.
+    for (const [other, otherPid] of pids.entries()) text = text.replace(new RegExp(`(?<![0-9a-fx])${otherPid}(?![0-9a-f])`, 'g'), `<pid${other}>`);
     files.set(`process ${index}`, shape(text));
   }
   return { files };
