@@ -49,11 +49,17 @@ export function unwindCacheLibrary(strace: string, compiler?: string, folder = c
   const cc = [compiler, 'gcc', 'cc'].map((c) => c && findExecutable(c)).find((c): c is string => !!c);
   if (!cc) return Promise.resolve({ reason: 'no C compiler (gcc or cc) on the PATH' });
   const key = `${strace}\0${cc}\0${folder}`;
-  let result = made.get(key);
-  if (!result) {
-    result = makeLibrary(strace, cc, folder);
-    made.set(key, result);
+  const known = made.get(key);
+  if (known) {
+    // Made earlier in this process, and still there (a cache folder may be cleaned meanwhile).
+    return known.then((result) => (result.library && !existsSync(result.library) ? remake(key, strace, cc, folder) : result));
   }
+  return remake(key, strace, cc, folder);
+}
+
+function remake(key: string, strace: string, cc: string, folder: string): Promise<UnwindCacheResult> {
+  const result = makeLibrary(strace, cc, folder);
+  made.set(key, result);
   return result;
 }
 

@@ -26,9 +26,9 @@
  * calls for a name, a register, a word of memory), _UPT_create (to learn which process a context is
  * for) and _Ux86_64_init_remote (a walk begins); and to forget what we keep, _Ux86_64_flush_cache
  * (strace saw the memory map change), _UPT_destroy (a process's unwind context ends; its address may
- * be reused), sigprocmask (called from libunwind, see above) and wait4 (a tracee stopped again, perhaps after an execve: the same addresses may now
- * hold another program). Each calls the real function, and any question we cannot answer from a copy
- * goes to the real accessor. Nothing else in strace changes: its output with this library is the
+ * be reused) and wait4 (a tracee stopped again, perhaps after an execve: the same addresses may now
+ * hold another program); and sigprocmask (when libunwind calls it, see above). Each calls the real
+ * function, and any question we cannot answer from a copy goes to the real accessor. Nothing else in strace changes: its output with this library is the
  * same as without it (test/integration/trace/unwindCache.test.ts).
  *
  * We also take ourselves out of LD_PRELOAD as we load, so that a program strace starts does not
@@ -81,6 +81,22 @@ static void forget_all(void) {
     table[i] = NULL;
   }
   entries = 0;
+}
+
+/* Forgets one context's names (its process ended; the address of its context may be reused). */
+static void forget_context(const void *context) {
+  for (unsigned i = 0; i < BUCKETS && entries; i++) {
+    for (struct entry **e = &table[i]; *e;) {
+      if ((*e)->context != context) {
+        e = &(*e)->next;
+        continue;
+      }
+      struct entry *gone = *e;
+      *e = gone->next;
+      free(gone);
+      entries--;
+    }
+  }
 }
 
 static unsigned bucket_of(const void *context, uint64_t ip) {
@@ -276,7 +292,7 @@ void _Ux86_64_flush_cache(void *as, uint64_t low, uint64_t high) {
 void _UPT_destroy(void *context) {
   static void (*real)(void *);
   if (!real) real = (void (*)(void *))dlsym(RTLD_NEXT, "_UPT_destroy");
-  forget_all();
+  forget_context(context);
   end_walk();
   for (struct context_pid **c = &pids[pid_bucket(context)]; *c; c = &(*c)->next) {
     if ((*c)->context == context) {
@@ -321,7 +337,10 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *old) {
   static int (*real)(int, const sigset_t *, sigset_t *);
   if (!real) real = (int (*)(int, const sigset_t *, sigset_t *))dlsym(RTLD_NEXT, "sigprocmask");
   /* libunwind saves the mask into `old` only to set it back itself: neither call needs to happen. */
-  if (in_libunwind(__builtin_return_address(0))) return 0;
+  if (in_libunwind(__builtin_return_address(0))) {
+    if (old) sigemptyset(old);
+    return 0;
+  }
   return real ? real(how, set, old) : -1;
 }
 

@@ -4,7 +4,7 @@
 // another program at the same addresses gets that program's names, a program strace starts does not
 // inherit the preload, and a trace session uses it. Real gcc and strace.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +141,10 @@ describe('the unwind cache preloaded into strace', () => {
     expect(readFileSync(library).subarray(0, 4)).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
     const again = await unwindCacheLibrary('strace', undefined, path.join(work, 'cache'));
     expect(again.library).toBe(library);
+    // Removed meanwhile (the cache folder cleaned): made again, not handed to strace missing.
+    rmSync(library);
+    expect((await unwindCacheLibrary('strace', undefined, path.join(work, 'cache'))).library).toBe(library);
+    expect(existsSync(library)).toBe(true);
     const capabilities = await probeStrace('strace');
     expect(capabilities.stackTrace).toBe('libunwind');
     expect(await unwindCacheFor(capabilities, ['-f', '-k'])).toMatch(/unwind-cache-[0-9a-f]{16}\.so$/);
