@@ -39,7 +39,7 @@ export function manUrl(name: string): string {
   return `https://man7.org/linux/man-pages/man2/${manPageName(name)}.2.html`;
 }
 
-/** Where a table came from: `{ kernel: '6.12.117', source: 'linux-source-6.12.tar.xz' }`. */
+/** Where a table came from: `{ kernel: '6.12.118', source: 'linux-source-6.12.tar.xz' }`. */
 export function tableOrigin(abi: Abi): { kernel: string; source: string } {
   return { kernel: GENERATED[abi].kernel, source: GENERATED[abi].source };
 }
