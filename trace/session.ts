@@ -189,7 +189,7 @@ export class TraceSession {
     const options = traceOptions(capabilities, { stack, stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject, syscalls: request.syscalls, startsProgram: !supervisor });
     // Under -k, the supervisor starts the program through the exec trampoline (see execTrampoline.ts).
     const execTrampoline = supervisor ? execTrampolineFor(options) : undefined;
-    // Under -k through libunwind, strace keeps each frame's name (see unwindCache.ts).
+    // Under -k through libunwind, strace runs with the unwind cache preloaded (see unwindCache.ts).
     const stracePreload = await unwindCacheFor(capabilities, options, request.tools?.gcc);
     const fds = new FdTracker();
     let programExit: ExitEvent | undefined;

@@ -158,11 +158,6 @@ export async function startStrace(request: RunnerRequest): Promise<RunningTrace>
   }
 }
 
-/** The environment for strace started without the supervisor: the program's, with the preload first. */
-function straceEnvironment(env: NodeJS.ProcessEnv, preload: string | undefined): NodeJS.ProcessEnv {
-  return preload ? { ...env, LD_PRELOAD: preloadWith(preload, env.LD_PRELOAD) } : env;
-}
-
 async function startStraceWith(request: RunnerRequest, stdinFd: number | undefined): Promise<RunningTrace> {
   const capture = request.capture ?? 'file';
   const { dir, fifo } = await makeCapture(capture);
@@ -182,17 +177,20 @@ async function startStraceWith(request: RunnerRequest, stdinFd: number | undefin
   if (!supervised && stdio[2] === 'inherit') stdio[2] = 'pipe';
   // strace passes its stdin on to the program; the supervisor gets the file beside its own stdin.
   if (!supervised && stdinFd !== undefined) stdio[0] = stdinFd;
+  const env = request.env ?? process.env;
+  // strace's LD_PRELOAD with the unwind cache first (without the supervisor, through strace's own environment).
+  const preload = request.stracePreload ? preloadWith(request.stracePreload, env.LD_PRELOAD) : undefined;
   const child = supervised
     ? spawn(request.supervisor!, supervisorArguments(strace, program, {
       terminal: request.stdio === 'terminal' ? request.terminalSize ?? { rows: 24, columns: 80 } : undefined, captureDirectory: dir,
       stdinFd: stdinFd !== undefined ? STDIN_FILE_FD : undefined, execThrough: request.execTrampoline,
       stracePreload: request.stracePreload,
-    }), { cwd: request.cwd, env: request.env ?? process.env, stdio: [...stdio, 'pipe', 'pipe', ...(stdinFd !== undefined ? [stdinFd] : [])], shell: false, detached: request.ownProcessGroup })
+    }), { cwd: request.cwd, env, stdio: [...stdio, 'pipe', 'pipe', ...(stdinFd !== undefined ? [stdinFd] : [])], shell: false, detached: request.ownProcessGroup })
     : spawn(strace[0]!, [...strace.slice(1), '--', ...program], {
-      cwd: request.cwd, env: straceEnvironment(request.env ?? process.env, request.stracePreload), stdio, shell: false, detached: request.ownProcessGroup,
+      cwd: request.cwd, env: preload ? { ...env, LD_PRELOAD: preload } : env, stdio, shell: false, detached: request.ownProcessGroup,
     });
   // As a command a user can run again: with the preload strace had (the output is the same without it).
-  const reported = request.stracePreload ? ['env', `LD_PRELOAD=${preloadWith(request.stracePreload, (request.env ?? process.env).LD_PRELOAD)}`, ...strace] : strace;
+  const reported = preload ? ['env', `LD_PRELOAD=${preload}`, ...strace] : strace;
   reportCommand({
     file: reported[0]!, args: [...reported.slice(1), '--', ...program], cwd: request.cwd,
     ended: new Promise((resolve) => { child.once('close', () => resolve()); child.once('error', () => resolve()); }),

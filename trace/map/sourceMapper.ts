@@ -353,7 +353,7 @@ export class SourceMapper {
   /** The ip follows a syscall instruction in a file the process mapped (mmap) that is not the program. */
   private isLibraryAddress(pid: number, ip: number): boolean {
     const mapped = this.mappings.find(pid, ip - KERNEL_ENTRY_LENGTH);
-    return mapped !== undefined && this.realModule(mapped.file) !== this.realModule(this.program);
+    return mapped !== undefined && this.realModule(mapped.file) !== this.programReal;
   }
 
   /** The ip is right after a syscall instruction of the dynamic loader (at a page-aligned load address). */
