@@ -26,6 +26,7 @@ import { probeStrace, traceOptions } from '../../trace/capture/straceProbe';
 import { findSupervisorInterpreter, supervisorArguments } from '../../trace/capture/supervisor';
 import { execTrampolineFor } from '../../trace/capture/execTrampoline';
 import { unwindCacheLibrary } from '../../trace/capture/unwindCache';
+import { straceEnvironment } from '../../trace/capture/straceEnvironment';
 import { readLineTable } from '../../trace/map/dwarfLines';
 import { ElfFile } from '../../trace/map/elf';
 import { StraceParser } from '../../trace/parse/parser';
@@ -63,23 +64,27 @@ async function measure(run: () => Promise<void>): Promise<Cost> {
   return { time: seconds(start), cpu: cpuSoFar() - cpuStart };
 }
 
-function timePlainStrace(program: string, flags: string[] = [], output = '/dev/null'): Promise<Cost> {
+/** strace as a user runs it; with `ours`, given the variables we give it (straceEnvironment.ts) and their -E. */
+function timePlainStrace(program: string, flags: string[] = [], output = '/dev/null', ours = false): Promise<Cost> {
+  const variables = straceEnvironment(process.env);
+  const unset = ours ? variables.unsetForProgram.flatMap((name) => ['-E', name]) : [];
   return measure(() => new Promise<void>((resolve, reject) => {
-    const child = spawn('strace', [...flags, '-o', output, '--', program], { stdio: 'ignore' });
+    const child = spawn('strace', [...unset, ...flags, '-o', output, '--', program], { stdio: 'ignore', env: ours ? { ...process.env, ...variables.set } : process.env });
     child.on('error', reject);
     child.on('close', () => resolve());
   }));
 }
 
-/** strace run as we run it: attached by the supervisor to the program stopped before its execve (with the unwind cache when given). */
+/** strace run as we run it: attached by the supervisor to the program stopped before its execve, with its variables (the unwind cache when given). */
 function timeSupervisedStrace(program: string, flags: string[], output: string, stracePreload?: string): Promise<Cost> {
+  const straceEnv = straceEnvironment(process.env, stracePreload).set;
   const python = findSupervisorInterpreter();
   if (!python) throw new Error('python3 is needed for the supervised baseline');
   return measure(() => new Promise<void>((resolve, reject) => {
     // fd 3 (commands) stays open until the supervisor ends; fd 4 takes strace's messages.
     // Through the exec trampoline where the session uses it (under -k).
     const execThrough = execTrampolineFor(flags);
-    const child = spawn(python, supervisorArguments(['strace', ...flags, '-o', output], [program], { execThrough, stracePreload }), { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+    const child = spawn(python, supervisorArguments(['strace', ...flags, '-o', output], [program], { execThrough, straceEnv }), { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
     (child.stdio[4] as Readable | null)?.resume();
     child.on('error', reject);
     child.on('close', () => resolve());
@@ -124,15 +129,18 @@ async function benchPipeline(): Promise<void> {
   const file = path.join(work, 'plain.strace');
   await timePlainStrace(build.program, flags, file); // warm caches
   const direct: Cost[] = [];
+  const directOurs: Cost[] = [];
   const supervised: Cost[] = [];
   const ours: Cost[] = [];
   const viaFifo: Cost[] = [];
   let last = { calls: 0, mapped: 0, ownCpu: 0 };
+  const variables = straceEnvironment(process.env).set;
   const ownPerCall: number[] = [];
   // The machine is shared and its load drifts: each round runs every way once, in an order that
   // turns round by round, and each round's ratio compares runs made moments apart.
   const ways: (() => Promise<void>)[] = [
     async () => { direct.push(await timePlainStrace(build.program, flags, file)); },
+    async () => { directOurs.push(await timePlainStrace(build.program, flags, file, true)); },
     async () => { supervised.push(await timeSupervisedStrace(build.program, flags, file)); },
     async () => {
       const run = await timePipeline(build.program, 'file');
@@ -151,14 +159,17 @@ async function benchPipeline(): Promise<void> {
   const row = (costs: Cost[]) => `${wall(costs).toFixed(3)} s wall, ${cpu(costs).toFixed(3)} s CPU (CPU ${Math.min(...costs.map((c) => c.cpu)).toFixed(2)}–${Math.max(...costs.map((c) => c.cpu)).toFixed(2)})`;
   const perRound = (a: Cost[], b: Cost[], of: (c: Cost) => number) => a.map((c, i) => of(c) / of(b[i]!));
   console.log(`pipeline, ${last.calls.toLocaleString()} syscalls (${last.mapped.toLocaleString()} mapped to a line), strace ${flags.join(' ')} (medians of ${rounds} rounds, each running every way once, the order turning):`);
+  const given = Object.keys(variables).length ? `with ${Object.entries(variables).map(([n, v]) => `${n}=${v}`).join(' ')}` : 'nothing to add here (TZ is set already)';
   console.log(`  strace -o file, started by strace          ${row(direct)}`);
-  console.log(`  strace -o file, attached as we attach it   ${row(supervised)} (the supervisor; nobody reads the file)`);
+  console.log(`  the same, given strace's variables as we give them (${given}): ${row(directOurs)}`);
+  console.log(`  strace -o file, attached as we attach it   ${row(supervised)} (the supervisor, with those variables; nobody reads the file)`);
   console.log(`  capture+parse+map+aggregate                ${row(ours)}, of which our process ${median(ownPerCall).toFixed(2)} µs a call (${Math.min(...ownPerCall).toFixed(2)}–${Math.max(...ownPerCall).toFixed(2)})`);
   console.log(`  the same through a FIFO                    ${row(viaFifo)}`);
   console.log(`  ratio ours / strace with the same flags writing a file, per round: ${ratioRow(perRound(ours, direct, (c) => c.cpu))} CPU, ${ratioRow(perRound(ours, direct, (c) => c.time))} wall   (target ≤ 1.05×)`);
   // Load only ever adds CPU time: the least each way took is the steadiest figure of what it costs.
   const least = (costs: Cost[]) => Math.min(...costs.map((c) => c.cpu));
   console.log(`  ratio of the least CPU time of each way over the rounds: ours / strace writing a file ${(least(ours) / least(direct)).toFixed(3)}×, ours / strace attached as we attach it ${(least(ours) / least(supervised)).toFixed(3)}×, attached / started by strace ${(least(supervised) / least(direct)).toFixed(3)}×`);
+  console.log(`  ratio ours / strace given the same variables, per round: ${ratioRow(perRound(ours, directOurs, (c) => c.cpu))} CPU (what the supervisor, following, parsing and mapping add); those variables / none: ${ratioRow(perRound(directOurs, direct, (c) => c.cpu))} CPU`);
   console.log(`  ratio ours / the same strace attached as we attach it, per round: ${ratioRow(perRound(ours, supervised, (c) => c.cpu))} CPU (what following, parsing and mapping add);  FIFO / file: ${ratioRow(perRound(viaFifo, ours, (c) => c.cpu))} CPU`);
 }
 

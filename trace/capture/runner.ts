@@ -9,7 +9,7 @@ import type { Readable, Writable } from 'node:stream';
 import { reportCommand } from '../../toolchain/commandLog';
 import { runProgram } from '../../toolchain/tools';
 import { LineSplitter, StderrSplitter } from './stderrSplitter';
-import { preloadWith } from './unwindCache';
+import { assignments, straceEnvironment } from './straceEnvironment';
 import {
   CONTROL_FD, resizeMessage, STDIN_FILE_FD, STOP_MESSAGE, STRACE_MESSAGES_FD, straceDeathOf, supervisorArguments, type TerminalSize,
 } from './supervisor';
@@ -178,19 +178,25 @@ async function startStraceWith(request: RunnerRequest, stdinFd: number | undefin
   // strace passes its stdin on to the program; the supervisor gets the file beside its own stdin.
   if (!supervised && stdinFd !== undefined) stdio[0] = stdinFd;
   const env = request.env ?? process.env;
-  // strace's LD_PRELOAD with the unwind cache first (without the supervisor, through strace's own environment).
-  const preload = request.stracePreload ? preloadWith(request.stracePreload, env.LD_PRELOAD) : undefined;
+  // Variables for strace alone (the unwind cache, TZ): the supervisor gives them to strace; strace
+  // started alone gets them in its environment and unsets for the program what the program lacked.
+  const straceEnv = straceEnvironment(env, request.stracePreload);
+  const unsetForProgram = straceEnv.unsetForProgram.flatMap((name) => ['-E', name]);
+  if (!supervised) strace.splice(1, 0, ...unsetForProgram);
   const child = supervised
     ? spawn(request.supervisor!, supervisorArguments(strace, program, {
       terminal: request.stdio === 'terminal' ? request.terminalSize ?? { rows: 24, columns: 80 } : undefined, captureDirectory: dir,
       stdinFd: stdinFd !== undefined ? STDIN_FILE_FD : undefined, execThrough: request.execTrampoline,
-      stracePreload: request.stracePreload,
+      straceEnv: straceEnv.set,
     }), { cwd: request.cwd, env, stdio: [...stdio, 'pipe', 'pipe', ...(stdinFd !== undefined ? [stdinFd] : [])], shell: false, detached: request.ownProcessGroup })
     : spawn(strace[0]!, [...strace.slice(1), '--', ...program], {
-      cwd: request.cwd, env: preload ? { ...env, LD_PRELOAD: preload } : env, stdio, shell: false, detached: request.ownProcessGroup,
+      cwd: request.cwd, env: { ...env, ...straceEnv.set }, stdio, shell: false, detached: request.ownProcessGroup,
     });
-  // As a command a user can run again: with the preload strace had (the output is the same without it).
-  const reported = preload ? ['env', `LD_PRELOAD=${preload}`, ...strace] : strace;
+  // As a command a user can run again: with the variables strace had (its output is the same without them).
+  // strace started by the supervisor gets no -E, as it does not start the program; the command shown does.
+  const straceAssignments = assignments(straceEnv.set);
+  const asRun = supervised ? [strace[0]!, ...unsetForProgram, ...strace.slice(1)] : strace;
+  const reported = straceAssignments.length ? ['env', ...straceAssignments, ...asRun] : asRun;
   reportCommand({
     file: reported[0]!, args: [...reported.slice(1), '--', ...program], cwd: request.cwd,
     ended: new Promise((resolve) => { child.once('close', () => resolve()); child.once('error', () => resolve()); }),

@@ -1,7 +1,7 @@
 """Holds a traced program's whole process tree for trace/capture/supervisor.ts.
 
 Usage: python3 supervisor.py [--pty ROWS COLUMNS] [--parent PID] [--remove DIR] [--stdin-fd FD]
-                             [--exec-through TRAMPOLINE] [--strace-preload LIBRARY] STRACE [STRACE-OPTIONS...] -- PROGRAM [ARGS...]
+                             [--exec-through TRAMPOLINE] [--strace-env NAME=VALUE]... STRACE [STRACE-OPTIONS...] -- PROGRAM [ARGS...]
 
 The program starts first, stopped, with the standard streams it should have; strace then attaches
 to it (`-p`) and the program continues into its execve. So strace's own messages (its stderr, our
@@ -24,8 +24,8 @@ program found as execvp would find it: the trampoline (execTrampoline.ts) only e
 that strace -k's unwinder forgets our own image before the program runs. If the trampoline cannot be
 run, the program is started directly.
 
-With --strace-preload, strace (and only strace) runs with LIBRARY first in LD_PRELOAD: the unwind
-cache of unwindCache.ts. The program keeps the environment it was given.
+Each --strace-env sets a variable for strace, and only for strace (straceEnvironment.ts: the unwind
+cache in LD_PRELOAD, TZ). The program keeps the environment it was given.
 """
 import ctypes
 import fcntl
@@ -59,7 +59,7 @@ def prctl(option, value):
 
 def parse_arguments(argv):
     """Splits our command line into options, strace's command and the program's."""
-    options = {"pty": None, "parent": None, "remove": None, "stdin_fd": None, "exec_through": None, "strace_preload": None}
+    options = {"pty": None, "parent": None, "remove": None, "stdin_fd": None, "exec_through": None, "strace_env": {}}
     i = 0
     while i < len(argv) and argv[i].startswith("--"):
         if argv[i] == "--pty":
@@ -71,8 +71,11 @@ def parse_arguments(argv):
         elif argv[i] == "--exec-through":
             options["exec_through"] = argv[i + 1]
             i += 2
-        elif argv[i] == "--strace-preload":
-            options["strace_preload"] = argv[i + 1]
+        elif argv[i] == "--strace-env":
+            name, equals, value = argv[i + 1].partition("=")
+            if not name or not equals:
+                raise ValueError("--strace-env takes NAME=VALUE")
+            options["strace_env"][name] = value
             i += 2
         elif argv[i] in ("--parent", "--remove"):
             value = argv[i + 1]
@@ -215,16 +218,14 @@ def start_program(program, pty_size, stdin_fd=None, trampoline=None):
     os._exit(127)
 
 
-def strace_environment(preload):
-    """Our environment, with PRELOAD first in LD_PRELOAD when given."""
+def strace_environment(variables):
+    """Our environment, with VARIABLES set (strace's own, from --strace-env)."""
     env = dict(os.environ)
-    if preload:
-        current = env.get("LD_PRELOAD")
-        env["LD_PRELOAD"] = preload + ":" + current if current else preload
+    env.update(variables)
     return env
 
 
-def start_strace(strace, program_pid, preload=None):
+def start_strace(strace, program_pid, variables=None):
     pid = os.fork()
     if pid:
         return pid
@@ -238,7 +239,7 @@ def start_strace(strace, program_pid, preload=None):
         os.dup2(null, 1)
         os.dup2(STRACE_STDERR_FD, 2)
         os.closerange(3, os.sysconf("SC_OPEN_MAX"))
-        os.execvpe(strace[0], strace + ["-p", str(program_pid)], strace_environment(preload))
+        os.execvpe(strace[0], strace + ["-p", str(program_pid)], strace_environment(variables or {}))
     except OSError as error:
         os.write(2, ("strace: exec: %s\n" % error.strerror).encode())
     os._exit(127)
@@ -318,7 +319,7 @@ class Supervisor:
         _, status = os.waitpid(self.program, os.WUNTRACED)
         if not os.WIFSTOPPED(status):
             self.statuses[self.program] = status
-        self.strace = start_strace(self.strace_command, self.program, self.options["strace_preload"])
+        self.strace = start_strace(self.strace_command, self.program, self.options["strace_env"])
         if not self.wait_for_attach():
             self.kill_tree()
             self.finish()

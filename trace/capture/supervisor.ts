@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { pythonInterpreter } from '../../toolchain/python';
+import { assignments } from './straceEnvironment';
 
 /** In the bundle __dirname is dist/ (scripts/build.mjs copies the script there); in tests, this folder. */
 export const SUPERVISOR_SCRIPT = path.join(__dirname, 'supervisor.py');
@@ -53,8 +54,8 @@ export interface SupervisorOptions {
   stdinFd?: number;
   /** Start the program through this exec trampoline (execTrampoline.ts: for strace -k). */
   execThrough?: string;
-  /** Preload this library into strace alone (unwindCache.ts: for strace -k). */
-  stracePreload?: string;
+  /** Variables for strace alone (straceEnvironment.ts); the program keeps the environment it was given. */
+  straceEnv?: Readonly<Record<string, string>>;
 }
 
 /** The supervisor's descriptor for a stdin file the caller opened (after CONTROL_FD and STRACE_MESSAGES_FD). */
@@ -72,6 +73,6 @@ export function supervisorArguments(strace: readonly string[], program: readonly
   if (options.captureDirectory) args.push('--remove', options.captureDirectory);
   if (options.stdinFd !== undefined) args.push('--stdin-fd', String(options.stdinFd));
   if (options.execThrough) args.push('--exec-through', options.execThrough);
-  if (options.stracePreload) args.push('--strace-preload', options.stracePreload);
+  for (const assignment of assignments(options.straceEnv ?? {})) args.push('--strace-env', assignment);
   return [...args, ...strace, '--', ...program];
 }

@@ -18,17 +18,19 @@ class ParseArguments(unittest.TestCase):
     def test_splits_options_strace_and_program(self):
         options, strace, program = supervisor.parse_arguments(
             ["--pty", "30", "100", "--parent", "42", "--remove", "/tmp/x", "--stdin-fd", "5", "--exec-through", "/c/t",
-             "--strace-preload", "/c/u.so", "strace", "-f", "--seccomp-bpf", "-o", "t", "--", "prog", "--", "a b"])
-        self.assertEqual(options, {"pty": (30, 100), "parent": 42, "remove": "/tmp/x", "stdin_fd": 5, "exec_through": "/c/t", "strace_preload": "/c/u.so"})
+             "--strace-env", "LD_PRELOAD=/c/u.so", "--strace-env", "TZ=:/etc/localtime", "strace", "-f", "--seccomp-bpf", "-o", "t", "--", "prog", "--", "a b"])
+        self.assertEqual(options, {"pty": (30, 100), "parent": 42, "remove": "/tmp/x", "stdin_fd": 5, "exec_through": "/c/t",
+                                   "strace_env": {"LD_PRELOAD": "/c/u.so", "TZ": ":/etc/localtime"}})
         self.assertEqual(strace, ["strace", "-f", "--seccomp-bpf", "-o", "t"])
         # Everything after the first bare `--` is the program's, another `--` included.
         self.assertEqual(program, ["prog", "--", "a b"])
 
     def test_without_options(self):
-        self.assertEqual(supervisor.parse_arguments(["strace", "--", "prog"]), ({"pty": None, "parent": None, "remove": None, "stdin_fd": None, "exec_through": None, "strace_preload": None}, ["strace"], ["prog"]))
+        self.assertEqual(supervisor.parse_arguments(["strace", "--", "prog"]), ({"pty": None, "parent": None, "remove": None, "stdin_fd": None, "exec_through": None, "strace_env": {}}, ["strace"], ["prog"]))
 
     def test_refuses_a_missing_program_or_strace(self):
-        for argv in (["strace"], ["strace", "--"], ["--", "prog"], ["--bogus", "strace", "--", "prog"]):
+        for argv in (["strace"], ["strace", "--"], ["--", "prog"], ["--bogus", "strace", "--", "prog"],
+                     ["--strace-env", "TZ", "strace", "--", "prog"], ["--strace-env", "=x", "strace", "--", "prog"]):
             with self.assertRaises(ValueError):
                 supervisor.parse_arguments(argv)
 
@@ -39,15 +41,13 @@ class ParseArguments(unittest.TestCase):
 
 
 class StraceEnvironment(unittest.TestCase):
-    def test_puts_the_preload_first_and_keeps_the_users(self):
+    def test_sets_the_variables_over_ours(self):
         saved = os.environ.get("LD_PRELOAD")
         try:
-            os.environ.pop("LD_PRELOAD", None)
-            self.assertEqual(supervisor.strace_environment("/c/u.so")["LD_PRELOAD"], "/c/u.so")
-            self.assertNotIn("LD_PRELOAD", supervisor.strace_environment(None))
             os.environ["LD_PRELOAD"] = "/usr/lib/mine.so"
-            self.assertEqual(supervisor.strace_environment("/c/u.so")["LD_PRELOAD"], "/c/u.so:/usr/lib/mine.so")
-            self.assertEqual(supervisor.strace_environment(None)["LD_PRELOAD"], "/usr/lib/mine.so")
+            env = supervisor.strace_environment({"LD_PRELOAD": "/c/u.so:/usr/lib/mine.so", "TZ": ":/etc/localtime"})
+            self.assertEqual((env["LD_PRELOAD"], env["TZ"]), ("/c/u.so:/usr/lib/mine.so", ":/etc/localtime"))
+            self.assertEqual(supervisor.strace_environment({})["LD_PRELOAD"], "/usr/lib/mine.so")
         finally:
             if saved is None:
                 os.environ.pop("LD_PRELOAD", None)
