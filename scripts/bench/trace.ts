@@ -6,8 +6,9 @@
 //  2. mapping 1 000 000 addresses to lines: our DWARF reader vs ONE addr2line process given them all;
 //  3. a program making 200 000 syscalls: our pipeline (capture + parse + map + aggregate into the
 //     panel's model: a window of events, the others read back from strace's file) vs strace
-//     with the same flags writing a file (target ≤ 1.05×), both as a user runs it and attached the
-//     way we attach it (the supervisor), which isolates what our reading and parsing cost; every
+//     with the same flags writing a file (target ≤ 1.05×), as a user runs it, given the variables
+//     we give strace (straceEnvironment.ts: TZ), and attached the way we attach it (the supervisor),
+//     which isolate what our variables save and what our reading and parsing cost; every
 //     way runs once per round in a turning order, and the ratios are the median of per-round
 //     ratios with their spread (the load on a shared machine drifts between runs);
 //  4. peak memory of `syscall-lens trace --json` and of a trace into the panel's model at 200 000
