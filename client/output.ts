@@ -2,7 +2,7 @@
 // the tool probes, as a shell would run them), each debug launch handed to gdb, and the tool
 // versions found, so a user can reproduce what ran and attach it to a bug report.
 import * as vscode from 'vscode';
-import { onCommandRun, shellQuoted } from '../toolchain/commandLog';
+import { commandLine, onCommandRun, shellQuoted } from '../toolchain/commandLog';
 import { COMMANDS, DEBUG_TYPE } from './contributions';
 
 let channel: vscode.LogOutputChannel | undefined;
@@ -14,7 +14,7 @@ export function outputChannel(): vscode.LogOutputChannel {
 
 export function registerOutputChannel(context: vscode.ExtensionContext): vscode.LogOutputChannel {
   const log = outputChannel();
-  const stop = onCommandRun((record) => log.info(`${record.cwd ? `(in ${record.cwd}) ` : ''}${shellQuoted([record.file, ...record.args])}`));
+  const stop = onCommandRun((record) => log.info(`${record.cwd ? `(in ${record.cwd}) ` : ''}${commandLine(record)}`));
   context.subscriptions.push(
     log,
     { dispose: stop },

@@ -5,6 +5,8 @@
 export interface CommandRecord {
   file: string;
   args: readonly string[];
+  /** Variables set for this command on top of the environment it inherits (strace's own: trace/capture/straceEnvironment.ts). */
+  env?: Readonly<Record<string, string>>;
   cwd?: string;
   /** For long-running commands (a trace): settles when the process has ended. */
   ended?: Promise<void>;
@@ -23,6 +25,17 @@ export function reportCommand(record: CommandRecord): void {
   for (const listener of listeners) {
     try { listener(record); } catch { /* a broken listener must never stop a build or a trace */ }
   }
+}
+
+/** `NAME=VALUE` words, as `env` (and the trace supervisor's --strace-env) take them. */
+export function assignments(variables: Readonly<Record<string, string>>): string[] {
+  return Object.entries(variables).map(([name, value]) => `${name}=${value}`);
+}
+
+/** The command as a user can run it again: `env NAME=VALUE… FILE ARGS…` when it sets variables. */
+export function commandLine(record: CommandRecord): string {
+  const variables = assignments(record.env ?? {});
+  return shellQuoted([...(variables.length ? ['env', ...variables] : []), record.file, ...record.args]);
 }
 
 /** A command line a POSIX shell would run as the same argv: words quoted only where needed. */

@@ -9,7 +9,7 @@ import type { Readable, Writable } from 'node:stream';
 import { reportCommand } from '../../toolchain/commandLog';
 import { runProgram } from '../../toolchain/tools';
 import { LineSplitter, StderrSplitter } from './stderrSplitter';
-import { assignments, straceEnvironment } from './straceEnvironment';
+import { straceEnvironment } from './straceEnvironment';
 import {
   CONTROL_FD, resizeMessage, STDIN_FILE_FD, STOP_MESSAGE, STRACE_MESSAGES_FD, straceDeathOf, supervisorArguments, type TerminalSize,
 } from './supervisor';
@@ -194,11 +194,9 @@ async function startStraceWith(request: RunnerRequest, stdinFd: number | undefin
     });
   // As a command a user can run again: with the variables strace had (its output is the same without them).
   // strace started by the supervisor gets no -E, as it does not start the program; the command shown does.
-  const straceAssignments = assignments(straceEnv.set);
-  const asRun = supervised ? [strace[0]!, ...unsetForProgram, ...strace.slice(1)] : strace;
-  const reported = straceAssignments.length ? ['env', ...straceAssignments, ...asRun] : asRun;
+  const asRun = supervised ? [...unsetForProgram, ...strace.slice(1)] : strace.slice(1);
   reportCommand({
-    file: reported[0]!, args: [...reported.slice(1), '--', ...program], cwd: request.cwd,
+    file: strace[0]!, args: [...asRun, '--', ...program], env: straceEnv.set, cwd: request.cwd,
     ended: new Promise((resolve) => { child.once('close', () => resolve()); child.once('error', () => resolve()); }),
   });
   let stopped = false;

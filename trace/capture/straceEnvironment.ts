@@ -34,8 +34,3 @@ export function straceEnvironment(env: NodeJS.ProcessEnv, preload?: string, time
   }
   return { set, unsetForProgram };
 }
-
-/** `NAME=VALUE` words, as `env` and the supervisor's --strace-env take them. */
-export function assignments(variables: Readonly<Record<string, string>>): string[] {
-  return Object.entries(variables).map(([name, value]) => `${name}=${value}`);
-}

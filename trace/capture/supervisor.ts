@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { pythonInterpreter } from '../../toolchain/python';
-import { assignments } from './straceEnvironment';
+import { assignments } from '../../toolchain/commandLog';
 
 /** In the bundle __dirname is dist/ (scripts/build.mjs copies the script there); in tests, this folder. */
 export const SUPERVISOR_SCRIPT = path.join(__dirname, 'supervisor.py');

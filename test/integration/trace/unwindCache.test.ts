@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeStrace } from '../../../trace/capture/straceProbe';
 import { preloadWith, unwindCacheFor, unwindCacheLibrary } from '../../../trace/capture/unwindCache';
 import { TraceSession } from '../../../trace/session';
-import { onCommandRun } from '../../../toolchain/commandLog';
+import { commandLine, onCommandRun, type CommandRecord } from '../../../toolchain/commandLog';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-unwind-cache-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -210,8 +210,8 @@ describe('the unwind cache preloaded into strace', () => {
   it('is what a trace session preloads into strace under -k, and the calls keep their lines', async () => {
     const source = path.join(work, 'flushed.c');
     writeFileSync(source, '#include <stdio.h>\n#include <unistd.h>\nint main(void) {\n    printf("at exit\\n");\n    getppid();\n    return 0;\n}\n');
-    const commands: string[][] = [];
-    const stopListening = onCommandRun((command) => commands.push([command.file, ...command.args]));
+    const commands: CommandRecord[] = [];
+    const stopListening = onCommandRun((command) => commands.push(command));
     try {
       const session = await TraceSession.start({ file: source, args: [], stdio: 'pipe', workspaceRoots: [work], stackTraces: true, buildDirectory: path.join(work, 'flushed-build') });
       session.child.stdin?.end();
@@ -223,7 +223,8 @@ describe('the unwind cache preloaded into strace', () => {
       stopListening();
     }
     // Reported as run: strace with the preload, a command the user can run again.
-    const straced = commands.find((command) => command.includes('-k'));
-    expect(straced?.slice(0, 2)).toEqual(['env', expect.stringMatching(/^LD_PRELOAD=\S*unwind-cache-[0-9a-f]{16}\.so/)]);
+    const straced = commands.find((command) => command.args.includes('-k'));
+    expect(straced?.env?.LD_PRELOAD).toMatch(/^\S*unwind-cache-[0-9a-f]{16}\.so$/);
+    expect(commandLine(straced!)).toMatch(/^env LD_PRELOAD=\S*unwind-cache-[0-9a-f]{16}\.so .*strace /);
   });
 });
