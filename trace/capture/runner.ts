@@ -169,7 +169,7 @@ async function startStraceWith(request: RunnerRequest, stdinFd: number | undefin
       throw error;
     }
   }
-  const strace = [request.strace, ...request.options, '-o', fifo];
+  const straceOptions = [...request.options, '-o', fifo];
   const program = [request.program, ...request.args];
   const supervised = request.supervisor !== undefined;
   const stdio: Array<'inherit' | 'pipe' | number> = [...STDIO[request.stdio]];
@@ -181,22 +181,20 @@ async function startStraceWith(request: RunnerRequest, stdinFd: number | undefin
   // Variables for strace alone (the unwind cache, TZ): the supervisor gives them to strace; strace
   // started alone gets them in its environment and unsets for the program what the program lacked.
   const straceEnv = straceEnvironment(env, request.stracePreload);
-  const unsetForProgram = straceEnv.unsetForProgram.flatMap((name) => ['-E', name]);
-  if (!supervised) strace.splice(1, 0, ...unsetForProgram);
+  // strace started by the supervisor gets no -E, as it does not start the program; the command shown does.
+  const asRun = [...straceEnv.unsetForProgram.flatMap((name) => ['-E', name]), ...straceOptions];
   const child = supervised
-    ? spawn(request.supervisor!, supervisorArguments(strace, program, {
+    ? spawn(request.supervisor!, supervisorArguments([request.strace, ...straceOptions], program, {
       terminal: request.stdio === 'terminal' ? request.terminalSize ?? { rows: 24, columns: 80 } : undefined, captureDirectory: dir,
       stdinFd: stdinFd !== undefined ? STDIN_FILE_FD : undefined, execThrough: request.execTrampoline,
       straceEnv: straceEnv.set,
     }), { cwd: request.cwd, env, stdio: [...stdio, 'pipe', 'pipe', ...(stdinFd !== undefined ? [stdinFd] : [])], shell: false, detached: request.ownProcessGroup })
-    : spawn(strace[0]!, [...strace.slice(1), '--', ...program], {
+    : spawn(request.strace, [...asRun, '--', ...program], {
       cwd: request.cwd, env: { ...env, ...straceEnv.set }, stdio, shell: false, detached: request.ownProcessGroup,
     });
   // As a command a user can run again: with the variables strace had (its output is the same without them).
-  // strace started by the supervisor gets no -E, as it does not start the program; the command shown does.
-  const asRun = supervised ? [...unsetForProgram, ...strace.slice(1)] : strace.slice(1);
   reportCommand({
-    file: strace[0]!, args: [...asRun, '--', ...program], env: straceEnv.set, cwd: request.cwd,
+    file: request.strace, args: [...asRun, '--', ...program], env: straceEnv.set, cwd: request.cwd,
     ended: new Promise((resolve) => { child.once('close', () => resolve()); child.once('error', () => resolve()); }),
   });
   let stopped = false;
