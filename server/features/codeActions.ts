@@ -12,6 +12,8 @@ export interface CodeActionFix {
   edits: Edit[];
   /** The lint a quick fix resolves. */
   lint?: Lint;
+  /** Edits of other files the fix makes too (a `global` beside an `extern`). */
+  otherFiles?: { uri: string; edits: Edit[] }[];
 }
 
 export function codeActionsIn(workspace: Workspace, document: AsmDocument, fromLine: number, toLine: number): CodeActionFix[] {
@@ -36,7 +38,7 @@ export function codeActionsIn(workspace: Workspace, document: AsmDocument, fromL
 }
 
 /** nasm's own words for a name it cannot resolve. */
-const UNDEFINED_SYMBOL = /symbol `([^']+)' not defined/;
+export const UNDEFINED_SYMBOL = /symbol `([^']+)' not defined/;
 const SUGGESTIONS = 3;
 
 /** Names a line can use: labels (local ones of its scope by their short name), constants and defines of the unit. */

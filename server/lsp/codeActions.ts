@@ -1,6 +1,7 @@
 // textDocument/codeAction, and the shellcode bytes the client's "Copy as" commands ask for.
 import type { CodeAction } from 'vscode-languageserver/node';
 import { codeActionsIn, didYouMeanActions } from '../features/codeActions';
+import { missingDefinitionActions } from '../features/missingDefinition';
 import { NASM_SOURCE, toCodeAction } from './convert';
 import { SHELLCODE_BYTES_REQUEST, type ShellcodeBytesParams } from '../protocol';
 import { SHELLCODE_PREFIX } from './diagnostics';
@@ -12,7 +13,8 @@ export function registerCodeActions(server: LanguageServer): void {
     const document = workspace.get(textDocument.uri);
     if (!document) return [];
     const fromNasm = context.diagnostics.filter((d) => d.source === NASM_SOURCE).map((d) => ({ line: d.range.start.line, message: d.message }));
-    const actions: CodeAction[] = [...didYouMeanActions(workspace, document, fromNasm), ...codeActionsIn(workspace, document, range.start.line, range.end.line)]
+    const actions: CodeAction[] = [
+      ...missingDefinitionActions(workspace, document, fromNasm), ...didYouMeanActions(workspace, document, fromNasm), ...codeActionsIn(workspace, document, range.start.line, range.end.line)]
       .map((fix) => toCodeAction(textDocument.uri, fix));
     // Shellcode bad bytes: rewrites of the line, each proven by re-assembling the file with it.
     const badBytes = context.diagnostics.filter((d) => d.source === NASM_SOURCE && d.message.startsWith(SHELLCODE_PREFIX) && !d.message.includes('absolute address'));

@@ -94,7 +94,9 @@ const ACTION_KIND: Record<CodeActionFix['kind'], string> = {
 };
 
 export function toCodeAction(uri: string, fix: CodeActionFix): CodeAction {
-  const action: CodeAction = { title: fix.title, kind: ACTION_KIND[fix.kind], edit: { changes: { [uri]: fix.edits.map(toTextEdit) } } };
+  const changes = { [uri]: fix.edits.map(toTextEdit) };
+  for (const other of fix.otherFiles ?? []) changes[other.uri] = other.edits.map(toTextEdit);
+  const action: CodeAction = { title: fix.title, kind: ACTION_KIND[fix.kind], edit: { changes } };
   if (fix.lint) {
     action.diagnostics = [toLintDiagnostic(fix.lint)];
     action.isPreferred = true;
