@@ -20,9 +20,12 @@ export function missingDefinitionActions(
   const actions: CodeActionFix[] = [];
   const offered = new Set<string>();
   for (const { line, message } of reported) {
-    const name = UNDEFINED_SYMBOL.exec(message)?.[1] ?? (NOT_AN_INSTRUCTION.test(message) ? firstWord(document, line) : undefined);
-    if (!name || name.startsWith('.') || inUnit(workspace, document, name)) continue;
-    for (const fix of fixesFor(workspace, document, name)) {
+    const symbol = UNDEFINED_SYMBOL.exec(message)?.[1];
+    // A word where nasm expected an instruction can only be a macro (it reads it as a label without a colon).
+    const macro = symbol === undefined && NOT_AN_INSTRUCTION.test(message) ? firstWord(document, line) : undefined;
+    const name = symbol ?? macro;
+    if (!name || name.startsWith('.') || inUnit(workspace, document, name, macro !== undefined)) continue;
+    for (const fix of fixesFor(workspace, document, name, macro !== undefined)) {
       // One action per line it adds: two macros of one file need one %include.
       const key = fix.edits.map((e) => e.newText).join('');
       if (offered.has(key)) continue;
@@ -40,28 +43,30 @@ function firstWord(document: AsmDocument, line: number): string | undefined {
   return statement.tokens.find((t) => t.kind === 'identifier' && t.start >= (statement.label?.end ?? 0))?.text;
 }
 
-function inUnit(workspace: Workspace, document: AsmDocument, name: string): boolean {
-  return workspace.unit(document).some((source) => source.structure.definitions.has(name) || source.structure.macros.has(name));
+function inUnit(workspace: Workspace, document: AsmDocument, name: string, macroOnly: boolean): boolean {
+  return workspace.unit(document).some((source) => source.structure.macros.has(name) || (!macroOnly && source.structure.definitions.has(name)));
 }
 
-function fixesFor(workspace: Workspace, document: AsmDocument, name: string): CodeActionFix[] {
+function fixesFor(workspace: Workspace, document: AsmDocument, name: string, macroOnly: boolean): CodeActionFix[] {
   const fixes: CodeActionFix[] = [];
   const unit = new Set(workspace.unit(document));
   for (const other of workspace.all()) {
     if (unit.has(other) || !workspace.linkable(document, other)) continue;
-    const definition = other.structure.definitions.get(name)?.[0] ?? macroSymbol(other, name);
+    const definition = macroSymbol(other, name) ?? (macroOnly ? undefined : other.structure.definitions.get(name)?.[0]);
     if (!definition) continue;
     const included = workspace.includers(other).length > 0;
-    if (INCLUDED_KINDS.has(definition.kind) || (definition.kind === 'label' && included)) {
+    if (INCLUDED_KINDS.has(definition.kind)) {
       // An include-only file (something includes it, or it holds no code of its own) is what %include is for.
-      if (!included && other.structure.definitions.size > 0 && hasCode(other)) continue;
+      if (!included && hasCode(other)) continue;
       const spelled = includeName(workspace, document, other);
       if (spelled === undefined) continue;
       fixes.push({
         title: `Add %include "${spelled}" (${describe(definition)} \`${name}\`)`, kind: 'quickfix',
         edits: [insertAt(document, includeLine(document), `%include "${spelled}"`)],
       });
-    } else if (definition.kind === 'label') {
+    } else if (definition.kind === 'label' && !included) {
+      // A label of a file another one includes is left alone: including that file here as well would
+      // define the label twice once both are assembled together.
       const file = path.basename(uriToPath(other.uri) ?? other.uri);
       const global = other.structure.globals.has(name);
       fixes.push({
@@ -82,10 +87,9 @@ function macroSymbol(document: AsmDocument, name: string): SymbolDefinition | un
 function describe(definition: SymbolDefinition): string {
   switch (definition.kind) {
     case 'macro': return 'defines the macro';
-    case 'define': return 'defines';
     case 'constant': return 'defines the constant';
     case 'struc': return 'defines the struc';
-    default: return 'defines the label';
+    default: return 'defines';
   }
 }
 

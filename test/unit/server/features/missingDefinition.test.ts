@@ -27,6 +27,13 @@ describe('quick fixes for a name another file defines', () => {
     expect(actions[0]!.edits).toEqual([{ line: 1, start: 0, end: 0, newText: '%include "inc/macros.inc"\n' }]);
   });
 
+  it('takes a macro used without arguments for the macro, not for the label nasm reads it as', () => {
+    const { workspace, dir } = project({ 'inc/macros.inc': '%macro save 0\n    push rbx\n%endmacro\n', 'main.asm': 'global _start\n_start:\n    save\n' });
+    const document = workspace.get(pathToUri(path.join(dir, 'main.asm')))!;
+    const actions = missingDefinitionActions(workspace, document, [{ line: 2, message: 'label alone on a line without a colon might be in error [-w+label-orphan]' }]);
+    expect(actions.map((a) => a.title)).toEqual(['Add %include "inc/macros.inc" (defines the macro `save`)']);
+  });
+
   it('offers the %include for a constant, after the includes the file has, and only once per file', () => {
     const { workspace, dir } = project({
       'inc/macros.inc': MACROS, 'inc/other.inc': '%define NOTHING 0\n',
@@ -69,6 +76,10 @@ describe('quick fixes for a name another file defines', () => {
     const three = workspace.get(pathToUri(path.join(dir, 'three/main.asm')))!;
     expect(missingDefinitionActions(workspace, three, [{ line: 3, message: "symbol `VALUE' not defined" }])).toEqual([]);
     // A macro of a sibling program file (code of its own, included by nothing): including it would assemble its code twice.
+    // A label of an include file: the file is someone else's include, not this one's to take.
+    const included = project({ 'main.asm': '%include "util.asm"\nglobal _start\n_start:\n    call util\n', 'util.asm': 'util:\n    ret\n', 'debug.asm': 'dump:\n    call util\n' });
+    const debug = included.workspace.get(pathToUri(path.join(included.dir, 'debug.asm')))!;
+    expect(missingDefinitionActions(included.workspace, debug, [{ line: 1, message: "symbol `util' not defined" }])).toEqual([]);
     const sibling = project({ 'tool.asm': '%macro sys_exit 1\n%endmacro\nglobal _start\n_start:\n    ret\n', 'main.asm': 'main:\n    sys_exit 0\n' });
     const main = sibling.workspace.get(pathToUri(path.join(sibling.dir, 'main.asm')))!;
     expect(missingDefinitionActions(sibling.workspace, main, [{ line: 1, message: 'parser: instruction expected' }])).toEqual([]);
