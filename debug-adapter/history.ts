@@ -6,7 +6,7 @@ import * as record from './mi/record';
 import * as exec from './mi/exec';
 import { listFrames } from './mi/stack';
 import { pythonHelper } from './keeper';
-import type { Outcome, ResumeKind } from './syscallResume';
+import { breakpointAt, type Outcome, type ResumeKind } from './syscallResume';
 
 /** Instructions kept for Step Back; past it the oldest go (launch attribute `stepBackLimit`). */
 export const DEFAULT_STEP_BACK_LIMIT = 100_000;
@@ -67,8 +67,12 @@ export class History {
     // At the end of the recording: a continue goes on; a line step goes on unless the line changed.
     const here = outcome.stop.frame;
     const lineDone = kind === 'line' && (here.line !== from?.line || here.fullname !== from?.fullname);
-    if (!lineDone && outcome.stop.reason !== 'breakpoint-hit') outcome = await run(command);
-    return outcome;
+    if (lineDone || outcome.stop.reason === 'breakpoint-hit') return outcome;
+    // The recording ended where a breakpoint is (the present, reached by a continue before Reverse
+    // Continue): the continue stops there again, as live; gdb would resume over it unreported.
+    const hit = kind === 'continue' ? await breakpointAt(this.gdb, here.address) : undefined;
+    if (hit) return { kind: 'stopped', stop: { ...outcome.stop, reason: 'breakpoint-hit', breakpoint: hit } };
+    return run(command);
   }
 
   /** How a stop in the recording reads in the UI; undefined when live. */

@@ -72,13 +72,13 @@ export async function leaveSyscallStop(host: SyscallResumeHost, from: SyscallSto
       const sameLine = here !== undefined && here.line === from.line && (!from.fullname || here.fullname === from.fullname);
       return sameLine ? undefined : { kind: 'stopped', stop: settled }; // already at the start of the next line
     }
-    case 'continue': {
-      // gdb resumes over a breakpoint at pc without reporting it; without the catch it would have hit.
+    case 'continue':
+    case 'other': {
+      // gdb resumes over a breakpoint at pc without reporting it (a continue, Step Out, Run to Next
+      // Syscall); without the catch it would have hit.
       const hit = await breakpointAt(host.gdb, from.address);
       return hit ? { kind: 'stopped', stop: { ...settled, reason: 'breakpoint-hit', breakpoint: hit } } : undefined;
     }
-    case 'other':
-      return undefined;
   }
 }
 
@@ -128,7 +128,7 @@ async function finishSyscall(host: SyscallResumeHost, pc: bigint): Promise<Outco
 }
 
 /** The number of an enabled user breakpoint at `address` whose condition holds, if any. */
-async function breakpointAt(gdb: Gdb, address: bigint): Promise<string | undefined> {
+export async function breakpointAt(gdb: Gdb, address: bigint): Promise<string | undefined> {
   for (const bp of await listBreakpoints(gdb)) {
     if (bp.type !== 'breakpoint' || !bp.enabled || bp.address !== address) continue;
     if (!bp.condition) return bp.number;

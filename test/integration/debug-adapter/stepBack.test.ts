@@ -158,6 +158,18 @@ describe('Reverse Continue', () => {
     expect(await state()).toEqual(rounds[1]);
   }, 60_000);
 
+  it('then Continue stops again at the breakpoint where the recording ended', async () => {
+    await launchStopped(dc, rewind);
+    await setBreakpoints('LINE_LOOP');
+    await continueToStop(dc);
+    await continueToStop(dc);
+    const present = await state();
+    await reverseContinue();
+    const event = await after(() => dc.continueRequest({ threadId: 1 }));
+    expect(event.body.reason).toBe('breakpoint');
+    expect(await state()).toEqual(present);
+  }, 60_000);
+
   it('stops at the start of a bounded recording and says so', async () => {
     await launchStopped(dc, rewind, { stepBackLimit: 20 });
     await setBreakpoints('LINE_EXIT');

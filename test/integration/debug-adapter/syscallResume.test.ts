@@ -94,6 +94,20 @@ describe('a breakpoint right after a caught syscall', () => {
     expect((await exited).body.exitCode).toBe(0);
   });
 
+  it.each([
+    ['Step Out', () => dc.stepOutRequest({ threadId: 1 })],
+    ['Run to Next Syscall', () => dc.customRequest('runToNextSyscall')],
+  ])('%s from the syscall stop stops there too, with the call run', async (_name, leave) => {
+    await launchStopped(dc, steps);
+    await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: 'getpid' }] });
+    expect((await continueToStop(dc)).body.description).toMatch(/^syscall getpid\(/);
+    await dc.setBreakpointsRequest({ source: { path: steps }, breakpoints: [{ line: lineOf(steps, 'LINE_AFTER_GETPID') }] });
+    const event = await stepAndWait(leave);
+    expect(event.body.reason).toBe('breakpoint');
+    expect((await topFrame(dc)).line).toBe(lineOf(steps, 'LINE_AFTER_GETPID'));
+    expect(await register('rax')).toBeGreaterThan(0n); // the pid, not -38 (ENOSYS)
+  });
+
   it('with return stops on: entry, return, then the breakpoint', async () => {
     await stopAtWrite([{ filterId: 'syscall-entry', condition: 'write' }, { filterId: 'syscall-return', condition: 'write' }]);
     await dc.setBreakpointsRequest({ source: { path: steps }, breakpoints: [{ line: lineOf(steps, 'LINE_AFTER') }] });
