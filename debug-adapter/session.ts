@@ -424,7 +424,7 @@ export class SyscallGdbSession extends DebugSession {
           return;
         }
       }
-      const value = await data.evaluate(engine.gdb, toGdbExpression(expression)).catch(async (error: Error) => {
+      const value = await data.evaluate(engine.gdb, toGdbExpression(expression), args.frameId).catch(async (error: Error) => {
         const constant = /unknown type/.test(error.message) ? await equValue(engine.gdb, expression) : undefined;
         if (constant === undefined) throw error;
         return formatConstant(constant);

@@ -2,8 +2,11 @@
 import type { Gdb } from './gdb';
 import { list, quoteMI, str, tuple, type MITuple } from './parser';
 
-export async function evaluate(gdb: Gdb, expression: string): Promise<string> {
-  const reply = await gdb.send(`-data-evaluate-expression ${quoteMI(expression)}`);
+export async function evaluate(gdb: Gdb, expression: string, frame?: number): Promise<string> {
+  // In a frame other than the selected one (a watch or hover in the caller the editor shows), without
+  // selecting it: gdb's own selection stays where the stop left it.
+  const where = frame === undefined ? '' : `--thread 1 --frame ${frame} `;
+  const reply = await gdb.send(`-data-evaluate-expression ${where}${quoteMI(expression)}`);
   return str(reply.value) ?? '';
 }
 

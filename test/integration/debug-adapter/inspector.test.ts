@@ -24,6 +24,13 @@ describe('C programs', () => {
     const locals = await scopeVariables(dc, 'Locals');
     expect(locals.map((v) => [v.name, v.value])).toEqual(expect.arrayContaining([['a', '40'], ['b', '2'], ['sum', '42']]));
     expect(locals.find((v) => v.name === 'sum')?.type).toBe('long');
+    // A watch or hover in the caller's frame (the frame the Call Stack view selects) reads its names.
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    const main = frames.find((f) => f.name === 'main')!;
+    expect((await dc.evaluateRequest({ expression: 'sizeof greeting', frameId: main.id, context: 'watch' })).body.result).toBe('4');
+    expect((await dc.evaluateRequest({ expression: 'sum', frameId: frames[0]!.id, context: 'hover' })).body.result).toBe('42');
+    const unknown = await dc.evaluateRequest({ expression: 'sum', frameId: main.id, context: 'watch' }).catch((error: Error) => error);
+    expect((unknown as Error).message).toMatch(/No symbol "sum"/);
   });
 });
 
