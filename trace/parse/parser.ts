@@ -44,6 +44,11 @@ const FRAME = /^ > (.*)\(([^()]*)\) \[0x([0-9a-f]+)\](?: (.+))?$/;
 /** Slots of call names the parser hands out as the same strings (see callName): a power of two. */
 const NAME_SLOTS = 256;
 const MAX_KNOWN_NAMES = 4096;
+/**
+ * How many events may be held behind an exit call that waits for its `+++ exited` line (see
+ * exitCalls): past that, they all go out and the call's frames, if they ever come, are lost.
+ */
+const MAX_HELD_FOR_EXIT = 256;
 
 // Most events have no annotations and no stack: they share these (frozen, so nothing adds to them).
 const NO_ANNOTATIONS: string[] = Object.freeze([]) as unknown as string[];
@@ -97,6 +102,12 @@ export class StraceParser {
   private abi: 'x86_64' | 'i386' = 'x86_64';
   /** Events whose `-k` stack lines may still follow; released by the next non-stack line. */
   private readonly held: TraceEvent[] = [];
+  /**
+   * Held exit/exit_group calls whose process's `+++ exited` line has not come yet: strace prints
+   * their stack after it, with other processes' lines maybe in between. Each is held, with every
+   * event after it (events go out in order), until that line (or MAX_HELD_FOR_EXIT) comes.
+   */
+  private readonly exitCalls = new Set<SyscallEvent>();
   /** The event the next ` > ` frame belongs to. */
   private stackTarget: TraceEvent | undefined;
   /** The seq reserved for the partial last line, so completing it keeps its place. */
@@ -161,7 +172,7 @@ export class StraceParser {
       if (this.onSpan) this.countLine(Buffer.byteLength(line, 'utf8'));
       this.parseLine(line, 0, line.length, true);
     }
-    this.release();
+    this.release(true);
   }
 
   /**
@@ -170,7 +181,7 @@ export class StraceParser {
    * not kept back until the program wakes.
    */
   releaseHeld(): void {
-    this.release();
+    this.release(true);
   }
 
   /**
@@ -178,7 +189,7 @@ export class StraceParser {
    * when it returns, so a partial last line is a call in progress. Releases held events too.
    */
   inProgress(): SyscallEvent | undefined {
-    this.release();
+    this.release(true);
     const line = this.buffer;
     if (!line || line.startsWith(' > ')) return undefined;
     const prefix = readLinePrefix(line, 0, line.length, this.prefix);
@@ -377,10 +388,19 @@ export class StraceParser {
     this.pending.delete(prefix.pid);
     const exitCall = this.heldExitCall(prefix.pid);
     this.emit(event, false);
-    if (exitCall) this.stackTarget = exitCall;
+    if (exitCall) {
+      // Its frames follow this line, and after them nothing more of the process.
+      this.exitCalls.delete(exitCall);
+      this.stackTarget = exitCall;
+    }
   }
 
+  /**
+   * The held exit call of `pid` that waits for its stack: one of exitCalls, wherever it is among the
+   * held events, or else the last held event (an exit call left in progress).
+   */
   private heldExitCall(pid: number): SyscallEvent | undefined {
+    for (const call of this.exitCalls) if (call.pid === pid && call.stack.length === 0) return call;
     const last = this.held[this.held.length - 1];
     return last?.kind === 'syscall' && last.pid === pid && last.stack.length === 0 && /^exit(_group)?$/.test(last.name)
       ? last : undefined;
@@ -404,7 +424,7 @@ export class StraceParser {
       // The supervisor's execve: counted once it completes (an unfinished half has its resumed half to come).
       if (!line.startsWith(UNFINISHED, end - UNFINISHED.length)) this.execsToSkip--;
     }
-    this.release();
+    this.release(true);
     this.stackTarget = undefined;
     return true;
   }
@@ -415,6 +435,8 @@ export class StraceParser {
     if (!this.stackTarget) return;
     const frame = readFrame(line);
     if (!frame) return;
+    // An exit call whose frames came right after it waits no more.
+    if (this.exitCalls.size > 0) this.exitCalls.delete(this.stackTarget as SyscallEvent);
     if (this.stackTarget.stack === NO_FRAMES) this.stackTarget.stack = [frame];
     else this.stackTarget.stack.push(frame);
     this.onSpan?.(this.stackTarget.seq, this.lineStart, this.lineEnd);
@@ -424,14 +446,34 @@ export class StraceParser {
   private emit(event: TraceEvent, mayHaveStack: boolean): void {
     this.stackTarget = mayHaveStack ? event : undefined;
     this.held.push(event);
+    // An exit call that does not return: with -k its stack comes after its process's `+++ exited`.
+    if (mayHaveStack && event.kind === 'syscall' && (event.name === 'exit_group' || event.name === 'exit')) {
+      this.exitCalls.add(event);
+    }
     this.onSpan?.(event.seq, this.lineStart, this.lineEnd);
   }
 
-  private release(): void {
+  /**
+   * Hands out the held events: all of them, or (`all` false) those before the first exit call still
+   * waiting for its stack (see exitCalls), as long as no more than MAX_HELD_FOR_EXIT are held.
+   */
+  private release(all = false): void {
     const held = this.held;
-    const count = held.length;
+    let count = held.length;
     if (count === 0) return;
     const onEvent = this.options.onEvent;
+    if (this.exitCalls.size > 0) {
+      if (all || count > MAX_HELD_FOR_EXIT) this.exitCalls.clear();
+      else {
+        let before = 0;
+        while (before < count && !this.exitCalls.has(held[before] as SyscallEvent)) before++;
+        if (before === count) this.exitCalls.clear(); // none is held any more: all go
+        else {
+          if (before > 0) for (const event of held.splice(0, before)) onEvent(event);
+          return;
+        }
+      }
+    }
     if (count === 1) {
       // pop, not `length = 0`: setting an array's length is a call into the runtime.
       onEvent(held.pop()!);

@@ -234,6 +234,54 @@ describe('signals, exits and stacks', () => {
       { module: '/home/user/samples/hello_asm', address: 0x1078, symbolOffset: 0 }]);
     expect(events.at(-1)).toMatchObject({ kind: 'exit', exitCode: 7, stack: [] });
   });
+  it('gives the exit call its frames after `+++ exited` when another process\'s lines come in between', () => {
+    const log = [
+      '200 1796241904.992941 [00007fbacb2e6409] exit_group(3 <unfinished ...>',
+      '100 1796241904.993080 [00007fbacb30a2ad] read(3,  <unfinished ...>',
+      '200 1796241904.995291 [00007fbacb2e6409] <... exit_group resumed>) = ?',
+      '100 1796241904.995846 [00007fbacb30a2ad] <... read resumed>"", 235) = 0 <0.002740>',
+      ' > /usr/lib/x86_64-linux-gnu/libc.so.6(read+0xd) [0xf82ad]',
+      ' > /tmp/prog(main+0xbe) [0x13f7]',
+      '200 1796241904.999455 [????????????????] +++ exited with 3 +++',
+      ' > /usr/lib/x86_64-linux-gnu/libc.so.6(_exit+0x29) [0xd4409]',
+      ' > /tmp/prog(child_work+0x58) [0x12d1]',
+      ' > /tmp/prog(main+0x9b) [0x13d4]',
+      '100 1796241905.000000 [00007fbacb30a2ad] close(3) = 0',
+      ' > /usr/lib/x86_64-linux-gnu/libc.so.6(close+0x1) [0xf8001]',
+      '100 1796241905.100000 [????????????????] +++ exited with 0 +++',
+      '',
+    ].join('\n');
+    const seen: TraceEvent[] = [];
+    const parser = new StraceParser({ onEvent: (e) => seen.push(e) });
+    parser.push('100 1796241904.900000 [00007fbacb30a350] getpid() = 100\n > /tmp/prog(main+0x1) [0x1001]\n');
+    parser.push(log);
+    parser.end();
+    const complete = calls(seen).filter((e) => !e.inProgress);
+    const symbols = (name: string) => complete.find((e) => e.name === name)!.stack.map((f) => f.symbol);
+    expect(symbols('exit_group')).toEqual(['_exit', 'child_work', 'main']);
+    expect(symbols('read')).toEqual(['read', 'main']);
+    expect(symbols('close')).toEqual(['close']);
+    // Still in order: every event after those before it (a completed call after its in-progress half).
+    const firsts = [...new Set(seen.map((e) => e.seq))];
+    expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
+    expect(seen.map((e) => e.seq).filter((_seq, i) => !(seen[i]!.kind === 'syscall' && (seen[i] as SyscallEvent).inProgress)))
+      .toEqual([1, 2, 3, 4, 5, 6]);
+    expect(seen.filter((e) => e.kind === 'exit').map((e) => e.pid)).toEqual([200, 100]);
+    expect(parseStraceText(log).events.filter((e) => e.kind === 'syscall' && e.name === 'exit_group' && !e.inProgress)
+      .map((e) => e.stack.length)).toEqual([3]);
+  });
+  it('still hands out the events after an exit call whose `+++ exited` never comes', () => {
+    const seen: TraceEvent[] = [];
+    const parser = new StraceParser({ onEvent: (e) => seen.push(e) });
+    parser.push('200 getpid() = 200\n200 exit_group(0) = ?\n');
+    for (let i = 0; i < 1000; i++) parser.push(`100 getpid() = 100\n`);
+    // Held no further than a bounded number of events behind it.
+    expect(seen.length).toBeGreaterThan(1000 - 300);
+    const seqs = seen.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    parser.releaseHeld();
+    expect(seen.length).toBe(1002);
+  });
   it('reads libdw frames with symbols and source hints', () => {
     const write = calls(parseStraceText(reference('asm_kk_strace72.txt')).events).find((e) => e.name === 'write')!;
     expect(write.stack).toEqual([{ module: '/home/user/samples/hello_asm', symbol: '_start', symbolOffset: 0x1b,
