@@ -6,6 +6,7 @@ import * as exec from './mi/exec';
 import * as data from './mi/data';
 import { catchSyscalls, deleteBreakpoints, insertBreakpoint } from './mi/breakpoint';
 import { hasFunction, listFrames, symbolAt, type GdbFrame } from './mi/stack';
+import { libcProgram } from '../trace/map/elf';
 import { str } from './mi/parser';
 import { decodeStopRecord, type StopRecord } from './mi/stop';
 import { describeSyscallState, isInterruptedCall, readSyscallState, type SyscallPhase, type SyscallState } from './syscallStop';
@@ -105,7 +106,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       exec.restoreProgramEnvironment(gdb),
       ...Object.entries(options.env ?? {}).map(([name, value]) => exec.setEnvironment(gdb, name, value)),
       exec.setInferiorTty(gdb, options.tty),
-      hasFunction(gdb, 'main').then((found) => { this.hasMain = found; }),
+      hasFunction(gdb, 'main').then((found) => { this.hasMain = found || (libcProgram(options.program)?.hasMain ?? false); }),
     ]);
   }
 

@@ -111,7 +111,9 @@ export class SyscallGdbSession extends DebugSession {
       this.sendEvent(new InitializedEvent());
       await Promise.race([this.configured, cancelled]);
       if (args.stepBackLimit !== undefined) ready.stepBackLimit = args.stepBackLimit;
-      ready.start(args.stopAtEntry ?? !ready.hasMain, ready.hasMain);
+      // A C or Rust program runs to its breakpoints; an assembly program (nasm's listing came with it)
+      // stops first: at its entry point, or at its `main` when it links with libc.
+      ready.start(args.stopAtEntry ?? (!ready.hasMain || prepared.listing !== undefined), ready.hasMain);
     });
   }
 

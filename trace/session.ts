@@ -6,7 +6,7 @@ import type { OutputFormat } from '../toolchain/build';
 import { prepareTarget as prepareProgram, TargetError, type PreparedTarget } from '../toolchain/target';
 import { requireTool, type ToolPaths } from '../toolchain/tools';
 import { lookupSyscallByName } from '../syscalls';
-import { ElfFile } from './map/elf';
+import { programUsesLibc } from './map/elf';
 import type { ExitEvent, SyscallEvent, TraceEvent } from './events';
 import { TraceModel } from './model/model';
 import { FdTracker } from './model/fds';
@@ -98,16 +98,6 @@ export async function prepareTarget(request: Pick<TraceRequest, 'file' | 'tools'
   } catch (error) {
     if (error instanceof TargetError) throw new TraceError(error.reason, error.message);
     throw error;
-  }
-}
-
-/** A dynamically linked program (PT_INTERP) or one with libc's start code goes through libc. */
-function programUsesLibc(program: string): boolean {
-  try {
-    const elf = ElfFile.read(program);
-    return elf.segments.some((s) => s.type === 3) || elf.symbols.some((s) => s.name === '__libc_start_main');
-  } catch {
-    return false;
   }
 }
 

@@ -214,3 +214,23 @@ export function readCString(data: Buffer, offset: number): string {
   while (end < data.length && data[end] !== 0) end++;
   return data.toString('utf8', offset, end);
 }
+
+/** A dynamically linked program (PT_INTERP) or one with libc's start code goes through libc. */
+export function programUsesLibc(program: string): boolean {
+  return libcProgram(program)?.usesLibc ?? false;
+}
+
+/**
+ * Whether a program starts in libc's start code, which calls its `main`: a C program, or NASM that
+ * declares `global main` and links with libc (nasm gives `main` no symbol type, so gdb lists no such
+ * function). Undefined when the file is no readable ELF.
+ */
+export function libcProgram(program: string): { usesLibc: boolean; hasMain: boolean } | undefined {
+  try {
+    const elf = ElfFile.read(program);
+    const usesLibc = elf.segments.some((s) => s.type === ELF.PT_INTERP) || elf.symbols.some((s) => s.name === '__libc_start_main');
+    return { usesLibc, hasMain: usesLibc && elf.symbols.some((s) => s.name === 'main' && s.defined) };
+  } catch {
+    return undefined;
+  }
+}

@@ -30,6 +30,20 @@ describe('stop at entry', () => {
   });
 });
 
+describe('NASM with a C runtime (`global main`, libc\'s start code)', () => {
+  it('stops at main, not in libc\'s _start, and Step Back says it does not record the C library', async () => {
+    const program = fixture('libcmain.asm');
+    await launchStopped(program);
+    const frame = await topFrame(dc);
+    expect([frame.name, frame.source?.path, frame.line]).toEqual(['main', program, lineOf(program, 'LINE_MAIN')]);
+    const refused = await dc.stepBackRequest({ threadId: 1 }).catch((error: Error) => error);
+    expect((refused as Error).message).toMatch(/without a C runtime/);
+    const exited = dc.waitForEvent('exited');
+    await dc.continueRequest({ threadId: 1 });
+    expect((await exited).body.exitCode).toBe(0);
+  });
+});
+
 describe('line breakpoints', () => {
   it('stops at a breakpoint and reports it verified at the line gdb chose', async () => {
     await launchStopped(HELLO);
