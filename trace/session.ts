@@ -90,6 +90,9 @@ export interface TraceResult {
   straceDeath?: string;
 }
 
+/** How long a quiet trace waits for the -k frames of its last call before handing it out without them. */
+const STACK_WAIT_MS = 3_000;
+
 /** Builds a source or checks a program (toolchain/target); throws TraceError with a message a user can act on. */
 export async function prepareTarget(request: Pick<TraceRequest, 'file' | 'tools' | 'includePaths' | 'buildDirectory' | 'defaultFormat'>): Promise<TraceTarget> {
   try {
@@ -240,9 +243,12 @@ export class TraceSession {
     // line is the call the program is blocked in.
     // Either way, a quiet trace hands out the calls held back for stack frames that may follow.
     const ticker = request.onInProgress || request.onEvent ? setInterval(() => {
-      if (Date.now() - quietSince < 150) return;
-      if (!request.onInProgress) return parser.releaseHeld();
-      const blocked = parser.inProgress();
+      const quiet = Date.now() - quietSince;
+      if (quiet < 150) return;
+      // With -k, the last call waits for its frames (strace may still be unwinding it), for a while.
+      const awaitingStack = stack && quiet < STACK_WAIT_MS;
+      if (!request.onInProgress) return parser.releaseHeld(awaitingStack);
+      const blocked = parser.inProgress(awaitingStack);
       if (blocked && blocked.seq !== reported?.seq) {
         mapper.map(blocked);
         reported = blocked;

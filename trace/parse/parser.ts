@@ -180,16 +180,34 @@ export class StraceParser {
    * quiet (a call's frames come right after it), so a call made just before the program blocks is
    * not kept back until the program wakes.
    */
-  releaseHeld(): void {
-    this.release(true);
+  releaseHeld(awaitingStack = false): void {
+    if (awaitingStack) this.releaseBeforeAwaitingStack();
+    else this.release(true);
+  }
+
+  /**
+   * Hands out the held events but the last when its `-k` frames may still follow (nothing else came
+   * after it): strace unwinds a call before printing its frames, which takes a while in a process it
+   * has not unwound before, and a call handed out without its frames could not be credited.
+   */
+  private releaseBeforeAwaitingStack(): void {
+    const held = this.held;
+    const last = held[held.length - 1];
+    if (!(last && last === this.stackTarget && last.kind === 'syscall' && last.stack.length === 0)) return this.release(true);
+    if (held.length === 1) return;
+    for (const event of held.splice(0, held.length - 1)) {
+      this.exitCalls.delete(event as SyscallEvent);
+      this.options.onEvent(event);
+    }
   }
 
   /**
    * The call strace is blocked in right now: strace writes a call's entry half at once and the rest
-   * when it returns, so a partial last line is a call in progress. Releases held events too.
+   * when it returns, so a partial last line is a call in progress. Releases held events too (but a
+   * last one whose frames may still follow, when `awaitingStack`).
    */
-  inProgress(): SyscallEvent | undefined {
-    this.release(true);
+  inProgress(awaitingStack = false): SyscallEvent | undefined {
+    this.releaseHeld(awaitingStack);
     const line = this.buffer;
     if (!line || line.startsWith(' > ')) return undefined;
     const prefix = readLinePrefix(line, 0, line.length, this.prefix);

@@ -282,6 +282,19 @@ describe('signals, exits and stacks', () => {
     parser.releaseHeld();
     expect(seen.length).toBe(1002);
   });
+  it('keeps a quiet trace\'s last call back for its frames when asked, and hands the earlier ones out', () => {
+    const seen: TraceEvent[] = [];
+    const parser = new StraceParser({ onEvent: (e) => seen.push(e) });
+    parser.push('100 getpid() = 100\n > /tmp/prog(main+0x1) [0x1001]\n100 getppid() = 1\n');
+    parser.releaseHeld(true); // strace is still unwinding getppid
+    expect(calls(seen).map((e) => e.name)).toEqual(['getpid']);
+    parser.push(' > /tmp/prog(main+0x5) [0x1005]\n');
+    parser.releaseHeld(true); // its frames came: nothing waits any more
+    expect(calls(seen).map((e) => [e.name, e.stack.map((f) => f.address)])).toEqual([['getpid', [0x1001]], ['getppid', [0x1005]]]);
+    parser.push('100 getpid() = 100\n');
+    parser.releaseHeld(); // waited long enough: out without frames
+    expect(calls(seen)).toHaveLength(3);
+  });
   it('reads libdw frames with symbols and source hints', () => {
     const write = calls(parseStraceText(reference('asm_kk_strace72.txt')).events).find((e) => e.name === 'write')!;
     expect(write.stack).toEqual([{ module: '/home/user/samples/hello_asm', symbol: '_start', symbolOffset: 0x1b,
