@@ -4,7 +4,9 @@
 import type { Gdb } from './mi/gdb';
 import * as record from './mi/record';
 import * as exec from './mi/exec';
-import { listFrames } from './mi/stack';
+import * as data from './mi/data';
+import { deleteBreakpoints, insertBreakpoint } from './mi/breakpoint';
+import { listFrames, type GdbFrame } from './mi/stack';
 import { pythonHelper } from './keeper';
 import { breakpointAt, type Outcome, type ResumeKind } from './syscallResume';
 
@@ -13,6 +15,20 @@ export const DEFAULT_STEP_BACK_LIMIT = 100_000;
 
 export type BackKind = 'line' | 'instruction' | 'continue';
 type Run = (command: () => Promise<unknown>) => Promise<Outcome>;
+type Stopped = Outcome & { kind: 'stopped' };
+
+/**
+ * Sources gdb has no call-frame information for (NASM emits none): Step Back by line there is ours.
+ * gdb's reverse-next, arriving backwards at a procedure's `ret`, takes the label before it (`count.done`)
+ * for the procedure's start and, unable to unwind past its pushes, runs back to the start of the recording.
+ */
+const ASSEMBLY_SOURCE = /\.(asm|nasm|inc|mac|s)$/i;
+/** Instructions one Step Back by line walks one at a time before it leaves the rest to gdb's reverse-next. */
+const MAX_LINE_STEPS = 512;
+
+/** A stop that ends one step of a walk (not the start of the recording, not a breakpoint in a procedure run back). */
+const isStep = (outcome: Outcome): outcome is Stopped => outcome.kind === 'stopped' && outcome.stop.reason === 'end-stepping-range';
+const sameLine = (a: GdbFrame, b: GdbFrame) => a.line === b.line && a.fullname === b.fullname;
 
 export class History {
   private position: record.RecordPosition = { active: false };
@@ -48,6 +64,15 @@ export class History {
 
   /** Step Back (by line or instruction) or Reverse Continue. */
   async back(run: Run, kind: BackKind): Promise<Outcome> {
+    if (kind === 'line') {
+      const from = (await listFrames(this.gdb, 1))[0];
+      if (from?.line !== undefined && from.fullname && ASSEMBLY_SOURCE.test(from.fullname)) return this.backLine(run, from);
+    }
+    return this.reverse(run, kind);
+  }
+
+  /** One reverse command of gdb's, ending at a real state. */
+  private async reverse(run: Run, kind: BackKind): Promise<Outcome> {
     // Right after an instruction record.py completed, undo its writes first: the next entry back is
     // then the instruction itself, so stepping back one instruction undoes exactly one.
     let position = await this.refresh(true);
@@ -56,6 +81,69 @@ export class History {
       position = await this.refresh(true);
     }
     return this.settle(run, await run(() => record.execReverse(this.gdb, kind)));
+  }
+
+  /**
+   * Step Back by line in assembly, as gdb's reverse-next means it: back over calls to the previous line,
+   * then to where that line was entered (its first instruction, or the one a jump came to).
+   */
+  private async backLine(run: Run, from: GdbFrame): Promise<Outcome> {
+    let here = from;
+    let sp = await data.evaluateInteger(this.gdb, '$sp');
+    let steps = 0;
+    const walk = async (): Promise<Outcome> => {
+      const outcome = await this.backOverCall(run, here, sp);
+      if (isStep(outcome)) sp = await data.evaluateInteger(this.gdb, '$sp');
+      return outcome;
+    };
+    do {
+      if (++steps > MAX_LINE_STEPS) return this.reverse(run, 'line'); // a long loop within one line
+      const outcome = await walk();
+      if (!isStep(outcome)) return outcome; // the start of the recording, or a breakpoint in a procedure
+      here = outcome.stop.frame;
+    } while (sameLine(here, from));
+    const line = await data.lineRangeAt(this.gdb, here.address);
+    while (line && here.address !== line.start && steps++ < MAX_LINE_STEPS) {
+      const position = this.position;
+      const outcome = await walk();
+      if (!isStep(outcome)) return outcome;
+      if (!sameLine(outcome.stop.frame, here)) {
+        // The instruction before came from another line: the line was entered here, one step later.
+        if (position.active && position.replaying) {
+          await this.gdb.cli(`record goto ${position.current}`);
+          await this.refresh();
+        }
+        break;
+      }
+      here = outcome.stop.frame;
+    }
+    const frame = (await listFrames(this.gdb, 1))[0] ?? here;
+    return { kind: 'stopped', stop: { reason: 'end-stepping-range', frame } };
+  }
+
+  /**
+   * One instruction back from `here` (stack pointer `sp`). When that instruction was the `ret` of a
+   * procedure this line called, the whole call runs back: to its `call` with the same stack pointer.
+   */
+  private async backOverCall(run: Run, here: GdbFrame, sp: bigint): Promise<Outcome> {
+    let outcome = await this.reverse(run, 'instruction');
+    // One instruction back onto a breakpoint is still one step.
+    if (outcome.kind === 'stopped' && outcome.stop.reason === 'breakpoint-hit') outcome = { kind: 'stopped', stop: { ...outcome.stop, reason: 'end-stepping-range', breakpoint: undefined } };
+    if (!isStep(outcome)) return outcome;
+    const nowSp = await data.evaluateInteger(this.gdb, '$sp');
+    if (nowSp >= sp) return outcome;
+    const top = (await data.readMemory(this.gdb, nowSp, 8).catch(() => undefined))?.bytes;
+    if (top?.length !== 8 || top.readBigUInt64LE() !== here.address) return outcome;
+    const call = await data.callEndingAt(this.gdb, here.address);
+    if (call === undefined) return outcome;
+    const target = await insertBreakpoint(this.gdb, `*0x${call.toString(16)}`, { temporary: true, condition: `$sp == 0x${sp.toString(16)}` });
+    try {
+      const back = await this.reverse(run, 'continue');
+      if (back.kind !== 'stopped' || back.stop.breakpoint !== target.number) return back;
+      return { kind: 'stopped', stop: { ...back.stop, reason: 'end-stepping-range', breakpoint: undefined } };
+    } finally {
+      await deleteBreakpoints(this.gdb, [target.number]).catch(() => undefined);
+    }
   }
 
   /** A forward command while replaying; past the end of the recording it goes on live. */

@@ -82,3 +82,39 @@ export async function sourceAt(gdb: Gdb, address: bigint): Promise<{ file?: stri
   }
   return undefined;
 }
+
+/** The address range [start, end) of the line-table row holding an address, from `info line *ADDRESS`. */
+export interface LineRange { start: bigint; end: bigint }
+
+export function parseLineRange(text: string): LineRange | undefined {
+  // `Line 11 of "x.asm" starts at address 0x401017 <_start+23> and ends at 0x401021 <_start+33>.`
+  const match = /starts at address (0x[0-9a-f]+)\b[^]*?\band ends at (0x[0-9a-f]+)/i.exec(text);
+  return match ? { start: BigInt(match[1]!), end: BigInt(match[2]!) } : undefined;
+}
+
+export async function lineRangeAt(gdb: Gdb, address: bigint): Promise<LineRange | undefined> {
+  return parseLineRange(await gdb.cli(`info line *0x${address.toString(16)}`).catch(() => ''));
+}
+
+/** Bytes of a disassembled instruction (`opcodes="e8 0f 00 00 00"`). */
+export const instructionLength = (insn: GdbInstruction): number => insn.bytes.split(' ').filter(Boolean).length;
+
+/**
+ * The `call` instruction that ends at `address` (a return address): the last instruction of the line
+ * before it, decoded from that line's start; without line information, the one start before it that
+ * decodes as a single call (5 bytes first, e8 rel32; longer forms before shorter, so a REX prefix counts).
+ */
+export async function callEndingAt(gdb: Gdb, address: bigint): Promise<bigint | undefined> {
+  const isCallTo = (insn: GdbInstruction | undefined) => !!insn && /^call/.test(insn.text) && insn.address + BigInt(instructionLength(insn)) === address;
+  const line = await lineRangeAt(gdb, address - 1n);
+  if (line && line.start < address && address - line.start <= 4096n) {
+    const insns = await disassemble(gdb, line.start, address).catch(() => []);
+    if (isCallTo(insns.at(-1))) return insns.at(-1)!.address;
+  }
+  for (const length of [5n, 7n, 6n, 3n, 4n, 2n, 8n, 9n, 10n, 11n, 12n, 13n, 14n, 15n]) {
+    if (length > address) continue;
+    const insns = await disassemble(gdb, address - length, address).catch(() => []);
+    if (insns.length === 1 && isCallTo(insns[0])) return insns[0]!.address;
+  }
+  return undefined;
+}

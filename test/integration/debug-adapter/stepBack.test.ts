@@ -55,27 +55,54 @@ async function setBreakpoints(...markers: string[]): Promise<void> {
   await dc.setBreakpointsRequest({ source: { path: rewind }, breakpoints: markers.map((m) => ({ line: lineOf(rewind, m) })) });
 }
 
+/** Steps over every line from the first stop to `end`, then back to the start and forward again: each state is the one seen. */
+async function walkBackAndForth(program: string, end: string): Promise<State[]> {
+  await launchStopped(dc, program);
+  const seen: State[] = [await state()];
+  for (let i = 0; i < 40 && seen.at(-1)!.line !== lineOf(program, end); i++) {
+    await next();
+    seen.push(await state());
+  }
+  expect(seen.at(-1)!.line).toBe(lineOf(program, end));
+  for (let i = seen.length - 2; i >= 0; i--) {
+    const event = await stepBack();
+    expect(event.body.reason).toBe('step');
+    expect(await state(), `back to step ${i}`).toEqual(seen[i]);
+  }
+  for (let i = 1; i < seen.length; i++) {
+    await next();
+    expect(await state(), `forward to step ${i}`).toEqual(seen[i]);
+  }
+  return seen;
+}
+
 describe('Step Back by line', () => {
   it('walks back over the loop, the procedure and the write with every register as it was, then forward again', async () => {
-    await launchStopped(dc, rewind);
-    const seen: State[] = [await state()];
     // Over the loop's three rounds through `scramble` and the macros, the write, and the lines after it.
-    for (let i = 0; i < 40 && seen.at(-1)!.line !== lineOf(rewind, 'LINE_EXIT'); i++) {
-      await next();
-      seen.push(await state());
-    }
-    expect(seen.at(-1)!.line).toBe(lineOf(rewind, 'LINE_EXIT'));
+    const seen = await walkBackAndForth(rewind, 'LINE_EXIT');
     expect(seen.some((s) => s.line === lineOf(rewind, 'LINE_AFTER_WRITE') && s.registers.rax === '0x7')).toBe(true);
-    for (let i = seen.length - 2; i >= 0; i--) {
-      const event = await stepBack();
-      expect(event.body.reason).toBe('step');
-      expect(await state(), `back to step ${i}`).toEqual(seen[i]);
-    }
-    for (let i = 1; i < seen.length; i++) {
-      await next();
-      expect(await state(), `forward to step ${i}`).toEqual(seen[i]);
-    }
   }, 120_000);
+
+  it('steps back over procedures that push, loop and return from a local label, direct, through a register and nested', async () => {
+    const program = fixture('backcalls.asm');
+    const seen = await walkBackAndForth(program, 'LINE_EXIT');
+    expect(seen.filter((s) => s.line === lineOf(program, 'LINE_AFTER_NESTED'))).toHaveLength(2);
+  }, 120_000);
+
+  it('stops at a breakpoint inside the procedure it steps back over, as a step forward would', async () => {
+    const program = fixture('backcalls.asm');
+    await launchStopped(dc, program);
+    await next();
+    await next();
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_AFTER_CALL'));
+    await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: lineOf(program, 'LINE_LENGTH') }] });
+    const event = await stepBack();
+    expect(event.body.reason).toBe('breakpoint');
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_LENGTH'));
+    await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [] });
+    await stepBack();
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_CALL'));
+  }, 60_000);
 
   it('shows the past in the Registers scope and refuses to change it', async () => {
     await launchStopped(dc, rewind);
