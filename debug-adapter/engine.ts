@@ -1,11 +1,13 @@
 // The debugging engine: one gdb, one program. It runs, steps and stops the program and reports typed
 // stop events. It knows nothing of DAP; the session translates.
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { Gdb, type AsyncRecord } from './mi/gdb';
 import * as exec from './mi/exec';
 import * as data from './mi/data';
 import { catchSyscalls, deleteBreakpoints, insertBreakpoint } from './mi/breakpoint';
-import { hasFunction, listFrames, symbolAt, type GdbFrame } from './mi/stack';
+import { hasFunction, listFrames, selectFrame, symbolAt, type GdbFrame } from './mi/stack';
+import { frameSourceKind, isAssemblySource } from './frames';
 import { libcProgram } from '../trace/map/elf';
 import { str } from './mi/parser';
 import { decodeStopRecord, type StopRecord } from './mi/stop';
@@ -264,6 +266,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.resume(async () => {
       const left = await this.leaveStop('other');
       if (left) return left;
+      // Code with frame information (C, Rust): gdb's finish, from the frame the editor shows (the
+      // user's nearest, above a syscall stop or breakpoint inside libc or std).
+      const frames = await listFrames(this.gdb);
+      const shown = frames[Math.max(0, frames.findIndex((frame) => frameSourceKind(frame.fullname, existsSync) === 'user'))];
+      if (shown?.line !== undefined && !isAssemblySource(shown.fullname)) {
+        await selectFrame(this.gdb, shown.level);
+        return this.runCommand(() => exec.execFinish(this.gdb));
+      }
       const plan = await planStepOut(this.gdb);
       const numbers: string[] = [];
       for (const target of plan.targets) {

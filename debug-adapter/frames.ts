@@ -26,3 +26,6 @@ export function frameSourceKind(fullname: string | undefined, exists: (file: str
   const home = /\/(\.cargo|\.rustup)\//.test(fullname);
   return home || LIBRARY_ROOTS.some((root) => fullname.startsWith(root)) ? 'library' : 'user';
 }
+
+/** Assembly sources (NASM's, GNU as's): code without call-frame information, which gdb cannot unwind or `finish`. */
+export const isAssemblySource = (file: string | undefined): boolean => !!file && /\.(asm|nasm|inc|mac|s)$/i.test(file);

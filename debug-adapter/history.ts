@@ -7,6 +7,7 @@ import * as exec from './mi/exec';
 import * as data from './mi/data';
 import { deleteBreakpoints, insertBreakpoint } from './mi/breakpoint';
 import { listFrames, type GdbFrame } from './mi/stack';
+import { isAssemblySource } from './frames';
 import { pythonHelper } from './keeper';
 import { breakpointAt, type Outcome, type ResumeKind } from './syscallResume';
 
@@ -17,12 +18,6 @@ export type BackKind = 'line' | 'instruction' | 'continue';
 type Run = (command: () => Promise<unknown>) => Promise<Outcome>;
 type Stopped = Outcome & { kind: 'stopped' };
 
-/**
- * Sources gdb has no call-frame information for (NASM emits none): Step Back by line there is ours.
- * gdb's reverse-next, arriving backwards at a procedure's `ret`, takes the label before it (`count.done`)
- * for the procedure's start and, unable to unwind past its pushes, runs back to the start of the recording.
- */
-const ASSEMBLY_SOURCE = /\.(asm|nasm|inc|mac|s)$/i;
 /** Instructions one Step Back by line walks one at a time before it leaves the rest to gdb's reverse-next. */
 const MAX_LINE_STEPS = 512;
 
@@ -62,11 +57,15 @@ export class History {
     this.position = { active: false };
   }
 
-  /** Step Back (by line or instruction) or Reverse Continue. */
+  /**
+   * Step Back (by line or instruction) or Reverse Continue. By line in assembly the walk is ours: gdb's
+   * reverse-next, arriving backwards at a procedure's `ret`, takes the label before it (`count.done`) for
+   * the procedure's start and, unable to unwind past its pushes without CFI, runs back to the start.
+   */
   async back(run: Run, kind: BackKind): Promise<Outcome> {
     if (kind === 'line') {
       const from = (await listFrames(this.gdb, 1))[0];
-      if (from?.line !== undefined && from.fullname && ASSEMBLY_SOURCE.test(from.fullname)) return this.backLine(run, from);
+      if (from?.line !== undefined && isAssemblySource(from.fullname)) return this.backLine(run, from);
     }
     return this.reverse(run, kind);
   }

@@ -43,6 +43,16 @@ describe.skipIf(!findExecutable('cargo'))('a Rust program', () => {
     expect(locals.map((v) => v.name)).toContain('values');
   });
 
+  it('Step Out from a breakpoint in a function returns to main at its call', async () => {
+    await launchWith(() => dc.setBreakpointsRequest({ source: { path: main }, breakpoints: [{ line: lineOf(main, 'LINE_ADD') }] }));
+    await dc.setBreakpointsRequest({ source: { path: main }, breakpoints: [] });
+    const stopped = stoppedEvent(dc);
+    await dc.stepOutRequest({ threadId: 1 });
+    expect((await stopped).body.reason).toBe('step');
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    expect([frames[0]!.name, frames[0]!.source?.path, frames[0]!.line]).toEqual(['rust_hello::main', main, lineOf(main, 'LINE_TOTAL')]);
+  });
+
   it('a write syscall stop inside std focuses main at the line that wrote', async () => {
     const stopped = await launchWith(() => dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: 'write' }] }));
     expect((await stopped).body.description).toMatch(/^syscall write\(fd=1 \(stdout\), buf=0x[0-9a-f]+ \("total 42", 10\), count=9\)$/);

@@ -150,6 +150,17 @@ describe('stepping from a syscall stop inside libc', () => {
     expect(event.body.reason).toBe('step');
     expect(await topFrame(dc)).toMatchObject({ name: 'say', line: lineOf(program, 'LINE_AFTER_FPUTS') });
   });
+
+  it('Step Out returns from the user\'s function the editor shows (say), not from libc\'s write', async () => {
+    const program = fixture('stdio.c');
+    const stopped = launchConfigured(dc, { program }, () => dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: 'write' }] }));
+    expect((await stopped).body.description).toMatch(/^syscall write\(fd=2 /);
+    await dc.setExceptionBreakpointsRequest({ filters: [] }); // the second fputs writes too
+    const event = await stepAndWait(() => dc.stepOutRequest({ threadId: 1 }));
+    expect(event.body.reason).toBe('step');
+    // say's call ends its line: the return lands on the next one.
+    expect(await topFrame(dc)).toMatchObject({ name: 'main', line: lineOf(program, 'LINE_RETURN') });
+  });
 });
 
 describe('leaving a call that does not return to the next instruction', () => {
