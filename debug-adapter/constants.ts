@@ -3,6 +3,8 @@
 import type { Gdb } from './mi/gdb';
 
 const SYMBOL_NAME = /^[A-Za-z_.?][\w.?$@#~]*$/;
+/** Rounds of "unknown type" an expression may go through, one constant named each time. */
+const MAX_CONSTANTS = 16;
 
 /** The value of the absolute symbol `name`, or undefined when it is no such symbol (a label, unknown). */
 export async function equValue(gdb: Gdb, name: string): Promise<bigint | undefined> {
@@ -15,7 +17,38 @@ export async function equValue(gdb: Gdb, name: string): Promise<bigint | undefin
   return / in section /.test(section) ? undefined : BigInt(match[1]!);
 }
 
-/** `14 (0xe)`: decimal first, as the Data scope shows numbers. */
+/** A symbol's 64-bit value as NASM wrote it: `equ -1` is stored as 0xffff…ffff. */
+export const signedConstant = (value: bigint): bigint => BigInt.asIntN(64, value);
+
+/** `14 (0xe)`, `-16 (0xfffffffffffffff0)`: decimal first, as the Data scope shows numbers. */
 export function formatConstant(value: bigint): string {
-  return `${value} (0x${value.toString(16)})`;
+  return `${signedConstant(value)} (0x${BigInt.asUintN(64, value).toString(16)})`;
+}
+
+/**
+ * Evaluates a gdb expression in which `equ` constants may appear (`BUFSIZE*2`, `$rsp+OFFSET`): each
+ * one gdb names as having "unknown type" is replaced by its value, and the expression evaluated again.
+ * A lone constant reads as formatConstant shows it. Any other failure is gdb's own.
+ */
+export async function evaluateWithConstants(gdb: Gdb, expression: string, evaluate: (expression: string) => Promise<string>): Promise<string> {
+  let current = expression;
+  for (let round = 0; ; round++) {
+    try {
+      return await evaluate(current);
+    } catch (error) {
+      const name = /'([^']+)' has unknown type/.exec((error as Error).message)?.[1];
+      const value = name !== undefined && round < MAX_CONSTANTS ? await equValue(gdb, name) : undefined;
+      if (value === undefined) throw error;
+      if (current.trim() === name) return formatConstant(value);
+      const next = replaceName(current, name!, `(${signedConstant(value)})`);
+      if (next === current) throw error;
+      current = next;
+    }
+  }
+}
+
+/** Replaces `name` where it stands as a whole symbol (not inside `len2`, `msg.len` or `$len`). */
+export function replaceName(expression: string, name: string, replacement: string): string {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return expression.replace(new RegExp(`(?<![\\w.?$@#~])${escaped}(?![\\w.?$@#~])`, 'g'), replacement);
 }

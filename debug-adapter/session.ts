@@ -19,7 +19,7 @@ import * as data from './mi/data';
 import { frameName, frameSourceKind } from './frames';
 import { toGdbExpression } from './expressions';
 import { completionsFor } from './completions';
-import { equValue, formatConstant } from './constants';
+import { evaluateWithConstants } from './constants';
 import { existsSync, readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { Prestarted } from './prestarted';
@@ -426,11 +426,7 @@ export class SyscallGdbSession extends DebugSession {
           return;
         }
       }
-      const value = await data.evaluate(engine.gdb, toGdbExpression(expression), args.frameId).catch(async (error: Error) => {
-        const constant = /unknown type/.test(error.message) ? await equValue(engine.gdb, expression) : undefined;
-        if (constant === undefined) throw error;
-        return formatConstant(constant);
-      });
+      const value = await evaluateWithConstants(engine.gdb, toGdbExpression(expression), (gdbExpression) => data.evaluate(engine.gdb, gdbExpression, args.frameId));
       response.body = { result: value, variablesReference: 0 };
     }, false); // the console, hover and watch show a failed evaluation inline, not as a notification
   }

@@ -18,6 +18,22 @@ describe('equ constants', () => {
     await expect(evaluate('nosuchthing')).rejects.toThrow(/No symbol "nosuchthing"/);
   });
 
+  it('are signed, and take part in expressions, memory operands included', async () => {
+    const program = fixture('constants.asm');
+    await launchStopped(dc, program);
+    expect(await evaluate('EOF_MARK')).toBe('-1 (0xffffffffffffffff)');
+    expect(await evaluate('FRAME')).toBe('-16 (0xfffffffffffffff0)');
+    expect(await evaluate('SCALE')).toBe('8 (0x8)');
+    expect(await evaluate('BUFSIZE*2')).toBe('128');
+    expect(await evaluate('BUFSIZE / SCALE + EOF_MARK')).toBe('7');
+    await dc.nextRequest({ threadId: 1 });
+    await dc.waitForEvent('stopped');
+    await dc.nextRequest({ threadId: 1 });
+    await dc.waitForEvent('stopped');
+    expect(await evaluate('qword [rsp+FRAME]')).toBe('7');
+    await expect(evaluate('BUFSIZE + nosuchthing')).rejects.toThrow(/No symbol "nosuchthing"/);
+  });
+
   it('evaluate in another program, where the equ has no colon', async () => {
     await launchStopped(dc, fixture('steps.asm'));
     expect(await evaluate('textlen')).toBe('5 (0x5)');
