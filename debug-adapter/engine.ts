@@ -72,6 +72,9 @@ export interface SyscallFilter {
 const KERNEL_ENTRY_BYTES = BigInt(KERNEL_ENTRY_LENGTH);
 const SYSCALL_STOPS_END_RECORDING = 'Step Back is off: gdb cannot stop at syscalls while it records, and Syscall entry/return stops or Run to Next Syscall are on.';
 
+/** gdb printing a stop's source line from a file that is not there. */
+const MISSING_SOURCE_LINE = /^\d+\t[^\n]*: No such file or directory\.\n?$/;
+
 export class Engine extends EventEmitter<EngineEvents> {
   private state: 'starting' | 'stopped' | 'running' | 'exited' = 'starting';
   private waiter: ((outcome: Outcome) => void) | undefined;
@@ -390,9 +393,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     else void this.classify(outcome).then((event) => event && this.reportStop(event));
   }
 
-  /** gdb's log stream goes to the Debug Console; of its console chatter only logpoint output does. */
+  /**
+   * gdb's log stream goes to the Debug Console, but for its note that a stop's source line cannot be
+   * shown (libc's `26\t../sysdeps/unix/sysv/linux/write.c: No such file or directory.`: the frame
+   * shows as disassembly instead); of its console chatter only logpoint output does.
+   */
   private onStream(kind: 'console' | 'target' | 'log', text: string): void {
     if (kind === 'log') {
+      if (MISSING_SOURCE_LINE.test(text)) return;
       if (this.history && text.startsWith('Process record')) this.onRecordFailure(text);
       if (text.startsWith('Step Back: the recording ended')) this.recordEnding = text.trim();
       return void this.emit('output', text, 'console');

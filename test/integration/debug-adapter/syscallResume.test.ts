@@ -2,6 +2,7 @@
 // right after the `syscall` neither cancels the call (gdb 13's -ENOSYS) nor goes unreported.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
   children, continueToStop, fixture, launchConfigured, launchStopped, lineOf, scopeVariables, stoppedEvent, topFrame, useDebugClient,
 } from './harness';
@@ -137,6 +138,8 @@ describe('the exit stop at the end of a section', () => {
 describe('stepping from a syscall stop inside libc', () => {
   it('Step Over completes the user\'s line the editor shows (fputs, several libc frames up) and stops at the next one', async () => {
     const program = fixture('stdio.c');
+    const console: string[] = [];
+    dc.on('output', (event: DebugProtocol.OutputEvent) => { if (event.body.category === 'console') console.push(event.body.output); });
     const stopped = launchConfigured(dc, { program }, () => dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'syscall-entry', condition: 'write' }] }));
     expect((await stopped).body.description).toMatch(/^syscall write\(fd=2 \(stderr\), buf=0x[0-9a-f]+ \("through stdio"\), count=13\)$/);
     const userFrame = async () => {
@@ -149,6 +152,8 @@ describe('stepping from a syscall stop inside libc', () => {
     const event = await stepAndWait(() => dc.nextRequest({ threadId: 1 }));
     expect(event.body.reason).toBe('step');
     expect(await topFrame(dc)).toMatchObject({ name: 'say', line: lineOf(program, 'LINE_AFTER_FPUTS') });
+    // gdb's note that libc's write.c is missing is not the user's concern: that frame shows as disassembly.
+    expect(console.join('')).not.toMatch(/No such file or directory/);
   });
 
   it('Step Out returns from the user\'s function the editor shows (say), not from libc\'s write', async () => {
