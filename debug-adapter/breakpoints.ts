@@ -7,7 +7,7 @@ import {
 } from './mi/breakpoint';
 import { str, tuple } from './mi/parser';
 import { logMessageToDprintf } from './logpoints';
-import { toGdbExpression } from './expressions';
+import { expressionLanguage, toGdbExpression } from './expressions';
 import type { MacroInvocations } from './macroInvocations';
 import { NO_READ_WATCHPOINTS } from './watchpoints';
 
@@ -161,7 +161,8 @@ export class BreakpointBook {
     try {
       const options: BreakOptions = {
         // Conditions are written like Debug Console expressions: bare register names, NASM memory operands.
-        condition: wanted.condition ? toGdbExpression(wanted.condition) : undefined,
+        // A line's condition is read in its file's language (a Rust line's has no C casts).
+        condition: wanted.condition ? toGdbExpression(wanted.condition, expressionLanguage(location.replace(/:\d+$/, ''))) : undefined,
         ignoreCount: ignoreCountOf(wanted.hitCondition),
       };
       const log = wanted.logMessage ? logMessageToDprintf(wanted.logMessage) : undefined;

@@ -17,7 +17,7 @@ import { findExecutable, requireTool } from '../toolchain/tools';
 import { PtyRelay, encodeTerminalInput, openUserTerminal, releaseReportedTty } from './terminal';
 import * as data from './mi/data';
 import { frameName, frameSourceKind } from './frames';
-import { toGdbExpression } from './expressions';
+import { expressionLanguage, isMemoryOperand, toGdbExpression } from './expressions';
 import { completionsFor } from './completions';
 import { evaluateWithConstants } from './constants';
 import { existsSync, readFileSync } from 'node:fs';
@@ -426,7 +426,10 @@ export class SyscallGdbSession extends DebugSession {
           return;
         }
       }
-      const value = await evaluateWithConstants(engine.gdb, toGdbExpression(expression), (gdbExpression) => data.evaluate(engine.gdb, gdbExpression, args.frameId));
+      // A memory operand becomes a cast, written in the language of the frame gdb reads it in.
+      const frame = isMemoryOperand(expression) ? (await engine.frames((args.frameId ?? 0) + 1)).find((f) => f.level === (args.frameId ?? 0)) : undefined;
+      const gdbExpression = toGdbExpression(expression, expressionLanguage(frame?.fullname));
+      const value = await evaluateWithConstants(engine.gdb, gdbExpression, (text) => data.evaluate(engine.gdb, text, args.frameId));
       response.body = { result: value, variablesReference: 0 };
     }, false); // the console, hover and watch show a failed evaluation inline, not as a notification
   }

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import { findExecutable } from '../../../toolchain/tools';
 import { fixture, lineOf, scopeVariables, stoppedEvent, useDebugClient } from './harness';
 
@@ -41,6 +42,11 @@ describe.skipIf(!findExecutable('cargo'))('a Rust program', () => {
     const locals = await scopeVariables(dc, 'Locals');
     expect(locals.find((v) => v.name === 'sum')).toMatchObject({ value: '0', type: 'u64' });
     expect(locals.map((v) => v.name)).toContain('values');
+    // NASM memory operands read in a Rust frame too (gdb's Rust parser has no C casts).
+    const rsp = BigInt((await dc.evaluateRequest({ expression: 'rsp', context: 'repl', frameId: frames[0]!.id })).body.result.split(' ').at(-1)!);
+    const word = (await dc.evaluateRequest({ expression: 'qword [rsp]', context: 'repl', frameId: frames[0]!.id })).body.result;
+    const bytes = ((await dc.customRequest('readMemory', { memoryReference: `0x${rsp.toString(16)}`, count: 8 })) as DebugProtocol.ReadMemoryResponse).body!.data!;
+    expect(BigInt(word)).toBe(Buffer.from(bytes, 'base64').readBigUInt64LE());
   });
 
   it('Step Out from a breakpoint in a function returns to main at its call', async () => {

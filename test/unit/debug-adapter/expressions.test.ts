@@ -11,3 +11,11 @@ describe('NASM notation in the Debug Console', () => {
     expect(toGdbExpression('[end]')).toBe('*(unsigned long long *)((char *)&end)');
   });
 });
+
+describe('NASM memory operands in a Rust frame', () => {
+  it('become Rust casts, which gdb\'s Rust parser reads', () => {
+    expect(toGdbExpression('qword [rsp+8]', 'rust')).toBe('*(($rsp+8) as *const u64)');
+    expect(toGdbExpression('byte [rdi]', 'rust')).toBe('*(($rdi) as *const u8)');
+    expect(toGdbExpression('rax + 1', 'rust')).toBe('$rax + 1');
+  });
+});
