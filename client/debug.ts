@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { CustomRequest, LaunchArguments } from '../debug-adapter/protocol';
 import { describeBuildFailure, sourceKindOf } from '../toolchain/build';
 import { isRustSource } from '../toolchain/cargo';
-import type { ToolMessage } from '../toolchain/nasmMessages';
+import { messagePlaces, type ToolMessage } from '../toolchain/nasmMessages';
 import { buildSettingsFrom } from '../toolchain/options';
 import { prepareTarget, TargetError } from '../toolchain/target';
 import { findExecutable, ToolNotFoundError } from '../toolchain/tools';
@@ -111,14 +111,15 @@ class SyscallGdbConfigurationProvider implements vscode.DebugConfigurationProvid
   private showDiagnostics(source: string, messages: ToolMessage[]): void {
     this.diagnostics.clear();
     const byFile = new Map<string, vscode.Diagnostic[]>();
-    for (const message of messages) {
-      const file = message.file ? path.resolve(path.dirname(source), message.file) : source;
-      const line = Math.max(0, message.line - 1);
-      const severity = message.severity === 'error' ? vscode.DiagnosticSeverity.Error
-        : message.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
-      const diagnostic = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), message.message, severity);
+    const lineRange = (line: number) => new vscode.Range(Math.max(0, line - 1), 0, Math.max(0, line - 1), Number.MAX_SAFE_INTEGER);
+    const location = (file: string, line: number) => new vscode.Location(vscode.Uri.file(file), lineRange(line));
+    for (const place of messagePlaces(messages, source, (base, file) => path.resolve(path.dirname(base), file))) {
+      const severity = place.severity === 'error' ? vscode.DiagnosticSeverity.Error
+        : place.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+      const diagnostic = new vscode.Diagnostic(lineRange(place.line), place.message, severity);
       diagnostic.source = 'build';
-      byFile.set(file, [...(byFile.get(file) ?? []), diagnostic]);
+      diagnostic.relatedInformation = place.related.map((r) => new vscode.DiagnosticRelatedInformation(location(r.file, r.line), r.message));
+      byFile.set(place.file, [...(byFile.get(place.file) ?? []), diagnostic]);
     }
     for (const [file, diagnostics] of byFile) this.diagnostics.set(vscode.Uri.file(file), diagnostics);
   }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseNasmMessages, type ToolMessage } from '../toolchain/nasmMessages';
+import { messagePlaces, parseNasmMessages, type ToolMessage } from '../toolchain/nasmMessages';
 import { defineArgs, parseDefines } from '../toolchain/defines';
 import { limitedCommand, limitThatStopped } from '../toolchain/limits';
 import { requireTool, runProgram, ToolNotFoundError } from '../toolchain/tools';
@@ -163,14 +163,14 @@ export async function runNasm(
     const limit = limitThatStopped(result, command);
     if (limit === 'memory') return stop(`used more than ${sizeText(memoryMB)} (limit syscallLens.diagnostics.nasmMemoryLimitMB), so this file has no nasm diagnostics. A macro or %rep that grows without bound?`);
     if (limit === 'file-size') return stop(`wrote more than ${sizeText(MAX_OUTPUT_BYTES / 1024 / 1024)} of output or listing, so this file has no nasm diagnostics. A \`times\` or %rep that never ends?`);
-    const severity = (m: ToolMessage): NasmDiagnostic['severity'] => (m.severity === 'info' ? 'information' : m.severity);
+    const severity = (m: { severity: ToolMessage['severity'] }): NasmDiagnostic['severity'] => (m.severity === 'info' ? 'information' : m.severity);
     const diagnostics: NasmDiagnostic[] = [];
-    for (const message of parseNasmMessages(result.stderr, [copy])) {
-      const uri = uriOf(message.file);
-      const related = message.context.map((c) => ({ uri: uriOf(c.file), line: Math.max(0, c.line - 1), message: c.message }));
-      const line = Math.max(0, message.line - 1);
-      diagnostics.push({ uri, line, severity: severity(message), message: message.message, related });
-      if (uri !== document.uri) {
+    for (const place of messagePlaces(parseNasmMessages(result.stderr, [copy]), '', (_, file) => uriOf(file))) {
+      const uri = place.file || uriOf('');
+      const related = place.related.map((r) => ({ uri: r.file, line: Math.max(0, r.line - 1), message: r.message }));
+      const line = Math.max(0, place.line - 1);
+      diagnostics.push({ uri, line, severity: severity(place), message: place.message, related });
+      if (uri !== document.uri && !place.echo) {
         // Also flag the %include line that brings the faulty file in.
         const edge = document.structure.includes.find((e) => {
           const included = workspace.resolveInclude(document, e.path);
@@ -181,9 +181,9 @@ export async function runNasm(
         });
         if (edge) {
           diagnostics.push({
-            uri: document.uri, line: edge.line, severity: severity(message),
-            message: `In included file ${path.basename(uriToPath(uri) ?? uri)}, line ${message.line}: ${message.message}`,
-            related: [{ uri, line, message: message.message }],
+            uri: document.uri, line: edge.line, severity: severity(place),
+            message: `In included file ${path.basename(uriToPath(uri) ?? uri)}, line ${place.line}: ${place.message}`,
+            related: [{ uri, line, message: place.message }],
           });
         }
       }

@@ -271,7 +271,11 @@ function parseGccMessages(stderr: string, knownFiles: readonly string[], failed 
 export function describeBuildFailure(result: BuildResult): string {
   const first = result.messages.find((m) => m.severity === 'error') ?? result.messages[0];
   if (!first) return 'The build failed without a message.';
-  const where = first.file ? `${path.basename(first.file)}${first.line ? `:${first.line}` : ''}: ` : '';
+  const place = (file: string, line: number) => `${path.basename(file)}${line ? `:${line}` : ''}`;
+  const where = first.file ? `${place(first.file, first.line)}: ` : '';
+  // An error inside a macro's body: nasm names the invocation first, then the body line (innermost first).
+  const body = first.context[0];
+  const inMacro = body ? ` (${body.message.replace(/ defined here$/, '')}, ${place(body.file, body.line)})` : '';
   const more = result.messages.length > 1 ? ` (and ${result.messages.length - 1} more)` : '';
-  return `Build failed: ${where}${first.message}${more}`;
+  return `Build failed: ${where}${first.message}${inMacro}${more}`;
 }

@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+
 /** One message printed by nasm (or ld), attributed to the file and 1-based line it names. */
 export interface ToolMessage {
   file: string;
@@ -81,4 +83,39 @@ export function parseLinkerMessages(stderr: string, knownFiles: readonly string[
     }
   }
   return messages;
+}
+
+/** Where a build message shows as a diagnostic: a file, a 1-based line (0: none), and related places. */
+export interface MessagePlace {
+  file: string;
+  line: number;
+  message: string;
+  severity: ToolMessage['severity'];
+  related: { file: string; line: number; message: string }[];
+  /** The message again at a macro's body line (its invocation shows it first). */
+  echo: boolean;
+}
+
+/**
+ * The places a build's messages show at, file names resolved against the directory `base`. A message
+ * from inside a macro shows twice: at the invocation (the body lines nasm named as related places) and
+ * at the innermost body line, where the code to fix is (the invocation as its related place).
+ */
+export function messagePlaces(messages: readonly ToolMessage[], source: string, resolve: (base: string, file: string) => string): MessagePlace[] {
+  const fileOf = (name: string) => (name ? resolve(source, name) : source);
+  const places: MessagePlace[] = [];
+  for (const message of messages) {
+    const file = fileOf(message.file);
+    const related = message.context.map((c) => ({ file: fileOf(c.file), line: c.line, message: c.message }));
+    places.push({ file, line: message.line, message: message.message, severity: message.severity, related, echo: false });
+    const body = related[0];
+    if (body && body.line > 0) {
+      places.push({
+        file: body.file, line: body.line, severity: message.severity,
+        message: `${message.message} (expanded at ${path.basename(file)}:${message.line})`,
+        related: [{ file, line: message.line, message: 'the macro is invoked here' }], echo: true,
+      });
+    }
+  }
+  return places;
 }

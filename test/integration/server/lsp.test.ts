@@ -69,6 +69,10 @@ describe('a client with no VS Code options (Neovim, eglot)', () => {
     expect(main.find((d) => d.range.start.line === 7)).toMatchObject({ severity: 1, message: 'invalid combination of opcode and operands' });
     const fromMacro = main.find((d) => d.range.start.line === 8 && d.severity === 2);
     expect(fromMacro.relatedInformation[0]).toMatchObject({ message: "from macro `twice' defined here", location: { uri: uri('broken.asm'), range: { start: at(3, 0) } } });
+    // …and again at the macro's body line, where the code to fix is, linked back to the invocation.
+    const atBody = main.find((d) => d.range.start.line === 3 && d.severity === 2);
+    expect(atBody.message).toBe(`${fromMacro.message} (expanded at broken.asm:9)`);
+    expect(atBody.relatedInformation[0]).toMatchObject({ message: 'the macro is invoked here', location: { uri: uri('broken.asm'), range: { start: at(8, 0) } } });
   });
 
   it('finds definitions and references across %include and global/extern', async () => {

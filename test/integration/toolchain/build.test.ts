@@ -99,6 +99,15 @@ describe('building a NASM program with DWARF', () => {
     expect(describeBuildFailure(result)).toMatch(/^Build failed: bad\.asm:4: /);
   });
 
+  it('names the macro body line of an error inside a macro from an include file, beside the invocation', async () => {
+    source('macro', 'lib.inc', '%macro exit_with 1\n    mov eax, 60\n    movx edi, %1\n    syscall\n%endmacro\n');
+    const file = source('macro', 'prog.asm', '%include "lib.inc"\nsection .text\nglobal _start\n_start:\n    exit_with 3\n');
+    const result = await buildProgram({ source: file, buildDirectory: path.join(work, 'out-macro') });
+    expect(result.ok).toBe(false);
+    expect(result.messages[0]).toMatchObject({ line: 5, context: [{ line: 3 }] });
+    expect(describeBuildFailure(result)).toMatch(/^Build failed: prog\.asm:5: .+ \(from macro `exit_with', lib\.inc:3\)$/);
+  });
+
   it('reports undefined references from the linker at their source line', async () => {
     const file = source('link', 'link.asm', 'section .text\nglobal _start\nextern nowhere\n_start:\n  call nowhere\n');
     const result = await buildProgram({ source: file, buildDirectory: path.join(work, 'out-link') });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseLinkerMessages, parseNasmMessages, splitToolOutput } from '../../../toolchain/nasmMessages';
+import * as path from 'node:path';
+import { messagePlaces, parseLinkerMessages, parseNasmMessages, splitToolOutput } from '../../../toolchain/nasmMessages';
 import { detectFormat, sourceKindOf } from '../../../toolchain/build';
 import { findExecutable, requireTool, ToolNotFoundError } from '../../../toolchain/tools';
 
@@ -82,5 +83,28 @@ describe('tool discovery', () => {
     expect(findExecutable('definitely-not-a-tool-xyz')).toBeUndefined();
     expect(() => requireTool('strace', { strace: '/nonexistent/strace' })).toThrow(ToolNotFoundError);
     expect(() => requireTool('strace', { strace: '/nonexistent/strace' })).toThrow(/apt-get install strace/);
+  });
+});
+
+describe('messagePlaces', () => {
+  const resolve = (base: string, file: string) => path.resolve(path.dirname(base), file);
+
+  it('shows an error inside a macro at the invocation and again at the body line, each naming the other', () => {
+    const messages = parseNasmMessages('prog.asm:5: error: parser: instruction expected\nlib/sys.inc:3: ... from macro `exit_with\' defined here\n');
+    expect(messagePlaces(messages, '/w/prog.asm', resolve)).toEqual([
+      {
+        file: '/w/prog.asm', line: 5, severity: 'error', message: 'parser: instruction expected',
+        related: [{ file: '/w/lib/sys.inc', line: 3, message: 'from macro `exit_with\' defined here' }], echo: false,
+      },
+      {
+        file: '/w/lib/sys.inc', line: 3, severity: 'error', message: 'parser: instruction expected (expanded at prog.asm:5)',
+        related: [{ file: '/w/prog.asm', line: 5, message: 'the macro is invoked here' }], echo: true,
+      },
+    ]);
+  });
+
+  it('shows a plain message once, and a file-less one at the source', () => {
+    const messages = parseNasmMessages('a.asm:2: warning: label alone on a line without a colon might be in error\nnasm: fatal: unable to open input file `x\'\n');
+    expect(messagePlaces(messages, '/w/a.asm', resolve).map((p) => [p.file, p.line, p.related.length])).toEqual([['/w/a.asm', 2, 0], ['/w/a.asm', 0, 0]]);
   });
 });
