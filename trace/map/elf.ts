@@ -1,6 +1,7 @@
 // A small reader for little-endian ELF32/ELF64 files: sections, loadable segments and symbols,
 // enough to find `.debug_line`, read instruction bytes and turn file offsets into addresses.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { findExecutable } from '../../toolchain/tools';
 
 export interface ElfSection {
   name: string;
@@ -232,5 +233,45 @@ export function libcProgram(program: string): { usesLibc: boolean; hasMain: bool
     return { usesLibc, hasMain: usesLibc && elf.symbols.some((s) => s.name === 'main' && s.defined) };
   } catch {
     return undefined;
+  }
+}
+
+/** `#!` nesting the kernel follows (binfmt_script, then the interpreter's own `#!`). */
+const MAX_SCRIPT_DEPTH = 4;
+
+/**
+ * The file the kernel really runs for `file`: the file itself, or for a `#!` script its interpreter
+ * (the first word of the `#!` line; `env NAME` is NAME found in `PATH`), followed through interpreters
+ * that are scripts themselves. The file itself when it cannot be read.
+ */
+export function executableImage(file: string, envPath = process.env.PATH ?? ''): string {
+  let current = file;
+  for (let depth = 0; depth < MAX_SCRIPT_DEPTH; depth++) {
+    const line = shebangLine(current);
+    if (line === undefined) return current;
+    // The kernel splits the line once: the interpreter, then everything else as one argument.
+    const [interpreter = '', argument = ''] = line.trim().split(/[ \t]+(.*)/s);
+    if (!interpreter.startsWith('/')) return current;
+    const name = /(^|\/)env$/.test(interpreter) ? argument.split(/[ \t]+/).find((word) => word && !word.startsWith('-') && !word.includes('=')) : undefined;
+    const next = name !== undefined ? findExecutable(name, envPath) : interpreter;
+    if (!next) return interpreter;
+    current = next;
+  }
+  return current;
+}
+
+/** The text after `#!` on a script's first line (the kernel reads at most 256 bytes of it). */
+function shebangLine(file: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(256);
+    const length = readSync(fd, head, 0, head.length, 0);
+    if (length < 2 || head[0] !== 0x23 || head[1] !== 0x21) return undefined;
+    return head.toString('latin1', 2, length).split('\n')[0];
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -3,7 +3,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { readLineTable, type LineTable } from './dwarfLines';
 import { compilationDirectories } from './dwarfUnits';
-import { ELF, ElfFile } from './elf';
+import { ELF, ElfFile, executableImage } from './elf';
 import type { CallCredit, CallOrigin, SourceLocation, StackFrame, SyscallEvent, TraceEvent } from '../events';
 import { moduleCode, soleCallSite, type ModuleCode } from './callSites';
 import { FrameNames } from './frameNames';
@@ -172,7 +172,8 @@ export class SourceMapper {
   private loaderImage: ProgramImage | false | undefined;
 
   constructor(private readonly options: MapperOptions) {
-    this.program = path.resolve(options.program);
+    // A `#!` script's calls are its interpreter's: that ELF tells the loader's and libc's calls apart.
+    this.program = executableImage(path.resolve(options.program));
     try { this.programReal = realpathSync(this.program); } catch { this.programReal = this.program; }
     this.userRoots = (options.userSourceRoots ?? []).map((root) => path.resolve(root) + path.sep);
     this.frameNames = new FrameNames(options.frameAddresses ?? 'file-offset');
@@ -447,7 +448,8 @@ export class SourceMapper {
 
   /**
    * No frame is the user's: libc's exit(3) on the stack means exit-time work (atexit handlers,
-   * flushing stdio); the program's own image otherwise means its runtime (or static libc start-up);
+   * flushing stdio); the program's own lines otherwise mean its runtime; its main without lines (no
+   * debug info) is its own code (your code, without a line);
    * only the dynamic loader's frames mean loading; the entry point, libc's start code or the loader
    * below libc's frames mean libc's start-up. Anything else (a child that posix_spawn started on a
    * stack of its own, a thread's last calls) says nothing of where the call comes from.
@@ -458,8 +460,15 @@ export class SourceMapper {
     const loader = this.programInterpreter();
     const inLoader = (w: WalkedFrame) => loader !== undefined && this.realModule(w.frame.module) === loader;
     if (loader && walked.every(inLoader)) return 'loader';
-    if (walked.some((w) => inLoader(w) || (w.name !== undefined && START_FUNCTIONS.has(w.name)))) return 'startup';
-    return undefined;
+    const isStart = (w: WalkedFrame) => inLoader(w) || (w.name !== undefined && START_FUNCTIONS.has(w.name));
+    const start = walked.findIndex(isStart);
+    // The program's frame nearest above libc's start code (libc's own frames between, such as the
+    // nameless __libc_start_call_main): its main (named so, or nameless in a stripped program such as
+    // a script's interpreter), without lines, makes the program's own calls; libc's own set-up (also in
+    // the program when it is static) and constructors make start-up's.
+    const called = walked.slice(0, Math.max(start, 0)).reverse().find((w) => w.inProgram);
+    if (called?.inProgram && (called.name === undefined || called.name === 'main')) return 'user';
+    return start >= 0 ? 'startup' : undefined;
   }
 
   private inUserRoots(file: string): boolean {

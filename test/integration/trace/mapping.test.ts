@@ -204,6 +204,26 @@ describe('C and Rust: the user\'s own line, and where each call comes from', () 
     expect(perror.location).toEqual({ file: source, line: lineOf(source, 'perror') });
   });
 
+  it('without debug info (and for a #! script, its interpreter\'s) tells main\'s calls from libc start-up\'s and the loader\'s', async () => {
+    const dir = mkdtempSync(path.join(buildRoot, 'nodebug-'));
+    const source = path.join(dir, 'plain.c');
+    writeFileSync(source, '#include <unistd.h>\n#include <stdlib.h>\nint main(void) { write(1, "main\\n", 5); return 0; }\n');
+    const program = path.join(dir, 'plain');
+    expect((await runProgram('gcc', ['-O0', '-o', program, source])).exitCode).toBe(0);
+    const plain = await trace(program, [], 'stacks');
+    expect(calls(plain, 'write')[0]!.origin).toBe('user'); // main, which has no line, called it
+    expect(calls(plain, 'write')[0]!.location).toBeUndefined();
+    expect(calls(plain, 'prlimit64')[0]?.origin).toBe('startup');
+    expect(calls(plain, 'openat').find((e) => /libc\.so/.test(e.args[1]!.text))?.origin).toBe('loader');
+    // A shell script: /bin/sh is the program whose loader and start-up these are.
+    const script = path.join(dir, 'script.sh');
+    writeFileSync(script, '#!/bin/sh\necho from the script\n', { mode: 0o755 });
+    const shell = await trace(script, [], 'stacks');
+    expect(calls(shell, 'openat').find((e) => /libc\.so/.test(e.args[1]!.text))?.origin).toBe('loader');
+    expect(calls(shell, 'write').find((e) => /from the script/.test(e.args[1]!.text))?.origin).toBe('user');
+    expect(shell.model.origins.get('startup')).toBeGreaterThanOrEqual(1);
+  });
+
   it('with -k stacks credits a libc call to the line in main, and the exit-time flush of stdout to exit', async () => {
     const source = path.join(FIXTURES, 'flush.c');
     const result = await trace(source, [], 'stacks');
