@@ -271,11 +271,15 @@ function parseGccMessages(stderr: string, knownFiles: readonly string[], failed 
 export function describeBuildFailure(result: BuildResult): string {
   const first = result.messages.find((m) => m.severity === 'error') ?? result.messages[0];
   if (!first) return 'The build failed without a message.';
-  const place = (file: string, line: number) => `${path.basename(file)}${line ? `:${line}` : ''}`;
+  // Files as nasm named them (relative to the source's folder: `lib/sys.inc`); a path into the private
+  // build folder by its name alone.
+  const place = (file: string, line: number) => `${path.isAbsolute(file) ? path.basename(file) : file}${line ? `:${line}` : ''}`;
   const where = first.file ? `${place(first.file, first.line)}: ` : '';
-  // An error inside a macro's body: nasm names the invocation first, then the body line (innermost first).
-  const body = first.context[0];
+  // An error inside a macro's body: nasm names the invocation, then each macro's body line, the
+  // innermost (the faulty line) last.
+  const body = first.context.at(-1);
   const inMacro = body ? ` (${body.message.replace(/ defined here$/, '')}, ${place(body.file, body.line)})` : '';
-  const more = result.messages.length > 1 ? ` (and ${result.messages.length - 1} more)` : '';
+  const errors = result.messages.filter((m) => m !== first && m.severity === 'error').length;
+  const more = errors > 0 ? ` (and ${errors} more error${errors === 1 ? '' : 's'})` : '';
   return `Build failed: ${where}${first.message}${inMacro}${more}`;
 }

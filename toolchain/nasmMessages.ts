@@ -7,7 +7,7 @@ export interface ToolMessage {
   line: number;
   severity: 'error' | 'warning' | 'info';
   message: string;
-  /** nasm's "... from macro `x' defined here" lines that followed, innermost first. */
+  /** nasm's "... from macro `x' defined here" lines that followed: the outermost macro's body line first, the innermost (the faulty line) last. */
   context: { file: string; line: number; message: string }[];
 }
 
@@ -108,7 +108,7 @@ export function messagePlaces(messages: readonly ToolMessage[], source: string, 
     const file = fileOf(message.file);
     const related = message.context.map((c) => ({ file: fileOf(c.file), line: c.line, message: c.message }));
     places.push({ file, line: message.line, message: message.message, severity: message.severity, related, echo: false });
-    const body = related[0];
+    const body = related.at(-1);
     if (body && body.line > 0) {
       places.push({
         file: body.file, line: body.line, severity: message.severity,

@@ -108,6 +108,16 @@ describe('building a NASM program with DWARF', () => {
     expect(describeBuildFailure(result)).toMatch(/^Build failed: prog\.asm:5: .+ \(from macro `exit_with', lib\.inc:3\)$/);
   });
 
+  it('names the innermost body line of nested macros from includes in folders, with the folder', async () => {
+    source('nested/lib', 'inner.inc', '%macro raw_sys 1\n    mov eax, %1\n    sycall_typo rax\n%endmacro\n');
+    source('nested/lib', 'outer.inc', '%include "lib/inner.inc"\n%macro do_exit 1\n    mov edi, %1\n    raw_sys 60\n%endmacro\n');
+    const file = source('nested', 'main.asm', '%include "lib/outer.inc"\nsection .text\nglobal _start\n_start:\n    do_exit 0\n    other_typo rbx\n');
+    const result = await buildProgram({ source: file, buildDirectory: path.join(work, 'out-nested') });
+    expect(result.ok).toBe(false);
+    expect(result.messages[0]!.context.map((c) => c.line)).toEqual([4, 3]); // outermost first
+    expect(describeBuildFailure(result)).toMatch(/^Build failed: main\.asm:5: .+ \(from macro `raw_sys', lib\/inner\.inc:3\) \(and 1 more error\)$/);
+  });
+
   it('reports undefined references from the linker at their source line', async () => {
     const file = source('link', 'link.asm', 'section .text\nglobal _start\nextern nowhere\n_start:\n  call nowhere\n');
     const result = await buildProgram({ source: file, buildDirectory: path.join(work, 'out-link') });

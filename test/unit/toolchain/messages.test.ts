@@ -103,6 +103,13 @@ describe('messagePlaces', () => {
     ]);
   });
 
+  it('echoes an error inside nested macros at the innermost body line, which nasm names last', () => {
+    const messages = parseNasmMessages('main.asm:5: error: parser: instruction expected\n../lib/outer.inc:4: ... from macro `do_exit\' defined here\n../lib/inner.inc:3: ... from macro `raw_sys\' defined here\n');
+    const places = messagePlaces(messages, '/w/src/main.asm', resolve);
+    expect(places[0]!.related.map((r) => `${r.file}:${r.line}`)).toEqual(['/w/lib/outer.inc:4', '/w/lib/inner.inc:3']);
+    expect(places[1]).toMatchObject({ file: '/w/lib/inner.inc', line: 3, echo: true });
+  });
+
   it('shows a plain message once, and a file-less one at the source', () => {
     const messages = parseNasmMessages('a.asm:2: warning: label alone on a line without a colon might be in error\nnasm: fatal: unable to open input file `x\'\n');
     expect(messagePlaces(messages, '/w/a.asm', resolve).map((p) => [p.file, p.line, p.related.length])).toEqual([['/w/a.asm', 2, 0], ['/w/a.asm', 0, 0]]);
