@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pythonInterpreter } from './python';
 
 const PROBE_STATUS = 42;
 let runsI386: boolean | undefined;
@@ -45,7 +46,13 @@ export function kernelRunsI386(): boolean {
   try {
     const program = path.join(folder, 'probe');
     writeFileSync(program, i386ProbeProgram(), { mode: 0o700 });
-    const run = spawnSync(program, [], { stdio: 'ignore', timeout: 5_000, shell: false });
+    // Through execv, which fails with ENOEXEC where the kernel refuses the program. Node's spawn (like
+    // execvp) then runs it as a /bin/sh script instead, and that shell's complaint about the ELF bytes
+    // ("probe: 1: ^?ELF…: not found") turned up in the standard input of a later child (cargo's rustc).
+    const python = pythonInterpreter();
+    const run = python
+      ? spawnSync(python, ['-c', 'import os, sys; os.execv(sys.argv[1], [sys.argv[1]])', program], { stdio: 'ignore', timeout: 5_000, shell: false })
+      : spawnSync(program, [], { stdio: 'ignore', timeout: 5_000, shell: false });
     runsI386 = run.status === PROBE_STATUS;
   } finally {
     rmSync(folder, { recursive: true, force: true });
