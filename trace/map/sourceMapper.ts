@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { readLineTable, type LineTable } from './dwarfLines';
 import { compilationDirectories } from './dwarfUnits';
 import { ELF, ElfFile, executableImage } from './elf';
-import type { CallCredit, CallOrigin, SourceLocation, StackFrame, SyscallEvent, TraceEvent } from '../events';
+import type { CallCredit, CallOrigin, SignalEvent, SourceLocation, StackFrame, SyscallEvent, TraceEvent } from '../events';
 import { moduleCode, soleCallSite, type ModuleCode } from './callSites';
 import { FrameNames } from './frameNames';
 import { ExecutableMappings } from './mappings';
@@ -224,16 +224,23 @@ export class SourceMapper {
    */
   map(event: TraceEvent): SourceLocation | undefined {
     if (event.kind === 'exit' || event.kind === 'notice') return undefined;
-    // execve's ip belongs to the image it replaced.
     if (event.kind === 'syscall' && event.name.startsWith('execve')) {
+      // The trace's first execve starts the program (the launcher makes it: loading); a later one by
+      // the traced program is its own call, at its line: the ip and the stack are the image it replaces.
+      const own = this.startedProgram && !this.otherPrograms.has(event.pid);
+      const location = own ? this.mapCall(event) : undefined;
+      if (!own) event.origin = 'loader';
       this.displacement.delete(event.pid);
       this.candidates.delete(event.pid);
-      event.origin = 'loader';
       this.noteExec(event);
-      return undefined;
+      return location;
     }
+    return this.mapCall(event);
+  }
+
+  private mapCall(event: SyscallEvent | SignalEvent): SourceLocation | undefined {
     const isCall = event.kind === 'syscall';
-    if (isCall) this.mappings.observe(event);
+    if (isCall && !event.name.startsWith('execve')) this.mappings.observe(event);
     if (event.stack.length > 0) return this.mapStack(event, isCall);
     const other = this.otherPrograms.get(event.pid);
     if (other !== undefined) {

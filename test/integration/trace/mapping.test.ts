@@ -332,6 +332,24 @@ describe('a child that runs another program (execve)', () => {
     for (const call of afterExec) expect(call.location, call.name).toBeUndefined();
     expect(calls(result, 'wait4')[0]!.location).toEqual({ file: source, line: lineOf(source, 'wait') });
     expect(calls(result, 'exit').find((e) => e.pid !== child.pid)!.location).toEqual({ file: source, line: lineOf(source, 'exit') });
+    // The child's execve is its own call, at its line; only the launcher's, which starts the program, is loading.
+    expect(child).toMatchObject({ origin: 'user', location: { file: source, line: lineOf(source, 'execve') } });
+    expect(calls(result, 'execve')[0]!.origin).toBe('loader');
+  });
+
+  it('credits a C program\'s execl, failed or not, to its line through the stack', async () => {
+    const dir = mkdtempSync(path.join(buildRoot, 'execl-'));
+    const source = path.join(dir, 'execl.c');
+    writeFileSync(source, '#include <unistd.h>\nint main(void) {\n  execl("/nonexistent/tool", "tool", (char *)0); // @missing\n  execl("/bin/true", "true", (char *)0); // @true\n  return 1;\n}\n');
+    const result = await trace(source, [], 'stacks');
+    const [launcher, missing, replaced] = calls(result, 'execve');
+    expect(launcher!.origin).toBe('loader');
+    expect(missing).toMatchObject({ errno: 'ENOENT', origin: 'user', location: { file: source, line: lineOf(source, 'missing') } });
+    expect(replaced).toMatchObject({ returnValue: 0, origin: 'user', location: { file: source, line: lineOf(source, 'true') } });
+    // /bin/true's own calls are another program's: no line of execl.c.
+    const after = events(result).filter((e): e is SyscallEvent => e.kind === 'syscall' && e.seq > replaced!.seq);
+    expect(after.length).toBeGreaterThan(0);
+    for (const call of after) expect(call.location, call.name).toBeUndefined();
   });
 });
 
