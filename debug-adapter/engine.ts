@@ -344,7 +344,7 @@ export class Engine extends EventEmitter<EngineEvents> {
           if (outcome.kind === 'exited') return this.reportExit(outcome);
           const event = await (classify ?? ((o) => this.classify(o)))(outcome);
           if (event) return this.reportStop(event);
-          outcome = await this.runCommand(() => exec.execContinue(this.gdb)); // a filtered syscall stop
+          outcome = await this.passUnreported(outcome);
         }
       } catch (error) {
         if (!this.gdb.running) return;
@@ -353,6 +353,21 @@ export class Engine extends EventEmitter<EngineEvents> {
         this.reportStop({ reason: 'step', address: frame?.address ?? 0n, breakpoints: [], frame: frame ?? { level: 0, address: 0n } });
       }
     })();
+  }
+
+  /**
+   * Goes on from a stop the user did not ask for (a syscall the filter leaves out). From a syscall
+   * entry the call completes first, as from a reported one: a plain continue over a breakpoint right
+   * after the `syscall` would cancel the call (gdb 13's -ENOSYS), and the breakpoint must still stop.
+   */
+  private async passUnreported(outcome: Outcome): Promise<Outcome> {
+    const call = outcome.kind === 'stopped' ? outcome.stop.syscall : undefined;
+    if (outcome.kind === 'stopped' && call?.phase === 'entry') {
+      const place = { address: outcome.stop.frame.address, syscall: { phase: call.phase, number: call.number } };
+      const left = await leaveSyscallStop(this.syscallHost, place, 'continue');
+      if (left) return left;
+    }
+    return this.runCommand(() => exec.execContinue(this.gdb));
   }
 
   /** Sends one resume command and waits for the stop; pauses made to send commands are resumed here. */

@@ -30,7 +30,7 @@ export interface SyscallStopPlace {
   address: bigint;
   fullname?: string;
   line?: number;
-  syscall?: SyscallState;
+  syscall?: Pick<SyscallState, 'phase' | 'number'>;
 }
 
 /**

@@ -109,6 +109,23 @@ describe('a breakpoint right after a caught syscall', () => {
     expect(await register('rax')).toBeGreaterThan(0n); // the pid, not -38 (ENOSYS)
   });
 
+  it.each([
+    ['return stops only', [{ filterId: 'syscall-return', condition: 'write' }], 'syscall-return'],
+    ['entry stops for another call', [{ filterId: 'syscall-entry', condition: 'exit' }], undefined],
+  ])('with %s, the unreported entry of the call runs it before the breakpoint stops', async (_name, filters, firstStop) => {
+    await launchStopped(dc, steps);
+    await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: filters });
+    await dc.setBreakpointsRequest({ source: { path: steps }, breakpoints: [{ line: lineOf(steps, 'LINE_AFTER') }] });
+    if (firstStop) {
+      const returned = await continueToStop(dc);
+      expect(returned.body.description).toMatch(/^write\(.*\) = 5$/);
+    }
+    const event = await continueToStop(dc);
+    expect(event.body.reason).toBe('breakpoint');
+    expect((await topFrame(dc)).line).toBe(lineOf(steps, 'LINE_AFTER'));
+    expect(await register('rax')).toBe(5n); // not -38 (ENOSYS): the call ran
+  });
+
   it('with return stops on: entry, return, then the breakpoint', async () => {
     await stopAtWrite([{ filterId: 'syscall-entry', condition: 'write' }, { filterId: 'syscall-return', condition: 'write' }]);
     await dc.setBreakpointsRequest({ source: { path: steps }, breakpoints: [{ line: lineOf(steps, 'LINE_AFTER') }] });
