@@ -2,11 +2,12 @@
 // gdb really chose), labels, addresses, data watchpoints, logpoints and syscall catchpoints.
 import type { Engine } from './engine';
 import {
-  catchSyscalls, deleteBreakpoints, insertBreakpoint, insertDprintf, insertWatchpoint, listLines,
+  catchSyscalls, deleteBreakpoints, insertBreakpoint, insertLogpoint, insertWatchpoint, listLines,
   toBreakpoint, type BreakOptions, type GdbBreakpoint,
 } from './mi/breakpoint';
 import { str, tuple } from './mi/parser';
-import { logMessageToDprintf } from './logpoints';
+import { LOGPOINT_MARKER, logMessageParts } from './logpoints';
+import { pythonHelper } from './keeper';
 import { expressionLanguage, toGdbExpression } from './expressions';
 import type { MacroInvocations } from './macroInvocations';
 import { NO_READ_WATCHPOINTS } from './watchpoints';
@@ -159,15 +160,15 @@ export class BreakpointBook {
   /** Inserts one breakpoint; a failure (bad hit count, unknown label) stays with that breakpoint. */
   private async insertOne(location: string, wanted: StopConditions): Promise<Inserted> {
     try {
+      // Conditions and logpoint expressions are written like Debug Console expressions: bare register
+      // names, NASM memory operands; a line's are read in its file's language (a Rust line's has no C casts).
+      const language = expressionLanguage(location.replace(/:\d+$/, ''));
       const options: BreakOptions = {
-        // Conditions are written like Debug Console expressions: bare register names, NASM memory operands.
-        // A line's condition is read in its file's language (a Rust line's has no C casts).
-        condition: wanted.condition ? toGdbExpression(wanted.condition, expressionLanguage(location.replace(/:\d+$/, ''))) : undefined,
+        condition: wanted.condition ? toGdbExpression(wanted.condition, language) : undefined,
         ignoreCount: ignoreCountOf(wanted.hitCondition),
       };
-      const log = wanted.logMessage ? logMessageToDprintf(wanted.logMessage) : undefined;
-      const bp = log
-        ? await insertDprintf(this.gdb, location, log.format, log.args, options)
+      const bp = wanted.logMessage
+        ? await insertLogpoint(this.gdb, pythonHelper('logpoint.py'), location, LOGPOINT_MARKER, logMessageParts(wanted.logMessage, language), options)
         : await insertBreakpoint(this.gdb, location, options);
       return { numbers: [bp.number], result: result(bp), addresses: bp.addresses };
     } catch (error) {

@@ -1,18 +1,25 @@
-// Logpoints are gdb dprintf breakpoints: gdb prints the message on its console stream and continues.
-import { withRegisterSigils } from './registers';
+// Logpoints: breakpoints of logpoint.py's kind, which print the message on gdb's console stream and go
+// on. Each `{expression}` is read on its own (a failure prints in its place, the program never waits).
+import { toGdbExpression, type ExpressionLanguage } from './expressions';
 
 /** Marks the text of logpoint output among gdb's console chatter. */
 export const LOGPOINT_MARKER = '[syscall-lens-logpoint]';
 
+/** Literal text, or an expression (gdb's notation) whose value prints there. */
+export type LogPart = [text: string, expression: string | null];
+
 /**
- * `value is {rax}` → dprintf format and arguments; each `{expr}` prints as a signed integer.
- * Register names may be written bare; labels are read as 8-byte values.
+ * `value is {rax}` → its parts; each `{expression}` is written like a Debug Console expression (bare
+ * register names, NASM memory operands, `equ` constants) and prints as a signed integer.
  */
-export function logMessageToDprintf(message: string): { format: string; args: string[] } {
-  const args: string[] = [];
-  const format = message.replace(/%/g, '%%').replace(/\{([^}]+)\}/g, (_, expr: string) => {
-    args.push(`(long long)(${withRegisterSigils(expr.trim())})`);
-    return '%lld';
-  });
-  return { format: `${LOGPOINT_MARKER}${format}\n`, args };
+export function logMessageParts(message: string, language: ExpressionLanguage = 'c'): LogPart[] {
+  const parts: LogPart[] = [];
+  let last = 0;
+  for (const match of message.matchAll(/\{([^}]+)\}/g)) {
+    if (match.index > last) parts.push([message.slice(last, match.index), null]);
+    parts.push(['', toGdbExpression(match[1]!.trim(), language)]);
+    last = match.index + match[0].length;
+  }
+  if (last < message.length) parts.push([message.slice(last), null]);
+  return parts;
 }

@@ -1,6 +1,7 @@
 // MI breakpoint commands: line, function, instruction and data breakpoints, dprintf, syscall catchpoints.
 import type { Gdb } from './gdb';
 import { list, quoteMI, str, tuple, type MITuple } from './parser';
+import { loadPythonFile } from './record';
 
 export interface GdbBreakpoint {
   number: string;
@@ -56,10 +57,29 @@ export async function insertBreakpoint(gdb: Gdb, location: string, options: Brea
   return toBreakpoint(tuple(reply.bkpt) ?? {});
 }
 
-/** A logpoint: prints `format` with `args` and continues (gdb's dprintf). */
-export async function insertDprintf(gdb: Gdb, location: string, format: string, args: string[], options: BreakOptions = {}): Promise<GdbBreakpoint> {
-  const reply = await gdb.send(`-dprintf-insert ${optionFlags(options)} ${quoteMI(location)} ${quoteMI(format)} ${args.map(quoteMI).join(' ')}`);
-  return toBreakpoint(tuple(reply.bkpt) ?? {});
+/** gdbs that loaded logpoint.py, and the numbers of their logpoints (listed as type `logpoint`). */
+const logpointsOf = new WeakMap<Gdb, Set<string>>();
+
+/**
+ * A logpoint (logpoint.py, loaded from `script` on first use): prints `marker` and the message's parts
+ * on gdb's console stream and continues, whatever its expressions do.
+ */
+export async function insertLogpoint(
+  gdb: Gdb, script: string, location: string, marker: string, parts: ReadonlyArray<readonly [string, string | null]>, options: BreakOptions = {},
+): Promise<GdbBreakpoint> {
+  let numbers = logpointsOf.get(gdb);
+  if (!numbers) {
+    await gdb.send(`-interpreter-exec console ${quoteMI(`python ${loadPythonFile(script)}`)}`);
+    logpointsOf.set(gdb, numbers = new Set());
+  }
+  const request = { location, marker, parts, condition: options.condition, ignore: options.ignoreCount };
+  const text = await gdb.cli(`syscall-lens-logpoint ${JSON.stringify(request)}`);
+  const number = String((JSON.parse(text.split('\n').find((line) => line.startsWith('{')) ?? '{}') as { number?: number }).number ?? '');
+  if (!number) throw new Error(`gdb did not place the logpoint: ${text.trim()}`);
+  numbers.add(number);
+  const reply = await gdb.send(`-break-info ${number}`);
+  const row = list(tuple(reply.BreakpointTable)?.body).map(tuple).find((b): b is MITuple => !!b);
+  return toBreakpoint(row ?? { number });
 }
 
 export async function insertWatchpoint(gdb: Gdb, expression: string, access: 'read' | 'write' | 'readWrite'): Promise<string> {
@@ -93,7 +113,7 @@ export async function listLines(gdb: Gdb, file: string, withEnds = false): Promi
 }
 
 export interface ListedBreakpoint extends GdbBreakpoint {
-  /** `breakpoint`, `dprintf`, `hw watchpoint`, `catchpoint`… */
+  /** `breakpoint`, `logpoint` (insertLogpoint's), `hw watchpoint`, `catchpoint`… */
   type: string;
   enabled: boolean;
   condition?: string;
@@ -102,8 +122,10 @@ export interface ListedBreakpoint extends GdbBreakpoint {
 /** Every breakpoint, watchpoint, dprintf and catchpoint gdb holds. */
 export async function listBreakpoints(gdb: Gdb): Promise<ListedBreakpoint[]> {
   const reply = await gdb.send('-break-list');
+  const logpoints = logpointsOf.get(gdb);
   return list(tuple(reply.BreakpointTable)?.body).map(tuple).filter((b): b is MITuple => !!b).map((bkpt) => ({
-    ...toBreakpoint(bkpt), type: str(bkpt.type) ?? '', enabled: str(bkpt.enabled) === 'y', condition: str(bkpt.cond),
+    ...toBreakpoint(bkpt), enabled: str(bkpt.enabled) === 'y', condition: str(bkpt.cond),
+    type: logpoints?.has(str(bkpt.number) ?? '') ? 'logpoint' : str(bkpt.type) ?? '',
   }));
 }
 

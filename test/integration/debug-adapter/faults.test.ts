@@ -74,6 +74,17 @@ describe('breakpoint kinds', () => {
     await logged;
     expect((await exited).body.exitCode).toBe(10);
   });
+
+  it('prints equ constants, memory operands and failures in a logpoint, and never waits on a failure', async () => {
+    await launchStopped(HELLO);
+    const logMessage = 'len={msglen} first={byte [msg]} bad={nosuchthing} top={qword [0]}';
+    await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [{ line: lineOf(HELLO, 'SYS_write') + 2, logMessage }] });
+    const logged = dc.assertOutput('console', 'len=14 first=72 bad=<No symbol "nosuchthing" in current context> top=<Cannot access memory at address 0x0>');
+    const exited = dc.waitForEvent('exited');
+    await dc.continueRequest({ threadId: 1 });
+    await logged;
+    expect((await exited).body.exitCode).toBe(10);
+  });
 });
 
 describe('evaluate', () => {

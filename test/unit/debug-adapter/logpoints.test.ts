@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { logMessageToDprintf, LOGPOINT_MARKER } from '../../../debug-adapter/logpoints';
+import { logMessageParts } from '../../../debug-adapter/logpoints';
 
 describe('logpoints', () => {
-  it('turns logpoint messages into dprintf formats; bare names are registers', () => {
-    expect(logMessageToDprintf('rax={rax} 100% n={count + 1} {counts}')).toEqual({
-      format: `${LOGPOINT_MARKER}rax=%lld 100%% n=%lld %lld\n`, args: ['(long long)($rax)', '(long long)(count + 1)', '(long long)(counts)'],
-    });
+  it('splits a message into text and expressions in gdb\'s notation; bare names are registers', () => {
+    expect(logMessageParts('rax={rax} 100% n={count + 1} {counts}')).toEqual([
+      ['rax=', null], ['', '$rax'], [' 100% n=', null], ['', 'count + 1'], [' ', null], ['', 'counts'],
+    ]);
+  });
+
+  it('reads NASM memory operands, in a Rust line\'s language too', () => {
+    expect(logMessageParts('top={qword [rsp]}')).toEqual([['top=', null], ['', '*(unsigned long long *)($rsp)']]);
+    expect(logMessageParts('{byte [rdi]}', 'rust')).toEqual([['', '*(($rdi) as *const u8)']]);
   });
 });
