@@ -16,8 +16,9 @@ export interface StepOutPlan {
 
 export async function planStepOut(gdb: Gdb): Promise<StepOutPlan> {
   const sp = await data.evaluateInteger(gdb, '$sp');
-  // `0x401000 <print>` (no +offset, not a local label): the first instruction of a routine.
-  if (/<[^+>.]*>$/.test(await data.evaluate(gdb, '$pc'))) {
+  // `0x401000 <print>` (no +offset, not a local label, which gdb may print `print[digit]`): the first
+  // instruction of a routine.
+  if (/<[^+>.[\]]*>$/.test(await data.evaluate(gdb, '$pc'))) {
     const returnAddress = await checkedReturnAddress(gdb, await data.evaluateInteger(gdb, '*(unsigned long long *)$sp'));
     return { targets: [returnAddress], condition: `$sp > ${sp}`, thenStepOverRet: false };
   }

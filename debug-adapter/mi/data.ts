@@ -1,6 +1,7 @@
 // MI data commands: expressions, registers, memory and disassembly.
 import type { Gdb } from './gdb';
 import { list, quoteMI, str, tuple, type MITuple } from './parser';
+import { labelName } from './stack';
 
 export async function evaluate(gdb: Gdb, expression: string, frame?: number): Promise<string> {
   // In a frame other than the selected one (a watch or hover in the caller the editor shows), without
@@ -63,7 +64,7 @@ function toInstruction(insn: MITuple): GdbInstruction {
   const offset = str(insn.offset);
   return {
     address: BigInt(str(insn.address) ?? '0'),
-    func: str(insn['func-name']), offset: offset ? Number(offset) : undefined,
+    func: labelName(str(insn['func-name'])), offset: offset ? Number(offset) : undefined,
     bytes: str(insn.opcodes) ?? '', text: str(insn.inst) ?? '',
   };
 }

@@ -12,12 +12,23 @@ export interface GdbFrame {
   line?: number;
 }
 
+/**
+ * A NASM label as NASM names it. gdb 13 prints some local labels with brackets, `print_num[digit]` for
+ * the symbol `print_num.digit` (and others, such as `_start.loop`, as they are).
+ */
+export function labelName(name: string): string;
+export function labelName(name: string | undefined): string | undefined;
+export function labelName(name: string | undefined): string | undefined {
+  const bracketed = name && /^([A-Za-z_.?$@#~][\w.?$@#~]*)\[([A-Za-z_?$@#~][\w.?$@#~]*)\]$/.exec(name);
+  return bracketed ? `${bracketed[1]}.${bracketed[2]}` : name;
+}
+
 export function toFrame(frame: MITuple): GdbFrame {
   const line = str(frame.line);
   return {
     level: Number(str(frame.level) ?? 0),
     address: BigInt(str(frame.addr) ?? '0'),
-    func: str(frame.func) === '??' ? undefined : str(frame.func),
+    func: str(frame.func) === '??' ? undefined : labelName(str(frame.func)),
     file: str(frame.file), fullname: str(frame.fullname),
     line: line ? Number(line) : undefined,
   };
@@ -38,7 +49,7 @@ export async function selectFrame(gdb: Gdb, level: number): Promise<void> {
  */
 export async function symbolAt(gdb: Gdb, address: bigint): Promise<string | undefined> {
   const text = await gdb.cli(`info symbol 0x${address.toString(16)}`).catch(() => '');
-  return /^(.+?)(?: \+ \d+)? in section \S+/m.exec(text)?.[1];
+  return labelName(/^(.+?)(?: \+ \d+)? in section \S+/m.exec(text)?.[1]);
 }
 
 /**

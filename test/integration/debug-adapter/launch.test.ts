@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  children, fixture, launch, launchStopped as launchAt, lineOf, scopeVariables, stoppedEvent, topFrame, useDebugClient,
+  children, continueToStop, fixture, launch, launchStopped as launchAt, lineOf, scopeVariables, stoppedEvent, topFrame, useDebugClient,
 } from './harness';
 
 const HELLO = fixture('hello.asm');
@@ -111,6 +111,19 @@ describe('stepping', () => {
     expect((await stopped).body.reason).toBe('step');
     const frame = await topFrame(dc);
     expect([frame.name, frame.line]).toEqual(['_start', lineOf(nested, 'LINE_AFTER_OUTER')]);
+  });
+
+  it('steps out from a local label\'s first instruction (gdb prints it `length[done]`) after pushes', async () => {
+    const program = fixture('backcalls.asm');
+    await launchStopped(program);
+    await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: lineOf(program, 'LINE_DONE') }] });
+    await continueToStop(dc);
+    expect(await topFrame(dc)).toMatchObject({ name: 'length · .done', line: lineOf(program, 'LINE_DONE') });
+    await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [] });
+    const stopped = stoppedEvent(dc);
+    await dc.stepOutRequest({ threadId: 1 });
+    expect((await stopped).body.reason).toBe('step');
+    expect(await topFrame(dc)).toMatchObject({ name: '_start', line: lineOf(program, 'LINE_AFTER_CALL') });
   });
 
   it('explains that Step Out at the program entry has no caller', async () => {

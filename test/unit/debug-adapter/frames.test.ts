@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { frameName, frameSourceKind } from '../../../debug-adapter/frames';
+import { labelName } from '../../../debug-adapter/mi/stack';
 
 describe('frame names', () => {
   it('names frames by their global label with the local label as location', () => {
@@ -25,5 +26,15 @@ describe('frame sources', () => {
   it('de-emphasizes library sources that are on disk', () => {
     expect(frameSourceKind('/usr/include/stdio.h', exists)).toBe('library');
     expect(frameSourceKind('/root/.cargo/registry/src/x/lib.rs', exists)).toBe('library');
+  });
+});
+
+describe('labelName', () => {
+  it('reads gdb\'s bracketed local labels as NASM writes them, and leaves other names alone', () => {
+    expect(labelName('print_num[digit]')).toBe('print_num.digit');
+    expect(labelName('_start.loop')).toBe('_start.loop');
+    expect(labelName('<impl Foo for [u8]>::bar')).toBe('<impl Foo for [u8]>::bar');
+    expect(labelName('table[3]')).toBe('table[3]');
+    expect(labelName(undefined)).toBeUndefined();
   });
 });
