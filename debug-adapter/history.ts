@@ -20,6 +20,8 @@ type Stopped = Outcome & { kind: 'stopped' };
 
 /** Instructions one Step Back by line walks one at a time before it leaves the rest to gdb's reverse-next. */
 const MAX_LINE_STEPS = 512;
+/** Bytes of stack Step Over searches for the return address of a call it finishes live. */
+const MAX_CALL_STACK = 1n << 20n;
 
 /** A stop that ends one step of a walk (not the start of the recording, not a breakpoint in a procedure run back). */
 const isStep = (outcome: Outcome): outcome is Stopped => outcome.kind === 'stopped' && outcome.stop.reason === 'end-stepping-range';
@@ -149,10 +151,19 @@ export class History {
   async forward(run: Run, kind: ResumeKind, command: () => Promise<unknown>): Promise<Outcome> {
     await this.refresh();
     const from = (await listFrames(this.gdb, 1))[0];
+    const fromSp = kind === 'line' ? await data.evaluateInteger(this.gdb, '$sp') : 0n;
     let outcome = await this.settle(run, await this.stepForward(run, kind === 'instruction' ? undefined : command));
     if (this.replaying || kind === 'instruction' || outcome.kind !== 'stopped') return outcome;
     // At the end of the recording: a continue goes on; a line step goes on unless the line changed.
     const here = outcome.stop.frame;
+    // The recording ended inside a procedure the line called (the present was there): Step Over runs
+    // the rest of that call live, back to the line.
+    if (kind === 'line' && from && outcome.stop.reason !== 'breakpoint-hit' && await data.evaluateInteger(this.gdb, '$sp') < fromSp) {
+      const back = await this.returnTo(run, from, fromSp);
+      if (!back) return run(command);
+      if (back.kind !== 'stopped' || back.stop.reason !== 'end-stepping-range') return back;
+      return sameLine(back.stop.frame, from) ? run(command) : back;
+    }
     const lineDone = kind === 'line' && (here.line !== from?.line || here.fullname !== from?.fullname);
     if (lineDone || outcome.stop.reason === 'breakpoint-hit') return outcome;
     // The recording ended where a breakpoint is (the present, reached by a continue before Reverse
@@ -160,6 +171,37 @@ export class History {
     const hit = kind === 'continue' ? await breakpointAt(this.gdb, here.address) : undefined;
     if (hit) return { kind: 'stopped', stop: { ...outcome.stop, reason: 'breakpoint-hit', breakpoint: hit } };
     return run(command);
+  }
+
+  /**
+   * Runs live until the call made by `from`'s line returns: its return address is the stack's slot
+   * nearest `fromSp` (the stack pointer when the line began) that holds an address in that line, or
+   * just after it. Undefined when no such slot is found.
+   */
+  private async returnTo(run: Run, from: GdbFrame, fromSp: bigint): Promise<Outcome | undefined> {
+    const line = await data.lineRangeAt(this.gdb, from.address);
+    const sp = await data.evaluateInteger(this.gdb, '$sp');
+    if (!line || fromSp - sp > MAX_CALL_STACK) return undefined;
+    const { bytes } = await data.readMemory(this.gdb, sp, Number(fromSp - sp));
+    let slot: bigint | undefined;
+    let target = 0n;
+    for (let offset = bytes.length - 8; offset >= 0; offset -= 8) {
+      const value = bytes.readBigUInt64LE(offset);
+      if (value > line.start && value <= line.end) {
+        slot = sp + BigInt(offset);
+        target = value;
+        break;
+      }
+    }
+    if (slot === undefined) return undefined;
+    const point = await insertBreakpoint(this.gdb, `*0x${target.toString(16)}`, { temporary: true, condition: `$sp == 0x${(slot + 8n).toString(16)}` });
+    try {
+      const outcome = await run(() => exec.execContinue(this.gdb));
+      if (outcome.kind !== 'stopped' || outcome.stop.breakpoint !== point.number) return outcome;
+      return { kind: 'stopped', stop: { ...outcome.stop, reason: 'end-stepping-range', breakpoint: undefined } };
+    } finally {
+      await deleteBreakpoints(this.gdb, [point.number]).catch(() => undefined);
+    }
   }
 
   /** How a stop in the recording reads in the UI; undefined when live. */

@@ -104,6 +104,23 @@ describe('Step Back by line', () => {
     expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_CALL'));
   }, 60_000);
 
+  it('Step Over a call in the past whose return the recording never reached runs the rest of the call live', async () => {
+    const program = fixture('backcalls.asm');
+    await launchStopped(dc, program);
+    await next();
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_CALL'));
+    await after(() => dc.stepInRequest({ threadId: 1 }));
+    await after(() => dc.stepInRequest({ threadId: 1 })); // the present: inside `length`
+    await stepBack();
+    await stepBack();
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_CALL'));
+    const event = await next();
+    expect(event.body.reason).toBe('step');
+    const here = await state();
+    expect(here.line).toBe(lineOf(program, 'LINE_AFTER_CALL'));
+    expect(here.registers.rax).toBe('0x10'); // "back over calls\n": the call ran to its end
+  }, 60_000);
+
   it('shows the past in the Registers scope and refuses to change it', async () => {
     await launchStopped(dc, rewind);
     await setBreakpoints('LINE_AFTER_WRITE');
