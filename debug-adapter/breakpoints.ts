@@ -20,12 +20,24 @@ export interface BreakpointResult {
   message?: string;
 }
 
-/** `hit count: 3`, `>= 3`, `==3` → gdb's ignore count (hits to skip before stopping). */
-export function ignoreCountOf(hitCondition: string | undefined): number | undefined {
-  if (!hitCondition) return undefined;
-  const match = /^\s*(?:>=|==|=)?\s*(\d+)\s*$/.exec(hitCondition);
-  if (!match) throw new Error(`Hit count "${hitCondition}" is not understood; use a number such as 3 (stop on the third hit).`);
-  return Math.max(0, Number(match[1]) - 1);
+/**
+ * A hit count: `>= 3` and `> 2` are gdb's ignore count (hits to skip before stopping); `3`, `== 3` (that
+ * hit only) and `% 3` (every third) count hits in a gdb variable, in the condition `counted` builds.
+ */
+export type HitRule = { ignoreCount: number } | { counted: (counter: string) => string };
+
+export function hitRuleOf(hitCondition: string | undefined): HitRule | undefined {
+  if (!hitCondition?.trim()) return undefined;
+  const match = /^\s*(>=|>|==|=|%)?\s*(\d+)\s*$/.exec(hitCondition);
+  const n = match ? Number(match[2]) : NaN;
+  const operator = match?.[1] ?? '==';
+  if (!match || (operator === '%' && n === 0)) {
+    throw new Error(`Hit count "${hitCondition}" is not understood; use 3 or == 3 (the third hit only), >= 3, > 3, or % 3 (every third hit).`);
+  }
+  if (operator === '>=') return { ignoreCount: Math.max(0, n - 1) };
+  if (operator === '>') return { ignoreCount: n };
+  const hit = (counter: string) => `(${counter} = ${counter} + 1)`;
+  return operator === '%' ? { counted: (c) => `${hit(c)} % ${n} == 0` } : { counted: (c) => `${hit(c)} == ${n}` };
 }
 
 /** When a breakpoint stops: a condition, a hit count, or a log message instead of stopping. */
@@ -66,6 +78,8 @@ export class BreakpointBook {
   private softwareWatchpoints = false;
   private catchpoints: string[] = [];
   private readonly lineCache = new Map<string, number[]>();
+  /** gdb variables made for counted hit counts. */
+  private counters = 0;
 
   /** What the user was last told about each breakpoint, to report only real changes. */
   private readonly reported = new Map<number, string>();
@@ -163,10 +177,15 @@ export class BreakpointBook {
       // Conditions and logpoint expressions are written like Debug Console expressions: bare register
       // names, NASM memory operands; a line's are read in its file's language (a Rust line's has no C casts).
       const language = expressionLanguage(location.replace(/:\d+$/, ''));
-      const options: BreakOptions = {
-        condition: wanted.condition ? toGdbExpression(wanted.condition, language) : undefined,
-        ignoreCount: ignoreCountOf(wanted.hitCondition),
-      };
+      const condition = wanted.condition ? toGdbExpression(wanted.condition, language) : undefined;
+      const hits = hitRuleOf(wanted.hitCondition);
+      const options: BreakOptions = { condition, ignoreCount: hits && 'ignoreCount' in hits ? hits.ignoreCount : undefined };
+      if (hits && 'counted' in hits) {
+        // Hits are counted where the condition holds (&& reads the counter only then).
+        const counter = `$_syscall_lens_hits_${++this.counters}`;
+        await this.gdb.cli(`set var ${counter} = 0`);
+        options.condition = condition ? `(${condition}) && ${hits.counted(counter)}` : hits.counted(counter);
+      }
       const bp = wanted.logMessage
         ? await insertLogpoint(this.gdb, pythonHelper('logpoint.py'), location, LOGPOINT_MARKER, logMessageParts(wanted.logMessage, language), options)
         : await insertBreakpoint(this.gdb, location, options);

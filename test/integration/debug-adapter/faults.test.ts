@@ -50,9 +50,28 @@ describe('breakpoint kinds', () => {
 
   it('reports a hit count it does not understand on that breakpoint alone', async () => {
     await launchStopped(HELLO);
-    const reply = await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [{ line: lineOf(HELLO, 'LINE_CALL'), hitCondition: '% 2' }, { line: lineOf(HELLO, 'LINE_EXIT') }] });
-    expect(reply.body.breakpoints[0]).toMatchObject({ verified: false, message: expect.stringMatching(/Hit count "% 2" is not understood/) });
+    const reply = await dc.setBreakpointsRequest({ source: { path: HELLO }, breakpoints: [{ line: lineOf(HELLO, 'LINE_CALL'), hitCondition: '< 2' }, { line: lineOf(HELLO, 'LINE_EXIT') }] });
+    expect(reply.body.breakpoints[0]).toMatchObject({ verified: false, message: expect.stringMatching(/Hit count "< 2" is not understood/) });
     expect(reply.body.breakpoints[1]!.verified).toBe(true);
+  });
+
+  it.each([
+    ['2', undefined, [2]], ['== 2', undefined, [2]], ['>= 2', undefined, [2, 3]], ['> 2', undefined, [3]], ['% 2', undefined, [2]],
+    ['2', 'ecx != 2', [3]], // hits are counted where the condition holds: the second such is the third round
+  ])('stops on the rounds hit count %s (condition %s) says', async (hitCondition, condition, expected) => {
+    const counter = fixture('counter.asm');
+    await launchStopped(counter);
+    // counter.asm's loop runs LINE_INC three times, ecx counting down from 3.
+    await dc.setBreakpointsRequest({ source: { path: counter }, breakpoints: [{ line: lineOf(counter, 'LINE_INC'), hitCondition, condition }] });
+    const rounds: number[] = [];
+    for (;;) {
+      const exited = dc.waitForEvent('exited').then(() => undefined);
+      const stopped = stoppedEvent(dc);
+      await dc.continueRequest({ threadId: 1 });
+      if (!(await Promise.race([stopped, exited]))) break;
+      rounds.push(4 - Number((await dc.evaluateRequest({ expression: 'ecx', context: 'repl' })).body.result));
+    }
+    expect(rounds).toEqual(expected);
   });
 
   it('stops only when a condition holds', async () => {

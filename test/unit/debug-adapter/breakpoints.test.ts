@@ -1,11 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { ignoreCountOf } from '../../../debug-adapter/breakpoints';
+import { hitRuleOf } from '../../../debug-adapter/breakpoints';
 
 describe('hit counts', () => {
-  it('turns hit counts into gdb ignore counts', () => {
-    expect(ignoreCountOf('3')).toBe(2);
-    expect(ignoreCountOf('>= 1')).toBe(0);
-    expect(ignoreCountOf(undefined)).toBeUndefined();
-    expect(() => ignoreCountOf('% 2')).toThrow(/not understood/);
+  it('turns >= and > into gdb ignore counts', () => {
+    expect(hitRuleOf('>= 1')).toEqual({ ignoreCount: 0 });
+    expect(hitRuleOf('>=3')).toEqual({ ignoreCount: 2 });
+    expect(hitRuleOf('> 2')).toEqual({ ignoreCount: 2 });
+    expect(hitRuleOf(undefined)).toBeUndefined();
+    expect(hitRuleOf('  ')).toBeUndefined();
+  });
+
+  it('counts hits for one hit (3, == 3) and every nth (% 3) in a gdb variable', () => {
+    const rule = (text: string) => {
+      const found = hitRuleOf(text);
+      return found && 'counted' in found ? found.counted('$c') : found;
+    };
+    expect(rule('3')).toBe('($c = $c + 1) == 3');
+    expect(rule('== 3')).toBe('($c = $c + 1) == 3');
+    expect(rule('=3')).toBe('($c = $c + 1) == 3');
+    expect(rule('% 2')).toBe('($c = $c + 1) % 2 == 0');
+  });
+
+  it('refuses what it does not understand', () => {
+    expect(() => hitRuleOf('sometimes')).toThrow(/not understood/);
+    expect(() => hitRuleOf('% 0')).toThrow(/not understood/);
+    expect(() => hitRuleOf('< 3')).toThrow(/not understood/);
   });
 });
