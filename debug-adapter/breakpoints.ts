@@ -9,6 +9,7 @@ import { str, tuple } from './mi/parser';
 import { LOGPOINT_MARKER, logMessageParts } from './logpoints';
 import { pythonHelper } from './keeper';
 import { expressionLanguage, toGdbExpression } from './expressions';
+import { resolveConstants } from './constants';
 import type { MacroInvocations } from './macroInvocations';
 import { NO_READ_WATCHPOINTS } from './watchpoints';
 
@@ -177,7 +178,8 @@ export class BreakpointBook {
       // Conditions and logpoint expressions are written like Debug Console expressions: bare register
       // names, NASM memory operands; a line's are read in its file's language (a Rust line's has no C casts).
       const language = expressionLanguage(location.replace(/:\d+$/, ''));
-      const condition = wanted.condition ? toGdbExpression(wanted.condition, language) : undefined;
+      // gdb reads a condition at every hit: its equ constants become their values now.
+      const condition = wanted.condition ? await resolveConstants(this.gdb, toGdbExpression(wanted.condition, language)) : undefined;
       const hits = hitRuleOf(wanted.hitCondition);
       const options: BreakOptions = { condition, ignoreCount: hits && 'ignoreCount' in hits ? hits.ignoreCount : undefined };
       if (hits && 'counted' in hits) {

@@ -31,15 +31,36 @@ export function formatConstant(value: bigint): string {
  * A lone constant reads as formatConstant shows it. Any other failure is gdb's own.
  */
 export async function evaluateWithConstants(gdb: Gdb, expression: string, evaluate: (expression: string) => Promise<string>): Promise<string> {
+  let value: string | undefined;
+  const resolved = await withConstants(gdb, expression, async (text) => { value = await evaluate(text); });
+  return value ?? formatConstant(resolved.lone!);
+}
+
+/**
+ * The expression with each `equ` constant replaced by its value, as gdb must read a breakpoint
+ * condition it evaluates at every hit (`rdi == LIMIT`); `check` (gdb's whatis) finds them.
+ */
+export async function resolveConstants(gdb: Gdb, expression: string): Promise<string> {
+  let last = expression;
+  try {
+    return (await withConstants(gdb, expression, (text) => { last = text; return gdb.cli(`whatis ${text}`); })).expression;
+  } catch {
+    return last; // another complaint (a C local, in scope only where the breakpoint is) is gdb's to judge there
+  }
+}
+
+/** Runs `check` until gdb names no constant; `lone`: the expression was one constant, this value. */
+async function withConstants(gdb: Gdb, expression: string, check: (expression: string) => Promise<unknown>): Promise<{ expression: string; lone?: bigint }> {
   let current = expression;
   for (let round = 0; ; round++) {
     try {
-      return await evaluate(current);
+      await check(current);
+      return { expression: current };
     } catch (error) {
       const name = /'([^']+)' has unknown type/.exec((error as Error).message)?.[1];
       const value = name !== undefined && round < MAX_CONSTANTS ? await equValue(gdb, name) : undefined;
       if (value === undefined) throw error;
-      if (current.trim() === name) return formatConstant(value);
+      if (current.trim() === name) return { expression: `(${signedConstant(value)})`, lone: value };
       const next = replaceName(current, name!, `(${signedConstant(value)})`);
       if (next === current) throw error;
       current = next;

@@ -1,7 +1,7 @@
 // `equ` constants in the Debug Console, against real nasm and gdb: their value, not "unknown type".
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
-import { fixture, launchStopped, useDebugClient } from './harness';
+import { fixture, launchStopped, lineOf, useDebugClient } from './harness';
 
 const client = useDebugClient();
 let dc: DebugClient;
@@ -32,6 +32,20 @@ describe('equ constants', () => {
     await dc.waitForEvent('stopped');
     expect(await evaluate('qword [rsp+FRAME]')).toBe('7');
     await expect(evaluate('BUFSIZE + nosuchthing')).rejects.toThrow(/No symbol "nosuchthing"/);
+  });
+
+  it('work in a breakpoint condition, which gdb reads at every hit', async () => {
+    const program = fixture('constants.asm');
+    await launchStopped(dc, program);
+    const set = await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: lineOf(program, 'LINE_ROUND'), condition: 'ecx == SCALE + EOF_MARK - 4' }] });
+    expect(set.body.breakpoints[0]!.verified).toBe(true);
+    const stopped = dc.waitForEvent('stopped');
+    await dc.continueRequest({ threadId: 1 });
+    await stopped;
+    expect(await evaluate('ecx')).toBe('3');
+    const exited = dc.waitForEvent('exited');
+    await dc.continueRequest({ threadId: 1 });
+    await exited; // no other round stopped
   });
 
   it('evaluate in another program, where the equ has no colon', async () => {
