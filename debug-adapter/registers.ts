@@ -93,11 +93,14 @@ const GDB_EXPRESSION_OF = new Map<string, string>([
   ...gprNames().map((name) => [name, partExpression(part(gprView(name)!), 'sp')] as const),
   ...[...INSTRUCTION_POINTERS.map((r) => r.name), ...NASM_SEGMENT_REGISTERS, ...GDB_ONLY_REGISTERS].map((name) => [name, `$${name}`] as const),
 ]);
-const REGISTER_WORD = new RegExp(`(?<![$\\w.])(${[...GDB_EXPRESSION_OF.keys()].join('|')})(?![\\w.])`, 'g');
+const REGISTER_WORD = new RegExp(`(?<![$\\w.])(${[...GDB_EXPRESSION_OF.keys()].join('|')})(?![\\w.])`, 'gi');
 
-/** `rax + 8` → `$rax + 8`, `r8b` → `$r8l`: NASM reserves register names, so a bare one can only mean the register. */
+/**
+ * `rax + 8` → `$rax + 8`, `r8b` → `$r8l`, `RSP` → `$rsp`: NASM reserves register names (in any case),
+ * so a bare one can only mean the register.
+ */
 export function withRegisterSigils(expression: string): string {
-  return expression.replace(REGISTER_WORD, (name) => GDB_EXPRESSION_OF.get(name)!);
+  return expression.replace(REGISTER_WORD, (name) => GDB_EXPRESSION_OF.get(name.toLowerCase())!);
 }
 
 export function isRegisterName(name: string): boolean {

@@ -48,6 +48,9 @@ const SYSCALL_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
   },
 ];
 
+
+/** A NASM local label written in full: `fact.base`, `_start.loop`. */
+const LOCAL_LABEL = /^[A-Za-z_?][\w?$@#~]*\.[\w.?$@#~]+$/;
 export class SyscallGdbSession extends DebugSession {
   private engine: Engine | undefined;
   private inspector: Inspector | undefined;
@@ -429,7 +432,12 @@ export class SyscallGdbSession extends DebugSession {
       // A memory operand becomes a cast, written in the language of the frame gdb reads it in.
       const frame = isMemoryOperand(expression) ? (await engine.frames((args.frameId ?? 0) + 1)).find((f) => f.level === (args.frameId ?? 0)) : undefined;
       const gdbExpression = toGdbExpression(expression, expressionLanguage(frame?.fullname));
-      const value = await evaluateWithConstants(engine.gdb, gdbExpression, (text) => data.evaluate(engine.gdb, text, args.frameId));
+      const read = (text: string) => data.evaluate(engine.gdb, text, args.frameId).catch((error: Error) => {
+        // A local label (`fact.base`): gdb reads the dot as a member access unless the name is quoted.
+        if (!LOCAL_LABEL.test(text) || !/not a structure/.test(error.message)) throw error;
+        return data.evaluate(engine.gdb, `'${text}'`, args.frameId);
+      });
+      const value = await evaluateWithConstants(engine.gdb, gdbExpression, read);
       response.body = { result: value, variablesReference: 0 };
     }, false); // the console, hover and watch show a failed evaluation inline, not as a notification
   }

@@ -112,6 +112,10 @@ describe('evaluate', () => {
     expect((await dc.evaluateRequest({ expression: 'rsp == $sp', context: 'repl' })).body.result).toBe('1');
     expect((await dc.evaluateRequest({ expression: 'qword [rsp]', context: 'repl' })).body.result).toBe('1'); // argc
     expect((await dc.evaluateRequest({ expression: 'byte [rel msg + 1]', context: 'repl' })).body.result).toBe("101 'e'");
+    // Labels and constants anywhere in the address, no space after the size, upper case, inside larger expressions.
+    expect((await dc.evaluateRequest({ expression: 'byte [msglen + msg - 1]', context: 'repl' })).body.result).toBe("10 '\\n'");
+    expect((await dc.evaluateRequest({ expression: 'byte[msg+1] + 1', context: 'repl' })).body.result).toBe('102');
+    expect((await dc.evaluateRequest({ expression: 'QWORD [RSP] + RSP - rsp', context: 'repl' })).body.result).toBe('1');
     const raw = await dc.evaluateRequest({ expression: '-exec info line *$pc', context: 'repl' });
     expect(raw.body.result).toMatch(/^Line \d+ of ".*hello\.asm"/);
     const completions = await dc.completionsRequest({ text: 'ms', column: 3 });
