@@ -9,6 +9,7 @@ import { catchSyscalls, deleteBreakpoints, insertBreakpoint } from './mi/breakpo
 import { hasFunction, listFrames, selectFrame, symbolAt, type GdbFrame } from './mi/stack';
 import { frameSourceKind, isAssemblySource } from './frames';
 import { libcProgram } from '../trace/map/elf';
+import { rustPrettyPrinters } from '../toolchain/cargo';
 import { str } from './mi/parser';
 import { decodeStopRecord, type StopRecord } from './mi/stop';
 import { describeSyscallState, isInterruptedCall, readSyscallState, type SyscallPhase, type SyscallState } from './syscallStop';
@@ -103,6 +104,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   async load(options: ProgramOptions): Promise<void> {
     const gdb = this.gdb;
     const exact = needsLauncher(options.args);
+    // A Rust program's pretty-printers (Vec, String… as values), from its toolchain, as rust-gdb loads
+    // them; gdb reads them when it loads the program, and otherwise warns of a missing script.
+    const printers = rustPrettyPrinters(options.program);
+    if (printers) await Promise.all([gdb.cli(`directory ${printers}`), gdb.cli(`add-auto-load-safe-path ${printers}`)]);
     await Promise.all([
       exec.loadProgram(gdb, options.program),
       exact ? startThroughLauncher(gdb, options.program, options.args).then((launcher) => { this.launcher = launcher; }) : exec.setArguments(gdb, options.args),

@@ -16,9 +16,11 @@ describe.skipIf(!findExecutable('cargo'))('a Rust program', () => {
   beforeAll(() => { process.env.CARGO_TARGET_DIR = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-cargo-')); });
   const client = useDebugClient();
   let dc: DebugClient;
-  beforeEach(() => { dc = client(); });
+  let console: string[] = [];
+  beforeEach(() => { dc = client(); console = []; });
 
   async function launchWith(configure: () => Promise<unknown>) {
+    dc.on('output', (event: DebugProtocol.OutputEvent) => { console.push(event.body.output); });
     const stopped = stoppedEvent(dc);
     const configured = dc.waitForEvent('initialized').then(async () => {
       await configure();
@@ -42,6 +44,9 @@ describe.skipIf(!findExecutable('cargo'))('a Rust program', () => {
     const locals = await scopeVariables(dc, 'Locals');
     expect(locals.find((v) => v.name === 'sum')).toMatchObject({ value: '0', type: 'u64' });
     expect(locals.map((v) => v.name)).toContain('values');
+    // std's pretty-printers, from the toolchain as rust-gdb loads them: main's Vec shows its items.
+    const vector = await dc.evaluateRequest({ expression: 'values', context: 'repl', frameId: frames[1]!.id });
+    expect(vector.body.result).toMatch(/^Vec\(size=3\) = \{40, 1, 1\}$/);
     // NASM memory operands read in a Rust frame too (gdb's Rust parser has no C casts).
     const rsp = BigInt((await dc.evaluateRequest({ expression: 'rsp', context: 'repl', frameId: frames[0]!.id })).body.result.split(' ').at(-1)!);
     const word = (await dc.evaluateRequest({ expression: 'qword [rsp]', context: 'repl', frameId: frames[0]!.id })).body.result;
@@ -57,6 +62,7 @@ describe.skipIf(!findExecutable('cargo'))('a Rust program', () => {
     expect((await stopped).body.reason).toBe('step');
     const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
     expect([frames[0]!.name, frames[0]!.source?.path, frames[0]!.line]).toEqual(['rust_hello::main', main, lineOf(main, 'LINE_TOTAL')]);
+    expect(console.join('')).not.toMatch(/Missing auto-load script/);
   });
 
   it('a write syscall stop inside std focuses main at the line that wrote', async () => {
