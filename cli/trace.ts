@@ -210,10 +210,15 @@ export const traceCommand: Subcommand = {
       session.child.stdout?.on('data', (chunk: Buffer) => diagnostics.write(chunk));
       const result = await session.done;
       out.flush();
-      if (interruption) return 128 + os.constants.signals[interruption];
-      if (options.summary) {
-        const origins = formatOrigins(result.model.origins);
-        out.write(formatSummaryTable(result.model.summary()) + '\n' + (origins ? origins + '\n' : ''));
+      // Interrupted, --summary still prints what was traced, as strace -c does.
+      if (options.summary && (interruption === undefined || interruption === 'SIGINT' || interruption === 'SIGTERM')) {
+        const stats = result.model.summary();
+        const origins = formatOrigins(result.model.origins, stats.reduce((n, s) => n + s.calls, 0));
+        out.write(formatSummaryTable(stats) + '\n' + (origins ? origins + '\n' : ''));
+      }
+      if (interruption) {
+        out.flush();
+        return 128 + os.constants.signals[interruption];
       }
       if (!options.json) out.write(await explainFailures(result.model.failures));
       out.flush();

@@ -382,7 +382,7 @@ export class TraceViewModel {
     const stats = this.model.summary();
     const total = stats.reduce((t, s) => t + s.totalTime, 0);
     return {
-      origins: formatOrigins(this.model.origins) ?? '',
+      origins: formatOrigins(this.model.origins, stats.reduce((n, s) => n + s.calls, 0)) ?? '',
       errnos: errnoSummary(this.model.failures),
       rows: stats.map((s) => ({ ...s, percent: total ? (100 * s.totalTime) / total : 0 })),
       totalCalls: stats.reduce((n, s) => n + s.calls, 0),

@@ -419,10 +419,15 @@ const ORIGIN_NAMES: Record<CallOrigin, string> = {
   loader: 'loading (execve, dynamic loader)', startup: 'libc start-up', runtime: 'language runtime', user: 'your code', exit: 'exit (atexit, flushing stdio)',
 };
 
-/** `calls by origin: 28 loading (execve, dynamic loader), 3 libc start-up, 2 your code, 1 exit (…)`. */
-export function formatOrigins(origins: ReadonlyMap<CallOrigin, number>): string | undefined {
+/**
+ * `calls by origin: 28 loading (execve, dynamic loader), 3 libc start-up, 2 your code, 1 exit (…)`;
+ * with `total` (the calls counted), those whose origin is unknown are counted too (`, 34 unknown`).
+ */
+export function formatOrigins(origins: ReadonlyMap<CallOrigin, number>, total?: number): string | undefined {
   const parts = ORIGIN_ORDER.filter((o) => origins.get(o)).map((o) => `${origins.get(o)} ${ORIGIN_NAMES[o]}`);
-  return parts.length ? `calls by origin: ${parts.join(', ')}` : undefined;
+  if (!parts.length) return undefined;
+  const unknown = (total ?? 0) - [...origins.values()].reduce((n, count) => n + count, 0);
+  return `calls by origin: ${parts.join(', ')}${unknown > 0 ? `, ${unknown} unknown` : ''}`;
 }
 
 /** The `strace -c`-style table as text. */

@@ -176,6 +176,19 @@ describe('the CLI leaves nothing running', () => {
     });
   });
 
+  it('on SIGINT with --summary, printing the summary of what it traced, as strace -c does', async () => {
+    await tryFault('CLI SIGINT with --summary', async () => {
+      const run = startCli(['--summary', programs.loop!]);
+      const tree = await running(run.child.pid!, programs.loop!, 1);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // some calls made
+      run.child.kill('SIGINT');
+      expect((await run.exit).code).toBe(130);
+      expect(run.stdout()).toMatch(/^% time +seconds +usecs\/call +calls +errors syscall$/m);
+      expect(run.stdout()).toMatch(/^100\.00 .* total$/m);
+      return tree;
+    });
+  });
+
   it('when the reader of its output goes away (`| head -1`): quietly, with status 141', async () => {
     await tryFault('CLI stdout closed (| head -1)', async () => {
       const run = startCli([programs.loop!]);

@@ -112,5 +112,8 @@ describe('calls per origin', () => {
   it('reads as a sentence, in the order a program runs, leaving out origins with no calls', () => {
     expect(formatOrigins(new Map([['user', 2], ['loader', 28], ['exit', 1]]))).toBe('calls by origin: 28 loading (execve, dynamic loader), 2 your code, 1 exit (atexit, flushing stdio)');
     expect(formatOrigins(new Map())).toBeUndefined();
+    // With the calls counted, those of unknown origin (traced without stacks) are not left out.
+    expect(formatOrigins(new Map([['loader', 28]]), 62)).toBe('calls by origin: 28 loading (execve, dynamic loader), 34 unknown');
+    expect(formatOrigins(new Map([['loader', 28]]), 28)).toBe('calls by origin: 28 loading (execve, dynamic loader)');
   });
 });
