@@ -405,7 +405,10 @@ export class SourceMapper {
     const walked = this.walkStack(event.stack, event.ip, event.pid, isCall);
     let user = walked.findIndex((w) => w.location && this.inUserRoots(w.location.file));
     if (user < 0) user = walked.findIndex((w) => w.location && this.existsOnDisk(w.location.file));
-    event.origin = user >= 0 ? 'user' : this.originWithoutUserFrame(walked);
+    // Under libc's exit(3) (an atexit handler, stdio flushed by an exit() the program called) the call
+    // is exit-time work, still at the user's line that made it or called exit.
+    const atExit = walked.some((w) => !w.inProgram && w.name === 'exit');
+    event.origin = atExit ? 'exit' : user >= 0 ? 'user' : this.originWithoutUserFrame(walked);
     if (user < 0) {
       if (isCall) event.credit = { method: 'none', reason: 'no frame of its stack is in your code' };
       return undefined;

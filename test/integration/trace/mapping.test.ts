@@ -224,6 +224,22 @@ describe('C and Rust: the user\'s own line, and where each call comes from', () 
     expect(shell.model.origins.get('startup')).toBeGreaterThanOrEqual(1);
   });
 
+  it('counts an atexit handler\'s calls and the flush of an exit() called from a helper as exit, at their lines', async () => {
+    const dir = mkdtempSync(path.join(buildRoot, 'atexit-'));
+    const source = path.join(dir, 'atexit.c');
+    writeFileSync(source, [
+      '#include <stdio.h>', '#include <stdlib.h>', '#include <unistd.h>',
+      'static void goodbye(void) { write(1, "bye\\n", 4); } // @handler',
+      'static void quit(void) { exit(0); } // @quit',
+      'int main(void) {', '  atexit(goodbye);', '  printf("buffered\\n");', '  write(1, "direct\\n", 7); // @direct', '  quit();', '}', '',
+    ].join('\n'));
+    const result = await trace(source, [], 'stacks');
+    const written = (text: string) => calls(result, 'write').find((e) => e.args[1]!.text.includes(text))!;
+    expect(written('direct')).toMatchObject({ origin: 'user', location: { file: source, line: lineOf(source, 'direct') } });
+    expect(written('bye')).toMatchObject({ origin: 'exit', location: { file: source, line: lineOf(source, 'handler') } });
+    expect(written('buffered')).toMatchObject({ origin: 'exit', location: { file: source, line: lineOf(source, 'quit') } });
+  });
+
   it('with -k stacks credits a libc call to the line in main, and the exit-time flush of stdout to exit', async () => {
     const source = path.join(FIXTURES, 'flush.c');
     const result = await trace(source, [], 'stacks');
