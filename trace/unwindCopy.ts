@@ -40,13 +40,14 @@ export async function buildUnwindCopy(build: BuildResult | undefined, tools: Par
     // The root's object is linked first: its sections start where the program's do. Each other
     // source's sections are placed by its own line-table rows, and its wrappers may be called from
     // any object: every global label counts as called.
-    const sites = findWrapperSyscalls(await records(build.listing), (name) => elf.section(name)?.address || undefined);
+    const labels = elf.symbols.filter((s) => s.defined).map((s) => s.value);
+    const sites = findWrapperSyscalls(await records(build.listing), (name) => elf.section(name)?.address || undefined, [], labels);
     if (others.length) {
       const lines = readLineTable(elf);
       const globals = elf.symbols.filter((s) => s.global && s.defined).map((s) => s.value);
       for (const unit of others) {
         const bases = linkedSectionBases(lines, unit.listing, unit.source);
-        sites.push(...findWrapperSyscalls(await records(unit.listing), (name) => bases.get(name), globals));
+        sites.push(...findWrapperSyscalls(await records(unit.listing), (name) => bases.get(name), globals, labels));
       }
       sites.sort((a, b) => a.returnAddress - b.returnAddress);
     }

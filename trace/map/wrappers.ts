@@ -51,10 +51,12 @@ function callTarget(record: ListingRecord): number | undefined {
  * The `syscall`s of the program's wrappers: procedures reached by `call` whose code up to their
  * `ret` is at most MAX_WRAPPER_INSTRUCTIONS straight-line instructions with one `syscall`, and whose
  * pushes and pops are followed exactly. `sectionAddress` gives each section's link address;
- * `calledFromElsewhere`, the addresses of global labels that other objects of the program call.
+ * `calledFromElsewhere`, the addresses of global labels that other objects of the program call;
+ * `labels`, the program's label addresses, where a routine may begin.
  */
 export function findWrapperSyscalls(
   records: readonly ListingRecord[], sectionAddress: (section: string) => number | undefined, calledFromElsewhere: readonly number[] = [],
+  labels: readonly number[] = [],
 ): WrapperSyscall[] {
   const bySection = new Map<string, ListingRecord[]>();
   for (const record of records) {
@@ -71,24 +73,41 @@ export function findWrapperSyscalls(
     const targets = new Set(list.map(callTarget).filter((t): t is number => t !== undefined));
     // Global labels another object may call (their addresses in the program).
     for (const address of calledFromElsewhere) targets.add(address - base);
+    // Where a routine may start: a wrapper that never returns (an exit helper) ends at the next one.
+    const starts = new Set([...targets, ...labels.map((address) => address - base)]);
     for (const target of targets) {
       const start = list.findIndex((r) => r.offset === target);
       if (start < 0) continue;
-      const site = wrapperSyscallFrom(list, start);
+      const site = wrapperSyscallFrom(list, start, starts);
       if (site) found.set(base + site.offset, { returnAddress: base + site.offset, depth: site.depth });
     }
   }
   return [...found.values()].sort((a, b) => a.returnAddress - b.returnAddress);
 }
 
-function wrapperSyscallFrom(list: readonly ListingRecord[], start: number): { offset: number; depth: number } | undefined {
+/** `mov rbp, rsp` (89 /r and 8b /r forms): a frame pointer that holds rsp's value from here. */
+const isFrameSetup = (b: Uint8Array) => b.length === 3 && b[0] === REX_W && ((b[1] === 0x89 && b[2] === 0xe5) || (b[1] === 0x8b && b[2] === 0xec));
+/** `mov rsp, rbp`: rsp takes the frame pointer's value back. */
+const isFrameRestore = (b: Uint8Array) => b.length === 3 && b[0] === REX_W && ((b[1] === 0x89 && b[2] === 0xec) || (b[1] === 0x8b && b[2] === 0xe5));
+/** An instruction that writes rbp (its first operand), after which the frame pointer is not known. */
+const WRITES_RBP = /^\s*(?:[\w.?$@#~]+:\s*)?(?:mov|lea|add|sub|xor|and|or|pop|xchg|imul|shl|shr|sar|inc|dec|not|neg|cmov\w+)\s+[re]?bp\b/i;
+
+/**
+ * The wrapper's `syscall` from `start`: straight-line code up to its `ret` (or, for a wrapper that
+ * never returns, an exit helper, up to the next routine or the end of the code), one `syscall`, and
+ * the stack depth at it followed exactly, a frame pointer (`push rbp / mov rbp, rsp … leave`) included.
+ */
+function wrapperSyscallFrom(list: readonly ListingRecord[], start: number, routines: ReadonlySet<number>): { offset: number; depth: number } | undefined {
   let depth = 0;
+  let frame: number | undefined; // the depth rbp stands for, after `mov rbp, rsp`
   let site: { offset: number; depth: number } | undefined;
   for (let i = start; i < list.length && i - start < MAX_WRAPPER_INSTRUCTIONS; i++) {
     const record = list[i]!;
     const bytes = record.bytes!;
-    // Code that falls into the next instruction must be contiguous.
-    if (i > start && record.offset !== list[i - 1]!.offset + list[i - 1]!.bytes!.length) return undefined;
+    // Code that falls into the next instruction must be contiguous; a wrapper that never returns ends
+    // where its code does, or where another routine starts.
+    if (i > start && record.offset !== list[i - 1]!.offset + list[i - 1]!.bytes!.length) return site && isSyscallEnd(list[i - 1]!) ? site : undefined;
+    if (i > start && site && routines.has(record.offset) && isSyscallEnd(list[i - 1]!)) return site;
     if (isReturn(bytes)) return depth === 0 ? site : undefined;
     if (isSyscall(bytes)) {
       if (site) return undefined;
@@ -96,13 +115,28 @@ function wrapperSyscallFrom(list: readonly ListingRecord[], start: number): { of
       continue;
     }
     if (isBranch(bytes)) return undefined;
-    const effect = stackEffect(bytes, record.expanded ?? record.source);
+    if (isFrameSetup(bytes)) {
+      frame = depth;
+      continue;
+    }
+    if (isFrameRestore(bytes) || (bytes.length === 1 && bytes[0] === 0xc9)) { // mov rsp, rbp; leave (= that, then pop rbp)
+      if (frame === undefined) return undefined;
+      depth = bytes.length === 1 ? frame - 8 : frame;
+      if (depth < 0) return undefined;
+      continue;
+    }
+    const source = record.expanded ?? record.source;
+    if (WRITES_RBP.test(source)) frame = undefined;
+    const effect = stackEffect(bytes, source);
     if (effect === undefined || effect === 'other') return undefined;
     depth += effect;
     if (depth < 0) return undefined;
   }
-  return undefined;
+  return site && list.length - start <= MAX_WRAPPER_INSTRUCTIONS && isSyscallEnd(list[list.length - 1]!) ? site : undefined;
 }
+
+/** The record is the wrapper's `syscall` itself: nothing of the routine follows it. */
+const isSyscallEnd = (record: ListingRecord) => isSyscall(record.bytes!);
 
 function uleb128(value: number): number[] {
   const bytes: number[] = [];

@@ -40,6 +40,16 @@ describe('calls through small wrapper procedures', () => {
     expect(result.programExit?.exitCode).toBe(0);
   });
 
+  it('follows a frame pointer (push rbp / mov rbp, rsp … leave), and takes an exit helper that never returns', async () => {
+    const source = path.join(FIXTURES, 'framed.asm');
+    const at = (marker: string) => markerLine(source, marker);
+    const { result } = await trace(source);
+    const calls = result.model.events.filter((e): e is SyscallEvent => e?.kind === 'syscall' && (e.name === 'write' || e.name === 'exit'));
+    expect(calls.map((c) => [c.name, c.location?.line, c.location?.procedureLine])).toEqual([
+      ['write', at('call-say'), at('framed-write')], ['exit', at('call-quit'), at('quit-exit')],
+    ]);
+  });
+
   it('leaves the user\'s program as built and traces a copy whose code is where the listing says', async () => {
     const { result } = await trace();
     const program = result.target.program;

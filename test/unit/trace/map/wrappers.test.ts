@@ -38,6 +38,60 @@ describe('small wrapper procedures in a listing', () => {
     expect(sites).toEqual([{ returnAddress: 0x40100d, depth: 8 }, { returnAddress: 0x401027, depth: 24 }]);
   });
 
+  it('follows a frame pointer (leave, mov rsp, rbp), and takes exit helpers that never return, up to the next label', () => {
+    // nasm -l output (NASM 2.16) of w2.asm, a test program of ours.
+    const listing = `
+     1                                  section .text
+     2                                  framed:
+     3 00000000 55                              push    rbp
+     4 00000001 4889E5                          mov     rbp, rsp
+     5 00000004 4883EC10                        sub     rsp, 16
+     6 00000008 B801000000                      mov     eax, 1
+     7 0000000D 0F05                            syscall
+     8 0000000F C9                              leave
+     9 00000010 C3                              ret
+    10                                  restored:
+    11 00000011 55                              push    rbp
+    12 00000012 4889E5                          mov     rbp, rsp
+    13 00000015 B827000000                      mov     eax, 39
+    14 0000001A 0F05                            syscall
+    15 0000001C 4889EC                          mov     rsp, rbp
+    16 0000001F 5D                              pop     rbp
+    17 00000020 C3                              ret
+    18                                  clobbered:
+    19 00000021 55                              push    rbp
+    20 00000022 4889E5                          mov     rbp, rsp
+    21 00000025 4889FD                          mov     rbp, rdi
+    22 00000028 B827000000                      mov     eax, 39
+    23 0000002D 0F05                            syscall
+    24 0000002F C9                              leave
+    25 00000030 C3                              ret
+    26                                  quit:
+    27 00000031 B83C000000                      mov     eax, 60
+    28 00000036 0F05                            syscall
+    29                                  _start:
+    30 00000038 E8C3FFFFFF                      call    framed
+    31 0000003D E8CFFFFFFF                      call    restored
+    32 00000042 E8DAFFFFFF                      call    clobbered
+    33 00000047 E8E5FFFFFF                      call    quit
+    34 0000004C E800000000                      call    last
+    35                                  last:
+    36 00000051 B8E7000000                      mov     eax, 231
+    37 00000056 0F05                            syscall
+`;
+    const base = 0x401000;
+    const labels = [0x00, 0x11, 0x21, 0x31, 0x38, 0x51].map((offset) => base + offset);
+    const sites = findWrapperSyscalls(parseListing(listing), (section) => (section === '.text' ? base : undefined), [], labels);
+    // framed: push rbp + sub rsp, 16; restored: push rbp; clobbered writes rbp before leave: not followed;
+    // quit ends where _start begins; last ends with the code.
+    expect(sites).toEqual([
+      { returnAddress: base + 0x0f, depth: 24 }, { returnAddress: base + 0x1c, depth: 8 },
+      { returnAddress: base + 0x38, depth: 0 }, { returnAddress: base + 0x58, depth: 0 },
+    ]);
+    // Without the labels, quit runs on into _start's calls: not a wrapper.
+    expect(findWrapperSyscalls(parseListing(listing), () => base).map((s) => s.returnAddress)).not.toContain(base + 0x38);
+  });
+
   it('writes an .eh_frame with one FDE per wrapper syscall, addressed from an anchor symbol', () => {
     const source = unwindTableSource([{ returnAddress: 0x40100d, depth: 8 }, { returnAddress: 0x401027, depth: 200 }], '_start', 0x40102c);
     expect(source).toContain('extern _start');
