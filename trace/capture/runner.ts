@@ -35,7 +35,7 @@ export interface RunnerRequest {
   env?: NodeJS.ProcessEnv;
   /**
    * The program's stdin, stdout and stderr: `inherit` the caller's terminal, `pipe` all three to us,
-   * `output` (stdin inherited, stdout and stderr piped to us), or `terminal`: a pseudo-terminal of
+   * `output` (stdin inherited, stdout our stderr, stderr piped to us), or `terminal`: a pseudo-terminal of
    * the program's own (needs the supervisor): the child's stdin is typed into the terminal and what
    * the terminal shows arrives through onProgramOutput.
    */
@@ -118,9 +118,14 @@ async function makeCapture(kind: 'fifo' | 'file'): Promise<{ dir: string; fifo: 
   return { dir, fifo };
 }
 
-const STDIO: Record<RunnerRequest['stdio'], Array<'inherit' | 'pipe'>> = {
+/** Our own stderr, which `output` makes the program's stdout. */
+const OUR_STDERR = 2;
+
+const STDIO: Record<RunnerRequest['stdio'], Array<'inherit' | 'pipe' | number>> = {
   inherit: ['inherit', 'inherit', 'inherit'],
-  output: ['inherit', 'pipe', 'pipe'],
+  // The program writes its stdout straight to our stderr, as it would to the terminal there (C's stdio
+  // buffers by line on a terminal, fully on a pipe: through a pipe of ours its writes moved to exit).
+  output: ['inherit', OUR_STDERR, 'pipe'],
   pipe: ['pipe', 'pipe', 'pipe'],
   terminal: ['pipe', 'pipe', 'pipe'],
 };

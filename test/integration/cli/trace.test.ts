@@ -1,0 +1,37 @@
+// `syscall-lens trace` as a user runs it in a terminal: the bundled CLI under a real pseudo-terminal
+// (python3's pty), real gcc and strace.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { markerLine } from '../../support/markers';
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'cli-trace-'));
+const cli = path.join(work, 'cli.js');
+
+beforeAll(async () => {
+  await build({ entryPoints: [path.resolve(__dirname, '../../../cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'error' });
+});
+
+/** Runs the CLI with a terminal as its stdin, stdout and stderr, as in a shell; returns what the terminal showed. */
+function inTerminal(...args: string[]) {
+  const runPty = 'import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)';
+  return spawnSync('python3', ['-c', runPty, process.execPath, cli, ...args], {
+    cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, XDG_CACHE_HOME: work }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+describe('syscall-lens trace in a terminal', () => {
+  it('gives the program the terminal as its stdout, so C\'s stdio writes each line where printf is (not at exit)', () => {
+    const source = path.join(work, 'lines.c');
+    writeFileSync(source, '#include <stdio.h>\nint main(void) {\n  printf("first\\n"); // @first\n  printf("second\\n"); // @second\n  return 0;\n}\n');
+    const run = inTerminal('trace', source);
+    expect(run.status, run.stderr).toBe(0);
+    const line = (marker: string) => markerLine(source, marker);
+    expect(run.stdout).toMatch(/newfstatat\(1, "", \{st_mode=S_IFCHR|newfstatat\(1, "", \{st_mode=0?20\d+ \/\* S_IFCHR/);
+    expect(run.stdout).toMatch(new RegExp(`lines\\.c:${line('first')} +write\\(1, "first\\\\n", 6\\) = 6`));
+    expect(run.stdout).toMatch(new RegExp(`lines\\.c:${line('second')} +write\\(1, "second\\\\n", 7\\) = 7`));
+  });
+});
