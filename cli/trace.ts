@@ -18,7 +18,8 @@ const TEXT_STRING_LIMIT = 32;
 export const TRACE_HELP = `Usage: syscall-lens trace [--json | --summary] [-I DIR]... [--build-dir DIR] [--stdin FILE] [--syscalls LIST] [--stacks | --no-stacks] [--] FILE [ARGS...]
 
 Builds FILE when it is a source (.asm/.nasm with nasm and ld, .c with gcc, always with debug
-info), runs it under strace and prints every syscall beside the source line that made it:
+info; a Cargo project's .rs with cargo build --offline), runs it under strace and prints every
+syscall beside the source line that made it:
 
   hello.asm:9    write(1, "Hello, world!\\n", 14) = 14
 

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildProgram, describeBuildFailure, sourceKindOf, type BuildRequest, type BuildResult } from './build';
 import { kernelRefusal } from './kernel';
+import { buildCargoProgram, isRustSource } from './cargo';
 import { isExecutableFile } from './tools';
 
 export interface PreparedTarget {
@@ -34,10 +35,18 @@ export interface PrepareOptions extends Omit<BuildRequest, 'source'> {
   run?: boolean;
 }
 
-/** Builds a source (.asm, .nasm, .c) or checks that a file is a program; throws TargetError. */
+/** Builds a source (.asm, .nasm, .c, a Cargo project's .rs) or checks that a file is a program; throws TargetError. */
 export async function prepareTarget(file: string, options: PrepareOptions = {}): Promise<PreparedTarget> {
   const absolute = path.resolve(file);
   if (!existsSync(absolute)) throw new TargetError('program-not-found', `Program not found: ${file}`);
+  if (options.build !== false && isRustSource(absolute)) {
+    // A Cargo project's source: its binary, built as the debugger builds it (cargo build --offline).
+    const program = await buildCargoProgram(absolute, { signal: options.signal }).catch((error: Error) => {
+      throw new TargetError('build-failed', error.message);
+    });
+    if (options.run !== false) refuseWhatTheKernelCannotRun(program);
+    return { program, source: absolute };
+  }
   if (options.build !== false && sourceKindOf(absolute)) {
     const build = await buildProgram({ ...options, source: absolute });
     if (!build.ok) throw new TargetError('build-failed', describeBuildFailure(build), build);
@@ -48,7 +57,7 @@ export async function prepareTarget(file: string, options: PrepareOptions = {}):
   }
   if (!isExecutableFile(absolute)) {
     const hint = sourceKindOf(absolute) ? ' It is a source file and building is off: build it first, or let Syscall Lens build it.'
-      : ' Point at an .asm, .nasm or .c source, or at a built program.';
+      : ' Point at an .asm, .nasm or .c source, a Cargo project\'s .rs file, or a built program.';
     throw new TargetError('not-a-program', `${file} is not an executable program.${hint}`);
   }
   if (options.run !== false) refuseWhatTheKernelCannotRun(absolute);

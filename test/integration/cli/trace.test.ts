@@ -1,12 +1,13 @@
 // `syscall-lens trace` as a user runs it in a terminal: the bundled CLI under a real pseudo-terminal
 // (python3's pty), real gcc and strace.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { markerLine } from '../../support/markers';
+import { findExecutable } from '../../../toolchain/tools';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'cli-trace-'));
 const cli = path.join(work, 'cli.js');
@@ -33,5 +34,20 @@ describe('syscall-lens trace in a terminal', () => {
     expect(run.stdout).toMatch(/newfstatat\(1, "", \{st_mode=S_IFCHR|newfstatat\(1, "", \{st_mode=0?20\d+ \/\* S_IFCHR/);
     expect(run.stdout).toMatch(new RegExp(`lines\\.c:${line('first')} +write\\(1, "first\\\\n", 6\\) = 6`));
     expect(run.stdout).toMatch(new RegExp(`lines\\.c:${line('second')} +write\\(1, "second\\\\n", 7\\) = 7`));
+  });
+});
+
+describe.skipIf(!findExecutable('cargo'))('syscall-lens trace on a Cargo project\'s source', () => {
+  it('builds it offline as the debugger does and credits each call to src/main.rs', () => {
+    const crate = path.join(mkdtempSync(path.join(work, 'crate-')), 'rust-hello');
+    cpSync(path.resolve(__dirname, '../../fixtures/trace/rust-hello'), crate, { recursive: true });
+    const run = spawnSync(process.execPath, [cli, 'trace', 'src/main.rs'], {
+      cwd: crate, encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, XDG_CACHE_HOME: work, CARGO_TARGET_DIR: path.join(work, 'cargo-target') },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const main = path.join(crate, 'src/main.rs');
+    expect(run.stdout).toMatch(new RegExp(`^src/main\\.rs:${markerLine(main, 'println')} +write\\(1, "hello from rust\\\\n", 16\\) = 16$`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^src/main\\.rs:${markerLine(main, 'stderr')} +write\\(2, "to stderr\\\\n", 10\\) = 10$`, 'm'));
   });
 });
