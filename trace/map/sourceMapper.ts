@@ -150,6 +150,9 @@ interface WalkedFrame {
   inProgram: boolean;
 }
 
+/** A signal the processor raised at the instruction (a fault), by its siginfo code: not a sent one. */
+const FAULT_CODE = /\bsi_code=(?:(?:0x)?[0-9a-f]+ \/\* )?(?:SEGV|BUS|ILL|FPE|TRAP)_/;
+
 /** Functions that run before main: the entry point and libc's start code (glibc's names). */
 const START_FUNCTIONS = new Set(['_start', '__libc_start_main', '__libc_start_call_main', '__libc_early_init', '__libc_init_first']);
 
@@ -235,8 +238,23 @@ export class SourceMapper {
       this.noteExec(event);
       return location;
     }
-    return this.mapCall(event);
+    if (event.kind === 'signal') {
+      // A signal sent or raised (not a fault) arrives as a syscall returns, with the ip after it: it
+      // belongs to that syscall's line (kill(getpid(), SIGABRT), SIGPIPE from write), not the next line's.
+      const call = this.lastCall.get(event.pid);
+      if (call?.location && event.ip === call.ip && !FAULT_CODE.test(event.details)) {
+        event.location = { ...call.location };
+        event.origin = call.origin;
+        return event.location;
+      }
+    }
+    const location = this.mapCall(event);
+    if (event.kind === 'syscall' && event.ip !== undefined && !event.inProgress) this.lastCall.set(event.pid, { ip: event.ip, location, origin: event.origin });
+    return location;
   }
+
+  /** Each process's last completed syscall: its ip (after the instruction) and what it was credited to. */
+  private readonly lastCall = new Map<number, { ip: number; location?: SourceLocation; origin?: CallOrigin }>();
 
   private mapCall(event: SyscallEvent | SignalEvent): SourceLocation | undefined {
     const isCall = event.kind === 'syscall';

@@ -83,6 +83,26 @@ describe.skipIf(!kernelRunsI386())('int 0x80 and signals', () => {
   });
 });
 
+describe('signals', () => {
+  it('credits a signal sent to itself to the kill line, and a fault right after a syscall to the faulting line', async () => {
+    const dir = mkdtempSync(path.join(buildRoot, 'signals-'));
+    const write = (name: string, text: string) => { writeFileSync(path.join(dir, name), text); return path.join(dir, name); };
+    const raise = write('raise.asm', [
+      'section .text', 'global _start', '_start:', '    mov eax, 39', '    syscall', '    mov edi, eax', '    mov esi, 10',
+      '    mov eax, 62', '    syscall                 ; @kill', '    mov eax, 60', '    syscall',
+    ].join('\n') + '\n');
+    const sent = events(await trace(raise)).find((e): e is SignalEvent => e.kind === 'signal')!;
+    expect(sent.signal).toBe('SIGUSR1');
+    expect(sent.location).toEqual({ file: raise, line: lineOf(raise, 'kill') });
+    const fault = write('fault.asm', [
+      'section .text', 'global _start', '_start:', '    mov eax, 39', '    syscall', '    mov rax, [0]             ; @fault', '    mov eax, 60', '    syscall',
+    ].join('\n') + '\n');
+    const segv = events(await trace(fault)).find((e): e is SignalEvent => e.kind === 'signal')!;
+    expect(segv.signal).toBe('SIGSEGV');
+    expect(segv.location).toEqual({ file: fault, line: lineOf(fault, 'fault') });
+  });
+});
+
 describe.skipIf(!kernelRunsI386())('32-bit programs', () => {
   it('maps int 0x80 calls of an ELF32 program', async () => {
     const source = path.join(FIXTURES, 'calls32.asm');
