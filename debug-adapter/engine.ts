@@ -9,7 +9,7 @@ import { catchSyscalls, deleteBreakpoints, insertBreakpoint } from './mi/breakpo
 import { hasFunction, listFrames, selectFrame, symbolAt, type GdbFrame } from './mi/stack';
 import { frameSourceKind, isAssemblySource } from './frames';
 import { libcProgram } from '../trace/map/elf';
-import { rustPrettyPrinters } from '../toolchain/cargo';
+import { rustPrettyPrinters } from './rustPrinters';
 import { str } from './mi/parser';
 import { decodeStopRecord, type StopRecord } from './mi/stop';
 import { describeSyscallState, isInterruptedCall, readSyscallState, type SyscallPhase, type SyscallState } from './syscallStop';

@@ -1,8 +1,6 @@
 // Rust: a `.rs` file of a Cargo project becomes its binary through `cargo build --offline`. The
 // executable comes from cargo's own JSON messages (compiler-artifact), never from a guessed path.
 import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { ElfFile } from '../trace/map/elf';
 import * as path from 'node:path';
 import { findExecutable, runProgram } from './tools';
 
@@ -75,25 +73,3 @@ export async function buildCargoProgram(source: string, options: CargoBuildOptio
   return executable;
 }
 
-/** The script a Rust program's `.debug_gdb_scripts` section names: the standard library's pretty-printers. */
-const RUST_PRINTERS = 'gdb_load_rust_pretty_printers.py';
-
-/**
- * Where gdb finds the pretty-printers (Vec, String, Option… shown as values) a Rust program asks for:
- * the toolchain's `lib/rustlib/etc`, as rust-gdb passes it. Undefined for other programs, or without
- * rustc or that folder.
- */
-export function rustPrettyPrinters(program: string): string | undefined {
-  let names: Buffer | undefined;
-  try {
-    names = ElfFile.read(program).sectionData('.debug_gdb_scripts');
-  } catch {
-    return undefined;
-  }
-  if (!names?.includes(RUST_PRINTERS)) return undefined;
-  const rustc = findExecutable('rustc');
-  if (!rustc) return undefined;
-  const sysroot = spawnSync(rustc, ['--print', 'sysroot'], { encoding: 'utf8', timeout: 10_000, shell: false, stdio: ['ignore', 'pipe', 'ignore'] });
-  const folder = sysroot.status === 0 ? path.join(sysroot.stdout.trim(), 'lib', 'rustlib', 'etc') : undefined;
-  return folder && existsSync(path.join(folder, RUST_PRINTERS)) ? folder : undefined;
-}
