@@ -214,14 +214,14 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   continue(): void { this.resumeWith('continue', () => exec.execContinue(this.gdb)); }
-  next(instruction: boolean): void { this.resumeWith(instruction ? 'instruction' : 'line', () => exec.execNext(this.gdb, instruction)); }
+  next(instruction: boolean): void { this.resumeWith(instruction ? 'instruction' : 'line', () => exec.execNext(this.gdb, instruction), true); }
   stepIn(instruction: boolean): void { this.resumeWith(instruction ? 'instruction' : 'line', () => exec.execStep(this.gdb, instruction)); }
 
   /** Resumes with one gdb command, first leaving a syscall stop the way the user sees it (syscallResume.ts). */
-  private resumeWith(kind: ResumeKind, command: () => Promise<unknown>): void {
+  private resumeWith(kind: ResumeKind, command: () => Promise<unknown>, over = false): void {
     const history = this.history;
     if (history?.replaying) {
-      this.resume(() => history.forward((c) => this.runCommand(c), kind, command), (outcome) => this.classifyReplay(outcome));
+      this.resume(() => history.forward((c) => this.runCommand(c), kind, command, over), (outcome) => this.classifyReplay(outcome));
       return;
     }
     // Outside a syscall stop the command goes to gdb at once, before the DAP response is written: it is

@@ -147,18 +147,21 @@ export class History {
     }
   }
 
-  /** A forward command while replaying; past the end of the recording it goes on live. */
-  async forward(run: Run, kind: ResumeKind, command: () => Promise<unknown>): Promise<Outcome> {
+  /**
+   * A forward command while replaying; past the end of the recording it goes on live. `over`: the
+   * command steps over calls (Step Over), not into them.
+   */
+  async forward(run: Run, kind: ResumeKind, command: () => Promise<unknown>, over = false): Promise<Outcome> {
     await this.refresh();
     const from = (await listFrames(this.gdb, 1))[0];
-    const fromSp = kind === 'line' ? await data.evaluateInteger(this.gdb, '$sp') : 0n;
+    const fromSp = kind === 'line' && over ? await data.evaluateInteger(this.gdb, '$sp') : 0n;
     let outcome = await this.settle(run, await this.stepForward(run, kind === 'instruction' ? undefined : command));
     if (this.replaying || kind === 'instruction' || outcome.kind !== 'stopped') return outcome;
     // At the end of the recording: a continue goes on; a line step goes on unless the line changed.
     const here = outcome.stop.frame;
     // The recording ended inside a procedure the line called (the present was there): Step Over runs
     // the rest of that call live, back to the line.
-    if (kind === 'line' && from && outcome.stop.reason !== 'breakpoint-hit' && await data.evaluateInteger(this.gdb, '$sp') < fromSp) {
+    if (kind === 'line' && over && from && outcome.stop.reason !== 'breakpoint-hit' && await data.evaluateInteger(this.gdb, '$sp') < fromSp) {
       const back = await this.returnTo(run, from, fromSp);
       if (!back) return run(command);
       if (back.kind !== 'stopped' || back.stop.reason !== 'end-stepping-range') return back;

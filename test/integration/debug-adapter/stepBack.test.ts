@@ -121,6 +121,18 @@ describe('Step Back by line', () => {
     expect(here.registers.rax).toBe('0x10'); // "back over calls\n": the call ran to its end
   }, 60_000);
 
+  it('Step Into that call in the past still stops inside it, where the recording ends', async () => {
+    const program = fixture('backcalls.asm');
+    await launchStopped(dc, program);
+    await next();
+    await after(() => dc.stepInRequest({ threadId: 1 })); // the present: the procedure's first line
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_LENGTH'));
+    await stepBack();
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_CALL'));
+    await after(() => dc.stepInRequest({ threadId: 1 }));
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_LENGTH'));
+  }, 60_000);
+
   it('shows the past in the Registers scope and refuses to change it', async () => {
     await launchStopped(dc, rewind);
     await setBreakpoints('LINE_AFTER_WRITE');
