@@ -1,4 +1,4 @@
-// MI breakpoint commands: line, function, instruction and data breakpoints, dprintf, syscall catchpoints.
+// MI breakpoint commands: line, function, instruction and data breakpoints, logpoints, syscall catchpoints.
 import type { Gdb } from './gdb';
 import { list, quoteMI, str, tuple, type MITuple } from './parser';
 import { loadPythonFile } from './record';
@@ -119,7 +119,7 @@ export interface ListedBreakpoint extends GdbBreakpoint {
   condition?: string;
 }
 
-/** Every breakpoint, watchpoint, dprintf and catchpoint gdb holds. */
+/** Every breakpoint, watchpoint, logpoint and catchpoint gdb holds. */
 export async function listBreakpoints(gdb: Gdb): Promise<ListedBreakpoint[]> {
   const reply = await gdb.send('-break-list');
   const logpoints = logpointsOf.get(gdb);

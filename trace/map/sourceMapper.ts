@@ -226,6 +226,7 @@ export class SourceMapper {
    * the stack shows one), `event.origin` and `event.via`; returns the location.
    */
   map(event: TraceEvent): SourceLocation | undefined {
+    if (event.kind === 'exit') this.lastCall.delete(event.pid);
     if (event.kind === 'exit' || event.kind === 'notice') return undefined;
     if (event.kind === 'syscall' && event.name.startsWith('execve')) {
       // The trace's first execve starts the program (the launcher makes it: loading); a later one by
