@@ -207,6 +207,12 @@ export const traceCommand: Subcommand = {
         onProgramStderr: (text) => diagnostics.write(text),
       });
       if (interruption) session.stop();
+      // The build's warnings (ld: cannot find entry symbol _start) explain what the trace then shows.
+      for (const message of session.target.build?.messages ?? []) {
+        if (message.severity !== 'warning') continue;
+        const where = message.file ? `${path.relative(cwd, message.file) || message.file}${message.line ? `:${message.line}` : ''}: ` : '';
+        diagnostics.write(`syscall-lens: ${where}warning: ${message.message.replace(/^warning:\s*/i, '')}\n`);
+      }
       // The program's output goes to stderr, so that stdout is the trace alone.
       session.child.stdout?.on('data', (chunk: Buffer) => diagnostics.write(chunk));
       const result = await session.done;

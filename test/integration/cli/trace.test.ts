@@ -51,3 +51,13 @@ describe.skipIf(!findExecutable('cargo'))('syscall-lens trace on a Cargo project
     expect(run.stdout).toMatch(new RegExp(`^src/main\\.rs:${markerLine(main, 'stderr')} +write\\(2, "to stderr\\\\n", 10\\) = 10$`, 'm'));
   });
 });
+
+describe('syscall-lens trace says what the build warned of', () => {
+  it('prints ld\'s warning that the program has no _start before the trace', () => {
+    const source = path.join(work, 'nostart.asm');
+    writeFileSync(source, 'section .text\nglobal begin\nbegin:\n    mov eax, 60\n    xor edi, edi\n    syscall\n');
+    const run = spawnSync(process.execPath, [cli, 'trace', source], { cwd: work, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: work } });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^syscall-lens: warning: cannot find entry symbol _start; defaulting to [0-9a-f]+$/m);
+  });
+});
