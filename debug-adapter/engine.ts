@@ -283,6 +283,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         return this.runCommand(() => exec.execFinish(this.gdb));
       }
       const plan = await planStepOut(this.gdb);
+      if (plan.targets.length === 0) return this.runCommand(() => exec.execStep(this.gdb, true)); // over the `ret` at pc
       const numbers: string[] = [];
       for (const target of plan.targets) {
         numbers.push((await insertBreakpoint(this.gdb, `*0x${target.toString(16)}`, { temporary: true, condition: plan.condition })).number);

@@ -6,7 +6,7 @@ import * as data from './mi/data';
 import type { Gdb } from './mi/gdb';
 
 export interface StepOutPlan {
-  /** Where to put temporary breakpoints. */
+  /** Where to put temporary breakpoints; none when pc is the `ret` to step over. */
   targets: bigint[];
   /** gdb condition that tells the matching invocation from recursive ones. */
   condition: string;
@@ -24,6 +24,8 @@ export async function planStepOut(gdb: Gdb): Promise<StepOutPlan> {
   }
   const rets = await returnsAhead(gdb);
   if (rets.length === 0) throw new Error('Step Out found no `ret` in this routine; use Continue or a breakpoint.');
+  // Standing on a `ret`: stepping it is the Step Out (a breakpoint at pc would be resumed over unseen).
+  if (rets[0] === await data.evaluateInteger(gdb, '$pc')) return { targets: [], condition: '', thenStepOverRet: true };
   return { targets: rets, condition: `$sp >= ${sp}`, thenStepOverRet: true };
 }
 

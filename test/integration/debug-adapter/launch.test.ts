@@ -126,6 +126,18 @@ describe('stepping', () => {
     expect(await topFrame(dc)).toMatchObject({ name: '_start', line: lineOf(program, 'LINE_AFTER_CALL') });
   });
 
+  it('steps out from a `ret` it stands on', async () => {
+    const program = fixture('backcalls.asm');
+    await launchStopped(program);
+    await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: lineOf(program, 'LINE_RET') }] });
+    await continueToStop(dc);
+    await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [] });
+    const stopped = stoppedEvent(dc);
+    await dc.stepOutRequest({ threadId: 1 });
+    expect((await stopped).body.reason).toBe('step');
+    expect(await topFrame(dc)).toMatchObject({ name: '_start', line: lineOf(program, 'LINE_AFTER_CALL') });
+  });
+
   it('explains that Step Out at the program entry has no caller', async () => {
     await launchStopped(HELLO);
     const explained = dc.assertOutput('important', 'Step Out: nothing called this code');
