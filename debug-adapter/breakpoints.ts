@@ -6,9 +6,9 @@ import {
   toBreakpoint, type BreakOptions, type GdbBreakpoint,
 } from './mi/breakpoint';
 import { str, tuple } from './mi/parser';
-import { LOGPOINT_MARKER, logMessageParts } from './logpoints';
+import { LOGPOINT_MARKER, logMessageParts, type LogPart } from './logpoints';
 import { pythonHelper } from './keeper';
-import { expressionLanguage, toGdbExpression } from './expressions';
+import { expressionLanguage, toGdbExpression, type ExpressionLanguage } from './expressions';
 import { resolveConstants } from './constants';
 import type { MacroInvocations } from './macroInvocations';
 import { NO_READ_WATCHPOINTS } from './watchpoints';
@@ -189,12 +189,19 @@ export class BreakpointBook {
         options.condition = condition ? `(${condition}) && ${hits.counted(counter)}` : hits.counted(counter);
       }
       const bp = wanted.logMessage
-        ? await insertLogpoint(this.gdb, pythonHelper('logpoint.py'), location, LOGPOINT_MARKER, logMessageParts(wanted.logMessage, language), options)
+        ? await insertLogpoint(this.gdb, pythonHelper('logpoint.py'), location, LOGPOINT_MARKER, await this.logParts(wanted.logMessage, language), options)
         : await insertBreakpoint(this.gdb, location, options);
       return { numbers: [bp.number], result: result(bp), addresses: bp.addresses };
     } catch (error) {
       return { numbers: [], result: { verified: false, message: (error as Error).message }, addresses: [] };
     }
+  }
+
+  /** A logpoint's message in parts, its expressions read like a condition (equ constants as their values). */
+  private async logParts(message: string, language: ExpressionLanguage): Promise<LogPart[]> {
+    const parts: LogPart[] = [];
+    for (const [text, expression] of logMessageParts(message, language)) parts.push([text, expression === null ? null : await resolveConstants(this.gdb, expression)]);
+    return parts;
   }
 
   async setSourceBreakpoints(file: string, requested: readonly LineBreakpoint[]): Promise<BreakpointResult[]> {

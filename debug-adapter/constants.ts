@@ -38,12 +38,13 @@ export async function evaluateWithConstants(gdb: Gdb, expression: string, evalua
 
 /**
  * The expression with each `equ` constant replaced by its value, as gdb must read a breakpoint
- * condition it evaluates at every hit (`rdi == LIMIT`); `check` (gdb's whatis) finds them.
+ * condition or a logpoint's expression at every hit (`rdi == LIMIT`). gdb's whatis finds them without
+ * running anything; `+ 0` makes it type a lone constant too (alone it answers "no debug info").
  */
 export async function resolveConstants(gdb: Gdb, expression: string): Promise<string> {
   let last = expression;
   try {
-    return (await withConstants(gdb, expression, (text) => { last = text; return gdb.cli(`whatis ${text}`); })).expression;
+    return (await withConstants(gdb, expression, (text) => { last = text; return gdb.cli(`whatis (${text}) + 0`); })).expression;
   } catch {
     return last; // another complaint (a C local, in scope only where the breakpoint is) is gdb's to judge there
   }

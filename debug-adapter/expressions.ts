@@ -32,8 +32,8 @@ export const expressionLanguage = (fullname: string | undefined): ExpressionLang
 export function toGdbExpression(expression: string, language: ExpressionLanguage = 'c'): string {
   const translated = expression.replace(MEMORY_OPERAND, (_, size: string | undefined, inside: string) => {
     const type = SIZE_TYPES[language][(size ?? 'qword').toLowerCase()]!;
-    const address = withRegisterSigils(inside).replace(ADDRESS_NAME, (name: string, _n: string, at: number, text: string) => {
-      if (text[at - 1] === '$') return name; // a register, already named for gdb
+    // Registers already carry gdb's `$`, which ADDRESS_NAME does not take: what it finds is a symbol.
+    const address = withRegisterSigils(inside).replace(ADDRESS_NAME, (name: string) => {
       const symbol = /^[A-Za-z_][\w]*$/.test(name) ? name : `'${name}'`; // gdb quotes `_start.loop`
       return language === 'rust' ? `(&${symbol} as *const u8 as usize)` : `(long)&${symbol}`;
     });

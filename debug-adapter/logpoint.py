@@ -2,46 +2,34 @@
 #
 # gdb's own dprintf leaves the program stopped, with no *stopped record, when an expression in its
 # message fails (an unknown name, memory it cannot read): the session then waits forever. Here each
-# expression is read on its own and a failure prints in its place; the program always goes on.
+# expression is read on its own and a failure prints in its place; the program always goes on. The
+# expressions come in gdb's notation, `equ` constants already replaced by their values.
 #
 #   syscall-lens-logpoint JSON   JSON: {"location", "marker", "parts": [[text, expression or null]...],
 #                                       "condition", "ignore"}
 #   prints {"number": N}: the breakpoint, which -break-info describes like any other.
 import json
-import re
 
 import gdb
 
-UNKNOWN_TYPE = re.compile(r"'([^']+)' has unknown type")
+
+def complaint(error):
+    return '<%s>' % str(error).rstrip('.')
 
 
 def value_text(expression):
     """The expression's value as a signed integer (a pointer as its address), or gdb's complaint."""
-    for _ in range(16):
+    try:
+        value = gdb.parse_and_eval(expression)
+        number = int(value)  # values are lazy: an unreadable address fails here
+    except gdb.error as error:
+        return complaint(error)
+    except (TypeError, ValueError):
         try:
-            value = gdb.parse_and_eval(expression)
+            return str(value)
         except gdb.error as error:
-            # An `equ` constant: NASM's absolute symbol, whose "address" is its value.
-            match = UNKNOWN_TYPE.search(str(error))
-            if not match:
-                return '<%s>' % str(error).rstrip('.')
-            name = re.escape(match.group(1))
-            replaced = re.sub(r'(?<![\w.?$@#~])' + name + r'(?![\w.?$@#~])', '((long long)&%s)' % match.group(1), expression)
-            if replaced == expression:
-                return '<%s>' % str(error).rstrip('.')
-            expression = replaced
-            continue
-        try:
-            number = int(value)  # values are lazy: an unreadable address fails here
-        except gdb.error as error:
-            return '<%s>' % str(error).rstrip('.')
-        except (TypeError, ValueError):
-            try:
-                return str(value)
-            except gdb.error as error:
-                return '<%s>' % str(error).rstrip('.')
-        return str(number - (1 << 64) if number >= 1 << 63 else number)
-    return '<too many constants>'
+            return complaint(error)
+    return str(number - (1 << 64) if number >= 1 << 63 else number)
 
 
 class Logpoint(gdb.Breakpoint):

@@ -48,9 +48,9 @@ const SYSCALL_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
   },
 ];
 
-
 /** A NASM local label written in full: `fact.base`, `_start.loop`. */
 const LOCAL_LABEL = /^[A-Za-z_?][\w?$@#~]*\.[\w.?$@#~]+$/;
+
 export class SyscallGdbSession extends DebugSession {
   private engine: Engine | undefined;
   private inspector: Inspector | undefined;

@@ -57,7 +57,7 @@ async function returnsAhead(gdb: Gdb): Promise<bigint[]> {
       if (/^ret[nf]?\b/.test(insn.text)) out.push(insn.address);
     }
     const last = insns[insns.length - 1]!;
-    const next = last.address + BigInt(last.bytes.split(' ').filter(Boolean).length || 1);
+    const next = last.address + BigInt(data.instructionLength(last) || 1);
     total += next - address;
     address = next;
   }
