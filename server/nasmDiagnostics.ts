@@ -165,8 +165,8 @@ export async function runNasm(
     if (limit === 'file-size') return stop(`wrote more than ${sizeText(MAX_OUTPUT_BYTES / 1024 / 1024)} of output or listing, so this file has no nasm diagnostics. A \`times\` or %rep that never ends?`);
     const severity = (m: { severity: ToolMessage['severity'] }): NasmDiagnostic['severity'] => (m.severity === 'info' ? 'information' : m.severity);
     const diagnostics: NasmDiagnostic[] = [];
-    for (const place of messagePlaces(parseNasmMessages(result.stderr, [copy]), '', (_, file) => uriOf(file))) {
-      const uri = place.file || uriOf('');
+    for (const place of messagePlaces(parseNasmMessages(result.stderr, [copy]), document.uri, (_, file) => uriOf(file))) {
+      const uri = place.file;
       const related = place.related.map((r) => ({ uri: r.file, line: Math.max(0, r.line - 1), message: r.message }));
       const line = Math.max(0, place.line - 1);
       diagnostics.push({ uri, line, severity: severity(place), message: place.message, related });

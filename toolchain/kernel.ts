@@ -47,8 +47,7 @@ export function kernelRunsI386(): boolean {
     const program = path.join(folder, 'probe');
     writeFileSync(program, i386ProbeProgram(), { mode: 0o700 });
     // Through execv, which fails with ENOEXEC where the kernel refuses the program. Node's spawn (like
-    // execvp) then runs it as a /bin/sh script instead, and that shell's complaint about the ELF bytes
-    // ("probe: 1: ^?ELF…: not found") turned up in the standard input of a later child (cargo's rustc).
+    // execvp) would then run the ELF as a /bin/sh script, a shell reading binary bytes as commands.
     const python = pythonInterpreter();
     const run = python
       ? spawnSync(python, ['-c', 'import os, sys; os.execv(sys.argv[1], [sys.argv[1]])', program], { stdio: 'ignore', timeout: 5_000, shell: false })

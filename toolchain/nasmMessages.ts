@@ -97,7 +97,8 @@ export interface MessagePlace {
 }
 
 /**
- * The places a build's messages show at, file names resolved against the directory `base`. A message
+ * The places a build's messages show at: `resolve` names each file nasm printed (`source` is the file
+ * of messages that name none; `resolve` gets it as the base). A message
  * from inside a macro shows twice: at the invocation (the body lines nasm named as related places) and
  * at the innermost body line, where the code to fix is (the invocation as its related place).
  */

@@ -381,11 +381,12 @@ export class TraceViewModel {
   summaryRows(): { rows: SummaryRow[]; totalCalls: number; totalErrors: number; origins: string; errnos: ErrnoSummaryRow[] } {
     const stats = this.model.summary();
     const total = stats.reduce((t, s) => t + s.totalTime, 0);
+    const totalCalls = stats.reduce((n, s) => n + s.calls, 0);
     return {
-      origins: formatOrigins(this.model.origins, stats.reduce((n, s) => n + s.calls, 0)) ?? '',
+      origins: formatOrigins(this.model.origins, totalCalls) ?? '',
       errnos: errnoSummary(this.model.failures),
       rows: stats.map((s) => ({ ...s, percent: total ? (100 * s.totalTime) / total : 0 })),
-      totalCalls: stats.reduce((n, s) => n + s.calls, 0),
+      totalCalls,
       totalErrors: stats.reduce((n, s) => n + s.errors, 0),
     };
   }
