@@ -101,10 +101,11 @@ function open(outer: Context, by: { line: number; source: string } | undefined, 
 /**
  * Maps the start address of each line-table row made by a macro expansion to its call site. The
  * listing gives section offsets; each section's address is the one most rows agree on (rows of
- * listed lines of known files first, then of macro bodies), or the ELF section's own.
+ * listed lines of known files first, then of macro bodies) inside the ELF section of that name, or
+ * the ELF section's own address.
  */
 export function attributeMacroRows(
-  table: LineTable, listingPath: string, mainSource: string, options: { includeDirectories?: string[]; sectionAddresses?: Map<string, number> } = {},
+  table: LineTable, listingPath: string, mainSource: string, options: ListingPlacement = {},
 ): Map<number, MacroSite> {
   const sites = new Map<number, MacroSite>();
   const placed = placeListing(table, listingPath, mainSource, options);
@@ -126,9 +127,18 @@ export function attributeMacroRows(
 
 type Row = { start: number; file: string; line: number };
 
+/** What the ELF says of where sections went: the root object's section starts, and every output section's range. */
+export interface ListingPlacement {
+  includeDirectories?: string[];
+  /** Section name → address, for the first object linked (its sections start where the ELF's do). */
+  sectionAddresses?: Map<string, number>;
+  /** Section name → the ELF section's [start, end): a section of any object lies inside it. */
+  sectionRanges?: Map<string, readonly [number, number]>;
+}
+
 /** A source's listing, read, with the address each of its sections was linked at (see sectionBases). */
 function placeListing(
-  table: LineTable, listingPath: string, mainSource: string, options: { includeDirectories?: string[]; sectionAddresses?: Map<string, number> },
+  table: LineTable, listingPath: string, mainSource: string, options: ListingPlacement,
 ): { listing: ListingEntry[]; rows: Row[]; bases: Map<string, number> } | undefined {
   let listing: ListingEntry[];
   try {
@@ -138,7 +148,7 @@ function placeListing(
     return undefined;
   }
   const rows = [...table.rows()];
-  return { listing, rows, bases: sectionBases(listing, rows, options.sectionAddresses) };
+  return { listing, rows, bases: sectionBases(listing, rows, options.sectionAddresses, options.sectionRanges) };
 }
 
 /**
@@ -149,7 +159,9 @@ export function linkedSectionBases(table: LineTable, listingPath: string, source
   return placeListing(table, listingPath, source, options)?.bases ?? new Map();
 }
 
-function sectionBases(listing: readonly ListingEntry[], rows: readonly Row[], elfAddresses = new Map<string, number>()): Map<string, number> {
+function sectionBases(
+  listing: readonly ListingEntry[], rows: readonly Row[], elfAddresses = new Map<string, number>(), elfRanges = new Map<string, readonly [number, number]>(),
+): Map<string, number> {
   const rowsByLine = new Map<number, Row[]>();
   for (const row of rows) rowsByLine.set(row.line, [...rowsByLine.get(row.line) ?? [], row]);
   const vote = (entries: readonly ListingEntry[]) => {
@@ -168,13 +180,19 @@ function sectionBases(listing: readonly ListingEntry[], rows: readonly Row[], el
   const bases = new Map<string, number>();
   const elect = (votes: Map<string, Map<number, number>>) => {
     for (const [section, counts] of votes) {
-      const best = [...counts].sort((a, b) => b[1] - a[1])[0];
+      // A base outside the ELF's section of that name is a coincidence of line numbers: DWARF rows
+      // describe code only, so a `.data` made by a macro whose body lines share numbers with code
+      // lines was voted to an address in `.text`, and that line's call went to the macro's invocation.
+      const range = elfRanges.get(section);
+      const inside = range ? [...counts].filter(([base]) => base >= range[0] && base < range[1]) : [...counts];
+      const best = inside.sort((a, b) => b[1] - a[1])[0];
       if (best && !bases.has(section)) bases.set(section, best[0]);
     }
   };
   elect(vote(listing.filter((e) => e.file)));
-  // A section made only of macro expansions (a `_start` of macro calls): the body lines vote, a
-  // bounded number of them (one macro expanded a thousand times would otherwise vote a million times).
+  // A section made only of macro expansions (a `_start` of macro calls, a data structure a macro
+  // declares): the body lines vote, a bounded number of them (one macro expanded a thousand times
+  // would otherwise vote a million times); then the ELF's address, for the root's object.
   const unplaced = listing.filter((e) => !e.file && !bases.has(e.section));
   if (unplaced.length) elect(vote(unplaced.slice(0, 256)));
   for (const [section, address] of elfAddresses) if (!bases.has(section)) bases.set(section, address);

@@ -65,11 +65,14 @@ export function loadProgramImage(file: string, options: { listing?: string; main
     const macroSites = new Map<number, MacroSite>();
     // Each source's listing places its own macro expansions (a program of several sources has one each).
     // Only the first object linked (the root's) starts where the ELF section does.
+    const placedSections = elf.sections.filter((s) => s.address > 0);
+    const sectionRanges = new Map(placedSections.map((s) => [s.name, [s.address, s.address + Math.max(s.size, 1)] as const]));
     for (const [index, unit] of units.entries()) {
       const sites = attributeMacroRows(lines, unit.listing, path.resolve(unit.source), {
         // nasm looks for %include files in its working directory, which DWARF records.
         includeDirectories: [...new Set(compilationDirectories(elf).values())],
-        sectionAddresses: index === 0 ? new Map(elf.sections.filter((s) => s.address > 0).map((s) => [s.name, s.address])) : undefined,
+        sectionAddresses: index === 0 ? new Map(placedSections.map((s) => [s.name, s.address])) : undefined,
+        sectionRanges,
       });
       for (const [address, site] of sites) if (!macroSites.has(address)) macroSites.set(address, site);
     }

@@ -30,8 +30,16 @@ function stackEffect(bytes: Uint8Array, source: string): number | undefined | 'o
     const value = opcode === 0x83 ? (bytes[i + 2]! << 24) >> 24 : new DataView(bytes.buffer, bytes.byteOffset + i + 2, 4).getInt32(0, true);
     return bytes[i + 1] === 0xec ? value : -value;
   }
-  // Anything else that names the stack pointer (mov rsp, leave, a push of memory…) is not followed.
-  if (/\b[re]?sp\b/i.test(source.replace(/;.*$/, '')) || opcode === 0xc9 || opcode === 0xc8 || opcode === 0x9c || opcode === 0x9d || opcode === 0xff) return 'other';
+  // Anything else that names the stack pointer (mov rsp, leave, enter, pushf, popf) is not followed.
+  if (/\b[re]?sp\b/i.test(source.replace(/;.*$/, '')) || opcode === 0xc9 || opcode === 0xc8 || opcode === 0x9c || opcode === 0x9d) return 'other';
+  // Group 5 (FF /r) by its ModRM reg field: inc (/0) and dec (/1) leave rsp alone (`dec r8`, 49 FF C8, is
+  // how many wrappers set mmap's fd to -1); push r/m64 (/6) pushes 8; calls and jumps (/2–/5) branch.
+  if (opcode === 0xff) {
+    const reg = ((bytes[i + 1] ?? 0xff) >> 3) & 7;
+    return reg <= 1 ? 0 : reg === 6 ? 8 : 'other';
+  }
+  // pop r/m64 (8F /0) pops 8 (other reg fields are AMD's XOP prefix).
+  if (opcode === 0x8f) return (((bytes[i + 1] ?? 0xff) >> 3) & 7) === 0 ? -8 : 'other';
   return 0;
 }
 

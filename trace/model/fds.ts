@@ -139,6 +139,9 @@ export class FdTracker {
       for (const [fd, incarnation] of table) if (incarnation.closeOnExec) table.delete(fd);
     } else if (plan.forks && event.returnValue! > 0) {
       this.startChild(event.returnValue!, table, sharesFiles(event));
+    } else if (name === 'recvmsg' || name === 'recvmmsg') {
+      // Descriptors another process (or this one) sent with SCM_RIGHTS are new here.
+      for (const fd of receivedDescriptors(event.args[1]?.text ?? '')) created(fd);
     }
     for (const i of plan.pairArguments) {
       // With -y each number carries its path: `[5<pipe:[566995]>, 6<pipe:[566995]>]`.
@@ -200,6 +203,24 @@ export class FdTracker {
     this.lastTable = table;
     return table;
   }
+}
+
+/**
+ * The descriptors an SCM_RIGHTS control message carries: `cmsg_type=SCM_RIGHTS, cmsg_data=[9</etc/a>, 10]`
+ * (with -X verbose, `cmsg_type=0x1 /* SCM_RIGHTS *\/`). With -y each number carries its path.
+ */
+export function receivedDescriptors(message: string): number[] {
+  const fds: number[] = [];
+  const start = /SCM_RIGHTS\b[^{}]*?cmsg_data=\[/g;
+  for (let match = start.exec(message); match; match = start.exec(message)) {
+    const item = /(\d+)(?:<(?:\\.|[^\\>])*>(?:\(deleted\))?)?(, |\])/y;
+    item.lastIndex = start.lastIndex;
+    for (let found = item.exec(message); found; found = item.exec(message)) {
+      fds.push(Number(found[1]));
+      if (found[2] === ']') break;
+    }
+  }
+  return fds;
 }
 
 function sharesFiles(fork: SyscallEvent): boolean {

@@ -148,6 +148,8 @@ function scanArguments(text: string, start: number, end: number, args: SyscallAr
   return -1;
 }
 
+const DELETED_SUFFIX = '>(deleted)';
+
 /** Turns one argument's text into its parts: `-N` name, `-X verbose` raw value, `-y` path. */
 export function describeArgument(part: string): SyscallArgument {
   let text = part;
@@ -164,11 +166,15 @@ export function describeArgument(part: string): SyscallArgument {
   }
   const argument: SyscallArgument = { text };
   if (name) argument.name = name;
-  if (text.charCodeAt(text.length - 1) === GREATER) {
+  // A descriptor of a file removed since it was opened (a memfd, O_TMPFILE, an unlinked file) is
+  // printed `3</tmp/a>(deleted)`; its path is kept as /proc/PID/fd names it, `/tmp/a (deleted)`.
+  const deleted = text.endsWith(DELETED_SUFFIX);
+  const pathEnd = deleted ? text.length - DELETED_SUFFIX.length + 1 : text.length;
+  if (text.charCodeAt(pathEnd - 1) === GREATER) {
     const pathStart = fdPathStart(text);
     if (pathStart > 0) {
       argument.text = text.slice(0, pathStart - 1);
-      argument.fdPath = text.slice(pathStart, text.length - 1);
+      argument.fdPath = text.slice(pathStart, pathEnd - 1) + (deleted ? ' (deleted)' : '');
     }
   }
   if (argument.text.endsWith('*/')) readVerbose(argument);

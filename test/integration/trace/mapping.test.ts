@@ -148,6 +148,16 @@ describe('a program built from a root and %included files with macros and proced
     expect(calls(result, 'exit')[0]!.location).toEqual({ file: repeat, line: lineOf(repeat, 'rep_exit'), macroLine: lineOf(sys, 'sys_exit_body'), macroFile: sys });
   });
 
+  it('places a .data made only of a macro\'s expansion at its ELF address, not at a code row whose line number its body shares', async () => {
+    const program = path.join(project, 'datamacro.asm');
+    const records = path.join(project, 'lib/records.inc');
+    // The collision the fixture is made of: the macro's first `dq` has the number of the getpid line.
+    expect(lineOf(records, 'record_field')).toBe(lineOf(program, 'same_line_getpid'));
+    const result = await trace(program);
+    expect(calls(result, 'getpid')[0]!.location).toEqual({ file: program, line: lineOf(program, 'same_line_getpid') });
+    expect(calls(result, 'getppid')[0]!.location).toEqual({ file: program, line: lineOf(program, 'same_line_getppid') });
+  });
+
   it('maps a _start made only of macro calls (no top-level instruction to place the section by)', async () => {
     const only = path.join(project, 'onlymacros.asm');
     const result = await trace(only);

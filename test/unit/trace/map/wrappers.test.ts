@@ -92,6 +92,38 @@ describe('small wrapper procedures in a listing', () => {
     expect(findWrapperSyscalls(parseListing(listing), () => base).map((s) => s.returnAddress)).not.toContain(base + 0x38);
   });
 
+  it('steps over inc and dec (FF /0, /1), counts push and pop of memory (FF /6, 8F /0), and stops at indirect calls', () => {
+    // nasm -l output (NASM 2.16): asmttpd's sys_mmap sets mmap's fd to -1 with `dec r8`.
+    const listing = `
+     1                                  section .text
+     2                                  mem:
+     3 00000000 4D31C0                          xor     r8, r8
+     4 00000003 49FFC8                          dec     r8
+     5 00000006 48FFC6                          inc     rsi
+     6 00000009 B809000000                      mov     eax, 9
+     7 0000000E 0F05                            syscall
+     8 00000010 C3                              ret
+     9                                  saved:
+    10 00000011 FF3425[00000000]                push    qword [save]
+    11 00000018 B827000000                      mov     eax, 39
+    12 0000001D 0F05                            syscall
+    13 0000001F 8F0425[00000000]                pop     qword [save]
+    14 00000026 C3                              ret
+    15                                  indirect:
+    16 00000027 FFD3                            call    rbx
+    17 00000029 B827000000                      mov     eax, 39
+    18 0000002E 0F05                            syscall
+    19 00000030 C3                              ret
+    20                                  _start:
+    21 00000031 E8CAFFFFFF                      call    mem
+    22 00000036 E8D6FFFFFF                      call    saved
+    23 0000003B E8E7FFFFFF                      call    indirect
+`;
+    const base = 0x401000;
+    const sites = findWrapperSyscalls(parseListing(listing), (section) => (section === '.text' ? base : undefined));
+    expect(sites).toEqual([{ returnAddress: base + 0x10, depth: 0 }, { returnAddress: base + 0x1f, depth: 8 }]);
+  });
+
   it('writes an .eh_frame with one FDE per wrapper syscall, addressed from an anchor symbol', () => {
     const source = unwindTableSource([{ returnAddress: 0x40100d, depth: 8 }, { returnAddress: 0x401027, depth: 200 }], '_start', 0x40102c);
     expect(source).toContain('extern _start');

@@ -64,3 +64,37 @@ describe('descriptors of a child whose first calls come before its parent\'s for
     expect(calls.find((e) => e.pid === 300)!.fdOrigins).toBeUndefined();
   });
 });
+
+describe('descriptors received and removed', () => {
+  it('a descriptor received with SCM_RIGHTS (recvmsg) is created by that call', () => {
+    const calls = track([
+      '100 socketpair(AF_UNIX, SOCK_STREAM, 0, [7<socket:[1]>, 8<socket:[2]>]) = 0',
+      '100 recvmsg(8<socket:[2]>, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="y", iov_len=1}], msg_iovlen=1, '
+        + 'msg_control=[{cmsg_len=24, cmsg_level=0x1 /* SOL_SOCKET */, cmsg_type=0x1 /* SCM_RIGHTS */, cmsg_data=[9</etc/a>, 10</tmp/b>(deleted)]}], '
+        + 'msg_controllen=24, msg_flags=0}, MSG_CMSG_CLOEXEC) = 1',
+      '100 lseek(9</etc/a>, 0, SEEK_SET) = 0',
+      '100 read(10</tmp/b>(deleted), "", 1) = 0',
+      '100 execve("/bin/true", ["true"], 0x7ffd /* 1 var */) = 0',
+      '100 fstat(9, 0x7ffd) = -1 EBADF (Bad file descriptor)',
+    ].join('\n') + '\n');
+    const [, recvmsg, lseek, read, , fstat] = calls;
+    expect(lseek!.fdOrigins?.[0]).toBe(recvmsg!.seq);
+    expect(read!.fdOrigins?.[0]).toBe(recvmsg!.seq);
+    // MSG_CMSG_CLOEXEC: gone at execve.
+    expect(fstat!.fdOrigins).toBeUndefined();
+  });
+
+  it('a removed file\'s descriptor (`3</tmp/a>(deleted)`) keeps its origin and closes', () => {
+    const calls = track([
+      '100 openat(AT_FDCWD</tmp>, "/tmp/a", O_RDWR|O_CREAT, 0600) = 3</tmp/a>',
+      '100 unlink("/tmp/a") = 0',
+      '100 write(3</tmp/a>(deleted), "abc", 3) = 3',
+      '100 close(3</tmp/a>(deleted)) = 0',
+      '100 write(3, "abc", 3) = -1 EBADF (Bad file descriptor)',
+    ].join('\n') + '\n');
+    const [open, , write, close, after] = calls;
+    expect(write!.fdOrigins?.[0]).toBe(open!.seq);
+    expect(close!.fdOrigins?.[0]).toBe(open!.seq);
+    expect(after!.fdOrigins).toBeUndefined();
+  });
+});

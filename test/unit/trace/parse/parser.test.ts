@@ -102,6 +102,10 @@ describe('arguments and results read without regexes', () => {
   it('ends a -y path only at a `>` no backslash escapes', () => {
     expect(call('read(3</tmp/a\\>b, c>, "", 1) = 0').args[0]).toEqual({ text: '3', fdPath: '/tmp/a\\>b, c' });
   });
+  it('reads the descriptor of a removed file, printed `3</path>(deleted)` by strace 5.14 and later', () => {
+    expect(call('write(15</memfd:mine>(deleted), "hello", 5) = 5').args[0]).toEqual({ text: '15', fdPath: '/memfd:mine (deleted)' });
+    expect(call('close(3</tmp/a b>(deleted)) = 0').args).toEqual([{ text: '3', fdPath: '/tmp/a b (deleted)' }]);
+  });
   it('keeps `==` inside an argument and `-X verbose` only with its exact shape', () => {
     expect(call('f(a==b) = 0').args[0]).toEqual({ text: 'a==b' });
     expect(call('f(0x3 /* two words */) = 0').args[0]).toEqual({ text: '0x3 /* two words */' });
