@@ -5,10 +5,13 @@
 // credited to nothing, main missing). Checked on one program: linked by GNU ld, or with this copy's
 // header, every frame is there. The copy's executable segments begin at their page's start, which
 // is where the kernel and ld.so map them from anyway: the same bytes at the same addresses.
+// A program without an unwind search table (`gcc -static` links without one) gets one too: see
+// frameIndex.ts.
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { defaultBuildDirectory } from '../toolchain/build';
 import { ELF } from './map/elf';
+import { withFrameIndex } from './frameIndex';
 
 const { PT_LOAD, PF_X } = ELF;
 const PAGE = 0x1000;
@@ -61,7 +64,8 @@ export function pageAlignedHeaders(data: Buffer): Buffer | undefined {
 export function writeAlignedCopy(program: string): string | undefined {
   try {
     const data = readFileSync(program);
-    const copy = pageAlignedHeaders(data);
+    const aligned = pageAlignedHeaders(data);
+    const copy = withFrameIndex(aligned ?? data) ?? aligned;
     if (!copy) return undefined;
     const folder = path.join(defaultBuildDirectory(program), 'unwind');
     mkdirSync(folder, { recursive: true });

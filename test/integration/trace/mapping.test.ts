@@ -365,6 +365,32 @@ describe('a Rust program linked by LLD (rustc\'s default linker here)', () => {
   }, 300_000);
 });
 
+describe('a C program linked with gcc -static (no .eh_frame_hdr)', () => {
+  it('is traced as a copy with an unwind search table: each call at its line, with its origin', async () => {
+    const dir = mkdtempSync(path.join(buildRoot, 'static-'));
+    const source = path.join(FIXTURES, 'static.c');
+    const program = path.join(dir, 'static');
+    expect((await runProgram('gcc', ['-static', '-g', '-O0', '-o', program, source])).exitCode).toBe(0);
+    // What this test is about: gcc links statically without --eh-frame-hdr.
+    const PT_GNU_EH_FRAME = 0x6474e550;
+    expect(ElfFile.read(program).segments.some((s) => s.type === PT_GNU_EH_FRAME), 'gcc -static now writes .eh_frame_hdr: nothing here to test').toBe(false);
+    const result = await trace(program, [], 'stacks');
+    const opened = calls(result, 'openat').find((e) => e.args[1]?.text === '"/etc/hostname"')!;
+    expect(opened).toMatchObject({ origin: 'user', location: { file: source, line: lineOf(source, 'open') } });
+    expect(calls(result, 'read').find((e) => e.args[0]?.text === String(opened.returnValue))).toMatchObject({ origin: 'user', location: { file: source, line: lineOf(source, 'read') } });
+    expect(calls(result, 'close').find((e) => e.args[0]?.text === String(opened.returnValue))).toMatchObject({ origin: 'user', location: { file: source, line: lineOf(source, 'close') } });
+    expect(calls(result, 'write').find((e) => /read \d+ bytes/.test(e.args[1]!.text))?.origin).toBe('exit');
+    expect(calls(result, 'arch_prctl')[0]?.origin).toBe('startup');
+    // The copy runs the same code at the same addresses: only a segment with the table is added.
+    const traced = calls(result, 'execve')[0]!.args[0]!.text.slice(1, -1);
+    expect(traced).not.toBe(program);
+    const loads = (file: string) => ElfFile.read(file).segments.filter((s) => s.type === 1);
+    expect(loads(traced).slice(0, loads(program).length)).toEqual(loads(program));
+    expect(ElfFile.read(traced).segments.filter((s) => s.type === PT_GNU_EH_FRAME)).toHaveLength(1);
+    expect(readFileSync(traced).subarray(0, 64)).toEqual(readFileSync(program).subarray(0, 64));
+  }, 120_000);
+});
+
 describe('a child that runs another program (execve)', () => {
   it('credits none of the other program\'s calls to the traced program\'s lines, though its code sits at the same addresses', async () => {
     const other = await buildProgram({ source: path.join(FIXTURES, 'execed.asm'), buildDirectory: mkdtempSync(path.join(buildRoot, 'execed-')) });
