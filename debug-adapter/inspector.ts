@@ -11,7 +11,9 @@ import {
   GENERAL_REGISTERS_32, GENERAL_REGISTERS_64, SEGMENT_REGISTERS, decodeFlags, formatFlags, formatInteger,
   isVectorOrFloatRegister, parseRegisterValue, partAssignment, partExpression, partValue, type RegisterPart,
 } from './registers';
-import { toSigned } from '../x86';
+import { mask, toSigned } from '../x86';
+import { toGdbExpression } from './expressions';
+import { resolveConstants } from './constants';
 import type { SyscallState } from './syscallStop';
 import type { Abi } from '../syscalls';
 
@@ -49,15 +51,27 @@ export class Inspector {
   /** Call on every stop; registers are fetched again when first needed, and compared with the last fetch. */
   invalidate(): void {
     this.fetched = undefined;
+    this.editedSinceStop = false;
   }
 
+  /**
+   * Registers were written while the program stays stopped (a Variables edit, an `-exec` command): they
+   * are read again, and "changed" still compares with the values of the previous stop.
+   */
+  edited(): void {
+    if (!this.fetched) return; // not read since the stop: the next read is fresh anyway
+    this.fetched = undefined;
+    this.editedSinceStop = true;
+  }
+  private editedSinceStop = false;
+
   private refresh(): Promise<void> {
-    this.fetched ??= this.fetchRegisters();
+    this.fetched ??= this.fetchRegisters(this.editedSinceStop);
     return this.fetched;
   }
 
-  private async fetchRegisters(): Promise<void> {
-    this.previous = this.current;
+  private async fetchRegisters(sameStop = false): Promise<void> {
+    if (!sameStop) this.previous = this.current;
     this.current = new Map();
     const numbers = await this.numbers();
     const wanted = [...numbers.entries()].filter(([name]) => !isVectorOrFloatRegister(name));
@@ -84,7 +98,8 @@ export class Inspector {
 
   private setter(register: string) {
     return async (value: string) => {
-      await data.setRegister(this.gdb, register, value);
+      await data.setRegister(this.gdb, register, await this.valueExpression(value));
+      this.edited();
       const updated = await data.evaluateInteger(this.gdb, `$${register}`);
       return hex(updated);
     };
@@ -93,9 +108,16 @@ export class Inspector {
   /** Writes a view (r8b, ah, sp) through gdb's name for it, or into its bits of the whole register. */
   private partSetter(part: RegisterPart, whole: string) {
     return async (value: string) => {
-      await data.evaluate(this.gdb, partAssignment(part, whole, value));
-      return hex(await data.evaluateInteger(this.gdb, partExpression(part, whole)));
+      await data.evaluate(this.gdb, partAssignment(part, whole, await this.valueExpression(value)));
+      this.edited();
+      // gdb's $eax, $ah… are signed: its value, cut to the view's width, as the view shows it.
+      return hex(await data.evaluateInteger(this.gdb, partExpression(part, whole)) & mask(part.bits));
     };
+  }
+
+  /** A value typed into the Variables view, read as the Debug Console reads it: `rbx*2`, `BUFLEN`, `qword [rsp]`. */
+  private valueExpression(value: string): Promise<string> {
+    return resolveConstants(this.gdb, toGdbExpression(value));
   }
 
   async registersScope(): Promise<VariableNode[]> {
@@ -107,7 +129,7 @@ export class Inspector {
     const changedNames = general.map((r) => r.name).filter((n) => this.changed(n));
     const nodes: VariableNode[] = [{
       name: 'General purpose', value: changedNames.length ? `changed: ${changedNames.join(' ')}` : '',
-      children: async () => general.map((reg) => {
+      children: async () => (await this.refresh(), general).map((reg) => {
         const full = this.current.get(reg.name) ?? 0n;
         return {
           name: reg.name, value: formatInteger(full, width), evaluateName: `$${reg.name}`, changed: this.changed(reg.name),

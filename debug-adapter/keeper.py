@@ -26,6 +26,7 @@ except ImportError:
 
 # From <linux/prctl.h>.
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
 KILL_TIMEOUT_S = 5.0
 
@@ -135,7 +136,12 @@ def start(command, tty):
 def exit_as(status):
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
-        signal.signal(number, signal.SIG_DFL)
+        try:
+            signal.signal(number, signal.SIG_DFL)
+        except (OSError, ValueError):
+            pass  # SIGKILL and SIGSTOP have no handler to reset: their action is always the default
+        # The program's core dump (if any) is its own; dying of its SIGSEGV must not dump python's.
+        prctl(PR_SET_DUMPABLE, 0)
         os.kill(os.getpid(), number)
     os._exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 1)
 

@@ -406,6 +406,7 @@ export class SyscallGdbSession extends DebugSession {
       if (!node?.set) throw new Error(`${args.name} cannot be changed here.`);
       this.refuseInThePast();
       response.body = { value: await node.set(args.value) };
+      this.inspector?.edited(); // a C local's edit may change a register too
       this.sendEvent(new InvalidatedEvent(['variables']));
     });
   }
@@ -417,6 +418,7 @@ export class SyscallGdbSession extends DebugSession {
       if (expression.startsWith('-exec ')) {
         const output = await engine.whileStopped(() => engine.gdb.cli(expression.slice(6)));
         response.body = { result: output.trimEnd(), variablesReference: 0 };
+        this.inspector?.edited(); // `set var $rax = 1`, `call f()`: registers are read again
         this.sendEvent(new InvalidatedEvent(['variables']));
         return;
       }

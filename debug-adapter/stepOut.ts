@@ -37,8 +37,19 @@ async function checkedReturnAddress(gdb: Gdb, address: bigint): Promise<bigint> 
   const before = address > 7n ? (await data.readMemory(gdb, address - 7n, 7).catch(() => undefined))?.bytes : undefined;
   const isCall = !!before && before.length === 7 && (before[2] === 0xe8
     || [2, 3, 6, 7].some((length) => before[7 - length] === 0xff && ((before[8 - length]! >> 3) & 7) === 2));
-  if (!isCall) throw new Error('Step Out: nothing called this code (at the program entry there is no caller). Use Continue or a breakpoint.');
+  if (!isCall && !(await isSigreturnTrampoline(gdb, address))) {
+    throw new Error('Step Out: nothing called this code (at the program entry there is no caller). Use Continue or a breakpoint.');
+  }
   return address;
+}
+
+/** `mov eax, 15` (or `mov rax, 15`), `syscall`: an SA_RESTORER trampoline, where the kernel has a signal handler return to. */
+const SIGRETURN_TRAMPOLINES = [Buffer.from('b80f0000000f05', 'hex'), Buffer.from('48c7c00f0000000f05', 'hex')];
+
+/** A signal handler's entry: the kernel pushed its sa_restorer as the return address, with no `call` before it. */
+async function isSigreturnTrampoline(gdb: Gdb, address: bigint): Promise<boolean> {
+  const code = (await data.readMemory(gdb, address, 9).catch(() => undefined))?.bytes;
+  return !!code && SIGRETURN_TRAMPOLINES.some((bytes) => code.subarray(0, bytes.length).equals(bytes));
 }
 
 /** Addresses of the `ret` instructions from pc to the end of the current global label's code. */

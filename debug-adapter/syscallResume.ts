@@ -40,7 +40,7 @@ export interface SyscallStopPlace {
 export async function leaveSyscallStop(host: SyscallResumeHost, from: SyscallStopPlace, kind: ResumeKind): Promise<Outcome | undefined> {
   const phase = from.syscall?.phase;
   if (phase !== 'entry' && phase !== 'return' && phase !== 'blocked') return undefined;
-  if (phase === 'blocked' && kind === 'continue') return undefined; // the kernel restarts the call by itself
+  if (phase === 'blocked' && kind === 'continue') return continueBlockedCall(host, from.address);
   let settled: StopRecord;
   if (phase === 'return') {
     settled = { reason: 'end-stepping-range', frame: (await listFrames(host.gdb, 1))[0] ?? { level: 0, address: from.address } };
@@ -80,6 +80,20 @@ export async function leaveSyscallStop(host: SyscallResumeHost, from: SyscallSto
       return hit ? { kind: 'stopped', stop: { ...settled, reason: 'breakpoint-hit', breakpoint: hit } } : undefined;
     }
   }
+}
+
+/**
+ * A Continue from a pause inside a blocking call (read, nanosleep): the kernel restarts the call by itself
+ * when the program resumes. pc is already after the `syscall`, so gdb would resume over a breakpoint
+ * there without reporting it, and the line after a `read` is where one waits for the input. The call is
+ * completed by one step first (the kernel restarts it then), and the breakpoint reported if it holds.
+ */
+async function continueBlockedCall(host: SyscallResumeHost, pc: bigint): Promise<Outcome | undefined> {
+  if (!(await breakpointAt(host.gdb, pc))) return undefined;
+  const outcome = await finishSyscall(host, pc);
+  if (outcome.kind !== 'stopped' || outcome.stop.frame.address !== pc || outcome.stop.signal) return outcome;
+  const hit = await breakpointAt(host.gdb, pc);
+  return hit ? { kind: 'stopped', stop: { ...outcome.stop, reason: 'breakpoint-hit', breakpoint: hit } } : undefined;
 }
 
 /**

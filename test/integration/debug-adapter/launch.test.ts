@@ -198,6 +198,27 @@ describe('sub-registers', () => {
     expect((await dc.evaluateRequest({ expression: 'r8b', context: 'watch' })).body.result).toMatch(/^90\b/);
   });
 
+  it('shows an edit in the tree at once, a view\'s value at its width, and reads values as the Debug Console does', async () => {
+    await launchStopped(HELLO);
+    const group = (await scopeVariables(dc, 'Registers')).find((v) => v.name === 'General purpose')!;
+    const general = () => children(dc, group);
+    const reference = group.variablesReference;
+    await general(); // read once: the edit must not show the registers of the stop
+    await dc.setVariableRequest({ variablesReference: reference, name: 'rbx', value: '0x1234' });
+    const rbx = (await general()).find((v) => v.name === 'rbx')!;
+    expect(rbx.value).toBe('0x1234 (4660)');
+    await children(dc, rbx);
+    const ah = await dc.setVariableRequest({ variablesReference: rbx.variablesReference, name: 'bh', value: '0x80' });
+    expect(ah.body.value).toBe('0x80'); // gdb's $bh is signed: not 0xffffffffffffff80
+    const ebx = await dc.setVariableRequest({ variablesReference: rbx.variablesReference, name: 'ebx', value: '-1' });
+    expect(ebx.body.value).toBe('0xffffffff');
+    await dc.setVariableRequest({ variablesReference: reference, name: 'rcx', value: 'rbx + msglen' });
+    expect(await gdbHex('rcx')).toBe('0x10000000d'); // ebx = -1 left rbx 0xffffffff; msglen is 14
+    expect((await general()).find((v) => v.name === 'rcx')!.value).toMatch(/^0x10000000d /);
+    await dc.setVariableRequest({ variablesReference: reference, name: 'rdx', value: 'qword [counts + 8]' });
+    expect(await gdbHex('rdx')).toBe('0xffffffffffffffff');
+  });
+
   it('edits rsp › sp, which gdb has no name for, leaving rsp\'s upper 48 bits alone', async () => {
     await launchStopped(HELLO);
     const before = BigInt((await gdbHex('rsp'))!);

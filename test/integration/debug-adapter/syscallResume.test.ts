@@ -201,6 +201,17 @@ describe('leaving a call that does not return to the next instruction', () => {
     expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_EXIT'));
   });
 
+  it('Step Out at a signal handler\'s first line returns to its restorer (the kernel, not a call, put it on the stack)', async () => {
+    const program = fixture('sigreturn.asm');
+    const signal = await launchConfigured(dc, { program, stopAtEntry: false }, () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'handler' }] }));
+    expect(signal.body.description).toMatch(/^SIGUSR1 /);
+    await continueToStop(dc);
+    expect((await topFrame(dc)).name).toBe('handler');
+    const event = await stepAndWait(() => dc.stepOutRequest({ threadId: 1 }));
+    expect(event.body.reason).toBe('step');
+    expect(await topFrame(dc)).toMatchObject({ name: 'restorer', line: lineOf(program, 'LINE_SIGRETURN') - 1 });
+  });
+
   it('Step Over from an rt_sigreturn stop stops where the program resumes', async () => {
     const program = fixture('sigreturn.asm');
     await stopAtSigreturn(program, 'rt_sigreturn');

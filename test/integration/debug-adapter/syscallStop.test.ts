@@ -35,6 +35,22 @@ describe('the Syscall scope', () => {
     expect((await topFrame(dc)).line).toBe(lineOf(wait, 'LINE_PAUSE'));
   });
 
+  it('stops at a breakpoint right after a blocking call when it goes on from a pause inside it', async () => {
+    const nap = fixture('nap.asm');
+    const ret = lineOf(nap, 'nanosleep') + 4;
+    await launch(dc, { program: nap, stopAtEntry: false, stepBackLimit: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const paused = stoppedEvent(dc);
+    await dc.pauseRequest({ threadId: 1 });
+    expect((await paused).body.description).toMatch(/^blocked in nanosleep\(/);
+    await dc.setBreakpointsRequest({ source: { path: nap }, breakpoints: [{ line: ret }] });
+    const event = await continueToStop(dc);
+    expect(event.body.reason).toBe('breakpoint');
+    expect((await topFrame(dc)).line).toBe(ret);
+    const rax = await dc.evaluateRequest({ expression: 'rax', context: 'watch' });
+    expect(rax.body.result).toBe('0'); // the sleep was completed, not cut short
+  });
+
   it('stops only at the syscalls of a group condition', async () => {
     const hello = fixture('hello.asm');
     await launchStopped(hello);

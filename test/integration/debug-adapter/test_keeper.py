@@ -117,6 +117,12 @@ class ExitStatus(unittest.TestCase):
         self.assertEqual(self.run_kept("sh", "-c", "exit 3").returncode, 3)
         self.assertEqual(self.run_kept("sh", "-c", "kill -SEGV $$").returncode, -signal.SIGSEGV)
 
+    def test_a_program_killed_by_sigkill_is_reported_as_such(self):
+        # SIGKILL's action cannot be set (EINVAL): the keeper still dies of it, without a traceback.
+        result = self.run_kept("sh", "-c", "kill -KILL $$")
+        self.assertEqual(result.returncode, -signal.SIGKILL)
+        self.assertNotIn("Traceback", result.stderr)
+
     def test_a_missing_program_is_127_with_a_message(self):
         result = self.run_kept("/nonexistent/program")
         self.assertEqual(result.returncode, 127)
