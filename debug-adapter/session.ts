@@ -191,7 +191,7 @@ export class SyscallGdbSession extends DebugSession {
     const decoder = new StringDecoder('utf8'); // a character may be split between reads
     this.relay.on('output', (chunk) => this.sendEvent(new OutputEvent(decoder.write(chunk), 'stdout')));
     // Without a terminal, stdin is the given file or empty: the program reads its data, then end-of-file.
-    this.relay.write(encodeTerminalInput(args.stdin ? readFileSync(path.resolve(cwd, args.stdin)) : Buffer.alloc(0)));
+    this.relay.write(encodeTerminalInput(args.stdin ? readStdinFile(args.stdin, cwd) : Buffer.alloc(0)));
     return this.relay.tty;
   }
 
@@ -622,5 +622,17 @@ export class SyscallGdbSession extends DebugSession {
     } catch (error) {
       this.sendErrorResponse(response, { id: 1, format: (error as Error).message, showUser });
     }
+  }
+}
+
+/** The launch configuration's `stdin` file, relative to the program's working directory; a clear error when it cannot be read. */
+function readStdinFile(stdin: string, cwd: string): Buffer {
+  const file = path.resolve(cwd, stdin);
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new Error(`Cannot read the stdin file ${file}: ${why}. "stdin" in the launch configuration is relative to the program's working directory (${cwd}).`);
   }
 }

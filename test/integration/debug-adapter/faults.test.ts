@@ -172,6 +172,12 @@ describe('faults', () => {
       .rejects.toThrow(/gdb was not found at "\/nonexistent\/gdb".*apt-get install gdb/);
   });
 
+  it('names a stdin file that cannot be read, and where it was looked for', async () => {
+    await dc.initializeRequest();
+    await expect(dc.launchRequest({ program: HELLO, terminal: 'none', stdin: 'no-such-input.txt', cwd: os.tmpdir() } as never))
+      .rejects.toThrow(/Cannot read the stdin file .*no-such-input\.txt: it does not exist\. "stdin" .* relative to the program's working directory/);
+  });
+
   it('ends the session with a message when gdb is killed, leaving no program behind', async () => {
     const spin = fixture('spin.asm');
     await launchStopped(spin);
