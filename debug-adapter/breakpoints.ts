@@ -78,6 +78,7 @@ export class BreakpointBook {
   private dataPoints: string[] = [];
   private softwareWatchpoints = false;
   private catchpoints: string[] = [];
+  private panicBreakpoint: string | undefined;
   private readonly lineCache = new Map<string, number[]>();
   /** gdb variables made for counted hit counts. */
   private counters = 0;
@@ -288,6 +289,19 @@ export class BreakpointBook {
         filters[phase] = syscalls;
       }
       this.engine.setSyscallFilter(filters);
+    });
+  }
+
+  /**
+   * The Rust panic filter: a breakpoint on std's `rust_panic`, which every panic calls after its hook
+   * printed the message and before it unwinds (with panic=abort too). A program without it (NASM, C)
+   * gets none: gdb refuses the name, and nothing is left pending.
+   */
+  async setPanicBreak(on: boolean): Promise<void> {
+    await this.engine.insert(async () => {
+      if (this.panicBreakpoint) await deleteBreakpoints(this.gdb, [this.panicBreakpoint]).catch(() => undefined);
+      this.panicBreakpoint = on ? (await insertBreakpoint(this.gdb, 'rust_panic').catch(() => undefined))?.number : undefined;
+      this.engine.setPanicBreakpoint(this.panicBreakpoint);
     });
   }
 

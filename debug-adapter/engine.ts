@@ -51,6 +51,8 @@ export interface StopEvent {
   breakpoints: string[];
   syscall?: SyscallState;
   signal?: { name: string; meaning: string; faultAddress?: bigint };
+  /** A Rust panic (the panic filter's breakpoint on std's rust_panic). */
+  panic?: boolean;
   /** gdb's frame for the stop; for syscall stops the line is that of the syscall instruction. */
   frame: GdbFrame;
 }
@@ -317,6 +319,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
+  /** The gdb breakpoint on std's rust_panic (the Rust panic filter), when set. */
+  setPanicBreakpoint(number: string | undefined): void {
+    this.panicBreakpoint = number;
+  }
+  private panicBreakpoint: string | undefined;
+
   setSyscallFilter(filter: SyscallFilter): void {
     this.syscallFilter = filter;
     if (filter.entry || filter.return) void this.whileStopped(() => this.endHistory(SYSCALL_STOPS_END_RECORDING));
@@ -522,6 +530,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (stop.signal) return this.signalStop(event, stop.signal);
     switch (stop.reason) {
       case 'breakpoint-hit':
+        if (stop.breakpoint !== undefined && stop.breakpoint === this.panicBreakpoint) {
+          // The panic hook has printed its message; the editor shows the user's frame that panicked.
+          event.reason = 'exception';
+          event.breakpoints = [];
+          event.panic = true;
+          event.description = 'Panicked: the message is in the program\'s output (Rust panic filter)';
+          return event;
+        }
         event.reason = 'breakpoint';
         return event;
       case 'watchpoint-trigger':

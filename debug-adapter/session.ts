@@ -35,6 +35,7 @@ export interface StartedGdb {
 }
 
 const THREAD_ID = 1;
+const PANIC_FILTER = 'rust-panic';
 const SYSCALL_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
   {
     filter: SYSCALL_FILTER.entry, label: 'Syscall entry', default: false, supportsCondition: true,
@@ -45,6 +46,10 @@ const SYSCALL_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
     filter: SYSCALL_FILTER.return, label: 'Syscall return', default: false, supportsCondition: true,
     description: 'Stop when a system call returns, with its decoded result.',
     conditionDescription: 'System calls to stop at: names, numbers or groups (read, 60, %network). Empty: all.',
+  },
+  {
+    filter: PANIC_FILTER, label: 'Rust panic', default: true,
+    description: 'Stop when a Rust program panics, before it unwinds, at the line that panicked (std\'s rust_panic). Other programs have no panics.',
   },
 ];
 
@@ -60,6 +65,7 @@ export class SyscallGdbSession extends DebugSession {
   private ttyReport: string | undefined;
   private clientSupportsTerminal = false;
   private toldSoftwareWatchpoints = false;
+  private exceptionFiltersSet = false;
   private configurationDone!: () => void;
   private readonly configured = new Promise<void>((resolve) => { this.configurationDone = resolve; });
   private variables = new Handles<() => Promise<VariableNode[]>>();
@@ -113,6 +119,8 @@ export class SyscallGdbSession extends DebugSession {
       if (prepared.listing && prepared.source) this.breakpoints?.useListing(new MacroInvocations(prepared.program, prepared.listing, prepared.source));
       this.sendEvent(new InitializedEvent());
       await Promise.race([this.configured, cancelled]);
+      // The Rust panic filter is on by default: for a client that never set the exception filters too.
+      if (!this.exceptionFiltersSet) await this.book().setPanicBreak(true);
       if (args.stepBackLimit !== undefined) ready.stepBackLimit = args.stepBackLimit;
       // A C or Rust program runs to its breakpoints; an assembly program (nasm's listing came with it)
       // stops first: at its entry point, or at its `main` when it links with libc.
@@ -270,6 +278,8 @@ export class SyscallGdbSession extends DebugSession {
       ];
       const phase = (id: string) => options.find((o) => o.filterId === id);
       await this.book().setSyscallCatch({ entry: phase(SYSCALL_FILTER.entry), return: phase(SYSCALL_FILTER.return) });
+      await this.book().setPanicBreak(phase(PANIC_FILTER) !== undefined);
+      this.exceptionFiltersSet = true;
       response.body = { breakpoints: options.map(() => ({ verified: true })) };
     });
   }
@@ -557,7 +567,7 @@ export class SyscallGdbSession extends DebugSession {
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     const stop = this.engine?.currentStop;
-    const id = stop?.signal?.name ?? (stop?.syscall ? `syscall-${stop.syscall.phase}` : 'stop');
+    const id = stop?.signal?.name ?? (stop?.panic ? 'panic' : stop?.syscall ? `syscall-${stop.syscall.phase}` : 'stop');
     response.body = { exceptionId: id, description: stop?.description ?? '', breakMode: stop?.signal ? 'always' : 'userUnhandled' };
     this.sendResponse(response);
   }

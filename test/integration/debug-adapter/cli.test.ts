@@ -38,6 +38,6 @@ describe('syscall-lens dap', () => {
     const reply = await response;
     child.kill();
     expect(reply.success).toBe(true);
-    expect(reply.body.exceptionBreakpointFilters.map((f) => f.filter)).toEqual(['syscall-entry', 'syscall-return']);
+    expect(reply.body.exceptionBreakpointFilters.map((f) => f.filter)).toEqual(['syscall-entry', 'syscall-return', 'rust-panic']);
   });
 });

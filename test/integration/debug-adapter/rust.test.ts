@@ -19,14 +19,14 @@ describe.skipIf(!findExecutable('cargo'))('a Rust program', () => {
   let console: string[] = [];
   beforeEach(() => { dc = client(); console = []; });
 
-  async function launchWith(configure: () => Promise<unknown>) {
+  async function launchWith(configure: () => Promise<unknown>, program = main) {
     dc.on('output', (event: DebugProtocol.OutputEvent) => { console.push(event.body.output); });
     const stopped = stoppedEvent(dc);
     const configured = dc.waitForEvent('initialized').then(async () => {
       await configure();
       await dc.configurationDoneRequest();
     });
-    await Promise.all([configured, dc.launch({ program: main, terminal: 'none' })]);
+    await Promise.all([configured, dc.launch({ program, terminal: 'none' })]);
     return stopped;
   }
 
@@ -72,5 +72,35 @@ describe.skipIf(!findExecutable('cargo'))('a Rust program', () => {
     expect(frames[0]!.source).toBeUndefined();
     const focused = frames.find((f) => f.source?.path && f.source.presentationHint !== 'deemphasize')!;
     expect([focused.name, focused.line]).toEqual(['rust_hello::main', lineOf(main, 'LINE_WRITE')]);
+  });
+
+  it('stops where a panic happens (the Rust panic filter, on by default), at the user\'s line under std\'s frames', async () => {
+    const panicking = fixture('rust-panic/src/main.rs');
+    // A client that never sets the exception filters (nvim-dap, a raw DAP client) gets the default too.
+    const stopped = await launchWith(async () => undefined, panicking);
+    expect(stopped.body.reason).toBe('exception');
+    expect((await dc.exceptionInfoRequest({ threadId: 1 })).body.exceptionId).toBe('panic');
+    expect(console.join('')).toMatch(/panicked at src\/main\.rs:3:\d+:\nindex out of bounds/);
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    const focused = frames.find((f) => f.source?.path && f.source.presentationHint !== 'deemphasize')!;
+    expect([focused.name, focused.line]).toEqual(['rust_panic::pick', lineOf(panicking, 'LINE_PANIC')]);
+    expect(frames[frames.indexOf(focused) + 1]).toMatchObject({ name: 'rust_panic::sum_all', line: lineOf(panicking, 'LINE_CALL') });
+    const exited = dc.waitForEvent('exited');
+    await dc.continueRequest({ threadId: 1 });
+    expect((await exited).body.exitCode).toBe(101);
+  });
+
+  it('runs through a panic to exit 101 with the filter off', async () => {
+    const panicking = fixture('rust-panic/src/main.rs');
+    let stops = 0;
+    dc.on('stopped', () => { stops++; });
+    const exited = dc.waitForEvent('exited');
+    const configured = dc.waitForEvent('initialized').then(async () => {
+      await dc.setExceptionBreakpointsRequest({ filters: [] });
+      await dc.configurationDoneRequest();
+    });
+    await Promise.all([configured, dc.launch({ program: panicking, terminal: 'none' })]);
+    expect((await exited).body.exitCode).toBe(101);
+    expect(stops).toBe(0);
   });
 });
