@@ -1,7 +1,7 @@
 // The debugging engine: one gdb, one program. It runs, steps and stops the program and reports typed
 // stop events. It knows nothing of DAP; the session translates.
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Gdb, type AsyncRecord } from './mi/gdb';
 import * as exec from './mi/exec';
 import * as data from './mi/data';
@@ -319,6 +319,18 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
+  /** Whether the program has a SIGINT queued (gdb's -exec-interrupt), from /proc/PID/status. */
+  private interruptPending(): boolean {
+    if (this.inferiorPid === undefined) return false;
+    try {
+      const status = readFileSync(`/proc/${this.inferiorPid}/status`, 'utf8');
+      const sigint = 1n << BigInt(signalNumber('SIGINT')! - 1);
+      return [...status.matchAll(/^(?:SigPnd|ShdPnd):\s*([0-9a-f]+)$/gm)].some((m) => (BigInt(`0x${m[1]}`) & sigint) !== 0n);
+    } catch {
+      return false;
+    }
+  }
+
   /** The gdb breakpoint on std's rust_panic (the Rust panic filter), when set. */
   setPanicBreakpoint(number: string | undefined): void {
     this.panicBreakpoint = number;
@@ -527,6 +539,13 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.recordFailedNote = undefined;
     if (recordFailed) return { ...event, description: recordFailed };
     if (stop.syscall) return this.syscallStop(event, stop.syscall, stop.breakpoint);
+    if (this.pauseRequested && !stop.signal && this.interruptPending()) {
+      // Under Step Back's recording gdb single-steps: a Pause while a call blocks (read, nanosleep) ends
+      // that step with the call cut short (-ERESTART…), reported as the step's end or a breakpoint after
+      // the `syscall`, and the SIGINT stays queued to stop the next resume. Taken now (a queued signal
+      // arrives before any instruction runs), the stop is the pause it was, blocked in its call.
+      return this.classify(await this.runCommand(() => exec.execStep(this.gdb, true)));
+    }
     if (stop.signal) return this.signalStop(event, stop.signal);
     switch (stop.reason) {
       case 'breakpoint-hit':

@@ -135,7 +135,12 @@ async function finishSyscall(host: SyscallResumeHost, pc: bigint): Promise<Outco
   const lifted = (await listBreakpoints(host.gdb)).filter((b) => b.enabled && b.address === pc).map((b) => b.number);
   await enableBreakpoints(host.gdb, lifted, false);
   try {
-    return await host.run(() => exec.execStep(host.gdb, true));
+    const outcome = await host.run(() => exec.execStep(host.gdb, true));
+    // The kernel may first rewind to the kernel entry (2 bytes back) to restart an interrupted call
+    // (rax = restart_syscall, after a pause inside a blocking call under Step Back's recording): the
+    // step ended before the call ran, and one more step runs it.
+    const rewound = outcome.kind === 'stopped' && outcome.stop.frame.address === pc - 2n && !outcome.stop.signal && !outcome.stop.breakpoint;
+    return rewound ? await host.run(() => exec.execStep(host.gdb, true)) : outcome;
   } finally {
     await enableBreakpoints(host.gdb, lifted, true).catch(() => undefined);
   }

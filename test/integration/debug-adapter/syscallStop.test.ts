@@ -35,21 +35,43 @@ describe('the Syscall scope', () => {
     expect((await topFrame(dc)).line).toBe(lineOf(wait, 'LINE_PAUSE'));
   });
 
-  it('stops at a breakpoint right after a blocking call when it goes on from a pause inside it', async () => {
-    const nap = fixture('nap.asm');
-    const ret = lineOf(nap, 'nanosleep') + 4;
-    await launch(dc, { program: nap, stopAtEntry: false, stepBackLimit: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const paused = stoppedEvent(dc);
-    await dc.pauseRequest({ threadId: 1 });
-    expect((await paused).body.description).toMatch(/^blocked in nanosleep\(/);
-    await dc.setBreakpointsRequest({ source: { path: nap }, breakpoints: [{ line: ret }] });
-    const event = await continueToStop(dc);
-    expect(event.body.reason).toBe('breakpoint');
-    expect((await topFrame(dc)).line).toBe(ret);
-    const rax = await dc.evaluateRequest({ expression: 'rax', context: 'watch' });
-    expect(rax.body.result).toBe('0'); // the sleep was completed, not cut short
-  });
+  // Under Step Back's recording gdb single-steps: the pause ends the call's step and leaves its SIGINT queued.
+  for (const recording of [false, true]) {
+    const mode = recording ? 'recording for Step Back' : 'not recording';
+    const pausedInNap = async () => {
+      const nap = fixture('nap.asm');
+      const ret = lineOf(nap, 'nanosleep') + 4;
+      await launchStopped(nap, recording ? {} : { stepBackLimit: 0 });
+      await dc.setBreakpointsRequest({ source: { path: nap }, breakpoints: [{ line: ret }] });
+      await dc.continueRequest({ threadId: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const paused = stoppedEvent(dc);
+      await dc.pauseRequest({ threadId: 1 });
+      const event = await paused;
+      expect(event.body.reason).toBe('pause');
+      expect(event.body.description).toMatch(/^blocked in nanosleep\(/);
+      expect((await topFrame(dc)).line).toBe(lineOf(nap, 'nanosleep') + 3);
+      return ret;
+    };
+
+    it(`goes on from a pause inside a blocking call to a breakpoint right after it (${mode})`, async () => {
+      const ret = await pausedInNap();
+      const event = await continueToStop(dc);
+      expect(event.body.reason).toBe('breakpoint');
+      expect((await topFrame(dc)).line).toBe(ret);
+      const rax = await dc.evaluateRequest({ expression: 'rax', context: 'watch' });
+      expect(rax.body.result).toBe('0'); // the sleep was completed, not cut short
+    });
+
+    it(`steps over a blocking call from a pause inside it to the next line, the call completed (${mode})`, async () => {
+      const ret = await pausedInNap();
+      const stepped = stoppedEvent(dc);
+      await dc.nextRequest({ threadId: 1 });
+      expect((await stepped).body.reason).toBe('step');
+      expect((await topFrame(dc)).line).toBe(ret);
+      expect((await dc.evaluateRequest({ expression: 'rax', context: 'watch' })).body.result).toBe('0');
+    });
+  }
 
   it('stops only at the syscalls of a group condition', async () => {
     const hello = fixture('hello.asm');
