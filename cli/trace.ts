@@ -120,7 +120,7 @@ function locationColumn(event: TraceEvent, cwd: string): string {
   // A call made through a small wrapper procedure: its syscall line as detail.
   const wrapper = where.procedureLine === undefined ? ''
     : ` (wrapper ${where.procedureFile && where.procedureFile !== where.file ? `${shownPath(where.procedureFile, cwd)}:` : 'line '}${where.procedureLine})`;
-  const bySite = event.credit?.method === 'call-site' ? ' (call site)' : '';
+  const bySite = event.credit?.method === 'call-site' ? ' (call site)' : event.credit?.method === 'previous-call' ? ' (as the call before)' : '';
   return `${shownPath(where.file, cwd)}:${where.line}${macro}${wrapper}${bySite}`;
 }
 

@@ -52,10 +52,13 @@ export type CallOrigin = 'loader' | 'startup' | 'runtime' | 'user' | 'exit';
  * `stack` — a -k stack led from the call to the user's frame;
  * `call-site` — made inside a library function (libc's getppid) that the program calls from exactly
  *   one place and nothing else reaches: credited to that call without a stack;
+ * `previous-call` — libc's clone3, whose unwind records end before its syscall (a one-frame stack):
+ *   credited as the same thread's call just before it when that one was made inside a library
+ *   function the user's line called (pthread_create's rt_sigprocmask, system()'s rt_sigaction);
  * `none` — no line: the reason says why (libc itself also calls write, …); only -k stacks tell those apart.
  */
 export interface CallCredit {
-  method: 'address' | 'stack' | 'call-site' | 'none';
+  method: 'address' | 'stack' | 'call-site' | 'previous-call' | 'none';
   /** The library function whose syscall instruction made the call, and its binary (`getppid`, `libc.so.6`). */
   function?: string;
   module?: string;
@@ -69,6 +72,7 @@ export function describeCredit(credit: CallCredit | undefined, origin?: CallOrig
     case 'address': return 'credited by address: its syscall instruction is on this line';
     case 'stack': return 'credited by its -k stack';
     case 'call-site': return `credited without a stack: ${credit.function} (${credit.module}) is called from this line only, and nothing else calls it`;
+    case 'previous-call': return `credited as this thread's call just before it, made inside a library function this line called: ${credit.function ?? 'clone3'} (${credit.module ?? 'libc'}) cannot be unwound past its syscall`;
     case 'none': {
       const made = credit.function ? `made inside ${credit.function} (${credit.module}); ` : '';
       // The loader's calls never have a line of the user's, however they are traced.

@@ -253,12 +253,14 @@ export class SourceMapper {
       }
     }
     const location = this.mapCall(event);
-    if (event.kind === 'syscall' && event.ip !== undefined && !event.inProgress) this.lastCall.set(event.pid, { ip: event.ip, location, origin: event.origin });
+    if (event.kind === 'syscall' && event.ip !== undefined && !event.inProgress) {
+      this.lastCall.set(event.pid, { ip: event.ip, location, origin: event.origin, inLibrary: event.credit?.method === 'stack' && (event.via?.length ?? 0) > 0 });
+    }
     return location;
   }
 
   /** Each process's last completed syscall: its ip (after the instruction) and what it was credited to. */
-  private readonly lastCall = new Map<number, { ip: number; location?: SourceLocation; origin?: CallOrigin }>();
+  private readonly lastCall = new Map<number, { ip: number; location?: SourceLocation; origin?: CallOrigin; inLibrary?: boolean }>();
 
   private mapCall(event: SyscallEvent | SignalEvent): SourceLocation | undefined {
     const isCall = event.kind === 'syscall';
@@ -432,6 +434,7 @@ export class SourceMapper {
     const atExit = walked.some((w) => !w.inProgram && w.name === 'exit');
     event.origin = atExit ? 'exit' : user >= 0 ? 'user' : this.originWithoutUserFrame(walked);
     if (user < 0) {
+      if (isCall && this.creditAsPreviousCall(event as SyscallEvent, walked)) return event.location;
       if (isCall) event.credit = { method: 'none', reason: 'no frame of its stack is in your code' };
       return undefined;
     }
@@ -446,6 +449,21 @@ export class SourceMapper {
     event.location = location;
     if (user > 0) event.via = describeFrames(walked.slice(0, user).reverse());
     return location;
+  }
+
+  /**
+   * glibc's clone3 (pthread_create, posix_spawn, system()) ends its unwind records before its
+   * `syscall`, so its -k stack is that one frame. The same thread's call just before, made inside a
+   * library function the user's line called (pthread_create's rt_sigprocmask), says which line it was.
+   */
+  private creditAsPreviousCall(event: SyscallEvent, walked: readonly WalkedFrame[]): boolean {
+    if (event.name !== 'clone3' || walked.length !== 1 || walked[0]!.inProgram) return false;
+    const previous = this.lastCall.get(event.pid);
+    if (!previous?.location || !previous.inLibrary) return false;
+    event.location = { ...previous.location };
+    event.origin = previous.origin;
+    event.credit = { method: 'previous-call', function: walked[0]!.name ?? 'clone3', module: path.basename(walked[0]!.frame.module) };
+    return true;
   }
 
   /** The line that called the wrapper whose syscall this innermost frame is, when it is one. */

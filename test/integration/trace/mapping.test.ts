@@ -196,6 +196,7 @@ describe('C and Rust: the user\'s own line, and where each call comes from', () 
     // The parent's calls inside system() are at its line; libc's start-up keeps its origin.
     expect(calls(result, 'rt_sigprocmask').find((e) => e.pid === parent)).toMatchObject({ origin: 'user', location: { file: source, line: lineOf(source, 'system') } });
     expect(calls(result, 'prlimit64').find((e) => e.pid === parent)?.origin).toBe('startup');
+    expect(calls(result, 'clone3').find((e) => e.pid === parent)).toMatchObject({ origin: 'user', location: { file: source, line: lineOf(source, 'system') } });
   });
 
   it('names each libc frame by the function that holds it, not by the exported symbol strace found before it', async () => {
@@ -548,6 +549,12 @@ describe('forking and threaded programs (-f)', () => {
     expect(writes.find((w) => w.args[1]?.text === '"main\\n"')?.location).toEqual({ file: source, line: lineOf(source, 'main-write') });
     const threads = [...result.model.processes.values()].filter((p) => p.thread);
     expect(threads).toHaveLength(2);
+    // glibc's clone3 unwinds no further than itself: credited as the call before it, inside pthread_create.
+    const created = calls(result, 'clone3');
+    expect(created).toHaveLength(2);
+    created.forEach((call, i) => {
+      expect(call).toMatchObject({ origin: 'user', location: { file: source, line: lineOf(source, ['create', 'create2'][i]!) }, credit: { method: 'previous-call' } });
+    });
   });
 });
 
