@@ -48,3 +48,6 @@ export function isCustomRequest(command: string): command is CustomRequest {
 /** Exception-breakpoint filter ids: stop at a syscall's entry, or at its return. */
 export const SYSCALL_FILTER = { entry: 'syscall-entry', return: 'syscall-return' } as const;
 export type SyscallFilterId = (typeof SYSCALL_FILTER)[keyof typeof SYSCALL_FILTER];
+
+/** Exception-breakpoint filter id: stop where a Rust program panics (std's rust_panic). */
+export const PANIC_FILTER = 'rust-panic';

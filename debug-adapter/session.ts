@@ -12,7 +12,7 @@ import { Disassembler } from './disassembly';
 import { BreakpointBook } from './breakpoints';
 import { launchDirectory, prepareProgram } from './launch';
 import { MacroInvocations } from './macroInvocations';
-import { isCustomRequest, SYSCALL_FILTER, type CustomRequest, type LaunchArguments } from './protocol';
+import { isCustomRequest, PANIC_FILTER, SYSCALL_FILTER, type CustomRequest, type LaunchArguments } from './protocol';
 import { findExecutable, requireTool } from '../toolchain/tools';
 import { PtyRelay, encodeTerminalInput, openUserTerminal, releaseReportedTty } from './terminal';
 import * as data from './mi/data';
@@ -35,7 +35,6 @@ export interface StartedGdb {
 }
 
 const THREAD_ID = 1;
-const PANIC_FILTER = 'rust-panic';
 const SYSCALL_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
   {
     filter: SYSCALL_FILTER.entry, label: 'Syscall entry', default: false, supportsCondition: true,

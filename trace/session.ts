@@ -166,7 +166,8 @@ export class TraceSession {
     // A static NASM program whose wrapper procedures make syscalls runs as a copy strace -k can unwind.
     const unwind = !target.usesLibc && capabilities.supports.stackTraces ? await buildUnwindCopy(target.build, request.tools) : undefined;
     const stack = request.stackTraces ?? (unwind !== undefined || stacksByDefault(target, request.syscalls));
-    // libunwind loses frames of a program whose code starts mid-page (LLD's layout): trace a copy that does not.
+    // libunwind loses frames of a program whose code starts mid-page (LLD's layout) or that has no unwind
+    // search table (gcc -static): trace a copy that has neither fault (alignedCopy.ts, frameIndex.ts).
     const aligned = !unwind && stack && capabilities.stackTrace === 'libunwind' ? writeAlignedCopy(target.program) : undefined;
     const traced = unwind?.program ?? aligned ?? target.program;
     const model = request.model ?? new TraceModel();
