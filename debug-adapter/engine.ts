@@ -319,13 +319,17 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
-  /** Whether the program has a SIGINT queued (gdb's -exec-interrupt), from /proc/PID/status. */
+  /**
+   * Whether the program has a SIGINT queued (gdb's -exec-interrupt) that its next resume delivers, from
+   * /proc/PID/status. A blocked SIGINT is never delivered: stepping to take it would step on and on.
+   */
   private interruptPending(): boolean {
     if (this.inferiorPid === undefined) return false;
     try {
       const status = readFileSync(`/proc/${this.inferiorPid}/status`, 'utf8');
       const sigint = 1n << BigInt(signalNumber('SIGINT')! - 1);
-      return [...status.matchAll(/^(?:SigPnd|ShdPnd):\s*([0-9a-f]+)$/gm)].some((m) => (BigInt(`0x${m[1]}`) & sigint) !== 0n);
+      const has = (field: string) => [...status.matchAll(new RegExp(`^${field}:\\s*([0-9a-f]+)$`, 'gm'))].some((m) => (BigInt(`0x${m[1]}`) & sigint) !== 0n);
+      return (has('SigPnd') || has('ShdPnd')) && !has('SigBlk');
     } catch {
       return false;
     }
