@@ -99,7 +99,6 @@ export class Inspector {
   private setter(register: string) {
     return async (value: string) => {
       await data.setRegister(this.gdb, register, await this.valueExpression(value));
-      this.edited();
       const updated = await data.evaluateInteger(this.gdb, `$${register}`);
       return hex(updated);
     };
@@ -109,7 +108,6 @@ export class Inspector {
   private partSetter(part: RegisterPart, whole: string) {
     return async (value: string) => {
       await data.evaluate(this.gdb, partAssignment(part, whole, await this.valueExpression(value)));
-      this.edited();
       // gdb's $eax, $ah… are signed: its value, cut to the view's width, as the view shows it.
       return hex(await data.evaluateInteger(this.gdb, partExpression(part, whole)) & mask(part.bits));
     };
@@ -129,6 +127,7 @@ export class Inspector {
     const changedNames = general.map((r) => r.name).filter((n) => this.changed(n));
     const nodes: VariableNode[] = [{
       name: 'General purpose', value: changedNames.length ? `changed: ${changedNames.join(' ')}` : '',
+      // Read again when opened: an edit since the scope was listed (see edited) shows at once.
       children: async () => (await this.refresh(), general).map((reg) => {
         const full = this.current.get(reg.name) ?? 0n;
         return {

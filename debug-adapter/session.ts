@@ -415,7 +415,7 @@ export class SyscallGdbSession extends DebugSession {
       if (!node?.set) throw new Error(`${args.name} cannot be changed here.`);
       this.refuseInThePast();
       response.body = { value: await node.set(args.value) };
-      this.inspector?.edited(); // a C local's edit may change a register too
+      this.inspector?.edited(); // registers are read again: the edit, or a C local's register
       this.sendEvent(new InvalidatedEvent(['variables']));
     });
   }

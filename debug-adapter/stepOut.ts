@@ -4,6 +4,8 @@
 // over that `ret`.
 import * as data from './mi/data';
 import type { Gdb } from './mi/gdb';
+import { lookupSyscallByName } from '../syscalls';
+import { KERNEL_ENTRY_LENGTH, kernelEntryAt } from '../x86';
 
 export interface StepOutPlan {
   /** Where to put temporary breakpoints; none when pc is the `ret` to step over. */
@@ -43,13 +45,19 @@ async function checkedReturnAddress(gdb: Gdb, address: bigint): Promise<bigint> 
   return address;
 }
 
-/** `mov eax, 15` (or `mov rax, 15`), `syscall`: an SA_RESTORER trampoline, where the kernel has a signal handler return to. */
-const SIGRETURN_TRAMPOLINES = [Buffer.from('b80f0000000f05', 'hex'), Buffer.from('48c7c00f0000000f05', 'hex')];
-
-/** A signal handler's entry: the kernel pushed its sa_restorer as the return address, with no `call` before it. */
+/**
+ * A signal handler's entry: the kernel pushed its sa_restorer as the return address, with no `call`
+ * before it. A restorer is `mov eax, NR` (b8 imm32) or `mov rax, NR` (48 c7 c0 imm32), then `syscall`,
+ * with NR rt_sigreturn's number.
+ */
 async function isSigreturnTrampoline(gdb: Gdb, address: bigint): Promise<boolean> {
   const code = (await data.readMemory(gdb, address, 9).catch(() => undefined))?.bytes;
-  return !!code && SIGRETURN_TRAMPOLINES.some((bytes) => code.subarray(0, bytes.length).equals(bytes));
+  if (!code) return false;
+  const immediate = code[0] === 0xb8 ? 1 : code[0] === 0x48 && code[1] === 0xc7 && code[2] === 0xc0 ? 3 : 0;
+  if (immediate === 0 || code.length < immediate + 4 + KERNEL_ENTRY_LENGTH) return false;
+  const number = Buffer.from(code).readInt32LE(immediate);
+  const sigreturn = lookupSyscallByName('x86_64', 'rt_sigreturn');
+  return sigreturn.known && number === sigreturn.syscall.number && kernelEntryAt(code.subarray(immediate + 4)) === 'syscall';
 }
 
 /** Addresses of the `ret` instructions from pc to the end of the current global label's code. */

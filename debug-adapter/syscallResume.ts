@@ -89,7 +89,9 @@ export async function leaveSyscallStop(host: SyscallResumeHost, from: SyscallSto
  * completed by one step first (the kernel restarts it then), and the breakpoint reported if it holds.
  */
 async function continueBlockedCall(host: SyscallResumeHost, pc: bigint): Promise<Outcome | undefined> {
-  if (!(await breakpointAt(host.gdb, pc))) return undefined;
+  // Any breakpoint there: its condition (`rax == 0`) is for after the call, read once it completed.
+  const breakpoints = await listBreakpoints(host.gdb);
+  if (!breakpoints.some((bp) => bp.type === 'breakpoint' && bp.enabled && bp.address === pc)) return undefined;
   const outcome = await finishSyscall(host, pc);
   if (outcome.kind !== 'stopped' || outcome.stop.frame.address !== pc || outcome.stop.signal) return outcome;
   const hit = await breakpointAt(host.gdb, pc);

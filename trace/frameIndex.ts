@@ -145,10 +145,7 @@ export function withFrameIndex(data: Buffer): Buffer | undefined {
   if (!elf.is64 || elf.segments.some((s) => s.type === PT_GNU_EH_FRAME)) return undefined;
   const frames = elf.sections.find((s) => s.name === '.eh_frame' && s.address > 0);
   if (!frames) return undefined;
-  const phoff = Number(data.readBigUInt64LE(32));
-  const phentsize = data.readUInt16LE(54);
-  const notes: number[] = [];
-  for (let i = 0; i < data.readUInt16LE(56); i++) if (data.readUInt32LE(phoff + i * phentsize) === PT_NOTE) notes.push(phoff + i * phentsize);
+  const notes = elf.segments.filter((s) => s.type === PT_NOTE).map((s) => s.headerOffset);
   if (notes.length < 2) return undefined;
   const records = frameRecords(data.subarray(frames.offset, frames.offset + frames.size), frames.address);
   if (!records?.length) return undefined;

@@ -13,6 +13,8 @@ export interface ElfSection {
 
 export interface ElfSegment {
   type: number;
+  /** Where its program header is in the file (a copy of the program may rewrite it). */
+  headerOffset: number;
   offset: number;
   address: number;
   fileSize: number;
@@ -92,8 +94,8 @@ export class ElfFile {
     for (let i = 0; i < phnum; i++) {
       const at = phoff + i * phentsize;
       this.segments.push(this.is64
-        ? { type: data.readUInt32LE(at), flags: data.readUInt32LE(at + 4), offset: word(at + 8), address: word(at + 16), fileSize: word(at + 32), memorySize: word(at + 40) }
-        : { type: data.readUInt32LE(at), offset: word(at + 4), address: word(at + 8), fileSize: word(at + 16), memorySize: word(at + 20), flags: data.readUInt32LE(at + 24) });
+        ? { type: data.readUInt32LE(at), headerOffset: at, flags: data.readUInt32LE(at + 4), offset: word(at + 8), address: word(at + 16), fileSize: word(at + 32), memorySize: word(at + 40) }
+        : { type: data.readUInt32LE(at), headerOffset: at, offset: word(at + 4), address: word(at + 8), fileSize: word(at + 16), memorySize: word(at + 20), flags: data.readUInt32LE(at + 24) });
     }
     const raw: (Omit<ElfSection, 'name'> & { nameOffset: number })[] = [];
     for (let i = 0; i < shnum; i++) {

@@ -38,11 +38,11 @@ describe('the Syscall scope', () => {
   // Under Step Back's recording gdb single-steps: the pause ends the call's step and leaves its SIGINT queued.
   for (const recording of [false, true]) {
     const mode = recording ? 'recording for Step Back' : 'not recording';
-    const pausedInNap = async () => {
+    const pausedInNap = async (condition?: string) => {
       const nap = fixture('nap.asm');
       const ret = lineOf(nap, 'nanosleep') + 4;
       await launchStopped(nap, recording ? {} : { stepBackLimit: 0 });
-      await dc.setBreakpointsRequest({ source: { path: nap }, breakpoints: [{ line: ret }] });
+      await dc.setBreakpointsRequest({ source: { path: nap }, breakpoints: [{ line: ret, ...(condition ? { condition } : {}) }] });
       await dc.continueRequest({ threadId: 1 });
       await new Promise((resolve) => setTimeout(resolve, 300));
       const paused = stoppedEvent(dc);
@@ -54,8 +54,8 @@ describe('the Syscall scope', () => {
       return ret;
     };
 
-    it(`goes on from a pause inside a blocking call to a breakpoint right after it (${mode})`, async () => {
-      const ret = await pausedInNap();
+    it(`goes on from a pause inside a blocking call to a breakpoint right after it, its condition read after the call (${mode})`, async () => {
+      const ret = await pausedInNap('rax == 0');
       const event = await continueToStop(dc);
       expect(event.body.reason).toBe('breakpoint');
       expect((await topFrame(dc)).line).toBe(ret);
