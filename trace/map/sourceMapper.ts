@@ -8,6 +8,7 @@ import type { CallCredit, CallOrigin, SignalEvent, SourceLocation, StackFrame, S
 import { moduleCode, soleCallSite, type ModuleCode } from './callSites';
 import { FrameNames } from './frameNames';
 import { ExecutableMappings } from './mappings';
+import { ThreadLives } from './threadLives';
 import { attributeMacroRows, type MacroSite } from './nasmListing';
 import { KERNEL_ENTRY_LENGTH, kernelEntryAt } from '../../x86';
 
@@ -174,6 +175,7 @@ export class SourceMapper {
   private readonly existing = new Map<string, boolean>();
   private interpreter: string | undefined | null = null;
   private readonly mappings = new ExecutableMappings();
+  private readonly threads = new ThreadLives();
   private readonly frameNames: FrameNames;
   private loaderImage: ProgramImage | false | undefined;
 
@@ -229,6 +231,7 @@ export class SourceMapper {
    * the stack shows one), `event.origin` and `event.via`; returns the location.
    */
   map(event: TraceEvent): SourceLocation | undefined {
+    this.threads.observe(event);
     if (event.kind === 'exit') this.lastCall.delete(event.pid);
     if (event.kind === 'exit' || event.kind === 'notice') return undefined;
     if (event.kind === 'syscall' && event.name.startsWith('execve')) {
@@ -253,6 +256,12 @@ export class SourceMapper {
       }
     }
     const location = this.mapCall(event);
+    if (event.origin === 'user') this.threads.reachedUserCode(event.pid);
+    // Only a stack tells that no frame of the user's code made the call.
+    else if (event.origin === undefined && event.kind === 'syscall' && event.stack.length > 0) {
+      const origin = this.threads.originOutsideUserCode(event.pid);
+      if (origin) event.origin = origin;
+    }
     if (event.kind === 'syscall' && event.ip !== undefined && !event.inProgress) {
       this.lastCall.set(event.pid, { ip: event.ip, location, origin: event.origin, inLibrary: event.credit?.method === 'stack' && (event.via?.length ?? 0) > 0 });
     }
@@ -502,7 +511,8 @@ export class SourceMapper {
    * debug info) is its own code (your code, without a line);
    * only the dynamic loader's frames mean loading; the entry point, libc's start code or the loader
    * below libc's frames mean libc's start-up. Anything else (a child that posix_spawn started on a
-   * stack of its own, a thread's last calls) says nothing of where the call comes from.
+   * stack of its own) says nothing of where the call comes from; a thread's start and end are told
+   * apart by ThreadLives, from the thread's history.
    */
   private originWithoutUserFrame(walked: readonly WalkedFrame[]): CallOrigin | undefined {
     if (walked.some((w) => w.name === 'exit')) return 'exit';

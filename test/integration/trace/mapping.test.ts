@@ -555,6 +555,15 @@ describe('forking and threaded programs (-f)', () => {
     created.forEach((call, i) => {
       expect(call).toMatchObject({ origin: 'user', location: { file: source, line: lineOf(source, ['create', 'create2'][i]!) }, credit: { method: 'previous-call' } });
     });
+    // Each thread's own calls around its write are libc starting it (rseq, set_robust_list) and ending it (madvise, exit).
+    for (const thread of threads) {
+      const own = events(result).filter((e): e is SyscallEvent => e.kind === 'syscall' && e.pid === thread.pid);
+      const write = own.findIndex((e) => e.name === 'write');
+      expect(write).toBeGreaterThan(0);
+      expect(own.slice(0, write).map((e) => e.origin)).toEqual(own.slice(0, write).map(() => 'startup'));
+      expect(own.slice(write + 1).map((e) => e.origin)).toEqual(own.slice(write + 1).map(() => 'exit'));
+      expect(own.slice(write + 1).map((e) => e.name)).toContain('exit');
+    }
   });
 });
 
