@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Gdb, type AsyncRecord } from './mi/gdb';
 import * as exec from './mi/exec';
 import * as data from './mi/data';
+import { readMappedMemory, type MemoryBlock } from './mappedMemory';
 import { catchSyscalls, deleteBreakpoints, insertBreakpoint } from './mi/breakpoint';
 import { hasFunction, listFrames, selectFrame, symbolAt, type GdbFrame } from './mi/stack';
 import { frameSourceKind, isAssemblySource } from './frames';
@@ -306,6 +307,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (this.state !== 'running') return Promise.resolve();
     this.pauseRequested = true;
     return exec.execInterrupt(this.gdb).then(() => undefined);
+  }
+
+  /** Memory for the memory view: the whole range, or its part up to the end of the mapping it starts in. */
+  readMemory(address: bigint, count: number): Promise<MemoryBlock> {
+    return readMappedMemory(this.gdb, this.inferiorPid, address, count);
   }
 
   /** Kills the program and gdb; leaves no process behind. */

@@ -525,8 +525,9 @@ export class SyscallGdbSession extends DebugSession {
   protected override async readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): Promise<void> {
     await this.guard(response, async () => {
       const address = BigInt(args.memoryReference) + BigInt(args.offset ?? 0);
-      const block = await data.readMemory(this.running().gdb, address, args.count).catch(() => undefined);
-      response.body = block
+      const block = await this.running().readMemory(address, args.count);
+      // Clients take the bytes after the data as unreadable (VS Code shows them so).
+      response.body = block.bytes.length > 0
         ? { address: `0x${block.address.toString(16)}`, data: block.bytes.toString('base64'), unreadableBytes: args.count - block.bytes.length }
         : { address: `0x${address.toString(16)}`, unreadableBytes: args.count };
     });

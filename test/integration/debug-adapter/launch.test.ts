@@ -2,8 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  children, continueToStop, fixture, launch, launchStopped as launchAt, lineOf, scopeVariables, stoppedEvent, topFrame, useDebugClient,
+  children, continueToStop, fixture, launch, launchStopped as launchAt, lineOf, programPid, scopeVariables, stoppedEvent, topFrame, useDebugClient,
 } from './harness';
+import { readFileSync } from 'node:fs';
+import { mappedSpans } from '../../../debug-adapter/mappedMemory';
 
 const HELLO = fixture('hello.asm');
 const client = useDebugClient();
@@ -257,6 +259,24 @@ describe('memory and disassembly', () => {
     await dc.customRequest('writeMemory', { memoryReference: msg.memoryReference, data: Buffer.from('J').toString('base64') });
     const again = await dc.evaluateRequest({ expression: 'msg', context: 'repl' });
     expect(again.body.result).toBe('"Jello, world!", 10');
+  });
+
+  it('reads a range that runs past the end of a mapping up to that end, the rest unreadable', async () => {
+    await launchStopped(HELLO);
+    const msg = BigInt((await scopeVariables(dc, 'Data')).find((v) => v.name === 'msg')!.memoryReference!);
+    const maps = readFileSync(`/proc/${await programPid(dc)}/maps`, 'utf8');
+    const [, end] = mappedSpans(maps).find(([start, stop]) => start <= msg && msg < stop)!;
+    // gdb alone fails the whole of such a range (and cuts others a byte past the end).
+    for (const [before, count] of [[16, 64], [1, 2], [16, 17], [0x100, 0x200]] as const) {
+      const read = await dc.customRequest('readMemory', { memoryReference: `0x${(end - BigInt(before)).toString(16)}`, count }) as DebugProtocol.ReadMemoryResponse;
+      expect(Buffer.from(read.body!.data ?? '', 'base64').length, `${before} before the end, ${count} bytes`).toBe(before);
+      expect(read.body!.unreadableBytes).toBe(count - before);
+    }
+    const inside = await dc.customRequest('readMemory', { memoryReference: `0x${(end - 16n).toString(16)}`, count: 16 }) as DebugProtocol.ReadMemoryResponse;
+    expect(inside.body!.unreadableBytes).toBe(0);
+    const past = await dc.customRequest('readMemory', { memoryReference: `0x${end.toString(16)}`, count: 8 }) as DebugProtocol.ReadMemoryResponse;
+    expect(past.body).toMatchObject({ unreadableBytes: 8 });
+    expect(past.body!.data ?? '').toBe('');
   });
 
   it('disassembles in Intel syntax, forwards and backwards from the pc', async () => {
