@@ -130,20 +130,38 @@ class CreditTally {
   private readonly reasons = new Map<string, number>();
   /** The syscalls made inside a library that have no line: the ones worth unwinding. */
   private readonly unlinedSyscalls = new Set<string>();
+  /** Calls of the program's own code that has no debug lines: no stack would give them one. */
+  private ownWithoutLines = 0;
+  private ownReason = '';
 
   count(event: TraceEvent): void {
     if (event.kind !== 'syscall' || !event.credit) return;
     const { method, reason } = event.credit;
     this.byMethod.set(method, (this.byMethod.get(method) ?? 0) + 1);
-    // The loader's calls never had a line of the user's: no stack would change that.
-    if (method === 'none' && reason && event.origin !== 'loader') {
-      this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
-      if (event.credit.function) this.unlinedSyscalls.add(event.name);
+    if (method !== 'none' || !reason) return;
+    if (event.origin === 'user') {
+      this.ownWithoutLines++;
+      this.ownReason = reason;
+      return;
     }
+    // The loader's calls never had a line of the user's: no stack would change that.
+    if (event.origin === 'loader') return;
+    this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+    if (event.credit.function) this.unlinedSyscalls.add(event.name);
   }
 
-  /** `syscall-lens: 50,000 calls credited by their call site (no stacks), …` or '' with stacks. */
+  /**
+   * `syscall-lens: 2 calls of your code have no line: …` (a program built without debug lines), then
+   * `syscall-lens: 50,000 calls credited by their call site (no stacks), …` ('' with stacks).
+   */
   describe(stackTraces: boolean): string {
+    const own = this.ownWithoutLines > 0
+      ? `syscall-lens: ${this.ownWithoutLines.toLocaleString('en-US')} call${this.ownWithoutLines === 1 ? '' : 's'} of your code ha${this.ownWithoutLines === 1 ? 's' : 've'} no line: ${this.ownReason}\n`
+      : '';
+    return own + this.describeUnlined(stackTraces);
+  }
+
+  private describeUnlined(stackTraces: boolean): string {
     const bySite = this.byMethod.get('call-site') ?? 0;
     if (stackTraces || (bySite === 0 && this.reasons.size === 0)) return '';
     const unlined = [...this.reasons.values()].reduce((a, b) => a + b, 0);

@@ -5,7 +5,7 @@ import { readLineTable, type LineTable } from './dwarfLines';
 import { compilationDirectories } from './dwarfUnits';
 import { ELF, ElfFile, executableImage } from './elf';
 import type { CallCredit, CallOrigin, SignalEvent, SourceLocation, StackFrame, SyscallEvent, TraceEvent } from '../events';
-import { moduleCode, soleCallSite, type ModuleCode } from './callSites';
+import { functionAt, functionSpans, moduleCode, soleCallSite, type FunctionSpan, type ModuleCode } from './callSites';
 import { FrameNames } from './frameNames';
 import { ExecutableMappings } from './mappings';
 import { ThreadLives } from './threadLives';
@@ -142,6 +142,8 @@ export interface MapperOptions {
 interface Decided {
   credit: CallCredit;
   location?: SourceLocation;
+  /** The program's own code without a line (see isOwnCodeWithoutLines). */
+  origin?: CallOrigin;
 }
 
 /** A stack frame with what we know of it. */
@@ -159,6 +161,12 @@ const FAULT_CODE = /\bsi_code=(?:(?:0x)?[0-9a-f]+ \/\* )?(?:SEGV|BUS|ILL|FPE|TRA
 
 /** Functions that run before main: the entry point and libc's start code (glibc's names). */
 const START_FUNCTIONS = new Set(['_start', '__libc_start_main', '__libc_start_call_main', '__libc_early_init', '__libc_init_first']);
+
+/** The dynamic loader an ELF names in its PT_INTERP segment; undefined for a static program. */
+function interpreterNamed(elf: ElfFile): string | undefined {
+  const interp = elf.segments.find((segment) => segment.type === PT_INTERP);
+  return interp ? elf.data.toString('latin1', interp.offset, interp.offset + interp.fileSize).replace(/\0.*$/s, '') || undefined : undefined;
+}
 
 /** At most this many library frames are kept as a call's `via`. */
 const VIA_LIMIT = 6;
@@ -320,6 +328,7 @@ export class SourceMapper {
       return undefined;
     }
     event.credit = { ...decided.credit };
+    if (decided.origin) event.origin = decided.origin;
     if (!decided.location) return undefined;
     event.location = { ...decided.location };
     event.origin = 'user';
@@ -350,6 +359,9 @@ export class SourceMapper {
     const library = path.basename(module.path);
     const program = this.moduleCodeOf(this.program);
     if (!program) return { credit: { method: 'none', module: library, reason: 'the program could not be read' } };
+    if (module === program && this.isOwnCodeWithoutLines(address)) {
+      return { credit: { method: 'none', module: library, reason: this.withoutLinesReason() }, origin: 'user' };
+    }
     const others = otherFiles.map((file) => this.moduleCodeOf(file)).filter((m) => m !== undefined);
     const proven = soleCallSite(module, address, program, others);
     if (proven.kind === 'unproven') {
@@ -441,10 +453,12 @@ export class SourceMapper {
     // Under libc's exit(3) (an atexit handler, stdio flushed by an exit() the program called) the call
     // is exit-time work, still at the user's line that made it or called exit.
     const atExit = walked.some((w) => !w.inProgram && w.name === 'exit');
-    event.origin = atExit ? 'exit' : user >= 0 ? 'user' : this.originWithoutUserFrame(walked);
+    const withoutLines = user < 0 && this.innermostWithoutLines(walked);
+    event.origin = atExit ? 'exit' : user >= 0 || withoutLines ? 'user' : this.originWithoutUserFrame(walked, event.pid);
     if (user < 0) {
       if (isCall && this.creditAsPreviousCall(event as SyscallEvent, walked)) return event.location;
-      if (isCall) event.credit = { method: 'none', reason: 'no frame of its stack is in your code' };
+      // The program's own frames without a line (its main built without -g): its code, with no line to name.
+      if (isCall) event.credit = { method: 'none', reason: event.origin === 'user' ? this.withoutLinesReason() : 'no frame of its stack is in your code' };
       return undefined;
     }
     const location = walked[user]!.location!;
@@ -473,6 +487,34 @@ export class SourceMapper {
     event.origin = previous.origin;
     event.credit = { method: 'previous-call', function: walked[0]!.name ?? 'clone3', module: path.basename(walked[0]!.frame.module) };
     return true;
+  }
+
+  /** The innermost frame is the program's own code, which has no line (isOwnCodeWithoutLines). */
+  private innermostWithoutLines(walked: readonly WalkedFrame[]): boolean {
+    const inner = walked[0];
+    const image = this.image;
+    if (!inner?.inProgram || inner.location || !image) return false;
+    const address = this.linkAddressOfFrame(image, inner.frame);
+    return address !== undefined && this.isOwnCodeWithoutLines(address - KERNEL_ENTRY_LENGTH);
+  }
+
+  /** The program's sized function symbols (its libc's, when static), by start; read once. */
+  private programFunctions: FunctionSpan[] | undefined;
+
+  /**
+   * Code of the program's own that has no debug line: assembly built without -g, whose labels have
+   * no size, and not a function of a static program's libc, whose symbols have one. A stripped
+   * program (no symbols at all) cannot tell the two apart.
+   */
+  private isOwnCodeWithoutLines(address: number): boolean {
+    const elf = this.image?.elf;
+    if (!elf || elf.symbols.length === 0) return false;
+    this.programFunctions ??= functionSpans(elf);
+    return functionAt(this.programFunctions, address) === undefined;
+  }
+
+  private withoutLinesReason(): string {
+    return `${path.basename(this.program)} has no debug line for this code: built without -g (nasm -g -F dwarf, gcc -g)`;
   }
 
   /** The line that called the wrapper whose syscall this innermost frame is, when it is one. */
@@ -514,10 +556,10 @@ export class SourceMapper {
    * stack of its own) says nothing of where the call comes from; a thread's start and end are told
    * apart by ThreadLives, from the thread's history.
    */
-  private originWithoutUserFrame(walked: readonly WalkedFrame[]): CallOrigin | undefined {
+  private originWithoutUserFrame(walked: readonly WalkedFrame[], pid: number): CallOrigin | undefined {
     if (walked.some((w) => w.name === 'exit')) return 'exit';
     if (walked.some((w) => w.inProgram && w.location)) return 'runtime';
-    const loader = this.programInterpreter();
+    const loader = this.interpreterOf(pid);
     const inLoader = (w: WalkedFrame) => loader !== undefined && this.realModule(w.frame.module) === loader;
     if (loader && walked.every(inLoader)) return 'loader';
     const isStart = (w: WalkedFrame) => inLoader(w) || (w.name !== undefined && START_FUNCTIONS.has(w.name));
@@ -548,11 +590,30 @@ export class SourceMapper {
   private programInterpreter(): string | undefined {
     if (this.interpreter === null) {
       const elf = this.image?.elf;
-      const interp = elf?.segments.find((segment) => segment.type === PT_INTERP);
-      const named = interp && elf ? elf.data.toString('latin1', interp.offset, interp.offset + interp.fileSize).replace(/\0.*$/s, '') : undefined;
+      const named = elf ? interpreterNamed(elf) : undefined;
       this.interpreter = named ? this.realModule(named) : undefined;
     }
     return this.interpreter;
+  }
+
+  /** Another program's dynamic loader, by the file its execve named (undefined: static, or not readable). */
+  private readonly otherInterpreters = new Map<string, string | undefined>();
+
+  /**
+   * The dynamic loader of the program `pid` runs: a static program's child that runs /bin/true is
+   * loaded by /bin/true's loader, which the traced program does not name.
+   */
+  private interpreterOf(pid: number): string | undefined {
+    const other = this.otherPrograms.get(pid);
+    if (other === undefined) return this.programInterpreter();
+    // A log from an untrusted folder may name any file: the traced program's loader is all that is read.
+    if (this.options.readLibraries === false || !other.startsWith('/')) return this.programInterpreter();
+    if (!this.otherInterpreters.has(other)) {
+      let named: string | undefined;
+      try { named = interpreterNamed(ElfFile.read(executableImage(other))); } catch { named = undefined; }
+      this.otherInterpreters.set(other, named ? this.realModule(named) : undefined);
+    }
+    return this.otherInterpreters.get(other);
   }
 
   private readonly realModules = new Map<string, string>();

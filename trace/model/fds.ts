@@ -19,6 +19,12 @@ interface Incarnation {
 type Table = Map<number, Incarnation>;
 
 const CLOEXEC = /\b[A-Z_]*CLOEXEC\b/;
+// What -y prints after a descriptor number: `<path>`, `(deleted)` after it for a removed file. strace
+// escapes a `>` in a path (`a\76b`), so the only bare `>` inside is the arrow of a socket that -yy
+// names with its peer (`<UNIX-STREAM:[14801->14802]>`).
+const FD_PATH = String.raw`(?:<(?:\\.|->|[^\\>])*>(?:\(deleted\))?)?`;
+const FD_PAIR = new RegExp(String.raw`^\[(\d+)${FD_PATH}, (\d+)${FD_PATH}\]$`);
+const FD_LIST_ITEM = new RegExp(String.raw`(\d+)${FD_PATH}(, |\])`, 'y');
 const FORK_NAMES = new Set(['fork', 'vfork', 'clone', 'clone3']);
 // pipe(2) and socketpair(2) return their two descriptors through an int[2] argument.
 const FD_PAIR_PARAMS = new Set(['fildes', 'usockvec']);
@@ -145,7 +151,7 @@ export class FdTracker {
     }
     for (const i of plan.pairArguments) {
       // With -y each number carries its path: `[5<pipe:[566995]>, 6<pipe:[566995]>]`.
-      const pair = /^\[(\d+)(?:<[^>]*>)?, (\d+)(?:<[^>]*>)?\]$/.exec(event.args[i]?.text ?? '');
+      const pair = FD_PAIR.exec(event.args[i]?.text ?? '');
       for (const fd of pair?.slice(1) ?? []) created(Number(fd));
     }
   }
@@ -213,7 +219,7 @@ export function receivedDescriptors(message: string): number[] {
   const fds: number[] = [];
   const start = /SCM_RIGHTS\b[^{}]*?cmsg_data=\[/g;
   for (let match = start.exec(message); match; match = start.exec(message)) {
-    const item = /(\d+)(?:<(?:\\.|[^\\>])*>(?:\(deleted\))?)?(, |\])/y;
+    const item = FD_LIST_ITEM;
     item.lastIndex = start.lastIndex;
     for (let found = item.exec(message); found; found = item.exec(message)) {
       fds.push(Number(found[1]));

@@ -33,6 +33,12 @@ export function trimmedSlice(text: string, start: number, end: number): string {
 /** Characters that matter while scanning arguments; every other one is stepped over at once. */
 const SPECIAL = new Uint8Array(128);
 for (const c of '"/<()[]{},') SPECIAL[c.charCodeAt(0)] = 1;
+/**
+ * What may follow a `-y` path: the argument's end (`,` `)` `]` `}`), `(deleted)`, the space before
+ * ` <unfinished ...>`, a line's end.
+ */
+const AFTER_PATH = new Uint8Array(128);
+for (const c of ',)]}( \t\r\n') AFTER_PATH[c.charCodeAt(0)] = 1;
 /** The same without the comma: finding the end only, commas do not matter. */
 const SPECIAL_FOR_END = SPECIAL.map((flag, c) => (c === 44 ? 0 : flag));
 
@@ -58,15 +64,17 @@ function commentEnd(text: string, from: number, end: number): number {
 }
 
 /**
- * The first `>` in `text[from, end)` that no backslash escapes (strace escapes it inside a `-y` path),
- * or -1. Paths are short: stepped over here, this costs less than finding the line's last `>` first
- * (a line cut at ` <unfinished ...>` has none after a long string).
+ * The `>` that ends a `-y` path in `text[from, end)`, or -1: the first that no backslash escapes
+ * (strace escapes one in a file's name, `a\76b`) and that the argument's end follows. The `>` of a
+ * socket that `-yy` names with its peer (`UNIX-STREAM:[9542->9543]`) is followed by the peer.
+ * Paths are short: stepped over here, this costs less than finding the line's last `>` first (a line
+ * cut at ` <unfinished ...>` has none after a long string).
  */
 function pathEnd(text: string, from: number, end: number): number {
   let i = from;
   while (i < end) {
     const c = text.charCodeAt(i);
-    if (c === GREATER) return i;
+    if (c === GREATER && (i + 1 === end || AFTER_PATH[text.charCodeAt(i + 1)] === 1)) return i;
     // A backslash escapes the character after it: a `>` is reached here only after an even run of them.
     i += c === BACKSLASH ? 2 : 1;
   }

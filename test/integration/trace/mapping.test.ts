@@ -410,6 +410,20 @@ describe('a child that runs another program (execve)', () => {
     expect(calls(result, 'execve')[0]!.origin).toBe('loader');
   });
 
+  it('names the loading of a dynamic program that a static one runs: its loader is the one that program names', async () => {
+    const source = path.join(FIXTURES, 'execother.asm');
+    const result = await trace(source, ['/bin/true'], 'stacks');
+    const child = calls(result, 'execve').find((e) => e.args[0]?.text === '"/bin/true"')!;
+    expect(child).toMatchObject({ returnValue: 0, origin: 'user' });
+    const afterExec = events(result).filter((e): e is SyscallEvent => e.kind === 'syscall' && e.pid === child.pid && e.seq > child.seq);
+    // ld.so finds libc through its cache, then maps it: the loader's calls, as in a dynamic program's own trace.
+    const cache = afterExec.find((e) => e.name === 'openat' && e.args[1]?.text === '"/etc/ld.so.cache"');
+    expect(cache?.origin).toBe('loader');
+    expect(afterExec.find((e) => e.name === 'arch_prctl')?.origin).toBe('loader');
+    expect(afterExec.find((e) => e.name === 'exit_group')?.origin).toBe('exit');
+    for (const call of afterExec) expect(call.location, call.name).toBeUndefined();
+  });
+
   it('credits a C program\'s execl, failed or not, to its line through the stack', async () => {
     const dir = mkdtempSync(path.join(buildRoot, 'execl-'));
     const source = path.join(dir, 'execl.c');
@@ -423,6 +437,26 @@ describe('a child that runs another program (execve)', () => {
     const after = events(result).filter((e): e is SyscallEvent => e.kind === 'syscall' && e.seq > replaced!.seq);
     expect(after.length).toBeGreaterThan(0);
     for (const call of after) expect(call.location, call.name).toBeUndefined();
+  });
+});
+
+describe('a program built without debug lines (nasm without -g, as a Makefile may build it)', () => {
+  it('shows its calls as the user\'s code, without a line, and says why: with or without stacks', async () => {
+    const dir = mkdtempSync(path.join(buildRoot, 'nodebug-'));
+    const object = path.join(dir, 'calls.o');
+    const program = path.join(dir, 'calls');
+    expect((await runProgram('nasm', ['-f', 'elf64', '-o', object, path.join(FIXTURES, 'calls.asm')])).exitCode).toBe(0);
+    expect((await runProgram('ld', ['-o', program, object])).exitCode).toBe(0);
+    for (const stacks of [undefined, 'stacks'] as const) {
+      const result = await trace(program, [], stacks);
+      expect(result.stackTraces).toBe(stacks === 'stacks');
+      for (const name of ['write', 'open', 'read', 'mmap', 'exit']) {
+        const [call] = calls(result, name);
+        expect(call, name).toMatchObject({ origin: 'user', credit: { method: 'none' } });
+        expect(call!.location, name).toBeUndefined();
+        expect(call!.credit!.reason, name).toMatch(/no debug line .*-g/);
+      }
+    }
   });
 });
 

@@ -74,6 +74,18 @@ describe('syscall-lens trace (CLI)', () => {
     expect(runCli(['--stacks', '--no-stacks', 'callsites.c']).status).toBe(2);
   });
 
+  it('says that a program built without debug lines has none for its own calls, and suggests no stacks for them', () => {
+    const dir = mkdtempSync(path.join(work, 'nodebug-'));
+    const object = path.join(dir, 'calls.o');
+    expect(spawnSync('nasm', ['-f', 'elf64', '-o', object, path.join(FIXTURES, 'calls.asm')]).status).toBe(0);
+    expect(spawnSync('ld', ['-o', path.join(dir, 'calls'), object]).status).toBe(0);
+    const run = runCli(['./calls'], dir);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^\[user\] +write\(1, "calls\\n", 6\) = 6$/m);
+    expect(run.stderr).toMatch(/^syscall-lens: 5 calls of your code have no line: calls has no debug line for this code: built without -g \(nasm -g -F dwarf, gcc -g\)$/m);
+    expect(run.stderr).not.toContain('made inside a library');
+  });
+
   it('--summary prints the strace -c style table', () => {
     const run = runCli(['--summary', 'calls.asm']);
     expect(run.stdout).toMatch(/^% time +seconds +usecs\/call +calls +errors syscall$/m);

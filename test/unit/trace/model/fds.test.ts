@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SyscallEvent } from '../../../../trace/events';
 import { FdTracker, INHERITED } from '../../../../trace/model/fds';
 import { StraceParser } from '../../../../trace/parse/parser';
+
+const REFERENCE = path.resolve(__dirname, '../../../fixtures/reference/strace');
 
 /** Every call of a log (in-progress halves too, as the session hands them out), observed in order. */
 function track(log: string): SyscallEvent[] {
@@ -96,5 +100,27 @@ describe('descriptors received and removed', () => {
     expect(write!.fdOrigins?.[0]).toBe(open!.seq);
     expect(close!.fdOrigins?.[0]).toBe(open!.seq);
     expect(after!.fdOrigins).toBeUndefined();
+  });
+});
+
+describe('descriptors of a log written with -yy (a socket named with its peer: `UNIX-STREAM:[1->2]`)', () => {
+  const log = readFileSync(path.join(REFERENCE, 'passfd_f_ttt_T_i_yy_Xverbose.txt'), 'utf8');
+
+  it('both ends of a socketpair are created by it', () => {
+    const calls = track(log);
+    const [stream, datagram] = calls.filter((e) => e.name === 'socketpair');
+    const sendmsg = calls.find((e) => e.name === 'sendmsg')!;
+    // The last read: the loader's read libc through fd 3 before.
+    const read = calls.filter((e) => e.name === 'read').pop()!;
+    expect(sendmsg.fdOrigins?.[0]).toBe(datagram!.seq);
+    expect(read.fdOrigins?.[0]).toBe(stream!.seq);
+  });
+
+  it('a socket received with SCM_RIGHTS is created by the recvmsg, beside a file whose name has a `>`', () => {
+    const calls = track(log);
+    const recvmsg = calls.find((e) => e.name === 'recvmsg')!;
+    const [toSocket, toFile] = calls.filter((e) => e.name === 'write');
+    expect(toSocket!.fdOrigins?.[0]).toBe(recvmsg.seq);
+    expect(toFile!.fdOrigins?.[0]).toBe(recvmsg.seq);
   });
 });

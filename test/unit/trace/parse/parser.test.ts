@@ -180,6 +180,19 @@ describe('arguments: strings, structs, -X verbose, -y, -N', () => {
       { text: 'AT_FDCWD', raw: '-100', fdPath: '/tmp/a, b' }, { text: '"/etc/x"' }, { text: 'O_RDONLY|O_CLOEXEC', raw: '0x80000' }]);
     expect(event).toMatchObject({ resultPath: '/etc/x', duration: 0.000004 });
   });
+  it('keeps a -yy socket\'s name whole: the arrow to its peer (`UNIX-STREAM:[9542->9543]`) does not end it', () => {
+    const events = calls(parseStraceText(reference('sock_yy.txt')).events);
+    expect(events.find((e) => e.name === 'socketpair')!.args.map((a) => a.text)).toEqual(
+      ['AF_UNIX', 'SOCK_STREAM', '0', '[5<UNIX-STREAM:[9542->9543]>, 6<UNIX-STREAM:[9543->9542]>]']);
+    const sendmsg = calls(parseStraceText(reference('passfd_f_ttt_T_i_yy_Xverbose.txt')).events).find((e) => e.name === 'sendmsg')!;
+    expect(sendmsg.args).toHaveLength(3);
+    expect(sendmsg.args[0]).toEqual({ text: '5', fdPath: 'UNIX:[14806->14807]' });
+    expect(sendmsg.args[2]).toEqual({ text: '0' });
+    // A `>` after a `-` still ends a path that ends there (a file named `a-`).
+    const [close, pipe] = calls(parseStraceText('close(3</tmp/a->) = 0\npipe2([3</a->, 4</b->], 0) = 0\n').events);
+    expect(close!.args).toEqual([{ text: '3', fdPath: '/tmp/a-' }]);
+    expect(pipe!.args.map((a) => a.text)).toEqual(['[3</a->, 4</b->]', '0']);
+  });
   it('reads argument names (strace -N, and clone\'s own)', () => {
     const clone = calls(parseStraceText(reference('sig_f.txt')).events).find((e) => e.name === 'clone')!;
     expect(clone.args.map((a) => a.name)).toEqual(['child_stack', 'flags', 'child_tidptr']);
