@@ -11,6 +11,7 @@ import { errnoByName } from '../syscalls';
 import { manPageErrorReasons } from '../syscalls/manpage';
 import { TraceError } from '../trace/capture/runner';
 import { TraceSession } from '../trace/session';
+import { describeUnlisted } from '../trace/relisting';
 
 /** strace's own default for `-s`: the text output cuts strings where plain strace would. */
 const TEXT_STRING_LIMIT = 32;
@@ -230,6 +231,9 @@ export const traceCommand: Subcommand = {
         if (message.severity !== 'warning') continue;
         const where = message.file ? `${path.relative(cwd, message.file) || message.file}${message.line ? `:${message.line}` : ''}: ` : '';
         diagnostics.write(`syscall-lens: ${where}warning: ${message.message.replace(/^warning:\s*/i, '')}\n`);
+      }
+      for (const { source, reason } of session.unlistedSources) {
+        diagnostics.write(`syscall-lens: ${describeUnlisted(path.relative(cwd, source) || source, reason)}\n`);
       }
       // The program's output goes to stderr, so that stdout is the trace alone.
       session.child.stdout?.on('data', (chunk: Buffer) => diagnostics.write(chunk));

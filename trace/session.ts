@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { OutputFormat } from '../toolchain/build';
 import { prepareTarget as prepareProgram, TargetError, type PreparedTarget } from '../toolchain/target';
 import { requireTool, type ToolPaths } from '../toolchain/tools';
+import { relistProgram } from './relisting';
 import { lookupSyscallByName } from '../syscalls';
 import { programUsesLibc } from './map/elf';
 import type { ExitEvent, SyscallEvent, TraceEvent } from './events';
@@ -127,6 +128,8 @@ export class TraceSession {
     readonly done: Promise<TraceResult>,
     /** The program's stdio as it ran: `terminal` may have fallen back to `pipe`. */
     readonly stdio: TraceRequest['stdio'],
+    /** NASM sources of a program built elsewhere that could not be listed again (relisting.ts): their macro calls keep the body's lines. */
+    readonly unlistedSources: ReadonlyArray<{ source: string; reason: string }> = [],
   ) {}
 
   /**
@@ -173,12 +176,19 @@ export class TraceSession {
     const model = request.model ?? new TraceModel();
     const roots = (request.workspaceRoots ?? []).map((r) => path.resolve(r) + path.sep);
     const userRoots = [...roots, ...[target.source, ...target.build?.companions ?? []].filter((file): file is string => !!file).map((file) => path.dirname(file))];
+    // A NASM program built elsewhere: its sources assembled again with listings put macro calls at their lines.
+    const relisting = !target.build && !target.listing ? await relistProgram(target.program, { tools: request.tools }).catch(() => undefined) : undefined;
     const mapper = new SourceMapper({
-      program: traced, listing: target.listing, mainSource: target.source, otherListings: target.build?.companionListings, wrapperSites: unwind?.wrapperSites,
+      program: traced, listing: target.listing, mainSource: target.source, otherListings: target.build?.companionListings ?? relisting?.listings, wrapperSites: unwind?.wrapperSites,
       frameAddresses: capabilities.stackTrace === 'libdw' ? 'module-address' : 'file-offset',
       isWorkspaceBinary: (module) => roots.some((root) => module.startsWith(root)),
       userSourceRoots: userRoots,
     });
+    if (relisting) {
+      // The image reads the listings now; their folder need not outlive this.
+      void mapper.image;
+      relisting.dispose();
+    }
     const supervisor = findSupervisorInterpreter();
     const options = traceOptions(capabilities, { stack, stringLimit: request.stringLimit ?? DEFAULT_STRING_LIMIT, inject: request.inject, syscalls: request.syscalls, startsProgram: !supervisor });
     // Under -k, the supervisor starts the program through the exec trampoline (see execTrampoline.ts).
@@ -283,6 +293,6 @@ export class TraceSession {
       if (outcome.straceDeath) result.straceDeath = outcome.straceDeath;
       return result;
     })();
-    return new TraceSession(target, running, model, done, stdio);
+    return new TraceSession(target, running, model, done, stdio, relisting?.skipped);
   }
 }

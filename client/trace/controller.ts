@@ -9,6 +9,7 @@ import { manPageErrorReasons } from '../../syscalls/manpage';
 import { compareSummaries, TraceModel, VIEW_WINDOW, type SyscallStats } from '../../trace/model/model';
 import { TraceError } from '../../trace/capture/runner';
 import { TraceSession, type TraceRequest } from '../../trace/session';
+import { describeUnlisted } from '../../trace/relisting';
 import { ToolNotFoundError } from '../../toolchain/tools';
 import { buildOptionsFor, ensureTrusted, readConfig } from '../config';
 import { COMMANDS, SETTINGS, SETTINGS_SECTION, TRACE_CATEGORIES, TRACING_CONTEXT } from '../contributions';
@@ -242,6 +243,7 @@ export class TraceController implements vscode.Disposable {
         return;
       }
       this.session = session;
+      for (const { source, reason } of session.unlistedSources) terminal.note(`[${describeUnlisted(path.basename(source), reason)}]`);
       terminal.attach(session.child.stdin, session.stdio === 'terminal', (size) => session.resize(size));
       if (session.stdio !== 'terminal') session.child.stdout?.on('data', (chunk: Buffer) => terminal.output(chunk));
       void this.view.keepInFront(() => terminal.show());

@@ -1,12 +1,15 @@
-// The compilation directory (DW_AT_comp_dir) of each unit in `.debug_info`, keyed by the unit's
-// line program (DW_AT_stmt_list): relative file names in `.debug_line` are relative to it. Only the
-// first entry of each unit (the compile unit itself) is read. Never throws: what cannot be read is
+// Each compile unit in `.debug_info`: its source (DW_AT_name), its compilation directory
+// (DW_AT_comp_dir, which relative file names in its line program, DW_AT_stmt_list, are relative to)
+// and the tool that made it (DW_AT_producer). Only the first entry of each unit (the compile unit
+// itself) is read. Never throws: what cannot be read is
 // left out. Codes from the DWARF 5 standard, section 7.5 (tables 7.3, 7.5 and 7.6).
 import type { ElfFile } from './elf';
 import { readForm, Reader, readUnitLength, stringSections, type Strings } from './dwarfForms';
 
+const DW_AT_name = 0x03;
 const DW_AT_stmt_list = 0x10;
 const DW_AT_comp_dir = 0x1b;
+const DW_AT_producer = 0x25;
 const DW_UT_compile = 0x01;
 const DW_UT_partial = 0x03;
 
@@ -60,11 +63,30 @@ function abbreviation(abbrev: Buffer, offset: number, code: number): [number, nu
   return undefined;
 }
 
+export interface CompilationUnit {
+  /** The unit's source as the compiler was given it (relative to compDir, or absolute). */
+  name?: string;
+  compDir?: string;
+  /** `NASM 2.16.01`, `GNU C17 12.2.0 -mtune=generic …`. */
+  producer?: string;
+  /** Offset of its line program in `.debug_line`. */
+  stmtList?: number;
+}
+
+/** Each unit's compilation directory, keyed by its line program's offset. */
 export function compilationDirectories(elf: ElfFile): Map<number, string> {
   const directories = new Map<number, string>();
+  for (const unit of compilationUnits(elf)) {
+    if (unit.compDir !== undefined && unit.stmtList !== undefined) directories.set(unit.stmtList, unit.compDir);
+  }
+  return directories;
+}
+
+export function compilationUnits(elf: ElfFile): CompilationUnit[] {
+  const units: CompilationUnit[] = [];
   const info = elf.sectionData('.debug_info');
   const abbrev = elf.sectionData('.debug_abbrev');
-  if (!info || !abbrev) return directories;
+  if (!info || !abbrev) return units;
   const strings = stringSections(elf);
   const reader = new Reader(info);
   try {
@@ -86,19 +108,21 @@ export function compilationDirectories(elf: ElfFile): Map<number, string> {
         addressSize = reader.u8();
       }
       const specs = abbreviation(abbrev, abbrevOffset, reader.uleb());
-      const unit = { offsetSize, addressSize, version, strings };
-      let compDir: string | undefined;
-      let stmtList: number | undefined;
+      const shape = { offsetSize, addressSize, version, strings };
+      const unit: CompilationUnit = {};
       for (const [attribute, form, implicit] of specs ?? []) {
-        const value = readValue(reader, form, unit, implicit);
-        if (attribute === DW_AT_comp_dir && typeof value === 'string') compDir = value;
-        else if (attribute === DW_AT_stmt_list && typeof value === 'number') stmtList = value;
+        const value = readValue(reader, form, shape, implicit);
+        if (typeof value === 'string') {
+          if (attribute === DW_AT_comp_dir) unit.compDir = value;
+          else if (attribute === DW_AT_name) unit.name = value;
+          else if (attribute === DW_AT_producer) unit.producer = value;
+        } else if (attribute === DW_AT_stmt_list) unit.stmtList = value;
       }
-      if (compDir !== undefined && stmtList !== undefined) directories.set(stmtList, compDir);
+      units.push(unit);
       reader.offset = unitEnd;
     }
   } catch {
     // A truncated or unusual unit: keep what was read.
   }
-  return directories;
+  return units;
 }

@@ -155,7 +155,7 @@ function placeListing(
  * Where the linker put each section of one source's object, by its line-table rows: section name →
  * the address of the section's offset 0 (in a program of several objects, each has its own).
  */
-export function linkedSectionBases(table: LineTable, listingPath: string, source: string, options: { includeDirectories?: string[] } = {}): Map<string, number> {
+export function linkedSectionBases(table: LineTable, listingPath: string, source: string, options: ListingPlacement = {}): Map<string, number> {
   return placeListing(table, listingPath, source, options)?.bases ?? new Map();
 }
 

@@ -9,7 +9,7 @@ import { functionAt, functionSpans, moduleCode, soleCallSite, type FunctionSpan,
 import { FrameNames } from './frameNames';
 import { ExecutableMappings } from './mappings';
 import { ThreadLives } from './threadLives';
-import { attributeMacroRows, type MacroSite } from './nasmListing';
+import { attributeMacroRows, type ListingPlacement, type MacroSite } from './nasmListing';
 import { KERNEL_ENTRY_LENGTH, kernelEntryAt } from '../../x86';
 
 /** A binary with its line table, read once per path and modification time. */
@@ -46,7 +46,23 @@ function isSyscallInstruction(bytes: Buffer | undefined): boolean {
  * regular file of at most MAX_PROGRAM_BYTES is read, or `data` when the caller has read it already.
  */
 /** A source's nasm `-l` listing. */
-export interface SourceListing { source: string; listing: string }
+export interface SourceListing {
+  source: string;
+  listing: string;
+  /** Its object was linked first, so its sections start where the ELF's do (default: the first listing given). */
+  linkedFirst?: boolean;
+}
+
+/** Where a listing's sections may lie in `elf` (see attributeMacroRows); `linkedFirst`: they start where the ELF's do. */
+export function listingPlacement(elf: ElfFile, linkedFirst: boolean): ListingPlacement {
+  const placedSections = elf.sections.filter((s) => s.address > 0);
+  return {
+    // nasm looks for %include files in its working directory, which DWARF records.
+    includeDirectories: [...new Set(compilationDirectories(elf).values())],
+    sectionAddresses: linkedFirst ? new Map(placedSections.map((s) => [s.name, s.address])) : undefined,
+    sectionRanges: new Map(placedSections.map((s) => [s.name, [s.address, s.address + Math.max(s.size, 1)] as const])),
+  };
+}
 
 export function loadProgramImage(file: string, options: { listing?: string; mainSource?: string; otherListings?: readonly SourceListing[]; data?: Buffer } = {}): ProgramImage | undefined {
   let stat;
@@ -66,15 +82,8 @@ export function loadProgramImage(file: string, options: { listing?: string; main
     const macroSites = new Map<number, MacroSite>();
     // Each source's listing places its own macro expansions (a program of several sources has one each).
     // Only the first object linked (the root's) starts where the ELF section does.
-    const placedSections = elf.sections.filter((s) => s.address > 0);
-    const sectionRanges = new Map(placedSections.map((s) => [s.name, [s.address, s.address + Math.max(s.size, 1)] as const]));
     for (const [index, unit] of units.entries()) {
-      const sites = attributeMacroRows(lines, unit.listing, path.resolve(unit.source), {
-        // nasm looks for %include files in its working directory, which DWARF records.
-        includeDirectories: [...new Set(compilationDirectories(elf).values())],
-        sectionAddresses: index === 0 ? new Map(placedSections.map((s) => [s.name, s.address])) : undefined,
-        sectionRanges,
-      });
+      const sites = attributeMacroRows(lines, unit.listing, path.resolve(unit.source), listingPlacement(elf, unit.linkedFirst ?? index === 0));
       for (const [address, site] of sites) if (!macroSites.has(address)) macroSites.set(address, site);
     }
     image = { path: file, elf, lines, macroSites, syscallReturnSites: findSyscallReturnSites(elf) };

@@ -1,7 +1,7 @@
 // `syscall-lens trace` as a user runs it in a terminal: the bundled CLI under a real pseudo-terminal
 // (python3's pty), real gcc and strace.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
@@ -59,5 +59,24 @@ describe('syscall-lens trace says what the build warned of', () => {
     const run = spawnSync(process.execPath, [cli, 'trace', source], { cwd: work, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: work } });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/^syscall-lens: warning: cannot find entry symbol _start; defaulting to [0-9a-f]+$/m);
+  });
+});
+
+describe('syscall-lens trace on a NASM program its own Makefile built', () => {
+  it('prints macro calls at the lines that used them, and says which source changed since the build', () => {
+    const folder = path.join(mkdtempSync(path.join(work, 'make-')), 'prebuilt');
+    cpSync(path.resolve(__dirname, '../../fixtures/trace/prebuilt'), folder, { recursive: true });
+    const run = (file: string, args: string[]) => spawnSync(file, args, { cwd: folder, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: work } });
+    for (const source of ['main', 'greet']) expect(run('nasm', ['-f', 'elf64', '-g', '-F', 'dwarf', '-I', 'macros/', `${source}.asm`, '-o', `${source}.o`]).status).toBe(0);
+    expect(run('ld', ['-o', 'prebuilt', 'main.o', 'greet.o']).status).toBe(0);
+    const main = path.join(folder, 'main.asm');
+    const body = markerLine(path.join(folder, 'macros/sys.inc'), 'body-syscall');
+    const traced = run(process.execPath, [cli, 'trace', './prebuilt']);
+    expect(traced.status, traced.stderr).toBe(0);
+    expect(traced.stdout).toMatch(new RegExp(`^main\\.asm:${markerLine(main, 'print-banner')} \\(macro macros/sys\\.inc:${body}\\) write\\(1, "start\\\\n", 6\\) = 6$`, 'm'));
+    writeFileSync(main, readFileSync(main, 'utf8').replace('print banner, banner_len', 'print banner, 3'));
+    const stale = run(process.execPath, [cli, 'trace', './prebuilt']);
+    expect(stale.stderr).toContain(`syscall-lens: main.asm: line ${markerLine(main, 'print-banner')} assembles to other bytes than the program has (changed, or built with other options, since the program was built); the calls its macros make show the macros' own lines\n`);
+    expect(stale.stdout).toMatch(new RegExp(`^macros/sys\\.inc:${body} +write\\(1, "start\\\\n", 6\\) = 6$`, 'm'));
   });
 });

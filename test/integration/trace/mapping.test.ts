@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -663,5 +663,57 @@ describe('odd file names', () => {
     const result = await trace(source);
     expect(calls(result, 'write')[0]!.location).toEqual({ file: source, line: lineOf(source, 'write') });
     expect(calls(result, 'exit')[0]!.location).toEqual({ file: source, line: lineOf(source, 'exit') });
+  });
+});
+
+describe('a NASM program built elsewhere (a Makefile)', () => {
+  /** The fixture's sources in a folder of their own, built as its Makefile would: nasm -I macros/ each source, then ld. */
+  async function buildLikeMake(): Promise<{ folder: string; program: string }> {
+    const folder = path.join(mkdtempSync(path.join(buildRoot, 'make-')), 'prebuilt');
+    cpSync(path.join(FIXTURES, 'prebuilt'), folder, { recursive: true });
+    for (const source of ['main', 'greet']) {
+      const assembled = await runProgram('nasm', ['-f', 'elf64', '-g', '-F', 'dwarf', '-I', 'macros/', `${source}.asm`, '-o', `${source}.o`], { cwd: folder });
+      expect(assembled.stderr).toBe('');
+    }
+    expect((await runProgram('ld', ['-o', 'prebuilt', 'main.o', 'greet.o'], { cwd: folder })).exitCode).toBe(0);
+    return { folder, program: path.join(folder, 'prebuilt') };
+  }
+
+  async function traceProgram(program: string): Promise<{ result: TraceResult; unlisted: ReadonlyArray<{ source: string; reason: string }> }> {
+    const session = await TraceSession.start({ file: program, args: [], stdio: 'pipe', workspaceRoots: [path.dirname(program)] });
+    session.child.stdin?.end();
+    return { result: await session.done, unlisted: session.unlistedSources };
+  }
+
+  it('credits calls made inside macros to the lines that used them, in every source, from listings made again', async () => {
+    const { folder, program } = await buildLikeMake();
+    const before = readdirSync(folder).sort();
+    const { result, unlisted } = await traceProgram(program);
+    expect(unlisted).toEqual([]);
+    const macros = path.join(folder, 'macros', 'sys.inc');
+    const body = { macroLine: lineOf(macros, 'body-syscall'), macroFile: macros };
+    const main = path.join(folder, 'main.asm');
+    const greet = path.join(folder, 'greet.asm');
+    expect(calls(result, 'write').map((call) => call.location)).toEqual([
+      { file: main, line: lineOf(main, 'print-banner'), ...body },
+      { file: greet, line: lineOf(greet, 'print-hello'), ...body },
+      { file: greet, line: lineOf(greet, 'print-hello'), ...body },
+    ]);
+    expect(calls(result, 'exit')[0]?.location).toEqual({ file: main, line: lineOf(main, 'exit'), ...body });
+    // Nothing was written beside the user's sources.
+    expect(readdirSync(folder).sort()).toEqual(before);
+  });
+
+  it('leaves out a source changed since the build, and says so: its macro calls keep the body\'s line', async () => {
+    const { folder, program } = await buildLikeMake();
+    const main = path.join(folder, 'main.asm');
+    writeFileSync(main, readFileSync(main, 'utf8').replace('print banner, banner_len', 'print banner, 3'));
+    const { result, unlisted } = await traceProgram(program);
+    expect(unlisted).toEqual([{ source: main, reason: expect.stringMatching(new RegExp(`^line ${lineOf(main, 'print-banner')} assembles to other bytes than the program has`)) }]);
+    const macros = path.join(folder, 'macros', 'sys.inc');
+    const greet = path.join(folder, 'greet.asm');
+    const [banner, hello] = calls(result, 'write').map((call) => call.location);
+    expect(banner).toEqual({ file: macros, line: lineOf(macros, 'body-syscall') });
+    expect(hello).toMatchObject({ file: greet, line: lineOf(greet, 'print-hello') });
   });
 });
