@@ -11,6 +11,7 @@ import { EventArchive } from './model/eventArchive';
 import { callSteps, MAX_STEPS, type CallStep } from './model/sequence';
 import { parseStraceText, StraceParser } from './parse/parser';
 import { MAX_PROGRAM_BYTES, SourceMapper } from './map/sourceMapper';
+import { relistProgram } from './relisting';
 
 export interface LoadedLog {
   model: TraceModel;
@@ -99,14 +100,22 @@ async function mapperForLog(text: string, program: string | undefined, policy: L
   const roots = policy.workspaceRoots.map((r) => path.resolve(r) + path.sep);
   // A libdw strace prints source hints (`-kk`) and module addresses; Debian's libunwind one, file offsets.
   const libdw = /^ > .*\) \[0x[0-9a-f]+\] \S+:\d+$/m.test(text.slice(0, 1 << 20));
-  return new SourceMapper({
-    program, programData: data, frameAddresses: libdw ? 'module-address' : 'file-offset',
+  // Its NASM sources assembled again put macro calls at their lines (relisting.ts); nasm reads the
+  // files a source names (%include, incbin), so only in a trusted folder.
+  const relisting = policy.trusted ? await relistProgram(program).catch(() => undefined) : undefined;
+  const mapper = new SourceMapper({
+    program, programData: data, frameAddresses: libdw ? 'module-address' : 'file-offset', otherListings: relisting?.listings,
     // Frames in an untrusted folder's log read no other binary.
     isWorkspaceBinary: (module) => policy.trusted && roots.some((root) => module.startsWith(root)),
     userSourceRoots: policy.workspaceRoots,
     // Nor the libraries its mmap lines name, to credit calls by their call site.
     readLibraries: policy.trusted,
   });
+  if (relisting) {
+    void mapper.image;
+    relisting.dispose();
+  }
+  return mapper;
 }
 
 /** The log opened for reading events back; undefined when it cannot be (the model then keeps every event). */

@@ -717,3 +717,24 @@ describe('a NASM program built elsewhere (a Makefile)', () => {
     expect(hello).toMatchObject({ file: greet, line: lineOf(greet, 'print-hello') });
   });
 });
+
+describe('a log of a NASM program built elsewhere', () => {
+  it('credits its macro calls to their lines in a trusted folder, and runs no nasm for an untrusted one', async () => {
+    const folder = path.join(mkdtempSync(path.join(buildRoot, 'makelog-')), 'prebuilt');
+    cpSync(path.join(FIXTURES, 'prebuilt'), folder, { recursive: true });
+    for (const source of ['main', 'greet']) {
+      expect((await runProgram('nasm', ['-f', 'elf64', '-g', '-F', 'dwarf', '-I', 'macros/', `${source}.asm`, '-o', `${source}.o`], { cwd: folder })).exitCode).toBe(0);
+    }
+    expect((await runProgram('ld', ['-o', 'prebuilt', 'main.o', 'greet.o'], { cwd: folder })).exitCode).toBe(0);
+    const log = path.join(folder, 'prebuilt.strace');
+    expect((await runProgram('strace', ['-i', '-o', log, './prebuilt'], { cwd: folder })).exitCode).toBe(0);
+    const main = path.join(folder, 'main.asm');
+    const macros = path.join(folder, 'macros', 'sys.inc');
+    const firstWrite = async (trusted: boolean) => {
+      const loaded = await loadStraceLog(readFileSync(log, 'utf8'), log, { workspaceRoots: [folder], trusted });
+      return loaded.model.events.find((e): e is SyscallEvent => e?.kind === 'syscall' && e.name === 'write')?.location;
+    };
+    expect(await firstWrite(true)).toEqual({ file: main, line: lineOf(main, 'print-banner'), macroLine: lineOf(macros, 'body-syscall'), macroFile: macros });
+    expect(await firstWrite(false)).toEqual({ file: macros, line: lineOf(macros, 'body-syscall') });
+  });
+});
