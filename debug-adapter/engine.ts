@@ -20,7 +20,7 @@ import { LOGPOINT_MARKER } from './logpoints';
 import { planStepOut } from './stepOut';
 import { keptCommand } from './keeper';
 import { needsLauncher, startThroughLauncher, type ArgvLauncher } from './argvLauncher';
-import { leaveSyscallStop, type Outcome, type ResumeKind, type SyscallResumeHost } from './syscallResume';
+import { leaveSyscallStop, stepOnUnlessAtNextLine, type Outcome, type ResumeKind, type SyscallResumeHost } from './syscallResume';
 import { DEFAULT_STEP_BACK_LIMIT, History, type BackKind } from './history';
 import { kernelRunsI386, NO_I386_EXPLANATION } from '../toolchain/kernel';
 
@@ -74,6 +74,8 @@ export interface SyscallFilter {
 
 
 const KERNEL_ENTRY_BYTES = BigInt(KERNEL_ENTRY_LENGTH);
+/** Calls into functions without readable source one Step Into steps over on the same line (printf, then puts). */
+const MAX_UNREADABLE_CALLS = 16;
 const SYSCALL_STOPS_END_RECORDING = 'Step Back is off: gdb cannot stop at syscalls while it records, and Syscall entry/return stops or Run to Next Syscall are on.';
 
 /** gdb printing a stop's source line from a file that is not there. */
@@ -218,19 +220,45 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   continue(): void { this.resumeWith('continue', () => exec.execContinue(this.gdb)); }
   next(instruction: boolean): void { this.resumeWith(instruction ? 'instruction' : 'line', () => exec.execNext(this.gdb, instruction), true); }
-  stepIn(instruction: boolean): void { this.resumeWith(instruction ? 'instruction' : 'line', () => exec.execStep(this.gdb, instruction)); }
+  stepIn(instruction: boolean): void {
+    if (instruction) return this.resumeWith('instruction', () => exec.execStep(this.gdb, true));
+    this.resumeWith('line', () => exec.execStep(this.gdb, false), false, (outcome) => this.stepOverUnreadable(outcome));
+  }
 
-  /** Resumes with one gdb command, first leaving a syscall stop the way the user sees it (syscallResume.ts). */
-  private resumeWith(kind: ResumeKind, command: () => Promise<unknown>, over = false): void {
+  /**
+   * Step Into that entered a function whose source is not on disk (printf, with libc6-dbg's line
+   * tables, which valgrind installs): the editor would stay on the calling line, with the function a
+   * frame of disassembly, and each further Step Into walk its lines unseen. Steps over it instead, as
+   * gdb does a function without line information: back to the caller, and the step goes on from there.
+   */
+  private async stepOverUnreadable(outcome: Outcome): Promise<Outcome> {
+    for (let calls = 0; calls < MAX_UNREADABLE_CALLS; calls++) {
+      if (outcome.kind !== 'stopped' || outcome.stop.reason !== 'end-stepping-range') return outcome;
+      if (frameSourceKind(outcome.stop.frame.fullname, existsSync) !== 'none') return outcome;
+      const caller = (await listFrames(this.gdb, 2).catch(() => []))[1];
+      if (frameSourceKind(caller?.fullname, existsSync) !== 'user') return outcome;
+      const back = await this.runCommand(() => exec.execFinish(this.gdb));
+      if (back.kind !== 'stopped' || back.stop.reason !== 'function-finished') return back;
+      outcome = (await stepOnUnlessAtNextLine(this, back.stop, caller!)) ?? await this.runCommand(() => exec.execStep(this.gdb, false));
+    }
+    return outcome;
+  }
+
+  /**
+   * Resumes with one gdb command, first leaving a syscall stop the way the user sees it (syscallResume.ts);
+   * `after` goes on from where the command stopped, when it was live.
+   */
+  private resumeWith(kind: ResumeKind, command: () => Promise<unknown>, over = false, after?: (outcome: Outcome) => Promise<Outcome>): void {
     const history = this.history;
     if (history?.replaying) {
       this.resume(() => history.forward((c) => this.runCommand(c), kind, command, over), (outcome) => this.classifyReplay(outcome));
       return;
     }
+    const then = after ?? ((outcome: Outcome) => Promise.resolve(outcome));
     // Outside a syscall stop the command goes to gdb at once, before the DAP response is written: it is
     // on the critical path of every step.
-    if (!this.lastStop?.syscall) return this.resume(() => this.runCommand(command));
-    this.resume(async () => (await this.leaveStop(kind)) ?? this.runCommand(command));
+    if (!this.lastStop?.syscall) return this.resume(() => this.runCommand(command).then(then));
+    this.resume(async () => (await this.leaveStop(kind)) ?? then(await this.runCommand(command)));
   }
 
   private leaveStop(kind: ResumeKind): Promise<Outcome | undefined> {
@@ -274,6 +302,12 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Step Out without frame information: see stepOut.ts for where it stops. */
   stepOut(): void {
+    // In the past the program replays up to the end of the recording, and goes on live from there:
+    // the call being left may return after the present.
+    const history = this.history?.replaying ? this.history : undefined;
+    const run = (kind: ResumeKind, command: () => Promise<unknown>) => history
+      ? history.forward((c) => this.runCommand(c), kind, command)
+      : this.runCommand(command);
     this.resume(async () => {
       const left = await this.leaveStop('other');
       if (left) return left;
@@ -286,21 +320,21 @@ export class Engine extends EventEmitter<EngineEvents> {
         return this.runCommand(() => exec.execFinish(this.gdb));
       }
       const plan = await planStepOut(this.gdb);
-      if (plan.targets.length === 0) return this.runCommand(() => exec.execStep(this.gdb, true)); // over the `ret` at pc
+      if (plan.targets.length === 0) return run('instruction', () => exec.execStep(this.gdb, true)); // over the `ret` at pc
       const numbers: string[] = [];
       for (const target of plan.targets) {
         numbers.push((await insertBreakpoint(this.gdb, `*0x${target.toString(16)}`, { temporary: true, condition: plan.condition })).number);
       }
       let outcome: Outcome;
       try {
-        outcome = await this.runCommand(() => exec.execContinue(this.gdb));
+        outcome = await run('continue', () => exec.execContinue(this.gdb));
       } finally {
         await deleteBreakpoints(this.gdb, numbers).catch(() => undefined);
       }
       if (outcome.kind !== 'stopped' || !numbers.includes(outcome.stop.breakpoint ?? '')) return outcome;
       if (!plan.thenStepOverRet) return { kind: 'stopped', stop: { ...outcome.stop, reason: 'end-stepping-range', breakpoint: undefined } };
-      return this.runCommand(() => exec.execStep(this.gdb, true)); // over the `ret`
-    });
+      return run('instruction', () => exec.execStep(this.gdb, true)); // over the `ret`
+    }, history ? (outcome) => this.classifyReplay(outcome) : undefined);
   }
 
   pause(): Promise<void> {
@@ -386,7 +420,9 @@ export class Engine extends EventEmitter<EngineEvents> {
         if (!this.gdb.running) return;
         this.emit('output', `${(error as Error).message}\n`, 'important');
         const frame = (await listFrames(this.gdb, 1).catch(() => []))[0];
-        this.reportStop({ reason: 'step', address: frame?.address ?? 0n, breakpoints: [], frame: frame ?? { level: 0, address: 0n } });
+        // Still where it was: in the past, the stop still says so.
+        const description = this.history?.describe();
+        this.reportStop({ reason: 'step', description, address: frame?.address ?? 0n, breakpoints: [], frame: frame ?? { level: 0, address: 0n } });
       }
     })();
   }
@@ -526,6 +562,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private reportStop(event: StopEvent): void {
     this.lastStop = event;
+    this.lastStopThread = this.gdb.selectedThread;
     this.state = 'stopped';
     this.emit('stopped', event);
   }
@@ -684,7 +721,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     // Without CFI gdb's unwinder walks off the stack into `??` at 0; those frames are noise.
     const real = frames.filter((f, i) => i === 0 || (f.address !== 0n && f.func !== undefined));
     const stop = this.currentStop;
-    if (stop && real[0] && stop.frame.address !== real[0].address) real[0] = { ...real[0], ...stop.frame, level: 0 };
+    // The stop's own frame (a syscall's line), unless the user switched threads (`-exec thread 1`) since.
+    const stoppedThread = this.gdb.selectedThread === this.lastStopThread;
+    if (stop && stoppedThread && real[0] && stop.frame.address !== real[0].address) real[0] = { ...real[0], ...stop.frame, level: 0 };
     return real;
   }
+  private lastStopThread: string | undefined;
 }

@@ -238,10 +238,8 @@ export class Inspector {
     const variables = await listVariables(this.gdb, level).catch(() => []);
     return variables.map((v) => ({
       name: v.name, type: v.type, value: v.value ?? '{…}', evaluateName: v.name,
-      set: async (value: string) => {
-        await this.gdb.send(`-stack-select-frame ${level}`);
-        return data.evaluate(this.gdb, `${v.name} = ${value}`);
-      },
+      // In its frame without selecting it: the registers and steps stay with the frame the stop left selected.
+      set: (value: string) => data.evaluate(this.gdb, `${v.name} = ${value}`, level),
     }));
   }
 

@@ -122,7 +122,7 @@ async function finishToUserFrame(host: SyscallResumeHost): Promise<{ outcome: Ou
  * Back in the user's frame after the call its line made: a call that ended the line returns to the
  * start of the next one, which is where the step ends; otherwise the rest of the line runs first.
  */
-async function stepOnUnlessAtNextLine(host: SyscallResumeHost, stop: StopRecord, before: GdbFrame): Promise<Outcome | undefined> {
+export async function stepOnUnlessAtNextLine(host: Pick<SyscallResumeHost, 'gdb'>, stop: StopRecord, before: GdbFrame): Promise<Outcome | undefined> {
   const here = await data.sourceAt(host.gdb, stop.frame.address).catch(() => undefined);
   const sameLine = here !== undefined && here.line === before.line && here.fullname === before.fullname;
   return sameLine ? undefined : { kind: 'stopped', stop: { ...stop, reason: 'end-stepping-range' } };

@@ -6,7 +6,7 @@ import { labelName } from './stack';
 export async function evaluate(gdb: Gdb, expression: string, frame?: number): Promise<string> {
   // In a frame other than the selected one (a watch or hover in the caller the editor shows), without
   // selecting it: gdb's own selection stays where the stop left it.
-  const where = frame === undefined ? '' : `--thread 1 --frame ${frame} `;
+  const where = frame === undefined ? '' : `--thread ${gdb.selectedThread} --frame ${frame} `;
   const reply = await gdb.send(`-data-evaluate-expression ${where}${quoteMI(expression)}`);
   return str(reply.value) ?? '';
 }

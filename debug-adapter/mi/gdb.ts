@@ -69,6 +69,7 @@ export class Gdb extends EventEmitter<GdbEvents> {
   private buffered = '';
   private exited = false;
   private readonly timeoutMs: number;
+  private thread = '1';
 
   private constructor(private readonly options: GdbOptions) {
     super();
@@ -85,6 +86,14 @@ export class Gdb extends EventEmitter<GdbEvents> {
     if (this.process.exitCode !== null || this.process.signalCode !== null) {
       queueMicrotask(() => this.finish(this.process.exitCode, this.process.signalCode));
     }
+  }
+
+  /**
+   * gdb's selected thread: the one that stopped (a breakpoint in a pthread is not thread 1), or one the
+   * user chose in the Debug Console. `--frame` needs a `--thread`, and frames count in that thread.
+   */
+  get selectedThread(): string {
+    return this.thread;
   }
 
   /** The gdb executable this process runs. */
@@ -199,9 +208,15 @@ export class Gdb extends EventEmitter<GdbEvents> {
     const record = parseRecord(line);
     switch (record.kind) {
       case 'result': return this.settle(record);
-      case 'exec': this.emit('exec', record); return;
+      case 'exec':
+        if (record.asyncClass === 'stopped') this.thread = str(record.results['thread-id']) ?? this.thread;
+        this.emit('exec', record);
+        return;
       case 'status':
-      case 'notify': this.emit('notify', record); return;
+      case 'notify':
+        if (record.asyncClass === 'thread-selected') this.thread = str(record.results.id) ?? this.thread;
+        this.emit('notify', record);
+        return;
       case 'console':
       case 'target':
       case 'log': this.emit('stream', record.kind, record.text); return;

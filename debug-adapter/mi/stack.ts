@@ -73,7 +73,7 @@ export interface GdbVariable {
 
 /** Arguments and locals of a frame, from its DWARF (C programs; NASM code has none). */
 export async function listVariables(gdb: Gdb, level: number): Promise<GdbVariable[]> {
-  const reply = await gdb.send(`-stack-list-variables --thread 1 --frame ${level} --simple-values`);
+  const reply = await gdb.send(`-stack-list-variables --thread ${gdb.selectedThread} --frame ${level} --simple-values`);
   return list(reply.variables).map(tuple).filter((v): v is MITuple => !!v).map((v) => ({
     name: str(v.name) ?? '', type: str(v.type), value: str(v.value), argument: str(v.arg) === '1',
   }));

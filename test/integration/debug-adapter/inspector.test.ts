@@ -34,6 +34,28 @@ describe('C programs', () => {
   });
 });
 
+describe('a C program stopped in a second thread', () => {
+  it('shows the locals of the thread that stopped, and reads names there', async () => {
+    const source = fixture('worker.c');
+    await launchConfigured(dc, { program: source }, () => dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: lineOf(source, 'LINE_WORKER_WRITE') }] }));
+    const frame = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!;
+    expect([frame.name, frame.line]).toEqual(['worker', lineOf(source, 'LINE_WORKER_WRITE')]);
+    // Not main's frame (waiting in pthread_join), which gdb calls thread 1.
+    const locals = await scopeVariables(dc, 'Locals');
+    expect(locals.map((v) => [v.name, v.value])).toEqual(expect.arrayContaining([['round', '0'], ['name', expect.stringContaining('"worker\\n"')]]));
+    expect((await dc.evaluateRequest({ expression: 'round + 1', frameId: frame.id, context: 'hover' })).body.result).toBe('1');
+  });
+
+  it('shows the stack of the thread chosen in the Debug Console, not the stop\'s frame on top of it', async () => {
+    const source = fixture('worker.c');
+    await launchConfigured(dc, { program: source }, () => dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: lineOf(source, 'LINE_WORKER_WRITE') }] }));
+    await dc.evaluateRequest({ expression: '-exec thread 1', context: 'repl' });
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    expect(frames.map((f) => f.name)).toContain('main');
+    expect(frames.map((f) => f.name)).not.toContain('worker');
+  });
+});
+
 describe('a syscall stop inside libc', () => {
   it('shows libc\'s frames as disassembly and the user\'s frames with their lines', async () => {
     const source = fixture('libc.c');

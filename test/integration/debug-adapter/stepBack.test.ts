@@ -133,6 +133,33 @@ describe('Step Back by line', () => {
     expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_LENGTH'));
   }, 60_000);
 
+  it('Step Out in the past of a call the recording never saw return runs the rest of it live, to the caller', async () => {
+    const program = fixture('backcalls.asm');
+    await launchStopped(dc, program);
+    await next();
+    await after(() => dc.stepInRequest({ threadId: 1 }));
+    await after(() => dc.stepInRequest({ threadId: 1 })); // the present: inside `length`, after `push rbx`
+    await stepBack();
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_LENGTH'));
+    const event = await after(() => dc.stepOutRequest({ threadId: 1 }));
+    expect(event.body.reason).toBe('step');
+    const here = await state();
+    expect(here.line).toBe(lineOf(program, 'LINE_AFTER_CALL'));
+    expect(here.registers.rax).toBe('0x10');
+  }, 60_000);
+
+  it('a Step Out refused in the past still says the stop is in the past', async () => {
+    const program = fixture('backcalls.asm');
+    await launchStopped(dc, program);
+    await next();
+    await next();
+    expect((await stepBack()).body.description).toMatch(/^Showing the past/);
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_CALL'));
+    const event = await after(() => dc.stepOutRequest({ threadId: 1 })); // _start has no `ret`
+    expect((await topFrame(dc)).line).toBe(lineOf(program, 'LINE_CALL'));
+    expect(event.body.description).toMatch(/^Showing the past/);
+  }, 60_000);
+
   it('shows the past in the Registers scope and refuses to change it', async () => {
     await launchStopped(dc, rewind);
     await setBreakpoints('LINE_AFTER_WRITE');

@@ -1,0 +1,65 @@
+// A C main calling NASM functions (the "libasm" exercise), built as students build it: nasm -f elf64 for
+// each .s, gcc links them with main.c.
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { buildDirectory, fixture, launchConfigured, lineOf, stoppedEvent, topFrame, useDebugClient } from './harness';
+
+const client = useDebugClient();
+let dc: DebugClient;
+beforeEach(() => { dc = client(); });
+
+const main = fixture('libasm/main.c');
+const ftWrite = fixture('libasm/ft_write.s');
+let program: string;
+
+beforeAll(() => {
+  const out = buildDirectory();
+  const objects = ['ft_strlen', 'ft_write'].map((name) => {
+    const object = path.join(out, `${name}.o`);
+    execFileSync('nasm', ['-f', 'elf64', '-g', '-F', 'dwarf', fixture(`libasm/${name}.s`), '-o', object]);
+    return object;
+  });
+  program = path.join(out, 'libasm_test');
+  execFileSync('gcc', ['-g', '-O0', main, ...objects, '-o', program], { stdio: 'ignore' });
+});
+
+async function stepIn(): Promise<void> {
+  const stopped = stoppedEvent(dc);
+  await dc.stepInRequest({ threadId: 1 });
+  expect((await stopped).body.reason).toBe('step');
+}
+
+describe('Step Into a call of a library function whose source is not on disk', () => {
+  // With libc's line tables installed (libc6-dbg, which valgrind brings), gdb's step enters printf.
+  it('steps over printf from C, to the next line', async () => {
+    await launchConfigured(dc, { program, build: 'off' }, () => dc.setBreakpointsRequest({ source: { path: main }, breakpoints: [{ line: lineOf(main, 'LINE_PRINTF') }] }));
+    await stepIn();
+    const frame = await topFrame(dc);
+    expect([frame.name, frame.source?.path, frame.line]).toEqual(['main', main, lineOf(main, 'LINE_RETURN')]);
+  });
+
+  it('steps over __errno_location from NASM, to the line after the call', async () => {
+    await launchConfigured(dc, { program, build: 'off' }, () => dc.setBreakpointsRequest({ source: { path: ftWrite }, breakpoints: [{ line: lineOf(ftWrite, 'LINE_ERRNO_CALL') }] }));
+    await stepIn();
+    const frame = await topFrame(dc);
+    expect([frame.name, frame.source?.path, frame.line]).toEqual(['ft_write · .error', ftWrite, lineOf(ftWrite, 'LINE_ERRNO_POP')]);
+  });
+});
+
+describe('changing a local of the C caller while stopped in the NASM function', () => {
+  it('changes it in its frame and leaves the registers shown those of the stop', async () => {
+    const strlen = fixture('libasm/ft_strlen.s');
+    await launchConfigured(dc, { program, build: 'off' }, () => dc.setBreakpointsRequest({ source: { path: strlen }, breakpoints: [{ line: lineOf(strlen, 'LINE_STRLEN_START') }] }));
+    const [top, caller] = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    expect([top!.name, caller!.name]).toEqual(['ft_strlen', 'main']);
+    const locals = (await dc.scopesRequest({ frameId: caller!.id })).body.scopes.find((s) => s.name === 'Locals')!;
+    await dc.variablesRequest({ variablesReference: locals.variablesReference });
+    expect((await dc.setVariableRequest({ variablesReference: locals.variablesReference, name: 'written', value: '7' })).body.value).toBe('7');
+    expect((await dc.evaluateRequest({ expression: 'written', frameId: caller!.id, context: 'watch' })).body.result).toBe('7');
+    const registers = (await dc.scopesRequest({ frameId: top!.id })).body.scopes.find((s) => s.name === 'Registers')!;
+    const rip = (await dc.variablesRequest({ variablesReference: registers.variablesReference })).body.variables.find((v) => v.name === 'rip')!;
+    expect(rip.value).toBe(top!.instructionPointerReference);
+  });
+});
