@@ -4,7 +4,7 @@
 // are assembled again with a listing, into a private folder. A listing is kept only when its bytes
 // are the program's own at the addresses its lines were linked at: a source changed since the build,
 // or built with other definitions (-D) or options, is left out, and its calls keep the body's lines.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseListing, type ListingRecord } from '../nasm/listing';
@@ -31,6 +31,7 @@ export function describeUnlisted(name: string, reason: string): string {
 /** More sources than this are not assembled again (a trace should not wait on a large project's build). */
 const MAX_SOURCES = 64;
 const NASM_TIMEOUT_MS = 20_000;
+const MAX_SOURCE_BYTES = 16 << 20;
 
 export interface RelistOptions {
   tools?: Partial<ToolPaths>;
@@ -49,8 +50,11 @@ export async function relistProgram(program: string, options: RelistOptions = {}
   const nasm = findExecutable(options.tools?.nasm || 'nasm');
   if (units.length === 0 || !nasm) return undefined;
   const table = readLineTable(elf);
+  const files = table.files.filter((file) => path.isAbsolute(file) && existsSync(file));
+  // Without a macro, nasm's lines are the program's own: nothing to list.
+  if (!files.some(definesMacros)) return undefined;
   // The folders of every file the program's lines name: where its %includes were found.
-  const includeDirectories = [...new Set(table.files.filter((file) => path.isAbsolute(file) && existsSync(file)).map((file) => path.dirname(file)))];
+  const includeDirectories = [...new Set(files.map((file) => path.dirname(file)))];
   const folder = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-relist-'));
   const relisting: Relisting = { listings: [], skipped: [], dispose: () => rmSync(folder, { recursive: true, force: true }) };
   try {
@@ -83,6 +87,15 @@ export async function relistProgram(program: string, options: RelistOptions = {}
   }
   if (relisting.listings.length === 0) relisting.dispose();
   return relisting;
+}
+
+/** A NASM source or include file that defines a multi-line macro (read up to a bound: sources are small). */
+function definesMacros(file: string): boolean {
+  try {
+    return statSync(file).size <= MAX_SOURCE_BYTES && /^\s*%i?macro\b/im.test(readFileSync(file, 'latin1'));
+  } catch {
+    return false;
+  }
 }
 
 /** Why the listing is not the program's (its bytes differ where its lines were linked), or undefined when it is. */
