@@ -8,7 +8,7 @@ import {
 import { str, tuple } from './mi/parser';
 import { LOGPOINT_MARKER, logMessageParts, type LogPart } from './logpoints';
 import { pythonHelper } from './keeper';
-import { expressionLanguage, toGdbExpression, type ExpressionLanguage } from './expressions';
+import { expandDefines, expressionLanguage, isNasmSource, toGdbExpression, type ExpressionLanguage } from './expressions';
 import { resolveConstants } from './constants';
 import type { MacroInvocations } from './macroInvocations';
 import { NO_READ_WATCHPOINTS } from './watchpoints';
@@ -71,6 +71,14 @@ interface Inserted {
   addresses: bigint[];
 }
 
+/** How a condition or a logpoint's expression is read: as the Debug Console reads one (see Inspector). */
+export interface StopExpressions {
+  /** The NASM sources' %defines, expanded in a NASM line's expressions. */
+  defines(): Promise<ReadonlyMap<string, string>>;
+  /** A gdb expression as gdb must read it at every hit: `equ`s as values, data labels as addresses. */
+  resolve(expression: string): Promise<string>;
+}
+
 export class BreakpointBook {
   private readonly bySource = new Map<string, string[]>();
   private functionPoints: string[] = [];
@@ -86,7 +94,10 @@ export class BreakpointBook {
   /** What the user was last told about each breakpoint, to report only real changes. */
   private readonly reported = new Map<number, string>();
 
-  constructor(private readonly engine: Engine, onChange: (change: BreakpointResult & { id: number }) => void) {
+  constructor(
+    private readonly engine: Engine, onChange: (change: BreakpointResult & { id: number }) => void,
+    private readonly expressions: StopExpressions = { defines: async () => new Map(), resolve: (expression) => resolveConstants(engine.gdb, expression) },
+  ) {
     // A pending breakpoint resolves, or a PIE program's breakpoints move when it is loaded.
     engine.gdb.on('notify', (record) => {
       if (record.asyncClass !== 'breakpoint-modified') return;
@@ -178,9 +189,11 @@ export class BreakpointBook {
     try {
       // Conditions and logpoint expressions are written like Debug Console expressions: bare register
       // names, NASM memory operands; a line's are read in its file's language (a Rust line's has no C casts).
-      const language = expressionLanguage(location.replace(/:\d+$/, ''));
+      const file = /:\d+$/.test(location) ? location.replace(/:\d+$/, '') : undefined;
+      const language = expressionLanguage(file ?? location);
+      const defines = isNasmSource(file) ? await this.expressions.defines() : new Map<string, string>();
       // gdb reads a condition at every hit: its equ constants become their values now.
-      const condition = wanted.condition ? await resolveConstants(this.gdb, toGdbExpression(wanted.condition, language)) : undefined;
+      const condition = wanted.condition ? await this.expressions.resolve(toGdbExpression(expandDefines(wanted.condition, defines), language)) : undefined;
       const hits = hitRuleOf(wanted.hitCondition);
       const options: BreakOptions = { condition, ignoreCount: hits && 'ignoreCount' in hits ? hits.ignoreCount : undefined };
       if (hits && 'counted' in hits) {
@@ -190,7 +203,7 @@ export class BreakpointBook {
         options.condition = condition ? `(${condition}) && ${hits.counted(counter)}` : hits.counted(counter);
       }
       const bp = wanted.logMessage
-        ? await insertLogpoint(this.gdb, pythonHelper('logpoint.py'), location, LOGPOINT_MARKER, await this.logParts(wanted.logMessage, language), options)
+        ? await insertLogpoint(this.gdb, pythonHelper('logpoint.py'), location, LOGPOINT_MARKER, await this.logParts(wanted.logMessage, language, defines), options)
         : await insertBreakpoint(this.gdb, location, options);
       return { numbers: [bp.number], result: result(bp), addresses: bp.addresses };
     } catch (error) {
@@ -199,9 +212,9 @@ export class BreakpointBook {
   }
 
   /** A logpoint's message in parts, its expressions read like a condition (equ constants as their values). */
-  private async logParts(message: string, language: ExpressionLanguage): Promise<LogPart[]> {
+  private async logParts(message: string, language: ExpressionLanguage, defines: ReadonlyMap<string, string>): Promise<LogPart[]> {
     const parts: LogPart[] = [];
-    for (const [text, expression] of logMessageParts(message, language)) parts.push([text, expression === null ? null : await resolveConstants(this.gdb, expression)]);
+    for (const [text, expression] of logMessageParts(message, language, defines)) parts.push([text, expression === null ? null : await this.expressions.resolve(expression)]);
     return parts;
   }
 

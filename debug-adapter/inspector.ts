@@ -6,14 +6,19 @@ import { list, str, tuple } from './mi/parser';
 import { listVariables } from './mi/stack';
 import type { DataLabel } from '../nasm/document/dataLabels';
 import { renderBytes } from '../nasm/byteString';
-import { sourceDataLabels } from './sourceLabels';
+import { readNasmSources, type NasmSources } from './sourceLabels';
 import {
   GENERAL_REGISTERS_32, GENERAL_REGISTERS_64, SEGMENT_REGISTERS, decodeFlags, formatFlags, formatInteger,
   isVectorOrFloatRegister, parseRegisterValue, partAssignment, partExpression, partValue, type RegisterPart,
 } from './registers';
 import { mask, toSigned } from '../x86';
-import { toGdbExpression } from './expressions';
-import { resolveConstants } from './constants';
+import {
+  addressOf, dottedNamesIn, expandDefines, expressionLanguage, isMemoryOperand, isNasmSource, localLabelsIn, qualifyLocalLabels,
+  quoteSymbolNames, readableValue, toGdbExpression, type ExpressionLanguage,
+} from './expressions';
+import { isDataSymbol, labelAt, parseMinimalSymbols, scopeOf, type ProgramSymbol } from './labelScope';
+import type { GdbFrame } from './mi/stack';
+import { evaluateWithConstants, formatConstant, resolveConstants, type UntypedLabels } from './constants';
 import type { SyscallState } from './syscallStop';
 import type { Abi } from '../syscalls';
 
@@ -36,12 +41,14 @@ const hex = (v: bigint) => `0x${v.toString(16)}`;
 const MAX_LABEL_BYTES = 4096;
 const STACK_SLOTS_ABOVE = 16;
 const STACK_SLOTS_BELOW = 2;
+/** An expression that is one name. */
+const ONE_NAME = /^[A-Za-z_?][\w?$@#~]*$/;
 
 export class Inspector {
   private registerNumbers: Map<string, number> | undefined;
   private previous = new Map<string, bigint>();
   private current = new Map<string, bigint>();
-  private labels: DataLabel[] | undefined;
+  private nasmSources: NasmSources | undefined;
   private readonly labelAddresses = new Map<string, bigint | null>();
 
   constructor(private readonly gdb: Gdb, private readonly abi: () => Abi) {}
@@ -51,6 +58,7 @@ export class Inspector {
   /** Call on every stop; registers are fetched again when first needed, and compared with the last fetch. */
   invalidate(): void {
     this.fetched = undefined;
+    this.symbolTable = undefined; // a library loaded since brings its own
     this.editedSinceStop = false;
   }
 
@@ -113,9 +121,21 @@ export class Inspector {
     };
   }
 
-  /** A value typed into the Variables view, read as the Debug Console reads it: `rbx*2`, `BUFLEN`, `qword [rsp]`. */
-  private valueExpression(value: string): Promise<string> {
-    return resolveConstants(this.gdb, toGdbExpression(value));
+  /**
+   * A value typed into the Variables view, read as the Debug Console reads it: `rbx*2`, `BUFLEN`,
+   * `STDOUT`, `msg.len`, `qword [rsp]`, and a data label as its address (`buf + 4`, as `mov rsi, buf + 4`).
+   */
+  private async valueExpression(value: string): Promise<string> {
+    return this.stopExpression(toGdbExpression(expandDefines(value, await this.defines())));
+  }
+
+  /**
+   * A gdb expression made to read the same whenever gdb evaluates it (a breakpoint condition at every
+   * hit, a value written now): dotted symbols quoted, `equ`s as their values, data labels as addresses.
+   * Local labels are not scoped here: a condition's scope is its line's, not the frame's.
+   */
+  stopExpression(expression: string): Promise<string> {
+    return this.quoteSymbols(expression).then((quoted) => resolveConstants(this.gdb, quoted, this.untypedLabels(async () => 'c')));
   }
 
   async registersScope(): Promise<VariableNode[]> {
@@ -174,25 +194,133 @@ export class Inspector {
     });
   }
 
-  /** Parses data labels from the program's NASM sources (gdb's list of source files). */
   private async dataLabels(): Promise<DataLabel[]> {
-    if (this.labels) return this.labels;
+    return (await this.sources()).labels;
+  }
+
+  /** `%define`s of the program's NASM sources, by name. */
+  async defines(): Promise<ReadonlyMap<string, string>> {
+    return (await this.sources()).defines;
+  }
+
+  /** Parses the program's NASM sources (gdb's list of source files), once. */
+  private async sources(): Promise<NasmSources> {
+    if (this.nasmSources) return this.nasmSources;
     const reply = await this.gdb.send('-file-list-exec-source-files').catch(() => ({ files: [] }));
     const files = new Set<string>();
     for (const item of list((reply as { files?: unknown }).files as never)) {
       const file = str(tuple(item)?.fullname);
       if (file && /\.(asm|nasm|inc|s)$/i.test(file)) files.add(file);
     }
-    this.labels = sourceDataLabels([...files]);
-    return this.labels;
+    this.nasmSources = readNasmSources([...files]);
+    return this.nasmSources;
   }
 
   async labelAddress(name: string): Promise<bigint | undefined> {
     if (!this.labelAddresses.has(name)) {
-      const address = await data.evaluateInteger(this.gdb, `&${name}`).catch(() => null);
+      // A local label (`table.end`) is quoted, or gdb reads a member of `table`.
+      const symbol = /^[A-Za-z_]\w*$/.test(name) ? name : `'${name}'`;
+      const address = await data.evaluateInteger(this.gdb, `&${symbol}`).catch(() => null);
       this.labelAddresses.set(name, address);
     }
     return this.labelAddresses.get(name) ?? undefined;
+  }
+
+  private symbolTable: Promise<ProgramSymbol[]> | undefined;
+
+  /** gdb's minimal symbols (every ELF symbol, `equ`s and local labels included), read once per stop. */
+  private symbols(): Promise<ProgramSymbol[]> {
+    this.symbolTable ??= this.gdb.cli('maint print msymbols').then(parseMinimalSymbols, () => []);
+    return this.symbolTable;
+  }
+
+  /**
+   * `.loop` → `parse.loop` when `frame` stopped in `parse` (or one of its local labels): NASM's local
+   * labels, scoped as nasm scopes them where the frame is. A local label the scope does not have is
+   * refused with the labels of that name it could mean (`.len` read in `print` is not `msg.len`).
+   */
+  async withLocalLabels(expression: string, frame: GdbFrame | undefined): Promise<string> {
+    const locals = localLabelsIn(expression);
+    if (locals.length === 0) return expression;
+    const symbols = await this.symbols();
+    const scope = scopeAt(symbols, frame);
+    if (scope === undefined) throw new Error(`${locals[0]} is a NASM local label, and no label precedes this frame's address to scope it.`);
+    for (const local of locals) {
+      if (symbols.some((s) => s.name === scope + local)) continue;
+      const alike = [...new Set(symbols.filter((s) => s.name.endsWith(local) && !s.name.startsWith('..')).map((s) => s.name))];
+      throw new Error(`No local label ${local} in ${scope} (${scope}${local})${alike.length ? `; the labels of that name: ${alike.slice(0, 5).join(', ')}` : ''}.`);
+    }
+    return qualifyLocalLabels(expression, scope);
+  }
+
+  /**
+   * An expression of the Debug Console, a watch or a hover, read as NASM reads it where `frame` is (see
+   * README: %defines, local labels, a data label alone as its data and in arithmetic as its address),
+   * by gdb in frame `level` (undefined: the selected one). `frame` is asked only when needed.
+   */
+  async evaluate(expression: string, level: number | undefined, frame: () => Promise<GdbFrame | undefined>): Promise<VariableNode> {
+    let framePromise: Promise<GdbFrame | undefined> | undefined;
+    const frameOf = () => (framePromise ??= frame());
+    // NASM's %defines where the frame is NASM code: a C or Rust frame's names are its own.
+    let expanded = expandDefines(expression, await this.defines());
+    if (expanded !== expression && !isNasmSource((await frameOf())?.fullname)) expanded = expression;
+    const scoped = localLabelsIn(expanded).length > 0 ? await this.withLocalLabels(expanded, await frameOf()) : expanded;
+    const label = await this.findLabel(scoped);
+    const node = label ? await this.labelNode(label) : undefined;
+    if (node) return node;
+    // A memory operand becomes a cast, written in the language of the frame gdb reads it in.
+    const language = async () => expressionLanguage((await frameOf())?.fullname);
+    const gdbExpression = await this.quoteSymbols(toGdbExpression(scoped, isMemoryOperand(scoped) ? await language() : 'c'));
+    const read = (text: string) => data.evaluate(this.gdb, text, level);
+    const value = await evaluateWithConstants(this.gdb, gdbExpression, read, this.untypedLabels(language));
+    // A lone %define reads as a lone `equ` does: `1 (0x1)`.
+    const lone = expanded !== expression && ONE_NAME.test(expression) && /^-?\d+$/.test(value);
+    return { name: expression, value: lone ? formatConstant(BigInt(value)) : readableValue(value) };
+  }
+
+  /** The local labels in scope where `frame` is, as written there (`.loop`), for completion. */
+  async localLabelNames(frame: GdbFrame | undefined): Promise<string[]> {
+    // Only NASM code has them; a C or Rust program's symbol table is large (a megabyte of gdb output).
+    if (frame?.fullname === undefined || !isNasmSource(frame.fullname)) return [];
+    const symbols = await this.symbols();
+    const scope = scopeAt(symbols, frame);
+    if (scope === undefined) return [];
+    return [...new Set(symbols.filter((s) => s.name.startsWith(`${scope}.`)).map((s) => s.name.slice(scope.length)))];
+  }
+
+  /**
+   * The expression with each dotted name that is a symbol quoted for gdb (`msg.len` → `'msg.len'`); a C
+   * struct's `s.x` stays a member access. Asked of gdb name by name (a Rust or C program's whole symbol
+   * table is large, and its expressions rarely hold such a name), as an MI expression: a console
+   * command's complaint about a missing name would reach the Debug Console at every hover of `s.x`.
+   */
+  async quoteSymbols(expression: string): Promise<string> {
+    const names = dottedNamesIn(expression);
+    const symbols = new Set<string>();
+    for (const name of names) {
+      if (await data.evaluate(this.gdb, `&'${name}'`).then(() => true, () => false)) symbols.add(name);
+    }
+    return symbols.size ? quoteSymbolNames(expression, (name) => symbols.has(name)) : expression;
+  }
+
+  /**
+   * NASM's data labels gdb has no type for (`count`), read in arithmetic as their address, as NASM reads
+   * them. A data symbol from C or a library is left to gdb, which asks for a cast: there the name means
+   * the variable, whose type only its declaration knows.
+   */
+  untypedLabels(language: () => Promise<ExpressionLanguage>): UntypedLabels {
+    return {
+      addressOf: async (name) => {
+        const symbol = (await this.symbols()).find((s) => s.name === name && isDataSymbol(s));
+        const nasm = symbol?.file !== undefined && isNasmSource(symbol.file);
+        return nasm || (await this.findLabel(name)) ? addressOf(name, await language()) : undefined;
+      },
+      // An address in a label's data reads as gdb shows a pointer; a difference of two, as a number.
+      show: async (value) => {
+        const label = labelAt(await this.symbols(), BigInt.asUintN(64, value));
+        return label ? `${hex(BigInt.asUintN(64, value))} <${label}>` : formatConstant(value);
+      },
+    };
   }
 
   async findLabel(name: string): Promise<DataLabel | undefined> {
@@ -224,6 +352,7 @@ export class Inspector {
       watch: { expression: `*(char (*)[${size}])${hex(address)}`, size, description: `${label.name} (${size} bytes)` },
     };
     if (label.kind === 'string') return { ...base, value: renderBytes(bytes.subarray(0, size)) };
+    if (label.struc) return strucNode(base, label.struc, label.section, bytes, address);
     const elements = readElements(bytes, label.elementSize);
     if (label.count === 1 && elements.length === 1) return { ...base, value: formatElement(elements[0]!, label.elementSize) };
     base.value = `[${elements.slice(0, 8).map((e) => (label.elementSize <= 8 ? toSigned(e, label.elementSize * 8) : e).toString()).join(', ')}${elements.length > 8 ? ', …' : ''}]`;
@@ -274,6 +403,35 @@ export class Inspector {
     if (state.result !== undefined) nodes.push({ name: 'result', value: state.result });
     return nodes;
   }
+}
+
+/** The scope of NASM local labels where `frame` is; a caller's address is its return address, which may already be the next label's. */
+function scopeAt(symbols: readonly ProgramSymbol[], frame: GdbFrame | undefined): string | undefined {
+  return frame ? scopeOf(symbols, frame.level > 0 ? frame.address - 1n : frame.address) : undefined;
+}
+
+const SIZE_NAMES: Record<number, string> = { 1: 'byte', 2: 'word', 4: 'dword', 8: 'qword' };
+
+/** An `istruc` instance by its fields: `{words: 3, bytes: 15, …}`, each field a child read as NASM would. */
+function strucNode(base: VariableNode, struc: NonNullable<DataLabel['struc']>, section: string, bytes: Buffer, address: bigint): VariableNode {
+  const fields = struc.fields.map((field) => {
+    const elements = readElements(bytes.subarray(field.offset, field.offset + field.elementSize * field.count), field.elementSize);
+    const size = SIZE_NAMES[field.elementSize];
+    const value = field.count === 1 && elements.length === 1 ? formatElement(elements[0]!, field.elementSize)
+      : `[${elements.map((e) => (field.elementSize <= 8 ? toSigned(e, field.elementSize * 8) : e).toString()).join(', ')}]`;
+    return {
+      name: field.name, value, type: `int${field.elementSize * 8}${field.count === 1 ? '' : `[${field.count}]`}`,
+      memoryReference: hex(address + BigInt(field.offset)),
+      evaluateName: size && field.count === 1 ? `${size} [${base.name} + ${struc.name}${field.name}]` : undefined,
+    };
+  });
+  // Decimal alone in the summary, as the Data scope summarises an array; the children show the hex too.
+  const summary = fields.slice(0, 6).map((f, i) => `${f.name.slice(1)}: ${struc.fields[i]!.count === 1 ? f.value.split(' ')[0] : f.value}`).join(', ');
+  return {
+    ...base, type: `${struc.name} in ${section}`,
+    value: `{${summary}${fields.length > 6 ? ', …' : ''}}`,
+    children: async () => fields,
+  };
 }
 
 function readElements(bytes: Uint8Array, size: number): bigint[] {

@@ -17,9 +17,7 @@ import { findExecutable, requireTool } from '../toolchain/tools';
 import { PtyRelay, encodeTerminalInput, openUserTerminal, releaseReportedTty } from './terminal';
 import * as data from './mi/data';
 import { frameName, frameSourceKind } from './frames';
-import { expressionLanguage, isMemoryOperand, toGdbExpression } from './expressions';
 import { completionsFor } from './completions';
-import { evaluateWithConstants } from './constants';
 import { existsSync, readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { Prestarted } from './prestarted';
@@ -51,9 +49,6 @@ const SYSCALL_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
     description: 'Stop when a Rust program panics, before it unwinds, at the line that panicked (std\'s rust_panic). Other programs have no panics.',
   },
 ];
-
-/** A NASM local label written in full: `fact.base`, `_start.loop`. */
-const LOCAL_LABEL = /^[A-Za-z_?][\w?$@#~]*\.[\w.?$@#~]+$/;
 
 export class SyscallGdbSession extends DebugSession {
   private engine: Engine | undefined;
@@ -204,12 +199,13 @@ export class SyscallGdbSession extends DebugSession {
 
   private attachEngine(engine: Engine): void {
     this.engine = engine;
-    this.inspector = new Inspector(engine.gdb, () => engine.abi);
+    const inspector = new Inspector(engine.gdb, () => engine.abi);
+    this.inspector = inspector;
     this.disassembler = new Disassembler(engine.gdb);
     this.breakpoints = new BreakpointBook(engine, (change) => {
       const bp = this.toBreakpoint(change, undefined);
       this.sendEvent(new BreakpointEvent('changed', { ...bp, id: change.id }));
-    });
+    }, { defines: () => inspector.defines(), resolve: (expression) => inspector.stopExpression(expression) });
     engine.on('stopped', (event) => this.onStopped(event));
     engine.on('output', (text, category) => this.sendEvent(new OutputEvent(text, category)));
     engine.on('exited', (code, signal) => void this.reportExit(code, signal));
@@ -432,32 +428,28 @@ export class SyscallGdbSession extends DebugSession {
         return;
       }
       if (engine.isRunning) throw new Error('The program is running: pause it to evaluate expressions (gdb commands with -exec work now).');
-      const label = await this.inspector!.findLabel(expression);
-      if (label) {
-        const node = await this.inspector!.labelNode(label);
-        if (node) {
-          response.body = { result: node.value, type: node.type, memoryReference: node.memoryReference, variablesReference: node.children ? this.variables.create(node.children) : 0 };
-          return;
-        }
-      }
-      // A memory operand becomes a cast, written in the language of the frame gdb reads it in.
-      const frame = isMemoryOperand(expression) ? (await engine.frames((args.frameId ?? 0) + 1)).find((f) => f.level === (args.frameId ?? 0)) : undefined;
-      const gdbExpression = toGdbExpression(expression, expressionLanguage(frame?.fullname));
-      const read = (text: string) => data.evaluate(engine.gdb, text, args.frameId).catch((error: Error) => {
-        // A local label (`fact.base`): gdb reads the dot as a member access unless the name is quoted.
-        if (!LOCAL_LABEL.test(text) || !/not a structure/.test(error.message)) throw error;
-        return data.evaluate(engine.gdb, `'${text}'`, args.frameId);
-      });
-      const value = await evaluateWithConstants(engine.gdb, gdbExpression, read);
-      response.body = { result: value, variablesReference: 0 };
+      const value = await this.inspector!.evaluate(expression, args.frameId, () => this.frameAt(engine, args.frameId ?? 0));
+      response.body = {
+        result: value.value, type: value.type, memoryReference: value.memoryReference,
+        variablesReference: value.children ? this.variables.create(value.children) : 0,
+      };
     }, false); // the console, hover and watch show a failed evaluation inline, not as a notification
+  }
+
+  /** Frame `level` of the stopped program (a frame id is its level). */
+  private async frameAt(engine: Engine, level: number): Promise<GdbFrame | undefined> {
+    return (await engine.frames(level + 1)).find((f) => f.level === level);
   }
 
   protected override async completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): Promise<void> {
     await this.guard(response, async () => {
       const before = args.text.slice(0, (args.column ?? args.text.length + 1) - 1);
-      const labels = (await this.inspector?.labelNames()) ?? [];
-      response.body = { targets: await completionsFor(before, labels, this.running().gdb) };
+      const engine = this.running();
+      const inspector = this.inspector!;
+      // Where the program stopped, the local labels of its procedure (`.loop`) and the sources' %defines.
+      const frame = engine.isRunning ? undefined : await this.frameAt(engine, args.frameId ?? 0);
+      const labels = [...await inspector.labelNames(), ...await inspector.localLabelNames(frame), ...(await inspector.defines()).keys()];
+      response.body = { targets: await completionsFor(before, labels, engine.gdb) };
     });
   }
 

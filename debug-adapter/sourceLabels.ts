@@ -1,5 +1,6 @@
-// The data labels of the program's NASM sources, with constants from the files they %include
-// (`buf: times BUF_LEN db 0` where BUF_LEN lives in an include file).
+// What the program's NASM sources say that its symbol table cannot: the data labels, with constants
+// from the files they %include (`buf: times BUF_LEN db 0` where BUF_LEN lives in an include file), and
+// the single-line macros (`%define STDOUT 1`), which the preprocessor leaves no trace of.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,9 +30,20 @@ function withIncludes(files: string[]): Map<string, AsmDocument> {
   return documents;
 }
 
-/** Labels of `files` (gdb's source list), typed from their definitions. */
-export function sourceDataLabels(files: string[]): DataLabel[] {
+export interface NasmSources {
+  /** Data labels, typed from their definitions. */
+  labels: DataLabel[];
+  /** Single-line macros by name: the text each stands for (see singleLineMacros). */
+  defines: ReadonlyMap<string, string>;
+}
+
+/** Reads `files` (gdb's source list) and the files they include. */
+export function readNasmSources(files: string[]): NasmSources {
   const documents = withIncludes(files);
+  return { labels: dataLabelsOf(files, documents), defines: singleLineMacros(documents) };
+}
+
+function dataLabelsOf(files: string[], documents: Map<string, AsmDocument>): DataLabel[] {
   const external = (name: string): Value | undefined => {
     for (const document of documents.values()) {
       const structure = document.structure;
@@ -43,4 +55,26 @@ export function sourceDataLabels(files: string[]): DataLabel[] {
     const document = documents.get(file);
     return document ? dataLabels(document, external) : [];
   });
+}
+
+/**
+ * `%define STDOUT 1`, `%define arg1 rdi`: each name with the text it stands for (an `%assign`, with the
+ * number it was given). A name defined with different texts (redefined, or in both branches of an
+ * `%if`) is left out: which one applies depends on the line.
+ */
+function singleLineMacros(documents: Map<string, AsmDocument>): Map<string, string> {
+  const texts = new Map<string, Set<string>>();
+  for (const document of documents.values()) {
+    const structure = document.structure;
+    for (const [name, definitions] of structure.constants) {
+      for (const definition of definitions) {
+        if (definition.directive === 'equ' || definition.tokens.length === 0) continue;
+        const assigned = definition.directive === '%assign' ? structure.constantValue(name) : undefined;
+        const text = assigned?.kind === 'number' ? assigned.value.toString()
+          : document.lineText(definition.line).slice(definition.tokens[0]!.start, definition.tokens.at(-1)!.end);
+        texts.set(name, (texts.get(name) ?? new Set()).add(text));
+      }
+    }
+  }
+  return new Map([...texts].filter(([, set]) => set.size === 1).map(([name, set]) => [name, [...set][0]!]));
 }

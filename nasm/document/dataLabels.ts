@@ -18,6 +18,16 @@ export interface DataLabel {
   count: number;
   /** 1-based line of the definition. */
   line: number;
+  /** An `istruc` instance: the struc's fields, in order (when the struc is defined in the same document). */
+  struc?: { name: string; fields: StrucField[] };
+}
+
+/** One field of a struc: `.words: resq 1` at offset 0 is `{ name: '.words', offset: 0, elementSize: 8, count: 1 }`. */
+export interface StrucField {
+  name: string;
+  offset: number;
+  elementSize: number;
+  count: number;
 }
 
 /** Sections whose labels hold data (ELF names, with or without the dot, and their sub-sections). */
@@ -33,10 +43,11 @@ function evaluateCount(structure: Structure, tokens: Statement['times'], line: n
   return value?.kind === 'number' && value.value >= 0n && value.value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value.value) : undefined;
 }
 
-interface Definition { kind: DataLabel['kind']; elementSize: number; count: number }
+interface Definition { kind: DataLabel['kind']; elementSize: number; count: number; struc?: DataLabel['struc'] }
 
 /** What one db…/res… statement defines; a count nasm could not know here is taken as 1, for gdb to show something. */
-function definition(statement: Statement, structure: Structure, line: number, external?: Resolve): Definition | undefined {
+function definition(statement: Statement, document: AsmDocument, line: number, external?: Resolve): Definition | undefined {
+  const structure = document.structure;
   const keyword = statement.keyword?.name ?? '';
   const repeat = evaluateCount(structure, statement.times, line, external) ?? 1;
   const reserveSize = RESERVE_SIZES[keyword];
@@ -49,7 +60,9 @@ function definition(statement: Statement, structure: Structure, line: number, ex
     // An instance of a struc: as many bytes as the struc's `name_size`.
     const struc = statement.operands[0]?.tokens[0]?.text;
     const size = struc ? structure.constantValue(`${struc}_size`, external) : undefined;
-    return size?.kind === 'number' ? { kind: 'numbers', elementSize: 1, count: Number(size.value) * repeat } : undefined;
+    if (size?.kind !== 'number') return undefined;
+    const fields = repeat === 1 ? strucFields(struc!, document, external) : [];
+    return { kind: 'numbers', elementSize: 1, count: Number(size.value) * repeat, ...(fields.length ? { struc: { name: struc!, fields } } : {}) };
   }
   const elementSize = DATA_SIZES[keyword];
   if (elementSize === undefined) return undefined;
@@ -65,6 +78,21 @@ function definition(statement: Statement, structure: Structure, line: number, ex
     }
   }
   return { kind: text && elementSize === 1 ? 'string' : 'numbers', elementSize, count: elements * repeat };
+}
+
+/** The fields of struc `name` as its definition reserves them; none when it is defined elsewhere or a size is unknown. */
+function strucFields(name: string, document: AsmDocument, external?: Resolve): StrucField[] {
+  const structure = document.structure;
+  const fields: StrucField[] = [];
+  for (const symbol of structure.symbols) {
+    if (symbol.kind !== 'field' || symbol.parent !== name) continue;
+    const offset = structure.fieldOffsets.get(symbol.name);
+    const reserved = document.statement(symbol.line);
+    const size = reserved.kind === 'reserve' ? definition(reserved, document, symbol.line, external) : undefined;
+    if (offset === undefined || !size) return [];
+    fields.push({ name: symbol.name.slice(name.length), offset: Number(offset), elementSize: size.elementSize, count: size.count });
+  }
+  return fields;
 }
 
 /** Lines inside `struc … endstruc`: field layouts, not data. */
@@ -100,7 +128,7 @@ export function dataLabels(document: AsmDocument, external?: Resolve): DataLabel
     // A word alone on its line may be a parameterless macro call rather than a label.
     if (statement.kind === 'label' && label && !structure.macros.has(statement.label!.text)) { pending = { name: label, line: line + 1 }; previous = undefined; continue; }
     const defines = statement.kind === 'data' || statement.kind === 'reserve' || statement.keyword?.name === 'istruc';
-    const defined = defines ? definition(statement, structure, line, external) : undefined;
+    const defined = defines ? definition(statement, document, line, external) : undefined;
     if (!defined) { pending = undefined; previous = undefined; continue; }
     const owner = label ? { name: label, line: line + 1 } : pending;
     pending = undefined;

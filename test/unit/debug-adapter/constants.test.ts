@@ -17,6 +17,11 @@ describe('replaceName', () => {
     expect(replaceName('*(unsigned long long *)($rsp+FRAME)', 'FRAME', '(-16)')).toBe('*(unsigned long long *)($rsp+(-16))');
   });
 
+  it('replaces a dotted name quoted as gdb needs it, and only whole', () => {
+    expect(replaceName("'msg.len' * 2 + msg.len", 'msg.len', '(7)')).toBe('(7) * 2 + (7)');
+    expect(replaceName("'msg.len2' + count", 'count', '(long)&count')).toBe("'msg.len2' + (long)&count");
+  });
+
   it('takes names with NASM\'s special characters literally', () => {
     expect(replaceName('a.b?c + ab?c', 'a.b?c', '(1)')).toBe('(1) + ab?c');
   });

@@ -96,6 +96,28 @@ describe('data labels typed from the document model', () => {
     ]);
   });
 
+  it('gives an istruc instance its struc\'s fields, with their offsets and sizes', () => {
+    const [origin] = dataLabels(new AsmDocument('file:///t.asm', [
+      'COUNT equ 3',
+      'struc point',
+      '  .x:    resd 1',
+      '  .tag:  resb COUNT',
+      '  .next: resq 1',
+      'endstruc',
+      'section .data',
+      'origin: istruc point',
+      'iend',
+    ].join('\n')));
+    expect(origin!.struc).toEqual({
+      name: 'point',
+      fields: [
+        { name: '.x', offset: 0, elementSize: 4, count: 1 },
+        { name: '.tag', offset: 4, elementSize: 1, count: 3 },
+        { name: '.next', offset: 7, elementSize: 8, count: 1 },
+      ],
+    });
+  });
+
   it('does not take a parameterless macro call for a label', () => {
     expect(labelsOf(['%macro SAVE 0', 'push rax', '%endmacro', 'section .data', 'SAVE', 'db 1'])).toEqual([]);
   });
