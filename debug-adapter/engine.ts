@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Gdb, type AsyncRecord } from './mi/gdb';
 import * as exec from './mi/exec';
 import * as data from './mi/data';
-import { readMappedMemory, type MemoryBlock } from './mappedMemory';
+import { readMappedMemory, spansOf, type MemoryBlock } from './mappedMemory';
 import { catchSyscalls, deleteBreakpoints, insertBreakpoint } from './mi/breakpoint';
 import { hasFunction, listFrames, selectFrame, symbolAt, type GdbFrame } from './mi/stack';
 import { frameSourceKind, isAssemblySource } from './frames';
@@ -345,8 +345,19 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Memory for the memory view: the whole range, or its part up to the end of the mapping it starts in. */
   readMemory(address: bigint, count: number): Promise<MemoryBlock> {
-    return readMappedMemory(this.gdb, this.inferiorPid, address, count);
+    return readMappedMemory(this.gdb, () => this.mappedSpans(), address, count);
   }
+
+  /** The program's mappings, read once per stop (only running changes them; a memory view reads many blocks). */
+  private mappedSpans(): Array<[bigint, bigint]> | undefined {
+    let known = this.spansAtStop;
+    if (known?.stop !== this.lastStop) {
+      known = { stop: this.lastStop, spans: this.inferiorPid === undefined ? undefined : spansOf(this.inferiorPid) };
+      this.spansAtStop = known;
+    }
+    return known!.spans;
+  }
+  private spansAtStop: { stop: StopEvent | undefined; spans: Array<[bigint, bigint]> | undefined } | undefined;
 
   /** Kills the program and gdb; leaves no process behind. */
   async terminate(): Promise<void> {

@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import type { Gdb } from './mi/gdb';
 import * as data from './mi/data';
 
+/** Mappings start and end at page boundaries (x86-64's 4 KiB pages). */
+const PAGE = 4096n;
+
 export interface MemoryBlock {
   address: bigint;
   bytes: Buffer;
@@ -27,9 +30,14 @@ export function mappedSpans(maps: string): Array<[bigint, bigint]> {
 }
 
 /** Up to `count` bytes from `address`: all of them, or those up to the end of its mapped span (none when it is unmapped). */
-export async function readMappedMemory(gdb: Gdb, pid: number | undefined, address: bigint, count: number): Promise<MemoryBlock> {
+export async function readMappedMemory(gdb: Gdb, spansNow: () => Array<[bigint, bigint]> | undefined, address: bigint, count: number): Promise<MemoryBlock> {
   const none = { address, bytes: Buffer.alloc(0) };
-  const spans = pid === undefined ? undefined : spansOf(pid);
+  // Inside one page a range is all mapped or not at all: gdb's answer is right as it is.
+  if (count > 0 && address / PAGE === (address + BigInt(count) - 1n) / PAGE) {
+    const block = await data.readMemory(gdb, address, count).catch(() => undefined);
+    return block && block.address === address ? { address, bytes: block.bytes.subarray(0, count) } : none;
+  }
+  const spans = spansNow();
   if (spans) {
     const span = spans.find(([start, end]) => start <= address && address < end);
     if (!span) return none;
@@ -39,7 +47,8 @@ export async function readMappedMemory(gdb: Gdb, pid: number | undefined, addres
   return block && block.address === address ? { address, bytes: block.bytes.subarray(0, count) } : none;
 }
 
-function spansOf(pid: number): Array<[bigint, bigint]> | undefined {
+/** The mapped spans of process `pid` now; undefined when /proc cannot tell. */
+export function spansOf(pid: number): Array<[bigint, bigint]> | undefined {
   try {
     return mappedSpans(readFileSync(`/proc/${pid}/maps`, 'utf8'));
   } catch {
