@@ -316,6 +316,12 @@ export class Engine extends EventEmitter<EngineEvents> {
       const frames = await listFrames(this.gdb);
       const shown = frames[Math.max(0, frames.findIndex((frame) => frameSourceKind(frame.fullname, existsSync) === 'user'))];
       if (shown?.line !== undefined && !isAssemblySource(shown.fullname)) {
+        if (shown.level === frames.length - 1) {
+          // C's main is the outermost frame gdb shows (gdb's finish refuses it): nothing of the
+          // user's calls it, so the program runs on, to a breakpoint or its end.
+          this.emit('output', `${shown.func ?? 'This function'} is the outermost frame: Step Out runs the program on, to a breakpoint or its end.\n`, 'console');
+          return this.runCommand(() => exec.execContinue(this.gdb));
+        }
         await selectFrame(this.gdb, shown.level);
         return this.runCommand(() => exec.execFinish(this.gdb));
       }

@@ -63,3 +63,16 @@ describe('changing a local of the C caller while stopped in the NASM function', 
     expect(rip.value).toBe(top!.instructionPointerReference);
   });
 });
+
+describe('Step Out of main', () => {
+  it('runs the program on to its end, saying why, rather than showing gdb\'s refusal', async () => {
+    await launchConfigured(dc, { program, build: 'off' }, () => dc.setBreakpointsRequest({ source: { path: main }, breakpoints: [{ line: lineOf(main, 'LINE_RETURN') }] }));
+    const console: string[] = [];
+    dc.on('output', (event) => console.push(event.body.output));
+    const exited = dc.waitForEvent('exited');
+    await dc.stepOutRequest({ threadId: 1 });
+    expect((await exited).body.exitCode).toBe(0);
+    expect(console.join('')).toContain('main is the outermost frame: Step Out runs the program on, to a breakpoint or its end.');
+    expect(console.join('')).not.toMatch(/not meaningful/);
+  });
+});
