@@ -7,7 +7,7 @@ import * as exec from './mi/exec';
 import * as data from './mi/data';
 import { readMappedMemory, spansOf, type MemoryBlock } from './mappedMemory';
 import { catchSyscalls, deleteBreakpoints, insertBreakpoint } from './mi/breakpoint';
-import { hasFunction, listFrames, selectFrame, symbolAt, type GdbFrame } from './mi/stack';
+import { hasFunction, listFrames, listThreads, selectFrame, symbolAt, type GdbFrame, type GdbThread } from './mi/stack';
 import { frameSourceKind, isAssemblySource } from './frames';
 import { libcProgram } from '../trace/map/elf';
 import { rustPrettyPrinters } from './rustPrinters';
@@ -744,4 +744,20 @@ export class Engine extends EventEmitter<EngineEvents> {
     return real;
   }
   private lastStopThread: string | undefined;
+
+  /** gdb's number of the thread that stopped last. */
+  get stoppedThread(): string | undefined {
+    return this.lastStopThread;
+  }
+
+  /** The program's threads while it is stopped (gdb cannot list them while they run). */
+  async threads(): Promise<GdbThread[]> {
+    if (this.state !== 'stopped') return [];
+    return listThreads(this.gdb).catch(() => []);
+  }
+
+  /** Shows thread `id`: its registers, frames and steps from now on (see Gdb.selectThread). */
+  showThread(id: string): Promise<void> {
+    return this.gdb.selectThread(id);
+  }
 }

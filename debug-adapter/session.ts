@@ -33,6 +33,8 @@ export interface StartedGdb {
 }
 
 const THREAD_ID = 1;
+/** Frame ids of threads other than the one that stopped: thread * FRAME_THREAD_FACTOR + level (see frameLevel). */
+const FRAME_THREAD_FACTOR = 1 << 16;
 const SYSCALL_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
   {
     filter: SYSCALL_FILTER.entry, label: 'Syscall entry', default: false, supportsCondition: true,
@@ -228,7 +230,7 @@ export class SyscallGdbSession extends DebugSession {
     this.variables.reset();
     this.nodesByReference.clear();
     this.inspector?.invalidate();
-    const stopped = new StoppedEvent(event.reason, THREAD_ID, event.description) as DebugProtocol.StoppedEvent;
+    const stopped = new StoppedEvent(event.reason, this.stoppedThreadId(), event.description) as DebugProtocol.StoppedEvent;
     stopped.body.description = event.description;
     stopped.body.allThreadsStopped = true;
     const ids = [...new Set(event.breakpoints.map((n) => this.breakpoints?.userBreakpointId(n) ?? Number(n)))].filter((n) => Number.isInteger(n) && n > 0);
@@ -328,20 +330,57 @@ export class SyscallGdbSession extends DebugSession {
     return bp;
   }
 
-  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+  protected override async threadsRequest(response: DebugProtocol.ThreadsResponse): Promise<void> {
     const name = this.launchArgs ? path.basename(this.launchArgs.program) : 'program';
-    response.body = { threads: [new Thread(THREAD_ID, name)] };
+    const threads = this.engine?.isStopped ? await this.engine.threads() : [];
+    // Listed only while stopped; a program of one thread (or one running) shows as the program.
+    if (threads.length > 1) this.threadNames = threads.map((t) => new Thread(Number(t.id), `${t.name ?? name} (${/LWP \d+/.exec(t.targetId)?.[0] ?? t.targetId})`));
+    else if (threads.length === 1) this.threadNames = undefined;
+    response.body = { threads: this.threadNames ?? [new Thread(this.stoppedThreadId(), name)] };
     this.sendResponse(response);
   }
+  private threadNames: Thread[] | undefined;
+
+  /** The DAP id of the thread that stopped (gdb's number for it). */
+  private stoppedThreadId(): number {
+    return Number(this.engine?.stoppedThread) || THREAD_ID;
+  }
+
+  /**
+   * A frame id is its level in the stopped thread's stack, and (thread << FRAME_THREAD_SHIFT) + level in
+   * another thread's: gdb is switched to that frame's thread before it is read, and back.
+   */
+  private async frameLevel(engine: Engine, frameId: number | undefined): Promise<number | undefined> {
+    const thread = frameId === undefined ? 0 : Math.floor(frameId / FRAME_THREAD_FACTOR);
+    const wanted = thread > 0 ? String(thread) : engine.stoppedThread;
+    if (wanted !== undefined) await this.showThread(engine, wanted);
+    return frameId === undefined ? undefined : frameId % FRAME_THREAD_FACTOR;
+  }
+
+  /** Selects gdb's thread `id`; false when there is no such thread. */
+  private async showThread(engine: Engine, id: string): Promise<boolean> {
+    if (id === engine.gdb.selectedThread) return true;
+    if (!await engine.showThread(id).then(() => true, () => false)) return false;
+    this.inspector?.invalidate(); // registers are the thread's
+    return true;
+  }
+
+
 
   protected override async stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): Promise<void> {
     await this.guard(response, async () => {
       const start = args.startFrame ?? 0;
       const depth = args.levels ? start + args.levels : undefined;
+      const engine = this.running();
+      // Another thread's stack (the Call Stack lists every thread), or the stopped one's.
+      const stopped = engine.stoppedThread;
+      const other = stopped !== undefined && String(args.threadId) !== stopped && await this.showThread(engine, String(args.threadId));
+      if (!other) await this.frameLevel(engine, undefined);
       // VS Code asks for the top frame alone first: gdb then unwinds no further.
-      const frames = await this.running().frames(depth);
+      const frames = await engine.frames(depth);
       const shown = frames.slice(start);
-      response.body = { stackFrames: shown.map((frame) => this.toStackFrame(frame)) };
+      const base = other ? args.threadId * FRAME_THREAD_FACTOR : 0;
+      response.body = { stackFrames: shown.map((frame) => this.toStackFrame(frame, base)) };
       // Fewer than asked: that is the whole stack. Otherwise the client asks on for more.
       if (depth === undefined || frames.length < depth) response.body.totalFrames = frames.length;
     });
@@ -351,11 +390,11 @@ export class SyscallGdbSession extends DebugSession {
    * Frames without a readable source show as disassembly, library frames are de-emphasized: the editor
    * then focuses the nearest frame of the user's own code (main, not libc's write) on a stop.
    */
-  private toStackFrame(frame: GdbFrame): DebugProtocol.StackFrame {
+  private toStackFrame(frame: GdbFrame, idBase = 0): DebugProtocol.StackFrame {
     const kind = frameSourceKind(frame.fullname, (file) => this.fileExists(file));
     const source = kind === 'none' ? undefined : this.source(frame.fullname!);
     if (source && kind === 'library') (source as DebugProtocol.Source).presentationHint = 'deemphasize';
-    const sf = new StackFrame(frame.level, frameName(frame), source, source ? frame.line ?? 0 : 0) as DebugProtocol.StackFrame;
+    const sf = new StackFrame(idBase + frame.level, frameName(frame), source, source ? frame.line ?? 0 : 0) as DebugProtocol.StackFrame;
     sf.instructionPointerReference = `0x${frame.address.toString(16)}`;
     if (kind !== 'user') sf.presentationHint = 'subtle';
     return sf;
@@ -372,7 +411,8 @@ export class SyscallGdbSession extends DebugSession {
     await this.guard(response, async () => {
       const inspector = this.inspector!;
       const scopes: DebugProtocol.Scope[] = [];
-      const [syscall, locals] = await Promise.all([this.running().pendingSyscall(), inspector.localsScope(args.frameId)]);
+      const level = (await this.frameLevel(this.running(), args.frameId))!;
+      const [syscall, locals] = await Promise.all([this.running().pendingSyscall(), inspector.localsScope(level)]);
       if (syscall) scopes.push(new Scope('Syscall', this.variables.create(async () => inspector.syscallScope(syscall)), false));
       if (locals.length) scopes.push(new Scope('Locals', this.variables.create(async () => locals), false));
       const registers = new Scope('Registers', this.variables.create(async () => inspector.registersScope()), false) as DebugProtocol.Scope;
@@ -428,7 +468,8 @@ export class SyscallGdbSession extends DebugSession {
         return;
       }
       if (engine.isRunning) throw new Error('The program is running: pause it to evaluate expressions (gdb commands with -exec work now).');
-      const value = await this.inspector!.evaluate(expression, args.frameId, () => this.frameAt(engine, args.frameId ?? 0));
+      const level = await this.frameLevel(engine, args.frameId);
+      const value = await this.inspector!.evaluate(expression, level, () => this.frameAt(engine, level ?? 0));
       response.body = {
         result: value.value, type: value.type, memoryReference: value.memoryReference,
         variablesReference: value.children ? this.variables.create(value.children) : 0,
@@ -447,7 +488,7 @@ export class SyscallGdbSession extends DebugSession {
       const engine = this.running();
       const inspector = this.inspector!;
       // Where the program stopped, the local labels of its procedure (`.loop`) and the sources' %defines.
-      const frame = engine.isRunning ? undefined : await this.frameAt(engine, args.frameId ?? 0);
+      const frame = engine.isRunning ? undefined : await this.frameAt(engine, (await this.frameLevel(engine, args.frameId)) ?? 0);
       const labels = [...await inspector.labelNames(), ...await inspector.localLabelNames(frame), ...(await inspector.defines()).keys()];
       response.body = { targets: await completionsFor(before, labels, engine.gdb) };
     });
@@ -460,13 +501,29 @@ export class SyscallGdbSession extends DebugSession {
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
-    this.running().next(args.granularity === 'instruction');
-    this.sendResponse(response);
+    this.stepThread(response, args.threadId, (engine) => engine.next(args.granularity === 'instruction'));
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
-    this.running().stepIn(args.granularity === 'instruction');
-    this.sendResponse(response);
+    this.stepThread(response, args.threadId, (engine) => engine.stepIn(args.granularity === 'instruction'));
+  }
+
+  /**
+   * A step of thread `threadId`: gdb steps its selected thread, which the Call Stack may have switched
+   * (another thread's frames shown). The usual case, that thread already selected, goes to gdb at once.
+   */
+  private stepThread(response: DebugProtocol.Response, threadId: number, step: (engine: Engine) => void): void {
+    const engine = this.running();
+    if (String(threadId) === engine.gdb.selectedThread || !engine.isStopped) {
+      step(engine);
+      this.sendResponse(response);
+      return;
+    }
+    void this.guard(response, async () => {
+      // A thread gdb does not have (a client that always says thread 1) steps the selected one.
+      await this.showThread(engine, String(threadId));
+      step(engine);
+    });
   }
 
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
@@ -491,9 +548,8 @@ export class SyscallGdbSession extends DebugSession {
     }
   }
 
-  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
-    this.running().stepOut();
-    this.sendResponse(response);
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+    this.stepThread(response, args.threadId, (engine) => engine.stepOut());
   }
 
   protected override async pauseRequest(response: DebugProtocol.PauseResponse): Promise<void> {

@@ -96,6 +96,13 @@ export class Gdb extends EventEmitter<GdbEvents> {
     return this.thread;
   }
 
+  /** Makes `id` gdb's selected thread (the one registers, frames and steps are of). */
+  async selectThread(id: string): Promise<void> {
+    if (id === this.thread) return;
+    await this.send(`-thread-select ${id}`);
+    this.thread = id;
+  }
+
   /** The gdb executable this process runs. */
   get path(): string {
     return this.options.path;

@@ -64,6 +64,22 @@ export async function hasFunction(gdb: Gdb, name: string): Promise<boolean> {
   return list(found?.nondebug).length > 0 || list(found?.debug).some((file) => list(tuple(file)?.symbols).length > 0);
 }
 
+export interface GdbThread {
+  id: string;
+  /** `Thread 0x7ffff7d8a740 (LWP 4321)`, or `process 4321` for a program of one thread. */
+  targetId: string;
+  /** The thread's name (its comm), when gdb knows it. */
+  name?: string;
+}
+
+/** The program's threads, in gdb's numbering. */
+export async function listThreads(gdb: Gdb): Promise<GdbThread[]> {
+  const reply = await gdb.send('-thread-info');
+  return list(reply.threads).map(tuple).filter((t): t is MITuple => !!t).map((t) => ({
+    id: str(t.id) ?? '', targetId: str(t['target-id']) ?? '', name: str(t.name),
+  })).filter((t) => t.id !== '');
+}
+
 export interface GdbVariable {
   name: string;
   type?: string;

@@ -26,10 +26,11 @@ describe('equ constants', () => {
     expect(await evaluate('SCALE')).toBe('8 (0x8)');
     expect(await evaluate('BUFSIZE*2')).toBe('128');
     expect(await evaluate('BUFSIZE / SCALE + EOF_MARK')).toBe('7');
-    await dc.nextRequest({ threadId: 1 });
-    await dc.waitForEvent('stopped');
-    await dc.nextRequest({ threadId: 1 });
-    await dc.waitForEvent('stopped');
+    for (let i = 0; i < 2; i++) {
+      const stepped = dc.waitForEvent('stopped'); // before the request: the stop may come with its response
+      await dc.nextRequest({ threadId: 1 });
+      await stepped;
+    }
     expect(await evaluate('qword [rsp+FRAME]')).toBe('7');
     await expect(evaluate('BUFSIZE + nosuchthing')).rejects.toThrow(/No symbol "nosuchthing"/);
   });

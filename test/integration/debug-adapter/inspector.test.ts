@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
   buildDirectory, fixture, launchConfigured, lineOf, scopeVariables, stoppedEvent, useDebugClient,
 } from './harness';
@@ -34,16 +35,51 @@ describe('C programs', () => {
   });
 });
 
+/** The variables of scope `name` of frame `frameId`. */
+async function frameScope(frameId: number, name: string): Promise<DebugProtocol.Variable[]> {
+  const scope = (await dc.scopesRequest({ frameId })).body.scopes.find((s) => s.name === name)!;
+  return (await dc.variablesRequest({ variablesReference: scope.variablesReference })).body.variables;
+}
+
 describe('a C program stopped in a second thread', () => {
   it('shows the locals of the thread that stopped, and reads names there', async () => {
     const source = fixture('worker.c');
-    await launchConfigured(dc, { program: source }, () => dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: lineOf(source, 'LINE_WORKER_WRITE') }] }));
-    const frame = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!;
+    const stopped = await launchConfigured(dc, { program: source }, () => dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: lineOf(source, 'LINE_WORKER_WRITE') }] }));
+    // gdb's thread 1 is main, waiting in pthread_join: the stop is the worker's.
+    expect(stopped.body.threadId).not.toBe(1);
+    const frame = (await dc.stackTraceRequest({ threadId: stopped.body.threadId! })).body.stackFrames[0]!;
     expect([frame.name, frame.line]).toEqual(['worker', lineOf(source, 'LINE_WORKER_WRITE')]);
-    // Not main's frame (waiting in pthread_join), which gdb calls thread 1.
-    const locals = await scopeVariables(dc, 'Locals');
+    const locals = await frameScope(frame.id, 'Locals');
     expect(locals.map((v) => [v.name, v.value])).toEqual(expect.arrayContaining([['round', '0'], ['name', expect.stringContaining('"worker\\n"')]]));
     expect((await dc.evaluateRequest({ expression: 'round + 1', frameId: frame.id, context: 'hover' })).body.result).toBe('1');
+  });
+
+  it('lists both threads, each with its own stack, locals and registers, and steps the one that stopped', async () => {
+    const source = fixture('worker.c');
+    const stopped = await launchConfigured(dc, { program: source }, () => dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: lineOf(source, 'LINE_WORKER_WRITE') }] }));
+    const workerId = stopped.body.threadId!;
+    const threads = (await dc.threadsRequest()).body.threads;
+    expect(threads.map((t) => t.id).sort()).toEqual([1, workerId].sort());
+    expect(threads.every((t) => /\(LWP \d+\)$/.test(t.name))).toBe(true);
+    // main's stack, asked while the worker's is shown: its own frames, ids of their own.
+    const mainFrames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    const mainFrame = mainFrames.find((f) => f.name === 'main')!;
+    expect(mainFrames.map((f) => f.name)).not.toContain('worker');
+    const mainLocals = await frameScope(mainFrame.id, 'Locals');
+    expect(mainLocals.map((v) => v.name)).toContain('thread');
+    const mainRip = (await dc.evaluateRequest({ expression: '$pc', frameId: mainFrames[0]!.id, context: 'watch' })).body.result;
+    // Back to the worker's frame: its locals and registers, not main's.
+    const workerFrames = (await dc.stackTraceRequest({ threadId: workerId })).body.stackFrames;
+    expect(workerFrames[0]!.name).toBe('worker');
+    expect(new Set(workerFrames.map((f) => f.id)).size + new Set(mainFrames.map((f) => f.id)).size).toBe(new Set([...workerFrames, ...mainFrames].map((f) => f.id)).size);
+    expect((await dc.evaluateRequest({ expression: 'round', frameId: workerFrames[0]!.id, context: 'watch' })).body.result).toBe('0');
+    expect((await dc.evaluateRequest({ expression: '$pc', frameId: workerFrames[0]!.id, context: 'watch' })).body.result).not.toBe(mainRip);
+    // Stepping the worker (after main's stack was shown) stays in the worker.
+    const next = stoppedEvent(dc);
+    await dc.nextRequest({ threadId: workerId });
+    expect((await next).body.threadId).toBe(workerId);
+    const after = (await dc.stackTraceRequest({ threadId: workerId })).body.stackFrames[0]!;
+    expect(after.name).toBe('worker');
   });
 
   it('shows the stack of the thread chosen in the Debug Console, not the stop\'s frame on top of it', async () => {
