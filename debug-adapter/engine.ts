@@ -219,10 +219,15 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   continue(): void { this.resumeWith('continue', () => exec.execContinue(this.gdb)); }
-  next(instruction: boolean): void { this.resumeWith(instruction ? 'instruction' : 'line', () => exec.execNext(this.gdb, instruction), true); }
+  next(instruction: boolean): void {
+    if (instruction) return this.resumeWith('instruction', () => exec.execNext(this.gdb, true), true);
+    const from = this.lastStop;
+    this.resumeWith('line', () => exec.execNext(this.gdb, false), true, (outcome) => this.leaveUnreadable(outcome, from));
+  }
   stepIn(instruction: boolean): void {
     if (instruction) return this.resumeWith('instruction', () => exec.execStep(this.gdb, true));
-    this.resumeWith('line', () => exec.execStep(this.gdb, false), false, (outcome) => this.stepOverUnreadable(outcome));
+    const from = this.lastStop;
+    this.resumeWith('line', () => exec.execStep(this.gdb, false), false, (outcome) => this.stepOverUnreadable(outcome, from));
   }
 
   /**
@@ -231,18 +236,47 @@ export class Engine extends EventEmitter<EngineEvents> {
    * frame of disassembly, and each further Step Into walk its lines unseen. Steps over it instead, as
    * gdb does a function without line information: back to the caller, and the step goes on from there.
    */
-  private async stepOverUnreadable(outcome: Outcome): Promise<Outcome> {
+  private async stepOverUnreadable(outcome: Outcome, from: StopEvent | undefined): Promise<Outcome> {
     for (let calls = 0; calls < MAX_UNREADABLE_CALLS; calls++) {
       if (outcome.kind !== 'stopped' || outcome.stop.reason !== 'end-stepping-range') return outcome;
-      if (frameSourceKind(outcome.stop.frame.fullname, existsSync) !== 'none') return outcome;
+      if (this.sourceKind(outcome.stop.frame.fullname) !== 'none') return outcome;
       const caller = (await listFrames(this.gdb, 2).catch(() => []))[1];
-      if (frameSourceKind(caller?.fullname, existsSync) !== 'user') return outcome;
+      if (this.sourceKind(caller?.fullname) !== 'user') return this.leaveUnreadable(outcome, from);
       const back = await this.runCommand(() => exec.execFinish(this.gdb));
       if (back.kind !== 'stopped' || back.stop.reason !== 'function-finished') return back;
       outcome = (await stepOnUnlessAtNextLine(this, back.stop, caller!)) ?? await this.runCommand(() => exec.execStep(this.gdb, false));
     }
     return outcome;
   }
+
+  /**
+   * A line step from the user's code that returned into code without readable source (the end of C's
+   * main, into libc's __libc_start_call_main when libc's line tables are installed; a callback into
+   * qsort): the editor would show disassembly for a line step. It goes on to the user's code instead:
+   * back out to the nearest frame of the user's, or, with none left (main has returned), on to a
+   * breakpoint or the program's end, as gdb does where there are no line tables.
+   */
+  private async leaveUnreadable(outcome: Outcome, from: StopEvent | undefined): Promise<Outcome> {
+    if (outcome.kind !== 'stopped' || outcome.stop.reason !== 'end-stepping-range') return outcome;
+    if (this.sourceKind(outcome.stop.frame.fullname) !== 'none' || this.sourceKind(from?.frame.fullname) !== 'user') return outcome;
+    const frames = await listFrames(this.gdb).catch(() => []);
+    const user = frames.findIndex((frame) => this.sourceKind(frame.fullname) === 'user');
+    if (user < 0) return this.runCommand(() => exec.execContinue(this.gdb));
+    await selectFrame(this.gdb, user - 1);
+    const back = await this.runCommand(() => exec.execFinish(this.gdb));
+    if (back.kind !== 'stopped' || back.stop.reason !== 'function-finished') return back;
+    return (await stepOnUnlessAtNextLine(this, back.stop, frames[user]!)) ?? this.runCommand(() => exec.execNext(this.gdb, false));
+  }
+
+  /** Where a frame's source is (frames.ts), each file looked for once. */
+  private sourceKind(fullname: string | undefined): ReturnType<typeof frameSourceKind> {
+    return frameSourceKind(fullname, (file) => {
+      let exists = this.existingSources.get(file);
+      if (exists === undefined) this.existingSources.set(file, exists = existsSync(file));
+      return exists;
+    });
+  }
+  private readonly existingSources = new Map<string, boolean>();
 
   /**
    * Resumes with one gdb command, first leaving a syscall stop the way the user sees it (syscallResume.ts);

@@ -76,3 +76,18 @@ describe('Step Out of main', () => {
     expect(console.join('')).not.toMatch(/not meaningful/);
   });
 });
+
+describe('Step Over past the end of main', () => {
+  // With libc's line tables installed, gdb's next stops in __libc_start_call_main, whose source is not on disk.
+  it('runs on to the program\'s end rather than stopping in libc\'s disassembly', async () => {
+    await launchConfigured(dc, { program, build: 'off' }, () => dc.setBreakpointsRequest({ source: { path: main }, breakpoints: [{ line: lineOf(main, 'LINE_RETURN') }] }));
+    const closing = stoppedEvent(dc);
+    await dc.nextRequest({ threadId: 1 });
+    await closing;
+    expect((await topFrame(dc)).line).toBe(lineOf(main, 'LINE_RETURN') + 1); // main's closing brace
+    const exited = dc.waitForEvent('exited');
+    const stopped = stoppedEvent(dc).then((event) => event.body.reason);
+    await dc.nextRequest({ threadId: 1 });
+    expect(await Promise.race([exited.then(() => 'exited'), stopped])).toBe('exited');
+  });
+});
