@@ -91,3 +91,19 @@ describe('Step Over past the end of main', () => {
     expect(await Promise.race([exited.then(() => 'exited'), stopped])).toBe('exited');
   });
 });
+
+describe('a line step out of a callback that libc called', () => {
+  it('goes back to the user\'s line that called into libc, not into qsort\'s disassembly', async () => {
+    const source = fixture('sortcb.c');
+    await launchConfigured(dc, { program: source }, () => dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: lineOf(source, 'LINE_COMPARE') }] }));
+    await dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [] });
+    for (let i = 0; i < 2; i++) { // to the comparator's closing brace, then out of it
+      const stepped = stoppedEvent(dc);
+      await dc.nextRequest({ threadId: 1 });
+      await stepped;
+    }
+    const frame = await topFrame(dc);
+    expect([frame.name, frame.source?.path]).toEqual(['main', source]);
+    expect([lineOf(source, 'LINE_QSORT'), lineOf(source, 'LINE_PRINT')]).toContain(frame.line);
+  });
+});
