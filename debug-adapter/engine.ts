@@ -593,6 +593,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
     if (record.asyncClass === 'thread-group-started') this.inferiorPid = Number(str(record.results.pid));
     if (record.asyncClass === 'thread-group-exited') this.inferiorPid = undefined;
+    // The thread list is asked of gdb again only when a thread came or went (or a name may have changed).
+    if (record.asyncClass === 'thread-created' || record.asyncClass === 'thread-exited') this.threadList = undefined;
   }
 
   private onGdbExit(code: number | null, signal: NodeJS.Signals | null): void {
@@ -787,8 +789,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** The program's threads while it is stopped (gdb cannot list them while they run). */
   async threads(): Promise<GdbThread[]> {
     if (this.state !== 'stopped') return [];
-    return listThreads(this.gdb).catch(() => []);
+    // Clients ask after every stop (VS Code does): gdb is asked once per change, not once per step.
+    this.threadList ??= await listThreads(this.gdb).catch(() => undefined);
+    return this.threadList ?? [];
   }
+  private threadList: GdbThread[] | undefined;
 
   /** Shows thread `id`: its registers, frames and steps from now on (see Gdb.selectThread). */
   showThread(id: string): Promise<void> {
