@@ -347,7 +347,7 @@ export class SyscallGdbSession extends DebugSession {
   }
 
   /**
-   * A frame id is its level in the stopped thread's stack, and (thread << FRAME_THREAD_SHIFT) + level in
+   * A frame id is its level in the stopped thread's stack, and thread * FRAME_THREAD_FACTOR + level in
    * another thread's: gdb is switched to that frame's thread before it is read, and back.
    */
   private async frameLevel(engine: Engine, frameId: number | undefined): Promise<number | undefined> {
@@ -364,8 +364,6 @@ export class SyscallGdbSession extends DebugSession {
     this.inspector?.invalidate(); // registers are the thread's
     return true;
   }
-
-
 
   protected override async stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): Promise<void> {
     await this.guard(response, async () => {
@@ -410,16 +408,19 @@ export class SyscallGdbSession extends DebugSession {
   protected override async scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): Promise<void> {
     await this.guard(response, async () => {
       const inspector = this.inspector!;
+      const engine = this.running();
       const scopes: DebugProtocol.Scope[] = [];
-      const level = (await this.frameLevel(this.running(), args.frameId))!;
-      const [syscall, locals] = await Promise.all([this.running().pendingSyscall(), inspector.localsScope(level)]);
+      const level = (await this.frameLevel(engine, args.frameId))!;
+      const [syscall, locals] = await Promise.all([engine.pendingSyscall(), inspector.localsScope(level)]);
+      // Registers and the stack are read when opened: in the frame's thread, whichever thread was shown since.
+      const inThread = <T>(read: () => Promise<T>) => async () => { await this.frameLevel(engine, args.frameId); return read(); };
       if (syscall) scopes.push(new Scope('Syscall', this.variables.create(async () => inspector.syscallScope(syscall)), false));
       if (locals.length) scopes.push(new Scope('Locals', this.variables.create(async () => locals), false));
-      const registers = new Scope('Registers', this.variables.create(async () => inspector.registersScope()), false) as DebugProtocol.Scope;
+      const registers = new Scope('Registers', this.variables.create(inThread(() => inspector.registersScope())), false) as DebugProtocol.Scope;
       registers.presentationHint = 'registers';
       scopes.push(registers);
       scopes.push(new Scope('Data', this.variables.create(() => inspector.dataScope()), false));
-      scopes.push(new Scope('Stack', this.variables.create(() => inspector.stackScope()), true));
+      scopes.push(new Scope('Stack', this.variables.create(inThread(() => inspector.stackScope())), true));
       response.body = { scopes };
     });
   }

@@ -58,6 +58,8 @@ describe('a C program stopped in a second thread', () => {
     const source = fixture('worker.c');
     const stopped = await launchConfigured(dc, { program: source }, () => dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: lineOf(source, 'LINE_WORKER_WRITE') }] }));
     const workerId = stopped.body.threadId!;
+    const workerTop = (await dc.stackTraceRequest({ threadId: workerId })).body.stackFrames[0]!;
+    const workerRegisters = (await dc.scopesRequest({ frameId: workerTop.id })).body.scopes.find((scope) => scope.name === 'Registers')!;
     const threads = (await dc.threadsRequest()).body.threads;
     expect(threads.map((t) => t.id).sort()).toEqual([1, workerId].sort());
     expect(threads.every((t) => /\(LWP \d+\)$/.test(t.name))).toBe(true);
@@ -68,6 +70,9 @@ describe('a C program stopped in a second thread', () => {
     const mainLocals = await frameScope(mainFrame.id, 'Locals');
     expect(mainLocals.map((v) => v.name)).toContain('thread');
     const mainRip = (await dc.evaluateRequest({ expression: '$pc', frameId: mainFrames[0]!.id, context: 'watch' })).body.result;
+    // The worker's Registers, opened only now (main's thread shown since): the worker's rip.
+    const rip = (await dc.variablesRequest({ variablesReference: workerRegisters.variablesReference })).body.variables.find((v) => v.name === 'rip')!;
+    expect(BigInt(rip.value.split(' ')[0]!)).toBe(BigInt(workerTop.instructionPointerReference!));
     // Back to the worker's frame: its locals and registers, not main's.
     const workerFrames = (await dc.stackTraceRequest({ threadId: workerId })).body.stackFrames;
     expect(workerFrames[0]!.name).toBe('worker');
