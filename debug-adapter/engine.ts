@@ -348,7 +348,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       // Code with frame information (C, Rust): gdb's finish, from the frame the editor shows (the
       // user's nearest, above a syscall stop or breakpoint inside libc or std).
       const frames = await listFrames(this.gdb);
-      const shown = frames[Math.max(0, frames.findIndex((frame) => frameSourceKind(frame.fullname, existsSync) === 'user'))];
+      const shown = frames[Math.max(0, frames.findIndex((frame) => this.sourceKind(frame.fullname) === 'user'))];
       if (shown?.line !== undefined && !isAssemblySource(shown.fullname)) {
         if (shown.level === frames.length - 1) {
           // C's main is the outermost frame gdb shows (gdb's finish refuses it): nothing of the

@@ -1,4 +1,5 @@
 // Expressions typed in the Debug Console or a watch, in NASM's notation where it differs from gdb's.
+import { isAssemblySource } from './frames';
 import { labelName } from './mi/stack';
 import { withRegisterSigils } from './registers';
 
@@ -22,10 +23,10 @@ const ADDRESS_NAME = /(?<![\w.?$@#~'])([A-Za-z_.?][\w.?$@#~]*)/g;
 export const isMemoryOperand = (expression: string): boolean => new RegExp(MEMORY_OPERAND.source, 'i').test(expression);
 
 /**
- * NASM code, or a frame with no source to say otherwise (a stripped program, a raw address). Case
- * matters for `.s`: `.S` is C-preprocessed GNU assembler, glibc's start.S among them.
+ * NASM code, or a frame with no source to say otherwise (a stripped program, a raw address): an
+ * assembly source but `.S`, which is C-preprocessed GNU assembler (glibc's start.S among them).
  */
-export const isNasmSource = (fullname: string | undefined): boolean => !fullname || /\.(asm|nasm|inc|ASM|s)$/.test(fullname);
+export const isNasmSource = (fullname: string | undefined): boolean => !fullname || (isAssemblySource(fullname) && !fullname.endsWith('.S'));
 
 /** The language gdb parses expressions in for a frame with this source file. */
 export const expressionLanguage = (fullname: string | undefined): ExpressionLanguage => (fullname && /\.rs$/i.test(fullname) ? 'rust' : 'c');

@@ -210,7 +210,7 @@ export class Inspector {
     const files = new Set<string>();
     for (const item of list((reply as { files?: unknown }).files as never)) {
       const file = str(tuple(item)?.fullname);
-      if (file && /\.(asm|nasm|inc|s)$/i.test(file)) files.add(file);
+      if (file && isNasmSource(file)) files.add(file);
     }
     this.nasmSources = readNasmSources([...files]);
     return this.nasmSources;

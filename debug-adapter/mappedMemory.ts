@@ -33,11 +33,7 @@ export function mappedSpans(maps: string): Array<[bigint, bigint]> {
 export async function readMappedMemory(gdb: Gdb, spansNow: () => Array<[bigint, bigint]> | undefined, address: bigint, count: number): Promise<MemoryBlock> {
   const none = { address, bytes: Buffer.alloc(0) };
   // Inside one page a range is all mapped or not at all: gdb's answer is right as it is.
-  if (count > 0 && address / PAGE === (address + BigInt(count) - 1n) / PAGE) {
-    const block = await data.readMemory(gdb, address, count).catch(() => undefined);
-    return block && block.address === address ? { address, bytes: block.bytes.subarray(0, count) } : none;
-  }
-  const spans = spansNow();
+  const spans = count > 0 && address / PAGE === (address + BigInt(count) - 1n) / PAGE ? undefined : spansNow();
   if (spans) {
     const span = spans.find(([start, end]) => start <= address && address < end);
     if (!span) return none;
