@@ -14,7 +14,7 @@ import { rustPrettyPrinters } from './rustPrinters';
 import { str } from './mi/parser';
 import { decodeStopRecord, type StopRecord } from './mi/stop';
 import { describeSyscallState, isInterruptedCall, readSyscallState, type SyscallPhase, type SyscallState } from './syscallStop';
-import { CALLING_CONVENTIONS, signalNumber, type Abi } from '../syscalls';
+import { CALLING_CONVENTIONS, lookupSyscallByName, signalNumber, type Abi } from '../syscalls';
 import { KERNEL_ENTRY_LENGTH, kernelEntryAt } from '../x86';
 import { LOGPOINT_MARKER } from './logpoints';
 import { planStepOut } from './stepOut';
@@ -64,6 +64,12 @@ export interface EngineEvents {
   /** gdb went away on its own (killed, crashed). */
   gdbExited: [message: string];
   output: [text: string, category: 'console' | 'stdout' | 'stderr' | 'important'];
+}
+
+/** restart_syscall: how the kernel resumes a call cut short whose arguments it kept (nanosleep, poll). */
+function isRestartSyscall(abi: Abi, number: number): boolean {
+  const restart = lookupSyscallByName(abi, 'restart_syscall');
+  return restart.known && restart.syscall.number === number;
 }
 
 /** Which syscalls stop the program, per phase; undefined: that phase does not stop. */
@@ -295,11 +301,22 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.resume(async () => (await this.leaveStop(kind)) ?? then(await this.runCommand(command)));
   }
 
-  private leaveStop(kind: ResumeKind): Promise<Outcome | undefined> {
+  private async leaveStop(kind: ResumeKind): Promise<Outcome | undefined> {
     const from = this.lastStop;
-    if (!from?.syscall) return Promise.resolve(undefined);
-    const place = { address: from.address, fullname: from.frame.fullname, line: from.frame.line, syscall: from.syscall };
-    return leaveSyscallStop(this.syscallHost, place, kind);
+    if (!from?.syscall) return undefined;
+    const thread = this.lastStopThread;
+    const place = { address: from.address, fullname: from.frame.fullname, line: from.frame.line, syscall: from.syscall, thread };
+    const outcome = await leaveSyscallStop(this.syscallHost, place, kind);
+    const other = outcome?.kind === 'stopped' ? outcome.stop.thread : undefined;
+    if (thread !== undefined && other !== undefined && other !== thread && from.syscall.phase === 'entry') {
+      // Another thread stopped before this one's call completed: gdb stopped this one too, cutting
+      // its call short if it was still inside (the kernel restarts it), and the restart's entry is
+      // not news.
+      await this.gdb.selectThread(thread);
+      if (await this.callCutShort()) this.restartingCalls.set(thread, from.syscall.number);
+      await this.gdb.selectThread(other);
+    }
+    return outcome;
   }
 
   private get syscallHost(): SyscallResumeHost {
@@ -307,6 +324,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       gdb: this.gdb,
       run: (command) => this.runCommand(command),
       returnWanted: (number) => this.syscallFilter.return === 'all' || !!this.syscallFilter.return?.has(number),
+      cutShort: () => this.callCutShort(),
     };
   }
 
@@ -486,7 +504,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async passUnreported(outcome: Outcome): Promise<Outcome> {
     const call = outcome.kind === 'stopped' ? outcome.stop.syscall : undefined;
     if (outcome.kind === 'stopped' && call?.phase === 'entry') {
-      const place = { address: outcome.stop.frame.address, syscall: { phase: call.phase, number: call.number } };
+      const place = { address: outcome.stop.frame.address, syscall: { phase: call.phase, number: call.number }, thread: outcome.stop.thread };
       const left = await leaveSyscallStop(this.syscallHost, place, 'continue');
       if (left) return left;
     }
@@ -676,6 +694,18 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.syscallRequested = false;
     const filter = phase === 'entry' ? this.syscallFilter.entry : this.syscallFilter.return;
     const number = call.number;
+    // In a program of several threads gdb stops every thread when one stops, and a thread inside a call
+    // (write to a terminal, futex) has it cut short, to be restarted by the kernel when it runs again.
+    // gdb reports that as the call's return (rax -ERESTARTSYS) and the restart as another entry: the
+    // same call, which returns later. Neither is news.
+    const thread = this.gdb.selectedThread;
+    const restarting = this.restartingCalls.get(thread);
+    this.restartingCalls.delete(thread);
+    if (phase === 'return' && (await this.callCutShort())) {
+      this.restartingCalls.set(thread, number);
+      return undefined;
+    }
+    if (phase === 'entry' && restarting !== undefined && (number === restarting || isRestartSyscall(this.abi, number))) return undefined;
     const wanted = requested || filter === 'all' || (filter !== undefined && filter.has(number));
     if (!wanted) return undefined;
     event.reason = 'syscall';
@@ -685,6 +715,15 @@ export class Engine extends EventEmitter<EngineEvents> {
     // gdb reports the address after the 2-byte syscall instruction; show the line that holds it.
     await this.moveToKernelEntry(event);
     return event;
+  }
+
+  /** Threads whose call was cut short at a stop of gdb's own, by the call's number: its entry comes again. */
+  private readonly restartingCalls = new Map<string, number>();
+
+  /** Whether the stopped thread's call was cut short, to be restarted (its result register holds -ERESTART…). */
+  private async callCutShort(): Promise<boolean> {
+    const result = await data.evaluateInteger(this.gdb, `$${CALLING_CONVENTIONS[this.abi].resultRegister}`).catch(() => 0n);
+    return isInterruptedCall(result);
   }
 
   private async signalStop(event: StopEvent, { name, meaning }: { name: string; meaning: string }): Promise<StopEvent> {

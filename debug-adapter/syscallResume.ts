@@ -23,6 +23,8 @@ export interface SyscallResumeHost {
   run(command: () => Promise<unknown>): Promise<Outcome>;
   /** The user asked to stop when this call returns. */
   returnWanted(number: number): boolean;
+  /** Whether the call the stopped thread made was cut short, to be restarted by the kernel (rax -ERESTART…). */
+  cutShort(): Promise<boolean>;
 }
 
 /** The stop being left: its pc (gdb's, after the instruction), the line shown, and the decoded call. */
@@ -31,6 +33,17 @@ export interface SyscallStopPlace {
   fullname?: string;
   line?: number;
   syscall?: Pick<SyscallState, 'phase' | 'number'>;
+  /** gdb's id of the thread stopped in the call. */
+  thread?: string;
+}
+
+/**
+ * Whether a stop is of the thread the call was made in. In a program of several threads the others run
+ * while the call completes, and one of them may stop first (its own syscall, a breakpoint): that stop is
+ * news of its own, and the call goes on in its thread, to be reported (or passed) when it returns.
+ */
+function ofThread(stop: StopRecord, thread: string | undefined): boolean {
+  return thread === undefined || stop.thread === undefined || stop.thread === thread;
 }
 
 /**
@@ -40,14 +53,18 @@ export interface SyscallStopPlace {
 export async function leaveSyscallStop(host: SyscallResumeHost, from: SyscallStopPlace, kind: ResumeKind): Promise<Outcome | undefined> {
   const phase = from.syscall?.phase;
   if (phase !== 'entry' && phase !== 'return' && phase !== 'blocked') return undefined;
-  if (phase === 'blocked' && kind === 'continue') return continueBlockedCall(host, from.address);
+  if (phase === 'blocked' && kind === 'continue') return continueBlockedCall(host, from.address, from.thread);
+  // A Continue from an entry goes on as gdb would (it reports the return itself, in the right thread,
+  // while other threads run), unless a breakpoint right after the `syscall` needs the call completed
+  // first (finishSyscall).
+  if (phase === 'entry' && kind === 'continue' && !(await breakpointsAt(host.gdb, from.address)).length) return undefined;
   let settled: StopRecord;
   if (phase === 'return') {
     settled = { reason: 'end-stepping-range', frame: (await listFrames(host.gdb, 1))[0] ?? { level: 0, address: from.address } };
   } else {
-    const outcome = await finishSyscall(host, from.address);
+    const outcome = await finishSyscall(host, from.address, from.thread);
     // The program exited (exit, exit_group) or a signal arrived during the call: that is the news.
-    if (outcome.kind !== 'stopped') return outcome;
+    if (outcome.kind !== 'stopped' || !ofThread(outcome.stop, from.thread)) return outcome;
     if (outcome.stop.frame.address !== from.address) {
       // rt_sigreturn resumes the code the signal interrupted: the call is complete, elsewhere. A
       // Continue goes on; a step ends there, where the program now is.
@@ -88,12 +105,12 @@ export async function leaveSyscallStop(host: SyscallResumeHost, from: SyscallSto
  * there without reporting it, and the line after a `read` is where one waits for the input. The call is
  * completed by one step first (the kernel restarts it then), and the breakpoint reported if it holds.
  */
-async function continueBlockedCall(host: SyscallResumeHost, pc: bigint): Promise<Outcome | undefined> {
+async function continueBlockedCall(host: SyscallResumeHost, pc: bigint, thread: string | undefined): Promise<Outcome | undefined> {
   // Any breakpoint there: its condition (`rax == 0`) is for after the call, read once it completed.
   const breakpoints = await listBreakpoints(host.gdb);
   if (!breakpoints.some((bp) => bp.type === 'breakpoint' && bp.enabled && bp.address === pc)) return undefined;
-  const outcome = await finishSyscall(host, pc);
-  if (outcome.kind !== 'stopped' || outcome.stop.frame.address !== pc || outcome.stop.signal) return outcome;
+  const outcome = await finishSyscall(host, pc, thread);
+  if (outcome.kind !== 'stopped' || !ofThread(outcome.stop, thread) || outcome.stop.frame.address !== pc || outcome.stop.signal) return outcome;
   const hit = await breakpointAt(host.gdb, pc);
   return hit ? { kind: 'stopped', stop: { ...outcome.stop, reason: 'breakpoint-hit', breakpoint: hit } } : undefined;
 }
@@ -133,20 +150,36 @@ export async function stepOnUnlessAtNextLine(host: Pick<SyscallResumeHost, 'gdb'
  * it; the breakpoints at pc are lifted meanwhile, because gdb 13 stepping over a breakpoint at the return
  * address of a caught syscall cancels the call (rax = -ENOSYS, the call never runs).
  */
-async function finishSyscall(host: SyscallResumeHost, pc: bigint): Promise<Outcome> {
-  const lifted = (await listBreakpoints(host.gdb)).filter((b) => b.enabled && b.address === pc).map((b) => b.number);
+async function finishSyscall(host: SyscallResumeHost, pc: bigint, thread: string | undefined): Promise<Outcome> {
+  if (thread !== undefined) await host.gdb.selectThread(thread);
+  const lifted = await breakpointsAt(host.gdb, pc);
   await enableBreakpoints(host.gdb, lifted, false);
   try {
-    const outcome = await host.run(() => exec.execStep(host.gdb, true));
-    // The kernel may first rewind to the kernel entry (2 bytes back) to restart an interrupted call
-    // (rax = restart_syscall, after a pause inside a blocking call under Step Back's recording): the
-    // step ended before the call ran, and one more step runs it.
-    const rewound = outcome.kind === 'stopped' && outcome.stop.frame.address === pc - 2n && !outcome.stop.signal && !outcome.stop.breakpoint;
-    return rewound ? await host.run(() => exec.execStep(host.gdb, true)) : outcome;
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await host.run(() => exec.execStep(host.gdb, true));
+      if (outcome.kind !== 'stopped' || !ofThread(outcome.stop, thread) || outcome.stop.signal || outcome.stop.breakpoint) return outcome;
+      if (attempt === RESTARTS) return outcome;
+      // The call did not complete yet when the step ends
+      //  - 2 bytes back, at the kernel entry: the kernel rewound to restart an interrupted call (rax =
+      //    restart_syscall, after a pause inside a blocking call under Step Back's recording); or
+      //  - at pc with rax -ERESTART…: the call was cut short, and the kernel restarts it on the next step
+      //    (gdb stopped this thread in the call because another thread stopped, in a program of several).
+      // One more step runs it.
+      const at = outcome.stop.frame.address;
+      if (at !== pc - 2n && !(at === pc && (await host.cutShort()))) return outcome;
+    }
   } finally {
     await enableBreakpoints(host.gdb, lifted, true).catch(() => undefined);
   }
 }
+
+/** The numbers of the enabled breakpoints at `address`. */
+async function breakpointsAt(gdb: Gdb, address: bigint): Promise<string[]> {
+  return (await listBreakpoints(gdb)).filter((b) => b.enabled && b.address === address).map((b) => b.number);
+}
+
+/** How many times a call cut short is run again before the step is reported as it ended. */
+const RESTARTS = 4;
 
 /** The number of an enabled user breakpoint at `address` whose condition holds, if any. */
 export async function breakpointAt(gdb: Gdb, address: bigint): Promise<string | undefined> {

@@ -10,6 +10,8 @@ export interface StopRecord {
   /** The watchpoint number of a (read/access) watchpoint trigger. */
   watchpoint?: string;
   frame: GdbFrame;
+  /** gdb's id of the thread that stopped (`thread-id`). */
+  thread?: string;
   /** The frame's architecture: `i386` for a 32-bit program. */
   arch?: string;
   /** `signal-received`, and `starti`'s stop, which gdb reports as signal "0". */
@@ -22,7 +24,9 @@ export interface StopRecord {
 export function decodeStopRecord(results: MITuple): StopRecord {
   const reason = str(results.reason);
   const frame = tuple(results.frame);
-  const record: StopRecord = { reason, breakpoint: str(results.bkptno), frame: toFrame(frame ?? {}), arch: str(frame?.arch) };
+  const record: StopRecord = {
+    reason, breakpoint: str(results.bkptno), frame: toFrame(frame ?? {}), thread: str(results['thread-id']), arch: str(frame?.arch),
+  };
   const signalName = str(results['signal-name']);
   if (reason?.startsWith('exited')) {
     record.exit = { code: parseExitCode(str(results['exit-code'])), signal: signalName };
