@@ -22,6 +22,12 @@ import { evaluateWithConstants, formatConstant, resolveConstants, type UntypedLa
 import type { SyscallState } from './syscallStop';
 import type { Abi } from '../syscalls';
 
+/** A place in the editor (a hover's): the file and its 1-based line. */
+export interface SourcePlace {
+  file: string;
+  line: number;
+}
+
 export interface VariableNode {
   name: string;
   value: string;
@@ -239,11 +245,12 @@ export class Inspector {
    * labels, scoped as nasm scopes them where the frame is. A local label the scope does not have is
    * refused with the labels of that name it could mean (`.len` read in `print` is not `msg.len`).
    */
-  async withLocalLabels(expression: string, frame: GdbFrame | undefined): Promise<string> {
+  async withLocalLabels(expression: string, frame: GdbFrame | undefined, place?: SourcePlace): Promise<string> {
     const locals = localLabelsIn(expression);
     if (locals.length === 0) return expression;
     const symbols = await this.symbols();
-    const scope = scopeAt(symbols, frame);
+    // A hover names the place it was made at: the `.loop` of the procedure written there, wherever the frame is.
+    const scope = (place && (await this.sources()).scopeAt(place.file, place.line)) ?? scopeAt(symbols, frame);
     if (scope === undefined) throw new Error(`${locals[0]} is a NASM local label, and no label precedes this frame's address to scope it.`);
     for (const local of locals) {
       if (symbols.some((s) => s.name === scope + local)) continue;
@@ -256,15 +263,16 @@ export class Inspector {
   /**
    * An expression of the Debug Console, a watch or a hover, read as NASM reads it where `frame` is (see
    * README: %defines, local labels, a data label alone as its data and in arithmetic as its address),
-   * by gdb in frame `level` (undefined: the selected one). `frame` is asked only when needed.
+   * by gdb in frame `level` (undefined: the selected one). `frame` is asked only when needed. `place`:
+   * where a hover was made, which scopes its local labels.
    */
-  async evaluate(expression: string, level: number | undefined, frame: () => Promise<GdbFrame | undefined>): Promise<VariableNode> {
+  async evaluate(expression: string, level: number | undefined, frame: () => Promise<GdbFrame | undefined>, place?: SourcePlace): Promise<VariableNode> {
     let framePromise: Promise<GdbFrame | undefined> | undefined;
     const frameOf = () => (framePromise ??= frame());
     // NASM's %defines where the frame is NASM code: a C or Rust frame's names are its own.
     let expanded = expandDefines(expression, await this.defines());
     if (expanded !== expression && !isNasmSource((await frameOf())?.fullname)) expanded = expression;
-    const scoped = localLabelsIn(expanded).length > 0 ? await this.withLocalLabels(expanded, await frameOf()) : expanded;
+    const scoped = localLabelsIn(expanded).length > 0 ? await this.withLocalLabels(expanded, await frameOf(), place) : expanded;
     const label = await this.findLabel(scoped);
     const node = label ? await this.labelNode(label) : undefined;
     if (node) return node;

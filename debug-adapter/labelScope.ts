@@ -3,8 +3,8 @@
 // comes from the same table: the last non-local label at or before the frame's pc in its section.
 // Within one section address order is source order, which is the order NASM scopes by.
 // A local label is read as if written where the frame is: `.len` of `msg` (in .data) is not in scope in
-// `print`'s code, just as nasm would not take it there. The source cannot say more: an evaluate request
-// (a hover too) carries the frame, not the place in the editor, so the refusal names `msg.len` instead.
+// `print`'s code, just as nasm would not take it there, and the refusal names `msg.len` instead. A hover
+// names its place in the editor, and is scoped by the source there (inspector.ts).
 
 /** One symbol of gdb's minimal symbol table (the ELF symbol table, relocated). */
 export interface ProgramSymbol {

@@ -470,7 +470,8 @@ export class SyscallGdbSession extends DebugSession {
       }
       if (engine.isRunning) throw new Error('The program is running: pause it to evaluate expressions (gdb commands with -exec work now).');
       const level = await this.frameLevel(engine, args.frameId);
-      const value = await this.inspector!.evaluate(expression, level, () => this.frameAt(engine, level ?? 0));
+      const place = args.source?.path && args.line !== undefined ? { file: args.source.path, line: this.convertClientLineToDebugger(args.line) } : undefined;
+      const value = await this.inspector!.evaluate(expression, level, () => this.frameAt(engine, level ?? 0), place);
       response.body = {
         result: value.value, type: value.type, memoryReference: value.memoryReference,
         variablesReference: value.children ? this.variables.create(value.children) : 0,

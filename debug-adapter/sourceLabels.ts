@@ -35,12 +35,21 @@ export interface NasmSources {
   labels: DataLabel[];
   /** Single-line macros by name: the text each stands for (see singleLineMacros). */
   defines: ReadonlyMap<string, string>;
+  /**
+   * The label whose local labels are in scope on 1-based `line` of `file` (a place in the editor, as a
+   * hover gives it), by nasm's rule over the file's text; undefined for a file not read, or a line
+   * before any label.
+   */
+  scopeAt(file: string, line: number): string | undefined;
 }
 
 /** Reads `files` (gdb's source list) and the files they include. */
 export function readNasmSources(files: string[]): NasmSources {
   const documents = withIncludes(files);
-  return { labels: dataLabelsOf(files, documents), defines: singleLineMacros(documents) };
+  return {
+    labels: dataLabelsOf(files, documents), defines: singleLineMacros(documents),
+    scopeAt: (file, line) => documents.get(path.resolve(file))?.structure.scopeAt(line - 1),
+  };
 }
 
 function dataLabelsOf(files: string[], documents: Map<string, AsmDocument>): DataLabel[] {

@@ -76,6 +76,23 @@ describe('NASM local labels', () => {
   });
 });
 
+describe('NASM local labels hovered in the editor', () => {
+  async function hover(expression: string, line: number): Promise<string> {
+    const frameId = (await frameIds())[0];
+    return (await dc.evaluateRequest({ expression, context: 'hover', frameId, source: { path: program }, line, column: 5 })).body.result;
+  }
+
+  it('read as the label of the procedure written where the hover is, not where the program stopped', async () => {
+    await stopAt('LINE_LOOP'); // in parse
+    // print's `jnz .loop`, hovered while stopped in parse: print's .loop, as nasm reads that line.
+    const printLoop = lineOf(program, 'LINE_WRITTEN') + 1;
+    expect(await hover('.loop', printLoop)).toBe(`${hex(await addressOf('print.loop'))} <print.loop>`);
+    expect(await hover('.loop', lineOf(program, 'LINE_LOOP'))).toBe(`${hex(await addressOf('parse.loop'))} <parse.loop>`);
+    // Where nothing scopes the line (the file's first lines), the frame's procedure does.
+    expect(await hover('.base', 1)).toBe(`${hex(await addressOf('parse.base'))} <parse.base>`);
+  });
+});
+
 describe('data labels without a type in arithmetic', () => {
   it('are their address, as in NASM, while a lone label still shows its data', async () => {
     await stopAt('LINE_LEAVE');
