@@ -21,9 +21,12 @@ export async function equValue(gdb: Gdb, name: string): Promise<bigint | undefin
 /** A symbol's 64-bit value as NASM wrote it: `equ -1` is stored as 0xffff…ffff. */
 export const signedConstant = (value: bigint): bigint => BigInt.asIntN(64, value);
 
-/** `14 (0xe)`, `-16 (0xfffffffffffffff0)`: decimal first, as the Data scope shows numbers. */
-export function formatConstant(value: bigint): string {
-  return `${signedConstant(value)} (0x${BigInt.asUintN(64, value).toString(16)})`;
+/**
+ * `14 (0xe)`, `-16 (0xfffffffffffffff0)`: decimal first, as the Data scope shows numbers; `bits` wide
+ * (a 32-bit register's -1 is `-1 (0xffffffff)`).
+ */
+export function formatConstant(value: bigint, bits = 64): string {
+  return `${BigInt.asIntN(bits, value)} (0x${BigInt.asUintN(bits, value).toString(16)})`;
 }
 
 /** Labels gdb has no type for (NASM's data labels), which NASM reads in arithmetic as their address. */

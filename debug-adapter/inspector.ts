@@ -11,7 +11,7 @@ import {
   GENERAL_REGISTERS_32, GENERAL_REGISTERS_64, SEGMENT_REGISTERS, decodeFlags, formatFlags, formatInteger,
   isVectorOrFloatRegister, parseRegisterValue, partAssignment, partExpression, partValue, type RegisterPart,
 } from './registers';
-import { mask, toSigned } from '../x86';
+import { gprView, mask, toSigned } from '../x86';
 import {
   addressOf, dottedNamesIn, expandDefines, expressionLanguage, isMemoryOperand, isNasmSource, localLabelsIn, qualifyLocalLabels,
   quoteSymbolNames, readableValue, toGdbExpression, type ExpressionLanguage,
@@ -282,7 +282,12 @@ export class Inspector {
     const read = (text: string) => data.evaluate(this.gdb, text, level);
     const value = await evaluateWithConstants(this.gdb, gdbExpression, read, this.untypedLabels(language));
     // A lone %define reads as a lone `equ` does: `1 (0x1)`.
-    const lone = expanded !== expression && ONE_NAME.test(expression) && /^-?\d+$/.test(value);
+    const integer = /^-?\d+$/.test(value);
+    const lone = expanded !== expression && ONE_NAME.test(expression) && integer;
+    // A general-purpose register, alone, in decimal and in hex at its width (`-38 (0xffffffffffffffda)`,
+    // `-1 (0xffffffff)` for ecx): gdb prints rax and ecx in decimal only, the pointers rsp and rbp in hex.
+    const register = integer ? gprView(scoped.trim().replace(/^\$/, '')) : undefined;
+    if (register) return { name: expression, value: formatConstant(BigInt(value), register.bits) };
     return { name: expression, value: lone ? formatConstant(BigInt(value)) : readableValue(value) };
   }
 

@@ -43,7 +43,7 @@ describe('equ constants', () => {
     const stopped = dc.waitForEvent('stopped');
     await dc.continueRequest({ threadId: 1 });
     await stopped;
-    expect(await evaluate('ecx')).toBe('3');
+    expect(await evaluate('ecx')).toBe('3 (0x3)');
     const exited = dc.waitForEvent('exited');
     await dc.continueRequest({ threadId: 1 });
     await exited; // no other round stopped

@@ -76,6 +76,18 @@ describe('NASM local labels', () => {
   });
 });
 
+describe('registers', () => {
+  it('read in decimal and in hex at their width, a pointer register as an address', async () => {
+    await stopAt('LINE_LOOP');
+    await evaluate('-exec set var $rax = -38');
+    expect(await evaluate('rax')).toBe('-38 (0xffffffffffffffda)');
+    expect(await evaluate('EAX', 'hover')).toBe('-38 (0xffffffda)');
+    expect(await evaluate('al', 'watch')).toBe('-38 (0xda)');
+    expect(await evaluate('rax + 1')).toBe('-37');
+    expect(await evaluate('rsp')).toMatch(/^0x7ff[0-9a-f]+$/);
+  });
+});
+
 describe('NASM local labels hovered in the editor', () => {
   async function hover(expression: string, line: number): Promise<string> {
     const frameId = (await frameIds())[0];

@@ -69,7 +69,7 @@ describe('breakpoint kinds', () => {
       const stopped = stoppedEvent(dc);
       await dc.continueRequest({ threadId: 1 });
       if (!(await Promise.race([stopped, exited]))) break;
-      rounds.push(4 - Number((await dc.evaluateRequest({ expression: 'ecx', context: 'repl' })).body.result));
+      rounds.push(4 - Number((await dc.evaluateRequest({ expression: 'ecx', context: 'repl' })).body.result.split(' ')[0]));
     }
     expect(rounds).toEqual(expected);
   });

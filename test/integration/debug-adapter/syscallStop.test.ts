@@ -60,7 +60,7 @@ describe('the Syscall scope', () => {
       expect(event.body.reason).toBe('breakpoint');
       expect((await topFrame(dc)).line).toBe(ret);
       const rax = await dc.evaluateRequest({ expression: 'rax', context: 'watch' });
-      expect(rax.body.result).toBe('0'); // the sleep was completed, not cut short
+      expect(rax.body.result).toBe('0 (0x0)'); // the sleep was completed, not cut short
     });
 
     it(`steps over a blocking call from a pause inside it to the next line, the call completed (${mode})`, async () => {
@@ -69,7 +69,7 @@ describe('the Syscall scope', () => {
       await dc.nextRequest({ threadId: 1 });
       expect((await stepped).body.reason).toBe('step');
       expect((await topFrame(dc)).line).toBe(ret);
-      expect((await dc.evaluateRequest({ expression: 'rax', context: 'watch' })).body.result).toBe('0');
+      expect((await dc.evaluateRequest({ expression: 'rax', context: 'watch' })).body.result).toBe('0 (0x0)');
     });
   }
 
