@@ -9,6 +9,7 @@ import { readMappedMemory, spansOf, type MemoryBlock } from './mappedMemory';
 import { catchSyscalls, deleteBreakpoints, insertBreakpoint } from './mi/breakpoint';
 import { hasFunction, listFrames, listThreads, selectFrame, symbolAt, type GdbFrame, type GdbThread } from './mi/stack';
 import { frameSourceKind, isAssemblySource } from './frames';
+import { isNasmSource } from './expressions';
 import { libcProgram } from '../trace/map/elf';
 import { rustPrettyPrinters } from './rustPrinters';
 import { str } from './mi/parser';
@@ -18,10 +19,11 @@ import { CALLING_CONVENTIONS, lookupSyscallByName, signalNumber, type Abi } from
 import { KERNEL_ENTRY_LENGTH, kernelEntryAt } from '../x86';
 import { LOGPOINT_MARKER } from './logpoints';
 import { planStepOut } from './stepOut';
-import { keptCommand } from './keeper';
+import { keptCommand, pythonHelper } from './keeper';
 import { needsLauncher, startThroughLauncher, type ArgvLauncher } from './argvLauncher';
 import { leaveSyscallStop, stepOnUnlessAtNextLine, type Outcome, type ResumeKind, type SyscallResumeHost } from './syscallResume';
 import { DEFAULT_STEP_BACK_LIMIT, History, type BackKind } from './history';
+import { loadPythonFile } from './mi/record';
 import { kernelRunsI386, NO_I386_EXPLANATION } from '../toolchain/kernel';
 
 export interface GdbLaunchOptions {
@@ -809,7 +811,13 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** The innermost `depth` frames (all, up to 64, without it). */
   async frames(depth?: number): Promise<GdbFrame[]> {
-    const frames = await listFrames(this.gdb, depth);
+    let frames = await listFrames(this.gdb, depth);
+    if (!this.unwinder && this.abi === 'x86_64' && frames[0]?.fullname !== undefined && isNasmSource(frames[0].fullname)) {
+      // NASM code has no CFI: gdb unwinds it through nasm_unwind.py once the program stops in some.
+      this.unwinder = this.gdb.cli(`python ${loadPythonFile(pythonHelper('nasm_unwind.py'))}`).then(() => undefined, () => undefined);
+      await this.unwinder;
+      frames = await listFrames(this.gdb, depth);
+    }
     // Without CFI gdb's unwinder walks off the stack into `??` at 0; those frames are noise.
     const real = frames.filter((f, i) => i === 0 || (f.address !== 0n && f.func !== undefined));
     const stop = this.currentStop;
@@ -819,6 +827,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     return real;
   }
   private lastStopThread: string | undefined;
+  private unwinder: Promise<void> | undefined;
 
   /** gdb's number of the thread that stopped last. */
   get stoppedThread(): string | undefined {

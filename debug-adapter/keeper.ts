@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { pythonInterpreter } from '../toolchain/python';
 
-export type PythonHelper = 'keeper.py' | 'program_pty.py' | 'user_terminal.py' | 'argv_launcher.py' | 'record.py' | 'logpoint.py';
+export type PythonHelper = 'keeper.py' | 'program_pty.py' | 'user_terminal.py' | 'argv_launcher.py' | 'record.py' | 'logpoint.py' | 'nasm_unwind.py';
 
 /** A Python helper of the adapter: beside this module in the sources, beside the bundle in dist/. */
 export function pythonHelper(name: PythonHelper): string {

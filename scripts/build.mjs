@@ -64,4 +64,4 @@ await Promise.all([
 ]);
 chmodSync('dist/cli.js', 0o755);
 // Python helpers (run by python3, or gdb's Python for the debugger) ship beside the bundles, which find them through __dirname.
-for (const helper of ['trace/capture/supervisor.py', 'trace/capture/unwind_cache.c', 'debug-adapter/keeper.py', 'debug-adapter/program_pty.py', 'debug-adapter/user_terminal.py', 'debug-adapter/argv_launcher.py', 'debug-adapter/record.py', 'debug-adapter/logpoint.py']) copyFileSync(helper, `dist/${helper.split('/').pop()}`);
+for (const helper of ['trace/capture/supervisor.py', 'trace/capture/unwind_cache.c', 'debug-adapter/keeper.py', 'debug-adapter/program_pty.py', 'debug-adapter/user_terminal.py', 'debug-adapter/argv_launcher.py', 'debug-adapter/record.py', 'debug-adapter/logpoint.py', 'debug-adapter/nasm_unwind.py']) copyFileSync(helper, `dist/${helper.split('/').pop()}`);

@@ -26,7 +26,7 @@ export async function bundleAdapter(): Promise<string> {
   });
   const outfile = path.join(dir, 'debug-adapter.js');
   // As in dist/: the adapter's Python helpers sit beside the bundle.
-  for (const helper of ['keeper.py', 'program_pty.py', 'user_terminal.py', 'argv_launcher.py', 'record.py', 'logpoint.py']) copyFileSync(path.resolve(__dirname, '../../../debug-adapter', helper), path.join(dir, helper));
+  for (const helper of ['keeper.py', 'program_pty.py', 'user_terminal.py', 'argv_launcher.py', 'record.py', 'logpoint.py', 'nasm_unwind.py']) copyFileSync(path.resolve(__dirname, '../../../debug-adapter', helper), path.join(dir, helper));
   return outfile;
 }
 

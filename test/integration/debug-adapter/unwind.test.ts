@@ -1,0 +1,42 @@
+// The Call Stack through NASM procedures, which have no frame information, against real nasm and gdb:
+// each caller at the line of its call, with the registers it had there (nasm_unwind.py).
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { fixture, launchConfigured, lineOf, stoppedEvent, useDebugClient } from './harness';
+
+const client = useDebugClient();
+let dc: DebugClient;
+beforeEach(() => { dc = client(); });
+
+const program = fixture('saved.asm');
+
+async function stopAt(marker: string): Promise<void> {
+  await launchConfigured(dc, { program, stopAtEntry: false }, () => dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: lineOf(program, marker) }] }));
+}
+
+async function stack(): Promise<Array<{ id: number; name: string; line: number }>> {
+  return (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames.map((f) => ({ id: f.id, name: f.name, line: f.line }));
+}
+
+describe('the Call Stack in NASM procedures', () => {
+  it('shows each caller at its call, past pushes, stack room and a frame aligned with and rsp, -16', async () => {
+    await stopAt('LINE_INNER');
+    const frames = await stack();
+    expect(frames.map((f) => [f.name, f.line])).toEqual([
+      ['inner', lineOf(program, 'LINE_INNER')], ['outer', lineOf(program, 'LINE_OUTER_CALL')], ['_start', lineOf(program, 'LINE_START_CALL')],
+    ]);
+    // Each frame's registers: inner changed rbx after saving it; outer's rbx is the 3 it set.
+    const rbx = async (frameId: number) => (await dc.evaluateRequest({ expression: 'rbx', frameId, context: 'watch' })).body.result;
+    expect(await rbx(frames[0]!.id)).toBe('99 (0x63)');
+    expect(await rbx(frames[1]!.id)).toBe('3 (0x3)');
+  });
+
+  it('shows the caller after the procedure\'s own pushes, and again after Step Out', async () => {
+    await stopAt('LINE_OUTER_BODY');
+    expect((await stack()).map((f) => f.name)).toEqual(['outer', '_start']);
+    const stepped = stoppedEvent(dc);
+    await dc.stepOutRequest({ threadId: 1 });
+    await stepped;
+    expect((await stack()).map((f) => [f.name, f.line])).toEqual([['_start', lineOf(program, 'LINE_START_CALL') + 1]]);
+  });
+});
