@@ -77,6 +77,8 @@ export interface StopExpressions {
   defines(): Promise<ReadonlyMap<string, string>>;
   /** A gdb expression as gdb must read it at every hit: `equ`s as values, data labels as addresses. */
   resolve(expression: string): Promise<string>;
+  /** NASM local labels (`.loop`) in an expression written for `line` of `file`, in that line's scope. */
+  scoped(expression: string, file: string, line: number): Promise<string>;
 }
 
 export class BreakpointBook {
@@ -96,7 +98,7 @@ export class BreakpointBook {
 
   constructor(
     private readonly engine: Engine, onChange: (change: BreakpointResult & { id: number }) => void,
-    private readonly expressions: StopExpressions = { defines: async () => new Map(), resolve: (expression) => resolveConstants(engine.gdb, expression) },
+    private readonly expressions: StopExpressions = { defines: async () => new Map(), resolve: (expression) => resolveConstants(engine.gdb, expression), scoped: async (expression) => expression },
   ) {
     // A pending breakpoint resolves, or a PIE program's breakpoints move when it is loaded.
     engine.gdb.on('notify', (record) => {
@@ -191,9 +193,12 @@ export class BreakpointBook {
       // names, NASM memory operands; a line's are read in its file's language (a Rust line's has no C casts).
       const file = /:\d+$/.test(location) ? location.replace(/:\d+$/, '') : undefined;
       const language = expressionLanguage(file ?? location);
-      const defines = isNasmSource(file) ? await this.expressions.defines() : new Map<string, string>();
+      const nasm = isNasmSource(file);
+      const defines = nasm ? await this.expressions.defines() : new Map<string, string>();
+      // A NASM line's `.loop` is the one of the procedure written there, as nasm reads that line.
+      const scoped = async (text: string) => nasm && file ? this.expressions.scoped(text, file, Number(/:(\d+)$/.exec(location)![1])) : text;
       // gdb reads a condition at every hit: its equ constants become their values now.
-      const condition = wanted.condition ? await this.expressions.resolve(toGdbExpression(expandDefines(wanted.condition, defines), language)) : undefined;
+      const condition = wanted.condition ? await this.expressions.resolve(toGdbExpression(await scoped(expandDefines(wanted.condition, defines)), language)) : undefined;
       const hits = hitRuleOf(wanted.hitCondition);
       const options: BreakOptions = { condition, ignoreCount: hits && 'ignoreCount' in hits ? hits.ignoreCount : undefined };
       if (hits && 'counted' in hits) {
@@ -203,7 +208,7 @@ export class BreakpointBook {
         options.condition = condition ? `(${condition}) && ${hits.counted(counter)}` : hits.counted(counter);
       }
       const bp = wanted.logMessage
-        ? await insertLogpoint(this.gdb, pythonHelper('logpoint.py'), location, LOGPOINT_MARKER, await this.logParts(wanted.logMessage, language, defines), options)
+        ? await insertLogpoint(this.gdb, pythonHelper('logpoint.py'), location, LOGPOINT_MARKER, await this.logParts(wanted.logMessage, language, defines, scoped), options)
         : await insertBreakpoint(this.gdb, location, options);
       return { numbers: [bp.number], result: result(bp), addresses: bp.addresses };
     } catch (error) {
@@ -212,9 +217,9 @@ export class BreakpointBook {
   }
 
   /** A logpoint's message in parts, its expressions read like a condition (equ constants as their values). */
-  private async logParts(message: string, language: ExpressionLanguage, defines: ReadonlyMap<string, string>): Promise<LogPart[]> {
+  private async logParts(message: string, language: ExpressionLanguage, defines: ReadonlyMap<string, string>, scoped: (text: string) => Promise<string>): Promise<LogPart[]> {
     const parts: LogPart[] = [];
-    for (const [text, expression] of logMessageParts(message, language, defines)) parts.push([text, expression === null ? null : await this.expressions.resolve(expression)]);
+    for (const [text, expression] of logMessageParts(message, language, defines)) parts.push([text, expression === null ? null : await this.expressions.resolve(await scoped(expression))]);
     return parts;
   }
 

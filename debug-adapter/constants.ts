@@ -58,7 +58,7 @@ export async function evaluateWithConstants(gdb: Gdb, expression: string, evalua
 export async function resolveConstants(gdb: Gdb, expression: string, labels?: UntypedLabels): Promise<string> {
   let last = expression;
   try {
-    return (await withConstants(gdb, expression, (text) => { last = text; return gdb.cli(`whatis (${text}) + 0`); }, labels)).expression;
+    return (await withConstants(gdb, expression, (text) => { last = text; return gdb.cli(`whatis (${text}) + 0`, { quiet: true }); }, labels)).expression;
   } catch {
     return last; // another complaint (a C local, in scope only where the breakpoint is) is gdb's to judge there
   }

@@ -138,7 +138,7 @@ export class Inspector {
   /**
    * A gdb expression made to read the same whenever gdb evaluates it (a breakpoint condition at every
    * hit, a value written now): dotted symbols quoted, `equ`s as their values, data labels as addresses.
-   * Local labels are not scoped here: a condition's scope is its line's, not the frame's.
+   * Local labels are not scoped here: a condition's scope is its line's (withLocalLabels with its place).
    */
   stopExpression(expression: string): Promise<string> {
     return this.quoteSymbols(expression).then((quoted) => resolveConstants(this.gdb, quoted, this.untypedLabels(async () => 'c')));

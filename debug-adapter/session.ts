@@ -207,7 +207,10 @@ export class SyscallGdbSession extends DebugSession {
     this.breakpoints = new BreakpointBook(engine, (change) => {
       const bp = this.toBreakpoint(change, undefined);
       this.sendEvent(new BreakpointEvent('changed', { ...bp, id: change.id }));
-    }, { defines: () => inspector.defines(), resolve: (expression) => inspector.stopExpression(expression) });
+    }, {
+      defines: () => inspector.defines(), resolve: (expression) => inspector.stopExpression(expression),
+      scoped: (expression, file, line) => inspector.withLocalLabels(expression, undefined, { file, line }),
+    });
     engine.on('stopped', (event) => this.onStopped(event));
     engine.on('output', (text, category) => this.sendEvent(new OutputEvent(text, category)));
     engine.on('exited', (code, signal) => void this.reportExit(code, signal));

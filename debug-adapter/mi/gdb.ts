@@ -39,6 +39,8 @@ interface Pending {
   resolve(results: MITuple): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout | undefined;
+  /** gdb's log stream while it runs (its error message, before `^error`) is the adapter's, not the user's. */
+  quiet?: boolean;
 }
 
 export interface GdbOptions extends GdbProcessOptions {
@@ -148,7 +150,7 @@ export class Gdb extends EventEmitter<GdbEvents> {
   get running(): boolean { return !this.exited; }
 
   /** Sends one MI command; resolves with the results of `^done`/`^running`, rejects on `^error`. */
-  send(command: string, timeoutMs = this.timeoutMs): Promise<MITuple> {
+  send(command: string, timeoutMs = this.timeoutMs, quiet = false): Promise<MITuple> {
     if (this.exited) return Promise.reject(new GdbUnavailableError('gdb is no longer running.'));
     const token = this.nextToken++;
     return new Promise<MITuple>((resolve, reject) => {
@@ -158,28 +160,31 @@ export class Gdb extends EventEmitter<GdbEvents> {
           reject(new MIError(command, `gdb did not answer "${command}" within ${timeoutMs / 1000} s.`));
         }, timeoutMs)
         : undefined;
-      this.pending.set(token, { command, resolve, reject, timer });
+      this.pending.set(token, { command, resolve, reject, timer, quiet });
       this.options.trace?.('>', `${token}${command}`);
       this.process.stdin.write(`${token}${command}\n`);
     });
   }
 
   /** Runs a command and collects the console text it printed (CLI commands through MI). */
-  async consoleOutput(command: string): Promise<string> {
+  async consoleOutput(command: string, quiet = false): Promise<string> {
     let text = '';
     const collect = (kind: string, chunk: string) => { if (kind === 'console') text += chunk; };
     this.on('stream', collect);
     try {
-      await this.send(command);
+      await this.send(command, this.timeoutMs, quiet);
     } finally {
       this.off('stream', collect);
     }
     return text;
   }
 
-  /** Runs a CLI command (`catch syscall write`, `info line`) and returns what it printed. */
-  cli(command: string): Promise<string> {
-    return this.consoleOutput(`-interpreter-exec console ${quoteMI(command)}`);
+  /**
+   * Runs a CLI command (`catch syscall write`, `info line`) and returns what it printed. `quiet`: a probe
+   * of the adapter's, whose failure is an answer, not a message for the Debug Console.
+   */
+  cli(command: string, { quiet = false } = {}): Promise<string> {
+    return this.consoleOutput(`-interpreter-exec console ${quoteMI(command)}`, quiet);
   }
 
   /** Asks gdb to quit (it kills the program it started); force-kills it if it does not. */
@@ -224,9 +229,13 @@ export class Gdb extends EventEmitter<GdbEvents> {
         if (record.asyncClass === 'thread-selected') this.thread = str(record.results.id) ?? this.thread;
         this.emit('notify', record);
         return;
+      case 'log':
+        // gdb answers in order: the oldest command waiting is the one whose messages these are.
+        if (this.pending.values().next().value?.quiet) return;
+        this.emit('stream', record.kind, record.text);
+        return;
       case 'console':
-      case 'target':
-      case 'log': this.emit('stream', record.kind, record.text); return;
+      case 'target': this.emit('stream', record.kind, record.text); return;
       case 'unknown': this.emit('unknown', record.line); return;
       case 'prompt': return;
     }

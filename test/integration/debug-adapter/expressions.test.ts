@@ -105,6 +105,26 @@ describe('NASM local labels hovered in the editor', () => {
   });
 });
 
+describe('NASM local labels in breakpoint conditions and logpoints', () => {
+  it('read in the scope of the procedure written at the breakpoint\'s line', async () => {
+    // LINE_LOOP is parse's .loop: (print has a .loop of its own); its instruction is 2 bytes long.
+    const line = lineOf(program, 'LINE_LOOP');
+    const stopped = await launchConfigured(dc, { program, stopAtEntry: false }, async () => {
+      const set = await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [
+        { line, condition: 'rip == .loop' },
+        { line: line + 1, logMessage: 'at .loop + {rip - .loop}' },
+      ] });
+      expect(set.body.breakpoints.map((b) => [b.verified, b.message])).toEqual([[true, undefined], [true, undefined]]);
+    });
+    // Stopped by the condition: at parse's .loop, which print's would not be.
+    expect(stopped.body.reason).toBe('breakpoint');
+    expect((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!.line).toBe(line);
+    const logged = dc.assertOutput('console', 'at .loop + 2');
+    await dc.continueRequest({ threadId: 1 });
+    await logged;
+  });
+});
+
 describe('data labels without a type in arithmetic', () => {
   it('are their address, as in NASM, while a lone label still shows its data', async () => {
     await stopAt('LINE_LEAVE');
