@@ -237,10 +237,14 @@ async function startStraceWith(request: RunnerRequest, stdinFd: number | undefin
       onMessage(error.message);
       resolve({ code: null, signal: null });
     });
-    child.on('close', (code, signal) => resolve({ code, signal }));
+    let late: NodeJS.Timeout | undefined;
+    child.on('close', (code, signal) => {
+      clearTimeout(late); // else the CLI waited out the 500 ms after every trace before it exited
+      resolve({ code, signal });
+    });
     // 'close' waits for every holder of the child's stdio; a process that outlives strace (only
     // without the supervisor) keeps them open, so give up waiting shortly after the child exited.
-    child.on('exit', (code, signal) => setTimeout(() => resolve({ code, signal }), 500));
+    child.on('exit', (code, signal) => { late = setTimeout(() => resolve({ code, signal }), 500); });
   });
 
   const control = supervised ? child.stdio[CONTROL_FD] as Writable | null : null;

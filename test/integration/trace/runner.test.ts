@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -146,6 +147,23 @@ describe('capture paths', () => {
     const viaFile = await run('file');
     expect(viaFile).toHaveLength(7);
     expect(await run('fifo')).toEqual(viaFile);
+  });
+
+  it('leaves no timer running once the trace is done (the CLI exits at once)', async () => {
+    const live = new Set<number>();
+    const hook = createHook({
+      init: (id, type) => { if (type === 'Timeout') live.add(id); },
+      destroy: (id) => { live.delete(id); },
+    }).enable();
+    try {
+      const session = await TraceSession.start({ file: path.join(FIXTURES, 'calls.asm'), args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(work, 'b-')) });
+      await session.done;
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      hook.disable();
+    }
+    // A timer left running after strace's end held the CLI for another 500 ms after every trace.
+    expect(live.size).toBe(0);
   });
 });
 
