@@ -48,6 +48,8 @@ CONTROL_FD = 3
 STRACE_STDERR_FD = 4
 ATTACH_TIMEOUT_S = 10.0
 KILL_TIMEOUT_S = 5.0
+# How long the relay waits for input before it looks at its children again (their end wakes it sooner).
+RELAY_POLL_S = 0.1
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -342,14 +344,37 @@ class Supervisor:
             pass
 
     def relay(self):
-        inputs = [CONTROL_FD] + ([self.master, 0] if self.master is not None else [])
+        # A child's end (strace's, the program's) wakes the select below at once: Python restarts a
+        # select that a signal interrupted, so without this fd it would notice only at its timeout,
+        # up to 0.1 s after the trace ended, on every trace.
+        woken, wake = os.pipe()
+        os.set_blocking(woken, False)
+        os.set_blocking(wake, False)
+        signal.signal(signal.SIGCHLD, lambda _number, _frame: None)
+        signal.set_wakeup_fd(wake)
+        try:
+            self.relay_until_done([woken])
+        finally:
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            os.close(woken)
+            os.close(wake)
+
+    def relay_until_done(self, wakers):
+        inputs = [CONTROL_FD] + wakers + ([self.master, 0] if self.master is not None else [])
         commands = b""
         quiet_after_strace = False
         while not self.stop_requested:
             try:
-                ready = select.select(inputs, [], [], 0.1)[0]
+                ready = select.select(inputs, [], [], RELAY_POLL_S)[0]
             except OSError:
                 ready = []
+            for fd in wakers:
+                if fd in ready:
+                    try:
+                        os.read(fd, 4096)
+                    except OSError:
+                        pass
             if self.master in ready:
                 try:
                     data = os.read(self.master, 65536)
@@ -378,7 +403,7 @@ class Supervisor:
             self.reap()
             if self.strace in self.statuses:
                 # Drain what the terminal still shows; a process that keeps the pty is killed next.
-                if quiet_after_strace and (not ready or self.master not in inputs):
+                if quiet_after_strace and (not [fd for fd in ready if fd not in wakers] or self.master not in inputs):
                     return
                 quiet_after_strace = self.master is not None and self.master in inputs
                 if not quiet_after_strace:

@@ -122,5 +122,23 @@ class Cleanup(unittest.TestCase):
         self.assertEqual(ignored & (1 << (signal.SIGINT - 1)), 0)
 
 
+
+class Relay(unittest.TestCase):
+    def test_ends_when_strace_ends_not_at_its_next_poll(self):
+        # With a poll of a minute, only the children's end can wake the relay in time.
+        script = (
+            "import importlib.util, os, sys\n"
+            "spec = importlib.util.spec_from_file_location('supervisor', %r)\n"
+            "s = importlib.util.module_from_spec(spec); spec.loader.exec_module(s)\n"
+            "s.RELAY_POLL_S = 60\n"
+            # The pipes first, then over fds 3 and 4: os.pipe() may itself return 3 and 4.
+            "control, keep = os.pipe(); messages, into = os.pipe()\n"
+            "control, keep, messages, into = [os.dup(fd) for fd in (control, keep, messages, into)]\n"
+            "os.dup2(control, s.CONTROL_FD); os.dup2(into, s.STRACE_STDERR_FD)\n"
+            "sys.exit(s.main(['strace', '-f', '-qq', '-o', os.devnull, '--', 'true']))\n" % SCRIPT)
+        run = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=30)
+        self.assertEqual(run.returncode, 0, run.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
