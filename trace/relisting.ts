@@ -58,28 +58,25 @@ export async function relistProgram(program: string, options: RelistOptions = {}
   const folder = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-relist-'));
   const relisting: Relisting = { listings: [], skipped: [], dispose: () => rmSync(folder, { recursive: true, force: true }) };
   try {
-    for (const [index, unit] of units.slice(0, MAX_SOURCES).entries()) {
+    // Each source is assembled on its own, several at once (a trace waits on the slowest only).
+    const results = await inParallel(units.slice(0, MAX_SOURCES), async (unit, index): Promise<{ source: string; listing?: string; skipped?: string }> => {
       const compDir = unit.compDir !== undefined && existsSync(unit.compDir) ? unit.compDir : path.dirname(program);
       const source = path.resolve(compDir, unit.name!);
-      const skip = (reason: string) => relisting.skipped.push({ source, reason });
-      if (!existsSync(source)) {
-        skip('not found');
-        continue;
-      }
+      if (!existsSync(source)) return { source, skipped: 'not found' };
       const listing = path.join(folder, `${index}.lst`);
       const result = await runProgram(nasm, [
         '-f', elf.is64 ? 'elf64' : 'elf32', '-g', '-F', 'dwarf',
         ...includeDirectories.map((directory) => `-I${directory}${path.sep}`),
         '-l', listing, '-o', path.join(folder, `${index}.o`), source,
       ], { cwd: compDir, timeoutMs: NASM_TIMEOUT_MS, signal: options.signal });
-      if (result.exitCode !== 0 || !existsSync(listing)) {
-        skip(`nasm failed: ${result.stderr.split('\n')[0] ?? ''}`.trim());
-        continue;
-      }
+      if (result.exitCode !== 0 || !existsSync(listing)) return { source, skipped: `nasm failed: ${result.stderr.split('\n')[0] ?? ''}`.trim() };
       // Placed as the trace will place it (sourceMapper.ts): the first unit is the object linked first.
       const mismatch = listingMismatch(elf, table, listing, source, listingPlacement(elf, index === 0));
-      if (mismatch) skip(mismatch);
-      else relisting.listings.push({ source, listing, linkedFirst: index === 0 });
+      return mismatch ? { source, skipped: mismatch } : { source, listing };
+    });
+    for (const [index, { source, listing, skipped }] of results.entries()) {
+      if (skipped !== undefined) relisting.skipped.push({ source, reason: skipped });
+      else relisting.listings.push({ source, listing: listing!, linkedFirst: index === 0 });
     }
   } catch (error) {
     relisting.dispose();
@@ -87,6 +84,20 @@ export async function relistProgram(program: string, options: RelistOptions = {}
   }
   if (relisting.listings.length === 0) relisting.dispose();
   return relisting;
+}
+
+/** `work` on each item, at most as many at once as the machine has cores; results in the items' order. */
+async function inParallel<T, R>(items: readonly T[], work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(items.length, os.availableParallelism()) }, worker));
+  return results;
 }
 
 /** A NASM source or include file that defines a multi-line macro (read up to a bound: sources are small). */
