@@ -15,9 +15,23 @@ import { ElfFile } from './map/elf';
 import { linkedSectionBases, type ListingPlacement } from './map/nasmListing';
 import { listingPlacement, type SourceListing } from './map/sourceMapper';
 
+/** A source assembled again: its listing and object, and nasm's arguments that made them, run in `cwd`. */
+export interface RelistedUnit {
+  source: string;
+  listing: string;
+  object: string;
+  args: string[];
+  cwd: string;
+}
+
 /** Listings made for a program, in a folder that dispose() removes. */
 export interface Relisting {
   listings: SourceListing[];
+  /**
+   * Every unit of the program, in the order of its line table, when each is a NASM source assembled
+   * again to the program's own bytes (the objects a copy of the program can be linked from); else empty.
+   */
+  units: RelistedUnit[];
   /** Sources whose listing was left out, and why. */
   skipped: Array<{ source: string; reason: string }>;
   dispose(): void;
@@ -46,7 +60,8 @@ export async function relistProgram(program: string, options: RelistOptions = {}
   } catch {
     return undefined;
   }
-  const units = compilationUnits(elf).filter((unit) => unit.name !== undefined && unit.producer?.startsWith('NASM'));
+  const allUnits = compilationUnits(elf);
+  const units = allUnits.filter((unit) => unit.name !== undefined && unit.producer?.startsWith('NASM'));
   const nasm = findExecutable(options.tools?.nasm || 'nasm');
   if (units.length === 0 || !nasm) return undefined;
   const table = readLineTable(elf);
@@ -56,28 +71,31 @@ export async function relistProgram(program: string, options: RelistOptions = {}
   // The folders of every file the program's lines name: where its %includes were found.
   const includeDirectories = [...new Set(files.map((file) => path.dirname(file)))];
   const folder = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-relist-'));
-  const relisting: Relisting = { listings: [], skipped: [], dispose: () => rmSync(folder, { recursive: true, force: true }) };
+  const relisting: Relisting = { listings: [], units: [], skipped: [], dispose: () => rmSync(folder, { recursive: true, force: true }) };
   try {
     // Each source is assembled on its own, several at once (a trace waits on the slowest only).
-    const results = await inParallel(units.slice(0, MAX_SOURCES), async (unit, index): Promise<{ source: string; listing?: string; skipped?: string }> => {
+    const results = await inParallel(units.slice(0, MAX_SOURCES), async (unit, index): Promise<{ source: string; listing?: string; skipped?: string; unit?: RelistedUnit }> => {
       const compDir = unit.compDir !== undefined && existsSync(unit.compDir) ? unit.compDir : path.dirname(program);
       const source = path.resolve(compDir, unit.name!);
       if (!existsSync(source)) return { source, skipped: 'not found' };
       const listing = path.join(folder, `${index}.lst`);
-      const result = await runProgram(nasm, [
+      const object = path.join(folder, `${index}.o`);
+      const args = [
         '-f', elf.is64 ? 'elf64' : 'elf32', '-g', '-F', 'dwarf',
         ...includeDirectories.map((directory) => `-I${directory}${path.sep}`),
-        '-l', listing, '-o', path.join(folder, `${index}.o`), source,
-      ], { cwd: compDir, timeoutMs: NASM_TIMEOUT_MS, signal: options.signal });
+        '-l', listing, '-o', object, source,
+      ];
+      const result = await runProgram(nasm, args, { cwd: compDir, timeoutMs: NASM_TIMEOUT_MS, signal: options.signal });
       if (result.exitCode !== 0 || !existsSync(listing)) return { source, skipped: `nasm failed: ${result.stderr.split('\n')[0] ?? ''}`.trim() };
       // Placed as the trace will place it (sourceMapper.ts): the first unit is the object linked first.
       const mismatch = listingMismatch(elf, table, listing, source, listingPlacement(elf, index === 0));
-      return mismatch ? { source, skipped: mismatch } : { source, listing };
+      return mismatch ? { source, skipped: mismatch } : { source, listing, unit: { source, listing, object, args, cwd: compDir } };
     });
     for (const [index, { source, listing, skipped }] of results.entries()) {
       if (skipped !== undefined) relisting.skipped.push({ source, reason: skipped });
       else relisting.listings.push({ source, listing: listing!, linkedFirst: index === 0 });
     }
+    if (results.length === allUnits.length && results.every((r) => r.unit)) relisting.units = results.map((r) => r.unit!);
   } catch (error) {
     relisting.dispose();
     throw error;

@@ -1,6 +1,8 @@
 // One trace from start to finish: build (for sources), probe strace, run it, and stream
 // strace output → parser → mapper → model, reporting each event as it completes.
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { OutputFormat } from '../toolchain/build';
 import { prepareTarget as prepareProgram, TargetError, type PreparedTarget } from '../toolchain/target';
@@ -18,7 +20,7 @@ import { findSupervisorInterpreter, type TerminalSize } from './capture/supervis
 import { execTrampolineFor } from './capture/execTrampoline';
 import { unwindCacheFor } from './capture/unwindCache';
 import { loadProgramImage, SourceMapper } from './map/sourceMapper';
-import { buildUnwindCopy } from './unwindCopy';
+import { buildRelistedUnwindCopy, buildUnwindCopy, type UnwindCopy } from './unwindCopy';
 import { writeAlignedCopy } from './alignedCopy';
 import { DEFAULT_STRING_LIMIT, probeStrace, traceOptions, type StraceCapabilities, type TraceFlags } from './capture/straceProbe';
 
@@ -166,8 +168,22 @@ export class TraceSession {
     const strace = requireTool('strace', request.tools);
     const target = preparedTarget ?? await prepareTarget(request);
     const capabilities = await probeStrace(strace);
-    // A static NASM program whose wrapper procedures make syscalls runs as a copy strace -k can unwind.
-    const unwind = !target.usesLibc && capabilities.supports.stackTraces ? await buildUnwindCopy(target.build, request.tools) : undefined;
+    // A NASM program built elsewhere: its sources assembled again with listings put macro calls at their lines.
+    const relisting = !target.build && !target.listing ? await relistProgram(target.program, { tools: request.tools }).catch(() => undefined) : undefined;
+    // A static NASM program whose wrapper procedures make syscalls runs as a copy strace -k can unwind:
+    // ours from its build, one built elsewhere from its sources assembled again (in a folder of its own,
+    // which strace -k reads from while the program runs).
+    let unwind: UnwindCopy | undefined;
+    let copyFolder: string | undefined;
+    if (!target.usesLibc && capabilities.supports.stackTraces) {
+      if (target.build) unwind = await buildUnwindCopy(target.build, request.tools);
+      else if (relisting?.units.length) {
+        copyFolder = mkdtempSync(path.join(os.tmpdir(), 'syscall-lens-unwind-'));
+        unwind = await buildRelistedUnwindCopy(target.program, relisting.units, copyFolder, request.tools);
+      }
+    }
+    const removeCopy = () => { if (copyFolder) rmSync(copyFolder, { recursive: true, force: true }); };
+    if (!unwind) removeCopy();
     const stack = request.stackTraces ?? (unwind !== undefined || stacksByDefault(target, request.syscalls));
     // libunwind loses frames of a program whose code starts mid-page (LLD's layout) or that has no unwind
     // search table (gcc -static): trace a copy that has neither fault (alignedCopy.ts, frameIndex.ts).
@@ -176,8 +192,6 @@ export class TraceSession {
     const model = request.model ?? new TraceModel();
     const roots = (request.workspaceRoots ?? []).map((r) => path.resolve(r) + path.sep);
     const userRoots = [...roots, ...[target.source, ...target.build?.companions ?? []].filter((file): file is string => !!file).map((file) => path.dirname(file))];
-    // A NASM program built elsewhere: its sources assembled again with listings put macro calls at their lines.
-    const relisting = !target.build && !target.listing ? await relistProgram(target.program, { tools: request.tools }).catch(() => undefined) : undefined;
     const mapper = new SourceMapper({
       program: traced, listing: target.listing, mainSource: target.source, otherListings: target.build?.companionListings ?? relisting?.listings, wrapperSites: unwind?.wrapperSites,
       frameAddresses: capabilities.stackTrace === 'libdw' ? 'module-address' : 'file-offset',
@@ -249,6 +263,9 @@ export class TraceSession {
       },
       onStraceMessage: (line) => parser.addNotice(line),
       onProgramOutput: (text) => toProgram?.(text),
+    }).catch((error: unknown) => {
+      removeCopy();
+      throw error;
     });
     // strace writes a call's entry half as soon as it starts: while the trace is quiet, that partial
     // line is the call the program is blocked in.
@@ -271,7 +288,7 @@ export class TraceSession {
     }, 200) : undefined;
 
     const done = (async (): Promise<TraceResult> => {
-      const outcome = await running.done;
+      const outcome = await running.done.finally(removeCopy);
       if (ticker) clearInterval(ticker);
       parser.end();
       // The program never started: its execve failed (not an executable format, no permission).
