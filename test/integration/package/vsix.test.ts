@@ -40,6 +40,8 @@ describe('the packaged extension contains what it runs', () => {
     'extension/dist/user_terminal.py',
     'extension/dist/argv_launcher.py',
     'extension/dist/record.py',
+    'extension/dist/logpoint.py',
+    'extension/dist/nasm_unwind.py',
     'extension/syntaxes/nasm.tmLanguage.json',
     'extension/syntaxes/strace.tmLanguage.json',
     'extension/language-configuration.json',
