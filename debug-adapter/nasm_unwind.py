@@ -32,6 +32,8 @@ STACK_POINTER_NAMES = frozenset(('rsp', 'esp', 'sp', 'spl'))
 READ_ONLY = frozenset(('cmp', 'test', 'bt', 'push', 'call', 'nop', 'prefetch', 'prefetcht0'))
 # How far a routine is followed: longer ones are rare in hand-written assembly.
 MAX_INSTRUCTIONS = 4000
+# Labels tried as the start of the code holding a pc: the nearest, and the ones before it.
+ROUTINE_CANDIDATES = 4
 SYMBOL_LINE = re.compile(r'^\[\s*\d+\] ([tT]) (0x[0-9a-f]+) (\S+) section (\S+)')
 
 
@@ -195,45 +197,59 @@ def _target(mnemonic, operands):
 class NasmUnwinder(Unwinder):
     def __init__(self):
         super(NasmUnwinder, self).__init__('syscall-lens-nasm')
-        self.places = {}  # (pc, level > 0) → (routine start, State before pc), or None: not ours to unwind
-        self.states = {}  # routine start → {address: State}
+        self.places = {}  # (pc, level > 0) → [(routine start, State before pc)], nearest first; [] not ours
+        self.states = {}  # (routine start, end) → {address: State}
         self.scopes = {}  # objfile name → sorted [(address, name)] of code labels that start a scope
         self.calls = {}  # return address → whether a call instruction ends right before it
         self.entry = []  # [the program's entry address], once read
 
     def _place(self, pc, caller, arch):
-        """The routine holding pc and the state before the instruction at pc, or None; cached by pc."""
+        """
+        The routines that may hold pc, each with the state before the instruction at pc; cached by pc.
+        The nearest label first; then the ones before it, for a label that only jumps reach (a label
+        without a dot in the middle of a procedure, as code written by hand has): which one called
+        the code is told by its return address, at run time.
+        """
         key = (pc, caller)
         if key in self.places:
             return self.places[key]
-        place = None
+        places = []
         # A caller's pc is its return address, which may begin the next line or routine: the call is before it.
         inside = pc - 1 if caller else pc
         symtab = gdb.find_pc_line(inside).symtab
         if symtab and NASM_SOURCE.search(symtab.filename):
             if not self.entry:
                 self.entry.append(_entry_point())
-            start, end = self._routine(inside)
-            # The program's entry was not called: [rsp] is argc there.
-            if start is not None and start != self.entry[0]:
+            for start, end in self._routines(inside):
+                # The program's entry was not called: [rsp] is argc there.
+                if start == self.entry[0]:
+                    break
                 state = self._states(start, end, arch).get(pc)
                 if state is not None:
-                    place = (start, state)
-        self.places[key] = place
-        return place
+                    places.append((start, state))
+        self.places[key] = places
+        return places
 
     def _called(self, return_address, memory):
+        """Whether a call instruction ends right before the address, in code (not data that looks so)."""
         known = self.calls.get(return_address)
         if known is None:
             try:
                 known = return_address > 7 and _after_call(memory.read_memory(return_address - 7, 7).tobytes())
             except gdb.MemoryError:
                 known = False
+            if known:
+                try:
+                    where = gdb.execute('info symbol 0x%x' % return_address, to_string=True)
+                except gdb.error:
+                    where = ''
+                known = bool(re.search(r' in section \.(text|init|fini)\b', where))
             self.calls[return_address] = known
         return known
 
-    def _routine(self, pc):
-        """(start, end) of the routine holding pc: from the last scope label at or before it to the next."""
+    def _routines(self, pc):
+        """(start, end) of the code that may hold pc: from the last scope label at or before it (then
+        the ones before that, up to ROUTINE_CANDIDATES) to the next label after pc."""
         progspace = gdb.current_progspace()
         key = progspace.solib_name(pc) or progspace.filename
         labels = self.scopes.get(key)
@@ -251,13 +267,12 @@ class NasmUnwinder(Unwinder):
             labels.sort()
             self.scopes[key] = labels
         index = bisect.bisect_right(labels, (pc, '\uffff'))
-        start = labels[index - 1][0] if index > 0 else None
         end = labels[index][0] if index < len(labels) else None
-        return start, end
+        return [(labels[i][0], end) for i in range(index - 1, max(index - 1 - ROUTINE_CANDIDATES, -1), -1)]
 
     def _states(self, start, end, arch):
         """The state before each instruction of the routine reached from its start."""
-        states = self.states.get(start)
+        states = self.states.get((start, end))
         if states is not None:
             return states
         # The instructions are read in Intel's syntax, whatever the user set (`-exec set disassembly-flavor att`).
@@ -269,7 +284,7 @@ class NasmUnwinder(Unwinder):
         finally:
             if flavor != 'intel':
                 gdb.execute('set disassembly-flavor %s' % flavor, to_string=True)
-        self.states[start] = states
+        self.states[(start, end)] = states
         return states
 
     def _follow(self, start, end, arch):
@@ -287,8 +302,8 @@ class NasmUnwinder(Unwinder):
                     break
                 mnemonic, operands = _operands(instruction['asm'])
                 _effect(state, mnemonic, operands)
-                if mnemonic == 'call':
-                    # A caller's frame stands at the return address, which may be the routine's end.
+                if mnemonic == 'call' and end is not None and address + instruction['length'] >= end:
+                    # A caller's frame stands at the return address, which may be where the next label begins.
                     states.setdefault(address + instruction['length'], state.copy())
                 target = _target(mnemonic, operands)
                 if target is not None and target >= start and (end is None or target < end):
@@ -301,38 +316,37 @@ class NasmUnwinder(Unwinder):
     def __call__(self, pending):
         pc = _int(pending.read_register('rip'))
         caller = pending.level() > 0
-        place = self.places[(pc, caller)] if (pc, caller) in self.places else self._place(pc, caller, pending.architecture())
-        if place is None:
+        places = self.places[(pc, caller)] if (pc, caller) in self.places else self._place(pc, caller, pending.architecture())
+        if not places:
             return None
-        start, state = place
         rsp = _int(pending.read_register('rsp'))
-        if state.pushed is not None:
-            cfa = rsp + state.pushed + 8
-        elif state.frame is not None:
-            cfa = _int(pending.read_register('rbp')) + state.frame + 8
-        else:
-            return None
         memory = gdb.selected_inferior()
-        try:
-            return_address = int.from_bytes(memory.read_memory(cfa - 8, 8).tobytes(), 'little')
-        except gdb.MemoryError:
-            return None
-        if not self._called(return_address, memory):
-            return None  # nothing called this routine: a jump into it, or a stack it changed unseen
-        saved = {}
-        try:
-            for name, slot in state.saved.items():
-                address = state.slot_address(slot, cfa, rsp)
-                if address is not None:
-                    saved[name] = _value(int.from_bytes(memory.read_memory(address, 8).tobytes(), 'little'))
-        except gdb.MemoryError:
-            return None
-        info = pending.create_unwind_info(FrameId(cfa, start))
-        for name in REGISTERS:
-            info.add_saved_register(name, saved[name] if name in saved else pending.read_register(name))
-        info.add_saved_register('rsp', _value(cfa))
-        info.add_saved_register('rip', _value(return_address))
-        return info
+        for start, state in places:
+            if state.pushed is not None:
+                cfa = rsp + state.pushed + 8
+            elif state.frame is not None:
+                cfa = _int(pending.read_register('rbp')) + state.frame + 8
+            else:
+                continue
+            try:
+                return_address = int.from_bytes(memory.read_memory(cfa - 8, 8).tobytes(), 'little')
+                # Not after a call: nothing called this routine (code a jump reached, or a stack it changed unseen).
+                if not self._called(return_address, memory):
+                    continue
+                saved = {}
+                for name, slot in state.saved.items():
+                    address = state.slot_address(slot, cfa, rsp)
+                    if address is not None:
+                        saved[name] = _value(int.from_bytes(memory.read_memory(address, 8).tobytes(), 'little'))
+            except gdb.MemoryError:
+                continue
+            info = pending.create_unwind_info(FrameId(cfa, start))
+            for name in REGISTERS:
+                info.add_saved_register(name, saved[name] if name in saved else pending.read_register(name))
+            info.add_saved_register('rsp', _value(cfa))
+            info.add_saved_register('rip', _value(return_address))
+            return info
+        return None
 
 
 def _after_call(before):

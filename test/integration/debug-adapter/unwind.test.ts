@@ -2,7 +2,7 @@
 // each caller at the line of its call, with the registers it had there (nasm_unwind.py).
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
-import { fixture, launchConfigured, lineOf, stoppedEvent, useDebugClient } from './harness';
+import { continueToStop, fixture, launchConfigured, lineOf, stoppedEvent, useDebugClient } from './harness';
 
 const client = useDebugClient();
 let dc: DebugClient;
@@ -29,6 +29,19 @@ describe('the Call Stack in NASM procedures', () => {
     const rbx = async (frameId: number) => (await dc.evaluateRequest({ expression: 'rbx', frameId, context: 'watch' })).body.result;
     expect(await rbx(frames[0]!.id)).toBe('99 (0x63)');
     expect(await rbx(frames[1]!.id)).toBe('3 (0x3)');
+  });
+
+  it('shows the caller after a call the procedure made', async () => {
+    await stopAt('LINE_OUTER_AFTER');
+    expect((await stack()).map((f) => [f.name, f.line])).toEqual([['outer', lineOf(program, 'LINE_OUTER_AFTER')], ['_start', lineOf(program, 'LINE_START_CALL')]]);
+  });
+
+  it('follows a procedure past a label without a dot that only a jump reaches, and past its first call', async () => {
+    await stopAt('LINE_INNER');
+    for (let hit = 0; hit < 2; hit++) await continueToStop(dc); // outer's call, then twice's first
+    expect((await stack()).map((f) => [f.name, f.line])).toEqual([
+      ['inner', lineOf(program, 'LINE_INNER')], ['twice_positive', lineOf(program, 'LINE_TWICE_SECOND')], ['_start', lineOf(program, 'LINE_START_TWICE')],
+    ]);
   });
 
   it('shows the caller after the procedure\'s own pushes, and again after Step Out', async () => {
