@@ -248,7 +248,7 @@ export class TraceSession {
     const running = await startStrace({
       strace,
       options,
-      program: traced, args: request.args, cwd,
+      program: traced, argv0: traced !== target.program ? target.program : undefined, args: request.args, cwd,
       stdinFile: request.stdin !== undefined ? path.resolve(cwd, request.stdin) : undefined,
       env: request.env ? { ...process.env, ...request.env } : undefined,
       stdio, supervisor, execTrampoline, stracePreload, terminalSize: request.terminalSize, ownProcessGroup: request.ownProcessGroup ?? false, capture: request.capture,

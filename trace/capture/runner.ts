@@ -30,6 +30,11 @@ export interface RunnerRequest {
   strace: string;
   options: string[];
   program: string;
+  /**
+   * The program's argv[0] when `program` is a copy of it (unwindCopy.ts): a program that finds its
+   * files beside argv[0] still finds them. Needs the supervisor; strace alone runs `program` as named.
+   */
+  argv0?: string;
   args: string[];
   cwd: string;
   env?: NodeJS.ProcessEnv;
@@ -189,9 +194,9 @@ async function startStraceWith(request: RunnerRequest, stdinFd: number | undefin
   // strace started by the supervisor gets no -E, as it does not start the program; the command shown does.
   const asRun = [...straceEnv.unsetForProgram.flatMap((name) => ['-E', name]), ...straceOptions];
   const child = supervised
-    ? spawn(request.supervisor!, supervisorArguments([request.strace, ...straceOptions], program, {
+    ? spawn(request.supervisor!, supervisorArguments([request.strace, ...straceOptions], request.argv0 ? [request.argv0, ...request.args] : program, {
       terminal: request.stdio === 'terminal' ? request.terminalSize ?? { rows: 24, columns: 80 } : undefined, captureDirectory: dir,
-      stdinFd: stdinFd !== undefined ? STDIN_FILE_FD : undefined, execThrough: request.execTrampoline,
+      stdinFd: stdinFd !== undefined ? STDIN_FILE_FD : undefined, execThrough: request.execTrampoline, execPath: request.argv0 ? request.program : undefined,
       straceEnv: straceEnv.set,
     }), { cwd: request.cwd, env, stdio: [...stdio, 'pipe', 'pipe', ...(stdinFd !== undefined ? [stdinFd] : [])], shell: false, detached: request.ownProcessGroup })
     : spawn(request.strace, [...asRun, '--', ...program], {

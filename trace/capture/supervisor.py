@@ -61,7 +61,7 @@ def prctl(option, value):
 
 def parse_arguments(argv):
     """Splits our command line into options, strace's command and the program's."""
-    options = {"pty": None, "parent": None, "remove": None, "stdin_fd": None, "exec_through": None, "strace_env": {}}
+    options = {"pty": None, "parent": None, "remove": None, "stdin_fd": None, "exec_through": None, "exec_path": None, "strace_env": {}}
     i = 0
     while i < len(argv) and argv[i].startswith("--"):
         if argv[i] == "--pty":
@@ -70,8 +70,8 @@ def parse_arguments(argv):
         elif argv[i] == "--stdin-fd":
             options["stdin_fd"] = int(argv[i + 1])
             i += 2
-        elif argv[i] == "--exec-through":
-            options["exec_through"] = argv[i + 1]
+        elif argv[i] in ("--exec-through", "--exec-path"):
+            options[argv[i][2:].replace("-", "_")] = argv[i + 1]
             i += 2
         elif argv[i] == "--strace-env":
             name, equals, value = argv[i + 1].partition("=")
@@ -165,21 +165,27 @@ def find_program(name, path=None):
     return os.path.join(folders[0] or ".", name)
 
 
-def exec_program(program, trampoline=None):
-    """Replaces this process by the program (through the trampoline when given); returns only on failure."""
+def exec_program(program, trampoline=None, path=None):
+    """
+    Replaces this process by the program (through the trampoline when given); returns only on failure.
+    `path`: the file to run, when it is not program[0] (a copy of the program, which keeps its name as argv[0]).
+    """
     if trampoline:
         try:
-            os.execv(trampoline, [trampoline, find_program(program[0])] + list(program))
+            os.execv(trampoline, [trampoline, path or find_program(program[0])] + list(program))
         except OSError:
             pass
     try:
-        os.execvp(program[0], program)
+        if path:
+            os.execv(path, program)
+        else:
+            os.execvp(program[0], program)
     except OSError:
         # The trace shows the failed execve and its errno; the program's stderr stays the program's.
         pass
 
 
-def start_program(program, pty_size, stdin_fd=None, trampoline=None):
+def start_program(program, pty_size, stdin_fd=None, trampoline=None, path=None):
     """
     Forks the program, stopped before its execve until strace holds it. Returns (pid, master).
     With stdin_fd (a file the caller opened) the program reads that file; the terminal, if any,
@@ -216,7 +222,7 @@ def start_program(program, pty_size, stdin_fd=None, trampoline=None):
     except OSError as error:
         os.write(2, ("supervisor: %s\n" % error.strerror).encode())
         os._exit(127)
-    exec_program(program, trampoline)
+    exec_program(program, trampoline, path)
     os._exit(127)
 
 
@@ -317,7 +323,8 @@ class Supervisor:
             if os.getppid() != parent:
                 self.parent_gone = self.stop_requested = True
         self.program, self.master = start_program(
-            self.program_command, self.options["pty"], self.options["stdin_fd"], self.options["exec_through"])
+            self.program_command, self.options["pty"], self.options["stdin_fd"], self.options["exec_through"],
+            self.options["exec_path"])
         _, status = os.waitpid(self.program, os.WUNTRACED)
         if not os.WIFSTOPPED(status):
             self.statuses[self.program] = status

@@ -54,6 +54,8 @@ export interface SupervisorOptions {
   stdinFd?: number;
   /** Start the program through this exec trampoline (execTrampoline.ts: for strace -k). */
   execThrough?: string;
+  /** The file to run, when it is a copy of the program: the program's argv[0] stays its own name. */
+  execPath?: string;
   /** Variables for strace alone (straceEnvironment.ts); the program keeps the environment it was given. */
   straceEnv?: Readonly<Record<string, string>>;
 }
@@ -73,6 +75,7 @@ export function supervisorArguments(strace: readonly string[], program: readonly
   if (options.captureDirectory) args.push('--remove', options.captureDirectory);
   if (options.stdinFd !== undefined) args.push('--stdin-fd', String(options.stdinFd));
   if (options.execThrough) args.push('--exec-through', options.execThrough);
+  if (options.execPath) args.push('--exec-path', options.execPath);
   for (const assignment of assignments(options.straceEnv ?? {})) args.push('--strace-env', assignment);
   return [...args, ...strace, '--', ...program];
 }

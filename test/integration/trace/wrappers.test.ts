@@ -60,6 +60,9 @@ describe('calls through small wrapper procedures', () => {
     expect(traced.section('.text')!.size).toBe(original.section('.text')!.size);
     expect(original.section('.eh_frame')).toBeUndefined();
     expect(traced.section('.eh_frame_hdr')).toBeDefined();
+    // The copy runs under the program's own name: argv[0] is the program, not the copy.
+    const execve = result.model.events.find((e): e is SyscallEvent => e?.kind === 'syscall' && e.name === 'execve')!;
+    expect(execve.args[1]).toEqual({ text: JSON.stringify([program]) });
   });
 
   it('sees wrappers made of a macro declared .nolist, whose syscall the build\'s listing hides in one record of bytes', async () => {

@@ -19,5 +19,8 @@ describe('the trace supervisor', () => {
     expect(resizeMessage({ rows: 0, columns: 99.5 })).toBe('resize 1 99\n');
     expect(supervisorArguments(['strace', '-k'], ['prog'], { execThrough: '/c/exec-trampoline' }))
       .toEqual(['-I', '-S', SUPERVISOR_SCRIPT, '--parent', String(process.pid), '--exec-through', '/c/exec-trampoline', 'strace', '-k', '--', 'prog']);
+    // A copy of the program runs under the program's own name.
+    expect(supervisorArguments(['strace'], ['/p/prog', 'a'], { execPath: '/c/unwind/prog' }))
+      .toEqual(['-I', '-S', SUPERVISOR_SCRIPT, '--parent', String(process.pid), '--exec-path', '/c/unwind/prog', 'strace', '--', '/p/prog', 'a']);
   });
 });

@@ -19,14 +19,14 @@ class ParseArguments(unittest.TestCase):
         options, strace, program = supervisor.parse_arguments(
             ["--pty", "30", "100", "--parent", "42", "--remove", "/tmp/x", "--stdin-fd", "5", "--exec-through", "/c/t",
              "--strace-env", "LD_PRELOAD=/c/u.so", "--strace-env", "TZ=:/etc/localtime", "strace", "-f", "--seccomp-bpf", "-o", "t", "--", "prog", "--", "a b"])
-        self.assertEqual(options, {"pty": (30, 100), "parent": 42, "remove": "/tmp/x", "stdin_fd": 5, "exec_through": "/c/t",
+        self.assertEqual(options, {"pty": (30, 100), "parent": 42, "remove": "/tmp/x", "stdin_fd": 5, "exec_through": "/c/t", "exec_path": None,
                                    "strace_env": {"LD_PRELOAD": "/c/u.so", "TZ": ":/etc/localtime"}})
         self.assertEqual(strace, ["strace", "-f", "--seccomp-bpf", "-o", "t"])
         # Everything after the first bare `--` is the program's, another `--` included.
         self.assertEqual(program, ["prog", "--", "a b"])
 
     def test_without_options(self):
-        self.assertEqual(supervisor.parse_arguments(["strace", "--", "prog"]), ({"pty": None, "parent": None, "remove": None, "stdin_fd": None, "exec_through": None, "strace_env": {}}, ["strace"], ["prog"]))
+        self.assertEqual(supervisor.parse_arguments(["strace", "--", "prog"]), ({"pty": None, "parent": None, "remove": None, "stdin_fd": None, "exec_through": None, "exec_path": None, "strace_env": {}}, ["strace"], ["prog"]))
 
     def test_refuses_a_missing_program_or_strace(self):
         for argv in (["strace"], ["strace", "--"], ["--", "prog"], ["--bogus", "strace", "--", "prog"],
