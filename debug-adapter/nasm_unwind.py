@@ -34,6 +34,8 @@ READ_ONLY = frozenset(('cmp', 'test', 'bt', 'push', 'call', 'nop', 'prefetch', '
 MAX_INSTRUCTIONS = 4000
 # Labels tried as the start of the code holding a pc: the nearest, and the ones before it.
 ROUTINE_CANDIDATES = 4
+# `lea rsp, [rsp-0x10]`: rsp moved by a known amount.
+LEA_RSP = re.compile(r'^\[rsp([+-]0x[0-9a-f]+|[+-]\d+)?\]$')
 SYMBOL_LINE = re.compile(r'^\[\s*\d+\] ([tT]) (0x[0-9a-f]+) (\S+) section (\S+)')
 
 
@@ -169,11 +171,13 @@ def _effect(state, mnemonic, operands):
         return
     if first in STACK_POINTER_NAMES and mnemonic not in READ_ONLY:
         amount = _immediate(operands[1]) if len(operands) > 1 else None
+        if amount is not None and amount >= 1 << 63:
+            amount -= 1 << 64  # gdb prints `add rsp, -16` as add rsp,0xfffffffffffffff0
+        below = LEA_RSP.match(operands[1].lower()) if mnemonic == 'lea' and len(operands) > 1 else None
         if mnemonic in ('sub', 'add') and amount is not None:
             state.move(amount if mnemonic == 'sub' else -amount)
-        elif mnemonic == 'lea' and len(operands) > 1 and re.match(r'^\[rsp([+-]0x[0-9a-f]+|[+-]\d+)?\]$', operands[1].lower()):
-            offset = re.match(r'^\[rsp([+-]0x[0-9a-f]+|[+-]\d+)?\]$', operands[1].lower()).group(1) or '0'
-            state.move(-int(offset, 0))
+        elif below:
+            state.move(-int(below.group(1) or '0', 0))
         else:
             frame = state.frame
             state.move(None)
