@@ -812,7 +812,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** The innermost `depth` frames (all, up to 64, without it). */
   async frames(depth?: number): Promise<GdbFrame[]> {
     let frames = await listFrames(this.gdb, depth);
-    if (!this.unwinder && this.abi === 'x86_64' && frames[0]?.fullname !== undefined && isNasmSource(frames[0].fullname)) {
+    if (!this.unwinder && frames[0]?.fullname !== undefined && isNasmSource(frames[0].fullname)) {
       // NASM code has no CFI: gdb unwinds it through nasm_unwind.py once the program stops in some.
       this.unwinder = this.gdb.cli(`python ${loadPythonFile(pythonHelper('nasm_unwind.py'))}`).then(() => undefined, () => undefined);
       await this.unwinder;

@@ -10,6 +10,8 @@
 # registers the routine pushed are the caller's. The routine is the code from the last label that
 # starts a scope (not a local `.loop`, not a macro's `..@12.x`), as nasm scopes labels.
 #
+# 64-bit and 32-bit programs alike (rsp or esp, 8- or 4-byte words).
+#
 # A pc whose source is not a NASM file, a routine whose stack use cannot be followed up to pc, or a
 # routine nothing called (the program's entry, where [rsp] is argc) is left to gdb's other unwinders.
 import bisect
@@ -21,10 +23,37 @@ from gdb.unwinder import Unwinder, register_unwinder
 # NASM's files, and `.s` (hand-written assembly: NASM's in many projects, GNU as's without CFI), not
 # the preprocessed `.S`, whose CFI comes from macros.
 NASM_SOURCE = re.compile(r'\.([aA][sS][mM]|[nN][aA][sS][mM]|[iI][nN][cC]|[mM][aA][cC]|s)$')
-# Every 64-bit general register; rsp and rip are the unwound ones, the rest the caller's as they are
-# now unless the routine saved them.
-REGISTERS = ('rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13',
-             'r14', 'r15')
+
+
+class Machine(object):
+    """What unwinding needs of the architecture: the word pushed, the registers by gdb's names (the
+    stack and instruction pointers are the unwound ones; the others are the caller's as they are now,
+    unless the routine saved them), and gdb's unsigned type of a word."""
+
+    def __init__(self, word, sp, bp, ip, registers, type_name):
+        self.word = word
+        self.sp = sp
+        self.bp = bp
+        self.ip = ip
+        self.registers = registers
+        self.type_name = type_name
+        self.mask = (1 << (8 * word)) - 1
+        self.unsigned = None
+
+    def value(self, number):
+        """A word-sized gdb value of `number`."""
+        if self.unsigned is None:
+            self.unsigned = gdb.lookup_type(self.type_name)
+        return gdb.Value((number & self.mask).to_bytes(self.word, 'little'), self.unsigned)
+
+    def read(self, memory, address):
+        return int.from_bytes(memory.read_memory(address, self.word).tobytes(), 'little')
+
+
+X86_64 = Machine(8, 'rsp', 'rbp', 'rip', ('rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'r8', 'r9', 'r10',
+                                           'r11', 'r12', 'r13', 'r14', 'r15'), 'unsigned long')
+# A 32-bit program (`bits 32`, ld -m elf_i386), as the tutorials that use int 0x80 build them.
+I386 = Machine(4, 'esp', 'ebp', 'eip', ('eax', 'ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp'), 'unsigned int')
 FRAME_POINTER_NAMES = frozenset(('rbp', 'ebp', 'bp', 'bpl'))
 STACK_POINTER_NAMES = frozenset(('rsp', 'esp', 'sp', 'spl'))
 # Instructions that leave rsp and rbp as they are, whatever their operands (compares, tests, jumps
@@ -35,33 +64,16 @@ MAX_INSTRUCTIONS = 4000
 # Labels tried as the start of the code holding a pc: the nearest, and the ones before it.
 ROUTINE_CANDIDATES = 4
 # `lea rsp, [rsp-0x10]`: rsp moved by a known amount.
-LEA_RSP = re.compile(r'^\[rsp([+-]0x[0-9a-f]+|[+-]\d+)?\]$')
+LEA_RSP = re.compile(r'^\[[re]sp([+-]0x[0-9a-f]+|[+-]\d+)?\]$')
 SYMBOL_LINE = re.compile(r'^\[\s*\d+\] ([tT]) (0x[0-9a-f]+) (\S+) section (\S+)')
-
-
-MASK = (1 << 64) - 1
 
 
 class FrameId(object):
     """gdb's identity for a frame: the caller's stack pointer at the call, and the routine's start."""
 
-    def __init__(self, sp, pc):
-        self.sp = _value(sp)
-        self.pc = _value(pc)
-
-
-def _int(value):
-    return int(value) & MASK
-
-
-_unsigned = []
-
-
-def _value(number):
-    """A 64-bit gdb value of `number`."""
-    if not _unsigned:
-        _unsigned.append(gdb.lookup_type('unsigned long'))
-    return gdb.Value((number & MASK).to_bytes(8, 'little'), _unsigned[0])
+    def __init__(self, machine, sp, pc):
+        self.sp = machine.value(sp)
+        self.pc = machine.value(pc)
 
 
 def _entry_point():
@@ -119,9 +131,9 @@ class State(object):
         """How the slot just pushed is found: from the entry, or from rsp after the last unknown change."""
         return ('entry', self.pushed) if self.pushed is not None else ('since', self.epoch, self.since)
 
-    def slot_address(self, slot, cfa, rsp):
+    def slot_address(self, slot, cfa, rsp, word):
         if slot[0] == 'entry':
-            return cfa - 8 - slot[1]
+            return cfa - word - slot[1]
         if slot[1] == self.epoch:
             return rsp + (self.since - slot[2])
         return None
@@ -140,39 +152,40 @@ def _operands(asm):
     return mnemonic, [o.strip() for o in rest.split(',')] if rest else []
 
 
-def _effect(state, mnemonic, operands):
+def _effect(state, mnemonic, operands, machine):
     """The state after one instruction (state is changed in place)."""
     first = operands[0].lower() if operands else ''
-    if mnemonic == 'push' or mnemonic in ('pushf', 'pushfq'):
-        state.move(8)
-        if first in REGISTERS and first not in state.saved:
+    word = machine.word
+    if mnemonic == 'push' or mnemonic in ('pushf', 'pushfq', 'pushfd'):
+        state.move(word)
+        if first in machine.registers and first not in state.saved:
             state.saved[first] = state.slot()
         return
-    if mnemonic == 'pop' or mnemonic in ('popf', 'popfq'):
-        if first in REGISTERS and state.saved.get(first) == state.slot():
+    if mnemonic == 'pop' or mnemonic in ('popf', 'popfq', 'popfd'):
+        if first in machine.registers and state.saved.get(first) == state.slot():
             del state.saved[first]
-        state.move(-8)
+        state.move(-word)
         if first in FRAME_POINTER_NAMES:
             state.frame = None
         return
     if mnemonic == 'leave':
         state.move(None)
         if state.frame is not None:
-            state.pushed = state.frame - 8
-        state.saved.pop('rbp', None)
+            state.pushed = state.frame - word
+        state.saved.pop(machine.bp, None)
         state.frame = None
         return
     if mnemonic == 'enter':
         size = _immediate(operands[0]) if operands else None
-        state.move(8)
-        state.saved.setdefault('rbp', state.slot())
+        state.move(word)
+        state.saved.setdefault(machine.bp, state.slot())
         state.frame = state.pushed
         state.move(size)
         return
     if first in STACK_POINTER_NAMES and mnemonic not in READ_ONLY:
         amount = _immediate(operands[1]) if len(operands) > 1 else None
-        if amount is not None and amount >= 1 << 63:
-            amount -= 1 << 64  # gdb prints `add rsp, -16` as add rsp,0xfffffffffffffff0
+        if amount is not None and amount > machine.mask >> 1:
+            amount -= machine.mask + 1  # gdb prints `add rsp, -16` as add rsp,0xfffffffffffffff0
         below = LEA_RSP.match(operands[1].lower()) if mnemonic == 'lea' and len(operands) > 1 else None
         if mnemonic in ('sub', 'add') and amount is not None:
             state.move(amount if mnemonic == 'sub' else -amount)
@@ -207,7 +220,7 @@ class NasmUnwinder(Unwinder):
         self.calls = {}  # return address → whether a call instruction ends right before it
         self.entry = []  # [the program's entry address], once read
 
-    def _place(self, pc, caller, arch):
+    def _place(self, pc, caller, arch, machine):
         """
         The routines that may hold pc, each with the state before the instruction at pc; cached by pc.
         The nearest label first; then the ones before it, for a label that only jumps reach (a label
@@ -228,7 +241,7 @@ class NasmUnwinder(Unwinder):
                 # The program's entry was not called: [rsp] is argc there.
                 if start == self.entry[0]:
                     break
-                state = self._states(start, end, arch).get(pc)
+                state = self._states(start, end, arch, machine).get(pc)
                 if state is not None:
                     places.append((start, state))
         self.places[key] = places
@@ -274,7 +287,7 @@ class NasmUnwinder(Unwinder):
         end = labels[index][0] if index < len(labels) else None
         return [(labels[i][0], end) for i in range(index - 1, max(index - 1 - ROUTINE_CANDIDATES, -1), -1)]
 
-    def _states(self, start, end, arch):
+    def _states(self, start, end, arch, machine):
         """The state before each instruction of the routine reached from its start."""
         states = self.states.get((start, end))
         if states is not None:
@@ -284,14 +297,14 @@ class NasmUnwinder(Unwinder):
         if flavor != 'intel':
             gdb.execute('set disassembly-flavor intel', to_string=True)
         try:
-            states = self._follow(start, end, arch)
+            states = self._follow(start, end, arch, machine)
         finally:
             if flavor != 'intel':
                 gdb.execute('set disassembly-flavor %s' % flavor, to_string=True)
         self.states[(start, end)] = states
         return states
 
-    def _follow(self, start, end, arch):
+    def _follow(self, start, end, arch, machine):
         states = {}
         work = [(start, State(0, None, {}))]
         count = 0
@@ -305,7 +318,7 @@ class NasmUnwinder(Unwinder):
                 except (gdb.MemoryError, gdb.error, IndexError):
                     break
                 mnemonic, operands = _operands(instruction['asm'])
-                _effect(state, mnemonic, operands)
+                _effect(state, mnemonic, operands, machine)
                 if mnemonic == 'call' and end is not None and address + instruction['length'] >= end:
                     # A caller's frame stands at the return address, which may be where the next label begins.
                     states.setdefault(address + instruction['length'], state.copy())
@@ -318,37 +331,41 @@ class NasmUnwinder(Unwinder):
         return states
 
     def __call__(self, pending):
-        pc = _int(pending.read_register('rip'))
+        arch = pending.architecture()
+        machine = X86_64 if arch.name() == 'i386:x86-64' else I386 if arch.name() == 'i386' else None
+        if machine is None:
+            return None
+        pc = int(pending.read_register(machine.ip)) & machine.mask
         caller = pending.level() > 0
-        places = self.places[(pc, caller)] if (pc, caller) in self.places else self._place(pc, caller, pending.architecture())
+        places = self.places[(pc, caller)] if (pc, caller) in self.places else self._place(pc, caller, arch, machine)
         if not places:
             return None
-        rsp = _int(pending.read_register('rsp'))
+        sp = int(pending.read_register(machine.sp)) & machine.mask
         memory = gdb.selected_inferior()
         for start, state in places:
             if state.pushed is not None:
-                cfa = rsp + state.pushed + 8
+                cfa = sp + state.pushed + machine.word
             elif state.frame is not None:
-                cfa = _int(pending.read_register('rbp')) + state.frame + 8
+                cfa = (int(pending.read_register(machine.bp)) & machine.mask) + state.frame + machine.word
             else:
                 continue
             try:
-                return_address = int.from_bytes(memory.read_memory(cfa - 8, 8).tobytes(), 'little')
+                return_address = machine.read(memory, cfa - machine.word)
                 # Not after a call: nothing called this routine (code a jump reached, or a stack it changed unseen).
                 if not self._called(return_address, memory):
                     continue
                 saved = {}
                 for name, slot in state.saved.items():
-                    address = state.slot_address(slot, cfa, rsp)
+                    address = state.slot_address(slot, cfa, sp, machine.word)
                     if address is not None:
-                        saved[name] = _value(int.from_bytes(memory.read_memory(address, 8).tobytes(), 'little'))
+                        saved[name] = machine.value(machine.read(memory, address))
             except gdb.MemoryError:
                 continue
-            info = pending.create_unwind_info(FrameId(cfa, start))
-            for name in REGISTERS:
+            info = pending.create_unwind_info(FrameId(machine, cfa, start))
+            for name in machine.registers:
                 info.add_saved_register(name, saved[name] if name in saved else pending.read_register(name))
-            info.add_saved_register('rsp', _value(cfa))
-            info.add_saved_register('rip', _value(return_address))
+            info.add_saved_register(machine.sp, machine.value(cfa))
+            info.add_saved_register(machine.ip, machine.value(return_address))
             return info
         return None
 

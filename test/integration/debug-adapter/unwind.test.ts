@@ -2,6 +2,7 @@
 // each caller at the line of its call, with the registers it had there (nasm_unwind.py).
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { kernelRunsI386 } from '../../../toolchain/kernel';
 import { continueToStop, fixture, launchConfigured, lineOf, stoppedEvent, useDebugClient } from './harness';
 
 const client = useDebugClient();
@@ -10,8 +11,8 @@ beforeEach(() => { dc = client(); });
 
 const program = fixture('saved.asm');
 
-async function stopAt(marker: string): Promise<void> {
-  await launchConfigured(dc, { program, stopAtEntry: false }, () => dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: lineOf(program, marker) }] }));
+async function stopAt(marker: string, file = program): Promise<void> {
+  await launchConfigured(dc, { program: file, stopAtEntry: false }, () => dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: lineOf(file, marker) }] }));
 }
 
 async function stack(): Promise<Array<{ id: number; name: string; line: number }>> {
@@ -51,5 +52,19 @@ describe('the Call Stack in NASM procedures', () => {
     await dc.stepOutRequest({ threadId: 1 });
     await stepped;
     expect((await stack()).map((f) => [f.name, f.line])).toEqual([['_start', lineOf(program, 'LINE_START_CALL') + 1]]);
+  });
+});
+
+describe.skipIf(!kernelRunsI386())('the Call Stack in a 32-bit NASM program', () => {
+  it('shows each caller at its call, with the registers it had there', async () => {
+    const program32 = fixture('saved32.asm');
+    await stopAt('LINE_INNER', program32);
+    const frames = await stack();
+    expect(frames.map((f) => [f.name, f.line])).toEqual([
+      ['inner', lineOf(program32, 'LINE_INNER')], ['outer', lineOf(program32, 'LINE_OUTER_CALL')], ['_start', lineOf(program32, 'LINE_START_CALL')],
+    ]);
+    const esi = async (frameId: number) => (await dc.evaluateRequest({ expression: 'esi', frameId, context: 'watch' })).body.result;
+    expect(await esi(frames[0]!.id)).toBe('99 (0x63)');
+    expect(await esi(frames[1]!.id)).toBe('3 (0x3)');
   });
 });
