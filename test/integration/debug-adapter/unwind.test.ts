@@ -19,17 +19,25 @@ async function stack(): Promise<Array<{ id: number; name: string; line: number }
   return (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames.map((f) => ({ id: f.id, name: f.name, line: f.line }));
 }
 
+/**
+ * Stopped at LINE_INNER of `file`: inner ← outer (at its call) ← _start (at its call), and `register`
+ * read in each frame: 99 in inner, which saved it first, and outer's 3 in outer.
+ */
+async function expectCallers(file: string, register: string): Promise<void> {
+  await stopAt('LINE_INNER', file);
+  const frames = await stack();
+  expect(frames.map((f) => [f.name, f.line])).toEqual([
+    ['inner', lineOf(file, 'LINE_INNER')], ['outer', lineOf(file, 'LINE_OUTER_CALL')], ['_start', lineOf(file, 'LINE_START_CALL')],
+  ]);
+  const read = async (frameId: number) => (await dc.evaluateRequest({ expression: register, frameId, context: 'watch' })).body.result;
+  expect(await read(frames[0]!.id)).toBe('99 (0x63)');
+  expect(await read(frames[1]!.id)).toBe('3 (0x3)');
+}
+
 describe('the Call Stack in NASM procedures', () => {
   it('shows each caller at its call, past pushes, stack room and a frame aligned with and rsp, -16', async () => {
-    await stopAt('LINE_INNER');
-    const frames = await stack();
-    expect(frames.map((f) => [f.name, f.line])).toEqual([
-      ['inner', lineOf(program, 'LINE_INNER')], ['outer', lineOf(program, 'LINE_OUTER_CALL')], ['_start', lineOf(program, 'LINE_START_CALL')],
-    ]);
-    // Each frame's registers: inner changed rbx after saving it; outer's rbx is the 3 it set.
-    const rbx = async (frameId: number) => (await dc.evaluateRequest({ expression: 'rbx', frameId, context: 'watch' })).body.result;
-    expect(await rbx(frames[0]!.id)).toBe('99 (0x63)');
-    expect(await rbx(frames[1]!.id)).toBe('3 (0x3)');
+    // inner changed rbx after saving it; outer's rbx is the 3 it set.
+    await expectCallers(program, 'rbx');
   });
 
   it('shows the caller after a call the procedure made', async () => {
@@ -57,14 +65,6 @@ describe('the Call Stack in NASM procedures', () => {
 
 describe.skipIf(!kernelRunsI386())('the Call Stack in a 32-bit NASM program', () => {
   it('shows each caller at its call, with the registers it had there', async () => {
-    const program32 = fixture('saved32.asm');
-    await stopAt('LINE_INNER', program32);
-    const frames = await stack();
-    expect(frames.map((f) => [f.name, f.line])).toEqual([
-      ['inner', lineOf(program32, 'LINE_INNER')], ['outer', lineOf(program32, 'LINE_OUTER_CALL')], ['_start', lineOf(program32, 'LINE_START_CALL')],
-    ]);
-    const esi = async (frameId: number) => (await dc.evaluateRequest({ expression: 'esi', frameId, context: 'watch' })).body.result;
-    expect(await esi(frames[0]!.id)).toBe('99 (0x63)');
-    expect(await esi(frames[1]!.id)).toBe('3 (0x3)');
+    await expectCallers(fixture('saved32.asm'), 'esi');
   });
 });
