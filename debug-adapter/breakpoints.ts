@@ -9,7 +9,6 @@ import { str, tuple } from './mi/parser';
 import { LOGPOINT_MARKER, logMessageParts, type LogPart } from './logpoints';
 import { pythonHelper } from './keeper';
 import { expandDefines, expressionLanguage, isNasmSource, toGdbExpression, type ExpressionLanguage } from './expressions';
-import { resolveConstants } from './constants';
 import type { MacroInvocations } from './macroInvocations';
 import { NO_READ_WATCHPOINTS } from './watchpoints';
 
@@ -98,7 +97,7 @@ export class BreakpointBook {
 
   constructor(
     private readonly engine: Engine, onChange: (change: BreakpointResult & { id: number }) => void,
-    private readonly expressions: StopExpressions = { defines: async () => new Map(), resolve: (expression) => resolveConstants(engine.gdb, expression), scoped: async (expression) => expression },
+    private readonly expressions: StopExpressions,
   ) {
     // A pending breakpoint resolves, or a PIE program's breakpoints move when it is loaded.
     engine.gdb.on('notify', (record) => {
@@ -191,12 +190,12 @@ export class BreakpointBook {
     try {
       // Conditions and logpoint expressions are written like Debug Console expressions: bare register
       // names, NASM memory operands; a line's are read in its file's language (a Rust line's has no C casts).
-      const file = /:\d+$/.test(location) ? location.replace(/:\d+$/, '') : undefined;
+      const [, file, line] = /^(.*):(\d+)$/.exec(location) ?? [];
       const language = expressionLanguage(file ?? location);
       const nasm = isNasmSource(file);
       const defines = nasm ? await this.expressions.defines() : new Map<string, string>();
       // A NASM line's `.loop` is the one of the procedure written there, as nasm reads that line.
-      const scoped = async (text: string) => nasm && file ? this.expressions.scoped(text, file, Number(/:(\d+)$/.exec(location)![1])) : text;
+      const scoped = async (text: string) => (nasm && file ? this.expressions.scoped(text, file, Number(line)) : text);
       // gdb reads a condition at every hit: its equ constants become their values now.
       const condition = wanted.condition ? await this.expressions.resolve(toGdbExpression(await scoped(expandDefines(wanted.condition, defines)), language)) : undefined;
       const hits = hitRuleOf(wanted.hitCondition);

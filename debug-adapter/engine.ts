@@ -812,10 +812,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** The innermost `depth` frames (all, up to 64, without it). */
   async frames(depth?: number): Promise<GdbFrame[]> {
     let frames = await listFrames(this.gdb, depth);
-    if (!this.unwinder && frames[0]?.fullname !== undefined && isNasmSource(frames[0].fullname)) {
+    if (!this.unwinderLoaded && frames[0]?.fullname !== undefined && isNasmSource(frames[0].fullname)) {
       // NASM code has no CFI: gdb unwinds it through nasm_unwind.py once the program stops in some.
-      this.unwinder = this.gdb.cli(`python ${loadPythonFile(pythonHelper('nasm_unwind.py'))}`).then(() => undefined, () => undefined);
-      await this.unwinder;
+      this.unwinderLoaded = true;
+      await this.gdb.cli(`python ${loadPythonFile(pythonHelper('nasm_unwind.py'))}`).catch(() => undefined);
       frames = await listFrames(this.gdb, depth);
     }
     // Without CFI gdb's unwinder walks off the stack into `??` at 0; those frames are noise.
@@ -827,7 +827,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     return real;
   }
   private lastStopThread: string | undefined;
-  private unwinder: Promise<void> | undefined;
+  private unwinderLoaded = false;
 
   /** gdb's number of the thread that stopped last. */
   get stoppedThread(): string | undefined {

@@ -331,6 +331,14 @@ class NasmUnwinder(Unwinder):
         return states
 
     def __call__(self, pending):
+        # gdb prints an unwinder's exception at every stop and unwinds on without it: code this walk
+        # cannot read (an odd instruction, a register gdb lacks) is left to gdb quietly instead.
+        try:
+            return self._unwind(pending)
+        except Exception:  # noqa: BLE001 - any failure means "not ours", never a broken stack
+            return None
+
+    def _unwind(self, pending):
         arch = pending.architecture()
         machine = X86_64 if arch.name() == 'i386:x86-64' else I386 if arch.name() == 'i386' else None
         if machine is None:
