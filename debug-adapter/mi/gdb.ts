@@ -38,7 +38,9 @@ interface Pending {
   command: string;
   resolve(results: MITuple): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout | undefined;
+  /** performance.now() by which gdb must have answered; Infinity: no limit. */
+  deadline: number;
+  timeoutMs: number;
   /** gdb's log stream while it runs (its error message, before `^error`) is the adapter's, not the user's. */
   quiet?: boolean;
 }
@@ -154,16 +156,43 @@ export class Gdb extends EventEmitter<GdbEvents> {
     if (this.exited) return Promise.reject(new GdbUnavailableError('gdb is no longer running.'));
     const token = this.nextToken++;
     return new Promise<MITuple>((resolve, reject) => {
-      const timer = timeoutMs > 0
-        ? setTimeout(() => {
-          this.pending.delete(token);
-          reject(new MIError(command, `gdb did not answer "${command}" within ${timeoutMs / 1000} s.`));
-        }, timeoutMs)
-        : undefined;
-      this.pending.set(token, { command, resolve, reject, timer, quiet });
+      const deadline = timeoutMs > 0 ? performance.now() + timeoutMs : Infinity;
+      this.pending.set(token, { command, resolve, reject, deadline, quiet, timeoutMs });
+      if (deadline < this.watchdogAt) this.armWatchdog(deadline);
       this.options.trace?.('>', `${token}${command}`);
       this.process.stdin.write(`${token}${command}\n`);
     });
+  }
+
+  /**
+   * One timer watches every command's deadline, instead of a timer set and cleared per command: a
+   * step sends a command, and the timer's bookkeeping was on the way to gdb each time. The watchdog
+   * stays armed when answers come; when it fires it fails the commands past their deadline and waits
+   * for the earliest one left. It does not hold node's event loop: gdb's pipes do while gdb is in use.
+   */
+  private armWatchdog(at: number): void {
+    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdogAt = at;
+    this.watchdog = setTimeout(() => this.checkDeadlines(), Math.max(0, at - performance.now()));
+    this.watchdog.unref();
+  }
+  private watchdog: NodeJS.Timeout | undefined;
+  private watchdogAt = Infinity;
+
+  private checkDeadlines(): void {
+    this.watchdog = undefined;
+    this.watchdogAt = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const [token, pending] of this.pending) {
+      if (pending.deadline <= now) {
+        this.pending.delete(token);
+        pending.reject(new MIError(pending.command, `gdb did not answer "${pending.command}" within ${pending.timeoutMs / 1000} s.`));
+      } else {
+        next = Math.min(next, pending.deadline);
+      }
+    }
+    if (next < Infinity) this.armWatchdog(next);
   }
 
   /** Runs a command and collects the console text it printed (CLI commands through MI). */
@@ -246,7 +275,6 @@ export class Gdb extends EventEmitter<GdbEvents> {
     const pending = this.pending.get(record.token);
     if (!pending) return;
     this.pending.delete(record.token);
-    if (pending.timer) clearTimeout(pending.timer);
     if (record.resultClass === 'error') {
       pending.reject(new MIError(pending.command, str(record.results.msg) ?? 'gdb reported an error.', str(record.results.code)));
     } else {
@@ -260,11 +288,10 @@ export class Gdb extends EventEmitter<GdbEvents> {
     const reason = error
       ? new GdbUnavailableError(`gdb could not be started: ${error.message}`)
       : new GdbUnavailableError(`gdb exited${signal ? ` (killed by ${signal})` : code !== null ? ` with code ${code}` : ''}.`);
-    for (const pending of this.pending.values()) {
-      if (pending.timer) clearTimeout(pending.timer);
-      pending.reject(reason);
-    }
+    for (const pending of this.pending.values()) pending.reject(reason);
     this.pending.clear();
+    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdog = undefined;
     this.emit('exit', code, signal);
   }
 }
