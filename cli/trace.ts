@@ -125,6 +125,17 @@ function locationColumn(event: TraceEvent, cwd: string): string {
   return `${shownPath(where.file, cwd)}:${where.line}${macro}${wrapper}${bySite}`;
 }
 
+/**
+ * One event as a line of the text output: where it comes from, the pid when it is not the program's
+ * first process, and the call. strace's own messages belong to no process (pid 0): no pid is shown.
+ */
+export function textLine(event: TraceEvent, rootPid: number | undefined, cwd: string): string {
+  const pid = event.pid !== rootPid && event.pid !== 0 ? `[pid ${event.pid}] ` : '';
+  const text = formatEvent(event, { stringLimit: TEXT_STRING_LIMIT });
+  // A notice is strace's text (or a program's name in it): never raw control characters on a terminal.
+  return `${locationColumn(event, cwd).padEnd(14)} ${pid}${event.kind === 'notice' ? escapeControlCharacters(text) : text}\n`;
+}
+
 /** How many calls each method credited, and why the others have no line (for the closing note). */
 class CreditTally {
   private readonly byMethod = new Map<string, number>();
@@ -197,10 +208,7 @@ export const traceCommand: Subcommand = {
       if (options.summary) return;
       rootPid ??= event.pid;
       if (options.json) return out.write(toJsonLine(event) + '\n');
-      const pid = event.pid !== rootPid ? `[pid ${event.pid}] ` : '';
-      const text = formatEvent(event, { stringLimit: TEXT_STRING_LIMIT });
-      // A notice is strace's text (or a program's name in it): never raw control characters on a terminal.
-      out.write(`${locationColumn(event, cwd).padEnd(14)} ${pid}${event.kind === 'notice' ? escapeControlCharacters(text) : text}\n`);
+      out.write(textLine(event, rootPid, cwd));
     };
     let session: TraceSession | undefined;
     let interruption: Interruption | undefined;
