@@ -89,6 +89,9 @@ const SYSCALL_STOPS_END_RECORDING = 'Step Back is off: gdb cannot stop at syscal
 /** gdb printing a stop's source line from a file that is not there. */
 const MISSING_SOURCE_LINE = /^\d+\t[^\n]*: No such file or directory\.\n?$/;
 
+/** How gdb's console says it let a forked process go (followed by ` from child process N]`). */
+const DETACHED_CHILD_START = '[Detaching after ';
+
 export class Engine extends EventEmitter<EngineEvents> {
   private state: 'starting' | 'stopped' | 'running' | 'exited' = 'starting';
   private waiter: ((outcome: Outcome) => void) | undefined;
@@ -564,6 +567,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       return void this.emit('output', text, 'console');
     }
     if (kind !== 'console') return;
+    if (text.startsWith(DETACHED_CHILD_START)) return this.onDetachedChild(text);
     if (this.logpointText === undefined) {
       const at = text.indexOf(LOGPOINT_MARKER);
       if (at < 0) return;
@@ -579,6 +583,21 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (rest) this.onStream(kind, rest);
   }
   private logpointText: string | undefined;
+
+  /**
+   * gdb let a new process go (`[Detaching after fork from child process N]`). When N is a thread of
+   * the program, the program made it with clone() and SIGCHLD as its exit signal, which ptrace(2)
+   * reports as a fork: gdb no longer controls it, and letting it go took gdb's breakpoints out of the
+   * memory it shares with the program (gdb 13 does the same on its own). The user is told once.
+   */
+  private onDetachedChild(text: string): void {
+    const child = /^\[Detaching after v?fork from child process (\d+)\]/.exec(text)?.[1];
+    if (child === undefined || this.detachedThreadTold || this.inferiorPid === undefined) return;
+    if (!existsSync(`/proc/${this.inferiorPid}/task/${child}`)) return; // a process of its own: gdb's usual fork
+    this.detachedThreadTold = true;
+    this.emit('output', `Thread ${child} runs without the debugger: the program made it with clone() and SIGCHLD as its exit signal, which the kernel reports to gdb as a new process (ptrace(2)), so gdb let it go, and took the breakpoints out of the memory the two share: breakpoints may not stop the program until it stops for another reason. The thread itself never stops, and a breakpoint trap it meets ends the program. Give clone() an exit signal of 0, as pthread_create does, to debug it.\n`, 'console');
+  }
+  private detachedThreadTold = false;
 
   /**
    * gdb could not record an instruction or syscall: it stops the program (as "signal 0", or with no

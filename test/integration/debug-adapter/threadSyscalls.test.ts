@@ -67,3 +67,31 @@ describe('syscall stops in a program of several threads', () => {
     }
   }, 90_000);
 });
+
+describe('a thread gdb takes for a process', () => {
+  const told = () => {
+    const lines: string[] = [];
+    dc.on('output', (event: DebugProtocol.OutputEvent) => { if (event.body.output.includes('runs without the debugger')) lines.push(event.body.output); });
+    return lines;
+  };
+
+  it('says once that a thread made by clone() with SIGCHLD runs without the debugger, and why', async () => {
+    const program = fixture('fork_thread.asm');
+    const lines = told();
+    const ended = dc.waitForEvent('terminated', 60_000);
+    const first = await launchConfigured(dc, { program, stopAtEntry: true }, () => Promise.resolve());
+    await dc.continueRequest({ threadId: first.body.threadId! });
+    await ended;
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Thread \d+ runs without the debugger: the program made it with clone\(\) and SIGCHLD as its exit signal, which the kernel reports to gdb as a new process/);
+  }, 60_000);
+
+  it('says nothing of threads made by pthread_create', async () => {
+    const lines = told();
+    const ended = dc.waitForEvent('terminated', 60_000);
+    const first = await launchConfigured(dc, { program: source, stopAtEntry: true }, () => Promise.resolve());
+    await dc.continueRequest({ threadId: first.body.threadId! });
+    await ended;
+    expect(lines).toEqual([]);
+  }, 60_000);
+});
