@@ -50,9 +50,10 @@ Options:
                line, at about 16 times the cost of plain strace on a libc program. The default for
                a C or Rust program built with debug lines
   --no-stacks  never unwind, at about the cost of plain strace: a call made inside a libc function
-               your code calls from one place only, and that libc itself never calls, is still
-               credited to that call (shown as "line (call site)"); the others show
-               [in FUNCTION] and the reason is summed up at the end
+               your code calls from one place only, and that libc itself never calls, or inside
+               a NASM wrapper procedure called from one line only, is still credited to that
+               call (shown as "line (call site)"); the others show [in FUNCTION] (or the
+               wrapper's line) and the reason is summed up at the end
   -h, --help   show this help
 
 Exit status: 0 when the trace worked (whatever the program's own exit status, which is reported

@@ -18,7 +18,8 @@ export interface UnwindCopy {
   /** The program to trace: same name as the original, in a folder of its own. */
   program: string;
   /** The return addresses of the wrappers' syscalls (link addresses). */
-  wrapperSites: Set<number>;
+  /** Each wrapper syscall's return address → the wrapper's entry. */
+  wrapperSites: Map<number, number>;
 }
 
 /** One NASM unit of the program: its listing and object, and the nasm arguments that made them (run in cwd). */
@@ -114,7 +115,7 @@ async function linkWithUnwindTable(elf: ElfFile, units: readonly LinkedUnit[], f
   const copy = ElfFile.read(program);
   if (copy.section('.text')?.address !== elf.section('.text')?.address) return undefined;
   if (exact && !sameLoadedBytes(elf, copy)) return undefined;
-  return { program, wrapperSites: new Set(sites.map((s) => s.returnAddress)) };
+  return { program, wrapperSites: new Map(sites.map((s) => [s.returnAddress, s.entry])) };
 }
 
 const PAGE = 0x1000;

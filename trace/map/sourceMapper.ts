@@ -6,6 +6,7 @@ import { compilationDirectories } from './dwarfUnits';
 import { ELF, ElfFile, executableImage } from './elf';
 import type { CallCredit, CallOrigin, SignalEvent, SourceLocation, StackFrame, SyscallEvent, TraceEvent } from '../events';
 import { functionAt, functionSpans, moduleCode, soleCallSite, type FunctionSpan, type ModuleCode } from './callSites';
+import { scanCodeReferences } from './codeReferences';
 import { FrameNames } from './frameNames';
 import { ExecutableMappings } from './mappings';
 import { ThreadLives } from './threadLives';
@@ -26,6 +27,35 @@ const cache = new Map<string, { key: string; image: ProgramImage | undefined }>(
 
 /** The credit of every call whose syscall instruction is on the user's line (one object, shared). */
 const BY_ADDRESS: CallCredit = Object.freeze({ method: 'address' });
+
+/**
+ * The address of the program's one `call` of the routine at `entry` whose code up to `end` is its own,
+ * when nothing else refers to it: no other call, no jump into [entry, end) from outside, and the
+ * entry's address nowhere as a 4- or 8-byte value in the loaded image (a function pointer: `mov rdi,
+ * print`, `dq print`). Encodings are matched at every byte offset: a stray match only makes the
+ * answer "not known".
+ */
+function soleCallInto(elf: ElfFile, entry: number, end: number): number | undefined {
+  let site: number | undefined;
+  let others = 0;
+  const wide = Buffer.alloc(8);
+  wide.writeBigUInt64LE(BigInt(entry));
+  const narrow = wide.subarray(0, 4);
+  // The loaded sections (not the headers, whose segment addresses would match a routine at the
+  // start of .text).
+  for (const section of elf.sections.filter((s) => s.address !== 0 && s.type !== ELF.SHT_NOBITS)) {
+    const bytes = elf.data.subarray(section.offset, section.offset + section.size);
+    // A 4-byte match covers the 8-byte one (its low half).
+    for (let at = bytes.indexOf(narrow); at >= 0; at = bytes.indexOf(narrow, at + 1)) others++;
+    if (!elf.isCode(section.address)) continue;
+    for (const reference of scanCodeReferences(bytes, section.address, (to) => to >= entry && to < end)) {
+      if (reference.from >= entry && reference.from < end) continue;
+      if (reference.kind === 'call' && reference.to === entry && site === undefined) site = reference.from;
+      else others++;
+    }
+  }
+  return others === 0 ? site : undefined;
+}
 
 /** Locations already looked up in each image, by address and kind of lookup (see SourceMapper.locate). */
 const located = new WeakMap<ProgramImage, Map<number, SourceLocation | null>>();
@@ -135,10 +165,11 @@ export interface MapperOptions {
    */
   userSourceRoots?: string[];
   /**
-   * Return addresses (link-time) of syscalls inside small wrapper procedures (trace/map/wrappers.ts):
-   * a call there is credited to the line that called the wrapper, the frame after it.
+   * Return addresses (link-time) of syscalls inside small wrapper procedures (trace/map/wrappers.ts),
+   * each with its wrapper's entry: a call there is credited to the line that called the wrapper, the
+   * frame after it; without a stack, to the program's one call of the wrapper, when it has one.
    */
-  wrapperSites?: ReadonlySet<number>;
+  wrapperSites?: ReadonlyMap<number, number>;
   /**
    * Without a stack, credit a call made inside a library function to the program's one call of
    * that function (trace/map/callSites.ts), reading the libraries the trace shows mapped. Default on;
@@ -305,10 +336,11 @@ export class SourceMapper {
     const inLibrary = event.ip !== undefined && this.isLibraryAddress(event.pid, event.ip);
     const location = event.ip !== undefined && !inLibrary ? this.mapInstructionPointer(event.ip, event.pid, isCall) : undefined;
     if (location) {
-      event.location = location;
+      const caller = isCall ? this.soleWrapperCaller(event.ip!, location) : undefined;
+      event.location = caller?.location ?? location;
       event.origin = 'user';
-      if (isCall) event.credit = BY_ADDRESS;
-      return location;
+      if (isCall) event.credit = caller?.credit ?? BY_ADDRESS;
+      return event.location;
     }
     return isCall && event.ip !== undefined ? this.creditWithoutStack(event, event.ip) : undefined;
   }
@@ -525,6 +557,32 @@ export class SourceMapper {
   private withoutLinesReason(): string {
     return `${path.basename(this.program)} has no debug line for this code: built without -g (nasm -g -F dwarf, gcc -g)`;
   }
+
+  /**
+   * Without a stack, a syscall inside a small wrapper (ip at one of `wrapperSites`) belongs to the
+   * wrapper's caller when the program calls the wrapper from one place only and nothing else reaches
+   * it (no jump into it, its address never taken): `--no-stacks`, or a call still blocked when the
+   * trace was stopped. The wrapper's syscall line is kept as detail.
+   */
+  private soleWrapperCaller(ip: number, at: SourceLocation): { location: SourceLocation; credit: CallCredit } | undefined {
+    const entry = this.options.wrapperSites?.get(ip);
+    const image = this.image;
+    if (entry === undefined || !image || image.elf.isPositionIndependent) return undefined;
+    if (!this.wrapperCallers.has(entry)) this.wrapperCallers.set(entry, soleCallInto(image.elf, entry, ip));
+    const site = this.wrapperCallers.get(entry);
+    const caller = site === undefined ? undefined : this.locate(image, site, false, false);
+    if (!caller) return undefined;
+    const name = image.elf.symbols.find((symbol) => symbol.value === entry && symbol.defined)?.name ?? `0x${entry.toString(16)}`;
+    const { file, line, macroLine, macroFile } = caller;
+    const location: SourceLocation = macroLine === undefined ? { file, line } : { file, line, macroLine, macroFile: macroFile! };
+    return {
+      location: { ...location, procedureLine: at.line, procedureFile: at.file },
+      credit: { method: 'call-site', function: name, module: path.basename(this.program) },
+    };
+  }
+
+  /** Each wrapper's one call in the program (by entry), or undefined when it has none or several. */
+  private readonly wrapperCallers = new Map<number, number | undefined>();
 
   /** The line that called the wrapper whose syscall this innermost frame is, when it is one. */
   private wrapperCaller(walked: readonly WalkedFrame[]): SourceLocation | undefined {

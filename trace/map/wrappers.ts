@@ -8,6 +8,8 @@ import type { ListingRecord } from '../../nasm/listing';
 /** A `syscall` inside a wrapper: the address just after it (strace's ip) and what the wrapper pushed before it. */
 export interface WrapperSyscall {
   returnAddress: number;
+  /** The wrapper's first instruction, where its callers call it. */
+  entry: number;
   /** Bytes between rsp at the syscall and the wrapper's return address. */
   depth: number;
 }
@@ -87,7 +89,7 @@ export function findWrapperSyscalls(
       const start = list.findIndex((r) => r.offset === target);
       if (start < 0) continue;
       const site = wrapperSyscallFrom(list, start, starts);
-      if (site) found.set(base + site.offset, { returnAddress: base + site.offset, depth: site.depth });
+      if (site) found.set(base + site.offset, { returnAddress: base + site.offset, entry: base + target, depth: site.depth });
     }
   }
   return [...found.values()].sort((a, b) => a.returnAddress - b.returnAddress);

@@ -16,8 +16,8 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'trace-wrappers-'));
 
 const lineOf = (marker: string) => markerLine(SOURCE, marker);
 
-async function trace(file = SOURCE) {
-  const session = await TraceSession.start({ file, args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(work, 'b-')) });
+async function trace(file = SOURCE, stackTraces?: boolean) {
+  const session = await TraceSession.start({ file, args: [], stdio: 'pipe', buildDirectory: mkdtempSync(path.join(work, 'b-')), ...(stackTraces === undefined ? {} : { stackTraces }) });
   const result = await session.done;
   return { result, writes: result.model.events.filter((e): e is SyscallEvent => e?.kind === 'syscall' && e.name === 'write') };
 }
@@ -48,6 +48,28 @@ describe('calls through small wrapper procedures', () => {
     expect(calls.map((c) => [c.name, c.location?.line, c.location?.procedureLine])).toEqual([
       ['write', at('call-say'), at('framed-write')], ['exit', at('call-quit'), at('quit-exit')],
     ]);
+  });
+
+  it('without stacks, credits a wrapper the program calls from one place only to that call, and leaves the others at their syscall line', async () => {
+    const source = path.join(FIXTURES, 'framed.asm');
+    const at = (marker: string) => markerLine(source, marker);
+    const { result } = await trace(source, false);
+    const calls = result.model.events.filter((e): e is SyscallEvent => e?.kind === 'syscall' && (e.name === 'write' || e.name === 'exit'));
+    expect(calls.every((c) => c.stack.length === 0)).toBe(true);
+    expect(calls.map((c) => [c.name, c.location?.line, c.location?.procedureLine, c.credit?.method, c.credit?.function])).toEqual([
+      ['write', at('call-say'), at('framed-write'), 'call-site', 'say'], ['exit', at('call-quit'), at('quit-exit'), 'call-site', 'quit'],
+    ]);
+    // A wrapper whose address the program also keeps (a register, a table in data) may be reached from anywhere.
+    const taken = path.join(FIXTURES, 'taken.asm');
+    const { result: takenResult } = await trace(taken, false);
+    const takenCalls = takenResult.model.events.filter((e): e is SyscallEvent => e?.kind === 'syscall' && (e.name === 'write' || e.name === 'exit'));
+    expect(takenCalls.map((c) => [c.name, c.location?.line, c.credit?.method])).toEqual([
+      ['write', markerLine(taken, 'call-say'), 'call-site'], ['exit', markerLine(taken, 'quit-exit'), 'address'],
+    ]);
+    // print is called from three lines: without a stack, which one made a write is not known.
+    const { writes } = await trace(SOURCE, false);
+    expect(writes.slice(0, 5).map((w) => [w.location?.line, w.location?.procedureLine, w.credit?.method])).toEqual(
+      Array.from({ length: 5 }, () => [lineOf('wrapped-write'), undefined, 'address']));
   });
 
   it('leaves the user\'s program as built and traces a copy whose code is where the listing says', async () => {

@@ -35,7 +35,7 @@ describe('small wrapper procedures in a listing', () => {
   it('finds the syscall of each straight-line procedure reached by call, with the bytes pushed before it', () => {
     const sites = findWrapperSyscalls(parseListing(LISTING), (section) => (section === '.text' ? 0x401000 : undefined));
     // print: push rdi (8 bytes); frame: sub rsp, 24. write_all branches: not a wrapper.
-    expect(sites).toEqual([{ returnAddress: 0x40100d, depth: 8 }, { returnAddress: 0x401027, depth: 24 }]);
+    expect(sites).toEqual([{ returnAddress: 0x40100d, entry: 0x401000, depth: 8 }, { returnAddress: 0x401027, entry: 0x40101c, depth: 24 }]);
   });
 
   it('follows a frame pointer (leave, mov rsp, rbp), and takes exit helpers that never return, up to the next label', () => {
@@ -85,8 +85,8 @@ describe('small wrapper procedures in a listing', () => {
     // framed: push rbp + sub rsp, 16; restored: push rbp; clobbered writes rbp before leave: not followed;
     // quit ends where _start begins; last ends with the code.
     expect(sites).toEqual([
-      { returnAddress: base + 0x0f, depth: 24 }, { returnAddress: base + 0x1c, depth: 8 },
-      { returnAddress: base + 0x38, depth: 0 }, { returnAddress: base + 0x58, depth: 0 },
+      { returnAddress: base + 0x0f, entry: base, depth: 24 }, { returnAddress: base + 0x1c, entry: base + 0x11, depth: 8 },
+      { returnAddress: base + 0x38, entry: base + 0x31, depth: 0 }, { returnAddress: base + 0x58, entry: base + 0x51, depth: 0 },
     ]);
     // Without the labels, quit runs on into _start's calls: not a wrapper.
     expect(findWrapperSyscalls(parseListing(listing), () => base).map((s) => s.returnAddress)).not.toContain(base + 0x38);
@@ -121,11 +121,11 @@ describe('small wrapper procedures in a listing', () => {
 `;
     const base = 0x401000;
     const sites = findWrapperSyscalls(parseListing(listing), (section) => (section === '.text' ? base : undefined));
-    expect(sites).toEqual([{ returnAddress: base + 0x10, depth: 0 }, { returnAddress: base + 0x1f, depth: 8 }]);
+    expect(sites).toEqual([{ returnAddress: base + 0x10, entry: base, depth: 0 }, { returnAddress: base + 0x1f, entry: base + 0x11, depth: 8 }]);
   });
 
   it('writes an .eh_frame with one FDE per wrapper syscall, addressed from an anchor symbol', () => {
-    const source = unwindTableSource([{ returnAddress: 0x40100d, depth: 8 }, { returnAddress: 0x401027, depth: 200 }], '_start', 0x40102c);
+    const source = unwindTableSource([{ returnAddress: 0x40100d, entry: 0x401000, depth: 8 }, { returnAddress: 0x401027, entry: 0x40101c, depth: 200 }], '_start', 0x40102c);
     expect(source).toContain('extern _start');
     expect(source).toContain('    dd _start - 31 - $');
     // CFA = rsp + 8 + depth (uleb128: 16; 208 is 0xd0 0x01).
