@@ -565,11 +565,20 @@ export class SourceMapper {
    * trace was stopped. The wrapper's syscall line is kept as detail.
    */
   private soleWrapperCaller(ip: number, at: SourceLocation): { location: SourceLocation; credit: CallCredit } | undefined {
+    if (!this.options.wrapperSites?.has(ip)) return undefined;
+    let known = this.wrapperCallers.get(ip);
+    if (known === undefined && !this.wrapperCallers.has(ip)) {
+      known = this.findWrapperCaller(ip, at);
+      this.wrapperCallers.set(ip, known);
+    }
+    return known && { location: { ...known.location }, credit: { ...known.credit } };
+  }
+
+  private findWrapperCaller(ip: number, at: SourceLocation): { location: SourceLocation; credit: CallCredit } | undefined {
     const entry = this.options.wrapperSites?.get(ip);
     const image = this.image;
     if (entry === undefined || !image || image.elf.isPositionIndependent) return undefined;
-    if (!this.wrapperCallers.has(entry)) this.wrapperCallers.set(entry, soleCallInto(image.elf, entry, ip));
-    const site = this.wrapperCallers.get(entry);
+    const site = soleCallInto(image.elf, entry, ip);
     const caller = site === undefined ? undefined : this.locate(image, site, false, false);
     if (!caller) return undefined;
     const name = image.elf.symbols.find((symbol) => symbol.value === entry && symbol.defined)?.name ?? `0x${entry.toString(16)}`;
@@ -581,8 +590,8 @@ export class SourceMapper {
     };
   }
 
-  /** Each wrapper's one call in the program (by entry), or undefined when it has none or several. */
-  private readonly wrapperCallers = new Map<number, number | undefined>();
+  /** By a wrapper syscall's return address: its call's place and credit, or undefined when it has none or several. */
+  private readonly wrapperCallers = new Map<number, { location: SourceLocation; credit: CallCredit } | undefined>();
 
   /** The line that called the wrapper whose syscall this innermost frame is, when it is one. */
   private wrapperCaller(walked: readonly WalkedFrame[]): SourceLocation | undefined {
