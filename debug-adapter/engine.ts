@@ -18,7 +18,7 @@ import { describeSyscallState, isInterruptedCall, readSyscallState, type Syscall
 import { CALLING_CONVENTIONS, lookupSyscallByName, signalNumber, type Abi } from '../syscalls';
 import { KERNEL_ENTRY_LENGTH, kernelEntryAt } from '../x86';
 import { LOGPOINT_MARKER } from './logpoints';
-import { planStepOut } from './stepOut';
+import { planStepOut, type StepOutPlan } from './stepOut';
 import { keptCommand, pythonHelper } from './keeper';
 import { needsLauncher, startThroughLauncher, type ArgvLauncher } from './argvLauncher';
 import { leaveSyscallStop, stepOnUnlessAtNextLine, type Outcome, type ResumeKind, type SyscallResumeHost } from './syscallResume';
@@ -382,7 +382,16 @@ export class Engine extends EventEmitter<EngineEvents> {
         await selectFrame(this.gdb, shown.level);
         return this.runCommand(() => exec.execFinish(this.gdb));
       }
-      const plan = await planStepOut(this.gdb);
+      let plan: StepOutPlan;
+      try {
+        plan = await planStepOut(this.gdb);
+      } catch (error) {
+        // Hand-written code often jumps between labels without a dot, so the routine's `ret` lies past
+        // a label the plan stops at. gdb knows the caller through nasm_unwind.py, which follows those
+        // jumps: its finish runs to the caller's return (recursion told apart by the caller's frame).
+        if (!(await this.frames(2))[1]) throw error;
+        return run('continue', () => exec.execFinish(this.gdb));
+      }
       if (plan.targets.length === 0) return run('instruction', () => exec.execStep(this.gdb, true)); // over the `ret` at pc
       const numbers: string[] = [];
       for (const target of plan.targets) {

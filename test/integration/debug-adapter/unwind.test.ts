@@ -67,4 +67,15 @@ describe.skipIf(!kernelRunsI386())('the Call Stack in a 32-bit NASM program', ()
   it('shows each caller at its call, with the registers it had there', async () => {
     await expectCallers(fixture('saved32.asm'), 'esi');
   });
+
+  it('steps out of a procedure whose `ret` lies past a label without a dot, to the line after its call', async () => {
+    const file = fixture('handwritten.asm');
+    await stopAt('LINE_IN_COUNT', file);
+    expect((await stack()).map((f) => [f.name, f.line])).toEqual([['count_digits', lineOf(file, 'LINE_IN_COUNT')], ['_start', lineOf(file, 'LINE_CALL')]]);
+    const out = stoppedEvent(dc);
+    await dc.stepOutRequest({ threadId: 1 });
+    await out;
+    expect((await stack()).map((f) => [f.name, f.line])).toEqual([['_start', lineOf(file, 'LINE_AFTER_CALL')]]);
+    expect((await dc.evaluateRequest({ expression: 'rax', context: 'watch' })).body.result).toBe('5 (0x5)');
+  });
 });
