@@ -326,68 +326,42 @@ async function main(): Promise<void> {
   // spawned adapter 89 ms after a spawned session, 118 ms right after an in-host sample. Interleaved,
   // the samples that followed the in-host ones paid ~20 ms the others did not; in blocks, each kind is
   // measured after its own kind, and no figure pays for the one before it.
-  const block = async (sample: () => Promise<void>) => {
+  const block = async <T>(sample: () => T | Promise<T>): Promise<T[]> => {
     await sample(); // unmeasured
-    for (let i = 0; i < LAUNCHES; i++) await sample();
+    const samples: T[] = [];
+    for (let i = 0; i < LAUNCHES; i++) samples.push(await sample());
+    return samples;
   };
-  const handLaunch: number[] = [];
-  const nodeStart: number[] = [];
-  const nodeStartBare: number[] = [];
-  // One launch by hand, node's start and (where the variable is set) node's start without certificates
-  // discarded, then LAUNCHES of each.
-  await block(async () => { handLaunch.push(byHandLaunchTime()); });
-  handLaunch.shift();
-  await block(async () => { nodeStart.push(nodeStartTime()); });
-  nodeStart.shift();
-  if (WITHOUT_EXTRA_CERTS) {
-    await block(async () => { nodeStartBare.push(nodeStartTime(WITHOUT_EXTRA_CERTS)); });
-    nodeStartBare.shift();
-  }
-  const inlineFirstEver: number[] = [];
-  await block(async () => {
+  const handLaunch = await block(byHandLaunchTime);
+  const nodeStart = await block(() => nodeStartTime());
+  const nodeStartBare = WITHOUT_EXTRA_CERTS ? await block(() => nodeStartTime(WITHOUT_EXTRA_CERTS)) : [];
+  const inlineFirstEver = await block(async () => {
     const noCache = mkdtempSync(path.join(os.tmpdir(), 'bench-code-cache-'));
-    inlineFirstEver.push((await inlineLaunchTimes(noCache)).first);
+    const { first } = await inlineLaunchTimes(noCache);
     rmSync(noCache, { recursive: true, force: true });
+    return first;
   });
-  inlineFirstEver.shift();
   // The code cache an earlier window left (written by an unmeasured first window).
   const codeCache = mkdtempSync(path.join(os.tmpdir(), 'bench-code-cache-'));
   await inlineLaunchTimes(codeCache);
-  const inlineFirst: number[] = [];
-  const inlineAgain: number[] = [];
-  const inlineTerminal: number[] = [];
-  await block(async () => {
-    const inline = await inlineLaunchTimes(codeCache);
-    inlineFirst.push(inline.first);
-    inlineAgain.push(inline.again);
-    inlineTerminal.push(inline.terminal);
-  });
-  for (const samples of [inlineFirst, inlineAgain, inlineTerminal]) samples.shift();
+  const inline = await block(() => inlineLaunchTimes(codeCache));
+  const inlineFirst = inline.map((times) => times.first);
+  const inlineAgain = inline.map((times) => times.again);
+  const inlineTerminal = inline.map((times) => times.terminal);
   // The spawned adapter's code cache an earlier session left (debug-adapter/entry.ts), written by an
   // unmeasured session; for each sample of a first session ever, an empty cache folder.
   const spawnedCacheHome = mkdtempSync(path.join(os.tmpdir(), 'bench-cache-home-'));
   await dapLaunchTime(spawnedCacheHome, process.env, true);
-  const fromSpawn: number[] = [];
-  const fromLaunch: number[] = [];
-  await block(async () => {
-    const times = await dapLaunchTime(spawnedCacheHome);
-    fromSpawn.push(times.fromSpawn);
-    fromLaunch.push(times.fromLaunch);
-  });
-  fromSpawn.shift();
-  fromLaunch.shift();
-  const fromSpawnFirstEver: number[] = [];
-  await block(async () => {
+  const spawned = await block(() => dapLaunchTime(spawnedCacheHome));
+  const fromSpawn = spawned.map((times) => times.fromSpawn);
+  const fromLaunch = spawned.map((times) => times.fromLaunch);
+  const fromSpawnFirstEver = await block(async () => {
     const noCacheHome = mkdtempSync(path.join(os.tmpdir(), 'bench-cache-home-'));
-    fromSpawnFirstEver.push((await dapLaunchTime(noCacheHome)).fromSpawn);
+    const { fromSpawn: time } = await dapLaunchTime(noCacheHome);
     rmSync(noCacheHome, { recursive: true, force: true });
+    return time;
   });
-  fromSpawnFirstEver.shift();
-  const fromSpawnBare: number[] = [];
-  if (WITHOUT_EXTRA_CERTS) {
-    await block(async () => { fromSpawnBare.push((await dapLaunchTime(spawnedCacheHome, WITHOUT_EXTRA_CERTS)).fromSpawn); });
-    fromSpawnBare.shift();
-  }
+  const fromSpawnBare = WITHOUT_EXTRA_CERTS ? (await block(() => dapLaunchTime(spawnedCacheHome, WITHOUT_EXTRA_CERTS))).map((times) => times.fromSpawn) : [];
   const hand = median(handLaunch);
   console.log(`launch to first stop, build included (median of ${LAUNCHES}): nasm + ld + gdb -batch -ex starti by hand ${hand.toFixed(0)} ms`);
   console.log(`  in the extension host, a window's first F5 (the build started, the adapter bundle loaded beside it with the code cache an earlier window left, the session created) ${median(inlineFirst).toFixed(0)} ms: ratio ${(median(inlineFirst) / hand).toFixed(2)}x (target ≤ 1.5x)`);
