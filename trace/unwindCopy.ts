@@ -9,7 +9,7 @@ import { parseListing, type ListingRecord } from '../nasm/listing';
 import { requireTool, runProgram, type ToolPaths } from '../toolchain/tools';
 import { nasmListingOptions, type BuildResult } from '../toolchain/build';
 import { readLineTable } from './map/dwarfLines';
-import { ElfFile } from './map/elf';
+import { ELF, ElfFile } from './map/elf';
 import { linkedSectionBases } from './map/nasmListing';
 import { findWrapperSyscalls, unwindTableSource } from './map/wrappers';
 import type { RelistedUnit } from './relisting';
@@ -17,8 +17,7 @@ import type { RelistedUnit } from './relisting';
 export interface UnwindCopy {
   /** The program to trace: same name as the original, in a folder of its own. */
   program: string;
-  /** The return addresses of the wrappers' syscalls (link addresses). */
-  /** Each wrapper syscall's return address → the wrapper's entry. */
+  /** Each wrapper syscall's return address → the wrapper's entry (link addresses). */
   wrapperSites: Map<number, number>;
 }
 
@@ -122,8 +121,7 @@ const PAGE = 0x1000;
 /** Room for the wrappers' .eh_frame before its header: a CIE and one small FDE per wrapper syscall. */
 const EH_FRAME_ROOM = 0x10000;
 const hex = (value: number) => `0x${value.toString(16)}`;
-const SHT_PROGBITS = 1;
-const SHT_NOBITS = 8;
+const { SHT_PROGBITS, SHT_NOBITS } = ELF;
 
 /** Every section the program loads is in the copy at its address, with its bytes (its size, for .bss); the entry too. */
 function sameLoadedBytes(program: ElfFile, copy: ElfFile): boolean {
